@@ -1,0 +1,274 @@
+"""The bid and the call as validated data (pydantic v2).
+
+A bid folder holds several YAML files whose top-level keys together make one ``Bid``;
+a call profile (``bidkit/calls/*.yaml`` or a file of the bid's own) makes one ``Call``.
+Every model forbids unknown keys, money is ``Decimal`` and dates are real dates. The
+JSON Schema that editors use is generated from these classes (``bidkit.schema``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64),
+    Field(description="Stable id (lower case letters, digits, '-') that other sections refer to."),
+]
+Money = Annotated[
+    Decimal,
+    Field(ge=0, decimal_places=2, allow_inf_nan=False, description="Amount in EUR, e.g. 500000 or 1250.50."),
+]
+Year = Annotated[int, Field(ge=1900, le=2200, description="A calendar or budget year, e.g. 2017.")]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
+
+
+# --- the call -------------------------------------------------------------------------
+
+SectionName = Literal[
+    "vision", "starting_situation", "goals", "mou", "partners", "measures", "budget", "council_resolution"
+]
+
+#: German headings of the sections, used in messages and the document.
+SECTION_TITLES: dict[str, str] = {
+    "vision": "Vision",
+    "starting_situation": "Ausgangslage",
+    "goals": "Ziele und Kennzahlen",
+    "measures": "Maßnahmen",
+    "mou": "Memorandum of Understanding",
+    "partners": "Partner und Unterstützer",
+    "budget": "Kosten- und Finanzierungsplan",
+    "council_resolution": "Ratsbeschluss",
+}
+
+
+class ThematicField(Model):
+    id: Id
+    name: str
+
+
+class Eligibility(Model):
+    population_min: int = Field(ge=0, description="Smallest eligible population.")
+    population_max: int = Field(ge=0, description="Largest eligible population.")
+    note: str | None = None
+
+
+class Call(Model):
+    """A funding competition's rules, kept as data (one YAML file per call)."""
+
+    id: Id
+    name: str
+    organizer: str
+    deadline: dt.date
+    eligibility: Eligibility | None = None
+    thematic_fields: list[ThematicField] = Field(min_length=1)
+    required_sections: list[SectionName] = Field(min_length=1)
+    page_limit: int | None = Field(default=None, ge=1)
+    own_share_min_percent: Decimal | None = Field(default=None, ge=0, le=100)
+    note: str | None = None
+
+    def field_ids(self) -> list[str]:
+        return [f.id for f in self.thematic_fields]
+
+
+# --- the bid --------------------------------------------------------------------------
+
+
+class Person(Model):
+    name: str
+    role: str = Field(description="Office or function, e.g. 'Oberbürgermeister'.")
+    organisation: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class City(Model):
+    name: str
+    state: str = Field(description="Bundesland, e.g. 'Niedersachsen'.")
+    population: int = Field(gt=0)
+    population_year: Year
+    population_source: str | None = None
+    university: str | None = Field(default=None, description="University or college in or near the city.")
+
+
+class CouncilResolution(Model):
+    """Ratsbeschluss: which body decided what, when, under which reference."""
+
+    body: str = Field(description="e.g. 'Rat der Stadt Wolfsburg'.")
+    date: dt.date
+    reference: str = Field(description="Vorlage number, e.g. 'V 2017/0196'.")
+    vote: str | None = Field(default=None, description="e.g. 'einstimmig'.")
+    decisions: list[str] = Field(min_length=1, description="What the council decided, one item each.")
+
+
+class KpiValue(Model):
+    value: Decimal = Field(allow_inf_nan=False)
+    year: Year
+
+
+class Kpi(Model):
+    name: str
+    unit: str
+    baseline: KpiValue
+    target: KpiValue
+    source: str = Field(description="Where the value is measured, e.g. 'Statistikstelle der Stadt'.")
+
+
+class Goal(Model):
+    id: Id
+    title: str
+    description: str | None = None
+    kpis: list[Kpi] = Field(default_factory=list)
+
+
+class Signatory(Model):
+    name: str
+    role: str
+
+
+class MouParty(Model):
+    id: Id
+    name: str
+    signatories: list[Signatory] = Field(default_factory=list)
+
+
+class Mou(Model):
+    """Memorandum of Understanding / Letter of Intent between the city and its partners."""
+
+    title: str
+    signed_on: dt.date
+    place: str | None = None
+    duration_years: int | None = Field(default=None, ge=1)
+    legally_binding: bool = False
+    purpose: str
+    parties: list[MouParty] = Field(min_length=1)
+    cooperation_fields: list[str] = Field(default_factory=list)
+    commitments: list[str] = Field(default_factory=list)
+
+
+class PartnerType(str, enum.Enum):
+    KOMMUNE = "kommune"
+    UNTERNEHMEN = "unternehmen"
+    HOCHSCHULE = "hochschule"
+    FORSCHUNG = "forschung"
+    VEREIN = "verein"
+    VERBAND = "verband"
+    LAND = "land"
+    BUND = "bund"
+    SONSTIGE = "sonstige"
+
+
+class LetterKind(str, enum.Enum):
+    LETTER_OF_INTENT = "letter_of_intent"
+    SUPPORT = "support"
+
+
+class Letter(Model):
+    kind: LetterKind
+    date: dt.date
+    file: str | None = Field(default=None, description="Scan of the letter, relative to the bid folder.")
+
+
+class Partner(Model):
+    id: Id
+    name: str
+    type: PartnerType
+    role: str
+    contribution: str
+    letter: Letter | None = None
+
+
+class Measure(Model):
+    id: Id
+    title: str
+    field: Id = Field(description="Id of one of the call's thematic fields.")
+    description: str
+    lead: str = Field(description="Who is responsible, e.g. 'Stadt Wolfsburg, Referat Strategische Planung'.")
+    goals: list[Id] = Field(default_factory=list, description="Ids of the goals this measure serves.")
+    partners: list[Id] = Field(default_factory=list, description="Ids of partners taking part.")
+    start: dt.date
+    end: dt.date
+    cost: Money
+
+
+class CostCategory(str, enum.Enum):
+    PERSONALKOSTEN = "personalkosten"
+    SACHKOSTEN = "sachkosten"
+    INVESTITIONEN = "investitionen"
+
+
+class FundingKind(str, enum.Enum):
+    EIGENMITTEL = "eigenmittel"
+    LAND = "land"
+    BUND = "bund"
+    EU = "eu"
+    INDUSTRIE = "industrie"
+    DRITTE = "dritte"
+
+
+class CostItem(Model):
+    title: str
+    category: CostCategory
+    amount: Money
+    measure: Id | None = Field(default=None, description="Id of the measure this cost belongs to.")
+    budget_reservation: bool = Field(
+        default=False, description="Subject to approval of the city budget (Haushaltsvorbehalt)."
+    )
+
+
+class FundingSource(Model):
+    kind: FundingKind
+    name: str
+    amount: Money
+    secured: bool = False
+
+
+class BudgetYear(Model):
+    year: Year
+    total: Money = Field(description="Stated total of the year's costs; must equal the sum of the items.")
+    costs: list[CostItem] = Field(min_length=1)
+    funding: list[FundingSource] = Field(min_length=1)
+
+
+class Budget(Model):
+    """Kosten- und Finanzierungsplan."""
+
+    currency: Literal["EUR"] = "EUR"
+    total: Money = Field(description="Stated grand total; must equal the sum of the year totals.")
+    note: str | None = None
+    years: list[BudgetYear] = Field(min_length=1)
+
+
+class Bid(Model):
+    """A whole bid: the top-level keys of all YAML files in the bid folder together."""
+
+    call: str = Field(description="Name of a call profile shipped with bidkit, or a path to a call YAML file.")
+    title: str
+    subtitle: str | None = None
+    city: City
+    submission_date: dt.date | None = Field(default=None, description="Planned date of submission.")
+    legal_representative: Person
+    contact: Person
+    deputy_contact: Person | None = None
+    vision: str | None = None
+    starting_situation: str | None = None
+    goals: list[Goal] | None = None
+    measures: list[Measure] | None = None
+    mou: Mou | None = None
+    partners: list[Partner] | None = None
+    budget: Budget | None = None
+    council_resolution: CouncilResolution | None = None
+
+    def reference_date(self, call: Call | None) -> dt.date:
+        """The date the document is 'made' on: fixed by the data, never the wall clock."""
+        if self.submission_date:
+            return self.submission_date
+        return call.deadline if call else dt.date(2000, 1, 1)

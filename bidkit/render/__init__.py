@@ -1,0 +1,1 @@
+"""Rendering: bid → HTML (Jinja2, ``templates/``) → PDF (WeasyPrint, imported only here)."""

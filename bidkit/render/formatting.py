@@ -1,0 +1,52 @@
+"""German formatting of money, numbers and dates (Babel); the template filters live here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "de_DE"
+_CENT = Decimal("0.01")
+
+
+def money(amount: Decimal | int, *, cents: bool | None = None) -> str:
+    """``500.000 €`` for whole euros, ``1.250,50 €`` otherwise; a no-break space before €."""
+    value = Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP)
+    if cents is None:
+        cents = value != value.to_integral_value()
+    pattern = "#,##0.00" if cents else "#,##0"
+    return f"{format_decimal(value, format=pattern, locale=LOCALE, decimal_quantization=False)}\u00a0€"
+
+
+def number(value: Decimal | int) -> str:
+    """``124.045``, ``12,5``: German grouping and decimal comma, no trailing zeros added."""
+    return format_decimal(value, locale=LOCALE)
+
+
+def percent(value: Decimal, digits: int = 1) -> str:
+    """``35,0 %`` from a fraction such as 0.35."""
+    quantum = Decimal(1).scaleb(-digits)
+    scaled = (Decimal(value) * 100).quantize(quantum, rounding=ROUND_HALF_UP)
+    return f"{format_decimal(scaled, format='#,##0.' + '0' * digits, locale=LOCALE)}\u00a0%"
+
+
+def long_date(day: dt.date) -> str:
+    """``5. Dezember 2016``."""
+    return format_date(day, format="d. MMMM y", locale=LOCALE)
+
+
+def short_date(day: dt.date) -> str:
+    """``05.12.2016``."""
+    return format_date(day, format="dd.MM.y", locale=LOCALE)
+
+
+FILTERS = {
+    "money": money,
+    "number": number,
+    "percent": percent,
+    "long_date": long_date,
+    "short_date": short_date,
+}

@@ -1,0 +1,65 @@
+"""Codes the loader reports while reading files and validating them against the models."""
+
+from bidkit.findings import Severity
+from bidkit.rules.registry import define
+
+FILE_MISSING = define(
+    "FIL001", Severity.ERROR, "Required file missing or unreadable",
+    hint="Create the file (see `bidkit init` for a complete example) or fix its permissions.",
+    explanation="""
+A bid folder needs at least `bid.yaml`, the manifest that names the call and the city.
+A call file named in `bid.yaml`, and files the bid refers to, must exist and be readable.
+""",
+)
+YAML_SYNTAX = define(
+    "YML001", Severity.ERROR, "YAML syntax error",
+    hint="Check indentation, colons and quotes near the reported line.",
+    explanation="""
+The file is not well-formed YAML, repeats a key in one mapping, or uses a YAML tag (`!name`).
+Bid files hold plain data only. Text that contains `: ` or starts with `#`, `*`, `&`, `!`, `[` or
+`{` must be quoted. Example: `title: "#WolfsburgDigital"`.
+""",
+)
+WRONG_TYPE = define(
+    "SCH001", Severity.ERROR, "Value has the wrong type or form",
+    hint="Write the value in the form the field expects.",
+    explanation="""
+A value could not be read as what the field needs: dates as `YYYY-MM-DD` (`2016-12-05`),
+amounts as plain numbers without thousands separators or `€` (`500000` or `1250.50`),
+whole numbers for years and populations, one of the listed words for a choice.
+""",
+)
+UNKNOWN_KEY = define(
+    "SCH002", Severity.ERROR, "Unknown key",
+    hint="Remove the key or correct its spelling.",
+    explanation="""
+Every mapping in a bid accepts only the keys of its model, so that a misspelt key never hides
+data silently. The message suggests the nearest known key; `bidkit schema` lists all of them,
+and editors that read the schema line at the top of each file complete keys while you type.
+""",
+)
+MISSING_FIELD = define(
+    "SCH003", Severity.ERROR, "Required field missing",
+    hint="Add the field to the reported mapping.",
+    explanation="""
+A mapping lacks a field that the model requires, e.g. a partner without `role` or a budget year
+without `total`. The finding points at the mapping that should hold the field.
+""",
+)
+DUPLICATE_SECTION = define(
+    "SCH004", Severity.ERROR, "Section defined in two files",
+    hint="Keep each top-level key in one file only.",
+    explanation="""
+The YAML files of a bid folder are merged at the top level: `goals` may stand in `goals.yaml`
+or in `bid.yaml`, but not in both.
+""",
+)
+UNKNOWN_CALL = define(
+    "CAL001", Severity.ERROR, "Unknown call",
+    hint="Name a call profile shipped with bidkit or give a path to a call YAML file.",
+    explanation="""
+`call:` in `bid.yaml` selects the competition's rules: either the name of a profile shipped
+with bidkit (e.g. `bitkom-digitale-stadt-2017`) or a path, relative to the bid folder, of a call
+file of your own (`call: ./my-call.yaml`) with the same fields as the shipped profiles.
+""",
+)

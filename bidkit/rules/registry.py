@@ -1,0 +1,68 @@
+"""The rule registry: each rule's code, severity, hint and explanation live beside its check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bidkit.findings import FieldPath, Severity
+from bidkit.models import Bid, Call
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule's check yields: where (field path) and what, in this instance."""
+
+    path: FieldPath
+    message: str
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    bid: Bid
+    call: Call
+    bid_dir: Path
+
+
+Check = Callable[[RuleContext], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    title: str
+    hint: str
+    explanation: str
+    check: Check | None = None  # None: reported by the loader, not by a check
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _register(rule: Rule) -> Rule:
+    if rule.code in RULES:
+        raise RuntimeError(f"rule code {rule.code} registered twice")
+    RULES[rule.code] = rule
+    return rule
+
+
+def define(code: str, severity: Severity, title: str, *, hint: str, explanation: str) -> Rule:
+    """Register a code the loader reports (syntax, schema, files)."""
+    return _register(Rule(code, severity, title, hint, explanation.strip()))
+
+
+def rule(code: str, severity: Severity, title: str, *, hint: str, explanation: str):
+    """Register the decorated function as the check of a completeness rule."""
+
+    def decorate(check: Check) -> Check:
+        _register(Rule(code, severity, title, hint, explanation.strip(), check))
+        return check
+
+    return decorate
+
+
+def checks() -> Iterator[Rule]:
+    return (r for r in RULES.values() if r.check is not None)
