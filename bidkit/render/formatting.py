@@ -50,3 +50,14 @@ FILTERS = {
     "long_date": long_date,
     "short_date": short_date,
 }
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Split text at blank lines into paragraphs; single line breaks become spaces."""
+    if not text:
+        return []
+    blocks = [" ".join(line.strip() for line in block.splitlines()) for block in text.split("\n\n")]
+    return [b.strip() for b in blocks if b.strip()]
+
+
+FILTERS["paragraphs"] = paragraphs

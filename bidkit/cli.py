@@ -1,0 +1,134 @@
+"""The command line: options and output only; the work happens in check, render and scaffold.
+
+Exit codes: 0 no errors, 1 errors in the bid (or build refused), 2 the tool could not run
+(no such folder, bad option), 3 the PDF could not be rendered or written.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from bidkit import __version__
+from bidkit.errors import EXIT_FINDINGS, EXIT_OK, BidkitError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Assemble, check and render a city's bid for a funding competition.",
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+BID_DIR = typer.Argument(Path("bid_data"), help="Folder holding the bid's YAML files.", show_default=True)
+
+
+class OutputFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"bidkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Assemble, check and render a city's bid for a funding competition."""
+
+
+@app.command()
+def check(
+    bid_dir: Path = BID_DIR,
+    format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Check a bid for completeness; report every problem with file and line."""
+    from bidkit.check import check_bid
+    from bidkit.report import as_json, print_text
+
+    result, _ = check_bid(bid_dir)
+    if format is OutputFormat.json:
+        sys.stdout.write(as_json(result) + "\n")
+    else:
+        print_text(result, out)
+    raise typer.Exit(EXIT_OK if result.complete else EXIT_FINDINGS)
+
+
+@app.command()
+def build(
+    bid_dir: Path = BID_DIR,
+    output: Path | None = typer.Option(None, "--output", "-o", help="PDF to write [default: build/<city>-<call>.pdf]."),
+    draft: bool = typer.Option(False, "--draft", help="Render even with errors, marked ENTWURF on every page."),
+    html: Path | None = typer.Option(None, "--html", help="Also write the intermediate HTML to this file."),
+) -> None:
+    """Check the bid, then render the submission PDF."""
+    from bidkit.check import check_bid
+    from bidkit.report import print_text
+    from bidkit.render.build import build_pdf, default_output
+
+    result, loaded = check_bid(bid_dir)
+    if result.findings:
+        print_text(result, err)
+    if not result.complete and not draft:
+        err.print("[bold red]Build refused:[/] fix the errors above, or use --draft for a marked draft.")
+        raise typer.Exit(EXIT_FINDINGS)
+    if loaded.bid is None or loaded.call is None:
+        err.print("[bold red]Cannot render even a draft:[/] the bid files must load (fix the YAML and schema errors above).")
+        raise typer.Exit(EXIT_FINDINGS)
+    target = output or default_output(loaded)
+    with err.status("Rendering PDF …"):
+        built = build_pdf(loaded, target, draft=draft, html_output=html)
+    for url in built.refused:
+        err.print(f"[yellow]warning:[/] refused to load {escape(url)} (only files inside the bid folder and the templates may be used)")
+    kind = "Draft" if draft else "PDF"
+    out.print(f"{kind} written: {escape(str(target))} ({built.pages} pages)")
+
+
+@app.command()
+def init(
+    directory: Path = typer.Argument(Path("bid"), help="Folder to create."),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty folder, replacing bid files."),
+) -> None:
+    """Write a new bid folder (a complete example to adapt) that passes `bidkit check`."""
+    from bidkit.scaffold import init_bid
+
+    written = init_bid(directory, force=force)
+    out.print(f"Created {escape(str(directory))} with {len(written)} files. Next: edit them, then run")
+    out.print(f"  bidkit check {escape(str(directory))}")
+
+
+@app.command()
+def schema(
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+) -> None:
+    """Print the JSON Schema of the bid files (generated from the models)."""
+    from bidkit.schema import schema_text
+    from bidkit.fileio import atomic_write
+
+    text = schema_text()
+    if output:
+        atomic_write(output, text.encode())
+        out.print(f"Schema written: {escape(str(output))}")
+    else:
+        sys.stdout.write(text)
+
+
+def main() -> None:
+    try:
+        app()
+    except BidkitError as exc:
+        err.print(f"[bold red]error:[/] {escape(exc.message)}")
+        if exc.hint:
+            err.print(f"[green]hint:[/] {escape(exc.hint)}")
+        sys.exit(exc.exit_code)
