@@ -13,9 +13,11 @@ def run_rules(loaded: LoadedBid) -> list[Finding]:
     """The completeness findings for a bid that loaded without schema errors."""
     if loaded.bid is None or loaded.call is None:
         return []
-    context = RuleContext(loaded.bid, loaded.call, loaded.bid_dir)
+    context = RuleContext(loaded.bid, loaded.call, loaded.bid_dir, frozenset(loaded.broken))
     findings = []
     for rule in checks():
+        if rule.reads & context.broken:
+            continue
         for violation in rule.check(context):
             findings.append(Finding(
                 rule.code, rule.severity, violation.message, violation.hint or rule.hint,

@@ -24,8 +24,8 @@ app = typer.Typer(
     rich_markup_mode=None,
     help="Assemble, check and render a city's bid for a funding competition.",
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 BID_DIR = typer.Argument(Path("bid_data"), help="Folder holding the bid's YAML files.", show_default=True)
 
@@ -83,8 +83,8 @@ def build(
     if not result.complete and not draft:
         err.print("[bold red]Build refused:[/] fix the errors above, or use --draft for a marked draft.")
         raise typer.Exit(EXIT_FINDINGS)
-    if loaded.bid is None or loaded.call is None:
-        err.print("[bold red]Cannot render even a draft:[/] the bid files must load (fix the YAML and schema errors above).")
+    if not loaded.renderable:
+        err.print("[bold red]Cannot render even a draft:[/] the call and the manifest (title, city, contacts) must load; fix the errors above.")
         raise typer.Exit(EXIT_FINDINGS)
     target = output or default_output(loaded)
     with err.status("Rendering PDF …"):
@@ -108,15 +108,21 @@ def init(
     out.print(f"  bidkit check {escape(str(directory))}")
 
 
+class SchemaKind(str, enum.Enum):
+    bid = "bid"
+    call = "call"
+
+
 @app.command()
 def schema(
+    kind: SchemaKind = typer.Argument(SchemaKind.bid, help="bid: the bid files; call: a call profile."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
 ) -> None:
     """Print the JSON Schema of the bid files (generated from the models)."""
-    from bidkit.schema import schema_text
     from bidkit.fileio import atomic_write
+    from bidkit.schema import schema_text
 
-    text = schema_text()
+    text = schema_text(kind.value)
     if output:
         atomic_write(output, text.encode())
         out.print(f"Schema written: {escape(str(output))}")

@@ -7,13 +7,14 @@ keeps the position-carrying YAML documents so that rules can point at file, line
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 
 from bidkit.errors import BidkitError
 from bidkit.findings import FieldPath, Finding, Location
@@ -53,6 +54,14 @@ class LoadedBid:
     call: Call | None = None
     findings: list[Finding] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    #: Sections with errors (or in a file that did not parse): rules reading them are skipped.
+    broken: set[str] = field(default_factory=set)
+
+    @property
+    def renderable(self) -> bool:
+        """Whether even a draft can be drawn: the call and every required part of the bid load."""
+        required = {name for name, info in Bid.model_fields.items() if info.is_required()}
+        return self.bid is not None and self.call is not None and not (self.broken & required)
 
 
 def _finding(rule: Rule, message: str, location: Location, path: FieldPath = (), hint: str | None = None) -> Finding:
@@ -69,9 +78,36 @@ def load_bid(bid_dir: Path) -> LoadedBid:
     _read_files(loaded)
     if loaded.findings and not loaded.raw:
         return loaded
-    loaded.bid = _validate(Bid, loaded.raw, loaded.sources.locate, loaded.findings)
+    if _validate(Bid, loaded.raw, loaded.sources.locate, loaded.findings) is None:
+        loaded.broken |= {str(f.path[0]) for f in loaded.findings if f.path}
+    loaded.bid = _partial_bid(loaded)
     loaded.call = _load_call(loaded)
     return loaded
+
+
+#: ``Bid`` with every top-level field optional, to validate the sound sections of a broken bid.
+_AnySections = create_model(
+    "_AnySections",
+    __base__=Bid,
+    **{name: (info.annotation | None, None) for name, info in Bid.model_fields.items() if info.is_required()},
+)
+
+
+def _partial_bid(loaded: LoadedBid) -> Bid | None:
+    """The bid with broken sections left as None, so that rules on the sound ones still run.
+
+    Only the sound sections are validated; rules that read a broken one are skipped.
+    """
+    if not loaded.broken:
+        return Bid.model_validate(loaded.raw)
+    sound = {k: v for k, v in loaded.raw.items() if k not in loaded.broken}
+    try:
+        partial = _AnySections.model_validate(sound)
+    except ValidationError:  # pragma: no cover - every error names its section
+        return None
+    missing = {name for name, info in Bid.model_fields.items() if info.is_required() and getattr(partial, name) is None}
+    loaded.broken |= missing
+    return Bid.model_construct(**dict(partial))
 
 
 def _read_files(loaded: LoadedBid) -> None:
@@ -87,6 +123,7 @@ def _read_files(loaded: LoadedBid) -> None:
     for path in files:
         document = _read_document(path, loaded.findings)
         if document is None:
+            loaded.broken |= _top_level_keys(path)
             continue
         for key in document.data:
             if key in loaded.sources.sections:
@@ -98,6 +135,15 @@ def _read_files(loaded: LoadedBid) -> None:
                 continue
             loaded.sources.sections[key] = document
             loaded.raw[key] = document.data[key]
+
+
+def _top_level_keys(path: Path) -> set[str]:
+    """The section names a file that did not parse seems to hold (so they are not 'missing')."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    return set(re.findall(r"^([A-Za-z_][\w-]*)\s*:", text, flags=re.MULTILINE))
 
 
 def _read_document(path: Path, findings: list[Finding]) -> SourceDocument | None:

@@ -33,9 +33,12 @@ A section that is absent, or present but empty, fails this rule. For the Bitkom 
 Stadt" call these are vision, starting situation, goals, measures, partners with their letters,
 the MoU, the budget and the council resolution. Example: `vision: |` followed by the text.
 """,
+    reads=(),
 )
 def required_sections(ctx: RuleContext) -> Iterator[Violation]:
     for section in ctx.call.required_sections:
+        if section in ctx.broken:
+            continue  # its errors are reported already
         value = getattr(ctx.bid, section)
         if value is None or value == [] or (isinstance(value, str) and not value.strip()):
             state = "missing" if value is None else "empty"
@@ -54,6 +57,7 @@ partners taking part (`partners:`); a budget cost item may name its measure (`me
 such id must exist, otherwise the document would show a broken link and a reviewer could not
 trace money to measures or measures to goals.
 """,
+    reads=("measures", "goals", "partners", "budget"),
 )
 def references(ctx: RuleContext) -> Iterator[Violation]:
     bid = ctx.bid
@@ -84,6 +88,7 @@ def references(ctx: RuleContext) -> Iterator[Violation]:
 Ids of goals, measures, partners and MoU parties must be unique within their section, or a
 reference could point at two entries. Budget years must be unique too.
 """,
+    reads=("goals", "measures", "partners", "mou", "budget"),
 )
 def duplicate_ids(ctx: RuleContext) -> Iterator[Violation]:
     bid = ctx.bid
@@ -113,6 +118,7 @@ Each budget year states its `total`; the cost items of the year must add up to i
 (amounts are exact decimals, to the cent). A mismatch is the most common arithmetic error
 reviewers find in a Kosten- und Finanzierungsplan.
 """,
+    reads=("budget",),
 )
 def year_totals(ctx: RuleContext) -> Iterator[Violation]:
     for index, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
@@ -132,6 +138,7 @@ def year_totals(ctx: RuleContext) -> Iterator[Violation]:
 The budget's `total` is the sum of all years' totals. Example: 2017 with 500000 and 2018 with
 250000 make `total: 750000`.
 """,
+    reads=("budget",),
 )
 def grand_total(ctx: RuleContext) -> Iterator[Violation]:
     budget = ctx.bid.budget
@@ -153,6 +160,7 @@ def grand_total(ctx: RuleContext) -> Iterator[Violation]:
 All revenues plus the city's own share must cover all costs, year by year (ANBest-K). A year
 whose funding sources add up to less than its costs has a gap the funder will not accept.
 """,
+    reads=("budget",),
 )
 def funding_covers_costs(ctx: RuleContext) -> Iterator[Violation]:
     for index, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
@@ -172,6 +180,7 @@ def funding_covers_costs(ctx: RuleContext) -> Iterator[Violation]:
 Funding above the year's costs means the plan asks for money it does not spend; funders
 reclaim it. Usually the own share (`eigenmittel`) is the amount to reduce.
 """,
+    reads=("budget",),
 )
 def funding_exceeds_costs(ctx: RuleContext) -> Iterator[Violation]:
     for index, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
@@ -193,6 +202,7 @@ unit, a baseline (value and year), a target (value and year) and the source of t
 Example: `kpis: [{name: Online-Verwaltungsleistungen, unit: Anzahl, baseline: {value: 12,
 year: 2016}, target: {value: 60, year: 2020}, source: Referat IT}]`.
 """,
+    reads=("goals",),
 )
 def goal_has_kpi(ctx: RuleContext) -> Iterator[Violation]:
     for index, goal in enumerate(ctx.bid.goals or []):
@@ -207,6 +217,7 @@ def goal_has_kpi(ctx: RuleContext) -> Iterator[Violation]:
 A goal that no measure works towards is a promise without a plan. Every goal must be listed in
 the `goals:` of at least one measure.
 """,
+    reads=("goals", "measures"),
 )
 def goal_has_measure(ctx: RuleContext) -> Iterator[Violation]:
     served = {ref for m in ctx.bid.measures or [] for ref in m.goals}
@@ -223,6 +234,7 @@ Each measure belongs to one of the call's thematic fields (for Bitkom "Digitale 
 & Umwelt, Mobilität, Verwaltung, Gesundheit, Bildung, Handel, Sicherheit, Gesellschaft,
 städtische Datenplattform, IT-Infrastruktur/Gigabit). The document groups measures by field.
 """,
+    reads=("measures",),
 )
 def measure_field(ctx: RuleContext) -> Iterator[Violation]:
     fields = ctx.call.field_ids()
@@ -239,6 +251,7 @@ def measure_field(ctx: RuleContext) -> Iterator[Violation]:
     "DAT001", ERROR, "Measure ends before it starts",
     hint="Swap or correct `start` and `end`.",
     explanation="A measure's `start` must be on or before its `end`.",
+    reads=("measures",),
 )
 def measure_dates(ctx: RuleContext) -> Iterator[Violation]:
     for index, measure in enumerate(ctx.bid.measures or []):
@@ -253,6 +266,7 @@ def measure_dates(ctx: RuleContext) -> Iterator[Violation]:
 A Memorandum of Understanding binds its parties through the people who sign it. Each party
 needs at least one signatory with name and role (e.g. Oberbürgermeister, Vorstandsvorsitzender).
 """,
+    reads=("measures",),
 )
 def mou_signatories(ctx: RuleContext) -> Iterator[Violation]:
     for index, party in enumerate(ctx.bid.mou.parties if ctx.bid.mou else []):
@@ -267,6 +281,7 @@ def mou_signatories(ctx: RuleContext) -> Iterator[Violation]:
 The MoU supports the bid only if it exists when the bid is handed in: its signing date must not
 be after the call's deadline.
 """,
+    reads=("mou",),
 )
 def mou_before_deadline(ctx: RuleContext) -> Iterator[Violation]:
     mou = ctx.bid.mou
@@ -281,6 +296,7 @@ def mou_before_deadline(ctx: RuleContext) -> Iterator[Violation]:
 The call admits cities of a certain size (Bitkom "Digitale Stadt": about 100,000 to 150,000
 inhabitants; the applicants had 86,000 to 156,000). A city outside the range is not eligible.
 """,
+    reads=("mou",),
 )
 def population(ctx: RuleContext) -> Iterator[Violation]:
     rules = ctx.call.eligibility
@@ -305,9 +321,10 @@ _PLACEHOLDER = re.compile(
 Text such as TODO, TBD, FIXME, XXX, "Lorem ipsum", "???" or bracketed blanks like "[Name]" must
 not reach the jury. Every string value of the bid is searched.
 """,
+    reads=("city",),
 )
 def placeholders(ctx: RuleContext) -> Iterator[Violation]:
-    for path, text in iter_strings(ctx.bid.model_dump(mode="json", exclude_none=True)):
+    for path, text in iter_strings(ctx.bid.model_dump(mode="json", exclude_none=True, warnings=False)):
         match = _PLACEHOLDER.search(text)
         if match:
             yield Violation(path, f"placeholder '{match.group(0)}' in {dotted(path)}")
@@ -317,8 +334,9 @@ def placeholders(ctx: RuleContext) -> Iterator[Violation]:
     "TXT002", ERROR, "Empty text",
     hint="Write the text or remove the key if the field is optional.",
     explanation="An empty or blank string is a field someone meant to fill in and forgot.",
+    reads=(),
 )
 def empty_text(ctx: RuleContext) -> Iterator[Violation]:
-    for path, text in iter_strings(ctx.bid.model_dump(mode="json", exclude_none=True)):
+    for path, text in iter_strings(ctx.bid.model_dump(mode="json", exclude_none=True, warnings=False)):
         if not text.strip():
             yield Violation(path, f"{dotted(path)} is empty")

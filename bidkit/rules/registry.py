@@ -24,6 +24,8 @@ class RuleContext:
     bid: Bid
     call: Call
     bid_dir: Path
+    #: Sections that failed validation; they are None in ``bid``.
+    broken: frozenset[str] = frozenset()
 
 
 Check = Callable[[RuleContext], Iterable[Violation]]
@@ -37,6 +39,8 @@ class Rule:
     hint: str
     explanation: str
     check: Check | None = None  # None: reported by the loader, not by a check
+    #: Sections the check reads; it is skipped when one of them failed validation.
+    reads: frozenset[str] = frozenset()
 
 
 RULES: dict[str, Rule] = {}
@@ -54,11 +58,11 @@ def define(code: str, severity: Severity, title: str, *, hint: str, explanation:
     return _register(Rule(code, severity, title, hint, explanation.strip()))
 
 
-def rule(code: str, severity: Severity, title: str, *, hint: str, explanation: str):
+def rule(code: str, severity: Severity, title: str, *, hint: str, explanation: str, reads: tuple[str, ...]):
     """Register the decorated function as the check of a completeness rule."""
 
     def decorate(check: Check) -> Check:
-        _register(Rule(code, severity, title, hint, explanation.strip(), check))
+        _register(Rule(code, severity, title, hint, explanation.strip(), check, frozenset(reads)))
         return check
 
     return decorate
