@@ -21,7 +21,7 @@ def run_rules(loaded: LoadedBid) -> list[Finding]:
         for violation in rule.check(context):
             findings.append(Finding(
                 rule.code, rule.severity, violation.message, violation.hint or rule.hint,
-                loaded.sources.locate(violation.path), violation.path,
+                loaded.sources.locate(violation.path, text_offset=violation.text_offset), violation.path,
             ))
     return findings
 

@@ -40,9 +40,12 @@ class BidSources:
     sections: dict[str, SourceDocument] = field(default_factory=dict)
     call_document: SourceDocument | None = None
 
-    def locate(self, path: FieldPath, *, key: bool = False) -> Location:
+    def locate(self, path: FieldPath, *, key: bool = False, text_offset: int | None = None) -> Location:
         if path and path[0] in self.sections:
-            return self.sections[str(path[0])].locate(path, key=key)
+            document = self.sections[str(path[0])]
+            if text_offset is not None:
+                return document.locate_in_text(path, text_offset)
+            return document.locate(path, key=key)
         return Location(self.bid_dir / MANIFEST, 1, 1)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.scalarstring import LiteralScalarString
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bidkit.findings import FieldPath, Location
@@ -81,11 +82,15 @@ def load_yaml(path: Path) -> Any:
 
 
 def _find_tag(node: Any, where: tuple[int, int] = (0, 0)) -> tuple[str, tuple[int, int]] | None:
-    """The first explicit YAML tag in the data, with its position: bids are plain data."""
-    tag = getattr(node, "tag", None)
-    tag_value = getattr(tag, "value", tag)
-    if isinstance(tag_value, str) and tag_value and not tag_value.startswith("tag:yaml.org,2002:"):
-        return tag_value, where
+    """The first explicit YAML tag (``!x``, ``!!str``, ``!!binary``…) in the data, with its position.
+
+    Bids are plain data; a tag is either a mistake or an attempt to build objects.
+    """
+    if isinstance(node, bytes):
+        return "!!binary", where
+    tag_value = getattr(getattr(node, "tag", None), "value", None)
+    if tag_value:
+        return tag_value.replace("tag:yaml.org,2002:", "!!"), where
     if isinstance(node, CommentedMap):
         for key, value in node.items():
             found = _find_tag(value, _value_position(node, key))
@@ -119,6 +124,25 @@ class SourceDocument:
 
     path: Path
     data: Any
+
+    def locate_in_text(self, path: FieldPath, offset: int) -> Location:
+        """The line of character ``offset`` inside the string at ``path``.
+
+        Exact for literal block scalars (``|``), whose lines are the file's lines; for other
+        scalars the start of the value.
+        """
+        start = self.locate(path)
+        node = self.data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return start
+        if isinstance(node, LiteralScalarString) and start.line is not None:
+            before = str(node)[:offset]
+            line = start.line + 1 + before.count("\n")
+            return Location(self.path, line, None)
+        return start
 
     def locate(self, path: FieldPath, *, key: bool = False) -> Location:
         """Where ``path`` stands in this file, or its nearest existing ancestor.

@@ -266,7 +266,7 @@ def measure_dates(ctx: RuleContext) -> Iterator[Violation]:
 A Memorandum of Understanding binds its parties through the people who sign it. Each party
 needs at least one signatory with name and role (e.g. Oberbürgermeister, Vorstandsvorsitzender).
 """,
-    reads=("measures",),
+    reads=("mou",),
 )
 def mou_signatories(ctx: RuleContext) -> Iterator[Violation]:
     for index, party in enumerate(ctx.bid.mou.parties if ctx.bid.mou else []):
@@ -296,7 +296,7 @@ def mou_before_deadline(ctx: RuleContext) -> Iterator[Violation]:
 The call admits cities of a certain size (Bitkom "Digitale Stadt": about 100,000 to 150,000
 inhabitants; the applicants had 86,000 to 156,000). A city outside the range is not eligible.
 """,
-    reads=("mou",),
+    reads=("city",),
 )
 def population(ctx: RuleContext) -> Iterator[Violation]:
     rules = ctx.call.eligibility
@@ -321,13 +321,13 @@ _PLACEHOLDER = re.compile(
 Text such as TODO, TBD, FIXME, XXX, "Lorem ipsum", "???" or bracketed blanks like "[Name]" must
 not reach the jury. Every string value of the bid is searched.
 """,
-    reads=("city",),
+    reads=(),
 )
 def placeholders(ctx: RuleContext) -> Iterator[Violation]:
     for path, text in iter_strings(ctx.bid.model_dump(mode="json", exclude_none=True, warnings=False)):
         match = _PLACEHOLDER.search(text)
         if match:
-            yield Violation(path, f"placeholder '{match.group(0)}' in {dotted(path)}")
+            yield Violation(path, f"placeholder '{match.group(0)}' in {dotted(path)}", text_offset=match.start())
 
 
 @rule(

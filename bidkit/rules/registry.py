@@ -17,6 +17,8 @@ class Violation:
     path: FieldPath
     message: str
     hint: str | None = None
+    #: Where in the text value the problem starts, to point at its line in a block scalar.
+    text_offset: int | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,67 @@
+"""Shared fixtures: a fresh copy of the example bid, the real CLI, and PDF read-back."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "bid_data"
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> dict:
+        return json.loads(self.stdout)
+
+
+def run_bidkit(*args: str, cwd: Path | None = None, env: dict | None = None) -> Run:
+    """Run the real command line (`python -m bidkit`) in a subprocess."""
+    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    environment.pop("SOURCE_DATE_EPOCH", None) if env is None or "SOURCE_DATE_EPOCH" not in env else None
+    proc = subprocess.run(
+        [sys.executable, "-m", "bidkit", *args], cwd=cwd or REPO, env=environment,
+        capture_output=True, text=True, timeout=300,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def bid(tmp_path: Path) -> Path:
+    """A writable copy of the example bid."""
+    target = tmp_path / "bid"
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace ``old`` by ``new`` in a file; fail loudly when ``old`` is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """1-based number of the first line of ``path`` containing ``needle``."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def pdf_text(path: Path) -> list[str]:
+    """Text of each page, read back from the PDF."""
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(path).pages]
