@@ -61,7 +61,7 @@ def line_of(path: Path, needle: str) -> int:
 
 
 def pdf_text(path: Path) -> list[str]:
-    """Text of each page, read back from the PDF."""
+    """Text of each page, read back from the PDF; no-break spaces read as spaces."""
     from pypdf import PdfReader
 
-    return [page.extract_text() for page in PdfReader(path).pages]
+    return [page.extract_text().replace("\u00a0", " ") for page in PdfReader(path).pages]

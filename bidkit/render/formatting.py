@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
+from markupsafe import Markup
 
 LOCALE = "de_DE"
 _CENT = Decimal("0.01")
@@ -43,12 +44,18 @@ def short_date(day: dt.date) -> str:
     return format_date(day, format="dd.MM.y", locale=LOCALE)
 
 
+def _unbroken(text: str) -> Markup:
+    """Text kept on one line and never hyphenated in the document (dates, amounts)."""
+    return Markup('<span class="nobreak">{}</span>').format(text)
+
+
+#: Template filters. Dates and amounts come wrapped so that no line break or hyphen splits them.
 FILTERS = {
-    "money": money,
+    "money": lambda amount, cents=None: _unbroken(money(amount, cents=cents)),
     "number": number,
-    "percent": percent,
-    "long_date": long_date,
-    "short_date": short_date,
+    "percent": lambda value, digits=1: _unbroken(percent(value, digits)),
+    "long_date": lambda day: _unbroken(long_date(day)),
+    "short_date": lambda day: _unbroken(short_date(day)),
 }
 
 

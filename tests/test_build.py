@@ -1,0 +1,149 @@
+"""`bidkit build`: the PDF read back — text, pages, metadata, drafts, safety, reproducibility."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import EXAMPLE, edit, pdf_text, run_bidkit
+
+
+@pytest.fixture(scope="session")
+def example_pdf(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "example.pdf"
+    run = run_bidkit("build", str(EXAMPLE), "-o", str(out))
+    assert run.code == 0, run.stderr
+    assert f"PDF written: {out}" in run.stdout
+    return out
+
+
+def test_pdf_holds_the_bid_in_german(example_pdf):
+    pages = pdf_text(example_pdf)
+    text = "\n".join(pages)
+    for expected in ("#WolfsburgDigital", "Volkswagen AG", "500.000", "5. Dezember 2016", "22. Februar 2017",
+                     "V 2017/0196", "Klaus Mohrs", "Matthias Müller", "Kosten- und Finanzierungsplan",
+                     "Ratsbeschluss", "Lebensqualität", "Ostfalia"):
+        assert expected in text, expected
+    assert "500.000 €" in text
+
+
+def test_page_count_and_page_numbers(example_pdf):
+    pages = pdf_text(example_pdf)
+    count = len(PdfReader(example_pdf).pages)
+    assert count == len(pages) >= 8
+    assert f"Seite 2 von {count}" in pages[1]
+    assert f"Seite {count} von {count}" in pages[-1]
+
+
+def test_metadata_and_language(example_pdf):
+    reader = PdfReader(example_pdf)
+    meta = reader.metadata
+    assert meta.title.startswith("#WolfsburgDigital")
+    assert meta.author == "Stadt Wolfsburg"
+    assert "Digitale Stadt" in meta.subject
+    assert meta.creator.startswith("bidkit")
+    assert reader.trailer["/Root"]["/Lang"] == "de"
+    # No SOURCE_DATE_EPOCH: the date is the bid's submission date, never the clock.
+    assert meta["/CreationDate"].startswith("D:20170314")
+
+
+def test_bookmarks_follow_sections(example_pdf):
+    titles = [item.title for item in PdfReader(example_pdf).outline if not isinstance(item, list)]
+    assert "Vision" in titles and "Kosten- und Finanzierungsplan" in titles and "Ratsbeschluss" in titles
+
+
+def test_no_watermark_in_final_pdf(example_pdf):
+    assert not any("ENTWURF" in page for page in pdf_text(example_pdf))
+
+
+def test_rebuild_is_byte_identical(example_pdf, tmp_path):
+    again = tmp_path / "again.pdf"
+    assert run_bidkit("build", str(EXAMPLE), "-o", str(again)).code == 0
+    assert again.read_bytes() == example_pdf.read_bytes()
+
+
+def test_source_date_epoch_is_honoured(tmp_path):
+    out = tmp_path / "epoch.pdf"
+    run = run_bidkit("build", str(EXAMPLE), "-o", str(out), env={"SOURCE_DATE_EPOCH": "1500000000"})
+    assert run.code == 0, run.stderr
+    assert PdfReader(out).metadata["/CreationDate"].startswith("D:20170714")
+
+
+def test_default_output_path_is_printed_and_html_written(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "bid")
+    run = run_bidkit("build", "bid", "--html", "out/bid.html", cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    expected = Path("build") / "wolfsburg-bitkom-digitale-stadt-2017.pdf"
+    assert f"PDF written: {expected}" in run.stdout
+    assert (tmp_path / expected).read_bytes().startswith(b"%PDF-")
+    html = (tmp_path / "out" / "bid.html").read_text(encoding="utf-8")
+    assert '<html lang="de">' in html
+
+
+def test_build_refuses_bid_with_errors_and_keeps_previous_pdf(bid, tmp_path):
+    out = tmp_path / "bid.pdf"
+    out.write_bytes(b"previous")
+    edit(bid / "budget.yaml", "  total: 500000\n  note", "  total: 600000\n  note")
+    run = run_bidkit("build", str(bid), "-o", str(out))
+    assert run.code == 1
+    assert "BUD002" in run.stderr and "--draft" in run.stderr
+    assert out.read_bytes() == b"previous"
+
+
+def test_draft_renders_with_watermark_on_every_page(bid, tmp_path):
+    edit(bid / "budget.yaml", "  total: 500000\n  note", "  total: 600000\n  note")
+    out = tmp_path / "draft.pdf"
+    run = run_bidkit("build", str(bid), "--draft", "-o", str(out))
+    assert run.code == 0, run.stderr
+    assert "Draft written" in run.stdout
+    pages = pdf_text(out)
+    assert pages and all("ENTWURF" in page for page in pages)
+
+
+def test_draft_needs_a_loadable_manifest(bid, tmp_path):
+    edit(bid / "bid.yaml", "city:\n", "stadt:\n")
+    run = run_bidkit("build", str(bid), "--draft", "-o", str(tmp_path / "x.pdf"))
+    assert run.code == 1 and "Cannot render even a draft" in run.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_unwritable_output_exits_3_and_leaves_nothing(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    run = run_bidkit("build", str(EXAMPLE), "-o", str(tmp_path / "a-file" / "bid.pdf"))
+    assert run.code == 3, run.stderr
+    assert "cannot write" in run.stderr and "hint:" in run.stderr and "Traceback" not in run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):
+    from bidkit.errors import RenderError
+    from bidkit.fileio import atomic_write
+
+    target = tmp_path / "bid.pdf"
+    target.write_bytes(b"previous")
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(RenderError, match="No space left"):
+        atomic_write(target, b"%PDF-new")
+    assert target.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["bid.pdf"]
+
+
+def test_text_from_yaml_cannot_inject_markup(bid, tmp_path):
+    hostile = '<img src="file:///etc/passwd"> {{ 7*7 }} </p><script>x</script> {% raw %}'
+    edit(bid / "bid.yaml", "  Wolfsburg will digitale Modellstadt werden.", f"  {hostile}")
+    (bid / "bid.yaml").write_text((bid / "bid.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    html = tmp_path / "bid.html"
+    run = run_bidkit("build", str(bid), "-o", str(tmp_path / "bid.pdf"), "--html", str(html))
+    assert run.code == 0, run.stderr
+    assert "refused" not in run.stderr
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt; {{ 7*7 }}" in html.read_text(encoding="utf-8")
+    text = " ".join(pdf_text(tmp_path / "bid.pdf"))
+    assert "{{ 7*7 }}" in text and "<script>x</script>" in text
