@@ -21,7 +21,7 @@ from bidkit.findings import FieldPath, Finding, Location
 from bidkit.models import Bid, Call
 from bidkit.rules import loading as codes
 from bidkit.rules.registry import Rule
-from bidkit.yamlio import SourceDocument, YamlSyntaxError, load_yaml
+from bidkit.yamlio import SourceDocument, YamlSyntaxError, load_yaml, swallowed_hashtags
 
 CALLS_DIR = Path(__file__).parent / "calls"
 MANIFEST = "bid.yaml"
@@ -159,6 +159,11 @@ def _read_document(path: Path, findings: list[Finding]) -> SourceDocument | None
         reason = "is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else f"cannot be read ({exc.strerror})"
         findings.append(_finding(codes.FILE_MISSING, f"{path.name} {reason}", Location(path)))
         return None
+    for lost in swallowed_hashtags(path, data):
+        findings.append(_finding(
+            codes.SWALLOWED_TEXT, f"'{lost.comment}' after a value is read as a comment, not as text",
+            lost.location,
+        ))
     if data is None:
         return SourceDocument(path, {})
     if not isinstance(data, dict):

@@ -7,6 +7,7 @@ item; it builds only plain data (no Python objects from tags). Floats are read a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -79,6 +80,36 @@ def load_yaml(path: Path) -> Any:
             "Bid files hold plain data: remove the '!'-tag and write the value itself.",
         )
     return data
+
+
+@dataclass(frozen=True)
+class SwallowedText:
+    """A ``#word`` that YAML read as a comment right after a plain value (``title: A #B``)."""
+
+    comment: str
+    location: Location
+
+
+def swallowed_hashtags(path: Path, node: Any) -> list[SwallowedText]:
+    """Comments that start like a hashtag on the line of a value: almost always lost text.
+
+    ``title: Aktionsprogramm #WolfsburgDigital`` gives the title "Aktionsprogramm"; a real
+    comment is written with a space after ``#``.
+    """
+    found: list[SwallowedText] = []
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        for comments in node.ca.items.values():
+            for token in comments or []:
+                if token is None or isinstance(token, list):
+                    continue
+                text = token.value.split("\n", 1)[0]
+                if re.match(r"#[^\s#!]", text):
+                    mark = token.start_mark
+                    found.append(SwallowedText(text, Location(path, mark.line + 1, mark.column + 1)))
+        children = node.values() if isinstance(node, CommentedMap) else node
+        for child in children:
+            found.extend(swallowed_hashtags(path, child))
+    return found
 
 
 def _find_tag(node: Any, where: tuple[int, int] = (0, 0)) -> tuple[str, tuple[int, int]] | None:

@@ -187,3 +187,14 @@ def test_all_problems_are_reported_at_once(bid):
     codes = sorted(f.rule for f in result.findings)
     # population broken and measures broken, yet the budget arithmetic is still checked
     assert codes == ["BUD002", "SCH001", "SCH002", "SCH003"], codes
+
+
+def test_hashtag_after_plain_value_is_reported(bid):
+    edit(bid / "measures.yaml", 'title: "Digitalisierungsstrategie und Aktionsprogramm #WolfsburgDigital"',
+         "title: Digitalisierungsstrategie und Aktionsprogramm #WolfsburgDigital")
+    edit(bid / "partners.yaml", "  - id: ostfalia", "  - id: ostfalia # a real comment")
+    finding = only(bid, "YML002")
+    assert finding.severity.value == "warning"
+    assert "#WolfsburgDigital" in finding.message
+    assert finding.location.line == line_of(bid / "measures.yaml", "Aktionsprogramm #Wolfsburg")
+    assert check_bid(bid)[0].complete  # a warning, not an error

@@ -63,3 +63,13 @@ with bidkit (e.g. `bitkom-digitale-stadt-2017`) or a path, relative to the bid f
 file of your own (`call: ./my-call.yaml`) with the same fields as the shipped profiles.
 """,
 )
+SWALLOWED_TEXT = define(
+    "YML002", Severity.WARNING, "Text after ' #' read as a comment",
+    hint="Quote the whole value: title: \"Aktionsprogramm #WolfsburgDigital\"",
+    explanation="""
+In YAML, ` #` starts a comment. `title: Aktionsprogramm #WolfsburgDigital` therefore gives the
+title "Aktionsprogramm" and silently drops the hashtag. A comment that starts like a hashtag
+(`#` directly followed by a word) on the line of a value is almost always lost text: quote the
+value. Write real comments with a space after `#`.
+""",
+)
