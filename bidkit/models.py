@@ -237,6 +237,15 @@ class BudgetYear(Model):
     costs: list[CostItem] = Field(min_length=1)
     funding: list[FundingSource] = Field(min_length=1)
 
+    @property
+    def cost_sum(self) -> Decimal:
+        """What the cost items add up to (the stated ``total`` may differ: rule BUD001)."""
+        return sum((item.amount for item in self.costs), Decimal(0))
+
+    @property
+    def funding_sum(self) -> Decimal:
+        return sum((source.amount for source in self.funding), Decimal(0))
+
 
 class Budget(Model):
     """Kosten- und Finanzierungsplan."""

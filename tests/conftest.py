@@ -28,8 +28,8 @@ class Run:
 
 def run_bidkit(*args: str, cwd: Path | None = None, env: dict | None = None) -> Run:
     """Run the real command line (`python -m bidkit`) in a subprocess."""
-    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
-    environment.pop("SOURCE_DATE_EPOCH", None) if env is None or "SOURCE_DATE_EPOCH" not in env else None
+    environment = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    environment.update({"NO_COLOR": "1", "COLUMNS": "200", **(env or {})})
     proc = subprocess.run(
         [sys.executable, "-m", "bidkit", *args], cwd=cwd or REPO, env=environment,
         capture_output=True, text=True, timeout=300,

@@ -73,8 +73,8 @@ class BudgetSummary:
             for source in year.funding:
                 row = funding.setdefault(source.kind, {})
                 row[year.year] = row.get(year.year, Decimal(0)) + source.amount
-        cost_totals = {y.year: sum((c.amount for c in y.costs), Decimal(0)) for y in budget.years}
-        funding_totals = {y.year: sum((f.amount for f in y.funding), Decimal(0)) for y in budget.years}
+        cost_totals = {y.year: y.cost_sum for y in budget.years}
+        funding_totals = {y.year: y.funding_sum for y in budget.years}
         total_costs = sum(cost_totals.values(), Decimal(0))
         own = sum(funding.get(FundingKind.EIGENMITTEL, {}).values(), Decimal(0))
         return cls(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from decimal import Decimal
 from collections.abc import Iterator
 
 from bidkit.findings import Severity, dotted
@@ -122,12 +123,11 @@ reviewers find in a Kosten- und Finanzierungsplan.
 )
 def year_totals(ctx: RuleContext) -> Iterator[Violation]:
     for index, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
-        items = sum((c.amount for c in year.costs), start=0)
-        if items != year.total:
+        if year.cost_sum != year.total:
             yield Violation(
                 ("budget", "years", index, "total"),
-                f"{year.year}: cost items add up to {_euro(items)}, the stated total is {_euro(year.total)}",
-                f"Set `total: {items}` or correct the items.",
+                f"{year.year}: cost items add up to {_euro(year.cost_sum)}, the stated total is {_euro(year.total)}",
+                f"Set `total: {year.cost_sum}` or correct the items.",
             )
 
 
@@ -144,7 +144,7 @@ def grand_total(ctx: RuleContext) -> Iterator[Violation]:
     budget = ctx.bid.budget
     if budget is None:
         return
-    years = sum((y.total for y in budget.years), start=0)
+    years = sum((y.total for y in budget.years), Decimal(0))
     if years != budget.total:
         yield Violation(
             ("budget", "total"),
@@ -164,8 +164,7 @@ whose funding sources add up to less than its costs has a gap the funder will no
 )
 def funding_covers_costs(ctx: RuleContext) -> Iterator[Violation]:
     for index, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
-        costs = sum((c.amount for c in year.costs), start=0)
-        funding = sum((f.amount for f in year.funding), start=0)
+        costs, funding = year.cost_sum, year.funding_sum
         if funding < costs:
             yield Violation(
                 ("budget", "years", index, "funding"),
@@ -184,8 +183,7 @@ reclaim it. Usually the own share (`eigenmittel`) is the amount to reduce.
 )
 def funding_exceeds_costs(ctx: RuleContext) -> Iterator[Violation]:
     for index, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
-        costs = sum((c.amount for c in year.costs), start=0)
-        funding = sum((f.amount for f in year.funding), start=0)
+        costs, funding = year.cost_sum, year.funding_sum
         if funding > costs:
             yield Violation(
                 ("budget", "years", index, "funding"),
