@@ -81,9 +81,14 @@ def load_bid(bid_dir: Path) -> LoadedBid:
     _read_files(loaded)
     if loaded.findings and not loaded.raw:
         return loaded
-    if _validate(Bid, loaded.raw, loaded.sources.locate, loaded.findings) is None:
-        loaded.broken |= {str(f.path[0]) for f in loaded.findings if f.path}
-    loaded.bid = _partial_bid(loaded)
+    unparsed = set(loaded.broken)
+    schema_findings: list[Finding] = []
+    loaded.bid = _validate(Bid, loaded.raw, loaded.sources.locate, schema_findings)
+    # A section of a file that did not parse is not "missing": its syntax error says it all.
+    loaded.findings += [f for f in schema_findings if not (f.rule == codes.MISSING_FIELD.code and f.path[0] in unparsed)]
+    if loaded.bid is None:
+        loaded.broken |= {str(f.path[0]) for f in schema_findings if f.path}
+        loaded.bid = _partial_bid(loaded)
     loaded.call = _load_call(loaded)
     return loaded
 
@@ -101,8 +106,6 @@ def _partial_bid(loaded: LoadedBid) -> Bid | None:
 
     Only the sound sections are validated; rules that read a broken one are skipped.
     """
-    if not loaded.broken:
-        return Bid.model_validate(loaded.raw)
     sound = {k: v for k, v in loaded.raw.items() if k not in loaded.broken}
     try:
         partial = _AnySections.model_validate(sound)

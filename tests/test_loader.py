@@ -50,6 +50,13 @@ def test_broken_file_does_not_make_its_sections_missing(bid):
     assert [f.rule for f in result.findings] == ["YML001"]
 
 
+def test_syntax_error_in_manifest_is_the_only_finding(bid):
+    edit(bid / "bid.yaml", "title: \"#WolfsburgDigital\"", "title: \"#WolfsburgDigital")
+    result, loaded = check_bid(bid)
+    assert [f.rule for f in result.findings] == ["YML001"]
+    assert not loaded.renderable
+
+
 def test_yaml_tags_are_refused(bid):
     edit(bid / "bid.yaml", "vision: |", "vision: !!python/object/apply:os.system ['echo pwned']\nx: |")
     finding = only(bid, "YML001")
