@@ -21,7 +21,7 @@ from bidkit.findings import FieldPath, Finding, Location
 from bidkit.models import Bid, Call
 from bidkit.rules import loading as codes
 from bidkit.rules.registry import Rule
-from bidkit.yamlio import SourceDocument, YamlSyntaxError, load_yaml, swallowed_hashtags
+from bidkit.yamlio import SourceDocument, YamlSyntaxError, load_document
 
 CALLS_DIR = Path(__file__).parent / "calls"
 MANIFEST = "bid.yaml"
@@ -154,7 +154,7 @@ def _top_level_keys(path: Path) -> set[str]:
 
 def _read_document(path: Path, findings: list[Finding]) -> SourceDocument | None:
     try:
-        data = load_yaml(path)
+        document = load_document(path)
     except YamlSyntaxError as exc:
         findings.append(_finding(codes.YAML_SYNTAX, exc.message, exc.location, hint=exc.hint))
         return None
@@ -162,20 +162,21 @@ def _read_document(path: Path, findings: list[Finding]) -> SourceDocument | None
         reason = "is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else f"cannot be read ({exc.strerror})"
         findings.append(_finding(codes.FILE_MISSING, f"{path.name} {reason}", Location(path)))
         return None
-    for lost in swallowed_hashtags(path, data):
+    for lost in document.swallowed:
         findings.append(_finding(
             codes.SWALLOWED_TEXT, f"'{lost.comment}' after a value is read as a comment, not as text",
             lost.location,
         ))
-    if data is None:
-        return SourceDocument(path, {})
-    if not isinstance(data, dict):
+    if document.data is None:
+        document.data = {}
+    elif not isinstance(document.data, dict):
+        kind = "list" if isinstance(document.data, list) else type(document.data).__name__
         findings.append(_finding(
-            codes.WRONG_TYPE, f"{path.name} must hold a mapping of sections, not a {type(data).__name__}",
+            codes.WRONG_TYPE, f"{path.name} must hold a mapping of sections, not a {kind}",
             Location(path, 1, 1), hint="Start the file with top-level keys such as `goals:`.",
         ))
         return None
-    return SourceDocument(path, data)
+    return document
 
 
 def _load_call(loaded: LoadedBid) -> Call | None:

@@ -1,44 +1,86 @@
-"""Reading YAML safely while keeping where every value stands in its file.
+"""Reading YAML safely and fast while keeping where every value stands in its file.
 
-The round-trip loader of ruamel.yaml keeps line and column of each key, value and list
-item; it builds only plain data (no Python objects from tags). Floats are read as
-``Decimal`` straight from their text, so ``1234567.89`` never passes through a float.
+libyaml (through PyYAML's C parser) composes the node tree with line and column marks; this
+module builds plain data from it — ``YamlMap``/``YamlSeq`` remember the position of each key,
+value and item. Only plain data is built: YAML 1.2 core scalars (so ``no`` stays a string),
+floats as ``Decimal`` from their text, dates; any explicit tag (``!x``, ``!!python/…``,
+``!!binary``), a duplicate key, or an alias expansion beyond a bound is an error.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.scalarstring import LiteralScalarString
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
 
 from bidkit.findings import FieldPath, Location
 
-_SPECIAL_FLOATS = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
+try:
+    from yaml.cyaml import CParser as _Parser  # libyaml: ~40x faster than the Python parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+        def dispose(self) -> None:
+            pass
+
+#: Values built from one document at most; bounds "billion laughs" alias expansion.
+MAX_VALUES = 2_000_000
+
+_TAG = "tag:yaml.org,2002:"
 
 
-class _DecimalConstructor(RoundTripConstructor):
-    def construct_decimal(self, node: Any) -> Decimal:
-        text = str(node.value).replace("_", "")
-        text = _SPECIAL_FLOATS.get(text.lower(), text)
-        try:
-            return Decimal(text)
-        except InvalidOperation:  # pragma: no cover - the resolver only sends numbers
-            return Decimal("NaN")
+class _Resolver12(BaseResolver):
+    """Implicit types of the YAML 1.2 core schema, plus ISO dates and timestamps."""
 
 
-_DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _DecimalConstructor.construct_decimal)
+_Resolver12.yaml_implicit_resolvers = {}
+for _tag, _regexp, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+     "-+0123456789."),
+    ("timestamp", r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+                  r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?)?)$", "0123456789"),
+):
+    _Resolver12.add_implicit_resolver(_TAG + _tag, re.compile(_regexp), list(_first))
+
+
+class _Composer(_Parser, _Resolver12):  # type: ignore[misc, valid-type]
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _Resolver12.__init__(self)
+
+
+class YamlMap(dict):
+    """A mapping that knows where it, each key and each value stand (0-based line, column)."""
+
+    __slots__ = ("mark", "key_marks", "value_marks", "block_text")
+
+
+class YamlSeq(list):
+    __slots__ = ("mark", "item_marks", "block_text")
 
 
 class YamlSyntaxError(Exception):
-    """A file that is not well-formed YAML (or uses a feature bidkit refuses)."""
+    """A file that is not well-formed YAML, or uses a feature bidkit refuses."""
 
     def __init__(self, message: str, location: Location, hint: str) -> None:
         super().__init__(message)
@@ -47,157 +89,192 @@ class YamlSyntaxError(Exception):
         self.hint = hint
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt", pure=True)
-    yaml.Constructor = _DecimalConstructor
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
-def load_yaml(path: Path) -> Any:
-    """Load one YAML file; raise ``YamlSyntaxError`` with its location when it is broken."""
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = _yaml().load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        if "duplicate key" in problem:
-            hint = "Each key may appear only once in a mapping; remove or rename the repeated key."
-        else:
-            hint = "Check indentation, colons and quotes near this line; quote text that contains ': ' or '#'."
-        raise YamlSyntaxError(f"YAML syntax error: {problem}", Location(path, line, column), hint) from None
-    except YAMLError as exc:
-        raise YamlSyntaxError(f"YAML error: {exc}", Location(path), "Fix the YAML syntax.") from None
-    tagged = _find_tag(data)
-    if tagged is not None:
-        tag, (line, column) = tagged
-        raise YamlSyntaxError(
-            f"YAML tag {tag!r} is not allowed",
-            Location(path, line + 1, column + 1),
-            "Bid files hold plain data: remove the '!'-tag and write the value itself.",
-        )
-    return data
-
-
 @dataclass(frozen=True)
 class SwallowedText:
-    """A ``#word`` that YAML read as a comment right after a plain value (``title: A #B``)."""
+    """A ``#word`` read as a comment right after a plain value (``title: A #B``)."""
 
     comment: str
     location: Location
 
 
-def swallowed_hashtags(path: Path, node: Any) -> list[SwallowedText]:
-    """Comments that start like a hashtag on the line of a value: almost always lost text.
-
-    ``title: Aktionsprogramm #WolfsburgDigital`` gives the title "Aktionsprogramm"; a real
-    comment is written with a space after ``#``.
-    """
-    found: list[SwallowedText] = []
-    if isinstance(node, (CommentedMap, CommentedSeq)):
-        for comments in node.ca.items.values():
-            for token in comments or []:
-                if token is None or isinstance(token, list):
-                    continue
-                text = token.value.split("\n", 1)[0]
-                if re.match(r"#[^\s#!]", text):
-                    mark = token.start_mark
-                    found.append(SwallowedText(text, Location(path, mark.line + 1, mark.column + 1)))
-        children = node.values() if isinstance(node, CommentedMap) else node
-        for child in children:
-            found.extend(swallowed_hashtags(path, child))
-    return found
-
-
-def _find_tag(node: Any, where: tuple[int, int] = (0, 0)) -> tuple[str, tuple[int, int]] | None:
-    """The first explicit YAML tag (``!x``, ``!!str``, ``!!binary``…) in the data, with its position.
-
-    Bids are plain data; a tag is either a mistake or an attempt to build objects.
-    """
-    if isinstance(node, bytes):
-        return "!!binary", where
-    tag_value = getattr(getattr(node, "tag", None), "value", None)
-    if tag_value:
-        return tag_value.replace("tag:yaml.org,2002:", "!!"), where
-    if isinstance(node, CommentedMap):
-        for key, value in node.items():
-            found = _find_tag(value, _value_position(node, key))
-            if found:
-                return found
-    elif isinstance(node, CommentedSeq):
-        for index, value in enumerate(node):
-            found = _find_tag(value, _item_position(node, index))
-            if found:
-                return found
-    return None
-
-
-def _value_position(mapping: CommentedMap, key: Any) -> tuple[int, int]:
-    try:
-        return tuple(mapping.lc.value(key))  # type: ignore[return-value]
-    except (KeyError, TypeError):
-        return (mapping.lc.line, mapping.lc.col)
-
-
-def _item_position(seq: CommentedSeq, index: int) -> tuple[int, int]:
-    try:
-        return tuple(seq.lc.item(index))  # type: ignore[return-value]
-    except (KeyError, TypeError):
-        return (seq.lc.line, seq.lc.col)
-
-
 @dataclass
 class SourceDocument:
-    """One loaded YAML file: its path and the position-keeping data."""
+    """One loaded YAML file: its path, the position-keeping data, and what it silently lost."""
 
     path: Path
     data: Any
-
-    def locate_in_text(self, path: FieldPath, offset: int) -> Location:
-        """The line of character ``offset`` inside the string at ``path``.
-
-        Exact for literal block scalars (``|``), whose lines are the file's lines; for other
-        scalars the start of the value.
-        """
-        start = self.locate(path)
-        node = self.data
-        for part in path:
-            try:
-                node = node[part]
-            except (KeyError, IndexError, TypeError):
-                return start
-        if isinstance(node, LiteralScalarString) and start.line is not None:
-            before = str(node)[:offset]
-            line = start.line + 1 + before.count("\n")
-            return Location(self.path, line, None)
-        return start
+    swallowed: list[SwallowedText] = field(default_factory=list)
 
     def locate(self, path: FieldPath, *, key: bool = False) -> Location:
         """Where ``path`` stands in this file, or its nearest existing ancestor.
 
         With ``key=True`` the position of the last key itself is given (for unknown keys).
         """
+        line, column = getattr(self.data, "mark", (0, 0))
         node = self.data
-        line, column = 0, 0
-        if isinstance(node, (CommentedMap, CommentedSeq)):
-            line, column = node.lc.line, node.lc.col
         for depth, part in enumerate(path):
             last = depth == len(path) - 1
-            if isinstance(node, CommentedMap) and part in node:
-                if last and key:
-                    line, column = node.lc.key(part)
-                else:
-                    line, column = _value_position(node, part)
+            if isinstance(node, YamlMap) and part in node:
+                line, column = node.key_marks[part] if (last and key) else node.value_marks[part]
                 node = node[part]
-            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-                line, column = _item_position(node, part)
+            elif isinstance(node, YamlSeq) and isinstance(part, int) and 0 <= part < len(node):
+                line, column = node.item_marks[part]
                 node = node[part]
             else:
                 break
         return Location(self.path, line + 1, column + 1)
+
+    def locate_in_text(self, path: FieldPath, offset: int) -> Location:
+        """The line of character ``offset`` in the string at ``path``.
+
+        Exact for literal block scalars (``|``), whose lines are the file's lines; for other
+        scalars the start of the value.
+        """
+        start = self.locate(path)
+        parent: Any = self.data
+        for part in path[:-1]:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                return start
+        if path and path[-1] in getattr(parent, "block_text", ()) and start.line is not None:
+            text = parent[path[-1]]
+            return Location(self.path, start.line + 1 + text[:offset].count("\n"), None)
+        return start
+
+
+def load_document(path: Path) -> SourceDocument:
+    """Load one YAML file; raise ``YamlSyntaxError`` with its location when it is broken."""
+    text = path.read_text(encoding="utf-8")
+    composer = _Composer(text)
+    try:
+        node = composer.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        raise YamlSyntaxError(
+            f"YAML syntax error: {problem}",
+            Location(path, mark.line + 1 if mark else None, mark.column + 1 if mark else None),
+            "Check indentation, colons and quotes near this line; quote text that contains ': ' or ' #'.",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(f"YAML error: {exc}", Location(path), "Fix the YAML syntax.") from None
+    finally:
+        composer.dispose()
+    builder = _Builder(path, text.splitlines(), composer)
+    data = builder.build(node) if node is not None else None
+    return SourceDocument(path, data, builder.swallowed)
+
+
+class _Builder:
+    """Plain data from a node tree, with positions; refuses what is not plain data."""
+
+    def __init__(self, path: Path, lines: list[str], resolver: _Resolver12) -> None:
+        self.path = path
+        self.lines = lines
+        self.resolver = resolver
+        self.values = 0
+        self.active: set[int] = set()
+        self.swallowed: list[SwallowedText] = []
+
+    def fail(self, message: str, node: Any, hint: str) -> YamlSyntaxError:
+        mark = node.start_mark
+        return YamlSyntaxError(message, Location(self.path, mark.line + 1, mark.column + 1), hint)
+
+    def build(self, node: Any) -> Any:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise self.fail("YAML expands to too many values (aliases?)", node, "Write the data out without '*alias' repetitions.")
+        if id(node) in self.active:
+            raise self.fail("YAML alias refers to itself", node, "Remove the recursive '*alias'.")
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, MappingNode):
+                return self.mapping(node)
+            return self.sequence(node)
+        finally:
+            self.active.discard(id(node))
+
+    def mapping(self, node: MappingNode) -> YamlMap:
+        if node.tag != _TAG + "map":
+            raise self.tag_error(node)
+        result = YamlMap()
+        result.mark = (node.start_mark.line, node.start_mark.column)
+        result.key_marks, result.value_marks, result.block_text = {}, {}, set()
+        for key_node, value_node in node.value:
+            key = self.build(key_node)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                raise self.fail("keys must be plain words", key_node, "Write the key as a word, e.g. 'title:'.")
+            if key in result:
+                line = result.key_marks[key][0] + 1
+                raise self.fail(f"duplicate key '{key}' (first on line {line})", key_node,
+                                "Each key may appear only once in a mapping; remove or rename the repeated key.")
+            result[key] = self.build(value_node)
+            result.key_marks[key] = (key_node.start_mark.line, key_node.start_mark.column)
+            result.value_marks[key] = self.value_mark(value_node)
+            if getattr(value_node, "style", None) == "|":
+                result.block_text.add(key)
+        return result
+
+    def sequence(self, node: SequenceNode) -> YamlSeq:
+        if node.tag != _TAG + "seq":
+            raise self.tag_error(node)
+        result = YamlSeq(self.build(item) for item in node.value)
+        result.mark = (node.start_mark.line, node.start_mark.column)
+        result.item_marks = [self.value_mark(item) for item in node.value]
+        result.block_text = {i for i, item in enumerate(node.value) if getattr(item, "style", None) == "|"}
+        return result
+
+    @staticmethod
+    def value_mark(node: Any) -> tuple[int, int]:
+        # A block scalar's value starts at its '|' or '>' indicator.
+        return (node.start_mark.line, node.start_mark.column)
+
+    def scalar(self, node: ScalarNode) -> Any:
+        plain = not node.style  # libyaml says "", the Python parser None
+        implicit = self.resolver.resolve(ScalarNode, node.value, (True, False)) if plain else _TAG + "str"
+        if node.tag != implicit:
+            raise self.tag_error(node)
+        if plain:
+            self.check_swallowed(node)
+        kind = node.tag[len(_TAG):]
+        value = node.value
+        if kind == "str":
+            return value
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return value.lower() == "true"
+        if kind == "int":
+            return int(value, 8) if value.startswith("0o") else int(value, 0) if value.startswith("0x") else int(value)
+        if kind == "float":
+            special = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
+            return Decimal(special.get(value.lower(), value))
+        return _timestamp(value)
+
+    def tag_error(self, node: Any) -> YamlSyntaxError:
+        tag = str(node.tag).replace(_TAG, "!!")
+        return self.fail(f"YAML tag {tag!r} is not allowed", node,
+                         "Bid files hold plain data: remove the '!'-tag and write the value itself (quote text).")
+
+    def check_swallowed(self, node: ScalarNode) -> None:
+        """`title: Foo #Bar` ends the value before '#Bar': report such hashtag-like comments."""
+        end = node.end_mark
+        if end.line >= len(self.lines):
+            return
+        rest = self.lines[end.line][end.column:]
+        match = re.match(r"\s+(#[^\s#!]\S*)", rest)
+        if match:
+            self.swallowed.append(SwallowedText(match.group(1), Location(self.path, end.line + 1, end.column + match.start(1) + 1)))
+
+
+def _timestamp(value: str) -> dt.date | dt.datetime:
+    if len(value) == 10:
+        return dt.date.fromisoformat(value)
+    text = re.sub(r"[ \t]+", " ", value).replace("t", "T").replace(" ", "T", 1).replace(" ", "")
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def iter_strings(node: Any, path: FieldPath = ()):
@@ -209,4 +286,4 @@ def iter_strings(node: Any, path: FieldPath = ()):
         for index, value in enumerate(node):
             yield from iter_strings(value, (*path, index))
     elif isinstance(node, str):
-        yield path, str(node)
+        yield path, node

@@ -11,7 +11,7 @@ import jsonschema
 
 from bidkit import __version__
 from bidkit.schema import schema_text
-from bidkit.yamlio import load_yaml
+from bidkit.yamlio import load_document
 
 from conftest import EXAMPLE, REPO, edit, line_of, run_bidkit
 
@@ -145,7 +145,7 @@ def test_every_example_file_points_at_and_satisfies_the_schema():
     validator = jsonschema.Draft202012Validator(schema)
     for path in sorted(EXAMPLE.glob("*.yaml")):
         assert path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=bid.schema.json\n"), path
-        errors = list(validator.iter_errors(_plain(load_yaml(path))))
+        errors = list(validator.iter_errors(_plain(load_document(path).data)))
         assert not errors, (path, [e.message for e in errors])
 
 

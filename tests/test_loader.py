@@ -205,3 +205,31 @@ def test_hashtag_after_plain_value_is_reported(bid):
     assert "#WolfsburgDigital" in finding.message
     assert finding.location.line == line_of(bid / "measures.yaml", "Aktionsprogramm #Wolfsburg")
     assert check_bid(bid)[0].complete  # a warning, not an error
+
+
+def test_yaml_12_words_stay_text(bid):
+    edit(bid / "bid.yaml", "  vote: einstimmig", "  vote: no")
+    loaded = load_bid(bid)
+    assert loaded.findings == []
+    assert loaded.bid.council_resolution.vote == "no"
+
+
+def test_explicit_str_tag_is_refused(bid):
+    edit(bid / "bid.yaml", "  vote: einstimmig", "  vote: !!str 5")
+    assert "tag" in only(bid, "YML001").message
+
+
+def test_aliases_work_but_cannot_explode(bid, tmp_path):
+    edit(bid / "bid.yaml", "  role: Stellvertretung", "  role: &v Stellvertretung")
+    edit(bid / "bid.yaml", "  vote: einstimmig", "  vote: *v")
+    assert load_bid(bid).bid.council_resolution.vote == "Stellvertretung"
+    bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    bomb += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    (bid / "bomb.yaml").write_text("\n".join(bomb) + "\n", encoding="utf-8")
+    finding = only(bid, "YML001")
+    assert "too many values" in finding.message and finding.location.file == bid / "bomb.yaml"
+
+
+def test_recursive_alias_is_refused(bid):
+    (bid / "loop.yaml").write_text("extra: &x [1, *x]\n", encoding="utf-8")
+    assert "refers to itself" in only(bid, "YML001").message
