@@ -1,38 +1,112 @@
-"""Running a check: load the bid, run every rule, gather the findings into a ``CheckResult``."""
+"""Running a check: load the bid, run the rules, apply the configuration, gather a ``CheckResult``.
+
+Configuration comes from ``checks:`` in bid.yaml (ignore, severity) and from the command line
+(select, ignore, strict); the command line wins. Loader codes (files, syntax, schema) always
+apply: a bid that does not load cannot be judged.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from bidkit.findings import CheckResult, Finding
+from bidkit.errors import BidkitError
+from bidkit.findings import CheckResult, Finding, Severity
 from bidkit.loader import LoadedBid, load_bid
-from bidkit.rules import RuleContext, checks
+from bidkit.rules import RULES, RuleContext, checks, matching
+from bidkit.rules import loading as codes
+from bidkit.rules.document import PAGE_LIMIT
 
 
-def run_rules(loaded: LoadedBid) -> list[Finding]:
-    """The completeness findings for a bid that loaded without schema errors."""
+@dataclass(frozen=True)
+class CheckOptions:
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    strict: bool = False
+    pdf: Path | None = None  # a rendered PDF to check against the call's page limit
+
+
+LOADER_CODES = [code for code, rule in RULES.items() if rule.check is None and not code.startswith("PDF")]
+
+
+def run_rules(loaded: LoadedBid) -> tuple[list[Finding], list[str]]:
+    """The completeness findings and the codes of the checks that ran (sound sections only)."""
     if loaded.bid is None or loaded.call is None:
-        return []
+        return [], []
     context = RuleContext(loaded.bid, loaded.call, loaded.bid_dir, frozenset(loaded.broken))
-    findings = []
+    findings, ran = [], []
     for rule in checks():
         if rule.reads & context.broken:
             continue
+        ran.append(rule.code)
         for violation in rule.check(context):
             findings.append(Finding(
                 rule.code, rule.severity, violation.message, violation.hint or rule.hint,
                 loaded.sources.locate(violation.path, text_offset=violation.text_offset), violation.path,
             ))
-    return findings
+    return findings, ran
 
 
-def check_bid(bid_dir: Path) -> tuple[CheckResult, LoadedBid]:
+def _cli_codes(patterns: list[str], option: str) -> set[str]:
+    unknown = [p for p in patterns if not matching([p])]
+    if unknown:
+        raise BidkitError(f"{option}: no rule matches {', '.join(unknown)}", "`bidkit rules` lists the codes.")
+    return matching(patterns)
+
+
+def _configured(loaded: LoadedBid, findings: list[Finding]) -> tuple[list[Finding], set[str]]:
+    """Apply ``checks:`` of bid.yaml; report unknown or unconfigurable codes as CFG001."""
+    settings = loaded.bid.checks if loaded.bid else None
+    if settings is None:
+        return findings, set()
+    problems: list[Finding] = []
+
+    def known(code: str, path: tuple) -> set[str]:
+        found = matching([code])
+        locked = found & set(LOADER_CODES)
+        if not found or locked:
+            why = f"no rule matches '{code}'" if not found else f"'{code}' names loader rules, which always apply"
+            problems.append(Finding(codes.BAD_CONFIG.code, codes.BAD_CONFIG.severity, why, codes.BAD_CONFIG.hint,
+                                    loaded.sources.locate(path), path))
+        return found - locked
+
+    ignored: set[str] = set()
+    for index, code in enumerate(settings.ignore):
+        ignored |= known(code, ("checks", "ignore", index))
+    severity: dict[str, Severity] = {}
+    for code, level in settings.severity.items():
+        for match in known(code, ("checks", "severity", code)):
+            severity[match] = Severity(level)
+    kept = [dataclasses.replace(f, severity=severity.get(f.rule, f.severity)) for f in findings if f.rule not in ignored]
+    return kept + problems, ignored
+
+
+def check_bid(bid_dir: Path, options: CheckOptions = CheckOptions()) -> tuple[CheckResult, LoadedBid]:
+    selected = _cli_codes(options.select, "--select") if options.select else set(RULES)
+    ignored = _cli_codes(options.ignore, "--ignore") - set(LOADER_CODES)
     loaded = load_bid(bid_dir)
-    findings = loaded.findings + run_rules(loaded)
+    rule_findings, ran = run_rules(loaded)
+    pages = None
+    if options.pdf is not None:
+        from bidkit.pdfcheck import page_limit_findings, section_pages
+
+        if not options.pdf.is_file():
+            raise BidkitError(f"no PDF at {options.pdf}", "Build it first with `bidkit build -o FILE`.")
+        pages = section_pages(options.pdf)
+        rule_findings += page_limit_findings(options.pdf, loaded.call.page_limit if loaded.call else None, pages)
+        ran.append(PAGE_LIMIT.code)
+    findings, config_ignored = _configured(loaded, loaded.findings + rule_findings)
+    active = (selected - ignored - config_ignored) | set(LOADER_CODES)
+    findings = [f for f in findings if f.rule in active]
+    if options.strict:
+        findings = [dataclasses.replace(f, severity=Severity.ERROR) if f.severity is Severity.WARNING else f for f in findings]
     result = CheckResult(
         bid_dir=bid_dir,
         bid_title=loaded.bid.title if loaded.bid else None,
-        call_id=loaded.call.id if loaded.call else None,
+        call=loaded.call,
         findings=findings,
+        rules_run=[code for code in RULES if code in active and (code in ran or code in LOADER_CODES)],
+        pages=pages,
     )
     return result, loaded

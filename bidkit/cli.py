@@ -7,6 +7,7 @@ Exit codes: 0 no errors, 1 errors in the bid (or build refused), 2 the tool coul
 from __future__ import annotations
 
 import enum
+import os
 import sys
 from pathlib import Path
 
@@ -30,9 +31,28 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 BID_DIR = typer.Argument(Path("bid_data"), help="Folder holding the bid's YAML files.", show_default=True)
 
 
+class Color(str, enum.Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def _use_color(choice: Color, stream) -> bool:
+    """--color wins; with auto, NO_COLOR turns colour off, a terminal turns it on."""
+    if choice is Color.auto:
+        return not os.environ.get("NO_COLOR") and stream.isatty()
+    return choice is Color.always
+
+
 class OutputFormat(str, enum.Enum):
+    """The reporters of bidkit.report (kept equal by a test), and csv for --matrix."""
+
     text = "text"
     json = "json"
+    github = "github"
+    junit = "junit"
+    sarif = "sarif"
+    csv = "csv"
 
 
 def _version(value: bool) -> None:
@@ -51,18 +71,61 @@ def _root(
 @app.command()
 def check(
     bid_dir: Path = BID_DIR,
-    format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
+    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format (csv with --matrix)."),
+    color: Color = typer.Option(Color.auto, "--color", help="Colour the text output (auto honours NO_COLOR)."),
+    strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
+    select: list[str] = typer.Option([], "--select", help="Only these rule codes or prefixes (repeatable)."),
+    ignore: list[str] = typer.Option([], "--ignore", help="Skip these rule codes or prefixes (repeatable)."),
+    matrix: bool = typer.Option(False, "--matrix", help="Print the compliance matrix (text, json or csv)."),
+    pdf: Path | None = typer.Option(None, "--pdf", help="Also check the rendered PDF against the call's page limit."),
 ) -> None:
     """Check a bid for completeness; report every problem with file and line."""
-    from bidkit.check import check_bid
-    from bidkit.report import as_json, print_text
+    from bidkit.check import CheckOptions, check_bid
+    from bidkit.report import REPORTERS
 
-    result, _ = check_bid(bid_dir)
-    if format is OutputFormat.json:
-        sys.stdout.write(as_json(result) + "\n")
+    format = output_format.value
+    if matrix and format not in ("text", "json", "csv"):
+        raise BidkitError(f"--matrix prints text, json or csv, not {format}", "Use --format text|json|csv with --matrix.")
+    if format == "csv" and not matrix:
+        raise BidkitError("csv is the format of the compliance matrix", "Add --matrix, or use another --format.")
+    options = CheckOptions(select=select, ignore=ignore, strict=strict, pdf=pdf)
+    result, _ = check_bid(bid_dir, options)
+    colored = _use_color(color, sys.stdout)
+    if matrix:
+        from bidkit.matrix import compliance_matrix, render_matrix
+
+        sys.stdout.write(render_matrix(compliance_matrix(result), format, color=colored))
     else:
-        print_text(result, out)
+        sys.stdout.write(REPORTERS[format](color=colored).render(result))
     raise typer.Exit(EXIT_OK if result.complete else EXIT_FINDINGS)
+
+
+@app.command()
+def rules() -> None:
+    """List every rule: code, default severity, group and title (`bidkit explain CODE` for more)."""
+    from bidkit.rules import RULES
+
+    for code, rule in RULES.items():
+        out.print(f"{code}  {rule.severity.value:<7}  {escape(rule.group):<29}  {escape(rule.title)}")
+
+
+@app.command()
+def explain(code: str = typer.Argument(..., help="A rule code, e.g. BUD001.")) -> None:
+    """Explain one rule: what it checks, why, how to fix it, with an example."""
+    import difflib
+
+    from bidkit.rules import RULES
+
+    rule = RULES.get(code.upper())
+    if rule is None:
+        close = difflib.get_close_matches(code.upper(), RULES, n=1)
+        raise BidkitError(f"no rule {code}", f"Did you mean {close[0]}?" if close else "`bidkit rules` lists the codes.")
+    out.print(f"[bold]{rule.code}[/] {escape(rule.title)}")
+    out.print(f"severity: {rule.severity.value}   group: {escape(rule.group)}")
+    out.print()
+    out.print(escape(rule.explanation))
+    out.print()
+    out.print(f"[green]fix:[/] {escape(rule.hint)}")
 
 
 @app.command()
@@ -74,12 +137,13 @@ def build(
 ) -> None:
     """Check the bid, then render the submission PDF."""
     from bidkit.check import check_bid
-    from bidkit.report import print_text
+    from bidkit.pdfcheck import page_limit_findings, section_pages
     from bidkit.render.build import build_pdf, default_output
+    from bidkit.report.text import TextReporter
 
     result, loaded = check_bid(bid_dir)
     if result.findings:
-        print_text(result, err)
+        TextReporter().print(result, err)
     if not result.complete and not draft:
         err.print("[bold red]Build refused:[/] fix the errors above, or use --draft for a marked draft.")
         raise typer.Exit(EXIT_FINDINGS)
@@ -93,6 +157,11 @@ def build(
         err.print(f"[yellow]warning:[/] refused to load {escape(url)} (only files inside the bid folder and the templates may be used)")
     kind = "Draft" if draft else "PDF"
     out.print(f"{kind} written: {escape(str(target))} ({built.pages} pages)")
+    too_long = page_limit_findings(target, loaded.call.page_limit, section_pages(target))
+    for finding in too_long:
+        err.print(f"[bold red]{finding.rule}:[/] {escape(finding.message)}. {escape(finding.hint)}")
+    if too_long and not draft:
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 @app.command()

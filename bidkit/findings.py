@@ -9,6 +9,7 @@ import enum
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 #: A field path into the bid: keys and list indices, e.g. ("budget", "years", 0, "total").
 FieldPath = tuple[str | int, ...]
@@ -59,14 +60,49 @@ class Finding:
         return (str(loc.file or ""), loc.line or 0, loc.column or 0, self.rule)
 
 
+@dataclass(frozen=True)
+class GroupScore:
+    """How many of a group's checks pass (no error or warning), e.g. budget 5 of 6."""
+
+    group: str
+    passed: int
+    total: int
+
+
 @dataclass
 class CheckResult:
     """Everything one run of ``bidkit check`` found about one bid."""
 
     bid_dir: Path
     bid_title: str | None
-    call_id: str | None
+    call: Any  # bidkit.models.Call | None (kept loose: this module imports no models)
     findings: list[Finding] = field(default_factory=list)
+    #: Codes of the rules that ran (loader codes always; checks on sound sections), registry order.
+    rules_run: list[str] = field(default_factory=list)
+    #: Pages per section of the rendered PDF, when one was checked.
+    pages: dict[str, int] | None = None
+
+    @property
+    def call_id(self) -> str | None:
+        return self.call.id if self.call is not None else None
+
+    def failing(self) -> set[str]:
+        """Codes with at least one error or warning."""
+        return {f.rule for f in self.findings if f.severity is not Severity.INFO}
+
+    def scores(self) -> list[GroupScore]:
+        from bidkit.rules import RULES
+
+        failing = self.failing()
+        groups: dict[str, list[str]] = {}
+        for code in self.rules_run:
+            groups.setdefault(RULES[code].group, []).append(code)
+        return [GroupScore(g, sum(c not in failing for c in cs), len(cs)) for g, cs in groups.items()]
+
+    @property
+    def percent(self) -> float:
+        total = len(self.rules_run)
+        return round(100 * sum(c not in self.failing() for c in self.rules_run) / total, 1) if total else 0.0
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

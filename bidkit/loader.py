@@ -20,7 +20,7 @@ from bidkit.errors import BidkitError
 from bidkit.findings import FieldPath, Finding, Location
 from bidkit.models import Bid, Call
 from bidkit.rules import loading as codes
-from bidkit.rules.registry import Rule
+from bidkit.rules.registry import Rule, matching
 from bidkit.yamlio import SourceDocument, YamlSyntaxError, load_document
 
 CALLS_DIR = Path(__file__).parent / "calls"
@@ -127,6 +127,8 @@ def _read_files(loaded: LoadedBid) -> None:
     # bid.yaml first, so that a section repeated elsewhere is reported at the repetition.
     files.sort(key=lambda p: (p.name != MANIFEST, p.name))
     for path in files:
+        if path.resolve() == _call_file(loaded):
+            continue  # a call file of the bid's own, read by _load_call
         document = _read_document(path, loaded.findings)
         if document is None:
             loaded.broken |= _top_level_keys(path)
@@ -179,6 +181,14 @@ def _read_document(path: Path, findings: list[Finding]) -> SourceDocument | None
     return document
 
 
+def _call_file(loaded: LoadedBid) -> Path | None:
+    """The call file named in bid.yaml, when it is a path (not a shipped profile's name)."""
+    name = loaded.raw.get("call")
+    if not isinstance(name, str) or name.strip() in shipped_calls():
+        return None
+    return (loaded.bid_dir / name.strip()).resolve()
+
+
 def _load_call(loaded: LoadedBid) -> Call | None:
     name = loaded.raw.get("call")
     if not isinstance(name, str) or not name.strip():
@@ -208,7 +218,16 @@ def _load_call(loaded: LoadedBid) -> Call | None:
     if document is None:
         return None
     loaded.sources.call_document = document
-    return _validate(Call, document.data, document.locate, loaded.findings)
+    call = _validate(Call, document.data, document.locate, loaded.findings)
+    for index, requirement in enumerate(call.requirements if call else []):
+        for j, pattern in enumerate(requirement.rules):
+            if not matching([pattern]):
+                where = ("requirements", index, "rules", j)
+                loaded.findings.append(_finding(
+                    codes.BAD_CONFIG, f"requirement {requirement.id} names no known rule '{pattern}'",
+                    document.locate(where), where,
+                ))
+    return call
 
 
 # --- pydantic errors → findings ------------------------------------------------------

@@ -61,6 +61,28 @@ class Eligibility(Model):
     note: str | None = None
 
 
+class TextLimit(Model):
+    field: str = Field(
+        pattern=r"^[a-z_]+(\[\])?(\.[a-z_]+(\[\])?)*$",
+        description="Field path, '[]' for every item of a list, e.g. 'vision' or 'measures[].description'.",
+    )
+    max_chars: int = Field(ge=1)
+
+
+class FundingPeriod(Model):
+    start: dt.date
+    end: dt.date
+
+
+class Requirement(Model):
+    """One line of the compliance matrix: what the call asks for and which rules check it."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9.-]+$")
+    text: str
+    section: str = Field(description="The part of the bid that answers it, e.g. 'budget' or 'city'.")
+    rules: list[str] = Field(min_length=1, description="Codes of the rules whose findings decide the status.")
+
+
 class Call(Model):
     """A funding competition's rules, kept as data (one YAML file per call)."""
 
@@ -73,6 +95,15 @@ class Call(Model):
     required_sections: list[SectionName] = Field(min_length=1)
     page_limit: int | None = Field(default=None, ge=1)
     own_share_min_percent: Decimal | None = Field(default=None, ge=0, le=100)
+    funding_rate_percent: Decimal | None = Field(default=None, ge=0, le=100)
+    funding_period: FundingPeriod | None = Field(
+        default=None, description="When funded work may happen; without it, the budget years count."
+    )
+    resolution_must_commit_own_share: bool = Field(
+        default=False, description="The council resolution must commit the city to its own share."
+    )
+    text_limits: list[TextLimit] = Field(default_factory=list)
+    requirements: list[Requirement] = Field(default_factory=list)
     note: str | None = None
 
     def field_ids(self) -> list[str]:
@@ -107,6 +138,9 @@ class CouncilResolution(Model):
     reference: str = Field(description="Vorlage number, e.g. 'V 2017/0196'.")
     vote: str | None = Field(default=None, description="e.g. 'einstimmig'.")
     decisions: list[str] = Field(min_length=1, description="What the council decided, one item each.")
+    own_share_committed: Money | None = Field(
+        default=None, description="Own share in EUR the council commits the city to (mandatory in some calls)."
+    )
 
 
 class KpiValue(Model):
@@ -256,6 +290,15 @@ class Budget(Model):
     years: list[BudgetYear] = Field(min_length=1)
 
 
+class CheckSettings(Model):
+    """Per-bid configuration of `bidkit check` (key `checks:` in bid.yaml)."""
+
+    ignore: list[str] = Field(default_factory=list, description="Rule codes or prefixes to ignore, e.g. PAR002 or PAR.")
+    severity: dict[str, Literal["error", "warning", "info"]] = Field(
+        default_factory=dict, description="New severity per rule code, e.g. {BUD004: error}."
+    )
+
+
 class Bid(Model):
     """A whole bid: the top-level keys of all YAML files in the bid folder together."""
 
@@ -275,6 +318,7 @@ class Bid(Model):
     partners: list[Partner] | None = None
     budget: Budget | None = None
     council_resolution: CouncilResolution | None = None
+    checks: CheckSettings | None = None
 
     def reference_date(self, call: Call | None) -> dt.date:
         """The date the document is 'made' on: fixed by the data, never the wall clock."""

@@ -52,12 +52,11 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
-def line_of(path: Path, needle: str) -> int:
-    """1-based number of the first line of ``path`` containing ``needle``."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {path}")
+def line_of(path: Path, needle: str, nth: int = 1) -> int:
+    """1-based number of the ``nth`` line of ``path`` containing ``needle``."""
+    hits = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if needle in line]
+    assert len(hits) >= nth, f"{needle!r} not {nth} times in {path}"
+    return hits[nth - 1]
 
 
 def pdf_text(path: Path) -> list[str]:

@@ -41,10 +41,10 @@ def test_check_json_is_one_object_with_relative_paths(bid, tmp_path):
     run = run_bidkit("check", "bid", "--format", "json", cwd=tmp_path)
     assert run.code == 1
     document = json.loads(run.stdout)  # exactly one JSON object, nothing else on stdout
-    assert set(document) == {"bid", "call", "complete", "summary", "findings"}
+    assert set(document) == {"bid", "call", "complete", "summary", "findings", "completeness"}
     assert document["complete"] is False
     assert document["call"] == "bitkom-digitale-stadt-2017"
-    assert document["summary"] == {"error": 2, "warning": 0, "info": 0}
+    assert document["summary"] == {"error": 2, "warning": 0, "info": 2}
     unknown = next(f for f in document["findings"] if f["rule"] == "SCH002")
     assert unknown == {
         "rule": "SCH002", "severity": "error", "message": "unknown key 'populaton'",
@@ -55,10 +55,13 @@ def test_check_json_is_one_object_with_relative_paths(bid, tmp_path):
 
 def test_check_json_on_example():
     document = run_bidkit("check", "bid_data", "-f", "json").json()
-    assert document == {
-        "bid": "#WolfsburgDigital", "call": "bitkom-digitale-stadt-2017", "complete": True,
-        "summary": {"error": 0, "warning": 0, "info": 0}, "findings": [],
-    }
+    assert document["bid"] == "#WolfsburgDigital"
+    assert document["complete"] is True
+    assert document["summary"] == {"error": 0, "warning": 0, "info": 2}
+    assert [f["rule"] for f in document["findings"]] == ["BUD007", "PAR004"]
+    assert document["completeness"]["percent"] == 100.0
+    budget = next(s for s in document["completeness"]["sections"] if s["section"] == "Kosten- und Finanzierungsplan")
+    assert budget == {"section": "Kosten- und Finanzierungsplan", "passed": 8, "total": 8}
 
 
 def test_missing_folder_exits_2_without_traceback(tmp_path):

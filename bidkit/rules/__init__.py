@@ -1,6 +1,17 @@
 """Rules: the codes the loader reports and the completeness checks, in one registry."""
 
-from bidkit.rules import completeness, loading  # noqa: F401  (registers the rules)
-from bidkit.rules.registry import RULES, Rule, RuleContext, Violation, checks
+from bidkit.rules import (  # noqa: F401  (importing a module registers its rules)
+    budget,
+    document,
+    eligibility,
+    goals,
+    loading,
+    measures,
+    mou,
+    partners,
+    resolution,
+    structure,
+)
+from bidkit.rules.registry import GROUPS, RULES, Rule, RuleContext, Violation, checks, matching
 
-__all__ = ["RULES", "Rule", "RuleContext", "Violation", "checks"]
+__all__ = ["GROUPS", "RULES", "Rule", "RuleContext", "Violation", "checks", "matching"]

@@ -73,3 +73,13 @@ title "Aktionsprogramm" and silently drops the hashtag. A comment that starts li
 value. Write real comments with a space after `#`.
 """,
 )
+BAD_CONFIG = define(
+    "CFG001", Severity.ERROR, "Unknown rule code in the configuration",
+    hint="Use a code listed by `bidkit rules`, or a prefix of one (e.g. PAR).",
+    explanation="""
+`checks: {ignore: [...], severity: {...}}` in bid.yaml and `--select`/`--ignore` name rules by
+code or code prefix. A name that matches no rule is almost always a typo that would silently
+change nothing. Rules the loader reports (files, syntax, schema) cannot be ignored or
+downgraded: a bid that does not load cannot be judged.
+""",
+)

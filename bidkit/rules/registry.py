@@ -44,11 +44,26 @@ class Rule:
     #: Sections the check reads; it is skipped when one of them failed validation.
     reads: frozenset[str] = frozenset()
 
+    @property
+    def group(self) -> str:
+        return GROUPS[self.code[:3]]
+
+
+#: Groups of rules by code prefix: the section of the bid they judge (summary, matrix).
+GROUPS: dict[str, str] = {
+    "YML": "Dateien", "SCH": "Dateien", "FIL": "Dateien", "CAL": "Dateien", "CFG": "Dateien",
+    "REQ": "Vollständigkeit", "REF": "Verweise", "TXT": "Texte", "DAT": "Termine", "CON": "Ansprechpartner",
+    "ELI": "Teilnahmeberechtigung", "GOL": "Ziele", "MEA": "Maßnahmen", "PAR": "Partner",
+    "MOU": "Memorandum of Understanding", "BUD": "Kosten- und Finanzierungsplan", "RES": "Ratsbeschluss",
+    "PDF": "Dokument",
+}
 
 RULES: dict[str, Rule] = {}
 
 
 def _register(rule: Rule) -> Rule:
+    if rule.code[:3] not in GROUPS:
+        raise RuntimeError(f"rule code {rule.code} has no group")
     if rule.code in RULES:
         raise RuntimeError(f"rule code {rule.code} registered twice")
     RULES[rule.code] = rule
@@ -72,3 +87,8 @@ def rule(code: str, severity: Severity, title: str, *, hint: str, explanation: s
 
 def checks() -> Iterator[Rule]:
     return (r for r in RULES.values() if r.check is not None)
+
+
+def matching(patterns: list[str]) -> set[str]:
+    """Codes named by ``patterns``: whole codes (BUD004) or prefixes (BUD, BUD00)."""
+    return {code for code in RULES for p in patterns if code.startswith(p.upper())}

@@ -1,0 +1,70 @@
+"""The compliance matrix: one row per requirement of the call, with the bid's status on it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from bidkit.findings import CheckResult, Finding, Severity
+from bidkit.rules import matching
+
+PASS, FAIL, WARN, UNCHECKED = "pass", "fail", "warning", "not checked"
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    id: str
+    requirement: str
+    section: str
+    status: str
+    findings: list[Finding]
+
+    def finding_refs(self) -> list[str]:
+        return [f"{f.rule} {f.display_file() or ''}:{f.location.line or ''}".strip() for f in self.findings]
+
+
+def compliance_matrix(result: CheckResult) -> list[MatrixRow]:
+    rows = []
+    for requirement in result.call.requirements if result.call else []:
+        codes = matching(requirement.rules)
+        found = [f for f in result.sorted_findings() if f.rule in codes]
+        severities = {f.severity for f in found}
+        if not codes & set(result.rules_run):
+            status = UNCHECKED
+        elif Severity.ERROR in severities:
+            status = FAIL
+        elif Severity.WARNING in severities:
+            status = WARN
+        else:
+            status = PASS
+        rows.append(MatrixRow(requirement.id, requirement.text, requirement.section, status, found))
+    return rows
+
+
+def render_matrix(rows: list[MatrixRow], fmt: str, *, color: bool = False) -> str:
+    if fmt == "json":
+        return json.dumps([
+            {"id": r.id, "requirement": r.requirement, "section": r.section, "status": r.status, "findings": r.finding_refs()}
+            for r in rows
+        ], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["id", "requirement", "section", "status", "findings"])
+        for r in rows:
+            writer.writerow([r.id, r.requirement, r.section, r.status, "; ".join(r.finding_refs())])
+        return buffer.getvalue()
+    from rich.console import Console
+    from rich.table import Table
+
+    style = {PASS: "green", FAIL: "bold red", WARN: "yellow", UNCHECKED: "dim"}
+    table = Table(title="Compliance matrix", show_lines=False)
+    for column in ("id", "requirement", "section", "status", "findings"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(r.id, r.requirement, r.section, f"[{style[r.status]}]{r.status}[/]", "\n".join(r.finding_refs()))
+    buffer = io.StringIO()
+    Console(file=buffer, force_terminal=color, no_color=not color, width=140).print(table)
+    return buffer.getvalue()

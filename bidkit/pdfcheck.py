@@ -1,0 +1,45 @@
+"""Checks on a rendered PDF: the call's page limit, and the pages each section takes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bidkit.errors import BidkitError
+from bidkit.findings import Finding, Location
+from bidkit.rules.document import PAGE_LIMIT
+
+FRONT_MATTER = "Deckblatt"
+
+
+def section_pages(pdf: Path) -> dict[str, int]:
+    """Pages per top-level bookmark (the sections), in document order; pages before the first
+    bookmark count as the cover."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(pdf)
+        total = len(reader.pages)
+        starts = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline if not isinstance(item, list)]
+    except (OSError, PyPdfError, ValueError) as exc:
+        raise BidkitError(f"cannot read PDF {pdf}: {exc}", "Give a PDF built by `bidkit build`.") from None
+    pages: dict[str, int] = {}
+    if not starts or starts[0][1] > 0:
+        pages[FRONT_MATTER] = (starts[0][1] if starts else total)
+    for index, (title, start) in enumerate(starts):
+        end = starts[index + 1][1] if index + 1 < len(starts) else total
+        pages[title] = pages.get(title, 0) + max(end - start, 0)
+    return pages
+
+
+def page_limit_findings(pdf: Path, page_limit: int | None, pages: dict[str, int]) -> list[Finding]:
+    total = sum(pages.values())
+    if page_limit is None or total <= page_limit:
+        return []
+    longest = sorted(pages.items(), key=lambda item: -item[1])[:3]
+    where = ", ".join(f"{title} {count}" for title, count in longest)
+    return [Finding(
+        PAGE_LIMIT.code, PAGE_LIMIT.severity,
+        f"the document has {total} pages; the call allows {page_limit} (longest: {where})",
+        PAGE_LIMIT.hint, Location(pdf), (),
+    )]

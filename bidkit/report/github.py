@@ -1,0 +1,36 @@
+"""GitHub Actions workflow commands: one annotation per finding."""
+
+from __future__ import annotations
+
+from bidkit.findings import CheckResult, Severity
+from bidkit.report import Reporter
+
+COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class GithubReporter(Reporter):
+    name = "github"
+    description = "GitHub Actions annotations (::error file=…,line=…,col=…,title=CODE::message)"
+
+    def render(self, result: CheckResult) -> str:
+        out = []
+        for finding in result.sorted_findings():
+            props = []
+            if finding.display_file():
+                props.append(f"file={_property(finding.display_file())}")
+            if finding.location.line:
+                props.append(f"line={finding.location.line}")
+            if finding.location.column:
+                props.append(f"col={finding.location.column}")
+            props.append(f"title={_property(finding.rule)}")
+            message = f"{finding.message} — {finding.hint}"
+            out.append(f"::{COMMAND[finding.severity]} {','.join(props)}::{_data(message)}")
+        return "".join(line + "\n" for line in out)

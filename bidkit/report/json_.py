@@ -1,0 +1,42 @@
+"""One JSON object: bid, call, complete, summary, findings (and the completeness scores)."""
+
+from __future__ import annotations
+
+import json
+
+from bidkit.findings import CheckResult, Finding, Severity
+from bidkit.report import Reporter
+
+
+def finding_json(finding: Finding) -> dict:
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "hint": finding.hint,
+        "file": finding.display_file(),
+        "line": finding.location.line,
+        "column": finding.location.column,
+        "path": finding.dotted_path or None,
+    }
+
+
+class JsonReporter(Reporter):
+    name = "json"
+    description = "one JSON object (documented in README)"
+
+    def render(self, result: CheckResult) -> str:
+        document = {
+            "bid": result.bid_title,
+            "call": result.call_id,
+            "complete": result.complete,
+            "summary": {s.value: result.count(s) for s in Severity},
+            "findings": [finding_json(f) for f in result.sorted_findings()],
+            "completeness": {
+                "percent": result.percent,
+                "sections": [{"section": s.group, "passed": s.passed, "total": s.total} for s in result.scores()],
+            },
+        }
+        if result.pages is not None:
+            document["pages"] = result.pages
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

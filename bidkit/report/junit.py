@@ -1,0 +1,42 @@
+"""JUnit XML: one test case per rule that ran; errors and warnings are failures."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from bidkit.findings import CheckResult, Severity
+from bidkit.report import Reporter
+from bidkit.rules import RULES
+
+
+class JunitReporter(Reporter):
+    name = "junit"
+    description = "JUnit XML, one test case per rule (for CI test views)"
+
+    def render(self, result: CheckResult) -> str:
+        by_rule: dict[str, list] = {}
+        for finding in result.sorted_findings():
+            by_rule.setdefault(finding.rule, []).append(finding)
+        suites = ET.Element("testsuites", name="bidkit check")
+        suite = ET.SubElement(suites, "testsuite", name=f"bidkit check {result.bid_dir}")
+        failures = 0
+        for code in result.rules_run:
+            rule = RULES[code]
+            case = ET.SubElement(suite, "testcase", classname=f"bidkit.{rule.group}", name=f"{code} {rule.title}")
+            found = by_rule.get(code, [])
+            failing = [f for f in found if f.severity is not Severity.INFO]
+            lines = [f"{f.display_file()}:{f.location.line or 0}: {f.severity.value}: {f.message}" for f in found]
+            if failing:
+                failures += 1
+                element = ET.SubElement(case, "failure", message=failing[0].message, type=failing[0].severity.value)
+                element.text = "\n".join(lines)
+            elif found:
+                ET.SubElement(case, "system-out").text = "\n".join(lines)
+        suite.set("tests", str(len(result.rules_run)))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        suite.set("skipped", "0")
+        suites.set("tests", str(len(result.rules_run)))
+        suites.set("failures", str(failures))
+        ET.indent(suites)
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

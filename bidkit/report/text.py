@@ -1,0 +1,77 @@
+"""Findings for people: grouped by file, each with its source line, then a completeness summary."""
+
+from __future__ import annotations
+
+import io
+from itertools import groupby
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+
+from bidkit.findings import CheckResult, Finding, Severity
+from bidkit.report import Reporter
+
+STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+class TextReporter(Reporter):
+    name = "text"
+    description = "for people: grouped by file, with the source line and a summary"
+
+    def render(self, result: CheckResult) -> str:
+        buffer = io.StringIO()
+        console = Console(file=buffer, force_terminal=self.color, no_color=not self.color,
+                          highlight=False, soft_wrap=True, width=120)
+        self.print(result, console)
+        return buffer.getvalue()
+
+    def print(self, result: CheckResult, console: Console) -> None:
+        lines: dict[Path, list[str]] = {}
+        findings = result.sorted_findings()
+        for file, group in groupby(findings, key=lambda f: f.display_file() or "(bid)"):
+            console.print(f"[bold]{escape(file)}[/]")
+            for finding in group:
+                self.print_finding(console, finding, lines)
+        self.print_summary(result, console)
+
+    def print_finding(self, console: Console, finding: Finding, cache: dict[Path, list[str]]) -> None:
+        loc = finding.location
+        where = f"{loc.line}:{loc.column}" if loc.line and loc.column else (str(loc.line) if loc.line else "-")
+        console.print(f"  {where:>7}  [{STYLE[finding.severity]}]{finding.severity.value:<7}[/] "
+                      f"[bold]{finding.rule}[/]  {escape(finding.message)}")
+        source = _source_line(loc.file, loc.line, cache)
+        if source is not None:
+            console.print(f"  [dim]{loc.line:>7} |[/] {escape(source)}")
+            if loc.column:
+                console.print(f"  [dim]{'':>7} |[/] {' ' * (loc.column - 1)}[{STYLE[finding.severity]}]^[/]")
+        if finding.dotted_path:
+            console.print(f"           [dim]at {escape(finding.dotted_path)}[/]")
+        console.print(f"           [green]hint:[/] {escape(finding.hint)}")
+
+    def print_summary(self, result: CheckResult, console: Console) -> None:
+        scores = result.scores()
+        if scores:
+            console.print("[bold]Completeness[/]")
+            for score in scores:
+                mark = "[green]✓[/]" if score.passed == score.total else "[red]✗[/]"
+                console.print(f"  {mark} {escape(score.group)}: {score.passed}/{score.total} checks pass")
+            console.print(f"  overall: {result.percent:.1f} % of {len(result.rules_run)} checks pass")
+        counts = {s: result.count(s) for s in Severity}
+        tally = f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), {counts[Severity.INFO]} info"
+        if result.complete:
+            console.print(f"[bold green]✓[/] {escape(result.bid_title or str(result.bid_dir))}: no errors ({tally})")
+        else:
+            console.print(f"[bold red]✗[/] {escape(str(result.bid_dir))}: {tally}")
+
+
+def _source_line(file: Path | None, line: int | None, cache: dict[Path, list[str]]) -> str | None:
+    if file is None or not line:
+        return None
+    if file not in cache:
+        try:
+            cache[file] = file.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            cache[file] = []
+    text = cache[file]
+    return text[line - 1] if 0 < line <= len(text) else None

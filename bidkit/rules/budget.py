@@ -1,0 +1,187 @@
+"""Rules on the Kosten- und Finanzierungsplan: arithmetic, coverage, own share, consistency."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from bidkit.findings import Severity
+from bidkit.models import FundingKind
+from bidkit.rules.registry import RuleContext, Violation, rule
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+def _euro(amount) -> str:
+    from bidkit.render.formatting import money  # Babel only when there is something to say
+
+    return money(amount)
+
+
+@rule(
+    "BUD001", ERROR, "Cost items do not add up to the year total",
+    hint="Correct the items or the stated `total` of the year.",
+    explanation="""
+Each budget year states its `total`; the cost items of the year must add up to it exactly
+(amounts are exact decimals, to the cent). A mismatch is the most common arithmetic error
+reviewers find in a Kosten- und Finanzierungsplan.
+""",
+    reads=("budget",),
+)
+def year_totals(ctx: RuleContext) -> Iterator[Violation]:
+    for index, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
+        if year.cost_sum != year.total:
+            yield Violation(
+                ("budget", "years", index, "total"),
+                f"{year.year}: cost items add up to {_euro(year.cost_sum)}, the stated total is {_euro(year.total)}",
+                f"Set `total: {year.cost_sum}` or correct the items.",
+            )
+
+
+@rule(
+    "BUD002", ERROR, "Year totals do not add up to the grand total",
+    hint="Correct the budget's `total` or the year totals.",
+    explanation="""
+The budget's `total` is the sum of all years' totals. Example: 2017 with 500000 and 2018 with
+250000 make `total: 750000`.
+""",
+    reads=("budget",),
+)
+def grand_total(ctx: RuleContext) -> Iterator[Violation]:
+    budget = ctx.bid.budget
+    if budget is None:
+        return
+    years = sum((y.total for y in budget.years), Decimal(0))
+    if years != budget.total:
+        yield Violation(
+            ("budget", "total"),
+            f"year totals add up to {_euro(years)}, the stated grand total is {_euro(budget.total)}",
+            f"Set `total: {years}` or correct the year totals.",
+        )
+
+
+@rule(
+    "BUD003", ERROR, "Funding does not cover the costs of a year",
+    hint="Add funding sources (own funds included) until they cover the year's costs.",
+    explanation="""
+All revenues plus the city's own share must cover all costs, year by year (ANBest-K). A year
+whose funding sources add up to less than its costs has a gap the funder will not accept.
+""",
+    reads=("budget",),
+)
+def funding_covers_costs(ctx: RuleContext) -> Iterator[Violation]:
+    for index, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
+        costs, funding = year.cost_sum, year.funding_sum
+        if funding < costs:
+            yield Violation(
+                ("budget", "years", index, "funding"),
+                f"{year.year}: funding of {_euro(funding)} leaves {_euro(costs - funding)} of {_euro(costs)} costs uncovered",
+            )
+
+
+@rule(
+    "BUD004", WARNING, "Funding exceeds the costs of a year",
+    hint="Reduce the funding or show what the surplus pays for.",
+    explanation="""
+Funding above the year's costs means the plan asks for money it does not spend; funders
+reclaim it. Usually the own share (`eigenmittel`) is the amount to reduce.
+""",
+    reads=("budget",),
+)
+def funding_exceeds_costs(ctx: RuleContext) -> Iterator[Violation]:
+    for index, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
+        costs, funding = year.cost_sum, year.funding_sum
+        if funding > costs:
+            yield Violation(
+                ("budget", "years", index, "funding"),
+                f"{year.year}: funding of {_euro(funding)} exceeds the costs of {_euro(costs)} by {_euro(funding - costs)}",
+            )
+
+
+@rule(
+    "BUD005", WARNING, "Amount of zero",
+    hint="Give the amount, or remove the line.",
+    explanation="""
+A cost item or a funding source of 0 € is a line someone forgot to fill in, or one that no
+longer belongs in the plan. Amounts in a Kosten- und Finanzierungsplan are positive.
+""",
+    reads=("budget",),
+)
+def zero_amounts(ctx: RuleContext) -> Iterator[Violation]:
+    for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
+        for kind, lines in (("costs", year.costs), ("funding", year.funding)):
+            for i, line in enumerate(lines):
+                if line.amount == 0:
+                    what = "cost item" if kind == "costs" else "funding source"
+                    yield Violation(("budget", "years", y, kind, i, "amount"), f"{year.year}: {what} '{getattr(line, 'title', None) or line.name}' has no amount")
+
+
+@rule(
+    "BUD006", ERROR, "Own share below the call's minimum",
+    hint="Raise the city's own funds (`kind: eigenmittel`) or lower the costs.",
+    explanation="""
+Some calls fund only part of the costs: the federal "Modellprojekte Smart Cities" programme
+pays 65 %, so the city's own share must be at least 35 % (`own_share_min_percent` in the call).
+The own share is the sum of all funding of kind `eigenmittel` divided by all costs.
+""",
+    reads=("budget",),
+)
+def own_share(ctx: RuleContext) -> Iterator[Violation]:
+    minimum, budget = ctx.call.own_share_min_percent, ctx.bid.budget
+    if minimum is None or budget is None:
+        return
+    costs = sum((y.cost_sum for y in budget.years), Decimal(0))
+    own = sum((f.amount for y in budget.years for f in y.funding if f.kind is FundingKind.EIGENMITTEL), Decimal(0))
+    if costs and own * 100 < minimum * costs:
+        share = (own * 100 / costs).quantize(Decimal("0.1"))
+        needed = (minimum * costs / 100).quantize(Decimal("0.01"))
+        yield Violation(
+            ("budget",), f"own share is {share} % ({_euro(own)}); the call requires at least {minimum} % ({_euro(needed)})",
+        )
+
+
+@rule(
+    "BUD007", INFO, "Costs subject to budget approval",
+    hint="Say in the bid when the council decides the budget.",
+    explanation="""
+Cost items marked `budget_reservation: true` are subject to the council's budget decision
+(Haushaltsvorbehalt). That is normal for a city, and reviewers want to see it said; this rule
+reports how much of each year is reserved.
+""",
+    reads=("budget",),
+)
+def budget_reservation(ctx: RuleContext) -> Iterator[Violation]:
+    for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
+        reserved = [c for c in year.costs if c.budget_reservation]
+        if reserved:
+            amount = sum((c.amount for c in reserved), Decimal(0))
+            yield Violation(
+                ("budget", "years", y),
+                f"{year.year}: {len(reserved)} cost item(s) of {_euro(amount)} subject to budget approval (Haushaltsvorbehalt)",
+            )
+
+
+@rule(
+    "BUD008", WARNING, "Measure cost differs from its budget lines",
+    hint="Make the measure's `cost` equal the sum of the cost items that name it.",
+    explanation="""
+A measure states its `cost`; cost items of the budget name the measure they pay for
+(`measure:`). When items name a measure, they should add up to its cost, or the document shows
+two different prices for the same thing.
+""",
+    reads=("budget", "measures"),
+)
+def measure_costs(ctx: RuleContext) -> Iterator[Violation]:
+    if ctx.bid.budget is None:
+        return
+    booked: dict[str, Decimal] = {}
+    for year in ctx.bid.budget.years:
+        for item in year.costs:
+            if item.measure:
+                booked[item.measure] = booked.get(item.measure, Decimal(0)) + item.amount
+    for index, measure in enumerate(ctx.bid.measures or []):
+        if measure.id in booked and booked[measure.id] != measure.cost:
+            yield Violation(
+                ("measures", index, "cost"),
+                f"measure '{measure.id}' costs {_euro(measure.cost)}, its budget lines add up to {_euro(booked[measure.id])}",
+            )

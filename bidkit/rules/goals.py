@@ -1,0 +1,62 @@
+"""Rules on goals and their KPIs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bidkit.findings import Severity
+from bidkit.rules.registry import RuleContext, Violation, rule
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+@rule(
+    "GOL001", ERROR, "Goal without a KPI",
+    hint="Add at least one KPI with unit, baseline, target and data source.",
+    explanation="""
+A reviewer can only judge a goal that is measurable: each goal needs at least one KPI with a
+unit, a baseline (value and year), a target (value and year) and the source of the data.
+Example: `kpis: [{name: Online-Verwaltungsleistungen, unit: Anzahl, baseline: {value: 12,
+year: 2016}, target: {value: 60, year: 2020}, source: Referat IT}]`.
+""",
+    reads=("goals",),
+)
+def goal_has_kpi(ctx: RuleContext) -> Iterator[Violation]:
+    for index, goal in enumerate(ctx.bid.goals or []):
+        if not goal.kpis:
+            yield Violation(("goals", index), f"goal '{goal.id}' has no KPI")
+
+
+@rule(
+    "GOL002", ERROR, "Goal served by no measure",
+    hint="Name the goal's id in the `goals:` list of at least one measure.",
+    explanation="""
+A goal that no measure works towards is a promise without a plan. Every goal must be listed in
+the `goals:` of at least one measure.
+""",
+    reads=("goals", "measures"),
+)
+def goal_has_measure(ctx: RuleContext) -> Iterator[Violation]:
+    served = {ref for m in ctx.bid.measures or [] for ref in m.goals}
+    for index, goal in enumerate(ctx.bid.goals or []):
+        if goal.id not in served:
+            yield Violation(("goals", index, "id"), f"no measure serves goal '{goal.id}'")
+
+
+@rule(
+    "GOL003", ERROR, "KPI target not after its baseline",
+    hint="The target year must come after the baseline year.",
+    explanation="""
+A KPI measures change: from a baseline value in one year to a target value in a later year.
+A target year on or before the baseline year is a typo or a KPI that cannot show progress.
+""",
+    reads=("goals",),
+)
+def kpi_years(ctx: RuleContext) -> Iterator[Violation]:
+    for g, goal in enumerate(ctx.bid.goals or []):
+        for k, kpi in enumerate(goal.kpis):
+            if kpi.target.year <= kpi.baseline.year:
+                yield Violation(
+                    ("goals", g, "kpis", k, "target", "year"),
+                    f"KPI '{kpi.name}': target year {kpi.target.year} is not after baseline year {kpi.baseline.year}",
+                )

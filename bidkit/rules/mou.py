@@ -1,0 +1,40 @@
+"""Rules on the Memorandum of Understanding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bidkit.findings import Severity
+from bidkit.rules.registry import RuleContext, Violation, rule
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+@rule(
+    "MOU001", ERROR, "MoU party without a signatory",
+    hint="Add `signatories:` with name and role for the party.",
+    explanation="""
+A Memorandum of Understanding binds its parties through the people who sign it. Each party
+needs at least one signatory with name and role (e.g. Oberbürgermeister, Vorstandsvorsitzender).
+""",
+    reads=("mou",),
+)
+def mou_signatories(ctx: RuleContext) -> Iterator[Violation]:
+    for index, party in enumerate(ctx.bid.mou.parties if ctx.bid.mou else []):
+        if not party.signatories:
+            yield Violation(("mou", "parties", index), f"MoU party '{party.name}' has no signatory")
+
+
+@rule(
+    "MOU002", ERROR, "MoU signed after the deadline",
+    hint="Check `signed_on`; an MoU signed after the call's deadline cannot support the bid.",
+    explanation="""
+The MoU supports the bid only if it exists when the bid is handed in: its signing date must not
+be after the call's deadline.
+""",
+    reads=("mou",),
+)
+def mou_before_deadline(ctx: RuleContext) -> Iterator[Violation]:
+    mou = ctx.bid.mou
+    if mou and mou.signed_on > ctx.call.deadline:
+        yield Violation(("mou", "signed_on"), f"MoU signed on {mou.signed_on}, after the deadline {ctx.call.deadline}")

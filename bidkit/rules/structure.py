@@ -1,0 +1,216 @@
+"""Rules on the bid as a whole: sections present, references, ids, texts, dates, contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+import re
+from collections import Counter
+
+from bidkit.findings import Severity, dotted
+from bidkit.models import SECTION_TITLES
+from bidkit.rules.registry import RuleContext, Violation, rule
+from bidkit.yamlio import iter_strings
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+@rule(
+    "REQ001", ERROR, "Required section missing or empty",
+    hint="Add the section; `bidkit init` writes an example of each.",
+    explanation="""
+The call lists the sections every bid must contain (`required_sections` in the call profile).
+A section that is absent, or present but empty, fails this rule. For the Bitkom "Digitale
+Stadt" call these are vision, starting situation, goals, measures, partners with their letters,
+the MoU, the budget and the council resolution. Example: `vision: |` followed by the text.
+""",
+    reads=(),
+)
+def required_sections(ctx: RuleContext) -> Iterator[Violation]:
+    for section in ctx.call.required_sections:
+        if section in ctx.broken:
+            continue  # its errors are reported already
+        value = getattr(ctx.bid, section)
+        if value is None or value == [] or (isinstance(value, str) and not value.strip()):
+            state = "missing" if value is None else "empty"
+            yield Violation(
+                (section,), f"required section '{section}' ({SECTION_TITLES[section]}) is {state}",
+                f"The call '{ctx.call.name}' requires it; add `{section}:` to a file of the bid.",
+            )
+
+
+@rule(
+    "REF001", ERROR, "Reference does not resolve",
+    hint="Use the id of an existing entry, or add the entry.",
+    explanation="""
+Sections refer to each other by id: a measure names the goals it serves (`goals:`) and the
+partners taking part (`partners:`); a budget cost item may name its measure (`measure:`). Every
+such id must exist, otherwise the document would show a broken link and a reviewer could not
+trace money to measures or measures to goals.
+""",
+    reads=("measures", "goals", "partners", "budget"),
+)
+def references(ctx: RuleContext) -> Iterator[Violation]:
+    bid = ctx.bid
+    goal_ids = {g.id for g in bid.goals or []}
+    partner_ids = {p.id for p in bid.partners or []}
+    measure_ids = {m.id for m in bid.measures or []}
+
+    def unknown(kind: str, ref: str, known: set[str]) -> str:
+        return f"unknown {kind} '{ref}'" + (f"; known: {', '.join(sorted(known))}" if known else f"; no {kind}s are defined")
+
+    for i, measure in enumerate(bid.measures or []):
+        for j, ref in enumerate(measure.goals):
+            if ref not in goal_ids:
+                yield Violation(("measures", i, "goals", j), unknown("goal", ref, goal_ids))
+        for j, ref in enumerate(measure.partners):
+            if ref not in partner_ids:
+                yield Violation(("measures", i, "partners", j), unknown("partner", ref, partner_ids))
+    for y, year in enumerate(bid.budget.years if bid.budget else []):
+        for c, item in enumerate(year.costs):
+            if item.measure is not None and item.measure not in measure_ids:
+                yield Violation(("budget", "years", y, "costs", c, "measure"), unknown("measure", item.measure, measure_ids))
+
+
+@rule(
+    "REF002", ERROR, "Duplicate id",
+    hint="Give each entry its own id.",
+    explanation="""
+Ids of goals, measures, partners and MoU parties must be unique within their section, or a
+reference could point at two entries. Budget years must be unique too.
+""",
+    reads=("goals", "measures", "partners", "mou", "budget"),
+)
+def duplicate_ids(ctx: RuleContext) -> Iterator[Violation]:
+    bid = ctx.bid
+    lists = {
+        ("goals",): [g.id for g in bid.goals or []],
+        ("measures",): [m.id for m in bid.measures or []],
+        ("partners",): [p.id for p in bid.partners or []],
+        ("mou", "parties"): [p.id for p in bid.mou.parties] if bid.mou else [],
+    }
+    for prefix, ids in lists.items():
+        seen: set[str] = set()
+        for index, ident in enumerate(ids):
+            if ident in seen:
+                yield Violation((*prefix, index, "id"), f"id '{ident}' is used twice in {'.'.join(prefix)}")
+            seen.add(ident)
+    years = Counter(y.year for y in bid.budget.years) if bid.budget else Counter()
+    for index, year in enumerate(bid.budget.years if bid.budget else []):
+        if years[year.year] > 1:
+            yield Violation(("budget", "years", index, "year"), f"budget year {year.year} appears {years[year.year]} times")
+
+
+_PLACEHOLDER = re.compile(
+    r"\b(TODO|TBD|FIXME|XXX+)\b|lorem ipsum|\?\?\?|\[(name|datum|date|ort|betrag|\.\.\.|…)\]",
+    re.IGNORECASE,
+)
+
+
+@rule(
+    "TXT001", ERROR, "Placeholder text left in the bid",
+    hint="Replace the placeholder with the real text.",
+    explanation="""
+Text such as TODO, TBD, FIXME, XXX, "Lorem ipsum", "???" or bracketed blanks like "[Name]" must
+not reach the jury. Every string value of the bid is searched.
+""",
+    reads=(),
+)
+def placeholders(ctx: RuleContext) -> Iterator[Violation]:
+    for path, text in iter_strings(ctx.bid.model_dump(mode="json", exclude_none=True, warnings=False)):
+        match = _PLACEHOLDER.search(text)
+        if match:
+            yield Violation(path, f"placeholder '{match.group(0)}' in {dotted(path)}", text_offset=match.start())
+
+
+@rule(
+    "TXT002", ERROR, "Empty text",
+    hint="Write the text or remove the key if the field is optional.",
+    explanation="An empty or blank string is a field someone meant to fill in and forgot.",
+    reads=(),
+)
+def empty_text(ctx: RuleContext) -> Iterator[Violation]:
+    for path, text in iter_strings(ctx.bid.model_dump(mode="json", exclude_none=True, warnings=False)):
+        if not text.strip():
+            yield Violation(path, f"{dotted(path)} is empty")
+
+
+@rule(
+    "TXT003", ERROR, "Text longer than the call allows",
+    hint="Shorten the text to the call's limit.",
+    explanation="""
+Calls limit the length of texts (`text_limits` in the call profile: a field path, `[]` for
+every item of a list, and `max_chars`). Juries read many bids; a text over the limit may be cut
+or count against the bid. Example limit: `{field: measures[].description, max_chars: 1200}`.
+""",
+    reads=(),
+)
+def text_limits(ctx: RuleContext) -> Iterator[Violation]:
+    if not ctx.call.text_limits:
+        return
+    data = ctx.bid.model_dump(mode="json", exclude_none=True, warnings=False)
+    for limit in ctx.call.text_limits:
+        for path, text in _select(data, limit.field.split(".")):
+            length = len(" ".join(text.split())) if isinstance(text, str) else 0
+            if length > limit.max_chars:
+                yield Violation(
+                    path, f"{dotted(path)} has {length} characters; the call allows {limit.max_chars}",
+                    f"Shorten it by {length - limit.max_chars} characters.",
+                )
+
+
+def _select(node, parts: list[str], path: tuple = ()):
+    """Values at a path like ['measures[]', 'description'] with their concrete field paths."""
+    if not parts:
+        yield path, node
+        return
+    name, each = parts[0].removesuffix("[]"), parts[0].endswith("[]")
+    if not isinstance(node, dict) or name not in node:
+        return
+    value = node[name]
+    if each:
+        for index, item in enumerate(value if isinstance(value, list) else []):
+            yield from _select(item, parts[1:], (*path, name, index))
+    else:
+        yield from _select(value, parts[1:], (*path, name))
+
+
+@rule(
+    "DAT002", ERROR, "Submission date after the deadline",
+    hint="Plan the submission on or before the call's deadline.",
+    explanation="""
+`submission_date` in bid.yaml is the day the city hands the bid in. A date after the call's
+deadline means the bid will not be considered.
+""",
+    reads=(),
+)
+def submission_in_time(ctx: RuleContext) -> Iterator[Violation]:
+    day = ctx.bid.submission_date
+    if day and day > ctx.call.deadline:
+        yield Violation(("submission_date",), f"submission on {day} is after the deadline {ctx.call.deadline}")
+
+
+@rule(
+    "CON001", WARNING, "Contact person cannot be reached",
+    hint="Add `email:` or `phone:` to the contact.",
+    explanation="""
+The call's organiser must be able to reach the contact person and the deputy quickly, e.g.
+to invite the city to the finalists' pitch. Each needs an e-mail address or a phone number.
+""",
+    reads=("contact", "deputy_contact"),
+)
+def contact_reachable(ctx: RuleContext) -> Iterator[Violation]:
+    for key in ("contact", "deputy_contact"):
+        person = getattr(ctx.bid, key)
+        if person is not None and not (person.email or person.phone):
+            yield Violation((key,), f"{key.replace('_', ' ')} '{person.name}' has neither e-mail nor phone")
+
+
+@rule(
+    "CON002", WARNING, "No deputy contact",
+    hint="Name a deputy in `deputy_contact:`.",
+    explanation="A bid names a contact person and a deputy, so that questions never wait for one person.",
+    reads=("deputy_contact",),
+)
+def deputy_named(ctx: RuleContext) -> Iterator[Violation]:
+    if ctx.bid.deputy_contact is None:
+        yield Violation(("contact",), "no deputy contact is named")
