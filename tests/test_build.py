@@ -147,3 +147,32 @@ def test_text_from_yaml_cannot_inject_markup(bid, tmp_path):
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt; {{ 7*7 }}" in html.read_text(encoding="utf-8")
     text = " ".join(pdf_text(tmp_path / "bid.pdf"))
     assert "{{ 7*7 }}" in text and "<script>x</script>" in text
+
+
+def test_check_pdf_reports_pages_per_section(example_pdf):
+    document = run_bidkit("check", str(EXAMPLE), "--pdf", str(example_pdf), "-f", "json").json()
+    pages = document["pages"]
+    assert sum(pages.values()) == len(PdfReader(example_pdf).pages)
+    assert pages["Deckblatt"] == 1 and pages["Kosten- und Finanzierungsplan"] >= 1
+    assert "PDF001" not in {f["rule"] for f in document["findings"]}
+
+
+def test_page_limit_is_checked_after_build_and_with_pdf(bid, tmp_path):
+    from bidkit.loader import shipped_calls
+
+    call = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8").replace("page_limit: 30", "page_limit: 3")
+    (bid / "calls").mkdir()
+    (bid / "calls" / "short.yaml").write_text(call, encoding="utf-8")
+    edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: calls/short.yaml")
+    out = tmp_path / "long.pdf"
+    run = run_bidkit("build", str(bid), "-o", str(out))
+    assert run.code == 1 and "PDF001" in run.stderr and "allows 3" in run.stderr
+    assert out.read_bytes().startswith(b"%PDF-")  # complete, kept for inspection
+    check = run_bidkit("check", str(bid), "--pdf", str(out), "-f", "github")
+    assert check.code == 1
+    assert any(row.startswith("::error file=") and "title=PDF001" in row for row in check.stdout.splitlines())
+
+
+def test_check_pdf_missing_file_exits_2(tmp_path):
+    run = run_bidkit("check", str(EXAMPLE), "--pdf", str(tmp_path / "none.pdf"))
+    assert run.code == 2 and "no PDF" in run.stderr
