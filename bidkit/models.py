@@ -289,6 +289,17 @@ class Budget(Model):
     note: str | None = None
     years: list[BudgetYear] = Field(min_length=1)
 
+    @property
+    def cost_sum(self) -> Decimal:
+        return sum((year.cost_sum for year in self.years), Decimal(0))
+
+    @property
+    def own_funds(self) -> Decimal:
+        """The city's own share: all funding of kind ``eigenmittel``."""
+        return sum(
+            (f.amount for year in self.years for f in year.funding if f.kind is FundingKind.EIGENMITTEL), Decimal(0)
+        )
+
 
 class CheckSettings(Model):
     """Per-bid configuration of `bidkit check` (key `checks:` in bid.yaml)."""

@@ -75,8 +75,8 @@ class BudgetSummary:
                 row[year.year] = row.get(year.year, Decimal(0)) + source.amount
         cost_totals = {y.year: y.cost_sum for y in budget.years}
         funding_totals = {y.year: y.funding_sum for y in budget.years}
-        total_costs = sum(cost_totals.values(), Decimal(0))
-        own = sum(funding.get(FundingKind.EIGENMITTEL, {}).values(), Decimal(0))
+        total_costs = budget.cost_sum
+        own = budget.own_funds
         return cls(
             years=years,
             costs_by_category={k: costs[k] for k in CostCategory if k in costs},

@@ -6,16 +6,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from bidkit.findings import Severity
-from bidkit.models import FundingKind
-from bidkit.rules.registry import RuleContext, Violation, rule
+from bidkit.rules.registry import RuleContext, Violation, euro, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-
-def _euro(amount) -> str:
-    from bidkit.render.formatting import money  # Babel only when there is something to say
-
-    return money(amount)
 
 
 @rule(
@@ -33,7 +26,7 @@ def year_totals(ctx: RuleContext) -> Iterator[Violation]:
         if year.cost_sum != year.total:
             yield Violation(
                 ("budget", "years", index, "total"),
-                f"{year.year}: cost items add up to {_euro(year.cost_sum)}, the stated total is {_euro(year.total)}",
+                f"{year.year}: cost items add up to {euro(year.cost_sum)}, the stated total is {euro(year.total)}",
                 f"Set `total: {year.cost_sum}` or correct the items.",
             )
 
@@ -55,7 +48,7 @@ def grand_total(ctx: RuleContext) -> Iterator[Violation]:
     if years != budget.total:
         yield Violation(
             ("budget", "total"),
-            f"year totals add up to {_euro(years)}, the stated grand total is {_euro(budget.total)}",
+            f"year totals add up to {euro(years)}, the stated grand total is {euro(budget.total)}",
             f"Set `total: {years}` or correct the year totals.",
         )
 
@@ -75,7 +68,7 @@ def funding_covers_costs(ctx: RuleContext) -> Iterator[Violation]:
         if funding < costs:
             yield Violation(
                 ("budget", "years", index, "funding"),
-                f"{year.year}: funding of {_euro(funding)} leaves {_euro(costs - funding)} of {_euro(costs)} costs uncovered",
+                f"{year.year}: funding of {euro(funding)} leaves {euro(costs - funding)} of {euro(costs)} costs uncovered",
             )
 
 
@@ -94,7 +87,7 @@ def funding_exceeds_costs(ctx: RuleContext) -> Iterator[Violation]:
         if funding > costs:
             yield Violation(
                 ("budget", "years", index, "funding"),
-                f"{year.year}: funding of {_euro(funding)} exceeds the costs of {_euro(costs)} by {_euro(funding - costs)}",
+                f"{year.year}: funding of {euro(funding)} exceeds the costs of {euro(costs)} by {euro(funding - costs)}",
             )
 
 
@@ -130,13 +123,12 @@ def own_share(ctx: RuleContext) -> Iterator[Violation]:
     minimum, budget = ctx.call.own_share_min_percent, ctx.bid.budget
     if minimum is None or budget is None:
         return
-    costs = sum((y.cost_sum for y in budget.years), Decimal(0))
-    own = sum((f.amount for y in budget.years for f in y.funding if f.kind is FundingKind.EIGENMITTEL), Decimal(0))
+    costs, own = budget.cost_sum, budget.own_funds
     if costs and own * 100 < minimum * costs:
         share = (own * 100 / costs).quantize(Decimal("0.1"))
         needed = (minimum * costs / 100).quantize(Decimal("0.01"))
         yield Violation(
-            ("budget",), f"own share is {share} % ({_euro(own)}); the call requires at least {minimum} % ({_euro(needed)})",
+            ("budget",), f"own share is {share} % ({euro(own)}); the call requires at least {minimum} % ({euro(needed)})",
         )
 
 
@@ -157,7 +149,7 @@ def budget_reservation(ctx: RuleContext) -> Iterator[Violation]:
             amount = sum((c.amount for c in reserved), Decimal(0))
             yield Violation(
                 ("budget", "years", y),
-                f"{year.year}: {len(reserved)} cost item(s) of {_euro(amount)} subject to budget approval (Haushaltsvorbehalt)",
+                f"{year.year}: {len(reserved)} cost item(s) of {euro(amount)} subject to budget approval (Haushaltsvorbehalt)",
             )
 
 
@@ -183,5 +175,5 @@ def measure_costs(ctx: RuleContext) -> Iterator[Violation]:
         if measure.id in booked and booked[measure.id] != measure.cost:
             yield Violation(
                 ("measures", index, "cost"),
-                f"measure '{measure.id}' costs {_euro(measure.cost)}, its budget lines add up to {_euro(booked[measure.id])}",
+                f"measure '{measure.id}' costs {euro(measure.cost)}, its budget lines add up to {euro(booked[measure.id])}",
             )

@@ -92,3 +92,10 @@ def checks() -> Iterator[Rule]:
 def matching(patterns: list[str]) -> set[str]:
     """Codes named by ``patterns``: whole codes (BUD004) or prefixes (BUD, BUD00)."""
     return {code for code in RULES for p in patterns if code.startswith(p.upper())}
+
+
+def euro(amount) -> str:
+    """An amount as rule messages show it (``500.000 €``); Babel loads only when one is shown."""
+    from bidkit.render.formatting import money
+
+    return money(amount)

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from bidkit.findings import Severity
-from bidkit.models import FundingKind
-from bidkit.rules.registry import RuleContext, Violation, rule
+from bidkit.rules.registry import RuleContext, Violation, euro, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -45,10 +44,9 @@ def resolution_commits_own_share(ctx: RuleContext) -> Iterator[Violation]:
     if resolution.own_share_committed is None:
         yield Violation(("council_resolution",), "the resolution does not commit the city to its own share")
         return
-    budget = ctx.bid.budget
-    own = sum((f.amount for y in budget.years for f in y.funding if f.kind is FundingKind.EIGENMITTEL), Decimal(0)) if budget else Decimal(0)
+    own = ctx.bid.budget.own_funds if ctx.bid.budget else Decimal(0)
     if resolution.own_share_committed < own:
         yield Violation(
             ("council_resolution", "own_share_committed"),
-            f"the resolution commits {resolution.own_share_committed} EUR, the budget needs {own} EUR of own funds",
+            f"the resolution commits {euro(resolution.own_share_committed)}, the budget needs {euro(own)} of own funds",
         )
