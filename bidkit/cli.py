@@ -142,8 +142,10 @@ def build(
     from bidkit.report.text import TextReporter
 
     result, loaded = check_bid(bid_dir)
-    if result.findings:
+    if result.failing():
         TextReporter().print(result, err)
+    elif result.findings:
+        err.print(f"check: no errors or warnings ({len(result.findings)} info; `bidkit check` shows them)")
     if not result.complete and not draft:
         err.print("[bold red]Build refused:[/] fix the errors above, or use --draft for a marked draft.")
         raise typer.Exit(EXIT_FINDINGS)
