@@ -16,6 +16,7 @@ from bidkit.findings import CheckResult, Finding, Severity
 from bidkit.loader import LoadedBid, load_bid
 from bidkit.rules import RULES, RuleContext, checks, matching
 from bidkit.rules import loading as codes
+from bidkit.rules.loading import LOADER_CODES
 from bidkit.rules.document import PAGE_LIMIT
 
 
@@ -25,9 +26,6 @@ class CheckOptions:
     ignore: list[str] = field(default_factory=list)
     strict: bool = False
     pdf: Path | None = None  # a rendered PDF to check against the call's page limit
-
-
-LOADER_CODES = [code for code, rule in RULES.items() if rule.check is None and not code.startswith("PDF")]
 
 
 def run_rules(loaded: LoadedBid) -> tuple[list[Finding], list[str]]:
@@ -64,7 +62,7 @@ def _configured(loaded: LoadedBid, findings: list[Finding]) -> tuple[list[Findin
 
     def known(code: str, path: tuple) -> set[str]:
         found = matching([code])
-        locked = found & set(LOADER_CODES)
+        locked = found & LOADER_CODES
         if not found or locked:
             why = f"no rule matches '{code}'" if not found else f"'{code}' names loader rules, which always apply"
             problems.append(Finding(codes.BAD_CONFIG.code, codes.BAD_CONFIG.severity, why, codes.BAD_CONFIG.hint,
@@ -84,7 +82,7 @@ def _configured(loaded: LoadedBid, findings: list[Finding]) -> tuple[list[Findin
 
 def check_bid(bid_dir: Path, options: CheckOptions = CheckOptions()) -> tuple[CheckResult, LoadedBid]:
     selected = _cli_codes(options.select, "--select") if options.select else set(RULES)
-    ignored = _cli_codes(options.ignore, "--ignore") - set(LOADER_CODES)
+    ignored = _cli_codes(options.ignore, "--ignore") - LOADER_CODES
     loaded = load_bid(bid_dir)
     rule_findings, ran = run_rules(loaded)
     pages = None
@@ -97,7 +95,7 @@ def check_bid(bid_dir: Path, options: CheckOptions = CheckOptions()) -> tuple[Ch
         rule_findings += page_limit_findings(options.pdf, loaded.call.page_limit if loaded.call else None, pages)
         ran.append(PAGE_LIMIT.code)
     findings, config_ignored = _configured(loaded, loaded.findings + rule_findings)
-    active = (selected - ignored - config_ignored) | set(LOADER_CODES)
+    active = (selected - ignored - config_ignored) | LOADER_CODES
     findings = [f for f in findings if f.rule in active]
     if options.strict:
         findings = [dataclasses.replace(f, severity=Severity.ERROR) if f.severity is Severity.WARNING else f for f in findings]

@@ -101,8 +101,9 @@ class CheckResult:
 
     @property
     def percent(self) -> float:
-        total = len(self.rules_run)
-        return round(100 * sum(c not in self.failing() for c in self.rules_run) / total, 1) if total else 0.0
+        scores = self.scores()
+        total = sum(s.total for s in scores)
+        return round(100 * sum(s.passed for s in scores) / total, 1) if total else 0.0
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

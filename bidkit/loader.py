@@ -24,6 +24,8 @@ from bidkit.rules.registry import Rule, matching
 from bidkit.yamlio import SourceDocument, YamlSyntaxError, load_document
 
 CALLS_DIR = Path(__file__).parent / "calls"
+#: Top-level fields every bid needs (call, title, city, contacts): without them not even a draft.
+REQUIRED_FIELDS = frozenset(name for name, info in Bid.model_fields.items() if info.is_required())
 MANIFEST = "bid.yaml"
 
 
@@ -63,8 +65,7 @@ class LoadedBid:
     @property
     def renderable(self) -> bool:
         """Whether even a draft can be drawn: the call and every required part of the bid load."""
-        required = {name for name, info in Bid.model_fields.items() if info.is_required()}
-        return self.bid is not None and self.call is not None and not (self.broken & required)
+        return self.bid is not None and self.call is not None and not (self.broken & REQUIRED_FIELDS)
 
 
 def _finding(rule: Rule, message: str, location: Location, path: FieldPath = (), hint: str | None = None) -> Finding:
@@ -97,7 +98,7 @@ def load_bid(bid_dir: Path) -> LoadedBid:
 _AnySections = create_model(
     "_AnySections",
     __base__=Bid,
-    **{name: (info.annotation | None, None) for name, info in Bid.model_fields.items() if info.is_required()},
+    **{name: (Bid.model_fields[name].annotation | None, None) for name in REQUIRED_FIELDS},
 )
 
 
@@ -111,7 +112,7 @@ def _partial_bid(loaded: LoadedBid) -> Bid | None:
         partial = _AnySections.model_validate(sound)
     except ValidationError:  # pragma: no cover - every error names its section
         return None
-    missing = {name for name, info in Bid.model_fields.items() if info.is_required() and getattr(partial, name) is None}
+    missing = {name for name in REQUIRED_FIELDS if getattr(partial, name) is None}
     loaded.broken |= missing
     return Bid.model_construct(**dict(partial))
 

@@ -1,7 +1,7 @@
 """Codes the loader reports while reading files and validating them against the models."""
 
 from bidkit.findings import Severity
-from bidkit.rules.registry import define
+from bidkit.rules.registry import Rule, define
 
 FILE_MISSING = define(
     "FIL001", Severity.ERROR, "Required file missing or unreadable",
@@ -83,3 +83,7 @@ change nothing. Rules the loader reports (files, syntax, schema) cannot be ignor
 downgraded: a bid that does not load cannot be judged.
 """,
 )
+
+
+#: Codes the loader reports. They always apply: a bid that does not load cannot be judged.
+LOADER_CODES = frozenset(value.code for value in list(globals().values()) if isinstance(value, Rule))
