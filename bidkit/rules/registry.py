@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from bidkit.findings import FieldPath, Severity
 from bidkit.models import Bid, Call
+from bidkit.yamlio import iter_strings
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,16 @@ class RuleContext:
     bid_dir: Path
     #: Sections that failed validation; they are None in ``bid``.
     broken: frozenset[str] = frozenset()
+
+    @cached_property
+    def data(self) -> dict:
+        """The bid as plain JSON-like data (dumped once for all rules that read its texts)."""
+        return self.bid.model_dump(mode="json", exclude_none=True, warnings=False)
+
+    @cached_property
+    def texts(self) -> list[tuple[FieldPath, str]]:
+        """Every string value of the bid with its field path."""
+        return list(iter_strings(self.data))
 
 
 Check = Callable[[RuleContext], Iterable[Violation]]

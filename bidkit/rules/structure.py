@@ -9,7 +9,6 @@ from collections import Counter
 from bidkit.findings import Severity, dotted
 from bidkit.models import SECTION_TITLES
 from bidkit.rules.registry import RuleContext, Violation, rule
-from bidkit.yamlio import iter_strings
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -116,7 +115,7 @@ not reach the jury. Every string value of the bid is searched.
     reads=(),
 )
 def placeholders(ctx: RuleContext) -> Iterator[Violation]:
-    for path, text in iter_strings(ctx.bid.model_dump(mode="json", exclude_none=True, warnings=False)):
+    for path, text in ctx.texts:
         match = _PLACEHOLDER.search(text)
         if match:
             yield Violation(path, f"placeholder '{match.group(0)}' in {dotted(path)}", text_offset=match.start())
@@ -129,7 +128,7 @@ def placeholders(ctx: RuleContext) -> Iterator[Violation]:
     reads=(),
 )
 def empty_text(ctx: RuleContext) -> Iterator[Violation]:
-    for path, text in iter_strings(ctx.bid.model_dump(mode="json", exclude_none=True, warnings=False)):
+    for path, text in ctx.texts:
         if not text.strip():
             yield Violation(path, f"{dotted(path)} is empty")
 
@@ -147,9 +146,8 @@ or count against the bid. Example limit: `{field: measures[].description, max_ch
 def text_limits(ctx: RuleContext) -> Iterator[Violation]:
     if not ctx.call.text_limits:
         return
-    data = ctx.bid.model_dump(mode="json", exclude_none=True, warnings=False)
     for limit in ctx.call.text_limits:
-        for path, text in _select(data, limit.field.split(".")):
+        for path, text in _select(ctx.data, limit.field.split(".")):
             length = len(" ".join(text.split())) if isinstance(text, str) else 0
             if length > limit.max_chars:
                 yield Violation(
