@@ -18,6 +18,8 @@ def example_pdf(tmp_path_factory) -> Path:
     run = run_bidkit("build", str(EXAMPLE), "-o", str(out))
     assert run.code == 0, run.stderr
     assert f"PDF written: {out}" in run.stdout
+    # Only infos: one line for the team building the PDF, not the reviewer's full report.
+    assert run.stderr.strip() == "check: no errors or warnings (2 info; `bidkit check` shows them)"
     return out
 
 
