@@ -128,14 +128,25 @@ def explain(code: str = typer.Argument(..., help="A rule code, e.g. BUD001.")) -
     out.print(f"[green]fix:[/] {escape(rule.hint)}")
 
 
+class PdfVariant(str, enum.Enum):
+    """The variants of bidkit.render.build.PDF_VARIANTS (kept equal by a test)."""
+
+    pdf_a_3u = "pdf/a-3u"
+    pdf_ua_1 = "pdf/ua-1"
+    pdf = "pdf"
+
+
 @app.command()
 def build(
     bid_dir: Path = BID_DIR,
     output: Path | None = typer.Option(None, "--output", "-o", help="PDF to write [default: build/<city>-<call>.pdf]."),
-    draft: bool = typer.Option(False, "--draft", help="Render even with errors, marked ENTWURF on every page."),
+    draft: bool = typer.Option(False, "--draft", help="Render even with errors: watermark, stamp and an annex of open points."),
+    variant: PdfVariant = typer.Option(PdfVariant.pdf_a_3u, "--pdf-variant", help="pdf/a-3u (archival), pdf/ua-1 (accessible) or pdf."),
     html: Path | None = typer.Option(None, "--html", help="Also write the intermediate HTML to this file."),
 ) -> None:
-    """Check the bid, then render the submission PDF."""
+    """Check the bid, then render the submission PDF with its annexes."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from bidkit.check import check_bid
     from bidkit.pdfcheck import page_limit_findings, section_pages
     from bidkit.render.build import build_pdf, default_output
@@ -153,12 +164,23 @@ def build(
         err.print("[bold red]Cannot render even a draft:[/] the call and the manifest (title, city, contacts) must load; fix the errors above.")
         raise typer.Exit(EXIT_FINDINGS)
     target = output or default_output(loaded)
-    with err.status("Rendering PDF …"):
-        built = build_pdf(loaded, target, draft=draft, html_output=html)
+    columns = (SpinnerColumn(finished_text="✓"), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=err) as progress:
+        steps: list = []
+
+        def step(name: str) -> None:
+            if steps:
+                progress.update(steps[-1], total=1, completed=1)
+            steps.append(progress.add_task(name, total=None))
+
+        built = build_pdf(loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html, step=step)
+        progress.update(steps[-1], total=1, completed=1)
     for url in built.refused:
         err.print(f"[yellow]warning:[/] refused to load {escape(url)} (only files inside the bid folder and the templates may be used)")
     kind = "Draft" if draft else "PDF"
-    out.print(f"{kind} written: {escape(str(target))} ({built.pages} pages)")
+    extras = [f"{built.annexes_appended} PDF annex(es) appended"] if built.annexes_appended else []
+    extras += [f"{built.files_embedded} file(s) embedded"] if built.files_embedded else []
+    out.print(f"{kind} written: {escape(str(target))} ({built.pages} pages, {variant.value}{''.join(', ' + e for e in extras)})")
     too_long = page_limit_findings(target, loaded.call.page_limit, section_pages(target))
     for finding in too_long:
         err.print(f"[bold red]{finding.rule}:[/] {escape(finding.message)}. {escape(finding.hint)}")

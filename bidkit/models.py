@@ -186,6 +186,7 @@ class Mou(Model):
     parties: list[MouParty] = Field(min_length=1)
     cooperation_fields: list[str] = Field(default_factory=list)
     commitments: list[str] = Field(default_factory=list)
+    file: str | None = Field(default=None, description="Scan of the signed MoU, relative to the bid folder (an annex).")
 
 
 class PartnerType(str, enum.Enum):
@@ -205,10 +206,14 @@ class LetterKind(str, enum.Enum):
     SUPPORT = "support"
 
 
+#: German names of the kinds of letters, used in the document and the list of annexes.
+LETTER_TITLES: dict[str, str] = {"letter_of_intent": "Absichtserklärung (LoI)", "support": "Unterstützungsschreiben"}
+
+
 class Letter(Model):
     kind: LetterKind
     date: dt.date
-    file: str | None = Field(default=None, description="Scan of the letter, relative to the bid folder.")
+    file: str | None = Field(default=None, description="Scan of the letter, relative to the bid folder (an annex).")
 
 
 class Partner(Model):
@@ -301,6 +306,40 @@ class Budget(Model):
         )
 
 
+class Annex(Model):
+    """A file handed in with the bid: PDFs are appended to the submission, other files embedded."""
+
+    title: str
+    file: str = Field(description="Path relative to the bid folder, e.g. 'anlagen/ratsbeschluss.pdf'.")
+    description: str | None = None
+
+
+Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$"), Field(description="A colour, e.g. '#003a70'.")]
+
+
+class FontFile(Model):
+    file: str = Field(description="A .ttf, .otf or .woff file inside the bid folder.")
+    weight: Literal["normal", "bold"] = "normal"
+    style: Literal["normal", "italic"] = "normal"
+
+
+class Theme(Model):
+    """The city's look: logo, colours, fonts (files inside the bid folder), single templates replaced."""
+
+    logo: str | None = Field(default=None, description="Logo or coat of arms for the cover (SVG, PNG or JPEG).")
+    logo_alt: str | None = Field(default=None, description="Text alternative of the logo, e.g. 'Wappen der Stadt Wolfsburg'.")
+    primary_color: Color = "#003a70"
+    accent_color: Color = "#6f8fb0"
+    font_family: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9 _-]+$", description="Name under which `fonts` are used for all text."
+    )
+    fonts: list[FontFile] = Field(default_factory=list)
+    templates: str | None = Field(
+        default=None, description="Folder inside the bid folder whose templates replace bidkit's of the same name."
+    )
+    stylesheet: str | None = Field(default=None, description="Extra CSS inside the bid folder, applied after bidkit's.")
+
+
 class CheckSettings(Model):
     """Per-bid configuration of `bidkit check` (key `checks:` in bid.yaml)."""
 
@@ -329,6 +368,8 @@ class Bid(Model):
     partners: list[Partner] | None = None
     budget: Budget | None = None
     council_resolution: CouncilResolution | None = None
+    annexes: list[Annex] | None = Field(default=None, description="Anlagen beyond the MoU scan and partners' letters.")
+    theme: Theme | None = None
     checks: CheckSettings | None = None
 
     def reference_date(self, call: Call | None) -> dt.date:

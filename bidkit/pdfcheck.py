@@ -9,6 +9,8 @@ from bidkit.findings import Finding, Location
 from bidkit.rules.document import PAGE_LIMIT
 
 FRONT_MATTER = "Deckblatt"
+#: Bookmarks of parts that do not count against the page limit: appended annexes, a draft's open points.
+NOT_COUNTED = ("Anlage ", "Offene Punkte")
 
 
 def section_pages(pdf: Path) -> dict[str, int]:
@@ -33,10 +35,11 @@ def section_pages(pdf: Path) -> dict[str, int]:
 
 
 def page_limit_findings(pdf: Path, page_limit: int | None, pages: dict[str, int]) -> list[Finding]:
-    total = sum(pages.values())
+    counted = {title: n for title, n in pages.items() if not title.startswith(NOT_COUNTED)}
+    total = sum(counted.values())
     if page_limit is None or total <= page_limit:
         return []
-    longest = sorted(pages.items(), key=lambda item: -item[1])[:3]
+    longest = sorted(counted.items(), key=lambda item: -item[1])[:3]
     where = ", ".join(f"{title} {count}" for title, count in longest)
     return [Finding(
         PAGE_LIMIT.code, PAGE_LIMIT.severity,

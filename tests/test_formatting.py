@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from bidkit.render.formatting import FILTERS, long_date, money, number, paragraphs, percent, short_date
+from bidkit.render.formatting import FILTERS, long_date, money, number, percent, short_date
 
 NBSP = "\u00a0"
 
@@ -33,8 +33,3 @@ def test_dates():
 def test_template_filters_keep_dates_and_amounts_unbroken():
     assert str(FILTERS["long_date"](dt.date(2016, 12, 5))) == '<span class="nobreak">5. Dezember 2016</span>'
     assert str(FILTERS["money"](Decimal("500000"))) == f'<span class="nobreak">500.000{NBSP}€</span>'
-
-
-def test_paragraphs():
-    assert paragraphs("a\nb\n\n c \n") == ["a b", "c"]
-    assert paragraphs(None) == []

@@ -1,4 +1,10 @@
-"""The build: validated bid → HTML → PDF, written atomically and reproducibly."""
+"""The build: validated bid → HTML → PDF (+ annexes), written atomically and reproducibly.
+
+Steps: resolve the annexes (PDFs are read first, so a broken file stops the build before the
+slow layout), render the HTML, lay it out and write the PDF with WeasyPrint (embedding the
+non-PDF annexes), append the PDF annexes with pypdf, write the file atomically. ``step`` is
+told each step's name, for progress display.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +12,33 @@ import contextlib
 import datetime as dt
 import os
 import re
+import subprocess
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bidkit import __version__
+from bidkit.annexes import annexes
 from bidkit.errors import BidkitError, RenderError
 from bidkit.fileio import atomic_write
+from bidkit.findings import Finding
 from bidkit.loader import LoadedBid
-from bidkit.paths import templates_dir
+from bidkit.paths import BidFileError, bid_file, templates_dir
+from bidkit.render.context import AnnexEntry, OpenPoint, build_context
+from bidkit.render.formatting import short_date
 from bidkit.render.html import render_html
+from bidkit.render.theme import ThemeContext
+
+#: ``--pdf-variant`` choices; the first is the default (archival, keeps embedded files).
+PDF_VARIANTS = ("pdf/a-3u", "pdf/ua-1", "pdf")
 
 
 @dataclass(frozen=True)
 class BuiltPdf:
     path: Path
-    pages: int
+    pages: int  # all pages, appended annexes included
+    annexes_appended: int
+    files_embedded: int
     refused: list[str]
 
 
@@ -55,19 +74,90 @@ def _source_date_epoch(moment: dt.datetime):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, html_output: Path | None = None) -> BuiltPdf:
+def git_stamp(folder: Path) -> str | None:
+    """"Commit abc1234 vom 26.11.2026" (plus "mit Änderungen") when ``folder`` is in a git work tree."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+
+    try:
+        commit, day = git("log", "-1", "--format=%h %cs").split()
+        dirty = bool(git("status", "--porcelain", "--", "."))
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+    stamp = f"Commit {commit} vom {short_date(dt.date.fromisoformat(day))}"
+    return stamp + (", mit Änderungen" if dirty else "")
+
+
+def open_points(findings: Iterable[Finding], bid_dir: Path) -> list[OpenPoint]:
+    """The check's findings as the draft's annex lists them, with places relative to the bid folder."""
+    points = []
+    for f in sorted(findings, key=Finding.sort_key):
+        where = os.path.relpath(f.location.file, bid_dir) if f.location.file else ""
+        if f.location.line:
+            where += f":{f.location.line}"
+        points.append(OpenPoint(f.rule, f.severity.value, where, f.message, f.hint))
+    return points
+
+
+def _annexes(loaded: LoadedBid, draft: bool):
+    """(PDF annexes to append, files to embed, the list of annexes). A draft lists what is missing."""
+    from bidkit.render.assemble import open_annex
+    from bidkit.render.pdf import EmbeddedFile
+
+    appended, embedded, entries = [], [], []
+    for annex in annexes(loaded.bid):
+        try:
+            path = bid_file(loaded.bid_dir, annex.file)
+            if annex.is_pdf:
+                appended.append(open_annex(annex.number, annex.title, annex.file, path))
+            else:
+                embedded.append(EmbeddedFile(path, path.name, f"Anlage {annex.number}: {annex.title}"))
+        except (BidFileError, RenderError) as exc:
+            if not draft:
+                raise RenderError(f"annex {annex.number}: {exc}", "Run `bidkit check` and fix the ANX findings.") from None
+            entries.append(AnnexEntry(annex.number, annex.title, annex.file, annex.description, None, present=False))
+            continue
+        pages = appended[-1].pages if annex.is_pdf else None
+        entries.append(AnnexEntry(annex.number, annex.title, annex.file, annex.description, pages))
+    return appended, embedded, entries
+
+
+def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PDF_VARIANTS[0],
+              findings: Iterable[Finding] = (), html_output: Path | None = None,
+              step: Callable[[str], None] = lambda name: None) -> BuiltPdf:
     moment = build_datetime(loaded)
     templates = templates_dir()
+    step("WeasyPrint laden")
+    from bidkit.render import pdf  # WeasyPrint is imported only here
+    from bidkit.render.assemble import append_annexes
+    from bidkit.render.fetcher import SandboxedFetcher
+
+    step("Anlagen lesen")
+    appended, embedded, entries = _annexes(loaded, draft)
+    theme = ThemeContext.of(loaded.bid.theme, loaded.bid_dir, loaded.bid.city.name)
+    step("HTML erzeugen")
+    context = build_context(
+        loaded.bid, loaded.call, theme=theme, annexes=entries, draft=draft,
+        stamp=" · ".join(filter(None, [f"bidkit {__version__}", git_stamp(loaded.bid_dir)])) if draft else None,
+        open_points=open_points(findings, loaded.bid_dir) if draft else [], build_date=moment,
+    )
     try:
-        html = render_html(loaded.bid, loaded.call, templates, draft=draft, build_date=moment)
+        html = render_html(context, templates)
     except Exception as exc:  # a template error is a bug in the templates, shown plainly
-        raise RenderError(f"template error: {exc}", f"Check the templates in {templates}.") from exc
+        where = f"{templates} and {theme.templates}" if theme.templates else str(templates)
+        raise RenderError(f"template error: {exc}", f"Check the templates in {where}.") from exc
     if html_output:
         atomic_write(html_output, html.encode("utf-8"))
 
-    from bidkit.render.pdf import write_pdf  # WeasyPrint is imported only here
-
+    fetcher = SandboxedFetcher([loaded.bid_dir, templates])
     with _source_date_epoch(moment):
-        data, pages, refused = write_pdf(html, base=templates, allowed_roots=[loaded.bid_dir, templates])
+        step("Seiten setzen (WeasyPrint)")
+        document = pdf.layout(html, base=templates, fetcher=fetcher)
+        step(f"PDF schreiben ({len(document.pages)} Seiten)")
+        data = pdf.write(document, variant=variant, fetcher=fetcher, files=embedded, moment=moment)
+    if appended:
+        step(f"{len(appended)} PDF-Anlage(n) anhängen")
+        data = append_annexes(data, appended)
     atomic_write(output, data)
-    return BuiltPdf(output, pages, refused)
+    pages = len(document.pages) + sum(a.pages for a in appended)
+    return BuiltPdf(output, pages, len(appended), len(embedded), fetcher.refused)

@@ -12,9 +12,16 @@ Context keys:
     goals_by_id, partners_by_id   lookups for references
     budget         ``BudgetSummary`` or None: per-year costs by category, funding by kind, totals
     support_letters  number of partners with a letter (they earn points in the Bitkom call)
-    draft          True for drafts (watermark)
+    charts         ``Chart`` list (SVG with text alternative): costs and funding per year
+    annexes        ``AnnexEntry`` list: the list of annexes (appended PDFs, embedded files)
+    theme          ``ThemeContext``: colours and fonts (css), logo, extra stylesheet
+    draft          True for drafts (watermark, stamp, open points)
+    stamp          drafts: "bidkit 1.0 · Commit abc1234 vom 26.11.2026" (git when available)
+    open_points    drafts: the check's findings as ``OpenPoint`` list; otherwise empty
     build_date     the fixed date the document is made on (reproducible builds)
     version        bidkit's version
+
+Long texts go through the ``markdown`` filter (a safe subset, see ``markdown.py``).
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bidkit import __version__
-from bidkit.models import SECTION_TITLES, Bid, Budget, Call, CostCategory, FundingKind
+from bidkit.models import LETTER_TITLES, SECTION_TITLES, Bid, Budget, Call, CostCategory, FundingKind
+from bidkit.render.chart import Chart, stacked_bars
+from bidkit.render.theme import ThemeContext
 
 #: The order of the document; sections the call does not require come where they belong.
 DOCUMENT_ORDER = ["vision", "starting_situation", "goals", "measures", "mou", "partners", "budget", "council_resolution"]
@@ -47,7 +56,6 @@ PARTNER_TYPE_TITLES = {
     "forschung": "Forschungseinrichtung", "verein": "Verein", "verband": "Verband",
     "land": "Land", "bund": "Bund", "sonstige": "Sonstige",
 }
-LETTER_TITLES = {"letter_of_intent": "Absichtserklärung (LoI)", "support": "Unterstützungsschreiben"}
 
 
 @dataclass(frozen=True)
@@ -89,10 +97,47 @@ class BudgetSummary:
         )
 
 
-def build_context(bid: Bid, call: Call, *, draft: bool, build_date: dt.date) -> dict:
+@dataclass(frozen=True)
+class AnnexEntry:
+    number: int
+    title: str
+    file: str
+    description: str | None
+    pages: int | None  # appended PDF: its pages; embedded file: None
+    present: bool = True  # drafts list missing files, too
+
+    @property
+    def kind(self) -> str:
+        if not self.present:
+            return "fehlt"
+        return f"PDF, angehängt ({self.pages} {'Seite' if self.pages == 1 else 'Seiten'})" if self.pages else "Datei, eingebettet"
+
+
+@dataclass(frozen=True)
+class OpenPoint:
+    rule: str
+    severity: str
+    where: str  # file:line relative to the bid folder
+    message: str
+    hint: str
+
+
+def budget_charts(summary: BudgetSummary, primary: str, font: str) -> list[Chart]:
+    """Costs per year by category and funding per year by source, as stacked bars."""
+    return [
+        stacked_bars(summary.years, [(CATEGORY_TITLES[k], v) for k, v in summary.costs_by_category.items()],
+                     title="Kosten je Haushaltsjahr nach Kategorie", primary=primary, font=font),
+        stacked_bars(summary.years, [(FUNDING_TITLES[k], v) for k, v in summary.funding_by_kind.items()],
+                     title="Finanzierung je Haushaltsjahr nach Quelle", primary=primary, font=font),
+    ]
+
+
+def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[AnnexEntry], draft: bool,
+                  stamp: str | None, open_points: list[OpenPoint], build_date: dt.date) -> dict:
     present = [s for s in DOCUMENT_ORDER if getattr(bid, s) not in (None, [], "")]
     measures = bid.measures or []
     fields = [(f, [m for m in measures if m.field == f.id]) for f in call.thematic_fields]
+    summary = BudgetSummary.of(bid.budget) if bid.budget else None
     return {
         "bid": bid,
         "call": call,
@@ -101,7 +146,12 @@ def build_context(bid: Bid, call: Call, *, draft: bool, build_date: dt.date) -> 
         "fields": [(f, ms) for f, ms in fields if ms],
         "goals_by_id": {g.id: g for g in bid.goals or []},
         "partners_by_id": {p.id: p for p in bid.partners or []},
-        "budget": BudgetSummary.of(bid.budget) if bid.budget else None,
+        "budget": summary,
+        "charts": budget_charts(summary, theme.primary_color, theme.font) if summary else [],
+        "annexes": annexes,
+        "theme": theme,
+        "stamp": stamp,
+        "open_points": open_points,
         "category_titles": CATEGORY_TITLES,
         "funding_titles": FUNDING_TITLES,
         "partner_type_titles": PARTNER_TYPE_TITLES,

@@ -58,13 +58,3 @@ FILTERS = {
     "short_date": lambda day: _unbroken(short_date(day)),
 }
 
-
-def paragraphs(text: str | None) -> list[str]:
-    """Split text at blank lines into paragraphs; single line breaks become spaces."""
-    if not text:
-        return []
-    blocks = [" ".join(line.strip() for line in block.splitlines()) for block in text.split("\n\n")]
-    return [b.strip() for b in blocks if b.strip()]
-
-
-FILTERS["paragraphs"] = paragraphs

@@ -1,31 +1,34 @@
-"""Bid → HTML with Jinja2: autoescape on, undefined variables are errors."""
+"""Bid → HTML with Jinja2: sandboxed, autoescaped, undefined variables are errors.
+
+A theme may replace single templates with files of the bid folder; those are searched first.
+The sandbox keeps such templates from reaching Python internals through the context.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
-from bidkit.models import Bid, Call
-from bidkit.render.context import build_context
 from bidkit.render.formatting import FILTERS
+from bidkit.render.markdown import markdown
 
 ENTRY_TEMPLATE = "bid.html.j2"
 
 
-def environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+def environment(templates: Path, overrides: Path | None = None) -> jinja2.Environment:
+    folders = [str(overrides)] if overrides else []
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([*folders, str(templates)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(FILTERS)
+    env.filters.update(FILTERS, markdown=markdown)
     return env
 
 
-def render_html(bid: Bid, call: Call, templates: Path, *, draft: bool, build_date: dt.date) -> str:
-    context = build_context(bid, call, draft=draft, build_date=build_date)
-    return environment(templates).get_template(ENTRY_TEMPLATE).render(**context)
+def render_html(context: dict, templates: Path) -> str:
+    return environment(templates, context["theme"].templates).get_template(ENTRY_TEMPLATE).render(**context)

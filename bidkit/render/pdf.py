@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import weasyprint
@@ -13,13 +15,33 @@ from bidkit.render.fetcher import SandboxedFetcher
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
+#: ``--pdf-variant`` → WeasyPrint's variant (None: plain PDF). Every variant is tagged.
+VARIANTS = {"pdf/a-3u": "pdf/a-3u", "pdf/ua-1": "pdf/ua-1", "pdf": None}
 
-def write_pdf(html: str, *, base: Path, allowed_roots: list[Path]) -> tuple[bytes, int, list[str]]:
-    """Render ``html`` (relative URLs resolve against ``base``); return bytes, page count, refused URLs."""
-    fetcher = SandboxedFetcher(allowed_roots)
+
+@dataclass(frozen=True)
+class EmbeddedFile:
+    path: Path
+    name: str
+    description: str
+
+
+def layout(html: str, *, base: Path, fetcher: SandboxedFetcher):
+    """Lay out the pages (the slow part); the fetcher guards every file the HTML names."""
     try:
-        document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher).render()
-        data = document.write_pdf()
+        return weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher).render()
     except Exception as exc:
         raise RenderError(f"WeasyPrint could not render the document: {exc}", "Run with --html FILE to inspect the HTML.") from exc
-    return data, len(document.pages), fetcher.refused
+
+
+def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[EmbeddedFile], moment: dt.datetime) -> bytes:
+    """The laid-out document as PDF bytes; ``files`` embedded with the fixed date ``moment``."""
+    attachments = [
+        weasyprint.Attachment(url=f.path.as_uri(), url_fetcher=fetcher, name=f.name, description=f.description,
+                              created=moment, modified=moment, relationship="Supplement")
+        for f in files
+    ]
+    try:
+        return document.write_pdf(pdf_variant=VARIANTS[variant], pdf_tags=True, attachments=attachments)
+    except Exception as exc:
+        raise RenderError(f"WeasyPrint could not write the PDF: {exc}", "Run with --html FILE to inspect the HTML.") from exc

@@ -1,6 +1,7 @@
 """Rules: the codes the loader reports and the completeness checks, in one registry."""
 
 from bidkit.rules import (  # noqa: F401  (importing a module registers its rules)
+    annexes,
     budget,
     document,
     eligibility,
@@ -11,6 +12,7 @@ from bidkit.rules import (  # noqa: F401  (importing a module registers its rule
     partners,
     resolution,
     structure,
+    theme,
 )
 from bidkit.rules.registry import GROUPS, RULES, Rule, RuleContext, Violation, checks, matching
 

@@ -67,7 +67,7 @@ GROUPS: dict[str, str] = {
     "REQ": "Vollständigkeit", "REF": "Verweise", "TXT": "Texte", "DAT": "Termine", "CON": "Ansprechpartner",
     "ELI": "Teilnahmeberechtigung", "GOL": "Ziele", "MEA": "Maßnahmen", "PAR": "Partner",
     "MOU": "Memorandum of Understanding", "BUD": "Kosten- und Finanzierungsplan", "RES": "Ratsbeschluss",
-    "PDF": "Dokument",
+    "ANX": "Anlagen", "THM": "Gestaltung", "PDF": "Dokument",
 }
 
 RULES: dict[str, Rule] = {}

@@ -1,0 +1,116 @@
+"""Charts drawn by bidkit as SVG: horizontal bars per budget year, stacked by category or source.
+
+Readable in print and in grey scale: the segments differ in lightness and, past the third,
+in hatching; every segment large enough carries its amount, every bar its total, and the
+legend repeats fill and pattern. Text is escaped; the chart comes with a text alternative.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from decimal import Decimal
+from xml.sax.saxutils import escape, quoteattr
+
+from bidkit.render.formatting import money
+
+#: Fills from dark to light, then hatched on white: apart in grey scale, too.
+_SOLIDS = ("#1f2d3d", "#5b7087", "#a9b8c8")
+_HATCHES = ('<path d="M0,6 L6,0" stroke="#1f2d3d" stroke-width="1.2"/>', '<path d="M0,0 L6,6 M0,6 L6,0" stroke="#1f2d3d" stroke-width="0.8"/>', '<circle cx="3" cy="3" r="1.1" fill="#1f2d3d"/>')
+
+WIDTH, ROW, GAP, LEFT, RIGHT, TOP = 640, 30, 12, 52, 96, 8  # RIGHT leaves room for the totals
+LEGEND_ROW = 18
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: str
+    svg_title: str
+    alt: str
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+
+
+def _fill(index: int, primary: str) -> tuple[str, bool]:
+    """(fill, dark) of the ``index``-th series; the first takes the theme's colour."""
+    if index < len(_SOLIDS):
+        return (primary if index == 0 else _SOLIDS[index]), index < 2
+    return f"url(#hatch{(index - len(_SOLIDS)) % len(_HATCHES)})", False
+
+
+def _nice_step(maximum: Decimal) -> Decimal:
+    """A round grid step (1, 2, 2.5 or 5 × 10^k) giving 3–6 grid lines up to ``maximum``."""
+    if maximum <= 0:
+        return Decimal(1)
+    magnitude = Decimal(10) ** (maximum.adjusted() - 1)
+    for factor in (1, 2, Decimal("2.5"), 5, 10, 20, 25, 50):
+        step = magnitude * factor
+        if maximum / step <= 6:
+            return step
+    return magnitude * 100
+
+
+def stacked_bars(years: list[int], series: list[tuple[str, dict[int, Decimal]]], *, title: str,
+                 primary: str = "#003a70", font: str = "DejaVu Sans") -> Chart:
+    """One bar per year; each series a segment of it."""
+    totals = {y: sum((values.get(y, Decimal(0)) for _, values in series), Decimal(0)) for y in years}
+    top = max(totals.values(), default=Decimal(0))
+    step = _nice_step(top)
+    lines = int(-(-top // step)) if top else 1
+    scale_max = step * lines
+    plot = WIDTH - LEFT - RIGHT
+    axis_y = TOP + len(years) * (ROW + GAP)
+    legend_y = axis_y + 30
+    legend_rows = (len(series) + 2) // 3
+    height = legend_y + legend_rows * LEGEND_ROW + 4
+
+    def x(amount: Decimal) -> float:
+        return LEFT + float(amount / scale_max) * plot
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+           f'font-family={quoteattr(font)} font-size="11">',
+           f"<title>{escape(title)}</title><defs>"]
+    out += [f'<pattern id="hatch{i}" width="6" height="6" patternUnits="userSpaceOnUse">'
+            f'<rect width="6" height="6" fill="#ffffff"/>{shape}</pattern>' for i, shape in enumerate(_HATCHES)]
+    out.append("</defs>")
+    for i in range(lines + 1):  # grid and axis labels
+        gx = x(step * i)
+        out.append(f'<line x1="{gx:.1f}" y1="{TOP - 4}" x2="{gx:.1f}" y2="{axis_y}" stroke="#c8c8c8" stroke-width="0.6"/>')
+        out.append(f'<text x="{gx:.1f}" y="{axis_y + 14}" text-anchor="middle" fill="#444">{escape(money(step * i))}</text>')
+    for row, year in enumerate(years):
+        y = TOP + row * (ROW + GAP)
+        out.append(f'<text x="{LEFT - 8}" y="{y + ROW / 2 + 4:.1f}" text-anchor="end" font-weight="bold">{year}</text>')
+        start = Decimal(0)
+        for index, (_, values) in enumerate(series):
+            amount = values.get(year, Decimal(0))
+            if not amount:
+                continue
+            x0, x1 = x(start), x(start + amount)
+            fill, dark = _fill(index, primary)
+            out.append(f'<rect x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{ROW}" fill="{fill}" stroke="#ffffff" stroke-width="1"/>')
+            label = money(amount)
+            if x1 - x0 > 7 * len(label) and index < len(_SOLIDS):
+                color = "#ffffff" if dark else "#111111"
+                out.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{y + ROW / 2 + 4:.1f}" text-anchor="middle" fill="{color}">{escape(label)}</text>')
+            start += amount
+        out.append(f'<text x="{x(totals[year]) + 5:.1f}" y="{y + ROW / 2 + 4:.1f}" font-weight="bold">{escape(money(totals[year]))}</text>')
+    out.append(f'<line x1="{LEFT}" y1="{TOP - 4}" x2="{LEFT}" y2="{axis_y}" stroke="#333" stroke-width="1"/>')
+    for index, (name, _) in enumerate(series):  # legend, three per row
+        lx = LEFT + (index % 3) * (plot / 3)
+        ly = legend_y + (index // 3) * LEGEND_ROW
+        fill, _ = _fill(index, primary)
+        out.append(f'<rect x="{lx:.1f}" y="{ly}" width="14" height="10" fill="{fill}" stroke="#333" stroke-width="0.5"/>')
+        out.append(f'<text x="{lx + 20:.1f}" y="{ly + 9}">{escape(name)}</text>')
+    out.append("</svg>")
+    return Chart("".join(out), title, _alt(title, years, series, totals))
+
+
+def _alt(title: str, years: list[int], series: list[tuple[str, dict[int, Decimal]]], totals: dict[int, Decimal]) -> str:
+    """The chart in words, for screen readers and text extraction."""
+    parts = []
+    for year in years:
+        shares = [f"{name} {money(values[year])}" for name, values in series if values.get(year)]
+        parts.append(f"{year}: {', '.join(shares)} (zusammen {money(totals[year])})")
+    return f"{title}. " + "; ".join(parts) + "."

@@ -1,0 +1,67 @@
+"""The city's theme as the templates use it: colours, fonts, logo, extra CSS, own templates.
+
+All files are resolved inside the bid folder (``bidkit.paths.bid_file``) and handed to the
+renderer as ``file:`` URLs, which the sandboxed fetcher admits only inside that folder.
+Colours and the font name are validated by the model, so the generated CSS carries nothing
+but those values and percent-encoded URLs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from bidkit.models import Theme
+from bidkit.paths import BidFileError, bid_file
+
+DEFAULT_FONT = "DejaVu Sans"
+_FORMATS = {".ttf": "truetype", ".otf": "opentype", ".woff": "woff", ".woff2": "woff2"}
+
+
+@dataclass(frozen=True)
+class ThemeContext:
+    """What the templates get as ``theme``."""
+
+    css: Markup  # custom properties and @font-face rules, for a <style> element
+    logo_url: str | None
+    logo_alt: str
+    stylesheet_url: str | None
+    templates: Path | None  # the bid's own templates, searched before bidkit's
+    primary_color: str
+    font: str  # the family name of all text
+
+    @classmethod
+    def of(cls, theme: Theme | None, bid_dir: Path, city: str) -> ThemeContext:
+        theme = theme or Theme()
+
+        def url(file: str | None) -> str | None:
+            """A file of the theme as URL; missing ones (a draft of a bid with THM001) are left out."""
+            try:
+                return bid_file(bid_dir, file).as_uri() if file else None
+            except BidFileError:
+                return None
+
+        family = theme.font_family or DEFAULT_FONT
+        faces = []
+        for font in theme.fonts:
+            if source := url(font.file):
+                kind = _FORMATS.get(Path(font.file).suffix.lower(), "truetype")
+                faces.append(f'@font-face {{ font-family: "{family}"; src: url("{source}") format("{kind}"); '
+                             f"font-weight: {font.weight}; font-style: {font.style}; }}")
+        root = (f":root {{ --primary: {theme.primary_color}; --accent: {theme.accent_color}; "
+                f'--font: "{family}", "{DEFAULT_FONT}", sans-serif; }}')
+        try:
+            templates = bid_file(bid_dir, theme.templates, folder=True) if theme.templates else None
+        except BidFileError:
+            templates = None
+        return cls(
+            css=Markup("\n".join([*faces, root])),
+            logo_url=url(theme.logo),
+            logo_alt=theme.logo_alt or f"Logo der Stadt {city}",
+            stylesheet_url=url(theme.stylesheet),
+            templates=templates,
+            primary_color=theme.primary_color,
+            font=family,
+        )
