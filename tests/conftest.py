@@ -37,6 +37,21 @@ def run_bidkit(*args: str, cwd: Path | None = None, env: dict | None = None) -> 
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
+@pytest.fixture(scope="session")
+def example_pdf(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "example.pdf"
+    run = run_bidkit("build", str(EXAMPLE), "-o", str(out))
+    assert run.code == 0, run.stderr
+    assert f"PDF written: {out}" in run.stdout
+    # Only infos: one line for the team building the PDF, not the reviewer's full report;
+    # then the steps of the build with their times.
+    lines = run.stderr.strip().splitlines()
+    assert lines[0] == "check: no errors or warnings (2 info; `bidkit check` shows them)"
+    assert [line.split()[1] for line in lines[1:]] == ["WeasyPrint", "Anlagen", "HTML", "Seiten", "PDF", "2"]
+    assert "(13 pages, pdf/a-3u, 2 PDF annex(es) appended, 1 file(s) embedded)" in run.stdout
+    return out
+
+
 @pytest.fixture
 def bid(tmp_path: Path) -> Path:
     """A writable copy of the example bid."""
@@ -64,3 +79,11 @@ def pdf_text(path: Path) -> list[str]:
     from pypdf import PdfReader
 
     return [page.extract_text().replace("\u00a0", " ") for page in PdfReader(path).pages]
+
+
+def outline(path: Path) -> list[tuple[str, int]]:
+    """Top-level bookmarks of a PDF: (title, 0-based page index)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    return [(item.title, reader.get_destination_page_number(item)) for item in reader.outline if not isinstance(item, list)]

@@ -19,6 +19,8 @@ CASES = yaml.safe_load((Path(__file__).parent / "corpus" / "cases.yaml").read_te
 
 
 def apply_case(bid: Path, case: dict) -> None:
+    for name, content in case.get("files", {}).items():
+        (bid / name).write_text(content, encoding="utf-8")
     for edit in case.get("edits", []):
         path = bid / edit["file"]
         text, count = re.subn(edit["replace"], edit["with"], path.read_text(encoding="utf-8"))

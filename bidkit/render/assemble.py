@@ -9,6 +9,7 @@ content), so the result is as reproducible as its inputs.
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,10 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
 from bidkit.errors import RenderError
+
+# pypdf warns about harmless quirks of the files it reads (e.g. "Object count 1105 exceeds
+# defined trailer size 1092" when cloning); a file it cannot read raises, and that is reported.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 @dataclass(frozen=True)

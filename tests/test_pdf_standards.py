@@ -1,0 +1,195 @@
+"""The submission PDF read back: TOC page numbers, PDF/A and PDF/UA identification, output intent,
+embedded fonts, alt text, annexes appended and embedded, and the variants."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import IndirectObject
+
+from conftest import EXAMPLE, edit, outline, pdf_text, run_bidkit
+
+
+def resolved(obj):
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def xmp(path: Path) -> str:
+    return PdfReader(path).trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+
+
+def fonts(path: Path) -> dict[str, bool]:
+    """Every font the pages (and their form XObjects, e.g. SVG charts) use: name → embedded."""
+    found: dict[str, bool] = {}
+
+    def walk(resources, seen):
+        resources = resolved(resources) or {}
+        for font in (resolved(resources.get("/Font")) or {}).values():
+            font = resolved(font)
+            descendants = [resolved(d) for d in font.get("/DescendantFonts", [])] or [font]
+            for part in descendants:
+                descriptor = resolved(part.get("/FontDescriptor")) or {}
+                embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+                found[str(font.get("/BaseFont"))] = embedded or font.get("/Subtype") == "/Type3"
+        for xobject in (resolved(resources.get("/XObject")) or {}).values():
+            xobject = resolved(xobject)
+            if id(xobject) not in seen and "/Resources" in xobject:
+                seen.add(id(xobject))
+                walk(xobject["/Resources"], seen)
+
+    for page in PdfReader(path).pages:
+        walk(page.get("/Resources"), set())
+    return found
+
+
+def struct_elements(path: Path, kind: str) -> list[dict]:
+    """Elements of the structure tree of type ``kind`` (e.g. /Figure)."""
+    root = PdfReader(path).trailer["/Root"]["/StructTreeRoot"].get_object()
+    found, stack = [], [root]
+    while stack:
+        node = resolved(stack.pop())
+        if not hasattr(node, "get"):
+            continue
+        if node.get("/S") == kind:
+            found.append(node)
+        kids = resolved(node.get("/K"))
+        if isinstance(kids, list):
+            stack.extend(kids)
+        elif kids is not None and hasattr(resolved(kids), "get"):
+            stack.append(kids)
+    return found
+
+
+def test_toc_entries_carry_the_pages_of_the_sections(example_pdf):
+    pages = pdf_text(example_pdf)
+    toc = pages[1]
+    assert "Inhalt" in toc and "#WolfsburgDigital" in toc  # the running header
+    entries = dict(re.findall(r"^([A-Z][^.\n]*?)\s*\.{3,}\s*(\d+)$", toc, flags=re.M))
+    bookmarks = dict(outline(example_pdf))
+    expected = ["Vision", "Ausgangslage", "Ziele und Kennzahlen", "Maßnahmen", "Memorandum of Understanding",
+                "Partner und Unterstützer", "Kosten- und Finanzierungsplan", "Ratsbeschluss", "Anlagenverzeichnis"]
+    assert list(entries) == expected
+    for title, page in entries.items():
+        assert int(page) == bookmarks[title] + 1, title
+        assert title in pages[int(page) - 1]  # the heading is on that page
+
+
+def test_bookmarks_mirror_headings_then_annexes(example_pdf):
+    titles = [title for title, _ in outline(example_pdf)]
+    assert titles[-2:] == [
+        "Anlage 1: Memorandum of Understanding #WolfsburgDigital (unterzeichnet)",
+        "Anlage 3: Unterstützungsschreiben: Ostfalia Hochschule für angewandte Wissenschaften",
+    ]
+
+
+def test_pdfa_3u_identification_and_output_intent(example_pdf):
+    metadata = xmp(example_pdf)
+    assert 'pdfaid:part="3"' in metadata and 'pdfaid:conformance="U"' in metadata
+    assert "<rdf:li>Stadt Wolfsburg</rdf:li>" in metadata  # dc:creator = the city
+    root = PdfReader(example_pdf).trailer["/Root"]
+    intents = [resolved(i) for i in root["/OutputIntents"]]
+    assert [i["/S"] for i in intents] == ["/GTS_PDFA1"]
+    assert len(intents[0]["/DestOutputProfile"].get_object().get_data()) > 1000  # an ICC profile
+    assert root["/Lang"] == "de"
+    assert PdfReader(example_pdf).trailer["/ID"]  # PDF/A needs a file identifier
+
+
+def test_metadata_survives_appending_annexes(example_pdf):
+    meta = PdfReader(example_pdf).metadata
+    assert meta["/Producer"].startswith("WeasyPrint")  # as the XMP says, not pypdf
+    assert 'pdf:Producer="WeasyPrint' in xmp(example_pdf)
+    assert meta["/Keywords"].startswith("Wettbewerb „Digitale Stadt“ 2017, Wolfsburg")
+
+
+def test_all_fonts_are_embedded(example_pdf):
+    used = fonts(example_pdf)
+    assert any("DejaVu-Sans" in name for name in used)
+    assert all(used.values()), [name for name, embedded in used.items() if not embedded]
+
+
+def test_annexes_appended_and_files_embedded(example_pdf):
+    reader = PdfReader(example_pdf)
+    bookmarks = dict(outline(example_pdf))
+    mou = bookmarks["Anlage 1: Memorandum of Understanding #WolfsburgDigital (unterzeichnet)"]
+    assert mou == len(reader.pages) - 3
+    pages = pdf_text(example_pdf)
+    assert "unterzeichneten Memorandum of Understanding" in pages[mou]
+    assert "Unterstützungsschreibens" in pages[-1]
+    assert reader.attachments["kennzahlen.csv"] == [(EXAMPLE / "anlagen" / "kennzahlen.csv").read_bytes()]
+    # The list of annexes in the document says what happened to each file.
+    listing = pages[bookmarks["Anlagenverzeichnis"]]
+    assert "Anlage 1" in listing and "PDF, angehängt (2 Seiten)" in listing
+    assert "anlagen/kennzahlen.csv · Datei, eingebettet" in listing
+
+
+def test_images_carry_alt_text(example_pdf):
+    alts = [str(figure.get("/Alt", "")) for figure in struct_elements(example_pdf, "/Figure")]
+    assert "Stadt Wolfsburg – #WolfsburgDigital" in alts  # the logo
+    chart = [a for a in alts if a.startswith("Finanzierung je Haushaltsjahr nach Quelle")]
+    assert chart == ["Finanzierung je Haushaltsjahr nach Quelle. 2017: Eigenmittel der Stadt 500.000\u00a0€ (zusammen 500.000\u00a0€)."]
+    assert all(alts), alts
+
+
+def test_chart_text_is_in_the_pdf(example_pdf):
+    text = "\n".join(pdf_text(example_pdf))
+    assert "Abbildung 2: Finanzierung je Haushaltsjahr nach Quelle" in text
+    assert "Eigenmittel der Stadt" in text and "Personalkosten" in text
+
+
+@pytest.mark.parametrize(("variant", "marker"), [("pdf/ua-1", 'pdfuaid:part="1"'), ("pdf", None)])
+def test_other_variants(tmp_path, variant, marker):
+    out = tmp_path / "bid.pdf"
+    run = run_bidkit("build", str(EXAMPLE), "-o", str(out), "--pdf-variant", variant)
+    assert run.code == 0, run.stderr
+    assert f"pages, {variant}," in run.stdout
+    root = PdfReader(out).trailer["/Root"]
+    assert root["/Lang"] == "de" and root["/MarkInfo"]["/Marked"]  # every variant is tagged
+    if marker:
+        assert marker in xmp(out) and "pdfaid" not in xmp(out)
+        assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    else:
+        assert "/Metadata" not in root or "pdfaid" not in xmp(out)
+        assert "/OutputIntents" not in root
+    assert PdfReader(out).attachments["kennzahlen.csv"]
+
+
+def test_unknown_variant_is_a_usage_error():
+    run = run_bidkit("build", str(EXAMPLE), "--pdf-variant", "pdf/x-4")
+    assert run.code == 2 and "pdf/a-3u" in run.stderr
+
+
+def test_annexes_do_not_count_against_the_page_limit(bid, tmp_path):
+    # 10 pages of document + 3 annex pages: a limit of 10 holds, a limit of 9 does not.
+    (bid / "call.yaml").write_text(Path(__file__).parents[1].joinpath(
+        "bidkit/calls/bitkom-digitale-stadt-2017.yaml").read_text(encoding="utf-8").replace("page_limit: 30", "page_limit: 10"),
+        encoding="utf-8")
+    edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: call.yaml")
+    out = tmp_path / "bid.pdf"
+    assert run_bidkit("build", str(bid), "-o", str(out)).code == 0
+    edit(bid / "call.yaml", "page_limit: 10", "page_limit: 9")
+    run = run_bidkit("check", str(bid), "--pdf", str(out))
+    assert run.code == 1 and "the document has 10 pages; the call allows 9" in run.stdout
+
+
+def test_unreadable_pdf_annex_stops_the_build_with_its_name(bid, tmp_path):
+    (bid / "anlagen" / "unterstuetzung-ostfalia.pdf").write_bytes(b"%PDF-1.7\n% truncated by a scanner\n")
+    out = tmp_path / "bid.pdf"
+    out.write_bytes(b"previous")
+    run = run_bidkit("build", str(bid), "-o", str(out))
+    assert run.code == 3, run.stderr
+    assert "annex 3 'anlagen/unterstuetzung-ostfalia.pdf' is not a readable PDF" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert out.read_bytes() == b"previous"
+
+
+def test_draft_lists_missing_annexes_instead_of_failing(bid, tmp_path):
+    edit(bid / "mou.yaml", "file: anlagen/mou-wolfsburgdigital.pdf", "file: anlagen/fehlt.pdf")
+    out = tmp_path / "draft.pdf"
+    run = run_bidkit("build", str(bid), "--draft", "-o", str(out))
+    assert run.code == 0, run.stderr
+    text = "\n".join(pdf_text(out))
+    assert "anlagen/fehlt.pdf · fehlt" in text
+    assert "ANX001" in text  # and the open points say why
