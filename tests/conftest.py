@@ -87,3 +87,35 @@ def outline(path: Path) -> list[tuple[str, int]]:
 
     reader = PdfReader(path)
     return [(item.title, reader.get_destination_page_number(item)) for item in reader.outline if not isinstance(item, list)]
+
+
+def resolved(obj):
+    from pypdf.generic import IndirectObject
+
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def pdf_fonts(path: Path, pages: slice = slice(None)) -> dict[str, bool]:
+    """Every font the ``pages`` and their form XObjects (e.g. SVG charts) use: name → embedded."""
+    from pypdf import PdfReader
+
+    found: dict[str, bool] = {}
+
+    def walk(resources, seen):
+        resources = resolved(resources) or {}
+        for font in (resolved(resources.get("/Font")) or {}).values():
+            font = resolved(font)
+            descendants = [resolved(d) for d in font.get("/DescendantFonts", [])] or [font]
+            for part in descendants:
+                descriptor = resolved(part.get("/FontDescriptor")) or {}
+                embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+                found[str(font.get("/BaseFont"))] = embedded or font.get("/Subtype") == "/Type3"
+        for xobject in (resolved(resources.get("/XObject")) or {}).values():
+            xobject = resolved(xobject)
+            if id(xobject) not in seen and "/Resources" in xobject:
+                seen.add(id(xobject))
+                walk(xobject["/Resources"], seen)
+
+    for page in PdfReader(path).pages[pages]:
+        walk(page.get("/Resources"), set())
+    return found

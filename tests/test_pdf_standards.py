@@ -8,41 +8,12 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from pypdf.generic import IndirectObject
 
-from conftest import EXAMPLE, edit, outline, pdf_text, run_bidkit
-
-
-def resolved(obj):
-    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+from conftest import EXAMPLE, edit, outline, pdf_fonts, pdf_text, resolved, run_bidkit
 
 
 def xmp(path: Path) -> str:
     return PdfReader(path).trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
-
-
-def fonts(path: Path) -> dict[str, bool]:
-    """Every font the pages (and their form XObjects, e.g. SVG charts) use: name → embedded."""
-    found: dict[str, bool] = {}
-
-    def walk(resources, seen):
-        resources = resolved(resources) or {}
-        for font in (resolved(resources.get("/Font")) or {}).values():
-            font = resolved(font)
-            descendants = [resolved(d) for d in font.get("/DescendantFonts", [])] or [font]
-            for part in descendants:
-                descriptor = resolved(part.get("/FontDescriptor")) or {}
-                embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
-                found[str(font.get("/BaseFont"))] = embedded or font.get("/Subtype") == "/Type3"
-        for xobject in (resolved(resources.get("/XObject")) or {}).values():
-            xobject = resolved(xobject)
-            if id(xobject) not in seen and "/Resources" in xobject:
-                seen.add(id(xobject))
-                walk(xobject["/Resources"], seen)
-
-    for page in PdfReader(path).pages:
-        walk(page.get("/Resources"), set())
-    return found
 
 
 def struct_elements(path: Path, kind: str) -> list[dict]:
@@ -105,7 +76,7 @@ def test_metadata_survives_appending_annexes(example_pdf):
 
 
 def test_all_fonts_are_embedded(example_pdf):
-    used = fonts(example_pdf)
+    used = pdf_fonts(example_pdf)
     assert any("DejaVu-Sans" in name for name in used)
     assert all(used.values()), [name for name, embedded in used.items() if not embedded]
 

@@ -50,8 +50,9 @@ class ThemeContext:
                 kind = _FORMATS.get(Path(font.file).suffix.lower(), "truetype")
                 faces.append(f'@font-face {{ font-family: "{family}"; src: url("{source}") format("{kind}"); '
                              f"font-weight: {font.weight}; font-style: {font.style}; }}")
-        root = (f":root {{ --primary: {theme.primary_color}; --accent: {theme.accent_color}; "
-                f'--font: "{family}", "{DEFAULT_FONT}", sans-serif; }}')
+        stack = f'"{family}", "{DEFAULT_FONT}", sans-serif'
+        root = (f":root {{ --primary: {theme.primary_color}; --accent: {theme.accent_color}; --font: {stack}; }}\n"
+                f"@page {{ font-family: {stack}; }}")  # margin boxes inherit from the page, not from :root
         try:
             templates = bid_file(bid_dir, theme.templates, folder=True) if theme.templates else None
         except BidFileError:

@@ -1,0 +1,115 @@
+"""Themes (fonts, colours, stylesheet, own templates) and drafts (stamp, open points), read back."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from bidkit import __version__
+from conftest import edit, pdf_fonts, pdf_text, run_bidkit
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")  # fonts-dejavu-core, installed with Pango
+DOCUMENT_PAGES = 10  # of the example; the 3 annex pages follow
+
+
+def text_fonts(path: Path, index: int) -> set[str]:
+    """The fonts the text of one page is set in (pages may share one font resource dictionary)."""
+    used: set[str] = set()
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and font:
+            used.add(str(font["/BaseFont"]).split("+")[-1])
+
+    PdfReader(path).pages[index].extract_text(visitor_text=visit)
+    return used
+
+
+def theme(bid: Path, extra: str) -> None:
+    edit(bid / "bid.yaml", '  accent_color: "#6f8fb0"\n', f'  accent_color: "#6f8fb0"\n{extra}')
+
+
+@pytest.mark.skipif(not FONT.exists(), reason="DejaVu Serif not installed")
+def test_fonts_colours_stylesheet_and_one_template_from_the_bid_folder(bid, tmp_path):
+    (bid / "theme" / "fonts").mkdir()
+    shutil.copy(FONT, bid / "theme" / "fonts" / "Hausschrift.ttf")
+    (bid / "theme" / "extra.css").write_text(".cover-title { font-size: 28pt; }\n", encoding="utf-8")
+    (bid / "theme" / "templates" / "sections").mkdir(parents=True)
+    (bid / "theme" / "templates" / "sections" / "vision.html.j2").write_text(
+        "<p class=\"own\">Eigene Vorlage der Stadt {{ bid.city.name }}</p>\n{{ bid.vision | markdown }}\n", encoding="utf-8")
+    edit(bid / "bid.yaml", 'primary_color: "#003a70"', 'primary_color: "#8a1538"')
+    theme(bid, "  font_family: Hausschrift\n  fonts: [{file: theme/fonts/Hausschrift.ttf}]\n"
+               "  stylesheet: theme/extra.css\n  templates: theme/templates\n")
+    out, html = tmp_path / "bid.pdf", tmp_path / "bid.html"
+    run = run_bidkit("build", str(bid), "-o", str(out), "--html", str(html))
+    assert run.code == 0, run.stderr
+    used = pdf_fonts(out, slice(0, DOCUMENT_PAGES))
+    assert any(name.endswith("+Hausschrift") for name in used) and all(used.values()), used
+    # The text of a page, running header and footer included, is set in the city's font.
+    assert text_fonts(out, 2) == {"Hausschrift", "Hausschrift-Bold"}
+    source = html.read_text(encoding="utf-8")
+    assert "--primary: #8a1538" in source and (bid / "theme" / "extra.css").resolve().as_uri() in source
+    text = "\n".join(pdf_text(out))
+    assert "Eigene Vorlage der Stadt Wolfsburg" in text  # the replaced template
+    assert "Wolfsburg will digitale Modellstadt werden" in text and "Ratsbeschluss" in text  # the others stay
+
+
+def test_own_templates_run_in_a_sandbox(bid, tmp_path):
+    (bid / "theme" / "templates" / "sections").mkdir(parents=True)
+    (bid / "theme" / "templates" / "sections" / "vision.html.j2").write_text(
+        "{{ bid.__class__.__mro__[-1].__subclasses__() }}", encoding="utf-8")
+    theme(bid, "  templates: theme/templates\n")
+    run = run_bidkit("build", str(bid), "-o", str(tmp_path / "bid.pdf"))
+    assert run.code == 3
+    assert "template error" in run.stderr and "unsafe" in run.stderr and "theme/templates" in run.stderr
+    assert "Traceback" not in run.stderr and not (tmp_path / "bid.pdf").exists()
+
+
+def test_theme_stylesheet_cannot_read_files_outside(bid, tmp_path):
+    (bid / "theme" / "extra.css").write_text('@import url("file:///etc/passwd");\n.cover { background: url("https://example.org/x.png"); }\n', encoding="utf-8")
+    theme(bid, "  stylesheet: theme/extra.css\n")
+    run = run_bidkit("build", str(bid), "-o", str(tmp_path / "bid.pdf"))
+    assert run.code == 0, run.stderr
+    assert "refused to load file:///etc/passwd" in run.stderr
+
+
+def test_final_pdf_has_no_stamp_and_no_open_points(example_pdf):
+    text = "\n".join(pdf_text(example_pdf))
+    assert "Offene Punkte" not in text and "bidkit " + __version__ not in text
+
+
+def test_draft_in_git_is_stamped_and_lists_open_points(bid, tmp_path):
+    git = ["git", "-C", str(bid), "-c", "user.name=Test", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "bid", "--date", "2017-03-10T12:00:00"], check=True,
+                   env={"GIT_COMMITTER_DATE": "2017-03-10T12:00:00", "PATH": "/usr/bin:/bin"})
+    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    out = tmp_path / "draft.pdf"
+    run = run_bidkit("build", str(bid), "--draft", "-o", str(out))
+    assert run.code == 0, run.stderr
+    pages = pdf_text(out)
+    stamp = f"ENTWURF · bidkit {__version__} · Commit {commit} vom 10.03.2017"
+    assert all(stamp in page for page in pages[:DOCUMENT_PAGES + 1])
+    assert "mit Änderungen" not in pages[0]
+    open_points = pages[DOCUMENT_PAGES]
+    assert "Offene Punkte (Entwurf)" in open_points and "(2 Punkte)" in open_points
+    assert "PAR004 Hinweis partners.yaml:5" in open_points and "BUD007 Hinweis budget.yaml:13" in open_points
+
+    edit(bid / "budget.yaml", "  total: 500000\n  note", "  total: 600000\n  note")  # an error, not committed
+    run = run_bidkit("build", str(bid), "--draft", "-o", str(out))
+    pages = pdf_text(out)
+    assert f"Commit {commit} vom 10.03.2017, mit Änderungen" in pages[0]
+    points = next(page for page in pages if "Offene Punkte (Entwurf)" in page and "Ergebnis" in page)
+    assert "BUD002 Fehler budget.yaml:7" in points
+
+
+def test_draft_outside_git_is_stamped_with_the_version(bid, tmp_path):
+    out = tmp_path / "draft.pdf"
+    run = run_bidkit("build", str(bid), "--draft", "-o", str(out), env={"GIT_CEILING_DIRECTORIES": str(tmp_path)})
+    assert run.code == 0, run.stderr
+    first = pdf_text(out)[0]
+    assert f"ENTWURF · bidkit {__version__}" in first and "Commit" not in first
