@@ -1,9 +1,10 @@
 """Appending PDF annexes to the rendered submission (pypdf), each with a bookmark.
 
-The rendered document is cloned whole, so its XMP metadata, output intent, structure tree,
-language and embedded files stay as WeasyPrint wrote them; the annexes' pages follow and
-get a top-level bookmark "Anlage N: title". The file identifier stays WeasyPrint's (from the
-content), so the result is as reproducible as its inputs.
+The annexes are added as an incremental update: the rendered document's bytes stay as
+WeasyPrint wrote them (XMP metadata, output intent, structure tree, language, embedded files,
+compressed object streams), the annexes' pages follow, each with a top-level bookmark
+"Anlage N: title". The file identifier stays WeasyPrint's (from the content), so the result is
+as reproducible as its inputs; an update is a third of the size of a rewrite and faster.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pypdf.errors import PyPdfError
 from bidkit.errors import RenderError
 
 # pypdf warns about harmless quirks of the files it reads (e.g. "Object count 1105 exceeds
-# defined trailer size 1092" when cloning); a file it cannot read raises, and that is reported.
+# defined trailer size 1092"); a file it cannot read raises, and that is reported.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
@@ -56,12 +57,12 @@ def append_annexes(document: bytes, annexes: list[PdfAnnex]) -> bytes:
     """``document`` followed by the annexes' pages, with a bookmark at the start of each."""
     if not annexes:
         return document
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(document)))
+    writer = PdfWriter(io.BytesIO(document), incremental=True)
     info = dict(writer.metadata or {})  # WeasyPrint's, which the XMP metadata repeats
     for annex in annexes:
         start = len(writer.pages)
         writer.append(annex.reader, import_outline=False)
-        writer.add_outline_item(annex.bookmark, start)
+        writer.add_outline_item(title=annex.bookmark, page_number=start)
     writer.add_metadata(info)  # pypdf would otherwise name itself producer, unlike the XMP
     out = io.BytesIO()
     writer.write(out)

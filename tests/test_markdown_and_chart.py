@@ -1,0 +1,66 @@
+"""The Markdown subset of long texts and the SVG charts, as units."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+from bidkit.cli import PdfVariant
+from bidkit.render.build import PDF_VARIANTS
+from bidkit.render.chart import _SOLIDS, _nice_step, stacked_bars
+from bidkit.render.markdown import markdown
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_markdown_subset():
+    html = markdown("Ein *Ziel* und **fett**.\n\n- eins\n- zwei\n\n1. erstens\n2. zweitens\n\n[Bitkom](https://www.bitkom.org)")
+    assert "<em>Ziel</em>" in html and "<strong>fett</strong>" in html
+    assert "<ul>\n<li>eins</li>" in html and "<ol>\n<li>erstens</li>" in html
+    assert '<a href="https://www.bitkom.org">Bitkom</a>' in html
+
+
+def test_markdown_renders_no_raw_html_and_no_unsafe_links():
+    html = markdown('<script>alert(1)</script> <img src="file:///etc/passwd"> [x](javascript:alert(1)) [f](file:///etc/passwd) ![b](bild.png)')
+    assert "<script>" not in html and "<img" not in html and "href" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_markdown_keeps_headings_and_dates_as_text_and_sets_german_quotes():
+    assert markdown("# WolfsburgDigital") == "<p># WolfsburgDigital</p>\n"
+    assert markdown("5. Dezember 2016 unterzeichneten Stadt und Konzern das MoU.").startswith("<p>5. Dezember 2016")
+    assert "„Digitale Stadt“" in markdown('Wettbewerb "Digitale Stadt" -- 2017')
+    assert markdown(None) == ""
+
+
+def test_chart_is_valid_svg_with_escaped_labels_and_totals():
+    chart = stacked_bars([2017, 2018], [("Eigenmittel <Stadt>", {2017: Decimal(500000), 2018: Decimal(250000)}),
+                                        ("Land & Bund", {2018: Decimal(250000)})], title="Finanzierung")
+    root = ET.fromstring(chart.svg)
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Eigenmittel <Stadt>" in texts and "Land & Bund" in texts  # escaped in the SVG, intact when parsed
+    assert texts.count("500.000\u00a0€") >= 2  # 2017's segment and both years' totals
+    assert chart.alt == ("Finanzierung. 2017: Eigenmittel <Stadt> 500.000\u00a0€ (zusammen 500.000\u00a0€); "
+                         "2018: Eigenmittel <Stadt> 250.000\u00a0€, Land & Bund 250.000\u00a0€ (zusammen 500.000\u00a0€).")
+    assert chart.data_uri.startswith("data:image/svg+xml;base64,")
+
+
+def test_chart_series_differ_in_grey_scale():
+    def grey(hex_color: str) -> float:
+        r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+        return 0.299 * r + 0.587 * g + 0.114 * b
+
+    levels = sorted(grey(c) for c in ("#003a70", *_SOLIDS[1:]))
+    assert all(b - a > 40 for a, b in zip(levels, levels[1:])), levels
+    chart = stacked_bars([2017], [(f"Quelle {i}", {2017: Decimal(100)}) for i in range(6)], title="t")
+    assert chart.svg.count('fill="url(#hatch') == 6  # sources 4-6 hatched: three bars and three legend boxes
+
+
+def test_nice_grid_steps():
+    assert _nice_step(Decimal(500000)) == Decimal(100000)
+    assert _nice_step(Decimal(1234567)) == Decimal(250000)
+    assert _nice_step(Decimal(0)) == 1
+
+
+def test_pdf_variant_option_offers_the_build_variants():
+    assert [v.value for v in PdfVariant] == list(PDF_VARIANTS)
