@@ -94,6 +94,10 @@ def test_annexes_appended_and_files_embedded(example_pdf):
     listing = pages[bookmarks["Anlagenverzeichnis"]]
     assert "Anlage 1" in listing and "PDF, angehängt (2 Seiten)" in listing
     assert "anlagen/kennzahlen.csv · Datei, eingebettet" in listing
+    # The MoU and the partners directory point to their annexes.
+    text = "\n".join(pages)
+    assert "Das unterzeichnete Dokument liegt als Anlage 1 bei." in text.replace("\n", " ")
+    assert "Unterstützungsschreiben vom 27.02.2017 (Anlage 3)" in text
 
 
 def test_images_carry_alt_text(example_pdf):

@@ -14,6 +14,7 @@ Context keys:
     support_letters  number of partners with a letter (they earn points in the Bitkom call)
     charts         ``Chart`` list (SVG with text alternative): costs and funding per year
     annexes        ``AnnexEntry`` list: the list of annexes (appended PDFs, embedded files)
+    annex_numbers  file → annex number, for references from the MoU and the partners' letters
     theme          ``ThemeContext``: colours and fonts (css), logo, extra stylesheet
     draft          True for drafts (watermark, stamp, open points)
     stamp          drafts: "bidkit 1.0 · Commit abc1234 vom 26.11.2026" (git when available)
@@ -149,6 +150,7 @@ def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[An
         "budget": summary,
         "charts": budget_charts(summary, theme.primary_color, theme.font) if summary else [],
         "annexes": annexes,
+        "annex_numbers": {a.file: a.number for a in annexes if a.present},
         "theme": theme,
         "stamp": stamp,
         "open_points": open_points,
