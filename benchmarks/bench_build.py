@@ -6,7 +6,7 @@ read from the operating system. WeasyPrint alone then renders the HTML that buil
 (`--html`) in another fresh process, with the same options, import time reported apart.
 
 Usage: python benchmarks/bench_build.py [--runs 3] [--measures 40] [--budget-lines 400]
-       [--partners 80] [--kpis 60]
+       [--partners 80] [--kpis 60] [--years 4]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate_bid import generate  # noqa: E402
+from generate_bid import add_size_options, generate  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -80,16 +80,13 @@ def bench(name: str, bid: Path, tmp: Path, runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--measures", type=int, default=40)
-    parser.add_argument("--budget-lines", type=int, default=400)
-    parser.add_argument("--partners", type=int, default=80)
-    parser.add_argument("--kpis", type=int, default=60)
+    add_size_options(parser)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         bench("example", REPO / "bid_data", tmp, options.runs)
         large = tmp / "large-bid"
-        generate(large, options.measures, options.budget_lines, options.partners, options.kpis)
+        generate(large, options.measures, options.budget_lines, options.partners, options.kpis, options.years)
         print(f"(large bid: {options.measures} measures, {options.budget_lines} budget lines, "
               f"{options.partners} partners, {options.kpis} KPIs)")
         bench("large", large, tmp, options.runs)

@@ -71,14 +71,19 @@ def generate(out: Path, measures: int, budget_lines: int, partners: int, kpis: i
     (out / "budget.yaml").write_text("".join(lines), encoding="utf-8")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("out", type=Path)
+def add_size_options(parser: argparse.ArgumentParser) -> None:
+    """The sizes of the generated bid, as options (also of benchmarks/bench_build.py)."""
     parser.add_argument("--measures", type=int, default=40)
     parser.add_argument("--budget-lines", type=int, default=400)
     parser.add_argument("--partners", type=int, default=80)
     parser.add_argument("--kpis", type=int, default=60)
     parser.add_argument("--years", type=int, default=4)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", type=Path)
+    add_size_options(parser)
     options = parser.parse_args()
     generate(options.out, options.measures, options.budget_lines, options.partners, options.kpis, options.years)
     print(f"wrote {options.out}")

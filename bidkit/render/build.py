@@ -127,15 +127,15 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PD
               step: Callable[[str], None] = lambda name: None) -> BuiltPdf:
     moment = build_datetime(loaded)
     templates = templates_dir()
-    step("WeasyPrint laden")
+    step("Loading WeasyPrint")
     from bidkit.render import pdf  # WeasyPrint is imported only here
     from bidkit.render.assemble import append_annexes
     from bidkit.render.fetcher import SandboxedFetcher
 
-    step("Anlagen lesen")
+    step("Reading annexes")
     appended, embedded, entries = _annexes(loaded, draft)
     theme = ThemeContext.of(loaded.bid.theme, loaded.bid_dir, loaded.bid.city.name)
-    step("HTML erzeugen")
+    step("Rendering HTML")
     context = build_context(
         loaded.bid, loaded.call, theme=theme, annexes=entries, draft=draft,
         stamp=" · ".join(filter(None, [f"bidkit {__version__}", git_stamp(loaded.bid_dir)])) if draft else None,
@@ -151,12 +151,12 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PD
 
     fetcher = SandboxedFetcher([loaded.bid_dir, templates])
     with _source_date_epoch(moment):
-        step("Seiten setzen (WeasyPrint)")
+        step("Laying out pages (WeasyPrint)")
         document = pdf.layout(html, base=templates, fetcher=fetcher)
-        step(f"PDF schreiben ({len(document.pages)} Seiten)")
+        step(f"Writing PDF ({len(document.pages)} pages)")
         data = pdf.write(document, variant=variant, fetcher=fetcher, files=embedded, moment=moment)
     if appended:
-        step(f"{len(appended)} PDF-Anlage(n) anhängen")
+        step(f"Appending {len(appended)} PDF annex(es)")
         data = append_annexes(data, appended)
     atomic_write(output, data)
     pages = len(document.pages) + sum(a.pages for a in appended)

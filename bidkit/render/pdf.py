@@ -15,9 +15,6 @@ from bidkit.render.fetcher import SandboxedFetcher
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
-#: ``--pdf-variant`` → WeasyPrint's variant (None: plain PDF). Every variant is tagged.
-VARIANTS = {"pdf/a-3u": "pdf/a-3u", "pdf/ua-1": "pdf/ua-1", "pdf": None}
-
 
 @dataclass(frozen=True)
 class EmbeddedFile:
@@ -35,13 +32,14 @@ def layout(html: str, *, base: Path, fetcher: SandboxedFetcher):
 
 
 def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[EmbeddedFile], moment: dt.datetime) -> bytes:
-    """The laid-out document as PDF bytes; ``files`` embedded with the fixed date ``moment``."""
+    """The laid-out document as PDF bytes, tagged; ``variant`` one of build.PDF_VARIANTS
+    ("pdf": no PDF/A or PDF/UA claim); ``files`` embedded with the fixed date ``moment``."""
     attachments = [
         weasyprint.Attachment(url=f.path.as_uri(), url_fetcher=fetcher, name=f.name, description=f.description,
                               created=moment, modified=moment, relationship="Supplement")
         for f in files
     ]
     try:
-        return document.write_pdf(pdf_variant=VARIANTS[variant], pdf_tags=True, attachments=attachments)
+        return document.write_pdf(pdf_variant=None if variant == "pdf" else variant, pdf_tags=True, attachments=attachments)
     except Exception as exc:
         raise RenderError(f"WeasyPrint could not write the PDF: {exc}", "Run with --html FILE to inspect the HTML.") from exc
