@@ -6,7 +6,7 @@ neither inject HTML nor Jinja syntax.
 Context keys:
     bid            the ``Bid`` model (all sections; optional ones may be None)
     call           the ``Call`` model
-    sections       section names to render, in the document's order
+    sections       section names to render: the call's required sections in its order, then the others
     section_titles German heading per section name
     fields         thematic fields with their measures: list of (ThematicField, [Measure])
     goals_by_id, partners_by_id   lookups for references
@@ -36,7 +36,7 @@ from bidkit.models import LETTER_TITLES, SECTION_TITLES, Bid, Budget, Call, Cost
 from bidkit.render.chart import Chart, stacked_bars
 from bidkit.render.theme import ThemeContext
 
-#: The order of the document; sections the call does not require come where they belong.
+#: The order of sections the call does not list; the call's required sections come first, in its order.
 DOCUMENT_ORDER = ["vision", "starting_situation", "goals", "measures", "mou", "partners", "budget", "council_resolution"]
 
 CATEGORY_TITLES = {
@@ -135,7 +135,8 @@ def budget_charts(summary: BudgetSummary, primary: str, font: str) -> list[Chart
 
 def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[AnnexEntry], draft: bool,
                   stamp: str | None, open_points: list[OpenPoint], build_date: dt.date) -> dict:
-    present = [s for s in DOCUMENT_ORDER if getattr(bid, s) not in (None, [], "")]
+    order = [*call.required_sections, *(s for s in DOCUMENT_ORDER if s not in call.required_sections)]
+    present = [s for s in order if getattr(bid, s) not in (None, [], "")]
     measures = bid.measures or []
     fields = [(f, [m for m in measures if m.field == f.id]) for f in call.thematic_fields]
     summary = BudgetSummary.of(bid.budget) if bid.budget else None
