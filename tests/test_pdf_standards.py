@@ -170,3 +170,13 @@ def test_draft_lists_missing_annexes_instead_of_failing(bid, tmp_path):
     text = "\n".join(pdf_text(out))
     assert "anlagen/fehlt.pdf · fehlt" in text
     assert "ANX001" in text  # and the open points say why
+
+
+def test_final_build_never_drops_a_missing_annex_silently(bid, tmp_path):
+    # Even with ANX001 switched off in the bid's configuration, a final build stops (exit 3).
+    edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: bitkom-digitale-stadt-2017\nchecks:\n  ignore: [ANX001]")
+    edit(bid / "mou.yaml", "file: anlagen/mou-wolfsburgdigital.pdf", "file: anlagen/fehlt.pdf")
+    run = run_bidkit("build", str(bid), "-o", str(tmp_path / "bid.pdf"))
+    assert run.code == 3, run.stderr
+    assert "annex 1: file 'anlagen/fehlt.pdf' does not exist in the bid folder" in run.stderr
+    assert "Traceback" not in run.stderr and not (tmp_path / "bid.pdf").exists()

@@ -83,3 +83,12 @@ def test_budget_shortfall_message_in_german_money(bid):
     result, _ = check_bid(bid)
     (finding,) = [f for f in result.findings if f.rule == "BUD003"]
     assert finding.message == "2017: funding of 450.000\u00a0€ leaves 50.000\u00a0€ of 500.000\u00a0€ costs uncovered"
+
+
+def test_missing_annex_hint_names_the_closest_file(bid):
+    path = bid / "mou.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("anlagen/mou-wolfsburgdigital.pdf", "anlagen/mou-wolfsburg.pdf"), encoding="utf-8")
+    result, _ = check_bid(bid)
+    [finding] = [f for f in result.findings if f.rule == "ANX001"]
+    assert finding.hint == "Did you mean 'anlagen/mou-wolfsburgdigital.pdf'?"
+    assert "annex 1 (Memorandum of Understanding #WolfsburgDigital (unterzeichnet))" in finding.message

@@ -36,12 +36,16 @@ class ThemeContext:
     def of(cls, theme: Theme | None, bid_dir: Path, city: str) -> ThemeContext:
         theme = theme or Theme()
 
-        def url(file: str | None) -> str | None:
-            """A file of the theme as URL; missing ones (a draft of a bid with THM001) are left out."""
+        def found(file: str | None, folder: bool = False) -> Path | None:
+            """A file of the theme; missing ones (a draft of a bid with THM001) are left out."""
             try:
-                return bid_file(bid_dir, file).as_uri() if file else None
+                return bid_file(bid_dir, file, folder=folder) if file else None
             except BidFileError:
                 return None
+
+        def url(file: str | None) -> str | None:
+            path = found(file)
+            return path.as_uri() if path else None
 
         family = theme.font_family or DEFAULT_FONT
         faces = []
@@ -53,16 +57,12 @@ class ThemeContext:
         stack = f'"{family}", "{DEFAULT_FONT}", sans-serif'
         root = (f":root {{ --primary: {theme.primary_color}; --accent: {theme.accent_color}; --font: {stack}; }}\n"
                 f"@page {{ font-family: {stack}; }}")  # margin boxes inherit from the page, not from :root
-        try:
-            templates = bid_file(bid_dir, theme.templates, folder=True) if theme.templates else None
-        except BidFileError:
-            templates = None
         return cls(
             css=Markup("\n".join([*faces, root])),
             logo_url=url(theme.logo),
             logo_alt=theme.logo_alt or f"Logo der Stadt {city}",
             stylesheet_url=url(theme.stylesheet),
-            templates=templates,
+            templates=found(theme.templates, folder=True),
             primary_color=theme.primary_color,
             font=family,
         )

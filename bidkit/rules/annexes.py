@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 from pathlib import Path
 
-from bidkit.annexes import PDF_MAGIC, annexes
+from bidkit.annexes import PDF_MAGIC, Annex, annexes
 from bidkit.findings import Severity
 from bidkit.paths import BidFileError, bid_file
 from bidkit.rules.registry import RuleContext, Violation, rule
@@ -24,6 +24,15 @@ def missing_file_hint(bid_dir: Path, file: str) -> str:
     return "Put the file into the bid folder and give its path relative to the folder, e.g. 'anlagen/datei.pdf'."
 
 
+def annex_path_errors(ctx: RuleContext) -> Iterator[tuple[Annex, BidFileError]]:
+    """Annexes whose file is not a file inside the bid folder (ANX001, ANX002 tell which way)."""
+    for annex in annexes(ctx.bid):
+        try:
+            bid_file(ctx.bid_dir, annex.file)
+        except BidFileError as exc:
+            yield annex, exc
+
+
 @rule(
     "ANX001", ERROR, "Annex file missing",
     hint="Put the file into the bid folder and give its path relative to the folder.",
@@ -35,12 +44,9 @@ A file that is not there would be missing from what the jury receives.
     reads=(),
 )
 def annex_missing(ctx: RuleContext) -> Iterator[Violation]:
-    for annex in annexes(ctx.bid):
-        try:
-            bid_file(ctx.bid_dir, annex.file)
-        except BidFileError as exc:
-            if not exc.outside:
-                yield Violation(annex.field, f"annex {annex.number} ({annex.title}): {exc}", missing_file_hint(ctx.bid_dir, annex.file))
+    for annex, exc in annex_path_errors(ctx):
+        if not exc.outside:
+            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): {exc}", missing_file_hint(ctx.bid_dir, annex.file))
 
 
 @rule(
@@ -54,12 +60,9 @@ pull other files of the machine (or of the CI server) into the PDF. Absolute pat
     reads=(),
 )
 def annex_outside(ctx: RuleContext) -> Iterator[Violation]:
-    for annex in annexes(ctx.bid):
-        try:
-            bid_file(ctx.bid_dir, annex.file)
-        except BidFileError as exc:
-            if exc.outside:
-                yield Violation(annex.field, f"annex {annex.number} ({annex.title}): {exc}")
+    for annex, exc in annex_path_errors(ctx):
+        if exc.outside:
+            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): {exc}")
 
 
 @rule(

@@ -14,16 +14,16 @@ FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 
 
-def theme_files(theme: Theme) -> Iterator[tuple[FieldPath, str, bool]]:
-    """(field path, file, is a folder) of every file the theme names."""
+def theme_files(theme: Theme) -> Iterator[tuple[FieldPath, str, bool, tuple[str, ...] | None]]:
+    """(field path, file, is a folder, allowed suffixes or None) of every file the theme names."""
     if theme.logo:
-        yield ("theme", "logo"), theme.logo, False
+        yield ("theme", "logo"), theme.logo, False, IMAGE_SUFFIXES
     for index, font in enumerate(theme.fonts):
-        yield ("theme", "fonts", index, "file"), font.file, False
+        yield ("theme", "fonts", index, "file"), font.file, False, FONT_SUFFIXES
     if theme.stylesheet:
-        yield ("theme", "stylesheet"), theme.stylesheet, False
+        yield ("theme", "stylesheet"), theme.stylesheet, False, None
     if theme.templates:
-        yield ("theme", "templates"), theme.templates, True
+        yield ("theme", "templates"), theme.templates, True, None
 
 
 @rule(
@@ -40,14 +40,13 @@ an SVG, PNG or JPEG image.
 def theme_file_missing(ctx: RuleContext) -> Iterator[Violation]:
     if not ctx.bid.theme:
         return
-    for field, file, folder in theme_files(ctx.bid.theme):
+    for field, file, folder, suffixes in theme_files(ctx.bid.theme):
         try:
             bid_file(ctx.bid_dir, file, folder=folder)
         except BidFileError as exc:
             hint = None if exc.outside or folder else missing_file_hint(ctx.bid_dir, file)
             yield Violation(field, f"theme: {exc}", hint)
             continue
-        suffixes = FONT_SUFFIXES if field[1] == "fonts" else IMAGE_SUFFIXES if field[1] == "logo" else None
         if suffixes and not file.lower().endswith(suffixes):
             yield Violation(field, f"theme: '{file}' is not one of {', '.join(suffixes)}")
 
