@@ -6,6 +6,7 @@ keeps the position-carrying YAML documents so that rules can point at file, line
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import types
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ValidationError, create_model
 from bidkit.errors import BidkitError
 from bidkit.findings import FieldPath, Finding, Location
 from bidkit.models import Bid, Call
+from bidkit.paths import BidFileError, bid_file
 from bidkit.rules import loading as codes
 from bidkit.rules.registry import Rule, matching
 from bidkit.yamlio import SourceDocument, YamlSyntaxError, load_document
@@ -27,6 +29,8 @@ CALLS_DIR = Path(__file__).parent / "calls"
 #: Top-level fields every bid needs (call, title, city, contacts): without them not even a draft.
 REQUIRED_FIELDS = frozenset(name for name, info in Bid.model_fields.items() if info.is_required())
 MANIFEST = "bid.yaml"
+#: A bid YAML file or call file larger than this is refused (a bid is a few hundred KB at most).
+MAX_YAML_BYTES = 16_000_000
 
 
 def shipped_calls() -> dict[str, Path]:
@@ -118,17 +122,22 @@ def _partial_bid(loaded: LoadedBid) -> Bid | None:
 
 
 def _read_files(loaded: LoadedBid) -> None:
-    files = sorted(p for p in loaded.bid_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-    if loaded.bid_dir / MANIFEST not in files:
+    names = sorted(p.name for p in loaded.bid_dir.iterdir() if p.suffix in (".yaml", ".yml"))
+    if MANIFEST not in names:
         loaded.findings.append(_finding(
             codes.FILE_MISSING, f"{MANIFEST} is missing in {loaded.bid_dir}",
             Location(loaded.bid_dir / MANIFEST),
             hint="Every bid folder needs bid.yaml naming the call and the city; `bidkit init` writes one.",
         ))
     # bid.yaml first, so that a section repeated elsewhere is reported at the repetition.
-    files.sort(key=lambda p: (p.name != MANIFEST, p.name))
-    for path in files:
-        if path.resolve() == _call_file(loaded):
+    names.sort(key=lambda name: (name != MANIFEST, name))
+    for name in names:
+        try:
+            path = bid_file(loaded.bid_dir, name, max_bytes=MAX_YAML_BYTES)
+        except BidFileError as exc:
+            loaded.findings.append(_refused(exc, Location(loaded.bid_dir / name)))
+            continue
+        if path == _call_file(loaded):
             continue  # a call file of the bid's own, read by _load_call
         document = _read_document(path, loaded.findings)
         if document is None:
@@ -144,6 +153,12 @@ def _read_files(loaded: LoadedBid) -> None:
                 continue
             loaded.sources.sections[key] = document
             loaded.raw[key] = document.data[key]
+
+
+def _refused(exc: BidFileError, where: Location, path: FieldPath = (), what: str = "") -> Finding:
+    """A file the bid names or holds that bidkit will not read (FIL001 missing, FIL002 refused)."""
+    rule = codes.FILE_MISSING if exc.reason == "missing" else codes.FILE_REFUSED
+    return _finding(rule, f"{what}{exc.message}", where, path)
 
 
 def _top_level_keys(path: Path) -> set[str]:
@@ -187,7 +202,10 @@ def _call_file(loaded: LoadedBid) -> Path | None:
     name = loaded.raw.get("call")
     if not isinstance(name, str) or name.strip() in shipped_calls():
         return None
-    return (loaded.bid_dir / name.strip()).resolve()
+    try:
+        return bid_file(loaded.bid_dir, name.strip())
+    except BidFileError:
+        return None
 
 
 def _load_call(loaded: LoadedBid) -> Call | None:
@@ -200,12 +218,13 @@ def _load_call(loaded: LoadedBid) -> Call | None:
     if name in profiles:
         path = profiles[name]
     elif name.endswith((".yaml", ".yml")) or "/" in name:
-        path = (loaded.bid_dir / name)
-        if not path.is_file():
-            loaded.findings.append(_finding(
-                codes.FILE_MISSING, f"call file '{name}' not found (looked in {path})", where, ("call",),
-                hint="Give the path relative to the bid folder, e.g. `call: ./my-call.yaml`.",
-            ))
+        try:
+            path = bid_file(loaded.bid_dir, name, max_bytes=MAX_YAML_BYTES)
+        except BidFileError as exc:
+            finding = _refused(exc, where, ("call",), "call file: ")
+            hint = ("Give the path relative to the bid folder, e.g. `call: ./my-call.yaml`." if exc.reason == "missing" else
+                    f"Copy the call file into the bid folder, or name a shipped call by its id: {', '.join(profiles)}.")
+            loaded.findings.append(dataclasses.replace(finding, hint=hint))
             return None
     else:
         close = difflib.get_close_matches(name, profiles, n=1)

@@ -1,12 +1,28 @@
-"""Where bidkit finds its templates and the example bid, and the files a bid names.
+"""Where bidkit finds its templates and the example bid, and the one door for files a bid names.
 
-In a wheel they live inside the package (``bidkit/templates``, ``bidkit/example``); in a
-source checkout or an editable install they are the top-level ``templates/`` and ``bid_data/``.
+In a wheel the templates and the example live inside the package (``bidkit/templates``,
+``bidkit/example``); in a source checkout or an editable install they are the top-level
+``templates/`` and ``bid_data/``.
+
+A bid folder is untrusted input. Every file bidkit reads because a bid names it or holds it —
+the YAML files, a call file, theme templates, stylesheets, logos, fonts, annexes, and what
+the renderer fetches — goes through ``resolve_inside``: symlinks and '..' are resolved first,
+anything outside the allowed folder is refused, and so is anything that is not a regular
+file (a folder, FIFO, device or socket: opening a FIFO would hang). ``read_regular`` opens
+without blocking and checks again on the open file, so nothing can be swapped in between.
 """
 
+from __future__ import annotations
+
+import errno
+import os
+import stat
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+
+#: Longer paths are refused before the file system is asked (PATH_MAX is 4096 on Linux).
+MAX_PATH_CHARS = 1024
 
 
 def _packaged_or_checkout(packaged: str, checkout: str) -> Path:
@@ -23,20 +39,97 @@ def example_dir() -> Path:
 
 
 class BidFileError(ValueError):
-    """A file the bid names is not a file inside the bid folder."""
+    """A file the bid names that bidkit will not read; ``reason`` says why:
+    ``outside`` (of the allowed folder), ``missing``, ``not_regular`` (folder, FIFO, device…),
+    ``invalid`` (NUL byte, too long, a symlink loop, unreadable) or ``too_large``."""
 
-    def __init__(self, message: str, *, outside: bool) -> None:
+    def __init__(self, message: str, *, reason: str) -> None:
         super().__init__(message)
-        self.outside = outside
+        self.message = message
+        self.reason = reason
+
+    @property
+    def outside(self) -> bool:
+        return self.reason == "outside"
 
 
-def bid_file(bid_dir: Path, file: str, *, folder: bool = False) -> Path:
-    """The file (or folder) ``file`` inside the bid folder; symlinks and '..' are followed first."""
-    root = bid_dir.resolve()
-    path = (root / file).resolve()
-    if Path(file).is_absolute() or not path.is_relative_to(root):
-        raise BidFileError(f"'{file}' lies outside the bid folder", outside=True)
-    if not (path.is_dir() if folder else path.is_file()):
-        kind = "folder" if folder else "file"
-        raise BidFileError(f"{kind} '{file}' does not exist in the bid folder", outside=False)
+def shown(file: str | os.PathLike) -> str:
+    """A path as messages show it: control characters escaped, long names shortened."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(file))
+    return text if len(text) <= 80 else f"{text[:50]}…{text[-20:]} ({len(str(file))} characters)"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a regular file" if stat.S_ISREG(mode) else "not a regular file"
+
+
+def _os_reason(exc: OSError) -> tuple[str, str]:
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "missing", "does not exist"
+    if exc.errno == errno.ELOOP:
+        return "invalid", "is a loop of symbolic links"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "invalid", "is a name too long for the file system"
+    return "invalid", f"cannot be read ({exc.strerror or exc})"
+
+
+def resolve_inside(root: Path, file: str | os.PathLike, *, folder: bool = False, place: str = "the bid folder",
+                   max_bytes: int | None = None) -> Path:
+    """``file`` (relative to ``root``) as a resolved path inside ``root``, of the right kind.
+
+    Raises ``BidFileError`` for everything else; never opens the file (a FIFO would block).
+    """
+    text = os.fspath(file)
+    what = "folder" if folder else "file"
+    if "\x00" in text:
+        raise BidFileError(f"{what} '{shown(text)}' contains a NUL byte", reason="invalid")
+    if len(text) > MAX_PATH_CHARS:
+        raise BidFileError(f"{what} '{shown(text)}' has a path longer than {MAX_PATH_CHARS} characters", reason="invalid")
+    try:
+        base = root.resolve()
+        path = (base / text).resolve()  # follows symlinks and '..'
+        if Path(text).is_absolute() or not path.is_relative_to(base):
+            how = "lies" if Path(text).is_absolute() or ".." in Path(text).parts else "is a symbolic link leading"
+            raise BidFileError(f"'{shown(text)}' {how} outside {place}", reason="outside")
+        mode = os.stat(path).st_mode
+    except BidFileError:
+        raise
+    except OSError as exc:
+        reason, why = _os_reason(exc)
+        raise BidFileError(f"{what} '{shown(text)}' {why}" + (f" in {place}" if reason == "missing" else ""), reason=reason) from None
+    except (ValueError, RuntimeError) as exc:  # RuntimeError: "Symlink loop" from pathlib
+        raise BidFileError(f"{what} '{shown(text)}' cannot be used ({exc})", reason="invalid") from None
+    if not (stat.S_ISDIR(mode) if folder else stat.S_ISREG(mode)):
+        raise BidFileError(f"'{shown(text)}' is {_kind(mode)}, not a {'folder' if folder else 'regular file'}", reason="not_regular")
+    if max_bytes is not None and not folder and os.stat(path).st_size > max_bytes:
+        raise BidFileError(f"'{shown(text)}' is larger than {max_bytes // 1_000_000} MB", reason="too_large")
     return path
+
+
+def bid_file(bid_dir: Path, file: str, *, folder: bool = False, max_bytes: int | None = None) -> Path:
+    """The file (or folder) ``file`` inside the bid folder; see ``resolve_inside``."""
+    return resolve_inside(bid_dir, file, folder=folder, max_bytes=max_bytes)
+
+
+def read_regular(path: Path, *, max_bytes: int) -> bytes:
+    """The bytes of a regular file, opened without blocking and checked on the open descriptor."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise BidFileError(f"'{shown(path)}' {_os_reason(exc)[1]}", reason=_os_reason(exc)[0]) from None
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise BidFileError(f"'{shown(path)}' is {_kind(mode)}, not a regular file", reason="not_regular")
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise BidFileError(f"'{shown(path)}' is larger than {max_bytes // 1_000_000} MB", reason="too_large")
+    return data

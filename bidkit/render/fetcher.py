@@ -1,16 +1,25 @@
-"""A WeasyPrint 70 URL fetcher that reads only files inside allowed folders.
+"""A WeasyPrint 70 URL fetcher that reads only regular files inside allowed folders.
 
-WeasyPrint's default fetcher follows any ``file:`` URL and fetches http(s). Templates and
-stylesheets may only use files inside the bid folder and the templates; everything else
-(other files, symlinks or ``..`` leading out, any network scheme) is refused and recorded.
+WeasyPrint's default fetcher follows any ``file:`` URL and fetches http(s). Templates,
+stylesheets and SVG images may only use files inside the bid folder and the templates;
+everything else (other files, symlinks or ``..`` leading out, folders, FIFOs and devices, any
+network scheme) is refused and recorded. Files are read through ``bidkit.paths`` without
+blocking, so a FIFO named by a stylesheet cannot hang the build.
 """
 
 from __future__ import annotations
 
+import mimetypes
+import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from bidkit.paths import BidFileError, read_regular, resolve_inside, shown
+
+#: A single resource (image, font, stylesheet) larger than this is refused.
+MAX_RESOURCE_BYTES = 64_000_000
 
 
 class RefusedURL(ValueError):
@@ -29,10 +38,22 @@ class SandboxedFetcher(URLFetcher):
             return super().fetch(url, headers)
         if scheme != "file":
             return self._refuse(url, "only files inside the bid folder and the templates may be used")
-        path = Path(unquote(urlsplit(url).path)).resolve()  # follows symlinks and '..'
-        if not any(path.is_relative_to(root) for root in self.allowed_roots):
-            return self._refuse(url, f"{path} is outside the bid folder and the templates")
-        return super().fetch(path.as_uri(), headers)
+        try:
+            path = self._inside(unquote(urlsplit(url).path))
+            data = read_regular(path, max_bytes=MAX_RESOURCE_BYTES)
+        except BidFileError as exc:
+            return self._refuse(url, exc.message)
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
+
+    def _inside(self, file: str) -> Path:
+        """The file inside the allowed folder that holds it; resolve_inside then follows
+        symlinks and refuses what leads out of that folder or is not a regular file."""
+        normal = Path(os.path.normpath(file))
+        for root in self.allowed_roots:
+            if normal.is_relative_to(root):
+                return resolve_inside(root, normal.relative_to(root), place="the bid folder and the templates")
+        raise BidFileError(f"'{shown(file)}' is outside the bid folder and the templates", reason="outside")
 
     def _refuse(self, url: str, why: str):
         self.refused.append(url)

@@ -11,6 +11,17 @@ A bid folder needs at least `bid.yaml`, the manifest that names the call and the
 A call file named in `bid.yaml`, and files the bid refers to, must exist and be readable.
 """,
 )
+FILE_REFUSED = define(
+    "FIL002", Severity.ERROR, "File outside the bid folder or not a regular file",
+    hint="Put the file itself into the bid folder (not a link to elsewhere) and name it relative to the folder.",
+    explanation="""
+A bid folder is read as untrusted input: bidkit reads only regular files inside it. A YAML file
+or a call file that is a symbolic link leading out of the folder, a path with '..' or an
+absolute path, a folder, a FIFO or a device in place of a file, a name with a NUL byte or one
+too long for the file system — each is refused with this finding instead of being read.
+Shipped call profiles are named by their id (`call: bitkom-digitale-stadt-2017`), not by path.
+""",
+)
 YAML_SYNTAX = define(
     "YML001", Severity.ERROR, "YAML syntax error",
     hint="Check indentation, colons and quotes near the reported line.",
