@@ -1,11 +1,14 @@
 """The one documented context every template receives, derived from the validated bid.
 
 Templates get data, never template source: text from YAML is autoescaped by Jinja and can
-neither inject HTML nor Jinja syntax.
+neither inject HTML nor Jinja syntax. And they get plain data only (``plain``): strings,
+numbers, Decimals, dates, lists, dicts and read-only ``Record``s — never a model, a path, a
+module or anything else with methods that reach the file system. Models and value objects
+become ``Record``s of their fields and computed properties; enumerations their values.
 
 Context keys:
-    bid            the ``Bid`` model (all sections; optional ones may be None)
-    call           the ``Call`` model
+    bid            the bid (all sections; optional ones may be None), fields as in the models
+    call           the call
     sections       section names to render: the call's required sections in its order, then the others
     section_titles German heading per section name
     fields         thematic fields with their measures: list of (ThematicField, [Measure])
@@ -15,7 +18,7 @@ Context keys:
     charts         ``Chart`` list (SVG with text alternative): costs and funding per year
     annexes        ``AnnexEntry`` list: the list of annexes (appended PDFs, embedded files)
     annex_numbers  file → annex number, for references from the MoU and the partners' letters
-    theme          ``ThemeContext``: colours and fonts (css), logo, extra stylesheet
+    theme          colours and fonts (css), logo_url, logo_alt, stylesheet_url, primary_color, font
     draft          True for drafts (watermark, stamp, open points)
     stamp          drafts: "bidkit 1.0 · Commit abc1234 vom 26.11.2026" (git when available)
     open_points    drafts: the check's findings as ``OpenPoint`` list; otherwise empty
@@ -27,9 +30,15 @@ Long texts go through the ``markdown`` filter (a safe subset, see ``markdown.py`
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import enum
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
 
 from bidkit import __version__
 from bidkit.models import LETTER_TITLES, SECTION_TITLES, Bid, Budget, Call, CostCategory, FundingKind
@@ -40,17 +49,17 @@ from bidkit.render.theme import ThemeContext
 DOCUMENT_ORDER = ["vision", "starting_situation", "goals", "measures", "mou", "partners", "budget", "council_resolution"]
 
 CATEGORY_TITLES = {
-    CostCategory.PERSONALKOSTEN: "Personalkosten",
-    CostCategory.SACHKOSTEN: "Sachkosten",
-    CostCategory.INVESTITIONEN: "Investitionen",
+    CostCategory.PERSONALKOSTEN.value: "Personalkosten",
+    CostCategory.SACHKOSTEN.value: "Sachkosten",
+    CostCategory.INVESTITIONEN.value: "Investitionen",
 }
 FUNDING_TITLES = {
-    FundingKind.EIGENMITTEL: "Eigenmittel der Stadt",
-    FundingKind.LAND: "Land",
-    FundingKind.BUND: "Bund",
-    FundingKind.EU: "Europäische Union",
-    FundingKind.INDUSTRIE: "Industrie",
-    FundingKind.DRITTE: "Dritte",
+    FundingKind.EIGENMITTEL.value: "Eigenmittel der Stadt",
+    FundingKind.LAND.value: "Land",
+    FundingKind.BUND.value: "Bund",
+    FundingKind.EU.value: "Europäische Union",
+    FundingKind.INDUSTRIE.value: "Industrie",
+    FundingKind.DRITTE.value: "Dritte",
 }
 PARTNER_TYPE_TITLES = {
     "kommune": "Kommune", "unternehmen": "Unternehmen", "hochschule": "Hochschule",
@@ -126,9 +135,9 @@ class OpenPoint:
 def budget_charts(summary: BudgetSummary, primary: str, font: str) -> list[Chart]:
     """Costs per year by category and funding per year by source, as stacked bars."""
     return [
-        stacked_bars(summary.years, [(CATEGORY_TITLES[k], v) for k, v in summary.costs_by_category.items()],
+        stacked_bars(summary.years, [(CATEGORY_TITLES[k.value], v) for k, v in summary.costs_by_category.items()],
                      title="Kosten je Haushaltsjahr nach Kategorie", primary=primary, font=font),
-        stacked_bars(summary.years, [(FUNDING_TITLES[k], v) for k, v in summary.funding_by_kind.items()],
+        stacked_bars(summary.years, [(FUNDING_TITLES[k.value], v) for k, v in summary.funding_by_kind.items()],
                      title="Finanzierung je Haushaltsjahr nach Quelle", primary=primary, font=font),
     ]
 
@@ -140,7 +149,7 @@ def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[An
     measures = bid.measures or []
     fields = [(f, [m for m in measures if m.field == f.id]) for f in call.thematic_fields]
     summary = BudgetSummary.of(bid.budget) if bid.budget else None
-    return {
+    return plain({
         "bid": bid,
         "call": call,
         "sections": present,
@@ -163,4 +172,64 @@ def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[An
         "draft": draft,
         "build_date": build_date,
         "version": __version__,
-    }
+    })
+
+
+class Record(Mapping):
+    """Read-only named values for templates: ``record.name`` and ``record["name"]``."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        object.__setattr__(self, "_values", values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a Record is read-only")
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Record({self._values!r})"
+
+
+#: The types a template may see (``Record``, ``list`` and ``dict`` hold only these, too).
+PLAIN_TYPES = (str, int, Decimal, dt.date, type(None), Record, list, dict)
+
+
+def _properties(cls: type) -> list[str]:
+    """Computed properties a model or value class defines (its own and inherited ones)."""
+    return [name for klass in cls.__mro__ if klass.__module__.startswith("bidkit.")
+            for name, member in vars(klass).items() if isinstance(member, property) and not name.startswith("_")]
+
+
+def plain(value: Any) -> Any:
+    """``value`` as plain data for templates (see the module docstring)."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (str, int, Decimal, dt.date, type(None))):  # Markup is a str
+        return value
+    if isinstance(value, BaseModel):
+        fields = {name: getattr(value, name) for name in type(value).model_fields}
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    elif isinstance(value, Mapping):
+        return {plain(key): plain(item) for key, item in value.items()}
+    elif isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    else:
+        raise TypeError(f"{type(value).__name__} is not plain data for templates")
+    fields.update((name, getattr(value, name)) for name in _properties(type(value)))
+    return Record({name: plain(item) for name, item in fields.items()})

@@ -1,34 +1,244 @@
-"""Bid → HTML with Jinja2: sandboxed, autoescaped, undefined variables are errors.
+"""Bid → HTML with Jinja2: sandboxed, bounded, autoescaped; undefined variables are errors.
 
 A theme may replace single templates with files of the bid folder; those are searched first.
-The sandbox keeps such templates from reaching Python internals through the context.
+Three walls stand between a template (a theme's is untrusted) and the machine:
+
+- the context holds plain data only (``context.plain``): no paths, models or modules;
+- Jinja's immutable sandbox, refusing in addition anything that reaches the file system,
+  a module or a file object;
+- bounds: every template file is read through the bid-folder resolver (no symlink leads out),
+  rendering stops after ``TIME_LIMIT`` seconds (on the main thread) or ``MAX_HTML_CHARS`` of
+  output, loops over ``range`` share one budget, and operators and calls that would build huge
+  values are refused. An error names the template file and line.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import io
+import os
+import re
+import signal
+import threading
+import time
+import traceback
+import types
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from bidkit.paths import BidFileError, read_regular, resolve_inside
 from bidkit.render.formatting import FILTERS
 from bidkit.render.markdown import markdown
 
 ENTRY_TEMPLATE = "bid.html.j2"
+TIME_LIMIT = 30.0  # seconds; bidkit's own templates take well under one on a 100-page bid
+MAX_HTML_CHARS = 50_000_000
+MAX_RANGE_TOTAL = 1_000_000  # items of all range() calls in one rendering
+MAX_NUMBER_ARGUMENT = 100_000  # widths, counts, repetitions given to filters and methods
+MAX_BUILT_CHARS = 10_000_000  # of one value built by '*' or '%'
+MAX_TEMPLATE_BYTES = 1_000_000
 
 
-def environment(templates: Path, overrides: Path | None = None) -> jinja2.Environment:
-    folders = [str(overrides)] if overrides else []
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([*folders, str(templates)]),
+class TemplateLimitError(Exception):
+    """A template went beyond what rendering a bid document needs."""
+
+
+@dataclass(frozen=True)
+class TemplateFailure(Exception):
+    """A template failed: which file (as the user knows it), which line, and why."""
+
+    where: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}{f', line {self.line}' if self.line else ''}: {self.reason}"
+
+
+class BidTemplateLoader(jinja2.BaseLoader):
+    """bidkit's templates, each replaceable by a file of the theme's folder in the bid folder.
+
+    Both are read through ``resolve_inside``: a theme template that is a link out of the bid
+    folder, a FIFO or a folder is refused, never read; a missing one falls back to bidkit's.
+    """
+
+    def __init__(self, templates: Path, bid_dir: Path | None = None, overrides: Path | None = None) -> None:
+        self.templates = templates.resolve()
+        self.bid_dir = bid_dir.resolve() if bid_dir else None
+        self.overrides = overrides.resolve() if overrides and bid_dir else None
+        self.names: dict[str, str] = {}  # file name Jinja reports → how the user knows the file
+
+    def get_source(self, environment, template):
+        relative = Path(*split_template_path(template))  # refuses '..'
+        path = None
+        if self.overrides is not None:
+            own = (self.overrides / relative).relative_to(self.bid_dir)
+            try:
+                path = resolve_inside(self.bid_dir, own)
+            except BidFileError as exc:
+                if exc.reason != "missing":
+                    raise TemplateLimitError(f"theme template {exc.message}") from None
+            if path is not None:
+                self.names[str(path)] = own.as_posix()
+        if path is None:
+            try:
+                path = resolve_inside(self.templates, relative, place="bidkit's templates")
+            except BidFileError:
+                raise jinja2.TemplateNotFound(template) from None
+            self.names[str(path)] = f"bidkit template {relative.as_posix()}"
+        try:
+            source = read_regular(path, max_bytes=MAX_TEMPLATE_BYTES).decode("utf-8")
+        except (BidFileError, UnicodeDecodeError) as exc:
+            raise TemplateLimitError(f"template {self.names[str(path)]}: {exc}") from None
+        return source, str(path), lambda: True
+
+
+_UNSAFE_TYPES = (types.ModuleType, os.PathLike, io.IOBase, type)
+
+
+class BidSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, refusing also what reaches files or modules, and big values."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.range_left = MAX_RANGE_TOTAL
+        self.globals["range"] = self._range
+
+    def _range(self, *args: int) -> range:
+        _small_numbers(args)
+        items = range(*args)
+        self.range_left -= len(items)
+        if self.range_left < 0:
+            raise TemplateLimitError(f"the template's loops over range() exceed {MAX_RANGE_TOTAL:,} items in all")
+        return items
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        if isinstance(obj, _UNSAFE_TYPES) or isinstance(value, _UNSAFE_TYPES):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def is_safe_callable(self, obj) -> bool:
+        owner = getattr(obj, "__self__", None)
+        if isinstance(obj, _UNSAFE_TYPES) or isinstance(owner, _UNSAFE_TYPES) or obj in (open, eval, exec, compile):
+            return False
+        return super().is_safe_callable(obj)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
+        name = getattr(__obj, "__name__", "")
+        owner = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
+        if isinstance(owner, str) and name in _SIZING_METHODS:
+            _small_numbers((*args, *kwargs.values()))
+            if name in ("format", "format_map"):
+                _small_numbers(int(digits) for digits in re.findall(r"\d+", owner))
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context, operator_name: str, left, right):
+        if operator_name == "**" and isinstance(right, int) and abs(right) > 1000:
+            raise SecurityError("exponent too large for a template")
+        if operator_name == "*":
+            count, sized = (right, left) if isinstance(right, int) else (left, right)
+            if isinstance(count, int) and hasattr(sized, "__len__") and len(sized) * count > MAX_BUILT_CHARS:
+                raise SecurityError("'*' would build a value too large for a template")
+        if operator_name == "%" and isinstance(left, str):
+            _small_numbers(int(digits) for digits in re.findall(r"\d+", left))
+        return self.binop_table[operator_name](left, right)
+
+
+#: str methods and filters whose number arguments (widths, counts) size what they build.
+_SIZING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map"})
+_SIZING_FILTERS = frozenset({"center", "indent", "wordwrap", "truncate", "format", "batch", "slice"})
+
+
+def _small_numbers(values) -> None:
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER_ARGUMENT:
+            raise SecurityError(f"number {value} is too large for a template (at most {MAX_NUMBER_ARGUMENT:,})")
+
+
+def _bounded(name: str, function):
+    """The filter ``name`` with its width and count arguments kept small."""
+
+    @functools.wraps(function)
+    def bounded(*args, **kwargs):
+        value_at = 1 if getattr(function, "jinja_pass_arg", None) else 0  # (environment or context, value, …)
+        _small_numbers((*args[value_at + 1:], *kwargs.values()))
+        if name == "format" and isinstance(args[value_at], str):
+            _small_numbers(int(digits) for digits in re.findall(r"\d+", args[value_at]))
+        return function(*args, **kwargs)
+
+    return bounded
+
+
+def environment(templates: Path, bid_dir: Path | None = None, overrides: Path | None = None) -> BidSandbox:
+    env = BidSandbox(
+        loader=BidTemplateLoader(templates, bid_dir, overrides),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
     env.filters.update(FILTERS, markdown=markdown)
+    env.filters.update({name: _bounded(name, env.filters[name]) for name in _SIZING_FILTERS})
+    env.globals.pop("lipsum", None)
     return env
 
 
-def render_html(context: dict, templates: Path) -> str:
-    return environment(templates, context["theme"].templates).get_template(ENTRY_TEMPLATE).render(**context)
+@contextlib.contextmanager
+def _deadline(seconds: float):
+    """Interrupt Python code running too long; only the main thread can receive the signal."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise TemplateLimitError(f"rendering took longer than {seconds:.0f} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def render_html(context: dict, templates: Path, *, bid_dir: Path | None = None, overrides: Path | None = None) -> str:
+    """The document's HTML; any failure is a ``TemplateFailure`` naming the template and line."""
+    env = environment(templates, bid_dir, overrides)
+    loader: BidTemplateLoader = env.loader  # type: ignore[assignment]
+    parts: list[str] = []
+    size = 0
+    started = time.monotonic()
+    try:
+        with _deadline(TIME_LIMIT):
+            for chunk in env.get_template(ENTRY_TEMPLATE).generate(**context):
+                size += len(chunk)
+                if size > MAX_HTML_CHARS:
+                    raise TemplateLimitError(f"the document's HTML exceeds {MAX_HTML_CHARS:,} characters")
+                if time.monotonic() - started > TIME_LIMIT:
+                    raise TemplateLimitError(f"rendering took longer than {TIME_LIMIT:.0f} s")
+                parts.append(chunk)
+    except Exception as exc:  # noqa: BLE001 - any failure inside a template becomes one located message
+        raise _located(exc, loader) from exc
+    return "".join(parts)
+
+
+def _located(exc: Exception, loader: BidTemplateLoader) -> TemplateFailure:
+    reason = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc) or type(exc).__name__
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return TemplateFailure(loader.names.get(exc.filename, exc.filename), exc.lineno, reason)
+    # Jinja rewrites tracebacks so that template frames carry the template's file and line.
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in loader.names]
+    if isinstance(exc, RecursionError):
+        reason = "templates call each other without end (recursion)"
+    if frames:
+        return TemplateFailure(loader.names[frames[-1].filename], frames[-1].lineno, reason)
+    return TemplateFailure("templates", None, reason)
+

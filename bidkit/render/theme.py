@@ -20,6 +20,14 @@ DEFAULT_FONT = "DejaVu Sans"
 _FORMATS = {".ttf": "truetype", ".otf": "opentype", ".woff": "woff", ".woff2": "woff2"}
 
 
+def theme_path(bid_dir: Path, file: str | None, *, folder: bool = False) -> Path | None:
+    """A file (or folder) of the theme; refused or missing ones (THM001 in check) are left out."""
+    try:
+        return bid_file(bid_dir, file, folder=folder) if file else None
+    except BidFileError:
+        return None
+
+
 @dataclass(frozen=True)
 class ThemeContext:
     """What the templates get as ``theme``."""
@@ -28,7 +36,6 @@ class ThemeContext:
     logo_url: str | None
     logo_alt: str
     stylesheet_url: str | None
-    templates: Path | None  # the bid's own templates, searched before bidkit's
     primary_color: str
     font: str  # the family name of all text
 
@@ -36,15 +43,8 @@ class ThemeContext:
     def of(cls, theme: Theme | None, bid_dir: Path, city: str) -> ThemeContext:
         theme = theme or Theme()
 
-        def found(file: str | None, folder: bool = False) -> Path | None:
-            """A file of the theme; missing ones (a draft of a bid with THM001) are left out."""
-            try:
-                return bid_file(bid_dir, file, folder=folder) if file else None
-            except BidFileError:
-                return None
-
         def url(file: str | None) -> str | None:
-            path = found(file)
+            path = theme_path(bid_dir, file)
             return path.as_uri() if path else None
 
         family = theme.font_family or DEFAULT_FONT
@@ -62,7 +62,6 @@ class ThemeContext:
             logo_url=url(theme.logo),
             logo_alt=theme.logo_alt or f"Logo der Stadt {city}",
             stylesheet_url=url(theme.stylesheet),
-            templates=found(theme.templates, folder=True),
             primary_color=theme.primary_color,
             font=family,
         )
