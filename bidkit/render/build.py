@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import os
 import re
-import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +22,12 @@ from bidkit.errors import BidkitError, RenderError
 from bidkit.fileio import atomic_write
 from bidkit.findings import Finding
 from bidkit.loader import LoadedBid
-from bidkit.paths import BidFileError, bid_file, templates_dir
+from bidkit.gitinfo import git_state
+from bidkit.paths import BidFileError, bid_file, shown, templates_dir
 from bidkit.render.context import AnnexEntry, OpenPoint, build_context
 from bidkit.render.formatting import short_date
-from bidkit.render.html import render_html
-from bidkit.render.theme import ThemeContext
+from bidkit.render.html import TemplateFailure, render_html
+from bidkit.render.theme import ThemeContext, theme_path
 
 #: ``--pdf-variant`` choices; the first is the default (archival, keeps embedded files).
 PDF_VARIANTS = ("pdf/a-3u", "pdf/ua-1", "pdf")
@@ -76,16 +76,49 @@ def _source_date_epoch(moment: dt.datetime):
 
 def git_stamp(folder: Path) -> str | None:
     """"Commit abc1234 vom 26.11.2026" (plus "mit Änderungen") when ``folder`` is in a git work tree."""
-    def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=10, check=True).stdout.strip()
-
-    try:
-        commit, day = git("log", "-1", "--format=%h %cs").split()
-        dirty = bool(git("status", "--porcelain", "--", "."))
-    except (OSError, subprocess.SubprocessError, ValueError):
+    state = git_state(folder)
+    if state is None:
         return None
-    stamp = f"Commit {commit} vom {short_date(dt.date.fromisoformat(day))}"
-    return stamp + (", mit Änderungen" if dirty else "")
+    return f"Commit {state.commit} vom {short_date(state.date)}" + (", mit Änderungen" if state.dirty else "")
+
+
+def bid_inputs(loaded: LoadedBid) -> tuple[set[Path], list[Path]]:
+    """Every file the build reads because of the bid, and the folders it reads all of."""
+    files = {document.path.resolve() for document in loaded.sources.sections.values()}
+    if loaded.sources.call_document:
+        files.add(loaded.sources.call_document.path.resolve())
+    named = [annex.file for annex in annexes(loaded.bid)] if loaded.bid else []
+    theme = loaded.bid.theme if loaded.bid else None
+    if theme:
+        named += [theme.logo, theme.stylesheet, *(font.file for font in theme.fonts)]
+    files |= {path for name in named if (path := theme_path(loaded.bid_dir, name))}
+    folders = [templates_dir().resolve()]
+    if theme and (own := theme_path(loaded.bid_dir, theme.templates, folder=True)):
+        folders.append(own)
+    return files, folders
+
+
+def check_outputs(loaded: LoadedBid, outputs: dict[str, Path | None]) -> None:
+    """Refuse (exit 2) an output that would replace an input of the bid, or that is no regular file."""
+    files, folders = bid_inputs(loaded)
+    targets: dict[Path, str] = {}
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        try:
+            target = path.resolve()
+            exists, regular = target.exists(), target.is_file()
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise BidkitError(f"{option} '{shown(path)}' cannot be used as output: {exc}", "Give a plain file path, e.g. build/bid.pdf.") from None
+        if target in files or any(target.is_relative_to(folder) for folder in folders) or (
+                target.parent == loaded.bid_dir.resolve() and target.suffix in (".yaml", ".yml")):
+            raise BidkitError(f"{option} '{shown(path)}' is an input of the bid; bidkit never overwrites its inputs",
+                              "Write the output elsewhere, e.g. build/bid.pdf.")
+        if exists and not regular:
+            raise BidkitError(f"{option} '{shown(path)}' exists and is not a regular file", "Give the path of a new or a regular file.")
+        if target in targets:
+            raise BidkitError(f"{option} and {targets[target]} name the same file", "Give each output its own file.")
+        targets[target] = option
 
 
 def open_points(findings: Iterable[Finding], bid_dir: Path) -> list[OpenPoint]:
@@ -125,6 +158,7 @@ def _annexes(loaded: LoadedBid, draft: bool):
 def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PDF_VARIANTS[0],
               findings: Iterable[Finding] = (), html_output: Path | None = None,
               step: Callable[[str], None] = lambda name: None) -> BuiltPdf:
+    check_outputs(loaded, {"--output": output, "--html": html_output})
     moment = build_datetime(loaded)
     templates = templates_dir()
     step("Loading WeasyPrint")
@@ -141,11 +175,11 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PD
         stamp=" · ".join(filter(None, [f"bidkit {__version__}", git_stamp(loaded.bid_dir)])) if draft else None,
         open_points=open_points(findings, loaded.bid_dir) if draft else [], build_date=moment,
     )
+    own_templates = theme_path(loaded.bid_dir, loaded.bid.theme.templates, folder=True) if loaded.bid.theme else None
     try:
-        html = render_html(context, templates)
-    except Exception as exc:  # a template error is a bug in the templates, shown plainly
-        where = f"{templates} and {theme.templates}" if theme.templates else str(templates)
-        raise RenderError(f"template error: {exc}", f"Check the templates in {where}.") from exc
+        html = render_html(context, templates, bid_dir=loaded.bid_dir, overrides=own_templates)
+    except TemplateFailure as failure:
+        raise RenderError(f"template error in {failure}", "Fix the template at that line (theme templates live in the bid folder).") from None
     if html_output:
         atomic_write(html_output, html.encode("utf-8"))
 
