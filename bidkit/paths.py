@@ -105,7 +105,9 @@ def resolve_inside(root: Path, file: str | os.PathLike, *, folder: bool = False,
     except OSError as exc:
         reason, why = _os_reason(exc)
         raise BidFileError(f"{what} '{shown(text)}' {why}" + (f" in {place}" if reason == "missing" else ""), reason=reason) from None
-    except (ValueError, RuntimeError) as exc:  # RuntimeError: "Symlink loop" from pathlib
+    except RuntimeError:  # pathlib's "Symlink loop from …"
+        raise BidFileError(f"{what} '{shown(text)}' is a loop of symbolic links", reason="invalid") from None
+    except ValueError as exc:
         raise BidFileError(f"{what} '{shown(text)}' cannot be used ({exc})", reason="invalid") from None
     if not (stat.S_ISDIR(mode) if folder else stat.S_ISREG(mode)):
         raise BidFileError(f"'{shown(text)}' is {_kind(mode)}, not a {'folder' if folder else 'regular file'}", reason="not_regular")

@@ -17,14 +17,16 @@ def section_pages(pdf: Path) -> dict[str, int]:
     """Pages per top-level bookmark (the sections), in document order; pages before the first
     bookmark count as the cover."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(pdf)
         total = len(reader.pages)
         starts = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline if not isinstance(item, list)]
-    except (OSError, PyPdfError, ValueError) as exc:
-        raise BidkitError(f"cannot read PDF {pdf}: {exc}", "Give a PDF built by `bidkit build`.") from None
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of error on a broken file
+        raise BidkitError(f"cannot read PDF {pdf}: {exc or type(exc).__name__}", "Give a PDF built by `bidkit build`.") from None
+    # A bookmark that points at no page (None or -1) marks no section start.
+    starts = sorted(((title, start) for title, start in starts if isinstance(start, int) and 0 <= start < total),
+                    key=lambda item: item[1])
     pages: dict[str, int] = {}
     if not starts or starts[0][1] > 0:
         pages[FRONT_MATTER] = (starts[0][1] if starts else total)

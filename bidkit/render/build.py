@@ -155,6 +155,22 @@ def _annexes(loaded: LoadedBid, draft: bool):
     return appended, embedded, entries
 
 
+def document_html(loaded: LoadedBid, *, draft: bool, annex_list: list[AnnexEntry], findings: Iterable[Finding] = (),
+                  moment: dt.datetime | None = None) -> str:
+    """The document's HTML (no WeasyPrint needed); a failing template is a RenderError naming file and line."""
+    theme = ThemeContext.of(loaded.bid.theme, loaded.bid_dir, loaded.bid.city.name)
+    context = build_context(
+        loaded.bid, loaded.call, theme=theme, annexes=annex_list, draft=draft,
+        stamp=" · ".join(filter(None, [f"bidkit {__version__}", git_stamp(loaded.bid_dir)])) if draft else None,
+        open_points=open_points(findings, loaded.bid_dir) if draft else [], build_date=moment or build_datetime(loaded),
+    )
+    own_templates = theme_path(loaded.bid_dir, loaded.bid.theme.templates, folder=True) if loaded.bid.theme else None
+    try:
+        return render_html(context, templates_dir(), bid_dir=loaded.bid_dir, overrides=own_templates)
+    except TemplateFailure as failure:
+        raise RenderError(f"template error in {failure}", "Fix the template at that line (theme templates live in the bid folder).") from None
+
+
 def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PDF_VARIANTS[0],
               findings: Iterable[Finding] = (), html_output: Path | None = None,
               step: Callable[[str], None] = lambda name: None) -> BuiltPdf:
@@ -168,18 +184,8 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PD
 
     step("Reading annexes")
     appended, embedded, entries = _annexes(loaded, draft)
-    theme = ThemeContext.of(loaded.bid.theme, loaded.bid_dir, loaded.bid.city.name)
     step("Rendering HTML")
-    context = build_context(
-        loaded.bid, loaded.call, theme=theme, annexes=entries, draft=draft,
-        stamp=" · ".join(filter(None, [f"bidkit {__version__}", git_stamp(loaded.bid_dir)])) if draft else None,
-        open_points=open_points(findings, loaded.bid_dir) if draft else [], build_date=moment,
-    )
-    own_templates = theme_path(loaded.bid_dir, loaded.bid.theme.templates, folder=True) if loaded.bid.theme else None
-    try:
-        html = render_html(context, templates, bid_dir=loaded.bid_dir, overrides=own_templates)
-    except TemplateFailure as failure:
-        raise RenderError(f"template error in {failure}", "Fix the template at that line (theme templates live in the bid folder).") from None
+    html = document_html(loaded, draft=draft, annex_list=entries, findings=findings, moment=moment)
     if html_output:
         atomic_write(html_output, html.encode("utf-8"))
 

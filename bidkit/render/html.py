@@ -36,7 +36,9 @@ from bidkit.render.formatting import FILTERS
 from bidkit.render.markdown import markdown
 
 ENTRY_TEMPLATE = "bid.html.j2"
-TIME_LIMIT = 30.0  # seconds; bidkit's own templates take well under one on a 100-page bid
+#: Seconds a rendering may take (bidkit's own templates need well under one on a 100-page bid);
+#: the environment variable BIDKIT_TEMPLATE_SECONDS changes it.
+TIME_LIMIT = 30.0
 MAX_HTML_CHARS = 50_000_000
 MAX_RANGE_TOTAL = 1_000_000  # items of all range() calls in one rendering
 MAX_NUMBER_ARGUMENT = 100_000  # widths, counts, repetitions given to filters and methods
@@ -109,7 +111,21 @@ class BidSandbox(ImmutableSandboxedEnvironment):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.range_left = MAX_RANGE_TOTAL
+        self.output_left = MAX_HTML_CHARS
+        self.deadline: float | None = None  # time.monotonic() value; set while rendering
         self.globals["range"] = self._range
+        self.finalize = self._finalize  # sees every {{ value }} where the template writes it
+
+    def _finalize(self, value):
+        """Count what expressions write and watch the clock from inside the template, so that
+        an error names the line (the signal-based deadline works only on the main thread)."""
+        if isinstance(value, str):
+            self.output_left -= len(value)
+            if self.output_left < 0:
+                raise TemplateLimitError(f"the document's HTML exceeds {MAX_HTML_CHARS:,} characters")
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise TemplateLimitError(f"rendering took longer than {_time_limit():g} s")
+        return value
 
     def _range(self, *args: int) -> range:
         _small_numbers(args)
@@ -198,7 +214,7 @@ def _deadline(seconds: float):
         return
 
     def expired(signum, frame):
-        raise TemplateLimitError(f"rendering took longer than {seconds:.0f} s")
+        raise TemplateLimitError(f"rendering took longer than {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -209,21 +225,30 @@ def _deadline(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
+def _time_limit() -> float:
+    try:
+        return max(float(os.environ.get("BIDKIT_TEMPLATE_SECONDS", TIME_LIMIT)), 0.1)
+    except ValueError:
+        return TIME_LIMIT
+
+
 def render_html(context: dict, templates: Path, *, bid_dir: Path | None = None, overrides: Path | None = None) -> str:
     """The document's HTML; any failure is a ``TemplateFailure`` naming the template and line."""
     env = environment(templates, bid_dir, overrides)
     loader: BidTemplateLoader = env.loader  # type: ignore[assignment]
     parts: list[str] = []
     size = 0
-    started = time.monotonic()
+    limit = _time_limit()
+    env.deadline = time.monotonic() + limit
     try:
-        with _deadline(TIME_LIMIT):
-            for chunk in env.get_template(ENTRY_TEMPLATE).generate(**context):
+        with _deadline(limit):
+            chunks = env.get_template(ENTRY_TEMPLATE).generate(**context)
+            for chunk in chunks:  # literal text between expressions is counted here
                 size += len(chunk)
-                if size > MAX_HTML_CHARS:
-                    raise TemplateLimitError(f"the document's HTML exceeds {MAX_HTML_CHARS:,} characters")
-                if time.monotonic() - started > TIME_LIMIT:
-                    raise TemplateLimitError(f"rendering took longer than {TIME_LIMIT:.0f} s")
+                if size > MAX_HTML_CHARS:  # thrown into the template, to name at least the include
+                    chunks.throw(TemplateLimitError(f"the document's HTML exceeds {MAX_HTML_CHARS:,} characters"))
+                if time.monotonic() > env.deadline:
+                    chunks.throw(TemplateLimitError(f"rendering took longer than {limit:g} s"))
                 parts.append(chunk)
     except Exception as exc:  # noqa: BLE001 - any failure inside a template becomes one located message
         raise _located(exc, loader) from exc

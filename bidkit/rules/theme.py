@@ -2,16 +2,50 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 from bidkit.findings import FieldPath, Severity
 from bidkit.models import Theme
-from bidkit.paths import BidFileError, bid_file
+from bidkit.paths import BidFileError, bid_file, resolve_inside
 from bidkit.rules.annexes import missing_file_hint
 from bidkit.rules.registry import RuleContext, Violation, rule
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
+#: How each kind of file begins (TrueType, OpenType, collections, WOFF, WOFF2; PNG, JPEG).
+FONT_MAGIC = (b"\x00\x01\x00\x00", b"true", b"OTTO", b"ttcf", b"wOFF", b"wOF2")
+IMAGE_MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",)}
+MAX_TEMPLATE_FILES = 1000
+
+
+def content_problem(path: Path, suffix: str) -> str | None:
+    """Why a logo or font file is not what its name says, or None when it is."""
+    with path.open("rb") as stream:
+        head = stream.read(4096)
+    if suffix in FONT_SUFFIXES:
+        return None if head.startswith(FONT_MAGIC) else "is not a font file (TrueType, OpenType or WOFF)"
+    if suffix == ".svg":
+        return None if b"<svg" in head else "is not an SVG image (no <svg element at its start)"
+    if suffix in IMAGE_MAGIC:
+        return None if head.startswith(IMAGE_MAGIC[suffix]) else f"is not a {suffix[1:].upper()} image"
+    return None
+
+
+def template_problems(bid_dir: Path, folder: Path) -> Iterator[str]:
+    """Entries of the theme's template folder that the renderer would refuse to read."""
+    root = bid_dir.resolve()
+    for count, (current, folders, files) in enumerate(os.walk(folder)):  # does not follow links to folders
+        if count > MAX_TEMPLATE_FILES:
+            return
+        for name in [*folders, *files]:
+            relative = (Path(current) / name).relative_to(root)
+            try:
+                resolve_inside(root, relative, folder=name in folders)
+            except BidFileError as exc:
+                if exc.reason != "missing":
+                    yield exc.message
 
 
 def theme_files(theme: Theme) -> Iterator[tuple[FieldPath, str, bool, tuple[str, ...] | None]]:
@@ -32,8 +66,9 @@ def theme_files(theme: Theme) -> Iterator[tuple[FieldPath, str, bool, tuple[str,
     explanation="""
 A theme changes the look of the PDF with files of the city: a logo, fonts, extra CSS and
 templates that replace bidkit's of the same name. The renderer reads only files inside the bid
-folder, so each of them must be there; fonts must be TrueType/OpenType/WOFF files and the logo
-an SVG, PNG or JPEG image.
+folder, so each of them must be there as a regular file (not a link leading out of the folder,
+not a FIFO or device); fonts must be TrueType/OpenType/WOFF files and the logo an SVG, PNG or
+JPEG image — by their content, not only their name.
 """,
     reads=("theme",),
 )
@@ -42,13 +77,19 @@ def theme_file_missing(ctx: RuleContext) -> Iterator[Violation]:
         return
     for field, file, folder, suffixes in theme_files(ctx.bid.theme):
         try:
-            bid_file(ctx.bid_dir, file, folder=folder)
+            path = bid_file(ctx.bid_dir, file, folder=folder)
         except BidFileError as exc:
-            hint = None if exc.outside or folder else missing_file_hint(ctx.bid_dir, file)
+            hint = missing_file_hint(ctx.bid_dir, file) if exc.reason == "missing" and not folder else None
             yield Violation(field, f"theme: {exc}", hint)
             continue
+        suffix = path.suffix.lower() if not folder else ""
         if suffixes and not file.lower().endswith(suffixes):
             yield Violation(field, f"theme: '{file}' is not one of {', '.join(suffixes)}")
+        elif suffixes and (problem := content_problem(path, suffix)):
+            yield Violation(field, f"theme: '{file}' {problem}", "Export the file again in the format its name says.")
+        if folder:
+            for problem in template_problems(ctx.bid_dir, path):
+                yield Violation(field, f"theme template {problem}", "Put the template itself into the folder, not a link to elsewhere.")
 
 
 @rule(
