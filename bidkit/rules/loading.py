@@ -64,13 +64,14 @@ file of your own (`call: ./my-call.yaml`) with the same fields as the shipped pr
 """,
 )
 SWALLOWED_TEXT = define(
-    "YML002", Severity.WARNING, "Text after ' #' read as a comment",
+    "YML002", Severity.ERROR, "Text after ' #' read as a comment",
     hint="Quote the whole value: title: \"Aktionsprogramm #WolfsburgDigital\"",
     explanation="""
 In YAML, ` #` starts a comment. `title: Aktionsprogramm #WolfsburgDigital` therefore gives the
 title "Aktionsprogramm" and silently drops the hashtag. A comment that starts like a hashtag
-(`#` directly followed by a word) on the line of a value is almost always lost text: quote the
-value. Write real comments with a space after `#`.
+(`#` directly followed by a word) on the line of a value is almost always lost text, and a bid
+that loses words is wrong: this is an error. Quote the value. Write real comments with a space
+after `#` (`# like this`).
 """,
 )
 BAD_CONFIG = define(
