@@ -329,7 +329,7 @@ def _money_message(loc: FieldPath, found: str) -> str:
 
 
 def _money_hint(plain: str) -> str:
-    rule = "amounts are plain numbers in EUR, with a dot only before the cents (e.g. 500000 or 1250.50)"
+    rule = "amounts are plain numbers in EUR without thousands separators, a dot only before the cents (500000, 1250.50)"
     return f"Write `{plain}`: {rule}." if plain else f"Write the amount as a number: {rule}."
 
 
