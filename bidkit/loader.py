@@ -273,7 +273,7 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
         suggestion = _suggested_key(model, loc)
         if suggestion is None:
             hint = f"Allowed keys here: {', '.join(_allowed_keys(model, loc[:-1]))}."
-        elif _key_word(str(name)) in GERMAN_KEYS:
+        elif transliterate(str(name)) in GERMAN_KEYS:
             hint = f"Did you mean '{suggestion}'? bidkit's keys are English: write `{suggestion}:`."
         else:
             hint = f"Did you mean '{suggestion}'?"
@@ -298,7 +298,7 @@ def _label(loc: FieldPath) -> str:
     return dotted(loc[-2:]) if loc and isinstance(loc[-1], int) else str(loc[-1])
 
 
-# --- amounts ----------------------------------------------------------------------------
+# --- one error per cause ---------------------------------------------------------------
 
 
 def _one_per_cause(loaded: LoadedBid, findings: list[Finding]) -> list[Finding]:
@@ -311,6 +311,9 @@ def _one_per_cause(loaded: LoadedBid, findings: list[Finding]) -> list[Finding]:
              for key in [_suggested_key(Bid, f.path)] if key}
     loaded.broken |= {str(path[0]) for path in meant if len(path) == 1 and path[0] not in loaded.raw}
     return [f for f in findings if not (f.rule == codes.MISSING_FIELD.code and f.path in meant)]
+
+
+# --- amounts ----------------------------------------------------------------------------
 
 
 def _money_message(loc: FieldPath, found: str) -> str:
@@ -347,8 +350,14 @@ def transliterate(text: str) -> str:
 
 def _id_label(loc: FieldPath) -> str:
     """``goal id`` for ``measures[2].goals[0]``, ``partner id`` for ``partners[1].id``."""
-    owner = loc[-2] if isinstance(loc[-1], int) else loc[-3] if loc[-1] == "id" and len(loc) >= 3 else loc[-1]
-    owner = str(owner)
+    if isinstance(loc[-1], int):
+        owner = str(loc[-2])  # goals: [bürger] in a measure
+    elif loc[-1] == "id":
+        if len(loc) < 3:
+            return "id"
+        owner = str(loc[-3])  # partners[1].id
+    else:
+        owner = str(loc[-1])  # measure: …, field: …
     singular = owner[:-3] + "y" if owner.endswith("ies") else owner.removesuffix("s")
     return f"{'thematic field' if singular == 'field' else singular.replace('_', ' ')} id"
 
@@ -368,14 +377,10 @@ GERMAN_KEYS: dict[str, list[str]] = {
 }
 
 
-def _key_word(key: str) -> str:
-    return transliterate(key.replace("_", " "))
-
-
 def _suggested_key(model: type[BaseModel], loc: FieldPath) -> str | None:
     """The key an unknown key ``loc`` most likely means: by meaning (German), else by spelling."""
     allowed = _allowed_keys(model, loc[:-1])
-    meant = [key for key in GERMAN_KEYS.get(_key_word(str(loc[-1])), []) if key in allowed]
+    meant = [key for key in GERMAN_KEYS.get(transliterate(str(loc[-1])), []) if key in allowed]
     if meant:
         return meant[0]
     close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)

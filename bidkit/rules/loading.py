@@ -24,9 +24,16 @@ WRONG_TYPE = define(
     "SCH001", Severity.ERROR, "Value has the wrong type or form",
     hint="Write the value in the form the field expects.",
     explanation="""
-A value could not be read as what the field needs: dates as `YYYY-MM-DD` (`2016-12-05`),
-amounts as plain numbers without thousands separators or `€` (`500000` or `1250.50`),
-whole numbers for years and populations, one of the listed words for a choice.
+A value could not be read as what the field needs: dates as `YYYY-MM-DD` (`2016-12-05`; a day
+that does not exist, such as `2017-02-30`, is refused), amounts as plain numbers without
+thousands separators or `€` (`500000` or `1250.50`), whole numbers for years and populations,
+one of the listed words for a choice, ids of lower-case letters, digits and `-` (`buergerdienste`
+for "Bürgerdienste").
+
+Amounts are read exactly or not at all. YAML reads `150.000` as the number 150 (the dot is a
+decimal point), so an amount with more than two decimals is refused, as is text such as
+`1.500.000` or `1.500,00`; the hint gives the plain form (`150000`, `1500000`, `1500.00`). A
+quoted plain number (`"150000"`) is read like an unquoted one.
 """,
 )
 UNKNOWN_KEY = define(
@@ -34,8 +41,11 @@ UNKNOWN_KEY = define(
     hint="Remove the key or correct its spelling.",
     explanation="""
 Every mapping in a bid accepts only the keys of its model, so that a misspelt key never hides
-data silently. The message suggests the nearest known key; `bidkit schema` lists all of them,
-and editors that read the schema line at the top of each file complete keys while you type.
+data silently. Keys are English; the hint suggests the key meant, by meaning for German words
+(`ziele:` → `goals`, `maßnahmen:` → `measures`, `haushalt:` → `budget`; the list is
+bidkit/data/german_keys.yaml) or else by spelling. A section written under a wrong key is
+reported once, here: the rules that would find it missing stay quiet. `bidkit schema` lists all
+keys, and editors that read the schema line at the top of each file complete them as you type.
 """,
 )
 MISSING_FIELD = define(
