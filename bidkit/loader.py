@@ -286,6 +286,10 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
             codes.WRONG_TYPE, f"{_id_label(loc)} '{value}' ({dotted(loc)}) may use only a-z, 0-9 and '-'",
             locate(loc), loc, hint=_id_hint(str(value)),
         )
+    if kind.startswith("date") and isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        # `2017-02-30` unquoted: YAML's date form, but no day of the calendar
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {value} is not a day of the calendar", locate(loc), loc,
+                        hint=_TYPE_HINTS["date"])
     message = error["msg"]
     if not isinstance(value, (dict, list)) and value is not None:
         message = f"{message} (found {str(value)!r})"
