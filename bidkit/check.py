@@ -46,7 +46,11 @@ def run_rules(loaded: LoadedBid) -> tuple[list[Finding], list[str]]:
     return findings, ran
 
 
-def _cli_codes(patterns: list[str], option: str) -> set[str]:
+def _cli_codes(values: list[str], option: str) -> set[str]:
+    """Codes named on the command line, by repeats (`--select BUD --select RES`) or lists (`BUD,RES`)."""
+    patterns = [p.strip() for value in values for p in value.split(",") if p.strip()]
+    if values and not patterns:
+        raise BidkitError(f"{option}: no rule code given", f"Name codes or prefixes, e.g. `{option} BUD,RES`.")
     unknown = [p for p in patterns if not matching([p])]
     if unknown:
         raise BidkitError(f"{option}: no rule matches {', '.join(unknown)}", "`bidkit rules` lists the codes.")

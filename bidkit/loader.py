@@ -11,6 +11,7 @@ import difflib
 import re
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,14 +19,15 @@ from typing import Any
 from pydantic import BaseModel, ValidationError, create_model
 
 from bidkit.errors import BidkitError
-from bidkit.findings import FieldPath, Finding, Location
-from bidkit.models import Bid, Call
+from bidkit.findings import FieldPath, Finding, Location, dotted
+from bidkit.models import ID_PATTERN, Bid, Call
 from bidkit.paths import BidFileError, bid_file
 from bidkit.rules import loading as codes
 from bidkit.rules.registry import Rule, matching
 from bidkit.yamlio import SourceDocument, YamlSyntaxError, load_document
 
 CALLS_DIR = Path(__file__).parent / "calls"
+DATA_DIR = Path(__file__).parent / "data"
 #: Top-level fields every bid needs (call, title, city, contacts): without them not even a draft.
 REQUIRED_FIELDS = frozenset(name for name, info in Bid.model_fields.items() if info.is_required())
 MANIFEST = "bid.yaml"
@@ -89,6 +91,7 @@ def load_bid(bid_dir: Path) -> LoadedBid:
     unparsed = set(loaded.broken)
     schema_findings: list[Finding] = []
     loaded.bid = _validate(Bid, loaded.raw, loaded.sources.locate, schema_findings)
+    schema_findings = _one_per_cause(loaded, schema_findings)
     # A section of a file that did not parse is not "missing": its syntax error says it all.
     loaded.findings += [f for f in schema_findings if not (f.rule == codes.MISSING_FIELD.code and f.path[0] in unparsed)]
     if loaded.bid is None:
@@ -279,22 +282,132 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
     loc: FieldPath = tuple(error["loc"])
     kind: str = error["type"]
     name = loc[-1] if loc else ""
+    value = error.get("input")
     if kind == "missing":
         return _finding(
             codes.MISSING_FIELD, f"required field '{name}' is missing", locate(loc[:-1]), loc,
             hint=f"Add `{name}:` here. {_describe(model, loc)}".strip(),
         )
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(model, loc[:-1])
-        close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
-        hint = f"Did you mean '{close[0]}'?" if close else f"Allowed keys here: {', '.join(allowed)}."
+        suggestion = _suggested_key(model, loc)
+        if suggestion is None:
+            hint = f"Allowed keys here: {', '.join(_allowed_keys(model, loc[:-1]))}."
+        elif transliterate(str(name)) in GERMAN_KEYS:
+            hint = f"Did you mean '{suggestion}'? bidkit's keys are English: write `{suggestion}:`."
+        else:
+            hint = f"Did you mean '{suggestion}'?"
         return _finding(codes.UNKNOWN_KEY, f"unknown key '{name}'", locate(loc, key=True), loc, hint=hint)
+    if kind == "money_format":
+        return _finding(codes.WRONG_TYPE, _money_message(loc, str(error["ctx"]["found"])), locate(loc), loc,
+                        hint=_money_hint(error["ctx"]["plain"]))
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == ID_PATTERN:
+        return _finding(
+            codes.WRONG_TYPE, f"{_id_label(loc)} '{value}' ({dotted(loc)}) may use only a-z, 0-9 and '-'",
+            locate(loc), loc, hint=_id_hint(str(value)),
+        )
+    if kind.startswith("date") and isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        # `2017-02-30` unquoted: YAML's date form, but no day of the calendar
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {value} is not a day of the calendar", locate(loc), loc,
+                        hint=_TYPE_HINTS["date"])
     message = error["msg"]
-    value = error.get("input")
     if not isinstance(value, (dict, list)) and value is not None:
         message = f"{message} (found {str(value)!r})"
     hint = next((h for prefix, h in _TYPE_HINTS.items() if kind.startswith(prefix) and h), None)
-    return _finding(codes.WRONG_TYPE, f"'{name}': {message}" if name != "" else message, locate(loc), loc, hint=hint)
+    return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {message}" if name != "" else message, locate(loc), loc, hint=hint)
+
+
+def _label(loc: FieldPath) -> str:
+    """How a message names a field: its key, or for a list item the list with its index."""
+    return dotted(loc[-2:]) if loc and isinstance(loc[-1], int) else str(loc[-1])
+
+
+# --- one error per cause ---------------------------------------------------------------
+
+
+def _one_per_cause(loaded: LoadedBid, findings: list[Finding]) -> list[Finding]:
+    """An unknown key that stands for a missing one (`ziele:` for `goals:`) is one error, not many.
+
+    The field it stands for is not reported missing as well, and a section it stands for counts
+    as broken, so that the rules reading that section (REQ001, REF001, …) stay quiet.
+    """
+    meant = {(*f.path[:-1], key) for f in findings if f.rule == codes.UNKNOWN_KEY.code
+             for key in [_suggested_key(Bid, f.path)] if key}
+    loaded.broken |= {str(path[0]) for path in meant if len(path) == 1 and path[0] not in loaded.raw}
+    return [f for f in findings if not (f.rule == codes.MISSING_FIELD.code and f.path in meant)]
+
+
+# --- amounts ----------------------------------------------------------------------------
+
+
+def _money_message(loc: FieldPath, found: str) -> str:
+    label = _label(loc)
+    if re.fullmatch(r"-?[0-9]+\.[0-9]{3}", found):
+        # `150.000` is the number 150 to YAML: say so, that is the trap.
+        read = found.rstrip("0").rstrip(".")
+        value = f" ({found} = {read})" if read != found else ""
+        return (f"'{label}': {found} has three decimals: the dot is read as a decimal point{value}, "
+                "not as a thousands separator")
+    if re.fullmatch(r"-?[0-9]*\.[0-9]{3,}", found):
+        return f"'{label}': {found} has more than two decimals; amounts are exact to the cent"
+    if re.search(r"[0-9]", found):
+        return f"'{label}': {found!r} is not a plain amount (thousands separators, decimal comma or € are not read)"
+    return f"'{label}': {found!r} is not an amount"
+
+
+def _money_hint(plain: str) -> str:
+    rule = "amounts are plain numbers in EUR without thousands separators, a dot only before the cents (500000, 1250.50)"
+    return f"Write `{plain}`: {rule}." if plain else f"Write the amount as a number: {rule}."
+
+
+# --- ids and key words ------------------------------------------------------------------
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def transliterate(text: str) -> str:
+    """``Bürger Dienste`` → ``buerger-dienste``: lower case, umlauts spelt out, other signs '-'."""
+    text = unicodedata.normalize("NFC", text.strip().lower()).translate(_UMLAUTS)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()  # é → e
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def _id_label(loc: FieldPath) -> str:
+    """``goal id`` for ``measures[2].goals[0]``, ``partner id`` for ``partners[1].id``."""
+    if isinstance(loc[-1], int):
+        owner = str(loc[-2])  # goals: [bürger] in a measure
+    elif loc[-1] == "id":
+        if len(loc) < 3:
+            return "id"
+        owner = str(loc[-3])  # partners[1].id
+    else:
+        owner = str(loc[-1])  # measure: …, field: …
+    singular = owner[:-3] + "y" if owner.endswith("ies") else owner.removesuffix("s")
+    return f"{'thematic field' if singular == 'field' else singular.replace('_', ' ')} id"
+
+
+def _id_hint(value: str) -> str:
+    rules = "Ids use lower-case letters a-z, digits and '-' (ä → ae, ö → oe, ü → ue, ß → ss, spaces → '-')"
+    suggestion = transliterate(value)[:64].strip("-")
+    if suggestion and re.fullmatch(ID_PATTERN, suggestion) and suggestion != value:
+        return f"{rules}: write '{suggestion}', and refer to it by that id everywhere."
+    return f"{rules}."
+
+
+#: German words for bidkit's keys (bidkit/data/german_keys.yaml): word → the keys it may mean.
+GERMAN_KEYS: dict[str, list[str]] = {
+    word: [keys] if isinstance(keys, str) else list(keys)
+    for word, keys in load_document(DATA_DIR / "german_keys.yaml").data.items()
+}
+
+
+def _suggested_key(model: type[BaseModel], loc: FieldPath) -> str | None:
+    """The key an unknown key ``loc`` most likely means: by meaning (German), else by spelling."""
+    allowed = _allowed_keys(model, loc[:-1])
+    meant = [key for key in GERMAN_KEYS.get(transliterate(str(loc[-1])), []) if key in allowed]
+    if meant:
+        return meant[0]
+    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _field_type(model: type[BaseModel], path: FieldPath) -> Any:

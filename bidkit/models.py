@@ -10,19 +10,69 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
+#: What an id may look like; the loader explains a mismatch and suggests a transliteration.
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 Id = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64),
+    StringConstraints(pattern=ID_PATTERN, max_length=64),
     Field(description="Stable id (lower case letters, digits, '-') that other sections refer to."),
 ]
+
+#: An amount as bidkit reads it: digits, optionally a dot and one or two decimals (cents).
+AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]{1,2})?$"
+
+
+def plain_amount(text: str) -> str | None:
+    """The plain form of an amount written with German (or English) separators, when it is clear.
+
+    ``150.000`` → ``150000``, ``1.500.000`` → ``1500000``, ``1.500,00`` → ``1500.00``; None when
+    no amount follows (``12.3456``, ``viel``).
+    """
+    text = re.sub(r"\s|\u00a0|€|EUR|'", "", text.strip())
+    if "," in text:
+        whole, _, cents = text.rpartition(",")
+        if "." in cents or not 1 <= len(cents) <= 2 or "," in whole:
+            text = text.replace(",", "")  # 1,500,000: commas as thousands separators
+        else:
+            text = f"{whole.replace('.', '')}.{cents}"  # 1.500,00: German decimal comma
+    elif text.count(".") > 1 or re.fullmatch(r"[0-9]+\.[0-9]{3}", text):
+        text = text.replace(".", "")  # 1.500.000 or 150.000: dots as thousands separators
+    return text if re.fullmatch(AMOUNT_PATTERN, text) else None
+
+
+def _exact_amount(value: Any) -> Any:
+    """Refuse an amount that YAML or Decimal would read as another number than the team meant.
+
+    ``150.000`` is the number 150 to YAML (a German thousands separator is a decimal point), so
+    any amount with more than two decimals is refused; so is text that is not a plain number
+    (``1.500.000``, ``1.500,00``). Quoted plain numbers (``"150000"``) are read like unquoted ones.
+    """
+    if isinstance(value, Decimal) and value.is_finite() and int(value.as_tuple().exponent) < -2:
+        text = format(value, "f")
+    elif isinstance(value, str) and not re.fullmatch(AMOUNT_PATTERN, value.strip()):
+        text = value.strip()
+    else:
+        return value
+    raise PydanticCustomError(
+        "money_format", "'{found}' is not a plain amount in EUR", {"found": text, "plain": plain_amount(text) or ""},
+    )
+
+
 Money = Annotated[
     Decimal,
+    BeforeValidator(_exact_amount),
     Field(ge=0, decimal_places=2, allow_inf_nan=False, description="Amount in EUR, e.g. 500000 or 1250.50."),
+    WithJsonSchema({
+        "anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": AMOUNT_PATTERN}],
+        "description": "Amount in EUR, e.g. 500000 or 1250.50: no thousands separators, at most two decimals.",
+    }),
 ]
 Year = Annotated[int, Field(ge=1900, le=2200, description="A calendar or budget year, e.g. 2017.")]
 

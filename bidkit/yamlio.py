@@ -3,7 +3,8 @@
 libyaml (through PyYAML's C parser) composes the node tree with line and column marks; this
 module builds plain data from it — ``YamlMap``/``YamlSeq`` remember the position of each key,
 value and item. Only plain data is built: YAML 1.2 core scalars (so ``no`` stays a string),
-floats as ``Decimal`` from their text, dates; any explicit tag (``!x``, ``!!python/…``,
+floats as ``Decimal`` from their text, dates (an impossible one such as ``2017-02-30`` stays
+text, for the models to refuse with its place); any explicit tag (``!x``, ``!!python/…``,
 ``!!binary``), a duplicate key, or an alias expansion beyond a bound is an error.
 """
 
@@ -252,7 +253,12 @@ class _Builder:
         if kind == "float":
             special = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
             return Decimal(special.get(value.lower(), value))
-        return _timestamp(value)
+        try:
+            return _timestamp(value)
+        except ValueError:
+            # `2017-02-30` looks like a date but is none: keep the text, so that the field's
+            # validation reports it with its place like a quoted bad date (SCH001), no crash.
+            return value
 
     def tag_error(self, node: Any) -> YamlSyntaxError:
         tag = str(node.tag).replace(_TAG, "!!")

@@ -34,6 +34,14 @@ def percent(value: Decimal, digits: int = 1) -> str:
     return f"{format_decimal(scaled, format='#,##0.' + '0' * digits, locale=LOCALE)}\u00a0%"
 
 
+def percent_figure(value: Decimal | int) -> str:
+    """``13,8 %``, ``34,99 %``, ``35 %`` from a percentage (not a fraction), all its digits kept.
+
+    For messages, which round (or not) before: ``percent`` rounds to a fixed number of digits.
+    """
+    return f"{format_decimal(value, format='#,##0.#', locale=LOCALE, decimal_quantization=False)}\u00a0%"
+
+
 def long_date(day: dt.date) -> str:
     """``5. Dezember 2016``."""
     return format_date(day, format="d. MMMM y", locale=LOCALE)

@@ -56,7 +56,8 @@ class TextReporter(Reporter):
             for score in scores:
                 mark = "[green]✓[/]" if score.passed == score.total else "[red]✗[/]"
                 console.print(f"  {mark} {escape(score.group)}: {score.passed}/{score.total} checks pass")
-            console.print(f"  overall: {result.percent:.1f} % of {len(result.rules_run)} checks pass")
+            percent = f"{result.percent:.1f}".replace(".", ",")  # German decimal comma, like every number shown
+            console.print(f"  overall: {percent} % of {len(result.rules_run)} checks pass")
         counts = {s: result.count(s) for s in Severity}
         tally = f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), {counts[Severity.INFO]} info"
         if result.complete:

@@ -35,9 +35,16 @@ WRONG_TYPE = define(
     "SCH001", Severity.ERROR, "Value has the wrong type or form",
     hint="Write the value in the form the field expects.",
     explanation="""
-A value could not be read as what the field needs: dates as `YYYY-MM-DD` (`2016-12-05`),
-amounts as plain numbers without thousands separators or `€` (`500000` or `1250.50`),
-whole numbers for years and populations, one of the listed words for a choice.
+A value could not be read as what the field needs: dates as `YYYY-MM-DD` (`2016-12-05`; a day
+that does not exist, such as `2017-02-30`, is refused), amounts as plain numbers without
+thousands separators or `€` (`500000` or `1250.50`), whole numbers for years and populations,
+one of the listed words for a choice, ids of lower-case letters, digits and `-` (`buergerdienste`
+for "Bürgerdienste").
+
+Amounts are read exactly or not at all. YAML reads `150.000` as the number 150 (the dot is a
+decimal point), so an amount with more than two decimals is refused, as is text such as
+`1.500.000` or `1.500,00`; the hint gives the plain form (`150000`, `1500000`, `1500.00`). A
+quoted plain number (`"150000"`) is read like an unquoted one.
 """,
 )
 UNKNOWN_KEY = define(
@@ -45,8 +52,11 @@ UNKNOWN_KEY = define(
     hint="Remove the key or correct its spelling.",
     explanation="""
 Every mapping in a bid accepts only the keys of its model, so that a misspelt key never hides
-data silently. The message suggests the nearest known key; `bidkit schema` lists all of them,
-and editors that read the schema line at the top of each file complete keys while you type.
+data silently. Keys are English; the hint suggests the key meant, by meaning for German words
+(`ziele:` → `goals`, `maßnahmen:` → `measures`, `haushalt:` → `budget`; the list is
+bidkit/data/german_keys.yaml) or else by spelling. A section written under a wrong key is
+reported once, here: the rules that would find it missing stay quiet. `bidkit schema` lists all
+keys, and editors that read the schema line at the top of each file complete them as you type.
 """,
 )
 MISSING_FIELD = define(
@@ -75,13 +85,14 @@ file of your own (`call: ./my-call.yaml`) with the same fields as the shipped pr
 """,
 )
 SWALLOWED_TEXT = define(
-    "YML002", Severity.WARNING, "Text after ' #' read as a comment",
+    "YML002", Severity.ERROR, "Text after ' #' read as a comment",
     hint="Quote the whole value: title: \"Aktionsprogramm #WolfsburgDigital\"",
     explanation="""
 In YAML, ` #` starts a comment. `title: Aktionsprogramm #WolfsburgDigital` therefore gives the
 title "Aktionsprogramm" and silently drops the hashtag. A comment that starts like a hashtag
-(`#` directly followed by a word) on the line of a value is almost always lost text: quote the
-value. Write real comments with a space after `#`.
+(`#` directly followed by a word) on the line of a value is almost always lost text, and a bid
+that loses words is wrong: this is an error. Quote the value. Write real comments with a space
+after `#` (`# like this`).
 """,
 )
 BAD_CONFIG = define(

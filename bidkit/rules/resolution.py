@@ -41,12 +41,17 @@ def resolution_commits_own_share(ctx: RuleContext) -> Iterator[Violation]:
     resolution = ctx.bid.council_resolution
     if not ctx.call.resolution_must_commit_own_share or resolution is None:
         return
-    if resolution.own_share_committed is None:
-        yield Violation(("council_resolution",), "the resolution does not commit the city to its own share")
-        return
     own = ctx.bid.budget.own_funds if ctx.bid.budget else Decimal(0)
-    if resolution.own_share_committed < own:
+    if resolution.own_share_committed is None:
+        yield Violation(
+            ("council_resolution",), "the resolution does not commit the city to its own share",
+            f"Add `own_share_committed: {own}` (the own funds of the budget), as the council decided it.",
+        )
+    elif resolution.own_share_committed < own:
         yield Violation(
             ("council_resolution", "own_share_committed"),
-            f"the resolution commits {euro(resolution.own_share_committed)}, the budget needs {euro(own)} of own funds",
+            f"the committed own share of {euro(resolution.own_share_committed)} is {euro(own - resolution.own_share_committed)} "
+            f"too low: the budget has {euro(own)} of own funds (`eigenmittel`)",
+            f"The council must commit at least {euro(own)}: correct `own_share_committed:` to what it decided, "
+            "or lower the own funds in the budget.",
         )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import re
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
 
 from bidkit.findings import Severity, dotted
 from bidkit.models import SECTION_TITLES
 from bidkit.rules.registry import RuleContext, Violation, rule
+from bidkit.yamlio import load_document
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -99,26 +101,38 @@ def duplicate_ids(ctx: RuleContext) -> Iterator[Violation]:
             yield Violation(("budget", "years", index, "year"), f"budget year {year.year} appears {years[year.year]} times")
 
 
-_PLACEHOLDER = re.compile(
-    r"\b(TODO|TBD|FIXME|XXX+)\b|lorem ipsum|\?\?\?|\[(name|datum|date|ort|betrag|\.\.\.|…)\]",
-    re.IGNORECASE,
-)
+#: Placeholders as data (bidkit/data/placeholders.yaml), German first.
+PLACEHOLDERS_FILE = Path(__file__).resolve().parent.parent / "data" / "placeholders.yaml"
+PLACEHOLDERS = [
+    re.compile(entry["pattern"], re.IGNORECASE if entry.get("ignore_case") else 0)
+    for entry in load_document(PLACEHOLDERS_FILE).data
+]
+
+
+def find_placeholder(text: str) -> re.Match | None:
+    """The first placeholder in ``text`` (the earliest in the text), or None."""
+    matches = [m for m in (pattern.search(text) for pattern in PLACEHOLDERS) if m]
+    return min(matches, key=lambda m: m.start(), default=None)
 
 
 @rule(
     "TXT001", ERROR, "Placeholder text left in the bid",
     hint="Replace the placeholder with the real text.",
     explanation="""
-Text such as TODO, TBD, FIXME, XXX, "Lorem ipsum", "???" or bracketed blanks like "[Name]" must
-not reach the jury. Every string value of the bid is searched.
+Text left from a template must not reach the jury: "N. N." or "NN" for a name still to be found,
+"k. A.", "XY", bracketed blanks such as "[Hier Text einfügen]", "[Name]" or "[Datum]" (a
+Markdown link `[text](https://…)` is no blank), "Platzhalter", "Musterstadt", "Mustermann", a
+lone "…" as the whole value, TODO, TBD, FIXME, XXX, "???" and "Lorem ipsum". Every string
+value of the bid is searched, whole words only ("Annahme" and "NNW" are not "NN"). The list is
+data: bidkit/data/placeholders.yaml.
 """,
     reads=(),
 )
 def placeholders(ctx: RuleContext) -> Iterator[Violation]:
     for path, text in ctx.texts:
-        match = _PLACEHOLDER.search(text)
+        match = find_placeholder(text)
         if match:
-            yield Violation(path, f"placeholder '{match.group(0)}' in {dotted(path)}", text_offset=match.start())
+            yield Violation(path, f"placeholder '{match.group(0).strip()}' in {dotted(path)}", text_offset=match.start())
 
 
 @rule(
@@ -150,9 +164,11 @@ def text_limits(ctx: RuleContext) -> Iterator[Violation]:
         for path, text in _select(ctx.data, limit.field.split(".")):
             length = len(" ".join(text.split())) if isinstance(text, str) else 0
             if length > limit.max_chars:
+                from bidkit.render.formatting import number  # Babel loads only when a message needs it
+
                 yield Violation(
-                    path, f"{dotted(path)} has {length} characters; the call allows {limit.max_chars}",
-                    f"Shorten it by {length - limit.max_chars} characters.",
+                    path, f"{dotted(path)} has {number(length)} characters; the call allows {number(limit.max_chars)}",
+                    f"Shorten it by {number(length - limit.max_chars)} characters.",
                 )
 
 
