@@ -201,6 +201,40 @@ def init(
     out.print(f"  bidkit check {escape(str(directory))}")
 
 
+class ListFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+calls_app = typer.Typer(no_args_is_help=False, help="The calls shipped with bidkit: `bidkit calls`, `bidkit calls show ID`.")
+app.add_typer(calls_app, name="calls")
+
+
+@calls_app.callback(invoke_without_command=True)
+def calls(
+    ctx: typer.Context,
+    output_format: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """List the shipped calls: id, deadline, name, organizer."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from bidkit.call_profiles import calls_json, calls_text
+
+    sys.stdout.write(calls_json() if output_format is ListFormat.json else calls_text())
+
+
+@calls_app.command("show")
+def calls_show(
+    call_id: str = typer.Argument(..., metavar="ID", help="A shipped call's id, e.g. bitkom-digitale-stadt-2017."),
+    output_format: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Print what a call asks for: deadline, population, thematic fields with ids, sections, limits, money."""
+    from bidkit.call_profiles import call_json, call_text, shipped_call
+
+    call = shipped_call(call_id)
+    sys.stdout.write(call_json(call) if output_format is ListFormat.json else call_text(call))
+
+
 class SchemaKind(str, enum.Enum):
     bid = "bid"
     call = "call"
