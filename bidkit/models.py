@@ -208,7 +208,7 @@ class Signatory(Model):
 
 class MouParty(Model):
     id: Id
-    name: str | None = Field(default=None, description="Optional with `partner`: then the partner's name.")
+    name: str | None = Field(default=None, description="Optional with `partner`: the document then shows the partner's name.")
     partner: Id | None = Field(default=None, description="Id of the partner this party is (it then takes part).")
     signatories: list[Signatory] = Field(default_factory=list)
 
@@ -449,17 +449,20 @@ class Bid(Model):
     checks: CheckSettings | None = None
 
     @model_validator(mode="after")
-    def _fill_from_references(self) -> Bid:
-        """Values the bid leaves to bidkit: a measure's cost from its budget lines, a MoU party's name from its partner."""
+    def _measure_costs(self) -> Bid:
+        """A measure's cost left to bidkit: the sum of its budget lines."""
         booked = self.budget.measure_costs() if self.budget else {}
         for measure in self.measures or []:
             if measure.cost is None and measure.id in booked:
                 measure.cost = booked[measure.id]
-        names = {p.id: p.name for p in self.partners or []}
-        for party in self.mou.parties if self.mou else []:
-            if party.name is None and party.partner in names:
-                party.name = names[party.partner]
         return self
+
+    def party_name(self, party: MouParty) -> str:
+        """The name a MoU party is shown under: its own, else its partner's (else the partner id)."""
+        if party.name:
+            return party.name
+        names = {p.id: p.name for p in self.partners or []}
+        return names.get(party.partner, party.partner or party.id)
 
     def reference_date(self, call: Call | None) -> dt.date:
         """The date the document is 'made' on: fixed by the data, never the wall clock."""

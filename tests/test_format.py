@@ -81,7 +81,7 @@ def test_mou_party_by_partner_id_takes_the_partners_name(bid):
     edit(bid / "mou.yaml", "      name: Volkswagen AG\n", "      partner: volkswagen\n")
     loaded = load_bid(bid)
     party = loaded.bid.mou.parties[1]
-    assert (party.partner, party.name) == ("volkswagen", "Volkswagen AG")
+    assert (party.partner, party.name, loaded.bid.party_name(party)) == ("volkswagen", None, "Volkswagen AG")
     assert '<p class="party-name">Volkswagen AG</p>' in html_of(bid)
 
 

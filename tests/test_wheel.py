@@ -52,7 +52,7 @@ def test_installed_wheel_inits_and_builds_from_another_folder(wheel, tmp_path):
     where = subprocess.run([sys.executable, "-c", "import bidkit; print(bidkit.__file__)"], cwd=work, env=env,
                            capture_output=True, text=True).stdout
     assert where.startswith(str(site)), where
-    assert bidkit("init", "x").returncode == 0
+    assert bidkit("init", "x", "--example").returncode == 0
     run = bidkit("build", "x")
     assert run.returncode == 0, run.stderr
     pdf = work / "build" / "wolfsburg-bitkom-digitale-stadt-2017.pdf"
