@@ -152,3 +152,72 @@ def test_council_resolution_scan_that_is_not_a_pdf(bid):
     edit(bid / "bid.yaml", "  vote: einstimmig\n", "  vote: einstimmig\n  file: anlagen/ratsbeschluss.pdf\n")
     [finding] = findings(bid, "ANX003")
     assert finding.location.line == line_of(bid / "bid.yaml", "file: anlagen/ratsbeschluss.pdf")
+
+
+# --- TXT004: another city named where the bid speaks of itself ---------------------------
+
+from bidkit.rules.cities import german_cities, other_cities  # noqa: E402
+
+
+def test_city_list_holds_the_cities_with_50000_inhabitants():
+    names = {c.name for c in german_cities()}
+    assert len(names) == 193
+    assert {"Wolfsburg", "Darmstadt", "Paderborn", "Heidelberg", "Braunschweig", "Hannover", "Berlin",
+            "Frankfurt am Main", "Mülheim an der Ruhr", "Halle (Saale)"} <= names
+    assert "Kaiserslautern" in names  # 99,662: just under 100,000, a Bitkom finalist
+
+
+def test_darmstadt_bid_copied_from_wolfsburg_warns_at_each_remnant(bid):
+    edit(bid / "bid.yaml", "\n  name: Wolfsburg\n", "\n  name: Darmstadt\n")
+    found = findings(bid, "TXT004")
+    assert all(f.severity.value == "warning" for f in found)
+    vision = [f for f in found if f.path == ("vision",)]
+    assert [f.location.line for f in vision] == [
+        line_of(bid / "bid.yaml", "  Wolfsburg will digitale Modellstadt werden."),
+        line_of(bid / "bid.yaml", "Lebensqualität in Wolfsburg nachhaltig."),
+        line_of(bid / "bid.yaml", "  in Wolfsburg entstehen"),
+    ]
+    assert vision[0].message == "'Wolfsburg' in vision, but this is the bid of Darmstadt"
+    assert "checks: ignore" in vision[0].hint
+    # Partner names, MoU parties and KPI sources may name other cities.
+    assert not [f for f in found if f.location.file.name in ("partners.yaml", "goals.yaml") and "source" in str(f.path)]
+    assert not [f for f in found if f.path[:2] == ("mou", "parties")]
+
+
+def test_wolfsburg_example_names_no_other_city():
+    from conftest import EXAMPLE
+
+    assert findings(EXAMPLE, "TXT004") == []
+
+
+def test_other_city_warning_can_be_ignored_in_bid_yaml(bid):
+    edit(bid / "bid.yaml", "\n  name: Wolfsburg\n", "\n  name: Darmstadt\n")
+    edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: bitkom-digitale-stadt-2017\nchecks:\n  ignore: [TXT004]")
+    assert findings(bid, "TXT004") == []
+
+
+def test_other_city_in_a_measure_title_is_located(bid):
+    edit(bid / "measures.yaml", "title: Städtische Datenplattform", "title: Städtische Datenplattform nach dem Vorbild Heidelbergs")
+    edit(bid / "measures.yaml", "title: Digitales Rathaus (eGovernment)", "title: Digitales Rathaus Braunschweig")
+    [finding] = findings(bid, "TXT004")
+    assert finding.location.line == line_of(bid / "measures.yaml", "title: Digitales Rathaus Braunschweig")
+    assert finding.message == "'Braunschweig' in measures[1].title, but this is the bid of Wolfsburg"
+
+
+def test_city_names_word_boundaries_and_own_longer_names():
+    def named(text, city):
+        return [name for _, name in other_cities(text, city)]
+
+    assert named("Wolfsburg will digitale Modellstadt werden.", "Darmstadt") == ["Wolfsburg"]
+    assert named("Die Wolfsburger Bürgerinnen und Bürger", "Darmstadt") == ["Wolfsburger"]
+    assert named("#WolfsburgDigital, Wolfsburgs, Region Braunschweig-Wolfsburg", "Darmstadt") == []
+    # The city's own name, also in its short form, and names inside it.
+    assert named("Mülheim an der Ruhr und Mülheim", "Mülheim an der Ruhr") == []
+    assert named("Neu-Ulm", "Neu-Ulm") == []
+    assert named("Neu-Ulm und Ulm", "Neu-Ulm") == ["Ulm"]
+    assert named("Frankfurt am Main, nicht Frankfurt", "Frankfurt (Oder)") == ["Frankfurt am Main"]
+    assert named("Halle (Saale) und die Halle", "Leipzig") == ["Halle (Saale)"]
+    assert named("Land Brandenburg", "Potsdam") == []
+    # "Essen" is also the word for a meal.
+    assert named("Das Essen in der Mensa", "Bochum") == []
+    assert named("die Stadt Essen und Essener Firmen", "Bochum") == ["Essen", "Essener"]
