@@ -132,6 +132,10 @@ def test_broken_budget_leaves_measure_cost_unknown_without_false_alarms(bid):
     assert "budget" in loaded.broken
     assert {f.rule for f in result.findings} >= {"SCH001"}
     assert not [f for f in result.findings if f.rule in ("MEA004", "BUD008")]
+    # A draft still renders: the measure without a known cost shows no cost line.
+    html = html_of(bid)
+    block = html[html.index('id="measure-egovernment"'):]
+    assert "<dt>Kosten</dt>" not in block[:block.index("</dl>")]
 
 
 def test_council_resolution_scan_is_an_annex_after_the_mou(bid):
