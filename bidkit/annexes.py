@@ -1,7 +1,8 @@
 """The bid's annexes (Anlagen): every file the bid hands in besides the document itself.
 
-Files come from three places: the scan of the signed MoU (``mou.file``), the list
-``annexes``, and partners' letters (``partners[].letter.file``), numbered in that order.
+Files come from four places: the scan of the signed MoU (``mou.file``), the scan of the
+council resolution (``council_resolution.file``), the list ``annexes``, and partners' letters
+(``partners[].letter.file``), numbered in that order.
 PDF annexes are appended to the submission, other files embedded as attachments.
 The check (ANX rules) and the build list them with the same function and resolve them
 with ``bidkit.paths.bid_file``, so both see the same files.
@@ -34,6 +35,10 @@ def annexes(bid: Bid) -> list[Annex]:
     found: list[tuple[str, str, FieldPath, str | None]] = []
     if bid.mou and bid.mou.file:
         found.append((f"{bid.mou.title} (unterzeichnet)", bid.mou.file, ("mou", "file"), None))
+    resolution = bid.council_resolution
+    if resolution and resolution.file:
+        title = f"Ratsbeschluss vom {resolution.date:%d.%m.%Y}, Vorlage {resolution.reference}"
+        found.append((title, resolution.file, ("council_resolution", "file"), None))
     for index, annex in enumerate(bid.annexes or []):
         found.append((annex.title, annex.file, ("annexes", index, "file"), annex.description))
     for index, partner in enumerate(bid.partners or []):

@@ -191,14 +191,67 @@ def build(
 @app.command()
 def init(
     directory: Path = typer.Argument(Path("bid"), help="Folder to create."),
+    city: str | None = typer.Option(None, "--city", help="The city's name, e.g. Paderborn (for a skeleton)."),
+    call: str | None = typer.Option(None, "--call", help="Id of a shipped call (`bidkit calls` lists them)."),
+    example: bool = typer.Option(False, "--example", help="Write the complete Wolfsburg example instead of a skeleton."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty folder, replacing bid files."),
 ) -> None:
-    """Write a new bid folder (a complete example to adapt) that passes `bidkit check`."""
-    from bidkit.scaffold import init_bid
+    """Write a new bid folder: a skeleton for --city and --call whose every value to fill says TODO, or --example."""
+    from bidkit.call_profiles import shipped_calls
+    from bidkit.scaffold import init_example, init_skeleton
 
-    written = init_bid(directory, force=force)
+    if example:
+        if city or call:
+            raise BidkitError("--example writes Wolfsburg's complete bid; --city and --call are for a skeleton",
+                              "Leave out --example for a skeleton, or --city and --call for the example.")
+        written = init_example(directory, force=force)
+    else:
+        if not city or not call:
+            missing = " and ".join(option for option, value in (("--city", city), ("--call", call)) if not value)
+            raise BidkitError(
+                f"init needs {missing} (or --example for the complete Wolfsburg example)",
+                f"e.g. bidkit init {directory} --city Paderborn --call {next(iter(shipped_calls()))}; "
+                "`bidkit calls` lists the calls.",
+            )
+        written = init_skeleton(directory, city=city, call_id=call, force=force)
     out.print(f"Created {escape(str(directory))} with {len(written)} files. Next: edit them, then run")
     out.print(f"  bidkit check {escape(str(directory))}")
+    if not example:
+        out.print("Every TODO is a finding of `bidkit check` until it is filled.")
+
+
+class ListFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+calls_app = typer.Typer(no_args_is_help=False, help="The calls shipped with bidkit: `bidkit calls`, `bidkit calls show ID`.")
+app.add_typer(calls_app, name="calls")
+
+
+@calls_app.callback(invoke_without_command=True)
+def calls(
+    ctx: typer.Context,
+    output_format: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """List the shipped calls: id, deadline, name, organizer."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from bidkit.call_profiles import calls_json, calls_text
+
+    sys.stdout.write(calls_json() if output_format is ListFormat.json else calls_text())
+
+
+@calls_app.command("show")
+def calls_show(
+    call_id: str = typer.Argument(..., metavar="ID", help="A shipped call's id, e.g. bitkom-digitale-stadt-2017."),
+    output_format: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Print what a call asks for: deadline, population, thematic fields with ids, sections, limits, money."""
+    from bidkit.call_profiles import call_json, call_text, shipped_call
+
+    call = shipped_call(call_id)
+    sys.stdout.write(call_json(call) if output_format is ListFormat.json else call_text(call))
 
 
 class SchemaKind(str, enum.Enum):

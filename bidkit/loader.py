@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError, create_model
 
+from bidkit.call_profiles import shipped_calls
 from bidkit.errors import BidkitError
 from bidkit.findings import FieldPath, Finding, Location, dotted
 from bidkit.models import ID_PATTERN, Bid, Call
@@ -26,18 +27,12 @@ from bidkit.rules import loading as codes
 from bidkit.rules.registry import Rule, matching
 from bidkit.yamlio import SourceDocument, YamlSyntaxError, load_document
 
-CALLS_DIR = Path(__file__).parent / "calls"
 DATA_DIR = Path(__file__).parent / "data"
 #: Top-level fields every bid needs (call, title, city, contacts): without them not even a draft.
 REQUIRED_FIELDS = frozenset(name for name, info in Bid.model_fields.items() if info.is_required())
 MANIFEST = "bid.yaml"
 #: A bid YAML file or call file larger than this is refused (a bid is a few hundred KB at most).
 MAX_YAML_BYTES = 16_000_000
-
-
-def shipped_calls() -> dict[str, Path]:
-    """Call profiles that ship with bidkit, by name."""
-    return {p.stem: p for p in sorted(CALLS_DIR.glob("*.yaml"))}
 
 
 @dataclass

@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 #: What an id may look like; the loader explains a mismatch and suggests a transliteration.
@@ -105,10 +105,45 @@ class ThematicField(Model):
     name: str
 
 
-class Eligibility(Model):
-    population_min: int = Field(ge=0, description="Smallest eligible population.")
-    population_max: int = Field(ge=0, description="Largest eligible population.")
+class PopulationRange(Model):
+    population_min: int = Field(ge=0, description="Smallest population of the range.")
+    population_max: int = Field(ge=0, description="Largest population of the range.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PopulationRange:
+        if self.population_min > self.population_max:
+            raise ValueError("population_min is larger than population_max")
+        return self
+
+
+class PopulationTolerance(PopulationRange):
+    """What the organiser accepted in practice around the nominal range, and where that is known from."""
+
+    source: str | None = Field(default=None, description="Where the tolerance is known from, e.g. the applicants' sizes.")
+
+
+class Eligibility(PopulationRange):
+    """The nominal population range the call states; outside it ELI002 warns, outside the tolerance ELI001 fails."""
+
+    population_min: int = Field(ge=0, description="Smallest eligible population as the call states it (nominal).")
+    population_max: int = Field(ge=0, description="Largest eligible population as the call states it (nominal).")
+    tolerance: PopulationTolerance | None = Field(
+        default=None,
+        description="A wider range the call accepts for 'about' figures; without it the nominal range is strict.",
+    )
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _tolerance_contains_nominal(self) -> Eligibility:
+        wide = self.tolerance
+        if wide and not (wide.population_min <= self.population_min and self.population_max <= wide.population_max):
+            raise ValueError("the tolerance range must contain the nominal range")
+        return self
+
+    @property
+    def accepted(self) -> PopulationRange:
+        """The range outside which a city is not eligible (the tolerance, else the nominal range)."""
+        return self.tolerance or self
 
 
 class TextLimit(Model):
@@ -191,6 +226,9 @@ class CouncilResolution(Model):
     own_share_committed: Money | None = Field(
         default=None, description="Own share in EUR the council commits the city to (mandatory in some calls)."
     )
+    file: str | None = Field(
+        default=None, description="Scan of the resolution (Beschlussauszug), relative to the bid folder (an annex)."
+    )
 
 
 class KpiValue(Model):
@@ -220,8 +258,15 @@ class Signatory(Model):
 
 class MouParty(Model):
     id: Id
-    name: str
+    name: str | None = Field(default=None, description="Optional with `partner`: the document then shows the partner's name.")
+    partner: Id | None = Field(default=None, description="Id of the partner this party is (it then takes part).")
     signatories: list[Signatory] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _named(self) -> MouParty:
+        if self.name is None and self.partner is None:
+            raise ValueError("a party needs `name:` or `partner:` (the id of a partner)")
+        return self
 
 
 class Mou(Model):
@@ -285,7 +330,10 @@ class Measure(Model):
     partners: list[Id] = Field(default_factory=list, description="Ids of partners taking part.")
     start: dt.date
     end: dt.date
-    cost: Money
+    cost: Money | None = Field(
+        default=None,
+        description="Cost in EUR; when left out, the sum of the budget's cost items that name this measure.",
+    )
 
 
 class CostCategory(str, enum.Enum):
@@ -318,13 +366,23 @@ class FundingSource(Model):
     name: str
     amount: Money
     secured: bool = False
+    partner: Id | None = Field(default=None, description="Id of the partner who gives this money (it then takes part).")
 
 
 class BudgetYear(Model):
     year: Year
-    total: Money = Field(description="Stated total of the year's costs; must equal the sum of the items.")
+    total: Money | None = Field(
+        default=None,
+        description="Total of the year's costs: computed from the items when left out; when given, must equal their sum.",
+    )
     costs: list[CostItem] = Field(min_length=1)
     funding: list[FundingSource] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _computed_total(self) -> BudgetYear:
+        if self.total is None:
+            self.total = self.cost_sum
+        return self
 
     @property
     def cost_sum(self) -> Decimal:
@@ -340,9 +398,27 @@ class Budget(Model):
     """Kosten- und Finanzierungsplan."""
 
     currency: Literal["EUR"] = "EUR"
-    total: Money = Field(description="Stated grand total; must equal the sum of the year totals.")
+    total: Money | None = Field(
+        default=None,
+        description="Grand total: computed from the year totals when left out; when given, must equal their sum.",
+    )
     note: str | None = None
     years: list[BudgetYear] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _computed_total(self) -> Budget:
+        if self.total is None:
+            self.total = sum((year.total for year in self.years), Decimal(0))
+        return self
+
+    def measure_costs(self) -> dict[str, Decimal]:
+        """What the cost items of all years add up to per measure they name."""
+        booked: dict[str, Decimal] = {}
+        for year in self.years:
+            for item in year.costs:
+                if item.measure:
+                    booked[item.measure] = booked.get(item.measure, Decimal(0)) + item.amount
+        return booked
 
     @property
     def cost_sum(self) -> Decimal:
@@ -421,6 +497,22 @@ class Bid(Model):
     annexes: list[Annex] | None = Field(default=None, description="Anlagen beyond the MoU scan and partners' letters.")
     theme: Theme | None = None
     checks: CheckSettings | None = None
+
+    @model_validator(mode="after")
+    def _measure_costs(self) -> Bid:
+        """A measure's cost left to bidkit: the sum of its budget lines."""
+        booked = self.budget.measure_costs() if self.budget else {}
+        for measure in self.measures or []:
+            if measure.cost is None and measure.id in booked:
+                measure.cost = booked[measure.id]
+        return self
+
+    def party_name(self, party: MouParty) -> str:
+        """The name a MoU party is shown under: its own, else its partner's (else the partner id)."""
+        if party.name:
+            return party.name
+        names = {p.id: p.name for p in self.partners or []}
+        return names.get(party.partner, party.partner or party.id)
 
     def reference_date(self, call: Call | None) -> dt.date:
         """The date the document is 'made' on: fixed by the data, never the wall clock."""

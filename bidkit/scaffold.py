@@ -1,34 +1,107 @@
-"""``bidkit init``: a new bid folder, copied from the example bid, with a fresh schema."""
+"""``bidkit init``: a new bid folder with the schema beside it.
+
+Two kinds: a skeleton for a city and a shipped call (``init_skeleton``: the call's required
+sections, its thematic field ids, and a TODO wherever something is to fill, so that `bidkit
+check` reports every line still to write), or the complete Wolfsburg example (``init_example``).
+The skeleton's files are Jinja templates in ``bidkit/skeleton/``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
+import jinja2
+import yaml
+
+from bidkit.call_profiles import shipped_call
 from bidkit.errors import BidkitError
 from bidkit.fileio import atomic_write
+from bidkit.models import Call
 from bidkit.paths import example_dir
 from bidkit.schema import SCHEMA_FILE, schema_text
 
+SKELETON_DIR = Path(__file__).parent / "skeleton"
+#: The skeleton's files and the section each holds (written only when the call requires it).
+SKELETON_FILES = {"bid.yaml": None, "goals.yaml": None, "measures.yaml": None, "partners.yaml": None,
+                  "mou.yaml": "mou", "budget.yaml": None}
 
-def init_bid(target: Path, *, force: bool = False) -> list[Path]:
-    """Write the example bid into ``target``; return the files written."""
+
+def _prepare(target: Path, force: bool) -> None:
     if target.exists() and not target.is_dir():
         raise BidkitError(f"'{target}' exists and is not a folder", "Choose a new folder name.")
     if target.is_dir() and any(target.iterdir()) and not force:
         raise BidkitError(f"'{target}' is not empty", "Choose an empty or new folder, or add --force to overwrite bid files in it.")
+
+
+def _write(destination: Path, data: bytes) -> None:
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_bytes(data)
+    except OSError as exc:
+        raise BidkitError(f"cannot write {destination}: {exc.strerror}", "Choose a folder you can write to.") from None
+
+
+def init_example(target: Path, *, force: bool = False) -> list[Path]:
+    """Write the complete example bid (Wolfsburg) into ``target``; return the files written."""
+    _prepare(target, force)
     source = example_dir()
     written = []
     for path in sorted(source.rglob("*")):
         if path.is_dir() or path.name == SCHEMA_FILE or "__pycache__" in path.parts:
             continue
         destination = target / path.relative_to(source)
-        try:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, destination)
-        except OSError as exc:
-            raise BidkitError(f"cannot write {destination}: {exc.strerror}", "Choose a folder you can write to.") from None
+        _write(destination, path.read_bytes())
         written.append(destination)
     atomic_write(target / SCHEMA_FILE, schema_text().encode())
-    written.append(target / SCHEMA_FILE)
-    return written
+    return [*written, target / SCHEMA_FILE]
+
+
+def scalar(text: str) -> str:
+    """``text`` as a YAML scalar: plain when YAML reads it back unchanged, else double-quoted."""
+    try:
+        plain = yaml.safe_load(f"key: {text}") == {"key": text}
+    except yaml.YAMLError:
+        plain = False
+    return text if plain and "#" not in text else json.dumps(text, ensure_ascii=False)
+
+
+def skeleton_files(city: str, call: Call) -> dict[str, str]:
+    """The skeleton's files for ``city`` and ``call``: name → YAML text."""
+    period = call.funding_period
+    start = period.start if period else call.deadline
+    end = period.end if period else dt.date(start.year, 12, 31)
+    limits = {limit.field: limit.max_chars for limit in call.text_limits}
+
+    def limit(field: str) -> str:
+        return f" (at most {limits[field]} characters)" if field in limits else ""
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(SKELETON_DIR)), autoescape=False, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters["scalar"] = scalar
+    values = {"city": city, "call": call, "sections": set(call.required_sections), "start": start, "end": end,
+              "limit": limit}
+    return {
+        name: env.get_template(f"{name}.j2").render(values)
+        for name, section in SKELETON_FILES.items()
+        if section is None or section in call.required_sections
+    }
+
+
+def init_skeleton(target: Path, *, city: str, call_id: str, force: bool = False) -> list[Path]:
+    """Write a skeleton bid of ``city`` for the shipped call ``call_id``; return the files written."""
+    city = city.strip()
+    if not city or "\n" in city:
+        raise BidkitError("--city needs the city's name on one line", "e.g. --city Paderborn")
+    call = shipped_call(call_id)
+    _prepare(target, force)
+    written = []
+    for name, text in skeleton_files(city, call).items():
+        _write(target / name, text.encode("utf-8"))
+        written.append(target / name)
+    atomic_write(target / SCHEMA_FILE, schema_text().encode())
+    return [*written, target / SCHEMA_FILE]

@@ -102,8 +102,8 @@ def test_check_and_help_never_import_weasyprint(tmp_path):
         assert proc.stderr.strip().endswith("CLEAN"), (args, proc.stderr)
 
 
-def test_init_writes_a_bid_that_passes_check(tmp_path):
-    run = run_bidkit("init", "neu", cwd=tmp_path)
+def test_init_example_writes_a_bid_that_passes_check(tmp_path):
+    run = run_bidkit("init", "neu", "--example", cwd=tmp_path)
     assert run.code == 0, run.stderr
     assert (tmp_path / "neu" / "bid.yaml").is_file()
     assert (tmp_path / "neu" / "bid.schema.json").read_text() == schema_text()
@@ -113,10 +113,10 @@ def test_init_writes_a_bid_that_passes_check(tmp_path):
 def test_init_refuses_a_non_empty_folder_unless_forced(tmp_path):
     (tmp_path / "neu").mkdir()
     (tmp_path / "neu" / "notes.txt").write_text("mine")
-    run = run_bidkit("init", "neu", cwd=tmp_path)
+    run = run_bidkit("init", "neu", "--example", cwd=tmp_path)
     assert run.code == 2 and "not empty" in run.stderr and "--force" in run.stderr
     assert not (tmp_path / "neu" / "bid.yaml").exists()
-    assert run_bidkit("init", "neu", "--force", cwd=tmp_path).code == 0
+    assert run_bidkit("init", "neu", "--example", "--force", cwd=tmp_path).code == 0
     assert (tmp_path / "neu" / "notes.txt").read_text() == "mine"
     assert (tmp_path / "neu" / "bid.yaml").is_file()
 

@@ -31,6 +31,8 @@ def test_wheel_contains_templates_calls_and_example(wheel):
     assert "bidkit/templates/style.css" in names
     assert "bidkit/calls/bitkom-digitale-stadt-2017.yaml" in names
     assert "bidkit/example/bid.yaml" in names
+    assert "bidkit/skeleton/bid.yaml.j2" in names
+    assert "bidkit/data/german-cities-50k.txt" in names
 
 
 def test_installed_wheel_inits_and_builds_from_another_folder(wheel, tmp_path):
@@ -52,7 +54,9 @@ def test_installed_wheel_inits_and_builds_from_another_folder(wheel, tmp_path):
     where = subprocess.run([sys.executable, "-c", "import bidkit; print(bidkit.__file__)"], cwd=work, env=env,
                            capture_output=True, text=True).stdout
     assert where.startswith(str(site)), where
-    assert bidkit("init", "x").returncode == 0
+    assert bidkit("init", "x", "--example").returncode == 0
+    assert bidkit("init", "y", "--city", "Paderborn", "--call", "bitkom-digitale-stadt-2017").returncode == 0
+    assert bidkit("check", "y").returncode == 1  # a skeleton: every TODO is a finding
     run = bidkit("build", "x")
     assert run.returncode == 0, run.stderr
     pdf = work / "build" / "wolfsburg-bitkom-digitale-stadt-2017.pdf"

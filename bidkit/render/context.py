@@ -13,6 +13,7 @@ Context keys:
     section_titles German heading per section name
     fields         thematic fields with their measures: list of (ThematicField, [Measure])
     goals_by_id, partners_by_id   lookups for references
+    party_names    MoU party id → the name it is shown under (its own, or its partner's)
     budget         ``BudgetSummary`` or None: per-year costs by category, funding by kind, totals
     support_letters  number of partners with a letter (they earn points in the Bitkom call)
     charts         ``Chart`` list (SVG with text alternative): costs and funding per year
@@ -157,6 +158,7 @@ def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[An
         "fields": [(f, ms) for f, ms in fields if ms],
         "goals_by_id": {g.id: g for g in bid.goals or []},
         "partners_by_id": {p.id: p for p in bid.partners or []},
+        "party_names": {p.id: bid.party_name(p) for p in (bid.mou.parties if bid.mou else [])},
         "budget": summary,
         "charts": budget_charts(summary, theme.primary_color, theme.font) if summary else [],
         "annexes": annexes,

@@ -83,3 +83,23 @@ def measure_in_period(ctx: RuleContext) -> Iterator[Violation]:
             yield Violation(("measures", index, "start"), f"measure '{measure.id}' starts {measure.start}, before the funding period ({start} to {end})")
         if measure.end > end:
             yield Violation(("measures", index, "end"), f"measure '{measure.id}' ends {measure.end}, after the funding period ({start} to {end})")
+
+
+@rule(
+    "MEA004", ERROR, "Measure without a cost",
+    hint="Give the measure `cost:`, or name it in the `measure:` of its cost items in the budget.",
+    explanation="""
+Every measure has a price. It may be stated as `cost:`, or left out: then it is the sum of the
+budget's cost items that name the measure (`measure: <id>`), shown in the document like a stated
+cost. A measure with neither has no known cost; a measure paid entirely by partners in kind
+states `cost: 0`.
+""",
+    reads=("measures", "budget"),
+)
+def measure_has_cost(ctx: RuleContext) -> Iterator[Violation]:
+    for index, measure in enumerate(ctx.bid.measures or []):
+        if measure.cost is None:
+            yield Violation(
+                ("measures", index, "id"),
+                f"measure '{measure.id}' has no `cost:` and no cost item of the budget names it",
+            )

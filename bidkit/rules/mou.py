@@ -22,7 +22,7 @@ needs at least one signatory with name and role (e.g. Oberbürgermeister, Vorsta
 def mou_signatories(ctx: RuleContext) -> Iterator[Violation]:
     for index, party in enumerate(ctx.bid.mou.parties if ctx.bid.mou else []):
         if not party.signatories:
-            yield Violation(("mou", "parties", index), f"MoU party '{party.name}' has no signatory")
+            yield Violation(("mou", "parties", index), f"MoU party '{ctx.bid.party_name(party)}' has no signatory")
 
 
 @rule(

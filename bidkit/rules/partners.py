@@ -12,20 +12,56 @@ from bidkit.rules.registry import RuleContext, Violation, rule
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
+def taking_part(bid) -> set[str]:
+    """Ids of the partners who take part: named by a measure, giving money, or party to the MoU."""
+    used = {ref for m in bid.measures or [] for ref in m.partners}
+    used |= {f.partner for year in (bid.budget.years if bid.budget else []) for f in year.funding if f.partner}
+    used |= {p.partner for p in (bid.mou.parties if bid.mou else []) if p.partner}
+    return used
+
+
 @rule(
-    "PAR001", WARNING, "Partner takes part in no measure",
-    hint="Name the partner in the `partners:` of a measure, or remove it.",
+    "PAR001", WARNING, "Partner takes part in nothing",
+    hint="Name the partner in the `partners:` of a measure, as `partner:` of a funding source or MoU party, or remove it.",
     explanation="""
-A partner listed in the bid but named by no measure looks like decoration. Reviewers score the
-support of local actors by what they do: show it in the measures.
+A partner listed in the bid but doing nothing in it looks like decoration. Reviewers score the
+support of local actors by what they do: a partner takes part when a measure names it
+(`partners:`), when it gives money (`partner: <id>` on a funding source, e.g. the Land), or when
+it is a party to the MoU (`partner: <id>` on the party).
 """,
-    reads=("partners", "measures"),
+    reads=("partners", "measures", "budget", "mou"),
 )
 def partner_used(ctx: RuleContext) -> Iterator[Violation]:
-    used = {ref for m in ctx.bid.measures or [] for ref in m.partners}
+    used = taking_part(ctx.bid)
     for index, partner in enumerate(ctx.bid.partners or []):
         if partner.id not in used:
-            yield Violation(("partners", index, "id"), f"partner '{partner.id}' takes part in no measure")
+            yield Violation(
+                ("partners", index, "id"),
+                f"partner '{partner.id}' takes part in no measure, gives no funding and is no party to the MoU",
+            )
+
+
+@rule(
+    "REF003", ERROR, "Partner reference of a funding source or MoU party does not resolve",
+    hint="Use the id of a partner in partners.yaml, or add the partner.",
+    explanation="""
+A funding source may name the partner who gives the money, and an MoU party the partner it is
+(`partner: <id>`; the party's `name:` may then be left out and is taken from the partner). The
+id must be one of the bid's partners, or the document could not name the party and a reviewer
+could not see who pays.
+""",
+    reads=("partners", "budget", "mou"),
+)
+def partner_references(ctx: RuleContext) -> Iterator[Violation]:
+    known = {p.id for p in ctx.bid.partners or []}
+    listed = f"known: {', '.join(sorted(known))}" if known else "no partners are defined"
+    for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
+        for f, source in enumerate(year.funding):
+            if source.partner and source.partner not in known:
+                yield Violation(("budget", "years", y, "funding", f, "partner"), f"unknown partner '{source.partner}'; {listed}")
+    for index, party in enumerate(ctx.bid.mou.parties if ctx.bid.mou else []):
+        if party.partner and party.partner not in known:
+            yield Violation(("mou", "parties", index, "partner"), f"unknown partner '{party.partner}'; {listed}")
 
 
 @rule(

@@ -1,0 +1,98 @@
+"""The call profiles that ship with bidkit (``bidkit/calls/*.yaml``): listing, lookup, description.
+
+``bidkit calls`` and ``bidkit calls show ID`` print what this module returns; the loader and
+``bidkit init`` find shipped calls here too. A call of a bid's own (a path in ``call:``) is the
+bid's business and read by the loader only.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+
+from bidkit.errors import BidkitError
+from bidkit.models import SECTION_TITLES, Call
+from bidkit.yamlio import load_document
+
+CALLS_DIR = Path(__file__).parent / "calls"
+
+
+def shipped_calls() -> dict[str, Path]:
+    """Call profiles that ship with bidkit, by name."""
+    return {p.stem: p for p in sorted(CALLS_DIR.glob("*.yaml"))}
+
+
+def shipped_call(call_id: str) -> Call:
+    """The shipped call ``call_id``; an unknown id is a usage error naming the closest one."""
+    profiles = shipped_calls()
+    if call_id not in profiles:
+        close = [p for p in profiles if call_id.lower() in p] or difflib.get_close_matches(call_id, profiles, n=1, cutoff=0.5)
+        hint = f"Did you mean '{close[0]}'?" if close else f"Shipped calls: {', '.join(profiles)} (`bidkit calls` lists them)."
+        raise BidkitError(f"no shipped call '{call_id}'", hint)
+    return Call.model_validate(load_document(profiles[call_id]).data)
+
+
+def calls_json() -> str:
+    rows = [{"id": c.id, "name": c.name, "organizer": c.organizer, "deadline": c.deadline.isoformat()}
+            for c in map(shipped_call, shipped_calls())]
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+def calls_text() -> str:
+    calls = [shipped_call(name) for name in shipped_calls()]
+    width = max(len(c.id) for c in calls)
+    lines = [f"{c.id:<{width}}  {c.deadline.isoformat()}  {c.name} ({c.organizer})" for c in calls]
+    return "\n".join(lines) + "\n\n`bidkit calls show ID` prints what a call asks for.\n"
+
+
+def call_json(call: Call) -> str:
+    """Everything the profile states, in the shape of `bidkit schema call`."""
+    return json.dumps(call.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def _people(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _percent(value) -> str:
+    return f"{value.normalize():f} %".replace(".", ",")
+
+
+def call_text(call: Call) -> str:
+    """What a team must know about a call, as plain text (German values, English labels like the CLI)."""
+    lines = [f"{call.name}  ({call.id})", f"organizer:           {call.organizer}",
+             f"deadline:            {call.deadline.isoformat()}"]
+    rules = call.eligibility
+    if rules is None:
+        lines.append("eligible population: any")
+    else:
+        lines.append(f"eligible population: {_people(rules.population_min)}–{_people(rules.population_max)} (nominal)")
+        if rules.tolerance:
+            wide = rules.tolerance
+            source = f"; {wide.source}" if wide.source else ""
+            lines.append(f"                     {_people(wide.population_min)}–{_people(wide.population_max)} "
+                         f"accepted (outside the nominal range a warning, ELI002){source}")
+        if rules.note:
+            lines.append(f"                     {rules.note}")
+    lines.append(f"page limit:          {f'{call.page_limit} pages' if call.page_limit else 'none'}")
+    lines.append(f"own share:           {f'at least {_percent(call.own_share_min_percent)} of the costs' if call.own_share_min_percent is not None else 'no minimum'}")
+    lines.append(f"funding rate:        {_percent(call.funding_rate_percent) if call.funding_rate_percent is not None else 'not stated'}")
+    period = call.funding_period
+    lines.append(f"funding period:      {f'{period.start.isoformat()} to {period.end.isoformat()}' if period else 'not set (the budget years count)'}")
+    lines.append(f"resolution:          {'must commit the own share (own_share_committed)' if call.resolution_must_commit_own_share else 'need not commit the own share'}")
+    lines += ["", "required sections (top-level keys):"]
+    lines += [f"  {name:<20} {SECTION_TITLES[name]}" for name in call.required_sections]
+    lines += ["", "thematic fields (the id goes into a measure's `field:`):"]
+    width = max(len(f.id) for f in call.thematic_fields)
+    lines += [f"  {f.id:<{width}}  {f.name}" for f in call.thematic_fields]
+    if call.text_limits:
+        lines += ["", "text limits:"]
+        lines += [f"  {limit.field:<24} {_people(limit.max_chars)} characters" for limit in call.text_limits]
+    if call.requirements:
+        lines += ["", "requirements (`bidkit check --matrix`):"]
+        width = max(len(r.id) for r in call.requirements)
+        lines += [f"  {r.id:<{width}}  {r.text}  [{r.section}: {', '.join(r.rules)}]" for r in call.requirements]
+    if call.note:
+        lines += ["", f"note: {call.note}"]
+    return "\n".join(lines) + "\n"

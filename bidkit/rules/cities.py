@@ -1,0 +1,120 @@
+"""TXT004: the bid's own texts name another German city (a copy-paste remnant, usually).
+
+A bid started from another city's bid keeps that city's name in places: "Wolfsburg will
+digitale Modellstadt werden" in Darmstadt's bid. The names of German cities with at least
+50,000 inhabitants ship as data (``bidkit/data/german-cities-50k.txt``, with its source).
+Only the texts the city writes about itself are searched: title, subtitle, vision, starting
+situation, goals, measures, the MoU's title, purpose and commitments, the budget note, the
+council's body and decisions. Partner names, addresses and KPI sources may name other cities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from bidkit.findings import Severity, dotted
+from bidkit.rules.registry import RuleContext, Violation, rule
+from bidkit.rules.structure import _select  # the call's text_limits use the same field paths
+
+CITIES_FILE = Path(__file__).resolve().parent.parent / "data" / "german-cities-50k.txt"
+
+#: Where the bid speaks of itself: field paths, '[]' for every item of a list.
+OWN_TEXTS = (
+    "title", "subtitle", "vision", "starting_situation",
+    "goals[].title", "goals[].description",
+    "measures[].title", "measures[].description", "measures[].lead",
+    "mou.title", "mou.purpose", "mou.commitments[]", "budget.note",
+    "legal_representative.organisation", "council_resolution.body", "council_resolution.decisions[]",
+)
+
+
+@dataclass(frozen=True)
+class City:
+    name: str  # the official name
+    names: tuple[str, ...]  # the official name and the others it is written under
+    common_word: bool  # also an everyday word: matched only as "Stadt X" or "Xer"
+
+
+@cache
+def german_cities() -> tuple[City, ...]:
+    cities = []
+    for line in CITIES_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        _, entry = line.split(maxsplit=1)
+        name, _, others = entry.partition("=")
+        name = name.strip()
+        common = name.startswith("!")
+        name = name.removeprefix("!")
+        aliases = tuple(a.strip() for a in others.split(",") if a.strip())
+        cities.append(City(name, (name, *aliases), common))
+    return tuple(cities)
+
+
+@cache
+def _pattern() -> tuple[re.Pattern, dict[str, list[City]]]:
+    """One regex for every name (longest first, so "Frankfurt am Main" wins over "Frankfurt")."""
+    by_name: dict[str, list[City]] = {}
+    for city in german_cities():
+        for name in city.names:
+            by_name.setdefault(name, []).append(city)
+    alternatives = "|".join(re.escape(n) for n in sorted(by_name, key=len, reverse=True))
+    # Hyphens join words: "Neu-Ulm" and "Lüneburg-Wolfsburg" are names of their own, not Ulm.
+    return re.compile(rf"(?<![\w-])(Stadt\s+)?({alternatives})(er)?(?![\w-])"), by_name
+
+
+def own_names(city_name: str) -> set[str]:
+    """The bid's city under all its names (and names shared with it, like Frankfurt)."""
+    mine = {city_name.strip()}
+    for city in german_cities():
+        if city_name.strip() in city.names:
+            mine |= set(city.names)
+    return mine
+
+
+def other_cities(text: str, city_name: str) -> Iterator[tuple[int, str]]:
+    """(offset, name as written) of every other German city ``text`` names."""
+    pattern, by_name = _pattern()
+    mine = own_names(city_name)
+    for match in pattern.finditer(text):
+        said_stadt, name, adjective = match.group(1), match.group(2), match.group(3)
+        if name in mine:
+            continue
+        if all(c.common_word for c in by_name[name]) and not (said_stadt or adjective):
+            continue
+        yield match.start(2), name + (adjective or "")
+
+
+@rule(
+    "TXT004", Severity.WARNING, "Another city named where the bid speaks of itself",
+    hint="If your city is meant, write its name; if the text really speaks of the other city, "
+         "add TXT004 to `checks: ignore` in bid.yaml.",
+    explanation="""
+A bid begun from another city's bid keeps that city's name in places a search-and-replace
+missed, e.g. "Wolfsburg will digitale Modellstadt werden" in Darmstadt's bid. The jury notices.
+This rule searches the texts in which the city speaks of itself (title, subtitle, vision,
+starting situation, goals, measures, the MoU's title, purpose and commitments, the budget note,
+the council's body and decisions) for the names of German cities with at least 50,000
+inhabitants (official statistics, shipped with bidkit) other than the bid's own city. Partner
+names, addresses and data sources are not searched. A text may name another city on purpose
+(a twin city, a regional partner): the rule is a warning, and `checks: ignore: [TXT004]` turns
+it off for the bid.
+""",
+    reads=(),
+)
+def other_city_named(ctx: RuleContext) -> Iterator[Violation]:
+    city = ctx.bid.city.name if ctx.bid.city else None
+    if not city:
+        return
+    for field in OWN_TEXTS:
+        for path, text in _select(ctx.data, field.split(".")):
+            if not isinstance(text, str):
+                continue
+            for offset, name in other_cities(text, city):
+                yield Violation(
+                    path, f"'{name}' in {dotted(path)}, but this is the bid of {city}", text_offset=offset,
+                )
