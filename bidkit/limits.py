@@ -1,7 +1,5 @@
-"""Bounds on the work untrusted input can cause: a deadline for Python code.
-
-(``bidkit.render.html`` has its own copy for templates, ``_deadline``; it can use this one.)
-"""
+"""Bounds on the work untrusted input can cause: a deadline for Python code (annex reading,
+template rendering)."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ every PDF annex readable the way the build appends it (``bidkit.annexes.read_pdf
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,10 +19,14 @@ ERROR = Severity.ERROR
 INFO = Severity.INFO
 
 
+MAX_HINT_FILES = 10_000
+
+
 def missing_file_hint(bid_dir: Path, file: str) -> str:
     """Point at the nearest file of the bid folder, if one is close to what was written."""
     root = bid_dir.resolve()
-    present = [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
+    files = itertools.islice(root.rglob("*"), MAX_HINT_FILES)  # a huge folder is not walked to the end
+    present = [p.relative_to(root).as_posix() for p in files if p.is_file()]
     close = difflib.get_close_matches(file, present, n=1, cutoff=0.6)
     if close:
         return f"Did you mean '{close[0]}'?"
