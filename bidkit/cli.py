@@ -75,8 +75,8 @@ def check(
     output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format (csv with --matrix)."),
     color: Color = typer.Option(Color.auto, "--color", help="Colour the text output (auto honours NO_COLOR)."),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
-    select: list[str] = typer.Option([], "--select", help="Only these rule codes or prefixes (repeatable)."),
-    ignore: list[str] = typer.Option([], "--ignore", help="Skip these rule codes or prefixes (repeatable)."),
+    select: list[str] = typer.Option([], "--select", help="Only these rule codes or prefixes (repeatable, or a comma list: BUD,RES)."),
+    ignore: list[str] = typer.Option([], "--ignore", help="Skip these rule codes or prefixes (repeatable, or a comma list)."),
     matrix: bool = typer.Option(False, "--matrix", help="Print the compliance matrix (text, json or csv)."),
     pdf: Path | None = typer.Option(None, "--pdf", help="Also check the rendered PDF against the call's page limit."),
 ) -> None:
