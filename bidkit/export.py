@@ -110,6 +110,17 @@ def _sheet_names(years: list[BudgetYear]) -> list[str]:
 
 # --- the workbook ------------------------------------------------------------------------
 
+def _append_text(ws, values: list[Any]) -> None:
+    """Append a row of the bid's values, its text kept as text: a title "=1+1" is no formula, and
+    control characters (XML cannot hold them; YAML's "\\x01" makes them) show as U+FFFD."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    ws.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def _ref(sheet: str, cell: str) -> str:
     """An absolute reference into another sheet; names are always quoted (a year is no plain name)."""
     column = "".join(c for c in cell if c.isalpha())
@@ -147,7 +158,7 @@ class _Workbook:
         ws = self.book.create_sheet(name)
         ws.append([("ENTWURF – " if self.draft else "") + title])
         ws["A1"].font = self.title_font
-        ws.append([f"{self.bid.title} · {self.bid.city.name} · {self.call.name}"])
+        _append_text(ws, [f"{self.bid.title} · {self.bid.city.name} · {self.call.name}"])
         ws.append(header)
         self.header(ws, HEADER_ROW)
         for index, width in enumerate(widths, 1):
@@ -173,7 +184,7 @@ class _Workbook:
         """Append ``rows``; format columns by 1-based index. Returns the first and last row."""
         first = ws.max_row + 1
         for values in rows:
-            ws.append(values)
+            _append_text(ws, values)
             for column, number_format in formats.items():
                 ws.cell(ws.max_row, column).number_format = number_format
         return first, max(ws.max_row, first)

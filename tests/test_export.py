@@ -229,3 +229,17 @@ def test_cli_export_formats_are_the_exporters():
     from bidkit.export import EXPORT_FORMATS
 
     assert [f.value for f in ExportFormat] == list(EXPORT_FORMATS)
+
+
+def test_bid_text_stays_text_in_the_workbook(tmp_path):
+    """A title that looks like a formula is shown, not run; a control character cannot break the file."""
+    bid = tmp_path / "bid"
+    shutil.copytree(EXAMPLE, bid)
+    edit(bid / "budget.yaml", "        - title: Personal städtische IT",
+         '        - title: "=HYPERLINK(\\"https://example.org\\",\\"x\\")\\x01"')
+    out = tmp_path / "kfp.xlsx"
+    run = export(bid, out)
+    assert run.code == 0, run.stderr
+    cell = next(c for row in openpyxl.load_workbook(out)["2017"].iter_rows() for c in row
+                if isinstance(c.value, str) and "HYPERLINK" in c.value)
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("https://example.org","x")\ufffd'
