@@ -110,15 +110,27 @@ def _sheet_names(years: list[BudgetYear]) -> list[str]:
 
 # --- the workbook ------------------------------------------------------------------------
 
-def _append_text(ws, values: list[Any]) -> None:
+def _append_text(ws, values: list[Any], *, wrap: bool = True) -> None:
     """Append a row of the bid's values, its text kept as text: a title "=1+1" is no formula, and
-    control characters (XML cannot hold them; YAML's "\\x01" makes them) show as U+FFFD."""
+    control characters (XML cannot hold them; YAML's "\\x01" makes them) show as U+FFFD. Long
+    text wraps in its column, and the row is made high enough for it: spreadsheet programs do
+    not size the rows of a file they open."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment
 
     ws.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in values])
+    lines = 1
     for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str):
+        text = isinstance(cell.value, str)
+        if text:
             cell.data_type = "s"
+        if wrap:
+            cell.alignment = Alignment(wrap_text=text, vertical="top")
+        if wrap and text:
+            width = int(ws.column_dimensions[cell.column_letter].width or 10)
+            lines = max(lines, -(-len(cell.value) * 11 // (width * 10)))  # ~10 % lost to word breaks
+    if lines > 1:
+        ws.row_dimensions[ws.max_row].height = 15 * lines
 
 
 def _ref(sheet: str, cell: str) -> str:
@@ -158,7 +170,7 @@ class _Workbook:
         ws = self.book.create_sheet(name)
         ws.append([("ENTWURF – " if self.draft else "") + title])
         ws["A1"].font = self.title_font
-        _append_text(ws, [f"{self.bid.title} · {self.bid.city.name} · {self.call.name}"])
+        _append_text(ws, [f"{self.bid.title} · {self.bid.city.name} · {self.call.name}"], wrap=False)
         ws.append(header)
         self.header(ws, HEADER_ROW)
         for index, width in enumerate(widths, 1):
@@ -174,11 +186,13 @@ class _Workbook:
         return ws
 
     def header(self, ws, row: int) -> None:
+        """Bold on grey; the headers of amount columns right-aligned above their numbers."""
         from openpyxl.styles import Alignment
 
         for cell in ws[row]:
             cell.font, cell.fill, cell.border = self.bold, self.header_fill, self.header_border
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            right = cell.value in ("Betrag", "Kosten", "Gesamt") or (ws.title == OVERVIEW and cell.column > 1)
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="right" if right else None)
 
     def rows(self, ws, rows: list[list[Any]], formats: dict[int, str]) -> tuple[int, int]:
         """Append ``rows``; format columns by 1-based index. Returns the first and last row."""
@@ -235,7 +249,7 @@ class _Workbook:
     def overview(self, years: list[_YearCells], labels: list[int]) -> None:
         from openpyxl.utils import get_column_letter
 
-        header = ["Position", *labels, "Gesamt"]
+        header = ["Position", *map(str, labels), "Gesamt"]
         ws = self.sheet(OVERVIEW, "Kosten- und Finanzierungsplan", header, [40] + [18] * (len(labels) + 1),
                         landscape=len(labels) > 4)
         ws.freeze_panes = f"B{FIRST_ROW}"  # the labels stay in view, too

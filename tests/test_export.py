@@ -70,7 +70,7 @@ def test_workbook_formulas_compute_checks_sums(paderborn, tmp_path):
     assert book.sheetnames == ["Übersicht", *map(str, years), "Ziele und Kennzahlen", "Maßnahmen"]
     values = recalculated(out)
     overview = book["Übersicht"]
-    assert [c.value for c in overview[3]] == ["Position", *years, "Gesamt"]
+    assert [c.value for c in overview[3]] == ["Position", *map(str, years), "Gesamt"]
 
     def computed(sheet, row: int, column: str) -> Decimal:
         formula = sheet[f"{column}{row}"].value
