@@ -243,3 +243,20 @@ def test_bid_text_stays_text_in_the_workbook(tmp_path):
     cell = next(c for row in openpyxl.load_workbook(out)["2017"].iter_rows() for c in row
                 if isinstance(c.value, str) and "HYPERLINK" in c.value)
     assert cell.data_type == "s" and cell.value == '=HYPERLINK("https://example.org","x")\ufffd'
+
+
+def test_a_year_given_twice_gets_two_sheets(tmp_path):
+    bid = tmp_path / "bid"
+    shutil.copytree(EXAMPLE, bid)
+    text = (bid / "budget.yaml").read_text(encoding="utf-8")
+    year = text[text.index("    - year: 2017"):]
+    (bid / "budget.yaml").write_text(text.replace("  total: 500000\n  note", "  note") + year, encoding="utf-8")
+    out = tmp_path / "kfp.xlsx"
+    run = export(bid, out, "--draft")
+    assert run.code == 0, run.stderr
+    assert openpyxl.load_workbook(out).sheetnames[:3] == ["Übersicht", "2017", "2017 (2)"]
+
+
+def test_missing_folder_exits_2(tmp_path):
+    run = run_bidkit("export", str(tmp_path / "nope"), cwd=tmp_path)
+    assert run.code == 2 and "does not exist" in run.stderr and "Traceback" not in run.stderr
