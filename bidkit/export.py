@@ -310,7 +310,7 @@ class _Workbook:
         props = self.book.properties
         props.title = f"Kosten- und Finanzierungsplan – {self.bid.title}"
         props.subject = self.call.name
-        props.creator = self.bid.city.name
+        props.creator = f"Stadt {self.bid.city.name}"  # as the PDF names its author
         props.language = "de-DE"
         props.keywords = "Entwurf" if self.draft else None
         naive = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)

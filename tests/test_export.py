@@ -126,7 +126,7 @@ def test_workbook_is_laid_out_for_the_treasury(paderborn, tmp_path):
     kpis = book["Ziele und Kennzahlen"]
     bid = load_bid(paderborn).bid
     assert kpis.max_row - 3 == sum(max(len(g.kpis), 1) for g in bid.goals)
-    assert book.properties.creator == "Paderborn" and book.properties.language == "de-DE"
+    assert book.properties.creator == "Stadt Paderborn" and book.properties.language == "de-DE"
 
 
 def test_two_exports_are_byte_identical_and_dated_by_the_bid(paderborn, tmp_path):
