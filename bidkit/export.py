@@ -6,7 +6,7 @@ sheet per budget year (cost items, funding sources, subtotals), "Ziele und Kennz
 cells above it, so a changed amount recalculates; amounts carry the format ``#,##0.00 "€"``
 (shown as ``1.500,00 €`` in a German Excel or LibreOffice), header rows are frozen and repeat on
 every printed A4 page. ``csv`` writes the same tables as plain files into a folder, for scripts:
-comma-separated UTF-8, amounts as plain decimals (``1500.00``), dates as ``YYYY-MM-DD``.
+comma-separated UTF-8, amounts as plain decimals as in the YAML (``1250.50``), dates as ``YYYY-MM-DD``.
 
 Same inputs, same bytes: the workbook's document dates and its zip entries carry the build date
 of the PDF (``SOURCE_DATE_EPOCH``, else the bid's submission date), never the clock.
@@ -351,7 +351,7 @@ def workbook_bytes(bid: Bid, call: Call, *, moment: dt.datetime, draft: bool = F
 # --- CSV -----------------------------------------------------------------------------------
 
 def _plain(value: Any) -> Any:
-    """CSV cells for scripts: amounts as plain decimals with two places, dates ISO."""
+    """CSV cells for scripts: amounts as plain decimals, dates ISO."""
     if isinstance(value, Decimal):
         return format(value, "f")  # exactly as read: 1250.50, 500000
     if isinstance(value, dt.date):
