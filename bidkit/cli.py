@@ -53,6 +53,7 @@ class OutputFormat(str, enum.Enum):
     github = "github"
     junit = "junit"
     sarif = "sarif"
+    gitlab = "gitlab"
     csv = "csv"
 
 
@@ -275,6 +276,37 @@ def schema(
         out.print(f"Schema written: {escape(str(output))}")
     else:
         sys.stdout.write(text)
+
+
+class ExportFormat(str, enum.Enum):
+    """The formats of bidkit.export.EXPORT_FORMATS (kept equal by a test)."""
+
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    bid_dir: Path = BID_DIR,
+    output_format: ExportFormat = typer.Option(ExportFormat.xlsx, "--format", "-f", help="xlsx (one workbook) or csv (a folder of tables)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Workbook to write; for csv the folder [default: build/<city>-<call>-kfp.xlsx, or …-kfp/]."),
+    draft: bool = typer.Option(False, "--draft", help="Export even when the bid has errors (titles say ENTWURF)."),
+) -> None:
+    """Export the Kosten- und Finanzierungsplan, goals with KPIs and measures as a workbook (live sums) or CSV tables."""
+    from bidkit.check import check_bid
+    from bidkit.export import export_bid
+    from bidkit.report.text import TextReporter
+
+    result, loaded = check_bid(bid_dir)
+    if not result.complete:
+        TextReporter().print(result, err)
+        if not draft:
+            err.print("[bold red]Export refused:[/] fix the errors above, or use --draft for a marked draft.")
+            raise typer.Exit(EXIT_FINDINGS)
+    written = export_bid(loaded, output_format.value, output, draft=draft)
+    kind = "Draft" if draft else "Export"
+    where = str(written[0]) if len(written) == 1 else f"{written[0].parent} ({', '.join(path.name for path in written)})"
+    out.print(f"{kind} written: {escape(where)}")
 
 
 def main() -> None:
