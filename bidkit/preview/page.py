@@ -1,4 +1,5 @@
-"""The preview page: the state as plain values, rendered by ``page.html.j2`` (autoescaped).
+"""The preview page: the state as plain values, rendered by ``page.html.j2`` (autoescaped)
+with the parts of ``parts.html.j2``.
 
 The whole page is rendered on the server, so its first view needs no JavaScript; the event
 stream sends the same parts (``FRAGMENTS``) rendered again after each change. Labels are German,
@@ -28,12 +29,12 @@ MAX_LINE_CHARS = 300
 
 
 @functools.cache
-def _template() -> jinja2.Template:
+def _template(name: str) -> jinja2.Template:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE), autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True,
     )
-    return environment.get_template("page.html.j2")
+    return environment.get_template(name)
 
 
 @functools.cache
@@ -48,13 +49,13 @@ def german(number: float, digits: int = 1) -> str:
 
 def page_html(preview: Preview, bid_dir: Path, *, nonce: str, token: str, editor: bool) -> str:
     values = view(preview, bid_dir, editor=editor)
-    return _template().render(asset=asset, nonce=nonce, token=token, self_values=values, **values)
+    return _template("page.html.j2").render(asset=asset, nonce=nonce, token=token, self_values=values, **values)
 
 
 def fragments(preview: Preview, bid_dir: Path, *, token: str, editor: bool) -> dict[str, str]:
     """The parts of the page that change, rendered again for the event stream."""
     values = view(preview, bid_dir, editor=editor)
-    module = _template().make_module({"token": token, **values})
+    module = _template("parts.html.j2").make_module({"token": token})
     return {"stand": values["stand"], "titel": values["titel"],
             **{name: str(getattr(module, name)(values)) for name in FRAGMENTS}}
 
@@ -75,7 +76,7 @@ def view(preview: Preview, bid_dir: Path, *, editor: bool) -> dict:
     elif not check.renderable:
         messages.append("Kein Entwurf möglich: der Aufruf und das Manifest (Titel, Stadt, Kontakte) müssen sich lesen lassen.")
     elif check.broken and rendering is not None:
-        messages.append(f"Nicht gelesen: {', '.join(sorted(check.broken))}. Neu gerendert wird, sobald alles gelesen werden kann.")
+        messages.append(f"Nicht gelesen: {', '.join(sorted(check.broken))}. Neu gerendert wird, sobald sich alles lesen lässt.")
     if status.error:
         messages.append(f"Das Rendern ist fehlgeschlagen: {status.error}")
     if messages and result:

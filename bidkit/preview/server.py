@@ -218,13 +218,14 @@ def serve(bid_dir: Path, *, port: int | None, open_browser: bool, editor: str | 
     previous = signal.signal(signal.SIGTERM, _interrupt)
     threading.Thread(target=server.serve_forever, daemon=True, name="bidkit-preview-server").start()
     try:
-        refresh(bid_dir, preview, renderer, log)
-        say(f"Preview of {bid_dir}: {server.url}")
-        say("It updates on every save in the folder. Ctrl-C ends.")
-        if open_browser:
-            webbrowser.open(server.url)
-        for batch in changes(bid_dir):
+        for number, batch in enumerate(changes(bid_dir)):
             snapshot = refresh(bid_dir, preview, renderer, log)
+            if number == 0:
+                say(f"Preview of {bid_dir}: {server.url}")
+                say("It updates on every save in the folder. Ctrl-C ends.")
+                if open_browser:
+                    webbrowser.open(server.url)
+                continue
             names = ", ".join(sorted(path.name for path in batch))[:120]
             errors = f", {snapshot.result.count(Severity.ERROR)} error(s)" if snapshot.result else ""
             log(f"{dt.datetime.now():%H:%M:%S}  {names}: checked in {snapshot.seconds:.2f} s{errors}")

@@ -16,11 +16,16 @@ from pathlib import Path
 
 DEBOUNCE_MS = 400
 STEP_MS = 60
+READY_MS = 200  # the first (empty) batch comes this long after watching began
 
 
 def changes(folder: Path, *, ignore: Callable[[], Iterable[Path]] = lambda: (),
             stop: threading.Event | None = None) -> Iterator[set[Path]]:
-    """Each batch of changed paths below ``folder``, until ``stop`` is set (Ctrl-C raises KeyboardInterrupt)."""
+    """Each batch of changed paths below ``folder``, until ``stop`` is set (Ctrl-C raises KeyboardInterrupt).
+
+    The first batch comes as soon as the folder is watched, empty unless something changed: do the
+    first check or build then, so that a save during it is not missed.
+    """
     import watchfiles
 
     default = watchfiles.DefaultFilter()
@@ -35,8 +40,12 @@ def changes(folder: Path, *, ignore: Callable[[], Iterable[Path]] = lambda: (),
                 return False
         return True
 
-    for batch in watchfiles.watch(folder, watch_filter=wanted, debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop):
-        yield {Path(path) for _, path in batch}
+    watching = False
+    for batch in watchfiles.watch(folder, watch_filter=wanted, debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop,
+                                  rust_timeout=READY_MS, yield_on_timeout=True):
+        if batch or not watching:
+            watching = True
+            yield {Path(path) for _, path in batch}
 
 
 def watch_builds(bid_dir: Path, *, output: Path | None, draft: bool, variant: str, html: Path | None,
@@ -50,7 +59,6 @@ def watch_builds(bid_dir: Path, *, output: Path | None, draft: bool, variant: st
     builder = _Builder(bid_dir, output, draft, variant, html, outputs)
     say(f"Watching {bid_dir} for changes; every change rebuilds. Ctrl-C ends.")
     try:
-        say(builder.build())
         for _ in changes(bid_dir, ignore=lambda: outputs):
             say(builder.build())
     except KeyboardInterrupt:
