@@ -348,3 +348,36 @@ def _request(preview: dict, path: str, *, method: str = "GET", headers: dict | N
 def _get(preview: dict, url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=10) as answer:
         return answer.read()
+
+
+class _NoRenderer:
+    """Stands in for the worker processes: records what would be rendered."""
+
+    def __init__(self) -> None:
+        self.requested: list[str] = []
+
+    def request(self, fingerprint: str) -> None:
+        self.requested.append(fingerprint)
+
+    def cancel(self) -> None:
+        pass
+
+
+def test_page_shows_bid_text_as_text_and_a_template_error_without_traceback(bid):
+    from bidkit.preview.live import refresh
+    from bidkit.preview.page import page_html
+    from bidkit.preview.state import Preview
+
+    edit(bid / "bid.yaml", 'title: "#WolfsburgDigital"', 'title: "<script>alert(1)</script>"')
+    edit(bid / "bid.yaml", '  accent_color: "#6f8fb0"\n', '  accent_color: "#6f8fb0"\n  templates: theme/templates\n')
+    (bid / "theme" / "templates").mkdir()
+    (bid / "theme" / "templates" / "cover.html.j2").write_text("<h1>{{ bid.title }</h1>\n", encoding="utf-8")
+    preview, renderer, log = Preview(), _NoRenderer(), []
+    snapshot = refresh(bid, preview, renderer, log.append)
+    assert snapshot.result is not None and snapshot.renderable
+    assert renderer.requested == []  # the template fails: no render is started
+    assert "cover.html.j2" in preview.status.error
+    html = page_html(preview, bid, nonce="n", token="t", editor=False)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+    assert "Das Rendern ist fehlgeschlagen: template error in" in html and "cover.html.j2" in html
+    assert "Traceback" not in html and log == []

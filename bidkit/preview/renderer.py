@@ -76,8 +76,8 @@ class DraftRenderer:
             except OSError:
                 pass  # the worker died while waiting; its exit is reported as a failed render
             self._job = job
+            self.preview.publish(running=True, skipped=False)  # before the job can report its end
             threading.Thread(target=self._finish, args=(job,), daemon=True, name="bidkit-render").start()
-        self.preview.publish(running=True, skipped=False)
 
     def cancel(self) -> None:
         """Stop a running render (the bid changed so that it cannot be rendered now)."""
