@@ -149,7 +149,8 @@ def build(
     if watch:
         from bidkit.preview.watch import watch_builds
 
-        raise typer.Exit(watch_builds(bid_dir, output=output, draft=draft, variant=variant.value, html=html, say=out.print))
+        raise typer.Exit(watch_builds(bid_dir, output=output, draft=draft, variant=variant.value, html=html,
+                                      say=lambda text: out.print(escape(text))))
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from bidkit.check import check_bid

@@ -226,7 +226,7 @@ def serve(bid_dir: Path, *, port: int | None, open_browser: bool, editor: str | 
                 if open_browser:
                     webbrowser.open(server.url)
                 continue
-            names = ", ".join(sorted(path.name for path in batch))[:120]
+            names = ", ".join(sorted(path.name for path in batch if path.exists()) or ["(removed)"])[:120]
             errors = f", {snapshot.result.count(Severity.ERROR)} error(s)" if snapshot.result else ""
             log(f"{dt.datetime.now():%H:%M:%S}  {names}: checked in {snapshot.seconds:.2f} s{errors}")
     except KeyboardInterrupt:
