@@ -145,8 +145,14 @@ def build(
     draft: bool = typer.Option(False, "--draft", help="Render even with errors: watermark, stamp and an annex of open points."),
     variant: PdfVariant = typer.Option(PdfVariant.pdf_a_3u, "--pdf-variant", help="pdf/a-3u (archival), pdf/ua-1 (accessible) or pdf."),
     html: Path | None = typer.Option(None, "--html", help="Also write the intermediate HTML to this file."),
+    watch: bool = typer.Option(False, "--watch", help="Rebuild on every change in the bid folder, one status line per build; Ctrl-C ends."),
 ) -> None:
     """Check the bid, then render the submission PDF with its annexes."""
+    if watch:
+        from bidkit.preview.watch import watch_builds
+
+        raise typer.Exit(watch_builds(bid_dir, output=output, draft=draft, variant=variant.value, html=html,
+                                      say=lambda text: out.print(escape(text))))
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from bidkit.check import check_bid
@@ -188,6 +194,20 @@ def build(
         err.print(f"[bold red]{finding.rule}:[/] {escape(finding.message)}. {escape(finding.hint)}")
     if too_long and not draft:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def preview(
+    bid_dir: Path = BID_DIR,
+    port: int | None = typer.Option(None, "--port", min=1, max=65535, help="Port on 127.0.0.1 [default: a free one]."),
+    open_browser: bool = typer.Option(False, "--open", help="Open the page in the browser."),
+    editor: str | None = typer.Option(None, "--editor", help='Open a finding\'s place in your editor, e.g. "code -g {file}:{line}".'),
+) -> None:
+    """Show the draft's pages beside the check's findings in the browser, updated on every save."""
+    from bidkit.preview.server import serve
+
+    raise typer.Exit(serve(bid_dir, port=port, open_browser=open_browser, editor=editor,
+                           say=lambda text: out.print(escape(text)), log=lambda text: err.print(escape(text))))
 
 
 @app.command()
