@@ -425,3 +425,46 @@ def test_init_force_never_writes_through_a_link(tmp_path, secret, kind):
     no_traceback(run)
     assert run.code == 2 and "leads outside" in run.stderr
     assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+@pytest.mark.parametrize("file, old, new, words", [
+    ("bid.yaml", "  date: 2017-02-22", "  date: 0", "not a date written as YYYY-MM-DD"),
+    ("bid.yaml", "submission_date: 2017-03-14", "submission_date: 2017-03-14T00:00:00.000000001", "not a date"),
+    ("bid.yaml", "population: 124000", 'population: "124.000"', "not a whole number"),
+    ("bid.yaml", "population: 124000", "population: true", "not a whole number"),
+    ("bid.yaml", "population: 124000", "population: 0x1E460", "not a whole number"),
+    ("bid.yaml", "population: 124000", "population: " + "9" * 4400, "not a whole number"),
+    ("budget.yaml", "  total: 500000\n  note", "  total: 0o1720440\n  note", "not a plain amount"),
+    ("budget.yaml", "  total: 500000\n  note", "  total: " + "9" * 40 + "\n  note", "digits"),
+])
+def test_values_bidkit_cannot_read_exactly_are_errors(bid, file, old, new, words):
+    edit(bid / file, old, new)
+    run = run_bidkit("check", str(bid), "--format", "json")
+    no_traceback(run)
+    found = [f for f in run.json()["findings"] if words in f["message"]]
+    assert run.code == 1 and found and found[0]["rule"] == "SCH001", run.stdout[:2000]
+    assert found[0]["line"] == line_of(bid / file, new.strip().splitlines()[0][:30])
+
+
+def test_kpi_values_that_are_ambiguous_or_absurd(bid):
+    edit(bid / "goals.yaml", "baseline: {value: 15, year: 2016}", "baseline: {value: 150.000, year: 2016}")
+    edit(bid / "goals.yaml", "target: {value: 60, year: 2019}", "target: {value: 1e999999999, year: 2019}")
+    run = run_bidkit("check", str(bid), "--format", "json")
+    no_traceback(run)
+    lines = {f["line"]: f["message"] for f in run.json()["findings"] if f["rule"] == "SCH001"}
+    assert "ambiguous" in lines[line_of(bid / "goals.yaml", "value: 150.000")]
+    assert "too large" in lines[line_of(bid / "goals.yaml", "value: 1e999999999")]
+
+
+def test_aliases_of_long_text_are_bounded(bid):
+    import re
+
+    long = "Wort " * 200_000
+    decisions = "\n".join(["  decisions:", f'    - &big "{long}"', *["    - *big"] * 200])
+    text = (bid / "bid.yaml").read_text(encoding="utf-8")
+    block = re.search(r"  decisions:\n(    - .*\n)+", text)
+    (bid / "bid.yaml").write_text(text[:block.start()] + decisions + "\n" + text[block.end():], encoding="utf-8")
+    run = run_bidkit("check", str(bid), "--format", "json")
+    no_traceback(run)
+    finding = next(f for f in run.json()["findings"] if f["rule"] == "YML001")
+    assert "characters of text" in finding["message"] and finding["file"].endswith("bid.yaml")
