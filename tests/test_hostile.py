@@ -468,3 +468,31 @@ def test_aliases_of_long_text_are_bounded(bid):
     no_traceback(run)
     finding = next(f for f in run.json()["findings"] if f["rule"] == "YML001")
     assert "characters of text" in finding["message"] and finding["file"].endswith("bid.yaml")
+
+
+def test_no_output_replaces_a_device_the_schema_or_the_repository(bid, tmp_path):
+    assert run_bidkit("schema", "-o", "/dev/null").code == 2 and Path("/dev/null").is_char_device()
+    assert run_bidkit("schema", "-o", str(bid / "bid.yaml")).code == 2
+    (bid / ".git").mkdir()
+    for target in (bid / ".git" / "config", bid / "bid.schema.json"):
+        run = run_bidkit("build", str(bid), "-o", str(target))
+        assert run.code == 2 and "input of the bid" in run.stderr, target
+
+
+def test_file_names_with_control_characters_stay_out_of_reports(bid):
+    import xml.dom.minidom
+
+    os.mkfifo(bid / "a<b>&\x01\x1b[31m.yaml")
+    junit = run_bidkit("check", str(bid), "--format", "junit")
+    xml.dom.minidom.parseString(junit.stdout.encode())  # well-formed XML, no raw \x01
+    for output in ("text", "github", "json"):
+        run = run_bidkit("check", str(bid), "--format", output)
+        assert "\x1b" not in run.stdout and "\x01" not in run.stdout and "\\x1b" in run.stdout, output
+
+
+def test_csv_export_keeps_formulas_as_text(bid, tmp_path):
+    edit(bid / "measures.yaml", "title: ", 'title: "=HYPERLINK(\\"http://127.0.0.1:9/\\",\\"klick\\")" #', 1)
+    run = run_bidkit("export", str(bid), "--format", "csv", "-o", str(tmp_path / "csv"), "--draft")
+    assert run.code == 0, run.stderr
+    text = (tmp_path / "csv" / "massnahmen.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text and "\n=HYPERLINK" not in text
