@@ -496,3 +496,36 @@ def test_csv_export_keeps_formulas_as_text(bid, tmp_path):
     assert run.code == 0, run.stderr
     text = (tmp_path / "csv" / "massnahmen.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text and "\n=HYPERLINK" not in text
+
+
+@pytest.mark.parametrize("payload", [
+    '{% set s = "x" * 100000 %}{% set big = ([s] * 20000) | join %}<p>{{ big | length }}</p>',
+    '{% macro d(s, n) %}{% if n > 0 %}{{ d(s ~ s, n - 1) }}{% else %}{{ s | length }}{% endif %}{% endmacro %}{{ d("x" * 1000000, 12) }}',
+])
+def test_templates_cannot_build_gigabytes(bid, payload):
+    from bidkit.errors import RenderError
+
+    theme_template(bid, "<p>Vision</p>\n" + payload)
+    with pytest.raises(RenderError, match=r"vision.html.j2, line 2: the template builds values larger than"):
+        html_of(bid)
+
+
+def test_a_prepared_git_folder_cannot_hang_the_draft(bid, tmp_path):
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    git = ["git", "-C", str(bid), "-c", "user.name=T", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True, env=environment)
+    subprocess.run([*git, "add", "."], check=True, env=environment)
+    subprocess.run([*git, "commit", "-q", "-m", "bid"], check=True, env=environment)
+    (bid / ".git" / "config").unlink()
+    os.mkfifo(bid / ".git" / "config")
+    from bidkit.gitinfo import git_state
+
+    assert git_state(bid) is None  # bounded: the child reading .git is given up, no stamp
+    elsewhere = tmp_path / "elsewhere"
+    subprocess.run(["git", "init", "-q", str(elsewhere)], check=True, env=environment)
+    (bid / ".git" / "config").unlink()
+    import shutil
+
+    shutil.rmtree(bid / ".git")
+    (bid / ".git").write_text(f"gitdir: {elsewhere / '.git'}\n")
+    assert git_state(bid) is None  # a pointer to a repository elsewhere is not followed
