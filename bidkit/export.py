@@ -217,30 +217,28 @@ class _Workbook:
                 c.border = self.sum_border
         return row
 
+    def summed(self, ws, rows, total_label: str, group_label: str, groups, titles: dict) -> tuple[int, dict]:
+        """Item rows, their sum, and a SUMIF per group (category or kind): (sum row, group → cell)."""
+        first, last = self.rows(ws, rows, {6: MONEY})
+        total = self.line(ws, total_label, f"=SUM(F{first}:F{last})", total=True)
+        ws.append([None])  # a blank row that counts in max_row
+        ws.append([None, group_label])
+        ws.cell(ws.max_row, 2).font = self.bold
+        cells = {}
+        for group in groups:
+            row = ws.max_row + 1
+            cells[group] = f"F{self.line(ws, titles[group.value], f'=SUMIF($C${first}:$C${last},B{row},$F${first}:$F${last})')}"
+        ws.append([None])  # a blank row that counts in max_row
+        return total, cells
+
     def year(self, name: str, year: BudgetYear) -> _YearCells:
         ws = self.sheet(name, f"Kosten- und Finanzierungsplan {year.year}", COST_HEADER, [6, 48, 22, 26, 18, 18])
-        first, last = self.rows(ws, _cost_rows(year), {6: MONEY})
-        cost_total = self.line(ws, "Summe Kosten", f"=SUM(F{first}:F{last})", total=True)
-        ws.append([None])  # a blank row that counts in max_row
-        ws.append([None, "Kosten nach Kategorie"])
-        ws.cell(ws.max_row, 2).font = self.bold
-        categories = {}
-        for category in CostCategory:
-            row = ws.max_row + 1
-            categories[category] = f"F{self.line(ws, CATEGORY_TITLES[category.value], f'=SUMIF($C${first}:$C${last},B{row},$F${first}:$F${last})')}"
-        ws.append([None])  # a blank row that counts in max_row
+        cost_total, categories = self.summed(ws, _cost_rows(year), "Summe Kosten", "Kosten nach Kategorie",
+                                             CostCategory, CATEGORY_TITLES)
         ws.append(FUNDING_HEADER)
         self.header(ws, ws.max_row)
-        first, last = self.rows(ws, _funding_rows(year, self.bid), {6: MONEY})
-        funding_total = self.line(ws, "Summe Finanzierung", f"=SUM(F{first}:F{last})", total=True)
-        ws.append([None])  # a blank row that counts in max_row
-        ws.append([None, "Finanzierung nach Art"])
-        ws.cell(ws.max_row, 2).font = self.bold
-        kinds = {}
-        for kind in FundingKind:
-            row = ws.max_row + 1
-            kinds[kind] = f"F{self.line(ws, FUNDING_TITLES[kind.value], f'=SUMIF($C${first}:$C${last},B{row},$F${first}:$F${last})')}"
-        ws.append([None])  # a blank row that counts in max_row
+        funding_total, kinds = self.summed(ws, _funding_rows(year, self.bid), "Summe Finanzierung", "Finanzierung nach Art",
+                                           FundingKind, FUNDING_TITLES)
         self.line(ws, DIFFERENCE, f"=F{funding_total}-F{cost_total}", total=True)
         own = kinds[FundingKind.EIGENMITTEL]
         self.line(ws, OWN_SHARE, f"=IF(F{cost_total}=0,0,{own}/F{cost_total})", PERCENT, total=True)

@@ -19,10 +19,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     """
     try:
         existing = os.lstat(path)
-    except FileNotFoundError:
-        existing = None
-    except OSError as exc:
-        raise BidkitError(f"cannot write {shown(path)}: {exc.strerror}", "Give a plain file path.") from None
+    except OSError:
+        existing = None  # not there, or not reachable: creating it below says why it fails
     if existing is not None and not (stat.S_ISREG(existing.st_mode) or stat.S_ISLNK(existing.st_mode)):
         raise BidkitError(f"'{shown(path)}' exists and is not a regular file", "Give the path of a new or a regular file.")
     try:
