@@ -1,0 +1,511 @@
+"""The final file: WeasyPrint's PDF plus the PDF annexes, written once with pikepdf (qpdf).
+
+This module owns the invariants of the file bidkit hands in, for every variant:
+
+- written in one piece (complete cross-reference table, an end-of-line after each ``obj``),
+  never as an incremental update; a file identifier ``/ID`` derived from the content
+  (``deterministic_id``), so the same inputs give the same bytes;
+- the XMP metadata uncompressed and claiming exactly what the variant promises
+  (``CLAIMS``): PDF/A-3a + PDF/UA-1 by default, PDF/A-3u, PDF/UA-1, or nothing;
+- running header, footer, draft stamp (WeasyPrint's margin boxes, whose structure elements
+  WeasyPrint 70 leaves unlinked) are ``/Artifact`` with ``/Type /Pagination``, and out of the
+  structure and parent trees;
+- a line-end hyphen carries ``/ActualText`` (a soft hyphen), so extracted text and screen
+  readers get whole words;
+- internal links say where they lead (``/Contents`` „Ausgangslage, Seite 3“);
+- two different font subsets never share a name;
+- each PDF annex follows with a bookmark „Anlage N: title“ under a ``/Part`` of the structure
+  tree: a tagged annex keeps its structure (structure parents renumbered, parent tree, ID tree
+  and role map merged, its ``/Lang`` kept), an untagged one (a scan) becomes one ``/Figure``
+  per page with the alt text „Anlage N: title, Seite k“. Annex links stay inside the annex.
+
+Whether an annex can keep a claim at all is judged before (``bidkit.annexes``, ANX rules).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+#: variant → (PDF/A part and conformance or None, PDF/UA part or None). The keys are
+#: bidkit.render.build.PDF_VARIANTS; the first is the default.
+CLAIMS: dict[str, tuple[tuple[int, str] | None, int | None]] = {
+    "pdf/a-3a+ua-1": ((3, "A"), 1),
+    "pdf/a-3u": ((3, "U"), None),
+    "pdf/ua-1": (None, 1),
+    "pdf": (None, None),
+}
+
+#: What WeasyPrint is asked to write for each variant (output intent, PDF version, embedded
+#: files as associated files); the identification in the XMP is bidkit's (``CLAIMS``).
+WEASYPRINT_VARIANT = {"pdf/a-3a+ua-1": "pdf/a-3u", "pdf/a-3u": "pdf/a-3u", "pdf/ua-1": "pdf/ua-1", "pdf": None}
+
+SOFT_HYPHEN = "\u00ad"
+LINE_END_HYPHENS = ("\u2010", "-")  # WeasyPrint's default hyphenate-character, and a theme's
+
+
+@dataclass(frozen=True)
+class AnnexPdf:
+    """A PDF annex to append: its number and title (for the bookmark and alt texts) and the
+    bytes to append (already checked and cleaned by bidkit.annexes)."""
+
+    number: int
+    title: str
+    data: bytes
+
+    @property
+    def bookmark(self) -> str:
+        return f"Anlage {self.number}: {self.title}"  # pdfcheck.NOT_COUNTED knows the prefix
+
+
+def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = ()) -> bytes:
+    """The final file: ``document`` (WeasyPrint's PDF for ``variant``) made to keep the
+    invariants above, followed by ``annexes``."""
+    pdf = pikepdf.open(io.BytesIO(document))
+    own_pages = len(pdf.pages)
+    parent_tree = _flat_parent_tree(pdf)
+    _margin_boxes_to_artifacts(pdf, parent_tree)
+    _link_contents(pdf)
+    for annex in annexes:
+        _append(pdf, annex, parent_tree)
+    _store_parent_tree(pdf, parent_tree)
+    _unique_font_names(pdf)
+    _identify(pdf, variant, annex_pages=len(pdf.pages) - own_pages)
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=True,
+             object_stream_mode=pikepdf.ObjectStreamMode.generate, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
+# --- structure -----------------------------------------------------------------------------
+
+def _nums(tree) -> list[tuple[int, object]]:
+    """(key, value) pairs of a number tree, flattened (a tree may use /Kids)."""
+    pairs = []
+    if tree is None:
+        return pairs
+    if "/Nums" in tree:
+        nums = tree.Nums
+        pairs += [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums) - 1, 2)]
+    for kid in tree.get("/Kids", []):
+        pairs += _nums(kid)
+    return pairs
+
+
+def _flat_parent_tree(pdf: pikepdf.Pdf) -> dict[int, object]:
+    root = pdf.Root.get("/StructTreeRoot")
+    return dict(_nums(root.get("/ParentTree"))) if root is not None else {}
+
+
+def _store_parent_tree(pdf: pikepdf.Pdf, parent_tree: dict[int, object]) -> None:
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return
+    nums = Array()
+    for key in sorted(parent_tree):
+        nums.append(key)
+        nums.append(parent_tree[key])
+    root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+    root.ParentTreeNextKey = max(parent_tree, default=-1) + 1
+
+
+def _reachable(root) -> set[tuple[int, int]]:
+    """Object ids of the structure elements reachable from the structure tree root."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Array):
+            stack.extend(node)
+            continue
+        if not isinstance(node, Dictionary):
+            continue
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        if node.get("/Type") in (Name.OBJR, Name.MCR):
+            continue
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(kids)
+    return seen
+
+
+def _margin_boxes_to_artifacts(pdf: pikepdf.Pdf, parent_tree: dict[int, object]) -> None:
+    """Marked content whose structure element is not in the tree (WeasyPrint's margin boxes)
+    becomes a pagination artifact (header above the middle of the page, footer below); every
+    line-end hyphen gets a soft hyphen as its actual text."""
+    root = pdf.Root.get("/StructTreeRoot")
+    reachable = _reachable(root.K) if root is not None else set()
+    for page in pdf.pages:
+        key = page.obj.get("/StructParents")
+        mcids = parent_tree.get(int(key)) if key is not None else None
+        orphans = set()
+        if isinstance(mcids, Array):
+            for mcid, element in enumerate(mcids):
+                if isinstance(element, Dictionary) and element.objgen not in reachable:
+                    orphans.add(mcid)
+                    mcids[mcid] = None
+        height = float(page.mediabox[3]) - float(page.mediabox[1])
+        hyphens = _hyphen_glyphs(page)
+        if orphans or hyphens:
+            _rewrite_content(pdf, page, orphans, hyphens, height)
+
+
+def _hyphen_glyphs(page) -> dict[str, bytes]:
+    """Font resource name → the glyph code that WeasyPrint's ToUnicode maps to a hyphen."""
+    found = {}
+    fonts = page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary())
+    for name, font in fonts.items():
+        unicode_map = font.get("/ToUnicode")
+        if unicode_map is None:
+            continue
+        text = unicode_map.read_bytes().decode("latin-1")
+        for code, value in re.findall(r"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]{4})>", text):
+            if chr(int(value, 16)) in LINE_END_HYPHENS:
+                found[name] = bytes.fromhex(code)
+                break
+    return found
+
+
+def _rewrite_content(pdf, page, orphans: set[int], hyphens: dict[str, bytes], height: float) -> None:
+    operations = pikepdf.parse_content_stream(page)
+    out = []
+    font = None
+    pending_artifact = None  # index in out of an artifact's BDC whose subtype is not known yet
+    scale = 1.0
+    for index, (operands, operator) in enumerate(operations):
+        op = str(operator)
+        if op == "BDC" and len(operands) == 2 and isinstance(operands[1], Dictionary) and "/MCID" in operands[1] \
+                and int(operands[1].MCID) in orphans:
+            out.append(pikepdf.ContentStreamInstruction(
+                [Name.Artifact, Dictionary(Type=Name.Pagination, Subtype=Name.Header)], pikepdf.Operator("BDC")))
+            pending_artifact = len(out) - 1
+            continue
+        if op == "cm" and len(operands) == 6 and float(operands[0]) > 0 and float(operands[3]) > 0:
+            scale = float(operands[3])  # WeasyPrint scales px to pt after flipping the y axis
+        if op == "Tm" and pending_artifact is not None:
+            y = float(operands[5]) * scale
+            if y > height / 2:
+                out[pending_artifact].operands[1].Subtype = Name.Footer
+            pending_artifact = None
+        if op == "Tf":
+            font = str(operands[0])
+        hyphen = hyphens.get(font) if font else None
+        if op == "TJ" and hyphen is not None and len(operands[0]) and _ends_with(operands[0], hyphen):
+            parts = list(operands[0])
+            while not isinstance(parts[-1], String):
+                parts.pop()
+            last = bytes(parts[-1])
+            rest = parts[:-1] + ([String(last[:-len(hyphen)])] if len(last) > len(hyphen) else [])
+            if rest:
+                out.append(pikepdf.ContentStreamInstruction([Array(rest)], pikepdf.Operator("TJ")))
+            out.append(pikepdf.ContentStreamInstruction(
+                [Name.Span, Dictionary(ActualText=String(SOFT_HYPHEN))], pikepdf.Operator("BDC")))
+            out.append(pikepdf.ContentStreamInstruction([Array([String(hyphen)])], pikepdf.Operator("TJ")))
+            out.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
+            continue
+        out.append(pikepdf.ContentStreamInstruction(operands, operator))
+    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+
+
+def _ends_with(array, glyph: bytes) -> bool:
+    strings = [part for part in array if isinstance(part, String)]
+    return bool(strings) and bytes(strings[-1]).endswith(glyph) and len(bytes(strings[-1])) % len(glyph) == 0
+
+
+# --- links ---------------------------------------------------------------------------------
+
+def _link_contents(pdf: pikepdf.Pdf) -> None:
+    """Internal links (WeasyPrint writes the anchor id as /Contents) say the heading and page
+    they lead to, e.g. „Ausgangslage, Seite 3“."""
+    names = _named_destinations(pdf)
+    page_index = {page.objgen: number for number, page in enumerate(pdf.pages)}
+    headings = []  # (page, y, title) of every bookmark
+    with pdf.open_outline() as outline:
+        stack = list(outline.root)
+        while stack:
+            item = stack.pop()
+            stack.extend(item.children)
+            dest = item.destination
+            if isinstance(dest, Array) and len(dest) >= 4 and dest[0].objgen in page_index:
+                headings.append((page_index[dest[0].objgen], _number(dest[3]), item.title))
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", []):
+            target = annot.get("/Dest")
+            if annot.get("/Subtype") != Name.Link or not isinstance(target, String):
+                continue
+            dest = names.get(str(target))
+            if not isinstance(dest, Array) or dest[0].objgen not in page_index:
+                continue
+            number, y = page_index[dest[0].objgen], _number(dest[3]) if len(dest) > 3 else 0.0
+            below = [(abs(y - hy), title) for p, hy, title in headings if p == number and hy <= y + 1]
+            title = min(below)[1] if below else None
+            annot.Contents = String(f"{title}, Seite {number + 1}" if title else f"Seite {number + 1}")
+
+
+def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, object]:
+    names = pdf.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return {}
+    return {key: (value.get("/D", value) if isinstance(value, Dictionary) else value)
+            for key, value in pikepdf.NameTree(names.Dests).items()}
+
+
+def _number(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+# --- annexes -------------------------------------------------------------------------------
+
+def _append(pdf: pikepdf.Pdf, annex: AnnexPdf, parent_tree: dict[int, object]) -> None:
+    source = pikepdf.open(io.BytesIO(annex.data))
+    _resolve_named_links(source)
+    start = len(pdf.pages)
+    tagged = _is_tagged(source)
+    source_tree = _flat_parent_tree(source) if tagged else {}
+    pdf.pages.extend(source.pages)
+    pages = list(pdf.pages)[start:]
+    document = _document_element(pdf)
+    part = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, P=document, K=Array(),
+                                        T=String(annex.bookmark)))
+    document.K.append(part)
+    offset = max(parent_tree, default=-1) + 1
+    if tagged:
+        _graft(pdf, source, part, source_tree, parent_tree, offset, pages)
+    else:
+        for k, page in enumerate(pages, start=1):
+            _figure_page(pdf, page, part, f"{annex.bookmark}, Seite {k}", offset + k - 1, parent_tree)
+    for page in pages:  # links that leave the annex (or lost their target) go
+        if "/Annots" in page.obj:
+            kept = Array([a for a in page.obj.Annots if _link_stays_inside(a, pages)])
+            page.obj.Annots = kept
+            if not kept:
+                del page.obj.Annots
+    with pdf.open_outline() as outline:
+        outline.root.append(pikepdf.OutlineItem(annex.bookmark, start))
+
+
+def _is_tagged(source: pikepdf.Pdf) -> bool:
+    mark = source.Root.get("/MarkInfo")
+    return "/StructTreeRoot" in source.Root and mark is not None and bool(mark.get("/Marked", False))
+
+
+def _document_element(pdf: pikepdf.Pdf):
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:  # WeasyPrint always tags (pdf_tags=True); a safety net for other input
+        root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array()))
+        pdf.Root.StructTreeRoot = root
+        pdf.Root.MarkInfo = Dictionary(Marked=True)
+    kids = root.K if isinstance(root.get("/K"), Array) else Array([root.K]) if "/K" in root else Array()
+    root.K = kids
+    for kid in kids:
+        if isinstance(kid, Dictionary) and kid.get("/S") == Name.Document:
+            return kid
+    document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))
+    kids.append(document)
+    return document
+
+
+def _figure_page(pdf, page, part, alt: str, key: int, parent_tree: dict[int, object]) -> None:
+    """An untagged page (a scan) as one figure with alt text: its whole content is marked."""
+    figure = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Figure, P=part, Pg=page.obj,
+                                          Alt=String(alt), K=0))
+    part.K.append(figure)
+    page.contents_coalesce()
+    body = page.obj.Contents.read_bytes()
+    page.obj.Contents = pdf.make_stream(b"/Figure <</MCID 0>> BDC\nq\n" + body + b"\nQ\nEMC\n")
+    page.obj.StructParents = key
+    parent_tree[key] = pdf.make_indirect(Array([figure]))
+    page.obj.Tabs = Name.S
+    if "/Annots" in page.obj:  # annotations of a scan are not part of the document's structure
+        del page.obj.Annots
+
+
+def _graft(pdf, source, part, source_tree, parent_tree, offset: int, pages) -> None:
+    """The annex's structure tree under ``part``: structure parents renumbered past the
+    document's, its parent tree, ID tree and role map merged, its language kept."""
+    root = source.Root.StructTreeRoot
+    copied = pdf.copy_foreign(root)  # shares the copies of the pages appended before
+    kids = copied.get("/K")
+    kids = list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []
+    for kid in kids:
+        if isinstance(kid, Dictionary):
+            kid.P = part
+            part.K.append(kid)
+    if "/Lang" in source.Root:
+        part.Lang = pdf.copy_foreign(source.Root.Lang) if not isinstance(source.Root.Lang, String) else source.Root.Lang
+    for key, value in source_tree.items():
+        parent_tree[key + offset] = pdf.copy_foreign(value) if value.is_indirect else value
+    for page in pages:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + offset
+        page.obj.Tabs = Name.S
+        for annot in page.obj.get("/Annots", []):
+            if "/StructParent" in annot:
+                annot.StructParent = int(annot.StructParent) + offset
+    target = pdf.Root.StructTreeRoot
+    for key in ("/RoleMap", "/ClassMap"):
+        if key in copied:
+            merged = target.get(key, Dictionary())
+            for name, value in copied[key].items():
+                if name not in merged:
+                    merged[name] = value
+            target[key] = merged
+    if "/IDTree" in copied:
+        ids = pikepdf.NameTree.new(pdf) if "/IDTree" not in target else pikepdf.NameTree(target.IDTree)
+        for name, value in pikepdf.NameTree(copied.IDTree).items():
+            if name not in ids:
+                ids[name] = value
+        target.IDTree = ids.obj
+
+
+def _resolve_named_links(source: pikepdf.Pdf) -> None:
+    """Named destinations of the annex become explicit ones (its name tree is not copied)."""
+    names = _named_destinations(source)
+    for page in source.pages:
+        for annot in page.obj.get("/Annots", []):
+            target = annot.get("/Dest")
+            action = annot.get("/A")
+            if target is None and isinstance(action, Dictionary) and action.get("/S") == Name.GoTo:
+                target = action.get("/D")
+                del annot.A
+            if isinstance(target, (String, Name)):
+                resolved = names.get(str(target))
+                if resolved is None:
+                    del annot.Dest
+                else:
+                    annot.Dest = resolved
+            elif target is not None:
+                annot.Dest = target
+
+
+def _link_stays_inside(annot, pages) -> bool:
+    if annot.get("/Subtype") != Name.Link:
+        return True
+    dest = annot.get("/Dest")
+    if dest is None:
+        return "/A" in annot  # an external link (URI); active actions were removed before
+    inside = {page.obj.objgen for page in pages}
+    return isinstance(dest, Array) and len(dest) > 0 and isinstance(dest[0], Dictionary) and dest[0].objgen in inside
+
+
+# --- fonts ---------------------------------------------------------------------------------
+
+def _unique_font_names(pdf: pikepdf.Pdf) -> None:
+    """Two different subsets named alike (WeasyPrint derives the tag from the font, not from the
+    subset) get a tag derived from their own glyph data."""
+    by_name: dict[str, list] = {}
+    seen = set()
+    for page in pdf.pages:
+        stack = [page.obj.get("/Resources")]
+        while stack:
+            resources = stack.pop()
+            if not isinstance(resources, Dictionary):
+                continue
+            for font in resources.get("/Font", Dictionary()).values():
+                if font.objgen not in seen and "/BaseFont" in font:
+                    seen.add(font.objgen)
+                    by_name.setdefault(str(font.BaseFont), []).append(font)
+            for xobject in resources.get("/XObject", Dictionary()).values():
+                if "/Resources" in xobject and xobject.objgen not in seen:
+                    seen.add(xobject.objgen)
+                    stack.append(xobject.Resources)
+    for name, fonts in by_name.items():
+        if len(fonts) < 2 or not re.match(r"^[A-Z]{6}\+", name):
+            continue
+        for font in fonts[1:]:
+            descriptor = _descriptor(font)
+            program = b""
+            if descriptor is not None:
+                for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                    if key in descriptor:
+                        program = descriptor[key].read_bytes()
+            digest = hashlib.sha256(program + name.encode()).digest()
+            tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+            renamed = Name("/" + tag + name[7:])
+            font.BaseFont = renamed
+            for descendant in font.get("/DescendantFonts", []):
+                descendant.BaseFont = renamed
+            if descriptor is not None:
+                descriptor.FontName = renamed
+
+
+def _descriptor(font):
+    if "/FontDescriptor" in font:
+        return font.FontDescriptor
+    for descendant in font.get("/DescendantFonts", []):
+        if "/FontDescriptor" in descendant:
+            return descendant.FontDescriptor
+    return None
+
+
+# --- identification ------------------------------------------------------------------------
+
+PDFUA_EXTENSION = """<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>"""
+
+
+def _identify(pdf: pikepdf.Pdf, variant: str, annex_pages: int) -> None:
+    """The XMP metadata claims exactly ``variant`` (uncompressed, as PDF/A wants it)."""
+    pdfa, pdfua = CLAIMS[variant]
+    metadata = pdf.Root.get("/Metadata")
+    if metadata is not None:
+        xmp = metadata.read_bytes().decode("utf-8")
+    else:
+        xmp = _xmp_from_info(pdf)
+    # WeasyPrint's identification goes; bidkit's replaces it.
+    xmp = re.sub(r'<rdf:Description rdf:about=""\s+(?:pdfaid|pdfuaid):[^>]*/>', "", xmp)
+    xmp = re.sub(r'<rdf:Description rdf:about="">\s*<pdfuaid:part>\d</pdfuaid:part>\s*</rdf:Description>', "", xmp)
+    claims = []
+    if pdfa:
+        claims.append(f'<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" '
+                      f'pdfaid:part="{pdfa[0]}" pdfaid:conformance="{pdfa[1]}" />')
+    if pdfua:
+        claims.append(f'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="{pdfua}" />')
+        if pdfa:
+            claims.append(PDFUA_EXTENSION)
+    xmp = xmp.replace("</rdf:RDF>", "".join(claims) + "</rdf:RDF>", 1)
+    stream = pdf.make_stream(xmp.encode("utf-8"))
+    stream.Type = Name.Metadata
+    stream.Subtype = Name.XML
+    pdf.Root.Metadata = stream
+    if pdfua:
+        pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+
+
+def _xmp_from_info(pdf: pikepdf.Pdf) -> str:
+    """Minimal XMP for a variant WeasyPrint writes without (plain PDF): the title and author."""
+    info = pdf.trailer.get("/Info", Dictionary())
+    title = _xml(str(info.get("/Title", "")))
+    author = _xml(str(info.get("/Author", "")))
+    return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            f'<rdf:Description rdf:about=""><dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>'
+            f'<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator></rdf:Description>'
+            '</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="r"?>')
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
