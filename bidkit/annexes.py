@@ -61,7 +61,7 @@ def annexes(bid: Bid) -> list[Annex]:
 #: Deeper page trees are refused. Real files nest a few levels (a balanced tree of a million
 #: pages needs six); pypdf walks the tree recursively, so a hostile depth would exhaust the stack.
 MAX_PAGE_TREE_DEPTH = 64
-#: Objects an annex may hold that bidkit looks into; more is refused rather than walked for long.
+#: Dictionaries and arrays bidkit looks into per annex; more is refused rather than walked for long.
 MAX_OBJECTS = 500_000
 #: Link targets kept in an annex: the same schemes the bid's own texts may link to.
 SAFE_URI_SCHEMES = ("http:", "https:", "mailto:")
@@ -113,19 +113,19 @@ def read_pdf_annex(path: Path) -> PdfAnnexContent:
     try:
         stat = path.stat()
     except OSError as exc:
-        raise PdfAnnexError(f"it cannot be read ({exc.strerror})") from None
+        raise PdfAnnexError(f"it cannot be read ({exc.strerror or exc})") from None
     outcome = _read_pdf_annex(path, stat.st_size, stat.st_mtime_ns)
     if isinstance(outcome, PdfAnnexError):
         raise PdfAnnexError(outcome.reason, encrypted=outcome.encrypted)
     return outcome
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=128)
 def _read_pdf_annex(path: Path, size: int, mtime_ns: int) -> PdfAnnexContent | PdfAnnexError:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return PdfAnnexError(f"it cannot be read ({exc.strerror})")
+        return PdfAnnexError(f"it cannot be read ({exc.strerror or exc})")
     try:
         return _clean_copy(data)
     except PdfAnnexError as exc:
@@ -204,7 +204,7 @@ def _count_pages(tree) -> int:
             raise PdfAnnexError(f"its page tree is nested deeper than {MAX_PAGE_TREE_DEPTH} levels")
         if isinstance(node, IndirectObject):
             if (node.idnum, node.generation) in seen:
-                raise PdfAnnexError("its page tree refers to the same node twice (a loop)")
+                raise PdfAnnexError("its page tree refers to the same node twice (a loop, or a page with two parents)")
             seen.add((node.idnum, node.generation))
             node = node.get_object()
         if not isinstance(node, DictionaryObject):
@@ -246,16 +246,23 @@ def _document_active_content(root) -> list[str]:
 
 def _active(obj) -> str | None:
     """What ``obj`` is if it is an active action or annotation (see the tables above), else None."""
-    action = obj.get("/S")
+    action = _value(obj, "/S")
     if action in ACTIVE_ACTIONS:
         return ACTIVE_ACTIONS[action]
     if action == "/URI":
-        uri = obj.get("/URI", "")
+        uri = _value(obj, "/URI") or ""
         uri = (uri.decode("latin-1") if isinstance(uri, bytes) else str(uri)).strip()
         if not uri.lower().startswith(SAFE_URI_SCHEMES):
             scheme = uri.split(":", 1)[0][:20] if ":" in uri else ""
             return f"{scheme}: link" if scheme else "link without a scheme (a local file)"
-    return ACTIVE_ANNOTATIONS.get(obj.get("/Subtype"))
+    return ACTIVE_ANNOTATIONS.get(_value(obj, "/Subtype"))
+
+
+def _value(obj, key: str):
+    """The name or string ``obj[key]``, resolved when it is a reference (as a viewer does), else None."""
+    value = obj.get(key)
+    value = value.get_object() if value is not None else None
+    return value if isinstance(value, (str, bytes)) else None  # a name, or a URI string
 
 
 def _remove_active_content(root) -> list[str]:
@@ -272,6 +279,7 @@ def _remove_active_content(root) -> list[str]:
     if isinstance(acro_form, DictionaryObject) and "/XFA" in acro_form:
         del acro_form[NameObject("/XFA")]  # XFA forms carry their own scripts
         found.append("XFA form")
+    containers = (IndirectObject, DictionaryObject, ArrayObject)  # numbers, names, strings hold nothing
     seen, removed, visits = set(), set(), 0
     compact = object()  # marks an array to drop removed entries from, once its items are done
     stack: list = [(None, None, root)]  # (container, key or index in it, value)
@@ -282,7 +290,7 @@ def _remove_active_content(root) -> list[str]:
             continue
         visits += 1
         if visits > MAX_OBJECTS:
-            raise PdfAnnexError(f"it holds more than {MAX_OBJECTS} objects")
+            raise PdfAnnexError(f"it holds more than {MAX_OBJECTS} dictionaries and arrays")
         obj = value
         if isinstance(value, IndirectObject):
             ref = value.idnum, value.generation
@@ -304,10 +312,10 @@ def _remove_active_content(root) -> list[str]:
             if "/AA" in obj:
                 found.append("page actions (/AA)" if obj.get("/Type") == "/Page" else "form or annotation actions (/AA)")
                 del obj[NameObject("/AA")]
-            stack.extend((obj, k, v) for k, v in reversed(list(obj.items())))
+            stack.extend((obj, k, v) for k, v in reversed(list(obj.items())) if isinstance(v, containers))
         elif isinstance(obj, ArrayObject):
             stack.append((obj, None, compact))
-            stack.extend((obj, index, item) for index, item in reversed(list(enumerate(obj))))
+            stack.extend((obj, index, item) for index, item in reversed(list(enumerate(obj))) if isinstance(item, containers))
     return found
 
 

@@ -81,7 +81,7 @@ HOSTILE = {
     "encrypted AES-128": (lambda: aes_encrypted(4), "ANX005", "is encrypted"),
     "encrypted AES-256": (lambda: aes_encrypted(5), "ANX005", "is encrypted"),
     "cyclic page tree": (lambda: raw_pdf(CATALOG, PAGES, b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>"),
-                         "ANX003", "its page tree refers to the same node twice (a loop)"),
+                         "ANX003", "its page tree refers to the same node twice (a loop"),
     "5000-level page tree": (deep_page_tree, "ANX003", "its page tree is nested deeper than 64 levels"),
     "missing /Type keys": (lambda: raw_pdf(CATALOG, b"<< /Kids [3 0 R] /Count 1 >>", b"<< /Parent 2 0 R /MediaBox [0 0 595 842] >>"),
                            "ANX003", "a node of its page tree is neither /Type /Page nor /Pages"),
@@ -179,7 +179,7 @@ ACTIVE = raw_pdf(
     PAGES,
     b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 14 0 R /AA << /O 5 0 R >>"
     b" /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
-    b" /Annots [6 0 R 7 0 R 8 0 R 10 0 R 11 0 R] >>",
+    b" /Annots [6 0 R 7 0 R 8 0 R 10 0 R 11 0 R 15 0 R] >>",
     b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>",
     b"<< /S /JavaScript /JS (this.print\\(\\)) >>",
     b"<< /Type /Annot /Subtype /Link /Rect [0 0 100 20] /A << /S /Launch /F (cmd.exe) >> >>",
@@ -192,6 +192,8 @@ ACTIVE = raw_pdf(
     stream(b"<xdp:xdp/>"),
     stream(b"MZ-not-a-program", b"/Type /EmbeddedFile"),
     stream(b"BT /F1 12 Tf 72 720 Td (Brief mit Skript) Tj ET"),
+    b"<< /Type /Annot /Subtype /Link /Rect [0 100 100 120] /A << /S 16 0 R /JS (app.alert\\(3\\)) >> >>",
+    b"/JavaScript",  # an action type given by reference
 )
 
 
@@ -221,7 +223,7 @@ def test_active_content_is_reported_by_check_and_never_reaches_the_submission(bi
     assert finding["line"] == line_of(bid / "partners.yaml", f"file: {ANNEX}")
     assert finding["message"] == (
         f"annex 3 (Unterstützungsschreiben: Ostfalia Hochschule für angewandte Wissenschaften): removed from '{ANNEX}': "
-        "JavaScript on opening, JavaScript (2×), embedded files, XFA form, page actions (/AA), Launch action (starts a program), "
+        "JavaScript on opening, JavaScript (3×), embedded files, XFA form, page actions (/AA), Launch action (starts a program), "
         "file: link, file attachment, form or annotation actions (/AA)")
 
     out = tmp_path / "bid.pdf"

@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Iterator
 from pathlib import Path
 
-from bidkit.annexes import Annex, PdfAnnexContent, PdfAnnexError, annexes, read_pdf_annex
+from bidkit.annexes import MAX_PAGE_TREE_DEPTH, Annex, PdfAnnexContent, PdfAnnexError, annexes, read_pdf_annex
 from bidkit.findings import Severity
 from bidkit.paths import BidFileError, bid_file
 from bidkit.rules.registry import RuleContext, Violation, rule
@@ -85,16 +85,16 @@ def pdf_annexes(ctx: RuleContext) -> Iterator[tuple[Annex, PdfAnnexContent | Pdf
 @rule(
     "ANX003", ERROR, "PDF annex is not a readable PDF",
     hint="Export the document as PDF (ideally PDF/A) again, or rename the file if it is not a PDF.",
-    explanation="""
+    explanation=f"""
 Files ending in `.pdf` are appended page by page to the submission, and `bidkit check` reads
 each one exactly as `bidkit build` will. A file that does not start like a PDF (`%PDF-`) — a
 renamed Word document, an HTML error page saved by a browser, an empty file — is refused, and
 so is a PDF that is cut off (no `%%EOF` at its end), damaged so that it cannot be parsed, without
-pages, or whose page tree loops, nests deeper than 64 levels or holds nodes that are neither
+pages, or whose page tree loops, nests deeper than {MAX_PAGE_TREE_DEPTH} levels or holds nodes that are neither
 `/Page` nor `/Pages`. The message gives the reason. Such files come from interrupted downloads
 or uploads and broken scanners; exporting or scanning the document again gives a sound file.
 
-Example: `letter: {file: anlagen/brief.pdf}` where the file ends in the middle → "'anlagen/brief.pdf'
+Example: `letter: {{file: anlagen/brief.pdf}}` where the file ends in the middle → "'anlagen/brief.pdf'
 is not a readable PDF: the file is cut off (it does not end with %%EOF)".
 """,
     reads=(),
