@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bidkit.findings import FieldPath
+from bidkit.limits import deadline
 from bidkit.models import LETTER_TITLES, Bid
+from bidkit.paths import BidFileError, read_regular
 
 PDF_MAGIC = b"%PDF-"
 
@@ -63,6 +65,11 @@ def annexes(bid: Bid) -> list[Annex]:
 MAX_PAGE_TREE_DEPTH = 64
 #: Dictionaries and arrays bidkit looks into per annex; more is refused rather than walked for long.
 MAX_OBJECTS = 500_000
+#: Larger PDF annexes are refused (a submission portal takes far less).
+MAX_PDF_ANNEX_BYTES = 200_000_000
+#: Seconds reading one PDF annex may take (a 260-page annex takes a quarter of a second): damaged
+#: files can send pypdf's repair on quadratic searches.
+MAX_READ_SECONDS = 30.0
 #: Link targets kept in an annex: the same schemes the bid's own texts may link to.
 SAFE_URI_SCHEMES = ("http:", "https:", "mailto:")
 #: Actions that run code, start programs, open other files or send data: never appended.
@@ -114,6 +121,8 @@ def read_pdf_annex(path: Path) -> PdfAnnexContent:
         stat = path.stat()
     except OSError as exc:
         raise PdfAnnexError(f"it cannot be read ({exc.strerror or exc})") from None
+    if stat.st_size > MAX_PDF_ANNEX_BYTES:
+        raise PdfAnnexError(f"it is larger than {MAX_PDF_ANNEX_BYTES // 1_000_000} MB")
     outcome = _read_pdf_annex(path, stat.st_size, stat.st_mtime_ns)
     if isinstance(outcome, PdfAnnexError):
         raise PdfAnnexError(outcome.reason, encrypted=outcome.encrypted)
@@ -123,13 +132,17 @@ def read_pdf_annex(path: Path) -> PdfAnnexContent:
 @functools.lru_cache(maxsize=128)
 def _read_pdf_annex(path: Path, size: int, mtime_ns: int) -> PdfAnnexContent | PdfAnnexError:
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return PdfAnnexError(f"it cannot be read ({exc.strerror or exc})")
+        data = read_regular(path, max_bytes=MAX_PDF_ANNEX_BYTES)
+    except BidFileError as exc:  # replaced since it was resolved
+        return PdfAnnexError(f"it cannot be read: {exc.message}")
     try:
         return _clean_copy(data)
     except PdfAnnexError as exc:
         return exc
+
+
+class _Overtime(BaseException):
+    """Reading an annex ran out of time; a BaseException, so pypdf's ``except Exception`` lets it through."""
 
 
 def _clean_copy(data: bytes) -> PdfAnnexContent:
@@ -143,18 +156,21 @@ def _clean_copy(data: bytes) -> PdfAnnexContent:
     # pypdf logs and warns about harmless quirks of the files it reads ("Object count 1105
     # exceeds defined trailer size 1092"); what it cannot read raises, and that is reported.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return _copy_without_active_content(data)
-        except PdfAnnexError:
-            raise
-        # The boundary to a file from outside: on hostile or damaged input pypdf raises nearly
-        # anything (PdfReadError, KeyError, AttributeError, AssertionError, RecursionError,
-        # NotImplementedError for an unknown filter, ...). Each is a reason to refuse this annex,
-        # never a crash, so every Exception is caught here on purpose.
-        except Exception as exc:  # noqa: BLE001
-            raise PdfAnnexError(f"it is damaged ({_describe(exc)})") from None
+    try:
+        with warnings.catch_warnings(), deadline(MAX_READ_SECONDS, _Overtime):
+            warnings.simplefilter("ignore")
+            try:
+                return _copy_without_active_content(data)
+            except PdfAnnexError:
+                raise
+            # The boundary to a file from outside: on hostile or damaged input pypdf raises nearly
+            # anything (PdfReadError, KeyError, AttributeError, AssertionError, RecursionError,
+            # NotImplementedError for an unknown filter, ...). Each is a reason to refuse this
+            # annex, never a crash, so every Exception is caught here on purpose.
+            except Exception as exc:  # noqa: BLE001
+                raise PdfAnnexError(f"it is damaged ({_describe(exc)})") from None
+    except _Overtime:
+        raise PdfAnnexError(f"reading it took longer than {MAX_READ_SECONDS:g} s (it is damaged or built to stall)") from None
 
 
 def _describe(exc: Exception) -> str:
@@ -169,6 +185,7 @@ def _describe(exc: Exception) -> str:
 
 def _copy_without_active_content(data: bytes) -> PdfAnnexContent:
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject
 
     class UnencryptedReader(PdfReader):
         """Stops at an encrypted file before pypdf decrypts it (AES would need `cryptography`)."""
@@ -179,7 +196,11 @@ def _copy_without_active_content(data: bytes) -> PdfAnnexContent:
                 raise PdfAnnexError("it is encrypted", encrypted=True)
 
     reader = UnencryptedReader(io.BytesIO(data))
-    root = reader.root_object
+    root = reader.trailer.get("/Root")
+    root = root.get_object() if root is not None else None
+    # pypdf would search every object for another catalog, which can take minutes: a guess anyway
+    if not isinstance(root, DictionaryObject) or root.get("/Type") != "/Catalog":
+        raise PdfAnnexError("its catalog (/Root) is missing or damaged")
     pages = _count_pages(root.get("/Pages"))
     removed = _document_active_content(root)
     writer = PdfWriter()

@@ -173,6 +173,29 @@ def test_fuzzed_annexes_raise_only_bidkits_own_errors(tmp_path: Path):
     assert tried >= 50 and 0 < refused < tried, (tried, refused)
 
 
+def test_reading_an_annex_is_bounded_in_time(tmp_path: Path, monkeypatch):
+    from bidkit import annexes
+    from bidkit.annexes import PdfAnnexError, read_pdf_annex
+
+    # A damaged file can send pypdf on searches of minutes (a mutant of a WeasyPrint PDF
+    # took 11 s); whatever the cause, reading stops at the limit, here lowered to 1 ms.
+    monkeypatch.setattr(annexes, "MAX_READ_SECONDS", 0.001)
+    path = tmp_path / "brief.pdf"
+    path.write_bytes((EXAMPLE / ANNEX).read_bytes())
+    with pytest.raises(PdfAnnexError, match=r"reading it took longer than 0\.001 s"):
+        read_pdf_annex(path)
+
+
+def test_a_catalog_is_never_searched_for(tmp_path: Path):
+    from bidkit.annexes import PdfAnnexError, read_pdf_annex
+
+    # pypdf would try every object of the file for one with /Type /Catalog (slow, and a guess).
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(raw_pdf(b"<< /Pages 2 0 R >>", PAGES, PAGE, b"<< /Type /Catalog /Pages 2 0 R >>"))
+    with pytest.raises(PdfAnnexError, match=r"its catalog \(/Root\) is missing or damaged"):
+        read_pdf_annex(path)
+
+
 ACTIVE = raw_pdf(
     b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R /AcroForm << /Fields [11 0 R] /XFA 12 0 R >>"
     b" /Names << /JavaScript << /Names [(init) 5 0 R] >> /EmbeddedFiles << /Names [(tool.exe) 9 0 R] >> >> >>",
