@@ -2,8 +2,8 @@
 
 Steps: resolve the annexes (PDFs are read first, so a broken file stops the build before the
 slow layout), render the HTML, lay it out and write the PDF with WeasyPrint (embedding the
-non-PDF annexes), append the PDF annexes with pypdf, write the file atomically. ``step`` is
-told each step's name, for progress display.
+non-PDF annexes), make the final file with the PDF annexes in one piece with pikepdf
+(bidkit.render.final), write it atomically. ``step`` is told each step's name, for progress display.
 """
 
 from __future__ import annotations
@@ -25,12 +25,13 @@ from bidkit.loader import LoadedBid
 from bidkit.gitinfo import git_state
 from bidkit.paths import BidFileError, bid_file, shown, templates_dir
 from bidkit.render.context import AnnexEntry, OpenPoint, build_context
+from bidkit.render.final import CLAIMS
 from bidkit.render.formatting import short_date
 from bidkit.render.html import TemplateFailure, render_html
 from bidkit.render.theme import ThemeContext, theme_path
 
-#: ``--pdf-variant`` choices; the first is the default (archival, keeps embedded files).
-PDF_VARIANTS = ("pdf/a-3u", "pdf/ua-1", "pdf")
+#: ``--pdf-variant`` choices; the first is the default (archival and accessible: PDF/A-3a + PDF/UA-1).
+PDF_VARIANTS = tuple(CLAIMS)
 
 
 @dataclass(frozen=True)
@@ -195,9 +196,8 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PD
         document = pdf.layout(html, base=templates, fetcher=fetcher)
         step(f"Writing PDF ({len(document.pages)} pages)")
         data = pdf.write(document, variant=variant, fetcher=fetcher, files=embedded, moment=moment)
-    if appended:
-        step(f"Appending {len(appended)} PDF annex(es)")
-        data = append_annexes(data, appended)
+    step(f"Writing the final file ({len(appended)} PDF annex(es) appended)")
+    data = append_annexes(data, appended, variant=variant)
     atomic_write(output, data)
     pages = len(document.pages) + sum(a.pages for a in appended)
     return BuiltPdf(output, pages, len(appended), len(embedded), fetcher.refused)

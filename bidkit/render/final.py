@@ -46,7 +46,8 @@ CLAIMS: dict[str, tuple[tuple[int, str] | None, int | None]] = {
 WEASYPRINT_VARIANT = {"pdf/a-3a+ua-1": "pdf/a-3u", "pdf/a-3u": "pdf/a-3u", "pdf/ua-1": "pdf/ua-1", "pdf": None}
 
 SOFT_HYPHEN = "\u00ad"
-LINE_END_HYPHENS = ("\u2010", "-")  # WeasyPrint's default hyphenate-character, and a theme's
+#: WeasyPrint's hyphenate-character; a hyphen-minus at a line end is a real one ("Kosten-\nund").
+LINE_END_HYPHEN = "\u2010"
 
 
 @dataclass(frozen=True)
@@ -63,19 +64,31 @@ class AnnexPdf:
         return f"Anlage {self.number}: {self.title}"  # pdfcheck.NOT_COUNTED knows the prefix
 
 
+class AnnexFailure(Exception):
+    """Annex ``number`` could not be appended (its copy is damaged in a way the reading missed)."""
+
+    def __init__(self, number: int, reason: str):
+        super().__init__(reason)
+        self.number, self.reason = number, reason
+
+
 def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = ()) -> bytes:
     """The final file: ``document`` (WeasyPrint's PDF for ``variant``) made to keep the
     invariants above, followed by ``annexes``."""
     pdf = pikepdf.open(io.BytesIO(document))
-    own_pages = len(pdf.pages)
     parent_tree = _flat_parent_tree(pdf)
     _margin_boxes_to_artifacts(pdf, parent_tree)
     _link_contents(pdf)
     for annex in annexes:
-        _append(pdf, annex, parent_tree)
+        try:
+            _append(pdf, annex, parent_tree)
+        # The boundary to a file from outside (already read once by bidkit.annexes): whatever
+        # pikepdf raises on it is a reason to refuse this annex, never a traceback.
+        except Exception as exc:  # noqa: BLE001
+            raise AnnexFailure(annex.number, " ".join(str(exc).split())[:120] or type(exc).__name__) from None
     _store_parent_tree(pdf, parent_tree)
     _unique_font_names(pdf)
-    _identify(pdf, variant, annex_pages=len(pdf.pages) - own_pages)
+    _identify(pdf, variant)
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate, stream_decode_level=pikepdf.StreamDecodeLevel.none)
@@ -168,7 +181,7 @@ def _hyphen_glyphs(page) -> dict[str, bytes]:
             continue
         text = unicode_map.read_bytes().decode("latin-1")
         for code, value in re.findall(r"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]{4})>", text):
-            if chr(int(value, 16)) in LINE_END_HYPHENS:
+            if chr(int(value, 16)) == LINE_END_HYPHEN:
                 found[name] = bytes.fromhex(code)
                 break
     return found
@@ -467,7 +480,7 @@ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http:
 </rdf:Description>"""
 
 
-def _identify(pdf: pikepdf.Pdf, variant: str, annex_pages: int) -> None:
+def _identify(pdf: pikepdf.Pdf, variant: str) -> None:
     """The XMP metadata claims exactly ``variant`` (uncompressed, as PDF/A wants it)."""
     pdfa, pdfua = CLAIMS[variant]
     metadata = pdf.Root.get("/Metadata")
