@@ -177,6 +177,8 @@ def build(
 
         built = build_pdf(loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html, step=step)
         progress.update(steps[-1], total=1, completed=1)
+    for message in built.warnings:
+        err.print(f"[yellow]warning:[/] {escape(message)}")
     for url in built.refused:
         err.print(f"[yellow]warning:[/] refused to load {escape(url)} (only files inside the bid folder and the templates may be used)")
     kind = "Draft" if draft else "PDF"

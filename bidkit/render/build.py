@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bidkit import __version__
 from bidkit.annexes import annexes
-from bidkit.errors import BidkitError, RenderError
+from bidkit.errors import BidkitError, BuildRefused, RenderError
 from bidkit.fileio import atomic_write
 from bidkit.findings import Finding
 from bidkit.loader import LoadedBid
@@ -41,6 +41,7 @@ class BuiltPdf:
     annexes_appended: int
     files_embedded: int
     refused: list[str]
+    warnings: list[str]  # a draft's annexes that break the variant's claims (a final build refuses them)
 
 
 def default_output(loaded: LoadedBid) -> Path:
@@ -133,7 +134,22 @@ def open_points(findings: Iterable[Finding], bid_dir: Path) -> list[OpenPoint]:
     return points
 
 
-def _annexes(loaded: LoadedBid, draft: bool):
+def keeps_claim(annex, variant: str, draft: bool, warnings: list[str]) -> None:
+    """A final build refuses a PDF annex that would make ``variant``'s claims false (ANX006); a
+    draft builds and warns."""
+    from bidkit.render.final import inspect_annex
+    from bidkit.rules.annexes import EXPORT_HINT
+
+    reasons = inspect_annex(annex.content.data).breaks(variant)
+    if not reasons:
+        return
+    message = f"annex {annex.number} '{annex.file}' would make {variant} false: {'; '.join(reasons)} (ANX006)"
+    if not draft:
+        raise BuildRefused(message, EXPORT_HINT)
+    warnings.append(message)
+
+
+def _annexes(loaded: LoadedBid, draft: bool, variant: str, warnings: list[str]):
     """(PDF annexes to append, files to embed, the list of annexes). A draft lists what is missing."""
     from bidkit.render.assemble import open_annex
     from bidkit.render.pdf import EmbeddedFile
@@ -144,6 +160,7 @@ def _annexes(loaded: LoadedBid, draft: bool):
             path = bid_file(loaded.bid_dir, annex.file)
             if annex.is_pdf:
                 appended.append(open_annex(annex.number, annex.title, annex.file, path))
+                keeps_claim(appended[-1], variant, draft, warnings)
             else:
                 embedded.append(EmbeddedFile(path, path.name, f"Anlage {annex.number}: {annex.title}"))
         except (BidFileError, RenderError) as exc:
@@ -184,7 +201,8 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PD
     from bidkit.render.fetcher import SandboxedFetcher
 
     step("Reading annexes")
-    appended, embedded, entries = _annexes(loaded, draft)
+    warnings: list[str] = []
+    appended, embedded, entries = _annexes(loaded, draft, variant, warnings)
     step("Rendering HTML")
     html = document_html(loaded, draft=draft, annex_list=entries, findings=findings, moment=moment)
     if html_output:
@@ -200,4 +218,4 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PD
     data = append_annexes(data, appended, variant=variant)
     atomic_write(output, data)
     pages = len(document.pages) + sum(a.pages for a in appended)
-    return BuiltPdf(output, pages, len(appended), len(embedded), fetcher.refused)
+    return BuiltPdf(output, pages, len(appended), len(embedded), fetcher.refused, warnings)

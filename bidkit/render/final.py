@@ -24,6 +24,7 @@ Whether an annex can keep a claim at all is judged before (``bidkit.annexes``, A
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -79,9 +80,10 @@ def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = ()) -> by
     parent_tree = _flat_parent_tree(pdf)
     _margin_boxes_to_artifacts(pdf, parent_tree)
     _link_contents(pdf)
+    sources = []  # pikepdf copies foreign objects lazily: the annexes stay open until the save
     for annex in annexes:
         try:
-            _append(pdf, annex, parent_tree)
+            sources.append(_append(pdf, annex, parent_tree))
         # The boundary to a file from outside (already read once by bidkit.annexes): whatever
         # pikepdf raises on it is a reason to refuse this annex, never a traceback.
         except Exception as exc:  # noqa: BLE001
@@ -280,7 +282,7 @@ def _number(value) -> float:
 
 # --- annexes -------------------------------------------------------------------------------
 
-def _append(pdf: pikepdf.Pdf, annex: AnnexPdf, parent_tree: dict[int, object]) -> None:
+def _append(pdf: pikepdf.Pdf, annex: AnnexPdf, parent_tree: dict[int, object]) -> pikepdf.Pdf:
     source = pikepdf.open(io.BytesIO(annex.data))
     _resolve_named_links(source)
     start = len(pdf.pages)
@@ -306,6 +308,7 @@ def _append(pdf: pikepdf.Pdf, annex: AnnexPdf, parent_tree: dict[int, object]) -
                 del page.obj.Annots
     with pdf.open_outline() as outline:
         outline.root.append(pikepdf.OutlineItem(annex.bookmark, start))
+    return source
 
 
 def _is_tagged(source: pikepdf.Pdf) -> bool:
@@ -354,11 +357,13 @@ def _graft(pdf, source, part, source_tree, parent_tree, offset: int, pages) -> N
     for kid in kids:
         if isinstance(kid, Dictionary):
             kid.P = part
+            if kid.get("/S") == Name.Document:  # one document: the annex's is a division of it
+                kid.S = Name.Div
             part.K.append(kid)
     if "/Lang" in source.Root:
-        part.Lang = pdf.copy_foreign(source.Root.Lang) if not isinstance(source.Root.Lang, String) else source.Root.Lang
+        part.Lang = _copy(pdf, source.Root.Lang)
     for key, value in source_tree.items():
-        parent_tree[key + offset] = pdf.copy_foreign(value) if value.is_indirect else value
+        parent_tree[key + offset] = _copy(pdf, value)
     for page in pages:
         if "/StructParents" in page.obj:
             page.obj.StructParents = int(page.obj.StructParents) + offset
@@ -380,6 +385,17 @@ def _graft(pdf, source, part, source_tree, parent_tree, offset: int, pages) -> N
             if name not in ids:
                 ids[name] = value
         target.IDTree = ids.obj
+
+
+def _copy(pdf: pikepdf.Pdf, value):
+    """``value`` of another file as an object of ``pdf`` (direct containers rebuilt, indirect objects copied)."""
+    if isinstance(value, (Array, Dictionary, pikepdf.Stream)) and value.is_indirect:
+        return pdf.copy_foreign(value)
+    if isinstance(value, Array):
+        return Array([_copy(pdf, item) for item in value])
+    if isinstance(value, Dictionary):
+        return Dictionary({key: _copy(pdf, item) for key, item in value.items()})
+    return value
 
 
 def _resolve_named_links(source: pikepdf.Pdf) -> None:
@@ -522,3 +538,88 @@ def _xmp_from_info(pdf: pikepdf.Pdf) -> str:
 
 def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- what an annex does to the claims ------------------------------------------------------
+
+@dataclass(frozen=True)
+class AnnexConformance:
+    """What bidkit.render.final needs to know of a PDF annex to keep (or not) a variant's claims."""
+
+    pdfa: str | None  # its own PDF/A identification, e.g. "PDF/A-2b"
+    tagged: bool
+    unembedded_fonts: tuple[str, ...]
+    device_cmyk: bool  # uncalibrated CMYK colour, not usable under the sRGB output intent
+
+    def breaks(self, variant: str) -> list[str]:
+        """Why appending this annex would make ``variant``'s claims false (empty: it does not)."""
+        pdfa, pdfua = CLAIMS[variant]
+        reasons = []
+        if (pdfa or pdfua) and self.unembedded_fonts:
+            reasons.append("fonts not embedded: " + ", ".join(self.unembedded_fonts))
+        if pdfa and self.device_cmyk:
+            reasons.append("DeviceCMYK colour (uncalibrated; the document's output intent is sRGB)")
+        return reasons
+
+    def broken_variants(self) -> list[str]:
+        return [variant for variant in CLAIMS if self.breaks(variant)]
+
+
+@functools.lru_cache(maxsize=32)  # check and build inspect the same clean copies
+def inspect_annex(data: bytes) -> AnnexConformance:
+    """Fonts, colour spaces, PDF/A identification and tagging of an annex (its clean copy)."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    unembedded: set[str] = set()
+    cmyk = False
+    seen: set[tuple[int, int]] = set()
+    stack = [(page.obj.get("/Resources"), page.obj) for page in pdf.pages]
+    while stack:
+        resources, owner = stack.pop()
+        if isinstance(owner, pikepdf.Stream) or "/Contents" in owner:
+            cmyk = cmyk or _paints_cmyk(owner)
+        if not isinstance(resources, Dictionary):
+            continue
+        for font in resources.get("/Font", Dictionary()).values():
+            if not isinstance(font, Dictionary) or font.get("/Subtype") == Name.Type3:
+                continue
+            descriptor = _descriptor(font)
+            if descriptor is None or not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                unembedded.add(str(font.get("/BaseFont", "/?"))[1:])
+        for space in resources.get("/ColorSpace", Dictionary()).values():
+            cmyk = cmyk or _is_cmyk(space)
+        for xobject in resources.get("/XObject", Dictionary()).values():
+            if not isinstance(xobject, pikepdf.Stream) or xobject.objgen in seen:
+                continue
+            seen.add(xobject.objgen)
+            if xobject.get("/Subtype") == Name.Image:
+                cmyk = cmyk or _is_cmyk(xobject.get("/ColorSpace"))
+            elif xobject.get("/Subtype") == Name.Form:
+                stack.append((xobject.get("/Resources"), xobject))
+    return AnnexConformance(_pdfa_identification(pdf), _is_tagged(pdf), tuple(sorted(unembedded)), cmyk)
+
+
+def _is_cmyk(space) -> bool:
+    return space == Name.DeviceCMYK or (isinstance(space, Array) and len(space) > 1 and space[0] in (Name.Indexed, Name.Separation, Name.DeviceN)
+                                        and any(_is_cmyk(part) for part in list(space)[1:3]))
+
+
+def _paints_cmyk(owner) -> bool:
+    try:
+        operations = pikepdf.parse_content_stream(owner)
+    except pikepdf.PdfError:
+        return False
+    for operands, operator in operations:
+        op = str(operator)
+        if op in ("k", "K") or (op in ("cs", "CS") and operands and operands[0] == Name.DeviceCMYK):
+            return True
+    return False
+
+
+def _pdfa_identification(pdf: pikepdf.Pdf) -> str | None:
+    metadata = pdf.Root.get("/Metadata")
+    if metadata is None:
+        return None
+    xmp = metadata.read_bytes().decode("utf-8", "replace")
+    part = re.search(r'pdfaid:part(?:="|>)\s*(\d)', xmp)
+    level = re.search(r'pdfaid:conformance(?:="|>)\s*([ABUabu])', xmp)
+    return f"PDF/A-{part.group(1)}{level.group(1).lower() if level else ''}" if part else None
