@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,9 +154,6 @@ def _clean_copy(data: bytes) -> PdfAnnexContent:
         raise PdfAnnexError("it does not start with %PDF- (is it a renamed file of another kind?)")
     if b"%%EOF" not in data[-1024:]:
         raise PdfAnnexError("the file is cut off (it does not end with %%EOF)")
-    import logging
-    import warnings
-
     # pypdf logs and warns about harmless quirks of the files it reads ("Object count 1105
     # exceeds defined trailer size 1092"); what it cannot read raises, and that is reported.
     logging.getLogger("pypdf").setLevel(logging.ERROR)

@@ -7,7 +7,9 @@ import difflib
 from collections.abc import Iterator
 from pathlib import Path
 
-from bidkit.annexes import MAX_PAGE_TREE_DEPTH, Annex, PdfAnnexContent, PdfAnnexError, annexes, read_pdf_annex
+from bidkit.annexes import (
+    MAX_PAGE_TREE_DEPTH, MAX_PDF_ANNEX_BYTES, MAX_READ_SECONDS, Annex, PdfAnnexContent, PdfAnnexError, annexes, read_pdf_annex,
+)
 from bidkit.findings import Severity
 from bidkit.paths import BidFileError, bid_file
 from bidkit.rules.registry import RuleContext, Violation, rule
@@ -90,10 +92,12 @@ def pdf_annexes(ctx: RuleContext) -> Iterator[tuple[Annex, PdfAnnexContent | Pdf
 Files ending in `.pdf` are appended page by page to the submission, and `bidkit check` reads
 each one exactly as `bidkit build` will. A file that does not start like a PDF (`%PDF-`) — a
 renamed Word document, an HTML error page saved by a browser, an empty file — is refused, and
-so is a PDF that is cut off (no `%%EOF` at its end), damaged so that it cannot be parsed, without
-pages, or whose page tree loops, nests deeper than {MAX_PAGE_TREE_DEPTH} levels or holds nodes that are neither
-`/Page` nor `/Pages`. The message gives the reason. Such files come from interrupted downloads
-or uploads and broken scanners; exporting or scanning the document again gives a sound file.
+so is a PDF that is cut off (no `%%EOF` at its end), larger than {MAX_PDF_ANNEX_BYTES // 1_000_000} MB, damaged so
+that it cannot be parsed (or that reading it takes longer than {MAX_READ_SECONDS:g} s), without a catalog,
+without pages, or whose page tree loops, nests deeper than {MAX_PAGE_TREE_DEPTH} levels or holds nodes that
+are neither `/Page` nor `/Pages`. The message gives the reason. Such files come from
+interrupted downloads or uploads and broken scanners; exporting or scanning the document again
+gives a sound file.
 
 Example: `letter: {{file: anlagen/brief.pdf}}` where the file ends in the middle → "'anlagen/brief.pdf'
 is not a readable PDF: the file is cut off (it does not end with %%EOF)".
