@@ -149,7 +149,7 @@ def keeps_claim(annex, variant: str, draft: bool, warnings: list[str]) -> None:
     warnings.append(message)
 
 
-def _annexes(loaded: LoadedBid, draft: bool, variant: str, warnings: list[str]):
+def _annexes(loaded: LoadedBid, draft: bool):
     """(PDF annexes to append, files to embed, the list of annexes). A draft lists what is missing."""
     from bidkit.render.assemble import open_annex
     from bidkit.render.pdf import EmbeddedFile
@@ -160,7 +160,6 @@ def _annexes(loaded: LoadedBid, draft: bool, variant: str, warnings: list[str]):
             path = bid_file(loaded.bid_dir, annex.file)
             if annex.is_pdf:
                 appended.append(open_annex(annex.number, annex.title, annex.file, path))
-                keeps_claim(appended[-1], variant, draft, warnings)
             else:
                 embedded.append(EmbeddedFile(path, path.name, f"Anlage {annex.number}: {annex.title}"))
         except (BidFileError, RenderError) as exc:
@@ -189,33 +188,64 @@ def document_html(loaded: LoadedBid, *, draft: bool, annex_list: list[AnnexEntry
         raise RenderError(f"template error in {failure}", "Fix the template at that line (theme templates live in the bid folder).") from None
 
 
+@dataclass
+class LaidOut:
+    """The document laid out once (the slow part), ready to be written in any variant."""
+
+    document: object  # weasyprint's Document
+    appended: list  # assemble.PdfAnnex
+    embedded: list  # pdf.EmbeddedFile
+    fetcher: object
+    moment: dt.datetime
+    draft: bool
+
+
 def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PDF_VARIANTS[0],
               findings: Iterable[Finding] = (), html_output: Path | None = None,
               step: Callable[[str], None] = lambda name: None) -> BuiltPdf:
     check_outputs(loaded, {"--output": output, "--html": html_output})
+    laid_out = lay_out(loaded, draft=draft, variant=variant, findings=findings, html_output=html_output, step=step)
+    return write_variant(laid_out, output, variant, step=step)
+
+
+def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
+            html_output: Path | None = None, step: Callable[[str], None] = lambda name: None) -> LaidOut:
+    """Read the annexes (a final build refuses one that breaks ``variant``'s claims, before the
+    slow layout), render the HTML and lay it out."""
     moment = build_datetime(loaded)
     templates = templates_dir()
     step("Loading WeasyPrint")
     from bidkit.render import pdf  # WeasyPrint is imported only here
-    from bidkit.render.assemble import append_annexes
     from bidkit.render.fetcher import SandboxedFetcher
 
     step("Reading annexes")
-    warnings: list[str] = []
-    appended, embedded, entries = _annexes(loaded, draft, variant, warnings)
+    appended, embedded, entries = _annexes(loaded, draft)
+    for annex in appended:
+        keeps_claim(annex, variant, draft, [])
     step("Rendering HTML")
     html = document_html(loaded, draft=draft, annex_list=entries, findings=findings, moment=moment)
     if html_output:
         atomic_write(html_output, html.encode("utf-8"))
-
     fetcher = SandboxedFetcher([loaded.bid_dir, templates])
     with _source_date_epoch(moment):
         step("Laying out pages (WeasyPrint)")
         document = pdf.layout(html, base=templates, fetcher=fetcher)
-        step(f"Writing PDF ({len(document.pages)} pages)")
-        data = pdf.write(document, variant=variant, fetcher=fetcher, files=embedded, moment=moment)
-    step(f"Writing the final file ({len(appended)} PDF annex(es) appended)")
-    data = append_annexes(data, appended, variant=variant)
+    return LaidOut(document, appended, embedded, fetcher, moment, draft)
+
+
+def write_variant(laid_out: LaidOut, output: Path, variant: str, *, step: Callable[[str], None] = lambda name: None) -> BuiltPdf:
+    """The final file in ``variant``, written atomically to ``output``."""
+    from bidkit.render import pdf
+    from bidkit.render.assemble import append_annexes
+
+    warnings: list[str] = []
+    for annex in laid_out.appended:
+        keeps_claim(annex, variant, laid_out.draft, warnings)
+    with _source_date_epoch(laid_out.moment):
+        step(f"Writing PDF ({len(laid_out.document.pages)} pages)")
+        data = pdf.write(laid_out.document, variant=variant, fetcher=laid_out.fetcher, files=laid_out.embedded, moment=laid_out.moment)
+    step(f"Writing the final file ({len(laid_out.appended)} PDF annex(es) appended)")
+    data = append_annexes(data, laid_out.appended, variant=variant)
     atomic_write(output, data)
-    pages = len(document.pages) + sum(a.pages for a in appended)
-    return BuiltPdf(output, pages, len(appended), len(embedded), fetcher.refused, warnings)
+    pages = len(laid_out.document.pages) + sum(a.pages for a in laid_out.appended)
+    return BuiltPdf(output, pages, len(laid_out.appended), len(laid_out.embedded), laid_out.fetcher.refused, warnings)

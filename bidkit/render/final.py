@@ -28,6 +28,7 @@ import functools
 import hashlib
 import io
 import re
+import zlib
 from dataclasses import dataclass
 
 import pikepdf
@@ -91,10 +92,52 @@ def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = ()) -> by
     _store_parent_tree(pdf, parent_tree)
     _unique_font_names(pdf)
     _identify(pdf, variant)
+    return _written(pdf)
+
+
+def _save(pdf: pikepdf.Pdf, object_streams: pikepdf.ObjectStreamMode) -> bytes:
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+             object_stream_mode=object_streams, stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return out.getvalue()
+
+
+def _written(pdf: pikepdf.Pdf) -> bytes:
+    """The file's bytes, with no stream whose data ends in a carriage return: qpdf ends stream data
+    with "\n", and "\r\n" before ``endstream`` reads as one end-of-line to a validator, which then
+    finds ``/Length`` one byte too long (ISO 19005-2 6.1.7). Compressed objects are packed in object
+    streams, unless one of those ends so; a stream that does is compressed anew."""
+    data = _save(pdf, pikepdf.ObjectStreamMode.generate)
+    for _ in range(4):
+        bad = _streams_ending_in_cr(data)
+        if not bad:
+            return data
+        written = pikepdf.open(io.BytesIO(data))
+        sources = [written]
+        for number in bad:
+            stream = written.get_object((number, 0))
+            if stream.get("/Type") == Name.ObjStm:
+                continue  # gone when written without object streams
+            if stream.get("/Filter") == Name.FlateDecode:
+                decoded = stream.read_bytes()
+                for level in (9, 8, 7, 6, 5, 4, 3, 2, 1):
+                    packed = zlib.compress(decoded, level)
+                    if not packed.endswith(b"\r"):
+                        stream.write(packed, filter=Name.FlateDecode)
+                        break
+        data = _save(written, pikepdf.ObjectStreamMode.disable)
+        del sources
+    return data
+
+
+def _streams_ending_in_cr(data: bytes) -> list[int]:
+    """Numbers of the objects whose stream data (as long as their direct /Length) ends in "\r"."""
+    bad = []
+    for match in re.finditer(rb"(\d+) 0 obj\s*<<(?:(?!endobj).)*?/Length (\d+)(?:(?!endobj).)*?>>\s*stream\r?\n", data, flags=re.S):
+        end = match.end() + int(match.group(2))
+        if data[end - 1:end] == b"\r":
+            bad.append(int(match.group(1)))
+    return bad
 
 
 # --- structure -----------------------------------------------------------------------------
@@ -299,10 +342,11 @@ def _append(pdf: pikepdf.Pdf, annex: AnnexPdf, parent_tree: dict[int, object]) -
         _graft(pdf, source, part, source_tree, parent_tree, offset, pages)
     else:
         for k, page in enumerate(pages, start=1):
-            _figure_page(pdf, page, part, f"{annex.bookmark}, Seite {k}", offset + k - 1, parent_tree)
+            _figure_page(pdf, page, part, f"{annex.bookmark}, Seite {k}", max(parent_tree, default=-1) + 1, parent_tree)
     for page in pages:  # links that leave the annex (or lost their target) go
         if "/Annots" in page.obj:
-            kept = Array([a for a in page.obj.Annots if _link_stays_inside(a, pages)])
+            annots = page.obj.Annots if isinstance(page.obj.Annots, Array) else Array()
+            kept = Array([a for a in annots if isinstance(a, Dictionary) and _link_stays_inside(a, pages)])
             page.obj.Annots = kept
             if not kept:
                 del page.obj.Annots
@@ -337,14 +381,28 @@ def _figure_page(pdf, page, part, alt: str, key: int, parent_tree: dict[int, obj
     figure = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Figure, P=part, Pg=page.obj,
                                           Alt=String(alt), K=0))
     part.K.append(figure)
-    page.contents_coalesce()
-    body = page.obj.Contents.read_bytes()
-    page.obj.Contents = pdf.make_stream(b"/Figure <</MCID 0>> BDC\nq\n" + body + b"\nQ\nEMC\n")
+    contents = page.obj.get("/Contents")
+    streams = list(contents) if isinstance(contents, Array) else [contents] if contents is not None else []
+    # The page's own streams stay as they are (not decoded): marked before and after.
+    page.obj.Contents = Array([pdf.make_stream(b"/Figure <</MCID 0>> BDC\nq\n"), *streams, pdf.make_stream(b"\nQ\nEMC\n")])
     page.obj.StructParents = key
     parent_tree[key] = pdf.make_indirect(Array([figure]))
     page.obj.Tabs = Name.S
-    if "/Annots" in page.obj:  # annotations of a scan are not part of the document's structure
-        del page.obj.Annots
+    annots = page.obj.get("/Annots")
+    for annot in annots if isinstance(annots, Array) else ():
+        # The page's links (and other annotations) become structure of their own.
+        if not isinstance(annot, Dictionary) or annot.get("/Subtype") == Name.Popup:
+            continue
+        kind = {Name.Link: Name.Link, Name.Widget: Name.Form}.get(annot.get("/Subtype"), Name.Annot)
+        element = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=kind, P=part, Pg=page.obj,
+                                               K=Dictionary(Type=Name.OBJR, Obj=annot, Pg=page.obj)))
+        part.K.append(element)
+        key = max(parent_tree) + 1
+        annot.StructParent = key
+        parent_tree[key] = element
+        action = annot.get("/A")
+        if "/Contents" not in annot and isinstance(action, Dictionary) and "/URI" in action:
+            annot.Contents = String(str(action.URI))
 
 
 def _graft(pdf, source, part, source_tree, parent_tree, offset: int, pages) -> None:
@@ -368,8 +426,9 @@ def _graft(pdf, source, part, source_tree, parent_tree, offset: int, pages) -> N
         if "/StructParents" in page.obj:
             page.obj.StructParents = int(page.obj.StructParents) + offset
         page.obj.Tabs = Name.S
-        for annot in page.obj.get("/Annots", []):
-            if "/StructParent" in annot:
+        annots = page.obj.get("/Annots")
+        for annot in annots if isinstance(annots, Array) else ():
+            if isinstance(annot, Dictionary) and "/StructParent" in annot:
                 annot.StructParent = int(annot.StructParent) + offset
     target = pdf.Root.StructTreeRoot
     for key in ("/RoleMap", "/ClassMap"):
@@ -402,7 +461,10 @@ def _resolve_named_links(source: pikepdf.Pdf) -> None:
     """Named destinations of the annex become explicit ones (its name tree is not copied)."""
     names = _named_destinations(source)
     for page in source.pages:
-        for annot in page.obj.get("/Annots", []):
+        annots = page.obj.get("/Annots")
+        for annot in annots if isinstance(annots, Array) else ():
+            if not isinstance(annot, Dictionary):
+                continue
             target = annot.get("/Dest")
             action = annot.get("/A")
             if target is None and isinstance(action, Dictionary) and action.get("/S") == Name.GoTo:
@@ -441,12 +503,14 @@ def _unique_font_names(pdf: pikepdf.Pdf) -> None:
             resources = stack.pop()
             if not isinstance(resources, Dictionary):
                 continue
-            for font in resources.get("/Font", Dictionary()).values():
-                if font.objgen not in seen and "/BaseFont" in font:
+            fonts = resources.get("/Font")
+            for font in fonts.values() if isinstance(fonts, Dictionary) else ():
+                if isinstance(font, Dictionary) and font.objgen not in seen and isinstance(font.get("/BaseFont"), Name):
                     seen.add(font.objgen)
                     by_name.setdefault(str(font.BaseFont), []).append(font)
-            for xobject in resources.get("/XObject", Dictionary()).values():
-                if "/Resources" in xobject and xobject.objgen not in seen:
+            xobjects = resources.get("/XObject")
+            for xobject in xobjects.values() if isinstance(xobjects, Dictionary) else ():
+                if isinstance(xobject, pikepdf.Stream) and "/Resources" in xobject and xobject.objgen not in seen:
                     seen.add(xobject.objgen)
                     stack.append(xobject.Resources)
     for name, fonts in by_name.items():
@@ -457,23 +521,26 @@ def _unique_font_names(pdf: pikepdf.Pdf) -> None:
             program = b""
             if descriptor is not None:
                 for key in ("/FontFile", "/FontFile2", "/FontFile3"):
-                    if key in descriptor:
-                        program = descriptor[key].read_bytes()
+                    if isinstance(descriptor.get(key), pikepdf.Stream):
+                        program = descriptor[key].read_raw_bytes()
             digest = hashlib.sha256(program + name.encode()).digest()
             tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
             renamed = Name("/" + tag + name[7:])
             font.BaseFont = renamed
-            for descendant in font.get("/DescendantFonts", []):
-                descendant.BaseFont = renamed
+            descendants = font.get("/DescendantFonts")
+            for descendant in descendants if isinstance(descendants, Array) else ():
+                if isinstance(descendant, Dictionary):
+                    descendant.BaseFont = renamed
             if descriptor is not None:
                 descriptor.FontName = renamed
 
 
 def _descriptor(font):
-    if "/FontDescriptor" in font:
+    if isinstance(font.get("/FontDescriptor"), Dictionary):
         return font.FontDescriptor
-    for descendant in font.get("/DescendantFonts", []):
-        if "/FontDescriptor" in descendant:
+    descendants = font.get("/DescendantFonts")
+    for descendant in descendants if isinstance(descendants, Array) else ():
+        if isinstance(descendant, Dictionary) and isinstance(descendant.get("/FontDescriptor"), Dictionary):
             return descendant.FontDescriptor
     return None
 
@@ -546,6 +613,7 @@ def _xml(text: str) -> str:
 class AnnexConformance:
     """What bidkit.render.final needs to know of a PDF annex to keep (or not) a variant's claims."""
 
+    unreadable: str | None  # why it could not be inspected (then no claim can be kept)
     pdfa: str | None  # its own PDF/A identification, e.g. "PDF/A-2b"
     tagged: bool
     unembedded_fonts: tuple[str, ...]
@@ -555,6 +623,8 @@ class AnnexConformance:
         """Why appending this annex would make ``variant``'s claims false (empty: it does not)."""
         pdfa, pdfua = CLAIMS[variant]
         reasons = []
+        if (pdfa or pdfua) and self.unreadable:
+            reasons.append(f"content that cannot be inspected ({self.unreadable})")
         if (pdfa or pdfua) and self.unembedded_fonts:
             reasons.append("fonts not embedded: " + ", ".join(self.unembedded_fonts))
         if pdfa and self.device_cmyk:
@@ -568,7 +638,14 @@ class AnnexConformance:
 @functools.lru_cache(maxsize=32)  # check and build inspect the same clean copies
 def inspect_annex(data: bytes) -> AnnexConformance:
     """Fonts, colour spaces, PDF/A identification and tagging of an annex (its clean copy)."""
-    pdf = pikepdf.open(io.BytesIO(data))
+    try:
+        return _inspect(pikepdf.open(io.BytesIO(data)))
+    # The boundary to a file from outside: whatever pikepdf raises on it is reported, never a traceback.
+    except Exception as exc:  # noqa: BLE001
+        return AnnexConformance(" ".join(str(exc).split())[:120] or type(exc).__name__, None, False, (), False)
+
+
+def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
     unembedded: set[str] = set()
     cmyk = False
     seen: set[tuple[int, int]] = set()
@@ -595,7 +672,7 @@ def inspect_annex(data: bytes) -> AnnexConformance:
                 cmyk = cmyk or _is_cmyk(xobject.get("/ColorSpace"))
             elif xobject.get("/Subtype") == Name.Form:
                 stack.append((xobject.get("/Resources"), xobject))
-    return AnnexConformance(_pdfa_identification(pdf), _is_tagged(pdf), tuple(sorted(unembedded)), cmyk)
+    return AnnexConformance(None, _pdfa_identification(pdf), _is_tagged(pdf), tuple(sorted(unembedded)), cmyk)
 
 
 def _is_cmyk(space) -> bool:
