@@ -108,6 +108,7 @@ def test_the_file_is_written_once_with_an_end_of_line_after_obj(built):
     assert re.findall(rb"\d+ \d+ obj(?![\r\n])", data) == []  # ISO 19005-2 6.1.9
 
 
+@pytest.mark.slow
 def test_font_subsets_have_unique_names(built):
     with pikepdf.open(built("large", PDF_VARIANTS[0])) as pdf:
         names: dict[str, set] = {}
@@ -230,7 +231,7 @@ def test_annexes_are_grafted_as_parts(built):
 
 def test_office_export_with_unembedded_fonts_is_refused_where_it_breaks_the_claim(bid, tmp_path):
     (bid / LETTER).write_bytes(annex_samples.office_export())
-    run = run_bidkit("check", str(bid), "--format", "json")
+    run = run_bidkit("check", ".", "--format", "json", cwd=bid)
     [finding] = [f for f in run.json()["findings"] if f["rule"] == "ANX006"]
     assert (finding["severity"], finding["file"], finding["line"]) == ("warning", "partners.yaml", line_of(bid / "partners.yaml", LETTER))
     assert finding["message"].endswith(

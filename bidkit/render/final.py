@@ -47,7 +47,7 @@ CLAIMS: dict[str, tuple[tuple[int, str] | None, int | None]] = {
 #: files as associated files); the identification in the XMP is bidkit's (``CLAIMS``).
 WEASYPRINT_VARIANT = {"pdf/a-3a+ua-1": "pdf/a-3u", "pdf/a-3u": "pdf/a-3u", "pdf/ua-1": "pdf/ua-1", "pdf": None}
 
-SOFT_HYPHEN = "\u00ad"
+SOFT_HYPHEN_TEXT = b"<FEFF00AD>"  # /ActualText of a line-end hyphen: U+00AD, a soft hyphen
 #: WeasyPrint's hyphenate-character; a hyphen-minus at a line end is a real one ("Kosten-\nund").
 LINE_END_HYPHEN = "\u2010"
 
@@ -232,50 +232,47 @@ def _hyphen_glyphs(page) -> dict[str, bytes]:
     return found
 
 
+#: In WeasyPrint's content streams (pydyf writes them, bidkit pins WeasyPrint 70): a marked-content
+#: start with an MCID, a font selection, a positioned text's y, a glyph array with hex strings.
+CONTENT_TOKEN = re.compile(rb"/(\w+)\s*<<\s*/MCID (\d+)\s*>>\s*BDC|/(\S+) [-\d.]+ Tf|(-?[\d.]+) Tm|\[([^\]]*)\]\s*TJ")
+HEX_GLYPHS = re.compile(rb"<([0-9a-fA-F]*)>")
+
+
 def _rewrite_content(pdf, page, orphans: set[int], hyphens: dict[str, bytes], height: float) -> None:
-    operations = pikepdf.parse_content_stream(page)
-    out = []
-    font = None
-    pending_artifact = None  # index in out of an artifact's BDC whose subtype is not known yet
-    scale = 1.0
-    for index, (operands, operator) in enumerate(operations):
-        op = str(operator)
-        if op == "BDC" and len(operands) == 2 and isinstance(operands[1], Dictionary) and "/MCID" in operands[1] \
-                and int(operands[1].MCID) in orphans:
-            out.append(pikepdf.ContentStreamInstruction(
-                [Name.Artifact, Dictionary(Type=Name.Pagination, Subtype=Name.Header)], pikepdf.Operator("BDC")))
-            pending_artifact = len(out) - 1
-            continue
-        if op == "cm" and len(operands) == 6 and float(operands[0]) > 0 and float(operands[3]) > 0:
-            scale = float(operands[3])  # WeasyPrint scales px to pt after flipping the y axis
-        if op == "Tm" and pending_artifact is not None:
-            y = float(operands[5]) * scale
-            if y > height / 2:
-                out[pending_artifact].operands[1].Subtype = Name.Footer
-            pending_artifact = None
-        if op == "Tf":
-            font = str(operands[0])
-        hyphen = hyphens.get(font) if font else None
-        if op == "TJ" and hyphen is not None and len(operands[0]) and _ends_with(operands[0], hyphen):
-            parts = list(operands[0])
-            while not isinstance(parts[-1], String):
-                parts.pop()
-            last = bytes(parts[-1])
-            rest = parts[:-1] + ([String(last[:-len(hyphen)])] if len(last) > len(hyphen) else [])
-            if rest:
-                out.append(pikepdf.ContentStreamInstruction([Array(rest)], pikepdf.Operator("TJ")))
-            out.append(pikepdf.ContentStreamInstruction(
-                [Name.Span, Dictionary(ActualText=String(SOFT_HYPHEN))], pikepdf.Operator("BDC")))
-            out.append(pikepdf.ContentStreamInstruction([Array([String(hyphen)])], pikepdf.Operator("TJ")))
-            out.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
-            continue
-        out.append(pikepdf.ContentStreamInstruction(operands, operator))
-    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
-
-
-def _ends_with(array, glyph: bytes) -> bool:
-    strings = [part for part in array if isinstance(part, String)]
-    return bool(strings) and bytes(strings[-1]).endswith(glyph) and len(bytes(strings[-1])) % len(glyph) == 0
+    """Orphaned marked content → pagination artifact (header or footer by where its text
+    stands); a glyph array ending in a line-end hyphen → the hyphen in a span with a soft
+    hyphen as actual text. Works on the content bytes (one pass, no object per operator)."""
+    page.contents_coalesce()
+    content = page.obj.Contents.read_bytes()
+    scale_match = re.search(rb"\n([\d.]+) 0 0 ([\d.]+) 0 0 cm", content)
+    scale = float(scale_match.group(2)) if scale_match else 1.0  # WeasyPrint draws in px, scaled to pt
+    hyphen_hex = {name.lstrip("/").encode(): code.hex().encode() for name, code in hyphens.items()}
+    out, position, font, artifact_at = [], 0, None, None
+    for match in CONTENT_TOKEN.finditer(content):
+        if match.group(2) is not None:
+            if int(match.group(2)) not in orphans:
+                continue
+            out += [content[position:match.start()], b"/Artifact <</Type /Pagination /Subtype /Header>> BDC"]
+            artifact_at, position = len(out) - 1, match.end()
+        elif match.group(3) is not None:
+            font = match.group(3)
+        elif match.group(4) is not None:
+            if artifact_at is not None and float(match.group(4)) * scale > height / 2:
+                out[artifact_at] = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
+            artifact_at = None
+        elif match.group(5) is not None and font in hyphen_hex:
+            glyphs = match.group(5)
+            strings = list(HEX_GLYPHS.finditer(glyphs))
+            if not strings or not strings[-1].group(1).lower().endswith(hyphen_hex[font].lower()):
+                continue
+            last = strings[-1]
+            head = glyphs[:last.start()] + b"<" + last.group(1)[:-len(hyphen_hex[font])] + b">"
+            out += [content[position:match.start()], b"[" + head + b"] TJ /Span <</ActualText " + SOFT_HYPHEN_TEXT + b">> BDC [<"
+                    + hyphen_hex[font] + b">] TJ EMC"]
+            position = match.end()
+    if position:
+        out.append(content[position:])
+        page.obj.Contents = pdf.make_stream(b"".join(out))
 
 
 # --- links ---------------------------------------------------------------------------------
