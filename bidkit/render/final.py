@@ -511,7 +511,7 @@ def _unique_font_names(pdf: pikepdf.Pdf) -> None:
                     seen.add(xobject.objgen)
                     stack.append(xobject.Resources)
     for name, fonts in by_name.items():
-        if len(fonts) < 2 or not re.match(r"^[A-Z]{6}\+", name):
+        if len(fonts) < 2 or not re.match(r"^/[A-Z]{6}\+", name):
             continue
         for font in fonts[1:]:
             descriptor = _descriptor(font)
@@ -522,7 +522,7 @@ def _unique_font_names(pdf: pikepdf.Pdf) -> None:
                         program = descriptor[key].read_raw_bytes()
             digest = hashlib.sha256(program + name.encode()).digest()
             tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
-            renamed = Name("/" + tag + name[7:])
+            renamed = Name("/" + tag + name[7:])  # name[7:] is "+DejaVu-Serif" after "/ABCDEF"
             font.BaseFont = renamed
             descendants = font.get("/DescendantFonts")
             for descendant in descendants if isinstance(descendants, Array) else ():
