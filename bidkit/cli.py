@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from bidkit import __version__
-from bidkit.errors import EXIT_FINDINGS, EXIT_OK, BidkitError
+from bidkit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, BidkitError
+from bidkit.paths import shown
 
 app = typer.Typer(
     add_completion=False,
@@ -284,7 +285,14 @@ def main() -> None:
     try:
         app()
     except BidkitError as exc:
-        err.print(f"[bold red]error:[/] {escape(exc.message)}")
-        if exc.hint:
-            err.print(f"[green]hint:[/] {escape(exc.hint)}")
-        sys.exit(exc.exit_code)
+        _fail(exc.message, exc.hint, exc.exit_code)
+    except OSError as exc:  # a path given on the command line the system refuses (too long, no access)
+        where = f": {shown(exc.filename)}" if exc.filename else ""
+        _fail(f"{exc.strerror or exc}{where}", "Check the path and its permissions.", EXIT_USAGE)
+
+
+def _fail(message: str, hint: str | None, code: int) -> None:
+    err.print(f"[bold red]error:[/] {escape(message)}")
+    if hint:
+        err.print(f"[green]hint:[/] {escape(hint)}")
+    sys.exit(code)
