@@ -46,8 +46,7 @@ def example_pdf(tmp_path_factory) -> Path:
     # Only infos: one line for the team building the PDF, not the reviewer's full report;
     # then the steps of the build with their times.
     lines = run.stderr.strip().splitlines()
-    # (The infos: budget approval, letters, and the two untagged annex scans, ANX007.)
-    assert lines[0] == "check: no errors or warnings (4 info; `bidkit check` shows them)"
+    assert lines[0] == "check: no errors or warnings (2 info; `bidkit check` shows them)"
     assert [line.split(maxsplit=1)[1].rsplit(None, 1)[0].strip() for line in lines[1:]] == [
         "Loading WeasyPrint", "Reading annexes", "Rendering HTML", "Laying out pages (WeasyPrint)",
         "Writing PDF (10 pages)", "Writing the final file (2 PDF annex(es) appended)"]

@@ -183,22 +183,3 @@ def annex_breaks_claim(ctx: RuleContext) -> Iterator[Violation]:
             reasons = "; ".join(conformance.breaks(variants[0]))
             yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' has {reasons}: "
                                          f"it would make {', '.join(variants)} false")
-
-
-@rule(
-    "ANX007", INFO, "PDF annex is not tagged",
-    hint="For an accessible annex, export it as tagged PDF (PDF/UA) instead of printing or scanning it to PDF.",
-    explanation="""
-An untagged PDF annex (a scan, a printed-to-PDF file) has no structure a screen reader can
-follow. To keep the submission's PDF/UA and PDF/A-3a claims, bidkit appends each of its pages as
-one figure with the alt text "Anlage N: title, Seite k" under its own part of the document; the
-text on the pages is then not accessible. A tagged annex keeps its structure, language and
-links instead.
-""",
-    reads=(),
-)
-def annex_untagged(ctx: RuleContext) -> Iterator[Violation]:
-    for annex, conformance in annex_conformance(ctx):
-        if not conformance.tagged:
-            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' is not tagged; "
-                                         "its pages are appended as figures with alt text")
