@@ -155,6 +155,8 @@ def test_header_footer_and_draft_stamp_are_pagination_artifacts(built):
     draft = marked_content(built("example", PDF_VARIANTS[0], draft=True), 2)
     stamps = [(props.get("/Type"), text) for tag, props, text in draft if text.startswith("ENTWURF")]
     assert stamps and all(kind == "/Pagination" for kind, _ in stamps)
+    [watermark] = [props for tag, props, text in draft if props.get("/Subtype") == "/Watermark"]
+    assert watermark.get("/Type") == "/Pagination"  # the page background, templates/watermark.svg
     # Nothing is left in the parent tree that the structure tree does not reach.
     with pikepdf.open(built("example", PDF_VARIANTS[0])) as pdf:
         reachable, stack = set(), [pdf.Root.StructTreeRoot.K]

@@ -245,7 +245,7 @@ def write_variant(laid_out: LaidOut, output: Path, variant: str, *, step: Callab
         step(f"Writing PDF ({len(laid_out.document.pages)} pages)")
         data = pdf.write(laid_out.document, variant=variant, fetcher=laid_out.fetcher, files=laid_out.embedded, moment=laid_out.moment)
     step(f"Writing the final file ({len(laid_out.appended)} PDF annex(es) appended)")
-    data = append_annexes(data, laid_out.appended, variant=variant)
+    data = append_annexes(data, laid_out.appended, variant=variant, draft=laid_out.draft)
     atomic_write(output, data)
     pages = len(laid_out.document.pages) + sum(a.pages for a in laid_out.appended)
     return BuiltPdf(output, pages, len(laid_out.appended), len(laid_out.embedded), laid_out.fetcher.refused, warnings)

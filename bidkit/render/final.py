@@ -7,9 +7,9 @@ This module owns the invariants of the file bidkit hands in, for every variant:
   (``deterministic_id``), so the same inputs give the same bytes;
 - the XMP metadata uncompressed and claiming exactly what the variant promises
   (``CLAIMS``): PDF/A-3a + PDF/UA-1 by default, PDF/A-3u, PDF/UA-1, or nothing;
-- running header, footer, draft stamp (WeasyPrint's margin boxes, whose structure elements
+- running header, footer and draft stamp (WeasyPrint's margin boxes, whose structure elements
   WeasyPrint 70 leaves unlinked) are ``/Artifact`` with ``/Type /Pagination``, and out of the
-  structure and parent trees;
+  structure and parent trees; so is a draft's watermark (the page background);
 - a line-end hyphen carries ``/ActualText`` (a soft hyphen), so extracted text and screen
   readers get whole words;
 - internal links say where they lead (``/Contents`` „Ausgangslage, Seite 3“);
@@ -74,12 +74,13 @@ class AnnexFailure(Exception):
         self.number, self.reason = number, reason
 
 
-def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = ()) -> bytes:
+def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = (), draft: bool = False) -> bytes:
     """The final file: ``document`` (WeasyPrint's PDF for ``variant``) made to keep the
-    invariants above, followed by ``annexes``."""
+    invariants above, followed by ``annexes``; in a ``draft`` the page background is the
+    watermark „ENTWURF“ (templates/watermark.svg)."""
     pdf = pikepdf.open(io.BytesIO(document))
     parent_tree = _flat_parent_tree(pdf)
-    _margin_boxes_to_artifacts(pdf, parent_tree)
+    _margin_boxes_to_artifacts(pdf, parent_tree, watermark=draft)
     _link_contents(pdf)
     sources = []  # pikepdf copies foreign objects lazily: the annexes stay open until the save
     for annex in annexes:
@@ -195,7 +196,7 @@ def _reachable(root) -> set[tuple[int, int]]:
     return seen
 
 
-def _margin_boxes_to_artifacts(pdf: pikepdf.Pdf, parent_tree: dict[int, object]) -> None:
+def _margin_boxes_to_artifacts(pdf: pikepdf.Pdf, parent_tree: dict[int, object], watermark: bool) -> None:
     """Marked content whose structure element is not in the tree (WeasyPrint's margin boxes)
     becomes a pagination artifact (header above the middle of the page, footer below); every
     line-end hyphen gets a soft hyphen as its actual text."""
@@ -212,8 +213,8 @@ def _margin_boxes_to_artifacts(pdf: pikepdf.Pdf, parent_tree: dict[int, object])
                     mcids[mcid] = None
         height = float(page.mediabox[3]) - float(page.mediabox[1])
         hyphens = _hyphen_glyphs(page)
-        if orphans or hyphens:
-            _rewrite_content(pdf, page, orphans, hyphens, height)
+        if orphans or hyphens or watermark:
+            _rewrite_content(pdf, page, orphans, hyphens, height, watermark)
 
 
 def _hyphen_glyphs(page) -> dict[str, bytes]:
@@ -238,12 +239,18 @@ CONTENT_TOKEN = re.compile(rb"/(\w+)\s*<<\s*/MCID (\d+)\s*>>\s*BDC|/(\S+) [-\d.]
 HEX_GLYPHS = re.compile(rb"<([0-9a-fA-F]*)>")
 
 
-def _rewrite_content(pdf, page, orphans: set[int], hyphens: dict[str, bytes], height: float) -> None:
+#: WeasyPrint's page background (an artifact): the whole page clipped, one image drawn.
+PAGE_BACKGROUND = re.compile(rb"/Artifact\s+BMC(\s+0 0 [\d.]+ [\d.]+ re\s+W\s+n\s+/\w+ Do\s+EMC)")
+
+
+def _rewrite_content(pdf, page, orphans: set[int], hyphens: dict[str, bytes], height: float, watermark: bool) -> None:
     """Orphaned marked content → pagination artifact (header or footer by where its text
     stands); a glyph array ending in a line-end hyphen → the hyphen in a span with a soft
     hyphen as actual text. Works on the content bytes (one pass, no object per operator)."""
     page.contents_coalesce()
     content = page.obj.Contents.read_bytes()
+    if watermark:
+        content = PAGE_BACKGROUND.sub(rb"/Artifact <</Type /Pagination /Subtype /Watermark>> BDC\1", content, count=1)
     scale_match = re.search(rb"\n([\d.]+) 0 0 ([\d.]+) 0 0 cm", content)
     scale = float(scale_match.group(2)) if scale_match else 1.0  # WeasyPrint draws in px, scaled to pt
     hyphen_hex = {name.lstrip("/").encode(): code.hex().encode() for name, code in hyphens.items()}
@@ -270,9 +277,8 @@ def _rewrite_content(pdf, page, orphans: set[int], hyphens: dict[str, bytes], he
             out += [content[position:match.start()], b"[" + head + b"] TJ /Span <</ActualText " + SOFT_HYPHEN_TEXT + b">> BDC [<"
                     + hyphen_hex[font] + b">] TJ EMC"]
             position = match.end()
-    if position:
-        out.append(content[position:])
-        page.obj.Contents = pdf.make_stream(b"".join(out))
+    out.append(content[position:])
+    page.obj.Contents = pdf.make_stream(b"".join(out))
 
 
 # --- links ---------------------------------------------------------------------------------
