@@ -15,7 +15,7 @@ import pikepdf
 import pytest
 
 import annex_samples
-from conftest import EXAMPLE, REPO, edit, line_of, run_bidkit
+from conftest import EXAMPLE, REPO, line_of, run_bidkit
 
 from bidkit.render.build import PDF_VARIANTS
 

@@ -114,20 +114,23 @@ def _written(pdf: pikepdf.Pdf) -> bytes:
         if not bad:
             return data
         written = pikepdf.open(io.BytesIO(data))
-        sources = [written]
         for number in bad:
             stream = written.get_object((number, 0))
-            if stream.get("/Type") == Name.ObjStm:
-                continue  # gone when written without object streams
-            if stream.get("/Filter") == Name.FlateDecode:
-                decoded = stream.read_bytes()
-                for level in (9, 8, 7, 6, 5, 4, 3, 2, 1):
-                    packed = zlib.compress(decoded, level)
-                    if not packed.endswith(b"\r"):
-                        stream.write(packed, filter=Name.FlateDecode)
-                        break
+            if not isinstance(stream, pikepdf.Stream) or stream.get("/Type") == Name.ObjStm \
+                    or stream.get("/Filter") != Name.FlateDecode:
+                continue  # object streams are gone when written without them
+            try:
+                decoded = stream.read_bytes()  # predictors undone: written back without DecodeParms
+            except pikepdf.PdfError:
+                continue
+            for level in (9, 8, 7, 6, 5, 4, 3, 2, 1):
+                packed = zlib.compress(decoded, level)
+                if not packed.endswith(b"\r"):
+                    stream.write(packed, filter=Name.FlateDecode)
+                    if "/DecodeParms" in stream:
+                        del stream.DecodeParms
+                    break
         data = _save(written, pikepdf.ObjectStreamMode.disable)
-        del sources
     return data
 
 
