@@ -11,11 +11,14 @@ from pikepdf import Array, Dictionary, Name
 
 
 def tagged_pdfa() -> bytes:
-    """A tagged PDF/A-3u letter (WeasyPrint, as bidkit itself writes), with a link inside it."""
+    """A tagged PDF/A-3u letter (WeasyPrint, as bidkit itself writes), with a link inside it and a
+    table whose header IDs WeasyPrint names as it names the document's."""
     import weasyprint
 
     html = """<html lang="de"><head><title>Unterstützungsschreiben</title></head><body>
     <h1>Unterstützungsschreiben</h1><p>Wir unterstützen die Bewerbung. <a href="#ende">Zum Schluss</a></p>
+    <table><thead><tr><th scope="col">Jahr</th><th scope="col">Betrag</th></tr></thead>
+    <tbody><tr><th scope="row">2017</th><td>10.000 €</td></tr></tbody></table>
     <p style="break-before: page" id="ende">Mit freundlichen Grüßen</p></body></html>"""
     return weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/a-3u", pdf_tags=True)
 

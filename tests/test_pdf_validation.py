@@ -226,6 +226,27 @@ def test_annexes_are_grafted_as_parts(built):
         keys += [int(a.StructParent) for page in pdf.pages for a in page.get("/Annots", []) if "/StructParent" in a]
         assert len(keys) == len(set(keys))
         assert set(keys) <= set(int(k) for k in list(pdf.Root.StructTreeRoot.ParentTree.Nums)[::2])
+        # Table cells name their headers by IDs the ID tree resolves, an annex's within the annex
+        # (WeasyPrint writes IDs without an ID tree, and names them alike in every file).
+        ids = pikepdf.NameTree(pdf.Root.StructTreeRoot.IDTree)
+
+        def cells_and_elements(part):
+            headers, elements, stack = [], set(), [part.K]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, pikepdf.Array):
+                    stack.extend(node)
+                elif isinstance(node, pikepdf.Dictionary) and node.get("/Type") != "/OBJR" and "/K" in node:
+                    elements.add(node.objgen)
+                    if node.get("/S") == "/TD":
+                        headers += [str(header) for header in node.A.get("/Headers", [])]
+                    stack.append(node.K)
+            return headers, elements
+
+        headers, _ = cells_and_elements(document)
+        assert headers and all(ids[name].S == "/TH" for name in headers)
+        headers, elements = cells_and_elements(letter)
+        assert headers and all(ids[name].objgen in elements for name in headers)
         # The letter's link leads to its own second page, not into the document.
         letter_pages = [page.objgen for page in pdf.pages][-2:]
         [link] = [a for a in pdf.pages[-2].Annots if a.Subtype == "/Link"]

@@ -82,15 +82,18 @@ def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = (), draft
     parent_tree = _flat_parent_tree(pdf)
     _margin_boxes_to_artifacts(pdf, parent_tree, watermark=draft)
     _link_contents(pdf)
+    root = pdf.Root.get("/StructTreeRoot")
+    ids = _ids_under(root.K) if root is not None and "/K" in root else {}
     sources = []  # pikepdf copies foreign objects lazily: the annexes stay open until the save
     for annex in annexes:
         try:
-            sources.append(_append(pdf, annex, parent_tree))
+            sources.append(_append(pdf, annex, parent_tree, ids))
         # The boundary to a file from outside (already read once by bidkit.annexes): whatever
         # pikepdf raises on it is a reason to refuse this annex, never a traceback.
         except Exception as exc:  # noqa: BLE001
             raise AnnexFailure(annex.number, " ".join(str(exc).split())[:120] or type(exc).__name__) from None
     _store_parent_tree(pdf, parent_tree)
+    _store_id_tree(pdf, ids)
     _unique_font_names(pdf)
     _identify(pdf, variant)
     return _written(pdf)
@@ -331,7 +334,7 @@ def _number(value) -> float:
 
 # --- annexes -------------------------------------------------------------------------------
 
-def _append(pdf: pikepdf.Pdf, annex: AnnexPdf, parent_tree: dict[int, object]) -> pikepdf.Pdf:
+def _append(pdf: pikepdf.Pdf, annex: AnnexPdf, parent_tree: dict[int, object], ids: dict[str, object]) -> pikepdf.Pdf:
     source = pikepdf.open(io.BytesIO(annex.data))
     _resolve_named_links(source)
     start = len(pdf.pages)
@@ -345,7 +348,7 @@ def _append(pdf: pikepdf.Pdf, annex: AnnexPdf, parent_tree: dict[int, object]) -
     document.K.append(part)
     offset = max(parent_tree, default=-1) + 1
     if tagged:
-        _graft(pdf, source, part, source_tree, parent_tree, offset, pages)
+        _graft(pdf, source, part, source_tree, parent_tree, offset, pages, ids, prefix=f"anlage-{annex.number}-")
     else:
         for k, page in enumerate(pages, start=1):
             _figure_page(pdf, page, part, f"{annex.bookmark}, Seite {k}", max(parent_tree, default=-1) + 1, parent_tree)
@@ -411,9 +414,10 @@ def _figure_page(pdf, page, part, alt: str, key: int, parent_tree: dict[int, obj
             annot.Contents = String(str(action.URI))
 
 
-def _graft(pdf, source, part, source_tree, parent_tree, offset: int, pages) -> None:
+def _graft(pdf, source, part, source_tree, parent_tree, offset: int, pages, ids: dict[str, object], prefix: str) -> None:
     """The annex's structure tree under ``part``: structure parents renumbered past the
-    document's, its parent tree, ID tree and role map merged, its language kept."""
+    document's, its parent tree, element IDs (renamed where the document has them) and role map
+    merged, its language kept."""
     root = source.Root.StructTreeRoot
     copied = pdf.copy_foreign(root)  # shares the copies of the pages appended before
     kids = copied.get("/K")
@@ -444,12 +448,63 @@ def _graft(pdf, source, part, source_tree, parent_tree, offset: int, pages) -> N
                 if name not in merged:
                     merged[name] = value
             target[key] = merged
-    if "/IDTree" in copied:
-        ids = pikepdf.NameTree.new(pdf) if "/IDTree" not in target else pikepdf.NameTree(target.IDTree)
-        for name, value in pikepdf.NameTree(copied.IDTree).items():
-            if name not in ids:
-                ids[name] = value
-        target.IDTree = ids.obj
+    renamed = {}
+    for name, element in _ids_under(part).items():
+        if name in ids:  # WeasyPrint names table headers alike in every file it writes
+            renamed[name] = f"{prefix}{name}"
+            element.ID = String(renamed[name])
+        ids[renamed.get(name, name)] = element
+    if renamed:
+        _rename_headers(part, renamed)
+
+
+def _ids_under(node) -> dict[str, object]:
+    """Structure elements below ``node`` that carry an /ID, by ID."""
+    found, seen, stack = {}, set(), [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Array):
+            stack.extend(node)
+            continue
+        if not isinstance(node, Dictionary) or node.get("/Type") in (Name.OBJR, Name.MCR) or node.objgen in seen:
+            continue
+        if node.is_indirect:
+            seen.add(node.objgen)
+        if isinstance(node.get("/ID"), String):
+            found[str(node.ID)] = node
+        if "/K" in node:
+            stack.append(node.K)
+    return found
+
+
+def _store_id_tree(pdf: pikepdf.Pdf, ids: dict[str, object]) -> None:
+    """The ID tree that element IDs need (ISO 32000-1 14.7.2; WeasyPrint 70 writes IDs without one)."""
+    if ids:
+        tree = pikepdf.NameTree.new(pdf)
+        for name in sorted(ids):
+            tree[name] = ids[name]
+        pdf.Root.StructTreeRoot.IDTree = tree.obj
+
+
+def _rename_headers(part, renamed: dict[str, str]) -> None:
+    """Table cells of the grafted tree refer to their headers by the headers' new IDs."""
+    seen, stack = set(), [part.K]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Array):
+            stack.extend(node)
+            continue
+        if not isinstance(node, Dictionary) or node.get("/Type") in (Name.OBJR, Name.MCR) or node.objgen in seen:
+            continue
+        if node.is_indirect:
+            seen.add(node.objgen)
+        attributes = node.get("/A")
+        for attribute in attributes if isinstance(attributes, Array) else [attributes]:
+            headers = attribute.get("/Headers") if isinstance(attribute, Dictionary) else None
+            if isinstance(headers, Array):
+                attribute.Headers = Array([String(renamed.get(str(h), str(h))) for h in headers])
+        if "/K" in node:
+            stack.append(node.K)
 
 
 def _copy(pdf: pikepdf.Pdf, value):
