@@ -73,6 +73,8 @@ MAX_PDF_ANNEX_BYTES = 200_000_000
 #: files can send pypdf's repair on quadratic searches.
 MAX_READ_SECONDS = 30.0
 #: Link targets kept in an annex: the same schemes the bid's own texts may link to.
+#: Catalog entries the clean copy keeps besides the pages.
+KEPT_CATALOG_ENTRIES = ("/StructTreeRoot", "/MarkInfo", "/Lang", "/Metadata", "/OutputIntents")
 SAFE_URI_SCHEMES = ("http:", "https:", "mailto:")
 #: Actions that run code, start programs, open other files or send data: never appended.
 ACTIVE_ACTIONS = {
@@ -184,7 +186,7 @@ def _describe(exc: Exception) -> str:
 
 def _copy_without_active_content(data: bytes) -> PdfAnnexContent:
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import DictionaryObject
+    from pypdf.generic import DictionaryObject, NameObject
 
     class UnencryptedReader(PdfReader):
         """Stops at an encrypted file before pypdf decrypts it (AES would need `cryptography`)."""
@@ -206,6 +208,12 @@ def _copy_without_active_content(data: bytes) -> PdfAnnexContent:
     writer.append(reader, import_outline=False)
     if len(writer.pages) != pages:
         raise PdfAnnexError(f"only {len(writer.pages)} of its {pages} pages can be read")
+    # What the final writer needs to keep the annex's claims (bidkit.render.final): its tags,
+    # language, identification and output intent; cloned after the pages, so that the structure
+    # tree points at the copied pages.
+    for key in KEPT_CATALOG_ENTRIES:
+        if key in root:
+            writer.root_object[NameObject(key)] = root.raw_get(key).clone(writer)
     removed += _remove_active_content(writer.root_object)
     out = io.BytesIO()
     writer.write(out)

@@ -133,6 +133,7 @@ def explain(code: str = typer.Argument(..., help="A rule code, e.g. BUD001.")) -
 class PdfVariant(str, enum.Enum):
     """The variants of bidkit.render.build.PDF_VARIANTS (kept equal by a test)."""
 
+    pdf_a_3a_ua_1 = "pdf/a-3a+ua-1"
     pdf_a_3u = "pdf/a-3u"
     pdf_ua_1 = "pdf/ua-1"
     pdf = "pdf"
@@ -143,7 +144,8 @@ def build(
     bid_dir: Path = BID_DIR,
     output: Path | None = typer.Option(None, "--output", "-o", help="PDF to write [default: build/<city>-<call>.pdf]."),
     draft: bool = typer.Option(False, "--draft", help="Render even with errors: watermark, stamp and an annex of open points."),
-    variant: PdfVariant = typer.Option(PdfVariant.pdf_a_3u, "--pdf-variant", help="pdf/a-3u (archival), pdf/ua-1 (accessible) or pdf."),
+    variant: PdfVariant = typer.Option(PdfVariant.pdf_a_3a_ua_1, "--pdf-variant",
+                                      help="pdf/a-3a+ua-1 (archival and accessible), pdf/a-3u (archival), pdf/ua-1 (accessible) or pdf."),
     html: Path | None = typer.Option(None, "--html", help="Also write the intermediate HTML to this file."),
     watch: bool = typer.Option(False, "--watch", help="Rebuild on every change in the bid folder, one status line per build; Ctrl-C ends."),
 ) -> None:
@@ -183,6 +185,8 @@ def build(
 
         built = build_pdf(loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html, step=step)
         progress.update(steps[-1], total=1, completed=1)
+    for message in built.warnings:
+        err.print(f"[yellow]warning:[/] {escape(message)}")
     for url in built.refused:
         err.print(f"[yellow]warning:[/] refused to load {escape(url)} (only files inside the bid folder and the templates may be used)")
     kind = "Draft" if draft else "PDF"

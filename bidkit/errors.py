@@ -23,3 +23,9 @@ class BidkitError(Exception):
 
 class RenderError(BidkitError):
     exit_code = EXIT_RENDER
+
+
+class BuildRefused(BidkitError):
+    """The build will not write a file that would be false (e.g. an annex breaking the PDF/A claim)."""
+
+    exit_code = EXIT_FINDINGS

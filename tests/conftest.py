@@ -49,8 +49,8 @@ def example_pdf(tmp_path_factory) -> Path:
     assert lines[0] == "check: no errors or warnings (2 info; `bidkit check` shows them)"
     assert [line.split(maxsplit=1)[1].rsplit(None, 1)[0].strip() for line in lines[1:]] == [
         "Loading WeasyPrint", "Reading annexes", "Rendering HTML", "Laying out pages (WeasyPrint)",
-        "Writing PDF (10 pages)", "Appending 2 PDF annex(es)"]
-    assert "(13 pages, pdf/a-3u, 2 PDF annex(es) appended, 1 file(s) embedded)" in run.stdout
+        "Writing PDF (10 pages)", "Writing the final file (2 PDF annex(es) appended)"]
+    assert "(13 pages, pdf/a-3a+ua-1, 2 PDF annex(es) appended, 1 file(s) embedded)" in run.stdout
     return out
 
 

@@ -250,7 +250,8 @@ def test_active_content_is_reported_by_check_and_never_reaches_the_submission(bi
         "file: link, file attachment, form or annotation actions (/AA)")
 
     out = tmp_path / "bid.pdf"
-    run = run_bidkit("build", str(bid), "-o", str(out))
+    # (The sample's Helvetica is not embedded, ANX006: a variant without PDF/A or PDF/UA claim.)
+    run = run_bidkit("build", str(bid), "-o", str(out), "--pdf-variant", "pdf")
     assert run.code == 0, run.stderr
     assert pdf_text(out)[-1].strip() == "Brief mit Skript"  # the annex's page itself is kept
     links = []

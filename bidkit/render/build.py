@@ -2,8 +2,8 @@
 
 Steps: resolve the annexes (PDFs are read first, so a broken file stops the build before the
 slow layout), render the HTML, lay it out and write the PDF with WeasyPrint (embedding the
-non-PDF annexes), append the PDF annexes with pypdf, write the file atomically. ``step`` is
-told each step's name, for progress display.
+non-PDF annexes), make the final file with the PDF annexes in one piece with pikepdf
+(bidkit.render.final), write it atomically. ``step`` is told each step's name, for progress display.
 """
 
 from __future__ import annotations
@@ -18,20 +18,21 @@ from pathlib import Path
 
 from bidkit import __version__
 from bidkit.annexes import annexes
-from bidkit.errors import BidkitError, RenderError
+from bidkit.errors import BidkitError, BuildRefused, RenderError
 from bidkit.fileio import atomic_write
 from bidkit.findings import Finding
 from bidkit.loader import LoadedBid
 from bidkit.gitinfo import git_state
 from bidkit.paths import BidFileError, bid_file, shown, templates_dir
 from bidkit.render.context import AnnexEntry, OpenPoint, build_context
+from bidkit.render.final import CLAIMS
 from bidkit.render.formatting import short_date
 from bidkit.schema import SCHEMA_FILE
 from bidkit.render.html import TemplateFailure, render_html
 from bidkit.render.theme import ThemeContext, theme_path
 
-#: ``--pdf-variant`` choices; the first is the default (archival, keeps embedded files).
-PDF_VARIANTS = ("pdf/a-3u", "pdf/ua-1", "pdf")
+#: ``--pdf-variant`` choices; the first is the default (archival and accessible: PDF/A-3a + PDF/UA-1).
+PDF_VARIANTS = tuple(CLAIMS)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class BuiltPdf:
     annexes_appended: int
     files_embedded: int
     refused: list[str]
+    warnings: list[str]  # a draft's annexes that break the variant's claims (a final build refuses them)
 
 
 def default_output(loaded: LoadedBid) -> Path:
@@ -135,6 +137,21 @@ def open_points(findings: Iterable[Finding], bid_dir: Path) -> list[OpenPoint]:
     return points
 
 
+def keeps_claim(annex, variant: str, draft: bool, warnings: list[str]) -> None:
+    """A final build refuses a PDF annex that would make ``variant``'s claims false (ANX006); a
+    draft builds and warns."""
+    from bidkit.render.final import inspect_annex
+    from bidkit.rules.annexes import EXPORT_HINT
+
+    reasons = inspect_annex(annex.content.data).breaks(variant)
+    if not reasons:
+        return
+    message = f"annex {annex.number} '{annex.file}' would make {variant} false: {'; '.join(reasons)} (ANX006)"
+    if not draft:
+        raise BuildRefused(message, EXPORT_HINT)
+    warnings.append(message)
+
+
 def _annexes(loaded: LoadedBid, draft: bool):
     """(PDF annexes to append, files to embed, the list of annexes). A draft lists what is missing."""
     from bidkit.render.assemble import open_annex
@@ -174,33 +191,64 @@ def document_html(loaded: LoadedBid, *, draft: bool, annex_list: list[AnnexEntry
         raise RenderError(f"template error in {failure}", "Fix the template at that line (theme templates live in the bid folder).") from None
 
 
+@dataclass
+class LaidOut:
+    """The document laid out once (the slow part), ready to be written in any variant."""
+
+    document: object  # weasyprint's Document
+    appended: list  # assemble.PdfAnnex
+    embedded: list  # pdf.EmbeddedFile
+    fetcher: object
+    moment: dt.datetime
+    draft: bool
+
+
 def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PDF_VARIANTS[0],
               findings: Iterable[Finding] = (), html_output: Path | None = None,
               step: Callable[[str], None] = lambda name: None) -> BuiltPdf:
     check_outputs(loaded, {"--output": output, "--html": html_output})
+    laid_out = lay_out(loaded, draft=draft, variant=variant, findings=findings, html_output=html_output, step=step)
+    return write_variant(laid_out, output, variant, step=step)
+
+
+def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
+            html_output: Path | None = None, step: Callable[[str], None] = lambda name: None) -> LaidOut:
+    """Read the annexes (a final build refuses one that breaks ``variant``'s claims, before the
+    slow layout), render the HTML and lay it out."""
     moment = build_datetime(loaded)
     templates = templates_dir()
     step("Loading WeasyPrint")
     from bidkit.render import pdf  # WeasyPrint is imported only here
-    from bidkit.render.assemble import append_annexes
     from bidkit.render.fetcher import SandboxedFetcher
 
     step("Reading annexes")
     appended, embedded, entries = _annexes(loaded, draft)
+    for annex in appended:
+        keeps_claim(annex, variant, draft, [])
     step("Rendering HTML")
     html = document_html(loaded, draft=draft, annex_list=entries, findings=findings, moment=moment)
     if html_output:
         atomic_write(html_output, html.encode("utf-8"))
-
     fetcher = SandboxedFetcher([loaded.bid_dir, templates])
     with _source_date_epoch(moment):
         step("Laying out pages (WeasyPrint)")
         document = pdf.layout(html, base=templates, fetcher=fetcher)
-        step(f"Writing PDF ({len(document.pages)} pages)")
-        data = pdf.write(document, variant=variant, fetcher=fetcher, files=embedded, moment=moment)
-    if appended:
-        step(f"Appending {len(appended)} PDF annex(es)")
-        data = append_annexes(data, appended)
+    return LaidOut(document, appended, embedded, fetcher, moment, draft)
+
+
+def write_variant(laid_out: LaidOut, output: Path, variant: str, *, step: Callable[[str], None] = lambda name: None) -> BuiltPdf:
+    """The final file in ``variant``, written atomically to ``output``."""
+    from bidkit.render import pdf
+    from bidkit.render.assemble import append_annexes
+
+    warnings: list[str] = []
+    for annex in laid_out.appended:
+        keeps_claim(annex, variant, laid_out.draft, warnings)
+    with _source_date_epoch(laid_out.moment):
+        step(f"Writing PDF ({len(laid_out.document.pages)} pages)")
+        data = pdf.write(laid_out.document, variant=variant, fetcher=laid_out.fetcher, files=laid_out.embedded, moment=laid_out.moment)
+    step(f"Writing the final file ({len(laid_out.appended)} PDF annex(es) appended)")
+    data = append_annexes(data, laid_out.appended, variant=variant, draft=laid_out.draft)
     atomic_write(output, data)
-    pages = len(document.pages) + sum(a.pages for a in appended)
-    return BuiltPdf(output, pages, len(appended), len(embedded), fetcher.refused)
+    pages = len(laid_out.document.pages) + sum(a.pages for a in laid_out.appended)
+    return BuiltPdf(output, pages, len(laid_out.appended), len(laid_out.embedded), laid_out.fetcher.refused, warnings)

@@ -32,14 +32,17 @@ def layout(html: str, *, base: Path, fetcher: SandboxedFetcher):
 
 
 def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[EmbeddedFile], moment: dt.datetime) -> bytes:
-    """The laid-out document as PDF bytes, tagged; ``variant`` one of build.PDF_VARIANTS
-    ("pdf": no PDF/A or PDF/UA claim); ``files`` embedded with the fixed date ``moment``."""
+    """The laid-out document as PDF bytes, tagged; ``variant`` one of build.PDF_VARIANTS (WeasyPrint
+    writes what final.WEASYPRINT_VARIANT names for it, bidkit.render.final the identification);
+    ``files`` embedded with the fixed date ``moment``."""
+    from bidkit.render.final import WEASYPRINT_VARIANT
+
     attachments = [
         weasyprint.Attachment(url=f.path.as_uri(), url_fetcher=fetcher, name=f.name, description=f.description,
                               created=moment, modified=moment, relationship="Supplement")
         for f in files
     ]
     try:
-        return document.write_pdf(pdf_variant=None if variant == "pdf" else variant, pdf_tags=True, attachments=attachments)
+        return document.write_pdf(pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True, attachments=attachments)
     except Exception as exc:
         raise RenderError(f"WeasyPrint could not write the PDF: {exc}", "Run with --html FILE to inspect the HTML.") from exc

@@ -16,6 +16,7 @@ from bidkit.paths import BidFileError, bid_file
 from bidkit.rules.registry import RuleContext, Violation, rule
 
 ERROR = Severity.ERROR
+WARNING = Severity.WARNING
 INFO = Severity.INFO
 
 
@@ -150,3 +151,40 @@ def annex_encrypted(ctx: RuleContext) -> Iterator[Violation]:
     for annex, reading in pdf_annexes(ctx):
         if isinstance(reading, PdfAnnexError) and reading.encrypted:
             yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' is encrypted")
+
+
+def annex_conformance(ctx: RuleContext):
+    """Each readable PDF annex with what it does to the variants' claims (bidkit.render.final)."""
+    from bidkit.render.final import inspect_annex
+
+    for annex, reading in pdf_annexes(ctx):
+        if isinstance(reading, PdfAnnexContent):
+            yield annex, inspect_annex(reading.data)
+
+
+EXPORT_HINT = ("Export the annex as PDF/A with fonts embedded (LibreOffice: File › Export as PDF › 'Archive (PDF/A)' "
+               "and 'Universal Accessibility (PDF/UA)'; Word: Save as PDF › Options › 'PDF/A compliant'), or build with "
+               "--pdf-variant pdf, which claims no standard.")
+
+
+@rule(
+    "ANX006", WARNING, "PDF annex would make the PDF/A or PDF/UA claim false",
+    hint=EXPORT_HINT,
+    explanation="""
+The submission claims PDF/A-3a and PDF/UA-1 by default (`--pdf-variant`), and the claim covers
+the appended annexes too. A PDF annex whose fonts are not embedded (typical of office exports
+that rely on Helvetica or Arial being installed) breaks every PDF/A and PDF/UA claim; one that
+paints in uncalibrated DeviceCMYK (print-shop exports) breaks PDF/A, whose output intent is
+sRGB. The finding names the annex, what it contains and which variants it breaks. A final
+`bidkit build` refuses such an annex for a variant it breaks (a draft warns and builds);
+export the annex as PDF/A, or build with `--pdf-variant pdf`, which claims no standard.
+""",
+    reads=(),
+)
+def annex_breaks_claim(ctx: RuleContext) -> Iterator[Violation]:
+    for annex, conformance in annex_conformance(ctx):
+        variants = conformance.broken_variants()
+        if variants:
+            reasons = "; ".join(conformance.breaks(variants[0]))
+            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' has {reasons}: "
+                                         f"it would make {', '.join(variants)} false")

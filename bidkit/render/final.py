@@ -1,0 +1,763 @@
+"""The final file: WeasyPrint's PDF plus the PDF annexes, written once with pikepdf (qpdf).
+
+This module owns the invariants of the file bidkit hands in, for every variant:
+
+- written in one piece (complete cross-reference table, an end-of-line after each ``obj``),
+  never as an incremental update; a file identifier ``/ID`` derived from the content
+  (``deterministic_id``), so the same inputs give the same bytes;
+- the XMP metadata uncompressed and claiming exactly what the variant promises
+  (``CLAIMS``): PDF/A-3a + PDF/UA-1 by default, PDF/A-3u, PDF/UA-1, or nothing;
+- running header, footer and draft stamp (WeasyPrint's margin boxes, whose structure elements
+  WeasyPrint 70 leaves unlinked) are ``/Artifact`` with ``/Type /Pagination``, and out of the
+  structure and parent trees; so is a draft's watermark (the page background);
+- a line-end hyphen carries ``/ActualText`` (a soft hyphen), so extracted text and screen
+  readers get whole words;
+- internal links say where they lead (``/Contents`` „Ausgangslage, Seite 3“);
+- two different font subsets never share a name;
+- each PDF annex follows with a bookmark „Anlage N: title“ under a ``/Part`` of the structure
+  tree: a tagged annex keeps its structure (structure parents renumbered, parent tree, ID tree
+  and role map merged, its ``/Lang`` kept), an untagged one (a scan) becomes one ``/Figure``
+  per page with the alt text „Anlage N: title, Seite k“. Annex links stay inside the annex.
+
+Whether an annex can keep a claim at all is judged before (``bidkit.annexes``, ANX rules).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import re
+import zlib
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+#: variant → (PDF/A part and conformance or None, PDF/UA part or None). The keys are
+#: bidkit.render.build.PDF_VARIANTS; the first is the default.
+CLAIMS: dict[str, tuple[tuple[int, str] | None, int | None]] = {
+    "pdf/a-3a+ua-1": ((3, "A"), 1),
+    "pdf/a-3u": ((3, "U"), None),
+    "pdf/ua-1": (None, 1),
+    "pdf": (None, None),
+}
+
+#: What WeasyPrint is asked to write for each variant (output intent, PDF version, embedded
+#: files as associated files); the identification in the XMP is bidkit's (``CLAIMS``).
+WEASYPRINT_VARIANT = {"pdf/a-3a+ua-1": "pdf/a-3u", "pdf/a-3u": "pdf/a-3u", "pdf/ua-1": "pdf/ua-1", "pdf": None}
+
+SOFT_HYPHEN_TEXT = b"<FEFF00AD>"  # /ActualText of a line-end hyphen: U+00AD, a soft hyphen
+#: WeasyPrint's hyphenate-character; a hyphen-minus at a line end is a real one ("Kosten-\nund").
+LINE_END_HYPHEN = "\u2010"
+
+
+@dataclass(frozen=True)
+class AnnexPdf:
+    """A PDF annex to append: its number and title (for the bookmark and alt texts) and the
+    bytes to append (already checked and cleaned by bidkit.annexes)."""
+
+    number: int
+    title: str
+    data: bytes
+
+    @property
+    def bookmark(self) -> str:
+        return f"Anlage {self.number}: {self.title}"  # pdfcheck.NOT_COUNTED knows the prefix
+
+
+class AnnexFailure(Exception):
+    """Annex ``number`` could not be appended (its copy is damaged in a way the reading missed)."""
+
+    def __init__(self, number: int, reason: str):
+        super().__init__(reason)
+        self.number, self.reason = number, reason
+
+
+def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = (), draft: bool = False) -> bytes:
+    """The final file: ``document`` (WeasyPrint's PDF for ``variant``) made to keep the
+    invariants above, followed by ``annexes``; in a ``draft`` the page background is the
+    watermark „ENTWURF“ (templates/watermark.svg)."""
+    pdf = pikepdf.open(io.BytesIO(document))
+    parent_tree = _flat_parent_tree(pdf)
+    _margin_boxes_to_artifacts(pdf, parent_tree, watermark=draft)
+    _link_contents(pdf)
+    root = pdf.Root.get("/StructTreeRoot")
+    ids = _ids_under(root.K) if root is not None and "/K" in root else {}
+    sources = []  # pikepdf copies foreign objects lazily: the annexes stay open until the save
+    for annex in annexes:
+        try:
+            sources.append(_append(pdf, annex, parent_tree, ids))
+        # The boundary to a file from outside (already read once by bidkit.annexes): whatever
+        # pikepdf raises on it is a reason to refuse this annex, never a traceback.
+        except Exception as exc:  # noqa: BLE001
+            raise AnnexFailure(annex.number, " ".join(str(exc).split())[:120] or type(exc).__name__) from None
+    _store_parent_tree(pdf, parent_tree)
+    _store_id_tree(pdf, ids)
+    _unique_font_names(pdf)
+    _identify(pdf, variant)
+    return _written(pdf)
+
+
+def _save(pdf: pikepdf.Pdf, object_streams: pikepdf.ObjectStreamMode) -> bytes:
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=True,
+             object_stream_mode=object_streams, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
+def _written(pdf: pikepdf.Pdf) -> bytes:
+    """The file's bytes, with no stream whose data ends in a carriage return: qpdf ends stream data
+    with "\n", and "\r\n" before ``endstream`` reads as one end-of-line to a validator, which then
+    finds ``/Length`` one byte too long (ISO 19005-2 6.1.7). Compressed objects are packed in object
+    streams, unless one of those ends so; a stream that does is compressed anew."""
+    data = _save(pdf, pikepdf.ObjectStreamMode.generate)
+    for _ in range(4):
+        bad = _streams_ending_in_cr(data)
+        if not bad:
+            return data
+        written = pikepdf.open(io.BytesIO(data))
+        for number in bad:
+            stream = written.get_object((number, 0))
+            if not isinstance(stream, pikepdf.Stream) or stream.get("/Type") == Name.ObjStm \
+                    or stream.get("/Filter") != Name.FlateDecode:
+                continue  # object streams are gone when written without them
+            try:
+                decoded = stream.read_bytes()  # predictors undone: written back without DecodeParms
+            except pikepdf.PdfError:
+                continue
+            for level in (9, 8, 7, 6, 5, 4, 3, 2, 1):
+                packed = zlib.compress(decoded, level)
+                if not packed.endswith(b"\r"):
+                    stream.write(packed, filter=Name.FlateDecode)
+                    if "/DecodeParms" in stream:
+                        del stream.DecodeParms
+                    break
+        data = _save(written, pikepdf.ObjectStreamMode.disable)
+    return data
+
+
+def _streams_ending_in_cr(data: bytes) -> list[int]:
+    """Numbers of the objects whose stream data (as long as their direct /Length) ends in "\r"."""
+    bad = []
+    for match in re.finditer(rb"(\d+) 0 obj\s*<<(?:(?!endobj).)*?/Length (\d+)(?:(?!endobj).)*?>>\s*stream\r?\n", data, flags=re.S):
+        end = match.end() + int(match.group(2))
+        if data[end - 1:end] == b"\r":
+            bad.append(int(match.group(1)))
+    return bad
+
+
+# --- structure -----------------------------------------------------------------------------
+
+def _nums(tree) -> list[tuple[int, object]]:
+    """(key, value) pairs of a number tree, flattened (a tree may use /Kids)."""
+    pairs = []
+    if tree is None:
+        return pairs
+    if "/Nums" in tree:
+        nums = tree.Nums
+        pairs += [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums) - 1, 2)]
+    for kid in tree.get("/Kids", []):
+        pairs += _nums(kid)
+    return pairs
+
+
+def _flat_parent_tree(pdf: pikepdf.Pdf) -> dict[int, object]:
+    root = pdf.Root.get("/StructTreeRoot")
+    return dict(_nums(root.get("/ParentTree"))) if root is not None else {}
+
+
+def _store_parent_tree(pdf: pikepdf.Pdf, parent_tree: dict[int, object]) -> None:
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return
+    nums = Array()
+    for key in sorted(parent_tree):
+        nums.append(key)
+        nums.append(parent_tree[key])
+    root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+    root.ParentTreeNextKey = max(parent_tree, default=-1) + 1
+
+
+def _reachable(root) -> set[tuple[int, int]]:
+    """Object ids of the structure elements reachable from the structure tree root."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Array):
+            stack.extend(node)
+            continue
+        if not isinstance(node, Dictionary):
+            continue
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        if node.get("/Type") in (Name.OBJR, Name.MCR):
+            continue
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(kids)
+    return seen
+
+
+def _margin_boxes_to_artifacts(pdf: pikepdf.Pdf, parent_tree: dict[int, object], watermark: bool) -> None:
+    """Marked content whose structure element is not in the tree (WeasyPrint's margin boxes)
+    becomes a pagination artifact (header above the middle of the page, footer below); every
+    line-end hyphen gets a soft hyphen as its actual text."""
+    root = pdf.Root.get("/StructTreeRoot")
+    reachable = _reachable(root.K) if root is not None else set()
+    for page in pdf.pages:
+        key = page.obj.get("/StructParents")
+        mcids = parent_tree.get(int(key)) if key is not None else None
+        orphans = set()
+        if isinstance(mcids, Array):
+            for mcid, element in enumerate(mcids):
+                if isinstance(element, Dictionary) and element.objgen not in reachable:
+                    orphans.add(mcid)
+                    mcids[mcid] = None
+        height = float(page.mediabox[3]) - float(page.mediabox[1])
+        hyphens = _hyphen_glyphs(page)
+        if orphans or hyphens or watermark:
+            _rewrite_content(pdf, page, orphans, hyphens, height, watermark)
+
+
+def _hyphen_glyphs(page) -> dict[str, bytes]:
+    """Font resource name → the glyph code that WeasyPrint's ToUnicode maps to a hyphen."""
+    found = {}
+    fonts = page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary())
+    for name, font in fonts.items():
+        unicode_map = font.get("/ToUnicode")
+        if unicode_map is None:
+            continue
+        text = unicode_map.read_bytes().decode("latin-1")
+        for code, value in re.findall(r"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]{4})>", text):
+            if chr(int(value, 16)) == LINE_END_HYPHEN:
+                found[name] = bytes.fromhex(code)
+                break
+    return found
+
+
+#: In WeasyPrint's content streams (pydyf writes them, bidkit pins WeasyPrint 70): a marked-content
+#: start with an MCID, a font selection, a positioned text's y, a glyph array with hex strings.
+CONTENT_TOKEN = re.compile(rb"/(\w+)\s*<<\s*/MCID (\d+)\s*>>\s*BDC|/(\S+) [-\d.]+ Tf|(-?[\d.]+) Tm|\[([^\]]*)\]\s*TJ")
+HEX_GLYPHS = re.compile(rb"<([0-9a-fA-F]*)>")
+
+
+#: WeasyPrint's page background (an artifact): the whole page clipped, one image drawn.
+PAGE_BACKGROUND = re.compile(rb"/Artifact\s+BMC(\s+0 0 [\d.]+ [\d.]+ re\s+W\s+n\s+/\w+ Do\s+EMC)")
+
+
+def _rewrite_content(pdf, page, orphans: set[int], hyphens: dict[str, bytes], height: float, watermark: bool) -> None:
+    """Orphaned marked content → pagination artifact (header or footer by where its text
+    stands); a glyph array ending in a line-end hyphen → the hyphen in a span with a soft
+    hyphen as actual text. Works on the content bytes (one pass, no object per operator)."""
+    page.contents_coalesce()
+    content = page.obj.Contents.read_bytes()
+    if watermark:
+        content = PAGE_BACKGROUND.sub(rb"/Artifact <</Type /Pagination /Subtype /Watermark>> BDC\1", content, count=1)
+    scale_match = re.search(rb"\n([\d.]+) 0 0 ([\d.]+) 0 0 cm", content)
+    scale = float(scale_match.group(2)) if scale_match else 1.0  # WeasyPrint draws in px, scaled to pt
+    hyphen_hex = {name.lstrip("/").encode(): code.hex().encode() for name, code in hyphens.items()}
+    out, position, font, artifact_at = [], 0, None, None
+    for match in CONTENT_TOKEN.finditer(content):
+        if match.group(2) is not None:
+            if int(match.group(2)) not in orphans:
+                continue
+            out += [content[position:match.start()], b"/Artifact <</Type /Pagination /Subtype /Header>> BDC"]
+            artifact_at, position = len(out) - 1, match.end()
+        elif match.group(3) is not None:
+            font = match.group(3)
+        elif match.group(4) is not None:
+            if artifact_at is not None and float(match.group(4)) * scale > height / 2:
+                out[artifact_at] = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
+            artifact_at = None
+        elif match.group(5) is not None and font in hyphen_hex:
+            glyphs = match.group(5)
+            strings = list(HEX_GLYPHS.finditer(glyphs))
+            if not strings or not strings[-1].group(1).lower().endswith(hyphen_hex[font].lower()):
+                continue
+            last = strings[-1]
+            head = glyphs[:last.start()] + b"<" + last.group(1)[:-len(hyphen_hex[font])] + b">"
+            out += [content[position:match.start()], b"[" + head + b"] TJ /Span <</ActualText " + SOFT_HYPHEN_TEXT + b">> BDC [<"
+                    + hyphen_hex[font] + b">] TJ EMC"]
+            position = match.end()
+    out.append(content[position:])
+    page.obj.Contents = pdf.make_stream(b"".join(out))
+
+
+# --- links ---------------------------------------------------------------------------------
+
+def _link_contents(pdf: pikepdf.Pdf) -> None:
+    """Internal links (WeasyPrint writes the anchor id as /Contents) say the heading and page
+    they lead to, e.g. „Ausgangslage, Seite 3“."""
+    names = _named_destinations(pdf)
+    page_index = {page.objgen: number for number, page in enumerate(pdf.pages)}
+    headings = []  # (page, y, title) of every bookmark
+    with pdf.open_outline() as outline:
+        stack = list(outline.root)
+        while stack:
+            item = stack.pop()
+            stack.extend(item.children)
+            dest = item.destination
+            if isinstance(dest, Array) and len(dest) >= 4 and dest[0].objgen in page_index:
+                headings.append((page_index[dest[0].objgen], _number(dest[3]), item.title))
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", []):
+            target = annot.get("/Dest")
+            if annot.get("/Subtype") != Name.Link or not isinstance(target, String):
+                continue
+            dest = names.get(str(target))
+            if not isinstance(dest, Array) or dest[0].objgen not in page_index:
+                continue
+            number, y = page_index[dest[0].objgen], _number(dest[3]) if len(dest) > 3 else 0.0
+            below = [(abs(y - hy), title) for p, hy, title in headings if p == number and hy <= y + 1]
+            title = min(below)[1] if below else None
+            annot.Contents = String(f"{title}, Seite {number + 1}" if title else f"Seite {number + 1}")
+
+
+def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, object]:
+    names = pdf.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return {}
+    return {key: (value.get("/D", value) if isinstance(value, Dictionary) else value)
+            for key, value in pikepdf.NameTree(names.Dests).items()}
+
+
+def _number(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+# --- annexes -------------------------------------------------------------------------------
+
+def _append(pdf: pikepdf.Pdf, annex: AnnexPdf, parent_tree: dict[int, object], ids: dict[str, object]) -> pikepdf.Pdf:
+    source = pikepdf.open(io.BytesIO(annex.data))
+    _resolve_named_links(source)
+    start = len(pdf.pages)
+    tagged = _is_tagged(source)
+    source_tree = _flat_parent_tree(source) if tagged else {}
+    pdf.pages.extend(source.pages)
+    pages = list(pdf.pages)[start:]
+    document = _document_element(pdf)
+    part = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, P=document, K=Array(),
+                                        T=String(annex.bookmark)))
+    document.K.append(part)
+    offset = max(parent_tree, default=-1) + 1
+    if tagged:
+        _graft(pdf, source, part, source_tree, parent_tree, offset, pages, ids, prefix=f"anlage-{annex.number}-")
+    else:
+        for k, page in enumerate(pages, start=1):
+            _figure_page(pdf, page, part, f"{annex.bookmark}, Seite {k}", max(parent_tree, default=-1) + 1, parent_tree)
+    for page in pages:  # links that leave the annex (or lost their target) go
+        if "/Annots" in page.obj:
+            annots = page.obj.Annots if isinstance(page.obj.Annots, Array) else Array()
+            kept = Array([a for a in annots if isinstance(a, Dictionary) and _link_stays_inside(a, pages)])
+            page.obj.Annots = kept
+            if not kept:
+                del page.obj.Annots
+    with pdf.open_outline() as outline:
+        outline.root.append(pikepdf.OutlineItem(annex.bookmark, start))
+    return source
+
+
+def _is_tagged(source: pikepdf.Pdf) -> bool:
+    mark = source.Root.get("/MarkInfo")
+    return "/StructTreeRoot" in source.Root and mark is not None and bool(mark.get("/Marked", False))
+
+
+def _document_element(pdf: pikepdf.Pdf):
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:  # WeasyPrint always tags (pdf_tags=True); a safety net for other input
+        root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array()))
+        pdf.Root.StructTreeRoot = root
+        pdf.Root.MarkInfo = Dictionary(Marked=True)
+    kids = root.K if isinstance(root.get("/K"), Array) else Array([root.K]) if "/K" in root else Array()
+    root.K = kids
+    for kid in kids:
+        if isinstance(kid, Dictionary) and kid.get("/S") == Name.Document:
+            return kid
+    document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))
+    kids.append(document)
+    return document
+
+
+def _figure_page(pdf, page, part, alt: str, key: int, parent_tree: dict[int, object]) -> None:
+    """An untagged page (a scan) as one figure with alt text: its whole content is marked."""
+    figure = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Figure, P=part, Pg=page.obj,
+                                          Alt=String(alt), K=0))
+    part.K.append(figure)
+    contents = page.obj.get("/Contents")
+    streams = list(contents) if isinstance(contents, Array) else [contents] if contents is not None else []
+    # The page's own streams stay as they are (not decoded): marked before and after.
+    page.obj.Contents = Array([pdf.make_stream(b"/Figure <</MCID 0>> BDC\nq\n"), *streams, pdf.make_stream(b"\nQ\nEMC\n")])
+    page.obj.StructParents = key
+    parent_tree[key] = pdf.make_indirect(Array([figure]))
+    page.obj.Tabs = Name.S
+    annots = page.obj.get("/Annots")
+    for annot in annots if isinstance(annots, Array) else ():
+        # The page's links (and other annotations) become structure of their own.
+        if not isinstance(annot, Dictionary) or annot.get("/Subtype") == Name.Popup:
+            continue
+        kind = {Name.Link: Name.Link, Name.Widget: Name.Form}.get(annot.get("/Subtype"), Name.Annot)
+        element = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=kind, P=part, Pg=page.obj,
+                                               K=Dictionary(Type=Name.OBJR, Obj=annot, Pg=page.obj)))
+        part.K.append(element)
+        key = max(parent_tree) + 1
+        annot.StructParent = key
+        parent_tree[key] = element
+        action = annot.get("/A")
+        if "/Contents" not in annot and isinstance(action, Dictionary) and "/URI" in action:
+            annot.Contents = String(str(action.URI))
+
+
+def _graft(pdf, source, part, source_tree, parent_tree, offset: int, pages, ids: dict[str, object], prefix: str) -> None:
+    """The annex's structure tree under ``part``: structure parents renumbered past the
+    document's, its parent tree, element IDs (renamed where the document has them) and role map
+    merged, its language kept."""
+    root = source.Root.StructTreeRoot
+    copied = pdf.copy_foreign(root)  # shares the copies of the pages appended before
+    kids = copied.get("/K")
+    kids = list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []
+    for kid in kids:
+        if isinstance(kid, Dictionary):
+            kid.P = part
+            if kid.get("/S") == Name.Document:  # one document: the annex's is a division of it
+                kid.S = Name.Div
+            part.K.append(kid)
+    if "/Lang" in source.Root:
+        part.Lang = _copy(pdf, source.Root.Lang)
+    for key, value in source_tree.items():
+        parent_tree[key + offset] = _copy(pdf, value)
+    for page in pages:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + offset
+        page.obj.Tabs = Name.S
+        annots = page.obj.get("/Annots")
+        for annot in annots if isinstance(annots, Array) else ():
+            if isinstance(annot, Dictionary) and "/StructParent" in annot:
+                annot.StructParent = int(annot.StructParent) + offset
+    target = pdf.Root.StructTreeRoot
+    for key in ("/RoleMap", "/ClassMap"):
+        if key in copied:
+            merged = target.get(key, Dictionary())
+            for name, value in copied[key].items():
+                if name not in merged:
+                    merged[name] = value
+            target[key] = merged
+    renamed = {}
+    for name, element in _ids_under(part).items():
+        if name in ids:  # WeasyPrint names table headers alike in every file it writes
+            renamed[name] = f"{prefix}{name}"
+            element.ID = String(renamed[name])
+        ids[renamed.get(name, name)] = element
+    if renamed:
+        _rename_headers(part, renamed)
+
+
+def _ids_under(node) -> dict[str, object]:
+    """Structure elements below ``node`` that carry an /ID, by ID."""
+    found, seen, stack = {}, set(), [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Array):
+            stack.extend(node)
+            continue
+        if not isinstance(node, Dictionary) or node.get("/Type") in (Name.OBJR, Name.MCR) or node.objgen in seen:
+            continue
+        if node.is_indirect:
+            seen.add(node.objgen)
+        if isinstance(node.get("/ID"), String):
+            found[str(node.ID)] = node
+        if "/K" in node:
+            stack.append(node.K)
+    return found
+
+
+def _store_id_tree(pdf: pikepdf.Pdf, ids: dict[str, object]) -> None:
+    """The ID tree that element IDs need (ISO 32000-1 14.7.2; WeasyPrint 70 writes IDs without one)."""
+    if ids:
+        tree = pikepdf.NameTree.new(pdf)
+        for name in sorted(ids):
+            tree[name] = ids[name]
+        pdf.Root.StructTreeRoot.IDTree = tree.obj
+
+
+def _rename_headers(part, renamed: dict[str, str]) -> None:
+    """Table cells of the grafted tree refer to their headers by the headers' new IDs."""
+    seen, stack = set(), [part.K]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Array):
+            stack.extend(node)
+            continue
+        if not isinstance(node, Dictionary) or node.get("/Type") in (Name.OBJR, Name.MCR) or node.objgen in seen:
+            continue
+        if node.is_indirect:
+            seen.add(node.objgen)
+        attributes = node.get("/A")
+        for attribute in attributes if isinstance(attributes, Array) else [attributes]:
+            headers = attribute.get("/Headers") if isinstance(attribute, Dictionary) else None
+            if isinstance(headers, Array):
+                attribute.Headers = Array([String(renamed.get(str(h), str(h))) for h in headers])
+        if "/K" in node:
+            stack.append(node.K)
+
+
+def _copy(pdf: pikepdf.Pdf, value):
+    """``value`` of another file as an object of ``pdf`` (direct containers rebuilt, indirect objects copied)."""
+    if isinstance(value, (Array, Dictionary, pikepdf.Stream)) and value.is_indirect:
+        return pdf.copy_foreign(value)
+    if isinstance(value, Array):
+        return Array([_copy(pdf, item) for item in value])
+    if isinstance(value, Dictionary):
+        return Dictionary({key: _copy(pdf, item) for key, item in value.items()})
+    return value
+
+
+def _resolve_named_links(source: pikepdf.Pdf) -> None:
+    """Named destinations of the annex become explicit ones (its name tree is not copied)."""
+    names = _named_destinations(source)
+    for page in source.pages:
+        annots = page.obj.get("/Annots")
+        for annot in annots if isinstance(annots, Array) else ():
+            if not isinstance(annot, Dictionary):
+                continue
+            target = annot.get("/Dest")
+            action = annot.get("/A")
+            if target is None and isinstance(action, Dictionary) and action.get("/S") == Name.GoTo:
+                target = action.get("/D")
+                del annot.A
+            if isinstance(target, (String, Name)):
+                resolved = names.get(str(target))
+                if resolved is None:
+                    del annot.Dest
+                else:
+                    annot.Dest = resolved
+            elif target is not None:
+                annot.Dest = target
+
+
+def _link_stays_inside(annot, pages) -> bool:
+    if annot.get("/Subtype") != Name.Link:
+        return True
+    dest = annot.get("/Dest")
+    if dest is None:
+        return "/A" in annot  # an external link (URI); active actions were removed before
+    inside = {page.obj.objgen for page in pages}
+    return isinstance(dest, Array) and len(dest) > 0 and isinstance(dest[0], Dictionary) and dest[0].objgen in inside
+
+
+# --- fonts ---------------------------------------------------------------------------------
+
+def _unique_font_names(pdf: pikepdf.Pdf) -> None:
+    """Two different subsets named alike (WeasyPrint derives the tag from the font, not from the
+    subset) get a tag derived from their own glyph data."""
+    by_name: dict[str, list] = {}
+    seen = set()
+    for page in pdf.pages:
+        stack = [page.obj.get("/Resources")]
+        while stack:
+            resources = stack.pop()
+            if not isinstance(resources, Dictionary):
+                continue
+            fonts = resources.get("/Font")
+            for font in fonts.values() if isinstance(fonts, Dictionary) else ():
+                if isinstance(font, Dictionary) and font.objgen not in seen and isinstance(font.get("/BaseFont"), Name):
+                    seen.add(font.objgen)
+                    by_name.setdefault(str(font.BaseFont), []).append(font)
+            xobjects = resources.get("/XObject")
+            for xobject in xobjects.values() if isinstance(xobjects, Dictionary) else ():
+                if isinstance(xobject, pikepdf.Stream) and "/Resources" in xobject and xobject.objgen not in seen:
+                    seen.add(xobject.objgen)
+                    stack.append(xobject.Resources)
+    for name, fonts in by_name.items():
+        if len(fonts) < 2 or not re.match(r"^/[A-Z]{6}\+", name):
+            continue
+        for font in fonts[1:]:
+            descriptor = _descriptor(font)
+            program = b""
+            if descriptor is not None:
+                for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                    if isinstance(descriptor.get(key), pikepdf.Stream):
+                        program = descriptor[key].read_raw_bytes()
+            digest = hashlib.sha256(program + name.encode()).digest()
+            tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+            renamed = Name("/" + tag + name[7:])  # name[7:] is "+DejaVu-Serif" after "/ABCDEF"
+            font.BaseFont = renamed
+            descendants = font.get("/DescendantFonts")
+            for descendant in descendants if isinstance(descendants, Array) else ():
+                if isinstance(descendant, Dictionary):
+                    descendant.BaseFont = renamed
+            if descriptor is not None:
+                descriptor.FontName = renamed
+
+
+def _descriptor(font):
+    if isinstance(font.get("/FontDescriptor"), Dictionary):
+        return font.FontDescriptor
+    descendants = font.get("/DescendantFonts")
+    for descendant in descendants if isinstance(descendants, Array) else ():
+        if isinstance(descendant, Dictionary) and isinstance(descendant.get("/FontDescriptor"), Dictionary):
+            return descendant.FontDescriptor
+    return None
+
+
+# --- identification ------------------------------------------------------------------------
+
+PDFUA_EXTENSION = """<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>"""
+
+
+def _identify(pdf: pikepdf.Pdf, variant: str) -> None:
+    """The XMP metadata claims exactly ``variant`` (uncompressed, as PDF/A wants it)."""
+    pdfa, pdfua = CLAIMS[variant]
+    metadata = pdf.Root.get("/Metadata")
+    if metadata is not None:
+        xmp = metadata.read_bytes().decode("utf-8")
+    else:
+        xmp = _xmp_from_info(pdf)
+    # WeasyPrint's identification goes; bidkit's replaces it.
+    xmp = re.sub(r'<rdf:Description rdf:about=""\s+(?:pdfaid|pdfuaid):[^>]*/>', "", xmp)
+    xmp = re.sub(r'<rdf:Description rdf:about="">\s*<pdfuaid:part>\d</pdfuaid:part>\s*</rdf:Description>', "", xmp)
+    claims = []
+    if pdfa:
+        claims.append(f'<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" '
+                      f'pdfaid:part="{pdfa[0]}" pdfaid:conformance="{pdfa[1]}" />')
+    if pdfua:
+        claims.append(f'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="{pdfua}" />')
+        if pdfa:
+            claims.append(PDFUA_EXTENSION)
+    xmp = xmp.replace("</rdf:RDF>", "".join(claims) + "</rdf:RDF>", 1)
+    stream = pdf.make_stream(xmp.encode("utf-8"))
+    stream.Type = Name.Metadata
+    stream.Subtype = Name.XML
+    pdf.Root.Metadata = stream
+    if pdfua:
+        pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+
+
+def _xmp_from_info(pdf: pikepdf.Pdf) -> str:
+    """Minimal XMP for a variant WeasyPrint writes without (plain PDF): the title and author."""
+    info = pdf.trailer.get("/Info", Dictionary())
+    title = _xml(str(info.get("/Title", "")))
+    author = _xml(str(info.get("/Author", "")))
+    return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            f'<rdf:Description rdf:about=""><dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>'
+            f'<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator></rdf:Description>'
+            '</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="r"?>')
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- what an annex does to the claims ------------------------------------------------------
+
+@dataclass(frozen=True)
+class AnnexConformance:
+    """What bidkit.render.final needs to know of a PDF annex to keep (or not) a variant's claims."""
+
+    unreadable: str | None  # why it could not be inspected (then no claim can be kept)
+    pdfa: str | None  # its own PDF/A identification, e.g. "PDF/A-2b"
+    tagged: bool
+    unembedded_fonts: tuple[str, ...]
+    device_cmyk: bool  # uncalibrated CMYK colour, not usable under the sRGB output intent
+
+    def breaks(self, variant: str) -> list[str]:
+        """Why appending this annex would make ``variant``'s claims false (empty: it does not)."""
+        pdfa, pdfua = CLAIMS[variant]
+        reasons = []
+        if (pdfa or pdfua) and self.unreadable:
+            reasons.append(f"content that cannot be inspected ({self.unreadable})")
+        if (pdfa or pdfua) and self.unembedded_fonts:
+            reasons.append("fonts not embedded: " + ", ".join(self.unembedded_fonts))
+        if pdfa and self.device_cmyk:
+            reasons.append("DeviceCMYK colour (uncalibrated; the document's output intent is sRGB)")
+        return reasons
+
+    def broken_variants(self) -> list[str]:
+        return [variant for variant in CLAIMS if self.breaks(variant)]
+
+
+@functools.lru_cache(maxsize=32)  # check and build inspect the same clean copies
+def inspect_annex(data: bytes) -> AnnexConformance:
+    """Fonts, colour spaces, PDF/A identification and tagging of an annex (its clean copy)."""
+    try:
+        return _inspect(pikepdf.open(io.BytesIO(data)))
+    # The boundary to a file from outside: whatever pikepdf raises on it is reported, never a traceback.
+    except Exception as exc:  # noqa: BLE001
+        return AnnexConformance(" ".join(str(exc).split())[:120] or type(exc).__name__, None, False, (), False)
+
+
+def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
+    unembedded: set[str] = set()
+    cmyk = False
+    seen: set[tuple[int, int]] = set()
+    stack = [(page.obj.get("/Resources"), page.obj) for page in pdf.pages]
+    while stack:
+        resources, owner = stack.pop()
+        if isinstance(owner, pikepdf.Stream) or "/Contents" in owner:
+            cmyk = cmyk or _paints_cmyk(owner)
+        if not isinstance(resources, Dictionary):
+            continue
+        for font in resources.get("/Font", Dictionary()).values():
+            if not isinstance(font, Dictionary) or font.get("/Subtype") == Name.Type3:
+                continue
+            descriptor = _descriptor(font)
+            if descriptor is None or not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                unembedded.add(str(font.get("/BaseFont", "/?"))[1:])
+        for space in resources.get("/ColorSpace", Dictionary()).values():
+            cmyk = cmyk or _is_cmyk(space)
+        for xobject in resources.get("/XObject", Dictionary()).values():
+            if not isinstance(xobject, pikepdf.Stream) or xobject.objgen in seen:
+                continue
+            seen.add(xobject.objgen)
+            if xobject.get("/Subtype") == Name.Image:
+                cmyk = cmyk or _is_cmyk(xobject.get("/ColorSpace"))
+            elif xobject.get("/Subtype") == Name.Form:
+                stack.append((xobject.get("/Resources"), xobject))
+    return AnnexConformance(None, _pdfa_identification(pdf), _is_tagged(pdf), tuple(sorted(unembedded)), cmyk)
+
+
+def _is_cmyk(space) -> bool:
+    return space == Name.DeviceCMYK or (isinstance(space, Array) and len(space) > 1 and space[0] in (Name.Indexed, Name.Separation, Name.DeviceN)
+                                        and any(_is_cmyk(part) for part in list(space)[1:3]))
+
+
+def _paints_cmyk(owner) -> bool:
+    try:
+        operations = pikepdf.parse_content_stream(owner)
+    except pikepdf.PdfError:
+        return False
+    for operands, operator in operations:
+        op = str(operator)
+        if op in ("k", "K") or (op in ("cs", "CS") and operands and operands[0] == Name.DeviceCMYK):
+            return True
+    return False
+
+
+def _pdfa_identification(pdf: pikepdf.Pdf) -> str | None:
+    metadata = pdf.Root.get("/Metadata")
+    if metadata is None:
+        return None
+    xmp = metadata.read_bytes().decode("utf-8", "replace")
+    part = re.search(r'pdfaid:part(?:="|>)\s*(\d)', xmp)
+    level = re.search(r'pdfaid:conformance(?:="|>)\s*([ABUabu])', xmp)
+    return f"PDF/A-{part.group(1)}{level.group(1).lower() if level else ''}" if part else None
