@@ -529,3 +529,12 @@ def test_a_prepared_git_folder_cannot_hang_the_draft(bid, tmp_path):
     shutil.rmtree(bid / ".git")
     (bid / ".git").write_text(f"gitdir: {elsewhere / '.git'}\n")
     assert git_state(bid) is None  # a pointer to a repository elsewhere is not followed
+
+
+def test_layout_that_never_ends_stops_with_exit_3(bid, tmp_path):
+    theme_template(bid, "{% for i in range(100000) %}<p>{{ i }}</p>{% endfor %}")
+    out = tmp_path / "x.pdf"
+    run = run_bidkit("build", str(bid), "--draft", "-o", str(out), env={"BIDKIT_LAYOUT_SECONDS": "3"})
+    no_traceback(run)
+    assert run.code == 3 and "WeasyPrint took longer than 3 s to lay out the pages" in run.stderr
+    assert not out.exists()

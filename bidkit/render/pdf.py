@@ -1,19 +1,51 @@
-"""HTML → PDF with WeasyPrint 70, through the sandboxed fetcher. The only WeasyPrint import."""
+"""HTML → PDF with WeasyPrint 70, through the sandboxed fetcher. The only WeasyPrint import.
+
+Layout and writing each run under a deadline (``BIDKIT_LAYOUT_SECONDS``, default 300 s; a
+100-page bid takes about 20 s): a theme that makes WeasyPrint lay out hundreds of thousands
+of boxes, or images that take long to decode, ends with exit 3 instead of a hang.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import weasyprint
 
 from bidkit.errors import RenderError
+from bidkit.limits import deadline
 from bidkit.render.fetcher import SandboxedFetcher
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+LAYOUT_SECONDS = 300.0
+
+
+class _Expired(BaseException):
+    """Raised into WeasyPrint by the deadline; a BaseException, so its broad excepts let it pass."""
+
+
+def _seconds() -> float:
+    try:
+        return max(float(os.environ.get("BIDKIT_LAYOUT_SECONDS", LAYOUT_SECONDS)), 1.0)
+    except ValueError:
+        return LAYOUT_SECONDS
+
+
+def _bounded(what: str, work):
+    seconds = _seconds()
+    try:
+        with deadline(seconds, _Expired):
+            return work()
+    except _Expired:
+        raise RenderError(f"WeasyPrint took longer than {seconds:g} s to {what}",
+                          "Look for what makes the document huge (a theme's loops, very large images); "
+                          "BIDKIT_LAYOUT_SECONDS sets the limit.") from None
 
 
 @dataclass(frozen=True)
@@ -26,7 +58,10 @@ class EmbeddedFile:
 def layout(html: str, *, base: Path, fetcher: SandboxedFetcher):
     """Lay out the pages (the slow part); the fetcher guards every file the HTML names."""
     try:
-        return weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher).render()
+        return _bounded("lay out the pages", lambda: weasyprint.HTML(
+            string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher).render())
+    except RenderError:
+        raise
     except Exception as exc:
         raise RenderError(f"WeasyPrint could not render the document: {exc}", "Run with --html FILE to inspect the HTML.") from exc
 
@@ -43,6 +78,9 @@ def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[Embe
         for f in files
     ]
     try:
-        return document.write_pdf(pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True, attachments=attachments)
+        return _bounded("write the PDF", lambda: document.write_pdf(
+            pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True, attachments=attachments))
+    except RenderError:
+        raise
     except Exception as exc:
         raise RenderError(f"WeasyPrint could not write the PDF: {exc}", "Run with --html FILE to inspect the HTML.") from exc
