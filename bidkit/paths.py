@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -53,10 +54,15 @@ class BidFileError(ValueError):
         return self.reason == "outside"
 
 
+#: Control characters (C0, DEL, C1) and the bidirectional overrides that can disguise text.
+_UNSAFE_CHARS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def printable(text: str) -> str:
     """``text`` with control characters escaped (``\x1b``), so that no report carries a terminal
-    escape sequence or a character XML forbids; line breaks stay."""
-    return text if text.isprintable() else "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text)
+    escape sequence or a character XML forbids; line breaks and all other text (no-break
+    spaces, umlauts) stay."""
+    return _UNSAFE_CHARS.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def shown(file: str | os.PathLike) -> str:
