@@ -28,6 +28,7 @@ from bidkit.render.context import AnnexEntry, OpenPoint, build_context
 from bidkit.render.formatting import short_date
 from bidkit.render.html import TemplateFailure, render_html
 from bidkit.render.theme import ThemeContext, theme_path
+from bidkit.supporters import read_register
 
 #: ``--pdf-variant`` choices; the first is the default (archival, keeps embedded files).
 PDF_VARIANTS = ("pdf/a-3u", "pdf/ua-1", "pdf")
@@ -88,6 +89,8 @@ def bid_inputs(loaded: LoadedBid) -> tuple[set[Path], list[Path]]:
     if loaded.sources.call_document:
         files.add(loaded.sources.call_document.path.resolve())
     named = [annex.file for annex in annexes(loaded.bid)] if loaded.bid else []
+    if loaded.bid and loaded.bid.supporters:
+        named.append(loaded.bid.supporters.file)
     theme = loaded.bid.theme if loaded.bid else None
     if theme:
         named += [theme.logo, theme.stylesheet, *(font.file for font in theme.fonts)]
@@ -163,6 +166,7 @@ def document_html(loaded: LoadedBid, *, draft: bool, annex_list: list[AnnexEntry
         loaded.bid, loaded.call, theme=theme, annexes=annex_list, draft=draft,
         stamp=" · ".join(filter(None, [f"bidkit {__version__}", git_stamp(loaded.bid_dir)])) if draft else None,
         open_points=open_points(findings, loaded.bid_dir) if draft else [], build_date=moment or build_datetime(loaded),
+        register=read_register(loaded.bid_dir, loaded.bid.supporters) if loaded.bid.supporters else None,
     )
     own_templates = theme_path(loaded.bid_dir, loaded.bid.theme.templates, folder=True) if loaded.bid.theme else None
     try:
