@@ -151,3 +151,4 @@ def test_chart_total_just_past_a_grid_line_stays_in_the_picture():
     chart = stacked_bars([2017, 2018], [("Kosten", {2017: Decimal(940000), 2018: Decimal(3210000)})], title="t")
     total = re.search(r'<text x="([0-9.]+)"[^>]*font-weight="bold">3\.210\.000\u00a0€', chart.svg)
     assert float(total.group(1)) + len("3.210.000 €") * 7.8 <= WIDTH
+

@@ -126,12 +126,14 @@ def check_outputs(loaded: LoadedBid, outputs: dict[str, Path | None]) -> None:
 
 def open_points(findings: Iterable[Finding], bid_dir: Path) -> list[OpenPoint]:
     """The check's findings as the draft's annex lists them, with places relative to the bid folder."""
+    from bidkit.rules.german import german_title
+
     points = []
     for f in sorted(findings, key=Finding.sort_key):
-        where = os.path.relpath(f.location.file, bid_dir) if f.location.file else ""
-        if f.location.line:
-            where += f":{f.location.line}"
-        points.append(OpenPoint(f.rule, f.severity.value, where, f.message, f.hint))
+        file = os.path.relpath(f.location.file, bid_dir) if f.location.file else ""
+        where = file + (f":{f.location.line}" if f.location.line else "")
+        points.append(OpenPoint(f.rule, f.severity.value, where, f.message, f.hint, german_title(f.rule), f.dotted_path,
+                                file, f.location.line))
     return points
 
 

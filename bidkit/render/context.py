@@ -185,8 +185,12 @@ class OpenPoint:
     rule: str
     severity: str
     where: str  # file:line relative to the bid folder
-    message: str
-    hint: str
+    message: str  # English, as the command line reports it
+    hint: str  # English
+    title: str = ""  # the rule's German title: what the PDF shows
+    field: str = ""  # dotted field path, e.g. budget.years[0].total
+    file: str = ""  # relative to the bid folder
+    line: int | None = None
 
 
 def budget_charts(summary: BudgetSummary, primary: str, font: str) -> list[Chart]:
