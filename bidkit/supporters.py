@@ -91,14 +91,13 @@ def read_register(bid_dir: Path, register: SupporterRegister) -> Register:
         return Register(register.file, path, [], [RegisterProblem(None, f"'{register.file}' is neither a .csv nor a .xlsx file",
                                                                   "Save the register as CSV (UTF-8) or as Excel workbook (.xlsx).")])
     supporters: list[Supporter] = []
+    rows = [row for row in rows if not _empty(row[1])]
     if rows:
         header_line, header = rows[0]
         columns, header_problems = _columns(header_line, header)
         problems += header_problems
         if not header_problems:
             for line, cells in rows[1:]:
-                if all(cell in (None, "") for cell in cells):
-                    continue
                 supporter = _supporter(line, cells, columns, problems)
                 if supporter:
                     supporters.append(supporter)
@@ -135,9 +134,15 @@ def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, list]], list[RegisterProble
         return [], [RegisterProblem(None, f"the workbook cannot be read ({type(exc).__name__})",
                                     "Save it again as Excel workbook (.xlsx).")]
     sheet = book.worksheets[0]
-    rows = [(row[0].row, [_cell(c.value) for c in row]) for row in sheet.iter_rows() if row and hasattr(row[0], "row")]
+    # Rows numbered as the spreadsheet shows them; empty cells (and rows) keep their places.
+    rows = [(number, [_cell(value) for value in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
     book.close()
     return rows, []
+
+
+def _empty(cells: list) -> bool:
+    return all(cell in (None, "") for cell in cells)
 
 
 def _cell(value):

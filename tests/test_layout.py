@@ -112,6 +112,10 @@ def test_cost_items_repeat_their_header_on_every_page(read_back, name):
     for index in range(first, last + 1):
         assert any(re.fullmatch(r"Haushaltsjahr \d{4} Kategorie Betrag", t) for t in texts[index]), (
             f"{name} page {pages[index].number}: cost items without their header row")
+    # The header repeats, the year's total does not (a footer group would stand on every page).
+    for year in years:
+        sums = [pages[i].number for i, page in enumerate(texts) for t in page if re.match(rf"Summe {year} [\d.]+ €$", t)]
+        assert len(sums) == 1, f"{name}: 'Summe {year}' stands on pages {sums}"
 
 
 @pytest.mark.parametrize("name", BIDS)

@@ -96,11 +96,14 @@ def test_xlsx_register_reads_date_cells_and_refuses_numbers(paderborn):
     sheet.append(["Anna Koch", "Bürger", "Paderborn", dt.datetime(2017, 3, 1), None])  # row 2: a date cell
     sheet.append(["Verein X", "Verein", "Paderborn", "02.03.2017", None])            # row 3: German text date
     sheet.append(["Firma Y", "Unternehmen", "Paderborn", 42795, None])              # row 4: a serial number
+    sheet.append([])                                                                 # row 5: empty, skipped
+    sheet.append([None, "Bürger", "Paderborn", "03.03.2017", None])                 # row 6: no name
     book.save(paderborn / "unterstuetzer.xlsx")
     edit(paderborn / "bid.yaml", "file: unterstuetzer.csv", "file: unterstuetzer.xlsx")
-    [finding] = sup_findings(paderborn)
-    assert (finding.rule, finding.location.line) == ("SUP001", 4)
-    assert finding.message.startswith("'unterstuetzer.xlsx' row 4: date '42795' is no exact date")
+    serial, nameless = sup_findings(paderborn)
+    assert (serial.rule, serial.location.line) == ("SUP001", 4)
+    assert serial.message.startswith("'unterstuetzer.xlsx' row 4: date '42795' is no exact date")
+    assert (nameless.rule, nameless.location.line) == ("SUP001", 6) and "has no name" in nameless.message
     html = document_html(load_bid(paderborn), draft=False, annex_list=[])
     assert "Anna Koch" in html and "Verein X" in html and "Firma Y" not in html
 
