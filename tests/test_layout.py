@@ -136,8 +136,9 @@ def test_no_proper_name_is_hyphenated(read_back, name):
 def test_paderborn_shows_what_the_bid_holds(read_back):
     _, pages = read_back("paderborn")
     text = " ".join(row for page in pages for row in page.rows)
-    assert "Land Nordrhein-Westfalen Land · in Aussicht gestellt" in text  # funding by name and status
-    assert "Diebold Nixdorf Industrie · gesichert" in text
+    amounts = r"(?: (?:[\d.]+ €|–))+ "  # the row's amounts per year and its sum
+    assert re.search(f"Land Nordrhein-Westfalen{amounts}Land · in Aussicht gestellt", text)  # by name, with status
+    assert re.search(f"Diebold Nixdorf{amounts}Industrie · gesichert", text)
     assert "Letter of Intent" in text and "Memorandum of Understanding" not in text
     assert "Stellvertretung" in text and text.count("Stellvertretung") == 1
     assert "ikt@paderborn.example" in text  # the deputy's means of contact
