@@ -91,7 +91,7 @@ def large_pdf(large_bid, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("large-build") / "large.pdf"
     run = run_bidkit("build", str(large_bid), "-o", str(out))
     # It is written, then the page limit fails on purpose (PDF001: 46 pages of 30).
-    assert run.code == 0 or (run.code == 1 and "PDF001" in run.stdout and f"PDF written: {out}" in run.stdout), run.stderr
+    assert run.code == 0 or (run.code == 1 and "PDF001" in run.stderr and f"PDF written: {out}" in run.stdout), run.stderr
     return out
 
 
