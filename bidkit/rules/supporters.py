@@ -25,7 +25,7 @@ def _at(register: Register, line: int | None) -> Location | None:
 
 
 @rule(
-    "SUP001", Severity.ERROR, "Register of supporters unreadable",
+    "SUP001", Severity.ERROR, "Register of supporters or one of its rows unreadable",
     hint="Fix the register at that row: columns Name, Art, Ort, Datum (TT.MM.JJJJ), optionally Scan.",
     explanation="""
 `supporters: {file: unterstuetzer.csv}` names a register of supporters (CSV in UTF-8, or an
