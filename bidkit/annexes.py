@@ -5,14 +5,25 @@ council resolution (``council_resolution.file``), the list ``annexes``, and part
 (``partners[].letter.file``), numbered in that order.
 PDF annexes are appended to the submission, other files embedded as attachments.
 The check (ANX rules) and the build list them with the same function and resolve them
-with ``bidkit.paths.bid_file``, so both see the same files.
+with ``bidkit.paths.bid_file``, so both see the same files, and read each PDF annex with
+``read_pdf_annex``, so whatever the build would refuse is already an ANX finding. pypdf is
+imported only when a PDF annex is read.
 """
 
 from __future__ import annotations
 
+import functools
+import io
+import logging
+import warnings
+from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
+
 from bidkit.findings import FieldPath
+from bidkit.limits import deadline
 from bidkit.models import LETTER_TITLES, Bid
+from bidkit.paths import BidFileError, read_regular
 
 PDF_MAGIC = b"%PDF-"
 
@@ -47,3 +58,290 @@ def annexes(bid: Bid) -> list[Annex]:
             title = f"{LETTER_TITLES[letter.kind.value]}: {partner.name}"
             found.append((title, letter.file, ("partners", index, "letter", "file"), None))
     return [Annex(number, *entry) for number, entry in enumerate(found, start=1)]
+
+
+# --- PDF annexes: read once, the same way for `check` (ANX003–ANX005) and `build` -------------
+
+#: Deeper page trees are refused. Real files nest a few levels (a balanced tree of a million
+#: pages needs six); pypdf walks the tree recursively, so a hostile depth would exhaust the stack.
+MAX_PAGE_TREE_DEPTH = 64
+#: Dictionaries and arrays bidkit looks into per annex; more is refused rather than walked for long.
+MAX_OBJECTS = 500_000
+#: Larger PDF annexes are refused (a submission portal takes far less).
+MAX_PDF_ANNEX_BYTES = 200_000_000
+#: Seconds reading one PDF annex may take (a 260-page annex takes a quarter of a second): damaged
+#: files can send pypdf's repair on quadratic searches.
+MAX_READ_SECONDS = 30.0
+#: Link targets kept in an annex: the same schemes the bid's own texts may link to.
+SAFE_URI_SCHEMES = ("http:", "https:", "mailto:")
+#: Actions that run code, start programs, open other files or send data: never appended.
+ACTIVE_ACTIONS = {
+    "/JavaScript": "JavaScript", "/Launch": "Launch action (starts a program)",
+    "/GoToR": "link into another file (GoToR)", "/GoToE": "link into an embedded file (GoToE)",
+    "/ImportData": "form data import (ImportData)", "/SubmitForm": "form submission (SubmitForm)",
+    "/Rendition": "media action (Rendition)", "/RichMediaExecute": "media action (RichMediaExecute)",
+}
+#: Annotations that carry files or media players.
+ACTIVE_ANNOTATIONS = {
+    "/FileAttachment": "file attachment", "/RichMedia": "media player (RichMedia)", "/Screen": "media player (Screen)",
+}
+
+
+class PdfAnnexError(Exception):
+    """A PDF annex that cannot be appended; ``reason`` says why, in words for the message."""
+
+    def __init__(self, reason: str, *, encrypted: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.encrypted = encrypted
+
+
+@dataclass(frozen=True)
+class PdfAnnexContent:
+    """A PDF annex as the build appends it."""
+
+    pages: int
+    #: Active content left out, one entry per item (e.g. "JavaScript", "file attachment").
+    removed: tuple[str, ...]
+    #: The annex's pages as bidkit appends them: a copy written by pypdf, active content removed.
+    data: bytes
+
+    def removed_summary(self) -> str:
+        """``JavaScript (2×), file attachment`` — what was removed, in order of first appearance."""
+        counts = Counter(self.removed)
+        return ", ".join(what if n == 1 else f"{what} ({n}×)" for what, n in counts.items())
+
+
+def read_pdf_annex(path: Path) -> PdfAnnexContent:
+    """Read, check and clean a PDF annex; a file that cannot be appended raises PdfAnnexError.
+
+    The check and the build both call this, so whatever the build would refuse is already an
+    ANX finding; the result is kept for the file's size and modification time, so the build
+    after the check reads each annex once.
+    """
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise PdfAnnexError(f"it cannot be read ({exc.strerror or exc})") from None
+    if stat.st_size > MAX_PDF_ANNEX_BYTES:
+        raise PdfAnnexError(f"it is larger than {MAX_PDF_ANNEX_BYTES // 1_000_000} MB")
+    outcome = _read_pdf_annex(path, stat.st_size, stat.st_mtime_ns)
+    if isinstance(outcome, PdfAnnexError):
+        raise PdfAnnexError(outcome.reason, encrypted=outcome.encrypted)
+    return outcome
+
+
+@functools.lru_cache(maxsize=128)
+def _read_pdf_annex(path: Path, size: int, mtime_ns: int) -> PdfAnnexContent | PdfAnnexError:
+    try:
+        data = read_regular(path, max_bytes=MAX_PDF_ANNEX_BYTES)
+    except BidFileError as exc:  # replaced since it was resolved
+        return PdfAnnexError(f"it cannot be read: {exc.message}")
+    try:
+        return _clean_copy(data)
+    except PdfAnnexError as exc:
+        return exc
+
+
+class _Overtime(BaseException):
+    """Reading an annex ran out of time; a BaseException, so pypdf's ``except Exception`` lets it through."""
+
+
+def _clean_copy(data: bytes) -> PdfAnnexContent:
+    if PDF_MAGIC not in data[:1024]:
+        raise PdfAnnexError("it does not start with %PDF- (is it a renamed file of another kind?)")
+    if b"%%EOF" not in data[-1024:]:
+        raise PdfAnnexError("the file is cut off (it does not end with %%EOF)")
+    # pypdf logs and warns about harmless quirks of the files it reads ("Object count 1105
+    # exceeds defined trailer size 1092"); what it cannot read raises, and that is reported.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings(), deadline(MAX_READ_SECONDS, _Overtime):
+            warnings.simplefilter("ignore")
+            try:
+                return _copy_without_active_content(data)
+            except PdfAnnexError:
+                raise
+            # The boundary to a file from outside: on hostile or damaged input pypdf raises nearly
+            # anything (PdfReadError, KeyError, AttributeError, AssertionError, RecursionError,
+            # NotImplementedError for an unknown filter, ...). Each is a reason to refuse this
+            # annex, never a crash, so every Exception is caught here on purpose.
+            except Exception as exc:  # noqa: BLE001
+                raise PdfAnnexError(f"it is damaged ({_describe(exc)})") from None
+    except _Overtime:
+        raise PdfAnnexError(f"reading it took longer than {MAX_READ_SECONDS:g} s (it is damaged or built to stall)") from None
+
+
+def _describe(exc: Exception) -> str:
+    """pypdf's message on one short line (it may quote bytes of the file)."""
+    text = " ".join(str(exc).split())
+    if isinstance(exc, KeyError):
+        text = f"an entry {text} is missing"
+    elif not text or type(exc).__module__.split(".")[0] != "pypdf":
+        text = f"{type(exc).__name__}: {text}".rstrip(": ")
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+def _copy_without_active_content(data: bytes) -> PdfAnnexContent:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject
+
+    class UnencryptedReader(PdfReader):
+        """Stops at an encrypted file before pypdf decrypts it (AES would need `cryptography`)."""
+
+        def read(self, stream) -> None:
+            super().read(stream)
+            if "/Encrypt" in self.trailer:
+                raise PdfAnnexError("it is encrypted", encrypted=True)
+
+    reader = UnencryptedReader(io.BytesIO(data))
+    root = reader.trailer.get("/Root")
+    root = root.get_object() if root is not None else None
+    # pypdf would search every object for another catalog, which can take minutes: a guess anyway
+    if not isinstance(root, DictionaryObject) or root.get("/Type") != "/Catalog":
+        raise PdfAnnexError("its catalog (/Root) is missing or damaged")
+    pages = _count_pages(root.get("/Pages"))
+    removed = _document_active_content(root)
+    writer = PdfWriter()
+    writer.append(reader, import_outline=False)
+    if len(writer.pages) != pages:
+        raise PdfAnnexError(f"only {len(writer.pages)} of its {pages} pages can be read")
+    removed += _remove_active_content(writer.root_object)
+    out = io.BytesIO()
+    writer.write(out)
+    return PdfAnnexContent(pages, tuple(removed), out.getvalue())
+
+
+def _count_pages(tree) -> int:
+    """Pages of a page tree, walked without recursion; loops, depth and untyped nodes refused."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    count, seen = 0, set()
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_PAGE_TREE_DEPTH:
+            raise PdfAnnexError(f"its page tree is nested deeper than {MAX_PAGE_TREE_DEPTH} levels")
+        if isinstance(node, IndirectObject):
+            if (node.idnum, node.generation) in seen:
+                raise PdfAnnexError("its page tree refers to the same node twice (a loop, or a page with two parents)")
+            seen.add((node.idnum, node.generation))
+            node = node.get_object()
+        if not isinstance(node, DictionaryObject):
+            raise PdfAnnexError("its page tree holds something that is not a page")
+        kind = node.get("/Type")
+        if kind == "/Page":
+            count += 1
+        elif kind == "/Pages":
+            kids = node.get("/Kids")
+            kids = kids.get_object() if isinstance(kids, IndirectObject) else kids
+            if not isinstance(kids, ArrayObject):
+                raise PdfAnnexError("a node of its page tree has no list of pages (/Kids)")
+            stack.extend((kid, depth + 1) for kid in reversed(kids))
+        else:
+            raise PdfAnnexError("a node of its page tree is neither /Type /Page nor /Pages")
+    if not count:
+        raise PdfAnnexError("it has no pages")
+    return count
+
+
+def _document_active_content(root) -> list[str]:
+    """What the annex's catalog holds that runs or carries files; appending pages leaves it out."""
+    found = []
+    opening = root.get("/OpenAction")
+    opening = opening.get_object() if opening is not None else None
+    if hasattr(opening, "get") and _active(opening):
+        found.append(f"{_active(opening)} on opening")
+    if "/AA" in root:
+        found.append("document actions (/AA)")
+    names = root.get("/Names")
+    names = names.get_object() if names is not None else None
+    if hasattr(names, "get"):
+        if "/JavaScript" in names:
+            found.append("JavaScript")
+        if "/EmbeddedFiles" in names:
+            found.append("embedded files")
+    return found
+
+
+def _active(obj) -> str | None:
+    """What ``obj`` is if it is an active action or annotation (see the tables above), else None."""
+    action = _value(obj, "/S")
+    if action in ACTIVE_ACTIONS:
+        return ACTIVE_ACTIONS[action]
+    if action == "/URI":
+        uri = _value(obj, "/URI") or ""
+        uri = (uri.decode("latin-1") if isinstance(uri, bytes) else str(uri)).strip()
+        if not uri.lower().startswith(SAFE_URI_SCHEMES):
+            scheme = uri.split(":", 1)[0][:20] if ":" in uri else ""
+            return f"{scheme}: link" if scheme else "link without a scheme (a local file)"
+    return ACTIVE_ANNOTATIONS.get(_value(obj, "/Subtype"))
+
+
+def _value(obj, key: str):
+    """The name or string ``obj[key]``, resolved when it is a reference (as a viewer does), else None."""
+    value = obj.get(key)
+    value = value.get_object() if value is not None else None
+    return value if isinstance(value, (str, bytes)) else None  # a name, or a URI string
+
+
+def _remove_active_content(root) -> list[str]:
+    """Remove every active action and annotation and every /AA reachable from ``root``.
+
+    Returns what went. A removed object is also emptied, so nothing else that points to it
+    carries it into the submission.
+    """
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    found = []
+    acro_form = root.get("/AcroForm")
+    acro_form = acro_form.get_object() if acro_form is not None else None
+    if isinstance(acro_form, DictionaryObject) and "/XFA" in acro_form:
+        del acro_form[NameObject("/XFA")]  # XFA forms carry their own scripts
+        found.append("XFA form")
+    containers = (IndirectObject, DictionaryObject, ArrayObject)  # numbers, names, strings hold nothing
+    seen, removed, visits = set(), set(), 0
+    compact = object()  # marks an array to drop removed entries from, once its items are done
+    stack: list = [(None, None, root)]  # (container, key or index in it, value)
+    while stack:
+        container, key, value = stack.pop()
+        if value is compact:
+            container[:] = [item for item in container if item is not None]
+            continue
+        visits += 1
+        if visits > MAX_OBJECTS:
+            raise PdfAnnexError(f"it holds more than {MAX_OBJECTS} dictionaries and arrays")
+        obj = value
+        if isinstance(value, IndirectObject):
+            ref = value.idnum, value.generation
+            if ref in removed:
+                _drop(container, key)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            obj = value.get_object()
+        if isinstance(obj, DictionaryObject):
+            what = _active(obj) if container is not None else None
+            if what:
+                found.append(what)
+                obj.clear()
+                _drop(container, key)
+                if isinstance(value, IndirectObject):
+                    removed.add((value.idnum, value.generation))
+                continue
+            if "/AA" in obj:
+                found.append("page actions (/AA)" if obj.get("/Type") == "/Page" else "form or annotation actions (/AA)")
+                del obj[NameObject("/AA")]
+            stack.extend((obj, k, v) for k, v in reversed(list(obj.items())) if isinstance(v, containers))
+        elif isinstance(obj, ArrayObject):
+            stack.append((obj, None, compact))
+            stack.extend((obj, index, item) for index, item in reversed(list(enumerate(obj))) if isinstance(item, containers))
+    return found
+
+
+def _drop(container, key) -> None:
+    """Take an entry out of a dictionary, or mark it in an array (compacted later)."""
+    if isinstance(container, dict):
+        del container[key]
+    else:
+        container[key] = None

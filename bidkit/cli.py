@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from bidkit import __version__
-from bidkit.errors import EXIT_FINDINGS, EXIT_OK, BidkitError
+from bidkit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, BidkitError
+from bidkit.paths import shown
 
 app = typer.Typer(
     add_completion=False,
@@ -52,6 +53,7 @@ class OutputFormat(str, enum.Enum):
     github = "github"
     junit = "junit"
     sarif = "sarif"
+    gitlab = "gitlab"
     csv = "csv"
 
 
@@ -74,8 +76,8 @@ def check(
     output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format (csv with --matrix)."),
     color: Color = typer.Option(Color.auto, "--color", help="Colour the text output (auto honours NO_COLOR)."),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
-    select: list[str] = typer.Option([], "--select", help="Only these rule codes or prefixes (repeatable)."),
-    ignore: list[str] = typer.Option([], "--ignore", help="Skip these rule codes or prefixes (repeatable)."),
+    select: list[str] = typer.Option([], "--select", help="Only these rule codes or prefixes (repeatable, or a comma list: BUD,RES)."),
+    ignore: list[str] = typer.Option([], "--ignore", help="Skip these rule codes or prefixes (repeatable, or a comma list)."),
     matrix: bool = typer.Option(False, "--matrix", help="Print the compliance matrix (text, json or csv)."),
     pdf: Path | None = typer.Option(None, "--pdf", help="Also check the rendered PDF against the call's page limit."),
 ) -> None:
@@ -143,8 +145,14 @@ def build(
     draft: bool = typer.Option(False, "--draft", help="Render even with errors: watermark, stamp and an annex of open points."),
     variant: PdfVariant = typer.Option(PdfVariant.pdf_a_3u, "--pdf-variant", help="pdf/a-3u (archival), pdf/ua-1 (accessible) or pdf."),
     html: Path | None = typer.Option(None, "--html", help="Also write the intermediate HTML to this file."),
+    watch: bool = typer.Option(False, "--watch", help="Rebuild on every change in the bid folder, one status line per build; Ctrl-C ends."),
 ) -> None:
     """Check the bid, then render the submission PDF with its annexes."""
+    if watch:
+        from bidkit.preview.watch import watch_builds
+
+        raise typer.Exit(watch_builds(bid_dir, output=output, draft=draft, variant=variant.value, html=html,
+                                      say=lambda text: out.print(escape(text))))
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from bidkit.check import check_bid
@@ -186,6 +194,20 @@ def build(
         err.print(f"[bold red]{finding.rule}:[/] {escape(finding.message)}. {escape(finding.hint)}")
     if too_long and not draft:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def preview(
+    bid_dir: Path = BID_DIR,
+    port: int | None = typer.Option(None, "--port", min=1, max=65535, help="Port on 127.0.0.1 [default: a free one]."),
+    open_browser: bool = typer.Option(False, "--open", help="Open the page in the browser."),
+    editor: str | None = typer.Option(None, "--editor", help='Open a finding\'s place in your editor, e.g. "code -g {file}:{line}".'),
+) -> None:
+    """Show the draft's pages beside the check's findings in the browser, updated on every save."""
+    from bidkit.preview.server import serve
+
+    raise typer.Exit(serve(bid_dir, port=port, open_browser=open_browser, editor=editor,
+                           say=lambda text: out.print(escape(text)), log=lambda text: err.print(escape(text))))
 
 
 @app.command()
@@ -276,11 +298,49 @@ def schema(
         sys.stdout.write(text)
 
 
+class ExportFormat(str, enum.Enum):
+    """The formats of bidkit.export.EXPORT_FORMATS (kept equal by a test)."""
+
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    bid_dir: Path = BID_DIR,
+    output_format: ExportFormat = typer.Option(ExportFormat.xlsx, "--format", "-f", help="xlsx (one workbook) or csv (a folder of tables)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Workbook to write; for csv the folder [default: build/<city>-<call>-kfp.xlsx, or …-kfp/]."),
+    draft: bool = typer.Option(False, "--draft", help="Export even when the bid has errors (titles say ENTWURF)."),
+) -> None:
+    """Export the Kosten- und Finanzierungsplan, goals with KPIs and measures as a workbook (live sums) or CSV tables."""
+    from bidkit.check import check_bid
+    from bidkit.export import export_bid
+    from bidkit.report.text import TextReporter
+
+    result, loaded = check_bid(bid_dir)
+    if not result.complete:
+        TextReporter().print(result, err)
+        if not draft:
+            err.print("[bold red]Export refused:[/] fix the errors above, or use --draft for a marked draft.")
+            raise typer.Exit(EXIT_FINDINGS)
+    written = export_bid(loaded, output_format.value, output, draft=draft)
+    kind = "Draft" if draft else "Export"
+    where = str(written[0]) if len(written) == 1 else f"{written[0].parent} ({', '.join(path.name for path in written)})"
+    out.print(f"{kind} written: {escape(where)}")
+
+
 def main() -> None:
     try:
         app()
     except BidkitError as exc:
-        err.print(f"[bold red]error:[/] {escape(exc.message)}")
-        if exc.hint:
-            err.print(f"[green]hint:[/] {escape(exc.hint)}")
-        sys.exit(exc.exit_code)
+        _fail(exc.message, exc.hint, exc.exit_code)
+    except OSError as exc:  # a path given on the command line the system refuses (too long, no access)
+        where = f": {shown(exc.filename)}" if exc.filename else ""
+        _fail(f"{exc.strerror or exc}{where}", "Check the path and its permissions.", EXIT_USAGE)
+
+
+def _fail(message: str, hint: str | None, code: int) -> None:
+    err.print(f"[bold red]error:[/] {escape(message)}")
+    if hint:
+        err.print(f"[green]hint:[/] {escape(hint)}")
+    sys.exit(code)

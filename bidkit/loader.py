@@ -295,6 +295,12 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
     if kind == "money_format":
         return _finding(codes.WRONG_TYPE, _money_message(loc, str(error["ctx"]["found"])), locate(loc), loc,
                         hint=_money_hint(error["ctx"]["plain"]))
+    if kind == "whole_number":
+        found, plain = str(error["ctx"]["found"]), error["ctx"]["plain"]
+        read = f" ({found} = {found.rstrip('0').rstrip('.')})" if plain else ""
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {found} is not a whole number: the dot is read as a decimal "
+                        f"point{read}, not as a thousands separator", locate(loc), loc,
+                        hint=f"Write `{plain}`: whole numbers without separators." if plain else _TYPE_HINTS["int"])
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == ID_PATTERN:
         return _finding(
             codes.WRONG_TYPE, f"{_id_label(loc)} '{value}' ({dotted(loc)}) may use only a-z, 0-9 and '-'",

@@ -74,7 +74,19 @@ Money = Annotated[
         "description": "Amount in EUR, e.g. 500000 or 1250.50: no thousands separators, at most two decimals.",
     }),
 ]
-Year = Annotated[int, Field(ge=1900, le=2200, description="A calendar or budget year, e.g. 2017.")]
+def _whole_number(value: Any) -> Any:
+    """Refuse a decimal where a whole number belongs: YAML reads ``124.000`` as 124.0 — the dot
+    is a decimal point to YAML, a thousands separator to a German reader — and pydantic would
+    silently take it as 124."""
+    if isinstance(value, (Decimal, float)):
+        text = format(value, "f") if isinstance(value, Decimal) else repr(value)
+        plain = text.replace(".", "") if re.fullmatch(r"[0-9]{1,3}(\.[0-9]{3})+", text) else ""
+        raise PydanticCustomError("whole_number", "'{found}' is not a whole number", {"found": text, "plain": plain})
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+Year = Annotated[WholeNumber, Field(ge=1900, le=2200, description="A calendar or budget year, e.g. 2017.")]
 
 
 class Model(BaseModel):
@@ -106,8 +118,8 @@ class ThematicField(Model):
 
 
 class PopulationRange(Model):
-    population_min: int = Field(ge=0, description="Smallest population of the range.")
-    population_max: int = Field(ge=0, description="Largest population of the range.")
+    population_min: WholeNumber = Field(ge=0, description="Smallest population of the range.")
+    population_max: WholeNumber = Field(ge=0, description="Largest population of the range.")
 
     @model_validator(mode="after")
     def _ordered(self) -> PopulationRange:
@@ -125,8 +137,8 @@ class PopulationTolerance(PopulationRange):
 class Eligibility(PopulationRange):
     """The nominal population range the call states; outside it ELI002 warns, outside the tolerance ELI001 fails."""
 
-    population_min: int = Field(ge=0, description="Smallest eligible population as the call states it (nominal).")
-    population_max: int = Field(ge=0, description="Largest eligible population as the call states it (nominal).")
+    population_min: WholeNumber = Field(ge=0, description="Smallest eligible population as the call states it (nominal).")
+    population_max: WholeNumber = Field(ge=0, description="Largest eligible population as the call states it (nominal).")
     tolerance: PopulationTolerance | None = Field(
         default=None,
         description="A wider range the call accepts for 'about' figures; without it the nominal range is strict.",
@@ -151,7 +163,7 @@ class TextLimit(Model):
         pattern=r"^[a-z_]+(\[\])?(\.[a-z_]+(\[\])?)*$",
         description="Field path, '[]' for every item of a list, e.g. 'vision' or 'measures[].description'.",
     )
-    max_chars: int = Field(ge=1)
+    max_chars: WholeNumber = Field(ge=1)
 
 
 class FundingPeriod(Model):
@@ -178,7 +190,7 @@ class Call(Model):
     eligibility: Eligibility | None = None
     thematic_fields: list[ThematicField] = Field(min_length=1)
     required_sections: list[SectionName] = Field(min_length=1)
-    page_limit: int | None = Field(default=None, ge=1)
+    page_limit: WholeNumber | None = Field(default=None, ge=1)
     own_share_min_percent: Decimal | None = Field(default=None, ge=0, le=100)
     funding_rate_percent: Decimal | None = Field(default=None, ge=0, le=100)
     funding_period: FundingPeriod | None = Field(
@@ -212,7 +224,7 @@ class City(Model):
         default=None, description="The city's official name where it is named, e.g. 'Wissenschaftsstadt Darmstadt'."
     )
     state: str = Field(description="Bundesland, e.g. 'Niedersachsen'.")
-    population: int = Field(gt=0)
+    population: WholeNumber = Field(gt=0)
     population_year: Year
     population_source: str | None = None
     university: str | None = Field(default=None, description="University or college in or near the city.")
@@ -298,7 +310,7 @@ class Mou(Model):
     title: str
     signed_on: dt.date
     place: str | None = None
-    duration_years: int | None = Field(default=None, ge=1)
+    duration_years: WholeNumber | None = Field(default=None, ge=1)
     legally_binding: bool = False
     purpose: str
     parties: list[MouParty] = Field(min_length=1)

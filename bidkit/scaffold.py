@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import jinja2
@@ -36,12 +35,24 @@ def _prepare(target: Path, force: bool) -> None:
         raise BidkitError(f"'{target}' is not empty", "Choose an empty or new folder, or add --force to overwrite bid files in it.")
 
 
-def _write(destination: Path, data: bytes) -> None:
+def _write(target: Path, relative: str | Path, data: bytes) -> Path:
+    """Write one file of the new bid; never through a link that leads out of ``target``.
+
+    ``atomic_write`` replaces a link standing at the file's place instead of writing through
+    it; a folder on the way that links elsewhere is refused.
+    """
+    destination = target / relative
     try:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_bytes(data)
-    except OSError as exc:
-        raise BidkitError(f"cannot write {destination}: {exc.strerror}", "Choose a folder you can write to.") from None
+        inside = destination.parent.resolve().is_relative_to(target.resolve())
+    except (OSError, RuntimeError) as exc:
+        raise BidkitError(f"cannot write {destination}: {exc}", "Choose a folder you can write to.") from None
+    if not inside:
+        raise BidkitError(f"'{destination.parent}' leads outside '{target}'", "Remove the link, or init into a new folder.")
+    try:
+        atomic_write(destination, data)
+    except BidkitError as exc:
+        raise BidkitError(exc.message, "Choose a folder you can write to.") from None
+    return destination
 
 
 def init_example(target: Path, *, force: bool = False) -> list[Path]:
@@ -52,11 +63,8 @@ def init_example(target: Path, *, force: bool = False) -> list[Path]:
     for path in sorted(source.rglob("*")):
         if path.is_dir() or path.name == SCHEMA_FILE or "__pycache__" in path.parts:
             continue
-        destination = target / path.relative_to(source)
-        _write(destination, path.read_bytes())
-        written.append(destination)
-    atomic_write(target / SCHEMA_FILE, schema_text().encode())
-    return [*written, target / SCHEMA_FILE]
+        written.append(_write(target, path.relative_to(source), path.read_bytes()))
+    return [*written, _write(target, SCHEMA_FILE, schema_text().encode())]
 
 
 def scalar(text: str) -> str:
@@ -101,7 +109,5 @@ def init_skeleton(target: Path, *, city: str, call_id: str, force: bool = False)
     _prepare(target, force)
     written = []
     for name, text in skeleton_files(city, call).items():
-        _write(target / name, text.encode("utf-8"))
-        written.append(target / name)
-    atomic_write(target / SCHEMA_FILE, schema_text().encode())
-    return [*written, target / SCHEMA_FILE]
+        written.append(_write(target, name, text.encode("utf-8")))
+    return [*written, _write(target, SCHEMA_FILE, schema_text().encode())]

@@ -405,3 +405,23 @@ def test_pdf_that_is_not_a_pdf(bid, tmp_path):
     run = run_bidkit("check", str(bid), "--pdf", str(tmp_path / "x.pdf"))
     no_traceback(run)
     assert run.code == 2 and "cannot read PDF" in run.stderr
+
+
+@pytest.mark.parametrize("kind", ["--example", "--city"])
+def test_init_force_never_writes_through_a_link(tmp_path, secret, kind):
+    target = tmp_path / "neu"
+    target.mkdir()
+    (target / "bid.yaml").symlink_to(secret)  # a file link: replaced, not written through
+    before = secret.read_bytes()
+    args = ["--example"] if kind == "--example" else ["--city", "Paderborn", "--call", "bitkom-digitale-stadt-2017"]
+    run = run_bidkit("init", str(target), "--force", *args)
+    assert run.code == 0, run.stderr
+    assert secret.read_bytes() == before and not (target / "bid.yaml").is_symlink()
+    (tmp_path / "elsewhere").mkdir()
+    linked = tmp_path / "neu2"
+    linked.mkdir()
+    (linked / "anlagen").symlink_to(tmp_path / "elsewhere")  # a folder link leading out: refused
+    run = run_bidkit("init", str(linked), "--force", "--example")
+    no_traceback(run)
+    assert run.code == 2 and "leads outside" in run.stderr
+    assert list((tmp_path / "elsewhere").iterdir()) == []

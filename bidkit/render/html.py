@@ -14,13 +14,10 @@ Three walls stand between a template (a theme's is untrusted) and the machine:
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
 import os
 import re
-import signal
-import threading
 import time
 import traceback
 import types
@@ -31,6 +28,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from bidkit.limits import deadline
 from bidkit.paths import BidFileError, read_regular, resolve_inside
 from bidkit.render.formatting import FILTERS
 from bidkit.render.markdown import markdown
@@ -206,25 +204,6 @@ def environment(templates: Path, bid_dir: Path | None = None, overrides: Path | 
     return env
 
 
-@contextlib.contextmanager
-def _deadline(seconds: float):
-    """Interrupt Python code running too long; only the main thread can receive the signal."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expired(signum, frame):
-        raise TemplateLimitError(f"rendering took longer than {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _time_limit() -> float:
     try:
         return max(float(os.environ.get("BIDKIT_TEMPLATE_SECONDS", TIME_LIMIT)), 0.1)
@@ -241,7 +220,7 @@ def render_html(context: dict, templates: Path, *, bid_dir: Path | None = None, 
     limit = _time_limit()
     env.deadline = time.monotonic() + limit
     try:
-        with _deadline(limit):
+        with deadline(limit, lambda: TemplateLimitError(f"rendering took longer than {limit:g} s")):
             chunks = env.get_template(ENTRY_TEMPLATE).generate(**context)
             for chunk in chunks:  # literal text between expressions is counted here
                 size += len(chunk)

@@ -28,4 +28,4 @@ class Reporter:
         raise NotImplementedError
 
 
-from bidkit.report import github, json_, junit, sarif, text  # noqa: E402,F401  (registers the reporters)
+from bidkit.report import github, gitlab, json_, junit, sarif, text  # noqa: E402,F401  (registers the reporters)

@@ -1,23 +1,32 @@
-"""Rules on the annexes: every file the bid hands in must be there, inside the bid folder."""
+"""Rules on the annexes: every file the bid hands in must be there, inside the bid folder, and
+every PDF annex readable the way the build appends it (``bidkit.annexes.read_pdf_annex``)."""
 
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
-from bidkit.annexes import PDF_MAGIC, Annex, annexes
+from bidkit.annexes import (
+    MAX_PAGE_TREE_DEPTH, MAX_PDF_ANNEX_BYTES, MAX_READ_SECONDS, Annex, PdfAnnexContent, PdfAnnexError, annexes, read_pdf_annex,
+)
 from bidkit.findings import Severity
 from bidkit.paths import BidFileError, bid_file
 from bidkit.rules.registry import RuleContext, Violation, rule
 
 ERROR = Severity.ERROR
+INFO = Severity.INFO
+
+
+MAX_HINT_FILES = 10_000
 
 
 def missing_file_hint(bid_dir: Path, file: str) -> str:
     """Point at the nearest file of the bid folder, if one is close to what was written."""
     root = bid_dir.resolve()
-    present = [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
+    files = itertools.islice(root.rglob("*"), MAX_HINT_FILES)  # a huge folder is not walked to the end
+    present = [p.relative_to(root).as_posix() for p in files if p.is_file()]
     close = difflib.get_close_matches(file, present, n=1, cutoff=0.6)
     if close:
         return f"Did you mean '{close[0]}'?"
@@ -65,17 +74,8 @@ def annex_outside(ctx: RuleContext) -> Iterator[Violation]:
             yield Violation(annex.field, f"annex {annex.number} ({annex.title}): {exc}")
 
 
-@rule(
-    "ANX003", ERROR, "PDF annex is not a PDF",
-    hint="Export the document as PDF (ideally PDF/A) again, or rename the file if it is not a PDF.",
-    explanation="""
-Files ending in `.pdf` are appended page by page to the submission. A file with that name that
-does not start like a PDF (`%PDF-`) — a renamed Word document, an HTML error page saved by a
-browser, an empty file — cannot be appended.
-""",
-    reads=(),
-)
-def annex_not_pdf(ctx: RuleContext) -> Iterator[Violation]:
+def pdf_annexes(ctx: RuleContext) -> Iterator[tuple[Annex, PdfAnnexContent | PdfAnnexError]]:
+    """Each PDF annex inside the bid folder, read as the build reads it (or why it cannot be)."""
     for annex in annexes(ctx.bid):
         if not annex.is_pdf:
             continue
@@ -83,7 +83,70 @@ def annex_not_pdf(ctx: RuleContext) -> Iterator[Violation]:
             path = bid_file(ctx.bid_dir, annex.file)
         except BidFileError:
             continue  # ANX001/ANX002
-        with path.open("rb") as stream:
-            head = stream.read(1024)
-        if PDF_MAGIC not in head:
-            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' is not a PDF file")
+        try:
+            yield annex, read_pdf_annex(path)
+        except PdfAnnexError as exc:
+            yield annex, exc
+
+
+@rule(
+    "ANX003", ERROR, "PDF annex is not a readable PDF",
+    hint="Export the document as PDF (ideally PDF/A) again, or rename the file if it is not a PDF.",
+    explanation=f"""
+Files ending in `.pdf` are appended page by page to the submission, and `bidkit check` reads
+each one exactly as `bidkit build` will. A file that does not start like a PDF (`%PDF-`) — a
+renamed Word document, an HTML error page saved by a browser, an empty file — is refused, and
+so is a PDF that is cut off (no `%%EOF` at its end), larger than {MAX_PDF_ANNEX_BYTES // 1_000_000} MB, damaged so
+that it cannot be parsed (or that reading it takes longer than {MAX_READ_SECONDS:g} s), without a catalog,
+without pages, or whose page tree loops, nests deeper than {MAX_PAGE_TREE_DEPTH} levels or holds nodes that
+are neither `/Page` nor `/Pages`. The message gives the reason. Such files come from
+interrupted downloads or uploads and broken scanners; exporting or scanning the document again
+gives a sound file.
+
+Example: `letter: {{file: anlagen/brief.pdf}}` where the file ends in the middle → "'anlagen/brief.pdf'
+is not a readable PDF: the file is cut off (it does not end with %%EOF)".
+""",
+    reads=(),
+)
+def annex_not_pdf(ctx: RuleContext) -> Iterator[Violation]:
+    for annex, reading in pdf_annexes(ctx):
+        if isinstance(reading, PdfAnnexError) and not reading.encrypted:
+            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' is not a readable PDF: {reading.reason}")
+
+
+@rule(
+    "ANX004", INFO, "Active content removed from a PDF annex",
+    hint="Nothing to do; to hand in the annex exactly as it is, export it without scripts, attachments and file links.",
+    explanation="""
+An annex is a document for the jury to read, not a program. What a PDF can hold beyond pages
+is left out when it is appended: JavaScript (on opening, in links, form fields or the
+document's name tree), Launch actions (start a program), page and form actions (`/AA`),
+file-attachment annotations and embedded files, media players, XFA forms, actions that open,
+import or send files (GoToR, GoToE, ImportData, SubmitForm), and links whose target is not
+`http:`, `https:` or `mailto:` (e.g. `file:///…`). The pages themselves stay as they are. This
+finding says which annex had what, so that nobody is surprised that a form no longer
+calculates or an attachment is gone.
+""",
+    reads=(),
+)
+def annex_active_content(ctx: RuleContext) -> Iterator[Violation]:
+    for annex, reading in pdf_annexes(ctx):
+        if isinstance(reading, PdfAnnexContent) and reading.removed:
+            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): removed from '{annex.file}': {reading.removed_summary()}")
+
+
+@rule(
+    "ANX005", ERROR, "PDF annex is encrypted",
+    hint="Save or export the document again without password and without security settings (in the PDF viewer: remove security).",
+    explanation="""
+An encrypted PDF (with an open password, or only with permissions such as "no printing") cannot
+be appended to the submission: its pages would have to be decrypted first, and what may be done
+with them is for the author to decide. bidkit refuses such an annex instead of guessing the
+password or ignoring the author's settings; ask for the file without security settings.
+""",
+    reads=(),
+)
+def annex_encrypted(ctx: RuleContext) -> Iterator[Violation]:
+    for annex, reading in pdf_annexes(ctx):
+        if isinstance(reading, PdfAnnexError) and reading.encrypted:
+            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' is encrypted")
