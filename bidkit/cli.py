@@ -292,6 +292,8 @@ def schema(
 
     text = schema_text(kind.value)
     if output:
+        if output.suffix.lower() in (".yaml", ".yml"):  # `-o bid/bid.yaml` would replace a bid file
+            raise BidkitError(f"--output {output}: a schema is JSON, not a YAML file", "Write it to bid.schema.json.")
         atomic_write(output, text.encode())
         out.print(f"Schema written: {escape(str(output))}")
     else:

@@ -351,11 +351,14 @@ def workbook_bytes(bid: Bid, call: Call, *, moment: dt.datetime, draft: bool = F
 # --- CSV -----------------------------------------------------------------------------------
 
 def _plain(value: Any) -> Any:
-    """CSV cells for scripts: amounts as plain decimals, dates ISO."""
+    """CSV cells for scripts: amounts as plain decimals, dates ISO; text that a spreadsheet
+    would run as a formula (``=…``, ``+…``, ``-…``, ``@…``) gets a leading apostrophe."""
     if isinstance(value, Decimal):
         return format(value, "f")  # exactly as read: 1250.50, 500000
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
     return "" if value is None else value
 
 

@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
-from bidkit.errors import RenderError
+from bidkit.errors import BidkitError, RenderError
+from bidkit.paths import shown
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step; on failure the old file stays untouched."""
+    """Replace ``path`` with ``data`` in one step; on failure the old file stays untouched.
+
+    Only a regular file (or a link, which is replaced, not written through) is ever replaced:
+    a device, FIFO or folder at ``path`` is refused (a rename would replace ``/dev/full``).
+    """
+    try:
+        existing = os.lstat(path)
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise BidkitError(f"cannot write {shown(path)}: {exc.strerror}", "Give a plain file path.") from None
+    if existing is not None and not (stat.S_ISREG(existing.st_mode) or stat.S_ISLNK(existing.st_mode)):
+        raise BidkitError(f"'{shown(path)}' exists and is not a regular file", "Give the path of a new or a regular file.")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")

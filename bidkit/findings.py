@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bidkit.paths import printable
+
 #: A field path into the bid: keys and list indices, e.g. ("budget", "years", 0, "total").
 FieldPath = tuple[str | int, ...]
 
@@ -49,11 +51,16 @@ class Finding:
         """The field path as editors show it: ``budget.years[0].total``."""
         return dotted(self.path)
 
+    def __post_init__(self) -> None:
+        # Messages quote the bid's text and file names: no control character reaches a report.
+        object.__setattr__(self, "message", printable(self.message))
+        object.__setattr__(self, "hint", printable(self.hint))
+
     def display_file(self) -> str | None:
-        """The file relative to the current folder, as a user would type it."""
+        """The file relative to the current folder, as a user would type it (control characters escaped)."""
         if self.location.file is None:
             return None
-        return os.path.relpath(self.location.file)
+        return printable(os.path.relpath(self.location.file))
 
     def sort_key(self) -> tuple:
         loc = self.location

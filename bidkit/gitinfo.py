@@ -1,6 +1,8 @@
 """Which commit a bid folder is at, read from ``.git`` with dulwich — never by running git.
 
-A bid folder may come with a repository someone else prepared. Running ``git`` inside it
+A bid folder may come with a repository someone else prepared (the repository found is the
+nearest ``.git`` folder at or above the bid folder; a ``.git`` file pointing elsewhere is not
+followed). Running ``git`` inside it
 would execute what its configuration names (``core.fsmonitor``, filter drivers, hooks,
 ``core.pager``). dulwich reads the objects, the index and ``.gitignore`` files as data, and
 nothing here runs a program: no filters (content is hashed as it is on disk), no hooks, and
@@ -16,10 +18,13 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from bidkit.limits import in_child
 from bidkit.paths import BidFileError, read_regular
 
 MAX_FILE_BYTES = 64_000_000  # larger work-tree files are taken as changed rather than hashed
 MAX_FILES = 20_000  # a bid folder with more files is not walked for untracked ones
+TIME_LIMIT = 10.0  # seconds for reading the state
+MEMORY_LIMIT = 512 << 20  # bytes the reading may add
 
 
 @dataclass(frozen=True)
@@ -30,23 +35,41 @@ class GitState:
 
 
 def git_state(folder: Path) -> GitState | None:
-    """The state of the repository ``folder`` lies in, or None (no repository, or unreadable)."""
+    """The state of the repository ``folder`` lies in, or None (no repository, or unreadable).
+
+    Read in a child process bounded in time and memory: a prepared ``.git`` (a FIFO for its
+    config, ``/dev/zero`` as packed-refs) can neither hang the build nor swell it.
+    """
     try:
-        from dulwich.errors import NotGitRepository
-        from dulwich.repo import Repo
-    except ImportError:  # pragma: no cover - dulwich is a dependency
-        return None
-    try:
-        with Repo.discover(str(folder)) as repo:
-            head = repo.head()
-            commit = repo[head]
-            zone = dt.timezone(dt.timedelta(seconds=commit.commit_timezone))
-            day = dt.datetime.fromtimestamp(commit.commit_time, zone).date()
-            return GitState(head.decode("ascii")[:7], day, _dirty(repo, folder, commit.tree))
-    except NotGitRepository:
-        return None
+        return in_child(_read_state, folder.resolve(), seconds=TIME_LIMIT, memory=MEMORY_LIMIT)
     except Exception:  # noqa: BLE001 - a broken or hostile .git gives no stamp, never a traceback
         return None
+
+
+def _work_tree(folder: Path) -> Path | None:
+    """The nearest folder at or above ``folder`` holding a ``.git`` folder; None for none, and for a
+    ``.git`` that is a file or link (a pointer to a repository elsewhere is not followed)."""
+    for candidate in [folder, *folder.parents]:
+        try:
+            mode = os.lstat(candidate / ".git").st_mode
+        except OSError:
+            continue
+        return candidate if stat.S_ISDIR(mode) else None
+    return None
+
+
+def _read_state(folder: Path) -> GitState | None:
+    from dulwich.repo import Repo
+
+    root = _work_tree(folder)
+    if root is None:
+        return None
+    with Repo(str(root)) as repo:
+        head = repo.head()
+        commit = repo[head]
+        zone = dt.timezone(dt.timedelta(seconds=commit.commit_timezone))
+        day = dt.datetime.fromtimestamp(commit.commit_time, zone).date()
+        return GitState(head.decode("ascii")[:7], day, _dirty(repo, folder, commit.tree))
 
 
 def _dirty(repo, folder: Path, tree: bytes) -> bool:

@@ -1,12 +1,18 @@
 """Bounds on the work untrusted input can cause: a deadline for Python code (annex reading,
-template rendering)."""
+template rendering), and a forked child bounded in time and memory (``in_child``)."""
 
 from __future__ import annotations
 
 import contextlib
+import os
+import pickle
+import resource
+import select
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 
 @contextlib.contextmanager
@@ -32,3 +38,68 @@ def deadline(seconds: float, expired: Callable[[], BaseException]) -> Iterator[N
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+class ChildFailed(Exception):
+    """The bounded child ran out of time or memory, or died."""
+
+
+def _memory_in_use() -> int:
+    """This process's virtual memory in bytes (what RLIMIT_AS counts)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):  # pragma: no cover - not Linux
+        return 0
+
+
+def in_child(function: Callable[..., Any], *args: Any, seconds: float, memory: int) -> Any:
+    """``function(*args)`` in a forked child that may run ``seconds`` and grow by ``memory`` bytes.
+
+    Returns the function's result or raises the exception it raised (both pickled back through
+    a pipe from our own child); raises ``ChildFailed`` when the child ran out of time (it is
+    killed) or memory, or died. Work on untrusted input that could hang or swell — reading a
+    prepared ``.git``, rendering a theme's templates — runs here, so the tool stays responsive
+    and its memory stays bounded whatever the input does.
+    """
+    read_fd, write_fd = os.pipe()
+    budget = _memory_in_use() + memory
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, leave without running the parent's cleanup
+        os.close(read_fd)
+        try:
+            if budget > memory:
+                resource.setrlimit(resource.RLIMIT_AS, (budget, budget))
+            try:
+                data = pickle.dumps((True, function(*args)))
+            except BaseException as exc:  # noqa: BLE001 - handed to the parent
+                try:
+                    data = pickle.dumps((False, exc))
+                except BaseException:  # noqa: BLE001 - an exception that does not pickle
+                    data = pickle.dumps((False, ChildFailed(f"{type(exc).__name__}: {exc}")))
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(data)
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    chunks: list[bytes] = []
+    end = time.monotonic() + seconds
+    try:
+        with os.fdopen(read_fd, "rb", buffering=0) as pipe:
+            while True:
+                left = end - time.monotonic()
+                if left <= 0 or not select.select([pipe], [], [], left)[0]:
+                    os.kill(pid, signal.SIGKILL)
+                    raise ChildFailed(f"took longer than {seconds:g} s")
+                chunk = pipe.read(1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    finally:
+        os.waitpid(pid, 0)
+    if not chunks:
+        raise ChildFailed("ran out of memory or died")
+    ok, value = pickle.loads(b"".join(chunks))  # our own child's bytes
+    if not ok:
+        raise value
+    return value

@@ -252,6 +252,9 @@ def _load_call(loaded: LoadedBid) -> Call | None:
 
 _TYPE_HINTS = {
     "date": "Write dates as YYYY-MM-DD, e.g. 2016-12-05.",
+    "calendar_day": "Write dates as YYYY-MM-DD, e.g. 2016-12-05.",
+    "ambiguous_number": "Write 150000 for one hundred and fifty thousand, or 150.0 for one hundred and fifty.",
+    "number_range": "Write the figure in a unit that keeps it between 10^-15 and 10^15.",
     "decimal": "Write amounts as plain numbers without thousands separators or €, e.g. 500000 or 1250.50.",
     "int": "Write a whole number without separators, e.g. 124045.",
     "string": "Write text; quote values that YAML would read as numbers, dates or booleans.",

@@ -68,7 +68,7 @@ def _exact_amount(value: Any) -> Any:
 Money = Annotated[
     Decimal,
     BeforeValidator(_exact_amount),
-    Field(ge=0, decimal_places=2, allow_inf_nan=False, description="Amount in EUR, e.g. 500000 or 1250.50."),
+    Field(ge=0, decimal_places=2, max_digits=17, allow_inf_nan=False, description="Amount in EUR, e.g. 500000 or 1250.50."),
     WithJsonSchema({
         "anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": AMOUNT_PATTERN}],
         "description": "Amount in EUR, e.g. 500000 or 1250.50: no thousands separators, at most two decimals.",
@@ -77,15 +77,40 @@ Money = Annotated[
 def _whole_number(value: Any) -> Any:
     """Refuse a decimal where a whole number belongs: YAML reads ``124.000`` as 124.0 — the dot
     is a decimal point to YAML, a thousands separator to a German reader — and pydantic would
-    silently take it as 124."""
-    if isinstance(value, (Decimal, float)):
-        text = format(value, "f") if isinstance(value, Decimal) else repr(value)
+    silently take it as 124. Text (``"124.000"``, ``0x1E460``) and true/false are no numbers either."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("whole_number", "'{found}' is not a whole number", {"found": str(value).lower(), "plain": ""})
+    if isinstance(value, (Decimal, float, str)):
+        text = format(value, "f") if isinstance(value, Decimal) else value if isinstance(value, str) else repr(value)
         plain = text.replace(".", "") if re.fullmatch(r"[0-9]{1,3}(\.[0-9]{3})+", text) else ""
         raise PydanticCustomError("whole_number", "'{found}' is not a whole number", {"found": text, "plain": plain})
     return value
 
 
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+def _calendar_day(value: Any) -> Any:
+    """Only a day written as ``YYYY-MM-DD`` is a date: pydantic would take ``0`` as 1 January 1970
+    and a timestamp at midnight as its day."""
+    if isinstance(value, dt.datetime) or (isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)):
+        raise PydanticCustomError("calendar_day", "'{found}' is not a date written as YYYY-MM-DD", {"found": str(value)})
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_calendar_day)]
+
+
+def _exact_value(value: Any) -> Any:
+    """A KPI value: refuse ``150.000`` (German 150000 or 150?) and absurd exponents."""
+    if isinstance(value, Decimal) and value.is_finite():
+        if int(value.as_tuple().exponent) == -3 and re.fullmatch(r"-?[0-9]{1,3}\.[0-9]{3}", format(value, "f")):
+            raise PydanticCustomError(
+                "ambiguous_number", "'{found}' is ambiguous: YAML reads the dot as a decimal point",
+                {"found": format(value, "f"), "plain": format(value, "f").replace(".", "")})
+        if abs(value.adjusted()) > 15:
+            raise PydanticCustomError("number_range", "'{found}' is too large or too small for a figure", {"found": str(value)})
+    return value
+
+
 Year = Annotated[WholeNumber, Field(ge=1900, le=2200, description="A calendar or budget year, e.g. 2017.")]
 
 
@@ -167,8 +192,8 @@ class TextLimit(Model):
 
 
 class FundingPeriod(Model):
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
 
 
 class Requirement(Model):
@@ -186,7 +211,7 @@ class Call(Model):
     id: Id
     name: str
     organizer: str
-    deadline: dt.date
+    deadline: Day
     eligibility: Eligibility | None = None
     thematic_fields: list[ThematicField] = Field(min_length=1)
     required_sections: list[SectionName] = Field(min_length=1)
@@ -239,7 +264,7 @@ class CouncilResolution(Model):
     """Ratsbeschluss: which body decided what, when, under which reference."""
 
     body: str = Field(description="e.g. 'Rat der Stadt Wolfsburg'.")
-    date: dt.date
+    date: Day
     reference: str = Field(description="Vorlage number, e.g. 'V 2017/0196'.")
     vote: str | None = Field(default=None, description="e.g. 'einstimmig'.")
     decisions: list[str] = Field(min_length=1, description="What the council decided, one item each.")
@@ -252,7 +277,7 @@ class CouncilResolution(Model):
 
 
 class KpiValue(Model):
-    value: Decimal = Field(allow_inf_nan=False)
+    value: Annotated[Decimal, BeforeValidator(_exact_value)] = Field(allow_inf_nan=False)
     year: Year
 
 
@@ -308,7 +333,7 @@ class Mou(Model):
 
     kind: MouKind = Field(default=MouKind.MOU, description="What the document is; the section is titled after it.")
     title: str
-    signed_on: dt.date
+    signed_on: Day
     place: str | None = None
     duration_years: WholeNumber | None = Field(default=None, ge=1)
     legally_binding: bool = False
@@ -342,7 +367,7 @@ LETTER_TITLES: dict[str, str] = {"letter_of_intent": "Absichtserklärung (LoI)",
 
 class Letter(Model):
     kind: LetterKind
-    date: dt.date
+    date: Day
     file: str | None = Field(default=None, description="Scan of the letter, relative to the bid folder (an annex).")
 
 
@@ -363,8 +388,8 @@ class Measure(Model):
     lead: str = Field(description="Who is responsible, e.g. 'Stadt Wolfsburg, Referat Strategische Planung'.")
     goals: list[Id] = Field(default_factory=list, description="Ids of the goals this measure serves.")
     partners: list[Id] = Field(default_factory=list, description="Ids of partners taking part.")
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     cost: Money | None = Field(
         default=None,
         description="Cost in EUR; when left out, the sum of the budget's cost items that name this measure.",
@@ -539,7 +564,7 @@ class Bid(Model):
     title: str
     subtitle: str | None = None
     city: City
-    submission_date: dt.date | None = Field(default=None, description="Planned date of submission.")
+    submission_date: Day | None = Field(default=None, description="Planned date of submission.")
     legal_representative: Person
     contact: Person
     deputy_contact: Person | None = None

@@ -53,9 +53,15 @@ class BidFileError(ValueError):
         return self.reason == "outside"
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\x1b``), so that no report carries a terminal
+    escape sequence or a character XML forbids; line breaks stay."""
+    return text if text.isprintable() else "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text)
+
+
 def shown(file: str | os.PathLike) -> str:
     """A path as messages show it: control characters escaped, long names shortened."""
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(file))
+    text = printable(str(file)).replace("\n", "\\n")
     return text if len(text) <= 80 else f"{text[:50]}…{text[-20:]} ({len(str(file))} characters)"
 
 

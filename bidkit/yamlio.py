@@ -43,6 +43,9 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 #: Values built from one document at most; bounds "billion laughs" alias expansion.
 MAX_VALUES = 2_000_000
+#: Characters of text built from one document at most; bounds aliases of long strings.
+MAX_CHARS = 20_000_000
+MAX_DIGITS = 1000
 
 _TAG = "tag:yaml.org,2002:"
 
@@ -55,7 +58,8 @@ _Resolver12.yaml_implicit_resolvers = {}
 for _tag, _regexp, _first in (
     ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    # Decimal integers only: `0x249F0` and `0o444760` stay text, which no number field accepts.
+    ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
     ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
      "-+0123456789."),
     ("timestamp", r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
@@ -175,6 +179,7 @@ class _Builder:
         self.lines = lines
         self.resolver = resolver
         self.values = 0
+        self.chars = 0
         self.active: set[int] = set()
         self.swallowed: list[SwallowedText] = []
 
@@ -189,7 +194,13 @@ class _Builder:
         if id(node) in self.active:
             raise self.fail("YAML alias refers to itself", node, "Remove the recursive '*alias'.")
         if isinstance(node, ScalarNode):
-            return self.scalar(node)
+            value = self.scalar(node)
+            if isinstance(value, str):
+                self.chars += len(value)
+                if self.chars > MAX_CHARS:
+                    raise self.fail(f"YAML expands to more than {MAX_CHARS:,} characters of text (aliases?)", node,
+                                    "Write the text out once instead of repeating it with '*alias'.")
+            return value
         self.active.add(id(node))
         try:
             if isinstance(node, MappingNode):
@@ -249,7 +260,8 @@ class _Builder:
         if kind == "bool":
             return value.lower() == "true"
         if kind == "int":
-            return int(value, 8) if value.startswith("0o") else int(value, 0) if value.startswith("0x") else int(value)
+            # Beyond Python's 4300-digit conversion limit the text stays text: no field takes it.
+            return int(value) if len(value) <= MAX_DIGITS else value
         if kind == "float":
             special = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
             return Decimal(special.get(value.lower(), value))

@@ -425,3 +425,107 @@ def test_init_force_never_writes_through_a_link(tmp_path, secret, kind):
     no_traceback(run)
     assert run.code == 2 and "leads outside" in run.stderr
     assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+@pytest.mark.parametrize("file, old, new, words", [
+    ("bid.yaml", "  date: 2017-02-22", "  date: 0", "not a date written as YYYY-MM-DD"),
+    ("bid.yaml", "submission_date: 2017-03-14", "submission_date: 2017-03-14T00:00:00.000000001", "not a date"),
+    ("bid.yaml", "population: 124000", 'population: "124.000"', "not a whole number"),
+    ("bid.yaml", "population: 124000", "population: true", "not a whole number"),
+    ("bid.yaml", "population: 124000", "population: 0x1E460", "not a whole number"),
+    ("bid.yaml", "population: 124000", "population: " + "9" * 4400, "not a whole number"),
+    ("budget.yaml", "  total: 500000\n  note", "  total: 0o1720440\n  note", "not a plain amount"),
+    ("budget.yaml", "  total: 500000\n  note", "  total: " + "9" * 40 + "\n  note", "digits"),
+])
+def test_values_bidkit_cannot_read_exactly_are_errors(bid, file, old, new, words):
+    edit(bid / file, old, new)
+    run = run_bidkit("check", str(bid), "--format", "json")
+    no_traceback(run)
+    found = [f for f in run.json()["findings"] if words in f["message"]]
+    assert run.code == 1 and found and found[0]["rule"] == "SCH001", run.stdout[:2000]
+    assert found[0]["line"] == line_of(bid / file, new.strip().splitlines()[0][:30])
+
+
+def test_kpi_values_that_are_ambiguous_or_absurd(bid):
+    edit(bid / "goals.yaml", "baseline: {value: 15, year: 2016}", "baseline: {value: 150.000, year: 2016}")
+    edit(bid / "goals.yaml", "target: {value: 60, year: 2019}", "target: {value: 1e999999999, year: 2019}")
+    run = run_bidkit("check", str(bid), "--format", "json")
+    no_traceback(run)
+    lines = {f["line"]: f["message"] for f in run.json()["findings"] if f["rule"] == "SCH001"}
+    assert "ambiguous" in lines[line_of(bid / "goals.yaml", "value: 150.000")]
+    assert "too large" in lines[line_of(bid / "goals.yaml", "value: 1e999999999")]
+
+
+def test_aliases_of_long_text_are_bounded(bid):
+    import re
+
+    long = "Wort " * 200_000
+    decisions = "\n".join(["  decisions:", f'    - &big "{long}"', *["    - *big"] * 200])
+    text = (bid / "bid.yaml").read_text(encoding="utf-8")
+    block = re.search(r"  decisions:\n(    - .*\n)+", text)
+    (bid / "bid.yaml").write_text(text[:block.start()] + decisions + "\n" + text[block.end():], encoding="utf-8")
+    run = run_bidkit("check", str(bid), "--format", "json")
+    no_traceback(run)
+    finding = next(f for f in run.json()["findings"] if f["rule"] == "YML001")
+    assert "characters of text" in finding["message"] and finding["file"].endswith("bid.yaml")
+
+
+def test_no_output_replaces_a_device_the_schema_or_the_repository(bid, tmp_path):
+    assert run_bidkit("schema", "-o", "/dev/null").code == 2 and Path("/dev/null").is_char_device()
+    assert run_bidkit("schema", "-o", str(bid / "bid.yaml")).code == 2
+    (bid / ".git").mkdir()
+    for target in (bid / ".git" / "config", bid / "bid.schema.json"):
+        run = run_bidkit("build", str(bid), "-o", str(target))
+        assert run.code == 2 and "input of the bid" in run.stderr, target
+
+
+def test_file_names_with_control_characters_stay_out_of_reports(bid):
+    import xml.dom.minidom
+
+    os.mkfifo(bid / "a<b>&\x01\x1b[31m.yaml")
+    junit = run_bidkit("check", str(bid), "--format", "junit")
+    xml.dom.minidom.parseString(junit.stdout.encode())  # well-formed XML, no raw \x01
+    for output in ("text", "github", "json"):
+        run = run_bidkit("check", str(bid), "--format", output)
+        assert "\x1b" not in run.stdout and "\x01" not in run.stdout and "\\x1b" in run.stdout, output
+
+
+def test_csv_export_keeps_formulas_as_text(bid, tmp_path):
+    edit(bid / "measures.yaml", "title: ", 'title: "=HYPERLINK(\\"http://127.0.0.1:9/\\",\\"klick\\")" #', 1)
+    run = run_bidkit("export", str(bid), "--format", "csv", "-o", str(tmp_path / "csv"), "--draft")
+    assert run.code == 0, run.stderr
+    text = (tmp_path / "csv" / "massnahmen.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text and "\n=HYPERLINK" not in text
+
+
+@pytest.mark.parametrize("payload", [
+    '{% set s = "x" * 100000 %}{% set big = ([s] * 20000) | join %}<p>{{ big | length }}</p>',
+    '{% macro d(s, n) %}{% if n > 0 %}{{ d(s ~ s, n - 1) }}{% else %}{{ s | length }}{% endif %}{% endmacro %}{{ d("x" * 1000000, 12) }}',
+])
+def test_templates_cannot_build_gigabytes(bid, payload):
+    from bidkit.errors import RenderError
+
+    theme_template(bid, "<p>Vision</p>\n" + payload)
+    with pytest.raises(RenderError, match=r"vision.html.j2, line 2: the template builds values larger than"):
+        html_of(bid)
+
+
+def test_a_prepared_git_folder_cannot_hang_the_draft(bid, tmp_path):
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    git = ["git", "-C", str(bid), "-c", "user.name=T", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True, env=environment)
+    subprocess.run([*git, "add", "."], check=True, env=environment)
+    subprocess.run([*git, "commit", "-q", "-m", "bid"], check=True, env=environment)
+    (bid / ".git" / "config").unlink()
+    os.mkfifo(bid / ".git" / "config")
+    from bidkit.gitinfo import git_state
+
+    assert git_state(bid) is None  # bounded: the child reading .git is given up, no stamp
+    elsewhere = tmp_path / "elsewhere"
+    subprocess.run(["git", "init", "-q", str(elsewhere)], check=True, env=environment)
+    (bid / ".git" / "config").unlink()
+    import shutil
+
+    shutil.rmtree(bid / ".git")
+    (bid / ".git").write_text(f"gitdir: {elsewhere / '.git'}\n")
+    assert git_state(bid) is None  # a pointer to a repository elsewhere is not followed

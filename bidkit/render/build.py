@@ -26,6 +26,7 @@ from bidkit.gitinfo import git_state
 from bidkit.paths import BidFileError, bid_file, shown, templates_dir
 from bidkit.render.context import AnnexEntry, OpenPoint, build_context
 from bidkit.render.formatting import short_date
+from bidkit.schema import SCHEMA_FILE
 from bidkit.render.html import TemplateFailure, render_html
 from bidkit.render.theme import ThemeContext, theme_path
 from bidkit.supporters import read_register
@@ -113,8 +114,10 @@ def check_outputs(loaded: LoadedBid, outputs: dict[str, Path | None]) -> None:
             exists, regular = target.exists(), target.is_file()
         except (OSError, ValueError, RuntimeError) as exc:
             raise BidkitError(f"{option} '{shown(path)}' cannot be used as output: {exc}", "Give a plain file path, e.g. build/bid.pdf.") from None
+        bid_dir = loaded.bid_dir.resolve()
         if target in files or any(target.is_relative_to(folder) for folder in folders) or (
-                target.parent == loaded.bid_dir.resolve() and target.suffix in (".yaml", ".yml")):
+                target.parent == bid_dir and (target.suffix in (".yaml", ".yml") or target.name == SCHEMA_FILE)) or (
+                target.is_relative_to(bid_dir) and ".git" in target.relative_to(bid_dir).parts):
             raise BidkitError(f"{option} '{shown(path)}' is an input of the bid; bidkit never overwrites its inputs",
                               "Write the output elsewhere, e.g. build/bid.pdf.")
         if exists and not regular:

@@ -28,7 +28,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from bidkit.limits import deadline
+from bidkit.limits import ChildFailed, deadline, in_child
 from bidkit.paths import BidFileError, read_regular, resolve_inside
 from bidkit.render.formatting import FILTERS
 from bidkit.render.markdown import markdown
@@ -42,6 +42,7 @@ MAX_RANGE_TOTAL = 1_000_000  # items of all range() calls in one rendering
 MAX_NUMBER_ARGUMENT = 100_000  # widths, counts, repetitions given to filters and methods
 MAX_BUILT_CHARS = 10_000_000  # of one value built by '*' or '%'
 MAX_TEMPLATE_BYTES = 1_000_000
+MAX_RENDER_MEMORY = 1 << 30  # bytes rendering may add to the process
 
 
 class TemplateLimitError(Exception):
@@ -58,6 +59,9 @@ class TemplateFailure(Exception):
 
     def __str__(self) -> str:
         return f"{self.where}{f', line {self.line}' if self.line else ''}: {self.reason}"
+
+    def __reduce__(self):  # crosses the pipe from the rendering child
+        return TemplateFailure, (self.where, self.line, self.reason)
 
 
 class BidTemplateLoader(jinja2.BaseLoader):
@@ -212,7 +216,21 @@ def _time_limit() -> float:
 
 
 def render_html(context: dict, templates: Path, *, bid_dir: Path | None = None, overrides: Path | None = None) -> str:
-    """The document's HTML; any failure is a ``TemplateFailure`` naming the template and line."""
+    """The document's HTML; any failure is a ``TemplateFailure`` naming the template and line.
+
+    Rendered in a child process that may grow by ``MAX_RENDER_MEMORY`` and runs at most a few
+    seconds past the deadline: a template that builds gigabytes or never ends cannot take the
+    tool with it.
+    """
+    limit = _time_limit()
+    try:
+        return in_child(lambda: _render(context, templates, bid_dir, overrides), seconds=limit + 5,
+                        memory=MAX_RENDER_MEMORY)
+    except ChildFailed as exc:
+        raise TemplateFailure("templates", None, f"rendering {exc}") from None
+
+
+def _render(context: dict, templates: Path, bid_dir: Path | None, overrides: Path | None) -> str:
     env = environment(templates, bid_dir, overrides)
     loader: BidTemplateLoader = env.loader  # type: ignore[assignment]
     parts: list[str] = []
@@ -242,6 +260,8 @@ def _located(exc: Exception, loader: BidTemplateLoader) -> TemplateFailure:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in loader.names]
     if isinstance(exc, RecursionError):
         reason = "templates call each other without end (recursion)"
+    elif isinstance(exc, MemoryError):
+        reason = f"the template builds values larger than {MAX_RENDER_MEMORY >> 20} MB"
     if frames:
         return TemplateFailure(loader.names[frames[-1].filename], frames[-1].lineno, reason)
     return TemplateFailure("templates", None, reason)
