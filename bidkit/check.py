@@ -41,7 +41,8 @@ def run_rules(loaded: LoadedBid) -> tuple[list[Finding], list[str]]:
         for violation in rule.check(context):
             findings.append(Finding(
                 rule.code, rule.severity, violation.message, violation.hint or rule.hint,
-                loaded.sources.locate(violation.path, text_offset=violation.text_offset), violation.path,
+                violation.location or loaded.sources.locate(violation.path, text_offset=violation.text_offset),
+                violation.path,
             ))
     return findings, ran
 

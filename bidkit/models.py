@@ -245,11 +245,19 @@ class Person(Model):
 
 class City(Model):
     name: str
+    official_name: str | None = Field(
+        default=None, description="The city's official name where it is named, e.g. 'Wissenschaftsstadt Darmstadt'."
+    )
     state: str = Field(description="Bundesland, e.g. 'Niedersachsen'.")
     population: WholeNumber = Field(gt=0)
     population_year: Year
     population_source: str | None = None
     university: str | None = Field(default=None, description="University or college in or near the city.")
+
+    @property
+    def display_name(self) -> str:
+        """The name the document uses for the city: its official name, else 'Stadt <name>'."""
+        return self.official_name or f"Stadt {self.name}"
 
 
 class CouncilResolution(Model):
@@ -306,9 +314,24 @@ class MouParty(Model):
         return self
 
 
+class MouKind(str, enum.Enum):
+    MOU = "mou"
+    LETTER_OF_INTENT = "letter_of_intent"
+    COOPERATION_AGREEMENT = "cooperation_agreement"
+
+
+#: German headings of the kinds of agreement (the section title follows the document's kind).
+MOU_KIND_TITLES: dict[str, str] = {
+    "mou": "Memorandum of Understanding",
+    "letter_of_intent": "Letter of Intent",
+    "cooperation_agreement": "Kooperationsvereinbarung",
+}
+
+
 class Mou(Model):
     """Memorandum of Understanding / Letter of Intent between the city and its partners."""
 
+    kind: MouKind = Field(default=MouKind.MOU, description="What the document is; the section is titled after it.")
     title: str
     signed_on: Day
     place: str | None = None
@@ -469,6 +492,28 @@ class Budget(Model):
         )
 
 
+SupporterKindName = Literal["citizen", "association", "company", "research", "public_body"]
+
+#: German names of the kinds of supporters (cells of the register may use either form).
+SUPPORTER_KIND_TITLES: dict[str, str] = {
+    "citizen": "Bürgerinnen und Bürger",
+    "association": "Vereine und Initiativen",
+    "company": "Unternehmen",
+    "research": "Hochschulen und Forschung",
+    "public_body": "Öffentliche Stellen",
+}
+
+
+class SupporterRegister(Model):
+    """Supporters in bulk: a CSV or XLSX register inside the bid folder, one supporter a row.
+
+    Columns (header row, German or English names): name, kind, place, date, file (optional scan).
+    """
+
+    file: str = Field(description="The register (.csv or .xlsx) relative to the bid folder, e.g. 'unterstuetzer.csv'.")
+    note: str | None = Field(default=None, description="Text printed above the list of supporters.")
+
+
 class Annex(Model):
     """A file handed in with the bid: PDFs are appended to the submission, other files embedded."""
 
@@ -531,6 +576,12 @@ class Bid(Model):
     partners: list[Partner] | None = None
     budget: Budget | None = None
     council_resolution: CouncilResolution | None = None
+    supporters: SupporterRegister | None = Field(default=None, description="Supporters in bulk: a CSV or XLSX register.")
+    measure_order: Literal["call", "bid"] = Field(
+        default="call",
+        description="Order of the measures: 'call' groups them by the call's thematic fields in its order, "
+        "'bid' keeps the order of the bid's measures list.",
+    )
     annexes: list[Annex] | None = Field(default=None, description="Anlagen beyond the MoU scan and partners' letters.")
     theme: Theme | None = None
     checks: CheckSettings | None = None

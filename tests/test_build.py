@@ -26,7 +26,7 @@ def test_page_count_and_page_numbers(example_pdf):
     pages = pdf_text(example_pdf)
     count = len(PdfReader(example_pdf).pages)
     document = count - 3  # then the MoU scan (2 pages) and a letter (1 page)
-    assert count == len(pages) == 13
+    assert count == len(pages) == 14
     assert f"Seite 2 von {document}" in pages[1]
     assert f"Seite {document} von {document}" in pages[document - 1]
     assert "Seite" not in pages[-1]

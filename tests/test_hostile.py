@@ -327,7 +327,7 @@ def test_concurrent_builds_to_one_output_leave_one_valid_pdf(tmp_path):
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"})
             for _ in range(2)]
     assert all(run.wait(300) == 0 for run in runs)
-    assert len(PdfReader(out).pages) == 13
+    assert len(PdfReader(out).pages) == 14
     assert [p.name for p in tmp_path.iterdir()] == ["bid.pdf"]  # no temporary file left behind
 
 

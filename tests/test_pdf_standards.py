@@ -128,16 +128,16 @@ def test_unknown_variant_is_a_usage_error():
 
 
 def test_annexes_do_not_count_against_the_page_limit(bid, tmp_path):
-    # 10 pages of document + 3 annex pages: a limit of 10 holds, a limit of 9 does not.
+    # 11 pages of document + 3 annex pages: a limit of 11 holds, a limit of 10 does not.
     (bid / "call.yaml").write_text(Path(__file__).parents[1].joinpath(
-        "bidkit/calls/bitkom-digitale-stadt-2017.yaml").read_text(encoding="utf-8").replace("page_limit: 30", "page_limit: 10"),
+        "bidkit/calls/bitkom-digitale-stadt-2017.yaml").read_text(encoding="utf-8").replace("page_limit: 30", "page_limit: 11"),
         encoding="utf-8")
     edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: call.yaml")
     out = tmp_path / "bid.pdf"
     assert run_bidkit("build", str(bid), "-o", str(out)).code == 0
-    edit(bid / "call.yaml", "page_limit: 10", "page_limit: 9")
+    edit(bid / "call.yaml", "page_limit: 11", "page_limit: 10")
     run = run_bidkit("check", str(bid), "--pdf", str(out))
-    assert run.code == 1 and "the document has 10 pages; the call allows 9" in run.stdout
+    assert run.code == 1 and "the document has 11 pages; the call allows 10" in run.stdout
 
 
 def test_unreadable_pdf_annex_stops_the_build_with_its_name(bid, tmp_path):

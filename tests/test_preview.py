@@ -183,9 +183,9 @@ def test_preview_shows_pages_and_findings_and_follows_edits(preview, browser, tm
     findings = browser.text("#befunde")
     assert "Befunde (2)" in findings and "BUD007" in findings and "budget.yaml:13" in findings
     assert "Vollständigkeit: 100,0 %" in findings
-    assert re.search(r"10 von höchstens 30 Seiten · 14 Seiten mit Anlagen und offenen Punkten · gerendert in \d+,\d s",
+    assert re.search(r"11 von höchstens 30 Seiten · 15 Seiten mit Anlagen und offenen Punkten · gerendert in \d+,\d s",
                      browser.text("#seiten"))
-    assert browser.evaluate("document.querySelector('#seiten img').alt") == "Seite 1 von 14: Deckblatt"
+    assert browser.evaluate("document.querySelector('#seiten img').alt") == "Seite 1 von 15: Deckblatt"
     assert browser.text("#meldung") == ""
     browser.screenshot(tmp_path / "preview.png")
 
@@ -211,7 +211,7 @@ def test_preview_shows_pages_and_findings_and_follows_edits(preview, browser, tm
     banner = browser.text("#meldung")
     assert "budget.yaml:" in banner and "letzten gelungenen Stand" in banner
     assert browser.evaluate(FIRST_PAGE) == edited
-    assert browser.evaluate("document.querySelectorAll('#seiten img').length") == 14
+    assert browser.evaluate("document.querySelectorAll('#seiten img').length") == 15
     assert "Traceback" not in browser.text("body")
     browser.evaluate("window.scrollTo(0, 0)")
     browser.screenshot(tmp_path / "preview-broken.png")
@@ -292,7 +292,7 @@ def test_build_watch_rebuilds_on_change_one_line_each(bid, tmp_path):
         out.wait_for(r"^Watching .* Ctrl-C ends\.$", 30)
         out.wait_for(r"^\d\d:\d\d:\d\d  ✗ build refused: \d+ error\(s\).*first: .*bid\.yaml:\d+ YML001", 30)
         (bid / "bid.yaml").write_text(good, encoding="utf-8")
-        out.wait_for(rf"^\d\d:\d\d:\d\d  ✓ {re.escape(str(output))}: 13 pages, 0 error\(s\), 0 warning\(s\), 2 info \[\d+\.\d s\]$",
+        out.wait_for(rf"^\d\d:\d\d:\d\d  ✓ {re.escape(str(output))}: 14 pages, 0 error\(s\), 0 warning\(s\), 2 info \[\d+\.\d s\]$",
                      RENDER_BOUND)
         assert output.is_file()
         with open(bid / "budget.yaml", "a", encoding="utf-8") as budget:

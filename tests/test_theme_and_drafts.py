@@ -13,7 +13,7 @@ from bidkit import __version__
 from conftest import edit, pdf_fonts, pdf_text, run_bidkit
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")  # fonts-dejavu-core, installed with Pango
-DOCUMENT_PAGES = 10  # of the example; the 3 annex pages follow
+DOCUMENT_PAGES = 11  # of the example; the 3 annex pages follow
 
 
 def text_fonts(path: Path, index: int) -> set[str]:
@@ -97,14 +97,18 @@ def test_draft_in_git_is_stamped_and_lists_open_points(bid, tmp_path):
     assert "mit Änderungen" not in pages[0]
     open_points = pages[DOCUMENT_PAGES]
     assert "Offene Punkte (Entwurf)" in open_points and "(2 Punkte)" in open_points
-    assert "PAR004 Hinweis partners.yaml:5" in open_points and "BUD007 Hinweis budget.yaml:13" in open_points
+    # German: the rule's German title, file and line, field; no English message, no backticks.
+    assert "PAR004 Hinweis Unterstützungsschreiben gezählt" in open_points
+    assert "Datei partners.yaml, Zeile 5; Feld partners" in open_points
+    assert "BUD007 Hinweis Kosten unter Haushaltsvorbehalt" in open_points and "Datei budget.yaml, Zeile 13" in open_points
+    assert "`" not in open_points and "letter(s)" not in open_points and "subject to" not in open_points
 
     edit(bid / "budget.yaml", "  total: 500000\n  note", "  total: 600000\n  note")  # an error, not committed
     run = run_bidkit("build", str(bid), "--draft", "-o", str(out))
     pages = pdf_text(out)
     assert f"Commit {commit} vom 10.03.2017, mit Änderungen" in pages[0]
     points = next(page for page in pages if "Offene Punkte (Entwurf)" in page and "Ergebnis" in page)
-    assert "BUD002 Fehler budget.yaml:7" in points
+    assert "BUD002 Fehler Jahressummen ergeben nicht die Gesamtsumme" in points and "Datei budget.yaml, Zeile 7" in points
 
 
 def test_draft_outside_git_is_stamped_with_the_version(bid, tmp_path):

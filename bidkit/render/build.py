@@ -30,6 +30,7 @@ from bidkit.render.formatting import short_date
 from bidkit.schema import SCHEMA_FILE
 from bidkit.render.html import TemplateFailure, render_html
 from bidkit.render.theme import ThemeContext, theme_path
+from bidkit.supporters import read_register
 
 #: ``--pdf-variant`` choices; the first is the default (archival and accessible: PDF/A-3a + PDF/UA-1).
 PDF_VARIANTS = tuple(CLAIMS)
@@ -91,6 +92,8 @@ def bid_inputs(loaded: LoadedBid) -> tuple[set[Path], list[Path]]:
     if loaded.sources.call_document:
         files.add(loaded.sources.call_document.path.resolve())
     named = [annex.file for annex in annexes(loaded.bid)] if loaded.bid else []
+    if loaded.bid and loaded.bid.supporters:
+        named.append(loaded.bid.supporters.file)
     theme = loaded.bid.theme if loaded.bid else None
     if theme:
         named += [theme.logo, theme.stylesheet, *(font.file for font in theme.fonts)]
@@ -128,12 +131,14 @@ def check_outputs(loaded: LoadedBid, outputs: dict[str, Path | None]) -> None:
 
 def open_points(findings: Iterable[Finding], bid_dir: Path) -> list[OpenPoint]:
     """The check's findings as the draft's annex lists them, with places relative to the bid folder."""
+    from bidkit.rules.german import german_title
+
     points = []
     for f in sorted(findings, key=Finding.sort_key):
-        where = os.path.relpath(f.location.file, bid_dir) if f.location.file else ""
-        if f.location.line:
-            where += f":{f.location.line}"
-        points.append(OpenPoint(f.rule, f.severity.value, where, f.message, f.hint))
+        file = os.path.relpath(f.location.file, bid_dir) if f.location.file else ""
+        where = file + (f":{f.location.line}" if f.location.line else "")
+        points.append(OpenPoint(f.rule, f.severity.value, where, f.message, f.hint, german_title(f.rule), f.dotted_path,
+                                file, f.location.line))
     return points
 
 
@@ -183,6 +188,7 @@ def document_html(loaded: LoadedBid, *, draft: bool, annex_list: list[AnnexEntry
         loaded.bid, loaded.call, theme=theme, annexes=annex_list, draft=draft,
         stamp=" · ".join(filter(None, [f"bidkit {__version__}", git_stamp(loaded.bid_dir)])) if draft else None,
         open_points=open_points(findings, loaded.bid_dir) if draft else [], build_date=moment or build_datetime(loaded),
+        register=read_register(loaded.bid_dir, loaded.bid.supporters) if loaded.bid.supporters else None,
     )
     own_templates = theme_path(loaded.bid_dir, loaded.bid.theme.templates, folder=True) if loaded.bid.theme else None
     try:

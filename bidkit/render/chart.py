@@ -9,17 +9,31 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-from bidkit.render.formatting import money
+from bidkit.render.formatting import money, number
 
 #: Fills from dark to light, then hatched on white: apart in grey scale, too.
 _SOLIDS = ("#1f2d3d", "#5b7087", "#a9b8c8")
 _HATCHES = ('<path d="M0,6 L6,0" stroke="#1f2d3d" stroke-width="1.2"/>', '<path d="M0,0 L6,6 M0,6 L6,0" stroke="#1f2d3d" stroke-width="0.8"/>', '<circle cx="3" cy="3" r="1.1" fill="#1f2d3d"/>')
 
-WIDTH, ROW, GAP, LEFT, RIGHT, TOP = 640, 30, 12, 52, 96, 8  # RIGHT leaves room for the totals
+WIDTH, ROW, GAP, LEFT, TOP = 640, 30, 12, 52, 8
 LEGEND_ROW = 18
+#: Width of one character at font-size 11 (bold digits of DejaVu Sans are ~7.7 px wide): labels are
+#: measured with it so that the totals and the axis' last label always fit inside the picture.
+CHAR = 7.8
+
+
+def text_width(text: str) -> float:
+    return len(text) * CHAR
+
+
+def axis_label(amount: Decimal, scale_max: Decimal) -> str:
+    """Grid labels: whole euros up to a million, ``2,5 Mio. €`` beyond (short enough for any amount)."""
+    if scale_max >= 1_000_000:
+        return f"{number(amount / 1_000_000)}\u00a0Mio.\u00a0€"
+    return money(amount)
 
 
 @dataclass(frozen=True)
@@ -58,9 +72,14 @@ def stacked_bars(years: list[int], series: list[tuple[str, dict[int, Decimal]]],
     totals = {y: sum((values.get(y, Decimal(0)) for _, values in series), Decimal(0)) for y in years}
     top = max(totals.values(), default=Decimal(0))
     step = _nice_step(top)
-    lines = int(-(-top // step)) if top else 1
+    # Decimal's // truncates towards zero, so -(-a // b) is no ceiling: a total just above a grid
+    # line (3.210.000 € over 3 Mio.) would run past the scale and out of the picture.
+    lines = max(1, int((top / step).to_integral_value(rounding=ROUND_CEILING))) if top else 1
     scale_max = step * lines
-    plot = WIDTH - LEFT - RIGHT
+    # Room on the right for the longest total (written after its bar) and for half of the last
+    # axis label (centred on the last grid line): any amount fits, none is clipped.
+    right = max([text_width(money(t)) + 10 for t in totals.values()] + [text_width(axis_label(scale_max, scale_max)) / 2 + 4])
+    plot = WIDTH - LEFT - right
     axis_y = TOP + len(years) * (ROW + GAP)
     legend_y = axis_y + 30
     legend_rows = (len(series) + 2) // 3
@@ -78,7 +97,7 @@ def stacked_bars(years: list[int], series: list[tuple[str, dict[int, Decimal]]],
     for i in range(lines + 1):  # grid and axis labels
         gx = x(step * i)
         out.append(f'<line x1="{gx:.1f}" y1="{TOP - 4}" x2="{gx:.1f}" y2="{axis_y}" stroke="#c8c8c8" stroke-width="0.6"/>')
-        out.append(f'<text x="{gx:.1f}" y="{axis_y + 14}" text-anchor="middle" fill="#444">{escape(money(step * i))}</text>')
+        out.append(f'<text x="{gx:.1f}" y="{axis_y + 14}" text-anchor="middle" fill="#444">{escape(axis_label(step * i, scale_max))}</text>')
     for row, year in enumerate(years):
         y = TOP + row * (ROW + GAP)
         out.append(f'<text x="{LEFT - 8}" y="{y + ROW / 2 + 4:.1f}" text-anchor="end" font-weight="bold">{year}</text>')
@@ -91,14 +110,14 @@ def stacked_bars(years: list[int], series: list[tuple[str, dict[int, Decimal]]],
             fill, dark = _fill(index, primary)
             out.append(f'<rect x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{ROW}" fill="{fill}" stroke="#ffffff" stroke-width="1"/>')
             label = money(amount)
-            if x1 - x0 > 7 * len(label) and index < len(_SOLIDS):
+            if x1 - x0 > text_width(label) + 6 and index < len(_SOLIDS):
                 color = "#ffffff" if dark else "#111111"
                 out.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{y + ROW / 2 + 4:.1f}" text-anchor="middle" fill="{color}">{escape(label)}</text>')
             start += amount
         out.append(f'<text x="{x(totals[year]) + 5:.1f}" y="{y + ROW / 2 + 4:.1f}" font-weight="bold">{escape(money(totals[year]))}</text>')
     out.append(f'<line x1="{LEFT}" y1="{TOP - 4}" x2="{LEFT}" y2="{axis_y}" stroke="#333" stroke-width="1"/>')
-    for index, (name, _) in enumerate(series):  # legend, three per row
-        lx = LEFT + (index % 3) * (plot / 3)
+    for index, (name, _) in enumerate(series):  # legend, three per row across the whole width
+        lx = LEFT + (index % 3) * ((WIDTH - LEFT) / 3)
         ly = legend_y + (index // 3) * LEGEND_ROW
         fill, _ = _fill(index, primary)
         out.append(f'<rect x="{lx:.1f}" y="{ly}" width="14" height="10" fill="{fill}" stroke="#333" stroke-width="0.5"/>')

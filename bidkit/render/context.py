@@ -10,8 +10,12 @@ Context keys:
     bid            the bid (all sections; optional ones may be None), fields as in the models
     call           the call
     sections       section names to render: the call's required sections in its order, then the others
-    section_titles German heading per section name
+    section_titles German heading per section name (the MoU's after its kind: Letter of Intent, …)
     fields         thematic fields with their measures: list of (ThematicField, [Measure])
+    measure_groups the measures in the order the bid chose (``measure_order``): list of
+                   (ThematicField, [Measure]); with 'bid', a field may head more than one group
+    funding_sources  funding by name: ``FundingLine`` list (name, kind, secured, per year, total)
+    supporters     ``SupporterList`` or None: the register's supporters by kind, with counts
     goals_by_id, partners_by_id   lookups for references
     party_names    MoU party id → the name it is shown under (its own, or its partner's)
     budget         ``BudgetSummary`` or None: per-year costs by category, funding by kind, totals
@@ -42,12 +46,16 @@ from typing import Any
 from pydantic import BaseModel
 
 from bidkit import __version__
-from bidkit.models import LETTER_TITLES, SECTION_TITLES, Bid, Budget, Call, CostCategory, FundingKind
+from bidkit.models import (
+    LETTER_TITLES, MOU_KIND_TITLES, SECTION_TITLES, SUPPORTER_KIND_TITLES, Bid, Budget, Call, CostCategory, FundingKind,
+)
 from bidkit.render.chart import Chart, stacked_bars
 from bidkit.render.theme import ThemeContext
+from bidkit.supporters import Register
 
 #: The order of sections the call does not list; the call's required sections come first, in its order.
-DOCUMENT_ORDER = ["vision", "starting_situation", "goals", "measures", "mou", "partners", "budget", "council_resolution"]
+DOCUMENT_ORDER = ["vision", "starting_situation", "goals", "measures", "mou", "partners", "supporters", "budget",
+                  "council_resolution"]
 
 CATEGORY_TITLES = {
     CostCategory.PERSONALKOSTEN.value: "Personalkosten",
@@ -109,6 +117,54 @@ class BudgetSummary:
 
 
 @dataclass(frozen=True)
+class FundingLine:
+    """One funding source by name: a row of the table "Finanzierungsquellen"."""
+
+    name: str
+    kind: str  # German title of its kind
+    secured: bool  # False: only promised ("in Aussicht gestellt")
+    per_year: dict[int, Decimal]
+    total: Decimal
+
+
+def funding_lines(budget: Budget) -> list[FundingLine]:
+    """Funding sources by name, kind and status (a source secured in one year and only promised in
+    another makes two lines), in the order they first appear."""
+    lines: dict[tuple[str, str, bool], dict[int, Decimal]] = {}
+    for year in budget.years:
+        for source in year.funding:
+            row = lines.setdefault((source.name, source.kind.value, source.secured), {})
+            row[year.year] = row.get(year.year, Decimal(0)) + source.amount
+    return [FundingLine(name, FUNDING_TITLES[kind], secured, per_year, sum(per_year.values(), Decimal(0)))
+            for (name, kind, secured), per_year in lines.items()]
+
+
+@dataclass(frozen=True)
+class SupporterGroup:
+    kind: str  # German title
+    count: int
+    supporters: list[dict]  # name, place, date, file
+
+
+@dataclass(frozen=True)
+class SupporterList:
+    file: str
+    total: int
+    groups: list[SupporterGroup]  # in the order of SUPPORTER_KIND_TITLES, empty kinds left out
+    scans: int  # rows that name a scanned letter
+
+    @classmethod
+    def of(cls, register: Register) -> SupporterList:
+        groups = []
+        for kind, title in SUPPORTER_KIND_TITLES.items():
+            members = sorted((s for s in register.supporters if s.kind == kind), key=lambda s: (s.name.lower(), s.place))
+            if members:
+                groups.append(SupporterGroup(title, len(members), [
+                    {"name": s.name, "place": s.place, "date": s.date, "file": s.file} for s in members]))
+        return cls(register.file, len(register.supporters), groups, sum(1 for s in register.supporters if s.file))
+
+
+@dataclass(frozen=True)
 class AnnexEntry:
     number: int
     title: str
@@ -129,8 +185,12 @@ class OpenPoint:
     rule: str
     severity: str
     where: str  # file:line relative to the bid folder
-    message: str
-    hint: str
+    message: str  # English, as the command line reports it
+    hint: str  # English
+    title: str = ""  # the rule's German title: what the PDF shows
+    field: str = ""  # dotted field path, e.g. budget.years[0].total
+    file: str = ""  # relative to the bid folder
+    line: int | None = None
 
 
 def budget_charts(summary: BudgetSummary, primary: str, font: str) -> list[Chart]:
@@ -143,19 +203,44 @@ def budget_charts(summary: BudgetSummary, primary: str, font: str) -> list[Chart
     ]
 
 
+def measure_groups(bid: Bid, call: Call) -> list[tuple[Any, list]]:
+    """(field, measures) runs in the order the bid chose: the call's fields, or the bid's own list."""
+    measures = bid.measures or []
+    if bid.measure_order == "call":
+        fields = [(f, [m for m in measures if m.field == f.id]) for f in call.thematic_fields]
+        return [(f, ms) for f, ms in fields if ms]
+    by_id = {f.id: f for f in call.thematic_fields}
+    groups: list[tuple[Any, list]] = []
+    for measure in measures:
+        field = by_id.get(measure.field)
+        if groups and groups[-1][0] is field:
+            groups[-1][1].append(measure)
+        else:
+            groups.append((field, [measure]))
+    return [(f, ms) for f, ms in groups if f is not None]
+
+
 def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[AnnexEntry], draft: bool,
-                  stamp: str | None, open_points: list[OpenPoint], build_date: dt.date) -> dict:
+                  stamp: str | None, open_points: list[OpenPoint], build_date: dt.date,
+                  register: Register | None = None) -> dict:
     order = [*call.required_sections, *(s for s in DOCUMENT_ORDER if s not in call.required_sections)]
-    present = [s for s in order if getattr(bid, s) not in (None, [], "")]
+    supporters = SupporterList.of(register) if register and register.supporters else None
+    present = [s for s in order if (supporters if s == "supporters" else getattr(bid, s)) not in (None, [], "")]
     measures = bid.measures or []
     fields = [(f, [m for m in measures if m.field == f.id]) for f in call.thematic_fields]
     summary = BudgetSummary.of(bid.budget) if bid.budget else None
+    titles = {**SECTION_TITLES, "supporters": "Unterstützerliste"}
+    if bid.mou:
+        titles["mou"] = MOU_KIND_TITLES[bid.mou.kind.value]
     return plain({
         "bid": bid,
         "call": call,
         "sections": present,
-        "section_titles": SECTION_TITLES,
+        "section_titles": titles,
         "fields": [(f, ms) for f, ms in fields if ms],
+        "measure_groups": measure_groups(bid, call),
+        "funding_sources": funding_lines(bid.budget) if bid.budget else [],
+        "supporters": supporters,
         "goals_by_id": {g.id: g for g in bid.goals or []},
         "partners_by_id": {p.id: p for p in bid.partners or []},
         "party_names": {p.id: bid.party_name(p) for p in (bid.mou.parties if bid.mou else [])},

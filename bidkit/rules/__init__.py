@@ -13,6 +13,7 @@ from bidkit.rules import (  # noqa: F401  (importing a module registers its rule
     partners,
     resolution,
     structure,
+    supporters,
     theme,
 )
 from bidkit.rules.registry import GROUPS, RULES, Rule, RuleContext, Violation, checks, matching

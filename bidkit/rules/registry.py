@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from bidkit.findings import FieldPath, Severity
+from bidkit.findings import FieldPath, Location, Severity
 from bidkit.models import Bid, Call
 from bidkit.yamlio import iter_strings
 
@@ -21,6 +21,8 @@ class Violation:
     hint: str | None = None
     #: Where in the text value the problem starts, to point at its line in a block scalar.
     text_offset: int | None = None
+    #: A place in another file than the YAML (a row of the supporters' register); wins over ``path``.
+    location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ GROUPS: dict[str, str] = {
     "REQ": "Vollständigkeit", "REF": "Verweise", "TXT": "Texte", "DAT": "Termine", "CON": "Ansprechpartner",
     "ELI": "Teilnahmeberechtigung", "GOL": "Ziele", "MEA": "Maßnahmen", "PAR": "Partner",
     "MOU": "Memorandum of Understanding", "BUD": "Kosten- und Finanzierungsplan", "RES": "Ratsbeschluss",
-    "ANX": "Anlagen", "THM": "Gestaltung", "PDF": "Dokument",
+    "ANX": "Anlagen", "SUP": "Unterstützer", "THM": "Gestaltung", "PDF": "Dokument",
 }
 
 RULES: dict[str, Rule] = {}

@@ -1,0 +1,110 @@
+"""Rules on the register of supporters (``supporters.file``): readable, unique, scans there, in time.
+
+Findings point at the register's file and row (``unterstuetzer.csv`` line 17), not at bid.yaml;
+a register that is missing or outside the bid folder is reported at ``supporters.file``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bidkit.findings import FieldPath, Location, Severity
+from bidkit.paths import BidFileError, bid_file
+from bidkit.rules.registry import RuleContext, Violation, rule
+from bidkit.supporters import Register, duplicate_key, read_register
+
+FIELD: FieldPath = ("supporters", "file")
+
+
+def _register(ctx: RuleContext) -> Register | None:
+    return read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None
+
+
+def _at(register: Register, line: int | None) -> Location | None:
+    return Location(register.path, line) if register.path is not None else None
+
+
+@rule(
+    "SUP001", Severity.ERROR, "Register of supporters or one of its rows unreadable",
+    hint="Fix the register at that row: columns Name, Art, Ort, Datum (TT.MM.JJJJ), optionally Scan.",
+    explanation="""
+`supporters: {file: unterstuetzer.csv}` names a register of supporters (CSV in UTF-8, or an
+Excel workbook .xlsx) inside the bid folder. Its first row names the columns — Name, Art (kind:
+Bürger, Verein, Unternehmen, Forschung, Öffentliche Stelle, or the English keys citizen,
+association, company, research, public_body), Ort, Datum and optionally Scan (the scanned letter).
+A row bidkit cannot read exactly — no name, an unknown kind, a date such as `1.3.17` or
+`März 2017` that could be read more than one way — is reported at its row and left out of the
+list and the counts, never guessed.
+""",
+    reads=("supporters",),
+)
+def register_unreadable(ctx: RuleContext) -> Iterator[Violation]:
+    register = _register(ctx)
+    for problem in register.problems if register else []:
+        place = f"'{register.file}' {register.where} {problem.line}: " if problem.line else ""
+        yield Violation(FIELD, place + problem.message, problem.hint,
+                        location=None if register.missing else _at(register, problem.line))
+
+
+@rule(
+    "SUP002", Severity.WARNING, "Supporter listed twice",
+    hint="Delete the second row, or tell the two supporters apart (full name, place).",
+    explanation="""
+Support earns points (in the Bitkom call up to 15 of 45), so a jury counts supporters. Two rows
+with the same name at the same place (case and spaces ignored) count one supporter twice, which
+a jury will notice and hold against the whole list.
+""",
+    reads=("supporters",),
+)
+def duplicate_supporter(ctx: RuleContext) -> Iterator[Violation]:
+    register = _register(ctx)
+    first: dict[tuple[str, str], int] = {}
+    for supporter in register.supporters if register else []:
+        key = duplicate_key(supporter)
+        if key in first:
+            yield Violation(FIELD, f"'{register.file}' {register.where} {supporter.line}: {supporter.name} ({supporter.place}) "
+                                   f"is already listed in {register.where} {first[key]}", location=_at(register, supporter.line))
+        else:
+            first[key] = supporter.line
+
+
+@rule(
+    "SUP003", Severity.ERROR, "Declared scan of a supporter missing",
+    hint="Put the scan into the bid folder, fix its path, or empty the Scan cell.",
+    explanation="""
+A register row that names a scan (column Scan) promises the signed letter. A file that is not
+there, or lies outside the bid folder, would be missing from what the jury receives.
+""",
+    reads=("supporters",),
+)
+def scan_missing(ctx: RuleContext) -> Iterator[Violation]:
+    register = _register(ctx)
+    for supporter in register.supporters if register else []:
+        if supporter.file is None:
+            continue
+        try:
+            bid_file(ctx.bid_dir, supporter.file)
+        except BidFileError as exc:
+            yield Violation(FIELD, f"'{register.file}' {register.where} {supporter.line}: scan of {supporter.name}: {exc.message}",
+                            location=_at(register, supporter.line))
+
+
+@rule(
+    "SUP004", Severity.ERROR, "Letter of support dated after the deadline",
+    hint="Check the date in the register; a letter written after the deadline cannot be part of the bid.",
+    explanation="""
+Letters of support are handed in with the bid, so none can be dated after the call's deadline.
+A later date is a typing error (2071 for 2017, month and day swapped) or a letter that does not
+belong to this bid.
+""",
+    reads=("supporters",),
+)
+def dated_after_deadline(ctx: RuleContext) -> Iterator[Violation]:
+    from bidkit.render.formatting import short_date  # Babel loads only when a message needs it
+
+    register = _register(ctx)
+    for supporter in register.supporters if register else []:
+        if supporter.date > ctx.call.deadline:
+            yield Violation(FIELD, f"'{register.file}' {register.where} {supporter.line}: letter of {supporter.name} is dated "
+                                   f"{short_date(supporter.date)}, after the deadline {short_date(ctx.call.deadline)}",
+                            location=_at(register, supporter.line))

@@ -1,0 +1,216 @@
+"""The register of supporters: a CSV or XLSX file inside the bid folder, one supporter a row.
+
+``supporters: {file: unterstuetzer.csv}`` in bid.yaml names it. Columns, by a header row in
+German or English: ``name``/``Name``, ``kind``/``Art``, ``place``/``Ort``, ``date``/``Datum``
+and optionally ``file``/``Scan`` (the scanned letter, relative to the bid folder). The check
+(SUP rules) and the build read it with the same function, through ``bidkit.paths`` like every
+file a bid names. A cell bidkit cannot read exactly (a date such as ``1.3.17`` or ``März 2017``,
+a kind it does not know) is a problem at its row, never a guess.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bidkit.models import SUPPORTER_KIND_TITLES, SupporterRegister
+from bidkit.paths import BidFileError, bid_file, read_regular
+
+MAX_BYTES = 20_000_000
+
+#: Header names (lower case) → column.
+COLUMNS = {
+    "name": "name", "kind": "kind", "art": "kind", "typ": "kind", "place": "place", "ort": "place",
+    "date": "date", "datum": "date", "file": "file", "scan": "file", "datei": "file",
+}
+REQUIRED = ("name", "kind", "place", "date")
+
+#: Cell values (lower case) → kind; the English keys and the German words teams write.
+KINDS = {
+    **{kind: kind for kind in SUPPORTER_KIND_TITLES},
+    "public body": "public_body",
+    "bürger": "citizen", "bürgerin": "citizen", "bürgerin/bürger": "citizen", "privatperson": "citizen",
+    "verein": "association", "initiative": "association", "verband": "association",
+    "unternehmen": "company", "firma": "company",
+    "hochschule": "research", "forschung": "research", "wissenschaft": "research",
+    "öffentliche stelle": "public_body", "behörde": "public_body", "kommune": "public_body",
+}
+
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass(frozen=True)
+class Supporter:
+    line: int  # CSV: the line the row starts on; XLSX: the sheet's row number
+    name: str
+    kind: str  # a key of SUPPORTER_KIND_TITLES
+    place: str
+    date: dt.date
+    file: str | None
+
+
+@dataclass(frozen=True)
+class RegisterProblem:
+    line: int | None  # None: the file as a whole
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class Register:
+    file: str  # as the bid names it
+    path: Path | None  # resolved inside the bid folder; None when it cannot be read
+    supporters: list[Supporter]
+    problems: list[RegisterProblem]
+    missing: bool = False  # the file is not there, or not inside the bid folder
+
+    @property
+    def where(self) -> str:
+        """``unterstuetzer.xlsx`` (row N) or ``unterstuetzer.csv`` (line N) in messages."""
+        return "row" if self.file.lower().endswith(".xlsx") else "line"
+
+
+def read_register(bid_dir: Path, register: SupporterRegister) -> Register:
+    """Every supporter of the register and every problem of its rows (all at once)."""
+    try:
+        path = bid_file(bid_dir, register.file, max_bytes=MAX_BYTES)
+        data = read_regular(path, max_bytes=MAX_BYTES)
+    except BidFileError as exc:
+        return Register(register.file, None, [], [RegisterProblem(None, exc.message, "Put the register into the bid folder and name it relative to the folder.")], missing=True)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows, problems = _csv_rows(data)
+    elif suffix == ".xlsx":
+        rows, problems = _xlsx_rows(data)
+    else:
+        return Register(register.file, path, [], [RegisterProblem(None, f"'{register.file}' is neither a .csv nor a .xlsx file",
+                                                                  "Save the register as CSV (UTF-8) or as Excel workbook (.xlsx).")])
+    supporters: list[Supporter] = []
+    rows = [row for row in rows if not _empty(row[1])]
+    if rows:
+        header_line, header = rows[0]
+        columns, header_problems = _columns(header_line, header)
+        problems += header_problems
+        if not header_problems:
+            for line, cells in rows[1:]:
+                supporter = _supporter(line, cells, columns, problems)
+                if supporter:
+                    supporters.append(supporter)
+    elif not problems:
+        problems.append(RegisterProblem(None, f"'{register.file}' holds no rows", "Write a header row (Name, Art, Ort, Datum, Scan) and one row per supporter."))
+    return Register(register.file, path, supporters, problems)
+
+
+def _csv_rows(data: bytes) -> tuple[list[tuple[int, list]], list[RegisterProblem]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [RegisterProblem(None, f"the file is not UTF-8 text (byte {exc.start})",
+                                    "Save it as 'CSV UTF-8 (durch Trennzeichen getrennt)'.")]
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","  # German Excel writes ';'
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, start = [], 1
+    try:
+        for cells in reader:
+            rows.append((start, [cell.strip() for cell in cells]))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        return rows, [RegisterProblem(start, f"the CSV cannot be read: {exc}", "Check the quotes in this line.")]
+    return rows, []
+
+
+def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, list]], list[RegisterProblem]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+        return [], [RegisterProblem(None, f"the workbook cannot be read ({type(exc).__name__})",
+                                    "Save it again as Excel workbook (.xlsx).")]
+    sheet = book.worksheets[0]
+    # Rows numbered as the spreadsheet shows them; empty cells (and rows) keep their places.
+    rows = [(number, [_cell(value) for value in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    book.close()
+    return rows, []
+
+
+def _empty(cells: list) -> bool:
+    return all(cell in (None, "") for cell in cells)
+
+
+def _cell(value):
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _columns(line: int, header: list) -> tuple[dict[str, int], list[RegisterProblem]]:
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        column = COLUMNS.get(str(cell or "").strip().lower())
+        if column and column not in columns:
+            columns[column] = index
+    lacking = [c for c in REQUIRED if c not in columns]
+    if lacking:
+        return columns, [RegisterProblem(line, f"the header row lacks the column(s) {', '.join(lacking)}",
+                                         "The first row names the columns: Name, Art, Ort, Datum and optionally Scan.")]
+    return columns, []
+
+
+def _supporter(line: int, cells: list, columns: dict[str, int], problems: list[RegisterProblem]) -> Supporter | None:
+    def cell(column: str):
+        index = columns.get(column)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    found = len(problems)
+    name, place = str(cell("name") or "").strip(), str(cell("place") or "").strip()
+    if not name:
+        problems.append(RegisterProblem(line, "the supporter has no name", "Fill in the name, or delete the row."))
+    raw_kind = str(cell("kind") or "").strip()
+    kind = KINDS.get(raw_kind.lower())
+    if kind is None:
+        problems.append(RegisterProblem(line, f"kind '{raw_kind}' is none of citizen, association, company, research, public_body",
+                                        "Write one of: Bürger, Verein, Unternehmen, Forschung, Öffentliche Stelle (or the English keys)."))
+    day = parse_date(cell("date"))
+    if day is None:
+        problems.append(RegisterProblem(line, f"date '{cell('date') or ''}' is no exact date",
+                                        "Write the date as TT.MM.JJJJ (e.g. 01.03.2017) or format the cell as date."))
+    scan = str(cell("file") or "").strip() or None
+    if len(problems) > found:
+        return None
+    return Supporter(line, name, kind, place, day, scan)
+
+
+def parse_date(value) -> dt.date | None:
+    """A date written exactly (``01.03.2017``, ``1.3.2017``, ``2017-03-01``, a date cell), else None.
+
+    Two-digit years, month names and spreadsheet serial numbers are refused: they could be read
+    more than one way.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else None
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    for pattern, order in ((_GERMAN_DATE, (2, 1, 0)), (_ISO_DATE, (0, 1, 2))):
+        match = pattern.fullmatch(value.strip())
+        if match:
+            parts = [int(p) for p in match.groups()]
+            try:
+                return dt.date(parts[order[0]], parts[order[1]], parts[order[2]])
+            except ValueError:
+                return None
+    return None
+
+
+def duplicate_key(supporter: Supporter) -> tuple[str, str]:
+    """Two rows with the same name at the same place are the same supporter."""
+    return (" ".join(supporter.name.lower().split()), " ".join(supporter.place.lower().split()))
