@@ -104,7 +104,7 @@ def test_omitted_totals_and_measure_cost_are_computed_and_shown(bid):
     assert measure.cost == Decimal(130000)
     html = html_of(bid)
     assert "<dt>Kosten</dt><dd><span class=\"nobreak\">130.000\u00a0€</span></dd>" in html
-    assert '<th>Summe 2017</th><th></th><th class="num"><span class="nobreak">500.000\u00a0€</span></th>' in html
+    assert '<th scope="row">Summe 2017</th><td></td><td class="num"><span class="nobreak">500.000\u00a0€</span></td>' in html
 
 
 def test_a_stated_year_total_is_still_checked(bid):

@@ -149,9 +149,9 @@ def marked_content(path: Path, page_index: int) -> list[tuple[str, dict, str]]:
 def test_header_footer_and_draft_stamp_are_pagination_artifacts(built):
     third = marked_content(built("example", PDF_VARIANTS[0]), 2)
     artifacts = {(str(props.get("/Subtype")), text) for tag, props, text in third if tag == "/Artifact" and text}
-    assert artifacts == {("/Header", "#WolfsburgDigital"), ("/Header", "Vision"), ("/Footer", "Seite 3 von 10")}
+    assert artifacts == {("/Header", "#WolfsburgDigital"), ("/Header", "Vision"), ("/Footer", "Seite 3 von 11")}
     assert all(props.get("/Type") == "/Pagination" for tag, props, text in third if tag == "/Artifact" and text)
-    assert not [text for tag, props, text in third if tag != "/Artifact" and text in ("Seite 3 von 10", "#WolfsburgDigital")]
+    assert not [text for tag, props, text in third if tag != "/Artifact" and text in ("Seite 3 von 11", "#WolfsburgDigital")]
     draft = marked_content(built("example", PDF_VARIANTS[0], draft=True), 2)
     stamps = [(props.get("/Type"), text) for tag, props, text in draft if text.startswith("ENTWURF")]
     assert stamps and all(kind == "/Pagination" for kind, _ in stamps)
@@ -180,7 +180,7 @@ def test_toc_has_one_link_per_entry_saying_where_it_leads(built):
         contents = [str(annot.Contents) for annot in pdf.pages[1].Annots]
     assert contents == ["Vision, Seite 3", "Ausgangslage, Seite 3", "Ziele und Kennzahlen, Seite 4", "Maßnahmen, Seite 5",
                         "Partner und Unterstützer, Seite 6", "Memorandum of Understanding, Seite 7",
-                        "Kosten- und Finanzierungsplan, Seite 8", "Ratsbeschluss, Seite 9", "Anlagenverzeichnis, Seite 10"]
+                        "Kosten- und Finanzierungsplan, Seite 8", "Ratsbeschluss, Seite 10", "Anlagenverzeichnis, Seite 11"]
     leaders = [text for tag, props, text in marked_content(built("example", PDF_VARIANTS[0]), 1) if "..." in text]
     assert leaders == []  # the leader is a dotted background, not text
     with pikepdf.open(built("example", PDF_VARIANTS[0])) as pdf:

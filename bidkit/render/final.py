@@ -99,9 +99,9 @@ def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = (), draft
     return _written(pdf)
 
 
-def _save(pdf: pikepdf.Pdf, object_streams: pikepdf.ObjectStreamMode) -> bytes:
+def _save(pdf: pikepdf.Pdf, object_streams: pikepdf.ObjectStreamMode, compress: bool = True) -> bytes:
     out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=True,
+    pdf.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=compress,
              object_stream_mode=object_streams, stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return out.getvalue()
 
@@ -126,14 +126,18 @@ def _written(pdf: pikepdf.Pdf) -> bytes:
                 decoded = stream.read_bytes()  # predictors undone: written back without DecodeParms
             except pikepdf.PdfError:
                 continue
-            for level in (9, 8, 7, 6, 5, 4, 3, 2, 1):
-                packed = zlib.compress(decoded, level)
-                if not packed.endswith(b"\r"):
-                    stream.write(packed, filter=Name.FlateDecode)
-                    if "/DecodeParms" in stream:
-                        del stream.DecodeParms
-                    break
-        data = _save(written, pikepdf.ObjectStreamMode.disable)
+            packed = zlib.compress(decoded, 9)
+            if packed.endswith(b"\r"):
+                # Zlib data ends in its Adler-32 checksum of the content, whatever the level: the
+                # compressed bytes are written as hex (ending in ">"), which PDF/A allows.
+                stream.write(packed.hex().encode("ascii") + b">",
+                             filter=pikepdf.Array([Name.ASCIIHexDecode, Name.FlateDecode]))
+            else:
+                stream.write(packed, filter=Name.FlateDecode)
+            if "/DecodeParms" in stream:
+                del stream.DecodeParms
+        # Streams stay as written here: qpdf would otherwise re-encode the hex-wrapped ones.
+        data = _save(written, pikepdf.ObjectStreamMode.disable, compress=False)
     return data
 
 
