@@ -128,9 +128,10 @@ def test_schema_command_prints_the_generated_schema():
     assert json.loads(run_bidkit("schema", "call").stdout)["$id"] == "bidkit:call"
 
 
-def test_committed_schema_is_current():
-    committed = (REPO / "bid_data" / "bid.schema.json").read_text(encoding="utf-8")
-    assert committed == schema_text(), "bid_data/bid.schema.json is stale: run `bidkit schema -o bid_data/bid.schema.json`"
+@pytest.mark.parametrize("folder", ["bid_data", "examples/paderborn"])
+def test_committed_schema_is_current(folder):
+    committed = (REPO / folder / "bid.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text(), f"{folder}/bid.schema.json is stale: run `bidkit schema -o {folder}/bid.schema.json`"
 
 
 def _plain(node):
