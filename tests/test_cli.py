@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from bidkit import __version__
 from bidkit.schema import schema_text
