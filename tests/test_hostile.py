@@ -510,7 +510,8 @@ def test_templates_cannot_build_gigabytes(bid, payload):
         html_of(bid)
 
 
-def test_a_prepared_git_folder_cannot_hang_the_draft(bid, tmp_path):
+def test_a_prepared_git_folder_cannot_hang_the_draft(bid, tmp_path, monkeypatch):
+    monkeypatch.setattr("bidkit.gitinfo.TIME_LIMIT", 1.0)  # the reading child is given up after 1 s, not 10
     environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     git = ["git", "-C", str(bid), "-c", "user.name=T", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q"], check=True, env=environment)
