@@ -100,7 +100,7 @@ def test_check_reports_a_hostile_annex_where_the_bid_names_it(bid: Path, name: s
     [finding] = [f for f in run.json()["findings"] if f["severity"] == "error"]
     assert (finding["rule"], finding["file"], finding["path"]) == (rule, "partners.yaml", "partners[1].letter.file")
     assert finding["line"] == line_of(bid / "partners.yaml", f"file: {ANNEX}")
-    assert f"annex 3 (Unterstützungsschreiben: Ostfalia" in finding["message"] and reason in finding["message"]
+    assert "annex 3 (Unterstützungsschreiben: Ostfalia" in finding["message"] and reason in finding["message"]
 
 
 @pytest.mark.parametrize("name", HOSTILE)
