@@ -37,10 +37,15 @@ def run_bidkit(*args: str, cwd: Path | None = None, env: dict | None = None) -> 
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
+def build_once(folder: Path, tmp_path_factory, name: str) -> tuple[Path, Run]:
+    """Build ``folder`` into a fresh folder of the session: (the PDF's path, the run)."""
+    out = tmp_path_factory.mktemp(name) / f"{name}.pdf"
+    return out, run_bidkit("build", str(folder), "-o", str(out))
+
+
 @pytest.fixture(scope="session")
 def example_pdf(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build") / "example.pdf"
-    run = run_bidkit("build", str(EXAMPLE), "-o", str(out))
+    out, run = build_once(EXAMPLE, tmp_path_factory, "example")
     assert run.code == 0, run.stderr
     assert f"PDF written: {out}" in run.stdout
     # Only infos: one line for the team building the PDF, not the reviewer's full report;
@@ -60,8 +65,7 @@ PADERBORN = REPO / "examples" / "paderborn"
 @pytest.fixture(scope="session")
 def paderborn_pdf(tmp_path_factory) -> Path:
     """The second example, built once for all tests that read it."""
-    out = tmp_path_factory.mktemp("paderborn") / "paderborn.pdf"
-    run = run_bidkit("build", str(PADERBORN), "-o", str(out))
+    out, run = build_once(PADERBORN, tmp_path_factory, "paderborn")
     assert run.code == 0, run.stderr
     assert f"PDF written: {out}" in run.stdout
     return out
@@ -88,8 +92,7 @@ def large_bid(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def large_pdf(large_bid, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("large-build") / "large.pdf"
-    run = run_bidkit("build", str(large_bid), "-o", str(out))
+    out, run = build_once(large_bid, tmp_path_factory, "large")
     # It is written, then the page limit fails on purpose (PDF001: 46 pages of 30).
     assert run.code == 0 or (run.code == 1 and "PDF001" in run.stderr and f"PDF written: {out}" in run.stdout), run.stderr
     return out

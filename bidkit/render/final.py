@@ -183,8 +183,9 @@ def _store_parent_tree(pdf: pikepdf.Pdf, parent_tree: dict[int, object]) -> None
     root.ParentTreeNextKey = max(parent_tree, default=-1) + 1
 
 
-def _reachable(root) -> set[tuple[int, int]]:
-    """Object ids of the structure elements reachable from the structure tree root."""
+def _elements(root):
+    """Each structure element below ``root`` once, depth first (marked-content and object
+    references skipped): the one walk of the structure tree that the steps below share."""
     seen: set[tuple[int, int]] = set()
     stack = [root]
     while stack:
@@ -192,18 +193,20 @@ def _reachable(root) -> set[tuple[int, int]]:
         if isinstance(node, Array):
             stack.extend(node)
             continue
-        if not isinstance(node, Dictionary):
+        if not isinstance(node, Dictionary) or node.get("/Type") in (Name.OBJR, Name.MCR):
             continue
         if node.is_indirect:
             if node.objgen in seen:
                 continue
             seen.add(node.objgen)
-        if node.get("/Type") in (Name.OBJR, Name.MCR):
-            continue
-        kids = node.get("/K")
-        if kids is not None:
-            stack.append(kids)
-    return seen
+        yield node
+        if "/K" in node:
+            stack.append(node.K)
+
+
+def _reachable(root) -> set[tuple[int, int]]:
+    """Object ids of the structure elements reachable from the structure tree root."""
+    return {element.objgen for element in _elements(root) if element.is_indirect}
 
 
 def _margin_boxes_to_artifacts(pdf: pikepdf.Pdf, parent_tree: dict[int, object], watermark: bool) -> None:
@@ -464,21 +467,7 @@ def _graft(pdf, source, part, source_tree, parent_tree, offset: int, pages, ids:
 
 def _ids_under(node) -> dict[str, object]:
     """Structure elements below ``node`` that carry an /ID, by ID."""
-    found, seen, stack = {}, set(), [node]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Array):
-            stack.extend(node)
-            continue
-        if not isinstance(node, Dictionary) or node.get("/Type") in (Name.OBJR, Name.MCR) or node.objgen in seen:
-            continue
-        if node.is_indirect:
-            seen.add(node.objgen)
-        if isinstance(node.get("/ID"), String):
-            found[str(node.ID)] = node
-        if "/K" in node:
-            stack.append(node.K)
-    return found
+    return {str(element.ID): element for element in _elements(node) if isinstance(element.get("/ID"), String)}
 
 
 def _store_id_tree(pdf: pikepdf.Pdf, ids: dict[str, object]) -> None:
@@ -492,23 +481,12 @@ def _store_id_tree(pdf: pikepdf.Pdf, ids: dict[str, object]) -> None:
 
 def _rename_headers(part, renamed: dict[str, str]) -> None:
     """Table cells of the grafted tree refer to their headers by the headers' new IDs."""
-    seen, stack = set(), [part.K]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Array):
-            stack.extend(node)
-            continue
-        if not isinstance(node, Dictionary) or node.get("/Type") in (Name.OBJR, Name.MCR) or node.objgen in seen:
-            continue
-        if node.is_indirect:
-            seen.add(node.objgen)
-        attributes = node.get("/A")
+    for element in _elements(part.K):
+        attributes = element.get("/A")
         for attribute in attributes if isinstance(attributes, Array) else [attributes]:
             headers = attribute.get("/Headers") if isinstance(attribute, Dictionary) else None
             if isinstance(headers, Array):
                 attribute.Headers = Array([String(renamed.get(str(h), str(h))) for h in headers])
-        if "/K" in node:
-            stack.append(node.K)
 
 
 def _copy(pdf: pikepdf.Pdf, value):
