@@ -25,6 +25,9 @@ _PACKAGE = Path(__file__).resolve().parent
 #: Longer paths are refused before the file system is asked (PATH_MAX is 4096 on Linux).
 MAX_PATH_CHARS = 1024
 
+#: A single resource a document uses (image, font, stylesheet) larger than this is refused.
+MAX_RESOURCE_BYTES = 64_000_000
+
 
 def _packaged_or_checkout(packaged: str, checkout: str) -> Path:
     inside = _PACKAGE / packaged

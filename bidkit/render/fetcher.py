@@ -3,7 +3,8 @@
 WeasyPrint's default fetcher follows any ``file:`` URL and fetches http(s). Templates,
 stylesheets and SVG images may only use files inside the bid folder and the templates;
 everything else (other files, symlinks or ``..`` leading out, folders, FIFOs and devices, any
-network scheme) is refused and recorded. Files are read through ``bidkit.paths`` without
+network scheme) is refused and recorded, and so is a raster picture too large to decode
+(bidkit.images). Files are read through ``bidkit.paths`` without
 blocking, so a FIFO named by a stylesheet cannot hang the build.
 """
 
@@ -16,10 +17,8 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from bidkit.paths import BidFileError, read_regular, resolve_inside, shown
-
-#: A single resource (image, font, stylesheet) larger than this is refused.
-MAX_RESOURCE_BYTES = 64_000_000
+from bidkit.images import pixel_problem
+from bidkit.paths import MAX_RESOURCE_BYTES, BidFileError, read_regular, resolve_inside, shown
 
 
 class RefusedURL(ValueError):
@@ -35,7 +34,11 @@ class SandboxedFetcher(URLFetcher):
     def fetch(self, url: str, headers=None):
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":
-            return super().fetch(url, headers)
+            response = super().fetch(url, headers)
+            data = response.read()
+            if problem := pixel_problem(data):
+                return self._refuse(url[:60] + "…", f"the data: URL {problem}")
+            return URLFetcherResponse(response.url, data, response.headers)
         if scheme != "file":
             return self._refuse(url, "only files inside the bid folder and the templates may be used")
         try:
@@ -43,6 +46,8 @@ class SandboxedFetcher(URLFetcher):
             data = read_regular(path, max_bytes=MAX_RESOURCE_BYTES)
         except BidFileError as exc:
             return self._refuse(url, exc.message)
+        if problem := pixel_problem(data):
+            return self._refuse(url, f"'{shown(path)}' {problem}")
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from bidkit.findings import FieldPath, Severity
 from bidkit.models import Theme
-from bidkit.paths import BidFileError, bid_file, resolve_inside
+from bidkit.images import pixel_problem
+from bidkit.paths import MAX_RESOURCE_BYTES, BidFileError, bid_file, read_regular, resolve_inside
 from bidkit.rules.annexes import missing_file_hint
 from bidkit.rules.registry import RuleContext, Violation, rule
 
@@ -29,7 +30,12 @@ def content_problem(path: Path, suffix: str) -> str | None:
     if suffix == ".svg":
         return None if b"<svg" in head else "is not an SVG image (no <svg element at its start)"
     if suffix in IMAGE_MAGIC:
-        return None if head.startswith(IMAGE_MAGIC[suffix]) else f"is not a {suffix[1:].upper()} image"
+        if not head.startswith(IMAGE_MAGIC[suffix]):
+            return f"is not a {suffix[1:].upper()} image"
+        try:
+            return pixel_problem(read_regular(path, max_bytes=MAX_RESOURCE_BYTES))
+        except BidFileError as exc:
+            return exc.message
     return None
 
 
@@ -68,7 +74,8 @@ A theme changes the look of the PDF with files of the city: a logo, fonts, extra
 templates that replace bidkit's of the same name. The renderer reads only files inside the bid
 folder, so each of them must be there as a regular file (not a link leading out of the folder,
 not a FIFO or device); fonts must be TrueType/OpenType/WOFF files and the logo an SVG, PNG or
-JPEG image — by their content, not only their name.
+JPEG image — by their content, not only their name — and a raster logo at most 50 megapixels
+(a picture of a few kilobytes can take gigabytes to decode).
 """,
     reads=("theme",),
 )

@@ -1,0 +1,56 @@
+"""Pictures that take gigabytes to decode: a few kilobytes of PNG can declare 12,000 × 12,000
+pixels. bidkit reads the size from the header and refuses such a picture before anything
+decodes it (bidkit.images), as a logo (check: THM001) and wherever the document names one."""
+
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+
+import pytest
+
+from conftest import edit, line_of, run_bidkit
+
+
+def png(width: int, height: int) -> bytes:
+    """A valid PNG header declaring width × height grey pixels; the picture data is a few bytes."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = zlib.compress(b"\x00" * (width + 1) * 8, 9)  # only the first rows; decoders read on
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("width", [12_000, 40_000])  # below and above Pillow's own bomb limit
+def test_check_refuses_a_logo_too_large_to_decode(bid, width):
+    (bid / "theme" / "bomb.png").write_bytes(png(width, width))
+    edit(bid / "bid.yaml", "logo: theme/logo.svg", "logo: theme/bomb.png")
+    run = run_bidkit("check", str(bid), "--format", "json")
+    finding = next(f for f in run.json()["findings"] if f["rule"] == "THM001")
+    assert "megapixels" in finding["message"] and finding["line"] == line_of(bid / "bid.yaml", "bomb.png")
+    assert run.code == 1
+
+
+def test_a_normal_picture_passes(bid):
+    (bid / "theme" / "small.png").write_bytes(png(600, 200))
+    edit(bid / "bid.yaml", "logo: theme/logo.svg", "logo: theme/small.png")
+    run = run_bidkit("check", str(bid), "--format", "json")
+    assert not [f for f in run.json()["findings"] if f["rule"] == "THM001"]
+
+
+@pytest.mark.slow
+def test_build_never_decodes_a_picture_bomb_named_by_css(bid, tmp_path):
+    (bid / "theme" / "bomb.png").write_bytes(png(12_000, 12_000))
+    inline = base64.b64encode(png(12_000, 11_000)).decode()
+    (bid / "theme" / "extra.css").write_text(
+        ".cover { background: url(bomb.png) }\n"
+        f"h1 {{ background-image: url(data:image/png;base64,{inline}) }}\n", encoding="utf-8")
+    edit(bid / "bid.yaml", '  accent_color: "#6f8fb0"\n', '  accent_color: "#6f8fb0"\n  stylesheet: theme/extra.css\n')
+    run = run_bidkit("build", str(bid), "-o", str(tmp_path / "out.pdf"))
+    assert run.code == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    refused = [line for line in run.stderr.splitlines() if "refused to load" in line]
+    assert any("bomb.png" in line for line in refused) and any("data:image/png" in line for line in refused), run.stderr
+    assert (tmp_path / "out.pdf").stat().st_size > 10_000
