@@ -309,6 +309,11 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
             codes.WRONG_TYPE, f"{_id_label(loc)} '{value}' ({dotted(loc)}) may use only a-z, 0-9 and '-'",
             locate(loc), loc, hint=_id_hint(str(value)),
         )
+    if kind == "invalid_key":
+        # `{amount: 1.500,00}`: in a flow mapping the comma ends the entry, `00` becomes a key (the number 0)
+        return _finding(codes.WRONG_TYPE, f"a key must be text, found {type(value).__name__} {str(value)!r}",
+                        locate(loc), loc[:-1], hint="In `{…}` a comma separates entries: `amount: 1.500,00` reads as "
+                        "`amount: 1.500` and a key `00`. Write amounts without separators (1500.00); quote text with commas.")
     if kind.startswith("date") and isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         # `2017-02-30` unquoted: YAML's date form, but no day of the calendar
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {value} is not a day of the calendar", locate(loc), loc,

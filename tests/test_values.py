@@ -84,6 +84,18 @@ def test_every_money_field_refuses_separators(bid):
     }
 
 
+def test_german_amount_in_a_flow_mapping_explains_the_stray_key(bid):
+    item = ("        - title: Personal städtische IT\n          category: personalkosten\n          amount: 120000\n"
+            "          measure: datenplattform\n          budget_reservation: true\n")
+    edit(bid / "budget.yaml", item, "        - {title: Personal städtische IT, category: personalkosten, amount: 1.500,00, "
+         "measure: datenplattform, budget_reservation: true}\n")
+    amount, key = sorted((f for f in problems(bid) if f.rule == "SCH001"), key=lambda f: f.location.column)
+    assert amount.path[-1] == "amount" and "three decimals" in amount.message
+    assert key.message == "a key must be text, found int '0'"
+    assert key.path == ("budget", "years", 0, "costs", 2) and "`amount: 1.500` and a key `00`" in key.hint
+    assert located(bid, key, "budget.yaml", "amount: 1.500,00")
+
+
 def test_text_that_is_no_amount_is_refused_clearly(bid):
     edit(bid / "budget.yaml", "          amount: 150000", "          amount: viel")
     [finding] = problems(bid)
