@@ -31,6 +31,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from bidkit.limits import ChildFailed, deadline, in_child
 from bidkit.paths import BidFileError, read_regular, resolve_inside
 from bidkit.render.formatting import FILTERS
+from bidkit.render.tables import money_grid
 from bidkit.render.markdown import markdown
 
 ENTRY_TEMPLATE = "bid.html.j2"
@@ -202,7 +203,7 @@ def environment(templates: Path, bid_dir: Path | None = None, overrides: Path | 
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(FILTERS, markdown=markdown)
+    env.filters.update(FILTERS, markdown=markdown, money_grid=money_grid)
     env.filters.update({name: _bounded(name, env.filters[name]) for name in _SIZING_FILTERS})
     env.globals.pop("lipsum", None)
     return env
