@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import os
 import warnings
 from collections import Counter
 from dataclasses import dataclass
@@ -48,7 +49,9 @@ def annexes(bid: Bid) -> list[Annex]:
         found.append((f"{bid.mou.title} (unterzeichnet)", bid.mou.file, ("mou", "file"), None))
     resolution = bid.council_resolution
     if resolution and resolution.file:
-        title = f"Ratsbeschluss vom {resolution.date:%d.%m.%Y}, Vorlage {resolution.reference}"
+        reference = resolution.reference.strip()
+        label = reference if reference.lower().startswith("vorlage") else f"Vorlage {reference}"
+        title = f"Ratsbeschluss vom {resolution.date:%d.%m.%Y}, {label}"
         found.append((title, resolution.file, ("council_resolution", "file"), None))
     for index, annex in enumerate(bid.annexes or []):
         found.append((annex.title, annex.file, ("annexes", index, "file"), annex.description))
@@ -57,7 +60,11 @@ def annexes(bid: Bid) -> list[Annex]:
         if letter and letter.file:
             title = f"{LETTER_TITLES[letter.kind.value]}: {partner.name}"
             found.append((title, letter.file, ("partners", index, "letter", "file"), None))
-    return [Annex(number, *entry) for number, entry in enumerate(found, start=1)]
+    # A file named in two places (a partner's letter also listed under `annexes:`) is one annex,
+    # cited by both, never appended twice.
+    once = {os.path.normpath(entry[1]): entry for entry in reversed(found)}
+    unique = [entry for entry in found if once[os.path.normpath(entry[1])] is entry]
+    return [Annex(number, *entry) for number, entry in enumerate(unique, start=1)]
 
 
 # --- PDF annexes: read once, the same way for `check` (ANX003–ANX005) and `build` -------------

@@ -6,6 +6,7 @@ comma lists on the command line, German numbers in messages, BUD006 and RES002 p
 
 from __future__ import annotations
 
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -317,3 +318,17 @@ def test_overall_percentage_is_german(bid, tmp_path):
     edit(bid / "budget.yaml", "          amount: 500000", "          amount: 450000")
     run = run_bidkit("check", "bid", cwd=tmp_path)
     assert re.search(r"overall: \d+,\d % of \d+ checks pass", run.stdout), run.stdout
+
+
+def test_a_file_named_as_annex_and_as_letter_is_one_annex(bid):
+    from bidkit.annexes import annexes
+
+    edit(bid / "bid.yaml", "annexes:\n", "annexes:\n  - title: Stellungnahme der Ostfalia\n"
+         "    file: ./anlagen/unterstuetzung-ostfalia.pdf\n")
+    edit(bid / "bid.yaml", "  reference: V 2017/0196", "  reference: Vorlage V 2017/0196\n  file: anlagen/beschluss.pdf")
+    (bid / "anlagen" / "beschluss.pdf").write_bytes((bid / "anlagen" / "mou-wolfsburgdigital.pdf").read_bytes())
+    loaded = check_bid(bid)[1]
+    files = [os.path.normpath(annex.file) for annex in annexes(loaded.bid)]
+    assert files.count("anlagen/unterstuetzung-ostfalia.pdf") == 1 and len(files) == len(set(files))
+    assert [annex.number for annex in annexes(loaded.bid)] == list(range(1, len(files) + 1))
+    assert any(a.title.endswith(", Vorlage V 2017/0196") and "Vorlage Vorlage" not in a.title for a in annexes(loaded.bid))
