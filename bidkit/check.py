@@ -28,14 +28,16 @@ class CheckOptions:
     pdf: Path | None = None  # a rendered PDF to check against the call's page limit
 
 
-def run_rules(loaded: LoadedBid) -> tuple[list[Finding], list[str]]:
-    """The completeness findings and the codes of the checks that ran (sound sections only)."""
+def run_rules(loaded: LoadedBid) -> tuple[list[Finding], list[str], list[str]]:
+    """The completeness findings, the codes of the checks that ran (sound sections only) and of
+    those that could not run because a section they read did not load."""
     if loaded.bid is None or loaded.call is None:
-        return [], []
+        return [], [], []
     context = RuleContext(loaded.bid, loaded.call, loaded.bid_dir, frozenset(loaded.broken))
-    findings, ran = [], []
+    findings, ran, skipped = [], [], []
     for rule in checks():
         if rule.reads & context.broken:
+            skipped.append(rule.code)
             continue
         ran.append(rule.code)
         for violation in rule.check(context):
@@ -44,7 +46,7 @@ def run_rules(loaded: LoadedBid) -> tuple[list[Finding], list[str]]:
                 violation.location or loaded.sources.locate(violation.path, text_offset=violation.text_offset),
                 violation.path,
             ))
-    return findings, ran
+    return findings, ran, skipped
 
 
 def _cli_codes(values: list[str], option: str) -> set[str]:
@@ -89,7 +91,7 @@ def check_bid(bid_dir: Path, options: CheckOptions = CheckOptions()) -> tuple[Ch
     selected = _cli_codes(options.select, "--select") if options.select else set(RULES)
     ignored = _cli_codes(options.ignore, "--ignore") - LOADER_CODES
     loaded = load_bid(bid_dir)
-    rule_findings, ran = run_rules(loaded)
+    rule_findings, ran, skipped = run_rules(loaded)
     pages = None
     if options.pdf is not None:
         from bidkit.pdfcheck import page_limit_findings, section_pages
@@ -110,6 +112,7 @@ def check_bid(bid_dir: Path, options: CheckOptions = CheckOptions()) -> tuple[Ch
         call=loaded.call,
         findings=findings,
         rules_run=[code for code in RULES if code in active and (code in ran or code in LOADER_CODES)],
+        rules_not_run=[code for code in RULES if code in active and code in skipped],
         pages=pages,
     )
     return result, loaded

@@ -69,11 +69,13 @@ class Finding:
 
 @dataclass(frozen=True)
 class GroupScore:
-    """How many of a group's checks pass (no error or warning), e.g. budget 5 of 6."""
+    """How many of a group's checks pass (no error or warning), e.g. budget 5 of 6; ``not_run``
+    of the ``total`` could not run because a section they read did not load (they do not pass)."""
 
     group: str
     passed: int
     total: int
+    not_run: int = 0
 
 
 @dataclass
@@ -86,6 +88,8 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     #: Codes of the rules that ran (loader codes always; checks on sound sections), registry order.
     rules_run: list[str] = field(default_factory=list)
+    #: Codes of the checks that could not run: a section they read did not load (they count as not passing).
+    rules_not_run: list[str] = field(default_factory=list)
     #: Pages per section of the rendered PDF, when one was checked.
     pages: dict[str, int] | None = None
 
@@ -101,10 +105,13 @@ class CheckResult:
         from bidkit.rules import RULES
 
         failing = self.failing()
+        not_run = set(self.rules_not_run)
         groups: dict[str, list[str]] = {}
-        for code in self.rules_run:
+        counted = {*self.rules_run, *not_run}
+        for code in (code for code in RULES if code in counted):  # the registry's order
             groups.setdefault(RULES[code].group, []).append(code)
-        return [GroupScore(g, sum(c not in failing for c in cs), len(cs)) for g, cs in groups.items()]
+        return [GroupScore(g, sum(c not in failing and c not in not_run for c in cs), len(cs), sum(c in not_run for c in cs))
+                for g, cs in groups.items()]
 
     @property
     def percent(self) -> float:

@@ -34,7 +34,8 @@ class JsonReporter(Reporter):
             "findings": [finding_json(f) for f in result.sorted_findings()],
             "completeness": {
                 "percent": result.percent,
-                "sections": [{"section": s.group, "passed": s.passed, "total": s.total} for s in result.scores()],
+                "sections": [{"section": s.group, "passed": s.passed, "total": s.total, "not_run": s.not_run}
+                             for s in result.scores()],
             },
         }
         if result.pages is not None:

@@ -1,4 +1,5 @@
-"""JUnit XML: one test case per rule that ran; errors and warnings are failures."""
+"""JUnit XML: one test case per rule; errors and warnings are failures, rules that could not run
+(a section they read did not load) are skipped."""
 
 from __future__ import annotations
 
@@ -32,11 +33,16 @@ class JunitReporter(Reporter):
                 element.text = "\n".join(lines)
             elif found:
                 ET.SubElement(case, "system-out").text = "\n".join(lines)
-        suite.set("tests", str(len(result.rules_run)))
+        for code in result.rules_not_run:
+            rule = RULES[code]
+            case = ET.SubElement(suite, "testcase", classname=f"bidkit.{rule.group}", name=f"{code} {rule.title}")
+            ET.SubElement(case, "skipped", message="not run: a section it reads did not load (see the loader's findings)")
+        tests = len(result.rules_run) + len(result.rules_not_run)
+        suite.set("tests", str(tests))
         suite.set("failures", str(failures))
         suite.set("errors", "0")
-        suite.set("skipped", "0")
-        suites.set("tests", str(len(result.rules_run)))
+        suite.set("skipped", str(len(result.rules_not_run)))
+        suites.set("tests", str(tests))
         suites.set("failures", str(failures))
         ET.indent(suites)
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -55,9 +55,10 @@ class TextReporter(Reporter):
             console.print("[bold]Completeness[/]")
             for score in scores:
                 mark = "[green]✓[/]" if score.passed == score.total else "[red]✗[/]"
-                console.print(f"  {mark} {escape(score.group)}: {score.passed}/{score.total} checks pass")
+                unrun = f" ({score.not_run} not run: a section they read did not load)" if score.not_run else ""
+                console.print(f"  {mark} {escape(score.group)}: {score.passed}/{score.total} checks pass{unrun}")
             percent = f"{result.percent:.1f}".replace(".", ",")  # German decimal comma, like every number shown
-            console.print(f"  overall: {percent} % of {len(result.rules_run)} checks pass")
+            console.print(f"  overall: {percent} % of {sum(score.total for score in scores)} checks pass")
         counts = {s: result.count(s) for s in Severity}
         tally = f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), {counts[Severity.INFO]} info"
         if result.complete:
