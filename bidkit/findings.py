@@ -57,10 +57,12 @@ class Finding:
         object.__setattr__(self, "hint", printable(self.hint))
 
     def display_file(self) -> str | None:
-        """The file relative to the current folder, as a user would type it (control characters escaped)."""
+        """The file relative to the current folder, as a user would type it (control characters
+        escaped); a file outside the current folder by its absolute path, not as ``../../x``."""
         if self.location.file is None:
             return None
-        return printable(os.path.relpath(self.location.file))
+        relative = os.path.relpath(self.location.file)
+        return printable(relative if not relative.startswith("..") else os.path.abspath(self.location.file))
 
     def sort_key(self) -> tuple:
         loc = self.location

@@ -174,9 +174,17 @@ def _read_document(path: Path, findings: list[Finding]) -> SourceDocument | None
     except YamlSyntaxError as exc:
         findings.append(_finding(codes.YAML_SYNTAX, exc.message, exc.location, hint=exc.hint))
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = "is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else f"cannot be read ({exc.strerror})"
-        findings.append(_finding(codes.FILE_MISSING, f"{path.name} {reason}", Location(path)))
+    except UnicodeDecodeError as exc:
+        before = exc.object[:exc.start]
+        line, column = before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1
+        findings.append(_finding(
+            codes.FILE_MISSING, f"{path.name} is not UTF-8 text: byte 0x{exc.object[exc.start]:02X} at line {line}",
+            Location(path, line, column),
+            hint="Save the file as UTF-8 (editors call it 'UTF-8' under 'Save with encoding'); Latin-1 and Windows-1252 "
+                 "write umlauts as single bytes such as 0xE4 for 'ä'."))
+        return None
+    except OSError as exc:
+        findings.append(_finding(codes.FILE_MISSING, f"{path.name} cannot be read ({exc.strerror})", Location(path)))
         return None
     for lost in document.swallowed:
         findings.append(_finding(
@@ -300,7 +308,8 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
                         hint=_money_hint(error["ctx"]["plain"]))
     if kind == "whole_number":
         found, plain = str(error["ctx"]["found"]), error["ctx"]["plain"]
-        read = f" ({found} = {found.rstrip('0').rstrip('.')})" if plain else ""
+        short = found.rstrip("0").rstrip(".")
+        read = f" ({found} = {short})" if plain and short != found else ""
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {found} is not a whole number: the dot is read as a decimal "
                         f"point{read}, not as a thousands separator", locate(loc), loc,
                         hint=f"Write `{plain}`: whole numbers without separators." if plain else _TYPE_HINTS["int"])
@@ -314,10 +323,19 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
         return _finding(codes.WRONG_TYPE, f"a key must be text, found {type(value).__name__} {str(value)!r}",
                         locate(loc), loc[:-1], hint="In `{…}` a comma separates entries: `amount: 1.500,00` reads as "
                         "`amount: 1.500` and a key `00`. Write amounts without separators (1500.00); quote text with commas.")
+    if kind.startswith("date") and isinstance(value, str) and (german := re.fullmatch(r"\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*", value)):
+        day, month, year = german.groups()
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {value.strip()} is written the German way; bidkit reads dates "
+                        "as YYYY-MM-DD", locate(loc), loc, hint=f"Write {year}-{int(month):02d}-{int(day):02d} (YYYY-MM-DD).")
     if kind.startswith("date") and isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         # `2017-02-30` unquoted: YAML's date form, but no day of the calendar
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {value} is not a day of the calendar", locate(loc), loc,
                         hint=_TYPE_HINTS["date"])
+    if kind in ("enum", "literal_error") and isinstance(value, str):
+        allowed = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+        if transliterate(value) in allowed:
+            return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {value!r} is not one of {', '.join(allowed)}", locate(loc), loc,
+                            hint=f"Write `{transliterate(value)}`: these values are lower-case ids, umlauts spelt out.")
     message = error["msg"]
     if not isinstance(value, (dict, list)) and value is not None:
         message = f"{message} (found {str(value)!r})"

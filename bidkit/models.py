@@ -263,7 +263,7 @@ class City(Model):
 class CouncilResolution(Model):
     """Ratsbeschluss: which body decided what, when, under which reference."""
 
-    body: str = Field(description="e.g. 'Rat der Stadt Wolfsburg'.")
+    body: str = Field(description="e.g. 'Rat der Stadt Musterstadt'.")
     date: Day
     reference: str = Field(description="Vorlage number, e.g. 'V 2017/0196'.")
     vote: str | None = Field(default=None, description="e.g. 'einstimmig'.")
@@ -385,7 +385,7 @@ class Measure(Model):
     title: str
     field: Id = Field(description="Id of one of the call's thematic fields.")
     description: str
-    lead: str = Field(description="Who is responsible, e.g. 'Stadt Wolfsburg, Referat Strategische Planung'.")
+    lead: str = Field(description="Who is responsible, e.g. 'Stadt Musterstadt, Referat Strategische Planung'.")
     goals: list[Id] = Field(default_factory=list, description="Ids of the goals this measure serves.")
     partners: list[Id] = Field(default_factory=list, description="Ids of partners taking part.")
     start: Day
@@ -535,7 +535,7 @@ class Theme(Model):
     """The city's look: logo, colours, fonts (files inside the bid folder), single templates replaced."""
 
     logo: str | None = Field(default=None, description="Logo or coat of arms for the cover (SVG, PNG or JPEG).")
-    logo_alt: str | None = Field(default=None, description="Text alternative of the logo, e.g. 'Wappen der Stadt Wolfsburg'.")
+    logo_alt: str | None = Field(default=None, description="Text alternative of the logo, e.g. 'Wappen der Stadt Musterstadt'.")
     primary_color: Color = "#003a70"
     accent_color: Color = "#6f8fb0"
     font_family: str | None = Field(

@@ -157,9 +157,12 @@ def load_document(path: Path) -> SourceDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
+        where = Location(path, mark.line + 1 if mark else None, mark.column + 1 if mark else None)
+        if mark and text[mark.index:mark.index + 1] == "\t":
+            raise YamlSyntaxError("YAML syntax error: a tab character; YAML indents with spaces only", where,
+                                  "Replace the tab by spaces (two per level, as in the lines around it).") from None
         raise YamlSyntaxError(
-            f"YAML syntax error: {problem}",
-            Location(path, mark.line + 1 if mark else None, mark.column + 1 if mark else None),
+            f"YAML syntax error: {problem}", where,
             "Check indentation, colons and quotes near this line; quote text that contains ': ' or ' #'.",
         ) from None
     except yaml.YAMLError as exc:

@@ -332,3 +332,25 @@ def test_a_file_named_as_annex_and_as_letter_is_one_annex(bid):
     assert files.count("anlagen/unterstuetzung-ostfalia.pdf") == 1 and len(files) == len(set(files))
     assert [annex.number for annex in annexes(loaded.bid)] == list(range(1, len(files) + 1))
     assert any(a.title.endswith(", Vorlage V 2017/0196") and "Vorlage Vorlage" not in a.title for a in annexes(loaded.bid))
+
+
+def test_mistakes_a_german_team_makes_get_their_own_hint(bid):
+    """German dates, capitalised ids, a tab, a file saved as Latin-1, a grouped population."""
+    edit(bid / "mou.yaml", "  signed_on: 2016-12-05", "  signed_on: 5.12.2016")
+    edit(bid / "budget.yaml", "category: personalkosten", "category: Personalkosten")
+    edit(bid / "bid.yaml", "  population: 124000", "  population: 124.353")
+    edit(bid / "goals.yaml", "goals:\n  - ", "goals:\n\t- ")
+    partners = bid / "partners.yaml"
+    partners.write_bytes(partners.read_text(encoding="utf-8").encode("latin-1"))
+    found = {f.location.file.name: f for f in findings(bid) if f.severity is Severity.ERROR}
+    date, enum, population = found["mou.yaml"], found["budget.yaml"], found["bid.yaml"]
+    assert "written the German way" in date.message and date.hint.startswith("Write 2016-12-05 ")
+    assert located(bid, date, "mou.yaml", "signed_on: 5.12.2016")
+    assert enum.hint.startswith("Write `personalkosten`") and located(bid, enum, "budget.yaml", "category: Personalkosten")
+    assert population.message == ("'population': 124.353 is not a whole number: the dot is read as a decimal point, "
+                                  "not as a thousands separator") and "`124353`" in population.hint
+    tab = found["goals.yaml"]
+    assert "tab character" in tab.message and tab.location.line == line_of(bid / "goals.yaml", "\t- ")
+    latin = found["partners.yaml"]
+    assert "not UTF-8" in latin.message and "Save the file as UTF-8" in latin.hint
+    assert latin.location.line == next(n for n, line in enumerate(partners.read_bytes().split(b"\n"), 1) if b"\xfc" in line)

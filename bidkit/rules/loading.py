@@ -86,7 +86,7 @@ file of your own (`call: ./my-call.yaml`) with the same fields as the shipped pr
 )
 SWALLOWED_TEXT = define(
     "YML002", Severity.ERROR, "Text after ' #' read as a comment",
-    hint="Quote the whole value: title: \"Aktionsprogramm #WolfsburgDigital\"",
+    hint="Quote the whole value, e.g. title: \"Aktionsprogramm #DigitaleStadt\"",
     explanation="""
 In YAML, ` #` starts a comment. `title: Aktionsprogramm #WolfsburgDigital` therefore gives the
 title "Aktionsprogramm" and silently drops the hashtag. A comment that starts like a hashtag

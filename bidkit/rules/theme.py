@@ -101,7 +101,7 @@ def theme_file_missing(ctx: RuleContext) -> Iterator[Violation]:
 
 @rule(
     "THM002", Severity.WARNING, "Logo without a text alternative",
-    hint="Add `logo_alt:`, e.g. 'Wappen der Stadt Wolfsburg'.",
+    hint="Add `logo_alt:`, e.g. 'Wappen der Stadt Musterstadt'.",
     explanation="""
 Accessible PDFs (PDF/UA, BITV 2.0) need a text alternative for every image that carries
 meaning; screen readers read it instead of the image.
