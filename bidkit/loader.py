@@ -236,8 +236,8 @@ def _import_table(loaded: LoadedBid, imported: _Imported, owner_path: FieldPath,
     try:
         table = sheets.read_table(loaded.bid_dir, table_file.file, table_file.sheet, columns())
     except sheets.SheetError as exc:
-        rule = codes.FILE_MISSING if exc.missing else codes.SHEET_UNREADABLE
-        where = loaded.sources.locate(ref_path) if exc.missing else exc.location
+        rule = {None: codes.SHEET_UNREADABLE, "missing": codes.FILE_MISSING}.get(exc.refused, codes.FILE_REFUSED)
+        where = exc.location if exc.refused is None else loaded.sources.locate(ref_path)  # a file not read: at its name
         loaded.findings.append(_finding(rule, f"{reference}: {exc.message}", where, ref_path, hint=exc.hint))
         imported.refused.append(list_path)
         imported.broken.add(section)

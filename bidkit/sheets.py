@@ -46,14 +46,16 @@ SUM_LABELS = ("summe", "gesamt", "zwischensumme", "total")
 
 
 class SheetError(Exception):
-    """A table that cannot be read as a whole (file, sheet, header); ``location`` says where."""
+    """A table that cannot be read as a whole (file, sheet, header); ``location`` says where.
 
-    def __init__(self, message: str, hint: str, location: Location, *, missing: bool = False) -> None:
+    ``refused`` is the reason of ``bidkit.paths`` when the file itself is not read (missing, outside…)."""
+
+    def __init__(self, message: str, hint: str, location: Location, *, refused: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.location = location
-        self.missing = missing
+        self.refused = refused
 
 
 class CellError(ValueError):
@@ -73,7 +75,7 @@ class Cell:
 
     @property
     def empty(self) -> bool:
-        return self.value is None or self.value == ""
+        return (self.value is None or self.value == "") and self.formula is None
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ def read_table(bid_dir: Path, file: str, sheet: str | None, columns: list[Column
         data = read_regular(path, max_bytes=MAX_BYTES)
     except BidFileError as exc:
         raise SheetError(exc.message, "Put the spreadsheet into the bid folder and name it relative to the folder.",
-                         where, missing=exc.reason in ("missing", "outside")) from None
+                         where, refused=exc.reason) from None
     suffix = path.suffix.lower()
     if suffix == ".csv":
         if sheet is not None:
@@ -134,7 +136,8 @@ def read_table(bid_dir: Path, file: str, sheet: str | None, columns: list[Column
     else:
         raise SheetError(f"'{file}' is neither a .csv nor a .xlsx file",
                          "Save the table as Excel workbook (.xlsx) or as CSV (UTF-8).", Location(path))
-    return _table(file, path, rows, columns, sheet)
+    named = next((cell.location.sheet for row in rows for cell in row), sheet)  # the only sheet, when none was named
+    return _table(file, path, rows, columns, named)
 
 
 def csv_rows(path: Path, data: bytes) -> list[list[Cell]]:
@@ -258,7 +261,8 @@ def _table(file: str, path: Path, rows: list[list[Cell]], columns: list[Column],
         first = next(c for c in row if not c.empty)
         raise SheetError(f"the header row of '{file}' lacks the column(s) {missing}",
                          f"Name the columns in one row: {lacking} (see README, 'Spreadsheets in').", first.location)
-    raise SheetError(f"'{file}' has no header row naming the columns {lacking}",
+    in_sheet = f" (sheet '{sheet}')" if sheet else ""
+    raise SheetError(f"'{file}'{in_sheet} has no header row naming the columns {lacking}",
                      "Write a header row above the rows; README, 'Spreadsheets in', shows the layout.", where)
 
 
