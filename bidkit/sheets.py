@@ -39,7 +39,7 @@ MAX_BYTES = 20_000_000
 MAX_UNPACKED = 60_000_000
 MAX_ENTRIES = 2_000
 #: Rows and columns read at most; a table beyond them is refused, not cut.
-MAX_ROWS = 10_000
+MAX_ROWS = 50_000
 MAX_COLUMNS = 64
 #: Labels in the name column that end a table: the sum row under the items (as ``bidkit export`` writes).
 SUM_LABELS = ("summe", "gesamt", "zwischensumme", "total")
@@ -165,7 +165,11 @@ def csv_rows(path: Path, data: bytes) -> list[list[Cell]]:
     return rows
 
 
-def xlsx_rows(path: Path, data: bytes, sheet: str | None) -> list[list[Cell]]:
+#: ``xlsx_rows(…, FIRST_SHEET)``: the workbook's first sheet, however many it has (the supporters' register).
+FIRST_SHEET = 0
+
+
+def xlsx_rows(path: Path, data: bytes, sheet: str | int | None) -> list[list[Cell]]:
     """Every row of one worksheet: cached values, with the formula of each cell that holds one."""
     _check_archive(path, data)
     from openpyxl import load_workbook
@@ -178,6 +182,8 @@ def xlsx_rows(path: Path, data: bytes, sheet: str | None) -> list[list[Cell]]:
                          "Open it in Excel or LibreOffice and save it again as Excel workbook (.xlsx).", Location(path)) from None
     try:
         names = values_book.sheetnames
+        if sheet == FIRST_SHEET and names:
+            sheet = names[0]
         if sheet is None:
             if len(names) != 1:
                 raise SheetError(f"'{path.name}' has {len(names)} sheets ({', '.join(names)}); which one holds the table?",

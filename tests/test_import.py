@@ -320,18 +320,21 @@ def test_zip_bomb_is_refused_unread(bid):
     assert finding.rule == "FIL003" and "unpacks to more than" in finding.message
 
 
-def test_huge_sheet_is_refused(bid):
+def test_huge_sheet_is_refused(bid, monkeypatch):
     from openpyxl import Workbook as Book
 
+    from bidkit import sheets
+
+    monkeypatch.setattr(sheets, "MAX_ROWS", 1000)  # the same check as at 50000 rows, in a fraction of the time
     book = Book(write_only=True)
     ws = book.create_sheet("Kosten")
     ws.append(["Kostenposition", "Kategorie", "Betrag"])
-    for n in range(10_001):
+    for n in range(1001):
         ws.append([f"Posten {n}", "Sachkosten", 1])
     book.save(bid / "kosten.xlsx")
     use_costs(bid, "kosten.xlsx")
     finding = only_error(bid)
-    assert finding.rule == "FIL003" and "more than 10000 rows" in finding.message
+    assert finding.rule == "FIL003" and "more than 1000 rows" in finding.message
 
 
 def test_formula_without_a_value_and_external_links_are_refused_at_their_cells(bid):
@@ -384,3 +387,25 @@ def test_files_that_are_not_read(bid, place, rule):
     finding = only_error(bid)
     assert (finding.rule, finding.location.file.name) == (rule, "budget.yaml")
     assert finding.path == ("budget", "years", 0, "costs_file")
+
+
+# --- the supporters' register is read by the same door, located the same way ----------------------
+
+def test_supporters_register_findings_name_sheet_and_cell(bid):
+    book = Workbook()
+    ws = book.active
+    ws.title = "Unterstützer"
+    ws.append(["Name", "Art", "Ort", "Datum"])
+    ws.append(["Anna Koch", "Bürger", "Wolfsburg", "01.03.2017"])
+    ws.append(["Verein X", "Verein", "Wolfsburg", "März 2017"])
+    book.save(bid / "unterstuetzer.xlsx")
+    edit(bid / "bid.yaml", "\ntheme:", "\nsupporters: {file: unterstuetzer.xlsx}\ntheme:")
+    finding = only_error(bid)
+    assert (finding.rule, finding.location.sheet, finding.location.cell, finding.location.line) == ("SUP001", "Unterstützer", "D3", 3)
+
+
+def test_supporters_register_that_is_no_workbook(bid):
+    (bid / "unterstuetzer.xlsx").write_bytes(b"PK\x03\x04 not really")
+    edit(bid / "bid.yaml", "\ntheme:", "\nsupporters: {file: unterstuetzer.xlsx}\ntheme:")
+    finding = only_error(bid)
+    assert finding.rule == "SUP001" and "no zip archive" in finding.message
