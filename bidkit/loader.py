@@ -96,6 +96,9 @@ def load_bid(bid_dir: Path) -> LoadedBid:
     schema_findings = _one_per_cause(loaded, schema_findings)
     # A value refused in its cell is not "missing" as well, nor a list whose table did not load.
     schema_findings = [f for f in schema_findings if not any(f.path[:len(p)] == p for p in imported.refused)]
+    # A required value missing in a table is reported at its empty cell, not at the row.
+    schema_findings = [dataclasses.replace(f, location=loaded.sources.cells[f.path])
+                       if f.rule == codes.MISSING_FIELD.code and f.path in loaded.sources.cells else f for f in schema_findings]
     loaded.broken |= imported.broken
     # A section of a file that did not parse is not "missing": its syntax error says it all.
     loaded.findings += [f for f in schema_findings if not (f.rule == codes.MISSING_FIELD.code and f.path[0] in unparsed)]
@@ -167,10 +170,12 @@ def _read_files(loaded: LoadedBid) -> None:
 
 @dataclass
 class _Imported:
+    spreadsheets: Any  # bidkit.sheets.Spreadsheets (imported when a bid names a table)
     #: Field paths whose value (or whole list) a spreadsheet could not give; schema findings under them are knock-on.
     refused: list[FieldPath] = field(default_factory=list)
     #: Sections with a value that could not be read: rules reading them are skipped.
     broken: set[str] = field(default_factory=set)
+    reported: set[tuple] = field(default_factory=set)
 
 
 def _import_tables(loaded: LoadedBid) -> _Imported:
@@ -181,7 +186,18 @@ def _import_tables(loaded: LoadedBid) -> _Imported:
     """
     from bidkit import sheets
 
-    imported = _Imported()
+    imported = _Imported(sheets.Spreadsheets(loaded.bid_dir))
+    try:
+        _import_budget(loaded, imported)
+        _import_goals(loaded, imported)
+    finally:
+        imported.spreadsheets.close()
+    return imported
+
+
+def _import_budget(loaded: LoadedBid, imported: _Imported) -> None:
+    from bidkit import sheets
+
     budget = loaded.raw.get("budget")
     if isinstance(budget, dict) and isinstance(budget.get("years"), list) and any(
             isinstance(y, dict) and ("costs_file" in y or "funding_file" in y) for y in budget["years"]):
@@ -195,6 +211,11 @@ def _import_tables(loaded: LoadedBid) -> _Imported:
                         year[items] = rows
             years.append(year)
         loaded.raw["budget"] = {**budget, "years": years}
+
+
+def _import_goals(loaded: LoadedBid, imported: _Imported) -> None:
+    from bidkit import sheets
+
     goals = loaded.raw.get("goals")
     if isinstance(goals, list) and any(isinstance(g, dict) and "kpis_file" in g for g in goals):
         copies = []
@@ -206,7 +227,6 @@ def _import_tables(loaded: LoadedBid) -> _Imported:
                     goal["kpis"] = rows
             copies.append(goal)
         loaded.raw["goals"] = copies
-    return imported
 
 
 def _import_table(loaded: LoadedBid, imported: _Imported, owner_path: FieldPath, owner: dict, items: str,
@@ -234,11 +254,14 @@ def _import_table(loaded: LoadedBid, imported: _Imported, owner_path: FieldPath,
         return None
     list_path = (*owner_path, items)
     try:
-        table = sheets.read_table(loaded.bid_dir, table_file.file, table_file.sheet, columns())
+        table = imported.spreadsheets.table(table_file.file, table_file.sheet, columns())
     except sheets.SheetError as exc:
         rule = {None: codes.SHEET_UNREADABLE, "missing": codes.FILE_MISSING}.get(exc.refused, codes.FILE_REFUSED)
-        where = exc.location if exc.refused is None else loaded.sources.locate(ref_path)  # a file not read: at its name
-        loaded.findings.append(_finding(rule, f"{reference}: {exc.message}", where, ref_path, hint=exc.hint))
+        if exc.refused is None:  # the spreadsheet's own problem: once, however many references read it
+            _report_once(loaded, imported, _finding(rule, exc.message, exc.location, ref_path, hint=exc.hint))
+        else:  # a file not read: at its name in the YAML
+            loaded.findings.append(_finding(rule, f"{reference}: {exc.message}", loaded.sources.locate(ref_path), ref_path,
+                                            hint=exc.hint))
         imported.refused.append(list_path)
         imported.broken.add(section)
         return None
@@ -249,20 +272,26 @@ def _import_table(loaded: LoadedBid, imported: _Imported, owner_path: FieldPath,
     readers = {column.name: column.read for column in columns()}
     rows: list[dict] = []
     for cells in table.rows:
-        if key in cells:
+        if key in table.columns:  # a table of several years (goals): this one's rows only
+            if not cells.keys() - {key}:
+                continue  # a goal without KPIs, as the export lists it
             try:
+                if key not in cells:
+                    raise sheets.CellError(f"the row has no {table.header_names[key]}, and the table holds several",
+                                           f"Fill in the {table.header_names[key]} of the row.")
                 if sheets.cell_value(cells[key], readers[key]) != wanted:
-                    continue  # another year's (goal's) row of a table that holds several
+                    continue
             except sheets.CellError as exc:
-                loaded.findings.append(_finding(codes.WRONG_TYPE, f"{table_file.file}: {exc.message}", cells[key].location,
-                                                list_path, hint=exc.hint))
+                where = table.place(cells, key)
+                _report_once(loaded, imported, _finding(codes.WRONG_TYPE, f"{table_file.file}: {exc.message}", where,
+                                                        list_path, hint=exc.hint))
                 imported.broken.add(section)
                 continue
         item_path = (*list_path, len(rows))
         item: dict = {}
-        first = next(iter(cells.values()))
-        loaded.sources.cells[item_path] = min((c.location for c in cells.values()), key=lambda loc: loc.column or 0,
-                                              default=first.location)
+        loaded.sources.cells[item_path] = _row_location(cells)
+        for name in table.columns.keys() - cells.keys() - {key}:  # empty cells: where a value is missing
+            loaded.sources.cells[(*item_path, *name.split("."))] = table.place(cells, name)
         for name, cell in cells.items():
             if name == key:
                 continue
@@ -295,6 +324,19 @@ def _import_table(loaded: LoadedBid, imported: _Imported, owner_path: FieldPath,
         imported.broken.add(section)
         return None
     return rows
+
+
+def _row_location(cells: dict) -> Location:
+    """A row of a table: its leftmost cell of the layout."""
+    return min((cell.location for cell in cells.values()), key=lambda loc: loc.column or 0)
+
+
+def _report_once(loaded: LoadedBid, imported: _Imported, finding: Finding) -> None:
+    """A problem of a table that several references read (an exported workbook, a CSV of all years) is one problem."""
+    key = (finding.rule, finding.message, finding.location)
+    if key not in imported.reported:
+        imported.reported.add(key)
+        loaded.findings.append(finding)
 
 
 def _refused(exc: BidFileError, where: Location, path: FieldPath = (), what: str = "") -> Finding:

@@ -21,6 +21,7 @@ believed.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -96,6 +97,17 @@ class Table:
     header: Location  # the header row's first named cell
     rows: list[dict[str, Cell]] = field(default_factory=list)
     columns: dict[str, int] = field(default_factory=dict)  # field → 0-based index
+    header_names: dict[str, str] = field(default_factory=dict)  # field → the header as the table writes it
+
+
+    def place(self, row: dict[str, Cell], name: str) -> Location:
+        """The cell of column ``name`` in ``row``, also when it is empty (and so not in the row)."""
+        if name in row:
+            return row[name].location
+        some = next(iter(row.values())).location
+        number = re.sub(r"^[A-Z]+", "", some.cell or "")
+        column = self.columns[name] + 1
+        return dataclasses.replace(some, column=column, cell=f"{column_letter(column)}{number}")
 
 
 def column_letter(index: int) -> str:
@@ -116,28 +128,61 @@ def header_key(text: Any) -> str:
 
 # --- reading the file ----------------------------------------------------------------------
 
-def read_table(bid_dir: Path, file: str, sheet: str | None, columns: list[Column]) -> Table:
-    """The table of ``columns`` in ``file`` (and ``sheet`` of a workbook); raises ``SheetError``."""
-    where = Location(bid_dir / file)
-    try:
-        path = bid_file(bid_dir, file, max_bytes=MAX_BYTES)
-        data = read_regular(path, max_bytes=MAX_BYTES)
-    except BidFileError as exc:
-        raise SheetError(exc.message, "Put the spreadsheet into the bid folder and name it relative to the folder.",
-                         where, refused=exc.reason) from None
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        if sheet is not None:
-            raise SheetError(f"'{file}' is a CSV file and has no sheets; `sheet: {sheet}` does not apply",
-                             "Remove `sheet:`, or name the workbook (.xlsx) that holds the sheet.", Location(path))
-        rows = csv_rows(path, data)
-    elif suffix == ".xlsx":
-        rows = xlsx_rows(path, data, sheet)
-    else:
+class Spreadsheets:
+    """The spreadsheets of one load of a bid: each file read and each workbook opened once, each
+    sheet's rows built once (an exported workbook serves every year and every goal)."""
+
+    def __init__(self, bid_dir: Path) -> None:
+        self.bid_dir = bid_dir
+        self._rows: dict[tuple[str, str | None], list[list[Cell]] | SheetError] = {}
+        self._books: dict[Path, tuple[Any, Any]] = {}
+
+    def table(self, file: str, sheet: str | None, columns: list[Column]) -> Table:
+        """The table of ``columns`` in ``file`` (and ``sheet`` of a workbook); raises ``SheetError``."""
+        key = (file, sheet)
+        if key not in self._rows:
+            try:
+                self._rows[key] = self._read(file, sheet)
+            except SheetError as exc:
+                self._rows[key] = exc
+        rows = self._rows[key]
+        if isinstance(rows, SheetError):
+            raise rows
+        named = next((cell.location.sheet for row in rows for cell in row), sheet)  # the only sheet, when none was named
+        return _table(file, self.bid_dir / file, rows, columns, named)
+
+    def _read(self, file: str, sheet: str | None) -> list[list[Cell]]:
+        try:
+            path = bid_file(self.bid_dir, file, max_bytes=MAX_BYTES)
+        except BidFileError as exc:
+            raise SheetError(exc.message, "Put the spreadsheet into the bid folder and name it relative to the folder.",
+                             Location(self.bid_dir / file), refused=exc.reason) from None
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            if sheet is not None:
+                raise SheetError(f"'{file}' is a CSV file and has no sheets; `sheet: {sheet}` does not apply",
+                                 "Remove `sheet:`, or name the workbook (.xlsx) that holds the sheet.", Location(path))
+            return csv_rows(path, _read_bytes(path))
+        if suffix == ".xlsx":
+            if path not in self._books:
+                self._books[path] = open_workbook(path, _read_bytes(path))
+            return sheet_rows(path, self._books[path], sheet)
         raise SheetError(f"'{file}' is neither a .csv nor a .xlsx file",
                          "Save the table as Excel workbook (.xlsx) or as CSV (UTF-8).", Location(path))
-    named = next((cell.location.sheet for row in rows for cell in row), sheet)  # the only sheet, when none was named
-    return _table(file, path, rows, columns, named)
+
+    def close(self) -> None:
+        for books in self._books.values():
+            for book in books:
+                book.close()
+        self._books.clear()
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return read_regular(path, max_bytes=MAX_BYTES)
+    except BidFileError as exc:
+        raise SheetError(exc.message, "Put the spreadsheet into the bid folder as a regular file.", Location(path),
+                         refused=exc.reason) from None
 
 
 def csv_rows(path: Path, data: bytes) -> list[list[Cell]]:
@@ -171,44 +216,56 @@ FIRST_SHEET = 0
 
 def xlsx_rows(path: Path, data: bytes, sheet: str | int | None) -> list[list[Cell]]:
     """Every row of one worksheet: cached values, with the formula of each cell that holds one."""
+    books = open_workbook(path, data)
+    try:
+        return sheet_rows(path, books, sheet)
+    finally:
+        for book in books:
+            book.close()
+
+
+def open_workbook(path: Path, data: bytes) -> tuple[Any, Any]:
+    """The workbook twice, read-only: with the values Excel stored, and with the formulas."""
     _check_archive(path, data)
     from openpyxl import load_workbook
 
     try:
-        values_book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-        formula_book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+        return (load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False),
+                load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False))
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise SheetError(f"'{path.name}' cannot be read as a workbook ({type(exc).__name__})",
                          "Open it in Excel or LibreOffice and save it again as Excel workbook (.xlsx).", Location(path)) from None
+
+
+def sheet_rows(path: Path, books: tuple[Any, Any], sheet: str | int | None) -> list[list[Cell]]:
+    values_book, formula_book = books
+    names = values_book.sheetnames
+    if sheet == FIRST_SHEET and names:
+        sheet = names[0]
+    if sheet is None:
+        if len(names) != 1:
+            raise SheetError(f"'{path.name}' has {len(names)} sheets ({', '.join(names)}); which one holds the table?",
+                             "Name the sheet: `{file: " + path.name + ", sheet: " + (names[0] if names else "…") + "}`.",
+                             Location(path))
+        sheet = names[0]
+    elif sheet not in names:
+        raise SheetError(f"'{path.name}' has no sheet '{sheet}'; its sheets: {', '.join(names)}",
+                         "Name one of the workbook's sheets (case and spaces as the tab shows them).", Location(path))
     try:
-        names = values_book.sheetnames
-        if sheet == FIRST_SHEET and names:
-            sheet = names[0]
-        if sheet is None:
-            if len(names) != 1:
-                raise SheetError(f"'{path.name}' has {len(names)} sheets ({', '.join(names)}); which one holds the table?",
-                                 "Name the sheet: `{file: " + path.name + ", sheet: " + (names[0] if names else "…") + "}`.",
-                                 Location(path))
-            sheet = names[0]
-        elif sheet not in names:
-            raise SheetError(f"'{path.name}' has no sheet '{sheet}'; its sheets: {', '.join(names)}",
-                             "Name one of the workbook's sheets (case and spaces as the tab shows them).", Location(path))
-        try:
-            values = _bounded_rows(values_book[sheet], path)
-            formulas = _bounded_rows(formula_book[sheet], path)
-        except SheetError:
-            raise
-        except Exception as exc:
-            raise SheetError(f"'{path.name}', sheet '{sheet}' cannot be read ({type(exc).__name__})",
-                             "Open it in Excel or LibreOffice and save it again as Excel workbook (.xlsx).",
-                             Location(path, sheet=sheet)) from None
-    finally:
-        values_book.close()
-        formula_book.close()
+        values = _bounded_rows(values_book[sheet], path)
+        formulas = _bounded_rows(formula_book[sheet], path)
+    except SheetError:
+        raise
+    except Exception as exc:
+        raise SheetError(f"'{path.name}', sheet '{sheet}' cannot be read ({type(exc).__name__})",
+                         "Open it in Excel or LibreOffice and save it again as Excel workbook (.xlsx).",
+                         Location(path, sheet=sheet)) from None
     rows = []
     for number, (row, row_formulas) in enumerate(zip(values, formulas), start=1):
+        used = max((n for n, v in enumerate(row, 1) if v is not None), default=0)
+        used = max([used] + [n for n, f in enumerate(row_formulas, 1) if f is not None])
         cells = []
-        for n, value in enumerate(row, start=1):
+        for n, value in enumerate(row[:used], start=1):
             text = row_formulas[n - 1] if n <= len(row_formulas) else None
             formula = text if isinstance(text, str) and text.startswith("=") else None
             if hasattr(text, "text"):  # an array formula
@@ -253,7 +310,7 @@ def _table(file: str, path: Path, rows: list[list[Cell]], columns: list[Column],
         found = {names[header_key(c.value)]: n for n, c in enumerate(row) if header_key(c.value) in names}
         if all(c.name in found for c in required):
             header = next(row[n].location for n in sorted(found.values()))
-            table = Table(file, header, columns={name: n for name, n in found.items()})
+            table = Table(file, header, columns=found, header_names={name: str(row[n].value) for name, n in found.items()})
             table.rows = _data_rows(rows[index + 1:], table, columns)
             return table
         if found and (closest is None or len(found) > closest[0]):

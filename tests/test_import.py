@@ -409,3 +409,31 @@ def test_supporters_register_that_is_no_workbook(bid):
     edit(bid / "bid.yaml", "\ntheme:", "\nsupporters: {file: unterstuetzer.xlsx}\ntheme:")
     finding = only_error(bid)
     assert finding.rule == "SUP001" and "no zip archive" in finding.message
+
+
+def test_a_table_of_several_years_needs_the_year_in_every_row(bid):
+    (bid / "kosten.csv").write_text("Jahr,Kostenposition,Kategorie,Betrag\n2017,Personal,Personalkosten,400000\n"
+                                    ",Sachmittel,Sachkosten,100000\n", encoding="utf-8")
+    use_costs(bid, "kosten.csv")
+    finding = only_error(bid)
+    assert (finding.rule, finding.location.cell, finding.location.line) == ("SCH001", "A3", 3)
+    assert "no Jahr" in finding.message
+
+
+def test_a_broken_workbook_read_by_several_references_is_one_finding(bid):
+    (bid / "kfp.xlsx").write_bytes(b"not a zip")
+
+    def budget(data):
+        year = data["budget"]["years"][0]
+        del year["costs"], year["funding"]
+        year["costs_file"] = year["funding_file"] = "kfp.xlsx"
+    rewrite(bid / "budget.yaml", budget)
+    assert only_error(bid).rule == "FIL003"
+
+
+def test_an_empty_required_cell_is_reported_at_the_cell(bid):
+    rows = [list(row) for row in EXAMPLE_COSTS]
+    rows[3][0] = None  # no title
+    costs_table(bid, "kosten.xlsx", rows)
+    finding = only_error(bid)
+    assert (finding.rule, finding.location.cell, finding.path) == ("SCH003", "A5", ("budget", "years", 0, "costs", 3, "title"))
