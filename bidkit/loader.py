@@ -170,7 +170,7 @@ def _read_files(loaded: LoadedBid) -> None:
 
 @dataclass
 class _Imported:
-    spreadsheets: Any  # bidkit.sheets.Spreadsheets (imported when a bid names a table)
+    spreadsheets: Any  # bidkit.sheets.Spreadsheets, None when the bid names no table
     #: Field paths whose value (or whole list) a spreadsheet could not give; schema findings under them are knock-on.
     refused: list[FieldPath] = field(default_factory=list)
     #: Sections with a value that could not be read: rules reading them are skipped.
@@ -184,6 +184,11 @@ def _import_tables(loaded: LoadedBid) -> _Imported:
     The YAML data stays as it is (its positions belong to the file); the raw data gets copies
     along the changed paths, and every imported value's cell goes into ``sources.cells``.
     """
+    years = (loaded.raw.get("budget") or {}).get("years") if isinstance(loaded.raw.get("budget"), dict) else None
+    owners = [*(years if isinstance(years, list) else []), *(loaded.raw.get("goals") if isinstance(loaded.raw.get("goals"), list) else [])]
+    if not any(isinstance(o, dict) and o.keys() & {"costs_file", "funding_file", "kpis_file"} for o in owners):
+        return _Imported(None)  # no table named: nothing of the spreadsheet machinery is loaded
+
     from bidkit import sheets
 
     imported = _Imported(sheets.Spreadsheets(loaded.bid_dir))
@@ -232,8 +237,10 @@ def _import_goals(loaded: LoadedBid, imported: _Imported) -> None:
 def _import_table(loaded: LoadedBid, imported: _Imported, owner_path: FieldPath, owner: dict, items: str,
                   columns, key: str) -> list[dict] | None:
     """The rows of ``owner[items + '_file']`` as the list ``owner[items]`` (None: nothing to read)."""
+    from pydantic import TypeAdapter
+
     from bidkit import sheets
-    from bidkit.models import TableFile
+    from bidkit.models import SheetTable
 
     reference = f"{items}_file"
     if reference not in owner:
@@ -241,7 +248,7 @@ def _import_table(loaded: LoadedBid, imported: _Imported, owner_path: FieldPath,
     ref_path = (*owner_path, reference)
     section = str(owner_path[0])
     try:
-        table_file = TableFile.model_validate({"file": owner[reference]} if isinstance(owner[reference], str) else owner[reference])
+        table_file = TypeAdapter(SheetTable).validate_python(owner[reference])
     except ValidationError:
         return None  # the model validation reports it at its place
     if items in owner:

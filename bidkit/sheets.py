@@ -122,7 +122,7 @@ def column_letter(index: int) -> str:
 def header_key(text: Any) -> str:
     """``Betrag (€)``, ``Betrag in EUR`` and `` betrag `` all → ``betrag``; ``Maßnahme`` → ``massnahme``."""
     text = str(text or "").strip().lower().replace("ß", "ss")
-    text = re.sub(r"\((?:€|eur|euro)\)|\bin (?:€|eur|euro)\b|€", "", text)
+    text = re.sub(r"\((?:€|eur|euro)\)|\bin (?:€|eur|euro)(?!\w)|€", "", text)
     return re.sub(r"[\s_]+", " ", text).strip(" :.")
 
 

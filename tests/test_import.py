@@ -437,3 +437,29 @@ def test_an_empty_required_cell_is_reported_at_the_cell(bid):
     costs_table(bid, "kosten.xlsx", rows)
     finding = only_error(bid)
     assert (finding.rule, finding.location.cell, finding.path) == ("SCH003", "A5", ("budget", "years", 0, "costs", 3, "title"))
+
+
+def test_the_json_schema_documents_the_table_keys():
+    import jsonschema
+
+    from bidkit.models import Bid
+
+    schema = Bid.model_json_schema()
+    year = jsonschema.Draft202012Validator({"$ref": "#/$defs/BudgetYear", "$defs": schema["$defs"]})
+    item = {"title": "A", "category": "sachkosten", "amount": 1}
+    source = {"kind": "eigenmittel", "name": "Stadt", "amount": 1}
+    assert year.is_valid({"year": 2017, "costs_file": "kosten.xlsx", "funding_file": {"file": "kfp.xlsx", "sheet": "2017"}})
+    assert year.is_valid({"year": 2017, "costs": [item], "funding": [source]})
+    assert not year.is_valid({"year": 2017, "costs": [item], "costs_file": "kosten.xlsx", "funding": [source]})  # both
+    assert not year.is_valid({"year": 2017, "funding": [source]})  # neither
+    assert not year.is_valid({"year": 2017, "costs_file": {"file": "k.xlsx", "shet": "x"}, "funding": [source]})
+    goal = jsonschema.Draft202012Validator({"$ref": "#/$defs/Goal", "$defs": schema["$defs"]})
+    assert goal.is_valid({"id": "a", "title": "A", "kpis_file": "kennzahlen.csv"})
+    assert not goal.is_valid({"id": "a", "title": "A", "kpis": [], "kpis_file": "kennzahlen.csv"})
+
+
+@pytest.mark.parametrize("header", ["Betrag", "Betrag (€)", "Betrag in €", "Betrag in EUR", " betrag ", "BETRAG (EUR)", "Betrag €"])
+def test_amount_headers_as_treasurers_write_them(header):
+    from bidkit.sheets import header_key
+
+    assert header_key(header) == "betrag"
