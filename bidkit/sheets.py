@@ -330,18 +330,41 @@ def _table(file: str, path: Path, rows: list[list[Cell]], columns: list[Column],
 
 
 def _data_rows(rows: list[list[Cell]], table: Table, columns: list[Column]) -> list[dict[str, Cell]]:
-    label = next((c.name for c in columns if c.required), None)
+    """The rows below the header up to the first empty row or the sum row (a label ``Summe …`` with
+    only an amount beside it, as the export writes it). A row of items below an empty row is an
+    error, not silently left out."""
+    required = [c.name for c in columns if c.required]
+    label = required[0]
     out = []
-    for row in rows:
+    for index, row in enumerate(rows):
         cells = {name: row[n] for name, n in table.columns.items() if n < len(row) and not row[n].empty}
-        if not any(not c.empty for c in row):
-            break  # an empty row ends the table
-        first = cells.get(label)
-        if first is not None and isinstance(first.value, str) and header_key(first.value).split(" ")[0] in SUM_LABELS:
-            break  # the sum row under the items
+        if all(c.empty for c in row):
+            _refuse_rows_below(rows[index + 1:], table, required)
+            break
+        if "amount" in table.columns and _sum_row(cells, label, required):
+            break
         if cells:
             out.append(cells)
     return out
+
+
+def _sum_row(cells: dict[str, Cell], label: str, required: list[str]) -> bool:
+    first = cells.get(label)
+    words = header_key(first.value).split(" ") if first is not None and isinstance(first.value, str) else [""]
+    others = [name for name in required if name not in (label, "amount")]
+    return words[0] in SUM_LABELS and not any(name in cells for name in others)
+
+
+def _refuse_rows_below(rows: list[list[Cell]], table: Table, required: list[str]) -> None:
+    following = next((row for row in rows if not all(c.empty for c in row)), None)
+    if following is None:
+        return
+    cells = {name: following[n] for name, n in table.columns.items() if n < len(following) and not following[n].empty}
+    if all(name in cells for name in required) and not _sum_row(cells, required[0], required):
+        place = cells[required[0]].location
+        raise SheetError(f"'{table.file}': the rows from {place.cell} on stand below an empty row, which ends the table",
+                         "Delete the empty row, so that every item belongs to the table (or move other tables further down "
+                         "with a header row of their own).", place)
 
 
 # --- cells → the values the models read -------------------------------------------------------
@@ -369,9 +392,14 @@ def _number_text(text: str, *, money: bool) -> Decimal:
     ``1.500`` or ``12.345`` could be German (thousands) or plain (decimals): refused, not guessed.
     """
     raw = text
-    text = _SPACES.sub("", text)
+    text = text.strip(" \t\u00a0\u202f")
     if money:
-        text = re.sub(r"^€|€$|^EUR|EUR$", "", text, flags=re.IGNORECASE)
+        text = re.sub(r"^(?:€|EUR)[\s\u00a0\u202f]*|[\s\u00a0\u202f]*(?:€|EUR)$", "", text, flags=re.IGNORECASE)
+    if _SPACES.search(text):  # 1 500 000,00: spaces only between groups of thousands
+        if not re.fullmatch(r"-?[0-9]{1,3}(?:[\s\u00a0\u202f][0-9]{3})+(?:,[0-9]+)?", text):
+            raise CellError(f"'{raw}' is not {'an amount' if money else 'a number'}: spaces only between groups of three digits",
+                            "Write the number as 1.500,00 or 1500,00, or make it a number cell.")
+        text = _SPACES.sub("", text)
     ambiguous = re.fullmatch(r"-?[0-9]{1,3}[.,][0-9]{3}", text)
     if ambiguous:
         thousands = re.sub("[.,]", "", text)

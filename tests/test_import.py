@@ -463,3 +463,27 @@ def test_amount_headers_as_treasurers_write_them(header):
     from bidkit.sheets import header_key
 
     assert header_key(header) == "betrag"
+
+
+def test_items_below_an_empty_row_are_an_error_not_left_out(bid):
+    rows = [list(row) for row in EXAMPLE_COSTS]
+    costs_table(bid, "kosten.xlsx", rows[:2] + [[None] * 5] + rows[2:])
+    finding = only_error(bid)
+    assert (finding.rule, finding.location.cell) == ("FIL003", "A5") and "below an empty row" in finding.message
+
+
+def test_a_sum_row_ends_the_table_but_an_item_called_gesamt_does_not(bid):
+    rows = [list(row) for row in EXAMPLE_COSTS]
+    rows[3][0] = "Gesamt Projektsteuerung"  # an item (it has a category), not a sum
+    costs_table(bid, "kosten.xlsx", rows + [["Summe", None, None, None, 500000], ["Personal", "Personalkosten", None, None, 1]])
+    assert errors(bid) == []
+    assert len(load_bid(bid).bid.budget.years[0].costs) == 4
+
+
+@pytest.mark.parametrize("cell, result", [("1 500 000,00 €", "1500000.00"), ("1 5", None), ("15 00,00", None)])
+def test_spaces_only_between_thousands(cell, result):
+    if result is None:
+        with pytest.raises(CellError, match="spaces only between groups"):
+            read_money(cell)
+    else:
+        assert read_money(cell) == result
