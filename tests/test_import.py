@@ -487,3 +487,10 @@ def test_spaces_only_between_thousands(cell, result):
             read_money(cell)
     else:
         assert read_money(cell) == result
+
+
+def test_the_drafts_open_points_name_the_cell(bad_cell):
+    from bidkit.render.build import open_points
+
+    result, _ = check_bid(bad_cell)
+    assert "kosten.xlsx:Kosten!E4" in [p.where for p in open_points(result.findings, bad_cell)]
