@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,9 @@ class Location:
             return None
         if self.sheet is None:
             return self.cell
-        quoted = self.sheet if self.sheet.replace("_", "").isalnum() else "'" + self.sheet.replace("'", "''") + "'"
+        # as Excel writes a reference: a name with spaces, signs or a leading digit in quotes ('2017'!F5)
+        plain = re.fullmatch(r"[^\W\d]\w*", self.sheet)
+        quoted = self.sheet if plain else "'" + self.sheet.replace("'", "''") + "'"
         return f"{quoted}!{self.cell}"
 
     @property

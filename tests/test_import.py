@@ -494,3 +494,11 @@ def test_the_drafts_open_points_name_the_cell(bad_cell):
 
     result, _ = check_bid(bad_cell)
     assert "kosten.xlsx:Kosten!E4" in [p.where for p in open_points(result.findings, bad_cell)]
+
+
+@pytest.mark.parametrize("sheet, ref", [("Kosten", "Kosten!F5"), ("Übersicht", "Übersicht!F5"), ("2017", "'2017'!F5"),
+                                        ("Ziele und Kennzahlen", "'Ziele und Kennzahlen'!F5"), ("O'Neil", "'O''Neil'!F5")])
+def test_cell_references_as_excel_writes_them(sheet, ref):
+    from bidkit.findings import Location
+
+    assert Location(Path("k.xlsx"), 5, 6, sheet=sheet, cell="F5").cell_ref == ref
