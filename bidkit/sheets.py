@@ -15,7 +15,11 @@ plain amount (``1.500`` could be 1500 or 1.5), a formula whose value the file do
 Workbooks are untrusted: the file comes through ``bidkit.paths`` with a size limit; the archive
 is checked before openpyxl opens it (entries, unpacked size: no zip bomb), rows and columns are
 bounded, and a formula that refers to another workbook is refused rather than its cached value
-believed.
+believed. A formula's value is the one Excel or LibreOffice stored beside it (read by the same
+rules as a typed value); a formula without one (a file written by a script) is refused.
+
+``Spreadsheets`` serves one load of a bid (each workbook opened once); the supporters' register
+(``bidkit.supporters``) reads its rows with ``csv_rows``/``xlsx_rows`` as well.
 """
 
 from __future__ import annotations
