@@ -440,12 +440,12 @@ def _is_artefact(number: Decimal) -> bool:
     return exponent < 0 and len(number.as_tuple().digits) >= 15
 
 
-def read_money(value: Any) -> str:
-    """An amount as the plain text ``Money`` reads (``1500.00``); refuses more than cents."""
+def read_money(value: Any) -> Decimal:
+    """An amount exactly as the cell holds it (``1.500,00`` → 1500.00); refuses more than cents."""
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.time)):
         raise CellError(f"'{value}' is not an amount", "Write the amount as a number, e.g. 1.500,00.")
     if isinstance(value, int):
-        return str(value)
+        return Decimal(value)
     if isinstance(value, float):
         number = _float_decimal(value)
     elif isinstance(value, str):
@@ -457,7 +457,7 @@ def read_money(value: Any) -> str:
         artefact = " (a rounding artefact of a formula or a pasted value)" if _is_artefact(number) else ""
         raise CellError(f"{format(number, 'f')} has more than two decimals{artefact}; amounts are exact to the cent",
                         f"Round it in the spreadsheet (=RUNDEN(…;2)) or type {format(near, 'f').replace('.', ',')} if that is meant.")
-    return format(number, "f")
+    return number
 
 
 def read_figure(value: Any) -> Decimal:

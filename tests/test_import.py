@@ -193,6 +193,14 @@ def test_kpis_from_csv_take_the_goals_rows_and_refuse_an_ambiguous_figure(bid):
     assert first is None or [k.name for k in first.kpis] == ["Online-Dienste"]
 
 
+def test_a_negative_amount_is_refused_at_its_cell_like_in_yaml(bid):
+    rows = [list(row) for row in EXAMPLE_COSTS]
+    rows[0][4] = "-150.000,00"
+    costs_table(bid, "kosten.xlsx", rows)
+    finding = only_error(bid)
+    assert (finding.rule, finding.location.cell) == ("SCH001", "E2") and "greater than or equal to 0" in finding.message
+
+
 def test_rules_on_budget_items_locate_at_the_cell(bid):
     rows = [list(row) for row in EXAMPLE_COSTS] + [["Reserve", "Sachkosten", "pilotprojekte", "nein", 0]]
     rows[1][2] = "egovernmnt"  # an unknown measure
@@ -220,7 +228,7 @@ def test_both_a_list_and_its_file_is_an_error_at_the_key(bid):
     ("12,5 EUR", "12.5"),
 ])
 def test_amounts_read_exactly(cell, plain):
-    assert read_money(cell) == plain
+    assert str(read_money(cell)) == plain
 
 
 @pytest.mark.parametrize("cell, says", [
@@ -486,7 +494,7 @@ def test_spaces_only_between_thousands(cell, result):
         with pytest.raises(CellError, match="spaces only between groups"):
             read_money(cell)
     else:
-        assert read_money(cell) == result
+        assert str(read_money(cell)) == result
 
 
 def test_the_drafts_open_points_name_the_cell(bad_cell):
