@@ -205,11 +205,30 @@ def test_rules_on_budget_items_locate_at_the_cell(bid):
     rows = [list(row) for row in EXAMPLE_COSTS] + [["Reserve", "Sachkosten", "pilotprojekte", "nein", 0]]
     rows[1][2] = "egovernmnt"  # an unknown measure
     costs_table(bid, "kosten.xlsx", rows)
+    (bid / "finanzierung.csv").write_text("Finanzierungsquelle;Art;Partner;Betrag\nHaushalt;Eigenmittel;;400000\n"
+                                          "Land;Land;land-nds;100000\n", encoding="utf-8")
+
+    def budget(data):
+        del data["budget"]["years"][0]["funding"]
+        data["budget"]["years"][0]["funding_file"] = "finanzierung.csv"
+    rewrite(bid / "budget.yaml", budget)
     result, _ = check_bid(bid)
-    by_rule = {f.rule: f.location for f in result.findings}
-    assert by_rule["BUD005"].cell == "E6" and by_rule["BUD005"].sheet == "Kosten"  # zero amount
-    assert by_rule["REF002"].cell == "C3" if "REF002" in by_rule else any(
-        f.location.cell == "C3" for f in result.findings if f.rule.startswith("REF"))
+    places = {(f.rule, f.location.file.name, f.location.cell) for f in result.findings}
+    assert ("BUD005", "kosten.xlsx", "E6") in places  # zero amount
+    assert any(rule.startswith("REF") and cell == "C3" for rule, _, cell in places)  # unknown measure
+    assert any(rule == "REF003" and (file, cell) == ("finanzierung.csv", "C3") for rule, file, cell in places)
+
+
+def test_a_kpi_rule_locates_at_the_cell(bid):
+    (bid / "kennzahlen.csv").write_text("Kennzahl;Einheit;Ausgangswert;Jahr;Zielwert;Zieljahr;Quelle\n"
+                                        "Online-Dienste;Anzahl;15;2016;60;2015;Stadt\n", encoding="utf-8")
+
+    def goals(data):
+        data["goals"][0].pop("kpis")
+        data["goals"][0]["kpis_file"] = "kennzahlen.csv"
+    rewrite(bid / "goals.yaml", goals)
+    finding = only_error(bid)
+    assert (finding.rule, finding.location.file.name, finding.location.cell) == ("GOL003", "kennzahlen.csv", "F2")
 
 
 def test_both_a_list_and_its_file_is_an_error_at_the_key(bid):
