@@ -10,9 +10,7 @@ a kind it does not know) is a problem at its row, never a guess.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -529,3 +529,21 @@ def test_cell_references_as_excel_writes_them(sheet, ref):
     from bidkit.findings import Location
 
     assert Location(Path("k.xlsx"), 5, 6, sheet=sheet, cell="F5").cell_ref == ref
+
+
+def test_entity_expansion_in_a_sheet_is_refused_not_expanded(bid):
+    path = costs_table(bid, "kosten.xlsx", [list(row) for row in EXAMPLE_COSTS])
+    entities = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8)) + "]>"
+    patch_cell(path, "A2", '<c r="A2" t="inlineStr"><is><t>&i;</t></is></c>')  # 10^9 characters when expanded
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace("?>", "?>" + entities, 1).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    start = time.monotonic()
+    finding = only_error(bid)
+    assert time.monotonic() - start < 10
+    assert finding.rule == "FIL003" and "cannot be read" in finding.message
