@@ -447,6 +447,22 @@ class FundingKind(str, enum.Enum):
     DRITTE = "dritte"
 
 
+#: German names of the cost categories and funding kinds: the document, the export and the import use them.
+CATEGORY_TITLES: dict[str, str] = {
+    CostCategory.PERSONALKOSTEN.value: "Personalkosten",
+    CostCategory.SACHKOSTEN.value: "Sachkosten",
+    CostCategory.INVESTITIONEN.value: "Investitionen",
+}
+FUNDING_TITLES: dict[str, str] = {
+    FundingKind.EIGENMITTEL.value: "Eigenmittel der Stadt",
+    FundingKind.LAND.value: "Land",
+    FundingKind.BUND.value: "Bund",
+    FundingKind.EU.value: "Europäische Union",
+    FundingKind.INDUSTRIE.value: "Industrie",
+    FundingKind.DRITTE.value: "Dritte",
+}
+
+
 class CostItem(Model):
     title: str
     category: CostCategory

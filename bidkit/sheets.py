@@ -530,7 +530,7 @@ def _titles(enum_titles: dict[str, str], extra: dict[str, str]) -> tuple[dict[st
 
 
 def cost_columns() -> list[Column]:
-    from bidkit.render.context import CATEGORY_TITLES  # the German names the document and the export use
+    from bidkit.models import CATEGORY_TITLES  # the German names the document and the export use
 
     categories, shown = _titles(CATEGORY_TITLES, {"personal": "personalkosten", "sachmittel": "sachkosten",
                                                   "investition": "investitionen", "investitionskosten": "investitionen"})
@@ -545,7 +545,7 @@ def cost_columns() -> list[Column]:
 
 
 def funding_columns() -> list[Column]:
-    from bidkit.render.context import FUNDING_TITLES
+    from bidkit.models import FUNDING_TITLES
 
     kinds, shown = _titles(FUNDING_TITLES, {"eigenmittel": "eigenmittel", "europäische union (eu)": "eu",
                                             "drittmittel": "dritte"})
