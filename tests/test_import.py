@@ -547,3 +547,12 @@ def test_entity_expansion_in_a_sheet_is_refused_not_expanded(bid):
     finding = only_error(bid)
     assert time.monotonic() - start < 10
     assert finding.rule == "FIL003" and "cannot be read" in finding.message
+
+
+def test_the_preview_names_the_cell_and_quotes_no_workbook_bytes(bad_cell):
+    from bidkit.preview.page import _finding
+
+    result, _ = check_bid(bad_cell)
+    finding = next(f for f in result.findings if f.location.cell == "E4")
+    shown = _finding(finding, bad_cell, {}, editor=True)
+    assert (shown["ort"], shown["quelle"], shown["editor"]) == ("kosten.xlsx:Kosten!E4", None, False)
