@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,11 +31,35 @@ class Severity(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Location:
-    """A place in a source file; line and column are 1-based, None where not known."""
+    """A place in a source file; line and column are 1-based, None where not known.
+
+    A cell of a spreadsheet (``bidkit.sheets``) also has ``cell`` (``C7``) and, in a workbook,
+    ``sheet`` (``Kosten``); ``line`` is then the CSV line the row starts on, or the sheet's row,
+    and ``column`` the column's number (A = 1), not a character position.
+    """
 
     file: Path | None
     line: int | None = None
     column: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    @property
+    def cell_ref(self) -> str | None:
+        """``Kosten!C7`` in a workbook, ``C7`` in a CSV file, None outside spreadsheets."""
+        if self.cell is None:
+            return None
+        if self.sheet is None:
+            return self.cell
+        # as Excel writes a reference: a name with spaces, signs or a leading digit in quotes ('2017'!F5)
+        plain = re.fullmatch(r"[^\W\d]\w*", self.sheet)
+        quoted = self.sheet if plain else "'" + self.sheet.replace("'", "''") + "'"
+        return f"{quoted}!{self.cell}"
+
+    @property
+    def binary(self) -> bool:
+        """A workbook: its 'lines' are rows, and its bytes are no text to quote."""
+        return self.sheet is not None
 
 
 @dataclass(frozen=True)
@@ -63,6 +88,16 @@ class Finding:
             return None
         relative = os.path.relpath(self.location.file)
         return printable(relative if not relative.startswith("..") else os.path.abspath(self.location.file))
+
+    def place(self) -> str | None:
+        """Where, as one string: ``kosten.xlsx:Kosten!C7``, ``kosten.csv:C7``, ``budget.yaml:12:7``."""
+        file = self.display_file()
+        if file is None:
+            return None
+        loc = self.location
+        if loc.cell_ref:
+            return f"{file}:{loc.cell_ref}"
+        return ":".join([file] + [str(n) for n in (loc.line, loc.column) if n])
 
     def sort_key(self) -> tuple:
         loc = self.location

@@ -42,8 +42,14 @@ class BidSources:
     bid_dir: Path
     sections: dict[str, SourceDocument] = field(default_factory=dict)
     call_document: SourceDocument | None = None
+    #: Field paths of values read from a spreadsheet → their cell (a list → its header row).
+    cells: dict[FieldPath, Location] = field(default_factory=dict)
 
     def locate(self, path: FieldPath, *, key: bool = False, text_offset: int | None = None) -> Location:
+        if self.cells:
+            for end in range(len(path), 0, -1):
+                if path[:end] in self.cells:
+                    return self.cells[path[:end]]
         if path and path[0] in self.sections:
             document = self.sections[str(path[0])]
             if text_offset is not None:
@@ -84,9 +90,16 @@ def load_bid(bid_dir: Path) -> LoadedBid:
     if loaded.findings and not loaded.raw:
         return loaded
     unparsed = set(loaded.broken)
+    imported = _import_tables(loaded)
     schema_findings: list[Finding] = []
     loaded.bid = _validate(Bid, loaded.raw, loaded.sources.locate, schema_findings)
     schema_findings = _one_per_cause(loaded, schema_findings)
+    # A value refused in its cell is not "missing" as well, nor a list whose table did not load.
+    schema_findings = [f for f in schema_findings if not any(f.path[:len(p)] == p for p in imported.refused)]
+    # A required value missing in a table is reported at its empty cell, not at the row.
+    schema_findings = [dataclasses.replace(f, location=loaded.sources.cells[f.path])
+                       if f.rule == codes.MISSING_FIELD.code and f.path in loaded.sources.cells else f for f in schema_findings]
+    loaded.broken |= imported.broken
     # A section of a file that did not parse is not "missing": its syntax error says it all.
     loaded.findings += [f for f in schema_findings if not (f.rule == codes.MISSING_FIELD.code and f.path[0] in unparsed)]
     if loaded.bid is None:
@@ -151,6 +164,186 @@ def _read_files(loaded: LoadedBid) -> None:
                 continue
             loaded.sources.sections[key] = document
             loaded.raw[key] = document.data[key]
+
+
+# --- tables from spreadsheets -----------------------------------------------------------------
+
+@dataclass
+class _Imported:
+    spreadsheets: Any  # bidkit.sheets.Spreadsheets, None when the bid names no table
+    #: Field paths whose value (or whole list) a spreadsheet could not give; schema findings under them are knock-on.
+    refused: list[FieldPath] = field(default_factory=list)
+    #: Sections with a value that could not be read: rules reading them are skipped.
+    broken: set[str] = field(default_factory=set)
+    reported: set[tuple] = field(default_factory=set)
+
+
+def _import_tables(loaded: LoadedBid) -> _Imported:
+    """Fill ``costs``/``funding`` of budget years and ``kpis`` of goals from their ``…_file`` tables.
+
+    The YAML data stays as it is (its positions belong to the file); the raw data gets copies
+    along the changed paths, and every imported value's cell goes into ``sources.cells``.
+    """
+    years = (loaded.raw.get("budget") or {}).get("years") if isinstance(loaded.raw.get("budget"), dict) else None
+    owners = [*(years if isinstance(years, list) else []), *(loaded.raw.get("goals") if isinstance(loaded.raw.get("goals"), list) else [])]
+    if not any(isinstance(o, dict) and o.keys() & {"costs_file", "funding_file", "kpis_file"} for o in owners):
+        return _Imported(None)  # no table named: nothing of the spreadsheet machinery is loaded
+
+    from bidkit import sheets
+
+    imported = _Imported(sheets.Spreadsheets(loaded.bid_dir))
+    try:
+        _import_budget(loaded, imported)
+        _import_goals(loaded, imported)
+    finally:
+        imported.spreadsheets.close()
+    return imported
+
+
+def _import_budget(loaded: LoadedBid, imported: _Imported) -> None:
+    from bidkit import sheets
+
+    budget = loaded.raw.get("budget")
+    if isinstance(budget, dict) and isinstance(budget.get("years"), list) and any(
+            isinstance(y, dict) and ("costs_file" in y or "funding_file" in y) for y in budget["years"]):
+        years = []
+        for index, year in enumerate(budget["years"]):
+            if isinstance(year, dict) and ("costs_file" in year or "funding_file" in year):
+                year = dict(year)
+                for items, columns in (("costs", sheets.cost_columns), ("funding", sheets.funding_columns)):
+                    rows = _import_table(loaded, imported, ("budget", "years", index), year, items, columns, "year")
+                    if rows is not None:
+                        year[items] = rows
+            years.append(year)
+        loaded.raw["budget"] = {**budget, "years": years}
+
+
+def _import_goals(loaded: LoadedBid, imported: _Imported) -> None:
+    from bidkit import sheets
+
+    goals = loaded.raw.get("goals")
+    if isinstance(goals, list) and any(isinstance(g, dict) and "kpis_file" in g for g in goals):
+        copies = []
+        for index, goal in enumerate(goals):
+            if isinstance(goal, dict) and "kpis_file" in goal:
+                goal = dict(goal)
+                rows = _import_table(loaded, imported, ("goals", index), goal, "kpis", sheets.kpi_columns, "goal")
+                if rows is not None:
+                    goal["kpis"] = rows
+            copies.append(goal)
+        loaded.raw["goals"] = copies
+
+
+def _import_table(loaded: LoadedBid, imported: _Imported, owner_path: FieldPath, owner: dict, items: str,
+                  columns, key: str) -> list[dict] | None:
+    """The rows of ``owner[items + '_file']`` as the list ``owner[items]`` (None: nothing to read)."""
+    from pydantic import TypeAdapter
+
+    from bidkit import sheets
+    from bidkit.models import SheetTable
+
+    reference = f"{items}_file"
+    if reference not in owner:
+        return None
+    ref_path = (*owner_path, reference)
+    section = str(owner_path[0])
+    try:
+        table_file = TypeAdapter(SheetTable).validate_python(owner[reference])
+    except ValidationError:
+        return None  # the model validation reports it at its place
+    if items in owner:
+        loaded.findings.append(_finding(
+            codes.WRONG_TYPE, f"'{reference}': the list `{items}` is written here as well; give one of them",
+            loaded.sources.locate(ref_path, key=True), ref_path,
+            hint=f"Keep the rows in the spreadsheet and delete `{items}:`, or delete `{reference}:`.",
+        ))
+        imported.broken.add(section)
+        return None
+    list_path = (*owner_path, items)
+    try:
+        table = imported.spreadsheets.table(table_file.file, table_file.sheet, columns())
+    except sheets.SheetError as exc:
+        rule = {None: codes.SHEET_UNREADABLE, "missing": codes.FILE_MISSING}.get(exc.refused, codes.FILE_REFUSED)
+        if exc.refused is None:  # the spreadsheet's own problem: once, however many references read it
+            _report_once(loaded, imported, _finding(rule, exc.message, exc.location, ref_path, hint=exc.hint))
+        else:  # a file not read: at its name in the YAML
+            loaded.findings.append(_finding(rule, f"{reference}: {exc.message}", loaded.sources.locate(ref_path), ref_path,
+                                            hint=exc.hint))
+        imported.refused.append(list_path)
+        imported.broken.add(section)
+        return None
+    wanted = owner.get("year") if key == "year" else owner.get("id")
+    by_name = {}
+    if items == "funding" and isinstance(loaded.raw.get("partners"), list):
+        by_name = {str(p.get("name", "")).strip(): p.get("id") for p in loaded.raw["partners"] if isinstance(p, dict)}
+    readers = {column.name: column.read for column in columns()}
+    rows: list[dict] = []
+    for cells in table.rows:
+        if key in table.columns:  # a table of several years (goals): this one's rows only
+            if not cells.keys() - {key}:
+                continue  # a goal without KPIs, as the export lists it
+            try:
+                if key not in cells:
+                    raise sheets.CellError(f"the row has no {table.header_names[key]}, and the table holds several",
+                                           f"Fill in the {table.header_names[key]} of the row.")
+                if sheets.cell_value(cells[key], readers[key]) != wanted:
+                    continue
+            except sheets.CellError as exc:
+                where = table.place(cells, key)
+                _report_once(loaded, imported, _finding(codes.WRONG_TYPE, f"{table_file.file}: {exc.message}", where,
+                                                        list_path, hint=exc.hint))
+                imported.broken.add(section)
+                continue
+        item_path = (*list_path, len(rows))
+        item: dict = {}
+        loaded.sources.cells[item_path] = _row_location(cells)
+        for name in table.columns.keys() - cells.keys() - {key}:  # empty cells: where a value is missing
+            loaded.sources.cells[(*item_path, *name.split("."))] = table.place(cells, name)
+        for name, cell in cells.items():
+            if name == key:
+                continue
+            path = (*item_path, *name.split("."))
+            loaded.sources.cells[path] = cell.location
+            try:
+                value = sheets.cell_value(cell, readers[name])
+            except sheets.CellError as exc:
+                label = name.replace(".", " ")
+                loaded.findings.append(_finding(codes.WRONG_TYPE, f"'{label}': {exc.message}", cell.location, path, hint=exc.hint))
+                imported.refused.append(path)
+                imported.broken.add(section)
+                continue
+            if name == "partner" and value in by_name:
+                value = by_name[value]  # the export writes the partner's name
+            target = item
+            *parents, last = name.split(".")
+            for part in parents:
+                target = target.setdefault(part, {})
+            target[last] = value
+        rows.append(item)
+    loaded.sources.cells[list_path] = table.header
+    if not rows:
+        whose = f" for {key} {wanted}" if key in table.columns else ""
+        loaded.findings.append(_finding(
+            codes.SHEET_UNREADABLE, f"{reference}: '{table_file.file}' holds no rows{whose} below its header row",
+            table.header, ref_path, hint="Write one row per item below the header row, without an empty row between.",
+        ))
+        imported.refused.append(list_path)
+        imported.broken.add(section)
+        return None
+    return rows
+
+
+def _row_location(cells: dict) -> Location:
+    """A row of a table: its leftmost cell of the layout."""
+    return min((cell.location for cell in cells.values()), key=lambda loc: loc.column or 0)
+
+
+def _report_once(loaded: LoadedBid, imported: _Imported, finding: Finding) -> None:
+    """A problem of a table that several references read (an exported workbook, a CSV of all years) is one problem."""
+    key = (finding.rule, finding.message, finding.location)
+    if key not in imported.reported:
+        imported.reported.add(key)
+        loaded.findings.append(finding)
 
 
 def _refused(exc: BidFileError, where: Location, path: FieldPath = (), what: str = "") -> Finding:

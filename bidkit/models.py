@@ -276,6 +276,35 @@ class CouncilResolution(Model):
     )
 
 
+class TableFile(Model):
+    """A table in a spreadsheet inside the bid folder: the loader reads its rows in place of a list
+    written in YAML (layouts: README, "Spreadsheets in"). Written as the file name alone, or as
+    `{file: kfp.xlsx, sheet: Kosten}` when the workbook has more than one sheet."""
+
+    file: str = Field(description="A .xlsx or .csv file relative to the bid folder, e.g. 'kosten.xlsx'.")
+    sheet: str | None = Field(
+        default=None, description="The worksheet that holds the table; needed when the workbook has more than one."
+    )
+
+
+def _file_or_table(value: Any) -> Any:
+    """``costs_file: kosten.xlsx`` is short for ``costs_file: {file: kosten.xlsx}``."""
+    return {"file": value} if isinstance(value, str) else value
+
+
+SheetTable = Annotated[TableFile, BeforeValidator(_file_or_table, json_schema_input_type=str | TableFile)]
+
+
+def _either(items: str) -> Any:
+    """JSON Schema: a list written in YAML, or the spreadsheet it comes from — not both."""
+
+    def extra(schema: dict) -> None:
+        schema["required"] = [name for name in schema.get("required", []) if name != items]
+        schema.setdefault("allOf", []).append({"not": {"required": [items, f"{items}_file"]}})
+
+    return extra
+
+
 class KpiValue(Model):
     value: Annotated[Decimal, BeforeValidator(_exact_value)] = Field(allow_inf_nan=False)
     year: Year
@@ -290,10 +319,17 @@ class Kpi(Model):
 
 
 class Goal(Model):
+    model_config = ConfigDict(json_schema_extra=_either("kpis"))
+
     id: Id
     title: str
     description: str | None = None
-    kpis: list[Kpi] = Field(default_factory=list)
+    kpis: list[Kpi] = Field(default_factory=list, description="The goal's KPIs; or `kpis_file` instead.")
+    kpis_file: SheetTable | None = Field(
+        default=None,
+        description="Read the KPIs from a spreadsheet (columns Kennzahl, Einheit, Ausgangswert, Jahr, Zielwert, "
+        "Zieljahr, Quelle; with a column Ziel-ID only this goal's rows) instead of `kpis`.",
+    )
 
 
 class Signatory(Model):
@@ -411,6 +447,22 @@ class FundingKind(str, enum.Enum):
     DRITTE = "dritte"
 
 
+#: German names of the cost categories and funding kinds: the document, the export and the import use them.
+CATEGORY_TITLES: dict[str, str] = {
+    CostCategory.PERSONALKOSTEN.value: "Personalkosten",
+    CostCategory.SACHKOSTEN.value: "Sachkosten",
+    CostCategory.INVESTITIONEN.value: "Investitionen",
+}
+FUNDING_TITLES: dict[str, str] = {
+    FundingKind.EIGENMITTEL.value: "Eigenmittel der Stadt",
+    FundingKind.LAND.value: "Land",
+    FundingKind.BUND.value: "Bund",
+    FundingKind.EU.value: "Europäische Union",
+    FundingKind.INDUSTRIE.value: "Industrie",
+    FundingKind.DRITTE.value: "Dritte",
+}
+
+
 class CostItem(Model):
     title: str
     category: CostCategory
@@ -429,14 +481,37 @@ class FundingSource(Model):
     partner: Id | None = Field(default=None, description="Id of the partner who gives this money (it then takes part).")
 
 
+def _year_schema(schema: dict) -> None:
+    _either("costs")(schema)
+    _either("funding")(schema)
+    schema["allOf"].extend([{"anyOf": [{"required": [items]}, {"required": [f"{items}_file"]}]}
+                            for items in ("costs", "funding")])
+
+
 class BudgetYear(Model):
+    """One budget year. Its cost items and funding sources are written in YAML (`costs`, `funding`) or
+    read from a spreadsheet (`costs_file`, `funding_file`): the loader fills `costs` and `funding`
+    with the table's rows, each value keeping its cell as its place."""
+
+    model_config = ConfigDict(json_schema_extra=_year_schema)
+
     year: Year
     total: Money | None = Field(
         default=None,
         description="Total of the year's costs: computed from the items when left out; when given, must equal their sum.",
     )
-    costs: list[CostItem] = Field(min_length=1)
-    funding: list[FundingSource] = Field(min_length=1)
+    costs: list[CostItem] = Field(min_length=1, description="The year's cost items; or `costs_file` instead.")
+    costs_file: SheetTable | None = Field(
+        default=None,
+        description="Read the cost items from a spreadsheet (columns Kostenposition, Kategorie, Betrag, optionally "
+        "Maßnahme, Haushaltsvorbehalt; with a column Jahr only this year's rows) instead of `costs`.",
+    )
+    funding: list[FundingSource] = Field(min_length=1, description="The year's funding sources; or `funding_file` instead.")
+    funding_file: SheetTable | None = Field(
+        default=None,
+        description="Read the funding sources from a spreadsheet (columns Finanzierungsquelle, Art, Betrag, optionally "
+        "Gesichert, Partner; with a column Jahr only this year's rows) instead of `funding`.",
+    )
 
     @model_validator(mode="after")
     def _computed_total(self) -> BudgetYear:

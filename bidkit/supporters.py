@@ -10,13 +10,12 @@ a kind it does not know) is a problem at its row, never a guess.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from bidkit.findings import Location
 from bidkit.models import SUPPORTER_KIND_TITLES, SupporterRegister
 from bidkit.paths import BidFileError, bid_file, read_regular
 
@@ -52,6 +51,8 @@ class Supporter:
     place: str
     date: dt.date
     file: str | None
+    #: column → its cell in this row (``unterstuetzer.xlsx:Tabelle1!D5``), for findings at the cell.
+    cells: dict[str, Location] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class RegisterProblem:
     line: int | None  # None: the file as a whole
     message: str
     hint: str
+    location: Location | None = None  # the cell at fault (or the row's first), as ``bidkit.sheets`` locates it
 
 
 @dataclass(frozen=True)
@@ -83,22 +85,20 @@ def read_register(bid_dir: Path, register: SupporterRegister) -> Register:
     except BidFileError as exc:
         return Register(register.file, None, [], [RegisterProblem(None, exc.message, "Put the register into the bid folder and name it relative to the folder.")], missing=True)
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        rows, problems = _csv_rows(data)
-    elif suffix == ".xlsx":
-        rows, problems = _xlsx_rows(data)
+    if suffix in (".csv", ".xlsx"):
+        rows, problems = _rows(path, data)
     else:
         return Register(register.file, path, [], [RegisterProblem(None, f"'{register.file}' is neither a .csv nor a .xlsx file",
                                                                   "Save the register as CSV (UTF-8) or as Excel workbook (.xlsx).")])
     supporters: list[Supporter] = []
     rows = [row for row in rows if not _empty(row[1])]
     if rows:
-        header_line, header = rows[0]
+        header_line, header, _ = rows[0]
         columns, header_problems = _columns(header_line, header)
         problems += header_problems
         if not header_problems:
-            for line, cells in rows[1:]:
-                supporter = _supporter(line, cells, columns, problems)
+            for line, cells, places in rows[1:]:
+                supporter = _supporter(line, cells, columns, problems, places)
                 if supporter:
                     supporters.append(supporter)
     elif not problems:
@@ -106,39 +106,16 @@ def read_register(bid_dir: Path, register: SupporterRegister) -> Register:
     return Register(register.file, path, supporters, problems)
 
 
-def _csv_rows(data: bytes) -> tuple[list[tuple[int, list]], list[RegisterProblem]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [RegisterProblem(None, f"the file is not UTF-8 text (byte {exc.start})",
-                                    "Save it as 'CSV UTF-8 (durch Trennzeichen getrennt)'.")]
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","  # German Excel writes ';'
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows, start = [], 1
-    try:
-        for cells in reader:
-            rows.append((start, [cell.strip() for cell in cells]))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        return rows, [RegisterProblem(start, f"the CSV cannot be read: {exc}", "Check the quotes in this line.")]
-    return rows, []
-
-
-def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, list]], list[RegisterProblem]]:
-    from openpyxl import load_workbook
+def _rows(path: Path, data: bytes) -> tuple[list[tuple[int, list, list[Location]]], list[RegisterProblem]]:
+    """(line, values, cells) per row, through the same reader as the budget's tables (``bidkit.sheets``):
+    CSV in UTF-8 with ';' or ','; a workbook's first sheet, its size bounded before it is opened."""
+    from bidkit import sheets
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        return [], [RegisterProblem(None, f"the workbook cannot be read ({type(exc).__name__})",
-                                    "Save it again as Excel workbook (.xlsx).")]
-    sheet = book.worksheets[0]
-    # Rows numbered as the spreadsheet shows them; empty cells (and rows) keep their places.
-    rows = [(number, [_cell(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    book.close()
-    return rows, []
+        rows = sheets.csv_rows(path, data) if path.suffix.lower() == ".csv" else sheets.xlsx_rows(path, data, sheets.FIRST_SHEET)
+    except sheets.SheetError as exc:
+        return [], [RegisterProblem(exc.location.line, exc.message, exc.hint, exc.location)]
+    return [(row[0].location.line, [cell.value for cell in row], [cell.location for cell in row]) for row in rows if row], []
 
 
 def _empty(cells: list) -> bool:
@@ -164,28 +141,34 @@ def _columns(line: int, header: list) -> tuple[dict[str, int], list[RegisterProb
     return columns, []
 
 
-def _supporter(line: int, cells: list, columns: dict[str, int], problems: list[RegisterProblem]) -> Supporter | None:
+def _supporter(line: int, cells: list, columns: dict[str, int], problems: list[RegisterProblem],
+               places: list[Location]) -> Supporter | None:
     def cell(column: str):
         index = columns.get(column)
         return cells[index] if index is not None and index < len(cells) else None
 
+    def at(column: str) -> Location | None:
+        index = columns.get(column)
+        return places[index] if index is not None and index < len(places) else (places[0] if places else None)
+
     found = len(problems)
     name, place = str(cell("name") or "").strip(), str(cell("place") or "").strip()
     if not name:
-        problems.append(RegisterProblem(line, "the supporter has no name", "Fill in the name, or delete the row."))
+        problems.append(RegisterProblem(line, "the supporter has no name", "Fill in the name, or delete the row.", at("name")))
     raw_kind = str(cell("kind") or "").strip()
     kind = KINDS.get(raw_kind.lower())
     if kind is None:
         problems.append(RegisterProblem(line, f"kind '{raw_kind}' is none of citizen, association, company, research, public_body",
-                                        "Write one of: Bürger, Verein, Unternehmen, Forschung, Öffentliche Stelle (or the English keys)."))
+                                        "Write one of: Bürger, Verein, Unternehmen, Forschung, Öffentliche Stelle (or the English keys).",
+                                        at("kind")))
     day = parse_date(cell("date"))
     if day is None:
         problems.append(RegisterProblem(line, f"date '{cell('date') or ''}' is no exact date",
-                                        "Write the date as TT.MM.JJJJ (e.g. 01.03.2017) or format the cell as date."))
+                                        "Write the date as TT.MM.JJJJ (e.g. 01.03.2017) or format the cell as date.", at("date")))
     scan = str(cell("file") or "").strip() or None
     if len(problems) > found:
         return None
-    return Supporter(line, name, kind, place, day, scan)
+    return Supporter(line, name, kind, place, day, scan, {column: at(column) for column in columns})
 
 
 def parse_date(value) -> dt.date | None:

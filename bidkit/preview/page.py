@@ -130,7 +130,10 @@ def _finding(finding: Finding, bid_dir: Path, sources: dict, editor: bool) -> di
         relative = os.path.relpath(location.file, bid_dir)
         file = None if relative.startswith("..") or os.path.isabs(relative) else relative
     shown = file or (location.file.name if location.file else "")
-    where = shown + (f":{location.line}" if location.line and shown else "")
+    if location.cell_ref:  # a spreadsheet's cell: kosten.xlsx:Kosten!C7
+        where = f"{shown}:{location.cell_ref}"
+    else:
+        where = shown + (f":{location.line}" if location.line and shown else "")
     key = "|".join(map(str, (finding.rule, shown, location.line, location.column, finding.message)))
     return {
         "id": "b-" + hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:12],
@@ -143,8 +146,9 @@ def _finding(finding: Finding, bid_dir: Path, sources: dict, editor: bool) -> di
         "feld": finding.dotted_path,
         "nachricht": finding.message,
         "hinweis": finding.hint,
-        "quelle": _source(bid_dir, file, location.line, sources) if file and location.line else None,
-        "editor": editor and file is not None,
+        # a workbook's rows are no text lines to show, nor a place a text editor opens
+        "quelle": _source(bid_dir, file, location.line, sources) if file and location.line and not location.binary else None,
+        "editor": editor and file is not None and not location.binary,
     }
 
 

@@ -136,7 +136,10 @@ def open_points(findings: Iterable[Finding], bid_dir: Path) -> list[OpenPoint]:
     points = []
     for f in sorted(findings, key=Finding.sort_key):
         file = os.path.relpath(f.location.file, bid_dir) if f.location.file else ""
-        where = file + (f":{f.location.line}" if f.location.line else "")
+        if f.location.cell_ref:  # a spreadsheet's cell: kosten.xlsx:Kosten!C7
+            where = f"{file}:{f.location.cell_ref}"
+        else:
+            where = file + (f":{f.location.line}" if f.location.line else "")
         points.append(OpenPoint(f.rule, f.severity.value, where, f.message, f.hint, german_title(f.rule), f.dotted_path,
                                 file, f.location.line))
     return points

@@ -47,7 +47,8 @@ from pydantic import BaseModel
 
 from bidkit import __version__
 from bidkit.models import (
-    LETTER_TITLES, MOU_KIND_TITLES, SECTION_TITLES, SUPPORTER_KIND_TITLES, Bid, Budget, Call, CostCategory, FundingKind,
+    CATEGORY_TITLES, FUNDING_TITLES, LETTER_TITLES, MOU_KIND_TITLES, SECTION_TITLES, SUPPORTER_KIND_TITLES, Bid, Budget, Call,
+    CostCategory, FundingKind,
 )
 from bidkit.render.chart import Chart, stacked_bars
 from bidkit.render.theme import ThemeContext
@@ -57,19 +58,6 @@ from bidkit.supporters import Register
 DOCUMENT_ORDER = ["vision", "starting_situation", "goals", "measures", "mou", "partners", "supporters", "budget",
                   "council_resolution"]
 
-CATEGORY_TITLES = {
-    CostCategory.PERSONALKOSTEN.value: "Personalkosten",
-    CostCategory.SACHKOSTEN.value: "Sachkosten",
-    CostCategory.INVESTITIONEN.value: "Investitionen",
-}
-FUNDING_TITLES = {
-    FundingKind.EIGENMITTEL.value: "Eigenmittel der Stadt",
-    FundingKind.LAND.value: "Land",
-    FundingKind.BUND.value: "Bund",
-    FundingKind.EU.value: "Europäische Union",
-    FundingKind.INDUSTRIE.value: "Industrie",
-    FundingKind.DRITTE.value: "Dritte",
-}
 PARTNER_TYPE_TITLES = {
     "kommune": "Kommune", "unternehmen": "Unternehmen", "hochschule": "Hochschule",
     "forschung": "Forschungseinrichtung", "verein": "Verein", "verband": "Verband",

@@ -28,9 +28,14 @@ class GithubReporter(Reporter):
                 props.append(f"file={_property(finding.display_file())}")
             if finding.location.line:
                 props.append(f"line={finding.location.line}")
-            if finding.location.column:
+            if finding.location.column and not finding.location.cell:  # a cell's column counts fields, not characters
                 props.append(f"col={finding.location.column}")
-            props.append(f"title={_property(finding.rule)}")
+            if finding.location.cell_ref:  # the annotation has no field for a sheet and a cell: the title names them
+                props.append(f"title={_property(f'{finding.rule} {finding.location.cell_ref}')}")
+            else:
+                props.append(f"title={_property(finding.rule)}")
             message = f"{finding.message} — {finding.hint}"
+            if finding.location.cell_ref:
+                message = f"{finding.place()}: {message}"
             out.append(f"::{COMMAND[finding.severity]} {','.join(props)}::{_data(message)}")
         return "".join(line + "\n" for line in out)

@@ -37,7 +37,8 @@ class GitlabReporter(Reporter):
                 repeat += 1
             seen.add(print_)
             issues.append({
-                "description": f"{finding.message}. {finding.hint}",
+                "description": (f"{finding.location.cell_ref}: " if finding.location.cell_ref else "")
+                + f"{finding.message}. {finding.hint}",
                 "check_name": finding.rule,
                 "fingerprint": print_,
                 "severity": SEVERITY[finding.severity],

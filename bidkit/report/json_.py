@@ -18,7 +18,7 @@ def finding_json(finding: Finding) -> dict:
         "line": finding.location.line,
         "column": finding.location.column,
         "path": finding.dotted_path or None,
-    }
+    } | ({"sheet": finding.location.sheet, "cell": finding.location.cell} if finding.location.cell else {})
 
 
 class JsonReporter(Reporter):

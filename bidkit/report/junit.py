@@ -26,7 +26,8 @@ class JunitReporter(Reporter):
             case = ET.SubElement(suite, "testcase", classname=f"bidkit.{rule.group}", name=f"{code} {rule.title}")
             found = by_rule.get(code, [])
             failing = [f for f in found if f.severity is not Severity.INFO]
-            lines = [f"{f.display_file()}:{f.location.line or 0}: {f.severity.value}: {f.message}" for f in found]
+            lines = [f"{f.place() if f.location.cell_ref else f'{f.display_file()}:{f.location.line or 0}'}: "
+                     f"{f.severity.value}: {f.message}" for f in found]
             if failing:
                 failures += 1
                 element = ET.SubElement(case, "failure", message=failing[0].message, type=failing[0].severity.value)

@@ -6,12 +6,44 @@ import json
 from pathlib import Path
 
 from bidkit import __version__
-from bidkit.findings import CheckResult, Severity
+from bidkit.findings import CheckResult, Finding, Severity
 from bidkit.report import Reporter
 from bidkit.rules import RULES
 
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _location(finding: Finding) -> dict:
+    """A physical location (file, region) and the logical ones: the field path, a spreadsheet's cell.
+
+    A cell of a workbook has no text region (SARIF §3.30: line and column address text, a binary
+    artifact is addressed by bytes), so its place is the logical location ``Kosten!C7`` and the
+    physical location's properties (sheet, cell, row, column). A CSV file is text: its region is
+    the line the row starts on; its column counts fields, not characters, and is left to the cell.
+    """
+    loc = finding.location
+    physical: dict = {"artifactLocation": {"uri": Path(finding.display_file()).as_posix(), "uriBaseId": "%SRCROOT%"}}
+    region = {}
+    if loc.line and not loc.binary:
+        region["startLine"] = loc.line
+    if loc.column and not loc.cell:
+        region["startColumn"] = loc.column
+    if region:
+        physical["region"] = region
+    logical = []
+    if loc.cell_ref:
+        physical["properties"] = {"sheet": loc.sheet, "cell": loc.cell, "row": int(loc.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
+                                  "column": loc.column}
+        if loc.sheet is None:
+            del physical["properties"]["sheet"]
+        logical.append({"name": loc.cell, "fullyQualifiedName": loc.cell_ref, "kind": "element"})
+    if finding.dotted_path:
+        logical.append({"fullyQualifiedName": finding.dotted_path, "kind": "member"})
+    location = {"physicalLocation": physical}
+    if logical:
+        location["logicalLocations"] = logical
+    return location
 
 
 class SarifReporter(Reporter):
@@ -41,18 +73,9 @@ class SarifReporter(Reporter):
                 "message": {"text": f"{finding.message}. {finding.hint}"},
             }
             if finding.display_file():
-                region = {}
-                if finding.location.line:
-                    region["startLine"] = finding.location.line
-                if finding.location.column:
-                    region["startColumn"] = finding.location.column
-                physical = {"artifactLocation": {"uri": Path(finding.display_file()).as_posix(), "uriBaseId": "%SRCROOT%"}}
-                if region:
-                    physical["region"] = region
-                location = {"physicalLocation": physical}
-                if finding.dotted_path:
-                    location["logicalLocations"] = [{"fullyQualifiedName": finding.dotted_path, "kind": "member"}]
-                entry["locations"] = [location]
+                entry["locations"] = [_location(finding)]
+                if finding.location.cell_ref:
+                    entry["message"]["text"] = f"{finding.location.cell_ref}: {entry['message']['text']}"
             results.append(entry)
         log = {
             "$schema": SCHEMA,

@@ -37,13 +37,16 @@ class TextReporter(Reporter):
 
     def print_finding(self, console: Console, finding: Finding, cache: dict[Path, list[str]]) -> None:
         loc = finding.location
-        where = f"{loc.line}:{loc.column}" if loc.line and loc.column else (str(loc.line) if loc.line else "-")
+        if loc.cell_ref:
+            where = loc.cell_ref  # a spreadsheet's cell: Kosten!C7
+        else:
+            where = f"{loc.line}:{loc.column}" if loc.line and loc.column else (str(loc.line) if loc.line else "-")
         console.print(f"  {where:>7}  [{STYLE[finding.severity]}]{finding.severity.value:<7}[/] "
                       f"[bold]{finding.rule}[/]  {escape(finding.message)}")
-        source = _source_line(loc.file, loc.line, cache)
+        source = None if loc.binary else _source_line(loc.file, loc.line, cache)  # a workbook's rows are no text lines
         if source is not None:
             console.print(f"  [dim]{loc.line:>7} |[/] {escape(source)}")
-            if loc.column:
+            if loc.column and not loc.cell:  # a CSV cell's column counts fields, not characters
                 console.print(f"  [dim]{'':>7} |[/] {' ' * (loc.column - 1)}[{STYLE[finding.severity]}]^[/]")
         if finding.dotted_path:
             console.print(f"           [dim]at {escape(finding.dotted_path)}[/]")

@@ -22,6 +22,18 @@ too long for the file system — each is refused with this finding instead of be
 Shipped call profiles are named by their id (`call: bitkom-digitale-stadt-2017`), not by path.
 """,
 )
+SHEET_UNREADABLE = define(
+    "FIL003", Severity.ERROR, "Spreadsheet table cannot be read",
+    hint="Fix the spreadsheet at the reported place; README, 'Spreadsheets in', shows the layouts.",
+    explanation="""
+A year's `costs_file` or `funding_file`, or a goal's `kpis_file`, names a spreadsheet (.xlsx or
+.csv) inside the bid folder whose rows take the place of the list in YAML. The file must be an
+Excel workbook (a zip archive; an old .xls or a renamed file is not) or UTF-8 CSV, within the
+size limits (a workbook that unpacks to a huge sheet is refused unread), name its sheet when it
+has more than one, and hold a header row with the layout's columns and at least one row below
+it. Values in the rows are checked like YAML values (SCH001 at the cell: `kosten.xlsx:Kosten!C7`).
+""",
+)
 YAML_SYNTAX = define(
     "YML001", Severity.ERROR, "YAML syntax error",
     hint="Check indentation, colons and quotes near the reported line.",

@@ -20,8 +20,9 @@ def _register(ctx: RuleContext) -> Register | None:
     return read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None
 
 
-def _at(register: Register, line: int | None) -> Location | None:
-    return Location(register.path, line) if register.path is not None else None
+def _at(register: Register, line: int | None, cell: Location | None = None) -> Location | None:
+    """The cell when the register knows it (``unterstuetzer.xlsx:Tabelle1!D5``), else the row."""
+    return cell or (Location(register.path, line) if register.path is not None else None)
 
 
 @rule(
@@ -43,7 +44,7 @@ def register_unreadable(ctx: RuleContext) -> Iterator[Violation]:
     for problem in register.problems if register else []:
         place = f"'{register.file}' {register.where} {problem.line}: " if problem.line else ""
         yield Violation(FIELD, place + problem.message, problem.hint,
-                        location=None if register.missing else _at(register, problem.line))
+                        location=None if register.missing else _at(register, problem.line, problem.location))
 
 
 @rule(
@@ -63,7 +64,8 @@ def duplicate_supporter(ctx: RuleContext) -> Iterator[Violation]:
         key = duplicate_key(supporter)
         if key in first:
             yield Violation(FIELD, f"'{register.file}' {register.where} {supporter.line}: {supporter.name} ({supporter.place}) "
-                                   f"is already listed in {register.where} {first[key]}", location=_at(register, supporter.line))
+                                   f"is already listed in {register.where} {first[key]}",
+                            location=_at(register, supporter.line, supporter.cells.get("name")))
         else:
             first[key] = supporter.line
 
@@ -86,7 +88,7 @@ def scan_missing(ctx: RuleContext) -> Iterator[Violation]:
             bid_file(ctx.bid_dir, supporter.file)
         except BidFileError as exc:
             yield Violation(FIELD, f"'{register.file}' {register.where} {supporter.line}: scan of {supporter.name}: {exc.message}",
-                            location=_at(register, supporter.line))
+                            location=_at(register, supporter.line, supporter.cells.get("file")))
 
 
 @rule(
@@ -107,4 +109,4 @@ def dated_after_deadline(ctx: RuleContext) -> Iterator[Violation]:
         if supporter.date > ctx.call.deadline:
             yield Violation(FIELD, f"'{register.file}' {register.where} {supporter.line}: letter of {supporter.name} is dated "
                                    f"{short_date(supporter.date)}, after the deadline {short_date(ctx.call.deadline)}",
-                            location=_at(register, supporter.line))
+                            location=_at(register, supporter.line, supporter.cells.get("date")))
