@@ -193,7 +193,9 @@ def test_a_scan_that_breaks_the_claims_is_a_warning_and_refused_by_a_final_build
     assert (finding.rule, finding.location.line) == ("SUP005", line_of(register, "getaggt.pdf"))
     assert "fonts not embedded: Helvetica" in finding.message and "pdf/a-3a+ua-1" in finding.message
     run = run_bidkit("build", str(small_bid), "-o", str(tmp_path / "out.pdf"))
-    assert run.code == 1 and "annex 1 'anlagen/unterstuetzung/getaggt.pdf' would make pdf/a-3a+ua-1 false" in " ".join(run.stderr.split())
+    refusal = " ".join(run.stderr.split())
+    assert run.code == 1 and "annex 1 'anlagen/unterstuetzung/getaggt.pdf' would make pdf/a-3a+ua-1 false" in refusal
+    assert "Helvetica (SUP005)" in refusal and not (tmp_path / "out.pdf").exists()
     run = run_bidkit("build", "--pdf-variant", "pdf", str(small_bid), "-o", str(tmp_path / "plain.pdf"))
     assert run.code == 0, run.stderr
 

@@ -30,7 +30,8 @@ class PdfAnnex:
     title: str
     file: str
     content: PdfAnnexContent
-    left_out: tuple[str, ...] = ()  # as ScanAnnex's; one file is appended whole or not at all
+    left_out = ()  # as ScanAnnex's: one file is appended whole or not at all
+    claim_rule = "ANX006"  # the check's rule for a file that breaks a variant's claims
 
     @property
     def pages(self) -> int:
@@ -54,6 +55,7 @@ class Letter:
     name: str
     file: str
     content: PdfAnnexContent
+    claim_rule = "SUP005"
 
 
 @dataclass(frozen=True)

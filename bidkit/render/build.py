@@ -153,7 +153,7 @@ def keeps_claim(annex, variant: str, draft: bool, warnings: list[str]) -> None:
         reasons = inspect_annex(piece.content.data).breaks(variant)
         if not reasons:
             continue
-        message = f"annex {piece.number} '{piece.file}' would make {variant} false: {'; '.join(reasons)} (ANX006)"
+        message = f"annex {piece.number} '{piece.file}' would make {variant} false: {'; '.join(reasons)} ({piece.claim_rule})"
         if not draft:
             raise BuildRefused(message, EXPORT_HINT)
         warnings.append(message)
