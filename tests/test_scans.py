@@ -195,7 +195,7 @@ def test_a_scan_that_breaks_the_claims_is_a_warning_and_refused_by_a_final_build
     run = run_bidkit("build", str(small_bid), "-o", str(tmp_path / "out.pdf"))
     refusal = " ".join(run.stderr.split())
     assert run.code == 1 and "annex 1 'anlagen/unterstuetzung/getaggt.pdf' would make pdf/a-3a+ua-1 false" in refusal
-    assert "Helvetica (SUP005)" in refusal and not (tmp_path / "out.pdf").exists()
+    assert "the document's output intent is sRGB) (SUP005)" in refusal and not (tmp_path / "out.pdf").exists()
     run = run_bidkit("build", "--pdf-variant", "pdf", str(small_bid), "-o", str(tmp_path / "plain.pdf"))
     assert run.code == 0, run.stderr
 
