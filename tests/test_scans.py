@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def test_paderborn_scans_are_reproducible_and_marked_as_invented(tmp_path):
     for name in SCANNED:
         committed = (PADERBORN / scans.FOLDER / f"{scans.slug(name)}.pdf").read_bytes()
         assert scans.scan_pdf(name) == scans.scan_pdf(name)  # nothing random, no clock
-        with pikepdf.open(__import__("io").BytesIO(committed)) as pdf:
+        with pikepdf.open(io.BytesIO(committed)) as pdf:
             assert "Erfundenes" in str(pdf.docinfo.Title) and len(pdf.pages) == 1
             assert pdf.pages[0].Resources.XObject.Im0.read_bytes() == scans.page_image(name)
         assert len(committed) < 3000
