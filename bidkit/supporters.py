@@ -6,6 +6,13 @@ and optionally ``file``/``Scan`` (the scanned letter, relative to the bid folder
 (SUP rules) and the build read it with the same function, through ``bidkit.paths`` like every
 file a bid names. A cell bidkit cannot read exactly (a date such as ``1.3.17`` or ``März 2017``,
 a kind it does not know) is a problem at its row, never a guess.
+
+Scans (column Scan) are PDFs: ``read_scans`` reads each one the way annexes are read
+(``bidkit.annexes.read_pdf_annex``: resolved inside the bid folder, encrypted, damaged or
+renamed files refused, active content removed), for the check (SUP003, SUP005) and the build,
+which appends them as one annex "Unterstützungsschreiben" with a bookmark per letter. Images
+(JPEG, PNG) are refused with a finding rather than converted: a scanner or `img2pdf` makes the
+PDF, and bidkit decodes no untrusted images and guesses no page size.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bidkit.annexes import PdfAnnexContent, PdfAnnexError, read_pdf_annex
 from bidkit.findings import Location
 from bidkit.models import SUPPORTER_KIND_TITLES, SupporterRegister
 from bidkit.paths import BidFileError, bid_file, read_regular
@@ -27,6 +35,8 @@ COLUMNS = {
     "date": "date", "datum": "date", "file": "file", "scan": "file", "datei": "file",
 }
 REQUIRED = ("name", "kind", "place", "date")
+#: The title of the annex the scans make together (its bookmark: "Anlage N: Unterstützungsschreiben").
+SCANS_TITLE = "Unterstützungsschreiben"
 
 #: Cell values (lower case) → kind; the English keys and the German words teams write.
 KINDS = {
@@ -197,3 +207,35 @@ def parse_date(value) -> dt.date | None:
 def duplicate_key(supporter: Supporter) -> tuple[str, str]:
     """Two rows with the same name at the same place are the same supporter."""
     return (" ".join(supporter.name.lower().split()), " ".join(supporter.place.lower().split()))
+
+
+@dataclass(frozen=True)
+class Scan:
+    """A supporter's scan as the build appends it, or why it cannot be appended."""
+
+    supporter: Supporter
+    content: PdfAnnexContent | None  # None: see ``problem``
+    problem: str | None = None  # e.g. "'scans/a.pdf' is encrypted"
+
+
+def read_scans(bid_dir: Path, register: Register) -> list[Scan]:
+    """Each scan the register names, in the register's order, read as PDF annexes are read."""
+    scans = []
+    for supporter in register.supporters:
+        if supporter.file is None:
+            continue
+        try:
+            path = bid_file(bid_dir, supporter.file)
+        except BidFileError as exc:
+            scans.append(Scan(supporter, None, exc.message))
+            continue
+        if path.suffix.lower() != ".pdf":
+            scans.append(Scan(supporter, None, f"'{supporter.file}' is not a PDF (scans are appended as PDF pages; "
+                                               "images are not converted)"))
+            continue
+        try:
+            scans.append(Scan(supporter, read_pdf_annex(path)))
+        except PdfAnnexError as exc:
+            scans.append(Scan(supporter, None, f"'{supporter.file}' is encrypted" if exc.encrypted
+                              else f"'{supporter.file}' is not a readable PDF: {exc.reason}"))
+    return scans

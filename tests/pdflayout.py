@@ -18,6 +18,11 @@ MM = 72 / 25.4
 MARGIN_TOP, MARGIN_RIGHT, MARGIN_BOTTOM, MARGIN_LEFT = 22 * MM, 20 * MM, 24 * MM, 22 * MM
 
 _NS = "{http://www.w3.org/1999/xhtml}"
+#: What ends a line that breaks a word: WeasyPrint's hyphenation (bidkit.render.final gives it a
+#: soft hyphen as actual text, which pdftotext reads; U+2010 where it does not) and a hyphen
+#: that is part of the word ("Paderborn-", "Kosten-").
+SOFT_HYPHENS = ("\u00ad", "\u2010")
+HYPHENS = ("-", *SOFT_HYPHENS)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ def test_paderborn_passes_check_without_errors_or_warnings():
 def test_paderborn_has_the_files_init_writes():
     written = set(skeleton_files("Paderborn", shipped_call("bitkom-digitale-stadt-2017"))) | {"bid.schema.json"}
     written.add("unterstuetzer.csv")  # the register of supporters, generated (benchmarks/generate_bid.py)
+    written.add("anlagen")  # five invented scans of letters of support (anlagen/scans.py)
     assert {p.name for p in PADERBORN.iterdir()} == written
 
 

@@ -6,6 +6,10 @@ whole file once with pikepdf, each annex with a top-level bookmark "Anlage N: ti
 
 What is appended is the copy ``bidkit.annexes.read_pdf_annex`` made of each annex — checked,
 without active content — the same reading `bidkit check` judges with ANX003–ANX005.
+
+The supporters' scans (register column Scan) follow the other annexes as one annex
+(``ScanAnnex``, "Anlage N: Unterstützungsschreiben") with a bookmark per letter, read by
+``bidkit.supporters.read_scans`` as `bidkit check` reads them (SUP003, SUP005).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 
 from bidkit.annexes import PdfAnnexContent, PdfAnnexError, read_pdf_annex
 from bidkit.errors import RenderError
+from bidkit.supporters import SCANS_TITLE, Register, read_scans
 
 READ_AGAIN = "Export the document as PDF (ideally PDF/A) again."
 
@@ -25,6 +30,8 @@ class PdfAnnex:
     title: str
     file: str
     content: PdfAnnexContent
+    left_out = ()  # as ScanAnnex's: one file is appended whole or not at all
+    claim_rule = "ANX006"  # the check's rule for a file that breaks a variant's claims
 
     @property
     def pages(self) -> int:
@@ -33,6 +40,59 @@ class PdfAnnex:
     @property
     def bookmark(self) -> str:
         return f"Anlage {self.number}: {self.title}"  # pdfcheck.NOT_COUNTED knows the prefix
+
+    @property
+    def pieces(self) -> tuple[PdfAnnex, ...]:
+        """The files the annex is made of, each judged on its own (ANX006): here, itself."""
+        return (self,)
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A supporter's scan inside the scans annex: ``number`` is the annex's, ``file`` the scan's."""
+
+    number: int
+    name: str
+    file: str
+    content: PdfAnnexContent
+    claim_rule = "SUP005"
+
+
+@dataclass(frozen=True)
+class ScanAnnex:
+    """The supporters' scans as one annex, a bookmark per letter, in the register's order."""
+
+    number: int
+    register: str  # the register's file, as the bid names it
+    letters: tuple[Letter, ...]
+    left_out: tuple[str, ...]  # a draft's scans that cannot be appended, one warning each
+    title: str = SCANS_TITLE
+
+    @property
+    def pages(self) -> int:
+        return sum(letter.content.pages for letter in self.letters)
+
+    @property
+    def pieces(self) -> tuple[Letter, ...]:
+        return self.letters
+
+
+def open_scans(number: int, bid_dir: Path, register: Register, *, draft: bool) -> ScanAnnex | None:
+    """The scans the register names as annex ``number`` (None when it names none). A scan that
+    cannot be appended stops a final build; a draft leaves it out and says so."""
+    letters, left_out = [], []
+    for scan in read_scans(bid_dir, register):
+        supporter = scan.supporter
+        if scan.content is None:
+            where = f"scan of {supporter.name} ('{register.file}' {register.where} {supporter.line})"
+            if not draft:
+                raise RenderError(f"{where}: {scan.problem}", "Run `bidkit check` and fix the SUP003 findings.")
+            left_out.append(f"{where} left out of annex {number}: {scan.problem} (SUP003)")
+            continue
+        letters.append(Letter(number, supporter.name, supporter.file, scan.content))
+    if not letters and not left_out:
+        return None
+    return ScanAnnex(number, register.file, tuple(letters), tuple(left_out))
 
 
 def open_annex(number: int, title: str, file: str, path: Path) -> PdfAnnex:
@@ -49,8 +109,15 @@ def append_annexes(document: bytes, annexes: list[PdfAnnex], *, variant: str = "
     each with a bookmark, written once by pikepdf."""
     from bidkit.render.final import AnnexPdf, AnnexFailure, finish
 
+    def final(annex: PdfAnnex | ScanAnnex) -> AnnexPdf:
+        if isinstance(annex, ScanAnnex):
+            return AnnexPdf(annex.number, annex.title, letters=tuple((letter.name, letter.content.data) for letter in annex.letters))
+        return AnnexPdf(annex.number, annex.title, annex.content.data)
+
+    appended = [annex for annex in annexes if annex.pieces]  # a draft's scans annex may have lost every letter
     try:
-        return finish(document, variant=variant, annexes=[AnnexPdf(a.number, a.title, a.content.data) for a in annexes], draft=draft)
+        return finish(document, variant=variant, annexes=[final(annex) for annex in appended], draft=draft)
     except AnnexFailure as failure:
-        annex = next(a for a in annexes if a.number == failure.number)
-        raise RenderError(f"annex {annex.number} '{annex.file}' could not be appended: {failure.reason}", READ_AGAIN) from None
+        annex = next(a for a in appended if a.number == failure.number)
+        piece = annex.pieces[failure.letter or 0]
+        raise RenderError(f"annex {annex.number} '{piece.file}' could not be appended: {failure.reason}", READ_AGAIN) from None

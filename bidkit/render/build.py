@@ -94,6 +94,7 @@ def bid_inputs(loaded: LoadedBid) -> tuple[set[Path], list[Path]]:
     named = [annex.file for annex in annexes(loaded.bid)] if loaded.bid else []
     if loaded.bid and loaded.bid.supporters:
         named.append(loaded.bid.supporters.file)
+        named += [s.file for s in read_register(loaded.bid_dir, loaded.bid.supporters).supporters if s.file]
     theme = loaded.bid.theme if loaded.bid else None
     if theme:
         named += [theme.logo, theme.stylesheet, *(font.file for font in theme.fonts)]
@@ -151,18 +152,19 @@ def keeps_claim(annex, variant: str, draft: bool, warnings: list[str]) -> None:
     from bidkit.render.final import inspect_annex
     from bidkit.rules.annexes import EXPORT_HINT
 
-    reasons = inspect_annex(annex.content.data).breaks(variant)
-    if not reasons:
-        return
-    message = f"annex {annex.number} '{annex.file}' would make {variant} false: {'; '.join(reasons)} (ANX006)"
-    if not draft:
-        raise BuildRefused(message, EXPORT_HINT)
-    warnings.append(message)
+    for piece in annex.pieces:  # the scans annex: each letter
+        reasons = inspect_annex(piece.content.data).breaks(variant)
+        if not reasons:
+            continue
+        message = f"annex {piece.number} '{piece.file}' would make {variant} false: {'; '.join(reasons)} ({piece.claim_rule})"
+        if not draft:
+            raise BuildRefused(message, EXPORT_HINT)
+        warnings.append(message)
 
 
 def _annexes(loaded: LoadedBid, draft: bool):
     """(PDF annexes to append, files to embed, the list of annexes). A draft lists what is missing."""
-    from bidkit.render.assemble import open_annex
+    from bidkit.render.assemble import open_annex, open_scans
     from bidkit.render.pdf import EmbeddedFile
 
     appended, embedded, entries = [], [], []
@@ -180,6 +182,12 @@ def _annexes(loaded: LoadedBid, draft: bool):
             continue
         pages = appended[-1].pages if annex.is_pdf else None
         entries.append(AnnexEntry(annex.number, annex.title, annex.file, annex.description, pages))
+    register = read_register(loaded.bid_dir, loaded.bid.supporters) if loaded.bid.supporters else None
+    scans = open_scans(len(annexes(loaded.bid)) + 1, loaded.bid_dir, register, draft=draft) if register else None
+    if scans:
+        appended.append(scans)
+        entries.append(AnnexEntry(scans.number, scans.title, f"{register.file}, Spalte Scan",
+                                  f"{len(scans.letters)} Schreiben, je mit Lesezeichen", scans.pages, present=bool(scans.letters)))
     return appended, embedded, entries
 
 
@@ -250,7 +258,7 @@ def write_variant(laid_out: LaidOut, output: Path, variant: str, *, step: Callab
     from bidkit.render import pdf
     from bidkit.render.assemble import append_annexes
 
-    warnings: list[str] = []
+    warnings: list[str] = [message for annex in laid_out.appended for message in annex.left_out]
     for annex in laid_out.appended:
         keeps_claim(annex, variant, laid_out.draft, warnings)
     with _source_date_epoch(laid_out.moment):

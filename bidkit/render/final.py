@@ -17,7 +17,10 @@ This module owns the invariants of the file bidkit hands in, for every variant:
 - each PDF annex follows with a bookmark „Anlage N: title“ under a ``/Part`` of the structure
   tree: a tagged annex keeps its structure (structure parents renumbered, parent tree, ID tree
   and role map merged, its ``/Lang`` kept), an untagged one (a scan) becomes one ``/Figure``
-  per page with the alt text „Anlage N: title, Seite k“. Annex links stay inside the annex.
+  per page with the alt text „Anlage N: title, Seite k“. Annex links stay inside the annex;
+- the supporters' scans follow as one annex „Anlage N: Unterstützungsschreiben“ whose bookmark
+  has a child per letter (the supporter's name), each letter a ``/Div`` named so under the
+  annex's ``/Part``, its pages figures with the alt text „… – name, Seite k“.
 
 Whether an annex can keep a claim at all is judged before (``bidkit.annexes``, ANX rules).
 """
@@ -55,11 +58,14 @@ LINE_END_HYPHEN = "\u2010"
 @dataclass(frozen=True)
 class AnnexPdf:
     """A PDF annex to append: its number and title (for the bookmark and alt texts) and the
-    bytes to append (already checked and cleaned by bidkit.annexes)."""
+    bytes to append (already checked and cleaned by bidkit.annexes). An annex collected from
+    several files (the supporters' letters) has ``letters`` instead, one (name, bytes) per file:
+    each gets a bookmark under the annex's and a ``/Div`` of its own."""
 
     number: int
     title: str
-    data: bytes
+    data: bytes = b""
+    letters: tuple[tuple[str, bytes], ...] = ()
 
     @property
     def bookmark(self) -> str:
@@ -67,11 +73,12 @@ class AnnexPdf:
 
 
 class AnnexFailure(Exception):
-    """Annex ``number`` could not be appended (its copy is damaged in a way the reading missed)."""
+    """Annex ``number`` (its letter ``letter``, 0-based) could not be appended (its copy is
+    damaged in a way the reading missed)."""
 
-    def __init__(self, number: int, reason: str):
+    def __init__(self, number: int, reason: str, letter: int | None = None):
         super().__init__(reason)
-        self.number, self.reason = number, reason
+        self.number, self.reason, self.letter = number, reason, letter
 
 
 def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = (), draft: bool = False) -> bytes:
@@ -86,12 +93,7 @@ def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = (), draft
     ids = _ids_under(root.K) if root is not None and "/K" in root else {}
     sources = []  # pikepdf copies foreign objects lazily: the annexes stay open until the save
     for annex in annexes:
-        try:
-            sources.append(_append(pdf, annex, parent_tree, ids))
-        # The boundary to a file from outside (already read once by bidkit.annexes): whatever
-        # pikepdf raises on it is a reason to refuse this annex, never a traceback.
-        except Exception as exc:  # noqa: BLE001
-            raise AnnexFailure(annex.number, " ".join(str(exc).split())[:120] or type(exc).__name__) from None
+        sources += _append(pdf, annex, parent_tree, ids)
     _store_parent_tree(pdf, parent_tree)
     _store_id_tree(pdf, ids)
     _unique_font_names(pdf)
@@ -341,24 +343,52 @@ def _number(value) -> float:
 
 # --- annexes -------------------------------------------------------------------------------
 
-def _append(pdf: pikepdf.Pdf, annex: AnnexPdf, parent_tree: dict[int, object], ids: dict[str, object]) -> pikepdf.Pdf:
-    source = pikepdf.open(io.BytesIO(annex.data))
+def _append(pdf: pikepdf.Pdf, annex: AnnexPdf, parent_tree: dict[int, object], ids: dict[str, object]) -> list[pikepdf.Pdf]:
+    """Append ``annex`` (or each of its letters) under a ``/Part`` and a bookmark of its own;
+    the opened sources, to be kept open until the file is saved."""
+    document = _document_element(pdf)
+    part = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, P=document, K=Array(),
+                                        T=String(annex.bookmark)))
+    document.K.append(part)
+    item = pikepdf.OutlineItem(annex.bookmark, len(pdf.pages))
+    sources = []
+    pieces = [(None, annex.data)] if not annex.letters else list(annex.letters)
+    for index, (name, data) in enumerate(pieces):
+        parent, label, prefix = part, annex.bookmark, f"anlage-{annex.number}-"
+        if name is not None:  # one letter of a collected annex: a division named for its writer
+            parent = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Div, P=part, K=Array(), T=String(name)))
+            part.K.append(parent)
+            label, prefix = f"{annex.bookmark} – {name}", f"anlage-{annex.number}-{index + 1}-"
+            item.children.append(pikepdf.OutlineItem(name, len(pdf.pages)))
+        try:
+            sources.append(_append_pages(pdf, data, parent, label, prefix, parent_tree, ids))
+        # The boundary to a file from outside (already read once by bidkit.annexes): whatever
+        # pikepdf raises on it is a reason to refuse this annex, never a traceback.
+        except Exception as exc:  # noqa: BLE001
+            raise AnnexFailure(annex.number, " ".join(str(exc).split())[:120] or type(exc).__name__,
+                               index if name is not None else None) from None
+    with pdf.open_outline() as outline:
+        outline.root.append(item)
+    return sources
+
+
+def _append_pages(pdf: pikepdf.Pdf, data: bytes, part, label: str, prefix: str, parent_tree: dict[int, object],
+                  ids: dict[str, object]) -> pikepdf.Pdf:
+    """The pages of ``data`` appended, their structure under ``part``: a tagged file's own tree,
+    an untagged one (a scan) one figure per page with the alt text „``label``, Seite k“."""
+    source = pikepdf.open(io.BytesIO(data))
     _resolve_named_links(source)
     start = len(pdf.pages)
     tagged = _is_tagged(source)
     source_tree = _flat_parent_tree(source) if tagged else {}
     pdf.pages.extend(source.pages)
     pages = list(pdf.pages)[start:]
-    document = _document_element(pdf)
-    part = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, P=document, K=Array(),
-                                        T=String(annex.bookmark)))
-    document.K.append(part)
     offset = max(parent_tree, default=-1) + 1
     if tagged:
-        _graft(pdf, source, part, source_tree, parent_tree, offset, pages, ids, prefix=f"anlage-{annex.number}-")
+        _graft(pdf, source, part, source_tree, parent_tree, offset, pages, ids, prefix=prefix)
     else:
         for k, page in enumerate(pages, start=1):
-            _figure_page(pdf, page, part, f"{annex.bookmark}, Seite {k}", max(parent_tree, default=-1) + 1, parent_tree)
+            _figure_page(pdf, page, part, f"{label}, Seite {k}", max(parent_tree, default=-1) + 1, parent_tree)
     for page in pages:  # links that leave the annex (or lost their target) go
         if "/Annots" in page.obj:
             annots = page.obj.Annots if isinstance(page.obj.Annots, Array) else Array()
@@ -366,8 +396,6 @@ def _append(pdf: pikepdf.Pdf, annex: AnnexPdf, parent_tree: dict[int, object], i
             page.obj.Annots = kept
             if not kept:
                 del page.obj.Annots
-    with pdf.open_outline() as outline:
-        outline.root.append(pikepdf.OutlineItem(annex.bookmark, start))
     return source
 
 

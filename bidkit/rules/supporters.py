@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bidkit.findings import FieldPath, Location, Severity
-from bidkit.paths import BidFileError, bid_file
 from bidkit.rules.registry import RuleContext, Violation, rule
-from bidkit.supporters import Register, duplicate_key, read_register
+from bidkit.supporters import Register, duplicate_key, read_register, read_scans
 
 FIELD: FieldPath = ("supporters", "file")
 
@@ -71,23 +70,24 @@ def duplicate_supporter(ctx: RuleContext) -> Iterator[Violation]:
 
 
 @rule(
-    "SUP003", Severity.ERROR, "Declared scan of a supporter missing",
-    hint="Put the scan into the bid folder, fix its path, or empty the Scan cell.",
+    "SUP003", Severity.ERROR, "Declared scan of a supporter missing or not appendable",
+    hint="Put the scan into the bid folder as a PDF without password, fix its path, or empty the Scan cell.",
     explanation="""
-A register row that names a scan (column Scan) promises the signed letter. A file that is not
-there, or lies outside the bid folder, would be missing from what the jury receives.
+A register row that names a scan (column Scan) promises the signed letter, and the build appends
+every such scan to the submission as one annex "Unterstützungsschreiben" with a bookmark per
+letter. A file that is not there or lies outside the bid folder would be missing from what the
+jury receives. Scans are read exactly as PDF annexes are (see ANX003 and ANX005): a file that is
+not a PDF (a JPEG or PNG is not converted: scan to PDF, or convert it with e.g.
+`img2pdf scan.jpg -o scan.pdf`), is encrypted, cut off or damaged is reported at its row.
 """,
     reads=("supporters",),
 )
 def scan_missing(ctx: RuleContext) -> Iterator[Violation]:
     register = _register(ctx)
-    for supporter in register.supporters if register else []:
-        if supporter.file is None:
-            continue
-        try:
-            bid_file(ctx.bid_dir, supporter.file)
-        except BidFileError as exc:
-            yield Violation(FIELD, f"'{register.file}' {register.where} {supporter.line}: scan of {supporter.name}: {exc.message}",
+    for scan in read_scans(ctx.bid_dir, register) if register else []:
+        if scan.problem:
+            supporter = scan.supporter
+            yield Violation(FIELD, f"'{register.file}' {register.where} {supporter.line}: scan of {supporter.name}: {scan.problem}",
                             location=_at(register, supporter.line, supporter.cells.get("file")))
 
 
@@ -110,3 +110,31 @@ def dated_after_deadline(ctx: RuleContext) -> Iterator[Violation]:
             yield Violation(FIELD, f"'{register.file}' {register.where} {supporter.line}: letter of {supporter.name} is dated "
                                    f"{short_date(supporter.date)}, after the deadline {short_date(ctx.call.deadline)}",
                             location=_at(register, supporter.line, supporter.cells.get("date")))
+
+
+@rule(
+    "SUP005", Severity.WARNING, "Scan of a supporter would make the PDF/A or PDF/UA claim false",
+    hint="Scan the letter again as PDF/A (a scanner's 'PDF/A' setting), or build with --pdf-variant pdf.",
+    explanation="""
+The scans are appended to the submission, and its PDF/A and PDF/UA claims (`--pdf-variant`)
+cover them too. A scan with text in fonts that are not embedded breaks every claim; one that
+paints in uncalibrated DeviceCMYK breaks PDF/A. The same judgement as ANX006 for other annexes:
+a final `bidkit build` refuses such a scan for a variant it breaks, a draft warns and builds.
+Active content (scripts, attachments, file links) is removed from scans as from every annex.
+""",
+    reads=("supporters",),
+)
+def scan_breaks_claim(ctx: RuleContext) -> Iterator[Violation]:
+    from bidkit.render.final import inspect_annex
+
+    register = _register(ctx)
+    for scan in read_scans(ctx.bid_dir, register) if register else []:
+        if scan.content is None:
+            continue
+        conformance = inspect_annex(scan.content.data)
+        variants = conformance.broken_variants()
+        if variants:
+            supporter = scan.supporter
+            yield Violation(FIELD, f"'{register.file}' {register.where} {supporter.line}: scan of {supporter.name} '{supporter.file}' has "
+                                   f"{'; '.join(conformance.breaks(variants[0]))}: it would make {', '.join(variants)} false",
+                            location=_at(register, supporter.line, supporter.cells.get("file")))
