@@ -188,9 +188,7 @@ def test_no_heading_is_hyphenated(read_back, name):
             f"{name} page {page.number}: '{last} {first}' hyphenates the heading '{across}'")
 
 
-@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=(
-    "names in running text are hyphenated (Pa-derborn, Nieder-sachsen): .prose p has hyphens: auto, and "
-    "nothing marks the names in the city's texts; remove this mark when that is fixed"))) for name in BIDS])
+@pytest.mark.parametrize("name", BIDS)
 def test_no_proper_name_is_hyphenated(read_back, name):
     """No name of the bid split at a line end, in any text."""
     folder, pages = read_back(name)

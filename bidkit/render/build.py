@@ -29,6 +29,7 @@ from bidkit.render.final import CLAIMS
 from bidkit.render.formatting import short_date
 from bidkit.schema import SCHEMA_FILE
 from bidkit.render.html import TemplateFailure, render_html
+from bidkit.render.names import keep_whole, name_words
 from bidkit.render.theme import ThemeContext, theme_path
 from bidkit.supporters import read_register
 
@@ -203,7 +204,8 @@ def document_html(loaded: LoadedBid, *, draft: bool, annex_list: list[AnnexEntry
     )
     own_templates = theme_path(loaded.bid_dir, loaded.bid.theme.templates, folder=True) if loaded.bid.theme else None
     try:
-        return render_html(context, templates_dir(), bid_dir=loaded.bid_dir, overrides=own_templates)
+        html = render_html(context, templates_dir(), bid_dir=loaded.bid_dir, overrides=own_templates)
+        return keep_whole(html, name_words(loaded.bid, loaded.call))
     except TemplateFailure as failure:
         raise RenderError(f"template error in {failure}", "Fix the template at that line (theme templates live in the bid folder).") from None
 

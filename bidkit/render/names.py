@@ -1,0 +1,53 @@
+"""The bid's names stay whole: no hyphenation inside them, wherever the document prints them.
+
+Running text is hyphenated (``hyphens: auto``), and German hyphenation would split
+"Pader-born" or "Nieder-sachsen" like any other word. Every word of a name the bid holds — the
+city's name and official name, the call, the partners and MoU parties, the funding sources —
+is wrapped in ``<span class="proper-name">`` (``hyphens: manual`` in templates/style.css) in
+the document's text; tags, attributes and the stylesheet are left as they are. A line may
+still break between the words of a name, and at a hyphen the name has itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import escape
+
+#: Shorter words are never hyphenated anyway.
+MIN_LETTERS = 5
+_SKIPPED = ("style", "script", "title")
+
+
+def name_words(bid, call) -> set[str]:
+    """Capitalised words of five letters or more in the bid's names."""
+    names = [bid.city.name, bid.city.official_name or "", call.name if call else "", bid.title]
+    names += [partner.name for partner in bid.partners or []]
+    names += [bid.party_name(party) for party in (bid.mou.parties if bid.mou else [])]
+    if bid.budget:
+        names += [source.name for year in bid.budget.years for source in year.funding or []]
+    words = set()
+    for name in names:
+        for word in re.findall(r"[^\W\d_][\w]*", name):
+            if len(word) >= MIN_LETTERS and word[0].isupper():
+                words.add(word)
+    return words
+
+
+def keep_whole(html: str, words: set[str]) -> str:
+    """``html`` with every whole-word occurrence of ``words`` in its text wrapped in a proper-name span."""
+    if not words:
+        return html
+    alternatives = sorted((re.escape(str(escape(word))) for word in words), key=len, reverse=True)
+    pattern = re.compile(rf"(?<![\w&-])(?:{'|'.join(alternatives)})(?![\w-])")
+    parts = re.split(r"(<[^>]*>)", html)
+    skipping: str | None = None
+    for index, part in enumerate(parts):
+        if index % 2:  # a tag
+            tag = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
+            if tag and tag.group(2).lower() in _SKIPPED:
+                skipping = None if tag.group(1) else tag.group(2).lower()
+            continue
+        if skipping is None and part:
+            parts[index] = pattern.sub(lambda match: f'<span class="proper-name">{match.group(0)}</span>', part)
+    return "".join(parts)
