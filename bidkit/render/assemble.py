@@ -44,13 +44,15 @@ def open_annex(number: int, title: str, file: str, path: Path) -> PdfAnnex:
         raise RenderError(f"'{file}' is not a readable PDF: {exc.reason}", hint) from None
 
 
-def append_annexes(document: bytes, annexes: list[PdfAnnex], *, variant: str = "pdf", draft: bool = False) -> bytes:
+def append_annexes(document: bytes, annexes: list[PdfAnnex], *, variant: str = "pdf", draft: bool = False,
+                   document_variant: str | None = None) -> bytes:
     """The final file (bidkit.render.final): ``document`` followed by the annexes' clean copies,
     each with a bookmark, written once by pikepdf."""
     from bidkit.render.final import AnnexPdf, AnnexFailure, finish
 
     try:
-        return finish(document, variant=variant, annexes=[AnnexPdf(a.number, a.title, a.content.data) for a in annexes], draft=draft)
+        return finish(document, variant=variant, annexes=[AnnexPdf(a.number, a.title, a.content.data) for a in annexes], draft=draft,
+                      document_variant=document_variant)
     except AnnexFailure as failure:
         annex = next(a for a in annexes if a.number == failure.number)
         raise RenderError(f"annex {annex.number} '{annex.file}' could not be appended: {failure.reason}", READ_AGAIN) from None
