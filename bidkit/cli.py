@@ -169,7 +169,7 @@ def build(
 
     result, loaded = check_bid(bid_dir)
     document_variant = None
-    if bid_variant and loaded.bid is not None:
+    if bid_variant and loaded.renderable:
         from bidkit.rules.variants import build_findings
         from bidkit.variants import resolve
 

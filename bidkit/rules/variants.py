@@ -48,7 +48,7 @@ variant; `build --variant NAME` refuses while a text still quotes a value NAME r
 build searches the finished PDF (text, bookmarks, metadata, attachments, streams) once more.
 Values of `city.public_contact` (a switchboard number a contact shares) are public and allowed.
 """,
-    reads=("variants", "contact", "deputy_contact", "supporters", "annexes", "partners", "mou"),
+    reads=("variants", "city", "contact", "deputy_contact", "legal_representative", "supporters", "annexes", "partners", "mou"),
 )
 def quoted_value(ctx: RuleContext) -> Iterator[Violation]:
     register = read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None
