@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import typing
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -164,27 +165,37 @@ def _empty(info, value: Any) -> Any:
 
 
 def field_problem(path: str) -> str | None:
-    """Why ``path`` (``measures[].lead``) cannot be removed, or None when it can."""
+    """Why ``path`` (``measures[].lead``) cannot be removed, or None when it can: it must name a
+    field, and a required one only when it is a text (it becomes "") or a list (it becomes [])."""
     model: type[BaseModel] | None = Bid
-    for index, part in enumerate(path.split(".")):
+    parts = path.split(".")
+    for index, part in enumerate(parts):
         name, every = part.removesuffix("[]"), part.endswith("[]")
         info = model.model_fields.get(name) if model else None
         if info is None:
             known = ", ".join(model.model_fields) if model else "nothing (it is no section)"
-            return f"'{name}' is no field of {'the bid' if index == 0 else path.split('.')[index - 1]}; known: {known}"
-        if info.is_required() and name in ("city", "title", "call"):
-            return f"'{path}' is what the document is about and cannot be removed"
+            return f"'{name}' is no field of {'the bid' if index == 0 else parts[index - 1]}; known: {known}"
+        if len(parts) == 1 and name in ("call", "title", "city"):
+            return f"'{name}' is what the document is about and cannot be removed"
         inner = _inner_model(info.annotation, every)
         if isinstance(inner, str):
             return f"'{part}': {inner}"
+        last = index == len(parts) - 1
+        if not last and not every and _is_list(info.annotation):
+            return f"'{name}' is a list: write '{name}[]' for every item"
+        if last and info.is_required() and info.annotation is not str and typing.get_origin(info.annotation) is not list:
+            return f"'{path}' is required by the document and no text; the vocabulary (`remove:`) names what can go"
         model = inner
     return None
 
 
+def _is_list(annotation: Any) -> bool:
+    options = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    return typing.get_origin(options[0]) is list
+
+
 def _inner_model(annotation: Any, every: bool) -> type[BaseModel] | None | str:
     """The model a path continues in after this field (None: a leaf), or why ``[]`` does not fit."""
-    import typing
-
     options = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
     target = options[0]
     origin = typing.get_origin(target)
@@ -338,10 +349,26 @@ def pdf_texts(pdf: bytes) -> Iterator[tuple[str, str]]:
                 except pikepdf.PdfError:
                     data = obj.read_raw_bytes()
                 yield f"object {obj.objgen[0]}", _squeezed(_decoded(data))
-            elif isinstance(obj, pikepdf.Dictionary):
-                strings = [str(v) for v in obj.values() if isinstance(v, pikepdf.String)]
+            if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)):
+                strings = list(_strings(obj))
                 if strings:
                     yield f"object {obj.objgen[0]}", _squeezed(" ".join(strings))
+
+
+def _strings(value, top: bool = True) -> Iterator[str]:
+    """The text strings of an object and of the direct objects inside it (a link's /A /URI, /Alt)."""
+    import pikepdf
+
+    if isinstance(value, pikepdf.String):
+        yield str(value)
+    elif not isinstance(value, (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)) or (not top and value.is_indirect):
+        return  # a number or name; or an indirect object, read as an object of its own
+    elif isinstance(value, (pikepdf.Dictionary, pikepdf.Stream)):
+        for item in value.values():
+            yield from _strings(item, top=False)
+    elif isinstance(value, pikepdf.Array):
+        for item in value:
+            yield from _strings(item, top=False)
 
 
 def _outline_titles(document) -> Iterator[str]:

@@ -291,3 +291,15 @@ def test_schema_documents_variants():
     schema = (EXAMPLE / "bid.schema.json").read_text(encoding="utf-8")
     for word in ('"variants"', '"public_contact"', '"private_supporters"', '"private_annexes"', '"deputy_contact"'):
         assert word in schema
+
+
+@pytest.mark.parametrize(("path", "problem"), [
+    ("budget.note", None), ("measures[].lead", None), ("city.university", None), ("partners[].letter.file", None),
+    ("budget.notes", "'notes' is no field of budget"), ("measures.lead", "write 'measures[]'"),
+    ("vision[]", "'[]' marks a list"), ("city", "cannot be removed"), ("city.population", "required by the document"),
+])
+def test_which_fields_a_variant_can_remove(path, problem):
+    from bidkit.variants import field_problem
+
+    found = field_problem(path)
+    assert found == problem if problem is None else problem in found
