@@ -288,8 +288,12 @@ def _public_values(bid: Bid) -> set[str]:
 def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[tuple[FieldPath, int, Secret]]:
     """(field path, offset in the text, secret) for every removed value a kept text of the bid quotes."""
     data = redact(bid, variant).model_dump(mode="json", exclude_none=True, warnings=False)
-    for path, text in iter_strings(data):
-        for secret in found:
+    texts = list(iter_strings(data))
+    everything = "\0".join(_squeezed(text) for _, text in texts)
+    # One fast search over all texts first: a register has hundreds of names, a bid hundreds of texts.
+    candidates = [secret for secret in found if _squeezed(secret.text) in everything]
+    for path, text in texts:
+        for secret in candidates:
             offset = _find(text, secret.text)
             if offset is not None:
                 yield path, offset, secret
@@ -305,11 +309,14 @@ def _find(text: str, needle: str) -> int | None:
 
 # --- 3. the final file -----------------------------------------------------------------------
 
+_WHITE_SPACE = re.compile(r"\s+")
+
+
 def _squeezed(text: str) -> str:
     """Text as the search compares it: case folded, without white space, soft hyphens and the
     hyphens a line end adds, so a value broken over two lines is found too."""
     text = text.replace("\u00ad", "").replace("\u2010", "").replace("\ufeff", "")
-    return re.sub(r"\s+", "", text).casefold()
+    return _WHITE_SPACE.sub("", text).casefold()
 
 
 def leaks(pdf: bytes, found: Iterable[Secret]) -> list[tuple[Secret, str]]:
