@@ -33,7 +33,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bidkit.annexes import Annex, annexes
-from bidkit.errors import BidkitError
+from bidkit.errors import BidkitError, BuildRefused
 from bidkit.findings import FieldPath
 from bidkit.models import PUBLIC_REMOVALS, PUBLIC_VARIANT, Bid, Removal, Variant
 from bidkit.supporters import Register, Supporter
@@ -331,6 +331,17 @@ def leaks(pdf: bytes, found: Iterable[Secret]) -> list[tuple[Secret, str]]:
                 hits.append((secret, where))
                 break
     return hits
+
+
+def refuse_leaks(data: bytes, removed: list[Secret], variant: DocumentVariant) -> None:
+    """Refuse (exit 1, nothing written) a variant's file that still holds a value the variant
+    removes; the message names what and where, never the value (build logs may be public)."""
+    found = leaks(data, removed)
+    if found:
+        places = "; ".join(f"{secret.what} in the {where}" for secret, where in found)
+        raise BuildRefused(f"the variant '{variant.name}' would still show what it removes: {places}",
+                           "Run `bidkit check` (VAR002 names the texts that quote such a value) and rewrite them; "
+                           "an annex that names a person is marked `public: false`.")
 
 
 def pdf_texts(pdf: bytes) -> Iterator[tuple[str, str]]:

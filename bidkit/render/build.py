@@ -32,7 +32,7 @@ from bidkit.schema import SCHEMA_FILE
 from bidkit.render.html import TemplateFailure, render_html
 from bidkit.render.theme import ThemeContext, theme_path
 from bidkit.supporters import read_register
-from bidkit.variants import DocumentVariant, kept_annexes, secrets
+from bidkit.variants import DocumentVariant, kept_annexes, refuse_leaks, secrets
 
 #: ``--pdf-variant`` choices; the first is the default (archival and accessible: PDF/A-3a + PDF/UA-1).
 PDF_VARIANTS = tuple(CLAIMS)
@@ -130,18 +130,6 @@ def check_outputs(loaded: LoadedBid, outputs: dict[str, Path | None]) -> None:
         if target in targets:
             raise BidkitError(f"{option} and {targets[target]} name the same file", "Give each output its own file.")
         targets[target] = option
-
-
-def refuse_leaks(data: bytes, removed: list, document_variant: DocumentVariant) -> None:
-    """Refuse (exit 1, nothing written) a variant's file that still holds a value the variant removes."""
-    from bidkit.variants import leaks
-
-    found = leaks(data, removed)
-    if found:
-        places = "; ".join(f"{secret.what} in the {where}" for secret, where in found)
-        raise BuildRefused(f"the variant '{document_variant.name}' would still show what it removes: {places}",
-                           "Run `bidkit check` (VAR002 names the texts that quote such a value) and rewrite them; "
-                           "an annex that names a person is marked `public: false`.")
 
 
 def open_points(findings: Iterable[Finding], bid_dir: Path) -> list[OpenPoint]:
