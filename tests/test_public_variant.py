@@ -303,3 +303,26 @@ def test_which_fields_a_variant_can_remove(path, problem):
 
     found = field_problem(path)
     assert found == problem if problem is None else problem in found
+
+
+def test_open_points_of_a_variant_carry_no_messages():
+    """A finding's message may quote a removed value (SUP002 names a supporter): a variant's context
+    keeps rule, title, file and line only, so not even a theme's template can print it."""
+    from bidkit.loader import load_bid
+    from bidkit.render.context import OpenPoint, build_context
+    from bidkit.render.theme import ThemeContext
+    from bidkit.variants import resolve
+
+    loaded = load_bid(PADERBORN)
+    point = OpenPoint("SUP002", "warning", "unterstuetzer.csv:7", "'Julia Koch' is listed twice", "Delete the row.",
+                      file="unterstuetzer.csv", line=7)
+    theme = ThemeContext.of(loaded.bid.theme, loaded.bid_dir, loaded.bid.city.name)
+
+    def context(variant):
+        return build_context(loaded.bid, loaded.call, theme=theme, annexes=[], draft=True, stamp="bidkit", open_points=[point],
+                             build_date=loaded.bid.submission_date, variant=variant)
+
+    assert context(None)["open_points"][0].message == point.message
+    [public] = context(resolve(loaded.bid, "public"))["open_points"]
+    assert (public.rule, public.file, public.line, public.message, public.hint) == ("SUP002", "unterstuetzer.csv", 7, "", "")
+    assert context(resolve(loaded.bid, "public"))["bid"].contact is None

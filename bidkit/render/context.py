@@ -27,7 +27,8 @@ Context keys:
     theme          colours and fonts (css), logo_url, logo_alt, stylesheet_url, primary_color, font
     draft          True for drafts (watermark, stamp, open points)
     stamp          drafts: "bidkit 1.0 · Commit abc1234 vom 26.11.2026" (git when available)
-    open_points    drafts: the check's findings as ``OpenPoint`` list; otherwise empty
+    open_points    drafts: the check's findings as ``OpenPoint`` list; otherwise empty (in a variant without
+                   their English message and hint, which may quote a removed value)
     build_date     the fixed date the document is made on (reproducible builds)
     version        bidkit's version
     variant        None for the full bid; else ``VariantInfo`` (name, label, removes): the variant
@@ -247,6 +248,8 @@ def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[An
     """The context of the document; for a ``variant``, of the bid without what it removes (``annexes``
     are the variant's already: ``bidkit.variants.kept_annexes``)."""
     bid = redact(bid, variant)
+    if variant:
+        open_points = [dataclasses.replace(point, message="", hint="") for point in open_points]
     order = [*call.required_sections, *(s for s in DOCUMENT_ORDER if s not in call.required_sections)]
     without_private = variant is not None and Removal.PRIVATE_SUPPORTERS in variant
     supporters = SupporterList.of(register, without_private=without_private) if register and register.supporters else None
