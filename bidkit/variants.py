@@ -128,7 +128,8 @@ def redact(bid: Bid, variant: DocumentVariant | None) -> Bid:
                    for party in bid.mou.parties]
         update["mou"] = bid.mou.model_copy(update={"parties": parties})
     if Removal.PRIVATE_ANNEXES in variant:
-        update["annexes"] = [annex for annex in bid.annexes or [] if annex.public] if bid.annexes is not None else None
+        if bid.annexes:
+            update["annexes"] = [annex for annex in bid.annexes if annex.public]
         if bid.partners:
             update["partners"] = [partner.model_copy(update={"letter": partner.letter.model_copy(update={"file": None})})
                                   if partner.letter and not partner.letter.public else partner for partner in bid.partners]
@@ -244,8 +245,8 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
     if Removal.PRIVATE_ANNEXES in variant:
         for annex in annexes(bid):
             if is_private_annex(bid, annex):
-                add(annex.title, f"title of the private annex '{annex.file}'")
-                add(annex.file, "file of a private annex")
+                add(annex.title, f"the title of private annex {annex.number}")  # its number in the full bid
+                add(annex.file, f"the file of private annex {annex.number}")
     removed = bid.model_dump(mode="json", exclude_none=True, warnings=False)
     kept = redact(bid, variant).model_dump(mode="json", exclude_none=True, warnings=False)
     kept_texts = {text for _, text in iter_strings(kept)}
