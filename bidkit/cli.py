@@ -148,8 +148,13 @@ def build(
                                       help="pdf/a-3a+ua-1 (archival and accessible), pdf/a-3u (archival), pdf/ua-1 (accessible) or pdf."),
     html: Path | None = typer.Option(None, "--html", help="Also write the intermediate HTML to this file."),
     watch: bool = typer.Option(False, "--watch", help="Rebuild on every change in the bid folder, one status line per build; Ctrl-C ends."),
+    bid_variant: str | None = typer.Option(None, "--variant", metavar="NAME",
+                                           help="A variant of the bid: public (without personal data) or one of bid.yaml's "
+                                                "`variants:` [default: the full bid]."),
 ) -> None:
     """Check the bid, then render the submission PDF with its annexes."""
+    if watch and bid_variant:
+        raise BidkitError("--variant cannot be combined with --watch yet", "Watch the full bid, and build the variant once.")
     if watch:
         from bidkit.preview.watch import watch_builds
 
@@ -163,6 +168,14 @@ def build(
     from bidkit.report.text import TextReporter
 
     result, loaded = check_bid(bid_dir)
+    document_variant = None
+    if bid_variant and loaded.renderable:
+        from bidkit.rules.variants import build_findings
+        from bidkit.variants import resolve
+
+        document_variant = resolve(loaded.bid, bid_variant)
+        # VAR002 warns for every variant in `check`; for the one built it is an error.
+        result.findings = [f for f in result.findings if f.rule != "VAR002"] + build_findings(loaded, document_variant)
     if result.failing():
         TextReporter().print(result, err)
     elif result.findings:
@@ -173,7 +186,7 @@ def build(
     if not loaded.renderable:
         err.print("[bold red]Cannot render even a draft:[/] the call and the manifest (title, city, contacts) must load; fix the errors above.")
         raise typer.Exit(EXIT_FINDINGS)
-    target = output or default_output(loaded)
+    target = output or default_output(loaded, bid_variant)
     columns = (SpinnerColumn(finished_text="✓"), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=err) as progress:
         steps: list = []
@@ -183,14 +196,16 @@ def build(
                 progress.update(steps[-1], total=1, completed=1)
             steps.append(progress.add_task(name, total=None))
 
-        built = build_pdf(loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html, step=step)
+        built = build_pdf(loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html, step=step,
+                          document_variant=document_variant)
         progress.update(steps[-1], total=1, completed=1)
     for message in built.warnings:
         err.print(f"[yellow]warning:[/] {escape(message)}")
     for url in built.refused:
         err.print(f"[yellow]warning:[/] refused to load {escape(url)} (only files inside the bid folder and the templates may be used)")
     kind = "Draft" if draft else "PDF"
-    extras = [f"{built.annexes_appended} PDF annex(es) appended"] if built.annexes_appended else []
+    extras = [f"variant {bid_variant}"] if bid_variant else []
+    extras += [f"{built.annexes_appended} PDF annex(es) appended"] if built.annexes_appended else []
     extras += [f"{built.files_embedded} file(s) embedded"] if built.files_embedded else []
     out.print(f"{kind} written: {escape(str(target))} ({built.pages} pages, {variant.value}{''.join(', ' + e for e in extras)})")
     too_long = page_limit_findings(target, loaded.call.page_limit, section_pages(target))

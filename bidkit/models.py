@@ -243,6 +243,16 @@ class Person(Model):
     phone: str | None = None
 
 
+class PublicContact(Model):
+    """The city's public address: what a public variant shows instead of the contact persons."""
+
+    office: str = Field(description="Who answers, as an office, e.g. 'Stadt Paderborn, Der Bürgermeister'.")
+    address: str = Field(description="Postal address, e.g. 'Am Abdinghof 11, 33098 Paderborn'.")
+    email: str | None = Field(default=None, description="A functional address, e.g. 'info@paderborn.de' (no person's).")
+    phone: str | None = Field(default=None, description="The switchboard, e.g. '+49 5251 88-0' (no person's extension).")
+    web: str | None = Field(default=None, description="The city's website, e.g. 'https://www.paderborn.de'.")
+
+
 class City(Model):
     name: str
     official_name: str | None = Field(
@@ -253,6 +263,9 @@ class City(Model):
     population_year: Year
     population_source: str | None = None
     university: str | None = Field(default=None, description="University or college in or near the city.")
+    public_contact: PublicContact | None = Field(
+        default=None, description="The city's public address, shown instead of the contact persons in a public variant.",
+    )
 
     @property
     def display_name(self) -> str:
@@ -405,6 +418,7 @@ class Letter(Model):
     kind: LetterKind
     date: Day
     file: str | None = Field(default=None, description="Scan of the letter, relative to the bid folder (an annex).")
+    public: bool = Field(default=True, description="False: the scan is left out of variants that remove private annexes.")
 
 
 class Partner(Model):
@@ -595,6 +609,9 @@ class Annex(Model):
     title: str
     file: str = Field(description="Path relative to the bid folder, e.g. 'anlagen/ratsbeschluss.pdf'.")
     description: str | None = None
+    public: bool = Field(
+        default=True, description="False: left out of variants that remove private annexes (file, entry in the list of annexes).",
+    )
 
 
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$"), Field(description="A colour, e.g. '#003a70'.")]
@@ -621,6 +638,36 @@ class Theme(Model):
         default=None, description="Folder inside the bid folder whose templates replace bidkit's of the same name."
     )
     stylesheet: str | None = Field(default=None, description="Extra CSS inside the bid folder, applied after bidkit's.")
+
+
+class Removal(str, enum.Enum):
+    """What a variant of the document removes (the fixed vocabulary of ``variants:``)."""
+
+    CONTACT = "contact"  # the contact person's name, e-mail and phone
+    DEPUTY_CONTACT = "deputy_contact"  # the deputy's name, e-mail and phone
+    LEGAL_REPRESENTATIVE = "legal_representative"  # the name on the cover and under the council resolution
+    SIGNATORIES = "signatories"  # the names of the MoU's signatories
+    PRIVATE_SUPPORTERS = "private_supporters"  # citizens and supporters marked private: counts only
+    PRIVATE_ANNEXES = "private_annexes"  # annexes and letters' scans marked `public: false`
+
+
+#: What the predefined variant ``public`` removes: the personal data of staff and private supporters
+#: (GDPR); a ``public`` of the bid's own adds to it, never takes away.
+PUBLIC_REMOVALS = (Removal.CONTACT, Removal.DEPUTY_CONTACT, Removal.PRIVATE_SUPPORTERS, Removal.PRIVATE_ANNEXES)
+PUBLIC_VARIANT = "public"
+
+VariantName = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=32)]
+
+
+class Variant(Model):
+    """A variant of the document built from the same bid (`bidkit build --variant NAME`), and what it removes."""
+
+    label: str = Field(description="What the document says it is, on the cover and in its metadata, e.g. 'Pressefassung'.")
+    remove: list[Removal] = Field(default_factory=list, description="What to remove, from a fixed vocabulary.")
+    fields: list[Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\[\])?(\.[a-z_]+(\[\])?)*$")]] = Field(
+        default_factory=list,
+        description="Further fields to remove, by path; '[]' for every item of a list, e.g. 'budget.note' or 'measures[].lead'.",
+    )
 
 
 class CheckSettings(Model):
@@ -660,6 +707,11 @@ class Bid(Model):
     annexes: list[Annex] | None = Field(default=None, description="Anlagen beyond the MoU scan and partners' letters.")
     theme: Theme | None = None
     checks: CheckSettings | None = None
+    variants: dict[VariantName, Variant] | None = Field(
+        default=None,
+        description="Variants of the document by name (`bidkit build --variant NAME`); 'public' is predefined "
+        "(without contact persons, private supporters' names and private annexes) and a 'public' given here adds to it.",
+    )
 
     @model_validator(mode="after")
     def _measure_costs(self) -> Bid:

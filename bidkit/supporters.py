@@ -33,6 +33,7 @@ MAX_BYTES = 20_000_000
 COLUMNS = {
     "name": "name", "kind": "kind", "art": "kind", "typ": "kind", "place": "place", "ort": "place",
     "date": "date", "datum": "date", "file": "file", "scan": "file", "datei": "file",
+    "private": "private", "privat": "private",
 }
 REQUIRED = ("name", "kind", "place", "date")
 #: The title of the annex the scans make together (its bookmark: "Anlage N: Unterstützungsschreiben").
@@ -49,6 +50,9 @@ KINDS = {
     "öffentliche stelle": "public_body", "behörde": "public_body", "kommune": "public_body",
 }
 
+#: Cells of the optional column Privat/private: the supporter's name stays out of public variants.
+PRIVATE_CELLS = {"ja": True, "yes": True, "x": True, "true": True, "nein": False, "no": False, "false": False, "": False}
+
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -61,6 +65,7 @@ class Supporter:
     place: str
     date: dt.date
     file: str | None
+    private: bool = False  # column Privat: the name stays out of public variants (citizens always do)
     #: column → its cell in this row (``unterstuetzer.xlsx:Tabelle1!D5``), for findings at the cell.
     cells: dict[str, Location] = field(default_factory=dict, compare=False)
 
@@ -176,9 +181,13 @@ def _supporter(line: int, cells: list, columns: dict[str, int], problems: list[R
         problems.append(RegisterProblem(line, f"date '{cell('date') or ''}' is no exact date",
                                         "Write the date as TT.MM.JJJJ (e.g. 01.03.2017) or format the cell as date.", at("date")))
     scan = str(cell("file") or "").strip() or None
+    private = PRIVATE_CELLS.get(str(cell("private") or "").strip().lower())
+    if private is None:
+        problems.append(RegisterProblem(line, f"Privat '{cell('private')}' is neither ja nor nein",
+                                        "Write ja (the name stays out of public variants) or nein, or leave the cell empty."))
     if len(problems) > found:
         return None
-    return Supporter(line, name, kind, place, day, scan, {column: at(column) for column in columns})
+    return Supporter(line, name, kind, place, day, scan, private, {column: at(column) for column in columns})
 
 
 def parse_date(value) -> dt.date | None:

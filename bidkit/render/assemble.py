@@ -104,7 +104,8 @@ def open_annex(number: int, title: str, file: str, path: Path) -> PdfAnnex:
         raise RenderError(f"'{file}' is not a readable PDF: {exc.reason}", hint) from None
 
 
-def append_annexes(document: bytes, annexes: list[PdfAnnex], *, variant: str = "pdf", draft: bool = False) -> bytes:
+def append_annexes(document: bytes, annexes: list[PdfAnnex], *, variant: str = "pdf", draft: bool = False,
+                   document_variant: str | None = None) -> bytes:
     """The final file (bidkit.render.final): ``document`` followed by the annexes' clean copies,
     each with a bookmark, written once by pikepdf."""
     from bidkit.render.final import AnnexPdf, AnnexFailure, finish
@@ -116,7 +117,8 @@ def append_annexes(document: bytes, annexes: list[PdfAnnex], *, variant: str = "
 
     appended = [annex for annex in annexes if annex.pieces]  # a draft's scans annex may have lost every letter
     try:
-        return finish(document, variant=variant, annexes=[final(annex) for annex in appended], draft=draft)
+        return finish(document, variant=variant, annexes=[final(annex) for annex in appended], draft=draft,
+                      document_variant=document_variant)
     except AnnexFailure as failure:
         annex = next(a for a in appended if a.number == failure.number)
         piece = annex.pieces[failure.letter or 0]

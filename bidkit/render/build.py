@@ -9,6 +9,7 @@ non-PDF annexes), make the final file with the PDF annexes in one piece with pik
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -32,6 +33,8 @@ from bidkit.render.html import TemplateFailure, render_html
 from bidkit.render.names import keep_whole, name_words
 from bidkit.render.theme import ThemeContext, theme_path
 from bidkit.supporters import read_register
+from bidkit.models import Removal
+from bidkit.variants import DocumentVariant, is_private_supporter, kept_annexes, refuse_leaks, secrets
 
 #: ``--pdf-variant`` choices; the first is the default (archival and accessible: PDF/A-3a + PDF/UA-1).
 PDF_VARIANTS = tuple(CLAIMS)
@@ -47,9 +50,10 @@ class BuiltPdf:
     warnings: list[str]  # a draft's annexes that break the variant's claims (a final build refuses them)
 
 
-def default_output(loaded: LoadedBid) -> Path:
-    """``build/<city>-<call>.pdf`` below the current folder."""
-    slug = re.sub(r"[^a-z0-9]+", "-", f"{loaded.bid.city.name}-{loaded.call.id}".lower()).strip("-")
+def default_output(loaded: LoadedBid, document_variant: str | None = None) -> Path:
+    """``build/<city>-<call>.pdf`` below the current folder (``…-public.pdf`` for a variant)."""
+    name = "-".join(filter(None, [loaded.bid.city.name, loaded.call.id, document_variant]))
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     return Path("build") / f"{slug}.pdf"
 
 
@@ -163,13 +167,14 @@ def keeps_claim(annex, variant: str, draft: bool, warnings: list[str]) -> None:
         warnings.append(message)
 
 
-def _annexes(loaded: LoadedBid, draft: bool):
-    """(PDF annexes to append, files to embed, the list of annexes). A draft lists what is missing."""
+def _annexes(loaded: LoadedBid, draft: bool, document_variant: DocumentVariant | None = None):
+    """(PDF annexes to append, files to embed, the list of annexes) of the variant. A draft lists
+    what is missing."""
     from bidkit.render.assemble import open_annex, open_scans
     from bidkit.render.pdf import EmbeddedFile
 
     appended, embedded, entries = [], [], []
-    for annex in annexes(loaded.bid):
+    for annex in kept_annexes(loaded.bid, document_variant):
         try:
             path = bid_file(loaded.bid_dir, annex.file)
             if annex.is_pdf:
@@ -184,7 +189,10 @@ def _annexes(loaded: LoadedBid, draft: bool):
         pages = appended[-1].pages if annex.is_pdf else None
         entries.append(AnnexEntry(annex.number, annex.title, annex.file, annex.description, pages))
     register = read_register(loaded.bid_dir, loaded.bid.supporters) if loaded.bid.supporters else None
-    scans = open_scans(len(annexes(loaded.bid)) + 1, loaded.bid_dir, register, draft=draft) if register else None
+    if register and document_variant and Removal.PRIVATE_SUPPORTERS in document_variant:
+        # A private supporter's letter is left out with the name: the scan shows both.
+        register = dataclasses.replace(register, supporters=[s for s in register.supporters if not is_private_supporter(s)])
+    scans = open_scans(len(entries) + 1, loaded.bid_dir, register, draft=draft) if register else None
     if scans:
         appended.append(scans)
         entries.append(AnnexEntry(scans.number, scans.title, f"{register.file}, Spalte Scan",
@@ -193,7 +201,7 @@ def _annexes(loaded: LoadedBid, draft: bool):
 
 
 def document_html(loaded: LoadedBid, *, draft: bool, annex_list: list[AnnexEntry], findings: Iterable[Finding] = (),
-                  moment: dt.datetime | None = None) -> str:
+                  moment: dt.datetime | None = None, document_variant: DocumentVariant | None = None) -> str:
     """The document's HTML (no WeasyPrint needed); a failing template is a RenderError naming file and line."""
     theme = ThemeContext.of(loaded.bid.theme, loaded.bid_dir, loaded.bid.city.name)
     context = build_context(
@@ -201,6 +209,7 @@ def document_html(loaded: LoadedBid, *, draft: bool, annex_list: list[AnnexEntry
         stamp=" · ".join(filter(None, [f"bidkit {__version__}", git_stamp(loaded.bid_dir)])) if draft else None,
         open_points=open_points(findings, loaded.bid_dir) if draft else [], build_date=moment or build_datetime(loaded),
         register=read_register(loaded.bid_dir, loaded.bid.supporters) if loaded.bid.supporters else None,
+        variant=document_variant,
     )
     own_templates = theme_path(loaded.bid_dir, loaded.bid.theme.templates, folder=True) if loaded.bid.theme else None
     try:
@@ -220,20 +229,26 @@ class LaidOut:
     fetcher: object
     moment: dt.datetime
     draft: bool
+    document_variant: DocumentVariant | None = None
+    #: What the variant removed (bidkit.variants.Secret): the final file must hold none of it.
+    removed: list = dataclasses.field(default_factory=list)
 
 
 def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PDF_VARIANTS[0],
               findings: Iterable[Finding] = (), html_output: Path | None = None,
-              step: Callable[[str], None] = lambda name: None) -> BuiltPdf:
+              step: Callable[[str], None] = lambda name: None, document_variant: DocumentVariant | None = None) -> BuiltPdf:
     check_outputs(loaded, {"--output": output, "--html": html_output})
-    laid_out = lay_out(loaded, draft=draft, variant=variant, findings=findings, html_output=html_output, step=step)
+    laid_out = lay_out(loaded, draft=draft, variant=variant, findings=findings, html_output=html_output, step=step,
+                       document_variant=document_variant)
     return write_variant(laid_out, output, variant, step=step)
 
 
 def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
-            html_output: Path | None = None, step: Callable[[str], None] = lambda name: None) -> LaidOut:
+            html_output: Path | None = None, step: Callable[[str], None] = lambda name: None,
+            document_variant: DocumentVariant | None = None) -> LaidOut:
     """Read the annexes (a final build refuses one that breaks ``variant``'s claims, before the
-    slow layout), render the HTML and lay it out."""
+    slow layout), render the HTML and lay it out; ``document_variant`` is the variant of the bid
+    (``--variant``), None for the full bid."""
     moment = build_datetime(loaded)
     templates = templates_dir()
     step("Loading WeasyPrint")
@@ -241,18 +256,23 @@ def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[
     from bidkit.render.fetcher import SandboxedFetcher
 
     step("Reading annexes")
-    appended, embedded, entries = _annexes(loaded, draft)
+    appended, embedded, entries = _annexes(loaded, draft, document_variant)
     for annex in appended:
         keeps_claim(annex, variant, draft, [])
     step("Rendering HTML")
-    html = document_html(loaded, draft=draft, annex_list=entries, findings=findings, moment=moment)
+    html = document_html(loaded, draft=draft, annex_list=entries, findings=findings, moment=moment,
+                         document_variant=document_variant)
     if html_output:
         atomic_write(html_output, html.encode("utf-8"))
     fetcher = SandboxedFetcher([loaded.bid_dir, templates])
     with _source_date_epoch(moment):
         step("Laying out pages (WeasyPrint)")
         document = pdf.layout(html, base=templates, fetcher=fetcher)
-    return LaidOut(document, appended, embedded, fetcher, moment, draft)
+    removed = []
+    if document_variant:
+        register = read_register(loaded.bid_dir, loaded.bid.supporters) if loaded.bid.supporters else None
+        removed = secrets(loaded.bid, document_variant, register)
+    return LaidOut(document, appended, embedded, fetcher, moment, draft, document_variant, removed)
 
 
 def write_variant(laid_out: LaidOut, output: Path, variant: str, *, step: Callable[[str], None] = lambda name: None) -> BuiltPdf:
@@ -267,7 +287,11 @@ def write_variant(laid_out: LaidOut, output: Path, variant: str, *, step: Callab
         step(f"Writing PDF ({len(laid_out.document.pages)} pages)")
         data = pdf.write(laid_out.document, variant=variant, fetcher=laid_out.fetcher, files=laid_out.embedded, moment=laid_out.moment)
     step(f"Writing the final file ({len(laid_out.appended)} PDF annex(es) appended)")
-    data = append_annexes(data, laid_out.appended, variant=variant, draft=laid_out.draft)
+    named = laid_out.document_variant.name if laid_out.document_variant else None
+    data = append_annexes(data, laid_out.appended, variant=variant, draft=laid_out.draft, document_variant=named)
+    if laid_out.document_variant:
+        step("Searching the file for removed values")
+        refuse_leaks(data, laid_out.removed, laid_out.document_variant)
     atomic_write(output, data)
     pages = len(laid_out.document.pages) + sum(a.pages for a in laid_out.appended)
     return BuiltPdf(output, pages, len(laid_out.appended), len(laid_out.embedded), laid_out.fetcher.refused, warnings)

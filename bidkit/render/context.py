@@ -15,7 +15,8 @@ Context keys:
     measure_groups the measures in the order the bid chose (``measure_order``): list of
                    (ThematicField, [Measure]); with 'bid', a field may head more than one group
     funding_sources  funding by name: ``FundingLine`` list (name, kind, secured, per year, total)
-    supporters     ``SupporterList`` or None: the register's supporters by kind, with counts
+    supporters     ``SupporterList`` or None: the register's supporters by kind, with counts (a variant
+                   without private supporters lists only the others' names; ``withheld`` counts the rest)
     goals_by_id, partners_by_id   lookups for references
     party_names    MoU party id → the name it is shown under (its own, or its partner's)
     budget         ``BudgetSummary`` or None: per-year costs by category, funding by kind, totals
@@ -26,9 +27,14 @@ Context keys:
     theme          colours and fonts (css), logo_url, logo_alt, stylesheet_url, primary_color, font
     draft          True for drafts (watermark, stamp, open points)
     stamp          drafts: "bidkit 1.0 · Commit abc1234 vom 26.11.2026" (git when available)
-    open_points    drafts: the check's findings as ``OpenPoint`` list; otherwise empty
+    open_points    drafts: the check's findings as ``OpenPoint`` list; otherwise empty (in a variant without
+                   their English message and hint, which may quote a removed value)
     build_date     the fixed date the document is made on (reproducible builds)
     version        bidkit's version
+    variant        None for the full bid; else ``VariantInfo`` (name, label, removes): the variant
+                   (``bidkit build --variant``). Its removed values are not in ``bid`` at all: a removed
+                   contact is None (show ``bid.city.public_contact`` instead), a removed name "", and
+                   ``annexes`` lists only the annexes the variant keeps.
 
 Long texts go through the ``markdown`` filter (a safe subset, see ``markdown.py``).
 """
@@ -48,11 +54,12 @@ from pydantic import BaseModel
 from bidkit import __version__
 from bidkit.models import (
     CATEGORY_TITLES, FUNDING_TITLES, LETTER_TITLES, MOU_KIND_TITLES, SECTION_TITLES, SUPPORTER_KIND_TITLES, Bid, Budget, Call,
-    CostCategory, FundingKind,
+    CostCategory, FundingKind, Removal,
 )
 from bidkit.render.chart import Chart, stacked_bars
 from bidkit.render.theme import ThemeContext
 from bidkit.supporters import Register
+from bidkit.variants import DocumentVariant, is_private_supporter, redact
 
 #: The order of sections the call does not list; the call's required sections come first, in its order.
 DOCUMENT_ORDER = ["vision", "starting_situation", "goals", "measures", "mou", "partners", "supporters", "budget",
@@ -131,7 +138,8 @@ def funding_lines(budget: Budget) -> list[FundingLine]:
 class SupporterGroup:
     kind: str  # German title
     count: int
-    supporters: list[dict]  # name, place, date, file
+    supporters: list[dict]  # name, place, date, file: those whose names this variant shows
+    withheld: int = 0  # private supporters counted but not named (a variant without private supporters)
 
 
 @dataclass(frozen=True)
@@ -142,13 +150,15 @@ class SupporterList:
     scans: int  # rows that name a scanned letter
 
     @classmethod
-    def of(cls, register: Register) -> SupporterList:
+    def of(cls, register: Register, *, without_private: bool = False) -> SupporterList:
         groups = []
         for kind, title in SUPPORTER_KIND_TITLES.items():
             members = sorted((s for s in register.supporters if s.kind == kind), key=lambda s: (s.name.lower(), s.place))
             if members:
+                named = [s for s in members if not (without_private and is_private_supporter(s))]
                 groups.append(SupporterGroup(title, len(members), [
-                    {"name": s.name, "place": s.place, "date": s.date, "file": s.file} for s in members]))
+                    {"name": s.name, "place": s.place, "date": s.date, "file": s.file} for s in named],
+                    len(members) - len(named)))
         return cls(register.file, len(register.supporters), groups, sum(1 for s in register.supporters if s.file))
 
 
@@ -181,6 +191,17 @@ class OpenPoint:
     line: int | None = None
 
 
+@dataclass(frozen=True)
+class VariantInfo:
+    name: str  # as given to --variant, e.g. "public"
+    label: str  # German, e.g. "Öffentliche Fassung"
+    removes: list[str]  # the vocabulary's words (models.Removal), e.g. ["contact", "private_supporters"]
+
+    @classmethod
+    def of(cls, variant: DocumentVariant) -> VariantInfo:
+        return cls(variant.name, variant.label, sorted(removal.value for removal in variant.removes))
+
+
 def budget_charts(summary: BudgetSummary, primary: str, font: str) -> list[Chart]:
     """Costs per year by category and funding per year by source, as stacked bars."""
     return [
@@ -210,9 +231,15 @@ def measure_groups(bid: Bid, call: Call) -> list[tuple[Any, list]]:
 
 def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[AnnexEntry], draft: bool,
                   stamp: str | None, open_points: list[OpenPoint], build_date: dt.date,
-                  register: Register | None = None) -> dict:
+                  register: Register | None = None, variant: DocumentVariant | None = None) -> dict:
+    """The context of the document; for a ``variant``, of the bid without what it removes (``annexes``
+    are the variant's already: ``bidkit.variants.kept_annexes``)."""
+    bid = redact(bid, variant)
+    if variant:
+        open_points = [dataclasses.replace(point, message="", hint="") for point in open_points]
     order = [*call.required_sections, *(s for s in DOCUMENT_ORDER if s not in call.required_sections)]
-    supporters = SupporterList.of(register) if register and register.supporters else None
+    without_private = variant is not None and Removal.PRIVATE_SUPPORTERS in variant
+    supporters = SupporterList.of(register, without_private=without_private) if register and register.supporters else None
     present = [s for s in order if (supporters if s == "supporters" else getattr(bid, s)) not in (None, [], "")]
     measures = bid.measures or []
     fields = [(f, [m for m in measures if m.field == f.id]) for f in call.thematic_fields]
@@ -247,6 +274,7 @@ def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[An
         "draft": draft,
         "build_date": build_date,
         "version": __version__,
+        "variant": VariantInfo.of(variant) if variant else None,
     })
 
 

@@ -81,10 +81,12 @@ class AnnexFailure(Exception):
         self.number, self.reason, self.letter = number, reason, letter
 
 
-def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = (), draft: bool = False) -> bytes:
+def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = (), draft: bool = False,
+           document_variant: str | None = None) -> bytes:
     """The final file: ``document`` (WeasyPrint's PDF for ``variant``) made to keep the
     invariants above, followed by ``annexes``; in a ``draft`` the page background is the
-    watermark „ENTWURF“ (templates/watermark.svg)."""
+    watermark „ENTWURF“ (templates/watermark.svg); ``document_variant`` names the variant of the
+    bid (``bidkit build --variant``) in the XMP metadata."""
     pdf = pikepdf.open(io.BytesIO(document))
     parent_tree = _flat_parent_tree(pdf)
     _margin_boxes_to_artifacts(pdf, parent_tree, watermark=draft)
@@ -97,7 +99,7 @@ def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = (), draft
     _store_parent_tree(pdf, parent_tree)
     _store_id_tree(pdf, ids)
     _unique_font_names(pdf)
-    _identify(pdf, variant)
+    _identify(pdf, variant, document_variant)
     return _written(pdf)
 
 
@@ -618,24 +620,32 @@ def _descriptor(font):
 
 # --- identification ------------------------------------------------------------------------
 
-PDFUA_EXTENSION = """<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
-xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
-<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
-<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
-<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
-<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
-<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
-<pdfaProperty:name>part</pdfaProperty:name>
-<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
-<pdfaProperty:category>internal</pdfaProperty:category>
-<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
-</rdf:li></rdf:Seq></pdfaSchema:property>
-</rdf:li></rdf:Bag></pdfaExtension:schemas>
-</rdf:Description>"""
+def _extension(schema: str, uri: str, prefix: str, name: str, value_type: str, category: str, description: str) -> str:
+    """One schema of the PDF/A extension schema container: PDF/A allows only declared XMP properties."""
+    return (f"<rdf:li rdf:parseType=\"Resource\">\n<pdfaSchema:schema>{schema}</pdfaSchema:schema>\n"
+            f"<pdfaSchema:namespaceURI>{uri}</pdfaSchema:namespaceURI>\n<pdfaSchema:prefix>{prefix}</pdfaSchema:prefix>\n"
+            f"<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n<pdfaProperty:name>{name}</pdfaProperty:name>\n"
+            f"<pdfaProperty:valueType>{value_type}</pdfaProperty:valueType>\n<pdfaProperty:category>{category}</pdfaProperty:category>\n"
+            f"<pdfaProperty:description>{description}</pdfaProperty:description>\n</rdf:li></rdf:Seq></pdfaSchema:property>\n</rdf:li>")
 
 
-def _identify(pdf: pikepdf.Pdf, variant: str) -> None:
-    """The XMP metadata claims exactly ``variant`` (uncompressed, as PDF/A wants it)."""
+PDFUA_SCHEMA = _extension("PDF/UA Universal Accessibility Schema", "http://www.aiim.org/pdfua/ns/id/", "pdfuaid", "part",
+                          "Integer", "internal", "Indicates, which part of ISO 14289 standard is followed")
+#: bidkit's own XMP property: which variant of the bid the file is (``bidkit build --variant``).
+BIDKIT_NS = "http://ns.bidkit.invalid/1.0/"
+BIDKIT_SCHEMA = _extension("bidkit document variant", BIDKIT_NS, "bidkit", "variant", "Text", "external",
+                           "The variant of the bid this file is, e.g. public (bidkit build --variant)")
+
+
+def _extensions(schemas: list[str]) -> str:
+    return ('<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
+            'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">\n'
+            f"<pdfaExtension:schemas><rdf:Bag>{''.join(schemas)}</rdf:Bag></pdfaExtension:schemas>\n</rdf:Description>")
+
+
+def _identify(pdf: pikepdf.Pdf, variant: str, document_variant: str | None = None) -> None:
+    """The XMP metadata claims exactly ``variant`` (uncompressed, as PDF/A wants it) and names the
+    ``document_variant`` (``bidkit:variant``; the full bid names none)."""
     pdfa, pdfua = CLAIMS[variant]
     metadata = pdf.Root.get("/Metadata")
     if metadata is not None:
@@ -645,14 +655,18 @@ def _identify(pdf: pikepdf.Pdf, variant: str) -> None:
     # WeasyPrint's identification goes; bidkit's replaces it.
     xmp = re.sub(r'<rdf:Description rdf:about=""\s+(?:pdfaid|pdfuaid):[^>]*/>', "", xmp)
     xmp = re.sub(r'<rdf:Description rdf:about="">\s*<pdfuaid:part>\d</pdfuaid:part>\s*</rdf:Description>', "", xmp)
-    claims = []
+    claims, schemas = [], []
     if pdfa:
         claims.append(f'<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" '
                       f'pdfaid:part="{pdfa[0]}" pdfaid:conformance="{pdfa[1]}" />')
     if pdfua:
         claims.append(f'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="{pdfua}" />')
-        if pdfa:
-            claims.append(PDFUA_EXTENSION)
+        schemas.append(PDFUA_SCHEMA)
+    if document_variant:
+        claims.append(f'<rdf:Description rdf:about="" xmlns:bidkit="{BIDKIT_NS}" bidkit:variant="{_xml(document_variant)}" />')
+        schemas.append(BIDKIT_SCHEMA)
+    if pdfa and schemas:
+        claims.append(_extensions(schemas))
     xmp = xmp.replace("</rdf:RDF>", "".join(claims) + "</rdf:RDF>", 1)
     stream = pdf.make_stream(xmp.encode("utf-8"))
     stream.Type = Name.Metadata

@@ -15,6 +15,7 @@ from bidkit.rules import (  # noqa: F401  (importing a module registers its rule
     structure,
     supporters,
     theme,
+    variants,
 )
 from bidkit.rules.registry import GROUPS, RULES, Rule, RuleContext, Violation, checks, matching
 

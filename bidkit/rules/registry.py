@@ -70,6 +70,7 @@ GROUPS: dict[str, str] = {
     "ELI": "Teilnahmeberechtigung", "GOL": "Ziele", "MEA": "Maßnahmen", "PAR": "Partner",
     "MOU": "Memorandum of Understanding", "BUD": "Kosten- und Finanzierungsplan", "RES": "Ratsbeschluss",
     "ANX": "Anlagen", "SUP": "Unterstützer", "THM": "Gestaltung", "PDF": "Dokument",
+    "VAR": "Fassungen",
 }
 
 RULES: dict[str, Rule] = {}

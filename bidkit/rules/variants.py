@@ -1,0 +1,95 @@
+"""Rules on the variants of the document (``variants:``, ``bidkit build --variant``).
+
+VAR001 and VAR002 run with every check, for ``public`` and every variant of ``variants:``;
+VAR003 is reported by ``bidkit build --variant NAME``, which also turns VAR002 for that variant
+into an error: a build never writes a variant that would still print what it removes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bidkit.findings import Finding, Severity
+from bidkit.models import Bid, Removal
+from bidkit.rules.registry import RuleContext, Violation, define, rule
+from bidkit.supporters import Register, read_register
+from bidkit.variants import DocumentVariant, defined, field_problem, quoted, secrets
+
+
+@rule(
+    "VAR001", Severity.ERROR, "Field of a variant names no field of the bid",
+    hint="Write the path as in the bid's YAML, e.g. 'budget.note' or 'measures[].lead' ('[]' for every item of a list).",
+    explanation="""
+A variant (`variants:` in bid.yaml) may remove fields by path besides its fixed vocabulary
+(`contact`, `deputy_contact`, `legal_representative`, `signatories`, `private_supporters`,
+`private_annexes`). A path that names no field would remove nothing — and the variant would
+print what its authors meant to leave out — so it is an error. The city, the title and the call
+are what the document is about and cannot be removed.
+""",
+    reads=("variants",),
+)
+def unknown_field(ctx: RuleContext) -> Iterator[Violation]:
+    for name, variant in (ctx.bid.variants or {}).items():
+        for index, path in enumerate(variant.fields):
+            problem = field_problem(path)
+            if problem:
+                yield Violation(("variants", name, "fields", index), f"variant '{name}': {problem}")
+
+
+@rule(
+    "VAR002", Severity.WARNING, "Text quotes a value a variant removes",
+    hint="Rewrite the text without the name, e-mail or phone (e.g. name the office), or keep that value in the variant.",
+    explanation="""
+A variant removes values from the document: the public variant (`bidkit build --variant public`)
+the contact persons' names, e-mail addresses and phone numbers, the names of private supporters
+and the private annexes. A text of the bid that quotes such a value (the vision naming the contact
+person, the budget note giving her e-mail) would print it all the same. `check` warns for every
+variant; `build --variant NAME` refuses while a text still quotes a value NAME removes, and the
+build searches the finished PDF (text, bookmarks, metadata, attachments, streams) once more.
+Values of `city.public_contact` (a switchboard number a contact shares) are public and allowed.
+""",
+    reads=("variants", "city", "contact", "deputy_contact", "legal_representative", "supporters", "annexes", "partners", "mou"),
+)
+def quoted_value(ctx: RuleContext) -> Iterator[Violation]:
+    register = read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None
+    for variant in defined(ctx.bid).values():
+        yield from _quotes(ctx.bid, variant, register)
+
+
+def _quotes(bid: Bid, variant: DocumentVariant, register: Register | None) -> Iterator[Violation]:
+    for path, offset, secret in quoted(bid, variant, secrets(bid, variant, register)):
+        yield Violation(path, f"this text quotes {secret.what}, which the variant '{variant.name}' removes",
+                        text_offset=offset)
+
+
+NO_PUBLIC_CONTACT = define(
+    "VAR003", Severity.ERROR, "No public contact for a variant without the contact persons",
+    hint="Give the city's public address in bid.yaml: city.public_contact with office, address and optionally "
+         "email, phone, web (no person's).",
+    explanation="""
+The public variant (`bidkit build --variant public`) leaves out the contact persons and their
+means of contact; a published bid still needs a way to reach the city: `city.public_contact`
+(office, postal address, a functional e-mail address, the switchboard, the website) is shown
+instead. `build --variant` reports this for a variant that removes the contact when the bid
+gives no public contact, and a final build refuses.
+""",
+)
+
+
+def build_findings(loaded, variant: DocumentVariant) -> list[Finding]:
+    """What ``bidkit build --variant`` adds to the check: VAR003, and VAR002 for ``variant`` as errors."""
+    bid = loaded.bid
+    findings = []
+    if Removal.CONTACT in variant and bid.city.public_contact is None:
+        rule_ = NO_PUBLIC_CONTACT
+        findings.append(Finding(rule_.code, rule_.severity, f"the variant '{variant.name}' removes the contact persons, "
+                                "and the bid gives no public address to show instead", rule_.hint,
+                                loaded.sources.locate(("city",), key=True), ("city",)))
+    from bidkit.rules.registry import RULES
+
+    quoting = RULES["VAR002"]
+    register = read_register(loaded.bid_dir, bid.supporters) if bid.supporters else None
+    for violation in _quotes(bid, variant, register):
+        findings.append(Finding(quoting.code, Severity.ERROR, violation.message, quoting.hint,
+                                loaded.sources.locate(violation.path, text_offset=violation.text_offset), violation.path))
+    return findings

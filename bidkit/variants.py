@@ -1,0 +1,415 @@
+"""Variants of the document from one bid: what a variant removes, and proof that it is gone.
+
+A city publishes its bid after the competition, without the personal data of its staff and of
+private supporters (GDPR). ``bidkit build --variant public`` renders the same bid without them;
+``variants:`` in bid.yaml defines further variants (``press``, …) from a fixed vocabulary
+(``bidkit.models.Removal``) plus fields by path. ``public`` is predefined; a ``public`` of the bid's
+own adds to it, never takes away.
+
+Three walls, in order:
+
+1. ``redact`` removes the values from the validated bid before the template context is made
+   (``bidkit.render.context``), so no template — bidkit's or a theme's — can print them; the list of
+   annexes leaves out the private ones (``kept_annexes``), so their files are neither appended
+   nor embedded.
+2. ``quoted`` finds a removed value that the bid's own texts still quote (the contact's e-mail in
+   the vision): VAR002 at the text's line, before anything is rendered.
+3. ``leaks`` reads the final PDF — page text, bookmarks, metadata, annotations, embedded files and
+   every decompressed stream — and the build refuses to write a file in which a removed value is
+   still found.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import typing
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from bidkit.annexes import Annex, annexes
+from bidkit.errors import BidkitError, BuildRefused
+from bidkit.findings import FieldPath
+from bidkit.models import PUBLIC_REMOVALS, PUBLIC_VARIANT, Bid, Removal, Variant
+from bidkit.supporters import Register, Supporter
+from bidkit.yamlio import iter_strings
+
+#: The label of the predefined variant (cover and metadata).
+PUBLIC_LABEL = "Öffentliche Fassung"
+#: Removed values shorter than this are not searched for (a phone extension "12" is everywhere).
+MIN_SEARCHED = 4
+
+
+@dataclass(frozen=True)
+class DocumentVariant:
+    """A variant as the build uses it: the name given to ``--variant``, its label and what it removes."""
+
+    name: str
+    label: str
+    removes: frozenset[Removal]
+    fields: tuple[str, ...] = ()
+
+    def __contains__(self, removal: Removal) -> bool:
+        return removal in self.removes
+
+
+def defined(bid: Bid) -> dict[str, DocumentVariant]:
+    """Every variant the bid can be built in: ``public`` and those of ``variants:``."""
+    own = bid.variants or {}
+    public = own.get(PUBLIC_VARIANT, Variant(label=PUBLIC_LABEL))
+    found = {PUBLIC_VARIANT: DocumentVariant(PUBLIC_VARIANT, public.label, frozenset(PUBLIC_REMOVALS) | set(public.remove),
+                                             tuple(public.fields))}
+    for name, variant in own.items():
+        if name != PUBLIC_VARIANT:
+            found[name] = DocumentVariant(name, variant.label, frozenset(variant.remove), tuple(variant.fields))
+    return found
+
+
+def resolve(bid: Bid, name: str) -> DocumentVariant:
+    """The variant ``name`` of ``bid``; an unknown name is a usage error (exit 2)."""
+    found = defined(bid)
+    if name not in found:
+        raise BidkitError(f"--variant: the bid defines no variant '{name}'",
+                          f"Choose one of {', '.join(sorted(found))}, or define '{name}' under `variants:` in bid.yaml.")
+    return found[name]
+
+
+def is_private_supporter(supporter: Supporter) -> bool:
+    """Citizens are private persons; any other supporter is private when its row says so."""
+    return supporter.kind == "citizen" or supporter.private
+
+
+# --- 1. removal ------------------------------------------------------------------------------
+
+def kept_annexes(bid: Bid, variant: DocumentVariant | None) -> list[Annex]:
+    """The annexes of ``variant`` in document order, numbered without gaps."""
+    every = annexes(bid)
+    if variant is None or Removal.PRIVATE_ANNEXES not in variant:
+        return every
+    kept = [annex for annex in every if not is_private_annex(bid, annex)]
+    return [dataclasses.replace(annex, number=number) for number, annex in enumerate(kept, start=1)]
+
+
+def is_private_annex(bid: Bid, annex: Annex) -> bool:
+    """An entry of ``annexes:`` or a partner's letter marked ``public: false``."""
+    owner = _at(bid, annex.field[:-1])
+    return getattr(owner, "public", True) is False
+
+
+def _at(value: Any, path: FieldPath) -> Any:
+    for part in path:
+        value = value[part] if isinstance(part, int) else getattr(value, part, None)
+    return value
+
+
+def redact(bid: Bid, variant: DocumentVariant | None) -> Bid:
+    """A copy of ``bid`` without what ``variant`` removes (the bid itself is left as it is).
+
+    Contacts become None (templates show ``city.public_contact`` instead); a removed name becomes
+    ""; private annexes leave ``annexes`` and a private letter keeps its kind and date but not its
+    file; fields by path become None, "" (a required text) or [] (a list).
+    """
+    if variant is None:
+        return bid
+    update: dict[str, Any] = {}
+    if Removal.CONTACT in variant:
+        update["contact"] = None
+    if Removal.DEPUTY_CONTACT in variant:
+        update["deputy_contact"] = None
+    if Removal.LEGAL_REPRESENTATIVE in variant:
+        update["legal_representative"] = bid.legal_representative.model_copy(update={"name": ""})
+    if Removal.SIGNATORIES in variant and bid.mou:
+        parties = [party.model_copy(update={"signatories": [s.model_copy(update={"name": ""}) for s in party.signatories]})
+                   for party in bid.mou.parties]
+        update["mou"] = bid.mou.model_copy(update={"parties": parties})
+    if Removal.PRIVATE_ANNEXES in variant:
+        if bid.annexes:
+            update["annexes"] = [annex for annex in bid.annexes if annex.public]
+        if bid.partners:
+            update["partners"] = [partner.model_copy(update={"letter": partner.letter.model_copy(update={"file": None})})
+                                  if partner.letter and not partner.letter.public else partner for partner in bid.partners]
+    redacted = bid.model_copy(update=update)
+    for path in variant.fields:
+        redacted = _without(redacted, path.split("."))
+    return redacted
+
+
+def _without(model: BaseModel, parts: list[str]) -> BaseModel:
+    """``model`` with the field at ``parts`` (``measures[]``, ``lead``) emptied."""
+    name, every = parts[0].removesuffix("[]"), parts[0].endswith("[]")
+    info = type(model).model_fields.get(name)
+    value = getattr(model, name, None)
+    if info is None or value is None:
+        return model  # a wrong path is VAR001's finding; nothing to remove here
+    if len(parts) == 1:
+        return model.model_copy(update={name: _empty(info, value)})
+    if every and isinstance(value, list):
+        inner = [_without(item, parts[1:]) if isinstance(item, BaseModel) else item for item in value]
+    elif isinstance(value, BaseModel):
+        inner = _without(value, parts[1:])
+    else:
+        return model
+    return model.model_copy(update={name: inner})
+
+
+def _empty(info, value: Any) -> Any:
+    if isinstance(value, list):
+        return []
+    if not info.is_required():
+        return None
+    return ""
+
+
+def field_problem(path: str) -> str | None:
+    """Why ``path`` (``measures[].lead``) cannot be removed, or None when it can: it must name a
+    field, and a required one only when it is a text (it becomes "") or a list (it becomes [])."""
+    model: type[BaseModel] | None = Bid
+    parts = path.split(".")
+    for index, part in enumerate(parts):
+        name, every = part.removesuffix("[]"), part.endswith("[]")
+        info = model.model_fields.get(name) if model else None
+        if info is None:
+            known = ", ".join(model.model_fields) if model else "nothing (it is no section)"
+            return f"'{name}' is no field of {'the bid' if index == 0 else parts[index - 1]}; known: {known}"
+        if len(parts) == 1 and name in ("call", "title", "city"):
+            return f"'{name}' is what the document is about and cannot be removed"
+        inner = _inner_model(info.annotation, every)
+        if isinstance(inner, str):
+            return f"'{part}': {inner}"
+        last = index == len(parts) - 1
+        if not last and not every and _is_list(info.annotation):
+            return f"'{name}' is a list: write '{name}[]' for every item"
+        if last and info.is_required() and info.annotation is not str and typing.get_origin(info.annotation) is not list:
+            return f"'{path}' is required by the document and no text; the vocabulary (`remove:`) names what can go"
+        model = inner
+    return None
+
+
+def _is_list(annotation: Any) -> bool:
+    options = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    return typing.get_origin(options[0]) is list
+
+
+def _inner_model(annotation: Any, every: bool) -> type[BaseModel] | None | str:
+    """The model a path continues in after this field (None: a leaf), or why ``[]`` does not fit."""
+    options = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    target = options[0]
+    origin = typing.get_origin(target)
+    if origin is list:
+        item = typing.get_args(target)[0]
+        return item if isinstance(item, type) and issubclass(item, BaseModel) else None
+    if every:
+        return "'[]' marks a list, and this field is none"
+    return target if isinstance(target, type) and issubclass(target, BaseModel) else None
+
+
+# --- what is removed, as strings to search for ---------------------------------------------
+
+@dataclass(frozen=True)
+class Secret:
+    """A removed value: the text, and what it was (``contact.email``, ``supporter in unterstuetzer.csv line 7``)."""
+
+    text: str
+    what: str
+
+
+def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None) -> list[Secret]:
+    """Every value ``variant`` removes, as text; values the city's public address shows are public."""
+    found: list[Secret] = []
+
+    def add(text: str | None, what: str) -> None:
+        if text and len(text.strip()) >= MIN_SEARCHED:
+            found.append(Secret(text.strip(), what))
+
+    for removal, key in ((Removal.CONTACT, "contact"), (Removal.DEPUTY_CONTACT, "deputy_contact")):
+        person = getattr(bid, key)
+        if removal in variant and person:
+            for field in ("name", "email", "phone"):
+                add(getattr(person, field), f"{key}.{field}")
+    if Removal.LEGAL_REPRESENTATIVE in variant:
+        add(bid.legal_representative.name, "legal_representative.name")
+    if Removal.SIGNATORIES in variant and bid.mou:
+        for p, party in enumerate(bid.mou.parties):
+            for s, signatory in enumerate(party.signatories):
+                add(signatory.name, f"mou.parties[{p}].signatories[{s}].name")
+    if Removal.PRIVATE_SUPPORTERS in variant and register:
+        for supporter in register.supporters:
+            if is_private_supporter(supporter):
+                add(supporter.name, f"private supporter ({register.file} {register.where} {supporter.line})")
+                add(supporter.file, f"private supporter's scan ({register.file} {register.where} {supporter.line})")
+    if Removal.PRIVATE_ANNEXES in variant:
+        for annex in annexes(bid):
+            if is_private_annex(bid, annex):
+                add(annex.title, f"the title of private annex {annex.number}")  # its number in the full bid
+                add(annex.file, f"the file of private annex {annex.number}")
+    removed = bid.model_dump(mode="json", exclude_none=True, warnings=False)
+    kept = redact(bid, variant).model_dump(mode="json", exclude_none=True, warnings=False)
+    kept_texts = {text for _, text in iter_strings(kept)}
+    for path in variant.fields:
+        for field_path, text in iter_strings(_select(removed, path.split("."))):
+            if text not in kept_texts:
+                add(text, f"{path} {''.join(f'[{p}]' if isinstance(p, int) else f'.{p}' for p in field_path)}".strip())
+    public = _public_values(bid)
+    unique: dict[str, Secret] = {}
+    for secret in found:
+        if _squeezed(secret.text) not in public:
+            unique.setdefault(secret.text, secret)
+    return list(unique.values())
+
+
+def _select(data: Any, parts: list[str]) -> Any:
+    """The values at ``parts`` of the dumped bid (a list for ``[]``)."""
+    if not parts:
+        return data
+    name, every = parts[0].removesuffix("[]"), parts[0].endswith("[]")
+    value = data.get(name) if isinstance(data, dict) else None
+    if value is None:
+        return None
+    if every and isinstance(value, list):
+        return [_select(item, parts[1:]) for item in value]
+    return _select(value, parts[1:])
+
+
+def _public_values(bid: Bid) -> set[str]:
+    """What the city publishes on purpose (its public address): a switchboard number a contact
+    shares stays in the document."""
+    contact = bid.city.public_contact
+    if contact is None:
+        return set()
+    return {_squeezed(v) for v in contact.model_dump(exclude_none=True).values() if isinstance(v, str)}
+
+
+# --- 2. removed values the bid's own texts quote ------------------------------------------------
+
+def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[tuple[FieldPath, int, Secret]]:
+    """(field path, offset in the text, secret) for every removed value a kept text of the bid quotes."""
+    data = redact(bid, variant).model_dump(mode="json", exclude_none=True, warnings=False)
+    texts = list(iter_strings(data))
+    everything = "\0".join(_squeezed(text) for _, text in texts)
+    # One fast search over all texts first: a register has hundreds of names, a bid hundreds of texts.
+    candidates = [secret for secret in found if _squeezed(secret.text) in everything]
+    for path, text in texts:
+        for secret in candidates:
+            offset = _find(text, secret.text)
+            if offset is not None:
+                yield path, offset, secret
+
+
+def _find(text: str, needle: str) -> int | None:
+    """Where ``needle`` stands in ``text`` as a whole word, case and spacing ignored."""
+    words = [re.escape(word) for word in needle.split()]
+    pattern = r"\s*".join(words)
+    match = re.search(rf"(?<!\w){pattern}(?!\w)", text, flags=re.IGNORECASE)
+    return match.start() if match else None
+
+
+# --- 3. the final file -----------------------------------------------------------------------
+
+_WHITE_SPACE = re.compile(r"\s+")
+
+
+def _squeezed(text: str) -> str:
+    """Text as the search compares it: case folded, without white space, soft hyphens and the
+    hyphens a line end adds, so a value broken over two lines is found too."""
+    text = text.replace("\u00ad", "").replace("\u2010", "").replace("\ufeff", "")
+    return _WHITE_SPACE.sub("", text).casefold()
+
+
+def leaks(pdf: bytes, found: Iterable[Secret]) -> list[tuple[Secret, str]]:
+    """(secret, where) for every removed value the PDF still holds: page text, bookmarks, metadata,
+    annotations, embedded files or any (decompressed) stream."""
+    haystacks = list(pdf_texts(pdf))
+    hits = []
+    for secret in found:
+        needle = _squeezed(secret.text)
+        for where, text in haystacks:
+            if needle in text:
+                hits.append((secret, where))
+                break
+    return hits
+
+
+def refuse_leaks(data: bytes, removed: list[Secret], variant: DocumentVariant) -> None:
+    """Refuse (exit 1, nothing written) a variant's file that still holds a value the variant
+    removes; the message names what and where, never the value (build logs may be public)."""
+    found = leaks(data, removed)
+    if found:
+        places = "; ".join(f"{secret.what} in the {where}" for secret, where in found)
+        raise BuildRefused(f"the variant '{variant.name}' would still show what it removes: {places}",
+                           "Run `bidkit check` (VAR002 names the texts that quote such a value) and rewrite them; "
+                           "an annex that names a person is marked `public: false`.")
+
+
+def pdf_texts(pdf: bytes) -> Iterator[tuple[str, str]]:
+    """(where, squeezed text) of every place in ``pdf`` text can hide."""
+    import pikepdf
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    for number, page in enumerate(reader.pages, start=1):
+        yield f"page {number}", _squeezed(page.extract_text() or "")
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        yield "bookmarks", _squeezed(" ".join(_outline_titles(document)))
+        info = document.trailer.get("/Info")
+        if info is not None:
+            yield "document info", _squeezed(" ".join(str(value) for value in info.values()))
+        for name, attachment in document.attachments.items():
+            data = attachment.get_file().read_bytes()
+            yield f"embedded file {name}", _squeezed(f"{name} {attachment.description or ''} " + _decoded(data))
+        for obj in document.objects:
+            if isinstance(obj, pikepdf.Stream):
+                try:
+                    data = obj.read_bytes()
+                except pikepdf.PdfError:
+                    data = obj.read_raw_bytes()
+                yield f"object {obj.objgen[0]}", _squeezed(_decoded(data))
+            if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)):
+                strings = list(_strings(obj))
+                if strings:
+                    yield f"object {obj.objgen[0]}", _squeezed(" ".join(strings))
+
+
+def _strings(value, top: bool = True) -> Iterator[str]:
+    """The text strings of an object and of the direct objects inside it (a link's /A /URI, /Alt)."""
+    import pikepdf
+
+    if isinstance(value, pikepdf.String):
+        yield str(value)
+    elif not isinstance(value, (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)) or (not top and value.is_indirect):
+        return  # a number or name; or an indirect object, read as an object of its own
+    elif isinstance(value, (pikepdf.Dictionary, pikepdf.Stream)):
+        for item in value.values():
+            yield from _strings(item, top=False)
+    elif isinstance(value, pikepdf.Array):
+        for item in value:
+            yield from _strings(item, top=False)
+
+
+def _outline_titles(document) -> Iterator[str]:
+    with document.open_outline() as outline:
+        stack = list(outline.root)
+        while stack:
+            item = stack.pop()
+            yield item.title
+            stack.extend(item.children)
+
+
+def _decoded(data: bytes) -> str:
+    """Bytes as text for the search: UTF-8, UTF-16 (PDF text strings) or Latin-1; zlib data inflated."""
+    if data[:2] in (b"\x78\x9c", b"\x78\xda", b"\x78\x01"):
+        try:
+            data = zlib.decompress(data)
+        except zlib.error:
+            pass
+    texts = [data.decode("latin-1")]
+    for encoding in ("utf-8", "utf-16"):
+        try:
+            texts.append(data.decode(encoding))
+        except UnicodeDecodeError:
+            pass
+    return " ".join(texts)
