@@ -192,7 +192,7 @@ def test_the_default_build_ignores_the_variant_fields(bid, tmp_path):
     assert "public_contact" not in bid_yaml.read_text(encoding="utf-8")
     assert html(bid) == with_fields
     assert "digital@stadt.wolfsburg.example" in with_fields and "Referat Organisationsentwicklung" in with_fields
-    assert "Unterstützungsschreiben: Ostfalia" in with_fields and "Porschestraße" not in with_fields
+    assert "Unterstützungsschreiben: Ostfalia" in re.sub(r"<[^>]+>", "", with_fields) and "Porschestraße" not in with_fields
 
 
 def test_a_text_quoting_a_removed_value_refuses_the_public_build(bid, tmp_path):
