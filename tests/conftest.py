@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import json
 import os
 import shutil
@@ -165,3 +166,8 @@ def pdf_fonts(path: Path, pages: slice = slice(None)) -> dict[str, bool]:
     for page in PdfReader(path).pages[pages]:
         walk(page.get("/Resources"), set())
     return found
+
+
+def unmarked(html: str) -> str:
+    """The document's HTML without the marks that keep the bid's names whole (bidkit/render/names.py)."""
+    return re.sub(r'<span class="proper-name">(.*?)</span>', r"\1", html)

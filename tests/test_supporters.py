@@ -14,7 +14,7 @@ from bidkit.matrix import compliance_matrix
 from bidkit.render.build import document_html
 from bidkit.supporters import parse_date
 
-from conftest import PADERBORN, edit, run_bidkit
+from conftest import PADERBORN, edit, run_bidkit, unmarked
 
 HEADER = "Name;Art;Ort;Datum;Scan\n"
 
@@ -139,7 +139,7 @@ def test_document_lists_supporters_by_kind_with_counts():
 
 def test_document_names_the_city_officially_and_adds_nothing_to_its_text(paderborn):
     edit(paderborn / "bid.yaml", "  name: Paderborn\n", "  name: Paderborn\n  official_name: Hochstiftstadt Paderborn\n")
-    html = document_html(load_bid(paderborn), draft=False, annex_list=[])
+    html = unmarked(document_html(load_bid(paderborn), draft=False, annex_list=[]))
     assert '<meta name="author" content="Hochstiftstadt Paderborn">' in html
     assert "Für die Hochstiftstadt Paderborn" in html and "<dd>Hochstiftstadt Paderborn (Nordrhein-Westfalen)</dd>" in html
     # The starting situation is the city's text only; the facts stand in a box of their own.
@@ -172,7 +172,7 @@ def test_measure_order_is_the_calls_by_default_or_the_bids(paderborn):
 
 def test_funding_sources_by_name_status_and_committed_own_share(paderborn):
     edit(paderborn / "bid.yaml", "  vote: mit großer Mehrheit\n", "  vote: mit großer Mehrheit\n  own_share_committed: 2510000\n")
-    html = document_html(load_bid(paderborn), draft=False, annex_list=[])
+    html = unmarked(document_html(load_bid(paderborn), draft=False, annex_list=[]))
     assert '<span class="source-name">Land Nordrhein-Westfalen</span><br><span class="source-meta">Land · <em>in Aussicht gestellt</em>' in html
     assert '<span class="source-name">PaderSprinter</span><br><span class="source-meta">Dritte · gesichert' in html
     assert 'zugesagter Eigenanteil der Stadt: <strong><span class="nobreak">2.510.000\u00a0€</span></strong>' in html

@@ -65,6 +65,17 @@ from bidkit.variants import DocumentVariant, is_private_supporter, redact
 DOCUMENT_ORDER = ["vision", "starting_situation", "goals", "measures", "mou", "partners", "supporters", "budget",
                   "council_resolution"]
 
+def section_order(required: list[str]) -> list[str]:
+    """The call's sections in the call's order; a section the call does not name follows the one
+    it follows in DOCUMENT_ORDER (the supporters after the partners, not at the end)."""
+    order = list(dict.fromkeys(required))
+    for index, section in enumerate(DOCUMENT_ORDER):
+        if section not in order:
+            before = [s for s in DOCUMENT_ORDER[:index] if s in order]
+            order.insert(order.index(before[-1]) + 1 if before else 0, section)
+    return order
+
+
 PARTNER_TYPE_TITLES = {
     "kommune": "Kommune", "unternehmen": "Unternehmen", "hochschule": "Hochschule",
     "forschung": "Forschungseinrichtung", "verein": "Verein", "verband": "Verband",
@@ -237,7 +248,7 @@ def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[An
     bid = redact(bid, variant)
     if variant:
         open_points = [dataclasses.replace(point, message="", hint="") for point in open_points]
-    order = [*call.required_sections, *(s for s in DOCUMENT_ORDER if s not in call.required_sections)]
+    order = section_order(call.required_sections)
     without_private = variant is not None and Removal.PRIVATE_SUPPORTERS in variant
     supporters = SupporterList.of(register, without_private=without_private) if register and register.supporters else None
     present = [s for s in order if (supporters if s == "supporters" else getattr(bid, s)) not in (None, [], "")]
