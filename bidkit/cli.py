@@ -148,6 +148,7 @@ def build(
                                       help="pdf/a-3a+ua-1 (archival and accessible), pdf/a-3u (archival), pdf/ua-1 (accessible) or pdf."),
     html: Path | None = typer.Option(None, "--html", help="Also write the intermediate HTML to this file."),
     watch: bool = typer.Option(False, "--watch", help="Rebuild on every change in the bid folder, one status line per build; Ctrl-C ends."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither take the PDF from the rebuild cache nor store it there."),
 ) -> None:
     """Check the bid, then render the submission PDF with its annexes."""
     if watch:
@@ -158,7 +159,7 @@ def build(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from bidkit.check import check_bid
-    from bidkit.pdfcheck import page_limit_findings, section_pages
+    from bidkit.pdfcheck import page_limit_findings
     from bidkit.render.build import build_pdf, default_output
     from bidkit.report.text import TextReporter
 
@@ -183,7 +184,8 @@ def build(
                 progress.update(steps[-1], total=1, completed=1)
             steps.append(progress.add_task(name, total=None))
 
-        built = build_pdf(loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html, step=step)
+        built = build_pdf(loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html, step=step,
+                          cache=not no_cache)
         progress.update(steps[-1], total=1, completed=1)
     for message in built.warnings:
         err.print(f"[yellow]warning:[/] {escape(message)}")
@@ -192,8 +194,9 @@ def build(
     kind = "Draft" if draft else "PDF"
     extras = [f"{built.annexes_appended} PDF annex(es) appended"] if built.annexes_appended else []
     extras += [f"{built.files_embedded} file(s) embedded"] if built.files_embedded else []
+    extras += ["from the cache"] if built.cached else []
     out.print(f"{kind} written: {escape(str(target))} ({built.pages} pages, {variant.value}{''.join(', ' + e for e in extras)})")
-    too_long = page_limit_findings(target, loaded.call.page_limit, section_pages(target))
+    too_long = page_limit_findings(target, loaded.call.page_limit, built.sections)
     for finding in too_long:
         err.print(f"[bold red]{finding.rule}:[/] {escape(finding.message)}. {escape(finding.hint)}")
     if too_long and not draft:

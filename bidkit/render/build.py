@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bidkit import __version__
@@ -44,6 +44,8 @@ class BuiltPdf:
     files_embedded: int
     refused: list[str]
     warnings: list[str]  # a draft's annexes that break the variant's claims (a final build refuses them)
+    sections: dict[str, int] = field(default_factory=dict)  # pages per top-level bookmark, as pdfcheck.section_pages reads them
+    cached: bool = False  # taken from the rebuild cache (bidkit.render.cache)
 
 
 def default_output(loaded: LoadedBid) -> Path:
@@ -211,10 +213,47 @@ class LaidOut:
 
 def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PDF_VARIANTS[0],
               findings: Iterable[Finding] = (), html_output: Path | None = None,
-              step: Callable[[str], None] = lambda name: None) -> BuiltPdf:
+              step: Callable[[str], None] = lambda name: None, cache: bool = False) -> BuiltPdf:
+    """Build the PDF to ``output``; with ``cache`` an unchanged rebuild copies the PDF from the
+    rebuild cache (bidkit.render.cache; not with ``html_output``, which needs the HTML)."""
     check_outputs(loaded, {"--output": output, "--html": html_output})
+    store, key = None, None
+    if cache and html_output is None:
+        from bidkit.render import cache as rebuild_cache
+
+        store = rebuild_cache.BuildCache.for_bid(loaded.bid_dir)
+    if store is not None:
+        key = rebuild_cache.build_key(loaded.bid_dir, inputs=bid_inputs(loaded), outputs=[output],
+                                      options=_key_options(loaded, draft=draft, variant=variant, findings=findings))
+        entry = store.load(key)
+        if entry is not None:
+            try:
+                built = BuiltPdf(output, entry.facts["pages"], entry.facts["annexes_appended"], entry.facts["files_embedded"],
+                                 list(entry.facts["refused"]), list(entry.facts["warnings"]),
+                                 dict(entry.facts["sections"]), cached=True)
+            except (KeyError, TypeError, ValueError):
+                built = None  # an entry of another shape is a miss
+            if built is not None:
+                step("Taking the PDF from the cache")
+                atomic_write(output, entry.data)
+                return built
     laid_out = lay_out(loaded, draft=draft, variant=variant, findings=findings, html_output=html_output, step=step)
-    return write_variant(laid_out, output, variant, step=step)
+    built, data = _write_final(laid_out, output, variant, step)
+    if store is not None:
+        store.store(key, data, {"pages": built.pages, "annexes_appended": built.annexes_appended,
+                                "files_embedded": built.files_embedded, "refused": built.refused,
+                                "warnings": built.warnings, "sections": built.sections})
+    return built
+
+
+def _key_options(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding]) -> dict[str, str]:
+    """What besides the files changes the bytes: the options, the build moment, and a draft's
+    stamp and open points. (``--jobs`` gives the same bytes and is left out.)"""
+    options = {"variant": variant, "draft": str(draft), "moment": build_datetime(loaded).isoformat()}
+    if draft:
+        options["stamp"] = git_stamp(loaded.bid_dir) or ""
+        options["open_points"] = repr(open_points(findings, loaded.bid_dir))
+    return options
 
 
 def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
@@ -244,6 +283,10 @@ def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[
 
 def write_variant(laid_out: LaidOut, output: Path, variant: str, *, step: Callable[[str], None] = lambda name: None) -> BuiltPdf:
     """The final file in ``variant``, written atomically to ``output``."""
+    return _write_final(laid_out, output, variant, step)[0]
+
+
+def _write_final(laid_out: LaidOut, output: Path, variant: str, step: Callable[[str], None]) -> tuple[BuiltPdf, bytes]:
     from bidkit.render import pdf
     from bidkit.render.assemble import append_annexes
 
@@ -257,4 +300,18 @@ def write_variant(laid_out: LaidOut, output: Path, variant: str, *, step: Callab
     data = append_annexes(data, laid_out.appended, variant=variant, draft=laid_out.draft)
     atomic_write(output, data)
     pages = len(laid_out.document.pages) + sum(a.pages for a in laid_out.appended)
-    return BuiltPdf(output, pages, len(laid_out.appended), len(laid_out.embedded), laid_out.fetcher.refused, warnings)
+    return BuiltPdf(output, pages, len(laid_out.appended), len(laid_out.embedded), laid_out.fetcher.refused, warnings,
+                    _sections(laid_out)), data
+
+
+def _sections(laid_out: LaidOut) -> dict[str, int]:
+    """Pages per section from WeasyPrint's bookmarks and the annexes the final file appends with
+    theirs (bidkit.render.final), as pdfcheck.section_pages reads them from the file."""
+    from bidkit.pdfcheck import pages_per_section
+
+    starts = [(label, target[0]) for label, target, _children, _state in laid_out.document.make_bookmark_tree()]
+    page = len(laid_out.document.pages)
+    for annex in laid_out.appended:
+        starts.append((annex.bookmark, page))
+        page += annex.pages
+    return pages_per_section(starts, page)
