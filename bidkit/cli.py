@@ -156,12 +156,18 @@ def build(
 
         raise typer.Exit(watch_builds(bid_dir, output=output, draft=draft, variant=variant.value, html=html,
                                       say=lambda text: out.print(escape(text))))
+    import gc
+
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from bidkit.check import check_bid
     from bidkit.pdfcheck import page_limit_findings
     from bidkit.render.build import build_pdf, default_output
     from bidkit.report.text import TextReporter
+
+    # One build, then the process ends: no cycle collection scans WeasyPrint's boxes while it runs,
+    # and none at exit (they are frozen once built; the system frees the memory).
+    gc.disable()
 
     result, loaded = check_bid(bid_dir)
     if result.failing():
@@ -186,6 +192,7 @@ def build(
 
         built = build_pdf(loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html, step=step,
                           cache=not no_cache)
+        gc.freeze()
         progress.update(steps[-1], total=1, completed=1)
     for message in built.warnings:
         err.print(f"[yellow]warning:[/] {escape(message)}")

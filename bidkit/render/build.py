@@ -223,14 +223,13 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PD
 
         store = rebuild_cache.BuildCache.for_bid(loaded.bid_dir)
     if store is not None:
-        key = rebuild_cache.build_key(loaded.bid_dir, inputs=bid_inputs(loaded), outputs=[output],
-                                      options=_key_options(loaded, draft=draft, variant=variant, findings=findings))
+        key = cache_key(loaded, draft=draft, variant=variant, findings=findings, outputs=[output])
         entry = store.load(key)
         if entry is not None:
             try:
                 built = BuiltPdf(output, entry.facts["pages"], entry.facts["annexes_appended"], entry.facts["files_embedded"],
                                  list(entry.facts["refused"]), list(entry.facts["warnings"]),
-                                 dict(entry.facts["sections"]), cached=True)
+                                 {title: pages for title, pages in entry.facts["sections"]}, cached=True)
             except (KeyError, TypeError, ValueError):
                 built = None  # an entry of another shape is a miss
             if built is not None:
@@ -242,18 +241,22 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PD
     if store is not None:
         store.store(key, data, {"pages": built.pages, "annexes_appended": built.annexes_appended,
                                 "files_embedded": built.files_embedded, "refused": built.refused,
-                                "warnings": built.warnings, "sections": built.sections})
+                                "warnings": built.warnings, "sections": list(built.sections.items())})  # in order
     return built
 
 
-def _key_options(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding]) -> dict[str, str]:
-    """What besides the files changes the bytes: the options, the build moment, and a draft's
-    stamp and open points. (``--jobs`` gives the same bytes and is left out.)"""
+def cache_key(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
+              outputs: Iterable[Path] = ()) -> str:
+    """The rebuild cache's key of this build: every file it may read (bidkit.render.cache), the
+    options that change the bytes, the build moment, and a draft's stamp and open points.
+    (``--jobs`` gives the same bytes and is left out.)"""
+    from bidkit.render.cache import build_key
+
     options = {"variant": variant, "draft": str(draft), "moment": build_datetime(loaded).isoformat()}
     if draft:
         options["stamp"] = git_stamp(loaded.bid_dir) or ""
         options["open_points"] = repr(open_points(findings, loaded.bid_dir))
-    return options
+    return build_key(loaded.bid_dir, inputs=bid_inputs(loaded), options=options, outputs=outputs)
 
 
 def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
