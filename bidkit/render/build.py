@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bidkit import __version__
 from bidkit.annexes import annexes
@@ -24,16 +25,29 @@ from bidkit.findings import Finding
 from bidkit.loader import LoadedBid
 from bidkit.gitinfo import git_state
 from bidkit.paths import BidFileError, bid_file, shown, templates_dir
-from bidkit.render.context import AnnexEntry, OpenPoint, build_context
-from bidkit.render.final import CLAIMS
-from bidkit.render.formatting import short_date
 from bidkit.schema import SCHEMA_FILE
-from bidkit.render.html import TemplateFailure, render_html
 from bidkit.render.theme import ThemeContext, theme_path
 from bidkit.supporters import read_register
 
-#: ``--pdf-variant`` choices; the first is the default (archival and accessible: PDF/A-3a + PDF/UA-1).
-PDF_VARIANTS = tuple(CLAIMS)
+if TYPE_CHECKING:
+    from bidkit.render.context import AnnexEntry, OpenPoint
+
+# Templates (jinja2, Babel) and the final file (pikepdf) are imported where they are used: a
+# build taken from the rebuild cache needs neither, and should cost little more than `check`.
+
+
+def __getattr__(name: str):
+    if name == "PDF_VARIANTS":
+        return _variants()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _variants() -> tuple[str, ...]:
+    """``--pdf-variant`` choices (``PDF_VARIANTS``); the first is the default (archival and
+    accessible: PDF/A-3a + PDF/UA-1)."""
+    from bidkit.render.final import CLAIMS
+
+    return tuple(CLAIMS)
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,8 @@ def _source_date_epoch(moment: dt.datetime):
 
 def git_stamp(folder: Path) -> str | None:
     """"Commit abc1234 vom 26.11.2026" (plus "mit Änderungen") when ``folder`` is in a git work tree."""
+    from bidkit.render.formatting import short_date
+
     state = git_state(folder)
     if state is None:
         return None
@@ -133,6 +149,7 @@ def check_outputs(loaded: LoadedBid, outputs: dict[str, Path | None]) -> None:
 
 def open_points(findings: Iterable[Finding], bid_dir: Path) -> list[OpenPoint]:
     """The check's findings as the draft's annex lists them, with places relative to the bid folder."""
+    from bidkit.render.context import OpenPoint
     from bidkit.rules.german import german_title
 
     points = []
@@ -162,6 +179,7 @@ def keeps_claim(annex, variant: str, draft: bool, warnings: list[str]) -> None:
 def _annexes(loaded: LoadedBid, draft: bool):
     """(PDF annexes to append, files to embed, the list of annexes). A draft lists what is missing."""
     from bidkit.render.assemble import open_annex
+    from bidkit.render.context import AnnexEntry
     from bidkit.render.pdf import EmbeddedFile
 
     appended, embedded, entries = [], [], []
@@ -185,6 +203,9 @@ def _annexes(loaded: LoadedBid, draft: bool):
 def document_html(loaded: LoadedBid, *, draft: bool, annex_list: list[AnnexEntry], findings: Iterable[Finding] = (),
                   moment: dt.datetime | None = None) -> str:
     """The document's HTML (no WeasyPrint needed); a failing template is a RenderError naming file and line."""
+    from bidkit.render.context import build_context
+    from bidkit.render.html import TemplateFailure, render_html
+
     theme = ThemeContext.of(loaded.bid.theme, loaded.bid_dir, loaded.bid.city.name)
     context = build_context(
         loaded.bid, loaded.call, theme=theme, annexes=annex_list, draft=draft,
@@ -211,11 +232,13 @@ class LaidOut:
     draft: bool
 
 
-def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PDF_VARIANTS[0],
+def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | None = None,
               findings: Iterable[Finding] = (), html_output: Path | None = None,
               step: Callable[[str], None] = lambda name: None, cache: bool = False) -> BuiltPdf:
     """Build the PDF to ``output``; with ``cache`` an unchanged rebuild copies the PDF from the
-    rebuild cache (bidkit.render.cache; not with ``html_output``, which needs the HTML)."""
+    rebuild cache (bidkit.render.cache; not with ``html_output``, which needs the HTML).
+    ``variant`` one of ``PDF_VARIANTS``, by default the first."""
+    variant = variant or _variants()[0]
     check_outputs(loaded, {"--output": output, "--html": html_output})
     store, key = None, None
     if cache and html_output is None:
