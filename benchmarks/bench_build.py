@@ -55,6 +55,7 @@ print(json.dumps({"import": imported - start, "layout": laid_out - imported, "wr
 @dataclass
 class Run:
     wall: float
+    cpu: float  # user + system seconds of the process and the children it waited for
     peak_mb: float
     stdout: str
 
@@ -71,7 +72,7 @@ def measured(args: list[str], env: dict[str, str], ok=(0,)) -> Run:
         err.seek(0)
         if proc.returncode not in ok:
             sys.exit(f"{' '.join(args)} failed ({proc.returncode}):\n{err.read().decode()}")
-        return Run(wall, usage.ru_maxrss / 1024, out.read().decode())
+        return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read().decode())
 
 
 def spread(values: list[float], unit: str = " s", digits: int = 2) -> str:
@@ -119,6 +120,8 @@ def bench(name: str, bid: Path, tmp: Path, runs: int, jobs: int | None) -> None:
           f"layout {spread([f['layout'] for f in alone_facts])}, PDF {spread([f['write'] for f in alone_facts])})")
     print(f"  bidkit build (cold)        {spread([r.wall for r in cold])}   "
           f"ratio {spread([c.wall / a.wall for c, a in zip(cold, alone)], '×')}   goal ≤ {0.6 if name != 'example' else 1.0}×")
+    print(f"    (CPU seconds, steadier on a busy machine: bidkit {spread([r.cpu for r in cold])}, WeasyPrint alone "
+          f"{spread([r.cpu for r in alone])}, ratio {spread([c.cpu / a.cpu for c, a in zip(cold, alone)], '×')})")
     if jobs:
         print(f"  bidkit build --jobs {jobs:<6} {spread([r.wall for r in parallel])}   "
               f"ratio {spread([p.wall / a.wall for p, a in zip(parallel, alone)], '×')}")
@@ -130,6 +133,8 @@ def bench(name: str, bid: Path, tmp: Path, runs: int, jobs: int | None) -> None:
     print(f"  bidkit check               {spread([r.wall for r in check])}")
     print(f"  bidkit build (cached)      {spread([r.wall for r in cached])}   "
           f"ratio to check {spread([c.wall / k.wall for c, k in zip(cached, check)], '×')}   goal ≤ 1.2×")
+    print(f"    (CPU seconds: check {spread([r.cpu for r in check])}, cached {spread([r.cpu for r in cached])}, "
+          f"ratio {spread([c.cpu / k.cpu for c, k in zip(cached, check)], '×')})")
 
 
 def main() -> None:
