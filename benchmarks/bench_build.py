@@ -1,12 +1,18 @@
-"""`bidkit build` on the example and on a large generated bid: pages, wall time, peak memory,
-and the time WeasyPrint alone takes on the same HTML.
+"""`bidkit build` beside WeasyPrint alone, and the cached rebuild beside `bidkit check` (issue 12).
 
-Each build runs as a user runs it (a fresh `python -m bidkit build` process); its peak memory is
-read from the operating system. WeasyPrint alone then renders the HTML that build wrote
-(`--html`) in another fresh process, with the same options, import time reported apart.
+For the example and generated bids of about 50 and 100 pages, in one run, each figure beside its
+baseline and the ratio, from paired runs (each pair run back to back, so a busy machine slows
+both alike): median and min–max.
 
-Usage: python benchmarks/bench_build.py [--runs 3] [--measures 40] [--budget-lines 400]
-       [--partners 80] [--kpis 60] [--years 4]
+- cold: `bidkit build --no-cache` vs WeasyPrint alone on the HTML that build wrote (`--html`), in a
+  fresh process with the same options (pdf/a-3u, tagged), import included; whole processes.
+- parallel: `bidkit build --no-cache --jobs N` when this bidkit has `--jobs` (else "n/a").
+- peak memory: the largest resident set of the build process (with `--jobs`, of the largest of
+  its processes: ru_maxrss is a maximum, not a sum) and of WeasyPrint alone.
+- cached: `bidkit build` with a warm rebuild cache (BIDKIT_CACHE_DIR in a temporary folder) vs
+  `bidkit check` on the same bid.
+
+Usage: python benchmarks/bench_build.py [--runs 3] [--sizes example,50,100] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -19,12 +25,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate_bid import add_size_options, generate  # noqa: E402
+from generate_bid import generate  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
+
+#: Generated bids: size name → generate()'s arguments (measures, budget lines, partners, KPIs, years, supporters);
+#: "50" lays out 46 pages, "100" about 100 (80 measures gave 79).
+SIZES = {"50": (40, 400, 80, 60, 4, 500), "100": (105, 1050, 210, 160, 4, 1300)}
 
 #: WeasyPrint alone, in a fresh process: the HTML build wrote, the same options, no bidkit code.
 WEASYPRINT_ALONE = """
@@ -35,61 +46,116 @@ imported = time.perf_counter()
 html, base = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2]
 document = weasyprint.HTML(string=html, base_url=base).render()
 laid_out = time.perf_counter()
-document.write_pdf(pdf_variant="pdf/a-3u", pdf_tags=True)
+document.write_pdf(sys.argv[3], pdf_variant="pdf/a-3u", pdf_tags=True)
 done = time.perf_counter()
 print(json.dumps({"import": imported - start, "layout": laid_out - imported, "write": done - laid_out,
                   "pages": len(document.pages)}))
 """
 
 
-def run_measured(args: list[str]) -> tuple[float, int, subprocess.CompletedProcess]:
-    """Wall seconds, peak resident memory (KB) of the child, and the finished process."""
+@dataclass
+class Run:
+    wall: float
+    cpu: float  # user + system seconds of the process and the children it waited for
+    peak_mb: float
+    stdout: str
+
+
+def measured(args: list[str], env: dict[str, str], ok=(0,)) -> Run:
+    """Wall seconds and peak resident memory of a fresh process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    out, err = proc.stdout.read(), proc.stderr.read()
-    return wall, usage.ru_maxrss, subprocess.CompletedProcess(args, os.waitstatus_to_exitcode(status), out, err)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(args, stdout=out, stderr=err, env=env, cwd=REPO)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode not in ok:
+            sys.exit(f"{' '.join(args)} failed ({proc.returncode}):\n{err.read().decode()}")
+        return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read().decode())
 
 
-def bench(name: str, bid: Path, tmp: Path, runs: int) -> None:
+def spread(values: list[float], unit: str = " s", digits: int = 2) -> str:
+    return f"{statistics.median(values):.{digits}f}{unit}  ({min(values):.{digits}f}–{max(values):.{digits}f})"
+
+
+def has_jobs() -> bool:
+    text = subprocess.run([sys.executable, "-m", "bidkit", "build", "--help"], capture_output=True, text=True, cwd=REPO).stdout
+    return "--jobs" in text
+
+
+def bench(name: str, bid: Path, tmp: Path, runs: int, jobs: int | None) -> None:
     from pypdf import PdfReader
 
-    pdf, html = tmp / f"{name}.pdf", tmp / f"{name}.html"
-    walls, peaks = [], []
+    env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    env["BIDKIT_CACHE_DIR"] = str(tmp / f"cache-{name.replace(' ', '-')}")
+    bidkit = [sys.executable, "-m", "bidkit"]
+    stem = name.replace(" ", "-")
+    pdf, html, alone_pdf = tmp / f"{stem}.pdf", tmp / f"{stem}.html", tmp / f"{stem}-alone.pdf"
+    build_ok = (0, 1)  # 1: the page limit is exceeded (the generated bids), the file is still written
+    cold, alone, parallel, alone_facts = [], [], [], []
     for _ in range(runs):
-        wall, peak, proc = run_measured([sys.executable, "-m", "bidkit", "build", str(bid), "-o", str(pdf), "--html", str(html)])
-        if not pdf.exists() or proc.returncode not in (0, 1):  # 1: page limit exceeded, still written
-            sys.exit(f"build of {name} failed:\n{proc.stderr}")
-        walls.append(wall)
-        peaks.append(peak)
-    alone = [json.loads(subprocess.run(
-        [sys.executable, "-c", WEASYPRINT_ALONE, str(html), (REPO / "templates").as_uri() + "/"],
-        capture_output=True, text=True, check=True).stdout) for _ in range(runs)]
+        cold.append(measured([*bidkit, "build", str(bid), "-o", str(pdf), "--html", str(html), "--no-cache"], env, build_ok))
+        run = measured([sys.executable, "-c", WEASYPRINT_ALONE, str(html), (REPO / "templates").as_uri() + "/",
+                             str(alone_pdf)], env)
+        alone.append(run)
+        alone_facts.append(json.loads(run.stdout))
+        if jobs:
+            parallel.append(measured([*bidkit, "build", str(bid), "-o", str(tmp / f"{stem}-par.pdf"), "--no-cache",
+                                           "--jobs", str(jobs)], env, build_ok))
+    measured([*bidkit, "build", str(bid), "-o", str(pdf)], env, build_ok)  # fills the cache
+    check, cached = [], []
+    for _ in range(runs):
+        check.append(measured([*bidkit, "check", str(bid)], env, (0, 1)))
+        cached.append(measured([*bidkit, "build", str(bid), "-o", str(pdf)], env, build_ok))
+        if "from the cache" not in cached[-1].stdout:
+            sys.exit(f"{name}: the rebuild did not come from the cache:\n{cached[-1].stdout}")
+
     total_pages = len(PdfReader(pdf).pages)
-    layout = statistics.median(a["layout"] for a in alone)
-    write = statistics.median(a["write"] for a in alone)
-    print(f"{name}: {total_pages} pages ({alone[0]['pages']} rendered + {total_pages - alone[0]['pages']} annex pages), "
-          f"{pdf.stat().st_size / 1024:.0f} KB")
-    print(f"  bidkit build       median {statistics.median(walls):6.2f} s  min {min(walls):6.2f} s  "
-          f"peak memory {max(peaks) / 1024:.0f} MB  ({runs} runs)")
-    print(f"  WeasyPrint alone   median {layout + write:6.2f} s  (layout {layout:.2f} s + PDF {write:.2f} s; "
-          f"import {statistics.median(a['import'] for a in alone):.2f} s not counted)")
+    laid_out = alone_facts[0]["pages"]
+    print(f"\n{name}: {total_pages} pages ({laid_out} laid out + {total_pages - laid_out} annex pages), "
+          f"{pdf.stat().st_size / 1024:.0f} KB; {runs} paired runs; median (min–max)")
+    w_alone = [r.wall for r in alone]
+    print(f"  WeasyPrint alone           {spread(w_alone)}   (import {spread([f['import'] for f in alone_facts])}, "
+          f"layout {spread([f['layout'] for f in alone_facts])}, PDF {spread([f['write'] for f in alone_facts])})")
+    print(f"  bidkit build (cold)        {spread([r.wall for r in cold])}   "
+          f"ratio {spread([c.wall / a.wall for c, a in zip(cold, alone)], '×')}   goal ≤ {0.6 if name != 'example' else 1.0}×")
+    print(f"    (CPU seconds, steadier on a busy machine: bidkit {spread([r.cpu for r in cold])}, WeasyPrint alone "
+          f"{spread([r.cpu for r in alone])}, ratio {spread([c.cpu / a.cpu for c, a in zip(cold, alone)], '×')})")
+    if jobs:
+        print(f"  bidkit build --jobs {jobs:<6} {spread([r.wall for r in parallel])}   "
+              f"ratio {spread([p.wall / a.wall for p, a in zip(parallel, alone)], '×')}")
+    else:
+        print("  bidkit build --jobs N      n/a (this bidkit has no --jobs)")
+    print(f"  peak memory                bidkit {max(r.peak_mb for r in cold):.0f} MB, WeasyPrint alone "
+          f"{max(r.peak_mb for r in alone):.0f} MB" + (f", --jobs {jobs} {max(r.peak_mb for r in parallel):.0f} MB"
+                                                     " (largest process)" if jobs else ""))
+    print(f"  bidkit check               {spread([r.wall for r in check])}")
+    print(f"  bidkit build (cached)      {spread([r.wall for r in cached])}   "
+          f"ratio to check {spread([c.wall / k.wall for c, k in zip(cached, check)], '×')}   goal ≤ 1.2×")
+    print(f"    (CPU seconds: check {spread([r.cpu for r in check])}, cached {spread([r.cpu for r in cached])}, "
+          f"ratio {spread([c.cpu / k.cpu for c, k in zip(cached, check)], '×')})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    add_size_options(parser)
+    parser.add_argument("--sizes", default="example,50,100", help="comma list of: example, 50, 100")
+    parser.add_argument("--jobs", type=int, default=2, help="--jobs for the parallel column (when bidkit has it)")
     options = parser.parse_args()
+    jobs = options.jobs if has_jobs() else None
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        bench("example", REPO / "bid_data", tmp, options.runs)
-        large = tmp / "large-bid"
-        generate(large, options.measures, options.budget_lines, options.partners, options.kpis, options.years)
-        print(f"(large bid: {options.measures} measures, {options.budget_lines} budget lines, "
-              f"{options.partners} partners, {options.kpis} KPIs)")
-        bench("large", large, tmp, options.runs)
+        for size in options.sizes.split(","):
+            if size == "example":
+                bench("example", REPO / "bid_data", tmp, options.runs, jobs)
+                continue
+            bid = tmp / f"bid-{size}"
+            generate(bid, *SIZES[size])
+            bench(f"generated {size}", bid, tmp, options.runs, jobs)
+    print(f"\nload average at the end {os.getloadavg()[0]:.1f} (figures from a busy machine are slower, ratios hold better)")
 
 
 if __name__ == "__main__":

@@ -151,6 +151,7 @@ def build(
     bid_variant: str | None = typer.Option(None, "--variant", metavar="NAME",
                                            help="A variant of the bid: public (without personal data) or one of bid.yaml's "
                                                 "`variants:` [default: the full bid]."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither take the PDF from the rebuild cache nor store it there."),
 ) -> None:
     """Check the bid, then render the submission PDF with its annexes."""
     if watch and bid_variant:
@@ -160,12 +161,18 @@ def build(
 
         raise typer.Exit(watch_builds(bid_dir, output=output, draft=draft, variant=variant.value, html=html,
                                       say=lambda text: out.print(escape(text))))
+    import gc
+
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from bidkit.check import check_bid
-    from bidkit.pdfcheck import page_limit_findings, section_pages
+    from bidkit.pdfcheck import page_limit_findings
     from bidkit.render.build import build_pdf, default_output
     from bidkit.report.text import TextReporter
+
+    # One build, then the process ends: no cycle collection scans WeasyPrint's boxes while it runs,
+    # and none at exit (they are frozen once built; the system frees the memory).
+    gc.disable()
 
     result, loaded = check_bid(bid_dir)
     document_variant = None
@@ -197,7 +204,8 @@ def build(
             steps.append(progress.add_task(name, total=None))
 
         built = build_pdf(loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html, step=step,
-                          document_variant=document_variant)
+                          document_variant=document_variant, cache=not no_cache)
+        gc.freeze()
         progress.update(steps[-1], total=1, completed=1)
     for message in built.warnings:
         err.print(f"[yellow]warning:[/] {escape(message)}")
@@ -207,8 +215,9 @@ def build(
     extras = [f"variant {bid_variant}"] if bid_variant else []
     extras += [f"{built.annexes_appended} PDF annex(es) appended"] if built.annexes_appended else []
     extras += [f"{built.files_embedded} file(s) embedded"] if built.files_embedded else []
+    extras += ["from the cache"] if built.cached else []
     out.print(f"{kind} written: {escape(str(target))} ({built.pages} pages, {variant.value}{''.join(', ' + e for e in extras)})")
-    too_long = page_limit_findings(target, loaded.call.page_limit, section_pages(target))
+    too_long = page_limit_findings(target, loaded.call.page_limit, built.sections)
     for finding in too_long:
         err.print(f"[bold red]{finding.rule}:[/] {escape(finding.message)}. {escape(finding.hint)}")
     if too_long and not draft:

@@ -24,6 +24,12 @@ def section_pages(pdf: Path) -> dict[str, int]:
         starts = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline if not isinstance(item, list)]
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of error on a broken file
         raise BidkitError(f"cannot read PDF {pdf}: {exc or type(exc).__name__}", "Give a PDF built by `bidkit build`.") from None
+    return pages_per_section(starts, total)
+
+
+def pages_per_section(starts: list[tuple[str, int | None]], total: int) -> dict[str, int]:
+    """Pages per section of a document of ``total`` pages whose top-level bookmarks ``starts``
+    (title, 0-based page) are; a build knows them without reading its file back."""
     # A bookmark that points at no page (None or -1) marks no section start.
     starts = sorted(((title, start) for title, start in starts if isinstance(start, int) and 0 <= start < total),
                     key=lambda item: item[1])

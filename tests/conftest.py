@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,14 +29,31 @@ class Run:
 
 
 def run_bidkit(*args: str, cwd: Path | None = None, env: dict | None = None) -> Run:
-    """Run the real command line (`python -m bidkit`) in a subprocess."""
+    """Run the real command line (`python -m bidkit`) in a subprocess; its rebuild cache is an
+    empty folder of its own unless ``env`` names one (BIDKIT_CACHE_DIR), so runs stay independent."""
     environment = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
     environment.update({"NO_COLOR": "1", "COLUMNS": "200", **(env or {})})
-    proc = subprocess.run(
-        [sys.executable, "-m", "bidkit", *args], cwd=cwd or REPO, env=environment,
-        capture_output=True, text=True, timeout=300,
-    )
+    with tempfile.TemporaryDirectory(prefix="bidkit-cache-") as cache:
+        if not (env and "BIDKIT_CACHE_DIR" in env):
+            environment["BIDKIT_CACHE_DIR"] = cache
+        proc = subprocess.run(
+            [sys.executable, "-m", "bidkit", *args], cwd=cwd or REPO, env=environment,
+            capture_output=True, text=True, timeout=300,
+        )
     return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_user_cache(tmp_path_factory):
+    """Whatever else runs bidkit in the tests (in-process builds, other subprocesses) uses a
+    cache folder of the session, never the user's."""
+    previous = os.environ.get("BIDKIT_CACHE_DIR")
+    os.environ["BIDKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("bidkit-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("BIDKIT_CACHE_DIR", None)
+    else:
+        os.environ["BIDKIT_CACHE_DIR"] = previous
 
 
 def build_once(folder: Path, tmp_path_factory, name: str) -> tuple[Path, Run]:

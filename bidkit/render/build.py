@@ -14,8 +14,9 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bidkit import __version__
 from bidkit.annexes import annexes
@@ -25,19 +26,31 @@ from bidkit.findings import Finding
 from bidkit.loader import LoadedBid
 from bidkit.gitinfo import git_state
 from bidkit.paths import BidFileError, bid_file, shown, templates_dir
-from bidkit.render.context import AnnexEntry, OpenPoint, build_context
-from bidkit.render.final import CLAIMS
-from bidkit.render.formatting import short_date
 from bidkit.schema import SCHEMA_FILE
-from bidkit.render.html import TemplateFailure, render_html
-from bidkit.render.names import keep_whole, name_words
 from bidkit.render.theme import ThemeContext, theme_path
 from bidkit.supporters import read_register
 from bidkit.models import Removal
 from bidkit.variants import DocumentVariant, is_private_supporter, kept_annexes, refuse_leaks, secrets
 
-#: ``--pdf-variant`` choices; the first is the default (archival and accessible: PDF/A-3a + PDF/UA-1).
-PDF_VARIANTS = tuple(CLAIMS)
+if TYPE_CHECKING:
+    from bidkit.render.context import AnnexEntry, OpenPoint
+
+# Templates (jinja2, Babel) and the final file (pikepdf) are imported where they are used: a
+# build taken from the rebuild cache needs neither, and should cost little more than `check`.
+
+
+def __getattr__(name: str):
+    if name == "PDF_VARIANTS":
+        return _variants()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _variants() -> tuple[str, ...]:
+    """``--pdf-variant`` choices (``PDF_VARIANTS``); the first is the default (archival and
+    accessible: PDF/A-3a + PDF/UA-1)."""
+    from bidkit.render.final import CLAIMS
+
+    return tuple(CLAIMS)
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,8 @@ class BuiltPdf:
     files_embedded: int
     refused: list[str]
     warnings: list[str]  # a draft's annexes that break the variant's claims (a final build refuses them)
+    sections: dict[str, int] = field(default_factory=dict)  # pages per top-level bookmark, as pdfcheck.section_pages reads them
+    cached: bool = False  # taken from the rebuild cache (bidkit.render.cache)
 
 
 def default_output(loaded: LoadedBid, document_variant: str | None = None) -> Path:
@@ -85,6 +100,8 @@ def _source_date_epoch(moment: dt.datetime):
 
 def git_stamp(folder: Path) -> str | None:
     """"Commit abc1234 vom 26.11.2026" (plus "mit Änderungen") when ``folder`` is in a git work tree."""
+    from bidkit.render.formatting import short_date
+
     state = git_state(folder)
     if state is None:
         return None
@@ -137,6 +154,7 @@ def check_outputs(loaded: LoadedBid, outputs: dict[str, Path | None]) -> None:
 
 def open_points(findings: Iterable[Finding], bid_dir: Path) -> list[OpenPoint]:
     """The check's findings as the draft's annex lists them, with places relative to the bid folder."""
+    from bidkit.render.context import OpenPoint
     from bidkit.rules.german import german_title
 
     points = []
@@ -171,6 +189,7 @@ def _annexes(loaded: LoadedBid, draft: bool, document_variant: DocumentVariant |
     """(PDF annexes to append, files to embed, the list of annexes) of the variant. A draft lists
     what is missing."""
     from bidkit.render.assemble import open_annex, open_scans
+    from bidkit.render.context import AnnexEntry
     from bidkit.render.pdf import EmbeddedFile
 
     appended, embedded, entries = [], [], []
@@ -203,6 +222,10 @@ def _annexes(loaded: LoadedBid, draft: bool, document_variant: DocumentVariant |
 def document_html(loaded: LoadedBid, *, draft: bool, annex_list: list[AnnexEntry], findings: Iterable[Finding] = (),
                   moment: dt.datetime | None = None, document_variant: DocumentVariant | None = None) -> str:
     """The document's HTML (no WeasyPrint needed); a failing template is a RenderError naming file and line."""
+    from bidkit.render.context import build_context
+    from bidkit.render.html import TemplateFailure, render_html
+    from bidkit.render.names import keep_whole, name_words
+
     theme = ThemeContext.of(loaded.bid.theme, loaded.bid_dir, loaded.bid.city.name)
     context = build_context(
         loaded.bid, loaded.call, theme=theme, annexes=annex_list, draft=draft,
@@ -234,13 +257,61 @@ class LaidOut:
     removed: list = dataclasses.field(default_factory=list)
 
 
-def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PDF_VARIANTS[0],
+def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | None = None,
               findings: Iterable[Finding] = (), html_output: Path | None = None,
-              step: Callable[[str], None] = lambda name: None, document_variant: DocumentVariant | None = None) -> BuiltPdf:
+              step: Callable[[str], None] = lambda name: None, cache: bool = False,
+              document_variant: DocumentVariant | None = None) -> BuiltPdf:
+    """Build the PDF to ``output``; with ``cache`` an unchanged rebuild copies the PDF from the
+    rebuild cache (bidkit.render.cache; not with ``html_output``, which needs the HTML).
+    ``variant`` one of ``PDF_VARIANTS``, by default the first; ``document_variant`` the bid's
+    variant (``--variant``), None for the full bid."""
+    variant = variant or _variants()[0]
     check_outputs(loaded, {"--output": output, "--html": html_output})
+    store, key = None, None
+    if cache and html_output is None:
+        from bidkit.render import cache as rebuild_cache
+
+        store = rebuild_cache.BuildCache.for_bid(loaded.bid_dir)
+    if store is not None:
+        key = cache_key(loaded, draft=draft, variant=variant, findings=findings, outputs=[output],
+                        document_variant=document_variant)
+        entry = store.load(key)
+        if entry is not None:
+            try:
+                built = BuiltPdf(output, entry.facts["pages"], entry.facts["annexes_appended"], entry.facts["files_embedded"],
+                                 list(entry.facts["refused"]), list(entry.facts["warnings"]),
+                                 {title: pages for title, pages in entry.facts["sections"]}, cached=True)
+            except (KeyError, TypeError, ValueError):
+                built = None  # an entry of another shape is a miss
+            if built is not None:
+                step("Taking the PDF from the cache")
+                atomic_write(output, entry.data)
+                return built
     laid_out = lay_out(loaded, draft=draft, variant=variant, findings=findings, html_output=html_output, step=step,
                        document_variant=document_variant)
-    return write_variant(laid_out, output, variant, step=step)
+    built, data = _write_final(laid_out, output, variant, step)
+    if store is not None:
+        store.store(key, data, {"pages": built.pages, "annexes_appended": built.annexes_appended,
+                                "files_embedded": built.files_embedded, "refused": built.refused,
+                                "warnings": built.warnings, "sections": list(built.sections.items())})  # in order
+    return built
+
+
+def cache_key(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
+              outputs: Iterable[Path] = (), document_variant: DocumentVariant | None = None) -> str:
+    """The rebuild cache's key of this build: every file it may read (bidkit.render.cache), the
+    options that change the bytes, the build moment, and a draft's stamp and open points.
+    (``--jobs`` gives the same bytes and is left out.)"""
+    from bidkit.render.cache import build_key
+
+    options = {"variant": variant, "draft": str(draft), "moment": build_datetime(loaded).isoformat(),
+               "document_variant": "" if document_variant is None else "|".join([
+                   document_variant.name, document_variant.label, *sorted(r.value for r in document_variant.removes),
+                   *document_variant.fields])}
+    if draft:
+        options["stamp"] = git_stamp(loaded.bid_dir) or ""
+        options["open_points"] = repr(open_points(findings, loaded.bid_dir))
+    return build_key(loaded.bid_dir, inputs=bid_inputs(loaded), options=options, outputs=outputs)
 
 
 def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
@@ -277,6 +348,10 @@ def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[
 
 def write_variant(laid_out: LaidOut, output: Path, variant: str, *, step: Callable[[str], None] = lambda name: None) -> BuiltPdf:
     """The final file in ``variant``, written atomically to ``output``."""
+    return _write_final(laid_out, output, variant, step)[0]
+
+
+def _write_final(laid_out: LaidOut, output: Path, variant: str, step: Callable[[str], None]) -> tuple[BuiltPdf, bytes]:
     from bidkit.render import pdf
     from bidkit.render.assemble import append_annexes
 
@@ -294,4 +369,18 @@ def write_variant(laid_out: LaidOut, output: Path, variant: str, *, step: Callab
         refuse_leaks(data, laid_out.removed, laid_out.document_variant)
     atomic_write(output, data)
     pages = len(laid_out.document.pages) + sum(a.pages for a in laid_out.appended)
-    return BuiltPdf(output, pages, len(laid_out.appended), len(laid_out.embedded), laid_out.fetcher.refused, warnings)
+    return BuiltPdf(output, pages, len(laid_out.appended), len(laid_out.embedded), laid_out.fetcher.refused, warnings,
+                    _sections(laid_out)), data
+
+
+def _sections(laid_out: LaidOut) -> dict[str, int]:
+    """Pages per section from WeasyPrint's bookmarks and the annexes the final file appends with
+    theirs (bidkit.render.final), as pdfcheck.section_pages reads them from the file."""
+    from bidkit.pdfcheck import pages_per_section
+
+    starts = [(label, target[0]) for label, target, _children, _state in laid_out.document.make_bookmark_tree()]
+    page = len(laid_out.document.pages)
+    for annex in laid_out.appended:
+        starts.append((annex.bookmark, page))
+        page += annex.pages
+    return pages_per_section(starts, page)
