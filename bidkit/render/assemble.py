@@ -76,6 +76,10 @@ class ScanAnnex:
     def pieces(self) -> tuple[Letter, ...]:
         return self.letters
 
+    @property
+    def bookmark(self) -> str:
+        return f"Anlage {self.number}: {self.title}"
+
 
 def open_scans(number: int, bid_dir: Path, register: Register, *, draft: bool) -> ScanAnnex | None:
     """The scans the register names as annex ``number`` (None when it names none). A scan that

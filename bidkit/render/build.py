@@ -380,7 +380,7 @@ def _sections(laid_out: LaidOut) -> dict[str, int]:
 
     starts = [(label, target[0]) for label, target, _children, _state in laid_out.document.make_bookmark_tree()]
     page = len(laid_out.document.pages)
-    for annex in laid_out.appended:
+    for annex in (annex for annex in laid_out.appended if annex.pieces):  # as append_annexes appends them
         starts.append((annex.bookmark, page))
         page += annex.pages
     return pages_per_section(starts, page)
