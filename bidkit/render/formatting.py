@@ -27,7 +27,7 @@ def money(amount: Decimal | int, *, cents: bool | None = None) -> str:
     whole, _, fraction = f"{abs(value):.2f}".partition(".")
     if not cents:  # Babel's "#,##0" without decimal quantization keeps the cents that are not 0
         fraction = fraction.rstrip("0")
-    sign = "-" if value < 0 else ""
+    sign = "-" if value.is_signed() else ""  # as Babel: -0,00 keeps its sign
     return f"{sign}{int(whole):,}".replace(",", ".") + (f",{fraction}" if fraction else "") + "\u00a0€"
 
 
