@@ -34,7 +34,7 @@ import typer  # noqa: E402
 from bidkit import __version__  # noqa: E402
 from bidkit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, BidkitError  # noqa: E402
 from bidkit.paths import shown  # noqa: E402
-from bidkit.report.plain import escape  # noqa: E402
+from bidkit.markup import escape  # noqa: E402
 
 app = typer.Typer(
     add_completion=False,

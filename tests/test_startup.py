@@ -22,7 +22,7 @@ from bidkit import annexes
 from bidkit.annexes import PdfAnnexError, pdf_annex_verdict
 from bidkit.check import check_bid
 from bidkit.render.formatting import money
-from bidkit.report.plain import NeedsRich, PlainConsole, escape, plain
+from bidkit.markup import NeedsRich, PlainConsole, escape, plain
 from bidkit.report.text import TextReporter
 
 from conftest import EXAMPLE, REPO
@@ -58,6 +58,7 @@ def test_help_imports_none_of_the_heavy_libraries(tmp_path):
         output, modules = probe(*args, cache=tmp_path)
         assert "check" in output or "--format" in output
         assert heavy(modules) == set(), args
+        assert "bidkit.models" not in modules, args  # help builds no models
 
 
 def test_check_imports_none_of_them_once_the_annexes_are_judged(tmp_path):

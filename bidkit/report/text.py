@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from bidkit.findings import CheckResult, Finding, Severity
 from bidkit.report import Reporter
-from bidkit.report.plain import NeedsRich, PlainConsole, escape
+from bidkit.markup import NeedsRich, PlainConsole, escape
 
 if TYPE_CHECKING:
     from rich.console import Console
