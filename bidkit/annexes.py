@@ -20,17 +20,14 @@ import functools
 import hashlib
 import io
 import json
-import logging
 import os
 import sys
-import tempfile
 import warnings
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bidkit.findings import FieldPath
-from bidkit.limits import deadline
 from bidkit.models import LETTER_TITLES, Bid
 from bidkit.paths import BidFileError, read_regular
 
@@ -165,6 +162,10 @@ def _clean_copy(data: bytes) -> PdfAnnexContent:
         raise PdfAnnexError("it does not start with %PDF- (is it a renamed file of another kind?)")
     if b"%%EOF" not in data[-1024:]:
         raise PdfAnnexError("the file is cut off (it does not end with %%EOF)")
+    import logging
+
+    from bidkit.limits import deadline  # with pickle, signal and threading: only when an annex is read
+
     # pypdf logs and warns about harmless quirks of the files it reads ("Object count 1105
     # exceeds defined trailer size 1092"); what it cannot read raises, and that is reported.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -485,6 +486,8 @@ def _load_verdict(entry: Path) -> PdfAnnexVerdict | None:
 
 def _store_verdict(entry: Path, verdict: PdfAnnexVerdict) -> None:
     """Write the entry whole or not at all (a temporary file renamed); drop the oldest beyond MAX_VERDICTS."""
+    import tempfile
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")

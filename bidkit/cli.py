@@ -52,12 +52,22 @@ class _Console:
         self._options = options
         self._console = None
 
-    def __getattr__(self, name: str):
+    @property
+    def console(self):
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(**self._options)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str):
+        return getattr(self.console, name)
+
+    def __enter__(self):  # rich's Progress holds its console in a `with` (dunders bypass __getattr__)
+        return self.console.__enter__()
+
+    def __exit__(self, *exc_info):
+        return self.console.__exit__(*exc_info)
 
 
 out = _Console(highlight=False, soft_wrap=True)
