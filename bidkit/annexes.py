@@ -8,23 +8,28 @@ The check (ANX rules) and the build list them with the same function and resolve
 with ``bidkit.paths.bid_file``, so both see the same files, and read each PDF annex with
 ``read_pdf_annex``, so whatever the build would refuse is already an ANX finding. pypdf is
 imported only when a PDF annex is read.
+
+The check keeps what it concluded of each PDF annex (``pdf_annex_verdict``) in the user's cache
+folder, keyed by the file's content and the code that judged it, so that `bidkit check` on
+annexes it has seen before imports neither pypdf nor pikepdf (a third of a second on the example).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
-import logging
+import json
 import os
+import sys
 import warnings
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bidkit.findings import FieldPath
-from bidkit.limits import deadline
 from bidkit.models import LETTER_TITLES, Bid
-from bidkit.paths import BidFileError, read_regular
+from bidkit.paths import BidFileError, cache_dir, read_regular
 
 PDF_MAGIC = b"%PDF-"
 
@@ -99,10 +104,12 @@ ACTIVE_ANNOTATIONS = {
 class PdfAnnexError(Exception):
     """A PDF annex that cannot be appended; ``reason`` says why, in words for the message."""
 
-    def __init__(self, reason: str, *, encrypted: bool = False) -> None:
+    def __init__(self, reason: str, *, encrypted: bool = False, transient: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.encrypted = encrypted
+        #: Says more of the moment than of the file (out of time or memory): never kept in the cache.
+        self.transient = transient
 
 
 @dataclass(frozen=True)
@@ -136,7 +143,7 @@ def read_pdf_annex(path: Path) -> PdfAnnexContent:
         raise PdfAnnexError(f"it is larger than {MAX_PDF_ANNEX_BYTES // 1_000_000} MB")
     outcome = _read_pdf_annex(path, stat.st_size, stat.st_mtime_ns)
     if isinstance(outcome, PdfAnnexError):
-        raise PdfAnnexError(outcome.reason, encrypted=outcome.encrypted)
+        raise PdfAnnexError(outcome.reason, encrypted=outcome.encrypted, transient=outcome.transient)
     return outcome
 
 
@@ -161,6 +168,10 @@ def _clean_copy(data: bytes) -> PdfAnnexContent:
         raise PdfAnnexError("it does not start with %PDF- (is it a renamed file of another kind?)")
     if b"%%EOF" not in data[-1024:]:
         raise PdfAnnexError("the file is cut off (it does not end with %%EOF)")
+    import logging
+
+    from bidkit.limits import deadline  # with pickle, signal and threading: only when an annex is read
+
     # pypdf logs and warns about harmless quirks of the files it reads ("Object count 1105
     # exceeds defined trailer size 1092"); what it cannot read raises, and that is reported.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -176,9 +187,10 @@ def _clean_copy(data: bytes) -> PdfAnnexContent:
             # NotImplementedError for an unknown filter, ...). Each is a reason to refuse this
             # annex, never a crash, so every Exception is caught here on purpose.
             except Exception as exc:  # noqa: BLE001
-                raise PdfAnnexError(f"it is damaged ({_describe(exc)})") from None
+                raise PdfAnnexError(f"it is damaged ({_describe(exc)})", transient=isinstance(exc, MemoryError)) from None
     except _Overtime:
-        raise PdfAnnexError(f"reading it took longer than {MAX_READ_SECONDS:g} s (it is damaged or built to stall)") from None
+        raise PdfAnnexError(f"reading it took longer than {MAX_READ_SECONDS:g} s (it is damaged or built to stall)",
+                            transient=True) from None
 
 
 def _describe(exc: Exception) -> str:
@@ -360,3 +372,138 @@ def _drop(container, key) -> None:
         del container[key]
     else:
         container[key] = None
+
+
+# --- what the check concludes of a PDF annex, kept per content in the user's cache ----------
+
+#: Verdicts kept at most; beyond, the oldest go (a verdict is a few hundred bytes).
+MAX_VERDICTS = 2000
+VERDICT_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class PdfAnnexVerdict:
+    """What `bidkit check` concludes of a PDF annex (ANX003–ANX006), without the annex's bytes."""
+
+    problem: str | None = None  # why it cannot be appended (PdfAnnexError.reason), else None
+    encrypted: bool = False
+    pages: int = 0
+    removed: str = ""  # PdfAnnexContent.removed_summary(): the active content left out
+    #: Each variant whose claims appending the annex would make false, with the reasons, in
+    #: the order of bidkit.render.final.CLAIMS (AnnexConformance.breaks).
+    breaks: dict[str, list[str]] = field(default_factory=dict)
+
+
+def pdf_annex_verdict(path: Path) -> PdfAnnexVerdict:
+    """``read_pdf_annex`` and ``inspect_annex`` of the annex at ``path``, as the check reports them.
+
+    A verdict is kept under the sha256 of the file's bytes and of the code that reached it
+    (bidkit's version, this module, bidkit.render.final, the installed pypdf and pikepdf,
+    Python's version), so that an annex read once is not read again until it or that code
+    changes. Files that cannot be read, and verdicts of the moment (out of time or memory), are
+    never kept. A cache folder that cannot be read or written is no cache.
+    """
+    return _verdict(path, *_identity(path))
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    """Size, modification time and inode: what tells a file changed (as for ``read_pdf_annex``)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return -1, -1, -1
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+@functools.lru_cache(maxsize=128)  # ANX003–ANX006 each ask for every annex
+def _verdict(path: Path, size: int, mtime_ns: int, inode: int) -> PdfAnnexVerdict:
+    entry = None
+    if 0 <= size <= MAX_PDF_ANNEX_BYTES:
+        try:
+            data = read_regular(path, max_bytes=MAX_PDF_ANNEX_BYTES)
+        except BidFileError:
+            pass  # read_pdf_annex below says why
+        else:
+            entry = cache_dir() / "annexes" / f"{hashlib.sha256(_judge_fingerprint() + data).hexdigest()}.json"
+            kept = _load_verdict(entry)
+            if kept is not None:
+                return kept
+    try:
+        content = read_pdf_annex(path)  # kept in this process for the build that follows the check
+    except PdfAnnexError as exc:
+        verdict = PdfAnnexVerdict(exc.reason, exc.encrypted)
+        if exc.transient:
+            entry = None
+    else:
+        from bidkit.render.final import inspect_annex
+
+        conformance = inspect_annex(content.data)
+        breaks = {variant: conformance.breaks(variant) for variant in conformance.broken_variants()}
+        verdict = PdfAnnexVerdict(None, False, content.pages, content.removed_summary(), breaks)
+    if entry is not None and _identity(path) == (size, mtime_ns, inode):  # what was read is what was hashed
+        _store_verdict(entry, verdict)
+    return verdict
+
+
+@functools.cache
+def _judge_fingerprint() -> bytes:
+    """What a verdict depends on besides the file: the judging code and the libraries, as installed."""
+    import importlib.util
+
+    from bidkit import __version__
+
+    parts = [f"verdict {VERDICT_FORMAT}", __version__, sys.version]
+    files = [Path(__file__), Path(__file__).parent / "render" / "final.py"]
+    for library in ("pypdf", "pikepdf"):
+        spec = importlib.util.find_spec(library)
+        files.append(Path(spec.origin) if spec and spec.origin else Path(library))
+    for file in files:
+        try:
+            stat = file.stat()
+            parts.append(f"{file}:{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{file}:-")
+    return "\n".join(parts).encode() + b"\n\0"
+
+
+def _load_verdict(entry: Path) -> PdfAnnexVerdict | None:
+    """The kept verdict, or None when there is none or it is not one (a damaged entry is a miss)."""
+    try:
+        data = json.loads(entry.read_bytes())
+        verdict = PdfAnnexVerdict(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+    sound = (
+        (verdict.problem is None or isinstance(verdict.problem, str)) and isinstance(verdict.encrypted, bool)
+        and isinstance(verdict.pages, int) and isinstance(verdict.removed, str) and isinstance(verdict.breaks, dict)
+        and all(isinstance(k, str) and isinstance(v, list) and all(isinstance(r, str) for r in v)
+                for k, v in verdict.breaks.items())
+    )
+    return verdict if sound else None
+
+
+def _store_verdict(entry: Path, verdict: PdfAnnexVerdict) -> None:
+    """Write the entry whole or not at all (a temporary file renamed); drop the oldest beyond MAX_VERDICTS."""
+    import tempfile
+
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(asdict(verdict), handle, ensure_ascii=False)
+            os.replace(temporary, entry)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+        entries = list(entry.parent.glob("*.json"))
+        if len(entries) > MAX_VERDICTS:
+            def age(file: Path) -> int:
+                try:
+                    return file.stat().st_mtime_ns
+                except OSError:
+                    return 0
+            for old in sorted(entries, key=age)[: len(entries) - MAX_VERDICTS * 3 // 4]:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass

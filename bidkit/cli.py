@@ -9,15 +9,32 @@ from __future__ import annotations
 import enum
 import os
 import sys
+import types
 from pathlib import Path
 
-import typer
-from rich.console import Console
-from rich.markup import escape
 
-from bidkit import __version__
-from bidkit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, BidkitError
-from bidkit.paths import shown
+def _no_pydantic_plugins() -> None:
+    """Run without pydantic plugins, and without the ~12 ms of importing importlib.metadata to look for them.
+
+    pydantic looks for plugins (entry points) before it builds its first validator; bidkit's
+    command line uses none. ``PYDANTIC_DISABLE_PLUGINS`` alone would skip the search but not the
+    import, so pydantic's loader is given as one that finds nothing (tests/test_startup.py checks
+    that pydantic still takes it and that importlib.metadata stays unimported).
+    """
+    if "pydantic.plugin._loader" not in sys.modules:
+        loader = types.ModuleType("pydantic.plugin._loader", "bidkit: no pydantic plugins")
+        loader.get_plugins = lambda: ()
+        sys.modules["pydantic.plugin._loader"] = loader
+
+
+_no_pydantic_plugins()
+
+import typer  # noqa: E402
+
+from bidkit import __version__  # noqa: E402
+from bidkit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, BidkitError  # noqa: E402
+from bidkit.paths import shown  # noqa: E402
+from bidkit.markup import escape  # noqa: E402
 
 app = typer.Typer(
     add_completion=False,
@@ -26,8 +43,35 @@ app = typer.Typer(
     rich_markup_mode=None,
     help="Assemble, check and render a city's bid for a funding competition.",
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Console:
+    """A rich Console made on first use: `check` and `--help` print without importing rich."""
+
+    def __init__(self, **options) -> None:
+        self._options = options
+        self._console = None
+
+    @property
+    def console(self):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str):
+        return getattr(self.console, name)
+
+    def __enter__(self):  # rich's Progress holds its console in a `with` (dunders bypass __getattr__)
+        return self.console.__enter__()
+
+    def __exit__(self, *exc_info):
+        return self.console.__exit__(*exc_info)
+
+
+out = _Console(highlight=False, soft_wrap=True)
+err = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 BID_DIR = typer.Argument(Path("bid_data"), help="Folder holding the bid's YAML files.", show_default=True)
 

@@ -115,7 +115,7 @@ Year = Annotated[WholeNumber, Field(ge=1900, le=2200, description="A calendar or
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False, defer_build=True)
 
 
 # --- the call -------------------------------------------------------------------------

@@ -150,3 +150,13 @@ def read_regular(path: Path, *, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise BidFileError(f"'{shown(path)}' is larger than {max_bytes // 1_000_000} MB", reason="too_large")
     return data
+
+
+def cache_dir() -> Path:
+    """The user's cache folder for bidkit (not created here): ``$BIDKIT_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/bidkit``, else ``~/.cache/bidkit``. It holds the rebuild cache, the annex
+    verdicts of `check` and the parsed hyphenation patterns."""
+    if folder := os.environ.get("BIDKIT_CACHE_DIR"):
+        return Path(folder)
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache") / "bidkit"

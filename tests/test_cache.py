@@ -261,7 +261,8 @@ def test_the_folder_stays_bounded_oldest_use_first(tmp_path):
 
 
 def test_where_the_cache_lives(tmp_path, monkeypatch):
-    from bidkit.render.cache import BuildCache, cache_dir
+    from bidkit.paths import cache_dir
+    from bidkit.render.cache import BuildCache
 
     monkeypatch.delenv("BIDKIT_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))

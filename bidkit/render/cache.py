@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import bidkit
+from bidkit.paths import cache_dir
 
 DEFAULT_MB = 200
 MAGIC = b"bidkit-cache 1\n"
@@ -46,14 +47,6 @@ SUFFIX = ".entry"
 STALE_SECONDS = 3600
 #: Libraries whose version can change the bytes of the PDF.
 LIBRARIES = ("weasyprint", "pydyf", "fontTools", "pikepdf", "pyphen", "PIL", "tinycss2", "cssselect2")
-
-
-def cache_dir() -> Path:
-    """The user's cache folder for bidkit (not created here)."""
-    if folder := os.environ.get("BIDKIT_CACHE_DIR"):
-        return Path(folder)
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache") / "bidkit"
 
 
 def limit_bytes() -> int:

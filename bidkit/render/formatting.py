@@ -1,13 +1,13 @@
-"""German formatting of money, numbers and dates (Babel); the template filters live here."""
+"""German formatting of money, numbers and dates (Babel, imported when first needed); the template filters live here."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
-from markupsafe import Markup
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 LOCALE = "de_DE"
 _CENT = Decimal("0.01")
@@ -15,6 +15,8 @@ _CENT = Decimal("0.01")
 
 def money(amount: Decimal | int, *, cents: bool | None = None) -> str:
     """``500.000 €`` for whole euros, ``1.250,50 €`` otherwise; a no-break space before €."""
+    from babel.numbers import format_decimal
+
     value = Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP)
     if cents is None:
         cents = value != value.to_integral_value()
@@ -24,11 +26,15 @@ def money(amount: Decimal | int, *, cents: bool | None = None) -> str:
 
 def number(value: Decimal | int) -> str:
     """``124.045``, ``12,5``: German grouping and decimal comma, no trailing zeros added."""
+    from babel.numbers import format_decimal
+
     return format_decimal(value, locale=LOCALE)
 
 
 def percent(value: Decimal, digits: int = 1) -> str:
     """``35,0 %`` from a fraction such as 0.35."""
+    from babel.numbers import format_decimal
+
     quantum = Decimal(1).scaleb(-digits)
     scaled = (Decimal(value) * 100).quantize(quantum, rounding=ROUND_HALF_UP)
     return f"{format_decimal(scaled, format='#,##0.' + '0' * digits, locale=LOCALE)}\u00a0%"
@@ -39,21 +45,29 @@ def percent_figure(value: Decimal | int) -> str:
 
     For messages, which round (or not) before: ``percent`` rounds to a fixed number of digits.
     """
+    from babel.numbers import format_decimal
+
     return f"{format_decimal(value, format='#,##0.#', locale=LOCALE, decimal_quantization=False)}\u00a0%"
 
 
 def long_date(day: dt.date) -> str:
     """``5. Dezember 2016``."""
+    from babel.dates import format_date
+
     return format_date(day, format="d. MMMM y", locale=LOCALE)
 
 
 def short_date(day: dt.date) -> str:
     """``05.12.2016``."""
+    from babel.dates import format_date
+
     return format_date(day, format="dd.MM.y", locale=LOCALE)
 
 
 def _unbroken(text: str) -> Markup:
     """Text kept on one line and never hyphenated in the document (dates, amounts)."""
+    from markupsafe import Markup
+
     return Markup('<span class="nobreak">{}</span>').format(text)
 
 

@@ -164,7 +164,7 @@ def _hyphenation(languages=HYPHENATION_LANGUAGES) -> None:
 
 
 def _patterns_file(path: Path, info: os.stat_result) -> Path:
-    from bidkit.render.cache import cache_dir
+    from bidkit.paths import cache_dir
 
     origin = f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{pyphen.__version__}\0{sys.version}"
     return cache_dir() / "hyphenation" / f"{path.stem}-{hashlib.sha256(origin.encode()).hexdigest()[:24]}.pickle"

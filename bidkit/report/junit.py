@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-
 from bidkit.findings import CheckResult, Severity
 from bidkit.report import Reporter
 from bidkit.rules import RULES
@@ -15,6 +13,8 @@ class JunitReporter(Reporter):
     description = "JUnit XML, one test case per rule (for CI test views)"
 
     def render(self, result: CheckResult) -> str:
+        import xml.etree.ElementTree as ET  # only for this format (every check imports the reporters)
+
         by_rule: dict[str, list] = {}
         for finding in result.sorted_findings():
             by_rule.setdefault(finding.rule, []).append(finding)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 from itertools import groupby
 from pathlib import Path
-
-from rich.console import Console
-from rich.markup import escape
+from typing import TYPE_CHECKING
 
 from bidkit.findings import CheckResult, Finding, Severity
 from bidkit.report import Reporter
+from bidkit.markup import NeedsRich, PlainConsole, escape
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -20,6 +22,15 @@ class TextReporter(Reporter):
     description = "for people: grouped by file, with the source line and a summary"
 
     def render(self, result: CheckResult) -> str:
+        if not self.color:  # the same text without importing rich, unless it holds what only rich prints
+            console = PlainConsole()
+            try:
+                self.print(result, console)
+                return console.text()
+            except NeedsRich:
+                pass
+        from rich.console import Console
+
         buffer = io.StringIO()
         console = Console(file=buffer, force_terminal=self.color, no_color=not self.color,
                           highlight=False, soft_wrap=True, width=120)

@@ -1,5 +1,6 @@
 """Rules on the annexes: every file the bid hands in must be there, inside the bid folder, and
-every PDF annex readable the way the build appends it (``bidkit.annexes.read_pdf_annex``)."""
+every PDF annex readable the way the build appends it (``bidkit.annexes.read_pdf_annex``, through
+``pdf_annex_verdict``, which keeps what it concluded per content)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bidkit.annexes import (
-    MAX_PAGE_TREE_DEPTH, MAX_PDF_ANNEX_BYTES, MAX_READ_SECONDS, Annex, PdfAnnexContent, PdfAnnexError, annexes, read_pdf_annex,
+    MAX_PAGE_TREE_DEPTH, MAX_PDF_ANNEX_BYTES, MAX_READ_SECONDS, Annex, PdfAnnexVerdict, annexes, pdf_annex_verdict,
 )
 from bidkit.findings import Severity
 from bidkit.paths import BidFileError, bid_file
@@ -75,8 +76,8 @@ def annex_outside(ctx: RuleContext) -> Iterator[Violation]:
             yield Violation(annex.field, f"annex {annex.number} ({annex.title}): {exc}")
 
 
-def pdf_annexes(ctx: RuleContext) -> Iterator[tuple[Annex, PdfAnnexContent | PdfAnnexError]]:
-    """Each PDF annex inside the bid folder, read as the build reads it (or why it cannot be)."""
+def pdf_annexes(ctx: RuleContext) -> Iterator[tuple[Annex, PdfAnnexVerdict]]:
+    """Each PDF annex inside the bid folder with what reading it as the build reads it concludes."""
     for annex in annexes(ctx.bid):
         if not annex.is_pdf:
             continue
@@ -84,10 +85,7 @@ def pdf_annexes(ctx: RuleContext) -> Iterator[tuple[Annex, PdfAnnexContent | Pdf
             path = bid_file(ctx.bid_dir, annex.file)
         except BidFileError:
             continue  # ANX001/ANX002
-        try:
-            yield annex, read_pdf_annex(path)
-        except PdfAnnexError as exc:
-            yield annex, exc
+        yield annex, pdf_annex_verdict(path)
 
 
 @rule(
@@ -110,9 +108,9 @@ is not a readable PDF: the file is cut off (it does not end with %%EOF)".
     reads=(),
 )
 def annex_not_pdf(ctx: RuleContext) -> Iterator[Violation]:
-    for annex, reading in pdf_annexes(ctx):
-        if isinstance(reading, PdfAnnexError) and not reading.encrypted:
-            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' is not a readable PDF: {reading.reason}")
+    for annex, verdict in pdf_annexes(ctx):
+        if verdict.problem and not verdict.encrypted:
+            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' is not a readable PDF: {verdict.problem}")
 
 
 @rule(
@@ -131,9 +129,9 @@ calculates or an attachment is gone.
     reads=(),
 )
 def annex_active_content(ctx: RuleContext) -> Iterator[Violation]:
-    for annex, reading in pdf_annexes(ctx):
-        if isinstance(reading, PdfAnnexContent) and reading.removed:
-            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): removed from '{annex.file}': {reading.removed_summary()}")
+    for annex, verdict in pdf_annexes(ctx):
+        if not verdict.problem and verdict.removed:
+            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): removed from '{annex.file}': {verdict.removed}")
 
 
 @rule(
@@ -148,18 +146,9 @@ password or ignoring the author's settings; ask for the file without security se
     reads=(),
 )
 def annex_encrypted(ctx: RuleContext) -> Iterator[Violation]:
-    for annex, reading in pdf_annexes(ctx):
-        if isinstance(reading, PdfAnnexError) and reading.encrypted:
+    for annex, verdict in pdf_annexes(ctx):
+        if verdict.problem and verdict.encrypted:
             yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' is encrypted")
-
-
-def annex_conformance(ctx: RuleContext):
-    """Each readable PDF annex with what it does to the variants' claims (bidkit.render.final)."""
-    from bidkit.render.final import inspect_annex
-
-    for annex, reading in pdf_annexes(ctx):
-        if isinstance(reading, PdfAnnexContent):
-            yield annex, inspect_annex(reading.data)
 
 
 EXPORT_HINT = ("Export the annex as PDF/A with fonts embedded (LibreOffice: File › Export as PDF › 'Archive (PDF/A)' "
@@ -182,9 +171,9 @@ export the annex as PDF/A, or build with `--pdf-variant pdf`, which claims no st
     reads=(),
 )
 def annex_breaks_claim(ctx: RuleContext) -> Iterator[Violation]:
-    for annex, conformance in annex_conformance(ctx):
-        variants = conformance.broken_variants()
-        if variants:
-            reasons = "; ".join(conformance.breaks(variants[0]))
+    for annex, verdict in pdf_annexes(ctx):
+        variants = list(verdict.breaks)
+        if not verdict.problem and variants:
+            reasons = "; ".join(verdict.breaks[variants[0]])
             yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' has {reasons}: "
                                          f"it would make {', '.join(variants)} false")

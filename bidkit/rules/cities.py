@@ -67,13 +67,14 @@ def _pattern() -> tuple[re.Pattern, dict[str, list[City]]]:
     return re.compile(rf"(?<![\w-])(Stadt\s+)?({alternatives})(er)?(?![\w-])"), by_name
 
 
-def own_names(city_name: str) -> set[str]:
+@cache  # asked for every text of the bid
+def own_names(city_name: str) -> frozenset[str]:
     """The bid's city under all its names (and names shared with it, like Frankfurt)."""
     mine = {city_name.strip()}
     for city in german_cities():
         if city_name.strip() in city.names:
             mine |= set(city.names)
-    return mine
+    return frozenset(mine)
 
 
 def other_cities(text: str, city_name: str) -> Iterator[tuple[int, str]]:

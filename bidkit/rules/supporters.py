@@ -16,7 +16,12 @@ FIELD: FieldPath = ("supporters", "file")
 
 
 def _register(ctx: RuleContext) -> Register | None:
-    return read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None
+    """The register, read once per check (four rules ask for it), kept on the context as a cached_property keeps its value."""
+    if not ctx.bid.supporters:
+        return None
+    if "supporters_register" not in ctx.__dict__:
+        ctx.__dict__["supporters_register"] = read_register(ctx.bid_dir, ctx.bid.supporters)
+    return ctx.__dict__["supporters_register"]
 
 
 def _at(register: Register, line: int | None, cell: Location | None = None) -> Location | None:
