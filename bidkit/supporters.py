@@ -227,6 +227,19 @@ class Scan:
     problem: str | None = None  # e.g. "'scans/a.pdf' is encrypted"
 
 
+def scan_path(bid_dir: Path, supporter: Supporter) -> Path:
+    """The PDF file of ``supporter``'s scan, through the one resolver; ``BidFileError`` says why not."""
+    path = bid_file(bid_dir, supporter.file)
+    if path.suffix.lower() != ".pdf":
+        raise BidFileError(f"'{supporter.file}' is not a PDF (scans are appended as PDF pages; images are not converted)",
+                           reason="invalid")
+    return path
+
+
+def unreadable_scan(supporter: Supporter, encrypted: bool, reason: str) -> str:
+    return f"'{supporter.file}' is encrypted" if encrypted else f"'{supporter.file}' is not a readable PDF: {reason}"
+
+
 def read_scans(bid_dir: Path, register: Register) -> list[Scan]:
     """Each scan the register names, in the register's order, read as PDF annexes are read."""
     scans = []
@@ -234,17 +247,9 @@ def read_scans(bid_dir: Path, register: Register) -> list[Scan]:
         if supporter.file is None:
             continue
         try:
-            path = bid_file(bid_dir, supporter.file)
+            scans.append(Scan(supporter, read_pdf_annex(scan_path(bid_dir, supporter))))
         except BidFileError as exc:
             scans.append(Scan(supporter, None, exc.message))
-            continue
-        if path.suffix.lower() != ".pdf":
-            scans.append(Scan(supporter, None, f"'{supporter.file}' is not a PDF (scans are appended as PDF pages; "
-                                               "images are not converted)"))
-            continue
-        try:
-            scans.append(Scan(supporter, read_pdf_annex(path)))
         except PdfAnnexError as exc:
-            scans.append(Scan(supporter, None, f"'{supporter.file}' is encrypted" if exc.encrypted
-                              else f"'{supporter.file}' is not a readable PDF: {exc.reason}"))
+            scans.append(Scan(supporter, None, unreadable_scan(supporter, exc.encrypted, exc.reason)))
     return scans

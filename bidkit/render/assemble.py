@@ -9,7 +9,7 @@ without active content — the same reading `bidkit check` judges with ANX003–
 
 The supporters' scans (register column Scan) follow the other annexes as one annex
 (``ScanAnnex``, "Anlage N: Unterstützungsschreiben") with a bookmark per letter, read by
-``bidkit.supporters.read_scans`` as `bidkit check` reads them (SUP003, SUP005).
+``bidkit.supporters.read_scans`` (`bidkit check` judges the same files through the annex verdicts: SUP003, SUP005).
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 from bidkit.findings import FieldPath, Location, Severity
 from bidkit.rules.registry import RuleContext, Violation, rule
-from bidkit.supporters import Register, duplicate_key, read_register, read_scans
+from bidkit.paths import BidFileError
+from bidkit.supporters import Register, Supporter, duplicate_key, read_register, scan_path, unreadable_scan
 
 FIELD: FieldPath = ("supporters", "file")
 
@@ -22,6 +23,28 @@ def _register(ctx: RuleContext) -> Register | None:
     if "supporters_register" not in ctx.__dict__:
         ctx.__dict__["supporters_register"] = read_register(ctx.bid_dir, ctx.bid.supporters)
     return ctx.__dict__["supporters_register"]
+
+
+def _scan_verdicts(ctx: RuleContext) -> list[tuple[Supporter, str | None, dict[str, list[str]]]]:
+    """(supporter, why its scan cannot be appended or None, the variants it breaks) for every scan
+    the register names: judged as `check` judges PDF annexes, from the verdict cache once read."""
+    from bidkit.annexes import pdf_annex_verdict
+
+    register = _register(ctx)
+    if "scan_verdicts" not in ctx.__dict__:
+        found = []
+        for supporter in register.supporters if register else []:
+            if supporter.file is None:
+                continue
+            try:
+                verdict = pdf_annex_verdict(scan_path(ctx.bid_dir, supporter))
+            except BidFileError as exc:
+                found.append((supporter, exc.message, {}))
+                continue
+            problem = unreadable_scan(supporter, verdict.encrypted, verdict.problem) if verdict.problem else None
+            found.append((supporter, problem, verdict.breaks))
+        ctx.__dict__["scan_verdicts"] = found
+    return ctx.__dict__["scan_verdicts"]
 
 
 def _at(register: Register, line: int | None, cell: Location | None = None) -> Location | None:
@@ -89,10 +112,9 @@ not a PDF (a JPEG or PNG is not converted: scan to PDF, or convert it with e.g.
 )
 def scan_missing(ctx: RuleContext) -> Iterator[Violation]:
     register = _register(ctx)
-    for scan in read_scans(ctx.bid_dir, register) if register else []:
-        if scan.problem:
-            supporter = scan.supporter
-            yield Violation(FIELD, f"'{register.file}' {register.where} {supporter.line}: scan of {supporter.name}: {scan.problem}",
+    for supporter, problem, _ in _scan_verdicts(ctx):
+        if problem:
+            yield Violation(FIELD, f"'{register.file}' {register.where} {supporter.line}: scan of {supporter.name}: {problem}",
                             location=_at(register, supporter.line, supporter.cells.get("file")))
 
 
@@ -130,16 +152,10 @@ Active content (scripts, attachments, file links) is removed from scans as from 
     reads=("supporters",),
 )
 def scan_breaks_claim(ctx: RuleContext) -> Iterator[Violation]:
-    from bidkit.render.final import inspect_annex
-
     register = _register(ctx)
-    for scan in read_scans(ctx.bid_dir, register) if register else []:
-        if scan.content is None:
-            continue
-        conformance = inspect_annex(scan.content.data)
-        variants = conformance.broken_variants()
-        if variants:
-            supporter = scan.supporter
+    for supporter, _, breaks in _scan_verdicts(ctx):
+        if breaks:
+            first = next(iter(breaks))
             yield Violation(FIELD, f"'{register.file}' {register.where} {supporter.line}: scan of {supporter.name} '{supporter.file}' has "
-                                   f"{'; '.join(conformance.breaks(variants[0]))}: it would make {', '.join(variants)} false",
+                                   f"{'; '.join(breaks[first])}: it would make {', '.join(breaks)} false",
                             location=_at(register, supporter.line, supporter.cells.get("file")))
