@@ -286,6 +286,8 @@ def preview(
 def init(
     directory: Path = typer.Argument(Path("bid"), help="Folder to create."),
     city: str | None = typer.Option(None, "--city", help="The city's name, e.g. Paderborn (for a skeleton)."),
+    official_name: str | None = typer.Option(None, "--official-name",
+                                             help="The city's official name, e.g. 'Wissenschaftsstadt Darmstadt' (used where the skeleton names the city)."),
     call: str | None = typer.Option(None, "--call", help="Id of a shipped call (`bidkit calls` lists them)."),
     example: bool = typer.Option(False, "--example", help="Write the complete Wolfsburg example instead of a skeleton."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty folder, replacing bid files."),
@@ -307,7 +309,7 @@ def init(
                 f"e.g. bidkit init {directory} --city Paderborn --call {next(iter(shipped_calls()))}; "
                 "`bidkit calls` lists the calls.",
             )
-        written = init_skeleton(directory, city=city, call_id=call, force=force)
+        written = init_skeleton(directory, city=city, call_id=call, force=force, official_name=official_name)
     out.print(f"Created {escape(str(directory))} with {len(written)} files. Next: edit them, then run")
     out.print(f"  bidkit check {escape(str(directory))}")
     if not example:

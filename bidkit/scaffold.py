@@ -76,8 +76,9 @@ def scalar(text: str) -> str:
     return text if plain and "#" not in text else json.dumps(text, ensure_ascii=False)
 
 
-def skeleton_files(city: str, call: Call) -> dict[str, str]:
-    """The skeleton's files for ``city`` and ``call``: name → YAML text."""
+def skeleton_files(city: str, call: Call, official_name: str | None = None) -> dict[str, str]:
+    """The skeleton's files for ``city`` (and its ``official_name``, e.g. „Wissenschaftsstadt
+    Darmstadt“, which the files then use where they name the city) and ``call``: name → YAML text."""
     period = call.funding_period
     start = period.start if period else call.deadline
     end = period.end if period else dt.date(start.year, 12, 31)
@@ -91,7 +92,7 @@ def skeleton_files(city: str, call: Call) -> dict[str, str]:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters["scalar"] = scalar
-    values = {"city": city, "call": call, "sections": set(call.required_sections), "start": start, "end": end,
+    values = {"city": city, "official_name": official_name, "display": official_name or f"Stadt {city}", "call": call, "sections": set(call.required_sections), "start": start, "end": end,
               "limit": limit}
     return {
         name: env.get_template(f"{name}.j2").render(values)
@@ -100,14 +101,17 @@ def skeleton_files(city: str, call: Call) -> dict[str, str]:
     }
 
 
-def init_skeleton(target: Path, *, city: str, call_id: str, force: bool = False) -> list[Path]:
+def init_skeleton(target: Path, *, city: str, call_id: str, force: bool = False, official_name: str | None = None) -> list[Path]:
     """Write a skeleton bid of ``city`` for the shipped call ``call_id``; return the files written."""
     city = city.strip()
     if not city or "\n" in city:
         raise BidkitError("--city needs the city's name on one line", "e.g. --city Paderborn")
+    official_name = (official_name or "").strip() or None
+    if official_name and "\n" in official_name:
+        raise BidkitError("--official-name needs the name on one line", "e.g. --official-name 'Wissenschaftsstadt Darmstadt'")
     call = shipped_call(call_id)
     _prepare(target, force)
     written = []
-    for name, text in skeleton_files(city, call).items():
+    for name, text in skeleton_files(city, call, official_name).items():
         written.append(_write(target, name, text.encode("utf-8")))
     return [*written, _write(target, SCHEMA_FILE, schema_text().encode())]

@@ -146,3 +146,16 @@ def test_calls_show_unknown_id_exits_2_with_did_you_mean():
     assert "Traceback" not in run.stderr
     run = run_bidkit("calls", "show", "./my-call.yaml")
     assert run.code == 2 and "bitkom-digitale-stadt-2017, modellprojekte-smart-cities" in run.stderr
+
+
+def test_skeleton_with_an_official_name_uses_it_wherever_it_names_the_city(tmp_path):
+    target = tmp_path / "darmstadt"
+    run = run_bidkit("init", str(target), "--city", "Darmstadt", "--official-name", "Wissenschaftsstadt Darmstadt",
+                     "--call", "bitkom-digitale-stadt-2017")
+    assert run.code == 0, run.stderr
+    texts = {path.name: path.read_text(encoding="utf-8") for path in target.glob("*.yaml")}
+    assert "official_name: Wissenschaftsstadt Darmstadt" in texts["bid.yaml"]
+    assert not [name for name, text in texts.items() if "Stadt Darmstadt" in text.replace("Wissenschaftsstadt Darmstadt", "")]
+    assert "organisation: Wissenschaftsstadt Darmstadt" in texts["bid.yaml"]
+    found = run_bidkit("check", str(target), "--format", "json").json()["findings"]
+    assert not [f for f in found if f["rule"].startswith(("SCH", "YML"))]  # a skeleton of TODOs, but a valid one
