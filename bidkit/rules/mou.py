@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bidkit.findings import Severity
+from bidkit.models import MOU_KIND_TITLES
 from bidkit.rules.registry import RuleContext, Violation, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -22,7 +23,7 @@ needs at least one signatory with name and role (e.g. Oberbürgermeister, Vorsta
 def mou_signatories(ctx: RuleContext) -> Iterator[Violation]:
     for index, party in enumerate(ctx.bid.mou.parties if ctx.bid.mou else []):
         if not party.signatories:
-            yield Violation(("mou", "parties", index), f"MoU party '{ctx.bid.party_name(party)}' has no signatory")
+            yield Violation(("mou", "parties", index), f"party '{ctx.bid.party_name(party)}' of the agreement has no signatory")
 
 
 @rule(
@@ -37,4 +38,5 @@ be after the call's deadline.
 def mou_before_deadline(ctx: RuleContext) -> Iterator[Violation]:
     mou = ctx.bid.mou
     if mou and mou.signed_on > ctx.call.deadline:
-        yield Violation(("mou", "signed_on"), f"MoU signed on {mou.signed_on}, after the deadline {ctx.call.deadline}")
+        kind = MOU_KIND_TITLES[mou.kind.value]
+        yield Violation(("mou", "signed_on"), f"{kind} signed on {mou.signed_on}, after the deadline {ctx.call.deadline}")
