@@ -170,7 +170,7 @@ class _Workbook:
         ws = self.book.create_sheet(name)
         ws.append([("ENTWURF – " if self.draft else "") + title])
         ws["A1"].font = self.title_font
-        _append_text(ws, [f"{self.bid.title} · {self.bid.city.name} · {self.call.name}"], wrap=False)
+        _append_text(ws, [f"{self.bid.title} · {self.bid.city.display_name} · {self.call.name}"], wrap=False)
         ws.append(header)
         self.header(ws, HEADER_ROW)
         for index, width in enumerate(widths, 1):
@@ -308,7 +308,7 @@ class _Workbook:
         props = self.book.properties
         props.title = f"Kosten- und Finanzierungsplan – {self.bid.title}"
         props.subject = self.call.name
-        props.creator = f"Stadt {self.bid.city.name}"  # as the PDF names its author
+        props.creator = self.bid.city.display_name  # as the PDF names its author
         props.language = "de-DE"
         props.keywords = "Entwurf" if self.draft else None
         naive = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
