@@ -116,7 +116,8 @@ def test_draft_in_git_is_stamped_and_lists_open_points(drafts_in_git):
 
 
 def test_draft_outside_git_is_stamped_with_the_version(draft_outside_git):
-    # (Its MoU names a missing file: test_pdf_standards.py reads the same draft for that.)
+    # (Its MoU names a missing file and its letter breaks the PDF/A claim: test_pdf_standards.py and
+    # test_pdf_validation.py read the same draft for those.)
     run = draft_outside_git.run
     assert run.code == 0, run.stderr
     first = pdf_text(draft_outside_git.pdf)[0]
