@@ -82,12 +82,12 @@ PADERBORN = REPO / "examples" / "paderborn"
 
 
 @pytest.fixture(scope="session")
-def paderborn_pdf(tmp_path_factory) -> Path:
-    """The second example, built once for all tests that read it."""
-    out, run = build_once(PADERBORN, tmp_path_factory, "paderborn")
-    assert run.code == 0, run.stderr
-    assert f"PDF written: {out}" in run.stdout
-    return out
+def paderborn_pdf(built) -> Path:
+    """The second example, built once for all tests that read it (in this process: its layout
+    also serves the other PDF variants in test_pdf_validation.py)."""
+    from bidkit.render.build import PDF_VARIANTS
+
+    return built("paderborn", PDF_VARIANTS[0])
 
 
 @pytest.fixture(scope="session")
@@ -110,11 +110,12 @@ def large_bid(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def large_pdf(large_bid, tmp_path_factory) -> Path:
-    out, run = build_once(large_bid, tmp_path_factory, "large")
-    # It is written, then the page limit fails on purpose (PDF001: 46 pages of 30).
-    assert run.code == 0 or (run.code == 1 and "PDF001" in run.stderr and f"PDF written: {out}" in run.stdout), run.stderr
-    return out
+def large_pdf(built) -> Path:
+    """The large bid's PDF, built in this process like `paderborn_pdf` (46 pages: over the call's
+    limit of 30, which the page limit check, not the build, reports)."""
+    from bidkit.render.build import PDF_VARIANTS
+
+    return built("large", PDF_VARIANTS[0])
 
 
 @pytest.fixture
@@ -189,3 +190,121 @@ def pdf_fonts(path: Path, pages: slice = slice(None)) -> dict[str, bool]:
 def unmarked(html: str) -> str:
     """The document's HTML without the marks that keep the bid's names whole (bidkit/render/names.py)."""
     return re.sub(r'<span class="proper-name">(.*?)</span>', r"\1", html)
+
+
+# --- Shared builds ------------------------------------------------------------------------------
+# WeasyPrint's layout is most of the suite's time: each build below is made once per session and
+# read by the tests of several files (each test still asserts what it did with a build of its own).
+
+
+@dataclass
+class Build:
+    """A CLI build: the bid folder it read, the PDF it wrote, and the run."""
+
+    folder: Path
+    pdf: Path
+    run: Run
+
+
+@pytest.fixture(scope="session")
+def built(request, tmp_path_factory):
+    """``built(bid, variant)``: the PDF of ``bid`` in ``variant``, built in this process; each bid
+    is checked and laid out once per session and written in each variant asked for.
+
+    Bids: "example", "paderborn", "annexes" (the example with a scan as MoU and a tagged PDF/A
+    letter) and "large" (the `large_bid` fixture)."""
+    from bidkit.check import check_bid
+    from bidkit.render.build import lay_out, write_variant
+
+    def annex_bid(folder: Path) -> Path:
+        import annex_samples
+
+        shutil.copytree(EXAMPLE, folder)
+        (folder / "anlagen/mou-wolfsburgdigital.pdf").write_bytes(annex_samples.scan())
+        (folder / "anlagen/unterstuetzung-ostfalia.pdf").write_bytes(annex_samples.tagged_pdfa())
+        return folder
+
+    folders = {"example": lambda: EXAMPLE, "paderborn": lambda: PADERBORN,
+               "annexes": lambda: annex_bid(tmp_path_factory.mktemp("annexes") / "bid"),
+               "large": lambda: request.getfixturevalue("large_bid")}
+    layouts: dict[str, object] = {}
+    files: dict[tuple, Path] = {}
+
+    def build(bid: str, variant: str) -> Path:
+        if bid not in layouts:
+            result, loaded = check_bid(folders[bid]())
+            assert result.complete, [f.message for f in result.findings if f.severity.value == "error"]
+            layouts[bid] = lay_out(loaded, draft=False, variant=variant, findings=result.findings)
+        if (bid, variant) not in files:
+            out = tmp_path_factory.mktemp("out") / f"{bid}-{variant.replace('/', '_')}.pdf"
+            write_variant(layouts[bid], out, variant)
+            files[bid, variant] = out
+        return files[bid, variant]
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def example_copy_build(tmp_path_factory) -> Build:
+    """A copy of the example built from the folder above it: `build bid --html out/bid.html`, so to
+    the default output path (relative to that folder)."""
+    cwd = tmp_path_factory.mktemp("example-copy")
+    shutil.copytree(EXAMPLE, cwd / "bid")
+    run = run_bidkit("build", "bid", "--html", "out/bid.html", cwd=cwd)
+    return Build(cwd / "bid", cwd / "build" / "wolfsburg-bitkom-digitale-stadt-2017.pdf", run)
+
+
+@dataclass
+class GitDrafts:
+    """Two drafts of one copy of the example in a git repository (see `drafts_in_git`)."""
+
+    commit: str  # the short hash
+    clean: Build
+    dirty: Build
+    markers: list[Path]  # files the armed repository's programs would create
+
+
+@pytest.fixture(scope="session")
+def drafts_in_git(tmp_path_factory) -> GitDrafts:
+    """The example committed to git (commit date 10.03.2017) and built --draft twice: ``clean`` as
+    committed; then the repository is armed (core.fsmonitor, core.pager, a required clean/smudge
+    filter for every file, a post-index-change hook: each would create one of ``markers``) and
+    the budget's total made wrong (BUD002, not committed), and built --draft again: ``dirty``."""
+    root = tmp_path_factory.mktemp("git-drafts")
+    bid = root / "bid"
+    shutil.copytree(EXAMPLE, bid)
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(root), "GIT_COMMITTER_DATE": "2017-03-10T12:00:00"}
+    git = ["git", "-C", str(bid), "-c", "user.name=Test", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True, env=environment)
+    subprocess.run([*git, "add", "."], check=True, env=environment)
+    subprocess.run([*git, "commit", "-q", "-m", "bid", "--date", "2017-03-10T12:00:00"], check=True, env=environment)
+    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], check=True, capture_output=True, text=True,
+                            env=environment).stdout.strip()
+    clean = Build(bid, root / "clean.pdf", run_bidkit("build", str(bid), "--draft", "-o", str(root / "clean.pdf")))
+
+    markers = [root / name for name in ("fsmonitor-ran", "filter-ran", "hook-ran")]
+    with (bid / ".git" / "config").open("a", encoding="utf-8") as config:
+        config.write(f'[core]\n\tfsmonitor = "touch {markers[0]}"\n\tpager = "touch {markers[2]}"\n'
+                     f'[filter "x"]\n\tclean = "touch {markers[1]}"\n\tsmudge = "touch {markers[1]}"\n\trequired = true\n')
+    (bid / ".gitattributes").write_text("* filter=x\n", encoding="utf-8")
+    hook = bid / ".git" / "hooks" / "post-index-change"
+    hook.write_text(f"#!/bin/sh\ntouch {markers[2]}\n", encoding="utf-8")
+    hook.chmod(0o755)
+    edit(bid / "budget.yaml", "  total: 500000\n  note", "  total: 600000\n  note")  # an error, not committed
+    dirty = Build(bid, root / "dirty.pdf", run_bidkit("build", str(bid), "--draft", "-o", str(root / "dirty.pdf")))
+    return GitDrafts(commit, clean, dirty, markers)
+
+
+@pytest.fixture(scope="session")
+def draft_outside_git(tmp_path_factory) -> Build:
+    """A copy of the example outside any git repository, built --draft: its MoU names a missing
+    file (ANX001), and its letter (annex 3) is an office export with unembedded Helvetica (ANX006)."""
+    import annex_samples
+
+    root = tmp_path_factory.mktemp("draft-outside-git")
+    shutil.copytree(EXAMPLE, root / "bid")
+    edit(root / "bid" / "mou.yaml", "file: anlagen/mou-wolfsburgdigital.pdf", "file: anlagen/fehlt.pdf")
+    (root / "bid" / "anlagen" / "unterstuetzung-ostfalia.pdf").write_bytes(annex_samples.office_export())
+    run = run_bidkit("build", str(root / "bid"), "--draft", "-o", str(root / "draft.pdf"),
+                     env={"GIT_CEILING_DIRECTORIES": str(root)})
+    return Build(root / "bid", root / "draft.pdf", run)

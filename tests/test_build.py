@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import EXAMPLE, edit, pdf_text, run_bidkit
+from conftest import EXAMPLE, Build, edit, pdf_text, run_bidkit
 
 
 def test_pdf_holds_the_bid_in_german(example_pdf):
@@ -53,27 +53,43 @@ def test_no_watermark_in_final_pdf(example_pdf):
     assert not any("ENTWURF" in page for page in pdf_text(example_pdf))
 
 
-def test_rebuild_is_byte_identical(example_pdf, tmp_path):
-    again = tmp_path / "again.pdf"
-    assert run_bidkit("build", str(EXAMPLE), "-o", str(again)).code == 0
-    assert again.read_bytes() == example_pdf.read_bytes()
+def test_rebuild_is_byte_identical(example_pdf, example_copy_build):
+    # The second build is of a copy of the example in another folder, to the default output path
+    # (test_default_output_path_is_printed_and_html_written reads its run).
+    again = example_copy_build
+    assert again.run.code == 0, again.run.stderr
+    assert again.pdf.read_bytes() == example_pdf.read_bytes()
 
 
-def test_source_date_epoch_is_honoured(tmp_path):
-    out = tmp_path / "epoch.pdf"
-    run = run_bidkit("build", str(EXAMPLE), "-o", str(out), env={"SOURCE_DATE_EPOCH": "1500000000"})
+HOSTILE_TEXT = '<img src="file:///etc/passwd"> {{ 7*7 }} </p><script>x</script> {% raw %}'
+
+
+@pytest.fixture(scope="module")
+def hostile_text_build(tmp_path_factory) -> Build:
+    """The example with markup and template syntax in its vision, built with --html and with
+    SOURCE_DATE_EPOCH set (one build for the two tests that read it)."""
+    root = tmp_path_factory.mktemp("hostile-text")
+    bid = root / "bid"
+    shutil.copytree(EXAMPLE, bid)
+    edit(bid / "bid.yaml", "  Wolfsburg will digitale Modellstadt werden.", f"  {HOSTILE_TEXT}")
+    run = run_bidkit("build", str(bid), "-o", str(root / "bid.pdf"), "--html", str(root / "bid.html"),
+                     env={"SOURCE_DATE_EPOCH": "1500000000"})
+    return Build(bid, root / "bid.pdf", run)
+
+
+def test_source_date_epoch_is_honoured(hostile_text_build):
+    run = hostile_text_build.run
     assert run.code == 0, run.stderr
-    assert PdfReader(out).metadata["/CreationDate"].startswith("D:20170714")
+    assert PdfReader(hostile_text_build.pdf).metadata["/CreationDate"].startswith("D:20170714")
 
 
-def test_default_output_path_is_printed_and_html_written(tmp_path):
-    shutil.copytree(EXAMPLE, tmp_path / "bid")
-    run = run_bidkit("build", "bid", "--html", "out/bid.html", cwd=tmp_path)
+def test_default_output_path_is_printed_and_html_written(example_copy_build):
+    run, cwd = example_copy_build.run, example_copy_build.folder.parent
     assert run.code == 0, run.stderr
     expected = Path("build") / "wolfsburg-bitkom-digitale-stadt-2017.pdf"
     assert f"PDF written: {expected}" in run.stdout
-    assert (tmp_path / expected).read_bytes().startswith(b"%PDF-")
-    html = (tmp_path / "out" / "bid.html").read_text(encoding="utf-8")
+    assert (cwd / expected).read_bytes().startswith(b"%PDF-")
+    html = (cwd / "out" / "bid.html").read_text(encoding="utf-8")
     assert '<html lang="de">' in html
 
 
@@ -87,10 +103,9 @@ def test_build_refuses_bid_with_errors_and_keeps_previous_pdf(bid, tmp_path):
     assert out.read_bytes() == b"previous"
 
 
-def test_draft_renders_with_watermark_on_every_page(bid, tmp_path):
-    edit(bid / "budget.yaml", "  total: 500000\n  note", "  total: 600000\n  note")
-    out = tmp_path / "draft.pdf"
-    run = run_bidkit("build", str(bid), "--draft", "-o", str(out))
+def test_draft_renders_with_watermark_on_every_page(drafts_in_git):
+    # The example with the budget's total made wrong (BUD002), in git (test_theme_and_drafts.py reads its stamp).
+    out, run = drafts_in_git.dirty.pdf, drafts_in_git.dirty.run
     assert run.code == 0, run.stderr
     assert "Draft written" in run.stdout
     pages = pdf_text(out)
@@ -131,16 +146,13 @@ def test_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["bid.pdf"]
 
 
-def test_text_from_yaml_cannot_inject_markup(bid, tmp_path):
-    hostile = '<img src="file:///etc/passwd"> {{ 7*7 }} </p><script>x</script> {% raw %}'
-    edit(bid / "bid.yaml", "  Wolfsburg will digitale Modellstadt werden.", f"  {hostile}")
-    (bid / "bid.yaml").write_text((bid / "bid.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    html = tmp_path / "bid.html"
-    run = run_bidkit("build", str(bid), "-o", str(tmp_path / "bid.pdf"), "--html", str(html))
+def test_text_from_yaml_cannot_inject_markup(hostile_text_build):
+    run = hostile_text_build.run
     assert run.code == 0, run.stderr
     assert "refused" not in run.stderr
+    html = hostile_text_build.pdf.with_name("bid.html")
     assert "&lt;img src=„file:///etc/passwd“&gt; {{ 7*7 }}" in html.read_text(encoding="utf-8")
-    text = " ".join(pdf_text(tmp_path / "bid.pdf"))
+    text = " ".join(pdf_text(hostile_text_build.pdf))
     assert "{{ 7*7 }}" in text and "<script>x</script>" in text
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -125,31 +126,18 @@ def test_template_cannot_reach_files_or_programs(bid, tmp_path, secret, payload)
 
 # --- critical: nothing configured by the bid folder runs -------------------------------------------
 
-def test_draft_stamp_runs_nothing_from_the_repository(bid, tmp_path):
-    markers = [tmp_path / name for name in ("fsmonitor-ran", "filter-ran", "hook-ran")]
-    git = ["git", "-C", str(bid), "-c", "user.name=T", "-c", "user.email=t@example.org"]
-    environment = {"PATH": "/usr/bin:/bin", "GIT_COMMITTER_DATE": "2017-03-10T12:00:00", "HOME": str(tmp_path)}
-    subprocess.run([*git, "init", "-q"], check=True, env=environment)
-    subprocess.run([*git, "add", "."], check=True, env=environment)
-    subprocess.run([*git, "commit", "-q", "-m", "bid"], check=True, env=environment)
-    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
-    # Only now arm the repository, so that setting it up ran nothing.
-    with (bid / ".git" / "config").open("a", encoding="utf-8") as config:
-        config.write(f'[core]\n\tfsmonitor = "touch {markers[0]}"\n\tpager = "touch {markers[2]}"\n'
-                     f'[filter "x"]\n\tclean = "touch {markers[1]}"\n\tsmudge = "touch {markers[1]}"\n\trequired = true\n')
-    (bid / ".gitattributes").write_text("* filter=x\n", encoding="utf-8")
-    hook = bid / ".git" / "hooks" / "post-index-change"
-    hook.write_text(f"#!/bin/sh\ntouch {markers[2]}\n", encoding="utf-8")
-    hook.chmod(0o755)
-    with (bid / "goals.yaml").open("a", encoding="utf-8") as goals:  # an uncommitted change
-        goals.write("# geändert\n")
-    out = tmp_path / "draft.pdf"
-    run = run_bidkit("build", str(bid), "--draft", "-o", str(out))
+def test_draft_stamp_runs_nothing_from_the_repository(drafts_in_git):
+    # The repository is armed only after the commit (so setting it up ran nothing), with an
+    # uncommitted change: see `drafts_in_git` in conftest.py (test_theme_and_drafts.py reads the same draft).
+    bid, markers, run = drafts_in_git.dirty.folder, drafts_in_git.markers, drafts_in_git.dirty.run
+    config = (bid / ".git" / "config").read_text(encoding="utf-8")
+    assert all(f"touch {marker}" in config for marker in markers[:2]) and (bid / ".git/hooks/post-index-change").exists()
+    assert (bid / ".gitattributes").read_text(encoding="utf-8") == "* filter=x\n"
     assert run.code == 0, run.stderr
     assert not any(marker.exists() for marker in markers)
     from conftest import pdf_text
 
-    assert f"Commit {commit} vom 10.03.2017, mit Änderungen" in pdf_text(out)[0]
+    assert f"Commit {drafts_in_git.commit} vom 10.03.2017, mit Änderungen" in pdf_text(drafts_in_git.dirty.pdf)[0]
 
 
 def test_git_state_reads_untracked_and_ignored_files_as_git_does(bid):
@@ -217,35 +205,63 @@ def test_theme_template_linked_to_outside_is_refused(bid, tmp_path, secret):
     assert SECRET not in run.stderr and not out.exists()
 
 
+#: Each place the bid can name a FIFO, and its FIFO's name in the bid's theme folder.
+FIFOS = {"stylesheet": "pipe-css", "svg image": "pipe-svg", "logo": "pipe-logo", "annex": "pipe-annex"}
+#: The places set up in one bid, each group built once: the logo's FIFO replaces the SVG logo the
+#: "svg image" case reads, so it has a bid of its own.
+FIFO_BIDS = [("stylesheet", "svg image", "annex"), ("logo",)]
+
+
 def fifo_bid(bid: Path, where: str) -> None:
     """A FIFO named by the bid in one of the ways the renderer or loader would open it."""
-    os.mkfifo(bid / "theme" / "pipe")
+    pipe = FIFOS[where]
+    os.mkfifo(bid / "theme" / pipe)
     if where == "stylesheet":
-        (bid / "theme" / "extra.css").write_text('.cover { background: url("pipe"); }\n', encoding="utf-8")
+        (bid / "theme" / "extra.css").write_text(f'.cover {{ background: url("{pipe}"); }}\n', encoding="utf-8")
         use_theme(bid, "  stylesheet: theme/extra.css\n")
     elif where == "svg image":
         (bid / "theme" / "logo.svg").write_text(
             '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">'
-            '<image xlink:href="pipe" width="10" height="10"/></svg>', encoding="utf-8")
+            f'<image xlink:href="{pipe}" width="10" height="10"/></svg>', encoding="utf-8")
     elif where == "logo":
-        edit(bid / "bid.yaml", "logo: theme/logo.svg", "logo: theme/pipe")
+        edit(bid / "bid.yaml", "logo: theme/logo.svg", f"logo: theme/{pipe}")
     elif where == "annex":
-        edit(bid / "bid.yaml", "file: anlagen/kennzahlen.csv", "file: theme/pipe")
+        edit(bid / "bid.yaml", "file: anlagen/kennzahlen.csv", f"file: theme/{pipe}")
 
 
-@pytest.mark.parametrize("where", ["stylesheet", "svg image", "logo", "annex"])
-def test_fifo_never_hangs_the_build(bid, tmp_path, where):
-    fifo_bid(bid, where)
-    out = tmp_path / "draft.pdf"
-    run = run_bidkit("build", str(bid), "--draft", "-o", str(out))  # run_bidkit times out after 300 s
+@pytest.fixture(scope="module")
+def fifo_drafts(tmp_path_factory):
+    """``fifo_drafts(where)``: (the bid folder, the run of `build --draft`) of the bid of FIFO_BIDS
+    that holds the FIFO at ``where``; each bid built once."""
+    runs: dict[tuple, tuple] = {}
+
+    def get(where: str):
+        group = next(group for group in FIFO_BIDS if where in group)
+        if group not in runs:
+            root = tmp_path_factory.mktemp("fifo")
+            shutil.copytree(EXAMPLE, root / "bid")
+            for place in group:
+                fifo_bid(root / "bid", place)
+            # run_bidkit times out after 300 s
+            runs[group] = root / "bid", run_bidkit("build", str(root / "bid"), "--draft", "-o", str(root / "draft.pdf"))
+        return runs[group]
+
+    return get
+
+
+@pytest.mark.parametrize("where", list(FIFOS))
+def test_fifo_never_hangs_the_build(fifo_drafts, where):
+    bid, run = fifo_drafts(where)
+    pipe = FIFOS[where]
+    assert (bid / "theme" / pipe).is_fifo()
     no_traceback(run)
     assert run.code == 0, run.stderr
     if where in ("logo", "annex"):
         check = run_bidkit("check", str(bid), "--format", "json")
-        finding = next(f for f in check.json()["findings"] if "pipe" in f["message"])
+        finding = next(f for f in check.json()["findings"] if pipe in f["message"])
         assert "FIFO" in finding["message"] and finding["rule"] in ("THM001", "ANX001")
     else:
-        assert "refused to load" in run.stderr and "pipe" in run.stderr
+        assert "refused to load" in run.stderr and pipe in run.stderr
 
 
 # --- high: rendering is bounded -------------------------------------------------------------------
@@ -284,10 +300,10 @@ def _render_error(bid):
 def test_endless_template_stops_with_exit_3_naming_the_line(bid, tmp_path, monkeypatch):
     theme_template(bid, "<p>Vision</p>\n{% for a in bid.partners %}" * 1 + "{% for b in bid.partners %}" * 15
                    + "{% endfor %}" * 16)
-    run = run_bidkit("build", str(bid), "--draft", "-o", str(tmp_path / "x.pdf"), env={"BIDKIT_TEMPLATE_SECONDS": "2"})
+    run = run_bidkit("build", str(bid), "--draft", "-o", str(tmp_path / "x.pdf"), env={"BIDKIT_TEMPLATE_SECONDS": "1"})
     no_traceback(run)
     assert run.code == 3
-    assert "theme/templates/sections/vision.html.j2, line 2" in run.stderr and "longer than 2 s" in run.stderr
+    assert "theme/templates/sections/vision.html.j2, line 2" in run.stderr and "longer than 1 s" in run.stderr
 
 
 # --- medium: never destroy a file ---------------------------------------------------------------------
@@ -525,8 +541,6 @@ def test_a_prepared_git_folder_cannot_hang_the_draft(bid, tmp_path, monkeypatch)
     elsewhere = tmp_path / "elsewhere"
     subprocess.run(["git", "init", "-q", str(elsewhere)], check=True, env=environment)
     (bid / ".git" / "config").unlink()
-    import shutil
-
     shutil.rmtree(bid / ".git")
     (bid / ".git").write_text(f"gitdir: {elsewhere / '.git'}\n")
     assert git_state(bid) is None  # a pointer to a repository elsewhere is not followed
@@ -535,7 +549,7 @@ def test_a_prepared_git_folder_cannot_hang_the_draft(bid, tmp_path, monkeypatch)
 def test_layout_that_never_ends_stops_with_exit_3(bid, tmp_path):
     theme_template(bid, "{% for i in range(100000) %}<p>{{ i }}</p>{% endfor %}")
     out = tmp_path / "x.pdf"
-    run = run_bidkit("build", str(bid), "--draft", "-o", str(out), env={"BIDKIT_LAYOUT_SECONDS": "3"})
+    run = run_bidkit("build", str(bid), "--draft", "-o", str(out), env={"BIDKIT_LAYOUT_SECONDS": "1"})
     no_traceback(run)
-    assert run.code == 3 and "WeasyPrint took longer than 3 s to lay out the pages" in run.stderr
+    assert run.code == 3 and "WeasyPrint took longer than 1 s to lay out the pages" in run.stderr
     assert not out.exists()

@@ -153,12 +153,12 @@ def test_unreadable_pdf_annex_stops_the_build_with_its_name(bid, tmp_path):
     assert out.read_bytes() == b"previous"
 
 
-def test_draft_lists_missing_annexes_instead_of_failing(bid, tmp_path):
-    edit(bid / "mou.yaml", "file: anlagen/mou-wolfsburgdigital.pdf", "file: anlagen/fehlt.pdf")
-    out = tmp_path / "draft.pdf"
-    run = run_bidkit("build", str(bid), "--draft", "-o", str(out))
+def test_draft_lists_missing_annexes_instead_of_failing(draft_outside_git):
+    # The MoU names anlagen/fehlt.pdf (test_theme_and_drafts.py reads the same draft's stamp).
+    assert "file: anlagen/fehlt.pdf" in (draft_outside_git.folder / "mou.yaml").read_text(encoding="utf-8")
+    run = draft_outside_git.run
     assert run.code == 0, run.stderr
-    text = "\n".join(pdf_text(out))
+    text = "\n".join(pdf_text(draft_outside_git.pdf))
     assert "anlagen/fehlt.pdf · fehlt" in text
     assert "ANX001" in text  # and the open points say why
 

@@ -6,66 +6,20 @@ read back: pagination artifacts, one link per TOC entry, whole words, row header
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pikepdf
 import pytest
 
 import annex_samples
-from conftest import EXAMPLE, REPO, line_of, run_bidkit
+from conftest import line_of, run_bidkit
 
 from bidkit.render.build import PDF_VARIANTS
 
 #: What the validator must confirm for each variant.
 PROFILES = {"pdf/a-3a+ua-1": ("3a", "ua1"), "pdf/a-3u": ("3u",), "pdf/ua-1": ("ua1",), "pdf": ()}
 LETTER = "anlagen/unterstuetzung-ostfalia.pdf"
-
-
-def annex_bid(folder: Path) -> Path:
-    """The example with a scan (untagged, 2 pages) as MoU and a tagged PDF/A letter."""
-    shutil.copytree(EXAMPLE, folder)
-    (folder / "anlagen/mou-wolfsburgdigital.pdf").write_bytes(annex_samples.scan())
-    (folder / LETTER).write_bytes(annex_samples.tagged_pdfa())
-    return folder
-
-
-def large_bid(folder: Path) -> Path:
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    from generate_bid import generate
-
-    generate(folder, measures=40, budget_lines=400, partners=80, kpis=60)
-    return folder
-
-
-BIDS = {"example": lambda folder: EXAMPLE, "paderborn": lambda folder: REPO / "examples/paderborn",
-        "annexes": annex_bid, "large": large_bid}
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """``built(bid, variant, draft=False)``: the PDF, built in this process; each bid is laid out
-    once per session and written in each variant asked for."""
-    from bidkit.check import check_bid
-    from bidkit.render.build import lay_out, write_variant
-
-    layouts: dict[tuple, object] = {}
-    files: dict[tuple, Path] = {}
-
-    def build(bid: str, variant: str, draft: bool = False) -> Path:
-        if (bid, draft) not in layouts:
-            result, loaded = check_bid(BIDS[bid](tmp_path_factory.mktemp(bid) / "bid"))
-            assert result.complete or draft, [f.message for f in result.findings if f.severity.value == "error"]
-            layouts[bid, draft] = lay_out(loaded, draft=draft, variant=variant, findings=result.findings)
-        if (bid, variant, draft) not in files:
-            out = tmp_path_factory.mktemp("out") / f"{bid}-{variant.replace('/', '_')}{'-draft' if draft else ''}.pdf"
-            write_variant(layouts[bid, draft], out, variant)
-            files[bid, variant, draft] = out
-        return files[bid, variant, draft]
-
-    return build
 
 
 def validation_failures(path: Path, profile: str) -> list[str]:
@@ -146,13 +100,13 @@ def marked_content(path: Path, page_index: int) -> list[tuple[str, dict, str]]:
         return found
 
 
-def test_header_footer_and_draft_stamp_are_pagination_artifacts(built):
+def test_header_footer_and_draft_stamp_are_pagination_artifacts(built, drafts_in_git):
     third = marked_content(built("example", PDF_VARIANTS[0]), 2)
     artifacts = {(str(props.get("/Subtype")), text) for tag, props, text in third if tag == "/Artifact" and text}
     assert artifacts == {("/Header", "#WolfsburgDigital"), ("/Header", "Vision"), ("/Footer", "Seite 3 von 11")}
     assert all(props.get("/Type") == "/Pagination" for tag, props, text in third if tag == "/Artifact" and text)
     assert not [text for tag, props, text in third if tag != "/Artifact" and text in ("Seite 3 von 11", "#WolfsburgDigital")]
-    draft = marked_content(built("example", PDF_VARIANTS[0], draft=True), 2)
+    draft = marked_content(drafts_in_git.clean.pdf, 2)  # the default variant, built by the CLI
     stamps = [(props.get("/Type"), text) for tag, props, text in draft if text.startswith("ENTWURF")]
     assert stamps and all(kind == "/Pagination" for kind, _ in stamps)
     [watermark] = [props for tag, props, text in draft if props.get("/Subtype") == "/Watermark"]
@@ -256,7 +210,7 @@ def test_annexes_are_grafted_as_parts(built):
         assert link.Dest[0].objgen == letter_pages[1]
 
 
-def test_office_export_with_unembedded_fonts_is_refused_where_it_breaks_the_claim(bid, tmp_path):
+def test_office_export_with_unembedded_fonts_is_refused_where_it_breaks_the_claim(bid, tmp_path, draft_outside_git):
     (bid / LETTER).write_bytes(annex_samples.office_export())
     run = run_bidkit("check", ".", "--format", "json", cwd=bid)
     [finding] = [f for f in run.json()["findings"] if f["rule"] == "ANX006"]
@@ -269,6 +223,8 @@ def test_office_export_with_unembedded_fonts_is_refused_where_it_breaks_the_clai
     assert run.code == 1 and not out.exists()
     assert f"annex 3 '{LETTER}' would make pdf/a-3a+ua-1 false: fonts not embedded: Helvetica" in run.stderr
     assert "Export the annex as PDF/A" in run.stderr and "Traceback" not in run.stderr
-    run = run_bidkit("build", str(bid), "-o", str(out), "--draft")  # a draft warns
+    # A draft warns: the shared draft's letter is the same office export (its MoU is missing, too).
+    assert (draft_outside_git.folder / LETTER).read_bytes() == (bid / LETTER).read_bytes()
+    run = draft_outside_git.run
     assert run.code == 0 and f"warning: annex 3 '{LETTER}' would make pdf/a-3a+ua-1 false" in run.stderr
     # (--pdf-variant pdf, which claims nothing, takes such an annex: test_hostile_annexes.py.)

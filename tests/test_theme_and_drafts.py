@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from bidkit import __version__
-from conftest import edit, pdf_fonts, pdf_text, run_bidkit
+from conftest import EXAMPLE, Build, edit, pdf_fonts, pdf_text, run_bidkit
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")  # fonts-dejavu-core, installed with Pango
 DOCUMENT_PAGES = 11  # of the example; the 3 annex pages follow
@@ -32,19 +31,32 @@ def theme(bid: Path, extra: str) -> None:
     edit(bid / "bid.yaml", '  accent_color: "#6f8fb0"\n', f'  accent_color: "#6f8fb0"\n{extra}')
 
 
-@pytest.mark.skipif(not FONT.exists(), reason="DejaVu Serif not installed")
-def test_fonts_colours_stylesheet_and_one_template_from_the_bid_folder(bid, tmp_path):
-    (bid / "theme" / "fonts").mkdir()
-    shutil.copy(FONT, bid / "theme" / "fonts" / "Hausschrift.ttf")
-    (bid / "theme" / "extra.css").write_text(".cover-title { font-size: 28pt; }\n", encoding="utf-8")
+@pytest.fixture(scope="module")
+def themed(tmp_path_factory) -> Build:
+    """The example with the city's own colour, font (when DejaVu Serif is installed), stylesheet
+    (which also tries to read a file outside and a URL) and vision template; built with --html."""
+    root = tmp_path_factory.mktemp("themed")
+    bid = root / "bid"
+    shutil.copytree(EXAMPLE, bid)
+    font = ""
+    if FONT.exists():
+        (bid / "theme" / "fonts").mkdir()
+        shutil.copy(FONT, bid / "theme" / "fonts" / "Hausschrift.ttf")
+        font = "  font_family: Hausschrift\n  fonts: [{file: theme/fonts/Hausschrift.ttf}]\n"
+    (bid / "theme" / "extra.css").write_text('@import url("file:///etc/passwd");\n.cover { background: url("https://example.org/x.png"); }\n'
+                                             ".cover-title { font-size: 28pt; }\n", encoding="utf-8")
     (bid / "theme" / "templates" / "sections").mkdir(parents=True)
     (bid / "theme" / "templates" / "sections" / "vision.html.j2").write_text(
         "<p class=\"own\">Eigene Vorlage der Stadt {{ bid.city.name }}</p>\n{{ bid.vision | markdown }}\n", encoding="utf-8")
     edit(bid / "bid.yaml", 'primary_color: "#003a70"', 'primary_color: "#8a1538"')
-    theme(bid, "  font_family: Hausschrift\n  fonts: [{file: theme/fonts/Hausschrift.ttf}]\n"
-               "  stylesheet: theme/extra.css\n  templates: theme/templates\n")
-    out, html = tmp_path / "bid.pdf", tmp_path / "bid.html"
-    run = run_bidkit("build", str(bid), "-o", str(out), "--html", str(html))
+    theme(bid, font + "  stylesheet: theme/extra.css\n  templates: theme/templates\n")
+    run = run_bidkit("build", str(bid), "-o", str(root / "bid.pdf"), "--html", str(root / "bid.html"))
+    return Build(bid, root / "bid.pdf", run)
+
+
+@pytest.mark.skipif(not FONT.exists(), reason="DejaVu Serif not installed")
+def test_fonts_colours_stylesheet_and_one_template_from_the_bid_folder(themed):
+    bid, out, html, run = themed.folder, themed.pdf, themed.pdf.with_name("bid.html"), themed.run
     assert run.code == 0, run.stderr
     used = pdf_fonts(out, slice(0, DOCUMENT_PAGES))
     assert any(name.endswith("+Hausschrift") for name in used) and all(used.values()), used
@@ -68,10 +80,9 @@ def test_own_templates_run_in_a_sandbox(bid, tmp_path):
     assert "Traceback" not in run.stderr and not (tmp_path / "bid.pdf").exists()
 
 
-def test_theme_stylesheet_cannot_read_files_outside(bid, tmp_path):
-    (bid / "theme" / "extra.css").write_text('@import url("file:///etc/passwd");\n.cover { background: url("https://example.org/x.png"); }\n', encoding="utf-8")
-    theme(bid, "  stylesheet: theme/extra.css\n")
-    run = run_bidkit("build", str(bid), "-o", str(tmp_path / "bid.pdf"))
+def test_theme_stylesheet_cannot_read_files_outside(themed):
+    assert '@import url("file:///etc/passwd")' in (themed.folder / "theme" / "extra.css").read_text(encoding="utf-8")
+    run = themed.run
     assert run.code == 0, run.stderr
     assert "refused to load file:///etc/passwd" in run.stderr
 
@@ -81,17 +92,10 @@ def test_final_pdf_has_no_stamp_and_no_open_points(example_pdf):
     assert "Offene Punkte" not in text and "bidkit " + __version__ not in text
 
 
-def test_draft_in_git_is_stamped_and_lists_open_points(bid, tmp_path):
-    git = ["git", "-C", str(bid), "-c", "user.name=Test", "-c", "user.email=t@example.org"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "."], check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "bid", "--date", "2017-03-10T12:00:00"], check=True,
-                   env={"GIT_COMMITTER_DATE": "2017-03-10T12:00:00", "PATH": "/usr/bin:/bin"})
-    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
-    out = tmp_path / "draft.pdf"
-    run = run_bidkit("build", str(bid), "--draft", "-o", str(out))
+def test_draft_in_git_is_stamped_and_lists_open_points(drafts_in_git):
+    commit, run = drafts_in_git.commit, drafts_in_git.clean.run
     assert run.code == 0, run.stderr
-    pages = pdf_text(out)
+    pages = pdf_text(drafts_in_git.clean.pdf)
     stamp = f"ENTWURF · bidkit {__version__} · Commit {commit} vom 10.03.2017"
     assert all(stamp in page for page in pages[:DOCUMENT_PAGES + 1])
     assert "mit Änderungen" not in pages[0]
@@ -103,17 +107,18 @@ def test_draft_in_git_is_stamped_and_lists_open_points(bid, tmp_path):
     assert "BUD007 Hinweis Kosten unter Haushaltsvorbehalt" in open_points and "Datei budget.yaml, Zeile 13" in open_points
     assert "`" not in open_points and "letter(s)" not in open_points and "subject to" not in open_points
 
-    edit(bid / "budget.yaml", "  total: 500000\n  note", "  total: 600000\n  note")  # an error, not committed
-    run = run_bidkit("build", str(bid), "--draft", "-o", str(out))
-    pages = pdf_text(out)
+    # Then the budget's total is made wrong (BUD002), not committed, and the draft built again.
+    assert "  total: 600000\n  note" in (drafts_in_git.dirty.folder / "budget.yaml").read_text(encoding="utf-8")
+    pages = pdf_text(drafts_in_git.dirty.pdf)
     assert f"Commit {commit} vom 10.03.2017, mit Änderungen" in pages[0]
     points = next(page for page in pages if "Offene Punkte (Entwurf)" in page and "Ergebnis" in page)
     assert "BUD002 Fehler Jahressummen ergeben nicht die Gesamtsumme" in points and "Datei budget.yaml, Zeile 7" in points
 
 
-def test_draft_outside_git_is_stamped_with_the_version(bid, tmp_path):
-    out = tmp_path / "draft.pdf"
-    run = run_bidkit("build", str(bid), "--draft", "-o", str(out), env={"GIT_CEILING_DIRECTORIES": str(tmp_path)})
+def test_draft_outside_git_is_stamped_with_the_version(draft_outside_git):
+    # (Its MoU names a missing file and its letter breaks the PDF/A claim: test_pdf_standards.py and
+    # test_pdf_validation.py read the same draft for those.)
+    run = draft_outside_git.run
     assert run.code == 0, run.stderr
-    first = pdf_text(out)[0]
+    first = pdf_text(draft_outside_git.pdf)[0]
     assert f"ENTWURF · bidkit {__version__}" in first and "Commit" not in first
