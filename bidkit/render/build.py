@@ -211,14 +211,17 @@ class LaidOut:
 
 def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PDF_VARIANTS[0],
               findings: Iterable[Finding] = (), html_output: Path | None = None,
-              step: Callable[[str], None] = lambda name: None) -> BuiltPdf:
+              step: Callable[[str], None] = lambda name: None, jobs: int | None = 1) -> BuiltPdf:
+    """``jobs``: processes for the layout (None: decided by cores, load and size; 1: serial)."""
     check_outputs(loaded, {"--output": output, "--html": html_output})
-    laid_out = lay_out(loaded, draft=draft, variant=variant, findings=findings, html_output=html_output, step=step)
+    laid_out = lay_out(loaded, draft=draft, variant=variant, findings=findings, html_output=html_output, step=step,
+                       jobs=jobs)
     return write_variant(laid_out, output, variant, step=step)
 
 
 def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
-            html_output: Path | None = None, step: Callable[[str], None] = lambda name: None) -> LaidOut:
+            html_output: Path | None = None, step: Callable[[str], None] = lambda name: None,
+            jobs: int | None = 1) -> LaidOut:
     """Read the annexes (a final build refuses one that breaks ``variant``'s claims, before the
     slow layout), render the HTML and lay it out."""
     moment = build_datetime(loaded)
@@ -238,7 +241,9 @@ def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[
     fetcher = SandboxedFetcher([loaded.bid_dir, templates])
     with _source_date_epoch(moment):
         step("Laying out pages (WeasyPrint)")
-        document = pdf.layout(html, base=templates, fetcher=fetcher)
+        from bidkit.render.parallel import choose_jobs
+
+        document = pdf.layout(html, base=templates, fetcher=fetcher, jobs=choose_jobs(jobs, len(html.encode("utf-8"))))
     return LaidOut(document, appended, embedded, fetcher, moment, draft)
 
 

@@ -48,6 +48,13 @@ def _bounded(what: str, work):
                           "BIDKIT_LAYOUT_SECONDS sets the limit.") from None
 
 
+def _write_part(document, variant: str) -> bytes:
+    """The second part of a parallel layout, written in the child (no embedded files: the first part has them)."""
+    from bidkit.render.final import WEASYPRINT_VARIANT
+
+    return _bounded("write the PDF", lambda: document.write_pdf(pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True))
+
+
 @dataclass(frozen=True)
 class EmbeddedFile:
     path: Path
@@ -55,11 +62,19 @@ class EmbeddedFile:
     description: str
 
 
-def layout(html: str, *, base: Path, fetcher: SandboxedFetcher):
-    """Lay out the pages (the slow part); the fetcher guards every file the HTML names."""
-    try:
+def layout(html: str, *, base: Path, fetcher: SandboxedFetcher, jobs: int = 1):
+    """Lay out the pages (the slow part); the fetcher guards every file the HTML names. With
+    ``jobs`` > 1 in two processes (bidkit.render.parallel), when the document can be split exactly."""
+    def render():
         return _bounded("lay out the pages", lambda: weasyprint.HTML(
             string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher).render())
+
+    try:
+        if jobs > 1:
+            from bidkit.render import parallel
+
+            return parallel.layout(render, _write_part)
+        return render()
     except RenderError:
         raise
     except Exception as exc:
@@ -77,9 +92,13 @@ def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[Embe
                               created=moment, modified=moment, relationship="Supplement")
         for f in files
     ]
+    def whole(part):
+        return part.write_pdf(pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True, attachments=attachments)
+
     try:
-        return _bounded("write the PDF", lambda: document.write_pdf(
-            pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True, attachments=attachments))
+        if not isinstance(document, weasyprint.Document):  # parallel.Parts: both parts, merged
+            return _bounded("write the PDF", lambda: document.write(whole, variant))
+        return _bounded("write the PDF", lambda: whole(document))
     except RenderError:
         raise
     except Exception as exc:
