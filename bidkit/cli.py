@@ -148,6 +148,8 @@ def build(
                                       help="pdf/a-3a+ua-1 (archival and accessible), pdf/a-3u (archival), pdf/ua-1 (accessible) or pdf."),
     html: Path | None = typer.Option(None, "--html", help="Also write the intermediate HTML to this file."),
     watch: bool = typer.Option(False, "--watch", help="Rebuild on every change in the bid folder, one status line per build; Ctrl-C ends."),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1,
+                                    help="Processes laying out the pages (1: one) [default: 2 when a core is idle and the bid is large]."),
 ) -> None:
     """Check the bid, then render the submission PDF with its annexes."""
     if watch:
@@ -183,7 +185,8 @@ def build(
                 progress.update(steps[-1], total=1, completed=1)
             steps.append(progress.add_task(name, total=None))
 
-        built = build_pdf(loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html, step=step)
+        built = build_pdf(loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html, step=step,
+                          jobs=jobs)
         progress.update(steps[-1], total=1, completed=1)
     for message in built.warnings:
         err.print(f"[yellow]warning:[/] {escape(message)}")

@@ -208,6 +208,12 @@ class LaidOut:
     moment: dt.datetime
     draft: bool
 
+    def close(self) -> None:
+        """Ends the child process of a layout in two processes (bidkit.render.parallel)."""
+        close = getattr(self.document, "close", None)
+        if close is not None:
+            close()
+
 
 def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PDF_VARIANTS[0],
               findings: Iterable[Finding] = (), html_output: Path | None = None,
@@ -216,7 +222,10 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str = PD
     check_outputs(loaded, {"--output": output, "--html": html_output})
     laid_out = lay_out(loaded, draft=draft, variant=variant, findings=findings, html_output=html_output, step=step,
                        jobs=jobs)
-    return write_variant(laid_out, output, variant, step=step)
+    try:
+        return write_variant(laid_out, output, variant, step=step)
+    finally:
+        laid_out.close()
 
 
 def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
@@ -251,12 +260,14 @@ def write_variant(laid_out: LaidOut, output: Path, variant: str, *, step: Callab
     """The final file in ``variant``, written atomically to ``output``."""
     from bidkit.render import pdf
     from bidkit.render.assemble import append_annexes
+    from bidkit.render.parallel import Parts
 
     warnings: list[str] = []
     for annex in laid_out.appended:
         keeps_claim(annex, variant, laid_out.draft, warnings)
     with _source_date_epoch(laid_out.moment):
-        step(f"Writing PDF ({len(laid_out.document.pages)} pages)")
+        parts = ", laid out in 2 processes" if isinstance(laid_out.document, Parts) else ""
+        step(f"Writing PDF ({len(laid_out.document.pages)} pages{parts})")
         data = pdf.write(laid_out.document, variant=variant, fetcher=laid_out.fetcher, files=laid_out.embedded, moment=laid_out.moment)
     step(f"Writing the final file ({len(laid_out.appended)} PDF annex(es) appended)")
     data = append_annexes(data, laid_out.appended, variant=variant, draft=laid_out.draft)

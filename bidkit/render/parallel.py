@@ -37,6 +37,7 @@ import os
 import pickle
 import re
 import signal
+import warnings
 from collections import defaultdict
 from multiprocessing.connection import Connection, Pipe
 
@@ -447,7 +448,9 @@ def merge(first_bytes: bytes, second_bytes: bytes, second_names) -> bytes:
     first_count, second_count = len(first.pages), len(second.pages)
     first_tree, second_tree = _flat_parent_tree(first), _flat_parent_tree(second)
     first_annots = max(first_tree, default=first_count - 1) + 1 - first_count
-    first.pages.extend(second.pages)
+    with warnings.catch_warnings():  # named destinations are merged below
+        warnings.simplefilter("ignore")
+        first.pages.extend(second.pages)
     pages = list(first.pages)
     # Structure parents: pages first (0..n-1), then the first part's annotations, then the second's.
     tree = {}
@@ -485,8 +488,9 @@ def merge(first_bytes: bytes, second_bytes: bytes, second_names) -> bytes:
     _merge_dests(first, second, set(second_names))
     _merge_outline(first, second)
     _merge_fonts(first, pages[:first_count], pages[first_count:])
-    out = io.BytesIO()
-    first.save(out, fix_metadata_version=False)
+    out = io.BytesIO()  # bidkit.render.final compresses and packs the whole file
+    first.save(out, fix_metadata_version=False, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable,
+               stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return out.getvalue()
 
 
