@@ -48,9 +48,10 @@ import weasyprint
 import weasyprint.layout as wlayout
 from pikepdf import Array, Dictionary, Name, String
 
-#: Below this many bytes of HTML, splitting does not pay (the example's ~110 kB lays out in
-#: about a second; the fork, the second box tree and the merge cost ~0.4 s).
-MIN_HTML_BYTES = 250_000
+#: Below this many bytes of HTML, splitting does not pay: the fork, the second process's box
+#: tree and the merge cost a few tenths of a second. The example (14 pages) has 29 kB, Paderborn
+#: (20 pages) 112 kB, the generated 46-page bid 214 kB.
+MIN_HTML_BYTES = 100_000
 
 
 LOG = logging.getLogger("bidkit.parallel")
@@ -90,26 +91,30 @@ def _forced(previous, box) -> bool:
     return box.style["break_before"] == "page" or previous.style["break_after"] == "page"
 
 
-def _weight(box) -> int:
-    return sum(1 for _ in box.descendants())
+def _elements(child, body) -> list:
+    """The HTML elements of one of body's boxes (an anonymous box's are its boxes' elements)."""
+    if child.element is not None and child.element is not body.element:
+        return list(child.element.iter())
+    return [box.element for box in child.descendants()]
 
 
 def choose_split(root_box) -> tuple[dict, int, set[int]]:
-    """(the skip stack of the split, its index among body's children, ids of the boxes after it)."""
+    """(the skip stack of the split, its index among body's children, ids of the HTML elements
+    after it). The elements weigh the parts (both processes choose alike)."""
     body_index, body = _body(root_box)
     children = body.children
-    weights = [_weight(child) for child in children]
-    total = sum(weights)
+    elements = [_elements(child, body) for child in children]
+    total = sum(len(found) for found in elements)
     best, best_gap, before = None, None, 0
     for index, child in enumerate(children):
         if index >= 2 and _forced(children[index - 1], child):
             gap = abs(total - 2 * before)
             if best_gap is None or gap < best_gap:
                 best, best_gap = index, gap
-        before += weights[index]
+        before += len(elements[index])
     if best is None:
         raise Serial("no forced page break to split at")
-    after = {id(box) for child in children[best:] for box in child.descendants()}
+    after = {id(element) for found in elements[best:] for element in found}
     return {body_index: {best: None}}, best, after
 
 
@@ -126,7 +131,7 @@ def _check_splittable(context, after: set[int]) -> None:
     # Page-based counters before the split count as in a single build (the first part's pages
     # are the document's first pages); after it they would count from the wrong page.
     for (box, _token), item in context.target_collector.counter_lookup_items.items():
-        if id(box) in after:
+        if id(box.element) in after:
             raise Serial("page-based counters after the split")
         if "pages" in item.missing_counters or any("pages" in names for names in item.missing_target_counters.values()):
             raise Serial("a count of pages in the content")
@@ -258,6 +263,10 @@ class _Part:
     def _exchange(self, context) -> None:
         self.exchanged = True
         if self.first:
+            if self.pages is None:  # the split never started a page: everything was laid out here
+                LOG.debug("serial: the split is no page start")
+                self.serial = True
+                _end(self.conn, self.pid)
             if self.serial:
                 return
             self.total = self.pages + self.other["pages"]
