@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import gc
 import io
 import os
 import pickle
@@ -152,42 +153,70 @@ def _plain_strings(store) -> dict:
 
 
 class _Part:
-    """The hooks of one part: ``first`` (this process) or the second (the child)."""
+    """The hooks of a render in two parts: this process lays out the first part; at the start
+    of the pagination (the box tree built once, shared copy-on-write) it forks the child that
+    lays out the second."""
 
-    def __init__(self, conn: Connection, first: bool, pid: int = 0):
-        self.conn, self.first, self.pid = conn, first, pid
-        self.split = None  # (skip stack, index, ids after)
-        self.serial = False  # the first part went on to lay out everything
+    def __init__(self):
+        self.conn, self.pid, self.child = None, 0, False
+        self.split = None  # (skip stack, index, ids of the elements after it)
+        self.serial = False  # one process lays out everything, as a single build would
         self.other = None  # the second part's pages and anchors (first part)
         self.pages = None  # this part's page count (first part)
         self.shift = 0
         self.total = None
         self.exchanged = False
+        self.start_sent = False
 
-    # the first part ----------------------------------------------------------------------
-    def first_pages(self, original, context, root_box, html, pages):
-        if self.split is None:
+    def all_pages(self, original, context, root_box, html, pages):
+        if self.split is None and not self.serial:
             try:
                 self.split = choose_split(root_box)
                 _check_splittable(context, self.split[2])
+                self._fork()
             except Serial as reason:
                 LOG.debug("serial: %s", reason)
                 self.serial = True
         if self.serial:
-            yield from original(context, root_box, html, pages)
+            return original(context, root_box, html, pages)
+        if self.child:
+            return self.second_pages(original, context, root_box, html, pages)
+        return self.first_pages(original, context, root_box, html, pages)
+
+    def _fork(self) -> None:
+        if len(os.listdir("/proc/self/task")) > 1:
+            raise Serial("threads running: no fork")
+        mine, theirs = Pipe()
+        remaining = signal.getitimer(signal.ITIMER_REAL)[0]  # bidkit.limits.deadline's
+        gc.freeze()  # the box tree stays shared: no collection touches it in the child
+        pid = os.fork()
+        if pid == 0:
+            mine.close()
+            self.conn, self.child = theirs, True
+            if remaining:
+                signal.setitimer(signal.ITIMER_REAL, remaining)
             return
+        gc.unfreeze()
+        theirs.close()
+        self.conn, self.pid = mine, pid
+
+    def end(self) -> None:
+        if self.pid:
+            _end(self.conn, self.pid)
+            self.pid = 0
+
+    # the first part ----------------------------------------------------------------------
+    def first_pages(self, original, context, root_box, html, pages):
         stack = self.split[0]
         for index, page in enumerate(original(context, root_box, html, pages)):
             yield page
             entry = context.page_maker[index + 1]
-            if entry[0] != stack:
+            if entry[0] != stack or self.serial:
                 continue
             if self.other is None and not self._meet(context, entry):
                 self.serial = True  # goes on: this process lays out the rest, as a single build would
-                _end(self.conn, self.pid)
+                self.end()
                 continue
-            if context.reported_footnotes or context.broken_out_of_flow:
-                raise Serial("content flows across the split")  # pragma: no cover - checked by _meet's partner
             context.page_maker = context.page_maker[:index + 2]
             entry[-1]["content_changed"] = False
             self.pages = index + 1
@@ -223,9 +252,6 @@ class _Part:
 
     # the second part ---------------------------------------------------------------------
     def second_pages(self, original, context, root_box, html, pages):
-        if self.split is None:
-            self.split = choose_split(root_box)  # Serial goes to the child's caller
-            _check_splittable(context, self.split[2])
         stack = self.split[0]
         body_index = next(iter(stack))
         for index, page in enumerate(original(context, root_box, html, pages)):
@@ -238,7 +264,7 @@ class _Part:
                         and next(iter(resume[body_index])) <= self.split[1]):
                     raise Serial("the cover is not a page of its own")
                 context.page_maker[1] = (stack, *entry[1:])
-                if not self.exchanged and not getattr(self, "start_sent", False):
+                if not self.start_sent:
                     _send(self.conn, _start_state(context.page_maker[1]))
                     self.start_sent = True
             yield page
@@ -262,11 +288,11 @@ class _Part:
 
     def _exchange(self, context) -> None:
         self.exchanged = True
-        if self.first:
-            if self.pages is None:  # the split never started a page: everything was laid out here
+        if not self.child:
+            if self.pages is None and not self.serial:  # the split started no page: all was laid out here
                 LOG.debug("serial: the split is no page start")
                 self.serial = True
-                _end(self.conn, self.pid)
+                self.end()
             if self.serial:
                 return
             self.total = self.pages + self.other["pages"]
@@ -316,8 +342,7 @@ def _same_start(start, entry) -> bool:
 def _hooked(part: _Part):
     """WeasyPrint's pagination and margin boxes replaced by ``part``'s, for one render."""
     pages, margins = wlayout.make_all_pages, wlayout.make_margin_boxes
-    pager = part.first_pages if part.first else part.second_pages
-    wlayout.make_all_pages = lambda *args: pager(pages, *args)
+    wlayout.make_all_pages = lambda *args: part.all_pages(pages, *args)
     wlayout.make_margin_boxes = lambda *args: part.margin_boxes(margins, *args)
     try:
         yield
@@ -373,30 +398,29 @@ class Parts:
 def layout(render, write_part):
     """``render()`` (WeasyPrint's HTML(...).render() under bidkit's deadline) in two parts:
     Parts, or a whole Document when the document cannot be split (laid out serially)."""
-    mine, theirs = Pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: the second part
-        mine.close()
-        code = 0
-        try:
-            _second(render, write_part, theirs)
-        except BaseException as exc:  # noqa: BLE001 - the parent sees the closed pipe and goes serial
-            LOG.debug("second part: %r", exc)
-            code = 1
-        finally:
-            os._exit(code)
-    theirs.close()
-    part = _Part(mine, first=True, pid=pid)
+    part = _Part()
     try:
         with _hooked(part):
             document = render()
-    except BaseException:
-        _end(mine, pid)
+    except BaseException as exc:
+        if part.child:  # the child never returns into the caller's code
+            LOG.debug("second part: %r", exc)
+            with contextlib.suppress(BaseException):
+                _send(part.conn, None)
+            os._exit(1)
+        part.end()
         raise
+    if part.child:
+        code = 1
+        try:
+            _serve(document, write_part, part.conn)
+            code = 0
+        finally:
+            os._exit(code)
     if part.serial:
-        _end(mine, pid)
+        part.end()
         return document
-    return Parts(document, mine, pid, part.other["pages"])
+    return Parts(document, part.conn, part.pid, part.other["pages"])
 
 
 def _end(conn: Connection, pid: int) -> None:
@@ -408,16 +432,8 @@ def _end(conn: Connection, pid: int) -> None:
         os.waitpid(pid, 0)
 
 
-def _second(render, write_part, conn: Connection) -> None:
-    part = _Part(conn, first=False)
-    try:
-        with _hooked(part):
-            document = render()
-    except Serial as reason:
-        LOG.debug("second part serial: %s", reason)
-        with contextlib.suppress(OSError):
-            _send(conn, None)
-        return
+def _serve(document, write_part, conn: Connection) -> None:
+    """The child: write the second part whenever asked, until told to end."""
     own = document.copy(document.pages[1:])  # without the cover
     names = [name for page in own.pages for name in page.anchors]
     while True:
