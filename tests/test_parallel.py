@@ -72,6 +72,17 @@ def assert_same(serial: Path, parallel: Path) -> None:
         assert got[key] == expected[key], key
 
 
+def assert_same_pixels(serial: Path, parallel: Path, tmp: Path) -> None:
+    """Every page drawn alike (the merged font subsets have every glyph either part drew)."""
+    for name, path in (("serial", serial), ("parallel", parallel)):
+        (tmp / name).mkdir()
+        subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp / name / "p")], check=True)
+    drawn = sorted(p.name for p in (tmp / "serial").iterdir())
+    assert drawn == sorted(p.name for p in (tmp / "parallel").iterdir())
+    for name in drawn:
+        assert (tmp / "serial" / name).read_bytes() == (tmp / "parallel" / name).read_bytes(), name
+
+
 def assert_not_larger(serial: Path, parallel: Path) -> None:
     """At most 5 % larger (fonts merged, not embedded twice). final.py writes a file without
     object streams when one would end in a carriage return, so the stream data is compared too."""
@@ -171,6 +182,7 @@ def test_small_document_in_two_processes_equals_one(tmp_path):
     files, parallel = render_both(tmp_path, small_html())
     assert parallel == {1: False, 2: True}
     assert_same(files[1], files[2])
+    assert_same_pixels(files[1], files[2], tmp_path)
     got = facts(files[2])
     pages = got["pages"]
     assert got["footers"] == [[f"Seite {n} von {pages}"] for n in range(1, pages + 1)]
@@ -227,9 +239,10 @@ def pairs(tmp_path_factory, large_bid):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["large", "paderborn"])
-def test_parallel_build_equals_serial(pairs, name):
+def test_parallel_build_equals_serial(pairs, name, tmp_path):
     serial, parallel = pairs[name]
     assert_same(serial, parallel)
+    assert_same_pixels(serial, parallel, tmp_path)
     assert_not_larger(serial, parallel)
 
 

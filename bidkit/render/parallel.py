@@ -8,20 +8,22 @@ page_state, remake_state)``), ``context.target_collector`` (``counter_lookup_ite
 ``context.style_for._sheets`` (the @page selectors). tests/test_parallel.py fails loudly when
 any of them changes; WeasyPrint is pinned to 70.*.
 
-How: both processes parse the whole HTML and build the whole box tree (so counters, strings,
-anchors and the structure are the serial ones), then paginate only their part:
+How: this process parses the HTML and builds the box tree once (so counters, strings, anchors
+and the structure are the serial ones); at the start of the pagination it forks a child that
+shares that tree copy-on-write (frozen from the garbage collector). Each paginates its part:
 
-- the split is a child of ``<body>`` that starts on a forced page break, chosen from the box
-  tree alone (both processes choose the same one): the boxes before and after it balanced;
+- the split is a child of ``<body>`` that starts on a forced page break, chosen from the HTML
+  elements below each of body's boxes (the two parts about as large);
 - the first part (this process) stops its pagination at the split; the table of contents'
   target counters into the second part get the second part's page numbers (shifted by this
-  part's page count) through WeasyPrint's own target collector, which re-makes the TOC page;
-- the second part (a forked child) lays out the cover (page 1, so ``:first`` and "page > 1"
-  stay as in a single build), then jumps to the split; its page-start state is checked against
-  the first part's real one at the split, else the build goes serial;
+  part's page count) through WeasyPrint's own target collector, before the TOC page is made again;
+- the second part (the child) lays out the cover (page 1, so ``:first`` and "page > 1" stay as
+  in a single build), then jumps to the split; its page-start state is checked against the
+  first part's real one at the split, else this process lays out the rest itself;
 - margin boxes are made with the serial page numbers ("Seite X von Y") and named strings;
-- each part is written by WeasyPrint; ``merge`` joins them with pikepdf (pages, structure tree,
-  parent tree, named destinations, bookmarks, links, and each font's two subsets as one).
+- each part is written by WeasyPrint, at the same time; ``merge`` joins them with pikepdf
+  (pages, structure tree, parent tree, named destinations, bookmarks, links, and each font's
+  two subsets as one font), and bidkit.render.final finishes the file as for a single build.
 
 Anything this cannot reproduce exactly (page-based counters in the content, :left/:right/:nth
 or named pages, footnotes, running elements, a split that is no page start) makes the build
@@ -34,6 +36,7 @@ import contextlib
 import copy
 import gc
 import io
+import logging
 import os
 import pickle
 import re
@@ -42,10 +45,7 @@ import warnings
 from collections import defaultdict
 from multiprocessing.connection import Connection, Pipe
 
-import logging
-
 import pikepdf
-import weasyprint
 import weasyprint.layout as wlayout
 from pikepdf import Array, Dictionary, Name, String
 
@@ -79,7 +79,7 @@ def choose_jobs(jobs: int | None, html_bytes: int) -> int:
     return 2 if cores >= 2 and idle >= 1.0 and html_bytes >= MIN_HTML_BYTES else 1
 
 
-# --- the split, chosen from the box tree -----------------------------------------------------
+# --- the split --------------------------------------------------------------------------------------------------------
 
 def _body(root_box):
     for index, child in enumerate(root_box.children):
@@ -624,19 +624,49 @@ def _program(font):
 
 def _join_font(pdf, target, font) -> bool:
     """Merge ``font`` into ``target`` (same BaseFont); False when their kind is not mergeable."""
-    from fontTools.ttLib import TTFont
-
     cid_a, desc_a = _program(target)
     cid_b, desc_b = _program(font)
-    if cid_a is None or cid_b is None or "/Encoding" in target and target.get("/Encoding") != font.get("/Encoding"):
+    if cid_a is None or cid_b is None or target.get("/Encoding") != Name("/Identity-H") \
+            or font.get("/Encoding") != Name("/Identity-H") or ("/ToUnicode" in target) != ("/ToUnicode" in font):
         return False
-    a = TTFont(io.BytesIO(desc_a.FontFile2.read_bytes()))
-    b = TTFont(io.BytesIO(desc_b.FontFile2.read_bytes()))
+    try:
+        to_unicode = _join_cmaps(target.ToUnicode.read_bytes(), font.ToUnicode.read_bytes()) if "/ToUnicode" in target else None
+        program = _join_programs(desc_a.FontFile2.read_bytes(), desc_b.FontFile2.read_bytes())
+    # A font program or a CMap not as WeasyPrint writes them: the two subsets stay apart
+    # (bidkit.render.final names them apart).
+    except Exception as exc:  # noqa: BLE001
+        LOG.debug("fonts not merged: %r", exc)
+        return False
+    if program is None:
+        return False
+    desc_a.FontFile2.write(program)
+    widths = _widths(cid_a.get("/W", Array()))
+    widths.update({cid: width for cid, width in _widths(cid_b.get("/W", Array())).items() if cid not in widths})
+    cid_a.W = _widths_array(widths)
+    if isinstance(desc_a.get("/FontBBox"), Array) and isinstance(desc_b.get("/FontBBox"), Array):
+        desc_a.FontBBox = Array([min(desc_a.FontBBox[0], desc_b.FontBBox[0]), desc_a.FontBBox[1],
+                                 max(desc_a.FontBBox[2], desc_b.FontBBox[2]), desc_a.FontBBox[3]])
+    if to_unicode is not None:
+        target.ToUnicode = pdf.make_stream(to_unicode)
+    if "/CIDSet" in desc_a and "/CIDSet" in desc_b:
+        bits_a, bits_b = desc_a.CIDSet.read_bytes(), desc_b.CIDSet.read_bytes()
+        size = max(len(bits_a), len(bits_b))
+        joined = bytes(x | y for x, y in zip(bits_a.ljust(size, b"\0"), bits_b.ljust(size, b"\0")))
+        desc_a.CIDSet = pdf.make_stream(joined)
+    return True
+
+
+def _join_programs(first: bytes, second: bytes) -> bytes | None:
+    """One TrueType program with the glyphs of both subsets (same glyph ids: WeasyPrint keeps them)."""
+    from fontTools.ttLib import TTFont
+
+    a = TTFont(io.BytesIO(first))
+    b = TTFont(io.BytesIO(second))
     if len(b.getGlyphOrder()) > len(a.getGlyphOrder()):
         a, b = b, a  # the subset reaching the higher glyph id takes the other's glyphs
     names_a, names_b = a.getGlyphOrder(), b.getGlyphOrder()
     if "glyf" not in a or "glyf" not in b or "hmtx" not in a:
-        return False
+        return None
     # Glyph ids are the same in both; names are not (a subset names only the glyphs it keeps).
     renamed = dict(zip(names_b, names_a))
     glyf_a, glyf_b = a["glyf"], b["glyf"]
@@ -659,18 +689,7 @@ def _join_font(pdf, target, font) -> bool:
                     table.cmap.setdefault(code, renamed[name])
     out = io.BytesIO()
     a.save(out)
-    desc_a.FontFile2.write(out.getvalue())
-    widths = _widths(cid_a.get("/W", Array()))
-    widths.update({cid: width for cid, width in _widths(cid_b.get("/W", Array())).items() if cid not in widths})
-    cid_a.W = _widths_array(widths)
-    if "/ToUnicode" in target and "/ToUnicode" in font:
-        target.ToUnicode = pdf.make_stream(_join_cmaps(target.ToUnicode.read_bytes(), font.ToUnicode.read_bytes()))
-    if "/CIDSet" in desc_a and "/CIDSet" in desc_b:
-        bits_a, bits_b = desc_a.CIDSet.read_bytes(), desc_b.CIDSet.read_bytes()
-        size = max(len(bits_a), len(bits_b))
-        joined = bytes(x | y for x, y in zip(bits_a.ljust(size, b"\0"), bits_b.ljust(size, b"\0")))
-        desc_a.CIDSet = pdf.make_stream(joined)
-    return True
+    return out.getvalue()
 
 
 def _widths(array) -> dict[int, object]:
