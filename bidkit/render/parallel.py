@@ -41,6 +41,7 @@ import os
 import pickle
 import re
 import signal
+import threading
 import warnings
 from collections import defaultdict
 from multiprocessing.connection import Connection, Pipe
@@ -184,8 +185,10 @@ class _Part:
         return self.first_pages(original, context, root_box, html, pages)
 
     def _fork(self) -> None:
-        if len(os.listdir("/proc/self/task")) > 1:
-            raise Serial("threads running: no fork")
+        # Python threads (the command line's progress display) are gone in the child, which
+        # takes none of their locks; a thread of a C library (a font loader) might hold one.
+        if len(os.listdir("/proc/self/task")) > threading.active_count():
+            raise Serial("threads of a C library running: no fork")
         mine, theirs = Pipe()
         remaining = signal.getitimer(signal.ITIMER_REAL)[0]  # bidkit.limits.deadline's
         gc.freeze()  # the box tree stays shared: no collection touches it in the child
