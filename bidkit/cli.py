@@ -149,7 +149,7 @@ def build(
     html: Path | None = typer.Option(None, "--html", help="Also write the intermediate HTML to this file."),
     watch: bool = typer.Option(False, "--watch", help="Rebuild on every change in the bid folder, one status line per build; Ctrl-C ends."),
     jobs: int | None = typer.Option(None, "--jobs", "-j", min=1,
-                                    help="Processes laying out the pages (1: one) [default: 2 when a core is idle and the bid is large]."),
+                                    help="Processes laying out the pages: 1, or 2 (more count as 2) [default: 2 when a core is idle and the bid is large]."),
 ) -> None:
     """Check the bid, then render the submission PDF with its annexes."""
     if watch:

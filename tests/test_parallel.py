@@ -204,7 +204,8 @@ def test_jobs_are_chosen_by_cores_load_and_size(monkeypatch):
     from bidkit.render import parallel
 
     assert parallel.choose_jobs(1, 10**9) == 1
-    assert parallel.choose_jobs(3, 10) == 3
+    assert parallel.choose_jobs(2, 10) == 2  # --jobs overrides the size
+    assert parallel.choose_jobs(4, 10) == 2  # two parts at most
     monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1})
     monkeypatch.setattr(parallel.os, "getloadavg", lambda: (0.2, 0.2, 0.2))
     assert parallel.choose_jobs(None, parallel.MIN_HTML_BYTES) == 2

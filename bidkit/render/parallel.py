@@ -64,10 +64,11 @@ class Serial(Exception):
 
 
 def choose_jobs(jobs: int | None, html_bytes: int) -> int:
-    """The number of processes: ``jobs`` when given (1 = serial), else 2 when there is an idle
-    core and the document is large enough for the split to pay, else 1."""
+    """The number of processes: ``jobs`` when given (1 = serial; the document is split in two
+    parts at most), else 2 when there is an idle core and the document is large enough for the
+    split to pay, else 1."""
     if jobs is not None:
-        return max(1, jobs)
+        return min(max(1, jobs), 2)
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
