@@ -635,7 +635,8 @@ def _join_font(pdf, target, font) -> bool:
         return False
     try:
         to_unicode = _join_cmaps(target.ToUnicode.read_bytes(), font.ToUnicode.read_bytes()) if "/ToUnicode" in target else None
-        program = _join_programs(desc_a.FontFile2.read_bytes(), desc_b.FontFile2.read_bytes())
+        program = _join_programs(desc_a.FontFile2.read_bytes(), desc_b.FontFile2.read_bytes(),
+                                 set(_widths(cid_a.get("/W", Array()))), set(_widths(cid_b.get("/W", Array()))))
     # A font program or a CMap not as WeasyPrint writes them: the two subsets stay apart
     # (bidkit.render.final names them apart).
     except Exception as exc:  # noqa: BLE001
@@ -660,37 +661,48 @@ def _join_font(pdf, target, font) -> bool:
     return True
 
 
-def _join_programs(first: bytes, second: bytes) -> bytes | None:
-    """One TrueType program with the glyphs of both subsets (same glyph ids: WeasyPrint keeps them)."""
+def _join_programs(first: bytes, second: bytes, used_first: set[int], used_second: set[int]) -> bytes | None:
+    """One TrueType program with the glyphs of both subsets. WeasyPrint 70 keeps the glyph ids up
+    to the highest one a part uses (what its content streams name) and appends the components
+    of composite glyphs beyond that, numbered anew: those are appended again here."""
     from fontTools.ttLib import TTFont
 
-    a = TTFont(io.BytesIO(first))
-    b = TTFont(io.BytesIO(second))
-    if len(b.getGlyphOrder()) > len(a.getGlyphOrder()):
-        a, b = b, a  # the subset reaching the higher glyph id takes the other's glyphs
-    names_a, names_b = a.getGlyphOrder(), b.getGlyphOrder()
-    if "glyf" not in a or "glyf" not in b or "hmtx" not in a:
+    a, b = TTFont(io.BytesIO(first)), TTFont(io.BytesIO(second))
+    if max(used_second, default=0) > max(used_first, default=0):
+        a, b, used_first, used_second = b, a, used_second, used_first  # the base keeps the higher ids
+    if "glyf" not in a or "glyf" not in b or "hmtx" not in a or "hmtx" not in b:
         return None
-    # Glyph ids are the same in both; names are not (a subset names only the glyphs it keeps).
-    renamed = dict(zip(names_b, names_a))
-    glyf_a, glyf_b = a["glyf"], b["glyf"]
-    hmtx_a, hmtx_b = a["hmtx"], b["hmtx"]
-    for name_b, name_a in renamed.items():
-        glyph = glyf_b[name_b]
-        if glyph.numberOfContours != 0 and glyf_a[name_a].numberOfContours == 0:
-            glyph = copy.deepcopy(glyph)
-            for component in getattr(glyph, "components", ()):
-                component.glyphName = renamed[component.glyphName]
-            glyf_a[name_a] = glyph
-            hmtx_a[name_a] = hmtx_b[name_b]
-        elif hmtx_a[name_a] == (0, 0) and hmtx_b[name_b] != (0, 0):
-            hmtx_a[name_a] = hmtx_b[name_b]
-    if "cmap" in a and "cmap" in b:
-        for table in a["cmap"].tables:
-            other = b["cmap"].getcmap(table.platformID, table.platEncID)
-            if other is not None:
-                for code, name in other.cmap.items():
-                    table.cmap.setdefault(code, renamed[name])
+    kept = max(used_second, default=0)  # b's ids up to here are the font's own
+    order, names_b = list(a.getGlyphOrder()), b.getGlyphOrder()
+    glyf_a, glyf_b, hmtx_a, hmtx_b = a["glyf"], b["glyf"], a["hmtx"], b["hmtx"]
+    taken: dict[int, str] = {}  # b's id → the merged font's glyph name
+
+    def take(gid: int) -> str:
+        if gid in taken:
+            return taken[gid]
+        if gid <= kept:
+            name = order[gid]
+            taken[gid] = name
+            if glyf_a[name].numberOfContours != 0 or glyf_b[names_b[gid]].numberOfContours == 0:
+                return name  # the base has it (the same glyph of the same font)
+        else:
+            name = f"bidkit.{len(order)}"
+            order.append(name)
+            taken[gid] = name
+        glyph = copy.deepcopy(glyf_b[names_b[gid]])
+        if glyph.isComposite():
+            glyph.expand(glyf_b)
+            for component in glyph.components:
+                component.glyphName = take(b.getGlyphID(component.glyphName))
+        glyf_a.glyphs[name] = glyph
+        hmtx_a.metrics[name] = hmtx_b[names_b[gid]]
+        return name
+
+    for gid in sorted(used_second):
+        if gid < len(names_b):
+            take(gid)
+    a.setGlyphOrder(order)
+    glyf_a.glyphOrder = order
     out = io.BytesIO()
     a.save(out)
     return out.getvalue()
