@@ -667,7 +667,9 @@ def _join_programs(first: bytes, second: bytes, used_first: set[int], used_secon
     of composite glyphs beyond that, numbered anew: those are appended again here."""
     from fontTools.ttLib import TTFont
 
-    a, b = TTFont(io.BytesIO(first)), TTFont(io.BytesIO(second))
+    # The font's own bounding box and maxima stay (as in either subset): no recalculation.
+    a = TTFont(io.BytesIO(first), recalcBBoxes=False, recalcTimestamp=False)
+    b = TTFont(io.BytesIO(second), recalcBBoxes=False, recalcTimestamp=False)
     if max(used_second, default=0) > max(used_first, default=0):
         a, b, used_first, used_second = b, a, used_second, used_first  # the base keeps the higher ids
     if "glyf" not in a or "glyf" not in b or "hmtx" not in a or "hmtx" not in b:
