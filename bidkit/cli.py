@@ -196,6 +196,9 @@ def build(
                                            help="A variant of the bid: public (without personal data) or one of bid.yaml's "
                                                 "`variants:` [default: the full bid]."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither take the PDF from the rebuild cache nor store it there."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=0,
+                             help="Processes laying out the pages: 1 (the same bytes on every machine), 2 (two parts, "
+                                  "merged: the same pages, not the same bytes), or 0: 2 when a core is idle and the bid is large."),
 ) -> None:
     """Check the bid, then render the submission PDF with its annexes."""
     if watch and bid_variant:
@@ -248,7 +251,7 @@ def build(
             steps.append(progress.add_task(name, total=None))
 
         built = build_pdf(loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html, step=step,
-                          document_variant=document_variant, cache=not no_cache)
+                          document_variant=document_variant, cache=not no_cache, jobs=jobs or None)
         gc.freeze()
         progress.update(steps[-1], total=1, completed=1)
     for message in built.warnings:

@@ -256,15 +256,22 @@ class LaidOut:
     #: What the variant removed (bidkit.variants.Secret): the final file must hold none of it.
     removed: list = dataclasses.field(default_factory=list)
 
+    def close(self) -> None:
+        """Ends the child process of a layout in two processes (bidkit.render.parallel)."""
+        close = getattr(self.document, "close", None)
+        if close is not None:
+            close()
+
 
 def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | None = None,
               findings: Iterable[Finding] = (), html_output: Path | None = None,
               step: Callable[[str], None] = lambda name: None, cache: bool = False,
-              document_variant: DocumentVariant | None = None) -> BuiltPdf:
+              document_variant: DocumentVariant | None = None, jobs: int | None = 1) -> BuiltPdf:
     """Build the PDF to ``output``; with ``cache`` an unchanged rebuild copies the PDF from the
     rebuild cache (bidkit.render.cache; not with ``html_output``, which needs the HTML).
     ``variant`` one of ``PDF_VARIANTS``, by default the first; ``document_variant`` the bid's
-    variant (``--variant``), None for the full bid."""
+    variant (``--variant``), None for the full bid; ``jobs`` the processes for the layout (None:
+    decided by cores, load and size; 1: serial)."""
     variant = variant or _variants()[0]
     check_outputs(loaded, {"--output": output, "--html": html_output})
     store, key = None, None
@@ -274,7 +281,7 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | No
         store = rebuild_cache.BuildCache.for_bid(loaded.bid_dir)
     if store is not None:
         key = cache_key(loaded, draft=draft, variant=variant, findings=findings, outputs=[output],
-                        document_variant=document_variant)
+                        document_variant=document_variant, jobs=jobs)
         entry = store.load(key)
         if entry is not None:
             try:
@@ -288,8 +295,11 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | No
                 atomic_write(output, entry.data)
                 return built
     laid_out = lay_out(loaded, draft=draft, variant=variant, findings=findings, html_output=html_output, step=step,
-                       document_variant=document_variant)
-    built, data = _write_final(laid_out, output, variant, step)
+                       document_variant=document_variant, jobs=jobs)
+    try:
+        built, data = _write_final(laid_out, output, variant, step)
+    finally:
+        laid_out.close()
     if store is not None:
         store.store(key, data, {"pages": built.pages, "annexes_appended": built.annexes_appended,
                                 "files_embedded": built.files_embedded, "refused": built.refused,
@@ -298,13 +308,13 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | No
 
 
 def cache_key(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
-              outputs: Iterable[Path] = (), document_variant: DocumentVariant | None = None) -> str:
+              outputs: Iterable[Path] = (), document_variant: DocumentVariant | None = None, jobs: int | None = 1) -> str:
     """The rebuild cache's key of this build: every file it may read (bidkit.render.cache), the
-    options that change the bytes, the build moment, and a draft's stamp and open points.
-    (``--jobs`` gives the same bytes and is left out.)"""
+    options that change the bytes (a layout in two processes gives the same pages in other
+    bytes: ``jobs`` is one of them), the build moment, and a draft's stamp and open points."""
     from bidkit.render.cache import build_key
 
-    options = {"variant": variant, "draft": str(draft), "moment": build_datetime(loaded).isoformat(),
+    options = {"variant": variant, "draft": str(draft), "moment": build_datetime(loaded).isoformat(), "jobs": str(jobs),
                "document_variant": "" if document_variant is None else "|".join([
                    document_variant.name, document_variant.label, *sorted(r.value for r in document_variant.removes),
                    *document_variant.fields])}
@@ -316,7 +326,7 @@ def cache_key(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterabl
 
 def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
             html_output: Path | None = None, step: Callable[[str], None] = lambda name: None,
-            document_variant: DocumentVariant | None = None) -> LaidOut:
+            document_variant: DocumentVariant | None = None, jobs: int | None = 1) -> LaidOut:
     """Read the annexes (a final build refuses one that breaks ``variant``'s claims, before the
     slow layout), render the HTML and lay it out; ``document_variant`` is the variant of the bid
     (``--variant``), None for the full bid."""
@@ -338,7 +348,9 @@ def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[
     fetcher = SandboxedFetcher([loaded.bid_dir, templates])
     with _source_date_epoch(moment):
         step("Laying out pages (WeasyPrint)")
-        document = pdf.layout(html, base=templates, fetcher=fetcher)
+        from bidkit.render.parallel import choose_jobs
+
+        document = pdf.layout(html, base=templates, fetcher=fetcher, jobs=choose_jobs(jobs, len(html.encode("utf-8"))))
     removed = []
     if document_variant:
         register = read_register(loaded.bid_dir, loaded.bid.supporters) if loaded.bid.supporters else None
@@ -354,12 +366,14 @@ def write_variant(laid_out: LaidOut, output: Path, variant: str, *, step: Callab
 def _write_final(laid_out: LaidOut, output: Path, variant: str, step: Callable[[str], None]) -> tuple[BuiltPdf, bytes]:
     from bidkit.render import pdf
     from bidkit.render.assemble import append_annexes
+    from bidkit.render.parallel import Parts
 
     warnings: list[str] = [message for annex in laid_out.appended for message in annex.left_out]
     for annex in laid_out.appended:
         keeps_claim(annex, variant, laid_out.draft, warnings)
     with _source_date_epoch(laid_out.moment):
-        step(f"Writing PDF ({len(laid_out.document.pages)} pages)")
+        parts = ", laid out in 2 processes" if isinstance(laid_out.document, Parts) else ""
+        step(f"Writing PDF ({len(laid_out.document.pages)} pages{parts})")
         data = pdf.write(laid_out.document, variant=variant, fetcher=laid_out.fetcher, files=laid_out.embedded, moment=laid_out.moment)
     step(f"Writing the final file ({len(laid_out.appended)} PDF annex(es) appended)")
     named = laid_out.document_variant.name if laid_out.document_variant else None
@@ -370,13 +384,17 @@ def _write_final(laid_out: LaidOut, output: Path, variant: str, step: Callable[[
     atomic_write(output, data)
     pages = len(laid_out.document.pages) + sum(a.pages for a in laid_out.appended)
     return BuiltPdf(output, pages, len(laid_out.appended), len(laid_out.embedded), laid_out.fetcher.refused, warnings,
-                    _sections(laid_out)), data
+                    _sections(laid_out, output)), data
 
 
-def _sections(laid_out: LaidOut) -> dict[str, int]:
+def _sections(laid_out: LaidOut, written: Path) -> dict[str, int]:
     """Pages per section from WeasyPrint's bookmarks and the annexes the final file appends with
-    theirs (bidkit.render.final), as pdfcheck.section_pages reads them from the file."""
-    from bidkit.pdfcheck import pages_per_section
+    theirs (bidkit.render.final), as pdfcheck.section_pages reads them from the ``written`` file
+    (which a layout in two processes is read back for: its bookmarks are merged by pikepdf)."""
+    from bidkit.pdfcheck import pages_per_section, section_pages
+
+    if not hasattr(laid_out.document, "make_bookmark_tree"):
+        return section_pages(written)
 
     starts = [(label, target[0]) for label, target, _children, _state in laid_out.document.make_bookmark_tree()]
     page = len(laid_out.document.pages)

@@ -1,4 +1,5 @@
-"""HTML → PDF with WeasyPrint 70, through the sandboxed fetcher. The only WeasyPrint import.
+"""HTML → PDF with WeasyPrint 70, through the sandboxed fetcher. The only WeasyPrint import, with
+bidkit.render.parallel (imported from here and by the build only), which lays out in two processes.
 
 Layout and writing each run under a deadline (``BIDKIT_LAYOUT_SECONDS``, default 300 s; a
 100-page bid takes about 20 s): a theme that makes WeasyPrint lay out hundreds of thousands
@@ -95,6 +96,13 @@ def _bounded(what: str, work):
         raise RenderError(f"WeasyPrint took longer than {seconds:g} s to {what}",
                           "Look for what makes the document huge (a theme's loops, very large images); "
                           "BIDKIT_LAYOUT_SECONDS sets the limit.") from None
+
+
+def _write_part(document, variant: str) -> bytes:
+    """The second part of a parallel layout, written in the child (no embedded files: the first part has them)."""
+    from bidkit.render.final import WEASYPRINT_VARIANT
+
+    return _bounded("write the PDF", lambda: document.write_pdf(pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True))
 
 
 @dataclass(frozen=True)
@@ -198,12 +206,21 @@ def _write_patterns(stored: Path, patterns: dict, maxlen: int) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def layout(html: str, *, base: Path, fetcher: SandboxedFetcher):
-    """Lay out the pages (the slow part); the fetcher guards every file the HTML names."""
+def layout(html: str, *, base: Path, fetcher: SandboxedFetcher, jobs: int = 1):
+    """Lay out the pages (the slow part); the fetcher guards every file the HTML names. With
+    ``jobs`` > 1 in two processes (bidkit.render.parallel), when the document can be split exactly."""
     _hyphenation()
-    try:
+
+    def render():
         return _bounded("lay out the pages", lambda: weasyprint.HTML(
             string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher).render())
+
+    try:
+        if jobs > 1:
+            from bidkit.render import parallel
+
+            return parallel.layout(render, _write_part)
+        return render()
     except RenderError:
         raise
     except Exception as exc:
@@ -221,9 +238,13 @@ def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[Embe
                               created=moment, modified=moment, relationship="Supplement")
         for f in files
     ]
+    def whole(part):
+        return part.write_pdf(pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True, attachments=attachments)
+
     try:
-        return _bounded("write the PDF", lambda: document.write_pdf(
-            pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True, attachments=attachments))
+        if not isinstance(document, weasyprint.Document):  # parallel.Parts: both parts, merged
+            return _bounded("write the PDF", lambda: document.write(whole, variant))
+        return _bounded("write the PDF", lambda: whole(document))
     except RenderError:
         raise
     except Exception as exc:

@@ -1,0 +1,138 @@
+"""`bidkit build --jobs 1` (serial) beside `--jobs 2` (parallel layout) and WeasyPrint alone on
+the same HTML, for the example and generated bids of about 50 and 100 pages.
+
+Runs are paired: each round runs the three one after the other (a fresh process each, the
+order rotating), so a busy machine slows all three alike; the table shows the median and the
+min–max of the wall times, the ratios of the medians, and the peak memory of all processes of a
+run together (proportional set sizes summed over the process and its children, sampled every
+20 ms; shared pages counted once). WeasyPrint alone includes its import, as a user would run it.
+
+Usage: python benchmarks/bench_parallel.py [--runs 5] [--only example|50|100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate_bid import generate  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+
+WEASYPRINT_ALONE = """
+import sys, weasyprint
+html = open(sys.argv[1], encoding="utf-8").read()
+weasyprint.HTML(string=html, base_url=sys.argv[2]).render().write_pdf(sys.argv[3], pdf_variant="pdf/a-3u", pdf_tags=True)
+"""
+
+#: name → generate_bid sizes (measures, budget lines, partners, KPIs, years, supporters)
+SIZES = {"50": (40, 400, 80, 60, 4, 500), "100": (80, 800, 160, 120, 4, 1000)}
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            return next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+    except (OSError, StopIteration, ValueError):
+        return 0
+
+
+def _tree(pid: int) -> list[int]:
+    pids, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        pids.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as children:
+                    stack += [int(child) for child in children.read().split()]
+        except OSError:
+            pass
+    return pids
+
+
+def run(args: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, peak MB of the process tree, exit code)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+
+    def sample():
+        while proc.poll() is None:
+            peak[0] = max(peak[0], sum(_pss_kb(pid) for pid in _tree(proc.pid)))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    sampler.join()
+    if proc.returncode not in (0, 1):  # 1: the page limit fails on purpose for the generated bids
+        sys.exit(f"{' '.join(args)} failed:\n{err.decode(errors='replace')}")
+    return wall, peak[0] / 1024, proc.returncode
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):6.2f} s ({min(values):.2f}–{max(values):.2f})"
+
+
+def bench(name: str, bid: Path, tmp: Path, runs: int) -> None:
+    import pikepdf
+
+    html = tmp / f"{name}.html"
+    commands = {
+        "serial": [sys.executable, "-m", "bidkit", "build", str(bid), "-o", str(tmp / f"{name}-1.pdf"), "--jobs", "1",
+                   "--html", str(html)],
+        "parallel": [sys.executable, "-m", "bidkit", "build", str(bid), "-o", str(tmp / f"{name}-2.pdf"), "--jobs", "2"],
+        "WeasyPrint alone": [sys.executable, "-c", WEASYPRINT_ALONE, str(html), (REPO / "templates").as_uri() + "/",
+                             str(tmp / f"{name}-alone.pdf")],
+    }
+    run(commands["serial"])  # writes the HTML WeasyPrint alone renders; warms the file cache
+    times: dict[str, list[float]] = {key: [] for key in commands}
+    peaks: dict[str, list[float]] = {key: [] for key in commands}
+    order = list(commands)
+    for round_ in range(runs):
+        for key in order[round_ % 3:] + order[:round_ % 3]:
+            wall, peak, _ = run(commands[key])
+            times[key].append(wall)
+            peaks[key].append(peak)
+    with pikepdf.open(tmp / f"{name}-1.pdf") as pdf:
+        pages = len(pdf.pages)
+    sizes = {key: (tmp / f"{name}-{suffix}.pdf").stat().st_size / 1024 for key, suffix in (("serial", 1), ("parallel", 2))}
+    alone = statistics.median(times["WeasyPrint alone"])
+    print(f"{name}: {pages} pages, {html.stat().st_size / 1024:.0f} KB of HTML, {runs} paired runs, {os.cpu_count()} cores, "
+          f"load {os.getloadavg()[0]:.1f}")
+    for key in commands:
+        ratio = statistics.median(times[key]) / alone
+        size = f"  {sizes[key]:7.0f} KB" if key in sizes else " " * 12
+        print(f"  {key:17} {spread(times[key])}  {ratio:4.2f}× alone  peak {max(peaks[key]):5.0f} MB{size}")
+    print(f"  parallel / serial {statistics.median(times['parallel']) / statistics.median(times['serial']):.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", choices=["example", *SIZES])
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        if options.only in (None, "example"):
+            bench("example", REPO / "bid_data", tmp, options.runs)
+        for name, (measures, lines, partners, kpis, years, supporters) in SIZES.items():
+            if options.only not in (None, name):
+                continue
+            bid = tmp / f"bid-{name}"
+            generate(bid, measures, lines, partners, kpis, years, supporters)
+            bench(name, bid, tmp, options.runs)
+
+
+if __name__ == "__main__":
+    main()

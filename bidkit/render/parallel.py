@@ -1,0 +1,761 @@
+"""Parallel layout: two processes lay out the two halves of the document; pikepdf merges them.
+
+WeasyPrint 70 INTERNALS: this module (and only this one) reaches into WeasyPrint 70.0's layout:
+``weasyprint.layout.make_all_pages`` / ``make_margin_boxes`` (replaced for the time of a render
+by the hooks below), ``LayoutContext.page_maker`` (entries ``(resume_at, next_page, right_page,
+page_state, remake_state)``), ``context.target_collector`` (``counter_lookup_items``,
+``target_lookup_items``, ``cache_target_page_counters``), ``context.string_set`` and
+``context.style_for._sheets`` (the @page selectors). tests/test_parallel.py fails loudly when
+any of them changes; WeasyPrint is pinned to 70.*.
+
+How: this process parses the HTML and builds the box tree once (so counters, strings, anchors
+and the structure are the serial ones); at the start of the pagination it forks a child that
+shares that tree copy-on-write (frozen from the garbage collector). Each paginates its part:
+
+- the split is a child of ``<body>`` that starts on a forced page break, chosen from the HTML
+  elements below each of body's boxes (the two parts about as large);
+- the first part (this process) stops its pagination at the split; the table of contents'
+  target counters into the second part get the second part's page numbers (shifted by this
+  part's page count) through WeasyPrint's own target collector, before the TOC page is made again;
+- the second part (the child) lays out the cover (page 1, so ``:first`` and "page > 1" stay as
+  in a single build), then jumps to the split; its page-start state is checked against the
+  first part's real one at the split, else this process lays out the rest itself;
+- margin boxes are made with the serial page numbers ("Seite X von Y") and named strings;
+- each part is written by WeasyPrint, at the same time; ``merge`` joins them with pikepdf
+  (pages, structure tree, parent tree, named destinations, bookmarks, links, and each font's
+  two subsets as one font), and bidkit.render.final finishes the file as for a single build.
+
+Anything this cannot reproduce exactly (page-based counters in the content, :left/:right/:nth
+or named pages, footnotes, running elements, a split that is no page start) makes the build
+serial; ``choose_jobs`` decides by cores, load and document size whether splitting pays.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import gc
+import io
+import logging
+import os
+import pickle
+import re
+import signal
+import threading
+import warnings
+from collections import defaultdict
+from multiprocessing.connection import Connection, Pipe
+
+import pikepdf
+import weasyprint.layout as wlayout
+from pikepdf import Array, Dictionary, Name, String
+
+#: Below this many bytes of HTML, splitting does not pay: the fork, the second process's box
+#: tree and the merge cost a few tenths of a second. The example (14 pages) has 29 kB, Paderborn
+#: (20 pages) 112 kB, the generated 46-page bid 214 kB.
+MIN_HTML_BYTES = 100_000
+
+
+LOG = logging.getLogger("bidkit.parallel")
+
+
+class Serial(Exception):
+    """The document cannot be split exactly; lay it out in one process."""
+
+
+def choose_jobs(jobs: int | None, html_bytes: int) -> int:
+    """The number of processes: ``jobs`` when given (1 = serial; the document is split in two
+    parts at most), else 2 when there is an idle core and the document is large enough for the
+    split to pay, else 1."""
+    if jobs is not None:
+        return min(max(1, jobs), 2)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # pragma: no cover
+        load = 0.0
+    idle = cores - load
+    return 2 if cores >= 2 and idle >= 1.0 and html_bytes >= MIN_HTML_BYTES else 1
+
+
+# --- the split --------------------------------------------------------------------------------------------------------
+
+def _body(root_box):
+    for index, child in enumerate(root_box.children):
+        if child.element_tag == "body":
+            return index, child
+    raise Serial("no body box")
+
+
+def _forced(previous, box) -> bool:
+    return box.style["break_before"] == "page" or previous.style["break_after"] == "page"
+
+
+def _elements(child, body) -> list:
+    """The HTML elements of one of body's boxes (an anonymous box's are its boxes' elements)."""
+    if child.element is not None and child.element is not body.element:
+        return list(child.element.iter())
+    return [box.element for box in child.descendants()]
+
+
+def choose_split(root_box) -> tuple[dict, int, set[int]]:
+    """(the skip stack of the split, its index among body's children, ids of the HTML elements
+    after it). The elements weigh the parts (both processes choose alike)."""
+    body_index, body = _body(root_box)
+    children = body.children
+    elements = [_elements(child, body) for child in children]
+    total = sum(len(found) for found in elements)
+    best, best_gap, before = None, None, 0
+    for index, child in enumerate(children):
+        if index >= 2 and _forced(children[index - 1], child):
+            gap = abs(total - 2 * before)
+            if best_gap is None or gap < best_gap:
+                best, best_gap = index, gap
+        before += len(elements[index])
+    if best is None:
+        raise Serial("no forced page break to split at")
+    after = {id(element) for found in elements[best:] for element in found}
+    return {body_index: {best: None}}, best, after
+
+
+def _check_splittable(context, after: set[int]) -> None:
+    """Refuse what the split cannot reproduce exactly (both processes decide alike)."""
+    for sheet, _origin, _specificity in context.style_for._sheets:
+        for _rule, selectors, _declarations in sheet.page_rules:
+            for _specificity, _pseudo, selector in selectors:
+                if selector.side is not None or selector.blank is not None or selector.index is not None \
+                        or selector.name is not None:
+                    raise Serial("@page rule for left/right/blank/nth or named pages")
+    if context.footnotes:
+        raise Serial("footnotes")
+    # Page-based counters before the split count as in a single build (the first part's pages
+    # are the document's first pages); after it they would count from the wrong page.
+    for (box, _token), item in context.target_collector.counter_lookup_items.items():
+        if id(box.element) in after:
+            raise Serial("page-based counters after the split")
+        if "pages" in item.missing_counters or any("pages" in names for names in item.missing_target_counters.values()):
+            raise Serial("a count of pages in the content")
+
+
+# --- the hooks -------------------------------------------------------------------------------
+
+def _send(conn: Connection, message) -> None:
+    conn.send_bytes(pickle.dumps(message))
+
+
+def _recv(conn: Connection):
+    return pickle.loads(conn.recv_bytes())  # our own child's bytes
+
+
+def _plain_strings(store) -> dict:
+    return {name: {page: list(values) for page, values in pages.items()} for name, pages in store.items()}
+
+
+class _Part:
+    """The hooks of a render in two parts: this process lays out the first part; at the start
+    of the pagination (the box tree built once, shared copy-on-write) it forks the child that
+    lays out the second."""
+
+    def __init__(self):
+        self.conn, self.pid, self.child = None, 0, False
+        self.split = None  # (skip stack, index, ids of the elements after it)
+        self.serial = False  # one process lays out everything, as a single build would
+        self.other = None  # the second part's pages and anchors (first part)
+        self.pages = None  # this part's page count (first part)
+        self.shift = 0
+        self.total = None
+        self.exchanged = False
+        self.start_sent = False
+
+    def all_pages(self, original, context, root_box, html, pages):
+        if self.split is None and not self.serial:
+            try:
+                self.split = choose_split(root_box)
+                _check_splittable(context, self.split[2])
+                self._fork()
+            except Serial as reason:
+                LOG.debug("serial: %s", reason)
+                self.serial = True
+        if self.serial:
+            return original(context, root_box, html, pages)
+        if self.child:
+            return self.second_pages(original, context, root_box, html, pages)
+        return self.first_pages(original, context, root_box, html, pages)
+
+    def _fork(self) -> None:
+        # Python threads (the command line's progress display) are gone in the child, which
+        # takes none of their locks; a thread of a C library (a font loader) might hold one.
+        if len(os.listdir("/proc/self/task")) > threading.active_count():
+            raise Serial("threads of a C library running: no fork")
+        mine, theirs = Pipe()
+        remaining = signal.getitimer(signal.ITIMER_REAL)[0]  # bidkit.limits.deadline's
+        gc.freeze()  # the box tree stays shared: no collection touches it in the child
+        pid = os.fork()
+        if pid == 0:
+            mine.close()
+            self.conn, self.child = theirs, True
+            if remaining:
+                signal.setitimer(signal.ITIMER_REAL, remaining)
+            return
+        gc.unfreeze()
+        theirs.close()
+        self.conn, self.pid = mine, pid
+
+    def end(self) -> None:
+        if self.pid:
+            _end(self.conn, self.pid)
+            self.pid = 0
+
+    # the first part ----------------------------------------------------------------------
+    def first_pages(self, original, context, root_box, html, pages):
+        stack = self.split[0]
+        for index, page in enumerate(original(context, root_box, html, pages)):
+            yield page
+            entry = context.page_maker[index + 1]
+            if entry[0] != stack or self.serial:
+                continue
+            if self.other is None and not self._meet(context, entry):
+                self.serial = True  # goes on: this process lays out the rest, as a single build would
+                self.end()
+                continue
+            context.page_maker = context.page_maker[:index + 2]
+            entry[-1]["content_changed"] = False
+            self.pages = index + 1
+            self._inject(context)
+            return
+
+    def _meet(self, context, entry) -> bool:
+        """At the split: the second part's start state must be the real one, then take its anchors."""
+        try:
+            start = _recv(self.conn)
+            if start is None or not _same_start(start, entry) or context.reported_footnotes or context.broken_out_of_flow:
+                LOG.debug("serial: the second part's start %r is not the first's end %r", start, _start_state(entry))
+                _send(self.conn, None)
+                return False
+            self.other = _recv(self.conn)
+            if self.other is None:
+                LOG.debug("serial: the second part gave up")
+                return False
+        except (EOFError, OSError):
+            LOG.debug("serial: the second part ended")
+            return False
+        return True
+
+    def _inject(self, context) -> None:
+        """The second part's anchors at their serial page numbers, through WeasyPrint's target
+        collector (which marks the TOC page to be made again)."""
+        shift = self.pages - 1  # the second part's page 1 is the cover
+        collector = context.target_collector
+        for name, values in self.other["anchors"].items():
+            values = copy.deepcopy(values)
+            values["page"] = [value + shift for value in values.get("page", [])]
+            collector.cache_target_page_counters(name, values, len(context.page_maker) - 1, context.page_maker)
+
+    # the second part ---------------------------------------------------------------------
+    def second_pages(self, original, context, root_box, html, pages):
+        stack = self.split[0]
+        body_index = next(iter(stack))
+        for index, page in enumerate(original(context, root_box, html, pages)):
+            if index == 0:
+                entry = context.page_maker[1]
+                resume = entry[0]
+                if not (isinstance(resume, dict) and list(resume) == [body_index]
+                        and isinstance(resume[body_index], dict) and len(resume[body_index]) == 1
+                        and next(iter(resume[body_index].values())) is None
+                        and next(iter(resume[body_index])) <= self.split[1]):
+                    raise Serial("the cover is not a page of its own")
+                context.page_maker[1] = (stack, *entry[1:])
+                if not self.start_sent:
+                    _send(self.conn, _start_state(context.page_maker[1]))
+                    self.start_sent = True
+            yield page
+
+    # both: margin boxes with the serial numbers and strings -------------------------------
+    def margin_boxes(self, original, context, page, state):
+        if not self.exchanged:
+            self._exchange(context)
+        if self.serial:
+            return original(context, page, state)
+        state = copy.deepcopy(state)
+        counters = state[1]
+        counters["page"] = [value + self.shift for value in counters.get("page", [])]
+        counters["pages"] = [self.total]
+        current = context.current_page
+        context.current_page = current + self.shift
+        try:
+            return list(original(context, page, state))
+        finally:
+            context.current_page = current
+
+    def _exchange(self, context) -> None:
+        self.exchanged = True
+        if not self.child:
+            if self.pages is None and not self.serial:  # the split started no page: all was laid out here
+                LOG.debug("serial: the split is no page start")
+                self.serial = True
+                self.end()
+            if self.serial:
+                return
+            self.total = self.pages + self.other["pages"]
+            _send(self.conn, {"offset": self.pages, "total": self.total, "strings": _plain_strings(context.string_set)})
+            return
+        anchors = {}
+        for name, item in context.target_collector.target_lookup_items.items():
+            if item.page_maker_index is not None and item.page_maker_index >= 1 and item.cached_page_counter_values:
+                anchors[name] = copy.deepcopy(item.cached_page_counter_values)
+        pages = len(context.page_maker) - 2  # entries: one per page and the end; the cover is not ours
+        if any(boxes for pages in context.running_elements.values() for boxes in pages.values()):
+            _send(self.conn, None)
+            raise Serial("running elements")
+        _send(self.conn, {"pages": pages, "anchors": anchors})
+        answer = _recv(self.conn)
+        if answer is None:
+            raise Serial("the first part went serial")
+        self.shift = answer["offset"] - 1
+        self.total = answer["total"]
+        strings = defaultdict(lambda: defaultdict(list))
+        for name, by_page in answer["strings"].items():
+            for number, values in by_page.items():
+                strings[name][number] = list(values)
+        for name, by_page in context.string_set.items():
+            for number, values in by_page.items():
+                if number >= 2:
+                    strings[name][number + self.shift] = list(values)
+        context.string_set = strings
+
+
+def _start_state(entry):
+    resume_at, next_page, _right, page_state, _remake = entry
+    return resume_at, next_page, _comparable(page_state)
+
+
+def _comparable(page_state):
+    quote_depth, counters, scopes, groups = page_state
+    counters = {name: values for name, values in counters.items() if name not in ("page", "pages")}
+    return quote_depth, counters, scopes, groups
+
+
+def _same_start(start, entry) -> bool:
+    return start == _start_state(entry)
+
+
+@contextlib.contextmanager
+def _hooked(part: _Part):
+    """WeasyPrint's pagination and margin boxes replaced by ``part``'s, for one render."""
+    pages, margins = wlayout.make_all_pages, wlayout.make_margin_boxes
+    wlayout.make_all_pages = lambda *args: part.all_pages(pages, *args)
+    wlayout.make_margin_boxes = lambda *args: part.margin_boxes(margins, *args)
+    try:
+        yield
+    finally:
+        wlayout.make_all_pages, wlayout.make_margin_boxes = pages, margins
+
+
+# --- the processes ---------------------------------------------------------------------------
+
+class Parts:
+    """A document laid out in two processes: the first part here, the second in a child that
+    waits to write its pages. ``pages`` has one item per page of the whole document (the first
+    part's pages, then None for each of the second's)."""
+
+    def __init__(self, document, conn: Connection, pid: int, second_pages: int):
+        self.document, self.conn, self.pid = document, conn, pid
+        self.pages = tuple(document.pages) + (None,) * second_pages
+        self.second_pages = second_pages
+
+    def write(self, write_first, variant: str) -> bytes:
+        """Both parts written (the child its own at the same time) and merged: ``write_first``
+        writes this part (with the embedded files), the child its own in ``variant``."""
+        first_names = {name for page in self.document.pages for name in page.anchors}
+        _send(self.conn, ("write", variant, sorted(first_names)))
+        second_names = [name for name in _recv(self.conn) if name not in first_names]
+        last = self.document.pages[-1]
+        for name in second_names:  # links into the second part are kept; merge sets their place
+            last.anchors[name] = (0, 0, 0, 0)
+        try:
+            first = write_first(self.document)
+        finally:
+            for name in second_names:
+                last.anchors.pop(name, None)
+        ok, second = _recv(self.conn)
+        if not ok:
+            raise second
+        return merge(first, second, second_names)
+
+    def close(self) -> None:
+        if self.pid:
+            with contextlib.suppress(OSError):
+                _send(self.conn, ("close",))
+            with contextlib.suppress(OSError):
+                self.conn.close()
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+
+    def __del__(self):
+        self.close()
+
+
+def layout(render, write_part):
+    """``render()`` (WeasyPrint's HTML(...).render() under bidkit's deadline) in two parts:
+    Parts, or a whole Document when the document cannot be split (laid out serially)."""
+    part = _Part()
+    try:
+        with _hooked(part):
+            document = render()
+    except BaseException as exc:
+        if part.child:  # the child never returns into the caller's code
+            LOG.debug("second part: %r", exc)
+            with contextlib.suppress(BaseException):
+                _send(part.conn, None)
+            os._exit(1)
+        part.end()
+        raise
+    if part.child:
+        code = 1
+        try:
+            _serve(document, write_part, part.conn)
+            code = 0
+        finally:
+            os._exit(code)
+    if part.serial:
+        part.end()
+        return document
+    return Parts(document, part.conn, part.pid, part.other["pages"])
+
+
+def _end(conn: Connection, pid: int) -> None:
+    with contextlib.suppress(OSError):
+        conn.close()
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def _serve(document, write_part, conn: Connection) -> None:
+    """The child: write the second part whenever asked, until told to end."""
+    own = document.copy(document.pages[1:])  # without the cover
+    names = [name for page in own.pages for name in page.anchors]
+    while True:
+        try:
+            request = _recv(conn)
+        except (EOFError, OSError):
+            return
+        if request[0] != "write":
+            return
+        _kind, variant, first_names = request
+        _send(conn, names)
+        page = own.pages[0]
+        added = [name for name in first_names if name not in set(names)]
+        for name in added:
+            page.anchors[name] = (0, 0, 0, 0)
+        try:
+            result = (True, write_part(own, variant))
+        except BaseException as exc:  # noqa: BLE001 - handed to the parent
+            result = (False, exc)
+        finally:
+            for name in added:
+                page.anchors.pop(name, None)
+        try:
+            _send(conn, result)
+        except (pickle.PicklingError, TypeError):
+            _send(conn, (False, RuntimeError(str(result[1]))))
+
+
+# --- the merge -------------------------------------------------------------------------------
+
+def merge(first_bytes: bytes, second_bytes: bytes, second_names) -> bytes:
+    """The two parts as one file, as a single WeasyPrint write gives it (for bidkit.render.final)."""
+    from bidkit.render.final import _copy, _flat_parent_tree, _ids_under, _rename_headers, _store_parent_tree
+
+    first = pikepdf.open(io.BytesIO(first_bytes))
+    second = pikepdf.open(io.BytesIO(second_bytes))
+    first_count, second_count = len(first.pages), len(second.pages)
+    first_tree, second_tree = _flat_parent_tree(first), _flat_parent_tree(second)
+    first_annots = max(first_tree, default=first_count - 1) + 1 - first_count
+    with warnings.catch_warnings():  # named destinations are merged below
+        warnings.simplefilter("ignore")
+        first.pages.extend(second.pages)
+    pages = list(first.pages)
+    # Structure parents: pages first (0..n-1), then the first part's annotations, then the second's.
+    tree = {}
+    for key, value in first_tree.items():
+        tree[key if key < first_count else key + second_count] = value
+    for key, value in second_tree.items():
+        tree[key + first_count if key < second_count else key + first_count + first_annots] = _copy(first, value)
+    for page in pages[:first_count]:
+        for annot in _annots(page):
+            if "/StructParent" in annot and int(annot.StructParent) >= first_count:
+                annot.StructParent = int(annot.StructParent) + second_count
+    for page in pages[first_count:]:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + first_count
+        for annot in _annots(page):
+            if "/StructParent" in annot:
+                key = int(annot.StructParent)
+                annot.StructParent = key + first_count if key < second_count else key + first_count + first_annots
+    document = first.Root.StructTreeRoot.K[0]
+    ids = _ids_under(document)
+    added = []
+    for kid in second.Root.StructTreeRoot.K[0].K:
+        copied = first.copy_foreign(kid)
+        copied.P = document
+        document.K.append(copied)
+        added.append(copied)
+    renamed = {}
+    for name, element in _ids_under(Array(added)).items():
+        if name in ids:
+            renamed[name] = f"p2-{name}"
+            element.ID = String(renamed[name])
+    if renamed:
+        _rename_headers(Dictionary(K=Array(added)), renamed)
+    _store_parent_tree(first, tree)
+    _merge_dests(first, second, set(second_names))
+    _merge_outline(first, second)
+    _merge_fonts(first, pages[:first_count], pages[first_count:])
+    out = io.BytesIO()  # bidkit.render.final compresses and packs the whole file
+    first.save(out, fix_metadata_version=False, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable,
+               stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
+def _annots(page):
+    annots = page.obj.get("/Annots")
+    return [a for a in annots if isinstance(a, Dictionary)] if isinstance(annots, Array) else []
+
+
+def _dests(pdf) -> dict:
+    names = pdf.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return {}
+    return dict(pikepdf.NameTree(names.Dests).items())
+
+
+def _merge_dests(first, second, second_names: set[str]) -> None:
+    from bidkit.render.final import _copy
+
+    dests = {name: value for name, value in _dests(first).items() if name not in second_names}
+    for name, value in _dests(second).items():
+        if name in second_names and name not in dests:
+            dests[name] = _copy(first, value)
+    if not dests:
+        return
+    array = Array()
+    for name in sorted(dests):
+        array.append(String(name))
+        array.append(dests[name])
+    if "/Names" not in first.Root:
+        first.Root.Names = Dictionary()
+    first.Root.Names.Dests = first.make_indirect(Dictionary(Names=array))
+
+
+def _merge_outline(first, second) -> None:
+    from bidkit.render.final import _copy
+
+    def items(source):
+        return [(item.title, item.destination, item.is_closed, items(item.children)) for item in source]
+
+    with second.open_outline() as outline:
+        theirs = items(outline.root)
+
+    def made(title, destination, closed, children):
+        item = pikepdf.OutlineItem(title, destination=_copy(first, destination))
+        item.is_closed = closed
+        item.children.extend(made(*child) for child in children)
+        return item
+
+    with first.open_outline() as outline:
+        outline.root.extend(made(*item) for item in theirs)
+
+
+def _font_resources(pages):
+    """Every /Font dictionary of the pages' resources (form XObjects included)."""
+    seen = set()
+    stack = [page.obj.get("/Resources") for page in pages]
+    while stack:
+        resources = stack.pop()
+        if not isinstance(resources, Dictionary):
+            continue
+        if isinstance(resources.get("/Font"), Dictionary):
+            yield resources.Font
+        xobjects = resources.get("/XObject")
+        for xobject in xobjects.values() if isinstance(xobjects, Dictionary) else ():
+            if isinstance(xobject, pikepdf.Stream) and "/Resources" in xobject and xobject.objgen not in seen:
+                seen.add(xobject.objgen)
+                stack.append(xobject.Resources)
+
+
+def _merge_fonts(pdf, first_pages, second_pages) -> None:
+    """A font both parts use is one font: its two subsets (WeasyPrint keeps glyph ids) merged
+    into one program, widths and ToUnicode joined; the second part's pages use the first's."""
+    found: dict[str, dict] = {}
+    for fonts in _font_resources(first_pages):
+        for font in fonts.values():
+            if isinstance(font, Dictionary) and isinstance(font.get("/BaseFont"), Name):
+                found.setdefault(str(font.BaseFont), {})[font.objgen] = font
+    # A name the first part gives to two fonts is left to final._unique_font_names.
+    mine = {name: next(iter(fonts.values())) for name, fonts in found.items() if len(fonts) == 1}
+    merged = {}
+    for fonts in _font_resources(second_pages):
+        for key, font in list(fonts.items()):
+            if not isinstance(font, Dictionary) or not isinstance(font.get("/BaseFont"), Name):
+                continue
+            name = str(font.BaseFont)
+            target = mine.get(name)
+            if target is None or target.objgen == font.objgen:
+                continue
+            if font.objgen not in merged:
+                merged[font.objgen] = _join_font(pdf, target, font)
+            if merged[font.objgen]:
+                fonts[key] = target
+
+
+def _program(font):
+    descendants = font.get("/DescendantFonts")
+    if font.get("/Subtype") != Name.Type0 or not isinstance(descendants, Array) or len(descendants) != 1:
+        return None, None
+    cid = descendants[0]
+    descriptor = cid.get("/FontDescriptor")
+    if cid.get("/Subtype") != Name.CIDFontType2 or not isinstance(descriptor, Dictionary) \
+            or not isinstance(descriptor.get("/FontFile2"), pikepdf.Stream) or cid.get("/CIDToGIDMap") != Name.Identity:
+        return None, None
+    return cid, descriptor
+
+
+def _join_font(pdf, target, font) -> bool:
+    """Merge ``font`` into ``target`` (same BaseFont); False when their kind is not mergeable."""
+    cid_a, desc_a = _program(target)
+    cid_b, desc_b = _program(font)
+    if cid_a is None or cid_b is None or target.get("/Encoding") != Name("/Identity-H") \
+            or font.get("/Encoding") != Name("/Identity-H") or ("/ToUnicode" in target) != ("/ToUnicode" in font):
+        return False
+    try:
+        to_unicode = _join_cmaps(target.ToUnicode.read_bytes(), font.ToUnicode.read_bytes()) if "/ToUnicode" in target else None
+        program = _join_programs(desc_a.FontFile2.read_bytes(), desc_b.FontFile2.read_bytes(),
+                                 set(_widths(cid_a.get("/W", Array()))), set(_widths(cid_b.get("/W", Array()))))
+    # A font program or a CMap not as WeasyPrint writes them: the two subsets stay apart
+    # (bidkit.render.final names them apart).
+    except Exception as exc:  # noqa: BLE001
+        LOG.debug("fonts not merged: %r", exc)
+        return False
+    if program is None:
+        return False
+    desc_a.FontFile2.write(program)
+    widths = _widths(cid_a.get("/W", Array()))
+    widths.update({cid: width for cid, width in _widths(cid_b.get("/W", Array())).items() if cid not in widths})
+    cid_a.W = _widths_array(widths)
+    if isinstance(desc_a.get("/FontBBox"), Array) and isinstance(desc_b.get("/FontBBox"), Array):
+        desc_a.FontBBox = Array([min(desc_a.FontBBox[0], desc_b.FontBBox[0]), desc_a.FontBBox[1],
+                                 max(desc_a.FontBBox[2], desc_b.FontBBox[2]), desc_a.FontBBox[3]])
+    if to_unicode is not None:
+        target.ToUnicode = pdf.make_stream(to_unicode)
+    if "/CIDSet" in desc_a and "/CIDSet" in desc_b:
+        bits_a, bits_b = desc_a.CIDSet.read_bytes(), desc_b.CIDSet.read_bytes()
+        size = max(len(bits_a), len(bits_b))
+        joined = bytes(x | y for x, y in zip(bits_a.ljust(size, b"\0"), bits_b.ljust(size, b"\0")))
+        desc_a.CIDSet = pdf.make_stream(joined)
+    return True
+
+
+def _join_programs(first: bytes, second: bytes, used_first: set[int], used_second: set[int]) -> bytes | None:
+    """One TrueType program with the glyphs of both subsets. WeasyPrint 70 keeps the glyph ids up
+    to the highest one a part uses (what its content streams name) and appends the components
+    of composite glyphs beyond that, numbered anew: those are appended again here."""
+    from fontTools.ttLib import TTFont
+
+    # The font's own bounding box and maxima stay (as in either subset): no recalculation.
+    a = TTFont(io.BytesIO(first), recalcBBoxes=False, recalcTimestamp=False)
+    b = TTFont(io.BytesIO(second), recalcBBoxes=False, recalcTimestamp=False)
+    if max(used_second, default=0) > max(used_first, default=0):
+        a, b, used_first, used_second = b, a, used_second, used_first  # the base keeps the higher ids
+    if "glyf" not in a or "glyf" not in b or "hmtx" not in a or "hmtx" not in b:
+        return None
+    kept = max(used_second, default=0)  # b's ids up to here are the font's own
+    order, names_b = list(a.getGlyphOrder()), b.getGlyphOrder()
+    glyf_a, glyf_b, hmtx_a, hmtx_b = a["glyf"], b["glyf"], a["hmtx"], b["hmtx"]
+    taken: dict[int, str] = {}  # b's id → the merged font's glyph name
+
+    def take(gid: int) -> str:
+        if gid in taken:
+            return taken[gid]
+        if gid <= kept:
+            name = order[gid]
+            taken[gid] = name
+            if glyf_a[name].numberOfContours != 0 or glyf_b[names_b[gid]].numberOfContours == 0:
+                return name  # the base has it (the same glyph of the same font)
+        else:
+            name = f"bidkit.{len(order)}"
+            order.append(name)
+            taken[gid] = name
+        glyph = copy.deepcopy(glyf_b[names_b[gid]])
+        if glyph.isComposite():
+            glyph.expand(glyf_b)
+            for component in glyph.components:
+                component.glyphName = take(b.getGlyphID(component.glyphName))
+        glyf_a.glyphs[name] = glyph
+        hmtx_a.metrics[name] = hmtx_b[names_b[gid]]
+        return name
+
+    for gid in sorted(used_second):
+        if gid < len(names_b):
+            take(gid)
+    a.setGlyphOrder(order)
+    glyf_a.glyphOrder = order
+    out = io.BytesIO()
+    a.save(out)
+    return out.getvalue()
+
+
+def _widths(array) -> dict[int, object]:
+    widths, items, index = {}, list(array), 0
+    while index < len(items):
+        first = int(items[index])
+        if isinstance(items[index + 1], Array):
+            for offset, width in enumerate(items[index + 1]):
+                widths[first + offset] = width
+            index += 2
+        else:
+            for cid in range(first, int(items[index + 1]) + 1):
+                widths[cid] = items[index + 2]
+            index += 3
+    return widths
+
+
+def _widths_array(widths: dict[int, object]) -> Array:
+    array, run = Array(), None
+    for cid in sorted(widths):
+        if cid - 1 not in widths:
+            run = Array()
+            array.append(cid)
+            array.append(run)
+        run.append(widths[cid])
+    return array
+
+
+def _join_cmaps(first: bytes, second: bytes) -> bytes:
+    """One ToUnicode CMap with the mappings of both (WeasyPrint writes bfchar/bfrange blocks)."""
+    def pairs(data: bytes) -> dict[bytes, bytes]:
+        found = {}
+        for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, flags=re.S):
+            for code, value in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block):
+                found[code.lower()] = value
+        return found
+
+    if b"beginbfrange" in first or b"beginbfrange" in second:
+        raise ValueError("bfrange in ToUnicode")
+    joined = pairs(second)
+    joined.update(pairs(first))
+    head = first[:first.index(b"beginbfchar")]
+    head = re.sub(rb"\d+\s*$", b"", head.rstrip()) + b"\n"
+    tail = first[first.rindex(b"endbfchar") + len(b"endbfchar"):]
+    blocks = []
+    codes = sorted(joined, key=lambda code: int(code, 16))
+    for start in range(0, len(codes), 100):
+        chunk = codes[start:start + 100]
+        blocks.append(b"%d beginbfchar\n" % len(chunk) + b"".join(b"<%s> <%s>\n" % (code, joined[code]) for code in chunk)
+                      + b"endbfchar\n")
+    return head + b"".join(blocks) + tail.lstrip(b"\n")

@@ -1,0 +1,266 @@
+"""Parallel layout (bidkit.render.parallel): a document laid out in two processes and merged
+gives what a single process gives — page text, "Seite X von Y", TOC numbers, bookmarks, links,
+named destinations, structure, fonts — and still passes the validators; what cannot be split
+exactly is laid out serially; the WeasyPrint 70 internals it relies on are checked loudly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import re
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import EXAMPLE, PADERBORN, run_bidkit
+
+VARIANT = "pdf/a-3a+ua-1"
+
+
+# --- what must be equal --------------------------------------------------------------------
+
+def page_texts(path: Path) -> list[str]:
+    count = len(pikepdf.open(path).pages)
+    return [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(path), "-"],
+                           capture_output=True, text=True, check=True).stdout for n in range(1, count + 1)]
+
+
+def facts(path: Path) -> dict:
+    """Everything parallel and serial output must share, read back from the file."""
+    pdf = pikepdf.open(path)
+    index = {page.objgen: number for number, page in enumerate(pdf.pages)}
+
+    def place(dest):
+        return index.get(dest[0].objgen), [str(value) for value in list(dest)[1:]]
+
+    outline = []
+    with pdf.open_outline() as tree:
+        stack = [(item, 0) for item in reversed(list(tree.root))]
+        while stack:
+            item, depth = stack.pop()
+            outline.append((depth, item.title, *place(item.destination)))
+            stack += [(child, depth + 1) for child in reversed(list(item.children))]
+    names = pdf.Root.get("/Names")
+    dests = {name: place(value) for name, value in pikepdf.NameTree(names.Dests).items()} \
+        if names is not None and "/Dests" in names else {}
+    links = [(number, [round(float(v), 2) for v in annot.Rect], str(annot.get("/Dest", "")), str(annot.get("/Contents", "")),
+              str(annot.A.get("/URI", "")) if "/A" in annot else "")
+             for number, page in enumerate(pdf.pages) for annot in page.obj.get("/Annots", [])]
+    roles = []
+    stack = [(pdf.Root.StructTreeRoot.K, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack += [(kid, depth) for kid in reversed(list(node))]
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node and node.get("/Type") not in ("/MCR", "/OBJR"):
+            roles.append((depth, str(node.S), str(node.get("/Alt", "")), str(node.get("/T", ""))))
+            if "/K" in node:
+                stack.append((node.K, depth + 1))
+    fonts = sorted({str(font.BaseFont) for page in pdf.pages for font in page.obj.Resources.get("/Font", {}).values()})
+    texts = page_texts(path)
+    return {"pages": len(pdf.pages), "texts": texts,
+            "footers": [re.findall(r"Seite \d+ von \d+", text) for text in texts],
+            "toc": re.findall(r"^\s*(\S.*?)\s+(\d+)\s*$", texts[1], flags=re.M) if len(texts) > 1 else [],
+            "outline": outline, "dests": dests, "links": links, "roles": roles, "fonts": fonts}
+
+
+def assert_same(serial: Path, parallel: Path) -> None:
+    expected, got = facts(serial), facts(parallel)
+    for key in expected:
+        assert got[key] == expected[key], key
+
+
+def assert_same_pixels(serial: Path, parallel: Path, tmp: Path) -> None:
+    """Every page drawn alike (the merged font subsets have every glyph either part drew)."""
+    for name, path in (("serial", serial), ("parallel", parallel)):
+        (tmp / name).mkdir()
+        subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp / name / "p")], check=True)
+    drawn = sorted(p.name for p in (tmp / "serial").iterdir())
+    assert drawn == sorted(p.name for p in (tmp / "parallel").iterdir())
+    for name in drawn:
+        assert (tmp / "serial" / name).read_bytes() == (tmp / "parallel" / name).read_bytes(), name
+
+
+def assert_not_larger(serial: Path, parallel: Path) -> None:
+    """At most 5 % larger (fonts merged, not embedded twice). final.py writes a file without
+    object streams when one would end in a carriage return, so the stream data is compared too."""
+    assert parallel.stat().st_size <= serial.stat().st_size * 1.05 or content_bytes(parallel) <= content_bytes(serial) * 1.05
+
+
+def content_bytes(path: Path) -> int:
+    """Bytes of stream data (fonts, pages, images), however the file packs its objects."""
+    pdf = pikepdf.open(path)
+    return sum(len(o.read_raw_bytes()) for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Type") not in ("/ObjStm", "/XRef"))
+
+
+# --- the WeasyPrint internals ----------------------------------------------------------------
+
+def test_weasyprint_internals_parallel_relies_on():
+    """Fails loudly when WeasyPrint changes what bidkit.render.parallel reaches into."""
+    import weasyprint
+    import weasyprint.layout as wlayout
+    from weasyprint.css import StyleFor
+    from weasyprint.css.targets import TargetCollector, TargetLookupItem
+    from weasyprint.layout import LayoutContext
+
+    assert weasyprint.__version__.startswith("70."), "parallel.py is written against WeasyPrint 70"
+    source = inspect.getsource(wlayout.layout_document)
+    for needle in ("pages = list(make_all_pages(context, root_box, html, pages))",
+                   "context.current_page = i + 1",
+                   "state = context.page_maker[context.current_page][3]",
+                   "children.extend(make_margin_boxes(context, page, state))",
+                   "context.string_set[string_name][i+1].append(text)"):
+        assert needle in source, needle
+    assert list(inspect.signature(wlayout.make_all_pages).parameters) == ["context", "root_box", "html", "pages"]
+    assert list(inspect.signature(wlayout.make_margin_boxes).parameters) == ["context", "page", "state"]
+    assert "page_maker.append((\n        resume_at, next_page, right_page, page_state, remake_state))" in \
+        inspect.getsource(wlayout.initialize_page_maker)
+    page_source = inspect.getsource(wlayout.page.make_all_pages)
+    assert "resume_at = context.page_maker[i + 1][0]" in page_source
+    assert list(inspect.signature(TargetCollector.cache_target_page_counters).parameters) == [
+        "self", "anchor_name", "page_counter_values", "page_maker_index", "page_maker"]
+    item = TargetLookupItem()
+    assert hasattr(item, "page_maker_index") and hasattr(item, "cached_page_counter_values")
+    assert "self._sheets" in inspect.getsource(StyleFor)
+    from weasyprint.css import PageSelectorType  # noqa: F401 - the @page selector fields read by parallel
+    assert {"side", "blank", "first", "index", "name"} <= set(PageSelectorType._fields)
+    for name in ("string_set", "running_elements", "footnotes", "reported_footnotes", "broken_out_of_flow", "target_collector"):
+        assert name in inspect.getsource(LayoutContext.__init__), name
+
+
+# --- a small document, fast -----------------------------------------------------------------
+
+SMALL = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>T</title><style>
+@page { size: A5; margin: 20mm; @bottom-right { content: "Seite " counter(page) " von " counter(pages); }
+        @top-right { content: string(title); } }
+@page :first { @top-right { content: none; } }
+h2 { string-set: title content(); } .cover { break-after: page; } .toc { break-after: page; }
+.toc-page::before { content: target-counter(attr(data-target), page); }
+section { break-before: page; } %s
+</style></head><body>
+<div class="cover"><h1 style="bookmark-level: none">Deckblatt</h1></div>
+<nav class="toc"><ol>%s</ol></nav>
+%s
+</body></html>"""
+
+
+def small_html(extra_css: str = "", sections: int = 8) -> str:
+    toc = "".join(f'<li><a href="#s{n}">Teil {n}</a> <span class="toc-page" data-target="#s{n}"></span></li>'
+                  for n in range(sections))
+    body = "".join(
+        f'<section id="s{n}"><h2>Teil {n}</h2>' + "".join(
+            f"<p>Absatz {k} von Teil {n}: Ä Ö Ü ß {'Wort ' * (20 + 7 * n)} <a href='#s{(n + 3) % sections}'>siehe Teil {(n + 3) % sections}</a></p>"
+            for k in range(8 + 5 * (n % 3)))
+        + f"<table><thead><tr><th>Jahr</th><th>Betrag</th></tr></thead><tbody><tr><th scope='row'>{n}</th><td>{n * 100} €</td></tr></tbody></table>"
+        + "</section>" for n in range(sections))
+    return SMALL % (extra_css, toc, body)
+
+
+def render_both(tmp_path: Path, html: str):
+    from bidkit.render import pdf
+    from bidkit.render.fetcher import SandboxedFetcher
+    from bidkit.render.parallel import Parts
+
+    fetcher = SandboxedFetcher([tmp_path])
+    moment = dt.datetime(2017, 1, 1, tzinfo=dt.timezone.utc)
+    files = {}
+    kinds = {}
+    for jobs in (1, 2):
+        document = pdf.layout(html, base=tmp_path, fetcher=fetcher, jobs=jobs)
+        kinds[jobs] = isinstance(document, Parts)
+        path = tmp_path / f"jobs{jobs}.pdf"
+        path.write_bytes(pdf.write(document, variant=VARIANT, fetcher=fetcher, files=[], moment=moment))
+        if kinds[jobs]:
+            document.close()
+        files[jobs] = path
+    return files, kinds
+
+
+def test_small_document_in_two_processes_equals_one(tmp_path):
+    files, parallel = render_both(tmp_path, small_html())
+    assert parallel == {1: False, 2: True}
+    assert_same(files[1], files[2])
+    assert_same_pixels(files[1], files[2], tmp_path)
+    got = facts(files[2])
+    pages = got["pages"]
+    assert got["footers"] == [[f"Seite {n} von {pages}"] for n in range(1, pages + 1)]
+    toc = [(title, number) for title, number in got["toc"] if "Teil" in title]
+    assert len(toc) == 8 and all(number != "0" for _title, number in toc)
+    assert any(dest for dest in got["dests"].values() if dest[0] >= pages // 2)  # targets in the second part
+
+
+@pytest.mark.parametrize("css", ["@page :left { margin-left: 30mm; }",  # the side of a page would change
+                                 "section p::after { content: counter(page); }",  # page numbers in the text
+                                 "section:last-child { counter-increment: none; } p::before { content: counter(pages); }"])
+def test_what_cannot_be_split_exactly_is_laid_out_serially(tmp_path, css):
+    files, parallel = render_both(tmp_path, small_html(css))
+    assert parallel == {1: False, 2: False}
+    assert files[1].read_bytes() == files[2].read_bytes()
+
+
+def test_jobs_are_chosen_by_cores_load_and_size(monkeypatch):
+    from bidkit.render import parallel
+
+    assert parallel.choose_jobs(1, 10**9) == 1
+    assert parallel.choose_jobs(2, 10) == 2  # --jobs overrides the size
+    assert parallel.choose_jobs(4, 10) == 2  # two parts at most
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (0.2, 0.2, 0.2))
+    assert parallel.choose_jobs(None, parallel.MIN_HTML_BYTES) == 2
+    assert parallel.choose_jobs(None, parallel.MIN_HTML_BYTES - 1) == 1  # the example: splitting does not pay
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.5, 1.5, 1.5))
+    assert parallel.choose_jobs(None, 10**9) == 1  # no idle core
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0})
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert parallel.choose_jobs(None, 10**9) == 1  # one core
+
+
+# --- the real bids, through the command line ------------------------------------------------
+
+def build(folder: Path, out: Path, jobs: int):
+    run = run_bidkit("build", str(folder), "-o", str(out), "--jobs", str(jobs))
+    assert run.code == 0 or (run.code == 1 and "PDF001" in run.stderr and out.exists()), run.stderr
+    return run
+
+
+@pytest.fixture(scope="module")
+def pairs(tmp_path_factory, large_bid):
+    """(serial, parallel) builds of the large bid and of Paderborn."""
+    built = {}
+    for name, folder in (("large", large_bid), ("paderborn", PADERBORN)):
+        tmp = tmp_path_factory.mktemp(f"jobs-{name}")
+        build(folder, tmp / "serial.pdf", 1)
+        run = build(folder, tmp / "parallel.pdf", 2)
+        assert "laid out in 2 processes" in run.stderr
+        built[name] = (tmp / "serial.pdf", tmp / "parallel.pdf")
+    return built
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["large", "paderborn"])
+def test_parallel_build_equals_serial(pairs, name, tmp_path):
+    serial, parallel = pairs[name]
+    assert_same(serial, parallel)
+    assert_same_pixels(serial, parallel, tmp_path)
+    assert_not_larger(serial, parallel)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["large", "paderborn"])
+def test_parallel_build_passes_the_validators(pairs, name):
+    from test_pdf_validation import qpdf_warnings, validation_failures
+
+    parallel = pairs[name][1]
+    assert qpdf_warnings(parallel) == []
+    for profile in ("3a", "ua1"):
+        assert validation_failures(parallel, profile) == [], profile
+
+
+@pytest.mark.slow
+def test_jobs_1_is_the_serial_build(example_pdf, tmp_path):
+    out = tmp_path / "serial.pdf"
+    run = build(EXAMPLE, out, 1)
+    assert "laid out in 2 processes" not in run.stderr
+    assert out.read_bytes() == example_pdf.read_bytes()  # the example stays serial by default, too
