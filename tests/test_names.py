@@ -22,7 +22,7 @@ def test_only_whole_words_of_the_text_are_marked():
             'Paderborn-Neustadt; Unterpaderborn.</p><a href="#Paderborn">Paderborn</a></body></html>')
     marked = keep_whole(html, {"Paderborn"})
     span = '<span class="proper-name">Paderborn</span>'
-    assert marked.count(span) == 2  # "Stadt Paderborn," and the link text
+    assert marked.count(span) == 1  # "Stadt Paderborn,"; the link text stays as it is
     assert '<title>Paderborn</title>' in marked and '.Paderborn { color: red }' in marked
     assert 'class="Paderborn"' in marked and 'data-x="Paderborn"' in marked and 'href="#Paderborn"' in marked
     assert "Paderborner Land" in marked and "Paderborn-Neustadt" in marked and "Unterpaderborn" in marked
@@ -31,3 +31,10 @@ def test_only_whole_words_of_the_text_are_marked():
 
 def test_names_with_markup_characters_are_matched_as_escaped():
     assert keep_whole("<p>Müller &amp; Söhne</p>", {"Söhne"}) == '<p>Müller &amp; <span class="proper-name">Söhne</span></p>'
+
+
+def test_links_and_headings_are_left_as_they_are():
+    """A span inside a link would tag the link's annotation as a Span (PDF/UA wants the Link)."""
+    html = '<h2>Paderborn</h2><p><a href="#x">Stadt Paderborn</a> und Paderborn</p>'
+    assert keep_whole(html, {"Paderborn"}) == ('<h2>Paderborn</h2><p><a href="#x">Stadt Paderborn</a> und '
+                                              '<span class="proper-name">Paderborn</span></p>')

@@ -16,7 +16,9 @@ from markupsafe import escape
 
 #: Shorter words are never hyphenated anyway.
 MIN_LETTERS = 5
-_SKIPPED = ("style", "script", "title")
+#: Text left as it is: not shown, never hyphenated (headings are `hyphens: manual`), or a link,
+#: whose annotation must stay tagged as the Link itself (PDF/UA), not as a span inside it.
+_SKIPPED = frozenset({"style", "script", "title", "a", "h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def name_words(bid, call) -> set[str]:
@@ -41,13 +43,13 @@ def keep_whole(html: str, words: set[str]) -> str:
     alternatives = sorted((re.escape(str(escape(word))) for word in words), key=len, reverse=True)
     pattern = re.compile(rf"(?<![\w&-])(?:{'|'.join(alternatives)})(?![\w-])")
     parts = re.split(r"(<[^>]*>)", html)
-    skipping: str | None = None
+    inside = 0  # depth in skipped elements
     for index, part in enumerate(parts):
         if index % 2:  # a tag
             tag = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
-            if tag and tag.group(2).lower() in _SKIPPED:
-                skipping = None if tag.group(1) else tag.group(2).lower()
+            if tag and tag.group(2).lower() in _SKIPPED and not part.endswith("/>"):
+                inside = max(inside - 1, 0) if tag.group(1) else inside + 1
             continue
-        if skipping is None and part:
+        if not inside and part:
             parts[index] = pattern.sub(lambda match: f'<span class="proper-name">{match.group(0)}</span>', part)
     return "".join(parts)
