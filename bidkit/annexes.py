@@ -483,19 +483,12 @@ def _load_verdict(entry: Path) -> PdfAnnexVerdict | None:
 
 
 def _store_verdict(entry: Path, verdict: PdfAnnexVerdict) -> None:
-    """Write the entry whole or not at all (a temporary file renamed); drop the oldest beyond MAX_VERDICTS."""
-    import tempfile
+    """Write the entry whole or not at all; drop the oldest beyond MAX_VERDICTS."""
+    from bidkit.fileio import cache_write
 
+    if not cache_write(entry, json.dumps(asdict(verdict), ensure_ascii=False).encode("utf-8")):
+        return
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(asdict(verdict), handle, ensure_ascii=False)
-            os.replace(temporary, entry)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
         entries = list(entry.parent.glob("*.json"))
         if len(entries) > MAX_VERDICTS:
             def age(file: Path) -> int:

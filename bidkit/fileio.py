@@ -42,3 +42,22 @@ def atomic_write(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise RenderError(f"cannot write {path}: {exc.strerror}", "Check the path and free disk space.") from None
         raise
+
+
+def cache_write(path: Path, data: bytes) -> bool:
+    """Best effort, for the caches under ``paths.cache_dir()``: ``data`` at ``path`` whole or not
+    at all (a temporary file renamed); False when it could not be written (a cache that cannot be
+    written is no cache, never an error)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+        return False

@@ -31,13 +31,13 @@ import json
 import os
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import bidkit
+from bidkit.fileio import cache_write
 from bidkit.paths import cache_dir
 
 DEFAULT_MB = 200
@@ -112,19 +112,7 @@ class BuildCache:
         """Keep ``data`` under ``key`` (atomically), then bound the folder's size."""
         rest = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode() + b"\n" + data
         entry = MAGIC + hashlib.sha256(rest).hexdigest().encode() + b"\n" + rest
-        if len(entry) > self.limit:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".part")
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(entry)
-            os.replace(tmp, self._path(key))
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
+        if len(entry) > self.limit or not cache_write(self._path(key), entry):
             return
         self.evict()
 

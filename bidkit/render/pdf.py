@@ -22,7 +22,6 @@ import logging
 import os
 import pickle
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,18 +191,10 @@ def _read_patterns(stored: Path):
 
 
 def _write_patterns(stored: Path, patterns: dict, maxlen: int) -> None:
+    from bidkit.fileio import cache_write
+
     payload = pickle.dumps((patterns, maxlen), protocol=pickle.HIGHEST_PROTOCOL)
-    try:
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=stored.parent, prefix=".", suffix=".part")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(_PATTERNS_MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
-        os.replace(tmp, stored)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+    cache_write(stored, _PATTERNS_MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
 
 
 def layout(html: str, *, base: Path, fetcher: SandboxedFetcher, jobs: int = 1):
