@@ -18,6 +18,7 @@ PDF, and bidkit decodes no untrusted images and guesses no page size.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,12 +100,20 @@ def read_register(bid_dir: Path, register: SupporterRegister) -> Register:
         data = read_regular(path, max_bytes=MAX_BYTES)
     except BidFileError as exc:
         return Register(register.file, None, [], [RegisterProblem(None, exc.message, "Put the register into the bid folder and name it relative to the folder.")], missing=True)
+    return _parsed(register.file, path, data)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(file: str, path: Path, data: bytes) -> Register:
+    """The register in ``data``, parsed once per content: a build asks for it from its inputs,
+    annexes, context and variant, a check from its rules (a workbook of 500 rows takes openpyxl
+    a noticeable time). Callers treat the result as read-only."""
     suffix = path.suffix.lower()
     if suffix in (".csv", ".xlsx"):
         rows, problems = _rows(path, data)
     else:
-        return Register(register.file, path, [], [RegisterProblem(None, f"'{register.file}' is neither a .csv nor a .xlsx file",
-                                                                  "Save the register as CSV (UTF-8) or as Excel workbook (.xlsx).")])
+        return Register(file, path, [], [RegisterProblem(None, f"'{file}' is neither a .csv nor a .xlsx file",
+                                                         "Save the register as CSV (UTF-8) or as Excel workbook (.xlsx).")])
     supporters: list[Supporter] = []
     rows = [row for row in rows if not _empty(row[1])]
     if rows:
@@ -117,8 +126,8 @@ def read_register(bid_dir: Path, register: SupporterRegister) -> Register:
                 if supporter:
                     supporters.append(supporter)
     elif not problems:
-        problems.append(RegisterProblem(None, f"'{register.file}' holds no rows", "Write a header row (Name, Art, Ort, Datum, Scan) and one row per supporter."))
-    return Register(register.file, path, supporters, problems)
+        problems.append(RegisterProblem(None, f"'{file}' holds no rows", "Write a header row (Name, Art, Ort, Datum, Scan) and one row per supporter."))
+    return Register(file, path, supporters, problems)
 
 
 def _rows(path: Path, data: bytes) -> tuple[list[tuple[int, list, list[Location]]], list[RegisterProblem]]:

@@ -17,12 +17,8 @@ FIELD: FieldPath = ("supporters", "file")
 
 
 def _register(ctx: RuleContext) -> Register | None:
-    """The register, read once per check (four rules ask for it), kept on the context as a cached_property keeps its value."""
-    if not ctx.bid.supporters:
-        return None
-    if "supporters_register" not in ctx.__dict__:
-        ctx.__dict__["supporters_register"] = read_register(ctx.bid_dir, ctx.bid.supporters)
-    return ctx.__dict__["supporters_register"]
+    """The register (parsed once per content by ``read_register``, however many rules ask)."""
+    return read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None
 
 
 def _scan_verdicts(ctx: RuleContext) -> list[tuple[Supporter, str | None, dict[str, list[str]]]]:
