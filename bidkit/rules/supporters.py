@@ -27,20 +27,18 @@ def _scan_verdicts(ctx: RuleContext) -> list[tuple[Supporter, str | None, dict[s
     from bidkit.annexes import pdf_annex_verdict
 
     register = _register(ctx)
-    if "scan_verdicts" not in ctx.__dict__:
-        found = []
-        for supporter in register.supporters if register else []:
-            if supporter.file is None:
-                continue
-            try:
-                verdict = pdf_annex_verdict(scan_path(ctx.bid_dir, supporter))
-            except BidFileError as exc:
-                found.append((supporter, exc.message, {}))
-                continue
-            problem = unreadable_scan(supporter, verdict.encrypted, verdict.problem) if verdict.problem else None
-            found.append((supporter, problem, verdict.breaks))
-        ctx.__dict__["scan_verdicts"] = found
-    return ctx.__dict__["scan_verdicts"]
+    found = []
+    for supporter in register.supporters if register else []:
+        if supporter.file is None:
+            continue
+        try:
+            verdict = pdf_annex_verdict(scan_path(ctx.bid_dir, supporter))  # kept per file in this process
+        except BidFileError as exc:
+            found.append((supporter, exc.message, {}))
+            continue
+        problem = unreadable_scan(supporter, verdict.encrypted, verdict.problem) if verdict.problem else None
+        found.append((supporter, problem, verdict.breaks))
+    return found
 
 
 def _at(register: Register, line: int | None, cell: Location | None = None) -> Location | None:
