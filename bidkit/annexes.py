@@ -67,8 +67,12 @@ def annexes(bid: Bid) -> list[Annex]:
             found.append((title, letter.file, ("partners", index, "letter", "file"), None))
     # A file named in two places (a partner's letter also listed under `annexes:`) is one annex,
     # cited by both, never appended twice.
-    once = {os.path.normpath(entry[1]): entry for entry in reversed(found)}
-    unique = [entry for entry in found if once[os.path.normpath(entry[1])] is entry]
+    seen: set[str] = set()
+    unique = []
+    for entry in found:
+        if (file := os.path.normpath(entry[1])) not in seen:
+            seen.add(file)
+            unique.append(entry)
     return [Annex(number, *entry) for number, entry in enumerate(unique, start=1)]
 
 
