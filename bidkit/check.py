@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bidkit.errors import BidkitError
-from bidkit.findings import CheckResult, Finding, Severity
+from bidkit.findings import CheckResult, Finding, Severity, dotted
 from bidkit.loader import LoadedBid, load_bid
 from bidkit.rules import RULES, RuleContext, checks, matching
 from bidkit.rules import loading as codes
@@ -28,23 +28,30 @@ class CheckOptions:
     pdf: Path | None = None  # a rendered PDF to check against the call's page limit
 
 
-def run_rules(loaded: LoadedBid) -> tuple[list[Finding], list[str], list[str]]:
-    """The completeness findings, the codes of the checks that ran (sound sections only) and of
-    those that could not run because a section they read did not load."""
-    if loaded.bid is None or loaded.call is None:
-        return [], [], []
-    context = RuleContext(loaded.bid, loaded.call, loaded.bid_dir, frozenset(loaded.broken))
-    findings, ran, skipped = [], [], []
+def run_rules(loaded: LoadedBid) -> tuple[list[Finding], list[str], dict[str, str]]:
+    """The completeness findings, the codes of the checks that ran and, of those that could not
+    run, why: a section they read did not load, or lost invalid items and they need every item."""
+    if loaded.checked is None or loaded.call is None:
+        return [], [], {}
+    partial = frozenset(loaded.partial)
+    broken = frozenset(loaded.broken) - partial
+    context = RuleContext(loaded.checked, loaded.call, loaded.bid_dir, broken, partial)
+    findings, ran, skipped = [], [], {}
     for rule in checks():
-        if rule.reads & context.broken:
-            skipped.append(rule.code)
+        reason = rule.not_run_reason(broken, partial)
+        if reason:
+            skipped[rule.code] = reason
             continue
         ran.append(rule.code)
         for violation in rule.check(context):
+            # An item left out moves the indices of those after it: back to the YAML's, in the path and
+            # where a message names the path (TXT001: "… in measures[2].description").
+            path = loaded.original_path(violation.path)
+            message = violation.message.replace(dotted(violation.path), dotted(path)) if path != violation.path else violation.message
             findings.append(Finding(
-                rule.code, rule.severity, violation.message, violation.hint or rule.hint,
-                violation.location or loaded.sources.locate(violation.path, text_offset=violation.text_offset),
-                violation.path,
+                rule.code, rule.severity, message, violation.hint or rule.hint,
+                violation.location or loaded.sources.locate(path, text_offset=violation.text_offset),
+                path,
             ))
     return findings, ran, skipped
 
@@ -113,6 +120,7 @@ def check_bid(bid_dir: Path, options: CheckOptions = CheckOptions()) -> tuple[Ch
         findings=findings,
         rules_run=[code for code in RULES if code in active and (code in ran or code in LOADER_CODES)],
         rules_not_run=[code for code in RULES if code in active and code in skipped],
+        not_run_reasons={code: reason for code, reason in skipped.items() if code in active},
         pages=pages,
     )
     return result, loaded

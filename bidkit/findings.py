@@ -125,8 +125,11 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     #: Codes of the rules that ran (loader codes always; checks on sound sections), registry order.
     rules_run: list[str] = field(default_factory=list)
-    #: Codes of the checks that could not run: a section they read did not load (they count as not passing).
+    #: Codes of the checks that could not run: a section they read did not load, or lost invalid items
+    #: and the check needs every item (they count as not passing).
     rules_not_run: list[str] = field(default_factory=list)
+    #: Why each of ``rules_not_run`` did not run, e.g. "not run: budget had invalid items, …".
+    not_run_reasons: dict[str, str] = field(default_factory=dict)
     #: Pages per section of the rendered PDF, when one was checked.
     pages: dict[str, int] | None = None
 

@@ -66,8 +66,26 @@ class LoadedBid:
     call: Call | None = None
     findings: list[Finding] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
-    #: Sections with errors (or in a file that did not parse): rules reading them are skipped.
+    #: Sections with errors (or in a file that did not parse): None in ``bid``, which the document is
+    #: drawn from. Rules reading them are skipped, unless the errors lie in items of a list (``partial``).
     broken: set[str] = field(default_factory=set)
+    #: The bid the checks judge: ``bid`` plus the sound items of each section in ``partial``.
+    checked: Bid | None = None
+    #: Of each list that lost invalid items, the indices (in the YAML) of the items kept, in order.
+    kept: dict[FieldPath, list[int]] = field(default_factory=dict)
+
+    @property
+    def partial(self) -> set[str]:
+        """Broken sections whose errors all lie in items of their lists: ``checked`` holds their other items."""
+        return {str(path[0]) for path in self.kept}
+
+    def original_path(self, path: FieldPath) -> FieldPath:
+        """A field path of ``checked`` as a path of the YAML: indices after left-out items move up."""
+        original: list = []
+        for part in path:
+            kept = self.kept.get(tuple(original))
+            original.append(kept[part] if kept is not None and isinstance(part, int) and 0 <= part < len(kept) else part)
+        return tuple(original)
 
     @property
     def renderable(self) -> bool:
@@ -93,6 +111,7 @@ def load_bid(bid_dir: Path) -> LoadedBid:
     imported = _import_tables(loaded)
     schema_findings: list[Finding] = []
     loaded.bid = _validate(Bid, loaded.raw, loaded.sources.locate, schema_findings)
+    errors = [f.path for f in schema_findings]
     schema_findings = _one_per_cause(loaded, schema_findings)
     # A value refused in its cell is not "missing" as well, nor a list whose table did not load.
     schema_findings = [f for f in schema_findings if not any(f.path[:len(p)] == p for p in imported.refused)]
@@ -103,8 +122,12 @@ def load_bid(bid_dir: Path) -> LoadedBid:
     # A section of a file that did not parse is not "missing": its syntax error says it all.
     loaded.findings += [f for f in schema_findings if not (f.rule == codes.MISSING_FIELD.code and f.path[0] in unparsed)]
     if loaded.bid is None:
+        whole = set(loaded.broken)  # unparsed, read from a table that failed, or meant by an unknown key
         loaded.broken |= {str(f.path[0]) for f in schema_findings if f.path}
         loaded.bid = _partial_bid(loaded)
+        loaded.checked = _sound_items(loaded, errors, whole)
+    else:
+        loaded.checked = loaded.bid
     loaded.call = _load_call(loaded)
     return loaded
 
@@ -130,6 +153,97 @@ def _partial_bid(loaded: LoadedBid) -> Bid | None:
     missing = {name for name in REQUIRED_FIELDS if getattr(partial, name) is None}
     loaded.broken |= missing
     return Bid.model_construct(**dict(partial))
+
+
+# --- items one by one ------------------------------------------------------------------------
+
+#: Lists whose items are judged one by one (None: any index). An invalid item is reported and left
+#: out of ``LoadedBid.checked``; the checks that judge items one by one (``partial_ok``) run on the
+#: others. An error inside an item leaves out the innermost such item that holds it (a goal's KPI,
+#: not the goal); a list without a sound item leaves out the item that holds it, else its section.
+#: Budget years are not among them: the funding period may be taken from them (MEA003).
+ITEM_LISTS: tuple[FieldPath, ...] = (
+    ("goals",), ("goals", None, "kpis"), ("measures",), ("partners",), ("annexes",), ("mou", "parties"),
+    ("budget", "years", None, "costs"), ("budget", "years", None, "funding"),
+)
+
+
+def _is_item_list(path: FieldPath) -> bool:
+    return any(len(pattern) == len(path) and all(p == q or (p is None and isinstance(q, int)) for p, q in zip(pattern, path))
+               for pattern in ITEM_LISTS)
+
+
+def _item_of(path: FieldPath) -> FieldPath | None:
+    """The innermost item of an ``ITEM_LISTS`` list that holds ``path`` (None: no such item)."""
+    for end in range(len(path) - 1, 0, -1):
+        if isinstance(path[end], int) and _is_item_list(path[:end]):
+            return path[:end + 1]
+    return None
+
+
+def _value_at(data: Any, path: FieldPath) -> Any:
+    for part in path:
+        if isinstance(data, dict) and part in data or isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _sound_items(loaded: LoadedBid, errors: list[FieldPath], whole: set[str]) -> Bid | None:
+    """The bid the checks judge: ``loaded.bid`` plus, of each section whose schema errors all lie in
+    items of its lists, the other items (their indices go into ``loaded.kept``).
+
+    ``whole``: sections broken for other reasons (a file that did not parse, a table that did not
+    read, a missing section), which stay broken.
+    """
+    drops: set[FieldPath] = set()
+    for path in errors:
+        item = _item_of(path) if path else None
+        if item is None:
+            whole.add(str(path[0]) if path else "")
+        else:
+            drops.add(item)
+    changed = True
+    while changed:  # a list left without items takes its holder along
+        changed = False
+        for items in {d[:-1] for d in drops}:
+            value = _value_at(loaded.raw, items)
+            if isinstance(value, list) and all((*items, i) in drops for i in range(len(value))):
+                drops -= {(*items, i) for i in range(len(value))}
+                holder = _item_of(items)
+                if holder is None:
+                    whole.add(str(items[0]))
+                else:
+                    drops.add(holder)
+                changed = True
+    drops = {d for d in drops if str(d[0]) not in whole and not any(d[:end] in drops for end in range(1, len(d)))}
+    while drops:
+        loaded.kept = {}
+        for items in sorted({d[:-1] for d in drops}, key=len):
+            loaded.kept[items] = [i for i in range(len(_value_at(loaded.raw, items))) if (*items, i) not in drops]
+        sections = {k: _pruned(v, (k,), loaded.kept) for k, v in loaded.raw.items()
+                    if k not in loaded.broken or k in loaded.partial}
+        try:
+            checked = _AnySections.model_validate(sections)
+        except ValidationError as exc:  # defensive: what the items' errors did not explain stays broken
+            failed = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+            drops = {d for d in drops if str(d[0]) not in failed}
+            continue
+        return Bid.model_construct(**dict(checked))
+    loaded.kept = {}
+    return loaded.bid
+
+
+def _pruned(node: Any, path: FieldPath, kept: dict[FieldPath, list[int]]) -> Any:
+    """``node`` (at ``path``) without the items ``kept`` leaves out; copies only along the way."""
+    if not any(items[:len(path)] == path for items in kept):
+        return node
+    if isinstance(node, list):
+        return [_pruned(node[i], (*path, i), kept) for i in kept.get(path, range(len(node)))]
+    if isinstance(node, dict):
+        return {key: _pruned(value, (*path, key), kept) for key, value in node.items()}
+    return node
 
 
 def _read_files(loaded: LoadedBid) -> None:

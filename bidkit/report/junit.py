@@ -1,5 +1,5 @@
 """JUnit XML: one test case per rule; errors and warnings are failures, rules that could not run
-(a section they read did not load) are skipped."""
+(a section they read did not load, or lost invalid items they need) are skipped, with the reason."""
 
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ class JunitReporter(Reporter):
         for code in result.rules_not_run:
             rule = RULES[code]
             case = ET.SubElement(suite, "testcase", classname=f"bidkit.{rule.group}", name=f"{code} {rule.title}")
-            ET.SubElement(case, "skipped", message="not run: a section it reads did not load (see the loader's findings)")
+            reason = result.not_run_reasons.get(code, "not run: a section it reads did not load")
+            ET.SubElement(case, "skipped", message=f"{reason} (see the loader's findings)")
         tests = len(result.rules_run) + len(result.rules_not_run)
         suite.set("tests", str(tests))
         suite.set("failures", str(failures))

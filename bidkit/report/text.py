@@ -69,7 +69,7 @@ class TextReporter(Reporter):
             console.print("[bold]Completeness[/]")
             for score in scores:
                 mark = "[green]✓[/]" if score.passed == score.total else "[red]✗[/]"
-                unrun = f" ({score.not_run} not run: a section they read did not load)" if score.not_run else ""
+                unrun = f" ({score.not_run} not run: a section they read did not load or had invalid items)" if score.not_run else ""
                 console.print(f"  {mark} {escape(score.group)}: {score.passed}/{score.total} checks pass{unrun}")
             percent = f"{result.percent:.1f}".replace(".", ",")  # German decimal comma, like every number shown
             console.print(f"  overall: {percent} % of {sum(score.total for score in scores)} checks pass")

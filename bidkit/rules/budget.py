@@ -99,7 +99,7 @@ def funding_exceeds_costs(ctx: RuleContext) -> Iterator[Violation]:
 A cost item or a funding source of 0 € is a line someone forgot to fill in, or one that no
 longer belongs in the plan. Amounts in a Kosten- und Finanzierungsplan are positive.
 """,
-    reads=("budget",),
+    reads=("budget",), partial_ok=("budget",),
 )
 def zero_amounts(ctx: RuleContext) -> Iterator[Violation]:
     for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
@@ -178,7 +178,7 @@ A measure states its `cost`; cost items of the budget name the measure they pay 
 (`measure:`). When items name a measure, they should add up to its cost, or the document shows
 two different prices for the same thing.
 """,
-    reads=("budget", "measures"),
+    reads=("budget", "measures"), partial_ok=("measures",),
 )
 def measure_costs(ctx: RuleContext) -> Iterator[Violation]:
     if ctx.bid.budget is None:

@@ -19,7 +19,7 @@ unit, a baseline (value and year), a target (value and year) and the source of t
 Example: `kpis: [{name: Online-Verwaltungsleistungen, unit: Anzahl, baseline: {value: 12,
 year: 2016}, target: {value: 60, year: 2020}, source: Referat IT}]`.
 """,
-    reads=("goals",),
+    reads=("goals",), partial_ok=("goals",),
 )
 def goal_has_kpi(ctx: RuleContext) -> Iterator[Violation]:
     for index, goal in enumerate(ctx.bid.goals or []):
@@ -34,7 +34,7 @@ def goal_has_kpi(ctx: RuleContext) -> Iterator[Violation]:
 A goal that no measure works towards is a promise without a plan. Every goal must be listed in
 the `goals:` of at least one measure.
 """,
-    reads=("goals", "measures"),
+    reads=("goals", "measures"), partial_ok=("goals",),
 )
 def goal_has_measure(ctx: RuleContext) -> Iterator[Violation]:
     served = {ref for m in ctx.bid.measures or [] for ref in m.goals}
@@ -50,7 +50,7 @@ def goal_has_measure(ctx: RuleContext) -> Iterator[Violation]:
 A KPI measures change: from a baseline value in one year to a target value in a later year.
 A target year on or before the baseline year is a typo or a KPI that cannot show progress.
 """,
-    reads=("goals",),
+    reads=("goals",), partial_ok=("goals",),
 )
 def kpi_years(ctx: RuleContext) -> Iterator[Violation]:
     for g, goal in enumerate(ctx.bid.goals or []):

@@ -19,7 +19,7 @@ Each measure belongs to one of the call's thematic fields (for Bitkom "Digitale 
 & Umwelt, Mobilität, Verwaltung, Gesundheit, Bildung, Handel, Sicherheit, Gesellschaft,
 städtische Datenplattform, IT-Infrastruktur/Gigabit). The document groups measures by field.
 """,
-    reads=("measures",),
+    reads=("measures",), partial_ok=("measures",),
 )
 def measure_field(ctx: RuleContext) -> Iterator[Violation]:
     fields = ctx.call.field_ids()
@@ -36,7 +36,7 @@ def measure_field(ctx: RuleContext) -> Iterator[Violation]:
     "DAT001", ERROR, "Measure ends before it starts",
     hint="Swap or correct `start` and `end`.",
     explanation="A measure's `start` must be on or before its `end`.",
-    reads=("measures",),
+    reads=("measures",), partial_ok=("measures",),
 )
 def measure_dates(ctx: RuleContext) -> Iterator[Violation]:
     for index, measure in enumerate(ctx.bid.measures or []):
@@ -51,7 +51,7 @@ def measure_dates(ctx: RuleContext) -> Iterator[Violation]:
 Every measure must say which of the bid's goals it serves, so that a reviewer can follow the
 line from vision to goal to measure to money.
 """,
-    reads=("measures",),
+    reads=("measures",), partial_ok=("measures",),
 )
 def measure_has_goal(ctx: RuleContext) -> Iterator[Violation]:
     for index, measure in enumerate(ctx.bid.measures or []):
@@ -67,7 +67,7 @@ Funders pay for work inside the funding period: the call's `funding_period`, or,
 sets none, the years of the bid's budget. A measure that starts before or ends after it has
 costs nobody has planned for.
 """,
-    reads=("measures",),
+    reads=("measures",), partial_ok=("measures",),
 )
 def measure_in_period(ctx: RuleContext) -> Iterator[Violation]:
     period = ctx.call.funding_period
@@ -94,7 +94,7 @@ budget's cost items that name the measure (`measure: <id>`), shown in the docume
 cost. A measure with neither has no known cost; a measure paid entirely by partners in kind
 states `cost: 0`.
 """,
-    reads=("measures", "budget"),
+    reads=("measures", "budget"), partial_ok=("measures",),
 )
 def measure_has_cost(ctx: RuleContext) -> Iterator[Violation]:
     for index, measure in enumerate(ctx.bid.measures or []):

@@ -18,7 +18,7 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 A Memorandum of Understanding binds its parties through the people who sign it. Each party
 needs at least one signatory with name and role (e.g. Oberbürgermeister, Vorstandsvorsitzender).
 """,
-    reads=("mou",),
+    reads=("mou",), partial_ok=("mou",),
 )
 def mou_signatories(ctx: RuleContext) -> Iterator[Violation]:
     for index, party in enumerate(ctx.bid.mou.parties if ctx.bid.mou else []):
@@ -33,7 +33,7 @@ def mou_signatories(ctx: RuleContext) -> Iterator[Violation]:
 The MoU supports the bid only if it exists when the bid is handed in: its signing date must not
 be after the call's deadline.
 """,
-    reads=("mou",),
+    reads=("mou",), partial_ok=("mou",),
 )
 def mou_before_deadline(ctx: RuleContext) -> Iterator[Violation]:
     mou = ctx.bid.mou

@@ -29,7 +29,7 @@ support of local actors by what they do: a partner takes part when a measure nam
 (`partners:`), when it gives money (`partner: <id>` on a funding source, e.g. the Land), or when
 it is a party to the MoU (`partner: <id>` on the party).
 """,
-    reads=("partners", "measures", "budget", "mou"),
+    reads=("partners", "measures", "budget", "mou"), partial_ok=("partners",),
 )
 def partner_used(ctx: RuleContext) -> Iterator[Violation]:
     used = taking_part(ctx.bid)
@@ -50,7 +50,7 @@ A funding source may name the partner who gives the money, and an MoU party the 
 id must be one of the bid's partners, or the document could not name the party and a reviewer
 could not see who pays.
 """,
-    reads=("partners", "budget", "mou"),
+    reads=("partners", "budget", "mou"), partial_ok=("budget", "mou"),
 )
 def partner_references(ctx: RuleContext) -> Iterator[Violation]:
     known = {p.id for p in ctx.bid.partners or []}
@@ -72,7 +72,7 @@ Each partner's support is shown by a letter: a Letter of Intent or a letter of s
 its date. In the Bitkom call the number and quality of such letters earned up to 15 of 45
 points.
 """,
-    reads=("partners",),
+    reads=("partners",), partial_ok=("partners",),
 )
 def partner_letter(ctx: RuleContext) -> Iterator[Violation]:
     for index, partner in enumerate(ctx.bid.partners or []):
@@ -84,7 +84,7 @@ def partner_letter(ctx: RuleContext) -> Iterator[Violation]:
     "PAR003", ERROR, "Letter dated after the deadline",
     hint="Check the letter's date; a letter written after the deadline cannot be part of the bid.",
     explanation="A partner's letter must exist when the bid is handed in: its date may not be after the deadline.",
-    reads=("partners",),
+    reads=("partners",), partial_ok=("partners",),
 )
 def letter_in_time(ctx: RuleContext) -> Iterator[Violation]:
     for index, partner in enumerate(ctx.bid.partners or []):

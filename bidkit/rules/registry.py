@@ -32,6 +32,8 @@ class RuleContext:
     bid_dir: Path
     #: Sections that failed validation; they are None in ``bid``.
     broken: frozenset[str] = frozenset()
+    #: Sections whose invalid items were left out: ``bid`` holds only their sound items.
+    partial: frozenset[str] = frozenset()
 
     @cached_property
     def data(self) -> dict:
@@ -57,6 +59,21 @@ class Rule:
     check: Check | None = None  # None: reported by the loader, not by a check
     #: Sections the check reads; it is skipped when one of them failed validation.
     reads: frozenset[str] = frozenset()
+    #: Sections of ``reads`` the check judges item by item: when some of their items are invalid
+    #: (and left out) it runs on the sound ones. Any other section it reads must be whole, since
+    #: its answer depends on every item (a sum, a count, an id another item may hold).
+    partial_ok: frozenset[str] = frozenset()
+
+    def not_run_reason(self, broken: frozenset[str] | set[str], partial: frozenset[str] | set[str]) -> str | None:
+        """Why the check cannot run on a bid with these sections broken and partial (None: it can)."""
+        lost = sorted(self.reads & broken)
+        if lost:
+            return f"not run: {', '.join(lost)} did not load"
+        incomplete = sorted((self.reads - self.partial_ok) & partial)
+        if incomplete:
+            return (f"not run: {', '.join(incomplete)} had invalid items, and this check needs every item "
+                    "(the sound ones alone could give a wrong answer)")
+        return None
 
     @property
     def group(self) -> str:
@@ -90,11 +107,19 @@ def define(code: str, severity: Severity, title: str, *, hint: str, explanation:
     return _register(Rule(code, severity, title, hint, explanation.strip()))
 
 
-def rule(code: str, severity: Severity, title: str, *, hint: str, explanation: str, reads: tuple[str, ...]):
-    """Register the decorated function as the check of a completeness rule."""
+def rule(code: str, severity: Severity, title: str, *, hint: str, explanation: str, reads: tuple[str, ...],
+         partial_ok: tuple[str, ...] = ()):
+    """Register the decorated function as the check of a completeness rule.
+
+    ``reads``: the sections the check reads (it is skipped when one did not load); ``partial_ok``:
+    those of them it judges item by item, so that it runs on their sound items when others were
+    invalid. Checks with ``reads=()`` read whatever loaded, item by item (texts, annex files).
+    """
+    if not set(partial_ok) <= set(reads):
+        raise RuntimeError(f"rule {code}: partial_ok names sections it does not read: {set(partial_ok) - set(reads)}")
 
     def decorate(check: Check) -> Check:
-        _register(Rule(code, severity, title, hint, explanation.strip(), check, frozenset(reads)))
+        _register(Rule(code, severity, title, hint, explanation.strip(), check, frozenset(reads), frozenset(partial_ok)))
         return check
 
     return decorate
