@@ -60,8 +60,6 @@ def test_a_bad_budget_line_keeps_the_sums_not_run_with_the_reason(bid):
     assert located(result, "SCH001") == [("budget.yaml", line_of(bid / "budget.yaml", "hundertdreißigtausend"))]
 
     document = run_bidkit("check", str(bid), "--format", "json").json()
-    reasons = {entry["rule"]: entry["reason"] for entry in document["not_run"]}
-    assert set(reasons) == set(result.rules_not_run) and "budget had invalid items" in reasons["BUD001"]
     budget = {s["section"]: s for s in document["completeness"]["sections"]}["Kosten- und Finanzierungsplan"]
     assert budget["not_run"] == sum(code.startswith("BUD") and code != "BUD005" for code in RULES) and budget["passed"] == 0
 

@@ -38,8 +38,6 @@ class JsonReporter(Reporter):
                              for s in result.scores()],
             },
         }
-        if result.not_run_reasons:
-            document["not_run"] = [{"rule": code, "reason": result.not_run_reasons.get(code)} for code in result.rules_not_run]
         if result.pages is not None:
             document["pages"] = result.pages
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
