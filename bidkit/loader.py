@@ -111,7 +111,7 @@ def load_bid(bid_dir: Path) -> LoadedBid:
     imported = _import_tables(loaded)
     schema_findings: list[Finding] = []
     loaded.bid = _validate(Bid, loaded.raw, loaded.sources.locate, schema_findings)
-    errors = [f.path for f in schema_findings]
+    errors = [f.path for f in schema_findings] + imported.bad_rows
     schema_findings = _one_per_cause(loaded, schema_findings)
     # A value refused in its cell is not "missing" as well, nor a list whose table did not load.
     schema_findings = [f for f in schema_findings if not any(f.path[:len(p)] == p for p in imported.refused)]
@@ -121,9 +121,9 @@ def load_bid(bid_dir: Path) -> LoadedBid:
     loaded.broken |= imported.broken
     # A section of a file that did not parse is not "missing": its syntax error says it all.
     loaded.findings += [f for f in schema_findings if not (f.rule == codes.MISSING_FIELD.code and f.path[0] in unparsed)]
-    if loaded.bid is None:
+    if loaded.bid is None or imported.bad_rows:
         whole = set(loaded.broken)  # unparsed, read from a table that failed, or meant by an unknown key
-        loaded.broken |= {str(f.path[0]) for f in schema_findings if f.path}
+        loaded.broken |= {str(path[0]) for path in errors if path}
         loaded.bid = _partial_bid(loaded)
         loaded.checked = _sound_items(loaded, errors, whole)
     else:
@@ -289,6 +289,8 @@ class _Imported:
     refused: list[FieldPath] = field(default_factory=list)
     #: Sections with a value that could not be read: rules reading them are skipped.
     broken: set[str] = field(default_factory=set)
+    #: Rows (items) with a cell that could not be read: they are left out like an invalid item in YAML.
+    bad_rows: list[FieldPath] = field(default_factory=list)
     reported: set[tuple] = field(default_factory=set)
 
 
@@ -424,7 +426,7 @@ def _import_table(loaded: LoadedBid, imported: _Imported, owner_path: FieldPath,
                 label = name.replace(".", " ")
                 loaded.findings.append(_finding(codes.WRONG_TYPE, f"'{label}': {exc.message}", cell.location, path, hint=exc.hint))
                 imported.refused.append(path)
-                imported.broken.add(section)
+                imported.bad_rows.append(item_path)  # the row is left out, not the section: it is one item
                 continue
             if name == "partner" and value in by_name:
                 value = by_name[value]  # the export writes the partner's name

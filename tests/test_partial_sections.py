@@ -181,3 +181,20 @@ def test_one_bad_item_in_any_list_adds_no_finding_but_its_own(source, tmp_path):
         for code in result.rules_not_run:  # what did not run, did so for the section of the bad item
             assert str(path[0]) in result.not_run_reasons[code], (path, code)
         assert ran | set(result.rules_not_run) == set(sound.rules_run) | set(sound.rules_not_run)
+
+
+def test_a_table_row_with_an_unreadable_cell_is_left_out_alone(bid):
+    (bid / "kosten.csv").write_text(
+        "Kostenposition;Kategorie;Maßnahme;Betrag\n"
+        "Strategie;Personalkosten;digitalisierungsstrategie;150000\n"
+        "Rathaus;Personalkosten;egovernment;130.000,001\n"  # not an amount to the cent
+        "Plattform;Sachkosten;datenplattform;0\n"
+        "Projekte;Sachkosten;pilotprojekte;220000\n", encoding="utf-8")
+    text = (bid / "budget.yaml").read_text(encoding="utf-8")
+    start, end = text.index("      costs:\n"), text.index("      funding:\n")
+    (bid / "budget.yaml").write_text(text[:start] + "      costs_file: kosten.csv\n" + text[end:], encoding="utf-8")
+    result, loaded = check_bid(bid)
+    assert loaded.kept == {("budget", "years", 0, "costs"): [0, 2, 3]}
+    assert [(f.rule, f.location.file.name, f.location.cell) for f in result.findings if f.severity.value != "info"] == [
+        ("SCH001", "kosten.csv", "D3"), ("BUD005", "kosten.csv", "D4")]
+    assert "BUD001" in result.rules_not_run and "MEA001" in result.rules_run

@@ -71,8 +71,7 @@ class Rule:
             return f"not run: {', '.join(lost)} did not load"
         incomplete = sorted((self.reads - self.partial_ok) & partial)
         if incomplete:
-            return (f"not run: {', '.join(incomplete)} had invalid items, and this check needs every item "
-                    "(the sound ones alone could give a wrong answer)")
+            return f"not run: {', '.join(incomplete)} had invalid items, and the check needs every item"
         return None
 
     @property
