@@ -226,8 +226,10 @@ def _sound_items(loaded: LoadedBid, errors: list[FieldPath], whole: set[str]) ->
                     if k not in loaded.broken or k in loaded.partial}
         try:
             checked = _AnySections.model_validate(sections)
-        except ValidationError as exc:  # defensive: what the items' errors did not explain stays broken
+        except ValidationError as exc:  # defensive: a section whose items' errors do not explain all stays broken
             failed = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+            if not failed & {str(d[0]) for d in drops}:
+                break
             drops = {d for d in drops if str(d[0]) not in failed}
             continue
         return Bid.model_construct(**dict(checked))
