@@ -231,7 +231,11 @@ def test_preview_shows_pages_and_findings_and_follows_edits(preview, browser, tm
     # A finding's place opens the editor of --editor at its line.
     browser.evaluate("document.querySelector('form.oeffnen button').click()")
     deadline = time.monotonic() + CHECK_BOUND
-    while not preview["opened"].exists() and time.monotonic() < deadline:
+
+    def recorded() -> bool:  # the recorder creates the file before it writes its line
+        return preview["opened"].exists() and preview["opened"].read_text(encoding="utf-8").endswith("\n")
+
+    while not recorded() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert preview["opened"].read_text(encoding="utf-8").splitlines() == [f"{(bid / 'budget.yaml').resolve()} 13"]
     assert browser.text("#verbindung") == "im Editor geöffnet"
