@@ -90,8 +90,13 @@ def _kpi_rows(bid: Bid) -> list[list[Any]]:
 
 
 def _measure_rows(bid: Bid, call: Call) -> list[list[Any]]:
+    """A row per measure; goals and partners by their titles and names, as the document shows them (an id that
+    names nothing, an error `check` reports, stays as written)."""
     fields = {f.id: f.name for f in call.thematic_fields}
-    return [[n, m.id, m.title, fields.get(m.field, m.field), m.lead, ", ".join(m.goals), ", ".join(m.partners),
+    goals = {g.id: g.title for g in bid.goals or []}
+    partners = {p.id: p.name for p in bid.partners or []}
+    return [[n, m.id, m.title, fields.get(m.field, m.field), m.lead, "; ".join(goals.get(g, g) for g in m.goals),
+             "; ".join(partners.get(p, p) for p in m.partners),
              m.start, m.end, m.cost]  # cost: the validated value (computed from the cost items when left out)
             for n, m in enumerate(bid.measures or [], 1)]
 

@@ -260,3 +260,21 @@ def test_a_year_given_twice_gets_two_sheets(tmp_path):
 def test_missing_folder_exits_2(tmp_path):
     run = run_bidkit("export", str(tmp_path / "nope"), cwd=tmp_path)
     assert run.code == 2 and "does not exist" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_measures_sheet_names_goals_and_partners_as_the_document_does(paderborn, tmp_path):
+    out = tmp_path / "kfp.xlsx"
+    assert export(paderborn, out).code == 0
+    sheet = openpyxl.load_workbook(out)["Maßnahmen"]
+    header = [c.value for c in sheet[3]]
+    bid = load_bid(paderborn).bid
+    goals = {g.id: g.title for g in bid.goals}
+    partners = {p.id: p.name for p in bid.partners}
+    rows = {row[header.index("ID")]: row for row in sheet.iter_rows(min_row=4, values_only=True)
+            if row[header.index("ID")]}  # the sum row has no id
+    assert len(rows) == len(bid.measures)
+    for measure in bid.measures:
+        row = rows[measure.id]
+        assert row[header.index("Ziele")] == "; ".join(goals[g] for g in measure.goals)
+        assert row[header.index("Partner")] == "; ".join(partners[p] for p in measure.partners)
+    assert any(row[header.index("Partner")] for row in rows.values())

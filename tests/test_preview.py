@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from bidkit.rules.german import german_title
 from conftest import EXAMPLE, REPO, edit
 
 #: Seconds a render may take on a loaded 2-core CI machine (about 6 s alone).
@@ -182,6 +183,9 @@ def test_preview_shows_pages_and_findings_and_follows_edits(preview, browser, tm
     assert browser.text("h1") == "Vorschau: #WolfsburgDigital"
     findings = browser.text("#befunde")
     assert "Befunde (2)" in findings and "BUD007" in findings and "budget.yaml:13" in findings
+    # German titles head the findings; the English details are marked as English for screen readers
+    assert german_title("BUD007") in findings
+    assert browser.evaluate("document.querySelector('#befunde .nachricht').lang") == "en"
     assert "Vollständigkeit: 100,0 %" in findings
     assert re.search(r"11 von höchstens 30 Seiten · 15 Seiten mit Anlagen und offenen Punkten · gerendert in \d+,\d s",
                      browser.text("#seiten"))
@@ -227,7 +231,11 @@ def test_preview_shows_pages_and_findings_and_follows_edits(preview, browser, tm
     # A finding's place opens the editor of --editor at its line.
     browser.evaluate("document.querySelector('form.oeffnen button').click()")
     deadline = time.monotonic() + CHECK_BOUND
-    while not preview["opened"].exists() and time.monotonic() < deadline:
+
+    def recorded() -> bool:  # the recorder creates the file before it writes its line
+        return preview["opened"].exists() and preview["opened"].read_text(encoding="utf-8").endswith("\n")
+
+    while not recorded() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert preview["opened"].read_text(encoding="utf-8").splitlines() == [f"{(bid / 'budget.yaml').resolve()} 13"]
     assert browser.text("#verbindung") == "im Editor geöffnet"

@@ -19,6 +19,7 @@ from bidkit.findings import Finding, Severity
 from bidkit.paths import BidFileError, read_regular, resolve_inside
 from bidkit.preview.state import Preview
 from bidkit.rules.loading import LOADER_CODES
+from bidkit.rules.german import german_title
 
 HERE = Path(__file__).resolve().parent
 FRAGMENTS = ("meldung", "seiten", "befunde")
@@ -140,6 +141,7 @@ def _finding(finding: Finding, bid_dir: Path, sources: dict, editor: bool) -> di
         "schwere": SEVERITY[finding.severity].lower(),
         "schwere_text": SEVERITY[finding.severity],
         "regel": finding.rule,
+        "titel": german_title(finding.rule),  # the page speaks German; the details below are the CLI's English
         "ort": where,
         "datei": file,
         "zeile": location.line,

@@ -60,3 +60,32 @@ def kpi_years(ctx: RuleContext) -> Iterator[Violation]:
                     ("goals", g, "kpis", k, "target", "year"),
                     f"KPI '{kpi.name}': target year {kpi.target.year} is not after baseline year {kpi.baseline.year}",
                 )
+
+
+#: How bids write "per cent" as a KPI's unit.
+PERCENT_UNITS = frozenset({"%", "prozent", "vom hundert", "v. h.", "v.h.", "percent", "per cent"})
+
+
+@rule(
+    "GOL004", WARNING, "Percentage KPI written as a fraction",
+    hint="Write per cent as a number from 0 to 100 (`value: 30` for 30 %), or change the unit to `Anteil`.",
+    explanation="""
+A KPI whose unit is per cent (`%`, `Prozent`) takes values such as 30 for 30 %. A baseline and
+a target that both lie between 0 and 1, one of them with decimals (`value: 0.3`), were most
+likely written as fractions: the document would print „0,3 %“ where 30 % was meant. Write
+the per cent figure, or give the unit as `Anteil` if a fraction is what you mean.
+""",
+    reads=("goals",), partial_ok=("goals",),
+)
+def percent_as_fraction(ctx: RuleContext) -> Iterator[Violation]:
+    for g, goal in enumerate(ctx.bid.goals or []):
+        for k, kpi in enumerate(goal.kpis):
+            if kpi.unit.strip().lower() not in PERCENT_UNITS:
+                continue
+            values = (kpi.baseline.value, kpi.target.value)
+            if all(0 <= v <= 1 for v in values) and any(v != v.to_integral_value() for v in values):
+                yield Violation(
+                    ("goals", g, "kpis", k, "unit"),
+                    f"KPI '{kpi.name}': {values[0]} → {values[1]} {kpi.unit.strip()} look like fractions, "
+                    f"not per cent",
+                )
