@@ -180,7 +180,9 @@ class Eligibility(PopulationRange):
     @property
     def accepted(self) -> PopulationRange:
         """The range outside which a city is not eligible (the tolerance, else the nominal range)."""
-        return self.tolerance or self
+        # a plain range, never ``self``: a property returning its owner is a cycle to whoever walks
+        # the values (the templates' plain data)
+        return self.tolerance or PopulationRange(population_min=self.population_min, population_max=self.population_max)
 
 
 class TextLimit(Model):

@@ -12,7 +12,7 @@ from bidkit.check import check_bid
 from bidkit.findings import Severity
 from bidkit.scaffold import scalar, skeleton_files
 
-from conftest import run_bidkit
+from conftest import EXAMPLE, run_bidkit
 
 
 @pytest.mark.parametrize("call_id", list(shipped_calls()))
@@ -159,3 +159,18 @@ def test_skeleton_with_an_official_name_uses_it_wherever_it_names_the_city(tmp_p
     assert "organisation: Wissenschaftsstadt Darmstadt" in texts["bid.yaml"]
     found = run_bidkit("check", str(target), "--format", "json").json()["findings"]
     assert not [f for f in found if f["rule"].startswith(("SCH", "YML"))]  # a skeleton of TODOs, but a valid one
+
+
+@pytest.mark.parametrize("call_id", sorted(shipped_calls()))
+def test_every_shipped_call_renders_the_example_bid(call_id):
+    """The document's template data is built for every shipped call: a call without an eligibility
+    tolerance once made the data hold itself (`accepted` returned its owner) and every build crash."""
+    from dataclasses import replace
+
+    from bidkit.loader import load_bid
+    from bidkit.render.build import document_html
+
+    loaded = load_bid(EXAMPLE)
+    call = shipped_call(call_id)
+    html = document_html(replace(loaded, call=call), draft=True, annex_list=[])
+    assert call.name in html and "Lebensqualität durch digitale Angebote" in html

@@ -329,8 +329,13 @@ def _properties(cls: type) -> list[str]:
             for name, member in vars(klass).items() if isinstance(member, property) and not name.startswith("_")]
 
 
-def plain(value: Any) -> Any:
-    """``value`` as plain data for templates (see the module docstring)."""
+def plain(value: Any, _within: frozenset[int] = frozenset()) -> Any:
+    """``value`` as plain data for templates (see the module docstring).
+
+    Plain data is a tree: a value that holds itself (a property returning its owner or an
+    ancestor) is a programming error, reported as such instead of recursing without end."""
+    if id(value) in _within:
+        raise TypeError(f"{type(value).__name__} holds itself: plain data for templates must be a tree")
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (str, int, Decimal, dt.date, type(None))):  # Markup is a str
@@ -340,10 +345,13 @@ def plain(value: Any) -> Any:
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
     elif isinstance(value, Mapping):
-        return {plain(key): plain(item) for key, item in value.items()}
+        within = _within | {id(value)}
+        return {plain(key, within): plain(item, within) for key, item in value.items()}
     elif isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
+        within = _within | {id(value)}
+        return [plain(item, within) for item in value]
     else:
         raise TypeError(f"{type(value).__name__} is not plain data for templates")
     fields.update((name, getattr(value, name)) for name in _properties(type(value)))
-    return Record({name: plain(item) for name, item in fields.items()})
+    within = _within | {id(value)}
+    return Record({name: plain(item, within) for name, item in fields.items()})
