@@ -6,8 +6,6 @@ Every model forbids unknown keys, money is ``Decimal`` and dates are real dates.
 JSON Schema that editors use is generated from these classes (``bidkit.schema``).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import enum
 import re
@@ -147,7 +145,7 @@ class PopulationRange(Model):
     population_max: WholeNumber = Field(ge=0, description="Largest population of the range.")
 
     @model_validator(mode="after")
-    def _ordered(self) -> PopulationRange:
+    def _ordered(self) -> "PopulationRange":
         if self.population_min > self.population_max:
             raise ValueError("population_min is larger than population_max")
         return self
@@ -171,7 +169,7 @@ class Eligibility(PopulationRange):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _tolerance_contains_nominal(self) -> Eligibility:
+    def _tolerance_contains_nominal(self) -> "Eligibility":
         wide = self.tolerance
         if wide and not (wide.population_min <= self.population_min and self.population_max <= wide.population_max):
             raise ValueError("the tolerance range must contain the nominal range")
@@ -357,7 +355,7 @@ class MouParty(Model):
     signatories: list[Signatory] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _named(self) -> MouParty:
+    def _named(self) -> "MouParty":
         if self.name is None and self.partner is None:
             raise ValueError("a party needs `name:` or `partner:` (the id of a partner)")
         return self
@@ -528,7 +526,7 @@ class BudgetYear(Model):
     )
 
     @model_validator(mode="after")
-    def _computed_total(self) -> BudgetYear:
+    def _computed_total(self) -> "BudgetYear":
         if self.total is None:
             self.total = self.cost_sum
         return self
@@ -555,7 +553,7 @@ class Budget(Model):
     years: list[BudgetYear] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _computed_total(self) -> Budget:
+    def _computed_total(self) -> "Budget":
         if self.total is None:
             self.total = sum((year.total for year in self.years), Decimal(0))
         return self
@@ -714,7 +712,7 @@ class Bid(Model):
     )
 
     @model_validator(mode="after")
-    def _measure_costs(self) -> Bid:
+    def _measure_costs(self) -> "Bid":
         """A measure's cost left to bidkit: the sum of its budget lines."""
         booked = self.budget.measure_costs() if self.budget else {}
         for measure in self.measures or []:
