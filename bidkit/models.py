@@ -65,8 +65,10 @@ def _exact_amount(value: Any) -> Any:
 
 Money = Annotated[
     Decimal,
-    BeforeValidator(_exact_amount),
+    # The bounds before the check of the text: pydantic-core then checks them with the number itself
+    # (after `_exact_amount`, as before), not in Python validators around it; same errors, same schema.
     Field(ge=0, decimal_places=2, max_digits=17, allow_inf_nan=False, description="Amount in EUR, e.g. 500000 or 1250.50."),
+    BeforeValidator(_exact_amount),
     WithJsonSchema({
         "anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": AMOUNT_PATTERN}],
         "description": "Amount in EUR, e.g. 500000 or 1250.50: no thousands separators, at most two decimals.",
