@@ -47,6 +47,9 @@ MAX_VALUES = 2_000_000
 #: Characters of text built from one document at most; bounds aliases of long strings.
 MAX_CHARS = 20_000_000
 MAX_DIGITS = 1000
+#: Lists and mappings nested in each other at most (a bid needs about 8); deeper is refused with a
+#: location before any recursive walk (building, validation, templates) could exhaust the stack.
+MAX_DEPTH = 64
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ = _TAG + "str", _TAG + "map", _TAG + "seq"
@@ -192,6 +195,8 @@ def load_document(path: Path) -> SourceDocument:
     finally:
         composer.dispose()
     builder = _Builder(path, text.splitlines(), composer)
+    if node is not None and "&" in text and "*" in text:  # anchors and aliases: measure before building
+        builder.refuse_expansion(node)
     data = builder.build(node) if node is not None else None
     return SourceDocument(path, data, builder.swallowed)
 
@@ -209,6 +214,52 @@ class _Builder:
         self.chars = 0
         self.active: set[int] = set()
         self.swallowed: list[SwallowedText] = []
+
+    def refuse_expansion(self, root: Any) -> None:
+        """Refuse at once a document whose aliases expand beyond the bounds ("billion laughs").
+
+        The node graph shares an aliased node, so its expanded size is counted once per distinct
+        node (linear in the file), instead of finding out by building it value by value."""
+        sizes: dict[int, tuple[int, int]] = {}
+
+        def size(node: Any, active: frozenset[int] = frozenset()) -> tuple[int, int]:
+            if id(node) in sizes:
+                return sizes[id(node)]
+            if isinstance(node, ScalarNode):
+                found = (1, len(node.value))
+            elif id(node) in active:  # a recursive alias: the builder reports it
+                return (0, 0)
+            elif len(active) >= MAX_DEPTH:
+                raise self.too_deep(node)
+            else:
+                inner = active | {id(node)}
+                children = [part for pair in node.value for part in pair] if isinstance(node, MappingNode) else node.value
+                counted = [size(child, inner) for child in children]
+                found = (1 + sum(c[0] for c in counted), sum(c[1] for c in counted))
+            sizes[id(node)] = found
+            return found
+
+        def too_big(node: Any) -> bool:
+            values, chars = size(node)
+            return values > MAX_VALUES or chars > MAX_CHARS
+
+        if not too_big(root):
+            return
+        node = root  # point at the innermost node that is too big while none of its parts is
+        while not isinstance(node, ScalarNode):
+            children = [part for pair in node.value for part in pair] if isinstance(node, MappingNode) else node.value
+            bigger = next((child for child in children if too_big(child)), None)
+            if bigger is None:
+                break
+            node = bigger
+        values, chars = size(node)
+        raise self.fail(f"YAML aliases expand to {values:,} values and {chars:,} characters of text here "
+                        f"(at most {MAX_VALUES:,} and {MAX_CHARS:,})", node,
+                        "Write the data out without '*alias' repetitions.")
+
+    def too_deep(self, node: Any) -> YamlSyntaxError:
+        return self.fail(f"YAML nested deeper than {MAX_DEPTH} levels", node,
+                         "A bid's data is a few levels deep; close the brackets or indentation that nest this far.")
 
     def fail(self, message: str, node: Any, hint: str) -> YamlSyntaxError:
         mark = node.start_mark
@@ -228,6 +279,8 @@ class _Builder:
             return value
         if id(node) in self.active:  # only a mapping or a list can hold itself
             raise self.fail("YAML alias refers to itself", node, "Remove the recursive '*alias'.")
+        if len(self.active) >= MAX_DEPTH:
+            raise self.too_deep(node)
         self.active.add(id(node))
         try:
             if isinstance(node, MappingNode):
