@@ -13,6 +13,7 @@ A final build refuses such a file (exit 3); a draft is written, warns, and claim
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -25,8 +26,10 @@ from bidkit.rules.characters import describe, unwanted
 
 #: In a content stream (WeasyPrint's, written by pydyf): a text object's end or a text matrix set
 #: (WeasyPrint sets one per line of a text box: where a line ends), a font selection, a glyph
-#: array or a single string shown, a Form XObject drawn.
-CONTENT_TOKEN = re.compile(rb"\bET\b|\bTm\b|/([^\s/\[\]<>()]+)\s+[-\d.]+\s+Tf\b|\[([^\]]*)\]\s*TJ|<([0-9a-fA-F\s]*)>\s*Tj|/([^\s/\[\]<>()]+)\s+Do\b")
+#: array or a single string shown.
+CONTENT_TOKEN = re.compile(rb"\bET\b|\bTm\b|/([^\s/\[\]<>()]+)\s+[-\d.]+\s+Tf\b|\[([^\]]*)\]\s*TJ|<([0-9a-fA-F\s]*)>\s*Tj")
+#: An XObject drawn (an image or a form; WeasyPrint draws some boxes as forms).
+DRAWN = re.compile(rb"/([^\s/\[\]<>()]+)\s+Do\b")
 HEX_STRING = re.compile(rb"<([0-9a-fA-F\s]*)>")
 #: A CMap's blocks of single entries, and their entries: ``<0dc8> 0`` (a code's CID, in an
 #: ``/Encoding``) and ``<0dc8> <d83dde8c>`` (a code's text, in a ``/ToUnicode``; WeasyPrint
@@ -99,21 +102,41 @@ def missing_glyphs(document: bytes) -> list[MissingGlyph]:
     return found
 
 
-def _search(owner, page: int, fonts: dict, found: list[MissingGlyph], forms: set) -> None:
-    """Search the content of a page or Form XObject (and the forms it draws)."""
-    resources = owner.get("/Resources", pikepdf.Dictionary())
+def _search(owner, page: int, fonts: dict, found: list[MissingGlyph], forms: set, inherited=None) -> None:
+    """Search the content of a page or Form XObject, and the forms it draws."""
+    resources, parent = owner.get("/Resources"), owner
+    while resources is None and "/Parent" in parent:  # a page may inherit its resources
+        parent = parent.Parent
+        resources = parent.get("/Resources")
+    resources = resources if isinstance(resources, pikepdf.Dictionary) else inherited or pikepdf.Dictionary()
+    content = _content(owner)
+    if content is None:
+        return
     own_fonts = {}
     for name, font in resources.get("/Font", pikepdf.Dictionary()).items():
         key = font.objgen if font.is_indirect else (id(font), 0)
         if key not in fonts:
             fonts[key] = _Font(font)
         own_fonts[name.encode()[1:]] = fonts[key]
-    if not any(font.notdef for font in own_fonts.values()) and "/XObject" not in resources:
-        return
-    content = _content(owner)
-    if content is None:
-        return
+    codes = frozenset().union(*(font.notdef for font in own_fonts.values()))
+    if codes and _shows_any(codes).search(content):
+        _search_lines(content, page, own_fonts, found)
     xobjects = resources.get("/XObject", pikepdf.Dictionary())
+    for name in dict.fromkeys(DRAWN.findall(content)):
+        form = xobjects.get("/" + name.decode("latin-1"))
+        if isinstance(form, pikepdf.Stream) and form.get("/Subtype") == Name.Form and form.objgen not in forms:
+            forms.add(form.objgen)
+            _search(form, page, fonts, found, forms, resources)
+
+
+@functools.lru_cache(maxsize=64)
+def _shows_any(codes: frozenset[bytes]) -> re.Pattern:
+    """A quick search for a hex string holding one of ``codes`` at a code's place (every 4 digits
+    from its start), whatever its font: most pages have none, and are not read token by token."""
+    return re.compile(rb"<(?:[0-9a-fA-F]{4})*?(?:" + b"|".join(sorted(codes)) + rb")", re.IGNORECASE)
+
+
+def _search_lines(content: bytes, page: int, own_fonts: dict, found: list[MissingGlyph]) -> None:
     font, shown, missing = None, [], []
     for match in CONTENT_TOKEN.finditer(content):
         if match.group(1) is not None:
@@ -125,11 +148,6 @@ def _search(owner, page: int, fonts: dict, found: list[MissingGlyph], forms: set
             shown.append((font, strings))
             if font.notdef and any(code in strings.lower() for code in font.notdef):
                 missing += [(font, code) for code in _codes(strings) if code in font.notdef]
-        elif match.group(4) is not None:
-            form = xobjects.get("/" + match.group(4).decode("latin-1"))
-            if isinstance(form, pikepdf.Stream) and form.get("/Subtype") == Name.Form and form.objgen not in forms:
-                forms.add(form.objgen)
-                _search(form, page, fonts, found, forms)
         else:  # a line ends
             _report(page, shown, missing, found)
             shown, missing = [], []
