@@ -38,8 +38,9 @@ CID_BLOCK = re.compile(rb"begincidchar(.*?)endcidchar", re.S)
 CID_CHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s+(\d+)")
 BF_BLOCK = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 BF_CHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<((?:[0-9a-fA-F]{4})*)>")
-#: How much of the line a message quotes.
+#: How much of the line a message quotes; how many places and characters of each it names.
 QUOTED = 40
+SHOWN = 8
 
 HINT = ("Remove the character from the text, or add a font that has it to the theme's fonts "
         "(`theme: fonts:` in bid.yaml, see README \"Theme\"); a character that is never meant in "
@@ -187,8 +188,9 @@ def _around(line: str, text: str) -> str:
 
 
 def described(missing: list[MissingGlyph]) -> list[str]:
-    """Each missing character once, with its pages and the first line it is on:
-    ``U+1F68C BUS on page 7, in „Rufbus 🚌 im …“`` (``on pages 1–20`` for a running header)."""
+    """Each line's missing characters once, with their pages and the first line they are on:
+    ``U+1F68C BUS on page 7, in „Rufbus 🚌 im …“`` (``on pages 1–20`` for a running header); at
+    most SHOWN places and SHOWN characters each (a paragraph in a script no font has)."""
     pages: dict[str, list[int]] = {}
     lines: dict[str, str] = {}
     for glyph in missing:
@@ -196,7 +198,13 @@ def described(missing: list[MissingGlyph]) -> list[str]:
         if glyph.page not in pages[glyph.text]:
             pages[glyph.text].append(glyph.page)
         lines.setdefault(glyph.text, glyph.line)
-    return [f"{', '.join(describe(c) for c in text)} on {_pages(pages[text])}, in „{lines[text]}“" for text in pages]
+    places = [f"{_characters(text)} on {_pages(pages[text])}, in „{lines[text]}“" for text in list(pages)[:SHOWN]]
+    return places + ([f"and {len(pages) - SHOWN} more place(s)"] if len(pages) > SHOWN else [])
+
+
+def _characters(text: str) -> str:
+    named = ", ".join(describe(c) for c in text[:SHOWN])
+    return named + (f" and {len(text) - SHOWN} more" if len(text) > SHOWN else "")
 
 
 def _pages(numbers: list[int]) -> str:
@@ -218,8 +226,9 @@ def keep_claims(document: bytes, variant: str, *, draft: bool, warnings: list[st
     missing = missing_glyphs(document)
     if not missing:
         return variant
-    message = "no font has " + ("this character: " if len(described(missing)) == 1 else "these characters: ") \
-        + "; ".join(described(missing)) + "; the PDF would show empty boxes"
+    one = len({c for glyph in missing for c in glyph.text}) == 1
+    message = f"no font has {'this character' if one else 'these characters'}: {'; '.join(described(missing))}; " \
+              "the PDF would show empty boxes"
     if not draft:
         raise RenderError(message + ("" if variant == "pdf" else f" and could not be {variant}"), HINT)
     claim = "" if variant == "pdf" else f" (the draft claims no PDF standard: it could not be {variant})"
