@@ -42,9 +42,9 @@ BF_CHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<((?:[0-9a-fA-F]{4})*)>")
 QUOTED = 40
 SHOWN = 8
 
-HINT = ("Remove the character from the text, or add a font that has it to the theme's fonts "
-        "(`theme: fonts:` in bid.yaml, see README \"Theme\"); a character that is never meant in "
-        "a text (control, private use) is also reported by `bidkit check` (TXT005).")
+HINT = ("Remove the character from the text, or give the theme a font that has it (`theme: font_family` "
+        "and `fonts`, see README \"Theme\"); a character never meant in a text (a control character, "
+        "private use) is also reported by `bidkit check` (TXT005).")
 
 
 @dataclass(frozen=True)
