@@ -69,6 +69,14 @@ def test_the_detector_names_each_missing_character_with_its_page_and_line():
         "in „Rufbus 🚌 im Landkreis – Zhōngwén 中文“"]
 
 
+def test_a_character_on_every_page_is_named_once_with_its_pages():
+    from bidkit.render.glyphs import MissingGlyph, described
+
+    header = [MissingGlyph(page, "\x1b", "MOL vernetzt �[1m") for page in [1, 2, 3, 4, 7]]
+    assert described(header + [MissingGlyph(9, "🚌", "Rufbus 🚌")]) == [
+        "U+001B (control character) on pages 1–4, 7, in „MOL vernetzt �[1m“", "U+1F68C BUS on page 9, in „Rufbus 🚌“"]
+
+
 def test_the_examples_draw_every_character(example_pdf, paderborn_pdf):
     from bidkit.render.glyphs import missing_glyphs
 
