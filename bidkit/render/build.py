@@ -366,6 +366,7 @@ def write_variant(laid_out: LaidOut, output: Path, variant: str, *, step: Callab
 def _write_final(laid_out: LaidOut, output: Path, variant: str, step: Callable[[str], None]) -> tuple[BuiltPdf, bytes]:
     from bidkit.render import pdf
     from bidkit.render.assemble import append_annexes
+    from bidkit.render.glyphs import keep_claims
     from bidkit.render.parallel import Parts
 
     warnings: list[str] = [message for annex in laid_out.appended for message in annex.left_out]
@@ -375,9 +376,10 @@ def _write_final(laid_out: LaidOut, output: Path, variant: str, step: Callable[[
         parts = ", laid out in 2 processes" if isinstance(laid_out.document, Parts) else ""
         step(f"Writing PDF ({len(laid_out.document.pages)} pages{parts})")
         data = pdf.write(laid_out.document, variant=variant, fetcher=laid_out.fetcher, files=laid_out.embedded, moment=laid_out.moment)
+    claimed = keep_claims(data, variant, draft=laid_out.draft, warnings=warnings)  # no character drawn as .notdef
     step(f"Writing the final file ({len(laid_out.appended)} PDF annex(es) appended)")
     named = laid_out.document_variant.name if laid_out.document_variant else None
-    data = append_annexes(data, laid_out.appended, variant=variant, draft=laid_out.draft, document_variant=named)
+    data = append_annexes(data, laid_out.appended, variant=claimed, draft=laid_out.draft, document_variant=named)
     if laid_out.document_variant:
         step("Searching the file for removed values")
         refuse_leaks(data, laid_out.removed, laid_out.document_variant)
