@@ -93,9 +93,10 @@ def test_a_huge_or_infinite_amount_is_refused_without_echoing_it(bid, written):
 
 
 def test_text_report_shows_a_long_line_cut_around_the_column(bid):
-    long = "x" * 300
-    edit(bid / "budget.yaml", "          amount: 150000\n",
-         f"          amount: 150000\n          note: [{long}, {{a: 1}}, zz]\n")
+    item = ("        - title: Personal Strategische Planung (Digitalisierungsstrategie)\n          category: personalkosten\n"
+            "          amount: 150000\n          measure: digitalisierungsstrategie\n          budget_reservation: true\n")
+    edit(bid / "budget.yaml", item, "        - {title: " + "x" * 300 + ", category: personalkosten, amount: {a: 1}, "
+                                      "measure: digitalisierungsstrategie, budget_reservation: true}\n")
     edit(bid / "budget.yaml", "amount: 130000", "amount: " + "9" * 5000)
     run = run_bidkit("check", str(bid))
     assert run.code == 1, run.stderr

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bidkit.findings import CheckResult, Finding, Severity
 from bidkit.report import Reporter
 from bidkit.markup import NeedsRich, PlainConsole, escape
+from bidkit.paths import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -56,9 +57,11 @@ class TextReporter(Reporter):
                       f"[bold]{finding.rule}[/]  {escape(finding.message)}")
         source = None if loc.binary else _source_line(loc.file, loc.line, cache)  # a workbook's rows are no text lines
         if source is not None:
+            # a CSV cell's column counts fields, not characters: no caret
+            source, caret = _snippet(source, None if loc.cell else loc.column)
             console.print(f"  [dim]{loc.line:>7} |[/] {escape(source)}")
-            if loc.column and not loc.cell:  # a CSV cell's column counts fields, not characters
-                console.print(f"  [dim]{'':>7} |[/] {' ' * (loc.column - 1)}[{STYLE[finding.severity]}]^[/]")
+            if caret:
+                console.print(f"  [dim]{'':>7} |[/] {' ' * (caret - 1)}[{STYLE[finding.severity]}]^[/]")
         if finding.dotted_path:
             console.print(f"           [dim]at {escape(finding.dotted_path)}[/]")
         console.print(f"           [green]hint:[/] {escape(finding.hint)}")
@@ -91,3 +94,20 @@ def _source_line(file: Path | None, line: int | None, cache: dict[Path, list[str
             cache[file] = []
     text = cache[file]
     return text[line - 1] if 0 < line <= len(text) else None
+
+
+#: At most this many characters of a source line are shown, around the finding's column.
+SNIPPET = 120
+
+
+def _snippet(text: str, column: int | None) -> tuple[str, int | None]:
+    """The source line as shown, and the caret's column in it: control characters escaped
+    (``\x00``), a line longer than ``SNIPPET`` cut around ``column`` with … marks."""
+    shown = printable(text)
+    caret = len(printable(text[:column - 1])) + 1 if column and column > 0 else None
+    if len(shown) <= SNIPPET:
+        return shown, caret
+    start = 0 if caret is None else max(0, min(caret - 1 - SNIPPET // 2, len(shown) - SNIPPET))
+    end = start + SNIPPET
+    cut = ("…" if start else "") + shown[start:end] + ("…" if end < len(shown) else "")
+    return cut, None if caret is None else caret - start + (1 if start else 0)
