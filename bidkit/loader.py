@@ -475,19 +475,49 @@ def _refused(exc: BidFileError, where: Location, path: FieldPath = (), what: str
 def _top_level_keys(path: Path) -> set[str]:
     """The section names a file that did not parse seems to hold (so they are not 'missing')."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        data = path.read_bytes()
     except OSError:
         return set()
+    wide = _wide_encoding(data[:400])
+    if wide:
+        bom = data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\x00\x00\xfe\xff"
+        codec = wide.lower() if bom else wide.lower() + ("-be" if data[:1] == b"\x00" else "-le")
+        text = data.decode(codec, errors="replace")
+    else:
+        text = data.decode("utf-8", errors="replace")
     return set(re.findall(r"^([A-Za-z_][\w-]*)\s*:", text, flags=re.MULTILINE))
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """``UTF-16`` (or ``UTF-32``) when ``data`` is text in that encoding (by its BOM, or by NUL bytes
+    between ASCII characters), which editors on Windows offer as "Unicode"; else None."""
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "UTF-32"
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    head = data[:400]
+    if len(head) >= 4 and head.count(0) * 3 >= len(head):
+        return "UTF-32" if head.count(0) * 4 >= len(head) * 3 - 4 else "UTF-16"
+    return None
 
 
 def _read_document(path: Path, findings: list[Finding]) -> SourceDocument | None:
     try:
         document = load_document(path)
-    except YamlSyntaxError as exc:
-        findings.append(_finding(codes.YAML_SYNTAX, exc.message, exc.location, hint=exc.hint))
-        return None
-    except UnicodeDecodeError as exc:
+    except (YamlSyntaxError, UnicodeDecodeError) as exc:
+        try:
+            wide = _wide_encoding(path.read_bytes()[:400])
+        except OSError:
+            wide = None
+        if wide:  # no line of it can be shown: its bytes are not the characters
+            findings.append(_finding(
+                codes.FILE_MISSING, f"{path.name} is {wide} text, not UTF-8", Location(path),
+                hint=f"Save the file as UTF-8 (editors call it 'UTF-8' under 'Save with encoding'; '{wide}' or "
+                     "'Unicode' writes two or four bytes per letter)."))
+            return None
+        if isinstance(exc, YamlSyntaxError):
+            findings.append(_finding(codes.YAML_SYNTAX, exc.message, exc.location, hint=exc.hint))
+            return None
         before = exc.object[:exc.start]
         line, column = before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1
         findings.append(_finding(

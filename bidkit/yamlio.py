@@ -166,6 +166,17 @@ def load_document(path: Path) -> SourceDocument:
             f"YAML syntax error: {problem}", where,
             "Check indentation, colons and quotes near this line; quote text that contains ': ' or ' #'.",
         ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (NUL, ESC, …): at its line and column
+        index = len(text.encode("utf-8")[:exc.position].decode("utf-8", "ignore"))  # libyaml counts bytes
+        if not isinstance(exc.character, int) or text[index:index + 1] != chr(exc.character):
+            index = min(exc.position, len(text))  # the Python reader counts characters
+        before = text[:index]
+        where = Location(path, before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1)
+        code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a control character"
+        raise YamlSyntaxError(f"YAML error: the control character {code}{' (NUL)' if exc.character == 0 else ''} is not allowed "
+                              "in a YAML file", where,
+                              "Delete the character (editors may show it as a box or ^@): it comes from copying out "
+                              "of another program or from a damaged file.") from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"YAML error: {exc}", Location(path), "Fix the YAML syntax.") from None
     finally:
