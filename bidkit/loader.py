@@ -645,7 +645,7 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
             hint = f"Did you mean '{suggestion}'? bidkit's keys are English: write `{suggestion}:`."
         else:
             hint = f"Did you mean '{suggestion}'?"
-        return _finding(codes.UNKNOWN_KEY, f"unknown key '{name}'", locate(loc, key=True), loc, hint=hint)
+        return _finding(codes.UNKNOWN_KEY, f"unknown key '{_excerpt(name)}'", locate(loc, key=True), loc, hint=hint)
     form = _form(model, loc)
     if form in ("amount", "whole", "figure") and (digits := _digits(value)) > MAX_NUMBER_DIGITS:
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': a number of {digits} digits ({_excerpt(value)}) is too large "
@@ -675,12 +675,12 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
                         locate(loc), loc, hint=_FORMS["figure"][1])
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == ID_PATTERN:
         return _finding(
-            codes.WRONG_TYPE, f"{_id_label(loc)} '{value}' ({dotted(loc)}) may use only a-z, 0-9 and '-'",
+            codes.WRONG_TYPE, f"{_id_label(loc)} '{_excerpt(value)}' ({dotted(loc)}) may use only a-z, 0-9 and '-'",
             locate(loc), loc, hint=_id_hint(str(value)),
         )
     if kind == "invalid_key":
         # `{amount: 1.500,00}`: in a flow mapping the comma ends the entry, `00` becomes a key (the number 0)
-        return _finding(codes.WRONG_TYPE, f"a key must be text, found {type(value).__name__} {str(value)!r}",
+        return _finding(codes.WRONG_TYPE, f"a key must be text, found {type(value).__name__} {_excerpt(value)!r}",
                         locate(loc), loc[:-1], hint="In `{…}` a comma separates entries: `amount: 1.500,00` reads as "
                         "`amount: 1.500` and a key `00`. Write amounts without separators (1500.00); quote text with commas.")
     if kind.startswith("date") and isinstance(value, str) and (german := re.fullmatch(r"\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*", value)):
@@ -703,11 +703,25 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
         key, relation = _BOUNDS[kind]
         bound = error["ctx"][key]
         message = (f"{value} is negative; {_FORMS[form][0] if form else 'the value'} is 0 or more" if bound == 0 and value < 0
-                   else f"{_excerpt(value)} is {relation} {bound}")
+                   else f"{_excerpt(value)} {relation.format(bound)}")
         hint = _FORMS[form][1] if form else None
         if form == "amount" and value < 0:
             hint = "Write costs and funding as positive amounts: the plan adds each list up itself."
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {message}", locate(loc), loc, hint=hint)
+    if kind in ("decimal_max_digits", "decimal_whole_digits"):
+        most = error["ctx"].get("max_digits") or error["ctx"].get("whole_digits")
+        where = "before the point" if kind == "decimal_whole_digits" else "in all"
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {_excerpt(value)} has too many digits for {_FORMS[form or 'figure'][0]}: "
+                        f"at most {most} {where}", locate(loc), loc, hint=f"{_FORMS[form or 'figure'][1]} Check for a pasted or repeated value.")
+    if kind == "string_too_long" and isinstance(value, str):
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {_excerpt(value)!r} has {len(value)} characters, more than "
+                        f"{error['ctx']['max_length']}", locate(loc), loc,
+                        hint=f"Write at most {error['ctx']['max_length']} characters.")
+    if kind == "too_short" and isinstance(value, (list, dict, str)):
+        least = error["ctx"]["min_length"]
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': the list is empty; it needs at least {least} item(s)" if not value
+                        else f"'{_label(loc)}': {len(value)} item(s); it needs at least {least}", locate(loc), loc,
+                        hint=_TYPE_HINTS["list"])
     if kind == "finite_number":
         what = "infinite (.inf)" if isinstance(value, Decimal) and value.is_infinite() else "not a number (.nan)"
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': the value is {what}", locate(loc), loc,
@@ -737,8 +751,8 @@ _BASE_FORMS = {Decimal: "figure", int: "whole", bool: "bool", dt.date: "date", s
 #: pydantic error types that mean "a value of another kind" besides ``*_type`` and ``*_parsing``.
 _WRONG_KIND = {"calendar_day", "int_from_float", "date_from_datetime_inexact", "date_from_datetime_parsing", "date_future", "date_past"}
 #: pydantic bound errors → (its ctx key, how a message says the value misses it).
-_BOUNDS = {"greater_than_equal": ("ge", "less than"), "greater_than": ("gt", "not more than"),
-           "less_than_equal": ("le", "more than"), "less_than": ("lt", "not less than")}
+_BOUNDS = {"greater_than_equal": ("ge", "is less than {}, the smallest allowed"), "greater_than": ("gt", "must be more than {}"),
+           "less_than_equal": ("le", "is more than {}, the largest allowed"), "less_than": ("lt", "must be less than {}")}
 #: More digits than any amount, count or figure of a bid has: reported as too large, never echoed whole.
 MAX_NUMBER_DIGITS = 20
 

@@ -89,6 +89,22 @@ def test_a_huge_or_infinite_amount_is_refused_without_echoing_it(bid, written):
         assert "digits" in finding.message, finding.message
 
 
+@pytest.mark.parametrize(("file", "old", "new", "says"), [
+    ("bid.yaml", "population: 124000", "population: 0", "must be more than 0"),
+    ("bid.yaml", "population_year: 2016", "population_year: 1800", "1800 is less than 1900"),
+    ("bid.yaml", "  decisions:\n", "  decisions: []\n  old_decisions:\n", "the list is empty"),
+    ("budget.yaml", "amount: 150000", "amount: " + "7" * 30, "30 digits"),
+    ("budget.yaml", "amount: 150000", "amount: " + "7" * 18, "too many digits for an amount in EUR: at most 17"),
+    ("budget.yaml", "amount: 150000", "amount: " + "7" * 16 + ".5", "at most 15 before the point"),
+    ("bid.yaml", "title: \"#WolfsburgDigital\"", "title: 1.5", "1.5 (a number) is not text"),
+])
+def test_bounds_lists_and_kinds_are_said_in_bidkits_words(bid, file, old, new, says):
+    edit(bid / file, old, new)
+    found = [f for f in problems(bid) if f.rule == "SCH001"]
+    assert len(found) == 1, [(f.rule, f.message) for f in found]
+    assert says in found[0].message and not any(raw in found[0].message for raw in RAW), found[0].message
+
+
 # --- 4: source lines in the text report are cut around the column ---------------------------------
 
 
