@@ -648,8 +648,8 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
         return _finding(codes.UNKNOWN_KEY, f"unknown key '{_excerpt(name)}'", locate(loc, key=True), loc, hint=hint)
     form = _form(model, loc)
     if form in ("amount", "whole", "figure") and (digits := _digits(value)) > MAX_NUMBER_DIGITS:
-        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': a number of {digits} digits ({_excerpt(value)}) is too large "
-                        f"for {_FORMS[form][0]}", locate(loc), loc,
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {_excerpt(value)} has {digits} digits: too large, not "
+                        f"{_FORMS[form][0]} a bid can hold", locate(loc), loc,
                         hint=f"{_FORMS[form][1]} Check for a pasted or repeated value.")
     if kind in ("whole_number", "number_format", "money_format") and (unusual := _unusual_form(str(error["ctx"]["found"]))):
         return _unusual_finding(loc, str(error["ctx"]["found"]), unusual, form or "figure", locate)
@@ -702,10 +702,11 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
     if kind in _BOUNDS and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         key, relation = _BOUNDS[kind]
         bound = error["ctx"][key]
-        message = (f"{value} is negative; {_FORMS[form][0] if form else 'the value'} is 0 or more" if bound == 0 and value < 0
+        negative = kind == "greater_than_equal" and bound == 0
+        message = (f"{_excerpt(value)} is negative; {_FORMS[form][0] if form else 'the value'} is 0 or more" if negative
                    else f"{_excerpt(value)} {relation.format(bound)}")
         hint = _FORMS[form][1] if form else None
-        if form == "amount" and value < 0:
+        if form == "amount" and negative:
             hint = "Write costs and funding as positive amounts: the plan adds each list up itself."
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {message}", locate(loc), loc, hint=hint)
     if kind in ("decimal_max_digits", "decimal_whole_digits"):
@@ -741,7 +742,7 @@ _FORMS = {
                                    "a dot only before the cents, e.g. 500000 or 1250.50."),
     "whole": ("a whole number", "Write a whole number with the digits 0-9 only, without separators, e.g. 124045."),
     "figure": ("a number", "Write the number with digits and at most a dot before the decimals, e.g. 42 or 3.5."),
-    "date": ("a date", "Write dates as YYYY-MM-DD, e.g. 2016-12-05."),
+    "date": ("a date written as YYYY-MM-DD", "Write dates as YYYY-MM-DD, e.g. 2016-12-05."),
     "text": ("text", "Write text; quote values that YAML would read as numbers, dates or yes/no, e.g. \"2017\"."),
     "bool": ("true or false", "Write true or false."),
 }
@@ -749,7 +750,7 @@ _FORMS = {
 _VALIDATOR_FORMS = {"_exact_amount": "amount", "_whole_number": "whole", "_exact_value": "figure", "_calendar_day": "date"}
 _BASE_FORMS = {Decimal: "figure", int: "whole", bool: "bool", dt.date: "date", str: "text"}
 #: pydantic error types that mean "a value of another kind" besides ``*_type`` and ``*_parsing``.
-_WRONG_KIND = {"calendar_day", "int_from_float", "date_from_datetime_inexact", "date_from_datetime_parsing", "date_future", "date_past"}
+_WRONG_KIND = {"calendar_day", "int_from_float", "date_from_datetime_inexact", "date_from_datetime_parsing"}
 #: pydantic bound errors → (its ctx key, how a message says the value misses it).
 _BOUNDS = {"greater_than_equal": ("ge", "is less than {}, the smallest allowed"), "greater_than": ("gt", "must be more than {}"),
            "less_than_equal": ("le", "is more than {}, the largest allowed"), "less_than": ("lt", "must be less than {}")}
