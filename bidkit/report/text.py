@@ -101,13 +101,12 @@ SNIPPET = 120
 
 
 def _snippet(text: str, column: int | None) -> tuple[str, int | None]:
-    """The source line as shown, and the caret's column in it: control characters escaped
-    (``\x00``), a line longer than ``SNIPPET`` cut around ``column`` with … marks."""
-    shown = printable(text)
-    caret = len(printable(text[:column - 1])) + 1 if column and column > 0 else None
-    if len(shown) <= SNIPPET:
-        return shown, caret
-    start = 0 if caret is None else max(0, min(caret - 1 - SNIPPET // 2, len(shown) - SNIPPET))
+    """The source line as shown, and the caret's column in it: a line longer than ``SNIPPET``
+    characters cut around ``column`` with … marks, control characters escaped (``\x00``)."""
+    column = column if column and column > 0 else None
+    start = 0 if column is None else max(0, min(column - 1 - SNIPPET // 2, len(text) - SNIPPET))
     end = start + SNIPPET
-    cut = ("…" if start else "") + shown[start:end] + ("…" if end < len(shown) else "")
-    return cut, None if caret is None else caret - start + (1 if start else 0)
+    head, tail = "…" if start else "", "…" if end < len(text) else ""
+    # a column past the line's end (a missing value at its end) stays past it
+    caret = None if column is None else len(head) + len(printable(text[start:column - 1])) + max(0, column - 1 - len(text)) + 1
+    return head + printable(text[start:end]) + tail, caret
