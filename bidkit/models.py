@@ -100,7 +100,12 @@ Day = Annotated[dt.date, BeforeValidator(_calendar_day)]
 
 
 def _exact_value(value: Any) -> Any:
-    """A KPI value: refuse ``150.000`` (German 150000 or 150?) and absurd exponents."""
+    """A KPI value: refuse ``150.000`` (German 150000 or 150?) and absurd exponents; text only
+    when it is a number written out (``"1e5"``, ``".5"`` are refused, as unquoted)."""
+    if isinstance(value, str):
+        if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value.strip()):
+            raise PydanticCustomError("number_format", "'{found}' is not a plain number", {"found": value.strip()})
+        value = Decimal(value.strip())
     if isinstance(value, Decimal) and value.is_finite():
         if int(value.as_tuple().exponent) == -3 and re.fullmatch(r"-?[0-9]{1,3}\.[0-9]{3}", format(value, "f")):
             raise PydanticCustomError(

@@ -127,8 +127,10 @@ def bid_inputs(loaded: LoadedBid) -> tuple[set[Path], list[Path]]:
     return files, folders
 
 
-def check_outputs(loaded: LoadedBid, outputs: dict[str, Path | None]) -> None:
-    """Refuse (exit 2) an output that would replace an input of the bid, or that is no regular file."""
+def check_outputs(loaded: LoadedBid, outputs: dict[str, Path | None], example: str = "build/bid.pdf") -> None:
+    """Refuse (exit 2) an output that would replace an input of the bid, or that is no regular file.
+
+    ``example``: an output the command would write, for the hints (``build/kfp.xlsx`` for an export)."""
     files, folders = bid_inputs(loaded)
     targets: dict[Path, str] = {}
     for option, path in outputs.items():
@@ -138,13 +140,13 @@ def check_outputs(loaded: LoadedBid, outputs: dict[str, Path | None]) -> None:
             target = path.resolve()
             exists, regular = target.exists(), target.is_file()
         except (OSError, ValueError, RuntimeError) as exc:
-            raise BidkitError(f"{option} '{shown(path)}' cannot be used as output: {exc}", "Give a plain file path, e.g. build/bid.pdf.") from None
+            raise BidkitError(f"{option} '{shown(path)}' cannot be used as output: {exc}", f"Give a plain file path, e.g. {example}.") from None
         bid_dir = loaded.bid_dir.resolve()
         if target in files or any(target.is_relative_to(folder) for folder in folders) or (
                 target.parent == bid_dir and (target.suffix in (".yaml", ".yml") or target.name == SCHEMA_FILE)) or (
                 target.is_relative_to(bid_dir) and ".git" in target.relative_to(bid_dir).parts):
             raise BidkitError(f"{option} '{shown(path)}' is an input of the bid; bidkit never overwrites its inputs",
-                              "Write the output elsewhere, e.g. build/bid.pdf.")
+                              f"Write the output elsewhere, e.g. {example}.")
         if exists and not regular:
             raise BidkitError(f"{option} '{shown(path)}' exists and is not a regular file", "Give the path of a new or a regular file.")
         if target in targets:
