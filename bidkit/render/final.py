@@ -89,10 +89,10 @@ def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = (), draft
     bid (``bidkit build --variant``) in the XMP metadata."""
     pdf = pikepdf.open(io.BytesIO(document))
     parent_tree = _flat_parent_tree(pdf)
-    _margin_boxes_to_artifacts(pdf, parent_tree, watermark=draft)
-    _link_contents(pdf)
     root = pdf.Root.get("/StructTreeRoot")
-    ids = _ids_under(root.K) if root is not None and "/K" in root else {}
+    reachable, ids = _structure(root.K) if root is not None and "/K" in root else (set(), {})
+    _margin_boxes_to_artifacts(pdf, parent_tree, reachable, watermark=draft)
+    _link_contents(pdf)
     sources = []  # pikepdf copies foreign objects lazily: the annexes stay open until the save
     for annex in annexes:
         sources += _append(pdf, annex, parent_tree, ids)
@@ -219,6 +219,10 @@ def _store_parent_tree(pdf: pikepdf.Pdf, parent_tree: dict[int, object]) -> None
     root.ParentTreeNextKey = max(parent_tree, default=-1) + 1
 
 
+#: The types of the /K entries that are no structure element.
+_NOT_ELEMENTS = (Name.OBJR, Name.MCR)
+
+
 def _elements(root):
     """Each structure element below ``root`` once, depth first (marked-content and object
     references skipped): the one walk of the structure tree that the steps below share."""
@@ -229,28 +233,39 @@ def _elements(root):
         if isinstance(node, Array):
             stack.extend(node)
             continue
-        if not isinstance(node, Dictionary) or node.get("/Type") in (Name.OBJR, Name.MCR):
+        if not isinstance(node, Dictionary):
             continue
         if node.is_indirect:
-            if node.objgen in seen:
+            objgen = node.objgen
+            if objgen in seen:
                 continue
-            seen.add(node.objgen)
+            seen.add(objgen)
+        if node.get("/Type") in _NOT_ELEMENTS:
+            continue
         yield node
-        if "/K" in node:
-            stack.append(node.K)
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(kids)
 
 
-def _reachable(root) -> set[tuple[int, int]]:
-    """Object ids of the structure elements reachable from the structure tree root."""
-    return {element.objgen for element in _elements(root) if element.is_indirect}
+def _structure(root) -> tuple[set[tuple[int, int]], dict[str, object]]:
+    """In one walk below ``root``: the object ids of the structure elements reachable from it,
+    and the elements that carry an /ID, by ID."""
+    reachable, ids = set(), {}
+    for element in _elements(root):
+        if element.is_indirect:
+            reachable.add(element.objgen)
+        found = element.get("/ID")
+        if isinstance(found, String):
+            ids[str(found)] = element
+    return reachable, ids
 
 
-def _margin_boxes_to_artifacts(pdf: pikepdf.Pdf, parent_tree: dict[int, object], watermark: bool) -> None:
-    """Marked content whose structure element is not in the tree (WeasyPrint's margin boxes)
-    becomes a pagination artifact (header above the middle of the page, footer below); every
-    line-end hyphen gets a soft hyphen as its actual text."""
-    root = pdf.Root.get("/StructTreeRoot")
-    reachable = _reachable(root.K) if root is not None else set()
+def _margin_boxes_to_artifacts(pdf: pikepdf.Pdf, parent_tree: dict[int, object], reachable: set[tuple[int, int]],
+                               watermark: bool) -> None:
+    """Marked content whose structure element is not ``reachable`` in the tree (WeasyPrint's
+    margin boxes) becomes a pagination artifact (header above the middle of the page, footer
+    below); every line-end hyphen gets a soft hyphen as its actual text."""
     for page in pdf.pages:
         key = page.obj.get("/StructParents")
         mcids = parent_tree.get(int(key)) if key is not None else None
@@ -529,7 +544,7 @@ def _graft(pdf, source, part, source_tree, parent_tree, offset: int, pages, ids:
 
 def _ids_under(node) -> dict[str, object]:
     """Structure elements below ``node`` that carry an /ID, by ID."""
-    return {str(element.ID): element for element in _elements(node) if isinstance(element.get("/ID"), String)}
+    return _structure(node)[1]
 
 
 def _store_id_tree(pdf: pikepdf.Pdf, ids: dict[str, object]) -> None:
