@@ -107,6 +107,7 @@ def test_a_draft_with_an_emoji_warns_and_claims_no_standard(emoji_bid, tmp_path)
     message = " ".join(run.stderr.split())
     assert "warning: no font has this character: U+1F68C BUS on page" in message
     assert "the draft claims no PDF standard" in message
+    assert f"Draft written: {out} (" in run.stdout and "pdf/a" not in run.stdout and "ua-1" not in run.stdout
     with pikepdf.open(out) as pdf:
         xmp = pdf.Root.Metadata.read_bytes().decode("utf-8")
     assert "pdfaid:" not in xmp and "pdfuaid:" not in xmp
