@@ -97,10 +97,29 @@ def _bounded(what: str, work):
                           "BIDKIT_LAYOUT_SECONDS sets the limit.") from None
 
 
+def _safe_links(pages, refused: list[str] | None = None) -> None:
+    """Drop links of the document's own pages that lead anywhere but http(s) and mailto addresses
+    (a theme's ``<a href="file:///…">`` or ``javascript:``): the same rule as for the bid's
+    Markdown and for annexes. ``Page.links`` is WeasyPrint's documented list of
+    (type, target, rectangle, box); internal links and attachments stay."""
+    from bidkit.annexes import SAFE_URI_SCHEMES
+
+    for page in pages:
+        kept = []
+        for link in page.links:
+            if link[0] == "external" and not str(link[1]).lower().startswith(SAFE_URI_SCHEMES):
+                if refused is not None and link[1] not in refused:
+                    refused.append(link[1])
+                continue
+            kept.append(link)
+        page.links = kept
+
+
 def _write_part(document, variant: str) -> bytes:
     """The second part of a parallel layout, written in the child (no embedded files: the first part has them)."""
     from bidkit.render.final import WEASYPRINT_VARIANT
 
+    _safe_links(document.pages)  # dropped here too; only the first part's are named in the warnings
     return _bounded("write the PDF", lambda: document.write_pdf(pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True))
 
 
@@ -230,6 +249,7 @@ def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[Embe
         for f in files
     ]
     def whole(part, uncompressed=False):
+        _safe_links(part.pages, fetcher.refused)
         return part.write_pdf(pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True, attachments=attachments,
                               uncompressed_pdf=uncompressed)
 
