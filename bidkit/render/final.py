@@ -767,7 +767,7 @@ def _is_cmyk(space) -> bool:
 
 def _paints_cmyk(owner) -> bool:
     try:
-        operations = pikepdf.parse_content_stream(owner)
+        operations = pikepdf.parse_content_stream(owner, "k K cs CS")  # only these become Python objects
     except pikepdf.PdfError:
         return False
     for operands, operator in operations:
