@@ -542,19 +542,28 @@ def _verdict(path: Path, size: int, mtime_ns: int, inode: int) -> PdfAnnexVerdic
             entry = None
     else:
         from bidkit.limits import ChildFailed, in_child
-        from bidkit.render.final import inspect_annex
 
         try:  # parses the pages' contents: bounded like the reading
-            conformance = in_child(inspect_annex, content.data, seconds=MAX_READ_SECONDS,
-                                   memory=READ_MEMORY + READ_MEMORY_PER_BYTE * len(content.data))
+            breaks = in_child(_inspected, content.data, seconds=MAX_READ_SECONDS,
+                             memory=READ_MEMORY + READ_MEMORY_PER_BYTE * len(content.data))
         except ChildFailed as exc:
             verdict, entry = PdfAnnexVerdict(f"inspecting its pages {exc}", False, True), None
+        except MemoryError:
+            verdict, entry = PdfAnnexVerdict("inspecting its pages needs more memory than bidkit allows", False, True), None
         else:
-            breaks = {variant: conformance.breaks(variant) for variant in conformance.broken_variants()}
             verdict = PdfAnnexVerdict(None, False, False, content.pages, content.removed_summary(), breaks)
     if entry is not None and _identity(path) == (size, mtime_ns, inode):  # what was read is what was hashed
         _store_verdict(entry, verdict)
     return verdict
+
+
+def _inspected(data: bytes) -> dict[str, list[str]]:
+    """What ``inspect_annex`` finds a clean copy breaks (PdfAnnexVerdict.breaks): run in a child,
+    and plain data, so that the check imports no pikepdf."""
+    from bidkit.render.final import inspect_annex
+
+    conformance = inspect_annex(data)
+    return {variant: conformance.breaks(variant) for variant in conformance.broken_variants()}
 
 
 @functools.cache
