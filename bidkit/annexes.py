@@ -181,6 +181,8 @@ def _read_pdf_annex(path: Path, size: int, mtime_ns: int) -> PdfAnnexContent | P
         data = read_regular(path, max_bytes=MAX_PDF_ANNEX_BYTES)
     except BidFileError as exc:  # replaced since it was resolved
         return PdfAnnexError(f"it cannot be read: {exc.message}")
+    import pypdf  # noqa: F401 - imported once here, not again in each reading child
+
     from bidkit.limits import ChildFailed, in_child
 
     try:
@@ -541,6 +543,7 @@ def _verdict(path: Path, size: int, mtime_ns: int, inode: int) -> PdfAnnexVerdic
         if exc.transient:
             entry = None
     else:
+        import bidkit.render.final  # noqa: F401 - imported once here (pikepdf), not again in each child
         from bidkit.limits import ChildFailed, in_child
 
         try:  # parses the pages' contents: bounded like the reading
@@ -558,8 +561,7 @@ def _verdict(path: Path, size: int, mtime_ns: int, inode: int) -> PdfAnnexVerdic
 
 
 def _inspected(data: bytes) -> dict[str, list[str]]:
-    """What ``inspect_annex`` finds a clean copy breaks (PdfAnnexVerdict.breaks): run in a child,
-    and plain data, so that the check imports no pikepdf."""
+    """What ``inspect_annex`` finds a clean copy breaks (PdfAnnexVerdict.breaks), run in a child."""
     from bidkit.render.final import inspect_annex
 
     conformance = inspect_annex(data)
