@@ -246,8 +246,8 @@ _INFLATE_STEP = 1 << 20
 def decoded_size(data: bytes, limit: int) -> int:
     """What the streams of the PDF ``data`` that a reader may decode inflate to, in all: counted
     up to a little past ``limit``, a step at a time, so a bomb costs neither its size in memory
-    nor the time to inflate it. Pictures (``/Subtype /Image``) and embedded files are left out:
-    bidkit never decodes them. The file is read as bytes (streams are never inside other
+    nor the time to inflate it. Pictures (``/Subtype /Image``) and embedded files are left out
+    (but for those the final writer decodes): bidkit never decodes them. The file is read as bytes (streams are never inside other
     objects), so object streams are counted before any reader unpacks them. Filters given by
     reference are looked up (inflated as zlib data where that fails); LZW and run-length coding
     are left to the reading child's memory and time bounds."""
@@ -259,7 +259,10 @@ def decoded_size(data: bytes, limit: int) -> int:
         header = data[max(0, start.start() - 4096):start.start()]
         header = header[header.rfind(b"obj") + 1:]  # this object's dictionary
         filters = _FILTER.search(header)
-        if filters is None or b"/Image" in header or b"/EmbeddedFile" in header:
+        # Pictures and files bidkit never decodes, unless their data ends in a carriage return:
+        # the final writer (bidkit.render.final._written) writes those anew, decoded.
+        never_decoded = not data[max(start.end(), end - 3):end].rstrip(b"\n").endswith(b"\r")
+        if filters is None or (never_decoded and (b"/Image" in header or b"/EmbeddedFile" in header)):
             continue
         names = filters.group(1)
         if filters.group(2):  # /Filter 7 0 R

@@ -25,15 +25,21 @@ ANNEX = "anlagen/unterstuetzung-ostfalia.pdf"  # annex 3, named by a partner's l
 MB = 1 << 20
 
 
-def spaces(megabytes: int) -> bytes:
-    """Zlib data that inflates to ``megabytes`` MiB of spaces (with the right checksum)."""
+def spaces(megabytes: int, last: int | None = None) -> bytes:
+    """Zlib data that inflates to ``megabytes`` MiB of spaces (with the right checksum), and a
+    few letters more where its ``last`` byte (the checksum's) must be that one."""
     block = b" " * MB
     deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
     piece = deflater.compress(block) + deflater.flush(zlib.Z_FULL_FLUSH)
     adler = 1
     for _ in range(megabytes):
         adler = zlib.adler32(block, adler)
-    return b"\x78\xda" + piece * megabytes + b"\x03\x00" + adler.to_bytes(4, "big")
+    tail = b""
+    while last is not None and zlib.adler32(tail, adler) & 0xFF != last:
+        tail += b"a"
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
+    coda = deflater.compress(tail) + deflater.flush(zlib.Z_FULL_FLUSH) if tail else b""
+    return b"\x78\xda" + piece * megabytes + coda + b"\x03\x00" + zlib.adler32(tail, adler).to_bytes(4, "big")
 
 
 def bomb_pdf(megabytes: int, where: str = "content") -> bytes:
@@ -104,22 +110,30 @@ def test_streams_below_the_bound_are_read(tmp_path: Path, low_limit):
     assert read_pdf_annex(path).pages == 1
 
 
-def test_pictures_count_not_towards_the_bound(tmp_path: Path, low_limit):
-    """A scan's deflated pixels are never decoded by bidkit: a large one is no bomb."""
-    from bidkit.annexes import read_pdf_annex
-
+def picture_pdf(megabytes: int, last: int | None = None) -> bytes:
     pdf = pikepdf.new()
     pdf.add_blank_page(page_size=(595, 842))
-    image = pikepdf.Stream(pdf, spaces(16))
+    image = pikepdf.Stream(pdf, spaces(megabytes, last))
     image.Filter, image.Type, image.Subtype = Name.FlateDecode, Name.XObject, Name.Image
     image.Width, image.Height, image.ColorSpace, image.BitsPerComponent = 4096, 4096, Name.DeviceGray, 8
     pdf.pages[0].obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
     pdf.pages[0].obj.Contents = pdf.make_stream(b"q 595 0 0 842 0 0 cm /Im0 Do Q\n")
     out = io.BytesIO()
     pdf.save(out, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none, fix_metadata_version=False)
+    return out.getvalue()
+
+
+def test_pictures_count_not_towards_the_bound(tmp_path: Path, low_limit):
+    """A scan's deflated pixels are never decoded by bidkit: a large one is no bomb ..."""
+    from bidkit.annexes import PdfAnnexError, read_pdf_annex
+
     path = tmp_path / "scan.pdf"
-    path.write_bytes(out.getvalue())
+    path.write_bytes(picture_pdf(16))
     assert read_pdf_annex(path).pages == 1
+    # ... unless its data ends in a carriage return: the final writer writes it anew, decoded.
+    path.write_bytes(picture_pdf(16, last=ord("\r")))
+    with pytest.raises(PdfAnnexError, match="decompresses to more than 8 MB"):
+        read_pdf_annex(path)
 
 
 def test_what_the_size_bound_misses_the_reading_childs_bounds_stop(tmp_path: Path, monkeypatch):
