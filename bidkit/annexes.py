@@ -246,9 +246,10 @@ _INFLATE_STEP = 1 << 20
 def decoded_size(data: bytes, limit: int) -> int:
     """What the streams of the PDF ``data`` that a reader may decode inflate to, in all: counted
     up to a little past ``limit``, a step at a time, so a bomb costs neither its size in memory
-    nor the time to inflate it. Pictures (``/Subtype /Image``) and embedded files are left out
-    (but for those the final writer decodes): bidkit never decodes them. The file is read as bytes (streams are never inside other
-    objects), so object streams are counted before any reader unpacks them. Filters given by
+    nor the time to inflate it. Pictures (``/Subtype /Image``) and embedded files are left out,
+    as bidkit never decodes them (but for those the final writer does, see below). The file is
+    read as bytes (streams are never inside other objects), so object streams are counted
+    before any reader unpacks them. Filters given by
     reference are looked up (inflated as zlib data where that fails); LZW and run-length coding
     are left to the reading child's memory and time bounds."""
     total, position = 0, 0
