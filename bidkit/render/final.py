@@ -772,6 +772,8 @@ def inspect_annex(data: bytes) -> AnnexConformance:
     """Fonts, colour spaces, PDF/A identification and tagging of an annex (its clean copy)."""
     try:
         return _inspect(pikepdf.open(io.BytesIO(data)))
+    except MemoryError:  # says more of the memory bound than of the file (bidkit.annexes)
+        raise
     # The boundary to a file from outside: whatever pikepdf raises on it is reported, never a traceback.
     except Exception as exc:  # noqa: BLE001
         return AnnexConformance(" ".join(str(exc).split())[:120] or type(exc).__name__, None, False, (), False)
@@ -814,7 +816,7 @@ def _is_cmyk(space) -> bool:
 
 def _paints_cmyk(owner) -> bool:
     try:
-        operations = pikepdf.parse_content_stream(owner)
+        operations = pikepdf.parse_content_stream(owner, "k K cs CS")  # only these become Python objects
     except pikepdf.PdfError:
         return False
     for operands, operator in operations:
