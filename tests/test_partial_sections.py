@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bidkit.annexes import annexes
 from bidkit.check import check_bid
 from bidkit.loader import ITEM_LISTS, load_bid
 from bidkit.rules import RULES
@@ -198,3 +199,22 @@ def test_a_table_row_with_an_unreadable_cell_is_left_out_alone(bid):
     assert [(f.rule, f.location.file.name, f.location.cell) for f in result.findings if f.severity.value != "info"] == [
         ("SCH001", "kosten.csv", "D3"), ("BUD005", "kosten.csv", "D4")]
     assert "BUD001" in result.rules_not_run and "MEA001" in result.rules_run
+
+
+def test_annex_messages_leave_out_numbers_a_left_out_annex_would_shift(bid):
+    """With an invalid annex left out, the annexes after it would be numbered one too low: their
+    findings name them by title only, at their own line."""
+    edit(bid / "bid.yaml", "annexes:\n", "annexes:\n  - title: Kaputt\n    file: [keine, datei]\n"
+                                          "  - title: Fehlt\n    file: anlagen/fehlt.pdf\n")
+    result, loaded = check_bid(bid)
+    assert "annexes" in loaded.partial
+    [missing] = [f for f in result.findings if f.rule == "ANX001"]
+    assert missing.message.startswith("annex (Fehlt)"), missing.message
+    assert missing.location.line == line_of(bid / "bid.yaml", "file: anlagen/fehlt.pdf")
+    (bid / "anlagen" / "neu.csv").write_text("a;b\n", encoding="utf-8")
+    edit(bid / "bid.yaml", "    file: [keine, datei]\n", "    file: anlagen/neu.csv\n")  # all sound again
+    result, loaded = check_bid(bid)
+    [missing] = [f for f in result.findings if f.rule == "ANX001"]
+    [number] = [a.number for a in annexes(loaded.bid) if a.title == "Fehlt"]
+    assert number == [a.title for a in annexes(loaded.bid)].index("Kaputt") + 2
+    assert missing.message.startswith(f"annex {number} (Fehlt)"), missing.message

@@ -25,6 +25,18 @@ INFO = Severity.INFO
 MAX_HINT_FILES = 10_000
 
 
+#: The sections whose files are the annexes, in the order that numbers them.
+ANNEX_SOURCES = frozenset({"mou", "council_resolution", "annexes", "partners"})
+
+
+def named(ctx: RuleContext, annex: Annex) -> str:
+    """"annex 3 (title)" as the document numbers it; without the number while a section that
+    holds annexes did not load or lost invalid items, since the numbers after it would be wrong."""
+    if ANNEX_SOURCES & (ctx.broken | ctx.partial):
+        return f"annex ({annex.title})"
+    return f"annex {annex.number} ({annex.title})"
+
+
 def missing_file_hint(bid_dir: Path, file: str) -> str:
     """Point at the nearest file of the bid folder, if one is close to what was written."""
     root = bid_dir.resolve()
@@ -58,7 +70,7 @@ A file that is not there would be missing from what the jury receives.
 def annex_missing(ctx: RuleContext) -> Iterator[Violation]:
     for annex, exc in annex_path_errors(ctx):
         if not exc.outside:
-            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): {exc}", missing_file_hint(ctx.bid_dir, annex.file))
+            yield Violation(annex.field, f"{named(ctx, annex)}: {exc}", missing_file_hint(ctx.bid_dir, annex.file))
 
 
 @rule(
@@ -74,7 +86,7 @@ pull other files of the machine (or of the CI server) into the PDF. Absolute pat
 def annex_outside(ctx: RuleContext) -> Iterator[Violation]:
     for annex, exc in annex_path_errors(ctx):
         if exc.outside:
-            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): {exc}")
+            yield Violation(annex.field, f"{named(ctx, annex)}: {exc}")
 
 
 def pdf_annexes(ctx: RuleContext) -> Iterator[tuple[Annex, PdfAnnexVerdict]]:
@@ -111,7 +123,7 @@ is not a readable PDF: the file is cut off (it does not end with %%EOF)".
 def annex_not_pdf(ctx: RuleContext) -> Iterator[Violation]:
     for annex, verdict in pdf_annexes(ctx):
         if verdict.problem and not verdict.encrypted and not verdict.excessive:
-            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' is not a readable PDF: {verdict.problem}")
+            yield Violation(annex.field, f"{named(ctx, annex)}: '{annex.file}' is not a readable PDF: {verdict.problem}")
 
 
 @rule(
@@ -132,7 +144,7 @@ calculates or an attachment is gone.
 def annex_active_content(ctx: RuleContext) -> Iterator[Violation]:
     for annex, verdict in pdf_annexes(ctx):
         if not verdict.problem and verdict.removed:
-            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): removed from '{annex.file}': {verdict.removed}")
+            yield Violation(annex.field, f"{named(ctx, annex)}: removed from '{annex.file}': {verdict.removed}")
 
 
 @rule(
@@ -149,7 +161,7 @@ password or ignoring the author's settings; ask for the file without security se
 def annex_encrypted(ctx: RuleContext) -> Iterator[Violation]:
     for annex, verdict in pdf_annexes(ctx):
         if verdict.problem and verdict.encrypted:
-            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' is encrypted")
+            yield Violation(annex.field, f"{named(ctx, annex)}: '{annex.file}' is encrypted")
 
 
 EXPORT_HINT = ("Export the annex as PDF/A with fonts embedded (LibreOffice: File › Export as PDF › 'Archive (PDF/A)' "
@@ -176,7 +188,7 @@ def annex_breaks_claim(ctx: RuleContext) -> Iterator[Violation]:
         variants = list(verdict.breaks)
         if not verdict.problem and variants:
             reasons = "; ".join(verdict.breaks[variants[0]])
-            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' has {reasons}: "
+            yield Violation(annex.field, f"{named(ctx, annex)}: '{annex.file}' has {reasons}: "
                                          f"it would make {', '.join(variants)} false")
 
 
@@ -202,5 +214,5 @@ cannot be read within bidkit's bounds: it decompresses to more than {MAX_DECODED
 def annex_exhausts_reader(ctx: RuleContext) -> Iterator[Violation]:
     for annex, verdict in pdf_annexes(ctx):
         if verdict.problem and verdict.excessive:
-            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' cannot be read within "
+            yield Violation(annex.field, f"{named(ctx, annex)}: '{annex.file}' cannot be read within "
                                          f"bidkit's bounds: {verdict.problem}")
