@@ -47,6 +47,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -157,6 +158,11 @@ class SupporterGroup:
     withheld: int = 0  # private supporters counted but not named (a variant without private supporters)
 
 
+def natural_key(text: str) -> list:
+    """Sorts „Nr. 2“ before „Nr. 10“: the numbers in ``text`` by value, the rest case-blind."""
+    return [int(part) if i % 2 else part.casefold() for i, part in enumerate(re.split(r"(\d+)", text))]
+
+
 @dataclass(frozen=True)
 class SupporterList:
     file: str
@@ -168,7 +174,7 @@ class SupporterList:
     def of(cls, register: Register, *, without_private: bool = False) -> SupporterList:
         groups = []
         for kind, title in SUPPORTER_KIND_TITLES.items():
-            members = sorted((s for s in register.supporters if s.kind == kind), key=lambda s: (s.name.lower(), s.place))
+            members = sorted((s for s in register.supporters if s.kind == kind), key=lambda s: (natural_key(s.name), natural_key(s.place)))
             if members:
                 named = [s for s in members if not (without_private and is_private_supporter(s))]
                 groups.append(SupporterGroup(title, len(members), [
