@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -168,3 +169,36 @@ def test_any_cents():
     assert any_cents([Decimal("2151467"), Decimal("2477967.40")])
     assert not any_cents([Decimal("2151467"), Decimal(5)])
     assert not any_cents([Decimal("0.001")])  # shown as 0 €
+
+
+def test_long_runs():
+    from bidkit.rules.words import MAX_RUN, long_runs
+
+    assert list(long_runs(LONG * 2)) == []  # 158 letters: broken inside, laid out fast
+    assert list(long_runs("Text " + "**a" * 100 + " und mehr")) == [(5, 300)]
+    assert list(long_runs("x" * 200 + "-" + "y" * 200)) == []  # a line breaks after a hyphen
+    assert list(long_runs("[Portal](https://example.org/" + "p" * 400 + ") ok")) == []  # a link's address is not printed
+    assert list(long_runs("a" * (MAX_RUN + 1))) == [(0, MAX_RUN + 1)]
+
+
+def test_check_reports_a_run_no_line_holds_at_its_line(tmp_path):
+    """The red team's vision, "**a" × 20,000 without a space: 5 minutes in the layout, then exit 3.
+    Now the check reports it (TXT006, an error), so a final build refuses it at once."""
+    import json
+
+    from conftest import run_bidkit
+
+    folder = tmp_path / "bid"
+    shutil.copytree(EXAMPLE, folder)
+    manifest = folder / "bid.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    start = text.index("vision: |\n")
+    end = text.index("\n\n", text.index("\n\n", start) + 2)
+    manifest.write_text(text[:start] + "vision: |\n  Unsere Vision:\n  " + "**a" * 2000 + text[end:], encoding="utf-8")
+    run = run_bidkit("check", str(folder), "-f", "json")
+    findings = [f for f in json.loads(run.stdout)["findings"] if f["rule"] == "TXT006"]
+    line = text[:start].count("\n") + 3
+    assert [(f["severity"], Path(f["file"]).name, f["line"], f["path"]) for f in findings] == [("error", "bid.yaml", line, "vision")]
+    assert "6.000 characters" in findings[0]["message"]
+    build = run_bidkit("build", str(folder), "-o", str(tmp_path / "out.pdf"))
+    assert build.code == 1 and "TXT006" in build.stdout + build.stderr
