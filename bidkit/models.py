@@ -6,8 +6,6 @@ Every model forbids unknown keys, money is ``Decimal`` and dates are real dates.
 JSON Schema that editors use is generated from these classes (``bidkit.schema``).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import enum
 import re
@@ -67,8 +65,10 @@ def _exact_amount(value: Any) -> Any:
 
 Money = Annotated[
     Decimal,
-    BeforeValidator(_exact_amount),
+    # The bounds before the check of the text: pydantic-core then checks them with the number itself
+    # (after `_exact_amount`, as before), not in Python validators around it; same errors, same schema.
     Field(ge=0, decimal_places=2, max_digits=17, allow_inf_nan=False, description="Amount in EUR, e.g. 500000 or 1250.50."),
+    BeforeValidator(_exact_amount),
     WithJsonSchema({
         "anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": AMOUNT_PATTERN}],
         "description": "Amount in EUR, e.g. 500000 or 1250.50: no thousands separators, at most two decimals.",
@@ -147,7 +147,7 @@ class PopulationRange(Model):
     population_max: WholeNumber = Field(ge=0, description="Largest population of the range.")
 
     @model_validator(mode="after")
-    def _ordered(self) -> PopulationRange:
+    def _ordered(self) -> "PopulationRange":
         if self.population_min > self.population_max:
             raise ValueError("population_min is larger than population_max")
         return self
@@ -171,7 +171,7 @@ class Eligibility(PopulationRange):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _tolerance_contains_nominal(self) -> Eligibility:
+    def _tolerance_contains_nominal(self) -> "Eligibility":
         wide = self.tolerance
         if wide and not (wide.population_min <= self.population_min and self.population_max <= wide.population_max):
             raise ValueError("the tolerance range must contain the nominal range")
@@ -359,7 +359,7 @@ class MouParty(Model):
     signatories: list[Signatory] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _named(self) -> MouParty:
+    def _named(self) -> "MouParty":
         if self.name is None and self.partner is None:
             raise ValueError("a party needs `name:` or `partner:` (the id of a partner)")
         return self
@@ -530,7 +530,7 @@ class BudgetYear(Model):
     )
 
     @model_validator(mode="after")
-    def _computed_total(self) -> BudgetYear:
+    def _computed_total(self) -> "BudgetYear":
         if self.total is None:
             self.total = self.cost_sum
         return self
@@ -557,7 +557,7 @@ class Budget(Model):
     years: list[BudgetYear] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _computed_total(self) -> Budget:
+    def _computed_total(self) -> "Budget":
         if self.total is None:
             self.total = sum((year.total for year in self.years), Decimal(0))
         return self
@@ -716,7 +716,7 @@ class Bid(Model):
     )
 
     @model_validator(mode="after")
-    def _measure_costs(self) -> Bid:
+    def _measure_costs(self) -> "Bid":
         """A measure's cost left to bidkit: the sum of its budget lines."""
         booked = self.budget.measure_costs() if self.budget else {}
         for measure in self.measures or []:

@@ -247,9 +247,10 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
             if is_private_annex(bid, annex):
                 add(annex.title, f"the title of private annex {annex.number}")  # its number in the full bid
                 add(annex.file, f"the file of private annex {annex.number}")
-    removed = bid.model_dump(mode="json", exclude_none=True, warnings=False)
-    kept = redact(bid, variant).model_dump(mode="json", exclude_none=True, warnings=False)
-    kept_texts = {text for _, text in iter_strings(kept)}
+    if variant.fields:  # the texts fields by path remove: the bid's texts the variant no longer has
+        removed = bid.model_dump(mode="json", exclude_none=True, warnings=False)
+        kept = redact(bid, variant).model_dump(mode="json", exclude_none=True, warnings=False)
+        kept_texts = {text for _, text in iter_strings(kept)}
     for path in variant.fields:
         for field_path, text in iter_strings(_select(removed, path.split("."))):
             if text not in kept_texts:
@@ -290,7 +291,7 @@ def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[
     """(field path, offset in the text, secret) for every removed value a kept text of the bid quotes."""
     data = redact(bid, variant).model_dump(mode="json", exclude_none=True, warnings=False)
     texts = list(iter_strings(data))
-    everything = "\0".join(_squeezed(text) for _, text in texts)
+    everything = _squeezed("\0".join(text for _, text in texts))  # squeezing is per character: once for all
     # One fast search over all texts first: a register has hundreds of names, a bid hundreds of texts.
     candidates = [secret for secret in found if _squeezed(secret.text) in everything]
     for path, text in texts:

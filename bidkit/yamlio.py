@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -46,8 +47,14 @@ MAX_VALUES = 2_000_000
 #: Characters of text built from one document at most; bounds aliases of long strings.
 MAX_CHARS = 20_000_000
 MAX_DIGITS = 1000
+#: Lists and mappings nested in each other at most (a bid needs about 8); deeper is refused with a
+#: location before any recursive walk (building, validation, templates) could exhaust the stack.
+MAX_DEPTH = 64
 
 _TAG = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ = _TAG + "str", _TAG + "map", _TAG + "seq"
+#: A ``#word`` right after a plain value, which YAML reads as a comment.
+_SWALLOWED = re.compile(r"\s+(#[^\s#!]\S*)")
 
 
 class _Resolver12(BaseResolver):
@@ -72,6 +79,24 @@ class _Composer(_Parser, _Resolver12):  # type: ignore[misc, valid-type]
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         _Resolver12.__init__(self)
+        self._plain_tags: dict[str, str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: tuple[bool, bool]) -> str:
+        """The tag of a node; a plain scalar's depends on its text alone (no path resolvers), so it is
+        worked out once per distinct text: the parser asks for every node, the builder once more."""
+        if kind is ScalarNode and implicit[0]:
+            tag = self._plain_tags.get(value)
+            if tag is None:
+                tag = self._plain_tags[value] = _Resolver12.resolve(self, kind, value, implicit)
+            return tag
+        return _Resolver12.resolve(self, kind, value, implicit)
+
+    # No path resolvers are defined: the parser's calls for every node need not look for them.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
 
 
 class YamlMap(dict):
@@ -170,6 +195,8 @@ def load_document(path: Path) -> SourceDocument:
     finally:
         composer.dispose()
     builder = _Builder(path, text.splitlines(), composer)
+    if node is not None and "&" in text and "*" in text:  # anchors and aliases: measure before building
+        builder.refuse_expansion(node)
     data = builder.build(node) if node is not None else None
     return SourceDocument(path, data, builder.swallowed)
 
@@ -177,14 +204,62 @@ def load_document(path: Path) -> SourceDocument:
 class _Builder:
     """Plain data from a node tree, with positions; refuses what is not plain data."""
 
-    def __init__(self, path: Path, lines: list[str], resolver: _Resolver12) -> None:
+    def __init__(self, path: Path, lines: list[str], resolver: _Composer) -> None:
         self.path = path
         self.lines = lines
+        #: Lines with a '#': only there can a plain value be followed by a comment (check_swallowed).
+        self.commented = {number for number, line in enumerate(lines) if "#" in line}
         self.resolver = resolver
         self.values = 0
         self.chars = 0
         self.active: set[int] = set()
         self.swallowed: list[SwallowedText] = []
+
+    def refuse_expansion(self, root: Any) -> None:
+        """Refuse at once a document whose aliases expand beyond the bounds ("billion laughs").
+
+        The node graph shares an aliased node, so its expanded size is counted once per distinct
+        node (linear in the file), instead of finding out by building it value by value."""
+        sizes: dict[int, tuple[int, int]] = {}
+
+        def size(node: Any, active: frozenset[int] = frozenset()) -> tuple[int, int]:
+            if id(node) in sizes:
+                return sizes[id(node)]
+            if isinstance(node, ScalarNode):
+                found = (1, len(node.value))
+            elif id(node) in active:  # a recursive alias: the builder reports it
+                return (0, 0)
+            elif len(active) >= MAX_DEPTH:
+                raise self.too_deep(node)
+            else:
+                inner = active | {id(node)}
+                children = [part for pair in node.value for part in pair] if isinstance(node, MappingNode) else node.value
+                counted = [size(child, inner) for child in children]
+                found = (1 + sum(c[0] for c in counted), sum(c[1] for c in counted))
+            sizes[id(node)] = found
+            return found
+
+        def too_big(node: Any) -> bool:
+            values, chars = size(node)
+            return values > MAX_VALUES or chars > MAX_CHARS
+
+        if not too_big(root):
+            return
+        node = root  # point at the innermost node that is too big while none of its parts is
+        while not isinstance(node, ScalarNode):
+            children = [part for pair in node.value for part in pair] if isinstance(node, MappingNode) else node.value
+            bigger = next((child for child in children if too_big(child)), None)
+            if bigger is None:
+                break
+            node = bigger
+        values, chars = size(node)
+        raise self.fail(f"YAML aliases expand to {values:,} values and {chars:,} characters of text here "
+                        f"(at most {MAX_VALUES:,} and {MAX_CHARS:,})", node,
+                        "Write the data out without '*alias' repetitions.")
+
+    def too_deep(self, node: Any) -> YamlSyntaxError:
+        return self.fail(f"YAML nested deeper than {MAX_DEPTH} levels", node,
+                         "A bid's data is a few levels deep; close the brackets or indentation that nest this far.")
 
     def fail(self, message: str, node: Any, hint: str) -> YamlSyntaxError:
         mark = node.start_mark
@@ -194,8 +269,6 @@ class _Builder:
         self.values += 1
         if self.values > MAX_VALUES:
             raise self.fail("YAML expands to too many values (aliases?)", node, "Write the data out without '*alias' repetitions.")
-        if id(node) in self.active:
-            raise self.fail("YAML alias refers to itself", node, "Remove the recursive '*alias'.")
         if isinstance(node, ScalarNode):
             value = self.scalar(node)
             if isinstance(value, str):
@@ -204,6 +277,10 @@ class _Builder:
                     raise self.fail(f"YAML expands to more than {MAX_CHARS:,} characters of text (aliases?)", node,
                                     "Write the text out once instead of repeating it with '*alias'.")
             return value
+        if id(node) in self.active:  # only a mapping or a list can hold itself
+            raise self.fail("YAML alias refers to itself", node, "Remove the recursive '*alias'.")
+        if len(self.active) >= MAX_DEPTH:
+            raise self.too_deep(node)
         self.active.add(id(node))
         try:
             if isinstance(node, MappingNode):
@@ -213,51 +290,56 @@ class _Builder:
             self.active.discard(id(node))
 
     def mapping(self, node: MappingNode) -> YamlMap:
-        if node.tag != _TAG + "map":
+        if node.tag != _MAP:
             raise self.tag_error(node)
         result = YamlMap()
         result.mark = (node.start_mark.line, node.start_mark.column)
-        result.key_marks, result.value_marks, result.block_text = {}, {}, set()
+        result.key_marks, result.value_marks, result.block_text = key_marks, value_marks, block_text = {}, {}, set()
+        build = self.build
         for key_node, value_node in node.value:
-            key = self.build(key_node)
+            key = build(key_node)
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 raise self.fail("keys must be plain words", key_node, "Write the key as a word, e.g. 'title:'.")
             if key in result:
-                line = result.key_marks[key][0] + 1
+                line = key_marks[key][0] + 1
                 raise self.fail(f"duplicate key '{key}' (first on line {line})", key_node,
                                 "Each key may appear only once in a mapping; remove or rename the repeated key.")
-            result[key] = self.build(value_node)
-            result.key_marks[key] = (key_node.start_mark.line, key_node.start_mark.column)
-            result.value_marks[key] = self.value_mark(value_node)
+            result[key] = build(value_node)
+            mark = key_node.start_mark
+            key_marks[key] = (mark.line, mark.column)
+            # A block scalar's value starts at its '|' or '>' indicator.
+            mark = value_node.start_mark
+            value_marks[key] = (mark.line, mark.column)
             if getattr(value_node, "style", None) == "|":
-                result.block_text.add(key)
+                block_text.add(key)
         return result
 
     def sequence(self, node: SequenceNode) -> YamlSeq:
-        if node.tag != _TAG + "seq":
+        if node.tag != _SEQ:
             raise self.tag_error(node)
-        result = YamlSeq(self.build(item) for item in node.value)
+        build = self.build
+        result = YamlSeq([build(item) for item in node.value])
         result.mark = (node.start_mark.line, node.start_mark.column)
-        result.item_marks = [self.value_mark(item) for item in node.value]
+        result.item_marks = [(item.start_mark.line, item.start_mark.column) for item in node.value]
         result.block_text = {i for i, item in enumerate(node.value) if getattr(item, "style", None) == "|"}
         return result
 
-    @staticmethod
-    def value_mark(node: Any) -> tuple[int, int]:
-        # A block scalar's value starts at its '|' or '>' indicator.
-        return (node.start_mark.line, node.start_mark.column)
-
     def scalar(self, node: ScalarNode) -> Any:
-        plain = not node.style  # libyaml says "", the Python parser None
-        implicit = self.resolver.resolve(ScalarNode, node.value, (True, False)) if plain else _TAG + "str"
-        if node.tag != implicit:
-            raise self.tag_error(node)
-        if plain:
-            self.check_swallowed(node)
-        kind = node.tag[len(_TAG):]
         value = node.value
-        if kind == "str":
+        if node.style:  # quoted or a block: text, unless tagged (libyaml says "" for plain, the Python parser None)
+            if node.tag != _STR:
+                raise self.tag_error(node)
             return value
+        tag = node.tag
+        # The parser resolved every plain scalar without a tag of its own: its tag is known then.
+        if tag != (self.resolver._plain_tags.get(value) or self.resolver.resolve(ScalarNode, value, (True, False))):
+            raise self.tag_error(node)
+        end = node.end_mark
+        if end.line in self.commented:
+            self.check_swallowed(end)
+        if tag == _STR:
+            return value
+        kind = tag[len(_TAG):]
         if kind == "null":
             return None
         if kind == "bool":
@@ -280,15 +362,11 @@ class _Builder:
         return self.fail(f"YAML tag {tag!r} is not allowed", node,
                          "Bid files hold plain data: remove the '!'-tag and write the value itself (quote text).")
 
-    def check_swallowed(self, node: ScalarNode) -> None:
+    def check_swallowed(self, end: Any) -> None:
         """`title: Foo #Bar` ends the value before '#Bar': report such hashtag-like comments."""
-        end = node.end_mark
-        if end.line >= len(self.lines):
-            return
-        rest = self.lines[end.line][end.column:]
-        match = re.match(r"\s+(#[^\s#!]\S*)", rest)
+        match = _SWALLOWED.match(self.lines[end.line], end.column)
         if match:
-            self.swallowed.append(SwallowedText(match.group(1), Location(self.path, end.line + 1, end.column + match.start(1) + 1)))
+            self.swallowed.append(SwallowedText(match.group(1), Location(self.path, end.line + 1, match.start(1) + 1)))
 
 
 def _timestamp(value: str) -> dt.date | dt.datetime:
@@ -298,13 +376,23 @@ def _timestamp(value: str) -> dt.date | dt.datetime:
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def iter_strings(node: Any, path: FieldPath = ()):
-    """Every string value in the data with its field path (keys are not values)."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from iter_strings(value, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from iter_strings(value, (*path, index))
+def iter_strings(node: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
+    """Every string value in the data with its field path (keys are not values), depth first.
+
+    Gathered into a list by plain recursion: nested generators (``yield from`` per level) pass every
+    string up through each level, which costs a bid of thousands of values more than the search itself.
+    """
+    found: list[tuple[FieldPath, str]] = []
+    if isinstance(node, (dict, list)):
+        _gather_strings(node, path, found)
     elif isinstance(node, str):
-        yield path, node
+        found.append((path, node))
+    return iter(found)
+
+
+def _gather_strings(node: dict | list, path: FieldPath, found: list[tuple[FieldPath, str]]) -> None:
+    for key, value in node.items() if isinstance(node, dict) else enumerate(node):
+        if isinstance(value, str):
+            found.append(((*path, key), value))
+        elif isinstance(value, (dict, list)):
+            _gather_strings(value, (*path, key), found)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bidkit.check import check_bid
 from bidkit.loader import load_bid
 
@@ -220,21 +222,32 @@ def test_explicit_str_tag_is_refused(bid):
     assert "tag" in only(bid, "YML001").message
 
 
-def test_aliases_work_but_cannot_explode(bid, monkeypatch):
+def test_aliases_work_but_cannot_explode(bid):
     from bidkit import yamlio
 
     edit(bid / "bid.yaml", "  role: Stellvertretung", "  role: &v Stellvertretung")
     edit(bid / "bid.yaml", "  vote: einstimmig", "  vote: *v")
     assert load_bid(bid).bid.council_resolution.vote == "Stellvertretung"
-    # The bomb expands to 10**9 values, far beyond the bound; the bound is lowered from 2 million
-    # to 100,000 so that the test does not spend 10 s building the values up to it.
-    assert yamlio.MAX_VALUES < 10**9
-    monkeypatch.setattr(yamlio, "MAX_VALUES", 100_000)
+    # "Billion laughs": 10**9 values from 1 KB. Refused from the node graph before a single value
+    # is built (counting by building would take minutes), at the list that multiplies past the bound.
     bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     bomb += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
     (bid / "bomb.yaml").write_text("\n".join(bomb) + "\n", encoding="utf-8")
+    built = []
+    original = yamlio._Builder.build
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yamlio._Builder, "build", lambda self, node: built.append(1) or original(self, node))
+        finding = only(bid, "YML001")
+    assert "aliases expand to 11,111,111" in finding.message, finding.message
+    assert (finding.location.file, finding.location.line) == (bid / "bomb.yaml", 7)  # a6 = 10**6 x, a7 the list past 2 million
+    assert len(built) < 20_000  # the bid's own files, not the bomb
+
+
+def test_nesting_is_bounded_before_any_recursion(bid):
+    deep = 990  # below libyaml's own limit of 1000, far beyond Python's stack for recursive walks
+    (bid / "deep.yaml").write_text("x: " + "[" * deep + "]" * deep + "\n", encoding="utf-8")
     finding = only(bid, "YML001")
-    assert "too many values" in finding.message and finding.location.file == bid / "bomb.yaml"
+    assert "nested deeper than 64 levels" in finding.message and finding.location.file == bid / "deep.yaml"
 
 
 def test_recursive_alias_is_refused(bid):

@@ -77,8 +77,38 @@ def own_names(city_name: str) -> frozenset[str]:
     return frozenset(mine)
 
 
+_WORD = re.compile(r"\w+")
+
+
+@cache
+def _first_words(city_name: str) -> frozenset[str] | None:
+    """The first word of every other city's names (None: a name begins with no word, so any text may name it)."""
+    mine = own_names(city_name)
+    words = set()
+    for city in german_cities():
+        for name in city.names:
+            if name not in mine:
+                first = _WORD.match(name)
+                if first is None:
+                    return None
+                words.add(first.group(0))
+    return frozenset(words)
+
+
+def _may_name_another(text: str, city_name: str) -> bool:
+    """Whether a word of ``text`` begins another city's name: a match of the pattern starts with a
+    whole word of the text that is the name's first word, or a one-word name with the ending 'er'.
+    Most texts have none, and then the pattern of all names is not even compiled."""
+    words = _first_words(city_name)
+    if words is None:
+        return True
+    return any(word in words or (word.endswith("er") and word[:-2] in words) for word in _WORD.findall(text))
+
+
 def other_cities(text: str, city_name: str) -> Iterator[tuple[int, str]]:
     """(offset, name as written) of every other German city ``text`` names."""
+    if not _may_name_another(text, city_name):
+        return
     pattern, by_name = _pattern()
     mine = own_names(city_name)
     for match in pattern.finditer(text):

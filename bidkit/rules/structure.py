@@ -129,8 +129,11 @@ data: bidkit/data/placeholders.yaml.
     reads=(),
 )
 def placeholders(ctx: RuleContext) -> Iterator[Violation]:
+    searched: dict[str, re.Match | None] = {}  # a large bid repeats its texts (categories, leads, units)
     for path, text in ctx.texts:
-        match = find_placeholder(text)
+        if text not in searched:
+            searched[text] = find_placeholder(text)
+        match = searched[text]
         if match:
             yield Violation(path, f"placeholder '{match.group(0).strip()}' in {dotted(path)}", text_offset=match.start())
 
