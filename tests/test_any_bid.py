@@ -17,6 +17,7 @@ import pytest
 
 import pdflayout
 from bidkit.applicant import Applicant, funding_titles, own_funds_titles
+from bidkit.loader import load_bid
 from bidkit.render.context import SupporterList
 from bidkit.render.formatting import any_cents
 from bidkit.supporters import Register, Supporter
@@ -45,6 +46,9 @@ def probe(tmp_path_factory):
     _edit(folder / "bid.yaml", "  name: Wolfsburg\n", "  name: Wolfsburg\n  official_name: Landkreis Wolfsburg\n")
     _edit(folder / "bid.yaml", "  role: Oberbürgermeister", f"  role: {LONG}")
     _edit(folder / "partners.yaml", "    name: Volkswagen AG", f"    name: {PARTNER}")
+    _edit(folder / "partners.yaml", "    name: Ostfalia Hochschule für angewandte Wissenschaften",
+          "    name: Ostfalia Hochschule Braunschweig Wolfenbüttel Salzgitter Suderburg Wolfsburg Gifhorn Helmstedt"
+          " Goslar Hochschulverbund Südostniedersachsen")  # wraps in the directory at a word of the name
     _edit(folder / "measures.yaml", 'title: "Digitalisierungsstrategie und Aktionsprogramm #WolfsburgDigital"', f"title: {LONG}")
     budget = folder / "budget.yaml"
     _edit(budget, "          amount: 150000\n", "          amount: 149999.60\n")
@@ -75,6 +79,17 @@ class TestLongWords:
         letters = re.sub(r"[\s\u00ad\u2010]", "", text)
         for word in ("Daseinsvorsorgeinfrastrukturmodernisierung", LONG, PARTNER.replace(" ", "")):
             assert word in letters, f"'{word}' is not on the pages whole"
+
+
+    def test_words_that_fit_a_line_are_not_broken(self, probe):
+        """overflow-wrap breaks only a word no line holds: every word of the bid's names that fits
+        stands whole on the page (WeasyPrint broke „Modellvorhabe|n“ in a funding source's name)."""
+        folder, _, text = probe
+        tokens = {token.strip("„“\"(),.:;*") for token in text.split()}
+        loaded = load_bid(folder)
+        names = [p.name for p in loaded.bid.partners] + [s.name for y in loaded.bid.budget.years for s in y.funding]
+        words = {word.strip("(),") for name in names for word in name.split() if len(word) <= 30}
+        assert sorted(words - tokens) == []
 
 
 @pytest.mark.slow
@@ -202,3 +217,24 @@ def test_check_reports_a_run_no_line_holds_at_its_line(tmp_path):
     assert "6.000 characters" in findings[0]["message"]
     build = run_bidkit("build", str(folder), "-o", str(tmp_path / "out.pdf"))
     assert build.code == 1 and "TXT006" in build.stdout + build.stderr
+
+
+@pytest.mark.skipif(not pdflayout.available(), reason="needs pdftotext (poppler-utils)")
+def test_a_name_that_starts_a_line_wraps_at_its_spaces(tmp_path):
+    """WeasyPrint 70 broke „Modellvorhabe|n“ in a funding source's name under overflow-wrap (a word
+    nested twice, its outer element at the line's start); the stylesheet lays such names out as
+    boxes of their own, so they wrap at their spaces and only a word no line holds is broken."""
+    import subprocess
+
+    from weasyprint import CSS, HTML
+
+    from bidkit.paths import templates_dir
+
+    name = '<span class="proper-name">Bundesmittel</span> <span class="proper-name">Modellvorhaben</span>'
+    html = (f'<table><colgroup><col style="width: 32mm"><col></colgroup><tr><th><span class="source-name">{name}</span>'
+            f'<br>Bund</th><td>x</td></tr></table><div class="directory" style="width: 45mm"><p class="entry-head">'
+            f'<span class="entry-name">{name}</span></p></div>')
+    pdf = tmp_path / "names.pdf"
+    HTML(string=html).write_pdf(pdf, stylesheets=[CSS(filename=str(templates_dir() / "style.css"))])
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    assert text.count("Modellvorhaben") == 2, text
