@@ -93,8 +93,8 @@ def skeleton_files(city: str, call: Call, official_name: str | None = None) -> d
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters["scalar"] = scalar
-    if not official_name and (name := leading_kind(city)):  # --city "Landkreis Oder-Spree": the official name
-        official_name, city = city, name
+    if not official_name and leading_kind(city) is not None:  # --city "Landkreis Oder-Spree" is its official name too
+        official_name = city
     applicant = Applicant.of(city, official_name)
     council_article = "Die" if applicant.council.endswith("versammlung") else "Der"
     values = {"city": city, "official_name": official_name, "display": applicant.name, "applicant": applicant,

@@ -157,7 +157,7 @@ def test_own_funds_are_named_by_the_kind_and_read_back():
       "Haushalt des Landkreises Märkisch-Oderland", "Der Kreistag beschließt die Bewerbung des Landkreises"],
      ["Bewerbung der Landkreis", "Rat der Landkreis", "Haushalt der Landkreis", "Oberbürgermeister"]),
     (["--city", "Landkreis Oder-Spree"],
-     ["  name: Oder-Spree\n  official_name: Landkreis Oder-Spree\n", "Bewerbung des Landkreises Oder-Spree"],
+     ["  name: Landkreis Oder-Spree\n  official_name: Landkreis Oder-Spree\n", "Bewerbung des Landkreises Oder-Spree"],
      ["Stadt Landkreis"]),
 ])
 def test_the_skeleton_of_a_landkreis(tmp_path, args, wanted, unwanted):
