@@ -60,7 +60,6 @@ class Applicant:
 
     name: str
     kind: str  # the noun of the cover's row: Stadt, Gemeinde, Landkreis, …, or „Kommune“
-    known: bool  # the name starts with a kind bidkit knows
     nominative: str  # „die Stadt“, „der Landkreis“ (article and noun, no name)
     genitive: str  # „der Stadt“, „des Landkreises“
     dative: str  # „der Stadt“, „dem Landkreis“
@@ -98,7 +97,7 @@ class Applicant:
         articles = _ARTICLES[gender]
         short = [f"{article} {word}" for article, word in zip(articles, words)]
         named = [f"{phrase} {rest}" for phrase in short]
-        return cls(full, kind, found is not None, *short, council, "ihre" if gender == "f" else "seine", *named)
+        return cls(full, kind, *short, council, "ihre" if gender == "f" else "seine", *named)
 
 
 def leading_kind(name: str) -> str | None:
