@@ -12,7 +12,7 @@ both alike): median and min–max.
 - cached: `bidkit build` with a warm rebuild cache (BIDKIT_CACHE_DIR in a temporary folder) vs
   `bidkit check` on the same bid.
 
-Usage: python benchmarks/bench_build.py [--runs 3] [--sizes example,50,100] [--jobs 2]
+Usage: python benchmarks/bench_build.py [--runs 3] [--sizes example,50,100] [--jobs 2 (0: serial only)]
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def bench(name: str, bid: Path, tmp: Path, runs: int, jobs: int | None) -> None:
         print(f"  bidkit build --jobs {jobs:<6} {spread([r.wall for r in parallel])}   "
               f"ratio {spread([p.wall / a.wall for p, a in zip(parallel, alone)], '×')}")
     else:
-        print("  bidkit build --jobs N      n/a (this bidkit has no --jobs)")
+        print("  bidkit build --jobs N      not measured (--jobs 0, or this bidkit has no --jobs)")
     print(f"  peak memory                bidkit {max(r.peak_mb for r in cold):.0f} MB, WeasyPrint alone "
           f"{max(r.peak_mb for r in alone):.0f} MB" + (f", --jobs {jobs} {max(r.peak_mb for r in parallel):.0f} MB"
                                                      " (largest process)" if jobs else ""))
@@ -142,7 +142,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sizes", default="example,50,100", help="comma list of: example, 50, 100")
-    parser.add_argument("--jobs", type=int, default=2, help="--jobs for the parallel column (when bidkit has it)")
+    parser.add_argument("--jobs", type=int, default=2, help="--jobs for the parallel column (when bidkit has it; 0: no such column)")
     options = parser.parse_args()
     jobs = options.jobs if has_jobs() else None
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")

@@ -7,7 +7,11 @@ min–max of the wall times, the ratios of the medians, and the peak memory of a
 run together (proportional set sizes summed over the process and its children, sampled every
 20 ms; shared pages counted once). WeasyPrint alone includes its import, as a user would run it.
 
-Usage: python benchmarks/bench_parallel.py [--runs 5] [--only example|50|100]
+"auto" is `--jobs 0` (bidkit.render.parallel.choose_jobs decides by idle cores and size). With
+``--before DIR`` (a checkout of another commit, e.g. ``git worktree add /tmp/before main``), its
+`--jobs 2` runs in the same rounds ("jobs 2, before"): a change is measured against the same load.
+
+Usage: python benchmarks/bench_parallel.py [--runs 5] [--only example|50|100] [--before DIR]
 """
 
 from __future__ import annotations
@@ -59,10 +63,10 @@ def _tree(pid: int) -> list[int]:
     return pids
 
 
-def run(args: list[str]) -> tuple[float, float, int]:
+def run(args: list[str], env: dict | None = None) -> tuple[float, float, int]:
     """(wall seconds, peak MB of the process tree, exit code)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak = [0]
 
     def sample():
@@ -84,29 +88,34 @@ def spread(values: list[float]) -> str:
     return f"{statistics.median(values):6.2f} s ({min(values):.2f}–{max(values):.2f})"
 
 
-def bench(name: str, bid: Path, tmp: Path, runs: int) -> None:
+def bench(name: str, bid: Path, tmp: Path, runs: int, before: Path | None = None) -> None:
     import pikepdf
 
     html = tmp / f"{name}.html"
+    build = [sys.executable, "-m", "bidkit", "build", str(bid), "--no-cache", "-o"]
     commands = {
-        "serial": [sys.executable, "-m", "bidkit", "build", str(bid), "-o", str(tmp / f"{name}-1.pdf"), "--jobs", "1",
-                   "--html", str(html)],
-        "parallel": [sys.executable, "-m", "bidkit", "build", str(bid), "-o", str(tmp / f"{name}-2.pdf"), "--jobs", "2"],
+        "serial": [*build, str(tmp / f"{name}-1.pdf"), "--jobs", "1", "--html", str(html)],
+        "parallel": [*build, str(tmp / f"{name}-2.pdf"), "--jobs", "2"],
+        "auto": [*build, str(tmp / f"{name}-0.pdf"), "--jobs", "0"],
         "WeasyPrint alone": [sys.executable, "-c", WEASYPRINT_ALONE, str(html), (REPO / "templates").as_uri() + "/",
                              str(tmp / f"{name}-alone.pdf")],
     }
+    envs = {}
+    if before is not None:
+        commands["jobs 2, before"] = [*build, str(tmp / f"{name}-b.pdf"), "--jobs", "2"]
+        envs["jobs 2, before"] = {**os.environ, "PYTHONPATH": str(before)}
     run(commands["serial"])  # writes the HTML WeasyPrint alone renders; warms the file cache
     times: dict[str, list[float]] = {key: [] for key in commands}
     peaks: dict[str, list[float]] = {key: [] for key in commands}
     order = list(commands)
     for round_ in range(runs):
-        for key in order[round_ % 3:] + order[:round_ % 3]:
-            wall, peak, _ = run(commands[key])
+        for key in order[round_ % len(order):] + order[:round_ % len(order)]:
+            wall, peak, _ = run(commands[key], envs.get(key))
             times[key].append(wall)
             peaks[key].append(peak)
     with pikepdf.open(tmp / f"{name}-1.pdf") as pdf:
         pages = len(pdf.pages)
-    sizes = {key: (tmp / f"{name}-{suffix}.pdf").stat().st_size / 1024 for key, suffix in (("serial", 1), ("parallel", 2))}
+    sizes = {key: (tmp / f"{name}-{suffix}.pdf").stat().st_size / 1024 for key, suffix in (("serial", 1), ("parallel", 2), ("auto", 0))}
     alone = statistics.median(times["WeasyPrint alone"])
     print(f"{name}: {pages} pages, {html.stat().st_size / 1024:.0f} KB of HTML, {runs} paired runs, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.1f}")
@@ -114,24 +123,27 @@ def bench(name: str, bid: Path, tmp: Path, runs: int) -> None:
         ratio = statistics.median(times[key]) / alone
         size = f"  {sizes[key]:7.0f} KB" if key in sizes else " " * 12
         print(f"  {key:17} {spread(times[key])}  {ratio:4.2f}× alone  peak {max(peaks[key]):5.0f} MB{size}")
-    print(f"  parallel / serial {statistics.median(times['parallel']) / statistics.median(times['serial']):.2f}")
+    for key in ("parallel", "auto", "jobs 2, before"):
+        if key in times:
+            print(f"  {key} / serial {statistics.median(times[key]) / statistics.median(times['serial']):.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", choices=["example", *SIZES])
+    parser.add_argument("--before", type=Path, help="a checkout whose --jobs 2 runs in the same rounds")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         if options.only in (None, "example"):
-            bench("example", REPO / "bid_data", tmp, options.runs)
+            bench("example", REPO / "bid_data", tmp, options.runs, options.before)
         for name, (measures, lines, partners, kpis, years, supporters) in SIZES.items():
             if options.only not in (None, name):
                 continue
             bid = tmp / f"bid-{name}"
             generate(bid, measures, lines, partners, kpis, years, supporters)
-            bench(name, bid, tmp, options.runs)
+            bench(name, bid, tmp, options.runs, options.before)
 
 
 if __name__ == "__main__":

@@ -16,14 +16,20 @@ annexes it has seen before imports neither pypdf nor pikepdf (a third of a secon
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import hashlib
 import io
+import itertools
 import json
 import os
+import re
 import sys
 import warnings
+import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -88,7 +94,16 @@ MAX_PDF_ANNEX_BYTES = 200_000_000
 #: Seconds reading one PDF annex may take (a 260-page annex takes a quarter of a second): damaged
 #: files can send pypdf's repair on quadratic searches.
 MAX_READ_SECONDS = 30.0
-#: Link targets kept in an annex: the same schemes the bid's own texts may link to.
+#: The most the streams of one PDF annex that bidkit (pypdf, pikepdf) may decode — pages'
+#: contents, forms, fonts, object streams, metadata; not pictures, which it never decodes — may
+#: decompress to, in all. A text page takes tens of kilobytes, a detailed plan a few megabytes;
+#: a file of a few megabytes can hold a stream that inflates to gigabytes.
+MAX_DECODED_BYTES = 200_000_000
+#: Memory (bytes, besides bidkit's own) that reading one PDF annex may take, plus this many times its
+#: size: the reading runs in a forked child limited to it and to MAX_READ_SECONDS (``in_child``),
+#: since pypdf and pikepdf decode in C where no Python deadline reaches.
+READ_MEMORY = 1_000_000_000
+READ_MEMORY_PER_BYTE = 8
 #: Catalog entries the clean copy keeps besides the pages.
 KEPT_CATALOG_ENTRIES = ("/StructTreeRoot", "/MarkInfo", "/Lang", "/Metadata", "/OutputIntents")
 SAFE_URI_SCHEMES = ("http:", "https:", "mailto:")
@@ -108,12 +123,21 @@ ACTIVE_ANNOTATIONS = {
 class PdfAnnexError(Exception):
     """A PDF annex that cannot be appended; ``reason`` says why, in words for the message."""
 
-    def __init__(self, reason: str, *, encrypted: bool = False, transient: bool = False) -> None:
+    def __init__(self, reason: str, *, encrypted: bool = False, transient: bool = False, excessive: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.encrypted = encrypted
         #: Says more of the moment than of the file (out of time or memory): never kept in the cache.
         self.transient = transient
+        #: Reading it would take more than bidkit allows (decoded size, memory, time): ANX007.
+        self.excessive = excessive
+
+    def __reduce__(self):  # whole through the pipe from the reading child (``in_child``)
+        return _annex_error, (self.reason, self.encrypted, self.transient, self.excessive)
+
+
+def _annex_error(reason: str, encrypted: bool, transient: bool, excessive: bool) -> PdfAnnexError:
+    return PdfAnnexError(reason, encrypted=encrypted, transient=transient, excessive=excessive)
 
 
 @dataclass(frozen=True)
@@ -147,7 +171,7 @@ def read_pdf_annex(path: Path) -> PdfAnnexContent:
         raise PdfAnnexError(f"it is larger than {MAX_PDF_ANNEX_BYTES // 1_000_000} MB")
     outcome = _read_pdf_annex(path, stat.st_size, stat.st_mtime_ns)
     if isinstance(outcome, PdfAnnexError):
-        raise PdfAnnexError(outcome.reason, encrypted=outcome.encrypted, transient=outcome.transient)
+        raise _annex_error(*outcome.__reduce__()[1])
     return outcome
 
 
@@ -157,10 +181,17 @@ def _read_pdf_annex(path: Path, size: int, mtime_ns: int) -> PdfAnnexContent | P
         data = read_regular(path, max_bytes=MAX_PDF_ANNEX_BYTES)
     except BidFileError as exc:  # replaced since it was resolved
         return PdfAnnexError(f"it cannot be read: {exc.message}")
+    import pypdf  # noqa: F401 - imported once here, not again in each reading child
+
+    from bidkit.limits import ChildFailed, in_child
+
     try:
-        return _clean_copy(data)
+        return in_child(_clean_copy, data, seconds=MAX_READ_SECONDS + 5,
+                        memory=READ_MEMORY + READ_MEMORY_PER_BYTE * len(data))
     except PdfAnnexError as exc:
         return exc
+    except ChildFailed as exc:  # the bounds reached in C code (pypdf's or qpdf's decoding), or a crash
+        return PdfAnnexError(f"reading it {exc} (it is damaged or built to exhaust the reader)", transient=True, excessive=True)
 
 
 class _Overtime(BaseException):
@@ -172,6 +203,8 @@ def _clean_copy(data: bytes) -> PdfAnnexContent:
         raise PdfAnnexError("it does not start with %PDF- (is it a renamed file of another kind?)")
     if b"%%EOF" not in data[-1024:]:
         raise PdfAnnexError("the file is cut off (it does not end with %%EOF)")
+    if decoded_size(data, MAX_DECODED_BYTES) > MAX_DECODED_BYTES:
+        raise PdfAnnexError(f"it decompresses to more than {MAX_DECODED_BYTES // 1_000_000} MB", excessive=True)
     import logging
 
     from bidkit.limits import deadline  # with pickle, signal and threading: only when an annex is read
@@ -190,11 +223,85 @@ def _clean_copy(data: bytes) -> PdfAnnexContent:
             # anything (PdfReadError, KeyError, AttributeError, AssertionError, RecursionError,
             # NotImplementedError for an unknown filter, ...). Each is a reason to refuse this
             # annex, never a crash, so every Exception is caught here on purpose.
+            except MemoryError:  # the reading child's bound (READ_MEMORY)
+                raise PdfAnnexError("reading it needs more memory than bidkit allows", transient=True, excessive=True) from None
             except Exception as exc:  # noqa: BLE001
-                raise PdfAnnexError(f"it is damaged ({_describe(exc)})", transient=isinstance(exc, MemoryError)) from None
+                raise PdfAnnexError(f"it is damaged ({_describe(exc)})") from None
     except _Overtime:
         raise PdfAnnexError(f"reading it took longer than {MAX_READ_SECONDS:g} s (it is damaged or built to stall)",
-                            transient=True) from None
+                            transient=True, excessive=True) from None
+
+
+#: A stream's data begins after ``stream`` and one end-of-line (never ``endstream``).
+_STREAM_START = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/\[\]<>()]+|(\d+)\s+(\d+)\s+R)")
+#: Filters whose output is at most as long as their input (undone before inflating).
+_SHRINKING = {
+    b"ASCIIHexDecode": lambda data: binascii.a2b_hex(re.sub(rb"\s", b"", data.split(b">")[0]).ljust(2, b"0")),
+    b"ASCII85Decode": lambda data: base64.a85decode(data.split(b"~>")[0], adobe=False, ignorechars=b" \t\n\r\x0b\x0c\x00"),
+}
+_INFLATE_STEP = 1 << 20
+
+
+def decoded_size(data: bytes, limit: int) -> int:
+    """What the streams of the PDF ``data`` that a reader may decode inflate to, in all: counted
+    up to a little past ``limit``, a step at a time, so a bomb costs neither its size in memory
+    nor the time to inflate it. Pictures (``/Subtype /Image``) and embedded files are left out,
+    as bidkit never decodes them (but for those the final writer does, see below). The file is
+    read as bytes (streams are never inside other objects), so object streams are counted
+    before any reader unpacks them. Filters given by
+    reference are looked up (inflated as zlib data where that fails); LZW and run-length coding
+    are left to the reading child's memory and time bounds."""
+    total, position = 0, 0
+    while total <= limit and (start := _STREAM_START.search(data, position)):
+        end = data.find(b"endstream", start.end())
+        end = len(data) if end < 0 else end
+        position = end
+        header = data[max(0, start.start() - 4096):start.start()]
+        header = header[header.rfind(b"obj") + 1:]  # this object's dictionary
+        filters = _FILTER.search(header)
+        # Pictures and files bidkit never decodes, unless their data ends in a carriage return:
+        # the final writer (bidkit.render.final._written) writes those anew, decoded.
+        never_decoded = not data[max(start.end(), end - 3):end].rstrip(b"\n").endswith(b"\r")
+        if filters is None or (never_decoded and (b"/Image" in header or b"/EmbeddedFile" in header)):
+            continue
+        names = filters.group(1)
+        if filters.group(2):  # /Filter 7 0 R
+            target = re.search(rb"(?<![0-9])%s\s+%s\s+obj\s*(\[[^\]]*\]|/[^\s/\[\]<>()]+)" % filters.group(2, 3), data)
+            names = target.group(1) if target else b"/FlateDecode"
+        names = re.findall(rb"/([^\s/\[\]<>()]+)", names)
+        chunk = data[start.end():end]
+        try:
+            while names and names[0] in _SHRINKING:
+                chunk = _SHRINKING[names.pop(0)](chunk)
+        except (ValueError, binascii.Error):
+            continue  # the reader fails on it (or reads little)
+        inflated = 0
+        flates = list(itertools.takewhile(lambda name: name in (b"FlateDecode", b"Fl"), names))
+        if flates:
+            chunks = iter([chunk])
+            for _ in flates:
+                chunks = _inflate(chunks)
+            for piece in chunks:
+                inflated += len(piece)
+                if total + inflated > limit:
+                    break
+        total += inflated
+    return total
+
+
+def _inflate(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Zlib data inflated a step at a time (a broken stream ends where it breaks, as qpdf reads it)."""
+    inflater = zlib.decompressobj()
+    for chunk in chunks:
+        while chunk and not inflater.eof:
+            try:
+                piece = inflater.decompress(chunk, _INFLATE_STEP)
+            except zlib.error:
+                return
+            chunk = inflater.unconsumed_tail
+            if piece:
+                yield piece
 
 
 def _describe(exc: Exception) -> str:
@@ -382,7 +489,7 @@ def _drop(container, key) -> None:
 
 #: Verdicts kept at most; beyond, the oldest go (a verdict is a few hundred bytes).
 MAX_VERDICTS = 2000
-VERDICT_FORMAT = 1
+VERDICT_FORMAT = 2  # 2: bounded reading (decoded size, memory); verdicts of 1 may have accepted a bomb
 
 
 @dataclass(frozen=True)
@@ -391,6 +498,7 @@ class PdfAnnexVerdict:
 
     problem: str | None = None  # why it cannot be appended (PdfAnnexError.reason), else None
     encrypted: bool = False
+    excessive: bool = False  # reading it would take more than bidkit allows (ANX007)
     pages: int = 0
     removed: str = ""  # PdfAnnexContent.removed_summary(): the active content left out
     #: Each variant whose claims appending the annex would make false, with the reasons, in
@@ -435,18 +543,33 @@ def _verdict(path: Path, size: int, mtime_ns: int, inode: int) -> PdfAnnexVerdic
     try:
         content = read_pdf_annex(path)  # kept in this process for the build that follows the check
     except PdfAnnexError as exc:
-        verdict = PdfAnnexVerdict(exc.reason, exc.encrypted)
+        verdict = PdfAnnexVerdict(exc.reason, exc.encrypted, exc.excessive)
         if exc.transient:
             entry = None
     else:
-        from bidkit.render.final import inspect_annex
+        import bidkit.render.final  # noqa: F401 - imported once here (pikepdf), not again in each child
+        from bidkit.limits import ChildFailed, in_child
 
-        conformance = inspect_annex(content.data)
-        breaks = {variant: conformance.breaks(variant) for variant in conformance.broken_variants()}
-        verdict = PdfAnnexVerdict(None, False, content.pages, content.removed_summary(), breaks)
+        try:  # parses the pages' contents: bounded like the reading
+            breaks = in_child(_inspected, content.data, seconds=MAX_READ_SECONDS,
+                             memory=READ_MEMORY + READ_MEMORY_PER_BYTE * len(content.data))
+        except ChildFailed as exc:
+            verdict, entry = PdfAnnexVerdict(f"inspecting its pages {exc}", False, True), None
+        except MemoryError:
+            verdict, entry = PdfAnnexVerdict("inspecting its pages needs more memory than bidkit allows", False, True), None
+        else:
+            verdict = PdfAnnexVerdict(None, False, False, content.pages, content.removed_summary(), breaks)
     if entry is not None and _identity(path) == (size, mtime_ns, inode):  # what was read is what was hashed
         _store_verdict(entry, verdict)
     return verdict
+
+
+def _inspected(data: bytes) -> dict[str, list[str]]:
+    """What ``inspect_annex`` finds a clean copy breaks (PdfAnnexVerdict.breaks), run in a child."""
+    from bidkit.render.final import inspect_annex
+
+    conformance = inspect_annex(data)
+    return {variant: conformance.breaks(variant) for variant in conformance.broken_variants()}
 
 
 @functools.cache
@@ -479,6 +602,7 @@ def _load_verdict(entry: Path) -> PdfAnnexVerdict | None:
         return None
     sound = (
         (verdict.problem is None or isinstance(verdict.problem, str)) and isinstance(verdict.encrypted, bool)
+        and isinstance(verdict.excessive, bool)
         and isinstance(verdict.pages, int) and isinstance(verdict.removed, str) and isinstance(verdict.breaks, dict)
         and all(isinstance(k, str) and isinstance(v, list) and all(isinstance(r, str) for r in v)
                 for k, v in verdict.breaks.items())

@@ -263,7 +263,8 @@ def build(
     extras += [f"{built.annexes_appended} PDF annex(es) appended"] if built.annexes_appended else []
     extras += [f"{built.files_embedded} file(s) embedded"] if built.files_embedded else []
     extras += ["from the cache"] if built.cached else []
-    out.print(f"{kind} written: {escape(str(target))} ({built.pages} pages, {variant.value}{''.join(', ' + e for e in extras)})")
+    claims = built.claims or variant.value  # a draft with characters no font has claims no standard
+    out.print(f"{kind} written: {escape(str(target))} ({built.pages} pages, {claims}{''.join(', ' + e for e in extras)})")
     too_long = page_limit_findings(target, loaded.call.page_limit, built.sections)
     for finding in too_long:
         err.print(f"[bold red]{finding.rule}:[/] {escape(finding.message)}. {escape(finding.hint)}")

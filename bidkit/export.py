@@ -440,14 +440,14 @@ def export_bid(loaded: LoadedBid, format: str, output: Path | None = None, *, dr
         )
     target = output or default_export_path(loaded, format)
     if format == "xlsx":
-        check_outputs(loaded, {"--output": target})
+        check_outputs(loaded, {"--output": target}, example="build/kfp.xlsx")
         atomic_write(target, workbook_bytes(bid, loaded.call, moment=build_datetime(loaded), draft=draft))
         return [target]
     if target.exists() and not target.is_dir():
         raise BidkitError(f"--output '{target}' is a file; csv writes a folder of tables",
                           "Give a folder, e.g. -o build/kfp (it is created when missing).")
     files = csv_tables(bid, loaded.call)
-    check_outputs(loaded, {f"--output {name}": target / name for name in files})
+    check_outputs(loaded, {f"--output {name}": target / name for name in files}, example="build/kfp (a folder)")
     for name, data in files.items():
         atomic_write(target / name, data)
     return [target / name for name in files]

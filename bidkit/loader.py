@@ -7,12 +7,14 @@ keeps the position-carrying YAML documents so that rules can point at file, line
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import re
 import types
 import typing
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from pydantic import BaseModel, ValidationError, create_model
 from bidkit.call_profiles import shipped_calls
 from bidkit.errors import BidkitError
 from bidkit.findings import FieldPath, Finding, Location, dotted
-from bidkit.models import ID_PATTERN, Bid, Call
+from bidkit.models import AMOUNT_PATTERN, ID_PATTERN, Bid, Call
 from bidkit.paths import BidFileError, bid_file
 from bidkit.rules import loading as codes
 from bidkit.rules.registry import Rule, matching
@@ -473,19 +475,49 @@ def _refused(exc: BidFileError, where: Location, path: FieldPath = (), what: str
 def _top_level_keys(path: Path) -> set[str]:
     """The section names a file that did not parse seems to hold (so they are not 'missing')."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        data = path.read_bytes()
     except OSError:
         return set()
+    wide = _wide_encoding(data[:400])
+    if wide:
+        bom = data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\x00\x00\xfe\xff"
+        codec = wide.lower() if bom else wide.lower() + ("-be" if data[:1] == b"\x00" else "-le")
+        text = data.decode(codec, errors="replace")
+    else:
+        text = data.decode("utf-8", errors="replace")
     return set(re.findall(r"^([A-Za-z_][\w-]*)\s*:", text, flags=re.MULTILINE))
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """``UTF-16`` (or ``UTF-32``) when ``data`` is text in that encoding (by its BOM, or by NUL bytes
+    between ASCII characters), which editors on Windows offer as "Unicode"; else None."""
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "UTF-32"
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    head = data[:400]
+    if len(head) >= 4 and head.count(0) * 3 >= len(head):
+        return "UTF-32" if head.count(0) * 4 >= len(head) * 3 - 4 else "UTF-16"
+    return None
 
 
 def _read_document(path: Path, findings: list[Finding]) -> SourceDocument | None:
     try:
         document = load_document(path)
-    except YamlSyntaxError as exc:
-        findings.append(_finding(codes.YAML_SYNTAX, exc.message, exc.location, hint=exc.hint))
-        return None
-    except UnicodeDecodeError as exc:
+    except (YamlSyntaxError, UnicodeDecodeError) as exc:
+        try:
+            wide = _wide_encoding(path.read_bytes()[:400])
+        except OSError:
+            wide = None
+        if wide:  # no line of it can be shown: its bytes are not the characters
+            findings.append(_finding(
+                codes.FILE_MISSING, f"{path.name} is {wide} text, not UTF-8", Location(path),
+                hint=f"Save the file as UTF-8 (editors call it 'UTF-8' under 'Save with encoding'; '{wide}' or "
+                     "'Unicode' writes two or four bytes per letter)."))
+            return None
+        if isinstance(exc, YamlSyntaxError):
+            findings.append(_finding(codes.YAML_SYNTAX, exc.message, exc.location, hint=exc.hint))
+            return None
         before = exc.object[:exc.start]
         line, column = before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1
         findings.append(_finding(
@@ -613,25 +645,42 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
             hint = f"Did you mean '{suggestion}'? bidkit's keys are English: write `{suggestion}:`."
         else:
             hint = f"Did you mean '{suggestion}'?"
-        return _finding(codes.UNKNOWN_KEY, f"unknown key '{name}'", locate(loc, key=True), loc, hint=hint)
-    if kind == "money_format":
-        return _finding(codes.WRONG_TYPE, _money_message(loc, str(error["ctx"]["found"])), locate(loc), loc,
-                        hint=_money_hint(error["ctx"]["plain"]))
+        return _finding(codes.UNKNOWN_KEY, f"unknown key '{_excerpt(name)}'", locate(loc, key=True), loc, hint=hint)
+    form = _form(model, loc)
+    if form in ("amount", "whole", "figure") and (digits := _digits(value)) > MAX_NUMBER_DIGITS:
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {_excerpt(value)} has {digits} digits: too large, not "
+                        f"{_FORMS[form][0]} a bid can hold", locate(loc), loc,
+                        hint=f"{_FORMS[form][1]} Check for a pasted or repeated value.")
+    if kind in ("whole_number", "number_format", "money_format") and (unusual := _unusual_form(str(error["ctx"]["found"]))):
+        return _unusual_finding(loc, str(error["ctx"]["found"]), unusual, form or "figure", locate)
     if kind == "whole_number":
         found, plain = str(error["ctx"]["found"]), error["ctx"]["plain"]
         short = found.rstrip("0").rstrip(".")
         read = f" ({found} = {short})" if plain and short != found else ""
-        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {found} is not a whole number: the dot is read as a decimal "
-                        f"point{read}, not as a thousands separator", locate(loc), loc,
-                        hint=f"Write `{plain}`: whole numbers without separators." if plain else _TYPE_HINTS["int"])
+        if plain:
+            message = f"{found} is not a whole number: the dot is read as a decimal point{read}, not as a thousands separator"
+        elif re.fullmatch(r"-?[0-9]+\.[0-9]+", found):
+            message = f"{found} has decimals; a whole number is needed"
+        elif found in ("true", "false"):
+            message = f"{found} is a yes/no value, not a whole number"
+        else:
+            message = f"{_excerpt(found)!r} is not a whole number (digits 0-9 only)"
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {message}", locate(loc), loc,
+                        hint=f"Write `{plain}`: whole numbers without separators." if plain else _FORMS["whole"][1])
+    if kind == "money_format":
+        return _finding(codes.WRONG_TYPE, _money_message(loc, str(error["ctx"]["found"])), locate(loc), loc,
+                        hint=_money_hint(error["ctx"]["plain"]))
+    if kind == "number_format":
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {_excerpt(error['ctx']['found'])!r} is not a number",
+                        locate(loc), loc, hint=_FORMS["figure"][1])
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == ID_PATTERN:
         return _finding(
-            codes.WRONG_TYPE, f"{_id_label(loc)} '{value}' ({dotted(loc)}) may use only a-z, 0-9 and '-'",
+            codes.WRONG_TYPE, f"{_id_label(loc)} '{_excerpt(value)}' ({dotted(loc)}) may use only a-z, 0-9 and '-'",
             locate(loc), loc, hint=_id_hint(str(value)),
         )
     if kind == "invalid_key":
         # `{amount: 1.500,00}`: in a flow mapping the comma ends the entry, `00` becomes a key (the number 0)
-        return _finding(codes.WRONG_TYPE, f"a key must be text, found {type(value).__name__} {str(value)!r}",
+        return _finding(codes.WRONG_TYPE, f"a key must be text, found {type(value).__name__} {_excerpt(value)!r}",
                         locate(loc), loc[:-1], hint="In `{…}` a comma separates entries: `amount: 1.500,00` reads as "
                         "`amount: 1.500` and a key `00`. Write amounts without separators (1500.00); quote text with commas.")
     if kind.startswith("date") and isinstance(value, str) and (german := re.fullmatch(r"\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*", value)):
@@ -647,11 +696,160 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
         if transliterate(value) in allowed:
             return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {value!r} is not one of {', '.join(allowed)}", locate(loc), loc,
                             hint=f"Write `{transliterate(value)}`: these values are lower-case ids, umlauts spelt out.")
+    if form and (kind.endswith("_type") or kind.endswith("_parsing") or kind in _WRONG_KIND):
+        noun, hint = _FORMS[form]
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {_found(value)} is not {noun}", locate(loc), loc, hint=hint)
+    if kind in _BOUNDS and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        key, relation = _BOUNDS[kind]
+        bound = error["ctx"][key]
+        negative = kind == "greater_than_equal" and bound == 0
+        message = (f"{_excerpt(value)} is negative; {_FORMS[form][0] if form else 'the value'} is 0 or more" if negative
+                   else f"{_excerpt(value)} {relation.format(bound)}")
+        hint = _FORMS[form][1] if form else None
+        if form == "amount" and negative:
+            hint = "Write costs and funding as positive amounts: the plan adds each list up itself."
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {message}", locate(loc), loc, hint=hint)
+    if kind in ("decimal_max_digits", "decimal_whole_digits"):
+        most = error["ctx"].get("max_digits") or error["ctx"].get("whole_digits")
+        where = "before the point" if kind == "decimal_whole_digits" else "in all"
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {_excerpt(value)} has too many digits for {_FORMS[form or 'figure'][0]}: "
+                        f"at most {most} {where}", locate(loc), loc, hint=f"{_FORMS[form or 'figure'][1]} Check for a pasted or repeated value.")
+    if kind == "string_too_long" and isinstance(value, str):
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {_excerpt(value)!r} has {len(value)} characters, more than "
+                        f"{error['ctx']['max_length']}", locate(loc), loc,
+                        hint=f"Write at most {error['ctx']['max_length']} characters.")
+    if kind == "too_short" and isinstance(value, (list, dict, str)):
+        least = error["ctx"]["min_length"]
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': the list is empty; it needs at least {least} item(s)" if not value
+                        else f"'{_label(loc)}': {len(value)} item(s); it needs at least {least}", locate(loc), loc,
+                        hint=_TYPE_HINTS["list"])
+    if kind == "finite_number":
+        what = "infinite (.inf)" if isinstance(value, Decimal) and value.is_infinite() else "not a number (.nan)"
+        return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': the value is {what}", locate(loc), loc,
+                        hint=_FORMS[form or "figure"][1])
     message = error["msg"]
     if not isinstance(value, (dict, list)) and value is not None:
-        message = f"{message} (found {str(value)!r})"
+        message = f"{message} (found {_excerpt(value)!r})"
     hint = next((h for prefix, h in _TYPE_HINTS.items() if kind.startswith(prefix) and h), None)
     return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {message}" if name != "" else message, locate(loc), loc, hint=hint)
+
+
+# --- the form a field takes ---------------------------------------------------------------
+
+#: A field's form → how a message names it, and the hint that shows how to write it.
+_FORMS = {
+    "amount": ("an amount in EUR", "Write the amount as a plain number in EUR without thousands separators or €, "
+                                   "a dot only before the cents, e.g. 500000 or 1250.50."),
+    "whole": ("a whole number", "Write a whole number with the digits 0-9 only, without separators, e.g. 124045."),
+    "figure": ("a number", "Write the number with digits and at most a dot before the decimals, e.g. 42 or 3.5."),
+    "date": ("a date written as YYYY-MM-DD", "Write dates as YYYY-MM-DD, e.g. 2016-12-05."),
+    "text": ("text", "Write text; quote values that YAML would read as numbers, dates or yes/no, e.g. \"2017\"."),
+    "bool": ("true or false", "Write true or false."),
+}
+#: The validators of bidkit/models.py that give a field its form.
+_VALIDATOR_FORMS = {"_exact_amount": "amount", "_whole_number": "whole", "_exact_value": "figure", "_calendar_day": "date"}
+_BASE_FORMS = {Decimal: "figure", int: "whole", bool: "bool", dt.date: "date", str: "text"}
+#: pydantic error types that mean "a value of another kind" besides ``*_type`` and ``*_parsing``.
+_WRONG_KIND = {"calendar_day", "int_from_float", "date_from_datetime_inexact", "date_from_datetime_parsing"}
+#: pydantic bound errors → (its ctx key, how a message says the value misses it).
+_BOUNDS = {"greater_than_equal": ("ge", "is less than {}, the smallest allowed"), "greater_than": ("gt", "must be more than {}"),
+           "less_than_equal": ("le", "is more than {}, the largest allowed"), "less_than": ("lt", "must be less than {}")}
+#: More digits than any amount, count or figure of a bid has: reported as too large, never echoed whole.
+MAX_NUMBER_DIGITS = 20
+
+
+def _form(model: type[BaseModel], loc: FieldPath) -> str | None:
+    """The form of the field at ``loc`` (a key of ``_FORMS``), from its bidkit validator or its type."""
+    if not loc:
+        return None
+    parent = _field_type(model, loc[:-1])
+    if isinstance(parent, type) and issubclass(parent, BaseModel) and str(loc[-1]) in parent.model_fields:
+        info = parent.model_fields[str(loc[-1])]
+        annotation, metadata = info.annotation, list(info.metadata)
+    else:
+        annotation, metadata = _field_type(model, loc), []
+    while True:  # X | None and Annotated[X, …] down to X, collecting the validators on the way
+        if typing.get_origin(annotation) is typing.Annotated:
+            metadata += annotation.__metadata__
+            annotation = annotation.__origin__
+        elif (unwrapped := _unwrap(annotation)) is not annotation:
+            annotation = unwrapped
+        else:
+            break
+    for item in metadata:
+        form = _VALIDATOR_FORMS.get(getattr(getattr(item, "func", None), "__name__", ""))
+        if form:
+            return form
+    return next((form for base, form in _BASE_FORMS.items() if annotation is base), None)
+
+
+def _excerpt(value: Any, limit: int = 40) -> str:
+    """``value`` as text, cut in the middle when long: a message never echoes a pasted page."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[:limit - 12]}…{text[-8:]}"
+
+
+def _found(value: Any) -> str:
+    """How a message names a value of the wrong kind."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, dt.datetime):
+        return f"{value.isoformat(' ')} (a date and time)"
+    if isinstance(value, dt.date):
+        return f"{value.isoformat()} (a date)"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    if isinstance(value, (int, Decimal)):
+        return f"{_excerpt(value)} (a number)"
+    return repr(_excerpt(value))
+
+
+def _digits(value: Any) -> int:
+    """How many digits a number (or a number written as text) has; 0 for anything else."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return max(len(value.as_tuple().digits), value.adjusted() + 1)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return len(str(abs(value)))
+    if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]+(\.[0-9]+)?\s*", value):
+        return sum(c.isdigit() for c in value)
+    return 0
+
+
+_EXPONENT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+")
+_LEADING_DOT = re.compile(r"[-+]?\.[0-9]+")
+
+
+def _unusual_form(text: str) -> tuple[str, str | None] | None:
+    """``1e5`` → ("in exponent form", "100000"), ``.5`` → ("with a leading dot", "0.5"): forms bidkit
+    refuses in every number field, with the number written out (None when it is absurdly large)."""
+    text = text.strip()
+    if _EXPONENT.fullmatch(text):
+        what = "in exponent form"
+    elif _LEADING_DOT.fullmatch(text):
+        what = "with a leading dot"
+    else:
+        return None
+    number = Decimal(text)
+    return what, (format(number, "f") if abs(number.adjusted()) <= 15 else None)
+
+
+def _unusual_finding(loc: FieldPath, found: str, unusual: tuple[str, str | None], form: str, locate) -> Finding:
+    what, written = unusual
+    found = found.strip()
+    message = f"'{_label(loc)}': {found} is written {what}; bidkit reads numbers only written out in digits"
+    rule = _FORMS[form][1]
+    if written is None:
+        message += ", and it is far too large"
+        hint = rule
+    elif form == "amount" and not re.fullmatch(AMOUNT_PATTERN, written.lstrip("-")):
+        hint = f"{found} is {written}, which is no amount to the cent. {rule}"
+    elif form == "whole" and not re.fullmatch(r"-?[0-9]+", written):
+        hint = f"{found} is {written}, not a whole number. {rule}"
+    else:
+        hint = f"Write `{written}`: numbers in digits, without exponent (e) or a leading dot."
+    return _finding(codes.WRONG_TYPE, message, locate(loc), loc, hint=hint)
 
 
 def _label(loc: FieldPath) -> str:
@@ -687,9 +885,11 @@ def _money_message(loc: FieldPath, found: str) -> str:
                 "not as a thousands separator")
     if re.fullmatch(r"-?[0-9]*\.[0-9]{3,}", found):
         return f"'{label}': {found} has more than two decimals; amounts are exact to the cent"
+    if re.fullmatch(r"0[xXoObB][0-9a-fA-F_]+|[0-9]+(_[0-9]+)+", found):
+        return f"'{label}': {found} is not a plain amount (hexadecimal, octal or '_' between digits are not read)"
     if re.search(r"[0-9]", found):
-        return f"'{label}': {found!r} is not a plain amount (thousands separators, decimal comma or € are not read)"
-    return f"'{label}': {found!r} is not an amount"
+        return f"'{label}': {_excerpt(found)!r} is not a plain amount (thousands separators, decimal comma or € are not read)"
+    return f"'{label}': {_excerpt(found)!r} is not an amount"
 
 
 def _money_hint(plain: str) -> str:

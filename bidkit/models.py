@@ -34,14 +34,13 @@ def plain_amount(text: str) -> str | None:
     no amount follows (``12.3456``, ``viel``).
     """
     text = re.sub(r"\s|\u00a0|€|EUR|'", "", text.strip())
-    if "," in text:
-        whole, _, cents = text.rpartition(",")
-        if "." in cents or not 1 <= len(cents) <= 2 or "," in whole:
-            text = text.replace(",", "")  # 1,500,000: commas as thousands separators
-        else:
-            text = f"{whole.replace('.', '')}.{cents}"  # 1.500,00: German decimal comma
-    elif text.count(".") > 1 or re.fullmatch(r"[0-9]+\.[0-9]{3}", text):
-        text = text.replace(".", "")  # 1.500.000 or 150.000: dots as thousands separators
+    german = re.fullmatch(r"([0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+)(?:,([0-9]{1,2}))?", text)  # 1.500.000,00
+    english = re.fullmatch(r"([0-9]{1,3}(?:,[0-9]{3})+)(?:\.([0-9]{1,2}))?", text)  # 1,500,000.00
+    found = german or english
+    if not found:
+        return None  # 12.3456, 420000.001, 1.2.3: no reading is certain
+    whole, cents = found.group(1).replace(".", "").replace(",", ""), found.group(2)
+    text = f"{whole}.{cents}" if cents else whole
     return text if re.fullmatch(AMOUNT_PATTERN, text) else None
 
 
@@ -100,7 +99,12 @@ Day = Annotated[dt.date, BeforeValidator(_calendar_day)]
 
 
 def _exact_value(value: Any) -> Any:
-    """A KPI value: refuse ``150.000`` (German 150000 or 150?) and absurd exponents."""
+    """A KPI value: refuse ``150.000`` (German 150000 or 150?) and absurd exponents; text only
+    when it is a number written out (``"1e5"``, ``".5"`` are refused, as unquoted)."""
+    if isinstance(value, str):
+        if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value.strip()):
+            raise PydanticCustomError("number_format", "'{found}' is not a plain number", {"found": value.strip()})
+        value = Decimal(value.strip())
     if isinstance(value, Decimal) and value.is_finite():
         if int(value.as_tuple().exponent) == -3 and re.fullmatch(r"-?[0-9]{1,3}\.[0-9]{3}", format(value, "f")):
             raise PydanticCustomError(

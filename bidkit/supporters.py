@@ -51,6 +51,20 @@ KINDS = {
     "öffentliche stelle": "public_body", "behörde": "public_body", "kommune": "public_body",
 }
 
+def _kind_words() -> tuple[str, str]:
+    """The kinds as the register's German headers expect them: the first word of each kind, and
+    every word bidkit reads, grouped by kind (``Verein, Initiative, Verband``)."""
+    groups: dict[str, list[str]] = {}
+    for word, kind in KINDS.items():
+        if word not in SUPPORTER_KIND_TITLES and word != "public body":
+            groups.setdefault(kind, []).append(word.title())
+    return ", ".join(words[0] for words in groups.values()), "; ".join(", ".join(words) for words in groups.values())
+
+
+KIND_NAMES, KIND_WORDS = _kind_words()
+#: A character no person types into a cell (NUL, ESC, line breaks, …): refused, never printed.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
 #: Cells of the optional column Privat/private: the supporter's name stays out of public variants.
 PRIVATE_CELLS = {"ja": True, "yes": True, "x": True, "true": True, "nein": False, "no": False, "false": False, "": False}
 
@@ -121,8 +135,11 @@ def _parsed(file: str, path: Path, data: bytes) -> Register:
         columns, header_problems = _columns(header_line, header)
         problems += header_problems
         if not header_problems:
+            names = [str(cell or "").strip() for cell in header]
+            while names and not names[-1]:
+                names.pop()
             for line, cells, places in rows[1:]:
-                supporter = _supporter(line, cells, columns, problems, places)
+                supporter = _supporter(line, cells, columns, problems, places, names, csv=suffix == ".csv")
                 if supporter:
                     supporters.append(supporter)
     elif not problems:
@@ -166,34 +183,63 @@ def _columns(line: int, header: list) -> tuple[dict[str, int], list[RegisterProb
 
 
 def _supporter(line: int, cells: list, columns: dict[str, int], problems: list[RegisterProblem],
-               places: list[Location]) -> Supporter | None:
+               places: list[Location], header: list[str], *, csv: bool) -> Supporter | None:
     def cell(column: str):
         index = columns.get(column)
-        return cells[index] if index is not None and index < len(cells) else None
+        return cells[index] if index is not None and index < len(cells) and index not in refused else None
 
     def at(column: str) -> Location | None:
         index = columns.get(column)
         return places[index] if index is not None and index < len(places) else (places[0] if places else None)
 
     found = len(problems)
+    filled = len(cells)
+    while filled and cells[filled - 1] in (None, ""):
+        filled -= 1
+    if csv and len(cells) < len(header):  # a row cut off, or a ';' missing: no cell is where its header says
+        problems.append(RegisterProblem(
+            line, f"the row has {len(cells)} of {len(header)} columns ({';'.join(header)})",
+            "Write every column of the header row, empty ones as ';;': a separator is missing or the row is cut off.",
+            places[0] if places else None))
+        return None
+    if filled > len(header) if not csv else len(cells) > len(header):
+        problems.append(RegisterProblem(
+            line, f"the row has {len(cells) if csv else filled} columns, the header row {len(header)} ({';'.join(header)})",
+            "Write one value per column of the header row; a ';' inside a value needs quotes (\"Verein; e.V.\").",
+            places[len(header)] if len(places) > len(header) else (places[0] if places else None)))
+    refused: set[int] = set()
+    for index, value in enumerate(cells):
+        if isinstance(value, str) and (control := _CONTROL.search(value)):
+            refused.add(index)
+            column = header[index] if index < len(header) else f"column {index + 1}"
+            problems.append(RegisterProblem(
+                line, f"the cell {column} holds the control character U+{ord(control.group()):04X}, which is no text",
+                "Retype the cell: control characters come from copying out of other programs or from a damaged file.",
+                places[index] if index < len(places) else None))
     name, place = str(cell("name") or "").strip(), str(cell("place") or "").strip()
-    if not name:
+    if not name and columns.get("name") not in refused:
         problems.append(RegisterProblem(line, "the supporter has no name", "Fill in the name, or delete the row.", at("name")))
     raw_kind = str(cell("kind") or "").strip()
     kind = KINDS.get(raw_kind.lower())
-    if kind is None:
-        problems.append(RegisterProblem(line, f"kind '{raw_kind}' is none of citizen, association, company, research, public_body",
-                                        "Write one of: Bürger, Verein, Unternehmen, Forschung, Öffentliche Stelle (or the English keys).",
+    if kind is None and columns.get("kind") not in refused:
+        shown = raw_kind if len(raw_kind) <= 40 else raw_kind[:30] + "…"
+        problems.append(RegisterProblem(line, (f"Art '{shown}' is none of the kinds bidkit reads: {KIND_NAMES}" if shown
+                                         else f"Art is empty: give one of the kinds {KIND_NAMES}"),
+                                        f"Write one of: {KIND_WORDS} (or the English keys {', '.join(SUPPORTER_KIND_TITLES)}).",
                                         at("kind")))
     day = parse_date(cell("date"))
-    if day is None:
-        problems.append(RegisterProblem(line, f"date '{cell('date') or ''}' is no exact date",
+    if day is None and columns.get("date") not in refused:
+        shown = str(cell("date") or "")
+        shown = shown if len(shown) <= 40 else shown[:30] + "…"
+        problems.append(RegisterProblem(line, f"date '{shown}' is no exact date" if shown else "the date is empty",
                                         "Write the date as TT.MM.JJJJ (e.g. 01.03.2017) or format the cell as date.", at("date")))
     scan = str(cell("file") or "").strip() or None
     private = PRIVATE_CELLS.get(str(cell("private") or "").strip().lower())
     if private is None:
-        problems.append(RegisterProblem(line, f"Privat '{cell('private')}' is neither ja nor nein",
-                                        "Write ja (the name stays out of public variants) or nein, or leave the cell empty."))
+        shown = str(cell("private"))
+        problems.append(RegisterProblem(line, f"Privat '{shown if len(shown) <= 40 else shown[:30] + '…'}' is neither ja nor nein",
+                                        "Write ja (the name stays out of public variants) or nein, or leave the cell empty.",
+                                        at("private")))
     if len(problems) > found:
         return None
     return Supporter(line, name, kind, place, day, scan, private, {column: at(column) for column in columns})

@@ -67,7 +67,8 @@ for _tag, _regexp, _first in (
     ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     # Decimal integers only: `0x249F0` and `0o444760` stay text, which no number field accepts.
     ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
-    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+    # Floats written out only: `1e5` and `.5` stay text, which number fields refuse with the written-out form.
+    ("float", r"^(?:[-+]?[0-9]+\.[0-9]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
      "-+0123456789."),
     ("timestamp", r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
                   r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?)?)$", "0123456789"),
@@ -190,6 +191,17 @@ def load_document(path: Path) -> SourceDocument:
             f"YAML syntax error: {problem}", where,
             "Check indentation, colons and quotes near this line; quote text that contains ': ' or ' #'.",
         ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (NUL, ESC, …): at its line and column
+        index = len(text.encode("utf-8")[:exc.position].decode("utf-8", "ignore"))  # libyaml counts bytes
+        if not isinstance(exc.character, int) or text[index:index + 1] != chr(exc.character):
+            index = min(exc.position, len(text))  # the Python reader counts characters
+        before = text[:index]
+        where = Location(path, before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1)
+        code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a control character"
+        raise YamlSyntaxError(f"YAML error: the control character {code}{' (NUL)' if exc.character == 0 else ''} is not allowed "
+                              "in a YAML file", where,
+                              "Delete the character (editors may show it as a box or ^@): it comes from copying out "
+                              "of another program or from a damaged file.") from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"YAML error: {exc}", Location(path), "Fix the YAML syntax.") from None
     finally:

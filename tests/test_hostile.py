@@ -553,3 +553,23 @@ def test_layout_that_never_ends_stops_with_exit_3(bid, tmp_path):
     no_traceback(run)
     assert run.code == 3 and "WeasyPrint took longer than 1 s to lay out the pages" in run.stderr
     assert not out.exists()
+
+
+def test_theme_links_lead_only_to_web_and_mail_addresses(bid, tmp_path):
+    """A theme template's links to files or scripts are dropped from the PDF and named, like an
+    annex's: only http(s) and mailto links (and the document's own) reach the submission."""
+    import pikepdf
+
+    theme_template(bid, '<section id="vision"><h2>Vision</h2><p><a href="file:///etc/passwd">Datei</a> '
+                        '<a href="javascript:alert(1)">Skript</a> <a href="https://example.org/a">Web</a> '
+                        '<a href="mailto:a@example.org">Post</a> <a href="anlage.pdf">relativ</a></p></section>')
+    out = tmp_path / "links.pdf"
+    run = run_bidkit("build", str(bid), "-o", str(out))
+    no_traceback(run)
+    assert run.code == 0, run.stderr
+    with pikepdf.open(out) as pdf:
+        uris = {str(annot.A.URI) for page in pdf.pages for annot in page.get("/Annots", [])
+                if "/A" in annot and "/URI" in annot.A}
+    assert uris == {"https://example.org/a", "mailto:a@example.org"}
+    for refused in ("file:///etc/passwd", "javascript:alert(1)"):
+        assert f"refused to load {refused}" in run.stderr

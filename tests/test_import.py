@@ -198,7 +198,7 @@ def test_a_negative_amount_is_refused_at_its_cell_like_in_yaml(bid):
     rows[0][4] = "-150.000,00"
     costs_table(bid, "kosten.xlsx", rows)
     finding = only_error(bid)
-    assert (finding.rule, finding.location.cell) == ("SCH001", "E2") and "greater than or equal to 0" in finding.message
+    assert (finding.rule, finding.location.cell) == ("SCH001", "E2") and "is negative" in finding.message
 
 
 def test_rules_on_budget_items_locate_at_the_cell(bid):

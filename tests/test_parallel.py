@@ -72,6 +72,26 @@ def assert_same(serial: Path, parallel: Path) -> None:
         assert got[key] == expected[key], key
 
 
+def table_ids(path: Path) -> tuple[list[str], list[str]]:
+    """(every structure element's /ID, every table cell's /Headers reference), in tree order."""
+    pdf = pikepdf.open(path)
+    ids, headers, stack = [], [], [pdf.Root.StructTreeRoot.K]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack += list(node)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            if "/ID" in node:
+                ids.append(str(node.ID))
+            attributes = node.get("/A")
+            for attribute in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+                if isinstance(attribute, pikepdf.Dictionary) and "/Headers" in attribute:
+                    headers += [str(header) for header in attribute.Headers]
+            if "/K" in node:
+                stack.append(node.K)
+    return ids, headers
+
+
 def assert_same_pixels(serial: Path, parallel: Path, tmp: Path) -> None:
     """Every page drawn alike (the merged font subsets have every glyph either part drew)."""
     for name, path in (("serial", serial), ("parallel", parallel)):
@@ -189,6 +209,12 @@ def test_small_document_in_two_processes_equals_one(tmp_path):
     toc = [(title, number) for title, number in got["toc"] if "Teil" in title]
     assert len(toc) == 8 and all(number != "0" for _title, number in toc)
     assert any(dest for dest in got["dests"].values() if dest[0] >= pages // 2)  # targets in the second part
+    # Each part names its table header cells "N-row-column" with its own N: the merge keeps
+    # them apart ("p2-…"), and every cell still names headers that exist.
+    ids, headers = table_ids(files[2])
+    serial_ids, serial_headers = table_ids(files[1])
+    assert len(ids) == len(set(ids)) == len(serial_ids) and any(name.startswith("p2-") for name in ids)
+    assert len(headers) == len(serial_headers) and set(headers) <= set(ids)
 
 
 @pytest.mark.parametrize("css", ["@page :left { margin-left: 30mm; }",  # the side of a page would change
@@ -226,16 +252,16 @@ def build(folder: Path, out: Path, jobs: int):
 
 
 @pytest.fixture(scope="module")
-def pairs(tmp_path_factory, large_bid):
-    """(serial, parallel) builds of the large bid and of Paderborn."""
-    built = {}
-    for name, folder in (("large", large_bid), ("paderborn", PADERBORN)):
-        tmp = tmp_path_factory.mktemp(f"jobs-{name}")
-        build(folder, tmp / "serial.pdf", 1)
-        run = build(folder, tmp / "parallel.pdf", 2)
+def pairs(tmp_path_factory, large_bid, large_pdf, paderborn_pdf):
+    """(serial, parallel) builds of the large bid and of Paderborn: the serial ones are the
+    session's (conftest.py's `built`, one process, as `--jobs 1` builds them)."""
+    pairs = {}
+    for name, folder, serial in (("large", large_bid, large_pdf), ("paderborn", PADERBORN, paderborn_pdf)):
+        parallel = tmp_path_factory.mktemp(f"jobs-{name}") / "parallel.pdf"
+        run = build(folder, parallel, 2)
         assert "laid out in 2 processes" in run.stderr
-        built[name] = (tmp / "serial.pdf", tmp / "parallel.pdf")
-    return built
+        pairs[name] = (serial, parallel)
+    return pairs
 
 
 @pytest.mark.slow

@@ -133,9 +133,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._plain(404, "Nicht gefunden.")
 
     def _events(self, query: dict) -> None:
-        try:
-            seen = int(query.get("stand", ["-1"])[0])
-        except ValueError:
+        seen = _whole(query.get("stand", ["-1"])[0], negative=True)
+        if seen is None:
             seen = -1
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
@@ -156,12 +155,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if path != "/oeffnen":
             self._plain(404, "Nicht gefunden.")
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if not 0 < length <= MAX_FORM_BYTES:
+        length = _whole(self.headers.get("Content-Length") or "")
+        if length is None or not 0 < length <= MAX_FORM_BYTES:
             self._plain(400, "Ungültige Anfrage.")
             return
         form = urllib.parse.parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
-        if not secrets.compare_digest(form.get("token", [""])[0], self.server.token):
+        if not secrets.compare_digest(form.get("token", [""])[0].encode("utf-8"), self.server.token.encode("ascii")):
             self._plain(403, "Abgelehnt: die Anfrage kommt nicht von dieser Vorschau. Laden Sie die Seite neu.")
             return
         if self.server.editor is None:
@@ -169,9 +168,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         try:
             file = resolve_inside(self.server.bid_dir, form.get("datei", [""])[0])
-            line = int(form.get("zeile", ["1"])[0])
-        except (BidFileError, ValueError):
+        except BidFileError:
             self._plain(404, "Diese Datei liegt nicht im Ordner der Bewerbung.")
+            return
+        line = _whole(form.get("zeile", ["1"])[0])
+        if line is None:
+            self._plain(400, "Ungültige Zeilennummer.")
             return
         try:
             self.server.editor.open(file, max(line, 1))
@@ -237,6 +239,14 @@ def serve(bid_dir: Path, *, port: int | None, open_browser: bool, editor: str | 
         server.server_close()
         renderer.close()
     return 0
+
+
+def _whole(text: str, *, negative: bool = False) -> int | None:
+    """A header's or form field's number written plainly in ASCII digits (at most 9), else None.
+
+    ``int()`` alone would raise on ``abc`` and accept `` 12``, ``+12``, ``1_000`` and other scripts' digits.
+    """
+    return int(text) if re.fullmatch(r"-?[0-9]{1,9}" if negative else r"[0-9]{1,9}", text) else None
 
 
 def _interrupt(signum, frame) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -63,6 +64,7 @@ class BuiltPdf:
     warnings: list[str]  # a draft's annexes that break the variant's claims (a final build refuses them)
     sections: dict[str, int] = field(default_factory=dict)  # pages per top-level bookmark, as pdfcheck.section_pages reads them
     cached: bool = False  # taken from the rebuild cache (bidkit.render.cache)
+    claims: str | None = None  # the standards the file claims ("pdf" when a draft had to drop them); None: as asked
 
 
 def default_output(loaded: LoadedBid, document_variant: str | None = None) -> Path:
@@ -127,8 +129,10 @@ def bid_inputs(loaded: LoadedBid) -> tuple[set[Path], list[Path]]:
     return files, folders
 
 
-def check_outputs(loaded: LoadedBid, outputs: dict[str, Path | None]) -> None:
-    """Refuse (exit 2) an output that would replace an input of the bid, or that is no regular file."""
+def check_outputs(loaded: LoadedBid, outputs: dict[str, Path | None], example: str = "build/bid.pdf") -> None:
+    """Refuse (exit 2) an output that would replace an input of the bid, or that is no regular file.
+
+    ``example``: an output the command would write, for the hints (``build/kfp.xlsx`` for an export)."""
     files, folders = bid_inputs(loaded)
     targets: dict[Path, str] = {}
     for option, path in outputs.items():
@@ -138,13 +142,13 @@ def check_outputs(loaded: LoadedBid, outputs: dict[str, Path | None]) -> None:
             target = path.resolve()
             exists, regular = target.exists(), target.is_file()
         except (OSError, ValueError, RuntimeError) as exc:
-            raise BidkitError(f"{option} '{shown(path)}' cannot be used as output: {exc}", "Give a plain file path, e.g. build/bid.pdf.") from None
+            raise BidkitError(f"{option} '{shown(path)}' cannot be used as output: {exc}", f"Give a plain file path, e.g. {example}.") from None
         bid_dir = loaded.bid_dir.resolve()
         if target in files or any(target.is_relative_to(folder) for folder in folders) or (
                 target.parent == bid_dir and (target.suffix in (".yaml", ".yml") or target.name == SCHEMA_FILE)) or (
                 target.is_relative_to(bid_dir) and ".git" in target.relative_to(bid_dir).parts):
             raise BidkitError(f"{option} '{shown(path)}' is an input of the bid; bidkit never overwrites its inputs",
-                              "Write the output elsewhere, e.g. build/bid.pdf.")
+                              f"Write the output elsewhere, e.g. {example}.")
         if exists and not regular:
             raise BidkitError(f"{option} '{shown(path)}' exists and is not a regular file", "Give the path of a new or a regular file.")
         if target in targets:
@@ -262,6 +266,14 @@ class LaidOut:
         if close is not None:
             close()
 
+    def release(self) -> None:
+        """Lets go of the laid-out document once it is written: its boxes are most of the build's
+        memory, and the final file (pikepdf) would need as much again beside them. The build runs
+        with the cycle collector off, so one collection frees the cycles among them."""
+        self.close()
+        self.document = None
+        gc.collect()
+
 
 def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | None = None,
               findings: Iterable[Finding] = (), html_output: Path | None = None,
@@ -287,7 +299,8 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | No
             try:
                 built = BuiltPdf(output, entry.facts["pages"], entry.facts["annexes_appended"], entry.facts["files_embedded"],
                                  list(entry.facts["refused"]), list(entry.facts["warnings"]),
-                                 {title: pages for title, pages in entry.facts["sections"]}, cached=True)
+                                 {title: pages for title, pages in entry.facts["sections"]}, cached=True,
+                                 claims=entry.facts.get("claims"))
             except (KeyError, TypeError, ValueError):
                 built = None  # an entry of another shape is a miss
             if built is not None:
@@ -297,13 +310,14 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | No
     laid_out = lay_out(loaded, draft=draft, variant=variant, findings=findings, html_output=html_output, step=step,
                        document_variant=document_variant, jobs=jobs)
     try:
-        built, data = _write_final(laid_out, output, variant, step)
+        built, data = _write_final(laid_out, output, variant, step, release=True)
     finally:
         laid_out.close()
     if store is not None:
         store.store(key, data, {"pages": built.pages, "annexes_appended": built.annexes_appended,
                                 "files_embedded": built.files_embedded, "refused": built.refused,
-                                "warnings": built.warnings, "sections": list(built.sections.items())})  # in order
+                                "warnings": built.warnings, "sections": list(built.sections.items()),  # in order
+                                "claims": built.claims})
     return built
 
 
@@ -363,9 +377,13 @@ def write_variant(laid_out: LaidOut, output: Path, variant: str, *, step: Callab
     return _write_final(laid_out, output, variant, step)[0]
 
 
-def _write_final(laid_out: LaidOut, output: Path, variant: str, step: Callable[[str], None]) -> tuple[BuiltPdf, bytes]:
+def _write_final(laid_out: LaidOut, output: Path, variant: str, step: Callable[[str], None],
+                 release: bool = False) -> tuple[BuiltPdf, bytes]:
+    """The final file in ``variant``; with ``release`` the laid-out document is let go of as soon
+    as WeasyPrint has written it (``LaidOut.release``: no other variant can be written then)."""
     from bidkit.render import pdf
     from bidkit.render.assemble import append_annexes
+    from bidkit.render.glyphs import keep_claims
     from bidkit.render.parallel import Parts
 
     warnings: list[str] = [message for annex in laid_out.appended for message in annex.left_out]
@@ -375,30 +393,42 @@ def _write_final(laid_out: LaidOut, output: Path, variant: str, step: Callable[[
         parts = ", laid out in 2 processes" if isinstance(laid_out.document, Parts) else ""
         step(f"Writing PDF ({len(laid_out.document.pages)} pages{parts})")
         data = pdf.write(laid_out.document, variant=variant, fetcher=laid_out.fetcher, files=laid_out.embedded, moment=laid_out.moment)
+    laid_out_pages = len(laid_out.document.pages)
+    starts = _bookmark_starts(laid_out.document)
+    if release:
+        laid_out.release()
+    claimed = keep_claims(data, variant, draft=laid_out.draft, warnings=warnings)  # no character drawn as .notdef
     step(f"Writing the final file ({len(laid_out.appended)} PDF annex(es) appended)")
     named = laid_out.document_variant.name if laid_out.document_variant else None
-    data = append_annexes(data, laid_out.appended, variant=variant, draft=laid_out.draft, document_variant=named)
+    data = append_annexes(data, laid_out.appended, variant=claimed, draft=laid_out.draft, document_variant=named)
     if laid_out.document_variant:
         step("Searching the file for removed values")
         refuse_leaks(data, laid_out.removed, laid_out.document_variant)
     atomic_write(output, data)
-    pages = len(laid_out.document.pages) + sum(a.pages for a in laid_out.appended)
+    pages = laid_out_pages + sum(a.pages for a in laid_out.appended)
     return BuiltPdf(output, pages, len(laid_out.appended), len(laid_out.embedded), laid_out.fetcher.refused, warnings,
-                    _sections(laid_out, output)), data
+                    _sections(starts, laid_out_pages, laid_out.appended, output), claims=claimed), data
 
 
-def _sections(laid_out: LaidOut, written: Path) -> dict[str, int]:
-    """Pages per section from WeasyPrint's bookmarks and the annexes the final file appends with
-    theirs (bidkit.render.final), as pdfcheck.section_pages reads them from the ``written`` file
-    (which a layout in two processes is read back for: its bookmarks are merged by pikepdf)."""
+def _bookmark_starts(document) -> list[tuple[str, int]] | None:
+    """(label, first page) of each top-level bookmark WeasyPrint made; None for a layout in two
+    processes (its bookmarks are merged by pikepdf, and read back from the file)."""
+    if not hasattr(document, "make_bookmark_tree"):
+        return None
+    return [(label, target[0]) for label, target, _children, _state in document.make_bookmark_tree()]
+
+
+def _sections(starts: list[tuple[str, int]] | None, page: int, appended: list, written: Path) -> dict[str, int]:
+    """Pages per section from WeasyPrint's bookmarks (``starts``, of ``page`` laid-out pages) and
+    the annexes the final file appends with theirs (bidkit.render.final), as
+    pdfcheck.section_pages reads them from the ``written`` file (which is read back when there
+    are no ``starts``)."""
     from bidkit.pdfcheck import pages_per_section, section_pages
 
-    if not hasattr(laid_out.document, "make_bookmark_tree"):
+    if starts is None:
         return section_pages(written)
-
-    starts = [(label, target[0]) for label, target, _children, _state in laid_out.document.make_bookmark_tree()]
-    page = len(laid_out.document.pages)
-    for annex in (annex for annex in laid_out.appended if annex.pieces):  # as append_annexes appends them
+    starts = list(starts)
+    for annex in (annex for annex in appended if annex.pieces):  # as append_annexes appends them
         starts.append((annex.bookmark, page))
         page += annex.pages
     return pages_per_section(starts, page)

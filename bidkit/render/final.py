@@ -89,10 +89,10 @@ def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = (), draft
     bid (``bidkit build --variant``) in the XMP metadata."""
     pdf = pikepdf.open(io.BytesIO(document))
     parent_tree = _flat_parent_tree(pdf)
-    _margin_boxes_to_artifacts(pdf, parent_tree, watermark=draft)
-    _link_contents(pdf)
     root = pdf.Root.get("/StructTreeRoot")
-    ids = _ids_under(root.K) if root is not None and "/K" in root else {}
+    reachable, ids = _structure(root.K) if root is not None and "/K" in root else (set(), {})
+    _margin_boxes_to_artifacts(pdf, parent_tree, reachable, watermark=draft)
+    _link_contents(pdf)
     sources = []  # pikepdf copies foreign objects lazily: the annexes stay open until the save
     for annex in annexes:
         sources += _append(pdf, annex, parent_tree, ids)
@@ -103,56 +103,88 @@ def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = (), draft
     return _written(pdf)
 
 
-def _save(pdf: pikepdf.Pdf, object_streams: pikepdf.ObjectStreamMode, compress: bool = True) -> bytes:
+def _save(pdf: pikepdf.Pdf, object_streams: pikepdf.ObjectStreamMode) -> bytes:
     out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=compress,
+    pdf.save(out, deterministic_id=True, fix_metadata_version=False, compress_streams=True,
              object_stream_mode=object_streams, stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return out.getvalue()
+
+
+#: How often a file is written anew before it goes without object streams (each try mends all it finds).
+MENDING_TRIES = 4
 
 
 def _written(pdf: pikepdf.Pdf) -> bytes:
     """The file's bytes, with no stream whose data ends in a carriage return: qpdf ends stream data
     with "\n", and "\r\n" before ``endstream`` reads as one end-of-line to a validator, which then
-    finds ``/Length`` one byte too long (ISO 19005-2 6.1.7). Compressed objects are packed in object
-    streams, unless one of those ends so; a stream that does is compressed anew."""
+    finds ``/Length`` one byte too long (ISO 19005-2 6.1.7). A Flate stream's data ends in the
+    low byte of its content's Adler-32 checksum, so about one stream in 256 does (in a 50-page
+    bid, most files have one). Only those are mended (``_mend``), and the file is written again
+    with its object streams; should one be beyond mending, the file goes without object streams."""
     data = _save(pdf, pikepdf.ObjectStreamMode.generate)
-    for _ in range(4):
+    for _ in range(MENDING_TRIES):
         bad = _streams_ending_in_cr(data)
         if not bad:
             return data
         written = pikepdf.open(io.BytesIO(data))
-        for number in bad:
-            stream = written.get_object((number, 0))
-            if not isinstance(stream, pikepdf.Stream) or stream.get("/Type") == Name.ObjStm \
-                    or stream.get("/Filter") != Name.FlateDecode:
-                continue  # object streams are gone when written without them
-            try:
-                decoded = stream.read_bytes()  # predictors undone: written back without DecodeParms
-            except pikepdf.PdfError:
-                continue
-            packed = zlib.compress(decoded, 9)
-            if packed.endswith(b"\r"):
-                # Zlib data ends in its Adler-32 checksum of the content, whatever the level: the
-                # compressed bytes are written as hex (ending in ">"), which PDF/A allows.
-                stream.write(packed.hex().encode("ascii") + b">",
-                             filter=pikepdf.Array([Name.ASCIIHexDecode, Name.FlateDecode]))
-            else:
-                stream.write(packed, filter=Name.FlateDecode)
-            if "/DecodeParms" in stream:
-                del stream.DecodeParms
-        # Streams stay as written here: qpdf would otherwise re-encode the hex-wrapped ones.
-        data = _save(written, pikepdf.ObjectStreamMode.disable, compress=False)
-    return data
+        if not all([_mend(written, number) for number in bad]):
+            return _save(written, pikepdf.ObjectStreamMode.disable)
+        data = _save(written, pikepdf.ObjectStreamMode.generate)
+    return _save(pikepdf.open(io.BytesIO(data)), pikepdf.ObjectStreamMode.disable) if _streams_ending_in_cr(data) else data
 
 
 def _streams_ending_in_cr(data: bytes) -> list[int]:
-    """Numbers of the objects whose stream data (as long as their direct /Length) ends in "\r"."""
-    bad = []
-    for match in re.finditer(rb"(\d+) 0 obj\s*<<(?:(?!endobj).)*?/Length (\d+)(?:(?!endobj).)*?>>\s*stream\r?\n", data, flags=re.S):
-        end = match.end() + int(match.group(2))
-        if data[end - 1:end] == b"\r":
-            bad.append(int(match.group(1)))
-    return bad
+    """Numbers of the objects whose stream data ends in "\r" (qpdf writes "\nendstream" after each)."""
+    numbers = []
+    end = data.find(b"\r\nendstream")
+    while end >= 0:
+        start = data.rfind(b" 0 obj", 0, end)
+        line = data.rfind(b"\n", 0, start) + 1
+        if start > 0 and data[line:start].isdigit():
+            numbers.append(int(data[line:start]))
+        end = data.find(b"\r\nendstream", end + 1)
+    return numbers
+
+
+def _mend(written: pikepdf.Pdf, number: int) -> bool:
+    """Make stream ``number`` of the ``written`` file (as qpdf wrote it) end otherwise when written
+    again, keeping its meaning; False when it cannot be.
+
+    - A Flate stream (content, font, image, …) is compressed with a PNG predictor whose single row
+      is tagged "Up" (over a row of zeros: the bytes themselves): its checksum is two higher, and
+      any reader decodes the same bytes.
+    - An object stream (qpdf packs and compresses those anew) loses the optional ``/Type
+      /StructElem`` of one structure element it holds; the cross-reference stream, of any
+      element (its offsets move)."""
+    stream = written.get_object((number, 0))
+    if not isinstance(stream, pikepdf.Stream) or not stream.read_raw_bytes().endswith(b"\r"):
+        return True  # "\r\nendstream" inside some stream's data, not at its end
+    kind = stream.get("/Type")
+    if kind == Name.ObjStm:
+        head = stream.read_bytes()[:int(stream.First)].split()
+        return _drop_element_type(written.get_object((int(n), 0)) for n in head[::2])
+    if kind == Name.XRef:
+        root = written.Root.get("/StructTreeRoot")
+        return root is not None and "/K" in root and _drop_element_type(_elements(root.K))
+    if stream.get("/Filter") != Name.FlateDecode:
+        return False
+    try:
+        content = stream.read_bytes()  # predictors undone
+    except pikepdf.PdfError:
+        return False
+    if not content:
+        return False
+    stream.write(zlib.compress(b"\x02" + content), filter=Name.FlateDecode,
+                 decode_parms=Dictionary(Predictor=12, Colors=1, BitsPerComponent=8, Columns=len(content)))
+    return True
+
+
+def _drop_element_type(candidates) -> bool:
+    for element in candidates:
+        if isinstance(element, Dictionary) and element.get("/Type") == Name.StructElem:
+            del element.Type
+            return True
+    return False
 
 
 # --- structure -----------------------------------------------------------------------------
@@ -187,6 +219,10 @@ def _store_parent_tree(pdf: pikepdf.Pdf, parent_tree: dict[int, object]) -> None
     root.ParentTreeNextKey = max(parent_tree, default=-1) + 1
 
 
+#: The types of the /K entries that are no structure element.
+_NOT_ELEMENTS = (Name.OBJR, Name.MCR)
+
+
 def _elements(root):
     """Each structure element below ``root`` once, depth first (marked-content and object
     references skipped): the one walk of the structure tree that the steps below share."""
@@ -197,28 +233,39 @@ def _elements(root):
         if isinstance(node, Array):
             stack.extend(node)
             continue
-        if not isinstance(node, Dictionary) or node.get("/Type") in (Name.OBJR, Name.MCR):
+        if not isinstance(node, Dictionary):
             continue
         if node.is_indirect:
-            if node.objgen in seen:
+            objgen = node.objgen
+            if objgen in seen:
                 continue
-            seen.add(node.objgen)
+            seen.add(objgen)
+        if node.get("/Type") in _NOT_ELEMENTS:
+            continue
         yield node
-        if "/K" in node:
-            stack.append(node.K)
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(kids)
 
 
-def _reachable(root) -> set[tuple[int, int]]:
-    """Object ids of the structure elements reachable from the structure tree root."""
-    return {element.objgen for element in _elements(root) if element.is_indirect}
+def _structure(root) -> tuple[set[tuple[int, int]], dict[str, object]]:
+    """In one walk below ``root``: the object ids of the structure elements reachable from it,
+    and the elements that carry an /ID, by ID."""
+    reachable, ids = set(), {}
+    for element in _elements(root):
+        if element.is_indirect:
+            reachable.add(element.objgen)
+        found = element.get("/ID")
+        if isinstance(found, String):
+            ids[str(found)] = element
+    return reachable, ids
 
 
-def _margin_boxes_to_artifacts(pdf: pikepdf.Pdf, parent_tree: dict[int, object], watermark: bool) -> None:
-    """Marked content whose structure element is not in the tree (WeasyPrint's margin boxes)
-    becomes a pagination artifact (header above the middle of the page, footer below); every
-    line-end hyphen gets a soft hyphen as its actual text."""
-    root = pdf.Root.get("/StructTreeRoot")
-    reachable = _reachable(root.K) if root is not None else set()
+def _margin_boxes_to_artifacts(pdf: pikepdf.Pdf, parent_tree: dict[int, object], reachable: set[tuple[int, int]],
+                               watermark: bool) -> None:
+    """Marked content whose structure element is not ``reachable`` in the tree (WeasyPrint's
+    margin boxes) becomes a pagination artifact (header above the middle of the page, footer
+    below); every line-end hyphen gets a soft hyphen as its actual text."""
     for page in pdf.pages:
         key = page.obj.get("/StructParents")
         mcids = parent_tree.get(int(key)) if key is not None else None
@@ -497,7 +544,7 @@ def _graft(pdf, source, part, source_tree, parent_tree, offset: int, pages, ids:
 
 def _ids_under(node) -> dict[str, object]:
     """Structure elements below ``node`` that carry an /ID, by ID."""
-    return {str(element.ID): element for element in _elements(node) if isinstance(element.get("/ID"), String)}
+    return _structure(node)[1]
 
 
 def _store_id_tree(pdf: pikepdf.Pdf, ids: dict[str, object]) -> None:
@@ -725,6 +772,8 @@ def inspect_annex(data: bytes) -> AnnexConformance:
     """Fonts, colour spaces, PDF/A identification and tagging of an annex (its clean copy)."""
     try:
         return _inspect(pikepdf.open(io.BytesIO(data)))
+    except MemoryError:  # says more of the memory bound than of the file (bidkit.annexes)
+        raise
     # The boundary to a file from outside: whatever pikepdf raises on it is reported, never a traceback.
     except Exception as exc:  # noqa: BLE001
         return AnnexConformance(" ".join(str(exc).split())[:120] or type(exc).__name__, None, False, (), False)
@@ -767,7 +816,7 @@ def _is_cmyk(space) -> bool:
 
 def _paints_cmyk(owner) -> bool:
     try:
-        operations = pikepdf.parse_content_stream(owner)
+        operations = pikepdf.parse_content_stream(owner, "k K cs CS")  # only these become Python objects
     except pikepdf.PdfError:
         return False
     for operands, operator in operations:

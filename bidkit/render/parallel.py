@@ -470,7 +470,7 @@ def _serve(document, write_part, conn: Connection) -> None:
 
 def merge(first_bytes: bytes, second_bytes: bytes, second_names) -> bytes:
     """The two parts as one file, as a single WeasyPrint write gives it (for bidkit.render.final)."""
-    from bidkit.render.final import _copy, _flat_parent_tree, _ids_under, _rename_headers, _store_parent_tree
+    from bidkit.render.final import _copy, _flat_parent_tree, _store_parent_tree
 
     first = pikepdf.open(io.BytesIO(first_bytes))
     second = pikepdf.open(io.BytesIO(second_bytes))
@@ -499,20 +499,13 @@ def merge(first_bytes: bytes, second_bytes: bytes, second_names) -> bytes:
                 key = int(annot.StructParent)
                 annot.StructParent = key + first_count if key < second_count else key + first_count + first_annots
     document = first.Root.StructTreeRoot.K[0]
-    ids = _ids_under(document)
     added = []
     for kid in second.Root.StructTreeRoot.K[0].K:
         copied = first.copy_foreign(kid)
         copied.P = document
         document.K.append(copied)
         added.append(copied)
-    renamed = {}
-    for name, element in _ids_under(Array(added)).items():
-        if name in ids:
-            renamed[name] = f"p2-{name}"
-            element.ID = String(renamed[name])
-    if renamed:
-        _rename_headers(Dictionary(K=Array(added)), renamed)
+    _prefix_ids(Array(added))
     _store_parent_tree(first, tree)
     _merge_dests(first, second, set(second_names))
     _merge_outline(first, second)
@@ -521,6 +514,22 @@ def merge(first_bytes: bytes, second_bytes: bytes, second_names) -> bytes:
     first.save(out, fix_metadata_version=False, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable,
                stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return out.getvalue()
+
+
+def _prefix_ids(added) -> None:
+    """The second part's element IDs (WeasyPrint's table header cells, "N-row-column" with N
+    numbered per written file, so the parts' IDs collide) and the table cells' references to
+    them get the prefix "p2-": one walk over the second part's elements, none over the first's."""
+    from bidkit.render.final import _elements
+
+    for element in _elements(added):
+        if isinstance(element.get("/ID"), String):
+            element.ID = String(f"p2-{element.ID}")
+        attributes = element.get("/A")
+        for attribute in attributes if isinstance(attributes, Array) else [attributes]:
+            headers = attribute.get("/Headers") if isinstance(attribute, Dictionary) else None
+            if isinstance(headers, Array):
+                attribute.Headers = Array([String(f"p2-{header}") for header in headers])
 
 
 def _annots(page):

@@ -97,10 +97,29 @@ def _bounded(what: str, work):
                           "BIDKIT_LAYOUT_SECONDS sets the limit.") from None
 
 
+def _safe_links(pages, refused: list[str] | None = None) -> None:
+    """Drop links of the document's own pages that lead anywhere but http(s) and mailto addresses
+    (a theme's ``<a href="file:///…">`` or ``javascript:``): the same rule as for the bid's
+    Markdown and for annexes. ``Page.links`` is WeasyPrint's documented list of
+    (type, target, rectangle, box); internal links and attachments stay."""
+    from bidkit.annexes import SAFE_URI_SCHEMES
+
+    for page in pages:
+        kept = []
+        for link in page.links:
+            if link[0] == "external" and not str(link[1]).lower().startswith(SAFE_URI_SCHEMES):
+                if refused is not None and link[1] not in refused:
+                    refused.append(link[1])
+                continue
+            kept.append(link)
+        page.links = kept
+
+
 def _write_part(document, variant: str) -> bytes:
     """The second part of a parallel layout, written in the child (no embedded files: the first part has them)."""
     from bidkit.render.final import WEASYPRINT_VARIANT
 
+    _safe_links(document.pages)  # dropped here too; only the first part's are named in the warnings
     return _bounded("write the PDF", lambda: document.write_pdf(pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True))
 
 
@@ -229,13 +248,17 @@ def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[Embe
                               created=moment, modified=moment, relationship="Supplement")
         for f in files
     ]
-    def whole(part):
-        return part.write_pdf(pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True, attachments=attachments)
+    def whole(part, uncompressed=False):
+        _safe_links(part.pages, fetcher.refused)
+        return part.write_pdf(pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True, attachments=attachments,
+                              uncompressed_pdf=uncompressed)
 
     try:
         if not isinstance(document, weasyprint.Document):  # parallel.Parts: both parts, merged
             return _bounded("write the PDF", lambda: document.write(whole, variant))
-        return _bounded("write the PDF", lambda: whole(document))
+        # Uncompressed: the final writer (pikepdf) reads every stream and compresses the file once,
+        # so WeasyPrint's compression would be undone at once (~0.7 of 3 s writing 46 pages).
+        return _bounded("write the PDF", lambda: whole(document, uncompressed=True))
     except RenderError:
         raise
     except Exception as exc:

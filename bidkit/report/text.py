@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bidkit.findings import CheckResult, Finding, Severity
 from bidkit.report import Reporter
 from bidkit.markup import NeedsRich, PlainConsole, escape
+from bidkit.paths import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -56,9 +57,11 @@ class TextReporter(Reporter):
                       f"[bold]{finding.rule}[/]  {escape(finding.message)}")
         source = None if loc.binary else _source_line(loc.file, loc.line, cache)  # a workbook's rows are no text lines
         if source is not None:
+            # a CSV cell's column counts fields, not characters: no caret
+            source, caret = _snippet(source, None if loc.cell else loc.column)
             console.print(f"  [dim]{loc.line:>7} |[/] {escape(source)}")
-            if loc.column and not loc.cell:  # a CSV cell's column counts fields, not characters
-                console.print(f"  [dim]{'':>7} |[/] {' ' * (loc.column - 1)}[{STYLE[finding.severity]}]^[/]")
+            if caret:
+                console.print(f"  [dim]{'':>7} |[/] {' ' * (caret - 1)}[{STYLE[finding.severity]}]^[/]")
         if finding.dotted_path:
             console.print(f"           [dim]at {escape(finding.dotted_path)}[/]")
         console.print(f"           [green]hint:[/] {escape(finding.hint)}")
@@ -91,3 +94,19 @@ def _source_line(file: Path | None, line: int | None, cache: dict[Path, list[str
             cache[file] = []
     text = cache[file]
     return text[line - 1] if 0 < line <= len(text) else None
+
+
+#: At most this many characters of a source line are shown, around the finding's column.
+SNIPPET = 120
+
+
+def _snippet(text: str, column: int | None) -> tuple[str, int | None]:
+    """The source line as shown, and the caret's column in it: a line longer than ``SNIPPET``
+    characters cut around ``column`` with … marks, control characters escaped (``\x00``)."""
+    column = column if column and column > 0 else None
+    start = 0 if column is None else max(0, min(column - 1 - SNIPPET // 2, len(text) - SNIPPET))
+    end = start + SNIPPET
+    head, tail = "…" if start else "", "…" if end < len(text) else ""
+    # a column past the line's end (a missing value at its end) stays past it
+    caret = None if column is None else len(head) + len(printable(text[start:column - 1])) + max(0, column - 1 - len(text)) + 1
+    return head + printable(text[start:end]) + tail, caret

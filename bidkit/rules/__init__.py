@@ -3,6 +3,7 @@
 from bidkit.rules import (  # noqa: F401  (importing a module registers its rules)
     annexes,
     budget,
+    characters,
     cities,
     document,
     eligibility,

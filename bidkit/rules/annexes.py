@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bidkit.annexes import (
-    MAX_PAGE_TREE_DEPTH, MAX_PDF_ANNEX_BYTES, MAX_READ_SECONDS, Annex, PdfAnnexVerdict, annexes, pdf_annex_verdict,
+    MAX_DECODED_BYTES, MAX_PAGE_TREE_DEPTH, MAX_PDF_ANNEX_BYTES, MAX_READ_SECONDS, READ_MEMORY, Annex, PdfAnnexVerdict,
+    annexes, pdf_annex_verdict,
 )
 from bidkit.findings import Severity
 from bidkit.paths import BidFileError, bid_file
@@ -96,7 +97,7 @@ Files ending in `.pdf` are appended page by page to the submission, and `bidkit 
 each one exactly as `bidkit build` will. A file that does not start like a PDF (`%PDF-`) — a
 renamed Word document, an HTML error page saved by a browser, an empty file — is refused, and
 so is a PDF that is cut off (no `%%EOF` at its end), larger than {MAX_PDF_ANNEX_BYTES // 1_000_000} MB, damaged so
-that it cannot be parsed (or that reading it takes longer than {MAX_READ_SECONDS:g} s), without a catalog,
+that it cannot be parsed (one that takes too long or too much memory to read: ANX007), without a catalog,
 without pages, or whose page tree loops, nests deeper than {MAX_PAGE_TREE_DEPTH} levels or holds nodes that
 are neither `/Page` nor `/Pages`. The message gives the reason. Such files come from
 interrupted downloads or uploads and broken scanners; exporting or scanning the document again
@@ -109,7 +110,7 @@ is not a readable PDF: the file is cut off (it does not end with %%EOF)".
 )
 def annex_not_pdf(ctx: RuleContext) -> Iterator[Violation]:
     for annex, verdict in pdf_annexes(ctx):
-        if verdict.problem and not verdict.encrypted:
+        if verdict.problem and not verdict.encrypted and not verdict.excessive:
             yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' is not a readable PDF: {verdict.problem}")
 
 
@@ -177,3 +178,29 @@ def annex_breaks_claim(ctx: RuleContext) -> Iterator[Violation]:
             reasons = "; ".join(verdict.breaks[variants[0]])
             yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' has {reasons}: "
                                          f"it would make {', '.join(variants)} false")
+
+
+@rule(
+    "ANX007", ERROR, "PDF annex would exhaust the reader",
+    hint="Open the annex and save it again, or print it to PDF again (\"Microsoft Print to PDF\", macOS: File › "
+         "Export as PDF); a scan: scan it again.",
+    explanation=f"""
+A bid folder is untrusted input, and bidkit reads every PDF annex within bounds: the streams it
+decodes (pages' contents, forms, fonts, object streams, metadata; not pictures) may decompress
+to at most {MAX_DECODED_BYTES // 1_000_000} MB in all, and reading the annex runs in a separate process that may take
+{MAX_READ_SECONDS:g} s and about {READ_MEMORY // 1_000_000_000} GB of memory (more for large files). A file of a few megabytes can hold a
+stream that inflates to gigabytes ("decompression bomb"), whether built to stall a server or
+written by a broken program; such an annex is refused by `bidkit check` and by `bidkit build`,
+never appended. Saving the document again, or printing it to a new PDF, writes the pages anew
+and drops what they do not show.
+
+Example: an annex whose page has a content stream of 3 MB that inflates to 3 GB → "'anlagen/x.pdf'
+cannot be read within bidkit's bounds: it decompresses to more than {MAX_DECODED_BYTES // 1_000_000} MB".
+""",
+    reads=(),
+)
+def annex_exhausts_reader(ctx: RuleContext) -> Iterator[Violation]:
+    for annex, verdict in pdf_annexes(ctx):
+        if verdict.problem and verdict.excessive:
+            yield Violation(annex.field, f"annex {annex.number} ({annex.title}): '{annex.file}' cannot be read within "
+                                         f"bidkit's bounds: {verdict.problem}")

@@ -48,15 +48,16 @@ def _at(register: Register, line: int | None, cell: Location | None = None) -> L
 
 @rule(
     "SUP001", Severity.ERROR, "Register of supporters or one of its rows unreadable",
-    hint="Fix the register at that row: columns Name, Art, Ort, Datum (TT.MM.JJJJ), optionally Scan.",
+    hint="Fix the register at that row: columns Name, Art, Ort, Datum (TT.MM.JJJJ), optionally Scan and Privat.",
     explanation="""
 `supporters: {file: unterstuetzer.csv}` names a register of supporters (CSV in UTF-8, or an
 Excel workbook .xlsx) inside the bid folder. Its first row names the columns — Name, Art (kind:
 Bürger, Verein, Unternehmen, Forschung, Öffentliche Stelle, or the English keys citizen,
 association, company, research, public_body), Ort, Datum and optionally Scan (the scanned letter).
 A row bidkit cannot read exactly — no name, an unknown kind, a date such as `1.3.17` or
-`März 2017` that could be read more than one way — is reported at its row and left out of the
-list and the counts, never guessed.
+`März 2017` that could be read more than one way, a cell with a control character (NUL, ESC:
+left by copying out of another program), a CSV row with fewer or more columns than the header
+row — is reported at its row and left out of the list and the counts, never guessed.
 """,
     reads=("supporters",),
 )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bidkit.findings import FieldPath, Severity
 from bidkit.models import Theme
-from bidkit.images import pixel_problem
+from bidkit.images import pixel_problem, svg_problem
 from bidkit.paths import MAX_RESOURCE_BYTES, BidFileError, bid_file, read_regular, resolve_inside
 from bidkit.rules.annexes import missing_file_hint
 from bidkit.rules.registry import RuleContext, Violation, rule
@@ -19,16 +19,24 @@ IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 FONT_MAGIC = (b"\x00\x01\x00\x00", b"true", b"OTTO", b"ttcf", b"wOFF", b"wOF2")
 IMAGE_MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",)}
 MAX_TEMPLATE_FILES = 1000
+SVG_HINT = ("Save the logo again as plain SVG (Inkscape: Save as › Plain SVG), with pictures embedded and without "
+            "entity declarations, or use a PNG.")
 
 
-def content_problem(path: Path, suffix: str) -> str | None:
-    """Why a logo or font file is not what its name says, or None when it is."""
+def content_problem(path: Path, suffix: str, root: Path | None = None) -> str | None:
+    """Why a logo or font file is not what its name says (or an SVG logo cannot be drawn), or
+    None when it is; ``root`` is the bid folder, where an SVG's references must stay."""
     with path.open("rb") as stream:
         head = stream.read(4096)
     if suffix in FONT_SUFFIXES:
         return None if head.startswith(FONT_MAGIC) else "is not a font file (TrueType, OpenType or WOFF)"
     if suffix == ".svg":
-        return None if b"<svg" in head else "is not an SVG image (no <svg element at its start)"
+        if b"<svg" not in head and b"<!ENTITY" not in head:
+            return "is not an SVG image (no <svg element at its start)"
+        try:
+            return svg_problem(read_regular(path, max_bytes=MAX_RESOURCE_BYTES), path, root)
+        except BidFileError as exc:
+            return exc.message
     if suffix in IMAGE_MAGIC:
         if not head.startswith(IMAGE_MAGIC[suffix]):
             return f"is not a {suffix[1:].upper()} image"
@@ -75,7 +83,10 @@ templates that replace bidkit's of the same name. The renderer reads only files 
 folder, so each of them must be there as a regular file (not a link leading out of the folder,
 not a FIFO or device); fonts must be TrueType/OpenType/WOFF files and the logo an SVG, PNG or
 JPEG image — by their content, not only their name — and a raster logo at most 50 megapixels
-(a picture of a few kilobytes can take gigabytes to decode).
+(a picture of a few kilobytes can take gigabytes to decode). An SVG logo the build cannot draw
+— one that declares XML entities (which can pull in files of the machine or swell to gigabytes),
+is not well-formed, or refers to files outside the bid folder or on the network — is reported
+here too: the build would print the logo's text alternative instead, without a word.
 """,
     reads=("theme",),
 )
@@ -92,8 +103,9 @@ def theme_file_missing(ctx: RuleContext) -> Iterator[Violation]:
         suffix = path.suffix.lower() if not folder else ""
         if suffixes and not file.lower().endswith(suffixes):
             yield Violation(field, f"theme: '{file}' is not one of {', '.join(suffixes)}")
-        elif suffixes and (problem := content_problem(path, suffix)):
-            yield Violation(field, f"theme: '{file}' {problem}", "Export the file again in the format its name says.")
+        elif suffixes and (problem := content_problem(path, suffix, ctx.bid_dir.resolve())):
+            hint = SVG_HINT if suffix == ".svg" and "SVG" not in problem else "Export the file again in the format its name says."
+            yield Violation(field, f"theme: '{file}' {problem}", hint)
         if folder:
             for problem in template_problems(ctx.bid_dir, path):
                 yield Violation(field, f"theme template {problem}", "Put the template itself into the folder, not a link to elsewhere.")

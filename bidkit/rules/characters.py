@@ -1,0 +1,68 @@
+"""TXT005: characters that are never meant in a bid's text (control characters, private-use and
+unassigned code points, the replacement character). No font draws them: in the PDF they become
+.notdef boxes, which also break PDF/A and PDF/UA (the build refuses those, bidkit.render.glyphs)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from bidkit.findings import Severity, dotted
+from bidkit.rules.registry import RuleContext, Violation, rule
+
+#: What each kind of unwanted character is called in a message, by Unicode general category.
+KINDS = {"Cc": "control character", "Cs": "surrogate", "Co": "private-use character", "Cn": "unassigned code point"}
+#: Characters of other categories that only ever stand for something lost (a broken encoding, an
+#: object that did not survive copy and paste).
+LOST = {"\ufffd": "replacement character", "\ufffc": "object replacement character"}
+#: Tab and line break are plain text.
+ALLOWED = {"\t", "\n"}
+
+#: A quick scan first: it passes over the blocks German text lives in (Latin, its diacritics,
+#: dashes, quotes and the euro sign, all of them assigned printable characters); every other
+#: character is judged by its Unicode category.
+SUSPECT = re.compile("[^\t\n\x20-\x7e\xa0-\u036f\u2010-\u2027\u2030-\u205e\u20ac]")
+
+
+def unwanted(char: str) -> str | None:
+    """What ``char`` is, when it has no place in a bid's text (None: it is fine)."""
+    if char in ALLOWED:
+        return None
+    return LOST.get(char) or KINDS.get(unicodedata.category(char))
+
+
+def describe(char: str) -> str:
+    """``U+0007 (control character)``, ``U+FFFD REPLACEMENT CHARACTER``, ``U+1F68C BUS``."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} " + (name or f"({KINDS.get(unicodedata.category(char), 'unnamed character')})")
+
+
+@rule(
+    "TXT005", Severity.ERROR, "Character that no font can print",
+    hint="Delete the character: an editor may not show it, or shows it as an escape (`\\a`, `\\e`, `\\u0007`) in a quoted string.",
+    explanation="""
+Some characters are never meant in a bid's text: control characters (a bell, an escape sequence
+from a terminal, a form feed; tab and line break are fine), private-use and unassigned code
+points, surrogates, and the replacement character U+FFFD (which stands for text lost by a wrong
+encoding). They arrive by copy and paste from a terminal, a PDF or an old file. No font draws
+them: the document would show an empty box, and a PDF with such a box is neither PDF/A nor
+PDF/UA (the final build refuses it). Every string value of the bid is searched; the finding
+points at the first such character of the text and names each one. Characters that are fine in
+the text but missing from the fonts (an emoji, Chinese script) are found by the build, which
+names them with their page.
+""",
+    reads=(),
+)
+def unprintable_characters(ctx: RuleContext) -> Iterator[Violation]:
+    for path, text in ctx.texts:
+        first, named = None, {}
+        for match in SUSPECT.finditer(text):
+            char = match.group(0)
+            kind = unwanted(char)
+            if kind is None:
+                continue
+            first = match.start() if first is None else first
+            named.setdefault(char, describe(char))
+        if named:
+            yield Violation(path, f"{', '.join(named.values())} in {dotted(path)}", text_offset=first)
