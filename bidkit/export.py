@@ -29,7 +29,8 @@ from bidkit.fileio import atomic_write
 from bidkit.loader import LoadedBid
 from bidkit.models import Bid, BudgetYear, Call, CostCategory, FundingKind
 from bidkit.render.build import build_datetime, check_outputs, default_output
-from bidkit.render.context import CATEGORY_TITLES, FUNDING_TITLES
+from bidkit.applicant import applicant_of, funding_titles
+from bidkit.render.context import CATEGORY_TITLES
 
 #: ``bidkit export --format`` choices; the first is the default.
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -73,7 +74,8 @@ def _cost_rows(year: BudgetYear) -> list[list[Any]]:
 
 def _funding_rows(year: BudgetYear, bid: Bid) -> list[list[Any]]:
     partners = {p.id: p.name for p in bid.partners or []}
-    return [[n, source.name, FUNDING_TITLES[source.kind.value], partners.get(source.partner, source.partner or ""),
+    titles = funding_titles(applicant_of(bid.city))
+    return [[n, source.name, titles[source.kind.value], partners.get(source.partner, source.partner or ""),
              _yes(source.secured), source.amount]
             for n, source in enumerate(year.funding, 1)]
 
@@ -243,7 +245,7 @@ class _Workbook:
         ws.append(FUNDING_HEADER)
         self.header(ws, ws.max_row)
         funding_total, kinds = self.summed(ws, _funding_rows(year, self.bid), "Summe Finanzierung", "Finanzierung nach Art",
-                                           FundingKind, FUNDING_TITLES)
+                                           FundingKind, funding_titles(applicant_of(self.bid.city)))
         self.line(ws, DIFFERENCE, f"=F{funding_total}-F{cost_total}", total=True)
         own = kinds[FundingKind.EIGENMITTEL]
         self.line(ws, OWN_SHARE, f"=IF(F{cost_total}=0,0,{own}/F{cost_total})", PERCENT, total=True)
@@ -278,7 +280,8 @@ class _Workbook:
         block("Kosten", [(CATEGORY_TITLES[c.value], lambda y, c=c: y.categories[c]) for c in CostCategory], COST_TOTAL)
         costs = ws.max_row
         ws.append([None])  # a blank row that counts in max_row
-        own, funding = block("Finanzierung", [(FUNDING_TITLES[k.value], lambda y, k=k: y.kinds[k]) for k in FundingKind],
+        titles = funding_titles(applicant_of(self.bid.city))
+        own, funding = block("Finanzierung", [(titles[k.value], lambda y, k=k: y.kinds[k]) for k in FundingKind],
                              FUNDING_TOTAL)
         row = ws.max_row + 1
         ws.append([DIFFERENCE, *(f"={c}{funding}-{c}{costs}" for c in [*columns, total_column])])
@@ -368,6 +371,7 @@ def _plain(value: Any) -> Any:
 def _overview_rows(bid: Bid) -> tuple[list[str], list[list[Any]]]:
     """The overview with computed values: what the workbook's formulas compute."""
     years = bid.budget.years
+    titles = funding_titles(applicant_of(bid.city))
 
     def per_year(amount: Callable[[BudgetYear], Decimal]) -> list[Decimal]:
         values = [amount(year) for year in years]
@@ -384,7 +388,7 @@ def _overview_rows(bid: Bid) -> tuple[list[str], list[list[Any]]]:
     costs = per_year(lambda y: y.cost_sum)
     rows.append([COST_TOTAL, *costs])
     for kind in FundingKind:
-        rows.append([FUNDING_TITLES[kind.value],
+        rows.append([titles[kind.value],
                      *per_year(lambda y: sum((f.amount for f in y.funding if f.kind is kind), Decimal(0)))])
     funding = per_year(lambda y: y.funding_sum)
     rows.append([FUNDING_TOTAL, *funding])

@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from bidkit.applicant import Applicant, leading_kind
 from bidkit.call_profiles import shipped_call
 from bidkit.errors import BidkitError
 from bidkit.fileio import atomic_write
@@ -92,7 +93,12 @@ def skeleton_files(city: str, call: Call, official_name: str | None = None) -> d
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters["scalar"] = scalar
-    values = {"city": city, "official_name": official_name, "display": official_name or f"Stadt {city}", "call": call, "sections": set(call.required_sections), "start": start, "end": end,
+    if not official_name and leading_kind(city) is not None:  # --city "Landkreis Oder-Spree" is its official name too
+        official_name = city
+    applicant = Applicant.of(city, official_name)
+    council_article = "Die" if applicant.council.endswith("versammlung") else "Der"
+    values = {"city": city, "official_name": official_name, "display": applicant.name, "applicant": applicant,
+              "council_article": council_article, "call": call, "sections": set(call.required_sections), "start": start, "end": end,
               "limit": limit}
     return {
         name: env.get_template(f"{name}.j2").render(values)

@@ -545,10 +545,11 @@ def cost_columns() -> list[Column]:
 
 
 def funding_columns() -> list[Column]:
+    from bidkit.applicant import own_funds_titles  # „Eigenmittel des Landkreises“ as the export writes it
     from bidkit.models import FUNDING_TITLES
 
     kinds, shown = _titles(FUNDING_TITLES, {"eigenmittel": "eigenmittel", "europäische union (eu)": "eu",
-                                            "drittmittel": "dritte"})
+                                            "drittmittel": "dritte", **dict.fromkeys(own_funds_titles(), "eigenmittel")})
     return [
         Column("name", ("Finanzierungsquelle", "Quelle", "Geldgeber", "name"), read_text, required=True),
         Column("kind", ("Art", "Finanzierungsart", "kind"), read_choice(kinds, shown), required=True),

@@ -9,6 +9,9 @@ become ``Record``s of their fields and computed properties; enumerations their v
 Context keys:
     bid            the bid (all sections; optional ones may be None), fields as in the models
     call           the call
+    applicant      ``bidkit.applicant.Applicant``: the applicant's name and kind with their German forms
+                   (``applicant.full_accusative`` „den Landkreis Märkisch-Oderland“, ``applicant.genitive``
+                   „der Stadt“, ``applicant.kind`` „Landkreis“, „Kommune“ for an unknown kind)
     sections       section names to render: the call's required sections in its order, then the others
     section_titles German heading per section name (the MoU's after its kind: Letter of Intent, …)
     fields         thematic fields with their measures: list of (ThematicField, [Measure])
@@ -44,6 +47,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -52,6 +56,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bidkit import __version__
+from bidkit.applicant import applicant_of, funding_titles
 from bidkit.models import (
     CATEGORY_TITLES, FUNDING_TITLES, LETTER_TITLES, MOU_KIND_TITLES, SECTION_TITLES, SUPPORTER_KIND_TITLES, Bid, Budget, Call,
     CostCategory, FundingKind, Removal,
@@ -133,7 +138,7 @@ class FundingLine:
     total: Decimal
 
 
-def funding_lines(budget: Budget) -> list[FundingLine]:
+def funding_lines(budget: Budget, titles: Mapping[str, str] = FUNDING_TITLES) -> list[FundingLine]:
     """Funding sources by name, kind and status (a source secured in one year and only promised in
     another makes two lines), in the order they first appear."""
     lines: dict[tuple[str, str, bool], dict[int, Decimal]] = {}
@@ -141,7 +146,7 @@ def funding_lines(budget: Budget) -> list[FundingLine]:
         for source in year.funding:
             row = lines.setdefault((source.name, source.kind.value, source.secured), {})
             row[year.year] = row.get(year.year, Decimal(0)) + source.amount
-    return [FundingLine(name, FUNDING_TITLES[kind], secured, per_year, sum(per_year.values(), Decimal(0)))
+    return [FundingLine(name, titles[kind], secured, per_year, sum(per_year.values(), Decimal(0)))
             for (name, kind, secured), per_year in lines.items()]
 
 
@@ -151,6 +156,11 @@ class SupporterGroup:
     count: int
     supporters: list[dict]  # name, place, date, file: those whose names this variant shows
     withheld: int = 0  # private supporters counted but not named (a variant without private supporters)
+
+
+def natural_key(text: str) -> list:
+    """Sorts „Nr. 2“ before „Nr. 10“: the numbers in ``text`` by value, the rest case-blind."""
+    return [int(part) if i % 2 else part.casefold() for i, part in enumerate(re.split(r"(\d+)", text))]
 
 
 @dataclass(frozen=True)
@@ -164,7 +174,7 @@ class SupporterList:
     def of(cls, register: Register, *, without_private: bool = False) -> SupporterList:
         groups = []
         for kind, title in SUPPORTER_KIND_TITLES.items():
-            members = sorted((s for s in register.supporters if s.kind == kind), key=lambda s: (s.name.lower(), s.place))
+            members = sorted((s for s in register.supporters if s.kind == kind), key=lambda s: (natural_key(s.name), natural_key(s.place)))
             if members:
                 named = [s for s in members if not (without_private and is_private_supporter(s))]
                 groups.append(SupporterGroup(title, len(members), [
@@ -213,12 +223,13 @@ class VariantInfo:
         return cls(variant.name, variant.label, sorted(removal.value for removal in variant.removes))
 
 
-def budget_charts(summary: BudgetSummary, primary: str, font: str) -> list[Chart]:
+def budget_charts(summary: BudgetSummary, primary: str, font: str,
+                  titles: Mapping[str, str] = FUNDING_TITLES) -> list[Chart]:
     """Costs per year by category and funding per year by source, as stacked bars."""
     return [
         stacked_bars(summary.years, [(CATEGORY_TITLES[k.value], v) for k, v in summary.costs_by_category.items()],
                      title="Kosten je Haushaltsjahr nach Kategorie", primary=primary, font=font),
-        stacked_bars(summary.years, [(FUNDING_TITLES[k.value], v) for k, v in summary.funding_by_kind.items()],
+        stacked_bars(summary.years, [(titles[k.value], v) for k, v in summary.funding_by_kind.items()],
                      title="Finanzierung je Haushaltsjahr nach Quelle", primary=primary, font=font),
     ]
 
@@ -256,6 +267,8 @@ def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[An
     fields = [(f, [m for m in measures if m.field == f.id]) for f in call.thematic_fields]
     summary = BudgetSummary.of(bid.budget) if bid.budget else None
     titles = {**SECTION_TITLES, "supporters": "Unterstützerliste"}
+    applicant = applicant_of(bid.city)
+    funding = funding_titles(applicant)
     if bid.mou:
         titles["mou"] = MOU_KIND_TITLES[bid.mou.kind.value]
     return plain({
@@ -265,20 +278,21 @@ def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[An
         "section_titles": titles,
         "fields": [(f, ms) for f, ms in fields if ms],
         "measure_groups": measure_groups(bid, call),
-        "funding_sources": funding_lines(bid.budget) if bid.budget else [],
+        "funding_sources": funding_lines(bid.budget, funding) if bid.budget else [],
         "supporters": supporters,
         "goals_by_id": {g.id: g for g in bid.goals or []},
         "partners_by_id": {p.id: p for p in bid.partners or []},
         "party_names": {p.id: bid.party_name(p) for p in (bid.mou.parties if bid.mou else [])},
         "budget": summary,
-        "charts": budget_charts(summary, theme.primary_color, theme.font) if summary else [],
+        "charts": budget_charts(summary, theme.primary_color, theme.font, funding) if summary else [],
         "annexes": annexes,
         "annex_numbers": {a.file: a.number for a in annexes if a.present},
         "theme": theme,
         "stamp": stamp,
         "open_points": open_points,
         "category_titles": CATEGORY_TITLES,
-        "funding_titles": FUNDING_TITLES,
+        "funding_titles": funding,
+        "applicant": applicant,
         "partner_type_titles": PARTNER_TYPE_TITLES,
         "letter_titles": LETTER_TITLES,
         "support_letters": sum(1 for p in bid.partners or [] if p.letter),

@@ -24,6 +24,12 @@ def money(amount: Decimal | int, *, cents: bool | None = None) -> str:
     return f"{format_decimal(value, format=pattern, locale=LOCALE, decimal_quantization=False)}\u00a0€"
 
 
+def any_cents(amounts) -> bool:
+    """True when one of ``amounts`` has cents: amounts that stand together (a sentence, a table's
+    column) then all show cents, „1.250,00 € von 2.477.967,40 €“, never one with and one without."""
+    return any(Decimal(a).quantize(_CENT, rounding=ROUND_HALF_UP) % 1 for a in amounts)
+
+
 def number(value: Decimal | int) -> str:
     """``124.045``, ``12,5``: German grouping and decimal comma, no trailing zeros added."""
     from babel.numbers import format_decimal
@@ -74,6 +80,7 @@ def _unbroken(text: str) -> Markup:
 #: Template filters. Dates and amounts come wrapped so that no line break or hyphen splits them.
 FILTERS = {
     "money": lambda amount, cents=None: _unbroken(money(amount, cents=cents)),
+    "any_cents": any_cents,  # {% set cents = [a, b] | any_cents %} … {{ a | money(cents) }}
     "number": number,
     "percent": lambda value, digits=1: _unbroken(percent(value, digits)),
     "long_date": lambda day: _unbroken(long_date(day)),

@@ -60,7 +60,7 @@ class ThemeContext:
         return cls(
             css=Markup("\n".join([*faces, root])),
             logo_url=url(theme.logo),
-            logo_alt=theme.logo_alt or f"Logo der Stadt {city}",
+            logo_alt=theme.logo_alt or "",  # none given: the cover says „Logo der Stadt …“ (bidkit.applicant)
             stylesheet_url=url(theme.stylesheet),
             primary_color=theme.primary_color,
             font=family,

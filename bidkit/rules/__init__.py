@@ -17,6 +17,7 @@ from bidkit.rules import (  # noqa: F401  (importing a module registers its rule
     supporters,
     theme,
     variants,
+    words,
 )
 from bidkit.rules.registry import GROUPS, RULES, Rule, RuleContext, Violation, checks, matching
 

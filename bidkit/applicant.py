@@ -1,0 +1,129 @@
+"""The kind of applicant (Stadt, Landkreis, Gemeinde, …) and the German forms that name it.
+
+A bid is made by a Stadt, a Landkreis, a Gemeinde or another local authority; the document and
+the skeleton say „Für den Landkreis …“, „Eigenanteil des Landkreises“, „Bewerbung der Stadt …“.
+The kind is read from the first word(s) of the official name (``city.official_name``, else
+``city.name`` when that starts with a kind, else „Stadt <name>“ as ``City.display_name`` has it).
+A name whose first word is no kind bidkit knows is named neutrally as a „Kommune“: „der Kommune
+Oderbruch-Verbund“ rather than a guessed article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: gender (f, m, n), genitive singular of the noun, the council (Vertretung) for the skeleton.
+_NOUNS: dict[str, tuple[str, str, str]] = {
+    "Stadt": ("f", "Stadt", "Rat"),
+    "Gemeinde": ("f", "Gemeinde", "Gemeinderat"),
+    "Samtgemeinde": ("f", "Samtgemeinde", "Samtgemeinderat"),
+    "Verbandsgemeinde": ("f", "Verbandsgemeinde", "Verbandsgemeinderat"),
+    "Ortsgemeinde": ("f", "Ortsgemeinde", "Ortsgemeinderat"),
+    "Marktgemeinde": ("f", "Marktgemeinde", "Marktgemeinderat"),
+    "Verwaltungsgemeinschaft": ("f", "Verwaltungsgemeinschaft", "Gemeinschaftsversammlung"),
+    "Markt": ("m", "Marktes", "Marktgemeinderat"),
+    "Landkreis": ("m", "Landkreises", "Kreistag"),
+    "Kreis": ("m", "Kreises", "Kreistag"),
+    "Region": ("f", "Region", "Regionalversammlung"),
+    "Städteregion": ("f", "Städteregion", "Städteregionstag"),
+    "Amt": ("n", "Amtes", "Amtsausschuss"),
+    "Zweckverband": ("m", "Zweckverbandes", "Verbandsversammlung"),
+    "Regionalverband": ("m", "Regionalverbandes", "Verbandsversammlung"),
+    "Bezirk": ("m", "Bezirks", "Bezirkstag"),
+}
+#: Leading words before the noun that belong to the kind: „Große Kreisstadt“, „Freie und Hansestadt“.
+_PREFIXES = ("Große ", "Freie und ", "Freie ")
+_ARTICLES = {  # gender → nominative, genitive, dative, accusative
+    "f": ("die", "der", "der", "die"),
+    "m": ("der", "des", "dem", "den"),
+    "n": ("das", "des", "dem", "das"),
+}
+#: The noun a kind is filed under on the cover: every „…stadt“ is a Stadt, every „…gemeinde“ a Gemeinde.
+_FAMILIES = ("stadt", "gemeinde")
+FALLBACK = "Kommune"
+
+
+def _noun(word: str) -> tuple[str, tuple[str, str, str]] | None:
+    """The known noun ``word`` is (its label and forms), or None."""
+    if word in _NOUNS:
+        return word, _NOUNS[word]
+    for family in _FAMILIES:
+        if word.endswith(family) and word[0].isupper():  # Hansestadt, Universitätsstadt, Ortsgemeinde
+            noun = family.capitalize()
+            return noun, (_NOUNS[noun][0], word, _NOUNS[noun][2])
+    return None
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """How the document names the applicant; ``name`` is the full name („Landkreis Märkisch-Oderland“)."""
+
+    name: str
+    kind: str  # the noun of the cover's row: Stadt, Gemeinde, Landkreis, …, or „Kommune“
+    nominative: str  # „die Stadt“, „der Landkreis“ (article and noun, no name)
+    genitive: str  # „der Stadt“, „des Landkreises“
+    dative: str  # „der Stadt“, „dem Landkreis“
+    accusative: str  # „die Stadt“, „den Landkreis“
+    council: str  # the body that decides: Rat, Kreistag, Gemeinderat, …
+    possessive: str  # „ihre“ / „seine“ (e.g. „die Stadt und ihre Partner“)
+    full_nominative: str  # „der Landkreis Märkisch-Oderland“
+    full_genitive: str  # „des Landkreises Märkisch-Oderland“
+    full_dative: str  # „dem Landkreis Märkisch-Oderland“
+    full_accusative: str  # „den Landkreis Märkisch-Oderland“
+
+    @classmethod
+    def of(cls, name: str, official_name: str | None = None) -> Applicant:
+        """The applicant of a city ``name`` with its ``official_name`` (as in bid.yaml)."""
+        if official_name and official_name.strip():
+            full = " ".join(official_name.split())
+        elif leading_kind(name) is not None:
+            full = " ".join(name.split())
+        else:
+            full = f"Stadt {' '.join(name.split())}"
+        prefix = next((p for p in _PREFIXES if full.startswith(p)), "")
+        head, _, rest = full[len(prefix):].partition(" ")
+        found = _noun(head) if rest else None
+        if found is None:  # unknown kind: „die Kommune Oderbruch-Verbund“
+            kind, gender, council = FALLBACK, "f", "Rat"
+            words = (FALLBACK,) * 4
+            rest = full
+        else:
+            kind, (gender, genitive, council) = found
+            if prefix:  # „die Große Kreisstadt“, „der Großen Kreisstadt“ (feminine nouns only)
+                oblique = prefix.replace("Große ", "Großen ").replace("Freie ", "Freien ") + head
+                words = (prefix + head, oblique, oblique, prefix + head)
+            else:
+                words = (head, genitive, head, head)
+        articles = _ARTICLES[gender]
+        short = [f"{article} {word}" for article, word in zip(articles, words)]
+        named = [f"{phrase} {rest}" for phrase in short]
+        return cls(full, kind, *short, council, "ihre" if gender == "f" else "seine", *named)
+
+
+def leading_kind(name: str) -> str | None:
+    """The rest of ``name`` when it starts with a kind of applicant („Landkreis Oder-Spree“ →
+    „Oder-Spree“, „Große Kreisstadt Xy“ → „Xy“), else None."""
+    text = " ".join(name.split())
+    prefix = next((p for p in _PREFIXES if text.startswith(p)), "")
+    head, _, rest = text[len(prefix):].partition(" ")
+    return rest if rest and _noun(head) is not None else None
+
+
+def applicant_of(city) -> Applicant:
+    """The applicant of a ``models.City`` (or a template's record of one)."""
+    return Applicant.of(city.name, city.official_name)
+
+
+def funding_titles(applicant: Applicant) -> dict[str, str]:
+    """``models.FUNDING_TITLES`` with the applicant's own funds by its kind: „Eigenmittel des
+    Landkreises“, „Eigenmittel der Stadt“ (a Hansestadt's too: one of ``own_funds_titles``)."""
+    from bidkit.models import FUNDING_TITLES, FundingKind
+
+    gender, genitive, _ = _NOUNS.get(applicant.kind, ("f", FALLBACK, ""))
+    return {**FUNDING_TITLES, FundingKind.EIGENMITTEL.value: f"Eigenmittel {_ARTICLES[gender][1]} {genitive}"}
+
+
+def own_funds_titles() -> list[str]:
+    """Every „Eigenmittel der/des …“ ``funding_titles`` can write (lower case), for reading an export back."""
+    forms = {f"{_ARTICLES[gender][1]} {genitive}" for gender, genitive, _ in _NOUNS.values()}
+    return sorted(f"eigenmittel {form.lower()}" for form in forms | {f"der {FALLBACK}"})

@@ -1,0 +1,59 @@
+"""TXT006: a text holds a run of characters without a place to break longer than any line.
+
+The stylesheet breaks a word longer than its line inside the word (``overflow-wrap: anywhere``),
+so a 79-letter compound or a long name stays on the page. A run of hundreds or thousands of
+characters without a space is no word, though: a paste gone wrong, a line of ``**a**a**a``, a
+data URL. The document would show it as lines of letters cut anywhere, and WeasyPrint's line
+breaking takes time in the square of such a run when it alternates between inline elements
+(60,000 characters of ``**a``: more than five minutes in "Laying out pages"). The check finds
+it first, at its field and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bidkit.findings import Severity, dotted
+from bidkit.rules.registry import RuleContext, Violation, rule
+
+#: Characters no line of the document holds: A4 with 168 mm of text holds about 80 letters at the
+#: body's 10 pt, and no more than about 210 of the narrowest letter (i) at the smallest full-width 8 pt.
+MAX_RUN = 250
+#: Where a line may break (WeasyPrint breaks after hyphens and slashes, at soft hyphens and
+#: zero-width spaces) and a Markdown link's target, which is not shown.
+_BREAKS = re.compile(r"\]\([^)\s]*\)|[\s\-/\u00ad\u200b]+")
+
+
+def long_runs(text: str, limit: int = MAX_RUN) -> Iterator[tuple[int, int]]:
+    """(offset, length) of every run in ``text`` longer than ``limit`` without a place to break."""
+    start = 0
+    for gap in [*_BREAKS.finditer(text), None]:
+        end = gap.start() if gap else len(text)
+        if end - start > limit:
+            yield start, end - start
+        if gap:
+            start = gap.end()
+
+
+@rule(
+    "TXT006", Severity.ERROR, "A run of characters longer than any line",
+    hint="Put spaces into it; write a long address as a link, [Text](https://…).",
+    explanation=f"""
+A line of the document holds about 80 letters (A4, 10 pt); no line holds {MAX_RUN}. A word longer
+than its line is broken inside (a 79-letter compound is fine), but a run of more than {MAX_RUN}
+characters without a space, hyphen or slash is no word: a paste gone wrong, a line of markup
+(`**a**a**a…`), an encoded file. It would be printed as lines of letters cut anywhere, and
+laying it out takes time in the square of its length (60,000 characters: more than five
+minutes). A Markdown link's address does not count: it is not printed.
+""",
+    reads=(),
+)
+def unbreakable_run(ctx: RuleContext) -> Iterator[Violation]:
+    from bidkit.render.formatting import number  # Babel loads only when a message needs it
+
+    for path, text in ctx.texts:
+        for offset, length in long_runs(text):
+            yield Violation(path, f"{dotted(path)} has a run of {number(length)} characters without a space; "
+                                  f"no line holds more than about 80", text_offset=offset)
+            break  # one finding per text: its first run
