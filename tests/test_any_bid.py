@@ -238,3 +238,17 @@ def test_a_name_that_starts_a_line_wraps_at_its_spaces(tmp_path):
     HTML(string=html).write_pdf(pdf, stylesheets=[CSS(filename=str(templates_dir() / "style.css"))])
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
     assert text.count("Modellvorhaben") == 2, text
+
+
+def test_default_output_name_spells_out_umlauts():
+    from dataclasses import replace
+
+    from bidkit.loader import load_bid
+    from bidkit.render.build import default_output
+    from conftest import EXAMPLE
+
+    loaded = load_bid(EXAMPLE)
+    city = loaded.bid.city.model_copy(update={"name": "Märkisch-Oderland"})
+    renamed = replace(loaded, bid=loaded.bid.model_copy(update={"city": city}))
+    assert default_output(renamed) == Path("build") / "maerkisch-oderland-bitkom-digitale-stadt-2017.pdf"
+    assert default_output(renamed, "öffentlich") == Path("build") / "maerkisch-oderland-bitkom-digitale-stadt-2017-oeffentlich.pdf"

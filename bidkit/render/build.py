@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import gc
 import os
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from bidkit.annexes import annexes
 from bidkit.errors import BidkitError, BuildRefused, RenderError
 from bidkit.fileio import atomic_write
 from bidkit.findings import Finding
-from bidkit.loader import LoadedBid
+from bidkit.loader import LoadedBid, transliterate
 from bidkit.gitinfo import git_state
 from bidkit.paths import BidFileError, bid_file, shown, templates_dir
 from bidkit.schema import SCHEMA_FILE
@@ -70,8 +69,7 @@ class BuiltPdf:
 def default_output(loaded: LoadedBid, document_variant: str | None = None) -> Path:
     """``build/<city>-<call>.pdf`` below the current folder (``…-public.pdf`` for a variant)."""
     name = "-".join(filter(None, [loaded.bid.city.name, loaded.call.id, document_variant]))
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return Path("build") / f"{slug}.pdf"
+    return Path("build") / f"{transliterate(name)}.pdf"  # Märkisch-Oderland → maerkisch-oderland
 
 
 def build_datetime(loaded: LoadedBid) -> dt.datetime:
