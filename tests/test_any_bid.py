@@ -22,7 +22,7 @@ from bidkit.render.context import SupporterList
 from bidkit.render.formatting import any_cents
 from bidkit.supporters import Register, Supporter
 from conftest import EXAMPLE, build_once
-from pdflayout import MARGIN_LEFT, MARGIN_RIGHT, normalized
+from pdflayout import MARGIN_LEFT, MARGIN_RIGHT
 
 #: 79 letters, as in the trial: wider than the content box at the body's 10 pt.
 LONG = "Gemeindenotfallsanitäterinnenweiterbildungsprogrammkoordinierungsstellenleitung"

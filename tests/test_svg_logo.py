@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import edit, line_of, run_bidkit
+from conftest import line_of, run_bidkit
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100" height="100">{}</svg>'
 LAUGHS = "".join(f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in zip("abcdefgh", "bcdefghi"))
