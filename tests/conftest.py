@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,14 @@ def _no_user_cache(tmp_path_factory):
         os.environ.pop("BIDKIT_CACHE_DIR", None)
     else:
         os.environ["BIDKIT_CACHE_DIR"] = previous
+
+
+def pytest_collection_modifyitems(items):
+    """The files with the most slow tests first, each file's tests in their order: in several
+    processes (pyproject.toml) the long files start at once, rather than last with the other
+    processes idle."""
+    slow = Counter(item.path for item in items if item.get_closest_marker("slow"))
+    items.sort(key=lambda item: -slow[item.path])
 
 
 def shared(tmp_path_factory, name: str, make: Callable[[], T]) -> T:
