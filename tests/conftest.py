@@ -5,14 +5,20 @@ from __future__ import annotations
 import re
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+
+T = TypeVar("T")
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "bid_data"
@@ -56,6 +62,34 @@ def _no_user_cache(tmp_path_factory):
         os.environ["BIDKIT_CACHE_DIR"] = previous
 
 
+def pytest_collection_modifyitems(items):
+    """The files with the most slow tests first, each file's tests in their order: in several
+    processes (pyproject.toml) the long files start at once, rather than last with the other
+    processes idle."""
+    slow = Counter(item.path for item in items if item.get_closest_marker("slow"))
+    items.sort(key=lambda item: -slow[item.path])
+
+
+def shared(tmp_path_factory, name: str, make: Callable[[], T]) -> T:
+    """``make()``, once per test run for all processes: the suite runs in several (pytest-xdist,
+    see pyproject.toml), and a session fixture runs once in each. The first to ask makes it under
+    a file lock and leaves the result (pickled: paths, runs) for the others; without xdist this
+    process is the only one, and the fixture's session scope is enough."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return make()
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp().parent / "shared"  # the run's folder, above each worker's
+    root.mkdir(exist_ok=True)
+    stored = root / f"{name}.pickle"
+    with FileLock(root / f"{name}.lock"):
+        if stored.exists():
+            return pickle.loads(stored.read_bytes())
+        value = make()
+        stored.write_bytes(pickle.dumps(value))
+        return value
+
+
 def build_once(folder: Path, tmp_path_factory, name: str) -> tuple[Path, Run]:
     """Build ``folder`` into a fresh folder of the session: (the PDF's path, the run)."""
     out = tmp_path_factory.mktemp(name) / f"{name}.pdf"
@@ -64,7 +98,7 @@ def build_once(folder: Path, tmp_path_factory, name: str) -> tuple[Path, Run]:
 
 @pytest.fixture(scope="session")
 def example_pdf(tmp_path_factory) -> Path:
-    out, run = build_once(EXAMPLE, tmp_path_factory, "example")
+    out, run = shared(tmp_path_factory, "example_pdf", lambda: build_once(EXAMPLE, tmp_path_factory, "example"))
     assert run.code == 0, run.stderr
     assert f"PDF written: {out}" in run.stdout
     # Only infos: one line for the team building the PDF, not the reviewer's full report;
@@ -83,8 +117,8 @@ PADERBORN = REPO / "examples" / "paderborn"
 
 @pytest.fixture(scope="session")
 def paderborn_pdf(built) -> Path:
-    """The second example, built once for all tests that read it (in this process: its layout
-    also serves the other PDF variants in test_pdf_validation.py)."""
+    """The second example, built once for all tests that read it (in-process, by `built`, whose
+    layout also serves the other PDF variants in test_pdf_validation.py)."""
     from bidkit.render.build import PDF_VARIANTS
 
     return built("paderborn", PDF_VARIANTS[0])
@@ -93,6 +127,10 @@ def paderborn_pdf(built) -> Path:
 @pytest.fixture(scope="session")
 def large_bid(tmp_path_factory) -> Path:
     """The generated large bid (benchmarks/generate_bid.py with its defaults: 500 supporters, millions)."""
+    return shared(tmp_path_factory, "large_bid", lambda: generated_bid(tmp_path_factory))
+
+
+def generated_bid(tmp_path_factory) -> Path:
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:
         from generate_bid import add_size_options, generate
@@ -111,7 +149,7 @@ def large_bid(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def large_pdf(built) -> Path:
-    """The large bid's PDF, built in this process like `paderborn_pdf` (46 pages: over the call's
+    """The large bid's PDF, built in-process like `paderborn_pdf` (46 pages: over the call's
     limit of 30, which the page limit check, not the build, reports)."""
     from bidkit.render.build import PDF_VARIANTS
 
@@ -208,13 +246,12 @@ class Build:
 
 @pytest.fixture(scope="session")
 def built(request, tmp_path_factory):
-    """``built(bid, variant)``: the PDF of ``bid`` in ``variant``, built in this process; each bid
-    is checked and laid out once per session and written in each variant asked for.
+    """``built(bid, variant)``: the PDF of ``bid`` in ``variant``, built in-process; each bid
+    is checked and laid out once per test run and written in every variant at once (the suite
+    reads them all, and the processes of a run share them: `shared`).
 
     Bids: "example", "paderborn", "annexes" (the example with a scan as MoU and a tagged PDF/A
     letter) and "large" (the `large_bid` fixture)."""
-    from bidkit.check import check_bid
-    from bidkit.render.build import lay_out, write_variant
 
     def annex_bid(folder: Path) -> Path:
         import annex_samples
@@ -227,19 +264,26 @@ def built(request, tmp_path_factory):
     folders = {"example": lambda: EXAMPLE, "paderborn": lambda: PADERBORN,
                "annexes": lambda: annex_bid(tmp_path_factory.mktemp("annexes") / "bid"),
                "large": lambda: request.getfixturevalue("large_bid")}
-    layouts: dict[str, object] = {}
-    files: dict[tuple, Path] = {}
+    files: dict[str, dict[str, Path]] = {}
+
+    def every_variant(bid: str) -> dict[str, Path]:
+        from bidkit.check import check_bid
+        from bidkit.render.build import PDF_VARIANTS, lay_out, write_variant
+
+        result, loaded = check_bid(folders[bid]())
+        assert result.complete, [f.message for f in result.findings if f.severity.value == "error"]
+        laid_out = lay_out(loaded, draft=False, variant=PDF_VARIANTS[0], findings=result.findings)
+        out = tmp_path_factory.mktemp("out")
+        written = {}
+        for variant in PDF_VARIANTS:
+            written[variant] = out / f"{bid}-{variant.replace('/', '_')}.pdf"
+            write_variant(laid_out, written[variant], variant)
+        return written
 
     def build(bid: str, variant: str) -> Path:
-        if bid not in layouts:
-            result, loaded = check_bid(folders[bid]())
-            assert result.complete, [f.message for f in result.findings if f.severity.value == "error"]
-            layouts[bid] = lay_out(loaded, draft=False, variant=variant, findings=result.findings)
-        if (bid, variant) not in files:
-            out = tmp_path_factory.mktemp("out") / f"{bid}-{variant.replace('/', '_')}.pdf"
-            write_variant(layouts[bid], out, variant)
-            files[bid, variant] = out
-        return files[bid, variant]
+        if bid not in files:
+            files[bid] = shared(tmp_path_factory, f"built-{bid}", lambda: every_variant(bid))
+        return files[bid][variant]
 
     return build
 
@@ -248,6 +292,10 @@ def built(request, tmp_path_factory):
 def example_copy_build(tmp_path_factory) -> Build:
     """A copy of the example built from the folder above it: `build bid --html out/bid.html`, so to
     the default output path (relative to that folder)."""
+    return shared(tmp_path_factory, "example_copy_build", lambda: _example_copy_build(tmp_path_factory))
+
+
+def _example_copy_build(tmp_path_factory) -> Build:
     cwd = tmp_path_factory.mktemp("example-copy")
     shutil.copytree(EXAMPLE, cwd / "bid")
     run = run_bidkit("build", "bid", "--html", "out/bid.html", cwd=cwd)
@@ -270,6 +318,10 @@ def drafts_in_git(tmp_path_factory) -> GitDrafts:
     committed; then the repository is armed (core.fsmonitor, core.pager, a required clean/smudge
     filter for every file, a post-index-change hook: each would create one of ``markers``) and
     the budget's total made wrong (BUD002, not committed), and built --draft again: ``dirty``."""
+    return shared(tmp_path_factory, "drafts_in_git", lambda: _drafts_in_git(tmp_path_factory))
+
+
+def _drafts_in_git(tmp_path_factory) -> GitDrafts:
     root = tmp_path_factory.mktemp("git-drafts")
     bid = root / "bid"
     shutil.copytree(EXAMPLE, bid)
@@ -299,6 +351,10 @@ def drafts_in_git(tmp_path_factory) -> GitDrafts:
 def draft_outside_git(tmp_path_factory) -> Build:
     """A copy of the example outside any git repository, built --draft: its MoU names a missing
     file (ANX001), and its letter (annex 3) is an office export with unembedded Helvetica (ANX006)."""
+    return shared(tmp_path_factory, "draft_outside_git", lambda: _draft_outside_git(tmp_path_factory))
+
+
+def _draft_outside_git(tmp_path_factory) -> Build:
     import annex_samples
 
     root = tmp_path_factory.mktemp("draft-outside-git")

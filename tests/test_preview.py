@@ -87,7 +87,11 @@ def preview(tmp_path_factory):
     (root / "secret.txt").write_text("GEHEIM-NEBEN-DEM-ORDNER\n", encoding="utf-8")
     opened = root / "opened.txt"
     recorder = root / "editor.py"
-    recorder.write_text(f"import sys\nopen({str(opened)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n", encoding="utf-8")
+    # It appends its line and puts the file in place whole: the test reads it as soon as it is there.
+    recorder.write_text(f"import os, sys\nopened = {str(opened)!r}\n"
+                        "before = open(opened).read() if os.path.exists(opened) else ''\n"
+                        "open(opened + '.part', 'w').write(before + ' '.join(sys.argv[1:]) + '\\n')\n"
+                        "os.replace(opened + '.part', opened)\n", encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "bidkit", "preview", str(bid), "--editor", f"{sys.executable} {recorder} {{file}} {{line}}"],
         cwd=REPO, env=_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -41,7 +41,7 @@ import os
 import pickle
 import re
 import signal
-import threading
+import sys
 import warnings
 from collections import defaultdict
 from multiprocessing.connection import Connection, Pipe
@@ -186,9 +186,10 @@ class _Part:
         return self.first_pages(original, context, root_box, html, pages)
 
     def _fork(self) -> None:
-        # Python threads (the command line's progress display) are gone in the child, which
-        # takes none of their locks; a thread of a C library (a font loader) might hold one.
-        if len(os.listdir("/proc/self/task")) > threading.active_count():
+        # Python threads (the command line's progress display, a test runner's I/O thread) are
+        # gone in the child, which takes none of their locks; a thread of a C library (a font
+        # loader), which runs no Python code, might hold one.
+        if len(os.listdir("/proc/self/task")) > len(sys._current_frames()):
             raise Serial("threads of a C library running: no fork")
         mine, theirs = Pipe()
         remaining = signal.getitimer(signal.ITIMER_REAL)[0]  # bidkit.limits.deadline's
