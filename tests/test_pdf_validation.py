@@ -5,6 +5,10 @@ read back: pagination artifacts, one link per TOC entry, whole words, row header
 
 from __future__ import annotations
 
+import atexit
+import concurrent.futures
+import functools
+import multiprocessing
 import re
 import subprocess
 from pathlib import Path
@@ -22,13 +26,27 @@ PROFILES = {"pdf/a-3a+ua-1": ("3a", "ua1"), "pdf/a-3u": ("3u",), "pdf/ua-1": ("u
 LETTER = "anlagen/unterstuetzung-ostfalia.pdf"
 
 
-def validation_failures(path: Path, profile: str) -> list[str]:
+def _validate(path: Path, profile: str) -> list[str] | None:
     import page
 
     report = page.validate_pdf(path, profile=profile)
     failures = [f"{f.rule_id}: {f.message}" for f in report.failures]
     assert report.is_compliant or failures
-    return [] if report.is_compliant else failures
+    return None if report.is_compliant else failures
+
+
+@functools.cache
+def _validator() -> concurrent.futures.ProcessPoolExecutor:
+    """One process of its own for the validator, started fresh (spawn): page-validation leaves
+    native threads running, and a test process with foreign threads may not fork, so the
+    two-process layout under test would quietly run in one (tests/test_parallel.py)."""
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    atexit.register(pool.shutdown)
+    return pool
+
+
+def validation_failures(path: Path, profile: str) -> list[str]:
+    return _validator().submit(_validate, path, profile).result() or []
 
 
 def qpdf_warnings(path: Path) -> list[str]:
