@@ -5,8 +5,10 @@ exactly is laid out serially; the WeasyPrint 70 internals it relies on are check
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import inspect
+import multiprocessing
 import re
 import subprocess
 from pathlib import Path
@@ -179,6 +181,15 @@ def small_html(extra_css: str = "", sections: int = 8) -> str:
 
 
 def render_both(tmp_path: Path, html: str):
+    """The document laid out in one process and in two, in a fresh process (spawned): the test
+    process may hold threads of other tests (a validator's, an I/O thread), and a process with
+    foreign threads rightly does not fork for a second layout process."""
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(_render_both, tmp_path, html).result()
+
+
+def _render_both(tmp_path: Path, html: str):
     from bidkit.render import pdf
     from bidkit.render.fetcher import SandboxedFetcher
     from bidkit.render.parallel import Parts
