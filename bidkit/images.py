@@ -20,6 +20,8 @@ import warnings
 from pathlib import Path
 from urllib.parse import unquote
 
+from bidkit.paths import BidFileError, resolve_inside
+
 MAX_PIXELS = 50_000_000
 
 
@@ -85,5 +87,9 @@ def _leaves_the_folder(reference: str, path: Path | None, root: Path | None) -> 
         return True
     if path is None or root is None:
         return False
-    target = Path(os.path.normpath(path.parent / unquote(reference.split("#")[0].split("?")[0])))
-    return not target.is_relative_to(Path(os.path.normpath(root)))
+    target = path.parent / unquote(reference.split("#")[0].split("?")[0])
+    try:  # the one resolver for files a bid names (a link leading out counts, as for the fetcher)
+        resolve_inside(root, os.path.relpath(target, root.resolve()))
+    except BidFileError as exc:
+        return exc.reason == "outside"
+    return False
