@@ -370,8 +370,11 @@ def schema(
 
     text = schema_text(kind.value)
     if output:
-        if output.suffix.lower() in (".yaml", ".yml"):  # `-o bid/bid.yaml` would replace a bid file
-            raise BidkitError(f"--output {output}: a schema is JSON, not a YAML file", "Write it to bid.schema.json.")
+        if output.suffix.lower() != ".json":  # `-o bid/bid.yaml` or `-o bid/kosten.csv` would replace a bid file
+            raise BidkitError(f"--output {output}: a schema is JSON; give a .json file", "Write it to bid.schema.json.")
+        from bidkit.render.build import check_schema_output
+
+        check_schema_output(output)
         atomic_write(output, text.encode())
         out.print(f"Schema written: {escape(str(output))}")
     else:

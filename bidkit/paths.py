@@ -10,6 +10,11 @@ the renderer fetches — goes through ``resolve_inside``: symlinks and '..' are 
 anything outside the allowed folder is refused, and so is anything that is not a regular
 file (a folder, FIFO, device or socket: opening a FIFO would hang). ``read_regular`` opens
 without blocking and checks again on the open file, so nothing can be swapped in between.
+
+Being the one door, ``resolve_inside`` also keeps the list of what went through it
+(``resolved_inside``): every file a bid names, found or not. The commands that write refuse an
+output that is on that list (build.check_outputs), so a new kind of input is protected the
+moment it is read, without a list of input kinds to keep up to date.
 """
 
 from __future__ import annotations
@@ -27,6 +32,17 @@ MAX_PATH_CHARS = 1024
 
 #: A single resource a document uses (image, font, stylesheet) larger than this is refused.
 MAX_RESOURCE_BYTES = 64_000_000
+
+
+#: Every path asked of resolve_inside that lies inside its folder, by that folder (resolved).
+_RESOLVED: dict[Path, set[Path]] = {}
+
+
+def resolved_inside(root: Path) -> set[Path]:
+    """The paths inside ``root`` that ``resolve_inside`` was asked for in this process (whether
+    or not they exist and are regular files): the files bidkit read, or would have read, because
+    a bid in ``root`` names them."""
+    return set(_RESOLVED.get(root.resolve(), ()))
 
 
 def _packaged_or_checkout(packaged: str, checkout: str) -> Path:
@@ -114,6 +130,7 @@ def resolve_inside(root: Path, file: str | os.PathLike, *, folder: bool = False,
         if Path(text).is_absolute() or not path.is_relative_to(base):
             how = "lies" if Path(text).is_absolute() or ".." in Path(text).parts else "is a symbolic link leading"
             raise BidFileError(f"'{shown(text)}' {how} outside {place}", reason="outside")
+        _RESOLVED.setdefault(base, set()).add(path)
         mode = os.stat(path).st_mode
     except BidFileError:
         raise

@@ -25,7 +25,7 @@ from bidkit.fileio import atomic_write
 from bidkit.findings import Finding
 from bidkit.loader import LoadedBid, transliterate
 from bidkit.gitinfo import git_state
-from bidkit.paths import BidFileError, bid_file, shown, templates_dir
+from bidkit.paths import BidFileError, bid_file, resolved_inside, shown, templates_dir
 from bidkit.schema import SCHEMA_FILE
 from bidkit.render.theme import ThemeContext, theme_path
 from bidkit.supporters import read_register
@@ -109,7 +109,9 @@ def git_stamp(folder: Path) -> str | None:
 
 
 def bid_inputs(loaded: LoadedBid) -> tuple[set[Path], list[Path]]:
-    """Every file the build reads because of the bid, and the folders it reads all of."""
+    """Every file the build reads because of the bid, and the folders it reads all of: those
+    named below, and whatever else went through the resolver for this bid folder (spreadsheets,
+    scans, a stylesheet's pictures: ``paths.resolved_inside``)."""
     files = {document.path.resolve() for document in loaded.sources.sections.values()}
     if loaded.sources.call_document:
         files.add(loaded.sources.call_document.path.resolve())
@@ -121,6 +123,7 @@ def bid_inputs(loaded: LoadedBid) -> tuple[set[Path], list[Path]]:
     if theme:
         named += [theme.logo, theme.stylesheet, *(font.file for font in theme.fonts)]
     files |= {path for name in named if (path := theme_path(loaded.bid_dir, name))}
+    files |= resolved_inside(loaded.bid_dir)
     folders = [templates_dir().resolve()]
     if theme and (own := theme_path(loaded.bid_dir, theme.templates, folder=True)):
         folders.append(own)
@@ -152,6 +155,23 @@ def check_outputs(loaded: LoadedBid, outputs: dict[str, Path | None], example: s
         if target in targets:
             raise BidkitError(f"{option} and {targets[target]} name the same file", "Give each output its own file.")
         targets[target] = option
+
+
+def check_schema_output(output: Path) -> None:
+    """Refuse (exit 2) a schema written over a file of the bid folder it lies in, other than the
+    folder's own schema (bid.schema.json beside bid.yaml)."""
+    from bidkit.check import check_bid
+    from bidkit.loader import MANIFEST
+
+    try:
+        target = output.resolve()
+        bid_dir = next((folder for folder in target.parents if (folder / MANIFEST).is_file()), None)
+    except (OSError, RuntimeError, ValueError):
+        return  # atomic_write says why it cannot write there
+    if bid_dir is None or target == bid_dir / SCHEMA_FILE:
+        return
+    _, loaded = check_bid(bid_dir)
+    check_outputs(loaded, {"--output": output}, example="bid.schema.json")
 
 
 def open_points(findings: Iterable[Finding], bid_dir: Path) -> list[OpenPoint]:
