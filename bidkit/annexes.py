@@ -35,9 +35,12 @@ from pathlib import Path
 
 from bidkit.findings import FieldPath
 from bidkit.models import LETTER_TITLES, Bid
-from bidkit.paths import BidFileError, cache_dir, read_regular
+from bidkit.paths import MAX_RESOURCE_BYTES, BidFileError, cache_dir, read_regular
 
 PDF_MAGIC = b"%PDF-"
+#: A file embedded in the PDF (an annex that is not a PDF) goes through the renderer's fetcher,
+#: which reads no file larger than this; `check` (ANX001) and the build refuse a larger one.
+MAX_EMBEDDED_BYTES = MAX_RESOURCE_BYTES
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,11 @@ class Annex:
     @property
     def is_pdf(self) -> bool:
         return self.file.lower().endswith(".pdf")
+
+    @property
+    def max_bytes(self) -> int | None:
+        """The largest file the build embeds (None for a PDF: ANX003 judges its size as it reads it)."""
+        return None if self.is_pdf else MAX_EMBEDDED_BYTES
 
 
 def annexes(bid: Bid) -> list[Annex]:

@@ -257,7 +257,7 @@ def build(
     for message in built.warnings:
         err.print(f"[yellow]warning:[/] {escape(message)}")
     for url in built.refused:
-        err.print(f"[yellow]warning:[/] refused to load {escape(url)} (only files inside the bid folder and the templates may be used)")
+        err.print(f"[yellow]warning:[/] refused to load {escape(url)}")
     kind = "Draft" if draft else "PDF"
     extras = [f"variant {bid_variant}"] if bid_variant else []
     extras += [f"{built.annexes_appended} PDF annex(es) appended"] if built.annexes_appended else []

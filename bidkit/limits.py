@@ -14,6 +14,9 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+#: A template file (bidkit's or a theme's) larger than this is refused: templates are text of a few kilobytes.
+MAX_TEMPLATE_BYTES = 1_000_000
+
 
 @contextlib.contextmanager
 def deadline(seconds: float, expired: Callable[[], BaseException]) -> Iterator[None]:

@@ -157,7 +157,7 @@ class DraftRenderer:
         pages = tuple(PageImage((folder / page_image_name(index)).read_bytes(), width, height)
                       for index, (width, height) in enumerate(outcome["pages"]))
         for url in outcome["refused"]:
-            self.log(f"warning: refused to load {url} (only files inside the bid folder and the templates may be used)")
+            self.log(f"warning: refused to load {url}")
         return Rendering(int(folder.name), pages, outcome["sections"], outcome["counted_pages"], seconds,
                          dt.datetime.now().astimezone())
 

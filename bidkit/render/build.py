@@ -217,7 +217,7 @@ def _annexes(loaded: LoadedBid, draft: bool, document_variant: DocumentVariant |
     appended, embedded, entries = [], [], []
     for annex in kept_annexes(loaded.bid, document_variant):
         try:
-            path = bid_file(loaded.bid_dir, annex.file)
+            path = bid_file(loaded.bid_dir, annex.file, max_bytes=annex.max_bytes)
             if annex.is_pdf:
                 appended.append(open_annex(annex.number, annex.title, annex.file, path))
             else:
@@ -411,6 +411,10 @@ def _write_final(laid_out: LaidOut, output: Path, variant: str, step: Callable[[
         parts = ", laid out in 2 processes" if isinstance(laid_out.document, Parts) else ""
         step(f"Writing PDF ({len(laid_out.document.pages)} pages{parts})")
         data = pdf.write(laid_out.document, variant=variant, fetcher=laid_out.fetcher, files=laid_out.embedded, moment=laid_out.moment)
+    for file in laid_out.embedded:  # WeasyPrint leaves out an attachment it could not fetch, without a word
+        if (why := laid_out.fetcher.reasons.get(file.path.as_uri())) is not None:
+            raise RenderError(f"{file.description} '{file.name}' could not be embedded: {why}",
+                              "Run `bidkit check` and fix the ANX findings.")
     laid_out_pages = len(laid_out.document.pages)
     starts = _bookmark_starts(laid_out.document)
     if release:

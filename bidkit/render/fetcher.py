@@ -25,11 +25,17 @@ class RefusedURL(ValueError):
     pass
 
 
+NETWORK_REFUSED = "no network address is fetched: the document uses only files inside the bid folder and bidkit's templates"
+
+
 class SandboxedFetcher(URLFetcher):
     def __init__(self, allowed_roots: list[Path]) -> None:
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=1)
         self.allowed_roots = [root.resolve() for root in allowed_roots]
+        #: "URL: why" of each refused URL, for the build's warnings.
         self.refused: list[str] = []
+        #: Why each refused URL was refused.
+        self.reasons: dict[str, str] = {}
 
     def fetch(self, url: str, headers=None):
         scheme = url.split(":", 1)[0].lower()
@@ -40,26 +46,32 @@ class SandboxedFetcher(URLFetcher):
                 return self._refuse(url[:60] + "…", f"the data: URL {problem}")
             return URLFetcherResponse(response.url, data, response.headers)
         if scheme != "file":
-            return self._refuse(url, "only files inside the bid folder and the templates may be used")
+            return self._refuse(url, NETWORK_REFUSED if scheme in ("http", "https", "ftp") or url.startswith("//") else
+                                f"'{shown(scheme)}:' addresses are not fetched; only files inside the bid folder and the templates")
         try:
-            path = self._inside(unquote(urlsplit(url).path))
+            root, relative = self._inside(unquote(urlsplit(url).path))
+            path = resolve_inside(root, relative, place="the bid folder and the templates", max_bytes=MAX_RESOURCE_BYTES)
             data = read_regular(path, max_bytes=MAX_RESOURCE_BYTES)
         except BidFileError as exc:
-            return self._refuse(url, exc.message)
+            return self._refuse(url, exc.message if exc.reason != "too_large" else
+                                f"'{shown(relative)}' is larger than {MAX_RESOURCE_BYTES // 1_000_000} MB, "
+                                "the most a picture, font, stylesheet or embedded file may have")
         if problem := pixel_problem(data):
-            return self._refuse(url, f"'{shown(path)}' {problem}")
+            return self._refuse(url, f"'{shown(relative)}' {problem}")
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
 
-    def _inside(self, file: str) -> Path:
-        """The file inside the allowed folder that holds it; resolve_inside then follows
+    def _inside(self, file: str) -> tuple[Path, Path]:
+        """(allowed folder, path relative to it) of the file; resolve_inside then follows
         symlinks and refuses what leads out of that folder or is not a regular file."""
         normal = Path(os.path.normpath(file))
         for root in self.allowed_roots:
             if normal.is_relative_to(root):
-                return resolve_inside(root, normal.relative_to(root), place="the bid folder and the templates")
+                return root, normal.relative_to(root)
         raise BidFileError(f"'{shown(file)}' is outside the bid folder and the templates", reason="outside")
 
     def _refuse(self, url: str, why: str):
-        self.refused.append(url)
+        if url not in self.reasons:
+            self.refused.append(f"{url}: {why}")
+            self.reasons[url] = why
         raise RefusedURL(f"bidkit refused {url}: {why}")

@@ -28,7 +28,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from bidkit.limits import ChildFailed, deadline, in_child
+from bidkit.limits import MAX_TEMPLATE_BYTES, ChildFailed, deadline, in_child
 from bidkit.paths import BidFileError, read_regular, resolve_inside
 from bidkit.render.formatting import FILTERS
 from bidkit.render.tables import money_grid
@@ -42,7 +42,6 @@ MAX_HTML_CHARS = 50_000_000
 MAX_RANGE_TOTAL = 1_000_000  # items of all range() calls in one rendering
 MAX_NUMBER_ARGUMENT = 100_000  # widths, counts, repetitions given to filters and methods
 MAX_BUILT_CHARS = 10_000_000  # of one value built by '*' or '%'
-MAX_TEMPLATE_BYTES = 1_000_000
 MAX_RENDER_MEMORY = 1 << 30  # bytes rendering may add to the process
 
 
@@ -65,6 +64,10 @@ class TemplateFailure(Exception):
         return TemplateFailure, (self.where, self.line, self.reason)
 
 
+_WHERE = ("a template can include or import only templates of the theme's folder and bidkit's, "
+          "named relative to the folder (e.g. 'sections/partners.html.j2')")
+
+
 class BidTemplateLoader(jinja2.BaseLoader):
     """bidkit's templates, each replaceable by a file of the theme's folder in the bid folder.
 
@@ -79,7 +82,11 @@ class BidTemplateLoader(jinja2.BaseLoader):
         self.names: dict[str, str] = {}  # file name Jinja reports → how the user knows the file
 
     def get_source(self, environment, template):
-        relative = Path(*split_template_path(template))  # refuses '..'
+        try:
+            relative = Path(*split_template_path(template))  # refuses '..'
+        except jinja2.TemplateNotFound:
+            raise jinja2.TemplateNotFound(template, f"template '{template}' refused: a name with '..' "
+                                                    f"leads out of the folder; {_WHERE}") from None
         path = None
         if self.overrides is not None:
             own = (self.overrides / relative).relative_to(self.bid_dir)
@@ -94,11 +101,16 @@ class BidTemplateLoader(jinja2.BaseLoader):
             try:
                 path = resolve_inside(self.templates, relative, place="bidkit's templates")
             except BidFileError:
-                raise jinja2.TemplateNotFound(template) from None
+                where = "in the theme's folder nor among bidkit's templates" if self.overrides is not None else "among bidkit's templates"
+                raise jinja2.TemplateNotFound(template, f"template '{template}' is neither {where}: {_WHERE}") from None
             self.names[str(path)] = f"bidkit template {relative.as_posix()}"
         try:
             source = read_regular(path, max_bytes=MAX_TEMPLATE_BYTES).decode("utf-8")
-        except (BidFileError, UnicodeDecodeError) as exc:
+        except BidFileError as exc:
+            why = {"too_large": f"is larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB", "missing": "does not exist",
+                   "not_regular": "is not a regular file"}.get(exc.reason, "cannot be read")
+            raise TemplateLimitError(f"template {self.names[str(path)]} {why}") from None
+        except UnicodeDecodeError as exc:
             raise TemplateLimitError(f"template {self.names[str(path)]}: {exc}") from None
         return source, str(path), lambda: True
 

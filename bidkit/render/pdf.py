@@ -108,8 +108,9 @@ def _safe_links(pages, refused: list[str] | None = None) -> None:
         kept = []
         for link in page.links:
             if link[0] == "external" and not str(link[1]).lower().startswith(SAFE_URI_SCHEMES):
-                if refused is not None and link[1] not in refused:
-                    refused.append(link[1])
+                entry = f"{link[1]}: a link of the document may lead only to http(s) and mailto addresses"
+                if refused is not None and entry not in refused:
+                    refused.append(entry)
                 continue
             kept.append(link)
         page.links = kept

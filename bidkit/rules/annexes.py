@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bidkit.annexes import (
-    MAX_DECODED_BYTES, MAX_PAGE_TREE_DEPTH, MAX_PDF_ANNEX_BYTES, MAX_READ_SECONDS, READ_MEMORY, Annex, PdfAnnexVerdict,
+    MAX_DECODED_BYTES, MAX_EMBEDDED_BYTES, MAX_PAGE_TREE_DEPTH, MAX_PDF_ANNEX_BYTES, MAX_READ_SECONDS, READ_MEMORY, Annex, PdfAnnexVerdict,
     annexes, pdf_annex_verdict,
 )
 from bidkit.findings import Severity
@@ -23,6 +23,8 @@ INFO = Severity.INFO
 
 
 MAX_HINT_FILES = 10_000
+TOO_LARGE_HINT = (f"Hand in a smaller file (at most {MAX_EMBEDDED_BYTES // 1_000_000} MB): compress or split it, "
+                  "or export the table as PDF, which is appended instead of embedded.")
 
 
 #: The sections whose files are the annexes, in the order that numbers them.
@@ -52,7 +54,7 @@ def annex_path_errors(ctx: RuleContext) -> Iterator[tuple[Annex, BidFileError]]:
     """Annexes whose file is not a file inside the bid folder (ANX001, ANX002 tell which way)."""
     for annex in annexes(ctx.bid):
         try:
-            bid_file(ctx.bid_dir, annex.file)
+            bid_file(ctx.bid_dir, annex.file, max_bytes=annex.max_bytes)
         except BidFileError as exc:
             yield annex, exc
 
@@ -60,16 +62,20 @@ def annex_path_errors(ctx: RuleContext) -> Iterator[tuple[Annex, BidFileError]]:
 @rule(
     "ANX001", ERROR, "Annex file missing",
     hint="Put the file into the bid folder and give its path relative to the folder.",
-    explanation="""
+    explanation=f"""
 Every annex the bid lists (the signed MoU scan `mou.file`, `annexes[].file`, partners'
 `letter.file`) is handed in with the submission: PDFs are appended to it, other files embedded.
-A file that is not there would be missing from what the jury receives.
+A file that is not there would be missing from what the jury receives. So would a file that is
+not a PDF and larger than {MAX_EMBEDDED_BYTES // 1_000_000} MB: the build embeds no larger file, and
+refuses to claim it did.
 """,
     reads=(),
 )
 def annex_missing(ctx: RuleContext) -> Iterator[Violation]:
     for annex, exc in annex_path_errors(ctx):
-        if not exc.outside:
+        if exc.reason == "too_large":
+            yield Violation(annex.field, f"{named(ctx, annex)}: {exc}; the build embeds no larger file", TOO_LARGE_HINT)
+        elif not exc.outside:
             yield Violation(annex.field, f"{named(ctx, annex)}: {exc}", missing_file_hint(ctx.bid_dir, annex.file))
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from bidkit.findings import FieldPath, Severity
 from bidkit.models import Theme
 from bidkit.images import pixel_problem, svg_problem
+from bidkit.limits import MAX_TEMPLATE_BYTES
 from bidkit.paths import MAX_RESOURCE_BYTES, BidFileError, bid_file, read_regular, resolve_inside
 from bidkit.rules.annexes import missing_file_hint
 from bidkit.rules.registry import RuleContext, Violation, rule
@@ -19,6 +20,7 @@ IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 FONT_MAGIC = (b"\x00\x01\x00\x00", b"true", b"OTTO", b"ttcf", b"wOFF", b"wOF2")
 IMAGE_MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",)}
 MAX_TEMPLATE_FILES = 1000
+SIZE_HINT = "Save the file smaller (fonts: only the styles used; pictures: fewer pixels or stronger compression)."
 SVG_HINT = ("Save the logo again as plain SVG (Inkscape: Save as › Plain SVG), with pictures embedded and without "
             "entity declarations, or use a PNG.")
 
@@ -48,17 +50,22 @@ def content_problem(path: Path, suffix: str, root: Path | None = None) -> str | 
 
 
 def template_problems(bid_dir: Path, folder: Path) -> Iterator[str]:
-    """Entries of the theme's template folder that the renderer would refuse to read."""
+    """Entries of the theme's template folder that the renderer would refuse to read: links
+    leading out, FIFOs and devices, files over MAX_TEMPLATE_BYTES, and folders where a template
+    would be looked up (a name ending in .j2)."""
     root = bid_dir.resolve()
     for count, (current, folders, files) in enumerate(os.walk(folder)):  # does not follow links to folders
         if count > MAX_TEMPLATE_FILES:
             return
         for name in [*folders, *files]:
             relative = (Path(current) / name).relative_to(root)
+            is_folder = name in folders and not name.endswith(".j2")
             try:
-                resolve_inside(root, relative, folder=name in folders)
+                resolve_inside(root, relative, folder=is_folder, max_bytes=None if is_folder else MAX_TEMPLATE_BYTES)
             except BidFileError as exc:
-                if exc.reason != "missing":
+                if exc.reason == "too_large":
+                    yield f"'{relative.as_posix()}' is larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB, the most a template may have"
+                elif exc.reason != "missing":
                     yield exc.message
 
 
@@ -81,7 +88,8 @@ def theme_files(theme: Theme) -> Iterator[tuple[FieldPath, str, bool, tuple[str,
 A theme changes the look of the PDF with files of the city: a logo, fonts, extra CSS and
 templates that replace bidkit's of the same name. The renderer reads only files inside the bid
 folder, so each of them must be there as a regular file (not a link leading out of the folder,
-not a FIFO or device); fonts must be TrueType/OpenType/WOFF files and the logo an SVG, PNG or
+not a FIFO or device), a logo, font or stylesheet at most 64 MB and a template at most 1 MB
+(the build reads no larger one); fonts must be TrueType/OpenType/WOFF files and the logo an SVG, PNG or
 JPEG image — by their content, not only their name — and a raster logo at most 50 megapixels
 (a picture of a few kilobytes can take gigabytes to decode). An SVG logo the build cannot draw
 — one that declares XML entities (which can pull in files of the machine or swell to gigabytes),
@@ -95,9 +103,11 @@ def theme_file_missing(ctx: RuleContext) -> Iterator[Violation]:
         return
     for field, file, folder, suffixes in theme_files(ctx.bid.theme):
         try:
-            path = bid_file(ctx.bid_dir, file, folder=folder)
+            path = bid_file(ctx.bid_dir, file, folder=folder, max_bytes=None if folder else MAX_RESOURCE_BYTES)
         except BidFileError as exc:
             hint = missing_file_hint(ctx.bid_dir, file) if exc.reason == "missing" and not folder else None
+            if exc.reason == "too_large":
+                exc, hint = f"{exc}, the most the build reads of a logo, font or stylesheet", SIZE_HINT
             yield Violation(field, f"theme: {exc}", hint)
             continue
         suffix = path.suffix.lower() if not folder else ""
@@ -124,3 +134,60 @@ def logo_alt(ctx: RuleContext) -> Iterator[Violation]:
     theme = ctx.bid.theme
     if theme and theme.logo and not theme.logo_alt:
         yield Violation(("theme", "logo"), "the logo has no text alternative (`logo_alt`)")
+
+
+def _stylesheet_findings(ctx: RuleContext, kind: str) -> Iterator[Violation]:
+    from bidkit.findings import Location
+    from bidkit.themecss import check_stylesheet
+
+    theme = ctx.bid.theme
+    if not theme or not theme.stylesheet:
+        return
+    try:
+        bid_file(ctx.bid_dir, theme.stylesheet, max_bytes=MAX_RESOURCE_BYTES)
+    except BidFileError:
+        return  # THM001
+    for finding in check_stylesheet(ctx.bid_dir, theme.stylesheet):
+        if finding.kind == kind:
+            yield Violation(("theme", "stylesheet"), finding.message,
+                            location=Location(finding.file, finding.line, finding.column))
+
+
+@rule(
+    "THM003", Severity.ERROR, "Stylesheet names a file the build will not read",
+    hint="Put the file into the bid folder as a regular file and name it relative to the stylesheet; "
+         "no network addresses.",
+    explanation="""
+A theme's stylesheet may use pictures, fonts and other stylesheets (`url(…)`, `@import`,
+`@font-face { src: url(…) }`) from the bid folder only, as regular files of at most 64 MB. The
+build refuses anything else — a file outside the folder, a link leading out, a FIFO, a folder, a
+missing file, an `http:` address — and the document would be drawn without it. `check` finds
+each such reference in the stylesheet (and in what it imports) and names it at its line with the
+reason, so that the final build cannot pass with a picture or font silently left out.
+""",
+    reads=("theme",),
+)
+def stylesheet_reference(ctx: RuleContext) -> Iterator[Violation]:
+    yield from _stylesheet_findings(ctx, "reference")
+
+
+@rule(
+    "THM004", Severity.ERROR, "Stylesheet changes what the document says",
+    hint="A theme may change colours, fonts, spacing and borders; remove the declaration (README, Theme).",
+    explanation="""
+A theme changes how the document looks, never what it says: the figures and texts the jury reads
+are those of the bid. CSS could print text of its own — `.own-share strong::after { content:
+"35,0 %" }` beside a hidden real figure would show a false own share — or hide, shrink, move or
+reorder text. A theme's stylesheet is therefore refused where it uses `content` (allowed only in
+the page's margin boxes, with running strings, counters and text without digits), `string-set`,
+`@counter-style`, list markers or hyphen characters written as text, `display: none`,
+`visibility: hidden`, `opacity`, a font size below 5 pt, transparent text or text too light
+to be read on the white page, `clip`, `clip-path`, `mask`, `overflow: hidden`, `position`,
+`transform`, `z-index`, a large `text-indent`, negative letter or word spacing, a bidi override,
+`font-feature-settings`, and `counter-*` or `bookmark-*` properties that change page numbers and
+bookmarks. A stylesheet over 8 MB is refused as too large to check.
+""",
+    reads=("theme",),
+)
+def stylesheet_changes_text(ctx: RuleContext) -> Iterator[Violation]:
+    yield from _stylesheet_findings(ctx, "text")
