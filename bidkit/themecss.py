@@ -57,34 +57,59 @@ class CssFinding:
 
 
 def check_stylesheet(bid_dir: Path, file: str) -> list[CssFinding]:
-    """The findings of the stylesheet ``file`` (relative to ``bid_dir``) and of what it imports."""
-    found: list[CssFinding] = []
-    _scan(bid_dir.resolve(), file, found, seen=set())
-    return found
+    """The findings of the stylesheet ``file`` (relative to ``bid_dir``) and of what it imports;
+    read once for THM003 and THM004 while none of those files changes."""
+    root = bid_dir.resolve()
+    kept = _CHECKED.get((root, file))
+    if kept is not None and kept[0] == _stamps(kept[1] | {root / file}):
+        return list(kept[2])
+    scan = _Scan(root)
+    scan.stylesheet(file)
+    named = frozenset(scan.named)
+    _CHECKED.clear()  # one stylesheet at a time is enough
+    _CHECKED[(root, file)] = (_stamps(named | {root / file}), named, tuple(scan.found))
+    return scan.found
 
 
-def _scan(root: Path, file: str, found: list[CssFinding], seen: set[Path]) -> None:
-    import tinycss2
-
-    try:
-        path = resolve_inside(root, file, max_bytes=MAX_CHECKED_BYTES)
-        text = read_regular(path, max_bytes=MAX_CHECKED_BYTES).decode("utf-8", "replace")
-    except BidFileError as exc:
-        if exc.reason == "too_large":
-            found.append(CssFinding(root / file, 1, 1, f"stylesheet '{shown(file)}' is larger than "
-                                    f"{MAX_CHECKED_BYTES // 1_000_000} MB, too large to check what it changes", "text"))
-        return  # otherwise THM001, or the reference that names it, says why
-    if path in seen or len(seen) >= MAX_IMPORTS:
-        return
-    seen.add(path)
-    base = Path(os.path.dirname(file))
-    rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
-    _Scanner(root, path, base, found, seen).rules(rules, margin=False)
+_CHECKED: dict[tuple[Path, str], tuple[tuple, frozenset[Path], tuple[CssFinding, ...]]] = {}
 
 
-class _Scanner:
-    def __init__(self, root: Path, path: Path, base: Path, found: list[CssFinding], seen: set[Path]) -> None:
-        self.root, self.path, self.base, self.found, self.seen = root, path, base, found, seen
+def _stamps(paths) -> tuple:
+    stamps = []
+    for path in sorted(paths):
+        try:
+            info = os.stat(path)
+            stamps.append((str(path), info.st_size, info.st_mtime_ns, info.st_ino))
+        except (OSError, ValueError):
+            stamps.append((str(path), None))
+    return tuple(stamps)
+
+
+class _Scan:
+    """One stylesheet and what it imports: ``found`` the findings, ``named`` every file read or named."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.found: list[CssFinding] = []
+        self.named: set[Path] = set()
+        self.imported: set[Path] = set()
+
+    def stylesheet(self, file: str) -> None:
+        import tinycss2
+
+        try:
+            path = resolve_inside(self.root, file, max_bytes=MAX_CHECKED_BYTES)
+            text = read_regular(path, max_bytes=MAX_CHECKED_BYTES).decode("utf-8", "replace")
+        except BidFileError as exc:
+            if exc.reason == "too_large":
+                self.found.append(CssFinding(self.root / file, 1, 1, f"stylesheet '{shown(file)}' is larger than "
+                                             f"{MAX_CHECKED_BYTES // 1_000_000} MB, too large to check what it changes", "text"))
+            return  # otherwise THM001, or the reference that names it, says why
+        if path in self.imported or len(self.imported) >= MAX_IMPORTS:
+            return
+        self.imported.add(path)
+        self.path, self.base = path, Path(os.path.dirname(file))
+        self.rules(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True), margin=False)
 
     def add(self, node, message: str, kind: str) -> None:
         self.found.append(CssFinding(self.path, node.source_line or 1, node.source_column or 1, message, kind))
@@ -154,6 +179,7 @@ class _Scanner:
             relative = os.path.relpath(normal, self.root)
         else:
             relative = os.path.normpath(self.base / target)
+        self.named.add(self.root / relative)
         try:
             resolve_inside(self.root, relative, max_bytes=MAX_RESOURCE_BYTES)
         except BidFileError as exc:
@@ -166,7 +192,9 @@ class _Scanner:
             self.add(token, f"{where}: {why}; the build leaves it out", "reference")
             return
         if imported:
-            _scan(self.root, relative, self.found, self.seen)
+            path, base = self.path, self.base
+            self.stylesheet(relative)
+            self.path, self.base = path, base
 
 
 def _value(declaration) -> str:

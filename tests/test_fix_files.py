@@ -271,3 +271,21 @@ def test_a_theme_that_only_changes_the_look_passes(tmp_path):
         "@media print { p { margin: 0 0 4pt } }\n", encoding="utf-8")
     theme(bid, "  stylesheet: theme/extra.css\n")
     assert findings(bid, "THM") == []
+
+
+def test_an_imported_stylesheet_is_checked_at_its_own_lines_and_again_after_an_edit(tmp_path):
+    from bidkit.check import check_bid
+
+    bid = tmp_path / "bid"
+    shutil.copytree(EXAMPLE, bid)
+    (bid / "theme" / "extra.css").write_text('@import "parts/more.css";\n', encoding="utf-8")
+    (bid / "theme" / "parts").mkdir()
+    (bid / "theme" / "parts" / "more.css").write_text("h1 { color: #333 }\nh1 { display: none }\n", encoding="utf-8")
+    theme(bid, "  stylesheet: theme/extra.css\n")
+
+    def thm():
+        return [(f.rule, f.location.file.name, f.location.line) for f in check_bid(bid)[0].findings if f.rule.startswith("THM")]
+
+    assert thm() == [("THM004", "more.css", 2)]
+    (bid / "theme" / "parts" / "more.css").write_text("h1 { color: #333 }\nh1 { background: url(gone.png) }\n", encoding="utf-8")
+    assert thm() == [("THM003", "more.css", 2)]
