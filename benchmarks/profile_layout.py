@@ -1,7 +1,8 @@
 """Where WeasyPrint's layout time goes, section by section (issue 12).
 
 For the example, Paderborn and the generated 50-page bid: the bid's HTML as `bidkit build`
-renders it, laid out by WeasyPrint in this process with the time of every page it makes
+renders it, laid out by WeasyPrint in this process with the CPU time (less noisy than wall time
+on a busy machine) of every page it makes
 (`make_page`, repaginations included) summed per section of the document (a page belongs to the
 section whose anchor it carries last), beside the time for the styles and the box tree.
 
@@ -69,19 +70,19 @@ def profile(bid_dir: Path, pdf: Path | None = None, top: int = 0) -> dict:
     make_page = weasyprint.layout.page.make_page
 
     def timed_page(context, root_box, page_type, resume_at, page_number, page_state):
-        start = time.perf_counter()
+        start = time.process_time()
         try:
             return make_page(context, root_box, page_type, resume_at, page_number, page_state)
         finally:
-            calls[page_number].append(time.perf_counter() - start)
+            calls[page_number].append(time.process_time() - start)
 
     def timed(name, function):
         def wrapper(*args, **kwargs):
-            start = time.perf_counter()
+            start = time.process_time()
             try:
                 return function(*args, **kwargs)
             finally:
-                phases[name] = phases.get(name, 0) + time.perf_counter() - start
+                phases[name] = phases.get(name, 0) + time.process_time() - start
         return wrapper
 
     originals = (weasyprint.document.get_all_computed_styles, weasyprint.document.build_formatting_structure)
@@ -94,12 +95,12 @@ def profile(bid_dir: Path, pdf: Path | None = None, top: int = 0) -> dict:
         import cProfile
         profiler = cProfile.Profile()
         profiler.enable()
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         document = weasyprint.HTML(string=html, base_url=templates_dir().resolve().as_uri() + "/",
                                    url_fetcher=fetcher).render()
     finally:
-        total = time.perf_counter() - start
+        total = time.process_time() - start
         if profiler:
             profiler.disable()
         weasyprint.layout.page.make_page = make_page
