@@ -6,6 +6,12 @@ city's name and official name, the call, the partners and MoU parties, the fundi
 is wrapped in ``<span class="proper-name">`` (``hyphens: manual`` in templates/style.css) in
 the document's text; tags, attributes and the stylesheet are left as they are. A line may
 still break between the words of a name, and at a hyphen the name has itself.
+
+Where the templates print a name in an element of its own that is never hyphenated (a partner's
+or funding source's name, a signatory, the supporters' register: ``_WHOLE_CLASSES``), its text is
+left as it is: a span there would change nothing but cost a box per name, and WeasyPrint 70
+breaks a word nested twice at the start of a line anywhere („Modellvorhabe|n“) instead of
+wrapping at the space before it.
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ MIN_LETTERS = 5
 #: Text left as it is: not shown, never hyphenated (headings are `hyphens: manual`), or a link,
 #: whose annotation must stay tagged as the Link itself (PDF/UA), not as a span inside it.
 _SKIPPED = frozenset({"style", "script", "title", "a", "h1", "h2", "h3", "h4", "h5", "h6"})
+#: Elements (by class) whose text is names the stylesheet never hyphenates (templates/style.css).
+_WHOLE_CLASSES = frozenset({"entry-name", "source-name", "name", "supporter-list"})
+_TAG = re.compile(r"<(/?)([a-zA-Z0-9]+)(?:[^>]*?\sclass=\"([^\"]*)\")?")
 
 
 def name_words(bid, call) -> set[str]:
@@ -43,13 +52,19 @@ def keep_whole(html: str, words: set[str]) -> str:
     alternatives = sorted((re.escape(str(escape(word))) for word in words), key=len, reverse=True)
     pattern = re.compile(rf"(?<![\w&-])(?:{'|'.join(alternatives)})(?![\w-])")
     parts = re.split(r"(<[^>]*>)", html)
-    inside = 0  # depth in skipped elements
+    skipped: list[str] = []  # the skipped element's tag, once per level of that tag inside it
     for index, part in enumerate(parts):
         if index % 2:  # a tag
-            tag = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
-            if tag and tag.group(2).lower() in _SKIPPED and not part.endswith("/>"):
-                inside = max(inside - 1, 0) if tag.group(1) else inside + 1
+            tag = _TAG.match(part)
+            if not tag or part.endswith("/>"):
+                continue
+            closing, name, classes = tag.group(1), tag.group(2).lower(), tag.group(3) or ""
+            if closing:
+                if skipped and name == skipped[-1]:
+                    skipped.pop()
+            elif (skipped and name == skipped[-1]) or name in _SKIPPED or not _WHOLE_CLASSES.isdisjoint(classes.split()):
+                skipped.append(name)
             continue
-        if not inside and part:
+        if not skipped and part:
             parts[index] = pattern.sub(lambda match: f'<span class="proper-name">{match.group(0)}</span>', part)
     return "".join(parts)
