@@ -216,9 +216,10 @@ def _write_patterns(stored: Path, patterns: dict, maxlen: int) -> None:
     cache_write(stored, _PATTERNS_MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
 
 
-def layout(html: str, *, base: Path, fetcher: SandboxedFetcher, jobs: int = 1):
+def layout(html: str, *, base: Path, fetcher: SandboxedFetcher, jobs: int = 1, meter=None):
     """Lay out the pages (the slow part); the fetcher guards every file the HTML names. With
-    ``jobs`` > 1 in two processes (bidkit.render.parallel), when the document can be split exactly."""
+    ``jobs`` > 1 in two processes (bidkit.render.parallel), when the document can be split exactly
+    and, with ``meter`` (bidkit.render.cores.IdleMeter: an automatic choice), when that pays."""
     _hyphenation()
 
     def render():
@@ -229,7 +230,7 @@ def layout(html: str, *, base: Path, fetcher: SandboxedFetcher, jobs: int = 1):
         if jobs > 1:
             from bidkit.render import parallel
 
-            return parallel.layout(render, _write_part)
+            return parallel.layout(render, _write_part, meter)
         return render()
     except RenderError:
         raise
