@@ -56,11 +56,11 @@ from bidkit.render.cores import IdleMeter, processes, usable_cores
 
 #: The fixed cost of a split, in HTML elements laid out: the fork, the second process's cover and
 #: its page-start state, a second file written, the pikepdf merge (fonts joined with fontTools).
-#: Measured in CPU seconds on a 2-core machine (benchmarks/bench_parallel.py --cost): 0.35–0.4 s,
-#: against 4–7 ms per element laid out and written (the example, generated bids, text-only
-#: test documents): 55–100 elements; a document of two 37-element parts (7 A5 pages) gains
-#: nothing, of two 77-element parts ~12 %, the example (318 + 324 elements) ~30 %. Taken with
-#: a margin, since an element of a cost table weighs more than one of running text.
+#: Measured in CPU seconds on a 2-core machine (benchmarks/bench_split_cost.py): 0.35–0.6 s,
+#: against 4–7 ms per element laid out and written (the example, text-only test documents):
+#: 55–150 elements; a document of two 37-element parts (7 A5 pages) gains nothing, of two
+#: 77-element parts ~12 %, the example (318 + 324 elements) ~30 % on the first part's path.
+#: Taken at the upper end, since an element of a cost table weighs more than one of running text.
 SPLIT_COST_ELEMENTS = 150
 
 #: Below this share of an idle core the second process would take longer than its part does here.
@@ -176,7 +176,7 @@ class _Part:
     def __init__(self, meter: IdleMeter | None = None):
         self.meter = meter  # automatic: split only when it pays (``pays``), by the idle cores it measured
         self.conn, self.pid, self.child = None, 0, False
-        self.split = None  # (skip stack, index, ids of the elements after it)
+        self.split = None  # choose_split's (skip stack, index, ids of the elements after it, the parts' sizes)
         self.serial = False  # one process lays out everything, as a single build would
         self.other = None  # the second part's pages and anchors (first part)
         self.pages = None  # this part's page count (first part)
