@@ -4,11 +4,16 @@ For the example and generated bids of about 50 and 100 pages, in one run, each f
 baseline and the ratio, from paired runs (each pair run back to back, so a busy machine slows
 both alike): median and min–max.
 
-- cold: `bidkit build --no-cache` vs WeasyPrint alone on the HTML that build wrote (`--html`), in a
-  fresh process with the same options (pdf/a-3u, tagged), import included; whole processes.
-- parallel: `bidkit build --no-cache --jobs N` when this bidkit has `--jobs` (else "n/a").
-- peak memory: the largest resident set of the build process (with `--jobs`, of the largest of
-  its processes: ru_maxrss is a maximum, not a sum) and of WeasyPrint alone.
+- cold: `bidkit build --no-cache` (its default `--jobs`: one or two processes, chosen by the
+  build) vs WeasyPrint alone on the HTML that build wrote (`--html`), in a fresh process with the
+  same options (pdf/a-3u, tagged), import included; whole processes.
+- serial and parallel: the same with `--jobs 1` and `--jobs N` (when this bidkit has `--jobs`).
+- peak memory, counting all processes: the process and its children (a layout in two
+  processes forks one) sampled from /proc — the largest sum of their proportional set sizes
+  (PSS, every 50 ms: a page shared by two processes counts half in each, so the sum counts it
+  once), beside WeasyPrint alone measured alike; the largest sum of resident sets (RSS, every
+  5 ms, shared pages counted in each process) and ru_maxrss (the high-water mark of the largest
+  process) in brackets. A peak shorter than the sampling interval can be missed.
 - cached: `bidkit build` with a warm rebuild cache (BIDKIT_CACHE_DIR in a temporary folder) vs
   `bidkit check` on the same bid.
 
@@ -24,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,23 +63,90 @@ print(json.dumps({"import": imported - start, "layout": laid_out - imported, "wr
 class Run:
     wall: float
     cpu: float  # user + system seconds of the process and the children it waited for
-    peak_mb: float
+    peak_mb: float  # the largest PSS sum of the process and its children (see the docstring)
     stdout: str
+    rss_mb: float = 0.0  # the largest RSS sum of the process and its children
+    maxrss_mb: float = 0.0  # ru_maxrss: the high-water mark of the largest single process
+
+
+#: RSS (/proc/PID/statm: counters, cheap) every 5 ms; PSS (smaps_rollup: a walk of the page
+#: tables under the process's memory lock, which slows a process that allocates) every 50 ms.
+SAMPLE_SECONDS = 0.005
+PSS_EVERY = 10
+
+
+def rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            return next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants."""
+    pids, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        pids.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as children:
+                    stack += [int(child) for child in children.read().split()]
+        except OSError:
+            pass
+    return pids
+
+
+class TreeSampler:
+    """The largest PSS and RSS sums of a process tree, sampled in a thread until ``stop()``."""
+
+    def __init__(self, pid: int):
+        self.pid, self.pss, self.rss = pid, 0, 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        count = 0
+        while not self.done.is_set():
+            pids = process_tree(self.pid)
+            self.rss = max(self.rss, sum(rss_kb(pid) for pid in pids))
+            if count % PSS_EVERY == 0:
+                self.pss = max(self.pss, sum(pss_kb(pid) for pid in pids))
+            count += 1
+            self.done.wait(SAMPLE_SECONDS)
+
+    def stop(self) -> tuple[float, float]:
+        """(peak PSS sum, peak RSS sum) in MB."""
+        self.done.set()
+        self.thread.join()
+        return self.pss / 1024, self.rss / 1024
 
 
 def measured(args: list[str], env: dict[str, str], ok=(0,)) -> Run:
-    """Wall seconds and peak resident memory of a fresh process."""
+    """Wall seconds, CPU seconds and peak memory (all processes) of a fresh process."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(args, stdout=out, stderr=err, env=env, cwd=REPO)
+        sampler = TreeSampler(proc.pid)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        pss, rss = sampler.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         if proc.returncode not in ok:
             sys.exit(f"{' '.join(args)} failed ({proc.returncode}):\n{err.read().decode()}")
-        return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read().decode())
+        return Run(wall, usage.ru_utime + usage.ru_stime, pss, out.read().decode(), rss, usage.ru_maxrss / 1024)
 
 
 def spread(values: list[float], unit: str = " s", digits: int = 2) -> str:
@@ -94,7 +167,7 @@ def bench(name: str, bid: Path, tmp: Path, runs: int, jobs: int | None) -> None:
     stem = name.replace(" ", "-")
     pdf, html, alone_pdf = tmp / f"{stem}.pdf", tmp / f"{stem}.html", tmp / f"{stem}-alone.pdf"
     build_ok = (0, 1)  # 1: the page limit is exceeded (the generated bids), the file is still written
-    cold, alone, parallel, alone_facts = [], [], [], []
+    cold, alone, serial, parallel, alone_facts = [], [], [], [], []
     for _ in range(runs):
         cold.append(measured([*bidkit, "build", str(bid), "-o", str(pdf), "--html", str(html), "--no-cache"], env, build_ok))
         run = measured([sys.executable, "-c", WEASYPRINT_ALONE, str(html), (REPO / "templates").as_uri() + "/",
@@ -102,6 +175,8 @@ def bench(name: str, bid: Path, tmp: Path, runs: int, jobs: int | None) -> None:
         alone.append(run)
         alone_facts.append(json.loads(run.stdout))
         if jobs:
+            serial.append(measured([*bidkit, "build", str(bid), "-o", str(tmp / f"{stem}-serial.pdf"), "--no-cache",
+                                    "--jobs", "1"], env, build_ok))
             parallel.append(measured([*bidkit, "build", str(bid), "-o", str(tmp / f"{stem}-par.pdf"), "--no-cache",
                                            "--jobs", str(jobs)], env, build_ok))
     measured([*bidkit, "build", str(bid), "-o", str(pdf)], env, build_ok)  # fills the cache
@@ -124,13 +199,22 @@ def bench(name: str, bid: Path, tmp: Path, runs: int, jobs: int | None) -> None:
     print(f"    (CPU seconds, steadier on a busy machine: bidkit {spread([r.cpu for r in cold])}, WeasyPrint alone "
           f"{spread([r.cpu for r in alone])}, ratio {spread([c.cpu / a.cpu for c, a in zip(cold, alone)], '×')})")
     if jobs:
-        print(f"  bidkit build --jobs {jobs:<6} {spread([r.wall for r in parallel])}   "
-              f"ratio {spread([p.wall / a.wall for p, a in zip(parallel, alone)], '×')}")
+        for label, runs_ in (("--jobs 1", serial), (f"--jobs {jobs}", parallel)):
+            print(f"  bidkit build {label:<13} {spread([r.wall for r in runs_])}   "
+                  f"ratio {spread([p.wall / a.wall for p, a in zip(runs_, alone)], '×')}")
     else:
         print("  bidkit build --jobs N      not measured (--jobs 0, or this bidkit has no --jobs)")
-    print(f"  peak memory                bidkit {max(r.peak_mb for r in cold):.0f} MB, WeasyPrint alone "
-          f"{max(r.peak_mb for r in alone):.0f} MB" + (f", --jobs {jobs} {max(r.peak_mb for r in parallel):.0f} MB"
-                                                     " (largest process)" if jobs else ""))
+    print("  peak memory, all processes (PSS sum; RSS sum; ru_maxrss of the largest), max of the runs:")
+
+    def memory(label: str, runs_: list[Run]) -> None:
+        print(f"    {label:<22} {max(r.peak_mb for r in runs_):4.0f} MB   ({max(r.rss_mb for r in runs_):.0f} MB; "
+              f"{max(r.maxrss_mb for r in runs_):.0f} MB)   ratio {max(r.peak_mb for r in runs_) / max(r.peak_mb for r in alone):.2f}×")
+
+    memory("WeasyPrint alone", alone)
+    memory("bidkit build", cold)
+    if jobs:
+        memory("bidkit build --jobs 1", serial)
+        memory(f"bidkit build --jobs {jobs}", parallel)
     print(f"  bidkit check               {spread([r.wall for r in check])}")
     print(f"  bidkit build (cached)      {spread([r.wall for r in cached])}   "
           f"ratio to check {spread([c.wall / k.wall for c, k in zip(cached, check)], '×')}   goal ≤ 1.2×")
@@ -142,7 +226,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sizes", default="example,50,100", help="comma list of: example, 50, 100")
-    parser.add_argument("--jobs", type=int, default=2, help="--jobs for the parallel column (when bidkit has it; 0: no such column)")
+    parser.add_argument("--jobs", type=int, default=2, help="--jobs for the parallel column (when bidkit has it; 0: no serial and parallel columns)")
     options = parser.parse_args()
     jobs = options.jobs if has_jobs() else None
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")

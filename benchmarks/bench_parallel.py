@@ -5,13 +5,17 @@ Runs are paired: each round runs the three one after the other (a fresh process 
 order rotating), so a busy machine slows all three alike; the table shows the median and the
 min–max of the wall times, the ratios of the medians, and the peak memory of all processes of a
 run together (proportional set sizes summed over the process and its children, sampled every
-20 ms; shared pages counted once). WeasyPrint alone includes its import, as a user would run it.
+5 ms by bench_build.TreeSampler; shared pages counted once). WeasyPrint alone includes its import, as a user would run it.
 
-"auto" is `--jobs 0` (bidkit.render.parallel.choose_jobs decides by idle cores and size). With
+"auto" is `--jobs 0`, the default (bidkit.render.parallel.pays decides by the idle cores measured and the parts' sizes). With
 ``--before DIR`` (a checkout of another commit, e.g. ``git worktree add /tmp/before main``), its
 `--jobs 2` runs in the same rounds ("jobs 2, before"): a change is measured against the same load.
 
-Usage: python benchmarks/bench_parallel.py [--runs 5] [--only example|50|100] [--before DIR]
+``--cpus 0`` runs every command on those cores only (``taskset -c``: one core); ``--busy`` keeps
+one core busy (a spinning process on the last core) while the rounds run: there the default
+must lay out serially and be no slower than `--jobs 1`.
+
+Usage: python benchmarks/bench_parallel.py [--runs 5] [--only example|50|100] [--before DIR] [--cpus LIST] [--busy]
 """
 
 from __future__ import annotations
@@ -22,11 +26,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_build import TreeSampler  # noqa: E402
 from generate_bid import generate  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,47 +45,22 @@ weasyprint.HTML(string=html, base_url=sys.argv[2]).render().write_pdf(sys.argv[3
 SIZES = {"50": (40, 400, 80, 60, 4, 500), "100": (80, 800, 160, 120, 4, 1000)}
 
 
-def _pss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
-            return next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
-    except (OSError, StopIteration, ValueError):
-        return 0
-
-
-def _tree(pid: int) -> list[int]:
-    pids, stack = [], [pid]
-    while stack:
-        current = stack.pop()
-        pids.append(current)
-        try:
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as children:
-                    stack += [int(child) for child in children.read().split()]
-        except OSError:
-            pass
-    return pids
+#: ``taskset -c LIST`` before every command (``--cpus``)
+PINNED: list[str] = []
 
 
 def run(args: list[str], env: dict | None = None) -> tuple[float, float, int]:
     """(wall seconds, peak MB of the process tree, exit code)."""
+    args = [*PINNED, *args]
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    peak = [0]
-
-    def sample():
-        while proc.poll() is None:
-            peak[0] = max(peak[0], sum(_pss_kb(pid) for pid in _tree(proc.pid)))
-            time.sleep(0.02)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    sampler = TreeSampler(proc.pid)
     _, err = proc.communicate()
     wall = time.perf_counter() - start
-    sampler.join()
+    peak = sampler.stop()[0]
     if proc.returncode not in (0, 1):  # 1: the page limit fails on purpose for the generated bids
         sys.exit(f"{' '.join(args)} failed:\n{err.decode(errors='replace')}")
-    return wall, peak[0] / 1024, proc.returncode
+    return wall, peak, proc.returncode
 
 
 def spread(values: list[float]) -> str:
@@ -133,7 +112,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", choices=["example", *SIZES])
     parser.add_argument("--before", type=Path, help="a checkout whose --jobs 2 runs in the same rounds")
+    parser.add_argument("--cpus", help="run every command with taskset -c CPUS (e.g. 0: one core)")
+    parser.add_argument("--busy", action="store_true", help="keep the last core busy while measuring")
     options = parser.parse_args()
+    if options.cpus:
+        PINNED[:] = ["taskset", "-c", options.cpus]
+    spinner = None
+    if options.busy:
+        last = str(max(os.sched_getaffinity(0)))
+        spinner = subprocess.Popen(["taskset", "-c", last, sys.executable, "-c", "while True: pass"])
+    try:
+        measure(options)
+    finally:
+        if spinner is not None:
+            spinner.kill()
+            spinner.wait()
+
+
+def measure(options) -> None:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         if options.only in (None, "example"):

@@ -196,9 +196,11 @@ def build(
                                            help="A variant of the bid: public (without personal data) or one of bid.yaml's "
                                                 "`variants:` [default: the full bid]."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither take the PDF from the rebuild cache nor store it there."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=0,
-                             help="Processes laying out the pages: 1 (the same bytes on every machine), 2 (two parts, "
-                                  "merged: the same pages, not the same bytes), or 0: 2 when a core is idle and the bid is large."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, envvar="BIDKIT_JOBS",
+                             help="Processes laying out the pages. 0 (default): two when the split pays, decided during "
+                                  "the build by the idle cores measured and the size of the parts (one on one core or "
+                                  "a busy machine); 1: one (the same bytes on every machine); 2: two parts, merged "
+                                  "(the same pages, other bytes)."),
 ) -> None:
     """Check the bid, then render the submission PDF with its annexes."""
     if watch and bid_variant:

@@ -55,6 +55,9 @@ def _no_user_cache(tmp_path_factory):
     cache folder of the session, never the user's."""
     previous = os.environ.get("BIDKIT_CACHE_DIR")
     os.environ["BIDKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("bidkit-cache"))
+    # One layout process unless a test asks for more: builds compared byte for byte stay so on
+    # any machine load (`--jobs` chooses by the idle cores; tests/test_jobs_auto.py tests that).
+    os.environ.setdefault("BIDKIT_JOBS", "1")
     yield
     if previous is None:
         os.environ.pop("BIDKIT_CACHE_DIR", None)

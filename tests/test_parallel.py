@@ -11,6 +11,7 @@ import inspect
 import multiprocessing
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import pikepdf
@@ -237,21 +238,53 @@ def test_what_cannot_be_split_exactly_is_laid_out_serially(tmp_path, css):
     assert files[1].read_bytes() == files[2].read_bytes()
 
 
-def test_jobs_are_chosen_by_cores_load_and_size(monkeypatch):
-    from bidkit.render import parallel
+def test_jobs_given_override_the_automatic_choice(monkeypatch):
+    from bidkit.render import cores, parallel
 
-    assert parallel.choose_jobs(1, 10**9) == 1
-    assert parallel.choose_jobs(2, 10) == 2  # --jobs overrides the size
-    assert parallel.choose_jobs(4, 10) == 2  # two parts at most
-    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1})
-    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (0.2, 0.2, 0.2))
-    assert parallel.choose_jobs(None, parallel.MIN_HTML_BYTES) == 2
-    assert parallel.choose_jobs(None, parallel.MIN_HTML_BYTES - 1) == 1  # the example: splitting does not pay
-    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.5, 1.5, 1.5))
-    assert parallel.choose_jobs(None, 10**9) == 1  # no idle core
-    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0})
-    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
-    assert parallel.choose_jobs(None, 10**9) == 1  # one core
+    assert parallel.choose_jobs(1) == 1
+    assert parallel.choose_jobs(2) == 2
+    assert parallel.choose_jobs(4) == 2  # two parts at most
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2.0)
+    assert parallel.choose_jobs(None) == 2  # tentatively: ``pays`` decides at the split
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 1.0)
+    assert parallel.choose_jobs(None) == 1  # one core: never split
+    monkeypatch.setattr(cores.os, "sched_getaffinity", lambda pid: {0})
+    assert cores.usable_cores() == 1.0
+    monkeypatch.setattr(cores, "_cgroup_quota", lambda: 1.5)
+    monkeypatch.setattr(cores.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    assert cores.usable_cores() == 1.5  # a container's CPU quota bounds the cores
+
+
+def test_the_split_pays_only_for_parts_larger_than_its_cost_and_an_idle_core():
+    from bidkit.render.parallel import SPLIT_COST_ELEMENTS, pays
+
+    example = (318, 324 + 43)  # the example's parts (the second with the cover it lays out again)
+    assert pays(*example, idle=1.0)
+    assert pays(*example, idle=3.0)
+    assert not pays(*example, idle=0.0)  # the other core busy
+    assert not pays(*example, idle=0.5)  # the second part would take longer than the whole
+    assert not pays(37, 39, idle=1.0)  # 7 A5 pages: measured to gain nothing
+    small = SPLIT_COST_ELEMENTS  # a smaller part than the split's cost saves less than it costs
+    assert not pays(small, small, idle=1.0) and pays(small + 1, small + 1, idle=1.0)
+    assert not pays(100, 5000, idle=1.0)  # nearly all in one part
+
+
+def test_the_idle_meter_measures_idle_cores(monkeypatch):
+    from bidkit.render import cores
+
+    ticks = iter([1000, 1000 + 150])
+    clock = iter([10.0, 11.0])
+    monkeypatch.setattr(cores, "_idle_ticks", lambda: next(ticks))
+    monkeypatch.setattr(cores.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(cores.os, "sysconf", lambda name: 100)
+    assert cores.IdleMeter().idle_cores() == 1.5  # 150 idle ticks in one second at 100 ticks per core
+    monkeypatch.undo()
+    real = cores.IdleMeter()
+    assert real.ticks is not None  # Linux: /proc/stat is read
+    busy = time.perf_counter()
+    while time.perf_counter() - busy < 0.3:  # this process's own work is not idle
+        pass
+    assert 0.0 <= real.idle_cores() <= cores.usable_cores() - 0.5
 
 
 # --- the real bids, through the command line ------------------------------------------------

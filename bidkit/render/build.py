@@ -343,10 +343,13 @@ def cache_key(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterabl
               outputs: Iterable[Path] = (), document_variant: DocumentVariant | None = None, jobs: int | None = 1) -> str:
     """The rebuild cache's key of this build: every file it may read (bidkit.render.cache), the
     options that change the bytes (a layout in two processes gives the same pages in other
-    bytes: ``jobs`` is one of them), the build moment, and a draft's stamp and open points."""
+    bytes: ``jobs`` given is one of them; an automatic choice, None, is "auto" whatever it
+    chose, so a rebuild takes that build's file), the build moment, and a draft's stamp and open points."""
     from bidkit.render.cache import build_key
+    from bidkit.render.cores import processes
 
-    options = {"variant": variant, "draft": str(draft), "moment": build_datetime(loaded).isoformat(), "jobs": str(jobs),
+    options = {"variant": variant, "draft": str(draft), "moment": build_datetime(loaded).isoformat(),
+               "jobs": "auto" if jobs is None else str(processes(jobs)),
                "document_variant": "" if document_variant is None else "|".join([
                    document_variant.name, document_variant.label, *sorted(r.value for r in document_variant.removes),
                    *document_variant.fields])}
@@ -362,6 +365,9 @@ def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[
     """Read the annexes (a final build refuses one that breaks ``variant``'s claims, before the
     slow layout), render the HTML and lay it out; ``document_variant`` is the variant of the bid
     (``--variant``), None for the full bid."""
+    from bidkit.render.cores import IdleMeter
+
+    meter = IdleMeter() if jobs is None else None  # the idle cores over the build so far decide the split
     moment = build_datetime(loaded)
     templates = templates_dir()
     step("Loading WeasyPrint")
@@ -382,7 +388,7 @@ def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[
         step("Laying out pages (WeasyPrint)")
         from bidkit.render.parallel import choose_jobs
 
-        document = pdf.layout(html, base=templates, fetcher=fetcher, jobs=choose_jobs(jobs, len(html.encode("utf-8"))))
+        document = pdf.layout(html, base=templates, fetcher=fetcher, jobs=choose_jobs(jobs), meter=meter)
     removed = []
     if document_variant:
         register = read_register(loaded.bid_dir, loaded.bid.supporters) if loaded.bid.supporters else None

@@ -6,7 +6,8 @@ unchanged rebuild writes the same bytes again without laying out a page.
 - **Key** (sha256): bidkit's version and its installed files (name, size, modification time),
   the libraries that shape the bytes (WeasyPrint, pydyf, fontTools, pikepdf, pyphen, Pillow,
   tinycss2, cssselect2 — where they are installed and when), Python's version, the options that
-  change the file (variant, draft), the build moment (``SOURCE_DATE_EPOCH`` or the bid's date),
+  change the file (variant, draft, ``--jobs`` when given: an automatic choice is the one key
+  "auto", whatever it chose), the build moment (``SOURCE_DATE_EPOCH`` or the bid's date),
   a draft's git stamp and open points, and the content of every file the build may read: the
   whole bid folder but ``.git`` and the outputs (YAML, call, annexes, the supporters' register and
   its scans, the theme and its templates — the fetcher reads nothing outside the bid folder and

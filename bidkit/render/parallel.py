@@ -27,7 +27,9 @@ shares that tree copy-on-write (frozen from the garbage collector). Each paginat
 
 Anything this cannot reproduce exactly (page-based counters in the content, :left/:right/:nth
 or named pages, footnotes, running elements, a split that is no page start) makes the build
-serial; ``choose_jobs`` decides by cores, load and document size whether splitting pays.
+serial. Unless ``--jobs`` is given, the split is made only when it pays (``pays``): the
+parts' sizes against the measured fixed cost of a split, at the idle cores measured since the
+build started (bidkit.render.cores); on one core or a busy machine the layout stays serial.
 """
 
 from __future__ import annotations
@@ -50,35 +52,45 @@ import pikepdf
 import weasyprint.layout as wlayout
 from pikepdf import Array, Dictionary, Name, String
 
-#: Below this many bytes of HTML, splitting does not pay: the fork, the second process's box
-#: tree and the merge cost a few tenths of a second. The example (14 pages) has 29 kB, Paderborn
-#: (20 pages) 112 kB, the generated 46-page bid 214 kB.
-MIN_HTML_BYTES = 100_000
+from bidkit.render.cores import IdleMeter, processes, usable_cores
+
+#: The fixed cost of a split, in HTML elements laid out: the fork, the second process's cover and
+#: its page-start state, a second file written, the pikepdf merge (fonts joined with fontTools).
+#: Measured in CPU seconds on a 2-core machine (benchmarks/bench_split_cost.py): 0.35–0.6 s,
+#: against 4–7 ms per element laid out and written (the example, text-only test documents):
+#: 55–150 elements; a document of two 37-element parts (7 A5 pages) gains nothing, of two
+#: 77-element parts ~12 %, the example (318 + 324 elements) ~30 % on the first part's path.
+#: Taken at the upper end, since an element of a cost table weighs more than one of running text.
+SPLIT_COST_ELEMENTS = 150
+
+#: Below this share of an idle core the second process would take longer than its part does here.
+MIN_IDLE = 0.6
 
 
 LOG = logging.getLogger("bidkit.parallel")
 
 
 class Serial(Exception):
-    """The document cannot be split exactly; lay it out in one process."""
+    """The document cannot be split exactly, or splitting does not pay; lay it out in one process."""
 
 
-def choose_jobs(jobs: int | None, html_bytes: int) -> int:
+def choose_jobs(jobs: int | None) -> int:
     """The number of processes: ``jobs`` when given (1 = serial; the document is split in two
-    parts at most), else 2 when there is an idle core and the document is large enough for the
-    split to pay, else 1."""
+    parts at most), else 2 when this process may use two cores (whether the split pays is
+    decided when the box tree is built: ``pays``), else 1."""
     if jobs is not None:
-        return min(max(1, jobs), 2)
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except OSError:  # pragma: no cover
-        load = 0.0
-    idle = cores - load
-    return 2 if cores >= 2 and idle >= 1.0 and html_bytes >= MIN_HTML_BYTES else 1
+        return processes(jobs)
+    return 2 if usable_cores() >= 2 else 1
+
+
+def pays(first: int, second: int, idle: float) -> bool:
+    """Whether two processes finish sooner than one: ``first`` and ``second`` the parts' HTML
+    elements (the second with the cover it lays out again), ``idle`` the idle cores measured
+    (bidkit.render.cores.IdleMeter; the second process runs at that share of a core)."""
+    share = min(idle, 1.0)
+    if share < MIN_IDLE:
+        return False
+    return max(first, second / share) + SPLIT_COST_ELEMENTS < first + second
 
 
 # --- the split --------------------------------------------------------------------------------------------------------
@@ -101,9 +113,10 @@ def _elements(child, body) -> list:
     return [box.element for box in child.descendants()]
 
 
-def choose_split(root_box) -> tuple[dict, int, set[int]]:
+def choose_split(root_box) -> tuple[dict, int, set[int], tuple[int, int]]:
     """(the skip stack of the split, its index among body's children, ids of the HTML elements
-    after it). The elements weigh the parts (both processes choose alike)."""
+    after it, the parts' sizes in elements: the second with the cover it lays out again). The
+    elements weigh the parts (both processes choose alike)."""
     body_index, body = _body(root_box)
     children = body.children
     elements = [_elements(child, body) for child in children]
@@ -118,7 +131,8 @@ def choose_split(root_box) -> tuple[dict, int, set[int]]:
     if best is None:
         raise Serial("no forced page break to split at")
     after = {id(element) for found in elements[best:] for element in found}
-    return {body_index: {best: None}}, best, after
+    first = sum(len(found) for found in elements[:best])
+    return {body_index: {best: None}}, best, after, (first, total - first + len(elements[0]))
 
 
 def _check_splittable(context, after: set[int]) -> None:
@@ -159,9 +173,10 @@ class _Part:
     of the pagination (the box tree built once, shared copy-on-write) it forks the child that
     lays out the second."""
 
-    def __init__(self):
+    def __init__(self, meter: IdleMeter | None = None):
+        self.meter = meter  # automatic: split only when it pays (``pays``), by the idle cores it measured
         self.conn, self.pid, self.child = None, 0, False
-        self.split = None  # (skip stack, index, ids of the elements after it)
+        self.split = None  # choose_split's (skip stack, index, ids of the elements after it, the parts' sizes)
         self.serial = False  # one process lays out everything, as a single build would
         self.other = None  # the second part's pages and anchors (first part)
         self.pages = None  # this part's page count (first part)
@@ -175,6 +190,10 @@ class _Part:
             try:
                 self.split = choose_split(root_box)
                 _check_splittable(context, self.split[2])
+                if self.meter is not None:
+                    idle = self.meter.idle_cores()
+                    if not pays(*self.split[3], idle):
+                        raise Serial(f"does not pay: parts of {self.split[3]} elements, {idle:.2f} idle cores")
                 self._fork()
             except Serial as reason:
                 LOG.debug("serial: %s", reason)
@@ -400,10 +419,11 @@ class Parts:
         self.close()
 
 
-def layout(render, write_part):
+def layout(render, write_part, meter: IdleMeter | None = None):
     """``render()`` (WeasyPrint's HTML(...).render() under bidkit's deadline) in two parts:
-    Parts, or a whole Document when the document cannot be split (laid out serially)."""
-    part = _Part()
+    Parts, or a whole Document when the document cannot be split (laid out serially); with
+    ``meter`` (an automatic choice) only when the split pays for the idle cores it measured."""
+    part = _Part(meter)
     try:
         with _hooked(part):
             document = render()

@@ -1,0 +1,94 @@
+"""`bidkit build` chooses one or two layout processes by itself (issue 12): two only when the
+split pays for the idle cores measured; on one core it is the serial build; the rebuild cache
+keys an automatic choice as one ("auto"), `--jobs N` given as N."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, REPO, run_bidkit
+
+
+class FixedMeter:
+    """An IdleMeter that measured ``idle`` cores."""
+
+    def __init__(self, idle: float):
+        self.idle = idle
+
+    def idle_cores(self) -> float:
+        return self.idle
+
+
+def _layout_kind(tmp_path: Path, html: str, idle: float) -> str:
+    from bidkit.render import pdf
+    from bidkit.render.fetcher import SandboxedFetcher
+
+    document = pdf.layout(html, base=tmp_path, fetcher=SandboxedFetcher([tmp_path]), jobs=2, meter=FixedMeter(idle))
+    kind = type(document).__name__
+    if hasattr(document, "close"):
+        document.close()
+    return kind
+
+
+def layout_kind(tmp_path: Path, html: str, idle: float) -> str:
+    """In a spawned process (the test process may hold foreign threads, which forbid the fork)."""
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_layout_kind, tmp_path, html, idle).result()
+
+
+@pytest.mark.parametrize(("sections", "idle", "kind"), [(16, 1.0, "Parts"), (16, 0.0, "Document"), (16, 0.5, "Document"),
+                                                       (2, 1.0, "Document")])
+def test_an_automatic_choice_splits_only_when_it_pays(tmp_path, sections, idle, kind):
+    from test_parallel import small_html
+
+    assert layout_kind(tmp_path, small_html(sections=sections), idle) == kind
+
+
+def test_jobs_given_are_part_of_the_cache_key_an_automatic_choice_is_one_key():
+    from bidkit.check import check_bid
+    from bidkit.render.build import cache_key
+
+    result, loaded = check_bid(EXAMPLE)
+    keys = {jobs: cache_key(loaded, draft=False, variant="pdf/a-3a+ua-1", findings=result.findings, jobs=jobs)
+            for jobs in (None, 1, 2, 3)}
+    assert keys[2] == keys[3]  # two parts at most
+    assert len({keys[None], keys[1], keys[2]}) == 3
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("taskset"), reason="taskset (util-linux) is not installed")
+def test_on_one_core_the_default_build_is_the_serial_one(example_pdf, tmp_path):
+    out = tmp_path / "one-core.pdf"
+    env = {"BIDKIT_JOBS": "0"}  # the default, as a user runs it (conftest.py pins 1 for the suite)
+    proc = subprocess.run(["taskset", "-c", "0", sys.executable, "-m", "bidkit", "build", str(EXAMPLE), "-o", str(out),
+                           "--no-cache"], cwd=REPO, capture_output=True, text=True, timeout=300,
+                          env={**_environment(), **env})
+    assert proc.returncode == 0, proc.stderr
+    assert "Writing PDF (11 pages)" in proc.stderr and "2 processes" not in proc.stderr
+    assert out.read_bytes() == example_pdf.read_bytes()
+
+
+def test_an_automatic_build_is_taken_from_the_cache_whatever_it_chose(tmp_path):
+    env = {"BIDKIT_JOBS": "0", "BIDKIT_CACHE_DIR": str(tmp_path / "cache")}
+    first = run_bidkit("build", str(EXAMPLE), "-o", str(tmp_path / "first.pdf"), env=env)
+    again = run_bidkit("build", str(EXAMPLE), "-o", str(tmp_path / "again.pdf"), env=env)
+    assert first.code == 0 and again.code == 0, first.stderr + again.stderr
+    assert "from the cache" in again.stdout
+    assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "first.pdf").read_bytes()
+    given = run_bidkit("build", str(EXAMPLE), "-o", str(tmp_path / "given.pdf"), "--jobs", "1", env=env)
+    assert given.code == 0 and "from the cache" not in given.stdout  # --jobs given is another key
+
+
+def _environment() -> dict:
+    import os
+
+    environment = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    environment.update({"NO_COLOR": "1", "COLUMNS": "200"})
+    return environment
