@@ -16,6 +16,9 @@ from typing import Any
 
 #: A template file (bidkit's or a theme's) larger than this is refused: templates are text of a few kilobytes.
 MAX_TEMPLATE_BYTES = 1_000_000
+#: A document whose HTML is larger than this is not laid out: about 450 pages (the generated 46-page
+#: bid has 4–5 kB of HTML a page), minutes of layout; a bid of 10,000 measures would take hours.
+MAX_LAYOUT_HTML_BYTES = 2_000_000
 
 
 @contextlib.contextmanager

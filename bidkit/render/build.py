@@ -26,6 +26,7 @@ from bidkit.findings import Finding
 from bidkit.loader import LoadedBid, transliterate
 from bidkit.gitinfo import git_state
 from bidkit.paths import BidFileError, bid_file, resolved_inside, shown, templates_dir
+from bidkit.limits import MAX_LAYOUT_HTML_BYTES
 from bidkit.schema import SCHEMA_FILE
 from bidkit.render.theme import ThemeContext, theme_path
 from bidkit.supporters import read_register
@@ -383,6 +384,12 @@ def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[
                          document_variant=document_variant)
     if html_output:
         atomic_write(html_output, html.encode("utf-8"))
+    size = len(html.encode("utf-8"))
+    if size > MAX_LAYOUT_HTML_BYTES:
+        raise RenderError(f"the document's HTML has {size / 1e6:.1f} MB, more than bidkit lays out "
+                          f"({MAX_LAYOUT_HTML_BYTES / 1e6:.0f} MB, about 450 pages)",
+                          "A bid this long cannot be submitted as one document: shorten the lists (measures, cost items, "
+                          "partners, supporters) or move details into annexes.")
     fetcher = SandboxedFetcher([loaded.bid_dir, templates])
     with _source_date_epoch(moment):
         step("Laying out pages (WeasyPrint)")
