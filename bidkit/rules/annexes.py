@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,6 +45,11 @@ def missing_file_hint(bid_dir: Path, file: str) -> str:
     root = bid_dir.resolve()
     files = itertools.islice(root.rglob("*"), MAX_HINT_FILES)  # a huge folder is not walked to the end
     present = [p.relative_to(root).as_posix() for p in files if p.is_file()]
+    twins = [name for name in present if unicodedata.normalize("NFC", name) == unicodedata.normalize("NFC", file)]
+    if twins:
+        return (f"The folder has '{twins[0]}', written with other Unicode code points for the same letters "
+                "(e.g. 'ü' as 'u' and a combining diaeresis, as macOS and some archives store names): rename the "
+                "file, or copy its name from the folder listing into the YAML file.")
     close = difflib.get_close_matches(file, present, n=1, cutoff=0.6)
     if close:
         return f"Did you mean '{close[0]}'?"
