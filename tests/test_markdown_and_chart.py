@@ -33,6 +33,16 @@ def test_markdown_keeps_headings_and_dates_as_text_and_sets_german_quotes():
     assert markdown(None) == ""
 
 
+def test_markdown_sets_dashes_and_ellipses_and_changes_nothing_else():
+    assert markdown("2017 -- 2019, 2017--2019, Ziel --- Weg, und so weiter ...") == \
+        "<p>2017 – 2019, 2017–2019, Ziel — Weg, und so weiter …</p>\n"
+    # markdown-it's own replacements would print ©, ®, ™, ±, '…' for '..', ',' for ',,,', '???' for '????'
+    kept = "Varianten (a), (b), (c) und (r); Toleranz +-5 %; usw.. ,,, ???? !!!! ---- ...."
+    assert markdown(kept) == f"<p>{kept}</p>\n"
+    assert markdown("[https://example.org/a--b...](https://example.org/a--b...)") == \
+        '<p><a href="https://example.org/a--b...">https://example.org/a--b...</a></p>\n'
+
+
 def test_chart_is_valid_svg_with_escaped_labels_and_totals():
     chart = stacked_bars([2017, 2018], [("Eigenmittel <Stadt>", {2017: Decimal(500000), 2018: Decimal(250000)}),
                                         ("Land & Bund", {2018: Decimal(250000)})], title="Finanzierung")
