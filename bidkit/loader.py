@@ -53,7 +53,7 @@ class BidSources:
                 if path[:end] in self.cells:
                     return self.cells[path[:end]]
         if path and path[0] in self.sections:
-            document = self.sections[str(path[0])]
+            document = self.sections[path[0]]
             if text_offset is not None:
                 return document.locate_in_text(path, text_offset)
             return document.locate(path, key=key)
@@ -273,6 +273,14 @@ def _read_files(loaded: LoadedBid) -> None:
             loaded.broken |= _top_level_keys(path)
             continue
         for key in document.data:
+            if not isinstance(key, str):  # `2026: Jahr`: YAML reads the key as a number
+                loaded.findings.append(_finding(
+                    codes.WRONG_TYPE, f"a key must be text, found {type(key).__name__} {_excerpt(key)!r}",
+                    document.locate((key,), key=True),
+                    hint=f"bidkit's keys are English words ({', '.join(list(Bid.model_fields)[:3])}, …): "
+                         "remove the line, or write it under the key it belongs to.",
+                ))
+                continue
             if key in loaded.sources.sections:
                 first = loaded.sources.sections[key].path.name
                 loaded.findings.append(_finding(
@@ -678,11 +686,17 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
             codes.WRONG_TYPE, f"{_id_label(loc)} '{_excerpt(value)}' ({dotted(loc)}) may use only a-z, 0-9 and '-'",
             locate(loc), loc, hint=_id_hint(str(value)),
         )
+    if loc and loc[-1] == "[key]" and not isinstance(value, str):  # a number as a key of `severity:` or `variants:`
+        return _finding(codes.WRONG_TYPE, f"a key must be text, found {type(value).__name__} {_excerpt(value)!r}",
+                        locate(loc[:-1], key=True), loc[:-2], hint=f"The keys here are names, not numbers. {_describe(model, loc[:-2])}".strip())
     if kind == "invalid_key":
         # `{amount: 1.500,00}`: in a flow mapping the comma ends the entry, `00` becomes a key (the number 0)
+        where = locate(loc)
+        hint = ("Keys are words (e.g. `title:`), not numbers: remove the line, or write it under the key it belongs to."
+                if "{" not in _source_line(where) else "In `{…}` a comma separates entries: `amount: 1.500,00` reads as "
+                "`amount: 1.500` and a key `00`. Write amounts without separators (1500.00); quote text with commas.")
         return _finding(codes.WRONG_TYPE, f"a key must be text, found {type(value).__name__} {_excerpt(value)!r}",
-                        locate(loc), loc[:-1], hint="In `{…}` a comma separates entries: `amount: 1.500,00` reads as "
-                        "`amount: 1.500` and a key `00`. Write amounts without separators (1500.00); quote text with commas.")
+                        where, loc[:-1], hint=hint)
     if kind.startswith("date") and isinstance(value, str) and (german := re.fullmatch(r"\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*", value)):
         day, month, year = german.groups()
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {value.strip()} is written the German way; bidkit reads dates "
@@ -732,6 +746,15 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
         message = f"{message} (found {_excerpt(value)!r})"
     hint = next((h for prefix, h in _TYPE_HINTS.items() if kind.startswith(prefix) and h), None)
     return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {message}" if name != "" else message, locate(loc), loc, hint=hint)
+
+
+def _source_line(location: Location) -> str:
+    """The text of the line ``location`` points at ("" when it cannot be read)."""
+    try:
+        lines = location.file.read_text(encoding="utf-8").splitlines() if location.file and location.line else []
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return lines[location.line - 1] if location.line <= len(lines) else ""
 
 
 # --- the form a field takes ---------------------------------------------------------------
