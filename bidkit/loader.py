@@ -251,7 +251,8 @@ def _pruned(node: Any, path: FieldPath, kept: dict[FieldPath, list[int]]) -> Any
 
 
 def _read_files(loaded: LoadedBid) -> None:
-    names = sorted(p.name for p in loaded.bid_dir.iterdir() if p.suffix in (".yaml", ".yml"))
+    # Every case of the extension is listed: a file that is not read (hidden, or `.YAML`) is named in a finding.
+    names = sorted(p.name for p in loaded.bid_dir.iterdir() if p.suffix.lower() in (".yaml", ".yml"))
     if MANIFEST not in names:
         loaded.findings.append(_finding(
             codes.FILE_MISSING, f"{MANIFEST} is missing in {loaded.bid_dir}",
@@ -261,6 +262,15 @@ def _read_files(loaded: LoadedBid) -> None:
     # bid.yaml first, so that a section repeated elsewhere is reported at the repetition.
     names.sort(key=lambda name: (name != MANIFEST, name))
     for name in names:
+        if name.startswith(".") or not name.endswith((".yaml", ".yml")):
+            call = _call_file(loaded)
+            if call is None or call.name != name or call.parent != loaded.bid_dir:  # a call file is read by _load_call
+                hidden = name.startswith(".")
+                loaded.findings.append(_finding(
+                    codes.HIDDEN_YAML if hidden else codes.YAML_CASE,
+                    f"{name} is not read: {'a hidden file' if hidden else 'the extension is not lower case'}",
+                    Location(loaded.bid_dir / name)))
+            continue
         try:
             path = bid_file(loaded.bid_dir, name, max_bytes=MAX_YAML_BYTES)
         except BidFileError as exc:

@@ -61,3 +61,92 @@ def test_a_number_key_gives_no_traceback_on_the_command_line(bid):
     append(bid / "bid.yaml", "2026: Jahr\n")
     run = run_bidkit("check", str(bid))
     assert run.code == 1 and "Traceback" not in run.stderr and "a key must be text" in run.stdout
+
+
+# --- row 2: ignored checks are named in every report and never pass -----------------------
+
+IGNORE_BUD006 = ("call: bitkom-digitale-stadt-2017", "call: bitkom-digitale-stadt-2017\nchecks:\n  ignore:\n    - BUD006")
+
+
+@pytest.fixture
+def ignoring(bid):
+    """The example with BUD006 (the own share check) ignored in bid.yaml."""
+    edit(bid / "bid.yaml", *IGNORE_BUD006)
+    return bid
+
+
+def test_the_matrix_shows_a_requirement_with_an_ignored_rule_as_not_checked(ignoring, tmp_path):
+    import csv
+    import io
+
+    run = run_bidkit("check", "bid", "--matrix", "-f", "csv", cwd=ignoring.parent)
+    budget = next(row for row in csv.DictReader(io.StringIO(run.stdout)) if row["id"] == "DS-9")
+    line = line_of(ignoring / "bid.yaml", "- BUD006")
+    assert budget["status"] == "not checked" and f"BUD006 ignored by bid/bid.yaml:{line}" in budget["findings"]
+
+
+def test_the_text_report_names_the_ignored_checks_and_does_not_count_them_as_passing(ignoring):
+    run = run_bidkit("check", "bid", cwd=ignoring.parent)
+    line = line_of(ignoring / "bid.yaml", "- BUD006")
+    assert f"ignored by bid/bid.yaml:{line}: BUD006" in run.stdout
+    assert "Kosten- und Finanzierungsplan: 7/8 checks pass (1 ignored)" in run.stdout
+    assert "overall: 100,0 %" not in run.stdout
+
+
+def test_json_junit_github_and_sarif_name_the_ignored_checks(ignoring):
+    line = line_of(ignoring / "bid.yaml", "- BUD006")
+    document = run_bidkit("check", "bid", "-f", "json", cwd=ignoring.parent).json()
+    assert document["ignored"] == [{"rule": "BUD006", "file": "bid/bid.yaml", "line": line}]
+    assert document["completeness"]["percent"] < 100
+    github = run_bidkit("check", "bid", "-f", "github", cwd=ignoring.parent).stdout
+    assert f"::notice file=bid/bid.yaml,line={line},title=ignored checks::BUD006 ignored by bid/bid.yaml:{line}" in github
+    junit = run_bidkit("check", "bid", "-f", "junit", cwd=ignoring.parent).stdout
+    assert f'<skipped message="ignored by bid/bid.yaml:{line}: not checked" />' in junit
+    import json
+
+    log = json.loads(run_bidkit("check", "bid", "-f", "sarif", cwd=ignoring.parent).stdout)
+    [invocation] = log["runs"][0]["invocations"]
+    assert [o["descriptor"]["id"] for o in invocation["ruleConfigurationOverrides"]] == ["BUD006"]
+    assert invocation["ruleConfigurationOverrides"][0]["configuration"] == {"enabled": False}
+    [note] = invocation["toolConfigurationNotifications"]
+    assert note["locations"][0]["physicalLocation"]["region"] == {"startLine": line}
+    schema = Path(__file__).resolve().parents[2] / "shared" / "standards" / "sarif-2.1.0-rtm.5.json"
+    if schema.exists():
+        import jsonschema
+
+        jsonschema.validate(log, json.loads(schema.read_text(encoding="utf-8")))
+
+
+def test_checks_ignored_on_the_command_line_are_named_too(bid):
+    run = run_bidkit("check", "bid", "--ignore", "BUD006", cwd=bid.parent)
+    assert "ignored by --ignore: BUD006" in run.stdout
+
+
+def test_a_requirement_whose_rules_did_not_run_is_not_pass(bid):
+    from bidkit.matrix import compliance_matrix
+
+    edit(bid / "budget.yaml", "          amount: 150000", "          amount: viel")  # budget loses an item: sums do not run
+    result, _ = check_bid(bid)
+    [budget] = [row for row in compliance_matrix(result) if row.id == "DS-9"]
+    assert budget.status != "pass" and any("not run" in note for note in budget.unchecked)
+
+
+# --- row 23: which files are read ---------------------------------------------------------
+
+
+def test_a_hidden_yaml_file_is_not_read_and_named(bid):
+    (bid / ".editorconfig.yaml").write_text("checks:\n  ignore: [PAR004]\n", encoding="utf-8")
+    found = check_bid(bid)[0].findings
+    assert "PAR004" in {f.rule for f in found}  # the hidden ignore does not apply
+    [hidden] = [f for f in found if f.rule == "FIL004"]
+    assert hidden.severity is Severity.INFO and ".editorconfig.yaml" in hidden.message
+    assert hidden.location.file == bid / ".editorconfig.yaml"
+
+
+def test_yaml_files_with_an_upper_case_extension_are_named_not_silently_skipped(bid):
+    (bid / "EXTRA.YAML").write_text("subtitle: Aus der Großschreibung\n", encoding="utf-8")
+    (bid / "extra.yml").write_text("theme_note: x\n", encoding="utf-8")  # a .yml file is read: its unknown key is reported
+    found = check_bid(bid)[0].findings
+    [case] = [f for f in found if f.rule == "FIL005"]
+    assert case.severity is Severity.WARNING and "EXTRA.YAML" in case.message
+    assert any(f.rule == "SCH002" and f.location.file == bid / "extra.yml" for f in found)

@@ -39,11 +39,17 @@ class JunitReporter(Reporter):
             case = ET.SubElement(suite, "testcase", classname=f"bidkit.{rule.group}", name=f"{code} {rule.title}")
             reason = result.not_run_reasons.get(code, "not run: a section it reads did not load")
             ET.SubElement(case, "skipped", message=f"{reason} (see the loader's findings)")
-        tests = len(result.rules_run) + len(result.rules_not_run)
+        for place, _, codes in result.ignored_by():
+            for code in codes:
+                rule = RULES[code]
+                case = ET.SubElement(suite, "testcase", classname=f"bidkit.{rule.group}", name=f"{code} {rule.title}")
+                ET.SubElement(case, "skipped", message=f"ignored by {place}: not checked")
+        skipped = len(result.rules_not_run) + len(result.ignored)
+        tests = len(result.rules_run) + skipped
         suite.set("tests", str(tests))
         suite.set("failures", str(failures))
         suite.set("errors", "0")
-        suite.set("skipped", str(len(result.rules_not_run)))
+        suite.set("skipped", str(skipped))
         suites.set("tests", str(tests))
         suites.set("failures", str(failures))
         ET.indent(suites)
