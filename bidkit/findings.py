@@ -82,8 +82,8 @@ class Finding:
 
     @property
     def dotted_path(self) -> str:
-        """The field path as editors show it: ``budget.years[0].total``."""
-        return dotted(self.path)
+        """The field path as editors show it: ``budget.years[0].total`` (a key's control characters escaped)."""
+        return printable(dotted(self.path))
 
     def __post_init__(self) -> None:
         # Messages quote the bid's text and file names: no control character reaches a report.

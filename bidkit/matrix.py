@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 
 from bidkit.findings import CheckResult, Finding, Severity
+from bidkit.markup import escape
+from bidkit.paths import printable
 from bidkit.rules import RULES, matching
 
 PASS, FAIL, WARN, UNCHECKED = "pass", "fail", "warning", "not checked"
@@ -49,7 +51,9 @@ def compliance_matrix(result: CheckResult) -> list[MatrixRow]:
             status = UNCHECKED
         else:
             status = PASS
-        rows.append(MatrixRow(requirement.id, requirement.text, requirement.section, status, found, unchecked))
+        # A call file of the bid's own is input like the bid: no control character reaches a report.
+        rows.append(MatrixRow(printable(requirement.id), printable(requirement.text), printable(requirement.section),
+                              status, found, unchecked))
     return rows
 
 
@@ -74,7 +78,8 @@ def render_matrix(rows: list[MatrixRow], fmt: str, *, color: bool = False) -> st
     for column in ("id", "requirement", "section", "status", "findings"):
         table.add_column(column)
     for r in rows:
-        table.add_row(r.id, r.requirement, r.section, f"[{style[r.status]}]{r.status}[/]", "\n".join(r.finding_refs()))
+        table.add_row(escape(r.id), escape(r.requirement), escape(r.section), f"[{style[r.status]}]{r.status}[/]",
+                      "\n".join(escape(ref) for ref in r.finding_refs()))
     buffer = io.StringIO()
     Console(file=buffer, force_terminal=color, no_color=not color, width=140).print(table)
     return buffer.getvalue()

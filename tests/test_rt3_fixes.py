@@ -150,3 +150,42 @@ def test_yaml_files_with_an_upper_case_extension_are_named_not_silently_skipped(
     [case] = [f for f in found if f.rule == "FIL005"]
     assert case.severity is Severity.WARNING and "EXTRA.YAML" in case.message
     assert any(f.rule == "SCH002" and f.location.file == bid / "extra.yml" for f in found)
+
+
+# --- row 7: text from the bid never makes lines of its own in a report ---------------------
+
+INJECTED = "::error file=README.md,line=1,title=FAKE::Injected"
+CONTROLS = "\r\t\x1b\x85\u2028\u2029\u202e\u2066\u200f"
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "junit", "json", "sarif", "gitlab"])
+def test_a_file_name_with_line_breaks_and_controls_stays_on_its_line(bid, fmt):
+    (bid / f"x\n{INJECTED}\n✓ fake: no errors{CONTROLS}.yaml").write_text("[broken\n", encoding="utf-8")
+    run = run_bidkit("check", "bid", "-f", fmt, cwd=bid.parent)
+    assert run.code == 1 and "Traceback" not in run.stderr
+    lines = run.stdout.splitlines()
+    assert not any(line.startswith(("::error file=README.md", "✓ fake")) for line in lines)
+    assert not any(c in run.stdout for c in CONTROLS)  # escaped, or encoded by JSON
+    if fmt == "github":
+        assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    if fmt == "text":
+        assert f"x\\n{INJECTED}\\n✓ fake" in run.stdout
+
+
+def test_keys_titles_and_call_texts_with_line_breaks_are_escaped(bid):
+    edit(bid / "bid.yaml", "\ntitle:", '\n"neu\\n✓ fake": 1\ntitle:')  # an unknown key: its path is printed
+    run = run_bidkit("check", "bid", cwd=bid.parent)
+    assert "neu\\n✓ fake" in run.stdout and not any(line.startswith("✓ fake") for line in run.stdout.splitlines())
+
+
+def test_the_matrix_escapes_a_call_file_s_requirement_text(bid):
+    from bidkit.loader import shipped_calls
+
+    call = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8")
+    call = call.replace("text: Abgabe bis zum 15. März 2017.", 'text: "Abgabe\\n::error file=x::Injected [red]rot[/]"')
+    (bid / "call.yaml").write_text(call, encoding="utf-8")
+    edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: call.yaml")
+    for fmt in ("text", "csv"):
+        out = run_bidkit("check", "bid", "--matrix", "-f", fmt, cwd=bid.parent).stdout
+        assert not any(line.lstrip("│ ").startswith("::error") for line in out.splitlines()), out
+        assert "[red]rot[/]" in out.replace("\n", "") or "Injected [red]" in out

@@ -34,13 +34,14 @@ class JsonReporter(Reporter):
             "findings": [finding_json(f) for f in result.sorted_findings()],
             "completeness": {
                 "percent": result.percent,
-                "sections": [{"section": s.group, "passed": s.passed, "total": s.total, "not_run": s.not_run,
-                              "ignored": s.ignored} for s in result.scores()],
+                "sections": [{"section": s.group, "passed": s.passed, "total": s.total, "not_run": s.not_run}
+                             | ({"ignored": s.ignored} if s.ignored else {}) for s in result.scores()],
             },
-            # checks switched off, with the `checks: ignore` entry that did it (file null: `--ignore`)
-            "ignored": [{"rule": code, "file": display_file(where.file) if where else None,
-                         "line": where.line if where else None} for _, where, codes in result.ignored_by() for code in codes],
         }
+        if result.ignored:  # checks switched off, with the `checks: ignore` entry that did it (file null: `--ignore`)
+            document["ignored"] = [{"rule": code, "file": display_file(where.file) if where else None,
+                                    "line": where.line if where else None}
+                                   for _, where, codes in result.ignored_by() for code in codes]
         if result.pages is not None:
             document["pages"] = result.pages
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from bidkit.findings import CheckResult, Severity
+from bidkit.paths import printable
 from bidkit.report import Reporter
 from bidkit.rules import RULES
 
@@ -19,7 +20,7 @@ class JunitReporter(Reporter):
         for finding in result.sorted_findings():
             by_rule.setdefault(finding.rule, []).append(finding)
         suites = ET.Element("testsuites", name="bidkit check")
-        suite = ET.SubElement(suites, "testsuite", name=f"bidkit check {result.bid_dir}")
+        suite = ET.SubElement(suites, "testsuite", name=f"bidkit check {printable(str(result.bid_dir))}")
         failures = 0
         for code in result.rules_run:
             rule = RULES[code]
