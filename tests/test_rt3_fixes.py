@@ -3,6 +3,7 @@ not text, ignored rules that looked like passing ones, report injection, bidi co
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,21 @@ def test_the_matrix_escapes_a_call_file_s_requirement_text(bid):
         out = run_bidkit("check", "bid", "--matrix", "-f", fmt, cwd=bid.parent).stdout
         assert not any(line.lstrip("│ ").startswith("::error") for line in out.splitlines()), out
         assert "[red]rot[/]" in out.replace("\n", "") or "Injected [red]" in out
+
+
+# --- row 6: bidirectional controls ----------------------------------------------------------
+
+
+def test_bidi_controls_are_named_with_their_place(bid):
+    edit(bid / "partners.yaml", "name: Volkswagen AG", 'name: "Volkswagen \\u202eGA"')
+    [finding] = problems(bid)
+    assert finding.rule == "TXT005" and finding.message == "U+202E RIGHT-TO-LEFT OVERRIDE in partners[0].name"
+
+
+def test_the_document_never_lets_a_value_reorder_itself_or_the_text_around_it(bid):
+    from bidkit.loader import load_bid
+    from bidkit.render.build import document_html
+
+    edit(bid / "partners.yaml", "name: Volkswagen AG", 'name: "Volkswagen \\u202eGA"')
+    html = document_html(load_bid(bid), draft=True, annex_list=[])
+    assert "Volkswagen GA" in re.sub("<[^>]+>", "", html) and not any(c in html for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
