@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError, create_model
 
-from bidkit.call_profiles import shipped_calls
+from bidkit.call_profiles import call_problems, shipped_calls
 from bidkit.errors import BidkitError
 from bidkit.findings import FieldPath, Finding, Location, dotted
 from bidkit.models import AMOUNT_PATTERN, ID_PATTERN, Bid, Call
@@ -614,6 +614,8 @@ def _load_call(loaded: LoadedBid) -> Call | None:
                     codes.BAD_CONFIG, f"requirement {requirement.id} names no known rule '{pattern}'",
                     document.locate(where), where,
                 ))
+    for where, message, hint in call_problems(call) if call else []:
+        loaded.findings.append(_finding(codes.CALL_INCONSISTENT, message, document.locate(where), where, hint=hint))
     return call
 
 

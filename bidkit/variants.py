@@ -22,8 +22,10 @@ Three walls, in order:
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import io
 import re
+import types
 import typing
 import zlib
 from collections.abc import Iterable, Iterator
@@ -165,40 +167,57 @@ def _empty(info, value: Any) -> Any:
     return ""
 
 
-def field_problem(path: str) -> str | None:
+def field_problem(path: str, *, text: bool = False) -> str | None:
     """Why ``path`` (``measures[].lead``) cannot be removed, or None when it can: it must name a
-    field, and a required one only when it is a text (it becomes "") or a list (it becomes [])."""
+    field, and a required one only when it is a text (it becomes "") or a list (it becomes []).
+    With ``text``: why it names no text of the bid (a call's ``text_limits``), None when it does."""
     model: type[BaseModel] | None = Bid
     parts = path.split(".")
     for index, part in enumerate(parts):
         name, every = part.removesuffix("[]"), part.endswith("[]")
         info = model.model_fields.get(name) if model else None
         if info is None:
+            owner = "the bid" if index == 0 else parts[index - 1]
+            close = difflib.get_close_matches(name, list(model.model_fields), n=1) if model else []
+            if close:
+                meant = close[0] + ("[]" if _is_list(model.model_fields[close[0]].annotation) else "")
+                return f"'{name}' is no field of {owner}; did you mean '{'.'.join([*parts[:index], meant, *parts[index + 1:]])}'?"
             known = ", ".join(model.model_fields) if model else "nothing (it is no section)"
-            return f"'{name}' is no field of {'the bid' if index == 0 else parts[index - 1]}; known: {known}"
-        if len(parts) == 1 and name in ("call", "title", "city"):
+            return f"'{name}' is no field of {owner}; known: {known}"
+        if not text and len(parts) == 1 and name in ("call", "title", "city"):
             return f"'{name}' is what the document is about and cannot be removed"
         inner = _inner_model(info.annotation, every)
         if isinstance(inner, str):
             return f"'{part}': {inner}"
         last = index == len(parts) - 1
         if not last and not every and _is_list(info.annotation):
-            return f"'{name}' is a list: write '{name}[]' for every item"
-        if last and info.is_required() and info.annotation is not str and typing.get_origin(info.annotation) is not list:
+            return f"'{name}' is a list: write '{'.'.join([*parts[:index], name + '[]', *parts[index + 1:]])}' for every item"
+        if text and last:
+            target = _optional(info.annotation)
+            leaf = typing.get_args(target)[0] if every and typing.get_origin(target) is list else target
+            if leaf is not str:
+                return f"'{path}' is no text" + (f": write '{path}[]' for every item" if _is_list(info.annotation) and not every else "")
+            return None
+        if not text and last and info.is_required() and info.annotation is not str and typing.get_origin(info.annotation) is not list:
             return f"'{path}' is required by the document and no text; the vocabulary (`remove:`) names what can go"
         model = inner
     return None
 
 
+def _optional(annotation: Any) -> Any:
+    """``X | None`` → ``X``; anything else (``list[str]``, whose arguments are no options) as it is."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return next(a for a in typing.get_args(annotation) if a is not type(None))
+    return annotation
+
+
 def _is_list(annotation: Any) -> bool:
-    options = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
-    return typing.get_origin(options[0]) is list
+    return typing.get_origin(_optional(annotation)) is list
 
 
 def _inner_model(annotation: Any, every: bool) -> type[BaseModel] | None | str:
     """The model a path continues in after this field (None: a leaf), or why ``[]`` does not fit."""
-    options = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
-    target = options[0]
+    target = _optional(annotation)
     origin = typing.get_origin(target)
     if origin is list:
         item = typing.get_args(target)[0]

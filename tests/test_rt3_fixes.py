@@ -208,3 +208,35 @@ def test_the_document_never_lets_a_value_reorder_itself_or_the_text_around_it(bi
     edit(bid / "partners.yaml", "name: Volkswagen AG", 'name: "Volkswagen \\u202eGA"')
     html = document_html(load_bid(bid), draft=True, annex_list=[])
     assert "Volkswagen GA" in re.sub("<[^>]+>", "", html) and not any(c in html for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+# --- rows 5, 25: a call file that limits nothing or contradicts itself ----------------------
+
+
+def test_shipped_calls_have_no_problems():
+    from bidkit.call_profiles import call_problems, shipped_call, shipped_calls
+
+    assert {name: call_problems(shipped_call(name)) for name in shipped_calls()} == {name: [] for name in shipped_calls()}
+
+
+@pytest.mark.parametrize(("field", "meant"), [
+    ("visoin", "did you mean 'vision'?"),
+    ("measures.description", "write 'measures[].description' for every item"),
+    ("measures[].descripton", "did you mean 'measures[].description'?"),
+    ("measures[].cost", "'measures[].cost' is no text"),
+    ("council_resolution.decisions", "write 'council_resolution.decisions[]' for every item"),
+])
+def test_a_text_limit_on_no_text_says_what_it_means(field, meant):
+    from bidkit.call_profiles import call_problems, shipped_call
+
+    call = shipped_call("bitkom-digitale-stadt-2017").model_copy(update={"text_limits": []})
+    call.text_limits.append(type(shipped_call("bitkom-digitale-stadt-2017").text_limits[0])(field=field, max_chars=10))
+    [(path, message, _)] = call_problems(call)
+    assert path == ("text_limits", 0, "field") and message.endswith(meant)
+
+
+@pytest.mark.parametrize("field", ["council_resolution.decisions[]", "goals[].kpis[].source", "partners[].letter.file"])
+def test_text_limits_and_variants_reach_required_lists_inside_items(field):
+    from bidkit.variants import field_problem
+
+    assert field_problem(field, text=True) is None and field_problem(field) is None  # '[]' on a list that is no option

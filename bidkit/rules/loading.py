@@ -117,6 +117,18 @@ with bidkit (e.g. `bitkom-digitale-stadt-2017`) or a path, relative to the bid f
 file of your own (`call: ./my-call.yaml`) with the same fields as the shipped profiles.
 """,
 )
+CALL_INCONSISTENT = define(
+    "CAL002", Severity.ERROR, "Call file names no field or contradicts itself",
+    hint="Fix the call file at the reported line.",
+    explanation="""
+A call file of the bid's own (`call: ./calls/my-call.yaml`) is checked beyond its form: a text
+limit whose `field` names no text of the bid (`visoin`, or `measures.description` for
+`measures[].description`) would limit nothing without a word, so it is an error with the path
+it most likely means; a thematic field id or a requirement id given twice, and a funding rate
+and a minimum own share that together exceed 100 % of the costs (95 % and 15 %), cannot both be
+what the call says.
+""",
+)
 SWALLOWED_TEXT = define(
     "YML002", Severity.ERROR, "Text after ' #' read as a comment",
     hint="Quote the whole value, e.g. title: \"Aktionsprogramm #DigitaleStadt\"",
