@@ -191,7 +191,7 @@ def field_problem(path: str, *, text: bool = False) -> str | None:
             return f"'{part}': {inner}"
         last = index == len(parts) - 1
         if not last and not every and _is_list(info.annotation):
-            return f"'{name}' is a list: write '{'.'.join([*parts[:index], name + '[]', *parts[index + 1:]])}' for every item"
+            return f"'{name}' is a list: write '{name}[]' for every item ('{'.'.join([*parts[:index], name + '[]', *parts[index + 1:]])}')"
         if text and last:
             target = _optional(info.annotation)
             leaf = typing.get_args(target)[0] if every and typing.get_origin(target) is list else target

@@ -221,7 +221,7 @@ def test_shipped_calls_have_no_problems():
 
 @pytest.mark.parametrize(("field", "meant"), [
     ("visoin", "did you mean 'vision'?"),
-    ("measures.description", "write 'measures[].description' for every item"),
+    ("measures.description", "write 'measures[]' for every item ('measures[].description')"),
     ("measures[].descripton", "did you mean 'measures[].description'?"),
     ("measures[].cost", "'measures[].cost' is no text"),
     ("council_resolution.decisions", "write 'council_resolution.decisions[]' for every item"),
