@@ -619,6 +619,20 @@ def _load_call(loaded: LoadedBid) -> Call | None:
     return call
 
 
+def load_call_file(path: Path) -> tuple[Call | None, list[Finding]]:
+    """A call file read as `call: ./path.yaml` reads it (`bidkit calls show ./path.yaml`), with its findings."""
+    findings: list[Finding] = []
+    try:
+        path = bid_file(path.parent, path.name, max_bytes=MAX_YAML_BYTES)
+    except BidFileError as exc:
+        return None, [_refused(exc, Location(path))]
+    document = _read_document(path, findings)
+    call = _validate(Call, document.data, document.locate, findings) if document else None
+    findings += [_finding(codes.CALL_INCONSISTENT, message, document.locate(where), where, hint=hint)
+                 for where, message, hint in (call_problems(call) if call else [])]
+    return call, findings
+
+
 # --- pydantic errors → findings ------------------------------------------------------
 
 _TYPE_HINTS = {

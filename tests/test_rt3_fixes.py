@@ -240,3 +240,23 @@ def test_text_limits_and_variants_reach_required_lists_inside_items(field):
     from bidkit.variants import field_problem
 
     assert field_problem(field, text=True) is None and field_problem(field) is None  # '[]' on a list that is no option
+
+
+# --- row 28: `bidkit calls show` takes a call file's path ---------------------------------
+
+
+def test_calls_show_prints_a_call_file_of_ones_own(tmp_path):
+    from bidkit.loader import shipped_calls
+
+    own = tmp_path / "calls" / "meine.yaml"
+    own.parent.mkdir()
+    text = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8").replace("id: bitkom-digitale-stadt-2017", "id: meine")
+    own.write_text(text, encoding="utf-8")
+    run = run_bidkit("calls", "show", "./calls/meine.yaml", cwd=tmp_path)
+    assert run.code == 0 and "(meine)" in run.stdout and "datenplattform" in run.stdout
+    assert run_bidkit("calls", "show", "calls/meine.yaml", "-f", "json", cwd=tmp_path).json()["id"] == "meine"
+    own.write_text(text.replace("text_limits:", "text_limits:\n  - {field: visoin, max_chars: 10}"), encoding="utf-8")
+    run = run_bidkit("calls", "show", "./calls/meine.yaml", cwd=tmp_path)
+    assert run.code == 1 and "(meine)" in run.stdout and "CAL002" in run.stderr and "did you mean 'vision'" in run.stderr
+    missing = run_bidkit("calls", "show", "./calls/fehlt.yaml", cwd=tmp_path)
+    assert missing.code == 2 and "no call file './calls/fehlt.yaml'" in missing.stderr
