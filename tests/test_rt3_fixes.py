@@ -260,3 +260,25 @@ def test_calls_show_prints_a_call_file_of_ones_own(tmp_path):
     assert run.code == 1 and "(meine)" in run.stdout and "CAL002" in run.stderr and "did you mean 'vision'" in run.stderr
     missing = run_bidkit("calls", "show", "./calls/fehlt.yaml", cwd=tmp_path)
     assert missing.code == 2 and "no call file './calls/fehlt.yaml'" in missing.stderr
+
+
+# --- row 22: the JSON Schema uses JSON Schema's keywords for bounds ------------------------
+
+
+@pytest.mark.parametrize("kind", ["bid", "call"])
+def test_the_schema_bounds_are_json_schema_keywords(kind):
+    import json
+
+    import jsonschema
+
+    from bidkit.schema import bid_schema, call_schema
+
+    schema = bid_schema() if kind == "bid" else call_schema()
+    text = json.dumps(schema)
+    assert '"ge":' not in text and '"le":' not in text and '"gt":' not in text and '"lt":' not in text
+    jsonschema.Draft202012Validator.check_schema(schema)
+    if kind == "call":
+        assert schema["properties"]["page_limit"]["anyOf"][0]["minimum"] == 1
+    else:
+        year = schema["$defs"]["BudgetYear"]["properties"]["year"]
+        assert (year["minimum"], year["maximum"]) == (1900, 2200)
