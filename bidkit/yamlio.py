@@ -313,6 +313,9 @@ class _Builder:
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 found = repr(key_node.value) if isinstance(key_node, ScalarNode) else "a list or mapping"
                 raise self.fail(f"a key must be text, found {found}", key_node, "Write the key as a word, e.g. 'title:'.")
+            if key == "<<" and not key_node.style:  # YAML 1.1's merge key: a plain key here, which no model knows
+                raise self.fail("YAML merge keys ('<<') are not supported", key_node,
+                                "Write the keys out in each mapping instead of merging '<<: *alias' into it.")
             if key in result:
                 line = key_marks[key][0] + 1
                 raise self.fail(f"duplicate key '{key}' (first on line {line})", key_node,
