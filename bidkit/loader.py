@@ -697,6 +697,9 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
             message = f"{found} has decimals; a whole number is needed"
         elif found in ("true", "false"):
             message = f"{found} is a yes/no value, not a whole number"
+        elif isinstance(value, str) and re.fullmatch(r"\s*[0-9]+\s*", found):  # `population: "8150"`
+            return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': \"{found}\" is a number in quotes, which YAML reads as text",
+                            locate(loc), loc, hint=f"Remove the quotes: write `{found.strip()}`.")
         else:
             message = f"{_excerpt(found)!r} is not a whole number (digits 0-9 only)"
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {message}", locate(loc), loc,

@@ -282,3 +282,18 @@ def test_the_schema_bounds_are_json_schema_keywords(kind):
     else:
         year = schema["$defs"]["BudgetYear"]["properties"]["year"]
         assert (year["minimum"], year["maximum"]) == (1900, 2200)
+
+
+# --- row 15: a whole number in quotes -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("old", "new", "file"), [
+    ("population: 124000", 'population: "124000"', "bid.yaml"),
+    ("- year: 2017", '- year: "2017"', "budget.yaml"),
+])
+def test_a_quoted_whole_number_says_remove_the_quotes(bid, old, new, file):
+    edit(bid / file, old, new)
+    [finding] = problems(bid)
+    assert finding.rule == "SCH001" and "a number in quotes" in finding.message
+    assert finding.hint == f"Remove the quotes: write `{new.split(': ')[1].strip(chr(34))}`."
+    assert finding.location.line == line_of(bid / file, new)
