@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError, create_model
 from bidkit.call_profiles import call_problems, shipped_calls
 from bidkit.errors import BidkitError
 from bidkit.findings import FieldPath, Finding, Location, dotted
-from bidkit.models import AMOUNT_PATTERN, ID_PATTERN, Bid, Call
+from bidkit.models import AMOUNT_PATTERN, ID_PATTERN, Bid, Call, scaled_amount
 from bidkit.paths import BidFileError, bid_file
 from bidkit.rules import loading as codes
 from bidkit.rules.registry import Rule, matching
@@ -705,8 +705,10 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {message}", locate(loc), loc,
                         hint=f"Write `{plain}`: whole numbers without separators." if plain else _FORMS["whole"][1])
     if kind == "money_format":
+        scaled = scaled_amount(str(error["ctx"]["found"]))  # `1,2 Mio. €`: the amount in euros, written out
+        plain = error["ctx"]["plain"] or (format(scaled[1].normalize(), "f") if scaled and scaled[1] is not None else "")
         return _finding(codes.WRONG_TYPE, _money_message(loc, str(error["ctx"]["found"])), locate(loc), loc,
-                        hint=_money_hint(error["ctx"]["plain"]))
+                        hint=_money_hint(plain))
     if kind == "number_format":
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {_excerpt(error['ctx']['found'])!r} is not a number",
                         locate(loc), loc, hint=_FORMS["figure"][1])
@@ -929,6 +931,8 @@ def _one_per_cause(loaded: LoadedBid, findings: list[Finding]) -> list[Finding]:
 
 def _money_message(loc: FieldPath, found: str) -> str:
     label = _label(loc)
+    if scaled := scaled_amount(found):  # `0,24 Mio. €`
+        return f"'{label}': {_excerpt(found)!r} is not an amount: '{scaled[0]}' is not read"
     if re.fullmatch(r"-?[0-9]+\.[0-9]{3}", found):
         # `150.000` is the number 150 to YAML: say so, that is the trap.
         read = found.rstrip("0").rstrip(".")

@@ -297,3 +297,25 @@ def test_a_quoted_whole_number_says_remove_the_quotes(bid, old, new, file):
     assert finding.rule == "SCH001" and "a number in quotes" in finding.message
     assert finding.hint == f"Remove the quotes: write `{new.split(': ')[1].strip(chr(34))}`."
     assert finding.location.line == line_of(bid / file, new)
+
+
+# --- row 14: an amount with a unit word ("Mio.") ------------------------------------------
+
+
+def test_a_csv_amount_in_millions_names_the_word_and_the_amount_to_write(bid):
+    (bid / "kosten.csv").write_text("Kostenposition;Kategorie;Maßnahme;Betrag (€)\nPersonal;Personalkosten;egovernment;"
+                                    "0,4 Mio. €\nSachmittel;Sachkosten;pilotprojekte;100.000,00\n", encoding="utf-8")
+    text = (bid / "budget.yaml").read_text(encoding="utf-8")
+    (bid / "budget.yaml").write_text(re.sub(r"      costs:\n(        .*\n)+", "      costs_file: kosten.csv\n", text, count=1),
+                                     encoding="utf-8")
+    [finding] = [f for f in problems(bid) if f.rule == "SCH001"]
+    assert finding.message == "'amount': '0,4 Mio. €' is not an amount: 'Mio.' is not read"
+    assert finding.hint == "Write the amount in euros, e.g. 400.000,00."
+    assert finding.location.line == line_of(bid / "kosten.csv", "0,4 Mio. €")
+
+
+def test_a_yaml_amount_in_millions_names_the_word_and_the_amount_to_write(bid):
+    edit(bid / "budget.yaml", "          amount: 150000", '          amount: "0,15 Mio. €"')
+    [finding] = problems(bid)
+    assert finding.message == "'amount': '0,15 Mio. €' is not an amount: 'Mio.' is not read"
+    assert finding.hint.startswith("Write `150000`:")
