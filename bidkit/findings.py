@@ -62,6 +62,17 @@ class Location:
         return self.sheet is not None
 
 
+#: Characters of a message or hint at most: a value quoted in it (a 1 MB run of 'x') is cut in the middle.
+MAX_MESSAGE = 1000
+
+
+def _shortened(text: str) -> str:
+    if len(text) <= MAX_MESSAGE:
+        return text
+    left_out = format(len(text) - MAX_MESSAGE + 40, ",").replace(",", ".")  # German, like every number shown
+    return f"{text[:MAX_MESSAGE - 100]}… ({left_out} characters left out) …{text[-60:]}"
+
+
 def display_file(file: Path | None) -> str | None:
     """``file`` relative to the current folder, as a user would type it (control characters
     escaped); a file outside the current folder by its absolute path, not as ``../../x``."""
@@ -86,9 +97,9 @@ class Finding:
         return printable(dotted(self.path))
 
     def __post_init__(self) -> None:
-        # Messages quote the bid's text and file names: no control character reaches a report.
-        object.__setattr__(self, "message", printable(self.message))
-        object.__setattr__(self, "hint", printable(self.hint))
+        # Messages quote the bid's text and file names: no control character reaches a report, nor a pasted page.
+        object.__setattr__(self, "message", _shortened(printable(self.message)))
+        object.__setattr__(self, "hint", _shortened(printable(self.hint)))
 
     def display_file(self) -> str | None:
         """The file relative to the current folder, as a user would type it (control characters

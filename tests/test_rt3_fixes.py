@@ -319,3 +319,27 @@ def test_a_yaml_amount_in_millions_names_the_word_and_the_amount_to_write(bid):
     [finding] = problems(bid)
     assert finding.message == "'amount': '0,15 Mio. €' is not an amount: 'Mio.' is not read"
     assert finding.hint.startswith("Write `150000`:")
+
+
+# --- row 16: a long value never fills a report ----------------------------------------------
+
+
+def test_a_megabyte_run_is_one_txt006_and_no_message_quotes_it_whole(bid):
+    edit(bid / "bid.yaml", "vision: |\n", "vision: |\n  " + "x" * 1_000_000 + "\n")
+    found = problems(bid)
+    assert "TXT001" not in {f.rule for f in found} and "TXT006" in {f.rule for f in found}
+    assert all(len(f.message) <= 1000 and len(f.hint) <= 1000 for f in found)
+
+
+def test_a_message_quoting_a_long_value_is_cut_in_the_middle():
+    from bidkit.findings import Finding, Location
+
+    finding = Finding("TXT001", Severity.ERROR, "placeholder 'TODO" + "y" * 5000 + "' in vision", "hint", Location(None))
+    assert len(finding.message) <= 1000 and finding.message.startswith("placeholder 'TODO")
+    assert finding.message.endswith("' in vision") and "characters left out" in finding.message
+
+
+def test_a_placeholder_after_a_long_run_is_still_found():
+    from bidkit.rules.structure import find_placeholder
+
+    assert find_placeholder("x" * 1000 + " TODO").group(0) == "TODO"

@@ -54,7 +54,7 @@ encoding). They arrive by copy and paste from a terminal, a PDF or an old file. 
 them: the document would show an empty box, and a PDF with such a box is neither PDF/A nor
 PDF/UA (the final build refuses it). The bidirectional controls (U+200E/U+200F marks,
 U+202A–U+202E embeddings and overrides, U+2066–U+2069 isolates, U+061C) are invisible and
-reorder the text around them: `"Gemeinde \u202eedlehceV"` prints as „Gemeinde Vechelde“ while
+reorder the text around them: `"Gemeinde \\u202eedlehceV"` prints as „Gemeinde Vechelde“ while
 the data says otherwise, and the reversal spills into the text that follows. A German bid needs
 none of them; a draft shows the text without them. Every string value of the bid is searched; the finding
 points at the first such character of the text and names each one. Characters that are fine in
