@@ -27,6 +27,7 @@ import io
 import re
 import types
 import typing
+import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -314,18 +315,42 @@ def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[
     # One fast search over all texts first: a register has hundreds of names, a bid hundreds of texts.
     candidates = [secret for secret in found if _squeezed(secret.text) in everything]
     for path, text in texts:
+        if path[-1] == "file" or str(path[-1]).endswith("_file"):
+            continue  # a file's name tells the build what to read; it quotes nothing
+        comparable = None
         for secret in candidates:
-            offset = _find(text, secret.text)
+            comparable = comparable or _comparable(text)
+            offset = _find(comparable, secret.text)
             if offset is not None:
                 yield path, offset, secret
 
 
-def _find(text: str, needle: str) -> int | None:
-    """Where ``needle`` stands in ``text`` as a whole word, case and spacing ignored."""
-    words = [re.escape(word) for word in needle.split()]
+#: Characters that do not show (soft hyphen, zero-width space and joiners, bidi controls, BOM: category Cf).
+_INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+def _comparable(text: str) -> tuple[str, list[int] | None]:
+    """``text`` as the search compares it, decomposed (NFD) and without invisible characters, and for each of
+    its characters the offset in ``text`` (None: the same text)."""
+    if not _INVISIBLE.search(text) and unicodedata.is_normalized("NFD", text):
+        return text, None
+    chars, places = [], []
+    for offset, char in enumerate(text):
+        if not _INVISIBLE.match(char):
+            for part in unicodedata.normalize("NFD", char):
+                chars.append(part)
+                places.append(offset)
+    return "".join(chars), places
+
+
+def _find(comparable: tuple[str, list[int] | None], needle: str) -> int | None:
+    """Where ``needle`` stands in a text (``_comparable``) as a whole word, case, spacing, Unicode
+    normalisation and invisible characters ignored, as the final search in the PDF ignores them."""
+    text, places = comparable
+    words = [re.escape(word) for word in _comparable(needle)[0].split()]
     pattern = r"\s*".join(words)
     match = re.search(rf"(?<!\w){pattern}(?!\w)", text, flags=re.IGNORECASE)
-    return match.start() if match else None
+    return (match.start() if places is None else places[match.start()]) if match else None
 
 
 # --- 3. the final file -----------------------------------------------------------------------
@@ -334,10 +359,11 @@ _WHITE_SPACE = re.compile(r"\s+")
 
 
 def _squeezed(text: str) -> str:
-    """Text as the search compares it: case folded, without white space, soft hyphens and the
+    """Text as the search compares it: case folded, NFC, without white space, invisible characters (soft
+    hyphen, zero-width space, bidi controls) and the
     hyphens a line end adds, so a value broken over two lines is found too."""
-    text = text.replace("\u00ad", "").replace("\u2010", "").replace("\ufeff", "")
-    return _WHITE_SPACE.sub("", text).casefold()
+    text = _INVISIBLE.sub("", text).replace("\u2010", "")
+    return unicodedata.normalize("NFC", _WHITE_SPACE.sub("", text).casefold())
 
 
 def leaks(pdf: bytes, found: Iterable[Secret]) -> list[tuple[Secret, str]]:
@@ -359,7 +385,7 @@ def refuse_leaks(data: bytes, removed: list[Secret], variant: DocumentVariant) -
     removes; the message names what and where, never the value (build logs may be public)."""
     found = leaks(data, removed)
     if found:
-        places = "; ".join(f"{secret.what} in the {where}" for secret, where in found)
+        places = "; ".join(f"{secret.what} {'on' if where.startswith('page ') else 'in the'} {where}" for secret, where in found)
         raise BuildRefused(f"the variant '{variant.name}' would still show what it removes: {places}",
                            "Run `bidkit check` (VAR002 names the texts that quote such a value) and rewrite them; "
                            "an annex that names a person is marked `public: false`.")

@@ -343,3 +343,31 @@ def test_a_placeholder_after_a_long_run_is_still_found():
     from bidkit.rules.structure import find_placeholder
 
     assert find_placeholder("x" * 1000 + " TODO").group(0) == "TODO"
+
+
+# --- rows 12, 20: VAR002 compares as the final search does, and not in file names ---------
+
+
+def test_var002_offset_points_into_the_original_text():
+    from bidkit.variants import _comparable, _find
+
+    text = "Kontakt: Gescha\u0308fts\u200bstelle"
+    assert _find(_comparable(text), "Geschäftsstelle") == text.index("G")
+
+
+def test_a_file_field_naming_a_private_scan_is_no_quote(bid):
+    (bid / "unterstuetzer.csv").write_text("Name;Art;Ort;Datum;Scan\nAnna Koch;Bürger;Wolfsburg;01.03.2017;unterstuetzer.csv\n",
+                                           encoding="utf-8")
+    edit(bid / "bid.yaml", "\ntheme:", "\nsupporters: {file: unterstuetzer.csv}\ntheme:")
+    assert "VAR002" not in {f.rule for f in problems(bid)}
+
+
+def test_a_leak_in_the_pdf_is_named_on_its_page(monkeypatch):
+    from bidkit import variants
+    from bidkit.errors import BuildRefused
+    from bidkit.variants import DocumentVariant, Secret, refuse_leaks
+
+    secret = Secret("digital@stadt.wolfsburg.example", "contact.email")
+    monkeypatch.setattr(variants, "leaks", lambda data, removed: [(secret, "page 1"), (secret, "bookmarks")])
+    with pytest.raises(BuildRefused, match="contact.email on page 1; contact.email in the bookmarks"):
+        refuse_leaks(b"", [secret], DocumentVariant("public", "Öffentliche Fassung", frozenset()))
