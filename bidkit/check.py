@@ -96,6 +96,17 @@ def _configured(loaded: LoadedBid, findings: list[Finding]) -> tuple[list[Findin
     return kept + problems, ignored
 
 
+def _group_titles(loaded: LoadedBid) -> dict[str, str]:
+    """The summary names the MoU group after the bid's kind of agreement, as the document's section does."""
+    mou = loaded.bid.mou if loaded.bid else None
+    if mou is None:
+        return {}
+    from bidkit.models import MOU_KIND_TITLES
+    from bidkit.rules.registry import GROUPS
+
+    return {GROUPS["MOU"]: MOU_KIND_TITLES[getattr(mou.kind, "value", mou.kind)]}
+
+
 def check_bid(bid_dir: Path, options: CheckOptions = CheckOptions()) -> tuple[CheckResult, LoadedBid]:
     selected = _cli_codes(options.select, "--select") if options.select else set(RULES)
     ignored = _cli_codes(options.ignore, "--ignore") - LOADER_CODES
@@ -128,5 +139,6 @@ def check_bid(bid_dir: Path, options: CheckOptions = CheckOptions()) -> tuple[Ch
         not_run_reasons={code: reason for code, reason in skipped.items() if code in active},
         pages=pages,
         ignored=switched_off,
+        group_titles=_group_titles(loaded),
     )
     return result, loaded

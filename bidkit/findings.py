@@ -154,6 +154,8 @@ class CheckResult:
     #: Checks switched off that would have run → the `checks: ignore` entry that did it (None: `--ignore`).
     #: They count as not passing, and every report names them with that place.
     ignored: dict[str, Location | None] = field(default_factory=dict)
+    #: A group's name as this bid calls it: the MoU group after the agreement's kind ("Kooperationsvereinbarung").
+    group_titles: dict[str, str] = field(default_factory=dict)
 
     @property
     def call_id(self) -> str | None:
@@ -172,7 +174,7 @@ class CheckResult:
         counted = {*self.rules_run, *not_run, *self.ignored}
         for code in (code for code in RULES if code in counted):  # the registry's order
             groups.setdefault(RULES[code].group, []).append(code)
-        return [GroupScore(g, sum(c not in failing and c not in not_run and c not in self.ignored for c in cs), len(cs),
+        return [GroupScore(self.group_titles.get(g, g), sum(c not in failing and c not in not_run and c not in self.ignored for c in cs), len(cs),
                            sum(c in not_run for c in cs), sum(c in self.ignored for c in cs))
                 for g, cs in groups.items()]
 

@@ -371,3 +371,12 @@ def test_a_leak_in_the_pdf_is_named_on_its_page(monkeypatch):
     monkeypatch.setattr(variants, "leaks", lambda data, removed: [(secret, "page 1"), (secret, "bookmarks")])
     with pytest.raises(BuildRefused, match="contact.email on page 1; contact.email in the bookmarks"):
         refuse_leaks(b"", [secret], DocumentVariant("public", "Öffentliche Fassung", frozenset()))
+
+
+# --- row 26: the summary names the agreement by its kind ----------------------------------
+
+
+def test_the_summary_names_the_agreement_by_its_kind(bid):
+    edit(bid / "mou.yaml", "mou:\n", "mou:\n  kind: cooperation_agreement\n")
+    run = run_bidkit("check", "bid", cwd=bid.parent)
+    assert "Kooperationsvereinbarung: 2/2 checks pass" in run.stdout and "Memorandum of Understanding:" not in run.stdout
