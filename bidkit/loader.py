@@ -275,6 +275,9 @@ def _read_files(loaded: LoadedBid) -> None:
             path = bid_file(loaded.bid_dir, name, max_bytes=MAX_YAML_BYTES)
         except BidFileError as exc:
             loaded.findings.append(_refused(exc, Location(loaded.bid_dir / name)))
+            # Its sections are not "missing" (REQ001, REF001): the one error says it all. A file that is
+            # not read tells no keys; by the convention `init` writes, goals.yaml holds `goals`.
+            loaded.broken |= {Path(name).stem} & set(Bid.model_fields)
             continue
         if path == _call_file(loaded):
             continue  # a call file of the bid's own, read by _load_call
@@ -484,10 +487,18 @@ def _report_once(loaded: LoadedBid, imported: _Imported, finding: Finding) -> No
         loaded.findings.append(finding)
 
 
+#: The hint for each reason a file is refused (the rule's own hint for a link leading out).
+_REFUSED_HINTS = {
+    "not_regular": "Put a regular file there: a folder, FIFO, socket or device is never read as a file.",
+    "too_large": "Check that it is the file meant: a bid's files are far smaller; shrink it, or split what it holds.",
+    "invalid": "Rename the file, or replace it by a readable regular file (a loop of links or an odd name is not read).",
+}
+
+
 def _refused(exc: BidFileError, where: Location, path: FieldPath = (), what: str = "") -> Finding:
     """A file the bid names or holds that bidkit will not read (FIL001 missing, FIL002 refused)."""
     rule = codes.FILE_MISSING if exc.reason == "missing" else codes.FILE_REFUSED
-    return _finding(rule, f"{what}{exc.message}", where, path)
+    return _finding(rule, f"{what}{exc.message}", where, path, hint=_REFUSED_HINTS.get(exc.reason))
 
 
 def _top_level_keys(path: Path) -> set[str]:

@@ -380,3 +380,22 @@ def test_the_summary_names_the_agreement_by_its_kind(bid):
     edit(bid / "mou.yaml", "mou:\n", "mou:\n  kind: cooperation_agreement\n")
     run = run_bidkit("check", "bid", cwd=bid.parent)
     assert "Kooperationsvereinbarung: 2/2 checks pass" in run.stdout and "Memorandum of Understanding:" not in run.stdout
+
+
+# --- row 17: one error for a file that is not read, with a hint that fits the reason --------
+
+
+def test_a_yaml_file_that_is_a_fifo_is_one_error_without_a_cascade(bid):
+    import os
+
+    (bid / "goals.yaml").unlink()
+    os.mkfifo(bid / "goals.yaml")
+    [finding] = problems(bid)
+    assert finding.rule == "FIL002" and "FIFO" in finding.message and "link" not in finding.hint
+
+
+def test_a_yaml_file_too_large_gets_a_hint_about_its_size(bid):
+    with open(bid / "goals.yaml", "r+b") as file:
+        file.truncate(17_000_000)  # sparse: larger than any bid file may be
+    [finding] = problems(bid)
+    assert finding.rule == "FIL002" and "larger than" in finding.message and "smaller" in finding.hint
