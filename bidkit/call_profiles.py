@@ -33,6 +33,35 @@ def shipped_call(call_id: str) -> Call:
     return Call.model_validate(load_document(profiles[call_id]).data)
 
 
+def call_problems(call: Call) -> list[tuple[tuple, str, str]]:
+    """What a call says that cannot be applied or contradicts itself, as (field path, message, hint):
+    a text limit on no text of the bid (it would silently limit nothing), a thematic field id or a
+    requirement id used twice, a funding rate and a minimum own share that exceed 100 % together."""
+    problems: list[tuple[tuple, str, str]] = []
+    if call.text_limits:
+        from bidkit.variants import field_problem  # the one reader of field paths (variants name fields the same way)
+
+        for index, limit in enumerate(call.text_limits):
+            if problem := field_problem(limit.field, text=True):
+                problems.append((("text_limits", index, "field"), f"text limit '{limit.field}' limits nothing: {problem}",
+                                 "Name a text of the bid as in its YAML, '[]' for every item of a list, "
+                                 "e.g. 'vision' or 'measures[].description'."))
+    for kind, items in (("thematic field", call.thematic_fields), ("requirement", call.requirements)):
+        first: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if item.id in first:
+                key = "thematic_fields" if kind == "thematic field" else "requirements"
+                problems.append(((key, index, "id"), f"{kind} id '{item.id}' is already used by {key}[{first[item.id]}]",
+                                 f"Give each {kind} its own id" + (": a measure names its field by the id." if key == "thematic_fields" else ".")))
+            first.setdefault(item.id, index)
+    rate, own = call.funding_rate_percent, call.own_share_min_percent
+    if rate is not None and own is not None and rate + own > 100:
+        problems.append((("own_share_min_percent",), f"a funding rate of {_percent(rate)} and a minimum own share of {_percent(own)} make "
+                         f"{_percent(rate + own)} of the costs: no bid can meet both",
+                         "Check both figures against the call's text: the funding rate and the own share together are at most 100 %."))
+    return problems
+
+
 def calls_json() -> str:
     rows = [{"id": c.id, "name": c.name, "organizer": c.organizer, "deadline": c.deadline.isoformat()}
             for c in map(shipped_call, shipped_calls())]
@@ -96,3 +125,8 @@ def call_text(call: Call) -> str:
     if call.note:
         lines += ["", f"note: {call.note}"]
     return "\n".join(lines) + "\n"
+
+
+def _percent(value) -> str:
+    """``95 %``, ``12,5 %``: a call's percentage as the German text of its messages writes it."""
+    return f"{value:f}".replace(".", ",") + " %"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bidkit.errors import BidkitError
-from bidkit.findings import CheckResult, Finding, Severity, dotted
+from bidkit.findings import CheckResult, Finding, Location, Severity, dotted
 from bidkit.loader import LoadedBid, load_bid
 from bidkit.rules import RULES, RuleContext, checks, matching
 from bidkit.rules import loading as codes
@@ -67,11 +67,12 @@ def _cli_codes(values: list[str], option: str) -> set[str]:
     return matching(patterns)
 
 
-def _configured(loaded: LoadedBid, findings: list[Finding]) -> tuple[list[Finding], set[str]]:
-    """Apply ``checks:`` of bid.yaml; report unknown or unconfigurable codes as CFG001."""
+def _configured(loaded: LoadedBid, findings: list[Finding]) -> tuple[list[Finding], dict[str, Location]]:
+    """Apply ``checks:`` of bid.yaml; report unknown or unconfigurable codes as CFG001. The codes
+    ignored come back with the place of the entry that ignores them (the first, if several do)."""
     settings = loaded.bid.checks if loaded.bid else None
     if settings is None:
-        return findings, set()
+        return findings, {}
     problems: list[Finding] = []
 
     def known(code: str, path: tuple) -> set[str]:
@@ -83,15 +84,27 @@ def _configured(loaded: LoadedBid, findings: list[Finding]) -> tuple[list[Findin
                                     loaded.sources.locate(path), path))
         return found - locked
 
-    ignored: set[str] = set()
+    ignored: dict[str, Location] = {}
     for index, code in enumerate(settings.ignore):
-        ignored |= known(code, ("checks", "ignore", index))
+        for match in sorted(known(code, ("checks", "ignore", index))):
+            ignored.setdefault(match, loaded.sources.locate(("checks", "ignore", index)))
     severity: dict[str, Severity] = {}
     for code, level in settings.severity.items():
         for match in known(code, ("checks", "severity", code)):
             severity[match] = Severity(level)
     kept = [dataclasses.replace(f, severity=severity.get(f.rule, f.severity)) for f in findings if f.rule not in ignored]
     return kept + problems, ignored
+
+
+def _group_titles(loaded: LoadedBid) -> dict[str, str]:
+    """The summary names the MoU group after the bid's kind of agreement, as the document's section does."""
+    mou = loaded.bid.mou if loaded.bid else None
+    if mou is None:
+        return {}
+    from bidkit.models import MOU_KIND_TITLES
+    from bidkit.rules.registry import GROUPS
+
+    return {GROUPS["MOU"]: MOU_KIND_TITLES[getattr(mou.kind, "value", mou.kind)]}
 
 
 def check_bid(bid_dir: Path, options: CheckOptions = CheckOptions()) -> tuple[CheckResult, LoadedBid]:
@@ -109,7 +122,10 @@ def check_bid(bid_dir: Path, options: CheckOptions = CheckOptions()) -> tuple[Ch
         rule_findings += page_limit_findings(options.pdf, loaded.call.page_limit if loaded.call else None, pages)
         ran.append(PAGE_LIMIT.code)
     findings, config_ignored = _configured(loaded, loaded.findings + rule_findings)
-    active = (selected - ignored - config_ignored) | LOADER_CODES
+    active = (selected - ignored - set(config_ignored)) | LOADER_CODES
+    # Checks that would have run but are switched off: named in every report, and they do not pass.
+    switched_off = {code: config_ignored.get(code) for code in RULES
+                    if code in selected and code not in active and (code in ran or code in skipped)}
     findings = [f for f in findings if f.rule in active]
     if options.strict:
         findings = [dataclasses.replace(f, severity=Severity.ERROR) if f.severity is Severity.WARNING else f for f in findings]
@@ -122,5 +138,7 @@ def check_bid(bid_dir: Path, options: CheckOptions = CheckOptions()) -> tuple[Ch
         rules_not_run=[code for code in RULES if code in active and code in skipped],
         not_run_reasons={code: reason for code, reason in skipped.items() if code in active},
         pages=pages,
+        ignored=switched_off,
+        group_titles=_group_titles(loaded),
     )
     return result, loaded

@@ -397,14 +397,31 @@ def calls(
 
 @calls_app.command("show")
 def calls_show(
-    call_id: str = typer.Argument(..., metavar="ID", help="A shipped call's id, e.g. bitkom-digitale-stadt-2017."),
+    call_id: str = typer.Argument(..., metavar="ID", help="A shipped call's id, e.g. bitkom-digitale-stadt-2017, "
+                                  "or the path of a call file of your own, e.g. ./calls/my-call.yaml."),
     output_format: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Print what a call asks for: deadline, population, thematic fields with ids, sections, limits, money."""
-    from bidkit.call_profiles import call_json, call_text, shipped_call
+    from bidkit.call_profiles import call_json, call_text, shipped_call, shipped_calls
 
-    call = shipped_call(call_id)
+    if call_id not in shipped_calls() and (call_id.endswith((".yaml", ".yml")) or "/" in call_id or os.sep in call_id):
+        from bidkit.loader import load_call_file  # a call file of one's own, read as `call: ./path.yaml` reads it
+
+        if not Path(call_id).exists():
+            raise BidkitError(f"no call file '{shown(call_id)}'", "Give the path of a call file of your own, or the id of a "
+                              f"shipped call: {', '.join(shipped_calls())}.")
+        call, findings = load_call_file(Path(call_id))
+        if call is None:
+            first = findings[0]
+            raise BidkitError(f"{first.place() or shown(call_id)}: {first.rule} {first.message}", first.hint)
+    else:
+        call, findings = shipped_call(call_id), []
     sys.stdout.write(call_json(call) if output_format is ListFormat.json else call_text(call))
+    for finding in findings:  # a call that loads but limits nothing or contradicts itself: shown, and exit 1
+        err.print(f"[bold red]error:[/] {escape(finding.place() or '')}: {finding.rule} {escape(finding.message)}\n"
+                  f"hint: {escape(finding.hint)}")
+    if findings:
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 class SchemaKind(str, enum.Enum):

@@ -62,6 +62,26 @@ class Location:
         return self.sheet is not None
 
 
+#: Characters of a message or hint at most: a value quoted in it (a 1 MB run of 'x') is cut in the middle.
+MAX_MESSAGE = 1000
+
+
+def _shortened(text: str) -> str:
+    if len(text) <= MAX_MESSAGE:
+        return text
+    left_out = format(len(text) - MAX_MESSAGE + 40, ",").replace(",", ".")  # German, like every number shown
+    return f"{text[:MAX_MESSAGE - 100]}… ({left_out} characters left out) …{text[-60:]}"
+
+
+def display_file(file: Path | None) -> str | None:
+    """``file`` relative to the current folder, as a user would type it (control characters
+    escaped); a file outside the current folder by its absolute path, not as ``../../x``."""
+    if file is None:
+        return None
+    relative = os.path.relpath(file)
+    return printable(relative if not relative.startswith("..") else os.path.abspath(file))
+
+
 @dataclass(frozen=True)
 class Finding:
     rule: str
@@ -73,21 +93,18 @@ class Finding:
 
     @property
     def dotted_path(self) -> str:
-        """The field path as editors show it: ``budget.years[0].total``."""
-        return dotted(self.path)
+        """The field path as editors show it: ``budget.years[0].total`` (a key's control characters escaped)."""
+        return printable(dotted(self.path))
 
     def __post_init__(self) -> None:
-        # Messages quote the bid's text and file names: no control character reaches a report.
-        object.__setattr__(self, "message", printable(self.message))
-        object.__setattr__(self, "hint", printable(self.hint))
+        # Messages quote the bid's text and file names: no control character reaches a report, nor a pasted page.
+        object.__setattr__(self, "message", _shortened(printable(self.message)))
+        object.__setattr__(self, "hint", _shortened(printable(self.hint)))
 
     def display_file(self) -> str | None:
         """The file relative to the current folder, as a user would type it (control characters
         escaped); a file outside the current folder by its absolute path, not as ``../../x``."""
-        if self.location.file is None:
-            return None
-        relative = os.path.relpath(self.location.file)
-        return printable(relative if not relative.startswith("..") else os.path.abspath(self.location.file))
+        return display_file(self.location.file)
 
     def place(self) -> str | None:
         """Where, as one string: ``kosten.xlsx:Kosten!C7``, ``kosten.csv:C7``, ``budget.yaml:12:7``."""
@@ -113,6 +130,8 @@ class GroupScore:
     passed: int
     total: int
     not_run: int = 0
+    #: Of the ``total``, checks switched off by `checks: ignore` or `--ignore` (they do not pass).
+    ignored: int = 0
 
 
 @dataclass
@@ -132,6 +151,11 @@ class CheckResult:
     not_run_reasons: dict[str, str] = field(default_factory=dict)
     #: Pages per section of the rendered PDF, when one was checked.
     pages: dict[str, int] | None = None
+    #: Checks switched off that would have run → the `checks: ignore` entry that did it (None: `--ignore`).
+    #: They count as not passing, and every report names them with that place.
+    ignored: dict[str, Location | None] = field(default_factory=dict)
+    #: A group's name as this bid calls it: the MoU group after the agreement's kind ("Kooperationsvereinbarung").
+    group_titles: dict[str, str] = field(default_factory=dict)
 
     @property
     def call_id(self) -> str | None:
@@ -147,11 +171,22 @@ class CheckResult:
         failing = self.failing()
         not_run = set(self.rules_not_run)
         groups: dict[str, list[str]] = {}
-        counted = {*self.rules_run, *not_run}
+        counted = {*self.rules_run, *not_run, *self.ignored}
         for code in (code for code in RULES if code in counted):  # the registry's order
             groups.setdefault(RULES[code].group, []).append(code)
-        return [GroupScore(g, sum(c not in failing and c not in not_run for c in cs), len(cs), sum(c in not_run for c in cs))
+        return [GroupScore(self.group_titles.get(g, g), sum(c not in failing and c not in not_run and c not in self.ignored for c in cs), len(cs),
+                           sum(c in not_run for c in cs), sum(c in self.ignored for c in cs))
                 for g, cs in groups.items()]
+
+    def ignored_by(self) -> list[tuple[str, Location | None, list[str]]]:
+        """The ignored checks by the line that switched them off: ``("bid.yaml:75", location, [codes])``,
+        ``("--ignore", None, [codes])``; in the order of files and lines, the codes in the registry's."""
+        places: dict[tuple, tuple[Location | None, list[str]]] = {}
+        for code, where in self.ignored.items():
+            line = (0, str(where.file), where.line or 0) if where else (1, "", 0)
+            places.setdefault(line, (where, []))[1].append(code)
+        return [(f"{display_file(where.file)}{f':{where.line}' if where.line else ''}" if where else "--ignore", where, codes)
+                for _, (where, codes) in sorted(places.items())]
 
     @property
     def percent(self) -> float:

@@ -20,10 +20,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError, create_model
 
-from bidkit.call_profiles import shipped_calls
+from bidkit.call_profiles import call_problems, shipped_calls
 from bidkit.errors import BidkitError
 from bidkit.findings import FieldPath, Finding, Location, dotted
-from bidkit.models import AMOUNT_PATTERN, ID_PATTERN, Bid, Call
+from bidkit.models import AMOUNT_PATTERN, ID_PATTERN, Bid, Call, scaled_amount
 from bidkit.paths import BidFileError, bid_file
 from bidkit.rules import loading as codes
 from bidkit.rules.registry import Rule, matching
@@ -53,7 +53,7 @@ class BidSources:
                 if path[:end] in self.cells:
                     return self.cells[path[:end]]
         if path and path[0] in self.sections:
-            document = self.sections[str(path[0])]
+            document = self.sections[path[0]]
             if text_offset is not None:
                 return document.locate_in_text(path, text_offset)
             return document.locate(path, key=key)
@@ -251,7 +251,8 @@ def _pruned(node: Any, path: FieldPath, kept: dict[FieldPath, list[int]]) -> Any
 
 
 def _read_files(loaded: LoadedBid) -> None:
-    names = sorted(p.name for p in loaded.bid_dir.iterdir() if p.suffix in (".yaml", ".yml"))
+    # Every case of the extension is listed: a file that is not read (hidden, or `.YAML`) is named in a finding.
+    names = sorted(p.name for p in loaded.bid_dir.iterdir() if p.suffix.lower() in (".yaml", ".yml"))
     if MANIFEST not in names:
         loaded.findings.append(_finding(
             codes.FILE_MISSING, f"{MANIFEST} is missing in {loaded.bid_dir}",
@@ -261,10 +262,22 @@ def _read_files(loaded: LoadedBid) -> None:
     # bid.yaml first, so that a section repeated elsewhere is reported at the repetition.
     names.sort(key=lambda name: (name != MANIFEST, name))
     for name in names:
+        if name.startswith(".") or not name.endswith((".yaml", ".yml")):
+            call = _call_file(loaded)
+            if call is None or call.name != name or call.parent != loaded.bid_dir:  # a call file is read by _load_call
+                hidden = name.startswith(".")
+                loaded.findings.append(_finding(
+                    codes.HIDDEN_YAML if hidden else codes.YAML_CASE,
+                    f"{name} is not read: {'a hidden file' if hidden else 'the extension is not lower case'}",
+                    Location(loaded.bid_dir / name)))
+            continue
         try:
             path = bid_file(loaded.bid_dir, name, max_bytes=MAX_YAML_BYTES)
         except BidFileError as exc:
             loaded.findings.append(_refused(exc, Location(loaded.bid_dir / name)))
+            # Its sections are not "missing" (REQ001, REF001): the one error says it all. A file that is
+            # not read tells no keys; by the convention `init` writes, goals.yaml holds `goals`.
+            loaded.broken |= {Path(name).stem} & set(Bid.model_fields)
             continue
         if path == _call_file(loaded):
             continue  # a call file of the bid's own, read by _load_call
@@ -273,6 +286,14 @@ def _read_files(loaded: LoadedBid) -> None:
             loaded.broken |= _top_level_keys(path)
             continue
         for key in document.data:
+            if not isinstance(key, str):  # `2026: Jahr`: YAML reads the key as a number
+                loaded.findings.append(_finding(
+                    codes.WRONG_TYPE, f"a key must be text, found {type(key).__name__} {_excerpt(key)!r}",
+                    document.locate((key,), key=True),
+                    hint=f"bidkit's keys are English words ({', '.join(list(Bid.model_fields)[:3])}, …): "
+                         "remove the line, or write it under the key it belongs to.",
+                ))
+                continue
             if key in loaded.sources.sections:
                 first = loaded.sources.sections[key].path.name
                 loaded.findings.append(_finding(
@@ -466,10 +487,18 @@ def _report_once(loaded: LoadedBid, imported: _Imported, finding: Finding) -> No
         loaded.findings.append(finding)
 
 
+#: The hint for each reason a file is refused (the rule's own hint for a link leading out).
+_REFUSED_HINTS = {
+    "not_regular": "Put a regular file there: a folder, FIFO, socket or device is never read as a file.",
+    "too_large": "Check that it is the file meant: a bid's files are far smaller; shrink it, or split what it holds.",
+    "invalid": "Rename the file, or replace it by a readable regular file (a loop of links or an odd name is not read).",
+}
+
+
 def _refused(exc: BidFileError, where: Location, path: FieldPath = (), what: str = "") -> Finding:
     """A file the bid names or holds that bidkit will not read (FIL001 missing, FIL002 refused)."""
     rule = codes.FILE_MISSING if exc.reason == "missing" else codes.FILE_REFUSED
-    return _finding(rule, f"{what}{exc.message}", where, path)
+    return _finding(rule, f"{what}{exc.message}", where, path, hint=_REFUSED_HINTS.get(exc.reason))
 
 
 def _top_level_keys(path: Path) -> set[str]:
@@ -596,7 +625,23 @@ def _load_call(loaded: LoadedBid) -> Call | None:
                     codes.BAD_CONFIG, f"requirement {requirement.id} names no known rule '{pattern}'",
                     document.locate(where), where,
                 ))
+    for where, message, hint in call_problems(call) if call else []:
+        loaded.findings.append(_finding(codes.CALL_INCONSISTENT, message, document.locate(where), where, hint=hint))
     return call
+
+
+def load_call_file(path: Path) -> tuple[Call | None, list[Finding]]:
+    """A call file read as `call: ./path.yaml` reads it (`bidkit calls show ./path.yaml`), with its findings."""
+    findings: list[Finding] = []
+    try:
+        path = bid_file(path.parent, path.name, max_bytes=MAX_YAML_BYTES)
+    except BidFileError as exc:
+        return None, [_refused(exc, Location(path))]
+    document = _read_document(path, findings)
+    call = _validate(Call, document.data, document.locate, findings) if document else None
+    findings += [_finding(codes.CALL_INCONSISTENT, message, document.locate(where), where, hint=hint)
+                 for where, message, hint in (call_problems(call) if call else [])]
+    return call, findings
 
 
 # --- pydantic errors → findings ------------------------------------------------------
@@ -663,13 +708,18 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
             message = f"{found} has decimals; a whole number is needed"
         elif found in ("true", "false"):
             message = f"{found} is a yes/no value, not a whole number"
+        elif isinstance(value, str) and re.fullmatch(r"\s*[0-9]+\s*", found):  # `population: "8150"`
+            return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': \"{found}\" is a number in quotes, which YAML reads as text",
+                            locate(loc), loc, hint=f"Remove the quotes: write `{found.strip()}`.")
         else:
             message = f"{_excerpt(found)!r} is not a whole number (digits 0-9 only)"
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {message}", locate(loc), loc,
                         hint=f"Write `{plain}`: whole numbers without separators." if plain else _FORMS["whole"][1])
     if kind == "money_format":
+        scaled = scaled_amount(str(error["ctx"]["found"]))  # `1,2 Mio. €`: the amount in euros, written out
+        plain = error["ctx"]["plain"] or (format(scaled[1].normalize(), "f") if scaled and scaled[1] is not None else "")
         return _finding(codes.WRONG_TYPE, _money_message(loc, str(error["ctx"]["found"])), locate(loc), loc,
-                        hint=_money_hint(error["ctx"]["plain"]))
+                        hint=_money_hint(plain))
     if kind == "number_format":
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {_excerpt(error['ctx']['found'])!r} is not a number",
                         locate(loc), loc, hint=_FORMS["figure"][1])
@@ -678,11 +728,17 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
             codes.WRONG_TYPE, f"{_id_label(loc)} '{_excerpt(value)}' ({dotted(loc)}) may use only a-z, 0-9 and '-'",
             locate(loc), loc, hint=_id_hint(str(value)),
         )
+    if loc and loc[-1] == "[key]" and not isinstance(value, str):  # a number as a key of `severity:` or `variants:`
+        return _finding(codes.WRONG_TYPE, f"a key must be text, found {type(value).__name__} {_excerpt(value)!r}",
+                        locate(loc[:-1], key=True), loc[:-2], hint=f"The keys here are names, not numbers. {_describe(model, loc[:-2])}".strip())
     if kind == "invalid_key":
         # `{amount: 1.500,00}`: in a flow mapping the comma ends the entry, `00` becomes a key (the number 0)
+        where = locate(loc)
+        hint = ("Keys are words (e.g. `title:`), not numbers: remove the line, or write it under the key it belongs to."
+                if "{" not in _source_line(where) else "In `{…}` a comma separates entries: `amount: 1.500,00` reads as "
+                "`amount: 1.500` and a key `00`. Write amounts without separators (1500.00); quote text with commas.")
         return _finding(codes.WRONG_TYPE, f"a key must be text, found {type(value).__name__} {_excerpt(value)!r}",
-                        locate(loc), loc[:-1], hint="In `{…}` a comma separates entries: `amount: 1.500,00` reads as "
-                        "`amount: 1.500` and a key `00`. Write amounts without separators (1500.00); quote text with commas.")
+                        where, loc[:-1], hint=hint)
     if kind.startswith("date") and isinstance(value, str) and (german := re.fullmatch(r"\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*", value)):
         day, month, year = german.groups()
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {value.strip()} is written the German way; bidkit reads dates "
@@ -732,6 +788,15 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
         message = f"{message} (found {_excerpt(value)!r})"
     hint = next((h for prefix, h in _TYPE_HINTS.items() if kind.startswith(prefix) and h), None)
     return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {message}" if name != "" else message, locate(loc), loc, hint=hint)
+
+
+def _source_line(location: Location) -> str:
+    """The text of the line ``location`` points at ("" when it cannot be read)."""
+    try:
+        lines = location.file.read_text(encoding="utf-8").splitlines() if location.file and location.line else []
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return lines[location.line - 1] if location.line <= len(lines) else ""
 
 
 # --- the form a field takes ---------------------------------------------------------------
@@ -877,6 +942,8 @@ def _one_per_cause(loaded: LoadedBid, findings: list[Finding]) -> list[Finding]:
 
 def _money_message(loc: FieldPath, found: str) -> str:
     label = _label(loc)
+    if scaled := scaled_amount(found):  # `0,24 Mio. €`
+        return f"'{label}': {_excerpt(found)!r} is not an amount: '{scaled[0]}' is not read"
     if re.fullmatch(r"-?[0-9]+\.[0-9]{3}", found):
         # `150.000` is the number 150 to YAML: say so, that is the trap.
         read = found.rstrip("0").rstrip(".")

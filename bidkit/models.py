@@ -44,6 +44,22 @@ def plain_amount(text: str) -> str | None:
     return text if re.fullmatch(AMOUNT_PATTERN, text) else None
 
 
+#: Words that scale an amount (``0,24 Mio. €``): bidkit reads amounts in digits only, never a unit word.
+_SCALES = {"mio": 10**6, "million": 10**6, "millionen": 10**6, "mrd": 10**9, "milliarde": 10**9, "milliarden": 10**9,
+           "tsd": 10**3, "tausend": 10**3}
+_SCALED = re.compile(r"\s*(?:€\s*)?([0-9][0-9.,]*)\s*((" + "|".join(_SCALES) + r")\.?)\s*(?:€|EUR)?\s*", re.IGNORECASE)
+
+
+def scaled_amount(text: str) -> tuple[str, Decimal | None] | None:
+    """``0,24 Mio. €`` → ("Mio.", 240000): an amount written with a unit word, which bidkit does not read,
+    and the amount in euros when the number before the word is clear (None: it is not); None for other text."""
+    found = _SCALED.fullmatch(text)
+    if not found:
+        return None
+    plain = plain_amount(found.group(1))
+    return found.group(2), (Decimal(plain) * _SCALES[found.group(3).lower()]).quantize(Decimal("0.01")) if plain else None
+
+
 def _exact_amount(value: Any) -> Any:
     """Refuse an amount that YAML or Decimal would read as another number than the team meant.
 

@@ -73,20 +73,22 @@ class BidFileError(ValueError):
         return self.reason == "outside"
 
 
-#: Control characters (C0, DEL, C1) and the bidirectional overrides that can disguise text.
-_UNSAFE_CHARS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Control characters (C0 with line breaks and tabs, DEL, C1), the line and paragraph separators and
+#: the bidirectional controls (marks, embeddings, overrides, isolates) that can disguise text.
+_UNSAFE_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
-    """``text`` with control characters escaped (``\x1b``), so that no report carries a terminal
-    escape sequence or a character XML forbids; line breaks and all other text (no-break
-    spaces, umlauts) stay."""
+    """``text`` with control characters escaped (``\x1b``, ``\n``, ``\u202e``), so that no report
+    carries a terminal escape sequence, a line of its own (a fake report line, a CI workflow
+    command), text reordered for display, or a character XML forbids; all other text (no-break
+    spaces, umlauts) stays."""
     return _UNSAFE_CHARS.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def shown(file: str | os.PathLike) -> str:
     """A path as messages show it: control characters escaped, long names shortened."""
-    text = printable(str(file)).replace("\n", "\\n")
+    text = printable(str(file))
     return text if len(text) <= 80 else f"{text[:50]}…{text[-20:]} ({len(str(file))} characters)"
 
 

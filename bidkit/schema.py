@@ -15,14 +15,31 @@ SCHEMA_FILE = "bid.schema.json"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
+#: pydantic's names of bounds → JSON Schema's keywords. pydantic writes its own names where a bound sits
+#: on a type with a validator (``Year``, ``page_limit``); editors know only the keywords (year 0 would pass).
+_KEYWORDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+#: Keys whose value maps names (of properties, definitions) to schemas: the names are no keywords.
+_NAME_MAPS = ("properties", "$defs", "definitions", "patternProperties", "dependentSchemas")
+
+
+def _keywords(schema):
+    """``schema`` with pydantic's bound names as JSON Schema keywords, at every level."""
+    if isinstance(schema, list):
+        return [_keywords(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {_KEYWORDS.get(key, key): ({name: _keywords(sub) for name, sub in value.items()} if key in _NAME_MAPS and isinstance(value, dict)
+                                      else _keywords(value)) for key, value in schema.items()}
+
+
 def bid_schema() -> dict:
-    schema = Bid.model_json_schema()
+    schema = _keywords(Bid.model_json_schema())
     schema.pop("required", None)
     return {"$schema": SCHEMA_DIALECT, "$id": "bidkit:bid", **schema}
 
 
 def call_schema() -> dict:
-    return {"$schema": SCHEMA_DIALECT, "$id": "bidkit:call", **Call.model_json_schema()}
+    return {"$schema": SCHEMA_DIALECT, "$id": "bidkit:call", **_keywords(Call.model_json_schema())}
 
 
 def schema_text(kind: str = "bid") -> str:

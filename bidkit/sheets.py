@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bidkit.findings import Location
+from bidkit.models import scaled_amount
 from bidkit.paths import BidFileError, bid_file, read_regular
 
 #: A spreadsheet larger than this is refused (a budget table is a few hundred KB at most).
@@ -397,6 +398,10 @@ def _number_text(text: str, *, money: bool) -> Decimal:
     """
     raw = text
     text = text.strip(" \t\u00a0\u202f")
+    if money and (scaled := scaled_amount(text)):  # 0,24 Mio. €: the word is the trap, not the spaces
+        word, amount = scaled
+        written = f"{amount:,.2f}".translate(str.maketrans(",.", ".,")) if amount is not None else "1.500.000,00"
+        raise CellError(f"'{raw}' is not an amount: '{word}' is not read", f"Write the amount in euros, e.g. {written}.")
     if money:
         text = re.sub(r"^(?:€|EUR)[\s\u00a0\u202f]*|[\s\u00a0\u202f]*(?:€|EUR)$", "", text, flags=re.IGNORECASE)
     if _SPACES.search(text):  # 1 500 000,00: spaces only between groups of thousands

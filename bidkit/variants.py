@@ -22,9 +22,12 @@ Three walls, in order:
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import io
 import re
+import types
 import typing
+import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -165,40 +168,57 @@ def _empty(info, value: Any) -> Any:
     return ""
 
 
-def field_problem(path: str) -> str | None:
+def field_problem(path: str, *, text: bool = False) -> str | None:
     """Why ``path`` (``measures[].lead``) cannot be removed, or None when it can: it must name a
-    field, and a required one only when it is a text (it becomes "") or a list (it becomes [])."""
+    field, and a required one only when it is a text (it becomes "") or a list (it becomes []).
+    With ``text``: why it names no text of the bid (a call's ``text_limits``), None when it does."""
     model: type[BaseModel] | None = Bid
     parts = path.split(".")
     for index, part in enumerate(parts):
         name, every = part.removesuffix("[]"), part.endswith("[]")
         info = model.model_fields.get(name) if model else None
         if info is None:
+            owner = "the bid" if index == 0 else parts[index - 1]
+            close = difflib.get_close_matches(name, list(model.model_fields), n=1) if model else []
+            if close:
+                meant = close[0] + ("[]" if _is_list(model.model_fields[close[0]].annotation) else "")
+                return f"'{name}' is no field of {owner}; did you mean '{'.'.join([*parts[:index], meant, *parts[index + 1:]])}'?"
             known = ", ".join(model.model_fields) if model else "nothing (it is no section)"
-            return f"'{name}' is no field of {'the bid' if index == 0 else parts[index - 1]}; known: {known}"
-        if len(parts) == 1 and name in ("call", "title", "city"):
+            return f"'{name}' is no field of {owner}; known: {known}"
+        if not text and len(parts) == 1 and name in ("call", "title", "city"):
             return f"'{name}' is what the document is about and cannot be removed"
         inner = _inner_model(info.annotation, every)
         if isinstance(inner, str):
             return f"'{part}': {inner}"
         last = index == len(parts) - 1
         if not last and not every and _is_list(info.annotation):
-            return f"'{name}' is a list: write '{name}[]' for every item"
-        if last and info.is_required() and info.annotation is not str and typing.get_origin(info.annotation) is not list:
+            return f"'{name}' is a list: write '{name}[]' for every item ('{'.'.join([*parts[:index], name + '[]', *parts[index + 1:]])}')"
+        if text and last:
+            target = _optional(info.annotation)
+            leaf = typing.get_args(target)[0] if every and typing.get_origin(target) is list else target
+            if leaf is not str:
+                return f"'{path}' is no text" + (f": write '{path}[]' for every item" if _is_list(info.annotation) and not every else "")
+            return None
+        if not text and last and info.is_required() and info.annotation is not str and typing.get_origin(info.annotation) is not list:
             return f"'{path}' is required by the document and no text; the vocabulary (`remove:`) names what can go"
         model = inner
     return None
 
 
+def _optional(annotation: Any) -> Any:
+    """``X | None`` → ``X``; anything else (``list[str]``, whose arguments are no options) as it is."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return next(a for a in typing.get_args(annotation) if a is not type(None))
+    return annotation
+
+
 def _is_list(annotation: Any) -> bool:
-    options = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
-    return typing.get_origin(options[0]) is list
+    return typing.get_origin(_optional(annotation)) is list
 
 
 def _inner_model(annotation: Any, every: bool) -> type[BaseModel] | None | str:
     """The model a path continues in after this field (None: a leaf), or why ``[]`` does not fit."""
-    options = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
-    target = options[0]
+    target = _optional(annotation)
     origin = typing.get_origin(target)
     if origin is list:
         item = typing.get_args(target)[0]
@@ -295,18 +315,42 @@ def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[
     # One fast search over all texts first: a register has hundreds of names, a bid hundreds of texts.
     candidates = [secret for secret in found if _squeezed(secret.text) in everything]
     for path, text in texts:
+        if path[-1] == "file" or str(path[-1]).endswith("_file"):
+            continue  # a file's name tells the build what to read; it quotes nothing
+        comparable = None
         for secret in candidates:
-            offset = _find(text, secret.text)
+            comparable = comparable or _comparable(text)
+            offset = _find(comparable, secret.text)
             if offset is not None:
                 yield path, offset, secret
 
 
-def _find(text: str, needle: str) -> int | None:
-    """Where ``needle`` stands in ``text`` as a whole word, case and spacing ignored."""
-    words = [re.escape(word) for word in needle.split()]
+#: Characters that do not show (soft hyphen, zero-width space and joiners, bidi controls, BOM: category Cf).
+_INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+def _comparable(text: str) -> tuple[str, list[int] | None]:
+    """``text`` as the search compares it, decomposed (NFD) and without invisible characters, and for each of
+    its characters the offset in ``text`` (None: the same text)."""
+    if not _INVISIBLE.search(text) and unicodedata.is_normalized("NFD", text):
+        return text, None
+    chars, places = [], []
+    for offset, char in enumerate(text):
+        if not _INVISIBLE.match(char):
+            for part in unicodedata.normalize("NFD", char):
+                chars.append(part)
+                places.append(offset)
+    return "".join(chars), places
+
+
+def _find(comparable: tuple[str, list[int] | None], needle: str) -> int | None:
+    """Where ``needle`` stands in a text (``_comparable``) as a whole word, case, spacing, Unicode
+    normalisation and invisible characters ignored, as the final search in the PDF ignores them."""
+    text, places = comparable
+    words = [re.escape(word) for word in _comparable(needle)[0].split()]
     pattern = r"\s*".join(words)
     match = re.search(rf"(?<!\w){pattern}(?!\w)", text, flags=re.IGNORECASE)
-    return match.start() if match else None
+    return (match.start() if places is None else places[match.start()]) if match else None
 
 
 # --- 3. the final file -----------------------------------------------------------------------
@@ -315,10 +359,11 @@ _WHITE_SPACE = re.compile(r"\s+")
 
 
 def _squeezed(text: str) -> str:
-    """Text as the search compares it: case folded, without white space, soft hyphens and the
+    """Text as the search compares it: case folded, NFC, without white space, invisible characters (soft
+    hyphen, zero-width space, bidi controls) and the
     hyphens a line end adds, so a value broken over two lines is found too."""
-    text = text.replace("\u00ad", "").replace("\u2010", "").replace("\ufeff", "")
-    return _WHITE_SPACE.sub("", text).casefold()
+    text = _INVISIBLE.sub("", text).replace("\u2010", "")
+    return unicodedata.normalize("NFC", _WHITE_SPACE.sub("", text).casefold())
 
 
 def leaks(pdf: bytes, found: Iterable[Secret]) -> list[tuple[Secret, str]]:
@@ -340,7 +385,7 @@ def refuse_leaks(data: bytes, removed: list[Secret], variant: DocumentVariant) -
     removes; the message names what and where, never the value (build logs may be public)."""
     found = leaks(data, removed)
     if found:
-        places = "; ".join(f"{secret.what} in the {where}" for secret, where in found)
+        places = "; ".join(f"{secret.what} {'on' if where.startswith('page ') else 'in the'} {where}" for secret, where in found)
         raise BuildRefused(f"the variant '{variant.name}' would still show what it removes: {places}",
                            "Run `bidkit check` (VAR002 names the texts that quote such a value) and rewrite them; "
                            "an annex that names a person is marked `public: false`.")

@@ -311,7 +311,11 @@ class _Builder:
         for key_node, value_node in node.value:
             key = build(key_node)
             if not isinstance(key, (str, int)) or isinstance(key, bool):
-                raise self.fail("keys must be plain words", key_node, "Write the key as a word, e.g. 'title:'.")
+                found = repr(key_node.value) if isinstance(key_node, ScalarNode) else "a list or mapping"
+                raise self.fail(f"a key must be text, found {found}", key_node, "Write the key as a word, e.g. 'title:'.")
+            if key == "<<" and not key_node.style:  # YAML 1.1's merge key: a plain key here, which no model knows
+                raise self.fail("YAML merge keys ('<<') are not supported", key_node,
+                                "Write the keys out in each mapping instead of merging '<<: *alias' into it.")
             if key in result:
                 line = key_marks[key][0] + 1
                 raise self.fail(f"duplicate key '{key}' (first on line {line})", key_node,

@@ -33,6 +33,7 @@ from bidkit.paths import BidFileError, read_regular, resolve_inside
 from bidkit.render.formatting import FILTERS
 from bidkit.render.tables import money_grid
 from bidkit.render.markdown import markdown
+from bidkit.rules.characters import BIDI
 
 ENTRY_TEMPLATE = "bid.html.j2"
 #: Seconds a rendering may take (bidkit's own templates need well under one on a 100-page bid);
@@ -116,6 +117,7 @@ class BidTemplateLoader(jinja2.BaseLoader):
 
 
 _UNSAFE_TYPES = (types.ModuleType, os.PathLike, io.IOBase, type)
+_BIDI_CONTROLS = re.compile(f"[{''.join(sorted(BIDI))}]")
 
 
 class BidSandbox(ImmutableSandboxedEnvironment):
@@ -138,6 +140,8 @@ class BidSandbox(ImmutableSandboxedEnvironment):
             self.output_left -= len(value)
             if self.output_left < 0:
                 raise TemplateLimitError(f"the document's HTML exceeds {MAX_HTML_CHARS:,} characters")
+            if _BIDI_CONTROLS.search(value):  # TXT005: a value never reorders itself or the text around it
+                value = type(value)(_BIDI_CONTROLS.sub("", value))  # Markup stays Markup
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise TemplateLimitError(f"rendering took longer than {_time_limit():g} s")
         return value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bidkit.findings import CheckResult, Severity
+from bidkit.findings import CheckResult, Severity, display_file
 from bidkit.report import Reporter
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -38,4 +38,8 @@ class GithubReporter(Reporter):
             if finding.location.cell_ref:
                 message = f"{finding.place()}: {message}"
             out.append(f"::{COMMAND[finding.severity]} {','.join(props)}::{_data(message)}")
+        for place, where, codes in result.ignored_by():  # switched off: say so where it was done
+            props = [f"file={_property(display_file(where.file))}", f"line={where.line}"] if where and where.line else []
+            out.append(f"::notice {','.join([*props, 'title=ignored checks'])}::"
+                       f"{_data(', '.join(codes) + f' ignored by {place}: not checked; they do not pass')}")
         return "".join(line + "\n" for line in out)

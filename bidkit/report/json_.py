@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bidkit.findings import CheckResult, Finding, Severity
+from bidkit.findings import CheckResult, Finding, Severity, display_file
 from bidkit.report import Reporter
 
 
@@ -35,9 +35,13 @@ class JsonReporter(Reporter):
             "completeness": {
                 "percent": result.percent,
                 "sections": [{"section": s.group, "passed": s.passed, "total": s.total, "not_run": s.not_run}
-                             for s in result.scores()],
+                             | ({"ignored": s.ignored} if s.ignored else {}) for s in result.scores()],
             },
         }
+        if result.ignored:  # checks switched off, with the `checks: ignore` entry that did it (file null: `--ignore`)
+            document["ignored"] = [{"rule": code, "file": display_file(where.file) if where else None,
+                                    "line": where.line if where else None}
+                                   for _, where, codes in result.ignored_by() for code in codes]
         if result.pages is not None:
             document["pages"] = result.pages
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

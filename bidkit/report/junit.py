@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from bidkit.findings import CheckResult, Severity
+from bidkit.paths import printable
 from bidkit.report import Reporter
 from bidkit.rules import RULES
 
@@ -19,7 +20,7 @@ class JunitReporter(Reporter):
         for finding in result.sorted_findings():
             by_rule.setdefault(finding.rule, []).append(finding)
         suites = ET.Element("testsuites", name="bidkit check")
-        suite = ET.SubElement(suites, "testsuite", name=f"bidkit check {result.bid_dir}")
+        suite = ET.SubElement(suites, "testsuite", name=f"bidkit check {printable(str(result.bid_dir))}")
         failures = 0
         for code in result.rules_run:
             rule = RULES[code]
@@ -39,11 +40,17 @@ class JunitReporter(Reporter):
             case = ET.SubElement(suite, "testcase", classname=f"bidkit.{rule.group}", name=f"{code} {rule.title}")
             reason = result.not_run_reasons.get(code, "not run: a section it reads did not load")
             ET.SubElement(case, "skipped", message=f"{reason} (see the loader's findings)")
-        tests = len(result.rules_run) + len(result.rules_not_run)
+        for place, _, codes in result.ignored_by():
+            for code in codes:
+                rule = RULES[code]
+                case = ET.SubElement(suite, "testcase", classname=f"bidkit.{rule.group}", name=f"{code} {rule.title}")
+                ET.SubElement(case, "skipped", message=f"ignored by {place}: not checked")
+        skipped = len(result.rules_not_run) + len(result.ignored)
+        tests = len(result.rules_run) + skipped
         suite.set("tests", str(tests))
         suite.set("failures", str(failures))
         suite.set("errors", "0")
-        suite.set("skipped", str(len(result.rules_not_run)))
+        suite.set("skipped", str(skipped))
         suites.set("tests", str(tests))
         suites.set("failures", str(failures))
         ET.indent(suites)

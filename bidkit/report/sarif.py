@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from bidkit import __version__
-from bidkit.findings import CheckResult, Finding, Severity
+from bidkit.findings import CheckResult, Finding, Severity, display_file
 from bidkit.report import Reporter
 from bidkit.rules import RULES
 
@@ -87,4 +87,18 @@ class SarifReporter(Reporter):
                 "columnKind": "unicodeCodePoints",
             }],
         }
+        if result.ignored:  # checks switched off: disabled, with the `checks: ignore` entry that did it
+            log["runs"][0]["invocations"] = [{
+                "executionSuccessful": True,
+                "ruleConfigurationOverrides": [
+                    {"descriptor": {"id": code, "index": codes.index(code)}, "configuration": {"enabled": False},
+                     "properties": {"ignoredBy": place}}
+                    for place, _, ignored in result.ignored_by() for code in ignored],
+                "toolConfigurationNotifications": [
+                    {"level": "note", "message": {"text": f"{', '.join(ignored)} ignored by {place}: not checked"}}
+                    | ({"locations": [{"physicalLocation": {
+                        "artifactLocation": {"uri": Path(display_file(where.file)).as_posix(), "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": where.line}}}]} if where and where.line else {})
+                    for place, where, ignored in result.ignored_by()],
+            }]
         return json.dumps(log, ensure_ascii=False, indent=2) + "\n"

@@ -73,15 +73,18 @@ class TextReporter(Reporter):
             for score in scores:
                 mark = "[green]✓[/]" if score.passed == score.total else "[red]✗[/]"
                 unrun = f" ({score.not_run} not run: a section they read did not load or had invalid items)" if score.not_run else ""
+                unrun += f" ({score.ignored} ignored)" if score.ignored else ""
                 console.print(f"  {mark} {escape(score.group)}: {score.passed}/{score.total} checks pass{unrun}")
+            for place, _, codes in result.ignored_by():
+                console.print(f"  [yellow]![/] ignored by {escape(place)}: {', '.join(codes)} (not checked; they do not pass)")
             percent = f"{result.percent:.1f}".replace(".", ",")  # German decimal comma, like every number shown
             console.print(f"  overall: {percent} % of {sum(score.total for score in scores)} checks pass")
         counts = {s: result.count(s) for s in Severity}
         tally = f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), {counts[Severity.INFO]} info"
         if result.complete:
-            console.print(f"[bold green]✓[/] {escape(result.bid_title or str(result.bid_dir))}: no errors ({tally})")
+            console.print(f"[bold green]✓[/] {escape(printable(result.bid_title or str(result.bid_dir)))}: no errors ({tally})")
         else:
-            console.print(f"[bold red]✗[/] {escape(str(result.bid_dir))}: {tally}")
+            console.print(f"[bold red]✗[/] {escape(printable(str(result.bid_dir)))}: {tally}")
 
 
 def _source_line(file: Path | None, line: int | None, cache: dict[Path, list[str]]) -> str | None:

@@ -18,6 +18,9 @@ KINDS = {"Cc": "control character", "Cs": "surrogate", "Co": "private-use charac
 LOST = {"\ufffd": "replacement character", "\ufffc": "object replacement character"}
 #: Tab and line break are plain text.
 ALLOWED = {"\t", "\n"}
+#: The bidirectional controls (marks, embeddings, overrides, isolates): invisible, they reorder the
+#: text around them, so that the PDF shows other words than the data says ("\u202eedlehceV" as "Vechelde").
+BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 #: A quick scan first: it passes over the blocks German text lives in (Latin, its diacritics,
 #: dashes, quotes and the euro sign, all of them assigned printable characters); every other
@@ -29,6 +32,8 @@ def unwanted(char: str) -> str | None:
     """What ``char`` is, when it has no place in a bid's text (None: it is fine)."""
     if char in ALLOWED:
         return None
+    if char in BIDI:
+        return "bidirectional control"
     return LOST.get(char) or KINDS.get(unicodedata.category(char))
 
 
@@ -47,7 +52,11 @@ from a terminal, a form feed; tab and line break are fine), private-use and unas
 points, surrogates, and the replacement character U+FFFD (which stands for text lost by a wrong
 encoding). They arrive by copy and paste from a terminal, a PDF or an old file. No font draws
 them: the document would show an empty box, and a PDF with such a box is neither PDF/A nor
-PDF/UA (the final build refuses it). Every string value of the bid is searched; the finding
+PDF/UA (the final build refuses it). The bidirectional controls (U+200E/U+200F marks,
+U+202A–U+202E embeddings and overrides, U+2066–U+2069 isolates, U+061C) are invisible and
+reorder the text around them: `"Gemeinde \\u202eedlehceV"` prints as „Gemeinde Vechelde“ while
+the data says otherwise, and the reversal spills into the text that follows. A German bid needs
+none of them; a draft shows the text without them. Every string value of the bid is searched; the finding
 points at the first such character of the text and names each one. Characters that are fine in
 the text but missing from the fonts (an emoji, Chinese script) are found by the build, which
 names them with their page.

@@ -34,6 +34,27 @@ has more than one, and hold a header row with the layout's columns and at least 
 it. Values in the rows are checked like YAML values (SCH001 at the cell: `kosten.xlsx:Kosten!C7`).
 """,
 )
+HIDDEN_YAML = define(
+    "FIL004", Severity.INFO, "Hidden YAML file not read",
+    hint="Rename the file without the leading '.' if it belongs to the bid; otherwise delete it or leave it.",
+    explanation="""
+bidkit reads the `*.yaml` and `*.yml` files of the bid folder, except hidden ones: a name that
+starts with '.' (`.editorconfig.yaml`, an editor's `.#bid.yaml`) is not shown by `ls` or by most
+file managers, so a reader of the bid would not see what it says. Such a file is not read, and
+this finding names it. A setting such as `checks: ignore` belongs in bid.yaml, where reviewers see it.
+""",
+)
+YAML_CASE = define(
+    "FIL005", Severity.WARNING, "YAML file not read: its extension is not lower case",
+    hint="Rename the file to end in .yaml (or .yml), in lower case.",
+    explanation="""
+bidkit reads the files of the bid folder whose names end in `.yaml` or `.yml`, written in lower
+case. A file ending in `.YAML`, `.Yml` or another mix of cases is not read — on some systems
+the case does not distinguish file names, so reading them would make a bid mean different things
+on different computers. This warning names such a file so that its sections do not go missing
+unnoticed.
+""",
+)
 YAML_SYNTAX = define(
     "YML001", Severity.ERROR, "YAML syntax error",
     hint="Check indentation, colons and quotes near the reported line.",
@@ -94,6 +115,18 @@ UNKNOWN_CALL = define(
 `call:` in `bid.yaml` selects the competition's rules: either the name of a profile shipped
 with bidkit (e.g. `bitkom-digitale-stadt-2017`) or a path, relative to the bid folder, of a call
 file of your own (`call: ./my-call.yaml`) with the same fields as the shipped profiles.
+""",
+)
+CALL_INCONSISTENT = define(
+    "CAL002", Severity.ERROR, "Call file names no field or contradicts itself",
+    hint="Fix the call file at the reported line.",
+    explanation="""
+A call file of the bid's own (`call: ./calls/my-call.yaml`) is checked beyond its form: a text
+limit whose `field` names no text of the bid (`visoin`, or `measures.description` for
+`measures[].description`) would limit nothing without a word, so it is an error with the path
+it most likely means; a thematic field id or a requirement id given twice, and a funding rate
+and a minimum own share that together exceed 100 % of the costs (95 % and 15 %), cannot both be
+what the call says.
 """,
 )
 SWALLOWED_TEXT = define(

@@ -111,8 +111,16 @@ PLACEHOLDERS = re.compile("|".join(
 
 
 def find_placeholder(text: str) -> re.Match | None:
-    """The first placeholder in ``text`` (the earliest in the text), or None."""
-    return PLACEHOLDERS.search(text)
+    """The first placeholder in ``text`` (the earliest in the text), or None. A run longer than any
+    word (a million 'x', which `XXX+` would match) is TXT006's, not a placeholder."""
+    match = PLACEHOLDERS.search(text)
+    if match is None:
+        return None
+    from bidkit.rules.words import MAX_RUN  # here: importing words at the top would register TXT006 before TXT001
+
+    if len(match.group(0)) > MAX_RUN:
+        match = next((m for m in PLACEHOLDERS.finditer(text, match.end()) if len(m.group(0)) <= MAX_RUN), None)
+    return match
 
 
 @rule(
