@@ -188,6 +188,11 @@ def check(
     pdf: Path | None = typer.Option(None, "--pdf", help="Also check the rendered PDF against the call's page limit."),
 ) -> None:
     """Check a bid for completeness; report every problem with file and line."""
+    import gc
+
+    # One check, then the process ends (as with `build`): no cycle collection scans the objects of
+    # the libraries and of the bid while it runs, nor at exit (frozen below). ~8 % of a check.
+    gc.disable()
     from bidkit.check import CheckOptions, check_bid
     from bidkit.report import REPORTERS
 
@@ -205,6 +210,7 @@ def check(
         sys.stdout.write(render_matrix(compliance_matrix(result), format, color=colored))
     else:
         sys.stdout.write(REPORTERS[format](color=colored).render(result))
+    gc.freeze()
     raise typer.Exit(EXIT_OK if result.complete else EXIT_FINDINGS)
 
 

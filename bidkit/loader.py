@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import re
 import types
 import typing
@@ -686,7 +687,7 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
         suggestion = _suggested_key(model, loc)
         if suggestion is None:
             hint = f"Allowed keys here: {', '.join(_allowed_keys(model, loc[:-1]))}."
-        elif transliterate(str(name)) in GERMAN_KEYS:
+        elif transliterate(str(name)) in german_keys():
             hint = f"Did you mean '{suggestion}'? bidkit's keys are English: write `{suggestion}:`."
         else:
             hint = f"Did you mean '{suggestion}'?"
@@ -998,17 +999,18 @@ def _id_hint(value: str) -> str:
     return f"{rules}."
 
 
-#: German words for bidkit's keys (bidkit/data/german_keys.yaml): word → the keys it may mean.
-GERMAN_KEYS: dict[str, list[str]] = {
-    word: [keys] if isinstance(keys, str) else list(keys)
-    for word, keys in load_document(DATA_DIR / "german_keys.yaml").data.items()
-}
+@functools.cache
+def german_keys() -> dict[str, list[str]]:
+    """German words for bidkit's keys (bidkit/data/german_keys.yaml): word → the keys it may mean.
+    Read when an unknown key is explained, not with every check."""
+    return {word: [keys] if isinstance(keys, str) else list(keys)
+            for word, keys in load_document(DATA_DIR / "german_keys.yaml").data.items()}
 
 
 def _suggested_key(model: type[BaseModel], loc: FieldPath) -> str | None:
     """The key an unknown key ``loc`` most likely means: by meaning (German), else by spelling."""
     allowed = _allowed_keys(model, loc[:-1])
-    meant = [key for key in GERMAN_KEYS.get(transliterate(str(loc[-1])), []) if key in allowed]
+    meant = [key for key in german_keys().get(transliterate(str(loc[-1])), []) if key in allowed]
     if meant:
         return meant[0]
     close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)

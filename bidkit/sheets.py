@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -115,6 +116,7 @@ class Table:
         return dataclasses.replace(some, column=column, cell=f"{column_letter(column)}{number}")
 
 
+@functools.cache  # asked once per cell of a table or register, of a handful of columns
 def column_letter(index: int) -> str:
     """1 → ``A``, 27 → ``AA``."""
     letters = ""

@@ -311,7 +311,8 @@ def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[
     """(field path, offset in the text, secret) for every removed value a kept text of the bid quotes."""
     data = redact(bid, variant).model_dump(mode="json", exclude_none=True, warnings=False)
     texts = list(iter_strings(data))
-    everything = _squeezed("\0".join(text for _, text in texts))  # squeezing is per character: once for all
+    # Squeezing is per character: once for all texts, each distinct text once (a large bid repeats half of them).
+    everything = _squeezed("\0".join(dict.fromkeys(text for _, text in texts)))
     # One fast search over all texts first: a register has hundreds of names, a bid hundreds of texts.
     candidates = [secret for secret in found if _squeezed(secret.text) in everything]
     for path, text in texts:

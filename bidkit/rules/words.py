@@ -23,6 +23,9 @@ MAX_RUN = 250
 #: Where a line may break (WeasyPrint breaks after hyphens and slashes, at soft hyphens and
 #: zero-width spaces) and a Markdown link's target, which is not shown.
 _BREAKS = re.compile(r"\]\([^)\s]*\)|[\s\-/\u00ad\u200b]+")
+#: More than ``MAX_RUN`` characters none of which is a break: every run longer than ``MAX_RUN`` is such a
+#: stretch (a link's target only adds breaks), so a text without one is passed over in a single search.
+_UNBROKEN = re.compile(r"[^\s\-/\u00ad\u200b]{%d}" % (MAX_RUN + 1))
 
 
 def long_runs(text: str, limit: int = MAX_RUN) -> Iterator[tuple[int, int]]:
@@ -53,6 +56,8 @@ def unbreakable_run(ctx: RuleContext) -> Iterator[Violation]:
     from bidkit.render.formatting import number  # Babel loads only when a message needs it
 
     for path, text in ctx.texts:
+        if not _UNBROKEN.search(text):
+            continue
         for offset, length in long_runs(text):
             yield Violation(path, f"{dotted(path)} has a run of {number(length)} characters without a space; "
                                   f"no line holds more than about 80", text_offset=offset)
