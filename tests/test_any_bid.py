@@ -21,7 +21,7 @@ from bidkit.loader import load_bid
 from bidkit.render.context import SupporterList
 from bidkit.render.formatting import any_cents
 from bidkit.supporters import Register, Supporter
-from conftest import EXAMPLE, build_once
+from conftest import EXAMPLE, build_once, edit
 from pdflayout import MARGIN_LEFT, MARGIN_RIGHT
 
 #: 79 letters, as in the trial: wider than the content box at the body's 10 pt.
@@ -30,30 +30,24 @@ TITLE = "MOL vernetzt – Daseinsvorsorgeinfrastrukturmodernisierung im Oderbruc
 PARTNER = f"{LONG}sgesellschaft mbH"
 
 
-def _edit(path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{path.name}: '{old}' not found (the example changed?)"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def probe(tmp_path_factory):
     """The example as a Landkreis, a long title, partner, role and measure title, and amounts
     with cents in one sentence with whole ones: (folder, document pages, the pages' text)."""
     folder = tmp_path_factory.mktemp("anybid") / "bid"
     shutil.copytree(EXAMPLE, folder)
-    _edit(folder / "bid.yaml", 'title: "#WolfsburgDigital"', f'title: "{TITLE}"')
-    _edit(folder / "bid.yaml", "  name: Wolfsburg\n", "  name: Wolfsburg\n  official_name: Landkreis Wolfsburg\n")
-    _edit(folder / "bid.yaml", "  role: Oberbürgermeister", f"  role: {LONG}")
-    _edit(folder / "partners.yaml", "    name: Volkswagen AG", f"    name: {PARTNER}")
-    _edit(folder / "partners.yaml", "    name: Ostfalia Hochschule für angewandte Wissenschaften",
+    edit(folder / "bid.yaml", 'title: "#WolfsburgDigital"', f'title: "{TITLE}"')
+    edit(folder / "bid.yaml", "  name: Wolfsburg\n", "  name: Wolfsburg\n  official_name: Landkreis Wolfsburg\n")
+    edit(folder / "bid.yaml", "  role: Oberbürgermeister", f"  role: {LONG}")
+    edit(folder / "partners.yaml", "    name: Volkswagen AG", f"    name: {PARTNER}")
+    edit(folder / "partners.yaml", "    name: Ostfalia Hochschule für angewandte Wissenschaften",
           "    name: Ostfalia Hochschule Braunschweig Wolfenbüttel Salzgitter Suderburg Wolfsburg Gifhorn Helmstedt"
           " Goslar Hochschulverbund Südostniedersachsen")  # wraps in the directory at a word of the name
-    _edit(folder / "measures.yaml", 'title: "Digitalisierungsstrategie und Aktionsprogramm #WolfsburgDigital"', f"title: {LONG}")
+    edit(folder / "measures.yaml", 'title: "Digitalisierungsstrategie und Aktionsprogramm #WolfsburgDigital"', f"title: {LONG}")
     budget = folder / "budget.yaml"
-    _edit(budget, "          amount: 150000\n", "          amount: 149999.60\n")
-    _edit(budget, "          amount: 130000\n", "          amount: 130000.40\n")
-    _edit(budget, "          amount: 500000\n          secured: false", "          amount: 499999.60\n          secured: false\n"
+    edit(budget, "          amount: 150000\n", "          amount: 149999.60\n")
+    edit(budget, "          amount: 130000\n", "          amount: 130000.40\n")
+    edit(budget, "          amount: 500000\n          secured: false", "          amount: 499999.60\n          secured: false\n"
           "        - kind: eigenmittel\n          name: Rücklage\n          amount: 0.40\n          secured: true")
     pdf, run = build_once(folder, tmp_path_factory, "anybid")
     assert run.code == 0, run.stdout + run.stderr

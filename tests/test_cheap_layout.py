@@ -18,7 +18,7 @@ import pdflayout
 from bidkit.loader import load_bid
 from bidkit.render import build
 from bidkit.render.names import keep_whole
-from conftest import EXAMPLE, PADERBORN, build_once
+from conftest import EXAMPLE, PADERBORN, build_once, edit
 from pdflayout import MARGIN_LEFT, MARGIN_RIGHT, MM
 
 #: 200 letters without a break opportunity (check refuses runs over 250: TXT006).
@@ -60,20 +60,14 @@ def test_a_supporter_is_one_line_of_text():
     assert all(re.fullmatch(r"<li>[^<>]+</li>", row) for row in plain), [r for r in plain if "<" in r[4:-5]][:3]
 
 
-def _edit(path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{path.name}: '{old}' not found (the example changed?)"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def long_words(tmp_path_factory):
     """The example with a 200-letter word and a 60-character address in a measure's text, a cost
     item and a supporter's name (and a register of supporters to hold it): the pages."""
     folder = tmp_path_factory.mktemp("longwords") / "bid"
     shutil.copytree(EXAMPLE, folder)
-    _edit(folder / "measures.yaml", "      Die Strategische Planung erarbeitet", f"      Die {WORD} und {URL} erarbeitet")
-    _edit(folder / "budget.yaml", "title: Personal städtische IT", f"title: Personal {WORD} {URL}")
+    edit(folder / "measures.yaml", "      Die Strategische Planung erarbeitet", f"      Die {WORD} und {URL} erarbeitet")
+    edit(folder / "budget.yaml", "title: Personal städtische IT", f"title: Personal {WORD} {URL}")
     rows = ["Anna Klein;citizen;Wolfsburg;01.02.2017;", f"{WORD};association;Wolfsburg;02.02.2017;",
             f"Verein {URL};association;Wolfsburg;03.02.2017;", "Jonas Becker;citizen;Wolfsburg;04.02.2017;"]
     (folder / "unterstuetzer.csv").write_text("Name;Art;Ort;Datum;Scan\n" + "\n".join(rows) + "\n", encoding="utf-8")
