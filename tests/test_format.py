@@ -226,3 +226,15 @@ def test_city_names_word_boundaries_and_own_longer_names():
     # "Essen" is also the word for a meal.
     assert named("Das Essen in der Mensa", "Bochum") == []
     assert named("die Stadt Essen und Essener Firmen", "Bochum") == ["Essen", "Essener"]
+
+
+def test_a_city_named_as_the_surroundings_of_a_place_is_no_remnant():
+    # A county beside Berlin writes "im Berliner Umland" (red team rt2, a Landkreis bid).
+    def named(text, city):
+        return [name for _, name in other_cities(text, city)]
+
+    assert named("Der Landkreis liegt im Berliner Umland, im Raum Frankfurt (Oder).", "Strausberg") == []
+    assert named("Metropolregion Hamburg, Großraum Stuttgart, Region Hannover", "Lüneburg") == []
+    # Still remnants: the city itself, its administration, a word merely starting with "Raum".
+    assert named("Stadt Berlin im Raum", "Potsdam") == ["Berlin"]
+    assert named("Die Berliner Verwaltung und Berliner Raumfahrt", "Potsdam") == ["Berliner", "Berliner"]

@@ -105,6 +105,21 @@ def _may_name_another(text: str, city_name: str) -> bool:
     return any(word in words or (word.endswith("er") and word[:-2] in words) for word in _WORD.findall(text))
 
 
+#: Words that make a city's name a place around it: "Berliner Umland", "Raum Hannover",
+#: "Metropolregion Hamburg" name where a neighbouring county lies, not a copy-paste remnant.
+_SURROUNDINGS = r"Umland|Raum|Region|Metropolregion|Speckgürtel|Einzugsgebiet|Großraum|Ballungsraum"
+_SURROUNDINGS_AFTER = re.compile(rf"\s+(?:{_SURROUNDINGS})\b")
+_SURROUNDINGS_BEFORE = re.compile(rf"\b(?:{_SURROUNDINGS})\s+$")
+
+
+def _names_surroundings(text: str, match: re.Match) -> bool:
+    if match.group(1):  # "Stadt Berlin" is the city
+        return False
+    if match.group(3) and _SURROUNDINGS_AFTER.match(text, match.end()):
+        return True
+    return bool(_SURROUNDINGS_BEFORE.search(text[max(0, match.start() - 40):match.start()]))
+
+
 def other_cities(text: str, city_name: str) -> Iterator[tuple[int, str]]:
     """(offset, name as written) of every other German city ``text`` names."""
     if not _may_name_another(text, city_name):
@@ -113,7 +128,7 @@ def other_cities(text: str, city_name: str) -> Iterator[tuple[int, str]]:
     mine = own_names(city_name)
     for match in pattern.finditer(text):
         said_stadt, name, adjective = match.group(1), match.group(2), match.group(3)
-        if name in mine:
+        if name in mine or _names_surroundings(text, match):
             continue
         if all(c.common_word for c in by_name[name]) and not (said_stadt or adjective):
             continue
