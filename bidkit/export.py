@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bidkit.errors import EXIT_FINDINGS, BidkitError
-from bidkit.fileio import atomic_write
+from bidkit.fileio import atomic_write, csv_text
 from bidkit.loader import LoadedBid
 from bidkit.models import Bid, BudgetYear, Call, CostCategory, FundingKind
 from bidkit.render.build import build_datetime, check_outputs, default_output
@@ -363,8 +363,8 @@ def _plain(value: Any) -> Any:
         return format(value, "f")  # exactly as read: 1250.50, 500000
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if isinstance(value, str):
+        return csv_text(value)
     return "" if value is None else value
 
 

@@ -1,4 +1,5 @@
-"""Writing output files atomically: a temporary file in the same folder, then a rename."""
+"""Writing output files atomically: a temporary file in the same folder, then a rename; and text
+for CSV files that a spreadsheet opening them does not run."""
 
 from __future__ import annotations
 
@@ -61,3 +62,12 @@ def cache_write(path: Path, data: bytes) -> bool:
     except OSError:
         Path(tmp).unlink(missing_ok=True)
         return False
+
+
+#: A cell starting with one of these is run as a formula by spreadsheet programs ("CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """Text for a CSV cell: a leading apostrophe before what a spreadsheet would run as a formula."""
+    return "'" + value if value[:1] in FORMULA_STARTS else value

@@ -7,6 +7,7 @@ import io
 import json
 from dataclasses import dataclass
 
+from bidkit.fileio import csv_text
 from bidkit.findings import CheckResult, Finding, Severity
 from bidkit.markup import escape
 from bidkit.paths import printable
@@ -68,7 +69,7 @@ def render_matrix(rows: list[MatrixRow], fmt: str, *, color: bool = False) -> st
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["id", "requirement", "section", "status", "findings"])
         for r in rows:
-            writer.writerow([r.id, r.requirement, r.section, r.status, "; ".join(r.finding_refs())])
+            writer.writerow([csv_text(cell) for cell in (r.id, r.requirement, r.section, r.status, "; ".join(r.finding_refs()))])
         return buffer.getvalue()
     from rich.console import Console
     from rich.table import Table

@@ -12,7 +12,7 @@ from junitparser import JUnitXml
 
 from bidkit.rules import RULES
 
-from conftest import edit, line_of, run_bidkit
+from conftest import REPO, edit, line_of, run_bidkit
 
 
 @pytest.fixture
@@ -209,3 +209,15 @@ def test_second_call_profile_drives_the_rules(bid, tmp_path):
     # MPSC: the resolution must commit the own share; measures must lie in its funding period.
     assert codes == {"RES002", "MEA003"}
     assert document["call"] == "modellprojekte-smart-cities"
+
+
+def test_matrix_csv_cells_are_never_run_as_formulas(bid, tmp_path):
+    """A call file of one's own is untrusted: its requirement texts reach the matrix CSV, which a
+    reviewer opens in a spreadsheet; a cell starting '=' would run there ("CSV injection")."""
+    call = (REPO / "bidkit" / "calls" / "bitkom-digitale-stadt-2017.yaml").read_text(encoding="utf-8")
+    call = call.replace("text: Die Stadt ist teilnahmeberechtigt", "text: =1+1 Die Stadt ist teilnahmeberechtigt", 1)
+    (bid / "call.yaml").write_text(call, encoding="utf-8")
+    edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: ./call.yaml")
+    rows = list(csv.DictReader(io.StringIO(run_bidkit("check", "bid", "--matrix", "-f", "csv", cwd=tmp_path).stdout)))
+    assert rows[0]["requirement"].startswith("'=1+1 Die Stadt")
+    assert not any(cell[:1] in "=+-@" for row in rows for cell in row.values() if cell)
