@@ -382,11 +382,11 @@ def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[
     step("Rendering HTML")
     html = document_html(loaded, draft=draft, annex_list=entries, findings=findings, moment=moment,
                          document_variant=document_variant)
+    encoded = html.encode("utf-8")
     if html_output:
-        atomic_write(html_output, html.encode("utf-8"))
-    size = len(html.encode("utf-8"))
-    if size > MAX_LAYOUT_HTML_BYTES:
-        raise RenderError(f"the document's HTML has {size / 1e6:.1f} MB, more than bidkit lays out "
+        atomic_write(html_output, encoded)
+    if len(encoded) > MAX_LAYOUT_HTML_BYTES:
+        raise RenderError(f"the document's HTML has {len(encoded) / 1e6:.1f} MB, more than bidkit lays out "
                           f"({MAX_LAYOUT_HTML_BYTES / 1e6:.0f} MB, about 450 pages)",
                           "A bid this long cannot be submitted as one document: shorten the lists (measures, cost items, "
                           "partners, supporters) or move details into annexes.")
