@@ -127,6 +127,3 @@ def call_text(call: Call) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _percent(value) -> str:
-    """``95 %``, ``12,5 %``: a call's percentage as the German text of its messages writes it."""
-    return f"{value:f}".replace(".", ",") + " %"

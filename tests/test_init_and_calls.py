@@ -174,3 +174,14 @@ def test_every_shipped_call_renders_the_example_bid(call_id):
     call = shipped_call(call_id)
     html = document_html(replace(loaded, call=call), draft=True, annex_list=[])
     assert call.name in html and "Lebensqualität durch digitale Angebote" in html
+
+
+def test_call_percentages_print_as_written_without_trailing_zeros():
+    from decimal import Decimal
+
+    from bidkit.call_profiles import call_text
+
+    call = shipped_call("modellprojekte-smart-cities").model_copy(
+        update={"funding_rate_percent": Decimal("80.00"), "own_share_min_percent": Decimal("12.50")})
+    text = call_text(call)
+    assert "funding rate:        80 %" in text and "at least 12,5 % of the costs" in text
