@@ -29,11 +29,10 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from bidkit.limits import MAX_TEMPLATE_BYTES, ChildFailed, deadline, in_child
-from bidkit.paths import BidFileError, read_regular, resolve_inside
+from bidkit.paths import BIDI, BidFileError, read_regular, resolve_inside
 from bidkit.render.formatting import FILTERS
 from bidkit.render.tables import money_grid
 from bidkit.render.markdown import markdown
-from bidkit.rules.characters import BIDI
 
 ENTRY_TEMPLATE = "bid.html.j2"
 #: Seconds a rendering may take (bidkit's own templates need well under one on a 100-page bid);

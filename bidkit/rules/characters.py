@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from bidkit.paths import BIDI
 from bidkit.findings import Severity, dotted
 from bidkit.rules.registry import RuleContext, Violation, rule
 
@@ -18,9 +19,6 @@ KINDS = {"Cc": "control character", "Cs": "surrogate", "Co": "private-use charac
 LOST = {"\ufffd": "replacement character", "\ufffc": "object replacement character"}
 #: Tab and line break are plain text.
 ALLOWED = {"\t", "\n"}
-#: The bidirectional controls (marks, embeddings, overrides, isolates): invisible, they reorder the
-#: text around them, so that the PDF shows other words than the data says ("\u202eedlehceV" as "Vechelde").
-BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 #: A quick scan first: it passes over the blocks German text lives in (Latin, its diacritics,
 #: dashes, quotes and the euro sign, all of them assigned printable characters); every other
