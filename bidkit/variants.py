@@ -314,14 +314,14 @@ def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[
     # Squeezing is per character: once for all texts, each distinct text once (a large bid repeats half of them).
     everything = _squeezed("\0".join(dict.fromkeys(text for _, text in texts)))
     # One fast search over all texts first: a register has hundreds of names, a bid hundreds of texts.
-    candidates = [secret for secret in found if _squeezed(secret.text) in everything]
+    candidates = [(secret, _pattern(secret.text)) for secret in found if _squeezed(secret.text) in everything]
     for path, text in texts:
         if path[-1] == "file" or str(path[-1]).endswith("_file"):
             continue  # a file's name tells the build what to read; it quotes nothing
         comparable = None
-        for secret in candidates:
+        for secret, pattern in candidates:
             comparable = comparable or _comparable(text)
-            offset = _find(comparable, secret.text)
+            offset = _find(comparable, pattern)
             if offset is not None:
                 yield path, offset, secret
 
@@ -344,13 +344,17 @@ def _comparable(text: str) -> tuple[str, list[int] | None]:
     return "".join(chars), places
 
 
-def _find(comparable: tuple[str, list[int] | None], needle: str) -> int | None:
-    """Where ``needle`` stands in a text (``_comparable``) as a whole word, case, spacing, Unicode
-    normalisation and invisible characters ignored, as the final search in the PDF ignores them."""
+def _pattern(needle: str) -> re.Pattern:
+    """``needle`` as a whole word, case, spacing, Unicode normalisation and invisible characters
+    ignored, as the final search in the PDF ignores them."""
+    words = r"\s*".join(re.escape(word) for word in _comparable(needle)[0].split())
+    return re.compile(rf"(?<!\w){words}(?!\w)", flags=re.IGNORECASE)
+
+
+def _find(comparable: tuple[str, list[int] | None], pattern: re.Pattern) -> int | None:
+    """Where ``pattern`` (``_pattern``) matches in a text (``_comparable``), as an offset in the text."""
     text, places = comparable
-    words = [re.escape(word) for word in _comparable(needle)[0].split()]
-    pattern = r"\s*".join(words)
-    match = re.search(rf"(?<!\w){pattern}(?!\w)", text, flags=re.IGNORECASE)
+    match = pattern.search(text)
     return (match.start() if places is None else places[match.start()]) if match else None
 
 

@@ -349,10 +349,10 @@ def test_a_placeholder_after_a_long_run_is_still_found():
 
 
 def test_var002_offset_points_into_the_original_text():
-    from bidkit.variants import _comparable, _find
+    from bidkit.variants import _comparable, _find, _pattern
 
     text = "Kontakt: Gescha\u0308fts\u200bstelle"
-    assert _find(_comparable(text), "Geschäftsstelle") == text.index("G")
+    assert _find(_comparable(text), _pattern("Geschäftsstelle")) == text.index("G")
 
 
 def test_a_file_field_naming_a_private_scan_is_no_quote(bid):
