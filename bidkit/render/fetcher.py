@@ -32,10 +32,16 @@ class SandboxedFetcher(URLFetcher):
     def __init__(self, allowed_roots: list[Path]) -> None:
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=1)
         self.allowed_roots = [root.resolve() for root in allowed_roots]
-        #: "URL: why" of each refused URL, for the build's warnings.
-        self.refused: list[str] = []
-        #: Why each refused URL was refused.
+        #: Why each refused URL (or link of the document) was refused, in the order met.
         self.reasons: dict[str, str] = {}
+
+    @property
+    def refused(self) -> list[str]:
+        """"URL: why" of each refused URL, for the build's warnings."""
+        return [f"{url}: {why}" for url, why in self.reasons.items()]
+
+    def note(self, url: str, why: str) -> None:
+        self.reasons.setdefault(url, why)
 
     def fetch(self, url: str, headers=None):
         scheme = url.split(":", 1)[0].lower()
@@ -71,7 +77,5 @@ class SandboxedFetcher(URLFetcher):
         raise BidFileError(f"'{shown(file)}' is outside the bid folder and the templates", reason="outside")
 
     def _refuse(self, url: str, why: str):
-        if url not in self.reasons:
-            self.refused.append(f"{url}: {why}")
-            self.reasons[url] = why
+        self.note(url, why)
         raise RefusedURL(f"bidkit refused {url}: {why}")

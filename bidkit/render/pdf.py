@@ -23,6 +23,7 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,7 +99,7 @@ def _bounded(what: str, work):
                           "BIDKIT_LAYOUT_SECONDS sets the limit.") from None
 
 
-def _safe_links(pages, refused: list[str] | None = None) -> None:
+def _safe_links(pages, note: Callable[[str, str], None] = lambda url, why: None) -> None:
     """Drop links of the document's own pages that lead anywhere but http(s) and mailto addresses
     (a theme's ``<a href="file:///…">`` or ``javascript:``): the same rule as for the bid's
     Markdown and for annexes. ``Page.links`` is WeasyPrint's documented list of
@@ -109,9 +110,7 @@ def _safe_links(pages, refused: list[str] | None = None) -> None:
         kept = []
         for link in page.links:
             if link[0] == "external" and not str(link[1]).lower().startswith(SAFE_URI_SCHEMES):
-                entry = f"{link[1]}: a link of the document may lead only to http(s) and mailto addresses"
-                if refused is not None and entry not in refused:
-                    refused.append(entry)
+                note(str(link[1]), "a link of the document may lead only to http(s) and mailto addresses")
                 continue
             kept.append(link)
         page.links = kept
@@ -264,7 +263,7 @@ def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[Embe
         for f in files
     ]
     def whole(part, uncompressed=False):
-        _safe_links(part.pages, fetcher.refused)
+        _safe_links(part.pages, fetcher.note)
         return _through_file(lambda out: part.write_pdf(out, pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True,
                                                         attachments=attachments, uncompressed_pdf=uncompressed))
 
