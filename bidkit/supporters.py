@@ -182,6 +182,11 @@ def _columns(line: int, header: list) -> tuple[dict[str, int], list[RegisterProb
     return columns, []
 
 
+def _cut(cell: str) -> str:
+    """A cell quoted in a message: its first 30 characters when it is longer than 40."""
+    return cell if len(cell) <= 40 else cell[:30] + "…"
+
+
 def _supporter(line: int, cells: list, columns: dict[str, int], problems: list[RegisterProblem],
                places: list[Location], header: list[str], *, csv: bool) -> Supporter | None:
     def cell(column: str):
@@ -222,22 +227,20 @@ def _supporter(line: int, cells: list, columns: dict[str, int], problems: list[R
     raw_kind = str(cell("kind") or "").strip()
     kind = KINDS.get(raw_kind.lower())
     if kind is None and columns.get("kind") not in refused:
-        shown = raw_kind if len(raw_kind) <= 40 else raw_kind[:30] + "…"
+        shown = _cut(raw_kind)
         problems.append(RegisterProblem(line, (f"Art '{shown}' is none of the kinds bidkit reads: {KIND_NAMES}" if shown
                                          else f"Art is empty: give one of the kinds {KIND_NAMES}"),
                                         f"Write one of: {KIND_WORDS} (or the English keys {', '.join(SUPPORTER_KIND_TITLES)}).",
                                         at("kind")))
     day = parse_date(cell("date"))
     if day is None and columns.get("date") not in refused:
-        shown = str(cell("date") or "")
-        shown = shown if len(shown) <= 40 else shown[:30] + "…"
+        shown = _cut(str(cell("date") or ""))
         problems.append(RegisterProblem(line, f"date '{shown}' is no exact date" if shown else "the date is empty",
                                         "Write the date as TT.MM.JJJJ (e.g. 01.03.2017) or format the cell as date.", at("date")))
     scan = str(cell("file") or "").strip() or None
     private = PRIVATE_CELLS.get(str(cell("private") or "").strip().lower())
     if private is None:
-        shown = str(cell("private"))
-        problems.append(RegisterProblem(line, f"Privat '{shown if len(shown) <= 40 else shown[:30] + '…'}' is neither ja nor nein",
+        problems.append(RegisterProblem(line, f"Privat '{_cut(str(cell('private')))}' is neither ja nor nein",
                                         "Write ja (the name stays out of public variants) or nein, or leave the cell empty.",
                                         at("private")))
     if len(problems) > found:
