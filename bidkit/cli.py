@@ -424,8 +424,8 @@ def calls_show(
         call, findings = shipped_call(call_id), []
     sys.stdout.write(call_json(call) if output_format is ListFormat.json else call_text(call))
     for finding in findings:  # a call that loads but limits nothing or contradicts itself: shown, and exit 1
-        err.print(f"[bold red]error:[/] {escape(finding.place() or '')}: {finding.rule} {escape(finding.message)}\n"
-                  f"hint: {escape(finding.hint)}")
+        err.print(f"[bold red]error:[/] {escape(finding.place() or '')}: {finding.rule} {escape(finding.message)}"
+                  + (f"\nhint: {escape(finding.hint)}" if finding.hint else ""))
     if findings:
         raise typer.Exit(EXIT_FINDINGS)
 

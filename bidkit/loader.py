@@ -613,22 +613,28 @@ def _load_call(loaded: LoadedBid) -> Call | None:
             hint=hint,
         ))
         return None
-    document = _read_document(path, loaded.findings)
-    if document is None:
-        return None
+    document, call = _read_call(path, loaded.findings)
     loaded.sources.call_document = document
-    call = _validate(Call, document.data, document.locate, loaded.findings)
+    return call
+
+
+def _read_call(path: Path, findings: list[Finding]) -> tuple[SourceDocument | None, Call | None]:
+    """A call file read, validated and checked beyond its form (BAD_CONFIG, CALL_INCONSISTENT)."""
+    document = _read_document(path, findings)
+    if document is None:
+        return None, None
+    call = _validate(Call, document.data, document.locate, findings)
     for index, requirement in enumerate(call.requirements if call else []):
         for j, pattern in enumerate(requirement.rules):
             if not matching([pattern]):
                 where = ("requirements", index, "rules", j)
-                loaded.findings.append(_finding(
+                findings.append(_finding(
                     codes.BAD_CONFIG, f"requirement {requirement.id} names no known rule '{pattern}'",
                     document.locate(where), where,
                 ))
     for where, message, hint in call_problems(call) if call else []:
-        loaded.findings.append(_finding(codes.CALL_INCONSISTENT, message, document.locate(where), where, hint=hint))
-    return call
+        findings.append(_finding(codes.CALL_INCONSISTENT, message, document.locate(where), where, hint=hint))
+    return document, call
 
 
 def load_call_file(path: Path) -> tuple[Call | None, list[Finding]]:
@@ -638,11 +644,7 @@ def load_call_file(path: Path) -> tuple[Call | None, list[Finding]]:
         path = bid_file(path.parent, path.name, max_bytes=MAX_YAML_BYTES)
     except BidFileError as exc:
         return None, [_refused(exc, Location(path))]
-    document = _read_document(path, findings)
-    call = _validate(Call, document.data, document.locate, findings) if document else None
-    findings += [_finding(codes.CALL_INCONSISTENT, message, document.locate(where), where, hint=hint)
-                 for where, message, hint in (call_problems(call) if call else [])]
-    return call, findings
+    return _read_call(path, findings)[1], findings
 
 
 # --- pydantic errors → findings ------------------------------------------------------

@@ -258,6 +258,9 @@ def test_calls_show_prints_a_call_file_of_ones_own(tmp_path):
     own.write_text(text.replace("text_limits:", "text_limits:\n  - {field: visoin, max_chars: 10}"), encoding="utf-8")
     run = run_bidkit("calls", "show", "./calls/meine.yaml", cwd=tmp_path)
     assert run.code == 1 and "(meine)" in run.stdout and "CAL002" in run.stderr and "did you mean 'vision'" in run.stderr
+    own.write_text(text.replace("rules: [ELI]", "rules: [ELX]", 1), encoding="utf-8")
+    run = run_bidkit("calls", "show", "./calls/meine.yaml", cwd=tmp_path)  # as `check` reads the call file
+    assert run.code == 1 and "names no known rule 'ELX'" in run.stderr and "hint: None" not in run.stderr
     missing = run_bidkit("calls", "show", "./calls/fehlt.yaml", cwd=tmp_path)
     assert missing.code == 2 and "no call file './calls/fehlt.yaml'" in missing.stderr
 
