@@ -352,3 +352,17 @@ def _contrast_to_white(red: float, green: float, blue: float) -> float:
 
     luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
     return 1.05 / (luminance + 0.05)
+
+
+def check_css(bid_dir: Path, css: str, *, declarations: bool = False) -> list[str]:
+    """What CSS written into a template (a ``<style>`` element, or a ``style`` attribute's
+    ``declarations``) does that THM004 refuses in the theme's stylesheet: the messages."""
+    import tinycss2
+
+    scan = _Scan(bid_dir.resolve())
+    scan.path, scan.base = bid_dir.resolve(), Path(".")
+    if declarations:
+        scan.block(tinycss2.parse_blocks_contents(css, skip_comments=True, skip_whitespace=True), margin=False)
+    else:
+        scan.rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), margin=False)
+    return [finding.message for finding in scan.found if finding.kind == "text"]

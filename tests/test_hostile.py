@@ -370,10 +370,12 @@ def test_odd_paths_give_located_findings(bid, file, words):
 
 def test_template_error_names_the_file_and_line(bid, tmp_path):
     theme_template(bid, "<p>eins</p>\n<p>zwei</p>\n{{ range(10000000) }}\n")
-    run = run_bidkit("build", str(bid), "-o", str(tmp_path / "x.pdf"))
+    run = run_bidkit("build", str(bid), "--draft", "-o", str(tmp_path / "x.pdf"))  # a final build: THM005 first
     no_traceback(run)
     assert run.code == 3
     assert "template error in theme/templates/sections/vision.html.j2, line 3" in run.stderr
+    [finding] = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "THM005"]
+    assert finding["file"].endswith("theme/templates/sections/vision.html.j2") and finding["line"] == 3, finding
 
 
 def test_template_syntax_error_names_the_file_and_line(bid):

@@ -20,6 +20,7 @@ CASES = yaml.safe_load((Path(__file__).parent / "corpus" / "cases.yaml").read_te
 
 def apply_case(bid: Path, case: dict) -> None:
     for name, content in case.get("files", {}).items():
+        (bid / name).parent.mkdir(parents=True, exist_ok=True)
         (bid / name).write_text(content, encoding="utf-8")
     for edit in case.get("edits", []):
         path = bid / edit["file"]

@@ -73,7 +73,7 @@ def test_own_templates_run_in_a_sandbox(bid, tmp_path):
     (bid / "theme" / "templates" / "sections" / "vision.html.j2").write_text(
         "{{ bid.__class__.__mro__[-1].__subclasses__() }}", encoding="utf-8")
     theme(bid, "  templates: theme/templates\n")
-    run = run_bidkit("build", str(bid), "-o", str(tmp_path / "bid.pdf"))
+    run = run_bidkit("build", str(bid), "--draft", "-o", str(tmp_path / "bid.pdf"))  # a final build: THM005 first
     assert run.code == 3
     assert "template error" in run.stderr and "unsafe" in run.stderr and "theme/templates" in run.stderr
     assert "Traceback" not in run.stderr and not (tmp_path / "bid.pdf").exists()

@@ -16,6 +16,7 @@ from bidkit.rules import (  # noqa: F401  (importing a module registers its rule
     structure,
     supporters,
     theme,
+    themetemplates,
     variants,
     words,
 )

@@ -1,0 +1,132 @@
+"""Rules on a theme's templates: they must render, and say what bidkit's templates say (THM005, THM006).
+
+Only when the theme replaces one of bidkit's templates: the document is rendered with the
+theme's templates and with bidkit's from one context (bidkit.render.themetext), for the full bid
+and each variant it defines, as a final build renders it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from bidkit.findings import Location, Severity
+from bidkit.models import Bid
+from bidkit.paths import BidFileError, bid_file, templates_dir
+from bidkit.rules.registry import RuleContext, Violation, rule
+from bidkit.rules.theme import template_problems
+
+#: The context holds every section: the rules need the whole bid.
+_WHOLE_BID = tuple(Bid.model_fields)
+_FIELD = ("theme", "templates")
+
+
+def _renders(ctx: RuleContext):
+    """(the theme's templates that replace bidkit's, [(variant, themed HTML, plain HTML)] or the
+    TemplateFailure that stopped rendering); kept on ``ctx`` for both rules."""
+    kept = ctx.__dict__.get("_theme_renders")
+    if kept is None:
+        kept = ctx.__dict__["_theme_renders"] = _render_both(ctx)
+    return kept
+
+
+def _render_both(ctx: RuleContext):
+    from bidkit.render.themetext import overrides_in_use
+
+    theme = ctx.bid.theme
+    if not theme or not theme.templates:
+        return [], []
+    try:
+        folder = bid_file(ctx.bid_dir, theme.templates, folder=True)
+    except BidFileError:
+        return [], []  # THM001
+    used = overrides_in_use(folder, templates_dir())
+    if not used or next(template_problems(ctx.bid_dir, folder), None) is not None:  # THM001 says why
+        return [], []
+    from bidkit.render.context import AnnexEntry, build_context
+    from bidkit.render.html import TemplateFailure, render_html
+    from bidkit.render.theme import ThemeContext
+    from bidkit.supporters import read_register
+    from bidkit.variants import defined, kept_annexes
+
+    day = ctx.bid.reference_date(ctx.call)
+    register = read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None
+    theme_context = ThemeContext.of(ctx.bid.theme, ctx.bid_dir, ctx.bid.city.name)
+    results = []
+    for name, variant in [(None, None), *defined(ctx.bid).items()]:
+        # Annexes as listed (pages unknown without reading them: the same in both renderings).
+        entries = [AnnexEntry(a.number, a.title, a.file, a.description, None) for a in kept_annexes(ctx.bid, variant)]
+        context = build_context(ctx.bid, ctx.call, theme=theme_context, annexes=entries, draft=False, stamp=None,
+                                open_points=[], build_date=dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc),
+                                register=register, variant=variant)
+        try:
+            themed = render_html(context, templates_dir(), bid_dir=ctx.bid_dir, overrides=folder)
+            plain = render_html(context, templates_dir(), bid_dir=ctx.bid_dir)
+        except TemplateFailure as failure:
+            return used, failure
+        results.append((name, themed, plain))
+    return used, results
+
+
+@rule(
+    "THM005", Severity.ERROR, "Theme template cannot be rendered",
+    hint="Fix the template at that line (README, Theme; the context templates get is in bidkit/render/context.py).",
+    explanation="""
+A theme's templates (`theme.templates`) replace bidkit's of the same name and are rendered in
+Jinja's sandbox with the document's context (bidkit/render/context.py). `check` renders them as
+the final build does, so that a template that does not compile, names a variable the context
+does not have, calls something the sandbox refuses, or goes beyond the rendering bounds (time,
+size) is found before the build: the finding names the template and its line.
+""",
+    reads=_WHOLE_BID,
+)
+def theme_template_fails(ctx: RuleContext) -> Iterator[Violation]:
+    _used, results = _renders(ctx)
+    if isinstance(results, list):
+        return
+    where = ctx.bid_dir / results.where
+    yield Violation(_FIELD, f"the theme's templates cannot be rendered: {results}",
+                    location=Location(where, results.line) if results.line and where.is_file() else None)
+
+
+@rule(
+    "THM006", Severity.ERROR, "Theme template changes what the document says",
+    hint="Let the template print the context's values with bidkit's filters, as bidkit's own template does; "
+         "put pictures and CSS into `theme:` (logo, stylesheet).",
+    explanation="""
+A theme changes how the document looks, never what it says. A template of the theme replaces
+bidkit's and could print anything: an own share of 35 % where the plan has 8 %, a total with one
+digit changed, a budget without its lines. `check` renders the document with the theme's
+templates and with bidkit's, from the same data, for the full bid and each variant, and compares:
+
+- every number the theme's text prints must be one bidkit's text prints (amounts, shares,
+  dates, counts, as formatted), and every number bidkit prints must be in the theme's text;
+- the theme's templates may not add pictures, embedded content or linked stylesheets of their
+  own (the logo and the stylesheet are given in `theme:`);
+- CSS written into the templates (`<style>`, `style="…"`) is judged like the theme's stylesheet
+  (THM004).
+
+A number the theme's templates write as a literal is located in them; otherwise the finding points
+at `theme.templates`. Words are not compared (a theme may reword and reorder), nor numbers written
+out in words: review a theme's templates like any text you hand in.
+""",
+    reads=_WHOLE_BID,
+)
+def theme_template_changes_text(ctx: RuleContext) -> Iterator[Violation]:
+    from bidkit.render.themetext import MAX_REPORTED, compare, locate
+
+    used, results = _renders(ctx)
+    if not isinstance(results, list):
+        return  # THM005
+    reported: set[str] = set()
+    for name, themed, plain in results:
+        changes = [c for c in compare(themed, plain, ctx.bid_dir) if c.message not in reported]
+        for change in changes[:MAX_REPORTED]:
+            reported.add(change.message)
+            where = f" (variant '{name}')" if name else ""
+            place = locate(change.needle, ctx.bid_dir, used)
+            yield Violation(_FIELD, change.message + where,
+                            location=Location(place[0], place[1], place[2]) if place else None)
+        if len(changes) > MAX_REPORTED:
+            yield Violation(_FIELD, f"and {len(changes) - MAX_REPORTED} more changes of the theme's templates"
+                                    f"{f' (variant {name!r})' if name else ''}")
