@@ -90,3 +90,11 @@ def test_a_template_that_fails_is_thm005_at_its_line_and_no_template_means_no_re
 
     monkeypatch.setattr(html, "render_html", lambda *a, **k: (_ for _ in ()).throw(AssertionError("rendered")))
     assert _theme_findings(bid) == []
+
+
+def test_a_figure_of_the_bid_printed_once_more_is_counted(bid):
+    """A true figure under a false label (the total where the own share was) prints it once too often."""
+    _override(bid, "sections/vision.html.j2", "<h2>Vision</h2>\n{{ bid.vision | markdown }}\n"
+                                              "<p>Eigenanteil: {{ budget.total_costs | money }}</p>\n")
+    [finding] = _theme_findings(bid)
+    assert "times, bidkit's templates" in finding.message and "print the number" in finding.message, finding.message

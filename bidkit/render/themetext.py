@@ -6,14 +6,15 @@ may change how the document looks, never what it says, so ``compare`` renders th
 twice from one context — with the theme's templates and with bidkit's — and reports what the
 templates alone changed:
 
-- numbers (each run of digits as printed, ``1.234.567`` or ``15,0``) in the theme's text that
-  bidkit's text does not hold, and those of bidkit's text the theme's leaves out;
+- numbers (each run of digits as printed, ``1.234.567`` or ``15,0``), counted: one the theme's
+  text prints more often than bidkit's (a figure of its own, or the total put where the own share
+  was), or less often (a cost line left out);
 - pictures and other embedded content (``<img>``, ``<object>``, ``<embed>``, ``<iframe>``,
   ``<image>``, ``<use>``) and linked stylesheets that bidkit's HTML does not have;
 - CSS in ``<style>`` elements and ``style`` attributes that bidkit's HTML does not have, judged
   like the theme's stylesheet (bidkit.themecss, THM004).
 
-Text is compared as sets of numbers, not word by word: a theme may reorder and reword, and words
+Text is compared as counts of numbers, not word by word: a theme may reorder and reword, and words
 are not judged. Numbers written out in words are not found either; review a theme's templates.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -47,8 +49,9 @@ class Page:
     declarations: list[str] = field(default_factory=list)  # style attributes
 
     @property
-    def numbers(self) -> set[str]:
-        return {number for text in self.text for number in _NUMBER.findall(text)}
+    def numbers(self) -> Counter[str]:
+        """Each number the text prints, with how often."""
+        return Counter(number for text in self.text for number in _NUMBER.findall(text))
 
 
 class _Reader(HTMLParser):
@@ -109,11 +112,13 @@ def compare(themed: str, plain: str, bid_dir: Path) -> list[Change]:
     changes: list[Change] = []
     ours_numbers, their_numbers = ours.numbers, theirs.numbers
     for number in _ordered(their_numbers - ours_numbers):
-        changes.append(Change(f"the theme's templates print the number '{number}', which bidkit's templates do "
-                              f"not print from the bid", number))
+        more = f"{their_numbers[number]} times, bidkit's templates {ours_numbers[number]} times" if ours_numbers[number] else \
+            "which bidkit's templates do not print from the bid"
+        changes.append(Change(f"the theme's templates print the number '{number}', {more}", number))
     for number in _ordered(ours_numbers - their_numbers):
-        changes.append(Change(f"the theme's templates leave out the number '{number}', which bidkit's templates "
-                              f"print from the bid"))
+        fewer = f"{their_numbers[number]} times, bidkit's templates {ours_numbers[number]} times" if their_numbers[number] else \
+            "which bidkit's templates print from the bid"
+        changes.append(Change(f"the theme's templates leave out the number '{number}', {fewer}"))
     for tag, source in sorted(set(theirs.embeds) - set(ours.embeds)):
         what = "a stylesheet" if tag == "link" else f"<{tag}>"
         shown = f" '{_short(source)}'" if source else ""
@@ -127,7 +132,7 @@ def compare(themed: str, plain: str, bid_dir: Path) -> list[Change]:
     return changes
 
 
-def _ordered(numbers: set[str]) -> list[str]:
+def _ordered(numbers: Counter[str]) -> list[str]:
     return sorted(numbers, key=lambda n: (-len(n), n))  # the longest (an amount) before a day of the month
 
 

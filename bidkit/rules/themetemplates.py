@@ -99,7 +99,7 @@ bidkit's and could print anything: an own share of 35 % where the plan has 8 %, 
 digit changed, a budget without its lines. `check` renders the document with the theme's
 templates and with bidkit's, from the same data, for the full bid and each variant, and compares:
 
-- every number the theme's text prints must be one bidkit's text prints (amounts, shares,
+- every number the theme's text prints must be one bidkit's text prints, as often (amounts, shares,
   dates, counts, as formatted), and every number bidkit prints must be in the theme's text;
 - the theme's templates may not add pictures, embedded content or linked stylesheets of their
   own (the logo and the stylesheet are given in `theme:`);
