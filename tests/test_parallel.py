@@ -334,3 +334,50 @@ def test_jobs_1_is_the_serial_build(example_pdf, tmp_path):
     run = build(EXAMPLE, out, 1)
     assert "laid out in 2 processes" not in run.stderr
     assert out.read_bytes() == example_pdf.read_bytes()  # the example stays serial by default, too
+
+
+def width_mismatches(path: Path) -> list[tuple[str, int, float, float]]:
+    """(font, CID, advance in the embedded program, width in /W) of every glyph where they differ:
+    what the PDF/A and PDF/UA validators check (…-GLYPH-WIDTH-001)."""
+    import io
+
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    found = []
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Subtype") != pikepdf.Name.CIDFontType2:
+                continue
+            descriptor = obj.get("/FontDescriptor")
+            if descriptor is None or "/FontFile2" not in descriptor:
+                continue
+            font = TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))
+            scale, order, hmtx = 1000 / font["head"].unitsPerEm, font.getGlyphOrder(), font["hmtx"]
+            items, index, widths = list(obj.get("/W", [])), 0, {}
+            while index < len(items):
+                first = int(items[index])
+                if isinstance(items[index + 1], pikepdf.Array):
+                    widths.update({first + k: float(w) for k, w in enumerate(items[index + 1])})
+                    index += 2
+                else:
+                    widths.update({cid: float(items[index + 2]) for cid in range(first, int(items[index + 1]) + 1)})
+                    index += 3
+            for cid, width in widths.items():
+                advance = hmtx[order[cid]][0] * scale if cid < len(order) else None
+                if advance is None or abs(advance - width) > 1:
+                    found.append((str(obj.BaseFont), cid, advance, width))
+    return found
+
+
+def test_a_glyph_without_contours_only_the_second_part_draws_keeps_its_width(tmp_path):
+    """A bold no-break space (U+00A0, no outline) drawn only after the split: the merged font
+    program takes its advance from the part that drew it (it was 0, the validators refused it)."""
+    # The first part draws a bold glyph of a higher id (€) than any of the second's: its subset is the base.
+    html = small_html().replace("<h2>Teil 0</h2>", "<h2>Teil 0</h2><p><strong>Preise in €</strong></p>") \
+        .replace("<h2>Teil 7</h2>", "<h2>Teil 7</h2><p><strong>1.000\u00a0Stück</strong></p>")
+    files, parallel = render_both(tmp_path, html)
+    assert parallel == {1: False, 2: True}
+    assert width_mismatches(files[1]) == []
+    assert width_mismatches(files[2]) == []
+    assert_same(files[1], files[2])

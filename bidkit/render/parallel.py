@@ -715,8 +715,10 @@ def _join_programs(first: bytes, second: bytes, used_first: set[int], used_secon
         if gid <= kept:
             name = order[gid]
             taken[gid] = name
-            if glyf_a[name].numberOfContours != 0 or glyf_b[names_b[gid]].numberOfContours == 0:
+            if gid in used_first or glyf_a[name].numberOfContours != 0:
                 return name  # the base has it (the same glyph of the same font)
+            # Not in the base's subset: an empty slot of advance 0, also for a glyph without
+            # contours (a space, U+00A0) that the other part draws; its glyph and width come over.
         else:
             name = f"bidkit.{len(order)}"
             order.append(name)
