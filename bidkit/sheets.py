@@ -251,9 +251,11 @@ def sheet_rows(path: Path, books: tuple[Any, Any], sheet: str | int | None) -> l
         sheet = names[0]
     if sheet is None:
         if len(names) != 1:
-            raise SheetError(f"'{path.name}' has {len(names)} sheets ({', '.join(names)}); which one holds the table?",
-                             "Name the sheet: `{file: " + path.name + ", sheet: " + (names[0] if names else "…") + "}`.",
-                             Location(path))
+            hidden = {name for name in names if getattr(values_book[name], "sheet_state", "visible") != "visible"}
+            shown = ", ".join(f"{name} (hidden)" if name in hidden else name for name in names)
+            suggested = next((name for name in names if name not in hidden), names[0] if names else "…")
+            raise SheetError(f"'{path.name}' has {len(names)} sheets ({shown}); which one holds the table?",
+                             "Name the sheet: `{file: " + path.name + ", sheet: " + suggested + "}`.", Location(path))
         sheet = names[0]
     elif sheet not in names:
         raise SheetError(f"'{path.name}' has no sheet '{sheet}'; its sheets: {', '.join(names)}",
@@ -349,10 +351,32 @@ def _data_rows(rows: list[list[Cell]], table: Table, columns: list[Column]) -> l
             _refuse_rows_below(rows[index + 1:], table, required)
             break
         if "amount" in table.columns and _sum_row(cells, label, required):
+            _refuse_rows_below(rows[index + 1:], table, required, ended_by=cells[label])
+            _check_sum(cells, out, table)
             break
         if cells:
             out.append(cells)
     return out
+
+
+def _check_sum(cells: dict[str, Cell], items: list[dict[str, Cell]], table: Table) -> None:
+    """The sheet's own sum (the amount beside ``Summe``) must be the sum of the items read: a
+    difference means rows bidkit did not read as the sheet's author meant them."""
+    if "amount" not in cells:
+        return
+    try:
+        stated = cell_value(cells["amount"], read_money)
+        total = sum((cell_value(row["amount"], read_money) for row in items if "amount" in row), Decimal(0))
+    except CellError:
+        return  # the amounts' own findings say why
+    if stated != total:
+        from bidkit.render.formatting import money
+
+        place = cells["amount"].location
+        raise SheetError(f"'{table.file}': the sum row says {money(stated, cents=True)} ({place.cell}), but the "
+                         f"{len(items)} item(s) above it add up to {money(total, cents=True)}",
+                         "Make every item a row of its own between the header and the sum row (no subtotals, "
+                         "no merged cells), or correct the sum.", place)
 
 
 def _sum_row(cells: dict[str, Cell], label: str, required: list[str]) -> bool:
@@ -362,13 +386,20 @@ def _sum_row(cells: dict[str, Cell], label: str, required: list[str]) -> bool:
     return words[0] in SUM_LABELS and not any(name in cells for name in others)
 
 
-def _refuse_rows_below(rows: list[list[Cell]], table: Table, required: list[str]) -> None:
+def _refuse_rows_below(rows: list[list[Cell]], table: Table, required: list[str], ended_by: Cell | None = None) -> None:
+    """Items in the next rows that are not empty, below what ended the table (an empty row, or the
+    sum row ``ended_by``), are an error: they would be left out without a word."""
     following = next((row for row in rows if not all(c.empty for c in row)), None)
     if following is None:
         return
     cells = {name: following[n] for name, n in table.columns.items() if n < len(following) and not following[n].empty}
     if all(name in cells for name in required) and not _sum_row(cells, required[0], required):
         place = cells[required[0]].location
+        if ended_by is not None:
+            raise SheetError(f"'{table.file}': the rows from {place.cell} on stand below the sum row "
+                             f"'{ended_by.value}' ({ended_by.location.cell}), which ends the table",
+                             "Delete subtotal rows (bidkit sums each category itself), or move the sum row below the "
+                             "last item.", place)
         raise SheetError(f"'{table.file}': the rows from {place.cell} on stand below an empty row, which ends the table",
                          "Delete the empty row, so that every item belongs to the table (or move other tables further down "
                          "with a header row of their own).", place)
@@ -385,7 +416,20 @@ def cell_value(cell: Cell, read: Callable[[Any], Any]) -> Any:
         if cell.value is None:
             raise CellError(f"the cell holds the formula {cell.formula} but no computed value",
                             "Open the workbook in Excel or LibreOffice and save it (that stores the values), or type the value.")
+    if isinstance(cell.value, (dt.datetime, dt.date, dt.time)):
+        raise CellError(f"the cell is formatted as a date or time ({_as_date(cell.value)}), so it holds no plain value",
+                        "Format the cell as a number or as text (Format › Cells › Number) and check the value it shows.")
     return read(cell.value)
+
+
+def _as_date(value: dt.datetime | dt.date | dt.time) -> str:
+    """A date cell as the user sees it, with the number it holds (Excel counts days from 30.12.1899)."""
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+    days = (moment - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+    shown = moment.strftime("%d.%m.%Y") + ("" if moment.time() == dt.time() else moment.strftime(" %H:%M"))
+    return f"{shown}, the number {int(days) if days.is_integer() else round(days, 6)}"
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -480,15 +524,16 @@ def read_figure(value: Any) -> Decimal:
     return number
 
 
-def read_whole(value: Any) -> Any:
-    """A year: a whole-number cell, ``2017`` as text, or ``2017.0``; anything else is left for the model to refuse."""
+def read_whole(value: Any) -> int:
+    """A year: a whole-number cell, ``2017`` as text, or ``2017.0``; anything else is refused (a
+    year column also picks a table's rows: a cell that is no year is never taken for another year)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"[0-9]+", value):
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
         return int(value)
-    if isinstance(value, (float, bool)) or (isinstance(value, str) and not value.isdigit()):
-        raise CellError(f"'{value}' is not a whole number", "Write the year with four digits, e.g. 2017.")
-    return value
+    raise CellError(f"'{value}' is not a whole number", "Write the year with four digits, e.g. 2017.")
 
 
 def read_text(value: Any) -> str:

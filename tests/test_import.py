@@ -502,9 +502,51 @@ def test_items_below_an_empty_row_are_an_error_not_left_out(bid):
 def test_a_sum_row_ends_the_table_but_an_item_called_gesamt_does_not(bid):
     rows = [list(row) for row in EXAMPLE_COSTS]
     rows[3][0] = "Gesamt Projektsteuerung"  # an item (it has a category), not a sum
-    costs_table(bid, "kosten.xlsx", rows + [["Summe", None, None, None, 500000], ["Personal", "Personalkosten", None, None, 1]])
+    costs_table(bid, "kosten.xlsx", rows + [["Summe", None, None, None, 500000], [None, None, None, None, None],
+                                            ["Kosten nach Kategorie"], ["Personalkosten", None, None, None, 400000]])
     assert errors(bid) == []
     assert len(load_bid(bid).bid.budget.years[0].costs) == 4
+
+
+def test_items_below_a_subtotal_are_an_error_not_left_out(bid):
+    """A treasurer's subtotal per category ended the table: the items below it were dropped
+    without a word, and the plan's totals printed wrong (rt4 D9)."""
+    rows = [list(row) for row in EXAMPLE_COSTS]
+    path = costs_table(bid, "kosten.xlsx", rows[:3] + [["Zwischensumme Personal", None, None, None, 400000]] + rows[3:])
+    finding = only_error(bid)
+    assert finding.rule == "FIL003" and (finding.location.file, finding.location.cell) == (path, "A6"), finding
+    assert "below the sum row 'Zwischensumme Personal' (A5)" in finding.message
+
+
+def test_a_sum_row_that_is_not_the_sum_of_the_items_is_an_error(bid):
+    path = costs_table(bid, "kosten.xlsx", [list(row) for row in EXAMPLE_COSTS] + [["Summe", None, None, None, 400000]])
+    finding = only_error(bid)
+    assert finding.rule == "FIL003" and (finding.location.file, finding.location.cell) == (path, "E6"), finding
+    assert "says 400.000,00\u00a0€" in finding.message and "add up to 500.000,00\u00a0€" in finding.message
+
+
+def test_a_cell_formatted_as_a_date_is_refused_with_the_number_it_holds(bid):
+    """Excel turns 320000 typed into a date column into 16.02.2776; a year in a date cell was
+    taken for another year and its row dropped (rt4 D10, D11)."""
+    import datetime as dt
+
+    rows = [list(row) for row in EXAMPLE_COSTS]
+    rows[0][4] = dt.datetime(2776, 2, 16)
+    path = costs_table(bid, "kosten.xlsx", rows)
+    finding = only_error(bid)
+    assert finding.rule == "SCH001" and finding.location.cell == "E2" and finding.location.file == path
+    assert "formatted as a date or time (16.02.2776, the number 320000)" in finding.message
+
+
+def test_a_year_formatted_as_a_date_is_refused_not_taken_for_another_year(bid):
+    import datetime as dt
+
+    rows = [list(row) + [2017] for row in EXAMPLE_COSTS]
+    rows[1][5] = dt.datetime(2017, 1, 1)
+    costs_table(bid, "kosten.xlsx", rows, header=("Kostenposition", "Kategorie", "Maßnahme", "Haushaltsvorbehalt",
+                                                  "Betrag (€)", "Jahr"))
+    finding = only_error(bid)
+    assert finding.rule == "SCH001" and finding.location.cell == "F3" and "01.01.2017" in finding.message
 
 
 @pytest.mark.parametrize("cell, result", [("1 500 000,00 €", "1500000.00"), ("1 5", None), ("15 00,00", None)])
