@@ -74,3 +74,12 @@ def test_nice_grid_steps():
 
 def test_pdf_variant_option_offers_the_build_variants():
     assert [v.value for v in PdfVariant] == list(PDF_VARIANTS)
+
+
+def test_chart_amounts_show_cents_alike_when_one_has_them():
+    """As in the plan's tables: „350.000,00 €“ beside „420.000,25 €“, never „350.000 €“ (rt4 D12)."""
+    chart = stacked_bars([2017, 2018], [("Eigenmittel", {2017: Decimal(350000), 2018: Decimal("420000.25")}),
+                                        ("Land", {2018: Decimal(650000)})], title="Finanzierung")
+    texts = [t.text for t in ET.fromstring(chart.svg).iter(f"{SVG}text") if t.text and "€" in t.text and "Mio" not in t.text]
+    assert texts and all(",00\u00a0€" in t or ",25\u00a0€" in t for t in texts), texts
+    assert "Eigenmittel 350.000,00\u00a0€ (zusammen 350.000,00\u00a0€)" in chart.alt

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-from bidkit.render.formatting import money, number
+from bidkit.render.formatting import any_cents, money, number
 
 #: Fills from dark to light, then hatched on white: apart in grey scale, too.
 _SOLIDS = ("#1f2d3d", "#5b7087", "#a9b8c8")
@@ -68,8 +68,10 @@ def _nice_step(maximum: Decimal) -> Decimal:
 
 def stacked_bars(years: list[int], series: list[tuple[str, dict[int, Decimal]]], *, title: str,
                  primary: str = "#003a70", font: str = "DejaVu Sans") -> Chart:
-    """One bar per year; each series a segment of it."""
+    """One bar per year; each series a segment of it. Its amounts show cents alike (all with
+    cents when one has them), as the tables of the same plan do."""
     totals = {y: sum((values.get(y, Decimal(0)) for _, values in series), Decimal(0)) for y in years}
+    cents = any_cents([*totals.values(), *(v for _, values in series for v in values.values())])
     top = max(totals.values(), default=Decimal(0))
     step = _nice_step(top)
     # Decimal's // truncates towards zero, so -(-a // b) is no ceiling: a total just above a grid
@@ -78,7 +80,7 @@ def stacked_bars(years: list[int], series: list[tuple[str, dict[int, Decimal]]],
     scale_max = step * lines
     # Room on the right for the longest total (written after its bar) and for half of the last
     # axis label (centred on the last grid line): any amount fits, none is clipped.
-    right = max([text_width(money(t)) + 10 for t in totals.values()] + [text_width(axis_label(scale_max, scale_max)) / 2 + 4])
+    right = max([text_width(money(t, cents=cents)) + 10 for t in totals.values()] + [text_width(axis_label(scale_max, scale_max)) / 2 + 4])
     plot = WIDTH - LEFT - right
     axis_y = TOP + len(years) * (ROW + GAP)
     legend_y = axis_y + 30
@@ -109,12 +111,12 @@ def stacked_bars(years: list[int], series: list[tuple[str, dict[int, Decimal]]],
             x0, x1 = x(start), x(start + amount)
             fill, dark = _fill(index, primary)
             out.append(f'<rect x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{ROW}" fill="{fill}" stroke="#ffffff" stroke-width="1"/>')
-            label = money(amount)
+            label = money(amount, cents=cents)
             if x1 - x0 > text_width(label) + 6 and index < len(_SOLIDS):
                 color = "#ffffff" if dark else "#111111"
                 out.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{y + ROW / 2 + 4:.1f}" text-anchor="middle" fill="{color}">{escape(label)}</text>')
             start += amount
-        out.append(f'<text x="{x(totals[year]) + 5:.1f}" y="{y + ROW / 2 + 4:.1f}" font-weight="bold">{escape(money(totals[year]))}</text>')
+        out.append(f'<text x="{x(totals[year]) + 5:.1f}" y="{y + ROW / 2 + 4:.1f}" font-weight="bold">{escape(money(totals[year], cents=cents))}</text>')
     out.append(f'<line x1="{LEFT}" y1="{TOP - 4}" x2="{LEFT}" y2="{axis_y}" stroke="#333" stroke-width="1"/>')
     for index, (name, _) in enumerate(series):  # legend, three per row across the whole width
         lx = LEFT + (index % 3) * ((WIDTH - LEFT) / 3)
@@ -123,13 +125,14 @@ def stacked_bars(years: list[int], series: list[tuple[str, dict[int, Decimal]]],
         out.append(f'<rect x="{lx:.1f}" y="{ly}" width="14" height="10" fill="{fill}" stroke="#333" stroke-width="0.5"/>')
         out.append(f'<text x="{lx + 20:.1f}" y="{ly + 9}">{escape(name)}</text>')
     out.append("</svg>")
-    return Chart("".join(out), title, _alt(title, years, series, totals))
+    return Chart("".join(out), title, _alt(title, years, series, totals, cents))
 
 
-def _alt(title: str, years: list[int], series: list[tuple[str, dict[int, Decimal]]], totals: dict[int, Decimal]) -> str:
+def _alt(title: str, years: list[int], series: list[tuple[str, dict[int, Decimal]]], totals: dict[int, Decimal],
+         cents: bool) -> str:
     """The chart in words, for screen readers and text extraction."""
     parts = []
     for year in years:
-        shares = [f"{name} {money(values[year])}" for name, values in series if values.get(year)]
-        parts.append(f"{year}: {', '.join(shares)} (zusammen {money(totals[year])})")
+        shares = [f"{name} {money(values[year], cents=cents)}" for name, values in series if values.get(year)]
+        parts.append(f"{year}: {', '.join(shares)} (zusammen {money(totals[year], cents=cents)})")
     return f"{title}. " + "; ".join(parts) + "."
