@@ -3,8 +3,8 @@
 Running text is hyphenated (``hyphens: auto``), and German hyphenation would split
 "Pader-born" or "Nieder-sachsen" like any other word. Every word of a name the bid holds — the
 city's name and official name, the call, the partners and MoU parties, the funding sources —
-is wrapped in ``<span class="proper-name">`` (``hyphens: manual`` in templates/style.css) in
-the document's text; tags, attributes and the stylesheet are left as they are. A line may
+and every web or e-mail address is wrapped in ``<span class="proper-name">`` (``hyphens: manual``
+in templates/style.css) in the document's text; tags, attributes and the stylesheet are left as they are. A line may
 still break between the words of a name, and at a hyphen the name has itself.
 
 Where the templates print a name in an element of its own that is never hyphenated (a partner's
@@ -45,12 +45,18 @@ def name_words(bid, call) -> set[str]:
     return words
 
 
+#: Web and e-mail addresses, file names with a path: a hyphen put into them at a line's end could
+#: not be told from their own („statis-tik.niedersachsen.de“); they break (without one) only where
+#: they must. Trailing punctuation is the sentence's.
+_ADDRESS = r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+
+
 def keep_whole(html: str, words: set[str]) -> str:
-    """``html`` with every whole-word occurrence of ``words`` in its text wrapped in a proper-name span."""
-    if not words:
-        return html
+    """``html`` with every whole-word occurrence of ``words`` and every web or e-mail address in
+    its text wrapped in a proper-name span."""
     alternatives = sorted((re.escape(str(escape(word))) for word in words), key=len, reverse=True)
-    pattern = re.compile(rf"(?<![\w&-])(?:{'|'.join(alternatives)})(?![\w-])")
+    names = rf"(?<![\w&-])(?:{'|'.join(alternatives)})(?![\w-])|" if alternatives else ""
+    pattern = re.compile(names + _ADDRESS)
     parts = re.split(r"(<[^>]*>)", html)
     skipped: list[str] = []  # the skipped element's tag, once per level of that tag inside it
     for index, part in enumerate(parts):

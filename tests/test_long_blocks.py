@@ -1,0 +1,42 @@
+"""Blocks too long for a page start where they are, and addresses are never hyphenated (rt4 D16, D17)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bidkit.render.estimate import fits_page, kpi_lines, lines
+from bidkit.render.names import keep_whole
+from conftest import edit, pdf_text, run_bidkit
+
+URL = ("https://www.statistik.niedersachsen.de/startseite/themen/bevoelkerung/"
+       "bevoelkerungsstand_einwohnerzahl_niedersachsens/tabellen-zur-bevoelkerungsfortschreibung-179050.html")
+
+
+def test_addresses_are_kept_whole_and_trailing_punctuation_stays_outside():
+    html = keep_whole(f"<td>Quelle: {URL}. Fragen an info@stadt-x.de oder (www.x.de)</td>", set())
+    assert f'<span class="proper-name">{URL}</span>.' in html
+    assert '<span class="proper-name">info@stadt-x.de</span>' in html and '<span class="proper-name">www.x.de</span>)' in html
+
+
+def test_the_estimate_counts_rows_by_their_tallest_cell():
+    short = [{"name": "Ortsteile", "source": "Stadt"}] * 3
+    tall = [{"name": "Ortsteile", "source": URL}] * 3
+    assert kpi_lines(tall) > kpi_lines(short) + 3 * 5
+    assert lines("a\n\nb") == 2 and lines(None) == 0 and lines("x" * 200) == 3
+    assert fits_page(kpi_lines(short)) and not fits_page(kpi_lines(tall * 4))
+
+
+def test_a_goal_taller_than_a_page_starts_on_the_page_of_the_one_before(bid: Path, tmp_path: Path):
+    kpi = ("      - name: Anteil der Haushalte mit Glasfaseranschluss im Ortsteil\n        unit: Prozent\n"
+           "        baseline: {value: 15, year: 2016}\n        target: {value: 60, year: 2019}\n"
+           f"        source: {URL}\n")
+    edit(bid / "goals.yaml", "      - name: Ausbildungsplätze", kpi * 14 + "      - name: Ausbildungsplätze")
+    out = tmp_path / "out.pdf"
+    run = run_bidkit("build", str(bid), "--draft", "--no-cache", "-o", str(out))
+    assert run.code in (0, 1), run.stderr
+    pages = pdf_text(out)
+    first = next(n for n, text in enumerate(pages) if "Ziel 1:" in text)
+    second = next(n for n, text in enumerate(pages) if "Ziel 2:" in text)
+    assert second == first, (first, second)  # not a page later, with most of this one left empty
+    # Broken across lines where it must, with no hyphen put in: the lines join to the address.
+    assert "".join(pages).replace("\n", "").count(URL) == 14
