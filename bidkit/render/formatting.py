@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,12 +37,20 @@ def number(value: Decimal | int) -> str:
     return format_decimal(value, locale=LOCALE)
 
 
-def percent(value: Decimal, digits: int = 1) -> str:
-    """``35,0 %`` from a fraction such as 0.35."""
+def percent(value: Decimal, digits: int = 1, below: Decimal | int | None = None) -> str:
+    """``35,0 %`` from a fraction such as 0.35. With ``below`` (a limit in percent, e.g. the call's
+    minimum own share), a share under the limit gets as many decimals as it takes to show it under
+    it: 34,958 % is „34,96 %“, never „35,0 %“."""
     from babel.numbers import format_decimal
 
-    quantum = Decimal(1).scaleb(-digits)
-    scaled = (Decimal(value) * 100).quantize(quantum, rounding=ROUND_HALF_UP)
+    exact = Decimal(value) * 100
+    while True:
+        scaled = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+        if below is None or exact >= Decimal(below) or scaled < Decimal(below) or digits >= 6:
+            break
+        digits += 1
+    if below is not None and exact < Decimal(below) <= scaled:  # six decimals still reach it: cut, not round
+        scaled = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_DOWN)
     return f"{format_decimal(scaled, format='#,##0.' + '0' * digits, locale=LOCALE)}\u00a0%"
 
 
@@ -82,7 +90,7 @@ FILTERS = {
     "money": lambda amount, cents=None: _unbroken(money(amount, cents=cents)),
     "any_cents": any_cents,  # {% set cents = [a, b] | any_cents %} … {{ a | money(cents) }}
     "number": number,
-    "percent": lambda value, digits=1: _unbroken(percent(value, digits)),
+    "percent": lambda value, digits=1, below=None: _unbroken(percent(value, digits, below)),
     "long_date": lambda day: _unbroken(long_date(day)),
     "short_date": lambda day: _unbroken(short_date(day)),
 }
