@@ -428,7 +428,17 @@ def _import_table(loaded: LoadedBid, imported: _Imported, owner_path: FieldPath,
                 if key not in cells:
                     raise sheets.CellError(f"the row has no {table.header_names[key]}, and the table holds several",
                                            f"Fill in the {table.header_names[key]} of the row.")
-                if sheets.cell_value(cells[key], readers[key]) != wanted:
+                value = sheets.cell_value(cells[key], readers[key])
+                if value != wanted:
+                    readers_of_table = _owners(loaded.raw, key, reference, table_file)
+                    if value not in readers_of_table:  # a row no year (goal) reading this table takes is read nowhere
+                        _report_once(loaded, imported, _finding(
+                            codes.SHEET_UNREADABLE, f"'{table_file.file}': the row's {table.header_names.get(key, key)} "
+                            f"'{value}' is {'no year' if key == 'year' else 'no goal'} of the bid that reads this table, "
+                            f"so the row is read nowhere", table.place(cells, key), list_path,
+                            hint=f"Correct it to one of: {', '.join(map(str, sorted(readers_of_table, key=str)))} "
+                                 f"(or delete the row, or let that {'year' if key == 'year' else 'goal'} read the table)."))
+                        imported.broken.add(section)
                     continue
             except sheets.CellError as exc:
                 where = table.place(cells, key)
@@ -478,6 +488,20 @@ def _import_table(loaded: LoadedBid, imported: _Imported, owner_path: FieldPath,
 def _row_location(cells: dict) -> Location:
     """A row of a table: its leftmost cell of the layout."""
     return min((cell.location for cell in cells.values()), key=lambda loc: loc.column or 0)
+
+
+def _owners(raw: dict, key: str, reference: str, table_file) -> set:
+    """The years of the budget (``key`` "year") or the ids of the goals, as the YAML gives them,
+    that read the same table (``reference``: ``costs_file``, …; ``table_file`` its file and sheet)."""
+    owners = (raw.get("budget") or {}).get("years") if key == "year" else raw.get("goals")
+    field = "year" if key == "year" else "id"
+
+    def same(value) -> bool:
+        file, sheet = (value.get("file"), value.get("sheet")) if isinstance(value, dict) else (value, None)
+        return file == table_file.file and sheet == table_file.sheet
+
+    return {owner.get(field) for owner in owners if isinstance(owner, dict) and same(owner.get(reference))} \
+        if isinstance(owners, list) else set()
 
 
 def _report_once(loaded: LoadedBid, imported: _Imported, finding: Finding) -> None:

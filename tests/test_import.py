@@ -598,3 +598,26 @@ def test_the_preview_names_the_cell_and_quotes_no_workbook_bytes(bad_cell):
     finding = next(f for f in result.findings if f.location.cell == "E4")
     shown = _finding(finding, bad_cell, {}, editor=True)
     assert (shown["ort"], shown["quelle"], shown["editor"]) == ("kosten.xlsx:Kosten!E4", None, False)
+
+
+def test_a_row_of_no_goal_or_year_that_reads_the_table_is_an_error_not_skipped(bid):
+    """A typo in the Ziel-ID, or a year the budget does not read from the file, left the row out
+    without a word (rt4 D26)."""
+    (bid / "kennzahlen.csv").write_text(
+        "Ziel-ID,Kennzahl,Einheit,Ausgangswert,Jahr,Zielwert,Zieljahr,Quelle\n"
+        "lebensqualitaet,Online-Dienste,Anzahl,15,2016,60,2019,Stadt\n"
+        "wirtschaftsstandrot,Ausbildungsplätze,Anzahl,150,2016,300,2020,IHK\n", encoding="utf-8")
+
+    def goals(data):
+        for goal in data["goals"]:
+            goal.pop("kpis", None)
+            goal["kpis_file"] = "kennzahlen.csv"
+    rewrite(bid / "goals.yaml", goals)
+    [finding] = [f for f in errors(bid) if f.location.cell == "A3"]  # (goal 2 has no row left: FIL003 at its file too)
+    assert finding.rule == "FIL003" and finding.location.line == 3, finding
+    assert "'wirtschaftsstandrot' is no goal" in finding.message and "wirtschaftsstandort" in finding.hint
+    rows = [list(row) + [2017] for row in EXAMPLE_COSTS] + [["Verstetigung", "Sachkosten", None, None, 1000, 2019]]
+    costs_table(bid, "kosten.xlsx", rows, header=("Kostenposition", "Kategorie", "Maßnahme", "Haushaltsvorbehalt",
+                                                  "Betrag (€)", "Jahr"))
+    codes = sorted((f.rule, f.location.cell) for f in errors(bid))
+    assert ("FIL003", "F6") in codes, codes
