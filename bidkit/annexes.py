@@ -50,6 +50,8 @@ class Annex:
     file: str  # as written in the bid, relative to the bid folder
     field: FieldPath  # where the bid names the file
     description: str | None = None
+    #: The other places that name the same file (it is one annex, appended once).
+    also: tuple[FieldPath, ...] = ()
 
     @property
     def is_pdf(self) -> bool:
@@ -81,12 +83,15 @@ def annexes(bid: Bid) -> list[Annex]:
             found.append((title, letter.file, ("partners", index, "letter", "file"), None))
     # A file named in two places (a partner's letter also listed under `annexes:`) is one annex,
     # cited by both, never appended twice.
-    seen: set[str] = set()
-    unique = []
+    first: dict[str, int] = {}
+    unique: list[list] = []
     for entry in found:
-        if (file := os.path.normpath(entry[1])) not in seen:
-            seen.add(file)
-            unique.append(entry)
+        file = os.path.normpath(entry[1])
+        if file in first:
+            unique[first[file]][4] += (entry[2],)
+        else:
+            first[file] = len(unique)
+            unique.append([*entry, ()])
     return [Annex(number, *entry) for number, entry in enumerate(unique, start=1)]
 
 

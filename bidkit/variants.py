@@ -99,9 +99,9 @@ def kept_annexes(bid: Bid, variant: DocumentVariant | None) -> list[Annex]:
 
 
 def is_private_annex(bid: Bid, annex: Annex) -> bool:
-    """An entry of ``annexes:`` or a partner's letter marked ``public: false``."""
-    owner = _at(bid, annex.field[:-1])
-    return getattr(owner, "public", True) is False
+    """An entry of ``annexes:`` or a partner's letter marked ``public: false`` (in any of the places
+    that name the file: one of them marks the file private)."""
+    return any(getattr(_at(bid, field[:-1]), "public", True) is False for field in (annex.field, *annex.also))
 
 
 def _at(value: Any, path: FieldPath) -> Any:

@@ -326,3 +326,17 @@ def test_open_points_of_a_variant_carry_no_messages():
     [public] = context(resolve(loaded.bid, "public"))["open_points"]
     assert (public.rule, public.file, public.line, public.message, public.hint) == ("SUP002", "unterstuetzer.csv", 7, "", "")
     assert context(resolve(loaded.bid, "public"))["bid"].contact is None
+
+
+def test_a_file_one_mention_marks_private_is_left_out_of_the_public_variant(bid):
+    """The MoU scan's file listed again under `annexes:` with `public: false` is one annex, and
+    private: the mention that marks it wins (rt4 D24)."""
+    from bidkit.loader import load_bid
+    from bidkit.variants import defined, kept_annexes
+
+    edit(bid / "bid.yaml", "    file: anlagen/kennzahlen.csv", "    file: anlagen/kennzahlen.csv\n"
+         "  - title: Stellungnahme des Beirats\n    file: anlagen/mou-wolfsburgdigital.pdf\n    public: false")
+    loaded = load_bid(bid)
+    public = [annex.file for annex in kept_annexes(loaded.bid, defined(loaded.bid)["public"])]
+    assert "anlagen/mou-wolfsburgdigital.pdf" not in public
+    assert "anlagen/mou-wolfsburgdigital.pdf" in [annex.file for annex in kept_annexes(loaded.bid, None)]

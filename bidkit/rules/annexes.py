@@ -228,3 +228,31 @@ def annex_exhausts_reader(ctx: RuleContext) -> Iterator[Violation]:
         if verdict.problem and verdict.excessive:
             yield Violation(annex.field, f"{named(ctx, annex)}: '{annex.file}' cannot be read within "
                                          f"bidkit's bounds: {verdict.problem}")
+
+
+def _field_name(field) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in field).lstrip(".")
+
+
+@rule(
+    "ANX008", WARNING, "One file named as two different annexes",
+    hint="Give each document its own file, or delete the second mention.",
+    explanation="""
+A file the bid names in several places is one annex, appended (or embedded) once, under the title
+of its first mention: the signed MoU, the council resolution, the entries of `annexes:` and the
+partners' letters, in that order. The usual case is meant: a partner's letter also listed under
+`annexes:`. Any other — the MoU scan's file listed again as a statement of an advisory board, two
+entries of `annexes:` with one file — is probably a slip, and the second title would be missing
+from the list of annexes without a word. If any of the mentions marks the file `public: false`, it
+is left out of the public variant.
+""",
+    reads=(),
+)
+def annex_named_twice(ctx: RuleContext) -> Iterator[Violation]:
+    for annex in annexes(ctx.bid):
+        for field in annex.also:
+            kinds = {annex.field[0], field[0]}
+            if kinds == {"annexes", "partners"}:
+                continue  # a partner's letter listed under annexes as well: meant
+            yield Violation(field, f"'{annex.file}' is already {named(ctx, annex)}, named at {_field_name(annex.field)}: "
+                                   f"it is appended once, under that title, and this mention is not listed")
