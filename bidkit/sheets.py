@@ -318,6 +318,7 @@ def _table(file: str, path: Path, rows: list[list[Cell]], columns: list[Column],
     for index, row in enumerate(rows):
         found = {names[header_key(c.value)]: n for n, c in enumerate(row) if header_key(c.value) in names}
         if all(c.name in found for c in required):
+            _refuse_twin_columns(file, row, names, columns)
             header = next(row[n].location for n in sorted(found.values()))
             table = Table(file, header, columns=found, header_names={name: str(row[n].value) for name, n in found.items()})
             table.rows = _data_rows(rows[index + 1:], table, columns)
@@ -336,6 +337,22 @@ def _table(file: str, path: Path, rows: list[list[Cell]], columns: list[Column],
     in_sheet = f" (sheet '{sheet}')" if sheet else ""
     raise SheetError(f"'{file}'{in_sheet} has no header row naming the columns {lacking}",
                      "Write a header row above the rows; README, 'Spreadsheets in', shows the layout.", where)
+
+
+def _refuse_twin_columns(file: str, row: list[Cell], names: dict[str, str], columns: list[Column]) -> None:
+    """Two header cells that name one field (``Betrag`` and ``Betrag (€)``, ``Bezeichnung`` and
+    ``Position``): which one holds the values is a guess, so neither is taken."""
+    cells: dict[str, list[Cell]] = {}
+    for cell in row:
+        if (key := header_key(cell.value)) in names:
+            cells.setdefault(names[key], []).append(cell)
+    twins = [(name, found) for name, found in cells.items() if len(found) > 1]
+    if twins:
+        said = "; ".join(" and ".join(f"{cell.location.cell} ('{cell.value}')" for cell in found)
+                         + f" both name '{next(c for c in columns if c.name == name).headers[0]}'" for name, found in twins)
+        raise SheetError(f"'{file}': the columns {said}; which one holds the values is not clear",
+                         "Rename or delete one of each (e.g. 'Nr.' for a numbering column, which is not read).",
+                         twins[0][1][1].location)
 
 
 def _data_rows(rows: list[list[Cell]], table: Table, columns: list[Column]) -> list[dict[str, Cell]]:

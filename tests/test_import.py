@@ -621,3 +621,14 @@ def test_a_row_of_no_goal_or_year_that_reads_the_table_is_an_error_not_skipped(b
                                                   "Betrag (€)", "Jahr"))
     codes = sorted((f.rule, f.location.cell) for f in errors(bid))
     assert ("FIL003", "F6") in codes, codes
+
+
+def test_two_columns_naming_one_field_are_an_error_not_a_guess(bid):
+    """`Betrag` and an old `Betrag (€)` column, or `Bezeichnung` beside a numbering `Position`:
+    the last one won without a word (rt4 D31)."""
+    rows = [[f"1.{n}", *row[:4], 999] for n, row in enumerate(EXAMPLE_COSTS, start=1)]
+    path = costs_table(bid, "kosten.xlsx", rows, header=("Position", "Bezeichnung", "Kategorie", "Maßnahme",
+                                                         "Haushaltsvorbehalt", "Betrag"))
+    finding = only_error(bid)
+    assert finding.rule == "FIL003" and finding.location.file == path and finding.location.cell == "B1", finding
+    assert "A1 ('Position') and B1 ('Bezeichnung') both name 'Kostenposition'" in finding.message
