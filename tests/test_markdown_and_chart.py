@@ -38,7 +38,7 @@ def test_markdown_sets_dashes_and_ellipses_and_changes_nothing_else():
         "<p>2017 – 2019, 2017–2019, Ziel — Weg, und so weiter …</p>\n"
     # markdown-it's own replacements would print ©, ®, ™, ±, '…' for '..', ',' for ',,,', '???' for '????'
     kept = "Varianten (a), (b), (c) und (r); Toleranz +-5 %; usw.. ,,, ???? !!!! ---- ...."
-    assert markdown(kept) == f"<p>{kept}</p>\n"
+    assert markdown(kept) == "<p>" + kept.replace("5 %", "5\u00a0%") + "</p>\n"  # (the number keeps its unit)
     assert markdown("[https://example.org/a--b...](https://example.org/a--b...)") == \
         '<p><a href="https://example.org/a--b...">https://example.org/a--b...</a></p>\n'
 
@@ -83,3 +83,12 @@ def test_chart_amounts_show_cents_alike_when_one_has_them():
     texts = [t.text for t in ET.fromstring(chart.svg).iter(f"{SVG}text") if t.text and "€" in t.text and "Mio" not in t.text]
     assert texts and all(",00\u00a0€" in t or ",25\u00a0€" in t for t in texts), texts
     assert "Eigenmittel 350.000,00\u00a0€ (zusammen 350.000,00\u00a0€)" in chart.alt
+
+
+def test_numbers_stay_on_the_line_of_their_unit_in_the_bids_own_texts():
+    """„23,4“ / „%“, „31,5 Mio.“ / „€“, „12.“ / „Dezember“ broke across lines in the city's texts (rt4 D3)."""
+    html = str(markdown("Am 12. Dezember 2016: 23,4 % mehr, rund 31,5 Mio. € (S. 15, § 7). 2016 waren es 5 Teilnehmer."))
+    assert "12.\u00a0Dezember" in html and "23,4\u00a0%" in html and "31,5\u00a0Mio.\u00a0€" in html
+    assert "S.\u00a015" in html and "§\u00a07" in html
+    assert "2016 waren es 5 Teilnehmer" in html  # other spaces stay
+    assert str(markdown("[23 % mehr](https://example.org)")).count("\u00a0") == 0  # a link's text as written

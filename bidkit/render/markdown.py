@@ -3,7 +3,8 @@
 Paragraphs, bullet and numbered lists, *emphasis*, **strong** and [links](https://…) — nothing
 else: raw HTML is shown as text, images, headings, tables and code blocks are not parsed, and
 links may only point to http(s) and mailto addresses. German quotes and dashes are set
-typographically: ``"…"`` → „…“, `` -- `` and ``1--2`` → –, ``---`` → —, ``...`` → … . Nothing else
+typographically: ``"…"`` → „…“, `` -- `` and ``1--2`` → –, ``---`` → —, ``...`` → …, and a number
+stays on the line of its unit, a day on the line of its month (``_NO_BREAK``). Nothing else
 is replaced: markdown-it's own replacements also turn ``(c)`` into ©, ``..`` into …, ``,,`` into ``,``
 and ``????`` into ``???``, which would change what the city wrote.
 """
@@ -26,24 +27,44 @@ _EN_DASH = re.compile(r"(^|[^-])--(?=[^-]|$)", re.M)
 _ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
 
 
-def _dashes(state) -> None:
-    """The typographic replacements kept (a core rule in place of markdown-it's "replacements")."""
+#: Spaces a line must not break at, as bidkit's own figures never break („500.000 €“): between a
+#: number and its unit or sign („23,4 %“, „31,5 Mio. €“, „12 km“), a day and its month („12. Dezember“),
+#: and an abbreviation and its number („S. 15“, „Nr. 3“, „§ 7“, „Abs. 2“). The text stays the
+#: same; only the space becomes a no-break space.
+_UNITS = r"%|‰|€|EUR|Euro|Mio\.|Mrd\.|Tsd\.|Prozent|km|m|m²|m³|ha|kg|t|kWh|MWh|GWh|MW|kW|Mbit/s|Gbit/s|Std\.|h|Min\."
+_NO_BREAK = re.compile(
+    rf"(\d) (?=(?:{_UNITS})(?!\w))"  # 23,4 %, 31,5 Mio., 12 km
+    rf"|(\b(?:Mio|Mrd|Tsd)\.) (?=€|EUR\b|Euro\b)"  # Mio. €
+    rf"|(\b\d{{1,2}}\.) (?=(?:{_MONTHS})\b)"  # 12. Dezember
+    r"|(\b(?:S|Nr|Abs|Art|Ziff|Bd|Kap)\.|§) (?=\d)"  # S. 15, § 7
+)
+
+
+def _typography(state) -> None:
+    """The typographic replacements kept (a core rule in place of markdown-it's "replacements")
+    and the no-break spaces of ``_NO_BREAK``."""
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
         in_link = 0  # a link's text (often its address) stays as written
         for child in token.children:
             in_link += {"link_open": 1, "link_close": -1}.get(child.type, 0)
-            if child.type == "text" and not in_link and ("--" in child.content or "..." in child.content):
-                text = _EM_DASH.sub("\\1\u2014", child.content)
+            if child.type != "text" or in_link:
+                continue
+            text = child.content
+            if "--" in text or "..." in text:
+                text = _EM_DASH.sub("\\1\u2014", text)
                 text = _EN_DASH.sub("\\1\u2013", text)
-                child.content = _ELLIPSIS.sub("\u2026", text)
+                text = _ELLIPSIS.sub("\u2026", text)
+            if " " in text:
+                text = _NO_BREAK.sub(lambda match: next(group for group in match.groups() if group) + "\u00a0", text)
+            child.content = text
 
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("zero", {"typographer": True, "quotes": "„“‚‘", "html": False})
     md.enable(["paragraph", "list", "emphasis", "link", "newline", "escape", "smartquotes"])
-    md.core.ruler.before("smartquotes", "bidkit_dashes", _dashes)
+    md.core.ruler.before("smartquotes", "bidkit_typography", _typography)
     md.validateLink = lambda url: url.strip().lower().startswith(_LINK_SCHEMES)
     return md
 
