@@ -40,3 +40,29 @@ def test_a_goal_taller_than_a_page_starts_on_the_page_of_the_one_before(bid: Pat
     assert second == first, (first, second)  # not a page later, with most of this one left empty
     # Broken across lines where it must, with no hyphen put in: the lines join to the address.
     assert "".join(pages).replace("\n", "").count(URL) == 14
+
+
+def overprinted(pdf: Path) -> list[tuple[int, str, str]]:
+    """Pairs of text lines on one row of a page whose boxes overlap: text printed over text."""
+    import pdflayout
+
+    found = []
+    for page in pdflayout.pages(pdf):
+        body = page.body
+        for index, line in enumerate(body):
+            for other in body[index + 1:]:
+                if abs(line.y0 - other.y0) <= 2 and line.x0 < other.x1 - 1 and other.x0 < line.x1 - 1:
+                    found.append((page.number, line.text, other.text))
+    return found
+
+
+def test_large_kpi_values_put_their_year_below_rather_than_overprint(bid: Path, tmp_path: Path):
+    """„1.234.567,5 (2020)“ ran into the next column and over its text (rt4 D19)."""
+    edit(bid / "goals.yaml", "baseline: {value: 15, year: 2016}\n        target: {value: 60, year: 2019}",
+         "baseline: {value: 1234567.5, year: 2016}\n        target: {value: 2500000, year: 2019}")
+    out = tmp_path / "out.pdf"
+    run = run_bidkit("build", str(bid), "--no-cache", "-o", str(out))  # final: no watermark over the text
+    assert run.code == 0, run.stderr
+    text = "".join(pdf_text(out))
+    assert "1.234.567,5" in text and "2.500.000" in text
+    assert overprinted(out) == []
