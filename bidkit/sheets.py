@@ -193,14 +193,15 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def csv_rows(path: Path, data: bytes) -> list[list[Cell]]:
-    """Every record of a CSV file (UTF-8; ``;`` or ``,`` as German and English Excel write them)."""
+    """Every record of a CSV file (UTF-8; ``;``, ``,`` or a tab, as German and English Excel and
+    "Unicode text" exports write them: the header line's most frequent of the three)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SheetError(f"'{path.name}' is not UTF-8 text (byte {exc.start})",
                          "Save it as 'CSV UTF-8 (durch Trennzeichen getrennt)'.", Location(path)) from None
     first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = max((",", ";", "\t"), key=first.count)  # on a tie the first
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[Cell]] = []
     line = 1

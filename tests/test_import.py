@@ -632,3 +632,12 @@ def test_two_columns_naming_one_field_are_an_error_not_a_guess(bid):
     finding = only_error(bid)
     assert finding.rule == "FIL003" and finding.location.file == path and finding.location.cell == "B1", finding
     assert "A1 ('Position') and B1 ('Bezeichnung') both name 'Kostenposition'" in finding.message
+
+
+def test_a_tab_separated_csv_is_read_like_one_with_semicolons(bid):
+    """Excel's "Unicode text" export separates with tabs; it got "has no header row" (rt4 D15)."""
+    (bid / "kosten.csv").write_text("Kostenposition\tKategorie\tMaßnahme\tHaushaltsvorbehalt\tBetrag (€)\n" + "".join(
+        "\t".join(str(cell) for cell in row) + "\n" for row in EXAMPLE_COSTS), encoding="utf-8")
+    use_costs(bid, "kosten.csv")
+    assert errors(bid) == []
+    assert [item.amount for item in load_bid(bid).bid.budget.years[0].costs] == [150000, 130000, 120000, 100000]
