@@ -357,7 +357,7 @@ def init(
 ) -> None:
     """Write a new bid folder: a skeleton for --city and --call whose every value to fill says TODO, or --example."""
     from bidkit.call_profiles import shipped_calls
-    from bidkit.scaffold import init_example, init_skeleton
+    from bidkit.scaffold import init_example, init_skeleton, kept_yaml
 
     if example:
         if city or call:
@@ -374,6 +374,9 @@ def init(
             )
         written = init_skeleton(directory, city=city, call_id=call, force=force, official_name=official_name)
     out.print(f"Created {escape(str(directory))} with {len(written)} files. Next: edit them, then run")
+    if kept := kept_yaml(directory, written):
+        err.print(f"[yellow]Kept from before:[/] {escape(', '.join(kept))}: bidkit reads every YAML file of the folder, "
+                  "so these are read with the new files. Delete them for a fresh start.")
     out.print(f"  bidkit check {escape(str(directory))}")
     if not example:
         out.print("Every TODO is a finding of `bidkit check` until it is filled.")

@@ -36,6 +36,12 @@ def _prepare(target: Path, force: bool) -> None:
         raise BidkitError(f"'{target}' is not empty", "Choose an empty or new folder, or add --force to overwrite bid files in it.")
 
 
+def kept_yaml(target: Path, written: list[Path]) -> list[str]:
+    """YAML files ``init --force`` found in the folder and left there: the next `check` reads them with the new files."""
+    new = {path.name for path in written}
+    return sorted(p.name for p in target.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.name not in new)
+
+
 def _write(target: Path, relative: str | Path, data: bytes) -> Path:
     """Write one file of the new bid; never through a link that leads out of ``target``.
 

@@ -185,3 +185,14 @@ def test_call_percentages_print_as_written_without_trailing_zeros():
         update={"funding_rate_percent": Decimal("80.00"), "own_share_min_percent": Decimal("12.50")})
     text = call_text(call)
     assert "funding rate:        80 %" in text and "at least 12,5 % of the costs" in text
+
+
+def test_init_force_names_the_yaml_files_it_leaves_in_place(tmp_path):
+    """An old bid's mou.yaml stayed and was merged into the new skeleton without a word (rt4 D14)."""
+    target = tmp_path / "bid"
+    target.mkdir()
+    (target / "mou.yaml").write_text("mou:\n  title: Alte Vereinbarung\n", encoding="utf-8")
+    (target / "notes.txt").write_text("x", encoding="utf-8")
+    run = run_bidkit("init", str(target), "--city", "Foo", "--call", "modellprojekte-smart-cities", "--force")
+    assert run.code == 0, run.stderr
+    assert "Kept from before: mou.yaml" in run.stderr and "notes.txt" not in run.stderr
