@@ -24,7 +24,9 @@ def apply_case(bid: Path, case: dict) -> None:
         (bid / name).write_text(content, encoding="utf-8")
     for edit in case.get("edits", []):
         path = bid / edit["file"]
-        text, count = re.subn(edit["replace"], edit["with"], path.read_text(encoding="utf-8"))
+        # `repeat: N`: the replacement N times, literally (a long text without a long case)
+        replacement = (lambda _match, text=edit["with"] * edit["repeat"]: text) if "repeat" in edit else edit["with"]
+        text, count = re.subn(edit["replace"], replacement, path.read_text(encoding="utf-8"))
         assert count >= 1, f"{edit['replace']!r} not in {edit['file']}"
         path.write_text(text, encoding="utf-8")
     if "call" in case:

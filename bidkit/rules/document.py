@@ -1,7 +1,11 @@
-"""Rules on the rendered document (need a PDF: `bidkit check --pdf FILE` or `bidkit build`)."""
+"""Rules on the rendered document: its pages (PDF001 needs a PDF: `bidkit check --pdf FILE` or
+`bidkit build`) and whether it can be laid out at all (PDF002, estimated from the bid)."""
+
+from collections.abc import Iterator
 
 from bidkit.findings import Severity
-from bidkit.rules.registry import define
+from bidkit.limits import MAX_LAYOUT_HTML_BYTES
+from bidkit.rules.registry import Violation, define, rule
 
 PAGE_LIMIT = define(
     "PDF001", Severity.ERROR, "Document longer than the call's page limit",
@@ -12,3 +16,49 @@ The call limits the number of pages (`page_limit`). Checked on the rendered PDF,
 section so you can see where to cut.
 """,
 )
+
+
+def estimated_html_bytes(ctx) -> tuple[int, dict[str, int]]:
+    """About how much HTML the document will have (what the build refuses to lay out beyond
+    bidkit.limits.MAX_LAYOUT_HTML_BYTES): the bid's texts plus the markup of each row, measure,
+    partner and supporter, measured on bidkit's templates."""
+    from bidkit.rules.supporters import _register
+
+    bid = ctx.bid
+    years = bid.budget.years if bid.budget else []
+    rows = {  # (count, HTML bytes of each beside its texts)
+        "cost items": (sum(len(year.costs or []) for year in years), 107),
+        "funding sources": (sum(len(year.funding or []) for year in years), 174),
+        "measures": (len(bid.measures or []), 603),
+        "partners": (len(bid.partners or []), 301),
+        "KPIs": (sum(len(goal.kpis or []) for goal in bid.goals or []), 214),
+    }
+    register = _register(ctx) if bid.supporters else None
+    rows["supporters"] = (len(register.supporters) if register else 0, 60)
+    # Fitted to the examples and generated bids of 46 and 120 pages: within 10 % of the real HTML.
+    parts = {name: count * size for name, (count, size) in rows.items()}
+    parts["texts"] = sum(len(text.encode()) for _path, text in ctx.texts)
+    return 20_000 + sum(parts.values()), parts
+
+
+@rule(
+    "PDF002", Severity.WARNING, "Document too long to be laid out",
+    hint="Summarise: group cost items by kind, keep the measures' texts short, move long lists "
+         "(items, supporters) into an annex (a CSV or PDF annex is attached, not laid out).",
+    explanation=f"""
+A build lays out at most {MAX_LAYOUT_HTML_BYTES // 1_000_000} MB of HTML (about 450 pages) and refuses a longer
+document before the layout, which would take many minutes. `check` estimates the document's size
+from the bid's texts and its rows (cost items, funding sources, measures, partners, KPIs,
+supporters) and warns when it comes near that bound, so that CI and the preview say so before a
+build does. A call's page limit is far below it; this is about bids that paste a booking list of
+thousands of items into the plan.
+""",
+    reads=("budget", "measures", "partners", "goals", "supporters"),
+)
+def too_long_to_lay_out(ctx) -> Iterator[Violation]:
+    size, parts = estimated_html_bytes(ctx)
+    if size > 0.9 * MAX_LAYOUT_HTML_BYTES:
+        count, name = max((size, name) for name, size in parts.items())
+        yield Violation((), f"the document would have about {size / 1e6:.1f} MB of HTML, about {size // 4500:,} pages "
+                            f"(the {name} alone {count / 1e6:.1f} MB); the build lays out at most "
+                            f"{MAX_LAYOUT_HTML_BYTES / 1e6:.0f} MB and would refuse it")
