@@ -61,6 +61,12 @@ class NothingToExport(BidkitError):
     exit_code = EXIT_FINDINGS
 
 
+
+def _last(ws) -> int:
+    """The sheet's last row: the row of the last ``append`` or cell written (openpyxl keeps it;
+    its ``max_row`` scans every cell, and asking it once a row made an export quadratic)."""
+    return ws._current_row
+
 def _yes(flag: bool) -> str:
     return "ja" if flag else "nein"
 
@@ -126,18 +132,19 @@ def _append_text(ws, values: list[Any], *, wrap: bool = True) -> None:
     from openpyxl.styles import Alignment
 
     ws.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in values])
-    lines = 1
-    for cell in ws[ws.max_row]:
+    lines, row = 1, _last(ws)
+    aligned = {text: Alignment(wrap_text=text, vertical="top") for text in (False, True)}  # one style each
+    for cell in (ws.cell(row, column) for column in range(1, len(values) + 1)):
         text = isinstance(cell.value, str)
         if text:
             cell.data_type = "s"
         if wrap:
-            cell.alignment = Alignment(wrap_text=text, vertical="top")
+            cell.alignment = aligned[text]
         if wrap and text:
             width = int(ws.column_dimensions[cell.column_letter].width or 10)
             lines = max(lines, -(-len(cell.value) * 11 // (width * 10)))  # ~10 % lost to word breaks
     if lines > 1:
-        ws.row_dimensions[ws.max_row].height = 15 * lines
+        ws.row_dimensions[row].height = 15 * lines
 
 
 def _ref(sheet: str, cell: str) -> str:
@@ -203,17 +210,17 @@ class _Workbook:
 
     def rows(self, ws, rows: list[list[Any]], formats: dict[int, str]) -> tuple[int, int]:
         """Append ``rows``; format columns by 1-based index. Returns the first and last row."""
-        first = ws.max_row + 1
+        first = _last(ws) + 1
         for values in rows:
             _append_text(ws, values)
             for column, number_format in formats.items():
-                ws.cell(ws.max_row, column).number_format = number_format
-        return first, max(ws.max_row, first)
+                ws.cell(_last(ws), column).number_format = number_format
+        return first, max(_last(ws), first)
 
     def line(self, ws, label: str, formula: Any, number_format: str = MONEY, *, column: int = 6,
              label_column: int = 2, total: bool = False) -> int:
         """A labelled row with one value (mostly a formula) in ``column``; returns its row."""
-        row = ws.max_row + 1
+        row = _last(ws) + 1
         ws.cell(row, label_column, label)
         cell = ws.cell(row, column, formula)
         cell.number_format = number_format
@@ -230,10 +237,10 @@ class _Workbook:
         total = self.line(ws, total_label, f"=SUM(F{first}:F{last})", total=True)
         ws.append([None])  # a blank row that counts in max_row
         ws.append([None, group_label])
-        ws.cell(ws.max_row, 2).font = self.bold
+        ws.cell(_last(ws), 2).font = self.bold
         cells = {}
         for group in groups:
-            row = ws.max_row + 1
+            row = _last(ws) + 1
             cells[group] = f"F{self.line(ws, titles[group.value], f'=SUMIF($C${first}:$C${last},B{row},$F${first}:$F${last})')}"
         ws.append([None])  # a blank row that counts in max_row
         return total, cells
@@ -243,7 +250,7 @@ class _Workbook:
         cost_total, categories = self.summed(ws, _cost_rows(year), "Summe Kosten", "Kosten nach Kategorie",
                                              CostCategory, CATEGORY_TITLES)
         ws.append(FUNDING_HEADER)
-        self.header(ws, ws.max_row)
+        self.header(ws, _last(ws))
         funding_total, kinds = self.summed(ws, _funding_rows(year, self.bid), "Summe Finanzierung", "Finanzierung nach Art",
                                            FundingKind, funding_titles(applicant_of(self.bid.city)))
         self.line(ws, DIFFERENCE, f"=F{funding_total}-F{cost_total}", total=True)
@@ -263,35 +270,35 @@ class _Workbook:
 
         def block(title: str, lines: list[tuple[str, Callable[[_YearCells], str]]], sum_label: str) -> tuple[int, int]:
             ws.append([title])
-            ws.cell(ws.max_row, 1).font = self.bold
-            first = ws.max_row + 1
+            ws.cell(_last(ws), 1).font = self.bold
+            first = _last(ws) + 1
             for label, cell in lines:
-                row = ws.max_row + 1
+                row = _last(ws) + 1
                 ws.append([label, *(f"={_ref(y.sheet, cell(y))}" for y in years),
                            f"=SUM({columns[0]}{row}:{columns[-1]}{row})"])
                 for column in [*columns, total_column]:
                     ws[f"{column}{row}"].number_format = MONEY
-            last = ws.max_row
+            last = _last(ws)
             row = last + 1
             ws.append([sum_label, *(f"=SUM({c}{first}:{c}{last})" for c in [*columns, total_column])])
             self.emphasise(ws, row, MONEY)
             return first, row
 
         block("Kosten", [(CATEGORY_TITLES[c.value], lambda y, c=c: y.categories[c]) for c in CostCategory], COST_TOTAL)
-        costs = ws.max_row
+        costs = _last(ws)
         ws.append([None])  # a blank row that counts in max_row
         titles = funding_titles(applicant_of(self.bid.city))
         own, funding = block("Finanzierung", [(titles[k.value], lambda y, k=k: y.kinds[k]) for k in FundingKind],
                              FUNDING_TOTAL)
-        row = ws.max_row + 1
+        row = _last(ws) + 1
         ws.append([DIFFERENCE, *(f"={c}{funding}-{c}{costs}" for c in [*columns, total_column])])
         self.emphasise(ws, row, MONEY)
         ws.append([None])  # a blank row that counts in max_row
-        row = ws.max_row + 1
+        row = _last(ws) + 1
         ws.append([OWN_SHARE, *(f"=IF({c}{costs}=0,0,{c}{own}/{c}{costs})" for c in [*columns, total_column])])
         self.emphasise(ws, row, PERCENT)
         if self.call.own_share_min_percent is not None:
-            row = ws.max_row + 1
+            row = _last(ws) + 1
             ws.cell(row, 1, MIN_OWN_SHARE)
             ws.cell(row, 2 + len(years), self.call.own_share_min_percent / 100).number_format = PERCENT
 
