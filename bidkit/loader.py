@@ -814,6 +814,11 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
     if not isinstance(value, (dict, list)) and value is not None:
         message = f"{message} (found {_excerpt(value)!r})"
     hint = next((h for prefix, h in _TYPE_HINTS.items() if kind.startswith(prefix) and h), None)
+    if kind == "ambiguous_number" and error.get("ctx", {}).get("found"):
+        found = error["ctx"]["found"]  # the hint with the user's own number
+        whole, decimals = found.split(".")
+        fraction = f"{whole}.0" if set(decimals) == {"0"} else f"{found}0"  # the same value, not three decimals
+        hint = f"Write {whole}{decimals} if that is meant, or {fraction} for {fraction.replace('.', ',')}."
     return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {message}" if name != "" else message, locate(loc), loc, hint=hint)
 
 

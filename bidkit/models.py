@@ -122,7 +122,8 @@ def _exact_value(value: Any) -> Any:
             raise PydanticCustomError("number_format", "'{found}' is not a plain number", {"found": value.strip()})
         value = Decimal(value.strip())
     if isinstance(value, Decimal) and value.is_finite():
-        if int(value.as_tuple().exponent) == -3 and re.fullmatch(r"-?[0-9]{1,3}\.[0-9]{3}", format(value, "f")):
+        # 150.000: German 150000 or 150? A thousands group never follows a leading 0 (0.085 is a fraction).
+        if int(value.as_tuple().exponent) == -3 and re.fullmatch(r"-?[1-9][0-9]{0,2}\.[0-9]{3}", format(value, "f")):
             raise PydanticCustomError(
                 "ambiguous_number", "'{found}' is ambiguous: YAML reads the dot as a decimal point",
                 {"found": format(value, "f"), "plain": format(value, "f").replace(".", "")})

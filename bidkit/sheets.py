@@ -539,6 +539,10 @@ def read_figure(value: Any) -> Decimal:
     if isinstance(value, float) and _is_artefact(number):
         raise CellError(f"{format(number, 'f')} is a rounding artefact of a formula or a pasted value, not a figure",
                         "Round it in the spreadsheet (=RUNDEN(…;2)) or type the value.")
+    if isinstance(value, float) and int(number.as_tuple().exponent) == -3:
+        # A number cell holds a number, not text: 12.125 cannot mean 12125 there. One more digit
+        # (the same value) keeps the model's check of ambiguous text (150.000 in YAML) from it.
+        number = number.quantize(Decimal("0.0001"))
     return number
 
 

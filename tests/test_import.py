@@ -641,3 +641,24 @@ def test_a_tab_separated_csv_is_read_like_one_with_semicolons(bid):
     use_costs(bid, "kosten.csv")
     assert errors(bid) == []
     assert [item.amount for item in load_bid(bid).bid.budget.years[0].costs] == [150000, 130000, 120000, 100000]
+
+
+def test_a_kpi_number_cell_with_three_decimals_is_read_exactly(bid):
+    """A number cell holds a number: 12.125 µg/m³ or a percent cell's 0.085 cannot mean 12125, and
+    were refused as "ambiguous" like the text 150.000 (rt4 D33)."""
+    book = Workbook()
+    ws = book.active
+    ws.append(["Ziel-ID", "Kennzahl", "Einheit", "Ausgangswert", "Jahr", "Zielwert", "Zieljahr", "Quelle"])
+    ws.append(["lebensqualitaet", "Feinstaub", "µg/m³", 12.125, 2016, 8, 2019, "LÜN"])
+    ws.append(["wirtschaftsstandort", "Anteil", "Anteil", 0.085, 2016, 0.125, 2020, "IHK"])
+    book.save(bid / "kennzahlen.xlsx")
+
+    def goals(data):
+        for goal in data["goals"]:
+            goal.pop("kpis", None)
+            goal["kpis_file"] = "kennzahlen.xlsx"
+    rewrite(bid / "goals.yaml", goals)
+    assert errors(bid) == []
+    goals_read = load_bid(bid).bid.goals
+    assert goals_read[0].kpis[0].baseline.value == Decimal("12.125")
+    assert goals_read[1].kpis[0].baseline.value == Decimal("0.085")
