@@ -66,3 +66,17 @@ def test_large_kpi_values_put_their_year_below_rather_than_overprint(bid: Path, 
     text = "".join(pdf_text(out))
     assert "1.234.567,5" in text and "2.500.000" in text
     assert overprinted(out) == []
+
+
+def test_amounts_in_the_billions_stay_inside_their_table(bid: Path, tmp_path: Path):
+    """The bold „Summe“ of a year's cost items ran past the table and the page's margin (rt4 D32)."""
+    import pdflayout
+
+    edit(bid / "budget.yaml", "amount: 150000", "amount: 9995512323.34")
+    out = tmp_path / "out.pdf"
+    run = run_bidkit("build", str(bid), "--draft", "--no-cache", "-o", str(out))
+    assert run.code in (0, 1), run.stderr
+    assert "9.995.512.323,34" in "".join(pdf_text(out)).replace(" ", "")
+    right = {page.number: page.width - pdflayout.MARGIN_RIGHT + 1 for page in pdflayout.pages(out)}
+    outside = [(page.number, line.text) for page in pdflayout.pages(out) for line in page.body if line.x1 > right[page.number]]
+    assert outside == []

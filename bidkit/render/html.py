@@ -32,7 +32,7 @@ from bidkit.limits import MAX_TEMPLATE_BYTES, ChildFailed, deadline, in_child
 from bidkit.paths import BIDI, BidFileError, read_regular, resolve_inside
 from bidkit.render import estimate
 from bidkit.render.formatting import FILTERS
-from bidkit.render.tables import money_grid
+from bidkit.render.tables import amount_column_mm, money_grid
 from bidkit.render.markdown import markdown
 
 ENTRY_TEMPLATE = "bid.html.j2"
@@ -219,7 +219,7 @@ def environment(templates: Path, bid_dir: Path | None = None, overrides: Path | 
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(FILTERS, markdown=markdown, money_grid=money_grid, lines=estimate.lines,
+    env.filters.update(FILTERS, markdown=markdown, money_grid=money_grid, amount_column_mm=amount_column_mm, lines=estimate.lines,
                        kpi_lines=estimate.kpi_lines, fits_page=estimate.fits_page)
     env.filters.update({name: _bounded(name, env.filters[name]) for name in _SIZING_FILTERS})
     env.globals.pop("lipsum", None)

@@ -71,3 +71,16 @@ def money_grid(summary, lines) -> dict:
 
 def _mm(value: float) -> str:
     return f"{math.floor(value * 10) / 10:.1f}"
+
+
+#: The amount column of a year's cost items: 18 % of the content width, wider for longer amounts.
+ITEM_AMOUNT_MM = 0.18 * CONTENT_MM
+
+
+def amount_column_mm(amounts, cents: bool | None = None, size: float = 9.0) -> str:
+    """The width (mm) of a table's amount column: as wide as its widest amount set bold at ``size``
+    pt (the sum row is bold), never narrower than ``ITEM_AMOUNT_MM``. A fixed share of the page
+    let „18.108.002,34 €“ run past the table and the page's margin."""
+    widest = max((text_em(money(amount, cents=cents)) for amount in amounts), default=0) * 1.02
+    return _mm(max(ITEM_AMOUNT_MM, widest * size * PT_MM + PADDING_MM + 1))
+
