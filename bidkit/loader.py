@@ -717,7 +717,14 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
             hint = f"Did you mean '{suggestion}'? bidkit's keys are English: write `{suggestion}:`."
         else:
             hint = f"Did you mean '{suggestion}'?"
-        return _finding(codes.UNKNOWN_KEY, f"unknown key '{_excerpt(name)}'", locate(loc, key=True), loc, hint=hint)
+        where = locate(loc, key=True)
+        if value is None and (cut := _cut_by_comma(where, str(name))):
+            key, text = cut
+            return _finding(codes.UNKNOWN_KEY, f"'{_excerpt(name)}' is no key: a comma inside {{…}} ends a value, so "
+                            f"'{key}' was cut to '{_excerpt(text)}'", where, loc,
+                            hint=f"Put the text in quotes: {key}: \"{_excerpt(text)}, {_excerpt(name)}\" (or write the "
+                                 "mapping as 'key: value' lines).")
+        return _finding(codes.UNKNOWN_KEY, f"unknown key '{_excerpt(name)}'", where, loc, hint=hint)
     form = _form(model, loc)
     if form in ("amount", "whole", "figure") and (digits := _digits(value)) > MAX_NUMBER_DIGITS:
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {_excerpt(value)} has {digits} digits: too large, not "
@@ -820,6 +827,24 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
         fraction = f"{whole}.0" if set(decimals) == {"0"} else f"{found}0"  # the same value, not three decimals
         hint = f"Write {whole}{decimals} if that is meant, or {fraction} for {fraction.replace('.', ',')}."
     return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {message}" if name != "" else message, locate(loc), loc, hint=hint)
+
+
+def _cut_by_comma(where: Location, name: str) -> tuple[str, str] | None:
+    """(key, the text it kept) when an unknown key without a value is the rest of a plain text cut
+    by a comma in a flow mapping (``{role: Dezernentin für Digitalisierung, Bildung und Kultur}``)."""
+    line = _source_line(where)
+    column = (where.column or 0) - 1
+    if "{" not in line[:column] or not line[column:].startswith(name):
+        return None
+    before = line[:column].rstrip()
+    if not before.endswith(","):
+        return None
+    text = before[:-1]
+    colon = text.rfind(": ")
+    if colon < 0 or text.rfind("{") > colon:
+        return None
+    key, value = text[:colon].split(",")[-1].split("{")[-1].strip(), text[colon + 2:].strip()
+    return (key, value) if value and value[0] not in "\"'[{" else None
 
 
 def _source_line(location: Location) -> str:

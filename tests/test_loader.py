@@ -253,3 +253,14 @@ def test_nesting_is_bounded_before_any_recursion(bid):
 def test_recursive_alias_is_refused(bid):
     (bid / "loop.yaml").write_text("extra: &x [1, *x]\n", encoding="utf-8")
     assert "refers to itself" in only(bid, "YML001").message
+
+
+def test_a_comma_inside_a_flow_mapping_says_what_it_cut(bid):
+    """„role: … Digitalisierung, Bildung und Kultur“ inside {…} only said "unknown key" (rt4 D30)."""
+    from bidkit.check import check_bid
+
+    edit(bid / "mou.yaml", "role: Vorsitzender des Vorstands}", "role: Vorsitzender des Vorstands, Personal und Recht}")
+    result, _ = check_bid(bid)
+    [finding] = [f for f in result.findings if f.rule == "SCH002"]
+    assert "'Personal und Recht' is no key" in finding.message and "'role' was cut to 'Vorsitzender des Vorstands'" in finding.message
+    assert 'role: "Vorsitzender des Vorstands, Personal und Recht"' in finding.hint
