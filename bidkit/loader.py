@@ -466,6 +466,13 @@ def _import_table(loaded: LoadedBid, imported: _Imported, owner_path: FieldPath,
                 continue
             if name == "partner" and value in by_name:
                 value = by_name[value]  # the export writes the partner's name
+            elif name == "partner" and isinstance(value, str) and not re.fullmatch(ID_PATTERN, value):
+                # A name, not an id, and no partner's: say so, not "an id may use only a-z".
+                loaded.findings.append(_finding(codes.WRONG_TYPE, f"'partner': no partner has the name '{_excerpt(value)}'",
+                                                cell.location, path, hint=_partner_hint(value, by_name)))
+                imported.refused.append(path)
+                imported.bad_rows.append(item_path)
+                continue
             target = item
             *parents, last = name.split(".")
             for part in parents:
@@ -488,6 +495,17 @@ def _import_table(loaded: LoadedBid, imported: _Imported, owner_path: FieldPath,
 def _row_location(cells: dict) -> Location:
     """A row of a table: its leftmost cell of the layout."""
     return min((cell.location for cell in cells.values()), key=lambda loc: loc.column or 0)
+
+
+def _partner_hint(value: str, by_name: dict[str, str]) -> str:
+    """The partner a name in a table probably means (the closest name, or one that begins with it)."""
+    import difflib
+
+    close = [name for name in by_name if name.lower().startswith(value.lower())] \
+        or difflib.get_close_matches(value, list(by_name), n=1, cutoff=0.6)
+    if close:
+        return f"Did you mean '{close[0]}' (id {by_name[close[0]]})? Write its id or its name as partners.yaml has it."
+    return "Write the partner's id or its name as partners.yaml has it (or add the partner there)."
 
 
 def _owners(raw: dict, key: str, reference: str, table_file) -> set:

@@ -662,3 +662,19 @@ def test_a_kpi_number_cell_with_three_decimals_is_read_exactly(bid):
     goals_read = load_bid(bid).bid.goals
     assert goals_read[0].kpis[0].baseline.value == Decimal("12.125")
     assert goals_read[1].kpis[0].baseline.value == Decimal("0.085")
+
+
+def test_a_partner_named_in_a_table_by_a_shorter_name_is_pointed_to_the_partner(bid):
+    """"Stadtwerke Hameln" for "Stadtwerke Hameln Weserbergland GmbH" got "an id may use only a-z"
+    and the advice to invent a new id (rt4 D22)."""
+    (bid / "finanzierung.csv").write_text("Finanzierungsquelle;Art;Partner;Gesichert;Betrag\n"
+                                          "Haushalt;Eigenmittel der Stadt;;nein;400.000,00\n"
+                                          "Hochschule;Dritte;Ostfalia Hochschule;ja;100.000,00\n", encoding="utf-8")
+
+    def budget(data):
+        del data["budget"]["years"][0]["funding"]
+        data["budget"]["years"][0]["funding_file"] = "finanzierung.csv"
+    rewrite(bid / "budget.yaml", budget)
+    [finding] = [f for f in errors(bid) if f.location.cell == "C3"]
+    assert "no partner has the name 'Ostfalia Hochschule'" in finding.message
+    assert "Did you mean 'Ostfalia Hochschule für angewandte Wissenschaften' (id ostfalia)?" in finding.hint, finding.hint
