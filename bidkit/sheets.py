@@ -622,8 +622,12 @@ def funding_columns() -> list[Column]:
     from bidkit.applicant import own_funds_titles  # „Eigenmittel des Landkreises“ as the export writes it
     from bidkit.models import FUNDING_TITLES
 
-    kinds, shown = _titles(FUNDING_TITLES, {"eigenmittel": "eigenmittel", "europäische union (eu)": "eu",
-                                            "drittmittel": "dritte", **dict.fromkeys(own_funds_titles(), "eigenmittel")})
+    # The words treasurers use for the kinds, beside the titles the export writes.
+    synonyms = {"eigenmittel": "eigenmittel", "eigenanteil": "eigenmittel", "eigene mittel": "eigenmittel",
+                "haushaltsmittel": "eigenmittel", "bundesmittel": "bund", "bundesförderung": "bund",
+                "landesmittel": "land", "landesförderung": "land", "europäische union (eu)": "eu",
+                "europäische union": "eu", "eu-mittel": "eu", "eu-förderung": "eu", "drittmittel": "dritte"}
+    kinds, shown = _titles(FUNDING_TITLES, {**synonyms, **dict.fromkeys(own_funds_titles(), "eigenmittel")})
     return [
         Column("name", ("Finanzierungsquelle", "Quelle", "Geldgeber", "name"), read_text, required=True),
         Column("kind", ("Art", "Finanzierungsart", "kind"), read_choice(kinds, shown), required=True),

@@ -678,3 +678,12 @@ def test_a_partner_named_in_a_table_by_a_shorter_name_is_pointed_to_the_partner(
     [finding] = [f for f in errors(bid) if f.location.cell == "C3"]
     assert "no partner has the name 'Ostfalia Hochschule'" in finding.message
     assert "Did you mean 'Ostfalia Hochschule für angewandte Wissenschaften' (id ostfalia)?" in finding.hint, finding.hint
+
+
+def test_funding_kinds_in_a_treasurers_words():
+    from bidkit.sheets import funding_columns
+
+    read = next(column for column in funding_columns() if column.name == "kind").read
+    assert [read(word) for word in ("Eigenanteil", "Haushaltsmittel", "Bundesmittel", "Landesmittel", "EU-Mittel",
+                                    "Drittmittel", "Eigenmittel des Landkreises")] == \
+        ["eigenmittel", "eigenmittel", "bund", "land", "eu", "dritte", "eigenmittel"]
