@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from bidkit.errors import BidkitError
-from bidkit.models import SECTION_TITLES, Call
+from bidkit.models import FUNDING_TITLES, SECTION_TITLES, Call
 from bidkit.yamlio import load_document
 
 CALLS_DIR = Path(__file__).parent / "calls"
@@ -36,7 +36,8 @@ def shipped_call(call_id: str) -> Call:
 def call_problems(call: Call) -> list[tuple[tuple, str, str]]:
     """What a call says that cannot be applied or contradicts itself, as (field path, message, hint):
     a text limit on no text of the bid (it would silently limit nothing), a thematic field id or a
-    requirement id used twice, a funding rate and a minimum own share that exceed 100 % together."""
+    requirement id used twice, a funding rate and a minimum own share that exceed 100 % together, a
+    funding rate without the kind of funding it caps (``funded_by``)."""
     problems: list[tuple[tuple, str, str]] = []
     if call.text_limits:
         from bidkit.variants import field_problem  # the one reader of field paths (variants name fields the same way)
@@ -59,6 +60,11 @@ def call_problems(call: Call) -> list[tuple[tuple, str, str]]:
         problems.append((("own_share_min_percent",), f"a funding rate of {_percent(rate)} and a minimum own share of {_percent(own)} make "
                          f"{_percent(rate + own)} of the costs: no bid can meet both",
                          "Check both figures against the call's text: the funding rate and the own share together are at most 100 %."))
+    if rate is not None and call.funded_by is None:
+        problems.append((("funding_rate_percent",), f"a funding rate of {_percent(rate)} of no kind of funding: "
+                         "nothing can be checked against it",
+                         "Name the kind of funding the programme gives, e.g. `funded_by: bund` (BUD015 then checks "
+                         "what the bid asks of it)."))
     return problems
 
 
@@ -106,7 +112,9 @@ def call_text(call: Call) -> str:
             lines.append(f"                     {rules.note}")
     lines.append(f"page limit:          {f'{call.page_limit} pages' if call.page_limit else 'none'}")
     lines.append(f"own share:           {f'at least {_percent(call.own_share_min_percent)} of the costs' if call.own_share_min_percent is not None else 'no minimum'}")
-    lines.append(f"funding rate:        {_percent(call.funding_rate_percent) if call.funding_rate_percent is not None else 'not stated'}")
+    rate = call.funding_rate_percent
+    funded = f" of the costs, as {FUNDING_TITLES[call.funded_by.value]} (BUD015)" if rate is not None and call.funded_by else ""
+    lines.append(f"funding rate:        {_percent(rate) + funded if rate is not None else 'not stated'}")
     period = call.funding_period
     lines.append(f"funding period:      {f'{period.start.isoformat()} to {period.end.isoformat()}' if period else 'not set (the budget years count)'}")
     lines.append(f"resolution:          {'must commit the own share (own_share_committed)' if call.resolution_must_commit_own_share else 'need not commit the own share'}")

@@ -239,6 +239,15 @@ class Requirement(Model):
     rules: list[str] = Field(min_length=1, description="Codes of the rules whose findings decide the status.")
 
 
+class FundingKind(str, enum.Enum):
+    EIGENMITTEL = "eigenmittel"
+    LAND = "land"
+    BUND = "bund"
+    EU = "eu"
+    INDUSTRIE = "industrie"
+    DRITTE = "dritte"
+
+
 class Call(Model):
     """A funding competition's rules, kept as data (one YAML file per call)."""
 
@@ -252,6 +261,9 @@ class Call(Model):
     page_limit: WholeNumber | None = Field(default=None, ge=1)
     own_share_min_percent: Decimal | None = Field(default=None, ge=0, le=100)
     funding_rate_percent: Decimal | None = Field(default=None, ge=0, le=100)
+    funded_by: FundingKind | None = Field(
+        default=None, description="The kind of funding the call's programme gives (bund for a federal programme): "
+                                  "`funding_rate_percent` caps what a bid asks of it (BUD015).")
     funding_period: FundingPeriod | None = Field(
         default=None, description="When funded work may happen; without it, the budget years count."
     )
@@ -484,15 +496,6 @@ class CostCategory(str, enum.Enum):
     PERSONALKOSTEN = "personalkosten"
     SACHKOSTEN = "sachkosten"
     INVESTITIONEN = "investitionen"
-
-
-class FundingKind(str, enum.Enum):
-    EIGENMITTEL = "eigenmittel"
-    LAND = "land"
-    BUND = "bund"
-    EU = "eu"
-    INDUSTRIE = "industrie"
-    DRITTE = "dritte"
 
 
 #: German names of the cost categories and funding kinds: the document, the export and the import use them.

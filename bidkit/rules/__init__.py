@@ -12,6 +12,7 @@ from bidkit.rules import (  # noqa: F401  (importing a module registers its rule
     measures,
     mou,
     partners,
+    programme,
     resolution,
     structure,
     supporters,
