@@ -41,12 +41,17 @@ def import_from(bid: Path, costs, funding, kpis) -> None:
             del year["costs"], year["funding"]
             year["costs_file"], year["funding_file"] = costs(year["year"]), funding(year["year"])
 
+    rewrite(bid / "budget.yaml", budget)
+    kpis_from(bid, kpis)
+
+
+def kpis_from(bid: Path, table: str) -> None:
+    """Every goal's KPIs read from ``table``."""
     def goals(data):
         for goal in data["goals"]:
             goal.pop("kpis", None)
-            goal["kpis_file"] = kpis
+            goal["kpis_file"] = table
 
-    rewrite(bid / "budget.yaml", budget)
     rewrite(bid / "goals.yaml", goals)
 
 
@@ -179,11 +184,7 @@ def test_kpis_from_csv_take_the_goals_rows_and_refuse_an_ambiguous_figure(bid):
         "lebensqualitaet,Online-Dienste,Anzahl,15,2016,60,2019,Stadt\n"
         "wirtschaftsstandort,Ausbildungsplätze,Anzahl,\"1,500\",2016,300,2020,IHK\n", encoding="utf-8")
 
-    def goals(data):
-        for goal in data["goals"]:
-            goal.pop("kpis", None)
-            goal["kpis_file"] = "kennzahlen.csv"
-    rewrite(bid / "goals.yaml", goals)
+    kpis_from(bid, "kennzahlen.csv")
     loaded = load_bid(bid)
     refused = [f for f in loaded.findings if f.rule == "SCH001"]
     assert len(refused) == 1
@@ -608,11 +609,7 @@ def test_a_row_of_no_goal_or_year_that_reads_the_table_is_an_error_not_skipped(b
         "lebensqualitaet,Online-Dienste,Anzahl,15,2016,60,2019,Stadt\n"
         "wirtschaftsstandrot,Ausbildungsplätze,Anzahl,150,2016,300,2020,IHK\n", encoding="utf-8")
 
-    def goals(data):
-        for goal in data["goals"]:
-            goal.pop("kpis", None)
-            goal["kpis_file"] = "kennzahlen.csv"
-    rewrite(bid / "goals.yaml", goals)
+    kpis_from(bid, "kennzahlen.csv")
     [finding] = [f for f in errors(bid) if f.location.cell == "A3"]  # (goal 2 has no row left: FIL003 at its file too)
     assert finding.rule == "FIL003" and finding.location.line == 3, finding
     assert "'wirtschaftsstandrot' is no goal" in finding.message and "wirtschaftsstandort" in finding.hint
@@ -653,11 +650,7 @@ def test_a_kpi_number_cell_with_three_decimals_is_read_exactly(bid):
     ws.append(["wirtschaftsstandort", "Anteil", "Anteil", 0.085, 2016, 0.125, 2020, "IHK"])
     book.save(bid / "kennzahlen.xlsx")
 
-    def goals(data):
-        for goal in data["goals"]:
-            goal.pop("kpis", None)
-            goal["kpis_file"] = "kennzahlen.xlsx"
-    rewrite(bid / "goals.yaml", goals)
+    kpis_from(bid, "kennzahlen.xlsx")
     assert errors(bid) == []
     goals_read = load_bid(bid).bid.goals
     assert goals_read[0].kpis[0].baseline.value == Decimal("12.125")
