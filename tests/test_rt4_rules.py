@@ -179,3 +179,11 @@ def test_explain_res002_speaks_of_the_applicant():
     run = run_bidkit("explain", "RES002")
     assert run.code == 0
     assert "Landkreis" in run.stdout and "commits the city" not in run.stdout
+
+
+def test_a_measure_without_cost_leaves_the_comparison_to_mea004(bid):
+    """With one measure's cost unknown, 'the measures cost less than the plan' is no finding."""
+    for measure in ("digitalisierungsstrategie", "egovernment", "datenplattform", "pilotprojekte"):
+        edit(bid / "budget.yaml", f"          measure: {measure}\n", "")
+    edit(bid / "measures.yaml", "    cost: 150000\n", "")
+    assert [f.rule for f in check_bid(bid)[0].findings if f.severity.value != "info"] == ["MEA004"]

@@ -58,7 +58,7 @@ def grand_total(ctx: RuleContext) -> Iterator[Violation]:
     "BUD003", ERROR, "Funding does not cover the costs of a year",
     hint="Add funding sources (own funds included) until they cover the year's costs.",
     explanation="""
-All revenues plus the city's own share must cover all costs, year by year (ANBest-K). A year
+All revenues plus the applicant's own share must cover all costs, year by year (ANBest-K). A year
 whose funding sources add up to less than its costs has a gap the funder will not accept.
 """,
     reads=("budget",),
@@ -112,11 +112,12 @@ def zero_amounts(ctx: RuleContext) -> Iterator[Violation]:
 
 @rule(
     "BUD006", ERROR, "Own share below the call's minimum",
-    hint="Raise the city's own funds (`kind: eigenmittel`) or lower the costs.",
+    hint="Raise the applicant's own funds (`kind: eigenmittel`) or lower the costs.",
     explanation="""
 Some calls fund only part of the costs: the federal "Modellprojekte Smart Cities" programme
-pays 65 %, so the city's own share must be at least 35 % (`own_share_min_percent` in the call).
-The own share is the sum of all funding of kind `eigenmittel` divided by all costs.
+pays 65 %, so the applicant's own share (the city's, the Landkreis's, …) must be at least 35 %
+(`own_share_min_percent` in the call). The own share is the sum of all funding of kind
+`eigenmittel` divided by all costs.
 """,
     reads=("budget",),
 )
@@ -236,7 +237,7 @@ def measures_within_plan(ctx: RuleContext) -> Iterator[Violation]:
             ("budget", "total"),
             f"the measures' costs add up to {shown}, {difference} more than the plan's costs of {plan}",
         )
-    elif measured < planned:
+    elif measured < planned and all(m.cost is not None for m in measures):  # a measure without cost is MEA004's
         yield Violation(
             ("budget", "total"),
             f"the measures' costs add up to {shown}, {difference} less than the plan's costs of {plan}, "
