@@ -204,11 +204,13 @@ def other_city_named(ctx: RuleContext) -> Iterator[Violation]:
     city = ctx.bid.city.name if ctx.bid.city else None
     if not city:
         return
-    places = own_places(ctx.bid)
+    places: frozenset[str] | None = None  # the bid's own places, found when a text first names another city
     for field in OWN_TEXTS:
         for path, text in _select(ctx.data, field.split(".")):
-            if not isinstance(text, str):
+            if not isinstance(text, str) or not any(other_cities(text, city)):
                 continue
+            if places is None:
+                places = own_places(ctx.bid)
             for offset, name in other_cities(text, city, places):
                 yield Violation(
                     path, f"'{name}' in {dotted(path)}, but this is the bid of {city}", text_offset=offset,
