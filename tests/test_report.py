@@ -28,7 +28,7 @@ def test_text_shows_source_line_caret_and_summary(broken, tmp_path):
     line = line_of(broken / "budget.yaml", "total: 600000")
     assert f"{line:>7} |   total: 600000" in run.stdout
     assert "|          ^" in run.stdout  # caret under column 10
-    assert "Kosten- und Finanzierungsplan: 6/8 checks pass" in run.stdout
+    assert "Kosten- und Finanzierungsplan: 10/12 checks pass" in run.stdout
     assert "overall:" in run.stdout and "\x1b[" not in run.stdout
 
 
@@ -198,7 +198,7 @@ def test_rules_and_explain():
     explained = run_bidkit("explain", "bud001")
     assert explained.code == 0
     assert "BUD001" in explained.stdout and "severity: error" in explained.stdout and "fix:" in explained.stdout
-    wrong = run_bidkit("explain", "BUD010")
+    wrong = run_bidkit("explain", "BUD099")
     assert wrong.code == 2 and "Did you mean" in wrong.stderr
 
 
@@ -206,8 +206,8 @@ def test_second_call_profile_drives_the_rules(bid, tmp_path):
     edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: modellprojekte-smart-cities")
     document = run_bidkit("check", "bid", "-f", "json", cwd=tmp_path).json()
     codes = {f["rule"] for f in document["findings"] if f["severity"] != "info"}
-    # MPSC: the resolution must commit the own share; measures must lie in its funding period.
-    assert codes == {"RES002", "MEA003"}
+    # MPSC: the resolution must commit the own share; measures and budget years must lie in its funding period.
+    assert codes == {"RES002", "MEA003", "BUD011"}
     assert document["call"] == "modellprojekte-smart-cities"
 
 

@@ -7,7 +7,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
 from bidkit.findings import Severity
 from bidkit.models import FundingKind
-from bidkit.rules.registry import RuleContext, Violation, euro, rule
+from bidkit.rules.registry import RuleContext, Violation, euro, euros, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -58,7 +58,7 @@ def grand_total(ctx: RuleContext) -> Iterator[Violation]:
     "BUD003", ERROR, "Funding does not cover the costs of a year",
     hint="Add funding sources (own funds included) until they cover the year's costs.",
     explanation="""
-All revenues plus the city's own share must cover all costs, year by year (ANBest-K). A year
+All revenues plus the applicant's own share must cover all costs, year by year (ANBest-K). A year
 whose funding sources add up to less than its costs has a gap the funder will not accept.
 """,
     reads=("budget",),
@@ -112,11 +112,12 @@ def zero_amounts(ctx: RuleContext) -> Iterator[Violation]:
 
 @rule(
     "BUD006", ERROR, "Own share below the call's minimum",
-    hint="Raise the city's own funds (`kind: eigenmittel`) or lower the costs.",
+    hint="Raise the applicant's own funds (`kind: eigenmittel`) or lower the costs.",
     explanation="""
 Some calls fund only part of the costs: the federal "Modellprojekte Smart Cities" programme
-pays 65 %, so the city's own share must be at least 35 % (`own_share_min_percent` in the call).
-The own share is the sum of all funding of kind `eigenmittel` divided by all costs.
+pays 65 %, so the applicant's own share (the city's, the Landkreis's, …) must be at least 35 %
+(`own_share_min_percent` in the call). The own share is the sum of all funding of kind
+`eigenmittel` divided by all costs.
 """,
     reads=("budget",),
 )
@@ -194,3 +195,121 @@ def measure_costs(ctx: RuleContext) -> Iterator[Violation]:
                 ("measures", index, "cost"),
                 f"measure '{measure.id}' costs {euro(measure.cost)}, its budget lines add up to {euro(booked[measure.id])}",
             )
+
+
+@rule(
+    "BUD009", WARNING, "Measures' costs do not add up to the plan",
+    hint="Make the measures' `cost` add up to the plan's costs, or name each cost item's measure (`measure:`).",
+    explanation="""
+A reviewer adds up the costs the measures state (`cost:`) and compares the sum with the
+Kosten- und Finanzierungsplan. The measures' costs can never add up to more than the plan's
+costs: the plan would not pay for them. When no cost item names a measure (`measure:`), the
+plan holds the measures' costs by category, and both sums should be equal. When items name
+their measures, BUD008 compares each of those measures with its items, and the measures no
+item names must fit into the rest of the plan (which may also hold costs of no measure, such
+as management or overheads).
+""",
+    reads=("budget", "measures"),
+)
+def measures_within_plan(ctx: RuleContext) -> Iterator[Violation]:
+    budget, measures = ctx.bid.budget, ctx.bid.measures or []
+    if budget is None:
+        return
+    ids = {m.id for m in measures}
+    booked = {m: amount for m, amount in budget.measure_costs().items() if m in ids}  # an unknown id is REF001's
+    stated = [m.cost for m in measures if m.cost is not None and m.id not in booked]
+    if not stated:
+        return
+    measured, planned = sum(stated, Decimal(0)), budget.cost_sum
+    if booked:  # BUD008 compares the named measures with their items; the others must fit in the rest
+        rest = planned - sum(booked.values(), Decimal(0))
+        if measured > rest:
+            shown, difference, free = euros(measured, measured - rest, rest)
+            yield Violation(
+                ("budget", "total"),
+                f"the measures no cost item names cost {shown} together, {difference} more than the plan's "
+                f"costs of {free} that name no measure",
+            )
+        return
+    shown, difference, plan = euros(measured, abs(measured - planned), planned)
+    if measured > planned:
+        yield Violation(
+            ("budget", "total"),
+            f"the measures' costs add up to {shown}, {difference} more than the plan's costs of {plan}",
+        )
+    elif measured < planned and all(m.cost is not None for m in measures):  # a measure without cost is MEA004's
+        yield Violation(
+            ("budget", "total"),
+            f"the measures' costs add up to {shown}, {difference} less than the plan's costs of {plan}, "
+            "and no cost item names a measure",
+            "Make the measures' `cost` add up to the plan's costs, or name the measure of each cost item "
+            "(`measure:`) so that the rest shows as costs of no measure.",
+        )
+
+
+@rule(
+    "BUD010", WARNING, "Cost item in a year its measure does not run",
+    hint="Move the cost item to a year of the measure, or correct the measure's `start` and `end`.",
+    explanation="""
+A cost item that names a measure (`measure:`) pays for work of that measure, so its year must
+lie in the measure's time (`start` to `end`). A cost item of 2021 for a measure that starts in
+2022 is a slip in the plan or in the measure's dates, and the funder will ask what the money
+was spent on.
+""",
+    reads=("budget", "measures"), partial_ok=("measures",),
+)
+def costs_in_measure_years(ctx: RuleContext) -> Iterator[Violation]:
+    measures = {m.id: m for m in ctx.bid.measures or []}
+    for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
+        for c, item in enumerate(year.costs):
+            measure = measures.get(item.measure) if item.measure else None
+            if measure and not measure.start.year <= year.year <= measure.end.year:
+                yield Violation(
+                    ("budget", "years", y, "costs", c, "measure"),
+                    f"cost item '{item.title}' of {year.year} for measure '{measure.id}', which runs "
+                    f"{measure.start} to {measure.end}",
+                )
+
+
+@rule(
+    "BUD011", WARNING, "Budget year outside the funding period",
+    hint="Remove the year or move its costs into the call's funding period.",
+    explanation="""
+Funders pay for work inside the call's funding period (`funding_period` in the call profile,
+e.g. 2021-07-01 to 2028-12-31 for "Modellprojekte Smart Cities"). A budget year that lies wholly
+outside it plans money the programme does not pay out in that year.
+""",
+    reads=("budget",),
+)
+def years_in_period(ctx: RuleContext) -> Iterator[Violation]:
+    period = ctx.call.funding_period
+    if period is None:
+        return
+    for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
+        if not period.start.year <= year.year <= period.end.year:
+            yield Violation(
+                ("budget", "years", y, "year"),
+                f"budget year {year.year} lies outside the funding period ({period.start} to {period.end})",
+            )
+
+
+@rule(
+    "BUD012", WARNING, "Budget years out of order",
+    hint="List the budget years in order, earliest first.",
+    explanation="""
+A Kosten- und Finanzierungsplan is read left to right in time. The document prints the years in
+the order the bid lists them, in every table and chart: years out of order (2025, 2021, 2024, …,
+e.g. after moving blocks around) make a plan nobody can read at a glance.
+""",
+    reads=("budget",),
+)
+def years_in_order(ctx: RuleContext) -> Iterator[Violation]:
+    years = [year.year for year in ctx.bid.budget.years] if ctx.bid.budget else []
+    for index in range(1, len(years)):
+        if years[index] < years[index - 1]:
+            yield Violation(
+                ("budget", "years", index, "year"),
+                f"budget year {years[index]} follows {years[index - 1]}; the document prints the years in this order",
+                f"List the years in order: {', '.join(str(y) for y in sorted(set(years)))}.",
+            )
+            return

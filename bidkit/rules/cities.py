@@ -56,12 +56,19 @@ def german_cities() -> tuple[City, ...]:
 
 
 @cache
-def _pattern() -> tuple[re.Pattern, dict[str, list[City]]]:
-    """One regex for every name (longest first, so "Frankfurt am Main" wins over "Frankfurt")."""
+def _by_name() -> dict[str, list[City]]:
+    """The cities by each name they are written under."""
     by_name: dict[str, list[City]] = {}
     for city in german_cities():
         for name in city.names:
             by_name.setdefault(name, []).append(city)
+    return by_name
+
+
+@cache
+def _pattern() -> tuple[re.Pattern, dict[str, list[City]]]:
+    """One regex for every name (longest first, so "Frankfurt am Main" wins over "Frankfurt")."""
+    by_name = _by_name()
     alternatives = "|".join(re.escape(n) for n in sorted(by_name, key=len, reverse=True))
     # Hyphens join words: "Neu-Ulm" and "Lüneburg-Wolfsburg" are names of their own, not Ulm.
     return re.compile(rf"(?<![\w-])(Stadt\s+)?({alternatives})(er)?(?![\w-])"), by_name
@@ -120,25 +127,62 @@ def _names_surroundings(text: str, match: re.Match) -> bool:
     return bool(_SURROUNDINGS_BEFORE.search(text[max(0, match.start() - 40):match.start()]))
 
 
-def other_cities(text: str, city_name: str) -> Iterator[tuple[int, str]]:
-    """(offset, name as written) of every other German city ``text`` names."""
+def other_cities(text: str, city_name: str, places: frozenset[str] = frozenset()) -> Iterator[tuple[int, str]]:
+    """(offset, name as written) of every other German city ``text`` names; ``places`` are names of
+    the bid's own places besides the city (a Landkreis's towns, see ``own_places``)."""
     if not _may_name_another(text, city_name):
         return
     pattern, by_name = _pattern()
     mine = own_names(city_name)
     for match in pattern.finditer(text):
         said_stadt, name, adjective = match.group(1), match.group(2), match.group(3)
-        if name in mine or _names_surroundings(text, match):
+        if name in mine or name in places or _names_surroundings(text, match):
             continue
         if all(c.common_word for c in by_name[name]) and not (said_stadt or adjective):
             continue
         yield match.start(2), name + (adjective or "")
 
 
+def _cities_in(name: str, *, parts: bool = False) -> set[str]:
+    """The listed cities a place's name names, under all their names: „Stadt Hameln“ → Hameln,
+    „Stadt Bad Münder am Deister“ → any run of its words that is a city's name; with ``parts``
+    each part of a hyphenated word too („Hameln-Pyrmont“ → Hameln)."""
+    by_name = _by_name()
+    words = name.split()
+    runs = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+    if parts:
+        runs |= {part for word in words for part in word.split("-")}
+    return {other for run in runs & by_name.keys() for city in by_name[run] for other in city.names}
+
+
+def own_places(bid) -> frozenset[str]:
+    """Names of the listed cities that belong to the bid besides its city: the towns a Landkreis,
+    a Region or an association of municipalities is made of. They are the municipalities among
+    the partners (`type: kommune`) and the MoU's parties (its partners of that type, and parties
+    named as a kind of municipality other than the applicant's: „Stadt Hameln“ in a Landkreis's
+    MoU), and, for an applicant that is no Stadt or Gemeinde, the towns its own name names
+    („Landkreis Hameln-Pyrmont“: Hameln)."""
+    from bidkit.applicant import Applicant, applicant_of, leading_kind
+    from bidkit.models import PartnerType
+
+    kind = applicant_of(bid.city).kind if bid.city else None
+    municipal = {p.id: p.name for p in bid.partners or [] if p.type is PartnerType.KOMMUNE}
+    places = {place for name in municipal.values() for place in _cities_in(name)}
+    for party in bid.mou.parties if bid.mou else []:
+        # A party of the applicant's own kind is the applicant (or, in a copied bid, the city it was copied from).
+        named_municipality = party.name and leading_kind(party.name) and Applicant.of(party.name).kind != kind
+        if party.partner in municipal or named_municipality:
+            places |= _cities_in(bid.party_name(party))
+    if kind not in (None, "Stadt", "Gemeinde"):
+        places |= _cities_in(bid.city.name, parts=True)
+    return frozenset(places)
+
+
 @rule(
     "TXT004", Severity.WARNING, "Another city named where the bid speaks of itself",
-    hint="If your city is meant, write its name; if the text really speaks of the other city, "
-         "add TXT004 to `checks: ignore` in bid.yaml.",
+    hint="If your city is meant, write its name; a town that belongs to the bid (a Landkreis's town, a "
+         "co-applicant) is its own when it is a partner of `type: kommune` or a party of the MoU; if the text "
+         "really speaks of the other city, add TXT004 to `checks: ignore` in bid.yaml.",
     explanation="""
 A bid begun from another city's bid keeps that city's name in places a search-and-replace
 missed, e.g. "Wolfsburg will digitale Modellstadt werden" in Darmstadt's bid. The jury notices.
@@ -146,7 +190,11 @@ This rule searches the texts in which the city speaks of itself (title, subtitle
 starting situation, goals, measures, the MoU's title, purpose and commitments, the budget note,
 the council's body and decisions) for the names of German cities with at least 50,000
 inhabitants (official statistics, shipped with bidkit) other than the bid's own city. Partner
-names, addresses and data sources are not searched. A text may name another city on purpose
+names, addresses and data sources are not searched. The bid's own places are not reported
+either: the towns of a Landkreis, a Region or an association of municipalities that take part
+as partners of `type: kommune` or as parties of the MoU („Stadt Hameln“ in the bid of the
+Landkreis Hameln-Pyrmont), and the towns an applicant's own name names when it is no Stadt
+or Gemeinde („Landkreis Hameln-Pyrmont“: Hameln). A text may name another city on purpose
 (a twin city, a regional partner): the rule is a warning, and `checks: ignore: [TXT004]` turns
 it off for the bid.
 """,
@@ -156,11 +204,14 @@ def other_city_named(ctx: RuleContext) -> Iterator[Violation]:
     city = ctx.bid.city.name if ctx.bid.city else None
     if not city:
         return
+    places: frozenset[str] | None = None  # the bid's own places, found when a text first names another city
     for field in OWN_TEXTS:
         for path, text in _select(ctx.data, field.split(".")):
-            if not isinstance(text, str):
+            if not isinstance(text, str) or not any(other_cities(text, city)):
                 continue
-            for offset, name in other_cities(text, city):
+            if places is None:
+                places = own_places(ctx.bid)
+            for offset, name in other_cities(text, city, places):
                 yield Violation(
                     path, f"'{name}' in {dotted(path)}, but this is the bid of {city}", text_offset=offset,
                 )

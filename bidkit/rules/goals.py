@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bidkit.findings import Severity
-from bidkit.rules.registry import RuleContext, Violation, rule
+from bidkit.rules.registry import RuleContext, Violation, handed_in, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -88,4 +88,26 @@ def percent_as_fraction(ctx: RuleContext) -> Iterator[Violation]:
                     ("goals", g, "kpis", k, "unit"),
                     f"KPI '{kpi.name}': {values[0]} → {values[1]} {kpi.unit.strip()} look like fractions, "
                     f"not per cent",
+                )
+
+
+@rule(
+    "GOL005", WARNING, "KPI baseline year after the bid is handed in",
+    hint="Give the baseline as measured before the bid: a year up to the submission's.",
+    explanation="""
+A KPI's baseline is the value measured before the project starts, so a reviewer can see how far
+the target is from today. A baseline year after the year the bid is handed in (`submission_date`,
+else the call's deadline) is a value nobody can have measured yet: a typo, or the target year
+written in the wrong place.
+""",
+    reads=("goals",), partial_ok=("goals",),
+)
+def baseline_measured(ctx: RuleContext) -> Iterator[Violation]:
+    limit, named = handed_in(ctx)
+    for g, goal in enumerate(ctx.bid.goals or []):
+        for k, kpi in enumerate(goal.kpis):
+            if kpi.baseline.year > limit.year:
+                yield Violation(
+                    ("goals", g, "kpis", k, "baseline", "year"),
+                    f"KPI '{kpi.name}': baseline year {kpi.baseline.year} is after {named}",
                 )

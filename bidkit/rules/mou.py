@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from bidkit.findings import Severity
 from bidkit.models import MOU_KIND_TITLES
-from bidkit.rules.registry import RuleContext, Violation, rule
+from bidkit.rules.registry import RuleContext, Violation, handed_in, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -27,16 +27,18 @@ def mou_signatories(ctx: RuleContext) -> Iterator[Violation]:
 
 
 @rule(
-    "MOU002", ERROR, "MoU signed after the deadline",
-    hint="Check `signed_on`; an MoU signed after the call's deadline cannot support the bid.",
+    "MOU002", ERROR, "MoU signed after the bid is handed in",
+    hint="Check `signed_on`; an MoU signed after the bid was handed in cannot support it.",
     explanation="""
 The MoU supports the bid only if it exists when the bid is handed in: its signing date must not
-be after the call's deadline.
+be after the submission date (`submission_date` in bid.yaml) or, when the bid gives none, after
+the call's deadline.
 """,
     reads=("mou",), partial_ok=("mou",),
 )
 def mou_before_deadline(ctx: RuleContext) -> Iterator[Violation]:
     mou = ctx.bid.mou
-    if mou and mou.signed_on > ctx.call.deadline:
+    limit, named = handed_in(ctx)
+    if mou and mou.signed_on > limit:
         kind = MOU_KIND_TITLES[mou.kind.value]
-        yield Violation(("mou", "signed_on"), f"{kind} signed on {mou.signed_on}, after the deadline {ctx.call.deadline}")
+        yield Violation(("mou", "signed_on"), f"{kind} signed on {mou.signed_on}, after {named}")

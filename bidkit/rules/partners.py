@@ -7,7 +7,7 @@ from collections import Counter
 
 from bidkit.findings import Severity
 from bidkit.models import LetterKind
-from bidkit.rules.registry import RuleContext, Violation, rule
+from bidkit.rules.registry import RuleContext, Violation, handed_in, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -81,17 +81,21 @@ def partner_letter(ctx: RuleContext) -> Iterator[Violation]:
 
 
 @rule(
-    "PAR003", ERROR, "Letter dated after the deadline",
-    hint="Check the letter's date; a letter written after the deadline cannot be part of the bid.",
-    explanation="A partner's letter must exist when the bid is handed in: its date may not be after the deadline.",
+    "PAR003", ERROR, "Letter dated after the bid is handed in",
+    hint="Check the letter's date; a letter written after the bid was handed in cannot be part of it.",
+    explanation="""
+A partner's letter must exist when the bid is handed in: its date may not be after the
+submission date (`submission_date` in bid.yaml) or, when the bid gives none, after the deadline.
+""",
     reads=("partners",), partial_ok=("partners",),
 )
 def letter_in_time(ctx: RuleContext) -> Iterator[Violation]:
+    limit, named = handed_in(ctx)
     for index, partner in enumerate(ctx.bid.partners or []):
-        if partner.letter and partner.letter.date > ctx.call.deadline:
+        if partner.letter and partner.letter.date > limit:
             yield Violation(
                 ("partners", index, "letter", "date"),
-                f"letter of '{partner.name}' is dated {partner.letter.date}, after the deadline {ctx.call.deadline}",
+                f"letter of '{partner.name}' is dated {partner.letter.date}, after {named}",
             )
 
 

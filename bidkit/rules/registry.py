@@ -138,3 +138,22 @@ def euro(amount) -> str:
     from bidkit.render.formatting import money
 
     return money(amount)
+
+
+def euros(*amounts) -> list[str]:
+    """``amounts`` shown alike, as they stand in one message: all with cents when one has them."""
+    from bidkit.render.formatting import any_cents, money
+
+    cents = any_cents(amounts)
+    return [money(amount, cents=cents) for amount in amounts]
+
+
+def handed_in(ctx: RuleContext) -> tuple:
+    """(the day the bid is handed in, how messages name it): the submission date when the bid gives
+    one, else the call's deadline; a submission after the deadline (DAT002) counts from the deadline.
+    Everything that must exist when the bid is handed in (MoU, letters, the council's resolution)
+    is compared with this day."""
+    day, deadline = ctx.bid.submission_date, ctx.call.deadline
+    if day is not None and day <= deadline:
+        return day, f"the submission ({day})"
+    return deadline, f"the deadline ({deadline})"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from bidkit.findings import Severity
-from bidkit.rules.registry import RuleContext, Violation, euro, rule
+from bidkit.rules.registry import RuleContext, Violation, euros, handed_in, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -22,18 +22,26 @@ submission date (or, without one, the call's deadline).
 )
 def resolution_in_time(ctx: RuleContext) -> Iterator[Violation]:
     resolution = ctx.bid.council_resolution
-    limit = ctx.bid.submission_date or ctx.call.deadline
+    limit, named = handed_in(ctx)
     if resolution and resolution.date > limit:
-        yield Violation(("council_resolution", "date"), f"resolution of {resolution.date} is after the submission ({limit})")
+        yield Violation(("council_resolution", "date"), f"resolution of {resolution.date} is after {named}")
+
+
+def _applicant(ctx: RuleContext) -> str:
+    """The applicant as messages name it: „Landkreis Hameln-Pyrmont“, „Stadt Wolfsburg“."""
+    from bidkit.applicant import applicant_of
+
+    return applicant_of(ctx.bid.city).name if ctx.bid.city else "the applicant"
 
 
 @rule(
     "RES002", ERROR, "Council resolution does not commit the own share",
-    hint="Add `own_share_committed:` with the amount the council commits the city to.",
+    hint="Add `own_share_committed:` with the amount the council commits the applicant to.",
     explanation="""
-Some calls (e.g. "Modellprojekte Smart Cities") require the council resolution to commit the
-city to its own share (`resolution_must_commit_own_share` in the call). The committed amount
-must cover the own funds (`eigenmittel`) of the budget.
+Some calls (e.g. "Modellprojekte Smart Cities") require the council resolution (of the Rat, the
+Kreistag, …) to commit the applicant, the city, Landkreis or Gemeinde, to its own share
+(`resolution_must_commit_own_share` in the call). The committed amount must cover the own funds
+(`eigenmittel`) of the budget.
 """,
     reads=("council_resolution", "budget"),
 )
@@ -44,14 +52,44 @@ def resolution_commits_own_share(ctx: RuleContext) -> Iterator[Violation]:
     own = ctx.bid.budget.own_funds if ctx.bid.budget else Decimal(0)
     if resolution.own_share_committed is None:
         yield Violation(
-            ("council_resolution",), "the resolution does not commit the city to its own share",
+            ("council_resolution",), f"the resolution does not commit {_applicant(ctx)} to its own share",
             f"Add `own_share_committed: {own}` (the own funds of the budget), as the council decided it.",
         )
     elif resolution.own_share_committed < own:
+        committed, short, needed = euros(resolution.own_share_committed, own - resolution.own_share_committed, own)
         yield Violation(
             ("council_resolution", "own_share_committed"),
-            f"the committed own share of {euro(resolution.own_share_committed)} is {euro(own - resolution.own_share_committed)} "
-            f"too low: the budget has {euro(own)} of own funds (`eigenmittel`)",
-            f"The council must commit at least {euro(own)}: correct `own_share_committed:` to what it decided, "
+            f"the committed own share of {committed} is {short} too low: "
+            f"the budget has {needed} of own funds (`eigenmittel`)",
+            f"The council must commit at least {needed}: correct `own_share_committed:` to what it decided, "
             "or lower the own funds in the budget.",
+        )
+
+
+#: How far a committed own share may lie above the plan's own funds and still be the same amount rounded.
+ROUNDING = Decimal("0.01")
+
+
+@rule(
+    "RES003", WARNING, "Council resolution commits more than the plan's own share",
+    hint="Correct `own_share_committed:` to what the council decided, or the own funds in the budget.",
+    explanation="""
+The document prints the own share the council committed (`own_share_committed`) beside the own
+funds of the Kosten- und Finanzierungsplan (`eigenmittel`). A committed amount above the own
+funds by more than rounding (1 %) shows two different own shares, most often a typo of one digit
+(12.600.000 for 1.260.000). An amount below them is RES002's.
+""",
+    reads=("council_resolution", "budget"),
+)
+def resolution_matches_own_share(ctx: RuleContext) -> Iterator[Violation]:
+    resolution, budget = ctx.bid.council_resolution, ctx.bid.budget
+    if resolution is None or resolution.own_share_committed is None or budget is None:
+        return
+    committed, own = resolution.own_share_committed, budget.own_funds
+    if committed - own > max(own * ROUNDING, Decimal(1)):
+        shown, more, planned = euros(committed, committed - own, own)
+        yield Violation(
+            ("council_resolution", "own_share_committed"),
+            f"the committed own share of {shown} is {more} more than "
+            f"the budget's {planned} of own funds (`eigenmittel`)",
         )

@@ -131,8 +131,11 @@ Text left from a template must not reach the jury: "N. N." or "NN" for a name st
 "k. A.", "XY", bracketed blanks such as "[Hier Text einfügen]", "[Name]" or "[Datum]" (a
 Markdown link `[text](https://…)` is no blank), "Platzhalter", "Musterstadt", "Mustermann", a
 lone "…" as the whole value, TODO, TBD, FIXME, XXX, "???" and "Lorem ipsum". Every string
-value of the bid is searched, whole words only ("Annahme" and "NNW" are not "NN"). The list is
-data: bidkit/data/placeholders.yaml.
+value of the bid is searched, whole words only ("Annahme" and "NNW" are not "NN"), and a word
+joined by a hyphen is part of a compound ("XY-Diagramm", "NN-Höhe", "ToDo-Liste" are words).
+"Platzhalter" counts where a template puts it (alone, at the start of a line, after a colon, in
+brackets), not as the noun in a sentence; "???" counts as a gap, not after a word ("Rufbus???").
+The list is data: bidkit/data/placeholders.yaml.
 """,
     reads=(),
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bidkit.findings import FieldPath, Location, Severity
-from bidkit.rules.registry import RuleContext, Violation, rule
+from bidkit.rules.registry import RuleContext, Violation, handed_in, rule
 from bidkit.paths import BidFileError
 from bidkit.supporters import Register, Supporter, duplicate_key, read_register, scan_path, unreadable_scan
 
@@ -114,12 +114,13 @@ def scan_missing(ctx: RuleContext) -> Iterator[Violation]:
 
 
 @rule(
-    "SUP004", Severity.ERROR, "Letter of support dated after the deadline",
-    hint="Check the date in the register; a letter written after the deadline cannot be part of the bid.",
+    "SUP004", Severity.ERROR, "Letter of support dated after the bid is handed in",
+    hint="Check the date in the register; a letter written after the bid was handed in cannot be part of it.",
     explanation="""
-Letters of support are handed in with the bid, so none can be dated after the call's deadline.
-A later date is a typing error (2071 for 2017, month and day swapped) or a letter that does not
-belong to this bid.
+Letters of support are handed in with the bid, so none can be dated after the submission date
+(`submission_date` in bid.yaml) or, when the bid gives none, after the call's deadline. A later
+date is a typing error (2071 for 2017, month and day swapped) or a letter that does not belong
+to this bid.
 """,
     reads=("supporters",),
 )
@@ -127,10 +128,12 @@ def dated_after_deadline(ctx: RuleContext) -> Iterator[Violation]:
     from bidkit.render.formatting import short_date  # Babel loads only when a message needs it
 
     register = _register(ctx)
+    limit, _ = handed_in(ctx)
+    named = "the submission" if limit == ctx.bid.submission_date else "the deadline"
     for supporter in register.supporters if register else []:
-        if supporter.date > ctx.call.deadline:
+        if supporter.date > limit:
             yield Violation(FIELD, f"'{register.file}' {register.where} {supporter.line}: letter of {supporter.name} is dated "
-                                   f"{short_date(supporter.date)}, after the deadline {short_date(ctx.call.deadline)}",
+                                   f"{short_date(supporter.date)}, after {named} ({short_date(limit)})",
                             location=_at(register, supporter.line, supporter.cells.get("date")))
 
 
