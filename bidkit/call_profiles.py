@@ -63,7 +63,7 @@ def call_problems(call: Call) -> list[tuple[tuple, str, str]]:
     if rate is not None and call.funded_by is None:
         problems.append((("funding_rate_percent",), f"a funding rate of {_percent(rate)} of no kind of funding: "
                          "nothing can be checked against it",
-                         "Name the kind of funding the programme gives, e.g. `funded_by: bund` (BUD015 then checks "
+                         "Name the kind of funding the programme gives, e.g. `funded_by: bund` (BUD013 then checks "
                          "what the bid asks of it)."))
     return problems
 
@@ -113,7 +113,7 @@ def call_text(call: Call) -> str:
     lines.append(f"page limit:          {f'{call.page_limit} pages' if call.page_limit else 'none'}")
     lines.append(f"own share:           {f'at least {_percent(call.own_share_min_percent)} of the costs' if call.own_share_min_percent is not None else 'no minimum'}")
     rate = call.funding_rate_percent
-    funded = f" of the costs, as {FUNDING_TITLES[call.funded_by.value]} (BUD015)" if rate is not None and call.funded_by else ""
+    funded = f" of the costs, as {FUNDING_TITLES[call.funded_by.value]} (BUD013)" if rate is not None and call.funded_by else ""
     lines.append(f"funding rate:        {_percent(rate) + funded if rate is not None else 'not stated'}")
     period = call.funding_period
     lines.append(f"funding period:      {f'{period.start.isoformat()} to {period.end.isoformat()}' if period else 'not set (the budget years count)'}")

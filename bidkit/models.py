@@ -263,7 +263,7 @@ class Call(Model):
     funding_rate_percent: Decimal | None = Field(default=None, ge=0, le=100)
     funded_by: FundingKind | None = Field(
         default=None, description="The kind of funding the call's programme gives (bund for a federal programme): "
-                                  "`funding_rate_percent` caps what a bid asks of it (BUD015).")
+                                  "`funding_rate_percent` caps what a bid asks of it (BUD013).")
     funding_period: FundingPeriod | None = Field(
         default=None, description="When funded work may happen; without it, the budget years count."
     )

@@ -1,4 +1,4 @@
-"""What a bid asks of the call's programme: at most the call's funding rate of its costs (BUD015)."""
+"""What a bid asks of the call's programme: at most the call's funding rate of its costs (BUD013)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from bidkit.rules.registry import RuleContext, Violation, euro, rule
 
 
 @rule(
-    "BUD015", Severity.ERROR, "Programme funding above the call's funding rate",
+    "BUD013", Severity.ERROR, "Programme funding above the call's funding rate",
     hint="Ask the programme for at most the funding rate of the costs; cover the rest from own funds or others.",
     explanation="""
 A programme funds a share of the costs: the federal "Modellprojekte Smart Cities" pays up to 65 %
