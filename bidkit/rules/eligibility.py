@@ -77,3 +77,26 @@ def population_nominal(ctx: RuleContext) -> Iterator[Violation]:
             f"{_range(rules.population_min, rules.population_max)} but within the tolerance "
             f"{_range(wide.population_min, wide.population_max)} the call accepts{why}",
         )
+
+
+#: Fewer inhabitants than any German municipality that could run a programme: a stand-in (the
+#: skeleton writes 1), a slip, or a figure in thousands.
+IMPLAUSIBLE_POPULATION = 100
+
+
+@rule(
+    "ELI003", WARNING, "Population implausibly small",
+    hint="Write the official population (Statistisches Landesamt) of `population_year`, in inhabitants, not thousands.",
+    explanation=f"""
+A population below {IMPLAUSIBLE_POPULATION} is no figure a bidding municipality has: it is the
+skeleton's stand-in (`bidkit init` writes 1 beside a TODO comment, which no rule reads), a slip,
+or a figure given in thousands („124“ for 124.000). A call whose range starts at 1 (Modellprojekte
+Smart Cities) would accept it, and the cover would print it.
+""",
+    reads=("city",),
+)
+def population_implausible(ctx: RuleContext) -> Iterator[Violation]:
+    people = ctx.bid.city.population
+    if people < IMPLAUSIBLE_POPULATION:
+        yield Violation(("city", "population"), f"population {_people(people)} is smaller than any municipality's "
+                                                f"that applies: the skeleton's stand-in, or a figure in thousands?")
