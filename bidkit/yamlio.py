@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from bidkit.findings import FieldPath, Location
+from bidkit.records import record
 
 try:
     from yaml.cyaml import CParser as _Parser  # libyaml: ~40x faster than the Python parser
@@ -120,7 +121,7 @@ class YamlSyntaxError(Exception):
         self.hint = hint
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SwallowedText:
     """A ``#word`` read as a comment right after a plain value (``title: A #B``)."""
 
@@ -128,7 +129,7 @@ class SwallowedText:
     location: Location
 
 
-@dataclass
+@record
 class SourceDocument:
     """One loaded YAML file: its path, the position-keeping data, and what it silently lost."""
 
