@@ -85,13 +85,16 @@ class _Composer(_Parser, _Resolver12):  # type: ignore[misc, valid-type]
 
     def resolve(self, kind: Any, value: Any, implicit: tuple[bool, bool]) -> str:
         """The tag of a node; a plain scalar's depends on its text alone (no path resolvers), so it is
-        worked out once per distinct text: the parser asks for every node, the builder once more."""
-        if kind is ScalarNode and implicit[0]:
+        worked out once per distinct text: the parser asks for every node, the builder once more.
+        Any other node gets the default tag of its kind, as BaseResolver gives it without path resolvers."""
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR
             tag = self._plain_tags.get(value)
             if tag is None:
                 tag = self._plain_tags[value] = _Resolver12.resolve(self, kind, value, implicit)
             return tag
-        return _Resolver12.resolve(self, kind, value, implicit)
+        return _MAP if kind is MappingNode else _SEQ
 
     # No path resolvers are defined: the parser's calls for every node need not look for them.
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
