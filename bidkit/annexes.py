@@ -30,12 +30,13 @@ import warnings
 import zlib
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from pathlib import Path
 
 from bidkit.findings import FieldPath
 from bidkit.models import LETTER_TITLES, Bid
 from bidkit.paths import MAX_RESOURCE_BYTES, BidFileError, cache_dir, read_regular
+from bidkit.records import record
 
 PDF_MAGIC = b"%PDF-"
 #: A file embedded in the PDF (an annex that is not a PDF) goes through the renderer's fetcher,
@@ -43,7 +44,7 @@ PDF_MAGIC = b"%PDF-"
 MAX_EMBEDDED_BYTES = MAX_RESOURCE_BYTES
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Annex:
     number: int
     title: str
@@ -153,7 +154,7 @@ def _annex_error(reason: str, encrypted: bool, transient: bool, excessive: bool)
     return PdfAnnexError(reason, encrypted=encrypted, transient=transient, excessive=excessive)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PdfAnnexContent:
     """A PDF annex as the build appends it."""
 
@@ -505,7 +506,7 @@ MAX_VERDICTS = 2000
 VERDICT_FORMAT = 2  # 2: bounded reading (decoded size, memory); verdicts of 1 may have accepted a bomb
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PdfAnnexVerdict:
     """What `bidkit check` concludes of a PDF annex (ANX003–ANX006), without the annex's bytes."""
 

@@ -8,19 +8,20 @@ apply: a bid that does not load cannot be judged.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from bidkit.errors import BidkitError
 from bidkit.findings import CheckResult, Finding, Location, Severity, dotted
 from bidkit.loader import LoadedBid, load_bid
+from bidkit.records import record
 from bidkit.rules import RULES, RuleContext, checks, matching
 from bidkit.rules import loading as codes
 from bidkit.rules.loading import LOADER_CODES
 from bidkit.rules.document import PAGE_LIMIT
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CheckOptions:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)

@@ -8,11 +8,12 @@ from __future__ import annotations
 import enum
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from bidkit.paths import printable
+from bidkit.records import record
 
 #: A field path into the bid: keys and list indices, e.g. ("budget", "years", 0, "total").
 FieldPath = tuple[str | int, ...]
@@ -29,7 +30,7 @@ class Severity(str, enum.Enum):
     INFO = "info"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Location:
     """A place in a source file; line and column are 1-based, None where not known.
 
@@ -82,7 +83,7 @@ def display_file(file: Path | None) -> str | None:
     return printable(relative if not relative.startswith("..") else os.path.abspath(file))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     rule: str
     severity: Severity
@@ -121,7 +122,7 @@ class Finding:
         return (str(loc.file or ""), loc.line or 0, loc.column or 0, self.rule)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GroupScore:
     """How many of a group's checks pass (no error or warning), e.g. budget 5 of 6; ``not_run``
     of the ``total`` could not run because a section they read did not load (they do not pass)."""
@@ -134,7 +135,7 @@ class GroupScore:
     ignored: int = 0
 
 
-@dataclass
+@record
 class CheckResult:
     """Everything one run of ``bidkit check`` found about one bid."""
 

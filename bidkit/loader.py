@@ -14,7 +14,7 @@ import re
 import types
 import typing
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from bidkit.errors import BidkitError
 from bidkit.findings import FieldPath, Finding, Location, dotted
 from bidkit.models import AMOUNT_PATTERN, ID_PATTERN, Bid, Call, scaled_amount
 from bidkit.paths import BidFileError, bid_file
+from bidkit.records import record
 from bidkit.rules import loading as codes
 from bidkit.rules.registry import Rule, matching
 from bidkit.yamlio import SourceDocument, YamlSyntaxError, load_document
@@ -38,7 +39,7 @@ MANIFEST = "bid.yaml"
 MAX_YAML_BYTES = 16_000_000
 
 
-@dataclass
+@record
 class BidSources:
     """Which file each top-level key came from, to locate any field path."""
 
@@ -61,7 +62,7 @@ class BidSources:
         return Location(self.bid_dir / MANIFEST, 1, 1)
 
 
-@dataclass
+@record
 class LoadedBid:
     bid_dir: Path
     sources: BidSources
@@ -135,12 +136,15 @@ def load_bid(bid_dir: Path) -> LoadedBid:
     return loaded
 
 
-#: ``Bid`` with every top-level field optional, to validate the sound sections of a broken bid.
-_AnySections = create_model(
-    "_AnySections",
-    __base__=Bid,
-    **{name: (Bid.model_fields[name].annotation | None, None) for name in REQUIRED_FIELDS},
-)
+@functools.cache
+def _any_sections() -> type[Bid]:
+    """``Bid`` with every top-level field optional, to validate the sound sections of a broken bid
+    (made for a broken bid only: creating a model class costs ~2 M instructions at import)."""
+    return create_model(
+        "_AnySections",
+        __base__=Bid,
+        **{name: (Bid.model_fields[name].annotation | None, None) for name in REQUIRED_FIELDS},
+    )
 
 
 def _partial_bid(loaded: LoadedBid) -> Bid | None:
@@ -150,7 +154,7 @@ def _partial_bid(loaded: LoadedBid) -> Bid | None:
     """
     sound = {k: v for k, v in loaded.raw.items() if k not in loaded.broken}
     try:
-        partial = _AnySections.model_validate(sound)
+        partial = _any_sections().model_validate(sound)
     except ValidationError:  # pragma: no cover - every error names its section
         return None
     missing = {name for name in REQUIRED_FIELDS if getattr(partial, name) is None}
@@ -228,7 +232,7 @@ def _sound_items(loaded: LoadedBid, errors: list[FieldPath], whole: set[str]) ->
         sections = {k: _pruned(v, (k,), loaded.kept) for k, v in loaded.raw.items()
                     if k not in loaded.broken or k in loaded.partial}
         try:
-            checked = _AnySections.model_validate(sections)
+            checked = _any_sections().model_validate(sections)
         except ValidationError as exc:  # defensive: a section whose items' errors do not explain all stays broken
             failed = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
             if not failed & {str(d[0]) for d in drops}:
@@ -308,7 +312,7 @@ def _read_files(loaded: LoadedBid) -> None:
 
 # --- tables from spreadsheets -----------------------------------------------------------------
 
-@dataclass
+@record
 class _Imported:
     spreadsheets: Any  # bidkit.sheets.Spreadsheets, None when the bid names no table
     #: Field paths whose value (or whole list) a spreadsheet could not give; schema findings under them are knock-on.

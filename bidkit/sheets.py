@@ -31,7 +31,7 @@ import functools
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable
@@ -39,6 +39,7 @@ from typing import Any, Callable
 from bidkit.findings import Location
 from bidkit.models import scaled_amount
 from bidkit.paths import BidFileError, bid_file, read_regular
+from bidkit.records import record
 
 #: A spreadsheet larger than this is refused (a budget table is a few hundred KB at most).
 MAX_BYTES = 20_000_000
@@ -74,7 +75,7 @@ class CellError(ValueError):
         self.hint = hint
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Cell:
     value: Any  # None, str (stripped), int, float, bool, datetime
     location: Location
@@ -85,7 +86,7 @@ class Cell:
         return (self.value is None or self.value == "") and self.formula is None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Column:
     """A column a table may have: the field it fills, the header names it goes by, how a cell is read."""
 
@@ -95,7 +96,7 @@ class Column:
     required: bool = False
 
 
-@dataclass
+@record
 class Table:
     """The rows of a table below its header: field → cell per row (empty cells left out)."""
 

@@ -20,13 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from bidkit.annexes import PdfAnnexContent, PdfAnnexError, read_pdf_annex
 from bidkit.findings import Location
 from bidkit.models import SUPPORTER_KIND_TITLES, SupporterRegister
 from bidkit.paths import BidFileError, bid_file, read_regular
+from bidkit.records import record
 
 MAX_BYTES = 20_000_000
 
@@ -72,7 +73,7 @@ _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Supporter:
     line: int  # CSV: the line the row starts on; XLSX: the sheet's row number
     name: str
@@ -85,7 +86,7 @@ class Supporter:
     cells: dict[str, Location] = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RegisterProblem:
     line: int | None  # None: the file as a whole
     message: str
@@ -93,7 +94,7 @@ class RegisterProblem:
     location: Location | None = None  # the cell at fault (or the row's first), as ``bidkit.sheets`` locates it
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Register:
     file: str  # as the bid names it
     path: Path | None  # resolved inside the bid folder; None when it cannot be read
@@ -276,7 +277,7 @@ def duplicate_key(supporter: Supporter) -> tuple[str, str]:
     return (" ".join(supporter.name.lower().split()), " ".join(supporter.place.lower().split()))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Scan:
     """A supporter's scan as the build appends it, or why it cannot be appended."""
 

@@ -21,11 +21,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bidkit.paths import MAX_RESOURCE_BYTES, BidFileError, read_regular, resolve_inside, shown, templates_dir
+from bidkit.records import record
 
 #: Larger stylesheets are not read by `check` (a theme's CSS is a few kilobytes; fonts belong in files).
 MAX_CHECKED_BYTES = 8_000_000
@@ -47,7 +47,7 @@ _REFUSED = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CssFinding:
     file: Path  # the stylesheet (absolute)
     line: int

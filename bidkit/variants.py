@@ -30,7 +30,6 @@ import typing
 import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -39,6 +38,7 @@ from bidkit.annexes import Annex, annexes
 from bidkit.errors import BidkitError, BuildRefused
 from bidkit.findings import FieldPath
 from bidkit.models import PUBLIC_REMOVALS, PUBLIC_VARIANT, Bid, Removal, Variant
+from bidkit.records import record
 from bidkit.supporters import Register, Supporter
 from bidkit.yamlio import iter_strings
 
@@ -48,7 +48,7 @@ PUBLIC_LABEL = "Öffentliche Fassung"
 MIN_SEARCHED = 4
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DocumentVariant:
     """A variant as the build uses it: the name given to ``--variant``, its label and what it removes."""
 
@@ -230,7 +230,7 @@ def _inner_model(annotation: Any, every: bool) -> type[BaseModel] | None | str:
 
 # --- what is removed, as strings to search for ---------------------------------------------
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Secret:
     """A removed value: the text, and what it was (``contact.email``, ``supporter in unterstuetzer.csv line 7``)."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from bidkit.findings import FieldPath, Location
+from bidkit.records import record
 
 try:
     from yaml.cyaml import CParser as _Parser  # libyaml: ~40x faster than the Python parser
@@ -84,13 +85,16 @@ class _Composer(_Parser, _Resolver12):  # type: ignore[misc, valid-type]
 
     def resolve(self, kind: Any, value: Any, implicit: tuple[bool, bool]) -> str:
         """The tag of a node; a plain scalar's depends on its text alone (no path resolvers), so it is
-        worked out once per distinct text: the parser asks for every node, the builder once more."""
-        if kind is ScalarNode and implicit[0]:
+        worked out once per distinct text: the parser asks for every node, the builder once more.
+        Any other node gets the default tag of its kind, as BaseResolver gives it without path resolvers."""
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR
             tag = self._plain_tags.get(value)
             if tag is None:
                 tag = self._plain_tags[value] = _Resolver12.resolve(self, kind, value, implicit)
             return tag
-        return _Resolver12.resolve(self, kind, value, implicit)
+        return _MAP if kind is MappingNode else _SEQ
 
     # No path resolvers are defined: the parser's calls for every node need not look for them.
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
@@ -120,7 +124,7 @@ class YamlSyntaxError(Exception):
         self.hint = hint
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SwallowedText:
     """A ``#word`` read as a comment right after a plain value (``title: A #B``)."""
 
@@ -128,7 +132,7 @@ class SwallowedText:
     location: Location
 
 
-@dataclass
+@record
 class SourceDocument:
     """One loaded YAML file: its path, the position-keeping data, and what it silently lost."""
 

@@ -67,6 +67,7 @@ def test_check_imports_none_of_them_once_the_annexes_are_judged(tmp_path):
     # ... every later one takes the verdicts from the cache and says the same.
     again, modules = probe("check", str(EXAMPLE), cache=tmp_path / "cache")
     assert heavy(modules) <= {"babel"}  # BUD007's amount is formatted by Babel (German formats come from Babel)
+    assert "bidkit.limits" not in modules  # deadlines and forked children (pickle, signal): for reading annexes, rendering
     assert again == first
     assert "500.000\u00a0€" in again
 
@@ -188,3 +189,12 @@ def test_emoji_codes_in_a_message_are_printed_by_rich(bid):
     result, _ = check_bid(bid)
     reporter = TextReporter()
     assert reporter.render(result) == rich_text(lambda console: reporter.print(result, console))
+
+
+def test_a_sound_bid_makes_no_model_for_broken_ones():
+    """The loader's ``Bid`` with optional sections is made for a broken bid only (a model class costs its creation)."""
+    script = ("from bidkit.check import check_bid; from bidkit import loader; from pathlib import Path; "
+              f"result, _ = check_bid(Path({str(EXAMPLE)!r})); "
+              "print(result.complete, loader._any_sections.cache_info().currsize)")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO)
+    assert proc.stdout.split() == ["True", "0"], proc.stderr

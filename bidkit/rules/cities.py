@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from bidkit.findings import Severity, dotted
+from bidkit.records import record
 from bidkit.rules.registry import RuleContext, Violation, rule
 from bidkit.rules.structure import _select  # the call's text_limits use the same field paths
 
@@ -32,7 +32,7 @@ OWN_TEXTS = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class City:
     name: str  # the official name
     names: tuple[str, ...]  # the official name and the others it is written under

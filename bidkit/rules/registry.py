@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from bidkit.findings import FieldPath, Location, Severity
 from bidkit.models import Bid, Call
+from bidkit.records import record
 from bidkit.yamlio import iter_strings
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Violation:
     """What a rule's check yields: where (field path) and what, in this instance."""
 
@@ -25,7 +25,7 @@ class Violation:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleContext:
     bid: Bid
     call: Call
@@ -49,7 +49,7 @@ class RuleContext:
 Check = Callable[[RuleContext], Iterable[Violation]]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     code: str
     severity: Severity

@@ -9,7 +9,6 @@ from pathlib import Path
 from bidkit.findings import FieldPath, Severity
 from bidkit.models import Theme
 from bidkit.images import pixel_problem, svg_problem
-from bidkit.limits import MAX_TEMPLATE_BYTES
 from bidkit.paths import MAX_RESOURCE_BYTES, BidFileError, bid_file, read_regular, resolve_inside
 from bidkit.rules.annexes import missing_file_hint
 from bidkit.rules.registry import RuleContext, Violation, rule
@@ -53,6 +52,8 @@ def template_problems(bid_dir: Path, folder: Path) -> Iterator[str]:
     """Entries of the theme's template folder that the renderer would refuse to read: links
     leading out, FIFOs and devices, files over MAX_TEMPLATE_BYTES, and folders where a template
     would be looked up (a name ending in .j2)."""
+    from bidkit.limits import MAX_TEMPLATE_BYTES  # with pickle, signal and threading: only for a theme's templates
+
     root = bid_dir.resolve()
     for count, (current, folders, files) in enumerate(os.walk(folder)):  # does not follow links to folders
         if count > MAX_TEMPLATE_FILES:
