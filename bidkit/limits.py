@@ -5,11 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
-import resource
-import select
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -30,6 +25,9 @@ def deadline(seconds: float, expired: Callable[[], BaseException]) -> Iterator[N
     code that catches ``Exception`` broadly (pypdf does), ``expired`` may return an exception
     derived from ``BaseException`` only.
     """
+    import signal  # here, not at import: `check` reads these bounds' constants only
+    import threading
+
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
@@ -68,6 +66,11 @@ def in_child(function: Callable[..., Any], *args: Any, seconds: float, memory: i
     prepared ``.git``, rendering a theme's templates — runs here, so the tool stays responsive
     and its memory stays bounded whatever the input does.
     """
+    import pickle
+    import resource
+    import select
+    import signal
+
     read_fd, write_fd = os.pipe()
     budget = _memory_in_use() + memory
     pid = os.fork()

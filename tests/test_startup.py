@@ -67,7 +67,6 @@ def test_check_imports_none_of_them_once_the_annexes_are_judged(tmp_path):
     # ... every later one takes the verdicts from the cache and says the same.
     again, modules = probe("check", str(EXAMPLE), cache=tmp_path / "cache")
     assert heavy(modules) <= {"babel"}  # BUD007's amount is formatted by Babel (German formats come from Babel)
-    assert "bidkit.limits" not in modules  # deadlines and forked children (pickle, signal): for reading annexes, rendering
     assert again == first
     assert "500.000\u00a0€" in again
 
@@ -198,3 +197,15 @@ def test_a_sound_bid_makes_no_model_for_broken_ones():
               "print(result.complete, loader._any_sections.cache_info().currsize)")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO)
     assert proc.stdout.split() == ["True", "0"], proc.stderr
+
+
+def test_the_bounds_constants_cost_no_import_of_what_the_bounds_use():
+    """`check` reads bidkit.limits' constants (PDF002, THM001); the deadline's and the forked
+    child's modules (pickle, signal, threading, resource, select) load only when a bound is used."""
+    import subprocess
+    import sys
+
+    code = ("import sys; before = set(sys.modules); import bidkit.limits; "
+            "print(sorted({'pickle', 'signal', 'threading', 'resource', 'select'} & (set(sys.modules) - before)))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+

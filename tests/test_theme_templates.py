@@ -37,7 +37,7 @@ def test_a_template_copied_unchanged_or_restyled_says_the_same(bid):
 
 def test_a_false_own_share_is_found_where_the_template_writes_it(bid):
     template = _override(bid, "sections/budget.html.j2", BUDGET.read_text(encoding="utf-8").replace(
-        "{{ budget.own_share | percent }}", "35,0 %"))
+        "{{ budget.own_share | percent(below=call.own_share_min_percent) }}", "35,0 %"))
     found = _theme_findings(bid)
     printed = [f for f in found if "print the number '35,0'" in f.message]
     assert [(f.location.file, f.location.line) for f in printed] == [(template, line_of(template, "35,0 %"))]

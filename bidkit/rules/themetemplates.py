@@ -31,8 +31,6 @@ def _renders(ctx: RuleContext):
 
 
 def _render_both(ctx: RuleContext):
-    from bidkit.render.themetext import overrides_in_use
-
     theme = ctx.bid.theme
     if not theme or not theme.templates:
         return [], []
@@ -40,6 +38,8 @@ def _render_both(ctx: RuleContext):
         folder = bid_file(ctx.bid_dir, theme.templates, folder=True)
     except BidFileError:
         return [], []  # THM001
+    from bidkit.render.themetext import overrides_in_use
+
     used = overrides_in_use(folder, templates_dir())
     if not used or next(template_problems(ctx.bid_dir, folder), None) is not None:  # THM001 says why
         return [], []
@@ -113,11 +113,11 @@ out in words: review a theme's templates like any text you hand in.
     reads=_WHOLE_BID,
 )
 def theme_template_changes_text(ctx: RuleContext) -> Iterator[Violation]:
+    used, results = _renders(ctx)
+    if not results or not isinstance(results, list):
+        return  # no template replaced (nothing rendered), or THM005
     from bidkit.render.themetext import MAX_REPORTED, compare, locate
 
-    used, results = _renders(ctx)
-    if not isinstance(results, list):
-        return  # THM005
     reported: set[str] = set()
     for name, themed, plain in results:
         changes = [c for c in compare(themed, plain, ctx.bid_dir) if c.message not in reported]
