@@ -238,3 +238,13 @@ def test_a_city_named_as_the_surroundings_of_a_place_is_no_remnant():
     # Still remnants: the city itself, its administration, a word merely starting with "Raum".
     assert named("Stadt Berlin im Raum", "Potsdam") == ["Berlin"]
     assert named("Die Berliner Verwaltung und Berliner Raumfahrt", "Potsdam") == ["Berliner", "Berliner"]
+
+
+def test_text_pasted_in_decomposed_form_reaches_the_document_composed():
+    """o + U+0308 from a Mac stayed decomposed in the PDF's text layer: a search for „Dörfer“ missed it (rt4 D35)."""
+    from markupsafe import Markup
+
+    from bidkit.render.context import plain
+
+    assert plain({"title": "Digitale Do\u0308rfer"}) == {"title": "Digitale Dörfer"}
+    assert isinstance(plain(Markup("<b>x</b>")), Markup)

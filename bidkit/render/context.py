@@ -48,6 +48,7 @@ import dataclasses
 import datetime as dt
 import enum
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -352,6 +353,8 @@ def plain(value: Any, _within: frozenset[int] = frozenset()) -> Any:
         raise TypeError(f"{type(value).__name__} holds itself: plain data for templates must be a tree")
     if isinstance(value, enum.Enum):
         return value.value
+    if type(value) is str:  # composed (NFC): text pasted from a Mac in decomposed form is searchable in the PDF
+        return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
     if isinstance(value, (str, int, Decimal, dt.date, type(None))):  # Markup is a str
         return value
     if isinstance(value, BaseModel):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from bidkit.findings import FieldPath, Location, Severity
 from bidkit.models import Bid, Call
@@ -37,13 +39,25 @@ class RuleContext:
 
     @cached_property
     def data(self) -> dict:
-        """The bid as plain JSON-like data (dumped once for all rules that read its texts)."""
-        return self.bid.model_dump(mode="json", exclude_none=True, warnings=False)
+        """The bid as plain JSON-like data (dumped once for all rules that read its texts), its
+        text composed (NFC): „Göttingen“ pasted from a Mac as o + U+0308 is the city all the same."""
+        return composed(self.bid.model_dump(mode="json", exclude_none=True, warnings=False))
 
     @cached_property
     def texts(self) -> list[tuple[FieldPath, str]]:
         """Every string value of the bid with its field path."""
         return list(iter_strings(self.data))
+
+
+def composed(value: Any) -> Any:
+    """``value`` with every string in Unicode's composed form (NFC); the rest as it is."""
+    if isinstance(value, str):
+        return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {key: composed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [composed(item) for item in value]
+    return value
 
 
 Check = Callable[[RuleContext], Iterable[Violation]]
