@@ -6,7 +6,6 @@ from pathlib import Path
 
 from bidkit.errors import BidkitError
 from bidkit.findings import Finding, Location
-from bidkit.rules.document import PAGE_LIMIT
 
 FRONT_MATTER = "Deckblatt"
 #: Bookmarks of parts that do not count against the page limit: appended annexes, a draft's open points.
@@ -47,6 +46,8 @@ def page_limit_findings(pdf: Path, page_limit: int | None, pages: dict[str, int]
     total = sum(counted.values())
     if page_limit is None or total <= page_limit:
         return []
+    from bidkit.rules.document import PAGE_LIMIT  # the rules (pydantic): not for a build within the limit
+
     longest = sorted(counted.items(), key=lambda item: -item[1])[:3]
     where = ", ".join(f"{title} {count}" for title, count in longest)
     return [Finding(

@@ -60,16 +60,19 @@ def _idle_ticks() -> int | None:
 
 class IdleMeter:
     """Idle cores, on average, between the meter's start and ``idle_cores()`` (this process's
-    own work in that time is not idle: what is left is what a second process would get)."""
+    own work in that time is not idle: what is left is what a second process would get).
+    ``ours``: CPU seconds in that time of this build's other processes that have ended (the
+    command line's worker, bidkit.render.staged): their cores are free for the layout."""
 
     def __init__(self):
         self.started, self.ticks = time.monotonic(), _idle_ticks()
+        self.ours = 0.0
 
     def idle_cores(self) -> float:
         seconds = time.monotonic() - self.started
         ticks = _idle_ticks()
         if self.ticks is not None and ticks is not None and seconds >= MIN_SECONDS:
-            return max(ticks - self.ticks, 0) / (seconds * os.sysconf("SC_CLK_TCK"))
+            return max(ticks - self.ticks, 0) / (seconds * os.sysconf("SC_CLK_TCK")) + self.ours / seconds
         try:  # too short a stretch, or no /proc/stat: the last minute's load, less this process
             return max(usable_cores() - os.getloadavg()[0] - 1.0, 0.0)
         except OSError:  # pragma: no cover

@@ -24,7 +24,6 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pydyf
@@ -56,6 +55,7 @@ with _sonames_only():
 from bidkit.errors import RenderError
 from bidkit.limits import deadline
 from bidkit.render.fetcher import SandboxedFetcher
+from bidkit.render.staged import EmbeddedFile
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -134,13 +134,6 @@ def _write_part(document, variant: str) -> bytes:
     _safe_links(document.pages)  # dropped here too; only the first part's are named in the warnings
     return _bounded("write the PDF", lambda: _through_file(
         lambda out: document.write_pdf(out, pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True)))
-
-
-@dataclass(frozen=True)
-class EmbeddedFile:
-    path: Path
-    name: str
-    description: str
 
 
 # --- page references ------------------------------------------------------------------------
@@ -227,6 +220,11 @@ def _write_patterns(stored: Path, patterns: dict, maxlen: int) -> None:
 
     payload = pickle.dumps((patterns, maxlen), protocol=pickle.HIGHEST_PROTOCOL)
     cache_write(stored, _PATTERNS_MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+
+
+def prepare() -> None:
+    """What every layout needs first, done ahead (the layout process does it while the HTML is rendered)."""
+    _hyphenation()
 
 
 def layout(html: str, *, base: Path, fetcher: SandboxedFetcher, jobs: int = 1, meter=None):
