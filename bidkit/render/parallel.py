@@ -385,6 +385,7 @@ class Parts:
         self.document, self.conn, self.pid = document, conn, pid
         self.pages = tuple(document.pages) + (None,) * second_pages
         self.second_pages = second_pages
+        self.second_starts: list[tuple[str, int]] = []
 
     def write(self, write_first, variant: str) -> bytes:
         """Both parts written (the child its own at the same time) and merged: ``write_first``
@@ -403,7 +404,15 @@ class Parts:
         ok, second = _recv(self.conn)
         if not ok:
             raise second
+        second, starts = second
+        self.second_starts = starts
         return merge(first, second, second_names)
+
+    def bookmark_starts(self) -> list[tuple[str, int]]:
+        """(label, first page) of each top-level bookmark of the merged file (once written):
+        the first part's, then the second's after them, as ``merge`` joins the outlines."""
+        offset = len(self.document.pages)
+        return bookmark_starts(self.document) + [(label, page + offset) for label, page in self.second_starts]
 
     def close(self) -> None:
         if self.pid:
@@ -417,6 +426,11 @@ class Parts:
 
     def __del__(self):
         self.close()
+
+
+def bookmark_starts(document) -> list[tuple[str, int]]:
+    """(label, first page) of each top-level bookmark of a WeasyPrint document."""
+    return [(label, target[0]) for label, target, _children, _state in document.make_bookmark_tree()]
 
 
 def layout(render, write_part, meter: IdleMeter | None = None):
@@ -475,7 +489,7 @@ def _serve(document, write_part, conn: Connection) -> None:
         for name in added:
             page.anchors[name] = (0, 0, 0, 0)
         try:
-            result = (True, write_part(own, variant))
+            result = (True, (write_part(own, variant), bookmark_starts(own)))
         except BaseException as exc:  # noqa: BLE001 - handed to the parent
             result = (False, exc)
         finally:

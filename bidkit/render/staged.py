@@ -1,11 +1,12 @@
 """A cold build in three processes, so that the one living to the end stays small (issue 12).
 
-The command line's process imports little (typer, bidkit's command line). Before it loads the
-bid, and before any thread starts, it forks two processes (``run``):
+The command line's process imports little (typer, with the part of pydantic its option adapters
+need, and bidkit's command line). Before it loads the bid, and before any thread starts, it forks
+two processes (``run``):
 
 - the *worker* checks the bid and prints the check's report, looks the build up in the rebuild
-  cache, reads the annexes and renders the HTML — bidkit's own work, with pydantic, YAML, Jinja,
-  Babel, pypdf — then hands over what the rest needs as plain data (``Staged``) and ends;
+  cache, reads the annexes and renders the HTML — bidkit's own work, with the bid's models, YAML,
+  Jinja, Babel, pypdf — then hands over what the rest needs as plain data (``Staged``) and ends;
 - the *layout process* imports WeasyPrint meanwhile, lays the HTML out when it gets it (in two
   processes when that pays: bidkit.render.parallel), writes WeasyPrint's PDF, hands it over
   (``Written``) and ends: the laid-out boxes, most of a build's memory, go with it at once, with
@@ -13,7 +14,7 @@ bid, and before any thread starts, it forks two processes (``run``):
 
 The command line's process shows the steps as they come, makes the final file (``finish``:
 bidkit.render.final, pikepdf) and stores it in the rebuild cache. So the laying-out process never
-imports the check's libraries, WeasyPrint's import overlaps the check and the HTML, and the
+imports the check's libraries (tests/test_staged_build.py), WeasyPrint's import overlaps the check and the HTML, and the
 final file is made beside neither. A build taken from the cache ends the layout process at once
 (it never waits for WeasyPrint). An error in either process reaches the command line as the
 exception it raised there (a ``BidkitError`` with its message, hint and exit code); a process
@@ -28,6 +29,7 @@ Nothing here imports WeasyPrint, pydantic or pikepdf at import time.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import pickle
@@ -94,7 +96,7 @@ class Written:
 
     data: bytes
     pages: int
-    starts: list[tuple[str, int]] | None  # (label, first page) of each top-level bookmark; None: read from the file
+    starts: list[tuple[str, int]]  # (label, first page) of each top-level bookmark
     refused: list[str]  # "URL: why" of what the fetcher refused
 
 
@@ -176,7 +178,7 @@ def finish(staged: Staged, written: Written, variant: str, warnings: list[str],
     atomic_write(staged.output, data)
     pages = written.pages + sum(annex.pages for annex in staged.annexes)
     return BuiltPdf(staged.output, pages, len(staged.annexes), len(staged.embedded), written.refused, warnings,
-                    _sections(written.starts, written.pages, staged.annexes, staged.output), claims=claimed), data
+                    _sections(written.starts, written.pages, staged.annexes), claims=claimed), data
 
 
 def remember(staged: Staged, built: BuiltPdf, data: bytes) -> None:
@@ -190,23 +192,20 @@ def remember(staged: Staged, built: BuiltPdf, data: bytes) -> None:
                             "claims": built.claims})
 
 
-def _bookmark_starts(document) -> list[tuple[str, int]] | None:
-    """(label, first page) of each top-level bookmark WeasyPrint made; None for a layout in two
-    processes (its bookmarks are merged by pikepdf, and read back from the file)."""
-    if not hasattr(document, "make_bookmark_tree"):
-        return None
-    return [(label, target[0]) for label, target, _children, _state in document.make_bookmark_tree()]
+def _bookmark_starts(document) -> list[tuple[str, int]]:
+    """(label, first page) of each top-level bookmark WeasyPrint made (of both parts of a layout
+    in two processes, as the merged file has them), once the document is written."""
+    from bidkit.render.parallel import Parts, bookmark_starts
+
+    return document.bookmark_starts() if isinstance(document, Parts) else bookmark_starts(document)
 
 
-def _sections(starts: list[tuple[str, int]] | None, page: int, annexes: list, written: Path) -> dict[str, int]:
+def _sections(starts: list[tuple[str, int]], page: int, annexes: list) -> dict[str, int]:
     """Pages per section from WeasyPrint's bookmarks (``starts``, of ``page`` laid-out pages) and
     the annexes the final file appends with theirs (bidkit.render.final), as
-    pdfcheck.section_pages reads them from the ``written`` file (which is read back when there
-    are no ``starts``)."""
-    from bidkit.pdfcheck import pages_per_section, section_pages
+    pdfcheck.section_pages reads them from the written file."""
+    from bidkit.pdfcheck import pages_per_section
 
-    if starts is None:
-        return section_pages(written)
     starts = list(starts)
     for annex in (annex for annex in annexes if annex.files):  # as final.append appends them
         starts.append((annex.bookmark, page))
@@ -400,7 +399,9 @@ def _forked(prepare, shown: _Shown):
             return extra, outcome
         if not ready:
             layout.get()
-        layout.send(("stage", outcome, ours))
+        # What the layout needs, no more: not the annexes' bytes, nor the variant's models (pydantic).
+        layout.send(("stage", dataclasses.replace(outcome, annexes=[], warnings=[], document_variant=None, removed=[],
+                                                  cache=None), ours))
         message = layout.get()
         while message[0] == "step":
             shown.step(message[1])
