@@ -317,7 +317,7 @@ def build(
             loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html,
             step=step, document_variant=document_variant, cache=not no_cache, jobs=jobs or None)
 
-    facts, built = run(prepare, lambda: _Steps(err))
+    facts, built = run(prepare, lambda: _Steps(err), cached=not no_cache and html is None)
     gc.freeze()
     if built is None:
         raise typer.Exit(facts)

@@ -154,3 +154,39 @@ def test_a_layout_in_two_processes_knows_its_sections_without_reading_the_file(e
     assert "Writing PDF (11 pages, laid out in 2 processes)" in steps
     assert sections == read == section_pages(example_pdf)
     assert list(sections) == list(read)  # in document order
+
+
+#: Runs the command line, noting when a layout process starts.
+STARTS = textwrap.dedent("""
+    import sys
+    import bidkit.render.staged as staged
+
+    original, noted = staged._layout_process, sys.argv[1]
+
+    def layout_process(conn):
+        with open(noted, "a", encoding="utf-8") as out:
+            out.write("started\\n")
+        return original(conn)
+
+    staged._layout_process = layout_process
+    sys.argv = ["bidkit", *sys.argv[2:]]
+    from bidkit.cli import main
+
+    main()
+""")
+
+
+def test_a_rebuild_from_the_cache_starts_no_layout_process(tmp_path):
+    noted, out = tmp_path / "starts.txt", tmp_path / "out.pdf"
+    env = {**os.environ, "NO_COLOR": "1", "BIDKIT_CACHE_DIR": str(tmp_path / "cache")}
+
+    def build(*options: str) -> str:
+        proc = subprocess.run([sys.executable, "-c", STARTS, str(noted), "build", str(EXAMPLE), "-o", str(out), *options],
+                              cwd=REPO, capture_output=True, text=True, timeout=300, env=env)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    assert "from the cache" not in build()
+    assert noted.read_text(encoding="utf-8") == "started\n"  # no entry: laid out
+    assert "from the cache" in build()
+    assert noted.read_text(encoding="utf-8") == "started\n"  # WeasyPrint was not even imported

@@ -414,7 +414,7 @@ def _write_final(laid_out: LaidOut, variant: str, warnings: list[str], step: Cal
     """The final file in ``variant`` (to ``output``, else the staged one); with ``release`` the
     laid-out document is let go of as soon as WeasyPrint has written it (``LaidOut.release``: no
     other variant can be written then)."""
-    written = staged.write(laid_out.document, laid_out.fetcher, laid_out.staged, variant, step)
+    written = staged.write(laid_out.document, laid_out.fetcher, laid_out.staged, variant, step, last=release)
     if release:
         laid_out.release()
     target = dataclasses.replace(laid_out.staged, output=output) if output is not None else laid_out.staged

@@ -387,9 +387,11 @@ class Parts:
         self.second_pages = second_pages
         self.second_starts: list[tuple[str, int]] = []
 
-    def write(self, write_first, variant: str) -> bytes:
+    def write(self, write_first, variant: str, last: bool = False) -> bytes:
         """Both parts written (the child its own at the same time) and merged: ``write_first``
-        writes this part (with the embedded files), the child its own in ``variant``."""
+        writes this part (with the embedded files), the child its own in ``variant``. With
+        ``last`` (no other variant will be written) the child ends as soon as it has handed its
+        part over: its pages are not kept in memory through the merge."""
         first_names = {name for page in self.document.pages for name in page.anchors}
         _send(self.conn, ("write", variant, sorted(first_names)))
         second_names = [name for name in _recv(self.conn) if name not in first_names]
@@ -406,6 +408,8 @@ class Parts:
             raise second
         second, starts = second
         self.second_starts = starts
+        if last:
+            self.close()
         return merge(first, second, second_names)
 
     def bookmark_starts(self) -> list[tuple[str, int]]:

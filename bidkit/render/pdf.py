@@ -249,10 +249,12 @@ def layout(html: str, *, base: Path, fetcher: SandboxedFetcher, jobs: int = 1, m
         raise RenderError(f"WeasyPrint could not render the document: {exc}", "Run with --html FILE to inspect the HTML.") from exc
 
 
-def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[EmbeddedFile], moment: dt.datetime) -> bytes:
+def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[EmbeddedFile], moment: dt.datetime,
+          last: bool = False) -> bytes:
     """The laid-out document as PDF bytes, tagged; ``variant`` one of build.PDF_VARIANTS (WeasyPrint
     writes what final.WEASYPRINT_VARIANT names for it, bidkit.render.final the identification);
-    ``files`` embedded with the fixed date ``moment``."""
+    ``files`` embedded with the fixed date ``moment``; ``last``: no other variant will be written
+    (a layout in two processes ends its second process before the merge)."""
     from bidkit.render.final import WEASYPRINT_VARIANT
 
     attachments = [
@@ -267,7 +269,7 @@ def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[Embe
 
     try:
         if not isinstance(document, weasyprint.Document):  # parallel.Parts: both parts, merged
-            return _bounded("write the PDF", lambda: document.write(whole, variant))
+            return _bounded("write the PDF", lambda: document.write(whole, variant, last))
         # Uncompressed: the final writer (pikepdf) reads every stream and compresses the file once,
         # so WeasyPrint's compression would be undone at once (~0.7 of 3 s writing 46 pages).
         return _bounded("write the PDF", lambda: whole(document, uncompressed=True))

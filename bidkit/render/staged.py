@@ -131,15 +131,16 @@ def lay_out(staged: Staged, step: Callable[[str], None], meter=None):
     return document, fetcher
 
 
-def write(document, fetcher, staged: Staged, variant: str, step: Callable[[str], None]) -> Written:
-    """WeasyPrint's PDF of ``document`` in ``variant``, with the embedded files."""
+def write(document, fetcher, staged: Staged, variant: str, step: Callable[[str], None], last: bool = False) -> Written:
+    """WeasyPrint's PDF of ``document`` in ``variant``, with the embedded files; ``last``: no
+    other variant will be written."""
     from bidkit.render import pdf
     from bidkit.render.parallel import Parts
 
     with source_date_epoch(staged.moment):
         parts = ", laid out in 2 processes" if isinstance(document, Parts) else ""
         step(f"Writing PDF ({len(document.pages)} pages{parts})")
-        data = pdf.write(document, variant=variant, fetcher=fetcher, files=staged.embedded, moment=staged.moment)
+        data = pdf.write(document, variant=variant, fetcher=fetcher, files=staged.embedded, moment=staged.moment, last=last)
     for file in staged.embedded:  # WeasyPrint leaves out an attachment it could not fetch, without a word
         if (why := fetcher.reasons.get(file.path.as_uri())) is not None:
             raise RenderError(f"{file.description} '{file.name}' could not be embedded: {why}",
@@ -151,7 +152,7 @@ def render(staged: Staged, step: Callable[[str], None], meter=None) -> Written:
     """Laid out and written (the layout process's work)."""
     document, fetcher = lay_out(staged, step, meter)
     try:
-        return write(document, fetcher, staged, staged.variant, step)
+        return write(document, fetcher, staged, staged.variant, step, last=True)
     finally:
         close = getattr(document, "close", None)  # parallel.Parts: ends the second process
         if close is not None:
@@ -349,16 +350,18 @@ class _Shown:
             self.context.__exit__(*exc_info)
 
 
-def run(prepare, steps) -> tuple[object, BuiltPdf | None]:
+def run(prepare, steps, cached: bool = True) -> tuple[object, BuiltPdf | None]:
     """The build of the command line: ``prepare(step)`` checks the bid (printing its report) and
     returns (facts for the command line, ``Staged`` or, from the cache, a ``BuiltPdf`` — or None
     when nothing is built); ``steps()`` is the context showing the steps. Returns (the facts, the
     built PDF or None). In three processes (the module's docstring) when this process may fork,
-    else in this one."""
+    else in this one. When the build may come from the cache (``cached``) the layout process
+    starts once the worker found no entry: a rebuild from the cache shares the machine with no
+    WeasyPrint import (WeasyPrint's import still overlaps the annexes and the HTML)."""
     shown = _Shown(steps)
     try:
         if can_fork():
-            result = _forked(prepare, shown)
+            result = _forked(prepare, shown, cached)
         else:
             result = _here(prepare, shown)
     except BaseException as exc:
@@ -380,21 +383,26 @@ def _here(prepare, shown: _Shown):
     return extra, built
 
 
-def _forked(prepare, shown: _Shown):
-    layout = _Child("layout process", _layout_process)
-    work = None
+def _forked(prepare, shown: _Shown, cached: bool):
+    from bidkit.render.cores import process_seconds
+
+    layout = None if cached else _Child("layout process", _layout_process)
+    work, before = None, 0.0  # the worker's CPU seconds before the layout process started
     try:
         work = _Child("worker", lambda conn: _work_process(conn, prepare))
         ready = False
         message = work.get()
         while message[0] == "step":
-            if shown.shown[-1:] == [LOADING_STEP] and not ready:  # the step ends when WeasyPrint is loaded
+            if message[1] == LOADING_STEP and layout is None:  # no entry in the cache: the layout will be needed
+                before = process_seconds(work.pid)
+                layout = _Child("layout process", _layout_process)  # before the steps' display starts a thread
+            elif shown.shown[-1:] == [LOADING_STEP] and not ready:  # the step ends when WeasyPrint is loaded
                 layout.get()
                 ready = True
             shown.step(message[1])
             message = work.get()
         _done, extra, outcome = message
-        ours = work.end(kill=False)
+        ours = work.end(kill=False) - before
         if not isinstance(outcome, Staged):
             return extra, outcome
         if not ready:
@@ -413,4 +421,5 @@ def _forked(prepare, shown: _Shown):
     finally:
         if work is not None:
             work.end()
-        layout.end()
+        if layout is not None:
+            layout.end()
