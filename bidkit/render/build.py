@@ -4,6 +4,10 @@ Steps: resolve the annexes (PDFs are read first, so a broken file stops the buil
 slow layout), render the HTML, lay it out and write the PDF with WeasyPrint (embedding the
 non-PDF annexes), make the final file with the PDF annexes in one piece with pikepdf
 (bidkit.render.final), write it atomically. ``step`` is told each step's name, for progress display.
+
+``build_pdf`` runs the steps in this process; the command line runs them in three
+(bidkit.render.staged): ``prepare`` (the cache, then ``stage``: annexes and HTML) in a worker,
+the layout and WeasyPrint's writing in a process of their own, the final file in its own.
 """
 
 from __future__ import annotations
