@@ -313,7 +313,11 @@ def build(
             err.print("[bold red]Cannot render even a draft:[/] the call and the manifest (title, city, contacts) must load; fix the errors above.")
             return EXIT_FINDINGS, None
         target = output or default_output(loaded, bid_variant)
-        return (target, loaded.call.page_limit), prepare_build(
+        # The page limit's rule as plain data: the command line's process checks the limit without the rules.
+        from bidkit.rules.document import PAGE_LIMIT
+
+        limit_rule = types.SimpleNamespace(code=PAGE_LIMIT.code, severity=PAGE_LIMIT.severity, hint=PAGE_LIMIT.hint)
+        return (target, loaded.call.page_limit, limit_rule), prepare_build(
             loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html,
             step=step, document_variant=document_variant, cache=not no_cache, jobs=jobs or None)
 
@@ -321,7 +325,7 @@ def build(
     gc.freeze()
     if built is None:
         raise typer.Exit(facts)
-    target, page_limit = facts
+    target, page_limit, limit_rule = facts
     for message in built.warnings:
         err.print(f"[yellow]warning:[/] {escape(message)}")
     for url in built.refused:
@@ -335,7 +339,7 @@ def build(
     out.print(f"{kind} written: {escape(str(target))} ({built.pages} pages, {claims}{''.join(', ' + e for e in extras)})")
     from bidkit.pdfcheck import page_limit_findings
 
-    too_long = page_limit_findings(target, page_limit, built.sections)
+    too_long = page_limit_findings(target, page_limit, built.sections, limit_rule)
     for finding in too_long:
         err.print(f"[bold red]{finding.rule}:[/] {escape(finding.message)}. {escape(finding.hint)}")
     if too_long and not draft:

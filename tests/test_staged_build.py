@@ -190,3 +190,19 @@ def test_a_rebuild_from_the_cache_starts_no_layout_process(tmp_path):
     assert noted.read_text(encoding="utf-8") == "started\n"  # no entry: laid out
     assert "from the cache" in build()
     assert noted.read_text(encoding="utf-8") == "started\n"  # WeasyPrint was not even imported
+
+
+def test_the_command_line_checks_the_page_limit_with_the_rule_as_plain_data(tmp_path):
+    import pickle
+    import types
+
+    from bidkit.pdfcheck import page_limit_findings
+    from bidkit.rules.document import PAGE_LIMIT
+
+    plain = pickle.loads(pickle.dumps(types.SimpleNamespace(code=PAGE_LIMIT.code, severity=PAGE_LIMIT.severity,
+                                                            hint=PAGE_LIMIT.hint)))
+    pages = {"Deckblatt": 1, "Maßnahmen": 9, "Kosten": 14, "Anlage 1: Brief": 40}
+    found = page_limit_findings(tmp_path / "bid.pdf", 20, pages, plain)
+    assert found == page_limit_findings(tmp_path / "bid.pdf", 20, pages)
+    assert [(f.rule, f.message) for f in found] == [("PDF001", "the document has 24 pages; the call allows 20 "
+                                                                "(longest: Kosten 14, Maßnahmen 9, Deckblatt 1)")]
