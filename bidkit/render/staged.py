@@ -36,14 +36,11 @@ import pickle
 import signal
 import sys
 import threading
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, Pipe, wait
 from pathlib import Path
 
 from bidkit.errors import RenderError
-from bidkit.fileio import atomic_write
 
 #: The step of a build taken from the rebuild cache (tests/test_cache.py looks for it).
 CACHE_STEP = "Taking the PDF from the cache"
@@ -163,6 +160,7 @@ def finish(staged: Staged, written: Written, variant: str, warnings: list[str],
            step: Callable[[str], None]) -> tuple[BuiltPdf, bytes]:
     """The final file in ``variant`` from WeasyPrint's, written atomically to ``staged.output``;
     ``warnings`` the annexes' for this variant."""
+    from bidkit.fileio import atomic_write
     from bidkit.render.final import append
     from bidkit.render.glyphs import keep_claims
 
@@ -233,14 +231,51 @@ def _flush() -> None:
             stream.flush()
 
 
-def _send(conn: Connection, message) -> None:
+class _Conn:
+    """One end of a pair of pipes between two of the build's processes: pickled messages, each
+    after its length (multiprocessing's connections would cost a rebuild from the cache ~20 ms
+    of imports)."""
+
+    def __init__(self, read_fd: int, write_fd: int):
+        self.reader, self.writer = os.fdopen(read_fd, "rb"), os.fdopen(write_fd, "wb")
+
+    def send(self, message) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        self.writer.write(len(data).to_bytes(8, "big"))
+        self.writer.write(data)
+        self.writer.flush()
+
+    def recv(self):
+        head = self.reader.read(8)
+        size = int.from_bytes(head, "big") if len(head) == 8 else -1
+        data = self.reader.read(size) if size >= 0 else b""
+        if size < 0 or len(data) < size:
+            raise EOFError("the other process ended")
+        return pickle.loads(data)  # our own processes' bytes
+
+    def close(self) -> None:
+        for end in (self.reader, self.writer):
+            with contextlib.suppress(OSError):
+                end.close()
+
+
+def _conns() -> tuple[_Conn, _Conn]:
+    """(this process's end, the child's end)."""
+    down_read, down_write = os.pipe()
+    up_read, up_write = os.pipe()
+    return _Conn(up_read, down_write), _Conn(down_read, up_write)
+
+
+def _send(conn: _Conn, message) -> None:
     _flush()  # what the process printed comes before what the command line prints next
-    conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+    conn.send(message)
 
 
 def _portable(exc: BaseException) -> BaseException:
     """``exc`` as it can cross to the command line's process: a bidkit error as it is; another
     one with its traceback from the child as a note (a bug shows where it happened)."""
+    import traceback
+
     from bidkit.errors import BidkitError
 
     if not isinstance(exc, BidkitError):
@@ -256,9 +291,9 @@ def _portable(exc: BaseException) -> BaseException:
 class _Child:
     """A forked process running ``main(conn)``; what it sends arrives by ``get``."""
 
-    def __init__(self, what: str, main: Callable[[Connection], None]):
+    def __init__(self, what: str, main: Callable[[_Conn], None]):
         self.what = what
-        ours, theirs = Pipe()
+        ours, theirs = _conns()
         _flush()  # nothing buffered is written twice
         pid = os.fork()
         if pid == 0:  # the child: run, report, leave without the parent's cleanup
@@ -280,16 +315,22 @@ class _Child:
     def get(self):
         """The next message; an exception the child sent is raised here."""
         try:
-            message = pickle.loads(self.conn.recv_bytes())  # our own child's bytes
+            message = self.conn.recv()
         except (EOFError, OSError):
-            raise RenderError(f"the build's {self.what} ended unexpectedly",
-                              "Run the build again; if it fails again, build with --jobs 1 and report it.") from None
+            raise self._ended() from None
         if message[0] == "error":
             raise message[1]
         return message
 
     def send(self, message) -> None:
-        _send(self.conn, message)
+        try:
+            _send(self.conn, message)
+        except OSError:  # the pipe is broken: the child has ended
+            raise self._ended() from None
+
+    def _ended(self) -> RenderError:
+        return RenderError(f"the build's {self.what} ended unexpectedly",
+                           "Run the build again; if it fails again, build with --jobs 1 and report it.")
 
     def end(self, kill: bool = True) -> float:
         """Waits for the process (killed first with ``kill``); its CPU seconds."""
@@ -298,8 +339,7 @@ class _Child:
         if kill:
             with contextlib.suppress(OSError):
                 os.kill(self.pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            self.conn.close()
+        self.conn.close()
         try:
             _, _, usage = os.wait4(self.pid, 0)
         except ChildProcessError:
@@ -309,7 +349,7 @@ class _Child:
         return usage.ru_utime + usage.ru_stime
 
 
-def _layout_process(conn: Connection) -> None:
+def _layout_process(conn: _Conn) -> None:
     """The layout process: WeasyPrint imported at once, then the layout of what it is handed."""
     from bidkit.render.cores import IdleMeter
 
@@ -318,7 +358,7 @@ def _layout_process(conn: Connection) -> None:
 
     pdf.prepare()
     _send(conn, ("ready",))
-    message = pickle.loads(conn.recv_bytes())
+    message = conn.recv()
     if message[0] != "stage":
         return
     _kind, staged, ours = message
@@ -327,7 +367,7 @@ def _layout_process(conn: Connection) -> None:
     _send(conn, ("written", written))
 
 
-def _work_process(conn: Connection, prepare) -> None:
+def _work_process(conn: _Conn, prepare) -> None:
     extra, outcome = prepare(lambda name: _send(conn, ("step", name)))
     _send(conn, ("done", extra, outcome))
 
