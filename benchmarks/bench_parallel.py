@@ -9,7 +9,7 @@ run together (proportional set sizes summed over the process and its children, s
 
 "auto" is `--jobs 0`, the default (bidkit.render.parallel.pays decides by the idle cores measured and the parts' sizes). With
 ``--before DIR`` (a checkout of another commit, e.g. ``git worktree add /tmp/before main``), its
-`--jobs 2` runs in the same rounds ("jobs 2, before"): a change is measured against the same load.
+serial, `--jobs 2` and auto builds run in the same rounds ("…, before"): a change is measured against the same load.
 
 ``--cpus 0`` runs every command on those cores only (``taskset -c``: one core); ``--busy`` keeps
 one core busy (a spinning process on the last core) while the rounds run: there the default
@@ -53,7 +53,9 @@ def run(args: list[str], env: dict | None = None) -> tuple[float, float, int]:
     """(wall seconds, peak MB of the process tree, exit code)."""
     args = [*PINNED, *args]
     start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    # From a folder of no checkout: `-m bidkit` takes the installed one, or --before's from PYTHONPATH
+    # (the current folder would come first on the module path).
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=tempfile.gettempdir())
     sampler = TreeSampler(proc.pid)
     _, err = proc.communicate()
     wall = time.perf_counter() - start
@@ -80,9 +82,10 @@ def bench(name: str, bid: Path, tmp: Path, runs: int, before: Path | None = None
                              str(tmp / f"{name}-alone.pdf")],
     }
     envs = {}
-    if before is not None:
-        commands["jobs 2, before"] = [*build, str(tmp / f"{name}-b.pdf"), "--jobs", "2"]
-        envs["jobs 2, before"] = {**os.environ, "PYTHONPATH": str(before)}
+    if before is not None:  # the same three builds of the other checkout, in the same rounds
+        for jobs, label in (("1", "serial"), ("2", "parallel"), ("0", "auto")):
+            commands[f"{label}, before"] = [*build, str(tmp / f"{name}-b{jobs}.pdf"), "--jobs", jobs]
+            envs[f"{label}, before"] = {**os.environ, "PYTHONPATH": str(before)}
     run(commands["serial"])  # writes the HTML WeasyPrint alone renders; warms the file cache
     times: dict[str, list[float]] = {key: [] for key in commands}
     peaks: dict[str, list[float]] = {key: [] for key in commands}
@@ -102,16 +105,18 @@ def bench(name: str, bid: Path, tmp: Path, runs: int, before: Path | None = None
         ratio = statistics.median(times[key]) / alone
         size = f"  {sizes[key]:7.0f} KB" if key in sizes else " " * 12
         print(f"  {key:17} {spread(times[key])}  {ratio:4.2f}× alone  peak {max(peaks[key]):5.0f} MB{size}")
-    for key in ("parallel", "auto", "jobs 2, before"):
-        if key in times:
-            print(f"  {key} / serial {statistics.median(times[key]) / statistics.median(times['serial']):.2f}")
+    for key in ("parallel", "auto"):
+        print(f"  {key} / serial {statistics.median(times[key]) / statistics.median(times['serial']):.2f}")
+    for key in ("serial", "parallel", "auto"):
+        if f"{key}, before" in times:
+            print(f"  {key}: this checkout / before {statistics.median(times[key]) / statistics.median(times[f'{key}, before']):.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", choices=["example", *SIZES])
-    parser.add_argument("--before", type=Path, help="a checkout whose --jobs 2 runs in the same rounds")
+    parser.add_argument("--before", type=Path, help="a checkout whose builds run in the same rounds")
     parser.add_argument("--cpus", help="run every command with taskset -c CPUS (e.g. 0: one core)")
     parser.add_argument("--busy", action="store_true", help="keep the last core busy while measuring")
     options = parser.parse_args()

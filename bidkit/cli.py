@@ -286,39 +286,52 @@ def build(
                                       say=lambda text: out.print(escape(text))))
     import gc
 
-    from bidkit.check import check_bid
-    from bidkit.pdfcheck import page_limit_findings
-    from bidkit.render.build import build_pdf, default_output
-    from bidkit.report.text import TextReporter
+    from bidkit.render.staged import run
 
     # One build, then the process ends: no cycle collection scans WeasyPrint's boxes while it runs,
     # and none at exit (they are frozen once built; the system frees the memory).
     gc.disable()
 
-    result, loaded = check_bid(bid_dir)
-    document_variant = None
-    if bid_variant and loaded.renderable:
-        from bidkit.rules.variants import build_findings
-        from bidkit.variants import resolve
+    def prepare(step):
+        """The check and the build up to the layout: in the build's worker process
+        (bidkit.render.staged), which alone imports the check's libraries. (facts, outcome)."""
+        from bidkit.check import check_bid
+        from bidkit.render.build import prepare as prepare_build, default_output
+        from bidkit.report.text import TextReporter
 
-        document_variant = resolve(loaded.bid, bid_variant)
-        # VAR002 warns for every variant in `check`; for the one built it is an error.
-        result.findings = [f for f in result.findings if f.rule != "VAR002"] + build_findings(loaded, document_variant)
-    if result.failing():
-        TextReporter().print(result, err)
-    elif result.findings:
-        err.print(f"check: no errors or warnings ({len(result.findings)} info; `bidkit check` shows them)")
-    if not result.complete and not draft:
-        err.print("[bold red]Build refused:[/] fix the errors above, or use --draft for a marked draft.")
-        raise typer.Exit(EXIT_FINDINGS)
-    if not loaded.renderable:
-        err.print("[bold red]Cannot render even a draft:[/] the call and the manifest (title, city, contacts) must load; fix the errors above.")
-        raise typer.Exit(EXIT_FINDINGS)
-    target = output or default_output(loaded, bid_variant)
-    with _Steps(err) as steps:
-        built = build_pdf(loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html,
-                          step=steps.step, document_variant=document_variant, cache=not no_cache, jobs=jobs or None)
-        gc.freeze()
+        result, loaded = check_bid(bid_dir)
+        document_variant = None
+        if bid_variant and loaded.renderable:
+            from bidkit.rules.variants import build_findings
+            from bidkit.variants import resolve
+
+            document_variant = resolve(loaded.bid, bid_variant)
+            # VAR002 warns for every variant in `check`; for the one built it is an error.
+            result.findings = [f for f in result.findings if f.rule != "VAR002"] + build_findings(loaded, document_variant)
+        if result.failing():
+            TextReporter().print(result, err)
+        elif result.findings:
+            err.print(f"check: no errors or warnings ({len(result.findings)} info; `bidkit check` shows them)")
+        if not result.complete and not draft:
+            err.print("[bold red]Build refused:[/] fix the errors above, or use --draft for a marked draft.")
+            return EXIT_FINDINGS, None
+        if not loaded.renderable:
+            err.print("[bold red]Cannot render even a draft:[/] the call and the manifest (title, city, contacts) must load; fix the errors above.")
+            return EXIT_FINDINGS, None
+        target = output or default_output(loaded, bid_variant)
+        # The page limit's rule as plain data: the command line's process checks the limit without the rules.
+        from bidkit.rules.document import PAGE_LIMIT
+
+        limit_rule = types.SimpleNamespace(code=PAGE_LIMIT.code, severity=PAGE_LIMIT.severity, hint=PAGE_LIMIT.hint)
+        return (target, loaded.call.page_limit, limit_rule), prepare_build(
+            loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html,
+            step=step, document_variant=document_variant, cache=not no_cache, jobs=jobs or None)
+
+    facts, built = run(prepare, lambda: _Steps(err), cached=not no_cache and html is None)
+    gc.freeze()
+    if built is None:
+        raise typer.Exit(facts)
+    target, page_limit, limit_rule = facts
     for message in built.warnings:
         err.print(f"[yellow]warning:[/] {escape(message)}")
     for url in built.refused:
@@ -330,7 +343,9 @@ def build(
     extras += ["from the cache"] if built.cached else []
     claims = built.claims or variant.value  # a draft with characters no font has claims no standard
     out.print(f"{kind} written: {escape(str(target))} ({built.pages} pages, {claims}{''.join(', ' + e for e in extras)})")
-    too_long = page_limit_findings(target, loaded.call.page_limit, built.sections)
+    from bidkit.pdfcheck import page_limit_findings
+
+    too_long = page_limit_findings(target, page_limit, built.sections, limit_rule)
     for finding in too_long:
         err.print(f"[bold red]{finding.rule}:[/] {escape(finding.message)}. {escape(finding.hint)}")
     if too_long and not draft:

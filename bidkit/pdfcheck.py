@@ -6,7 +6,6 @@ from pathlib import Path
 
 from bidkit.errors import BidkitError
 from bidkit.findings import Finding, Location
-from bidkit.rules.document import PAGE_LIMIT
 
 FRONT_MATTER = "Deckblatt"
 #: Bookmarks of parts that do not count against the page limit: appended annexes, a draft's open points.
@@ -42,15 +41,20 @@ def pages_per_section(starts: list[tuple[str, int | None]], total: int) -> dict[
     return pages
 
 
-def page_limit_findings(pdf: Path, page_limit: int | None, pages: dict[str, int]) -> list[Finding]:
+def page_limit_findings(pdf: Path, page_limit: int | None, pages: dict[str, int], rule=None) -> list[Finding]:
+    """PDF001 when the counted ``pages`` exceed ``page_limit``; ``rule``: the rule's code, severity
+    and hint, when the caller has them at hand (a build's command line, without the rules)."""
     counted = {title: n for title, n in pages.items() if not title.startswith(NOT_COUNTED)}
     total = sum(counted.values())
     if page_limit is None or total <= page_limit:
         return []
+    if rule is None:
+        from bidkit.rules.document import PAGE_LIMIT as rule  # the rules (pydantic): only when needed
+
     longest = sorted(counted.items(), key=lambda item: -item[1])[:3]
     where = ", ".join(f"{title} {count}" for title, count in longest)
     return [Finding(
-        PAGE_LIMIT.code, PAGE_LIMIT.severity,
+        rule.code, rule.severity,
         f"the document has {total} pages; the call allows {page_limit} (longest: {where})",
-        PAGE_LIMIT.hint, Location(pdf), (),
+        rule.hint, Location(pdf), (),
     )]

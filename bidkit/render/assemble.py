@@ -21,7 +21,6 @@ from bidkit.annexes import PdfAnnexContent, PdfAnnexError, read_pdf_annex
 from bidkit.errors import RenderError
 from bidkit.supporters import SCANS_TITLE, Register, read_scans
 
-READ_AGAIN = "Export the document as PDF (ideally PDF/A) again."
 
 
 @dataclass(frozen=True)
@@ -104,26 +103,28 @@ def open_annex(number: int, title: str, file: str, path: Path) -> PdfAnnex:
     try:
         return PdfAnnex(number, title, file, read_pdf_annex(path))
     except PdfAnnexError as exc:
+        from bidkit.render.final import READ_AGAIN  # pikepdf: only now
+
         hint = "Hand in the file without a password." if exc.encrypted else READ_AGAIN
         raise RenderError(f"'{file}' is not a readable PDF: {exc.reason}", hint) from None
 
 
-def append_annexes(document: bytes, annexes: list[PdfAnnex], *, variant: str = "pdf", draft: bool = False,
+def final_annex(annex: PdfAnnex | ScanAnnex) -> AnnexPdf:
+    """The annex as the final writer appends it (plain data: bytes, pages, file names)."""
+    from bidkit.render.final import AnnexPdf
+
+    files = tuple(piece.file for piece in annex.pieces)
+    if isinstance(annex, ScanAnnex):
+        return AnnexPdf(annex.number, annex.title, letters=tuple((letter.name, letter.content.data) for letter in annex.letters),
+                        pages=annex.pages, files=files)
+    return AnnexPdf(annex.number, annex.title, annex.content.data, pages=annex.pages, files=files)
+
+
+def append_annexes(document: bytes, annexes: list[PdfAnnex | ScanAnnex], *, variant: str = "pdf", draft: bool = False,
                    document_variant: str | None = None) -> bytes:
     """The final file (bidkit.render.final): ``document`` followed by the annexes' clean copies,
     each with a bookmark, written once by pikepdf."""
-    from bidkit.render.final import AnnexPdf, AnnexFailure, finish
+    from bidkit.render.final import append
 
-    def final(annex: PdfAnnex | ScanAnnex) -> AnnexPdf:
-        if isinstance(annex, ScanAnnex):
-            return AnnexPdf(annex.number, annex.title, letters=tuple((letter.name, letter.content.data) for letter in annex.letters))
-        return AnnexPdf(annex.number, annex.title, annex.content.data)
-
-    appended = [annex for annex in annexes if annex.pieces]  # a draft's scans annex may have lost every letter
-    try:
-        return finish(document, variant=variant, annexes=[final(annex) for annex in appended], draft=draft,
-                      document_variant=document_variant)
-    except AnnexFailure as failure:
-        annex = next(a for a in appended if a.number == failure.number)
-        piece = annex.pieces[failure.letter or 0]
-        raise RenderError(f"annex {annex.number} '{piece.file}' could not be appended: {failure.reason}", READ_AGAIN) from None
+    return append(document, [final_annex(annex) for annex in annexes], variant=variant, draft=draft,
+                  document_variant=document_variant)

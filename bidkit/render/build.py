@@ -4,17 +4,20 @@ Steps: resolve the annexes (PDFs are read first, so a broken file stops the buil
 slow layout), render the HTML, lay it out and write the PDF with WeasyPrint (embedding the
 non-PDF annexes), make the final file with the PDF annexes in one piece with pikepdf
 (bidkit.render.final), write it atomically. ``step`` is told each step's name, for progress display.
+
+``build_pdf`` runs the steps in this process; the command line runs them in three
+(bidkit.render.staged): ``prepare`` (the cache, then ``stage``: annexes and HTML) in a worker,
+the layout and WeasyPrint's writing in a process of their own, the final file in its own.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import gc
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +34,9 @@ from bidkit.schema import SCHEMA_FILE
 from bidkit.render.theme import ThemeContext, theme_path
 from bidkit.supporters import read_register
 from bidkit.models import Removal
-from bidkit.variants import DocumentVariant, is_private_supporter, kept_annexes, refuse_leaks, secrets
+from bidkit.variants import DocumentVariant, is_private_supporter, kept_annexes, secrets
+from bidkit.render import staged
+from bidkit.render.staged import BuiltPdf, Staged  # noqa: F401 - BuiltPdf: the build's result, as before
 
 if TYPE_CHECKING:
     from bidkit.render.context import AnnexEntry, OpenPoint
@@ -54,19 +59,6 @@ def _variants() -> tuple[str, ...]:
     return tuple(CLAIMS)
 
 
-@dataclass(frozen=True)
-class BuiltPdf:
-    path: Path
-    pages: int  # all pages, appended annexes included
-    annexes_appended: int
-    files_embedded: int
-    refused: list[str]
-    warnings: list[str]  # a draft's annexes that break the variant's claims (a final build refuses them)
-    sections: dict[str, int] = field(default_factory=dict)  # pages per top-level bookmark, as pdfcheck.section_pages reads them
-    cached: bool = False  # taken from the rebuild cache (bidkit.render.cache)
-    claims: str | None = None  # the standards the file claims ("pdf" when a draft had to drop them); None: as asked
-
-
 def default_output(loaded: LoadedBid, document_variant: str | None = None) -> Path:
     """``build/<city>-<call>.pdf`` below the current folder (``…-public.pdf`` for a variant)."""
     name = "-".join(filter(None, [loaded.bid.city.name, loaded.call.id, document_variant]))
@@ -83,20 +75,6 @@ def build_datetime(loaded: LoadedBid) -> dt.datetime:
             raise BidkitError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds", "Unset it or give a Unix timestamp.") from None
     day = loaded.bid.reference_date(loaded.call)
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
-
-
-@contextlib.contextmanager
-def _source_date_epoch(moment: dt.datetime):
-    """fontTools stamps subset fonts with SOURCE_DATE_EPOCH, else the current time."""
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def git_stamp(folder: Path) -> str | None:
@@ -213,7 +191,7 @@ def _annexes(loaded: LoadedBid, draft: bool, document_variant: DocumentVariant |
     what is missing."""
     from bidkit.render.assemble import open_annex, open_scans
     from bidkit.render.context import AnnexEntry
-    from bidkit.render.pdf import EmbeddedFile
+    from bidkit.render.staged import EmbeddedFile
 
     appended, embedded, entries = [], [], []
     for annex in kept_annexes(loaded.bid, document_variant):
@@ -269,15 +247,10 @@ def document_html(loaded: LoadedBid, *, draft: bool, annex_list: list[AnnexEntry
 class LaidOut:
     """The document laid out once (the slow part), ready to be written in any variant."""
 
-    document: object  # weasyprint's Document
-    appended: list  # assemble.PdfAnnex
-    embedded: list  # pdf.EmbeddedFile
+    document: object  # weasyprint's Document (or parallel.Parts)
     fetcher: object
-    moment: dt.datetime
-    draft: bool
-    document_variant: DocumentVariant | None = None
-    #: What the variant removed (bidkit.variants.Secret): the final file must hold none of it.
-    removed: list = dataclasses.field(default_factory=list)
+    staged: Staged
+    appended: list  # assemble.PdfAnnex: each variant judges them anew (``keeps_claim``)
 
     def close(self) -> None:
         """Ends the child process of a layout in two processes (bidkit.render.parallel)."""
@@ -298,11 +271,41 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | No
               findings: Iterable[Finding] = (), html_output: Path | None = None,
               step: Callable[[str], None] = lambda name: None, cache: bool = False,
               document_variant: DocumentVariant | None = None, jobs: int | None = 1) -> BuiltPdf:
-    """Build the PDF to ``output``; with ``cache`` an unchanged rebuild copies the PDF from the
+    """Build the PDF to ``output`` in this process (the command line builds in three:
+    bidkit.render.staged); with ``cache`` an unchanged rebuild copies the PDF from the
     rebuild cache (bidkit.render.cache; not with ``html_output``, which needs the HTML).
     ``variant`` one of ``PDF_VARIANTS``, by default the first; ``document_variant`` the bid's
     variant (``--variant``), None for the full bid; ``jobs`` the processes for the layout (None:
     decided by cores, load and size; 1: serial)."""
+    from bidkit.render.cores import IdleMeter
+
+    meter = IdleMeter() if jobs is None else None  # the idle cores over the build so far decide the split
+    prepared = prepare(loaded, output, draft=draft, variant=variant, findings=findings, html_output=html_output,
+                       step=step, cache=cache, document_variant=document_variant, jobs=jobs, load=_load_weasyprint)
+    if isinstance(prepared, BuiltPdf):
+        return prepared
+    laid_out = LaidOut(*staged.lay_out(prepared, step, meter), prepared, [])
+    try:
+        built, data = _write_final(laid_out, prepared.variant, prepared.warnings, step, release=True)
+    finally:
+        laid_out.close()
+    staged.remember(prepared, built, data)
+    return built
+
+
+def _load_weasyprint() -> None:
+    from bidkit.render import pdf  # noqa: F401 - WeasyPrint is imported only here
+
+
+def prepare(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | None = None,
+            findings: Iterable[Finding] = (), html_output: Path | None = None,
+            step: Callable[[str], None] = lambda name: None, cache: bool = False,
+            document_variant: DocumentVariant | None = None, jobs: int | None = 1,
+            load: Callable[[], None] = lambda: None) -> BuiltPdf | Staged:
+    """The build up to the layout (``build_pdf``'s arguments): the outputs checked, then the PDF
+    from the rebuild cache when it is there (written to ``output``: a ``BuiltPdf``), else the
+    bid staged for the layout (``stage``). ``load()`` loads WeasyPrint (in the step of that
+    name; the command line loads it in another process meanwhile)."""
     variant = variant or _variants()[0]
     check_outputs(loaded, {"--output": output, "--html": html_output})
     store, key = None, None
@@ -323,21 +326,13 @@ def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | No
             except (KeyError, TypeError, ValueError):
                 built = None  # an entry of another shape is a miss
             if built is not None:
-                step("Taking the PDF from the cache")
+                step(staged.CACHE_STEP)
                 atomic_write(output, entry.data)
                 return built
-    laid_out = lay_out(loaded, draft=draft, variant=variant, findings=findings, html_output=html_output, step=step,
-                       document_variant=document_variant, jobs=jobs)
-    try:
-        built, data = _write_final(laid_out, output, variant, step, release=True)
-    finally:
-        laid_out.close()
-    if store is not None:
-        store.store(key, data, {"pages": built.pages, "annexes_appended": built.annexes_appended,
-                                "files_embedded": built.files_embedded, "refused": built.refused,
-                                "warnings": built.warnings, "sections": list(built.sections.items()),  # in order
-                                "claims": built.claims})
-    return built
+    step(staged.LOADING_STEP)
+    load()
+    return stage(loaded, output, draft=draft, variant=variant, findings=findings, html_output=html_output, step=step,
+                 document_variant=document_variant, jobs=jobs, cache=(store, key) if store is not None else None)[0]
 
 
 def cache_key(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
@@ -360,25 +355,21 @@ def cache_key(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterabl
     return build_key(loaded.bid_dir, inputs=bid_inputs(loaded), options=options, outputs=outputs)
 
 
-def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
-            html_output: Path | None = None, step: Callable[[str], None] = lambda name: None,
-            document_variant: DocumentVariant | None = None, jobs: int | None = 1) -> LaidOut:
-    """Read the annexes (a final build refuses one that breaks ``variant``'s claims, before the
-    slow layout), render the HTML and lay it out; ``document_variant`` is the variant of the bid
-    (``--variant``), None for the full bid."""
-    from bidkit.render.cores import IdleMeter
+def stage(loaded: LoadedBid, output: Path, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
+          html_output: Path | None = None, step: Callable[[str], None] = lambda name: None,
+          document_variant: DocumentVariant | None = None, jobs: int | None = 1, cache=None) -> tuple[Staged, list]:
+    """(The bid staged for the layout, the PDF annexes read). Reads the annexes (a final build
+    refuses one that breaks ``variant``'s claims, before the slow layout) and renders the HTML;
+    ``document_variant`` is the variant of the bid (``--variant``), None for the full bid."""
+    from bidkit.render.assemble import final_annex
 
-    meter = IdleMeter() if jobs is None else None  # the idle cores over the build so far decide the split
     moment = build_datetime(loaded)
     templates = templates_dir()
-    step("Loading WeasyPrint")
-    from bidkit.render import pdf  # WeasyPrint is imported only here
-    from bidkit.render.fetcher import SandboxedFetcher
-
     step("Reading annexes")
     appended, embedded, entries = _annexes(loaded, draft, document_variant)
+    warnings: list[str] = [message for annex in appended for message in annex.left_out]
     for annex in appended:
-        keeps_claim(annex, variant, draft, [])
+        keeps_claim(annex, variant, draft, warnings)
     step("Rendering HTML")
     html = document_html(loaded, draft=draft, annex_list=entries, findings=findings, moment=moment,
                          document_variant=document_variant)
@@ -390,80 +381,45 @@ def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[
                           f"({MAX_LAYOUT_HTML_BYTES / 1e6:.0f} MB, about 450 pages)",
                           "A bid this long cannot be submitted as one document: shorten the lists (measures, cost items, "
                           "partners, supporters) or move details into annexes.")
-    fetcher = SandboxedFetcher([loaded.bid_dir, templates])
-    with _source_date_epoch(moment):
-        step("Laying out pages (WeasyPrint)")
-        from bidkit.render.parallel import choose_jobs
-
-        document = pdf.layout(html, base=templates, fetcher=fetcher, jobs=choose_jobs(jobs), meter=meter)
     removed = []
     if document_variant:
         register = read_register(loaded.bid_dir, loaded.bid.supporters) if loaded.bid.supporters else None
         removed = secrets(loaded.bid, document_variant, register)
-    return LaidOut(document, appended, embedded, fetcher, moment, draft, document_variant, removed)
+    return Staged(html, output, templates, [loaded.bid_dir, templates], moment, draft, variant,
+                  [final_annex(annex) for annex in appended], embedded, warnings, jobs, document_variant, removed,
+                  cache), appended
+
+
+def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
+            html_output: Path | None = None, step: Callable[[str], None] = lambda name: None,
+            document_variant: DocumentVariant | None = None, jobs: int | None = 1) -> LaidOut:
+    """Read the annexes, render the HTML and lay it out, to be written in any variant
+    (``write_variant``); ``document_variant`` is the variant of the bid (``--variant``), None for the full bid."""
+    from bidkit.render.cores import IdleMeter
+
+    meter = IdleMeter() if jobs is None else None  # the idle cores over the build so far decide the split
+    step(staged.LOADING_STEP)
+    _load_weasyprint()
+    prepared, appended = stage(loaded, Path(), draft=draft, variant=variant, findings=findings, html_output=html_output,
+                               step=step, document_variant=document_variant, jobs=jobs)
+    return LaidOut(*staged.lay_out(prepared, step, meter), prepared, appended)
 
 
 def write_variant(laid_out: LaidOut, output: Path, variant: str, *, step: Callable[[str], None] = lambda name: None) -> BuiltPdf:
     """The final file in ``variant``, written atomically to ``output``."""
-    return _write_final(laid_out, output, variant, step)[0]
-
-
-def _write_final(laid_out: LaidOut, output: Path, variant: str, step: Callable[[str], None],
-                 release: bool = False) -> tuple[BuiltPdf, bytes]:
-    """The final file in ``variant``; with ``release`` the laid-out document is let go of as soon
-    as WeasyPrint has written it (``LaidOut.release``: no other variant can be written then)."""
-    from bidkit.render import pdf
-    from bidkit.render.assemble import append_annexes
-    from bidkit.render.glyphs import keep_claims
-    from bidkit.render.parallel import Parts
-
     warnings: list[str] = [message for annex in laid_out.appended for message in annex.left_out]
     for annex in laid_out.appended:
-        keeps_claim(annex, variant, laid_out.draft, warnings)
-    with _source_date_epoch(laid_out.moment):
-        parts = ", laid out in 2 processes" if isinstance(laid_out.document, Parts) else ""
-        step(f"Writing PDF ({len(laid_out.document.pages)} pages{parts})")
-        data = pdf.write(laid_out.document, variant=variant, fetcher=laid_out.fetcher, files=laid_out.embedded, moment=laid_out.moment)
-    for file in laid_out.embedded:  # WeasyPrint leaves out an attachment it could not fetch, without a word
-        if (why := laid_out.fetcher.reasons.get(file.path.as_uri())) is not None:
-            raise RenderError(f"{file.description} '{file.name}' could not be embedded: {why}",
-                              "Run `bidkit check` and fix the ANX findings.")
-    laid_out_pages = len(laid_out.document.pages)
-    starts = _bookmark_starts(laid_out.document)
+        keeps_claim(annex, variant, laid_out.staged.draft, warnings)
+    return _write_final(laid_out, variant, warnings, step, output=output)[0]
+
+
+def _write_final(laid_out: LaidOut, variant: str, warnings: list[str], step: Callable[[str], None],
+                 release: bool = False, output: Path | None = None) -> tuple[BuiltPdf, bytes]:
+    """The final file in ``variant`` (to ``output``, else the staged one); with ``release`` the
+    laid-out document is let go of as soon as WeasyPrint has written it (``LaidOut.release``: no
+    other variant can be written then)."""
+    written = staged.write(laid_out.document, laid_out.fetcher, laid_out.staged, variant, step, last=release)
     if release:
         laid_out.release()
-    claimed = keep_claims(data, variant, draft=laid_out.draft, warnings=warnings)  # no character drawn as .notdef
-    step(f"Writing the final file ({len(laid_out.appended)} PDF annex(es) appended)")
-    named = laid_out.document_variant.name if laid_out.document_variant else None
-    data = append_annexes(data, laid_out.appended, variant=claimed, draft=laid_out.draft, document_variant=named)
-    if laid_out.document_variant:
-        step("Searching the file for removed values")
-        refuse_leaks(data, laid_out.removed, laid_out.document_variant)
-    atomic_write(output, data)
-    pages = laid_out_pages + sum(a.pages for a in laid_out.appended)
-    return BuiltPdf(output, pages, len(laid_out.appended), len(laid_out.embedded), laid_out.fetcher.refused, warnings,
-                    _sections(starts, laid_out_pages, laid_out.appended, output), claims=claimed), data
-
-
-def _bookmark_starts(document) -> list[tuple[str, int]] | None:
-    """(label, first page) of each top-level bookmark WeasyPrint made; None for a layout in two
-    processes (its bookmarks are merged by pikepdf, and read back from the file)."""
-    if not hasattr(document, "make_bookmark_tree"):
-        return None
-    return [(label, target[0]) for label, target, _children, _state in document.make_bookmark_tree()]
-
-
-def _sections(starts: list[tuple[str, int]] | None, page: int, appended: list, written: Path) -> dict[str, int]:
-    """Pages per section from WeasyPrint's bookmarks (``starts``, of ``page`` laid-out pages) and
-    the annexes the final file appends with theirs (bidkit.render.final), as
-    pdfcheck.section_pages reads them from the ``written`` file (which is read back when there
-    are no ``starts``)."""
-    from bidkit.pdfcheck import pages_per_section, section_pages
-
-    if starts is None:
-        return section_pages(written)
-    starts = list(starts)
-    for annex in (annex for annex in appended if annex.pieces):  # as append_annexes appends them
-        starts.append((annex.bookmark, page))
-        page += annex.pages
-    return pages_per_section(starts, page)
+    target = dataclasses.replace(laid_out.staged, output=output) if output is not None else laid_out.staged
+    return staged.finish(target, written, variant, warnings, step)

@@ -58,18 +58,32 @@ def _idle_ticks() -> int | None:
         return None
 
 
+def process_seconds(pid: int) -> float:
+    """CPU seconds process ``pid`` has used so far, with its children it has waited for (0.0 when
+    /proc cannot tell)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()  # after the command's name, which may hold anything
+        return sum(int(ticks) for ticks in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 class IdleMeter:
     """Idle cores, on average, between the meter's start and ``idle_cores()`` (this process's
-    own work in that time is not idle: what is left is what a second process would get)."""
+    own work in that time is not idle: what is left is what a second process would get).
+    ``ours``: CPU seconds in that time of this build's other processes that have ended (the
+    command line's worker, bidkit.render.staged): their cores are free for the layout."""
 
     def __init__(self):
         self.started, self.ticks = time.monotonic(), _idle_ticks()
+        self.ours = 0.0
 
     def idle_cores(self) -> float:
         seconds = time.monotonic() - self.started
         ticks = _idle_ticks()
         if self.ticks is not None and ticks is not None and seconds >= MIN_SECONDS:
-            return max(ticks - self.ticks, 0) / (seconds * os.sysconf("SC_CLK_TCK"))
+            return max(ticks - self.ticks, 0) / (seconds * os.sysconf("SC_CLK_TCK")) + self.ours / seconds
         try:  # too short a stretch, or no /proc/stat: the last minute's load, less this process
             return max(usable_cores() - os.getloadavg()[0] - 1.0, 0.0)
         except OSError:  # pragma: no cover

@@ -66,6 +66,9 @@ class AnnexPdf:
     title: str
     data: bytes = b""
     letters: tuple[tuple[str, bytes], ...] = ()
+    pages: int = 0
+    #: The files it is made of, as the bid names them (one per letter): none when a draft lost them all.
+    files: tuple[str, ...] = ()
 
     @property
     def bookmark(self) -> str:
@@ -79,6 +82,24 @@ class AnnexFailure(Exception):
     def __init__(self, number: int, reason: str, letter: int | None = None):
         super().__init__(reason)
         self.number, self.reason, self.letter = number, reason, letter
+
+
+READ_AGAIN = "Export the document as PDF (ideally PDF/A) again."
+
+
+def append(document: bytes, annexes: list[AnnexPdf], *, variant: str = "pdf", draft: bool = False,
+           document_variant: str | None = None) -> bytes:
+    """``finish`` with the annexes that have files (a draft's scans annex may have lost every
+    letter); an annex that cannot be appended is a RenderError naming its file."""
+    from bidkit.errors import RenderError
+
+    appended = [annex for annex in annexes if annex.files]
+    try:
+        return finish(document, variant=variant, annexes=appended, draft=draft, document_variant=document_variant)
+    except AnnexFailure as failure:
+        annex = next(a for a in appended if a.number == failure.number)
+        raise RenderError(f"annex {annex.number} '{annex.files[failure.letter or 0]}' could not be appended: {failure.reason}",
+                          READ_AGAIN) from None
 
 
 def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = (), draft: bool = False,

@@ -22,7 +22,6 @@ import pikepdf
 from pikepdf import Name
 
 from bidkit.errors import RenderError
-from bidkit.rules.characters import describe, unwanted
 
 #: In a content stream (WeasyPrint's, written by pydyf): a text object's end or a text matrix set
 #: (WeasyPrint sets one per line of a text box: where a line ends), a font selection, a glyph
@@ -171,6 +170,8 @@ def _report(page: int, shown: list, missing: list, found: list[MissingGlyph]) ->
     """The text object's (a line's) missing characters, each once, with the line's text around them."""
     if not missing:
         return
+    from bidkit.rules.characters import unwanted  # the rules (pydantic): only for a character missing
+
     texts = list(dict.fromkeys(font.text(code) or "\ufffd" for font, code in missing))
     line = "".join(font.text(code) for font, strings in shown for code in _codes(strings))
     line = " ".join("".join("\ufffd" if unwanted(c) else c for c in line).split())  # no escape sequence reaches a terminal
@@ -203,6 +204,8 @@ def described(missing: list[MissingGlyph]) -> list[str]:
 
 
 def _characters(text: str) -> str:
+    from bidkit.rules.characters import describe
+
     named = ", ".join(describe(c) for c in text[:SHOWN])
     return named + (f" and {len(text) - SHOWN} more" if len(text) > SHOWN else "")
 

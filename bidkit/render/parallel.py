@@ -385,10 +385,13 @@ class Parts:
         self.document, self.conn, self.pid = document, conn, pid
         self.pages = tuple(document.pages) + (None,) * second_pages
         self.second_pages = second_pages
+        self.second_starts: list[tuple[str, int]] = []
 
-    def write(self, write_first, variant: str) -> bytes:
+    def write(self, write_first, variant: str, last: bool = False) -> bytes:
         """Both parts written (the child its own at the same time) and merged: ``write_first``
-        writes this part (with the embedded files), the child its own in ``variant``."""
+        writes this part (with the embedded files), the child its own in ``variant``. With
+        ``last`` (no other variant will be written) the child ends as soon as it has handed its
+        part over: its pages are not kept in memory through the merge."""
         first_names = {name for page in self.document.pages for name in page.anchors}
         _send(self.conn, ("write", variant, sorted(first_names)))
         second_names = [name for name in _recv(self.conn) if name not in first_names]
@@ -403,7 +406,17 @@ class Parts:
         ok, second = _recv(self.conn)
         if not ok:
             raise second
+        second, starts = second
+        self.second_starts = starts
+        if last:
+            self.close()
         return merge(first, second, second_names)
+
+    def bookmark_starts(self) -> list[tuple[str, int]]:
+        """(label, first page) of each top-level bookmark of the merged file (once written):
+        the first part's, then the second's after them, as ``merge`` joins the outlines."""
+        offset = len(self.document.pages)
+        return bookmark_starts(self.document) + [(label, page + offset) for label, page in self.second_starts]
 
     def close(self) -> None:
         if self.pid:
@@ -417,6 +430,11 @@ class Parts:
 
     def __del__(self):
         self.close()
+
+
+def bookmark_starts(document) -> list[tuple[str, int]]:
+    """(label, first page) of each top-level bookmark of a WeasyPrint document."""
+    return [(label, target[0]) for label, target, _children, _state in document.make_bookmark_tree()]
 
 
 def layout(render, write_part, meter: IdleMeter | None = None):
@@ -475,7 +493,7 @@ def _serve(document, write_part, conn: Connection) -> None:
         for name in added:
             page.anchors[name] = (0, 0, 0, 0)
         try:
-            result = (True, write_part(own, variant))
+            result = (True, (write_part(own, variant), bookmark_starts(own)))
         except BaseException as exc:  # noqa: BLE001 - handed to the parent
             result = (False, exc)
         finally:

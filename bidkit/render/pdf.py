@@ -24,7 +24,6 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pydyf
@@ -56,6 +55,7 @@ with _sonames_only():
 from bidkit.errors import RenderError
 from bidkit.limits import deadline
 from bidkit.render.fetcher import SandboxedFetcher
+from bidkit.render.staged import EmbeddedFile
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -134,13 +134,6 @@ def _write_part(document, variant: str) -> bytes:
     _safe_links(document.pages)  # dropped here too; only the first part's are named in the warnings
     return _bounded("write the PDF", lambda: _through_file(
         lambda out: document.write_pdf(out, pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True)))
-
-
-@dataclass(frozen=True)
-class EmbeddedFile:
-    path: Path
-    name: str
-    description: str
 
 
 # --- page references ------------------------------------------------------------------------
@@ -229,6 +222,11 @@ def _write_patterns(stored: Path, patterns: dict, maxlen: int) -> None:
     cache_write(stored, _PATTERNS_MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
 
 
+def prepare() -> None:
+    """What every layout needs first, done ahead (the layout process does it while the HTML is rendered)."""
+    _hyphenation()
+
+
 def layout(html: str, *, base: Path, fetcher: SandboxedFetcher, jobs: int = 1, meter=None):
     """Lay out the pages (the slow part); the fetcher guards every file the HTML names. With
     ``jobs`` > 1 in two processes (bidkit.render.parallel), when the document can be split exactly
@@ -251,10 +249,12 @@ def layout(html: str, *, base: Path, fetcher: SandboxedFetcher, jobs: int = 1, m
         raise RenderError(f"WeasyPrint could not render the document: {exc}", "Run with --html FILE to inspect the HTML.") from exc
 
 
-def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[EmbeddedFile], moment: dt.datetime) -> bytes:
+def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[EmbeddedFile], moment: dt.datetime,
+          last: bool = False) -> bytes:
     """The laid-out document as PDF bytes, tagged; ``variant`` one of build.PDF_VARIANTS (WeasyPrint
     writes what final.WEASYPRINT_VARIANT names for it, bidkit.render.final the identification);
-    ``files`` embedded with the fixed date ``moment``."""
+    ``files`` embedded with the fixed date ``moment``; ``last``: no other variant will be written
+    (a layout in two processes ends its second process before the merge)."""
     from bidkit.render.final import WEASYPRINT_VARIANT
 
     attachments = [
@@ -269,7 +269,7 @@ def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[Embe
 
     try:
         if not isinstance(document, weasyprint.Document):  # parallel.Parts: both parts, merged
-            return _bounded("write the PDF", lambda: document.write(whole, variant))
+            return _bounded("write the PDF", lambda: document.write(whole, variant, last))
         # Uncompressed: the final writer (pikepdf) reads every stream and compresses the file once,
         # so WeasyPrint's compression would be undone at once (~0.7 of 3 s writing 46 pages).
         return _bounded("write the PDF", lambda: whole(document, uncompressed=True))
