@@ -291,40 +291,11 @@ def build(
     # and none at exit (they are frozen once built; the system frees the memory).
     gc.disable()
 
-    def prepare(step):
-        """The check and the build up to the layout: in the build's worker process
-        (bidkit.render.staged), which alone imports the check's libraries. (facts, outcome)."""
-        from bidkit.check import check_bid
-        from bidkit.render.build import prepare as prepare_build, default_output
-        from bidkit.report.text import TextReporter
+    def prepare(step):  # in the build's worker process (bidkit.render.staged)
+        from bidkit.render.build import check_and_prepare
 
-        result, loaded = check_bid(bid_dir)
-        document_variant = None
-        if bid_variant and loaded.renderable:
-            from bidkit.rules.variants import build_findings
-            from bidkit.variants import resolve
-
-            document_variant = resolve(loaded.bid, bid_variant)
-            # VAR002 warns for every variant in `check`; for the one built it is an error.
-            result.findings = [f for f in result.findings if f.rule != "VAR002"] + build_findings(loaded, document_variant)
-        if result.failing():
-            TextReporter().print(result, err)
-        elif result.findings:
-            err.print(f"check: no errors or warnings ({len(result.findings)} info; `bidkit check` shows them)")
-        if not result.complete and not draft:
-            err.print("[bold red]Build refused:[/] fix the errors above, or use --draft for a marked draft.")
-            return EXIT_FINDINGS, None
-        if not loaded.renderable:
-            err.print("[bold red]Cannot render even a draft:[/] the call and the manifest (title, city, contacts) must load; fix the errors above.")
-            return EXIT_FINDINGS, None
-        target = output or default_output(loaded, bid_variant)
-        # The page limit's rule as plain data: the command line's process checks the limit without the rules.
-        from bidkit.rules.document import PAGE_LIMIT
-
-        limit_rule = types.SimpleNamespace(code=PAGE_LIMIT.code, severity=PAGE_LIMIT.severity, hint=PAGE_LIMIT.hint)
-        return (target, loaded.call.page_limit, limit_rule), prepare_build(
-            loaded, target, draft=draft, variant=variant.value, findings=result.findings, html_output=html,
-            step=step, document_variant=document_variant, cache=not no_cache, jobs=jobs or None)
+        return check_and_prepare(bid_dir, output, draft=draft, variant=variant.value, bid_variant=bid_variant,
+                                 html_output=html, cache=not no_cache, jobs=jobs or None, step=step, console=err)
 
     facts, built = run(prepare, lambda: _Steps(err), cached=not no_cache and html is None)
     gc.freeze()

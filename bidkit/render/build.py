@@ -297,6 +297,48 @@ def _load_weasyprint() -> None:
     from bidkit.render import pdf  # noqa: F401 - WeasyPrint is imported only here
 
 
+def check_and_prepare(bid_dir: Path, output: Path | None, *, draft: bool, variant: str, bid_variant: str | None,
+                      html_output: Path | None, cache: bool, jobs: int | None, step: Callable[[str], None],
+                      console):
+    """`bidkit build`'s check and its build up to the layout, in the build's worker process
+    (bidkit.render.staged), which alone imports the check's libraries: ((the output, the call's page
+    limit, the page-limit rule as plain data), ``prepare``'s outcome), or (exit code, None) when the
+    build is refused. ``console`` prints rich markup to the user (the check's report, the refusal)."""
+    import types
+
+    from bidkit.check import check_bid
+    from bidkit.errors import EXIT_FINDINGS
+    from bidkit.report.text import TextReporter
+    from bidkit.rules.document import PAGE_LIMIT
+
+    result, loaded = check_bid(bid_dir)
+    document_variant = None
+    if bid_variant and loaded.renderable:
+        from bidkit.rules.variants import build_findings
+        from bidkit.variants import resolve
+
+        document_variant = resolve(loaded.bid, bid_variant)
+        # VAR002 warns for every variant in `check`; for the one built it is an error.
+        result.findings = [f for f in result.findings if f.rule != "VAR002"] + build_findings(loaded, document_variant)
+    if result.failing():
+        TextReporter().print(result, console)
+    elif result.findings:
+        console.print(f"check: no errors or warnings ({len(result.findings)} info; `bidkit check` shows them)")
+    if not result.complete and not draft:
+        console.print("[bold red]Build refused:[/] fix the errors above, or use --draft for a marked draft.")
+        return EXIT_FINDINGS, None
+    if not loaded.renderable:
+        console.print("[bold red]Cannot render even a draft:[/] the call and the manifest (title, city, contacts) must load; "
+            "fix the errors above.")
+        return EXIT_FINDINGS, None
+    target = output or default_output(loaded, bid_variant)
+    # The page limit's rule as plain data: the command line's process checks the limit without the rules.
+    limit_rule = types.SimpleNamespace(code=PAGE_LIMIT.code, severity=PAGE_LIMIT.severity, hint=PAGE_LIMIT.hint)
+    return (target, loaded.call.page_limit, limit_rule), prepare(
+        loaded, target, draft=draft, variant=variant, findings=result.findings, html_output=html_output,
+        step=step, document_variant=document_variant, cache=cache, jobs=jobs)
+
+
 def prepare(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | None = None,
             findings: Iterable[Finding] = (), html_output: Path | None = None,
             step: Callable[[str], None] = lambda name: None, cache: bool = False,
