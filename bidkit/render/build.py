@@ -220,21 +220,28 @@ def _annexes(loaded: LoadedBid, draft: bool, document_variant: DocumentVariant |
     return appended, embedded, entries
 
 
+def document_context(bid, call, bid_dir: Path, *, draft: bool, annex_list: list[AnnexEntry], moment: dt.datetime,
+                     findings: Iterable[Finding] = (), document_variant: DocumentVariant | None = None) -> dict:
+    """What the templates get (bidkit.render.context): for the build, and for `check` comparing a
+    theme's templates with bidkit's (THM006)."""
+    from bidkit.render.context import build_context
+
+    return build_context(
+        bid, call, theme=ThemeContext.of(bid.theme, bid_dir, bid.city.name), annexes=annex_list, draft=draft,
+        stamp=" · ".join(filter(None, [f"bidkit {__version__}", git_stamp(bid_dir)])) if draft else None,
+        open_points=open_points(findings, bid_dir) if draft else [], build_date=moment,
+        register=read_register(bid_dir, bid.supporters) if bid.supporters else None, variant=document_variant,
+    )
+
+
 def document_html(loaded: LoadedBid, *, draft: bool, annex_list: list[AnnexEntry], findings: Iterable[Finding] = (),
                   moment: dt.datetime | None = None, document_variant: DocumentVariant | None = None) -> str:
     """The document's HTML (no WeasyPrint needed); a failing template is a RenderError naming file and line."""
-    from bidkit.render.context import build_context
     from bidkit.render.html import TemplateFailure, render_html
     from bidkit.render.names import keep_whole, name_words
 
-    theme = ThemeContext.of(loaded.bid.theme, loaded.bid_dir, loaded.bid.city.name)
-    context = build_context(
-        loaded.bid, loaded.call, theme=theme, annexes=annex_list, draft=draft,
-        stamp=" · ".join(filter(None, [f"bidkit {__version__}", git_stamp(loaded.bid_dir)])) if draft else None,
-        open_points=open_points(findings, loaded.bid_dir) if draft else [], build_date=moment or build_datetime(loaded),
-        register=read_register(loaded.bid_dir, loaded.bid.supporters) if loaded.bid.supporters else None,
-        variant=document_variant,
-    )
+    context = document_context(loaded.bid, loaded.call, loaded.bid_dir, draft=draft, annex_list=annex_list,
+                               findings=findings, moment=moment or build_datetime(loaded), document_variant=document_variant)
     own_templates = theme_path(loaded.bid_dir, loaded.bid.theme.templates, folder=True) if loaded.bid.theme else None
     try:
         html = render_html(context, templates_dir(), bid_dir=loaded.bid_dir, overrides=own_templates)

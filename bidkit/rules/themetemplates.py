@@ -43,22 +43,19 @@ def _render_both(ctx: RuleContext):
     used = overrides_in_use(folder, templates_dir())
     if not used or next(template_problems(ctx.bid_dir, folder), None) is not None:  # THM001 says why
         return [], []
-    from bidkit.render.context import AnnexEntry, build_context
+    from bidkit.render.build import document_context
+    from bidkit.render.context import AnnexEntry
     from bidkit.render.html import TemplateFailure, render_html
-    from bidkit.render.theme import ThemeContext
-    from bidkit.supporters import read_register
     from bidkit.variants import defined, kept_annexes
 
     day = ctx.bid.reference_date(ctx.call)
-    register = read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None
-    theme_context = ThemeContext.of(ctx.bid.theme, ctx.bid_dir, ctx.bid.city.name)
+    moment = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)  # the same in both renderings
     results = []
     for name, variant in [(None, None), *defined(ctx.bid).items()]:
         # Annexes as listed (pages unknown without reading them: the same in both renderings).
         entries = [AnnexEntry(a.number, a.title, a.file, a.description, None) for a in kept_annexes(ctx.bid, variant)]
-        context = build_context(ctx.bid, ctx.call, theme=theme_context, annexes=entries, draft=False, stamp=None,
-                                open_points=[], build_date=dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc),
-                                register=register, variant=variant)
+        context = document_context(ctx.bid, ctx.call, ctx.bid_dir, draft=False, annex_list=entries, moment=moment,
+                                   document_variant=variant)
         try:
             themed = render_html(context, templates_dir(), bid_dir=ctx.bid_dir, overrides=folder)
             plain = render_html(context, templates_dir(), bid_dir=ctx.bid_dir)
