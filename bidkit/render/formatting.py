@@ -37,20 +37,29 @@ def number(value: Decimal | int) -> str:
     return format_decimal(value, locale=LOCALE)
 
 
+def shown_below(exact: Decimal, limit: Decimal | int, digits: int = 1) -> Decimal:
+    """``exact`` (a percentage under ``limit``) rounded to the fewest decimals from ``digits`` on
+    that still show it under the limit (34,958 under 35: 34,96); six decimals at most, then cut,
+    never rounded up to the limit. The messages (BUD006) and the document (``percent``) use it."""
+    for places in range(digits, 7):
+        shown = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if shown < Decimal(limit):
+            return shown
+    return exact.quantize(Decimal(1).scaleb(-6), rounding=ROUND_DOWN)
+
+
 def percent(value: Decimal, digits: int = 1, below: Decimal | int | None = None) -> str:
     """``35,0 %`` from a fraction such as 0.35. With ``below`` (a limit in percent, e.g. the call's
     minimum own share), a share under the limit gets as many decimals as it takes to show it under
-    it: 34,958 % is „34,96 %“, never „35,0 %“."""
+    it: 34,958 % is „34,96 %“, never „35,0 %“ (``shown_below``)."""
     from babel.numbers import format_decimal
 
     exact = Decimal(value) * 100
-    while True:
+    if below is not None and exact < Decimal(below):
+        scaled = shown_below(exact, below, digits)
+        digits = max(digits, -int(scaled.as_tuple().exponent))
+    else:
         scaled = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-        if below is None or exact >= Decimal(below) or scaled < Decimal(below) or digits >= 6:
-            break
-        digits += 1
-    if below is not None and exact < Decimal(below) <= scaled:  # six decimals still reach it: cut, not round
-        scaled = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_DOWN)
     return f"{format_decimal(scaled, format='#,##0.' + '0' * digits, locale=LOCALE)}\u00a0%"
 
 

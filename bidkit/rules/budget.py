@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import ROUND_UP, Decimal
 
 from bidkit.findings import Severity
 from bidkit.models import FundingKind
@@ -127,27 +127,18 @@ def own_share(ctx: RuleContext) -> Iterator[Violation]:
         return
     costs, own = budget.cost_sum, budget.own_funds
     if costs and own * 100 < minimum * costs:
-        from bidkit.render.formatting import percent_figure  # Babel loads only when a message needs it
+        from bidkit.render.formatting import percent_figure, shown_below  # Babel loads only when a message needs it
 
         needed = (minimum * costs / 100).quantize(Decimal("0.01"), rounding=ROUND_UP)
         sources = [("budget", "years", y, "funding", i) for y, year in enumerate(budget.years)
                    for i, source in enumerate(year.funding) if source.kind is FundingKind.EIGENMITTEL]
         yield Violation(
             sources[0] if sources else ("budget", "years"),
-            f"own share is {percent_figure(_share_below(own * 100 / costs, minimum))} ({euro(own)} of {euro(costs)} "
+            f"own share is {percent_figure(shown_below(own * 100 / costs, minimum))} ({euro(own)} of {euro(costs)} "
             f"costs); the call requires at least {percent_figure(minimum)} ({euro(needed)})",
             f"Raise the own funds (`kind: eigenmittel`) by {euro(needed - own)}, or lower the costs."
             if sources else f"Add funding of `kind: eigenmittel` of at least {euro(needed)}, or lower the costs.",
         )
-
-
-def _share_below(share: Decimal, minimum: Decimal) -> Decimal:
-    """``share`` with as many decimals as it takes to show it below ``minimum``, never rounded up to it."""
-    for digits in range(1, 7):
-        shown = share.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-        if shown < minimum:
-            return shown
-    return share.quantize(Decimal("0.000001"), rounding=ROUND_DOWN)
 
 
 @rule(
