@@ -424,6 +424,7 @@ def _import_table(loaded: LoadedBid, imported: _Imported, owner_path: FieldPath,
         by_name = {str(p.get("name", "")).strip(): p.get("id") for p in loaded.raw["partners"] if isinstance(p, dict)}
     readers = {column.name: column.read for column in columns()}
     rows: list[dict] = []
+    readers_of_table = _owners(loaded.raw, key, reference, table_file) if key in table.columns else set()
     for cells in table.rows:
         if key in table.columns:  # a table of several years (goals): this one's rows only
             if not cells.keys() - {key}:
@@ -434,7 +435,6 @@ def _import_table(loaded: LoadedBid, imported: _Imported, owner_path: FieldPath,
                                            f"Fill in the {table.header_names[key]} of the row.")
                 value = sheets.cell_value(cells[key], readers[key])
                 if value != wanted:
-                    readers_of_table = _owners(loaded.raw, key, reference, table_file)
                     if value not in readers_of_table:  # a row no year (goal) reading this table takes is read nowhere
                         _report_once(loaded, imported, _finding(
                             codes.SHEET_UNREADABLE, f"'{table_file.file}': the row's {table.header_names.get(key, key)} "
