@@ -6,18 +6,26 @@ from collections.abc import Iterator
 from collections import Counter
 
 from bidkit.findings import Severity
-from bidkit.models import LetterKind
+from bidkit.models import LetterKind, PartnerType
 from bidkit.rules.registry import RuleContext, Violation, handed_in, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
+def working(bid) -> set[str]:
+    """Ids of the partners named by a measure or party to the MoU."""
+    used = {ref for m in bid.measures or [] for ref in m.partners}
+    return used | {p.partner for p in (bid.mou.parties if bid.mou else []) if p.partner}
+
+
+def funding(bid) -> set[str]:
+    """Ids of the partners named as `partner:` of a funding source."""
+    return {f.partner for year in (bid.budget.years if bid.budget else []) for f in year.funding if f.partner}
+
+
 def taking_part(bid) -> set[str]:
     """Ids of the partners who take part: named by a measure, giving money, or party to the MoU."""
-    used = {ref for m in bid.measures or [] for ref in m.partners}
-    used |= {f.partner for year in (bid.budget.years if bid.budget else []) for f in year.funding if f.partner}
-    used |= {p.partner for p in (bid.mou.parties if bid.mou else []) if p.partner}
-    return used
+    return working(bid) | funding(bid)
 
 
 @rule(
@@ -71,11 +79,18 @@ def partner_references(ctx: RuleContext) -> Iterator[Violation]:
 Each partner's support is shown by a letter: a Letter of Intent or a letter of support, with
 its date. In the Bitkom call the number and quality of such letters earned up to 15 of 45
 points.
+
+A partner of type `land` or `bund` that only gives money (named as `partner:` of a funding
+source, by no measure and no MoU party) needs no letter: a funding programme does not write
+letters of support for itself; its grant is shown by the funding source.
 """,
-    reads=("partners",), partial_ok=("partners",),
+    reads=("partners", "measures", "budget", "mou"), partial_ok=("partners", "measures", "budget", "mou"),
 )
 def partner_letter(ctx: RuleContext) -> Iterator[Violation]:
+    funders_only = funding(ctx.bid) - working(ctx.bid)
     for index, partner in enumerate(ctx.bid.partners or []):
+        if partner.type in (PartnerType.LAND, PartnerType.BUND) and partner.id in funders_only:
+            continue
         if partner.letter is None:
             yield Violation(("partners", index), f"partner '{partner.name}' has no letter of intent or support")
 
