@@ -10,6 +10,7 @@ Oderbruch-Verbund“ rather than a guessed article.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 #: gender (f, m, n), genitive singular of the noun, the council (Vertretung) for the skeleton.
@@ -115,15 +116,19 @@ def applicant_of(city) -> Applicant:
 
 
 def funding_titles(applicant: Applicant) -> dict[str, str]:
-    """``models.FUNDING_TITLES`` with the applicant's own funds by its kind: „Eigenmittel des
-    Landkreises“, „Eigenmittel der Stadt“ (a Hansestadt's too: one of ``own_funds_titles``)."""
+    """``models.FUNDING_TITLES`` with the applicant's own funds named as the document names the
+    applicant: „Eigenmittel des Landkreises“, „Eigenmittel der Landeshauptstadt“."""
     from bidkit.models import FUNDING_TITLES, FundingKind
 
-    gender, genitive, _ = _NOUNS.get(applicant.kind, ("f", FALLBACK, ""))
-    return {**FUNDING_TITLES, FundingKind.EIGENMITTEL.value: f"Eigenmittel {_ARTICLES[gender][1]} {genitive}"}
+    return {**FUNDING_TITLES, FundingKind.EIGENMITTEL.value: f"Eigenmittel {applicant.genitive}"}
 
 
-def own_funds_titles() -> list[str]:
-    """Every „Eigenmittel der/des …“ ``funding_titles`` can write (lower case), for reading an export back."""
-    forms = {f"{_ARTICLES[gender][1]} {genitive}" for gender, genitive, _ in _NOUNS.values()}
-    return sorted(f"eigenmittel {form.lower()}" for form in forms | {f"der {FALLBACK}"})
+def is_own_funds_title(text: str) -> bool:
+    """Whether ``text`` (any case) is a title ``funding_titles`` can write for some applicant,
+    for reading an export back: „Eigenmittel des Landkreises“, „Eigenmittel der Hansestadt“."""
+    key = " ".join(text.lower().split())
+    forms = {f"{_ARTICLES[gender][1]} {genitive}".lower() for gender, genitive, _ in _NOUNS.values()}
+    if key in {f"eigenmittel {form}" for form in forms | {f"der {FALLBACK.lower()}"}}:
+        return True
+    # every „…stadt“ and „…gemeinde“ is feminine: „der Landeshauptstadt“, „der Großen Kreisstadt“
+    return re.fullmatch(r"eigenmittel der (?:großen |freien (?:und )?)?\w*(?:stadt|gemeinde)", key) is not None

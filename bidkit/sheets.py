@@ -585,13 +585,17 @@ def read_flag(value: Any) -> bool:
     raise CellError(f"'{value}' is neither ja nor nein", "Write ja or nein (an empty cell means nein).")
 
 
-def read_choice(choices: dict[str, str], shown: list[str]) -> Callable[[Any], str]:
-    """A reader for one of ``choices`` (cell text, case-insensitive → the model's value)."""
+def read_choice(choices: dict[str, str], shown: list[str],
+                also: tuple[Callable[[str], bool], str] | None = None) -> Callable[[Any], str]:
+    """A reader for one of ``choices`` (cell text, case-insensitive → the model's value);
+    ``also``: a test for further texts and the value they read as."""
 
     def read(value: Any) -> str:
         key = " ".join(read_text(value).lower().split())
         if key in choices:
             return choices[key]
+        if also is not None and also[0](key):
+            return also[1]
         raise CellError(f"'{value}' is none of {', '.join(shown)}", f"Write one of: {', '.join(shown)}.")
 
     return read
@@ -620,7 +624,7 @@ def cost_columns() -> list[Column]:
 
 
 def funding_columns() -> list[Column]:
-    from bidkit.applicant import own_funds_titles  # „Eigenmittel des Landkreises“ as the export writes it
+    from bidkit.applicant import is_own_funds_title  # „Eigenmittel des Landkreises“ as the export writes it
     from bidkit.models import FUNDING_TITLES
 
     # The words treasurers use for the kinds, beside the titles the export writes.
@@ -628,10 +632,11 @@ def funding_columns() -> list[Column]:
                 "haushaltsmittel": "eigenmittel", "bundesmittel": "bund", "bundesförderung": "bund",
                 "landesmittel": "land", "landesförderung": "land", "europäische union (eu)": "eu",
                 "europäische union": "eu", "eu-mittel": "eu", "eu-förderung": "eu", "drittmittel": "dritte"}
-    kinds, shown = _titles(FUNDING_TITLES, {**synonyms, **dict.fromkeys(own_funds_titles(), "eigenmittel")})
+    kinds, shown = _titles(FUNDING_TITLES, synonyms)
     return [
         Column("name", ("Finanzierungsquelle", "Quelle", "Geldgeber", "name"), read_text, required=True),
-        Column("kind", ("Art", "Finanzierungsart", "kind"), read_choice(kinds, shown), required=True),
+        Column("kind", ("Art", "Finanzierungsart", "kind"), read_choice(kinds, shown, (is_own_funds_title, "eigenmittel")),
+               required=True),
         Column("amount", ("Betrag", "amount"), read_money, required=True),
         Column("secured", ("Gesichert", "secured"), read_flag),
         Column("partner", ("Partner", "Partner-ID", "partner"), read_text),

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import pdflayout
-from bidkit.applicant import Applicant, funding_titles, own_funds_titles
+from bidkit.applicant import Applicant, funding_titles, is_own_funds_title
 from bidkit.loader import load_bid
 from bidkit.render.context import SupporterList
 from bidkit.render.formatting import any_cents
@@ -140,9 +140,16 @@ def test_the_applicants_kind_and_cases(name, official, forms):
 def test_own_funds_are_named_by_the_kind_and_read_back():
     kreis = funding_titles(Applicant.of("MOL", "Landkreis Märkisch-Oderland"))["eigenmittel"]
     assert kreis == "Eigenmittel des Landkreises"
-    assert funding_titles(Applicant.of("Lübeck", "Hansestadt Lübeck"))["eigenmittel"] == "Eigenmittel der Stadt"
+    # the document names the applicant one way: „Eigenanteil der Landeshauptstadt“, „Eigenmittel der Landeshauptstadt“
+    assert funding_titles(Applicant.of("Lübeck", "Hansestadt Lübeck"))["eigenmittel"] == "Eigenmittel der Hansestadt"
+    assert funding_titles(Applicant.of("Xy", "Große Kreisstadt Xy"))["eigenmittel"] == "Eigenmittel der Großen Kreisstadt"
     assert funding_titles(Applicant.of("Paderborn"))["eigenmittel"] == "Eigenmittel der Stadt"
-    assert kreis.lower() in own_funds_titles()  # bidkit import reads an export of a Landkreis back
+    # bidkit import reads an export of any applicant back
+    for title in (kreis, "Eigenmittel der Hansestadt", "EIGENMITTEL DER Großen KREISSTADT",
+                  "Eigenmittel der Freien und Hansestadt", "Eigenmittel des Amtes", "Eigenmittel der Kommune"):
+        assert is_own_funds_title(title), title
+    for title in ("Eigenmittel des Landes", "Eigenmittel der Partner", "Eigenmittel"):
+        assert not is_own_funds_title(title), title
 
 
 @pytest.mark.parametrize(("args", "wanted", "unwanted"), [
