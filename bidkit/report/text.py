@@ -81,10 +81,11 @@ class TextReporter(Reporter):
             console.print(f"  overall: {percent} % of {sum(score.total for score in scores)} checks pass")
         counts = {s: result.count(s) for s in Severity}
         tally = f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), {counts[Severity.INFO]} info"
+        named = escape(printable(result.bid_title or str(result.bid_dir)))
         if result.complete:
-            console.print(f"[bold green]✓[/] {escape(printable(result.bid_title or str(result.bid_dir)))}: no errors ({tally})")
+            console.print(f"[bold green]✓[/] {named}: no errors ({tally})")
         else:
-            console.print(f"[bold red]✗[/] {escape(printable(str(result.bid_dir)))}: {tally}")
+            console.print(f"[bold red]✗[/] {named}: {tally}")
 
 
 def _source_line(file: Path | None, line: int | None, cache: dict[Path, list[str]]) -> str | None:
