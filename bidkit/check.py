@@ -115,13 +115,15 @@ def check_bid(bid_dir: Path, options: CheckOptions = CheckOptions()) -> tuple[Ch
     rule_findings, ran, skipped = run_rules(loaded)
     pages = None
     if options.pdf is not None:
-        from bidkit.pdfcheck import page_limit_findings, section_pages
+        from bidkit.pdfcheck import other_bid_findings, page_limit_findings, section_pages
+        from bidkit.rules.document import OTHER_BID
 
         if not options.pdf.is_file():
             raise BidkitError(f"no PDF at {options.pdf}", "Build it first with `bidkit build -o FILE`.")
         pages = section_pages(options.pdf)
+        rule_findings += other_bid_findings(options.pdf, loaded.bid.title if loaded.bid else None)
         rule_findings += page_limit_findings(options.pdf, loaded.call.page_limit if loaded.call else None, pages)
-        ran.append(PAGE_LIMIT.code)
+        ran += [OTHER_BID.code, PAGE_LIMIT.code]
     findings, config_ignored = _configured(loaded, loaded.findings + rule_findings)
     active = (selected - ignored - set(config_ignored)) | LOADER_CODES
     # Checks that would have run but are switched off: named in every report, and they do not pass.

@@ -1,7 +1,8 @@
-"""Checks on a rendered PDF: the call's page limit, and the pages each section takes."""
+"""Checks on a rendered PDF: the call's page limit, the pages each section takes, and whether it is the bid's."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from bidkit.errors import BidkitError
@@ -22,8 +23,32 @@ def section_pages(pdf: Path) -> dict[str, int]:
         total = len(reader.pages)
         starts = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline if not isinstance(item, list)]
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of error on a broken file
-        raise BidkitError(f"cannot read PDF {pdf}: {exc or type(exc).__name__}", "Give a PDF built by `bidkit build`.") from None
+        raise _unreadable(pdf, exc) from None
     return pages_per_section(starts, total)
+
+
+def other_bid_findings(pdf: Path, bid_title: str | None) -> list[Finding]:
+    """PDF003 when the PDF's title is not the one `bidkit build` writes for ``bid_title``."""
+    from pypdf import PdfReader
+
+    try:
+        title = str((PdfReader(pdf).metadata or {}).get("/Title") or "")
+    except Exception as exc:  # noqa: BLE001 - as above
+        raise _unreadable(pdf, exc) from None
+
+    def plain(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", text).split())
+
+    if bid_title is None or plain(title) == plain(bid_title) or plain(title).startswith(plain(bid_title) + " – "):
+        return []
+    from bidkit.rules.document import OTHER_BID as rule
+
+    return [Finding(rule.code, rule.severity, f"the PDF's title is '{title}'; this bid's is '{bid_title}'",
+                    rule.hint, Location(pdf), ())]
+
+
+def _unreadable(pdf: Path, exc: Exception) -> BidkitError:
+    return BidkitError(f"cannot read PDF {pdf}: {exc or type(exc).__name__}", "Give a PDF built by `bidkit build`.")
 
 
 def pages_per_section(starts: list[tuple[str, int | None]], total: int) -> dict[str, int]:

@@ -18,6 +18,18 @@ section so you can see where to cut.
 )
 
 
+OTHER_BID = define(
+    "PDF003", Severity.ERROR, "PDF of another bid",
+    hint="Give the PDF that `bidkit build` made from this bid folder (a theme whose bid.html.j2 writes "
+         "another <title>: `--ignore PDF003`).",
+    explanation="""
+`bidkit check --pdf FILE` counts the pages of FILE against this bid's call. A PDF whose title
+(as `bidkit build` writes it: the bid's `title`, then „ – “ and the `subtitle`) is not this bid's
+was built from another bid folder or another version of this one, and its pages say nothing of
+this bid.
+""",
+)
+
 def estimated_html_bytes(ctx) -> tuple[int, dict[str, int]]:
     """About how much HTML the document will have (what the build refuses to lay out beyond
     bidkit.limits.MAX_LAYOUT_HTML_BYTES): the bid's texts plus the markup of each row, measure,
