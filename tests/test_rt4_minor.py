@@ -22,3 +22,26 @@ def test_check_pdf_refuses_the_pdf_of_another_bid(example_pdf):
     assert len(found) == 1 and "#WolfsburgDigital" in found[0]["message"], found
     own = run_bidkit("check", "bid_data", "--pdf", str(example_pdf), "--format", "json")
     assert own.code == 0 and "PDF003" not in {f["rule"] for f in own.json()["findings"]}
+
+
+def test_a_drafts_open_point_names_the_workbook_cell(bid, tmp_path):
+    """The draft's list of open points names a spreadsheet finding by sheet and cell, as the
+    command line does (`Kosten!C2`), not by a „Zeile“ that is the sheet's row."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Kosten"
+    sheet.append(["Kostenposition", "Kategorie", "Betrag"])
+    sheet.append(["Plattform", "sachkosten", "=100000*5"])  # a formula openpyxl stores without its value
+    book.save(bid / "kosten.xlsx")
+    text = (bid / "budget.yaml").read_text(encoding="utf-8")
+    start = text.index("      costs:")
+    end = text.index("      funding:", start)
+    (bid / "budget.yaml").write_text(text[:start] + "      costs_file: kosten.xlsx\n" + text[end:], encoding="utf-8")
+    check = run_bidkit("check", str(bid))
+    assert "Kosten!C2" in check.stdout, check.stdout
+    html = tmp_path / "draft.html"
+    run = run_bidkit("build", str(bid), "--draft", "-o", str(tmp_path / "draft.pdf"), "--html", str(html))
+    assert run.code == 0, run.stderr
+    assert "Datei kosten.xlsx, Zelle Kosten!C2" in html.read_text(encoding="utf-8")

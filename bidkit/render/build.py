@@ -166,7 +166,7 @@ def open_points(findings: Iterable[Finding], bid_dir: Path) -> list[OpenPoint]:
         else:
             where = file + (f":{f.location.line}" if f.location.line else "")
         points.append(OpenPoint(f.rule, f.severity.value, where, f.message, f.hint, german_title(f.rule), f.dotted_path,
-                                file, f.location.line))
+                                file, f.location.line, f.location.cell_ref or ""))
     return points
 
 

@@ -211,6 +211,7 @@ class OpenPoint:
     field: str = ""  # dotted field path, e.g. budget.years[0].total
     file: str = ""  # relative to the bid folder
     line: int | None = None
+    cell: str = ""  # a spreadsheet's cell, e.g. Kosten!E4 (then ``line`` is its row)
 
 
 @dataclass(frozen=True)
