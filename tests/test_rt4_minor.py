@@ -45,3 +45,14 @@ def test_a_drafts_open_point_names_the_workbook_cell(bid, tmp_path):
     run = run_bidkit("build", str(bid), "--draft", "-o", str(tmp_path / "draft.pdf"), "--html", str(html))
     assert run.code == 0, run.stderr
     assert "Datei kosten.xlsx, Zelle Kosten!C2" in html.read_text(encoding="utf-8")
+
+
+def test_var002_on_a_name_field_says_to_remove_it_too(bid):
+    """A variant removing the MoU's signatories while the same person is the legal representative:
+    the name is no text to rewrite, so the hint says to remove `legal_representative` too."""
+    (bid / "bid.yaml").write_text((bid / "bid.yaml").read_text(encoding="utf-8")
+                                  + "variants:\n  ohne-unterschriften:\n    label: Ohne Unterschriften\n    remove: [signatories]\n", encoding="utf-8")
+    found = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
+    assert found and found[0]["path"] == "legal_representative.name", found
+    assert "add `legal_representative` to the variant's `remove:`" in found[0]["hint"]
+    assert "Rewrite the text" not in found[0]["hint"]

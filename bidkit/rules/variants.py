@@ -59,7 +59,23 @@ def quoted_value(ctx: RuleContext) -> Iterator[Violation]:
 def _quotes(bid: Bid, variant: DocumentVariant, register: Register | None) -> Iterator[Violation]:
     for path, offset, secret in quoted(bid, variant, secrets(bid, variant, register)):
         yield Violation(path, f"this text quotes {secret.what}, which the variant '{variant.name}' removes",
-                        text_offset=offset)
+                        _value_hint(path, secret.what), text_offset=offset)
+
+
+def _value_hint(path: tuple, what: str) -> str | None:
+    """The hint for a quoting field that holds the value itself (a name, an e-mail address, a
+    phone number), which cannot be rewritten: remove it too, or keep the value."""
+    if path[-1] not in ("name", "email", "phone"):
+        return None  # a text: the rule's hint (rewrite it)
+    shown = ".".join(str(part) for part in path if not isinstance(part, int))
+    removable = {removal.value for removal in Removal}
+    if path[0] in removable:
+        also = f"add `{path[0]}` to the variant's `remove:`"
+    else:
+        parts = [f"{part}[]" if isinstance(after, int) else str(part)
+                 for part, after in zip(path, [*path[1:], None]) if not isinstance(part, int)]
+        also = f"add `{'.'.join(parts)}` to the variant's `fields:`"
+    return f"`{shown}` is the value itself, not a text to rewrite: {also} too, or keep {what} in the variant."
 
 
 NO_PUBLIC_CONTACT = define(
@@ -90,6 +106,6 @@ def build_findings(loaded, variant: DocumentVariant) -> list[Finding]:
     quoting = RULES["VAR002"]
     register = read_register(loaded.bid_dir, bid.supporters) if bid.supporters else None
     for violation in _quotes(bid, variant, register):
-        findings.append(Finding(quoting.code, Severity.ERROR, violation.message, quoting.hint,
+        findings.append(Finding(quoting.code, Severity.ERROR, violation.message, violation.hint or quoting.hint,
                                 loaded.sources.locate(violation.path, text_offset=violation.text_offset), violation.path))
     return findings
