@@ -311,6 +311,10 @@ def _bounded_rows(worksheet, path: Path) -> list[tuple]:
     return rows
 
 
+#: A header of amounts in thousands or millions: „Betrag (T€)“, „in TEUR“, „Tsd. €“, „Mio. €“.
+_SCALED_HEADER = re.compile(r"\bT\s?€|\bTEUR\b|\bTsd\b|\bTausend|\bMio\b|\bMillionen|\bk€", re.IGNORECASE)
+
+
 # --- the table in the rows -------------------------------------------------------------------
 
 def _table(file: str, path: Path, rows: list[list[Cell]], columns: list[Column], sheet: str | None) -> Table:
@@ -334,6 +338,11 @@ def _table(file: str, path: Path, rows: list[list[Cell]], columns: list[Column],
         have = {names[header_key(c.value)] for c in row if header_key(c.value) in names}
         missing = ", ".join(c.headers[0] for c in required if c.name not in have)
         first = next(c for c in row if not c.empty)
+        scaled = next((c for c in row if isinstance(c.value, str) and _SCALED_HEADER.search(c.value)), None)
+        if scaled is not None and "amount" not in have:
+            raise SheetError(f"the column '{scaled.value}' of '{file}' gives amounts in thousands or millions, "
+                             "which bidkit does not read (a rounded amount is not the plan's)",
+                             "Give the amounts in euros to the cent in a column 'Betrag'.", scaled.location)
         raise SheetError(f"the header row of '{file}' lacks the column(s) {missing}",
                          f"Name the columns in one row: {lacking} (see README, 'Spreadsheets in').", first.location)
     in_sheet = f" (sheet '{sheet}')" if sheet else ""
@@ -435,6 +444,9 @@ def cell_value(cell: Cell, read: Callable[[Any], Any]) -> Any:
         if cell.value is None:
             raise CellError(f"the cell holds the formula {cell.formula} but no computed value",
                             "Open the workbook in Excel or LibreOffice and save it (that stores the values), or type the value.")
+    if isinstance(cell.value, str) and _FORMULA_ERROR.fullmatch(cell.value.strip()):  # as Excel and LibreOffice store it
+        raise CellError(f"'{cell.value.strip()}' is the error of a formula that fails in this cell, no value",
+                        "Fix the formula in the spreadsheet (a deleted cell it refers to, a division by zero) and save it.")
     if isinstance(cell.value, (dt.datetime, dt.date, dt.time)):
         raise CellError(f"the cell is formatted as a date or time ({_as_date(cell.value)}), so it holds no plain value",
                         "Format the cell as a number or as text (Format › Cells › Number) and check the value it shows.")
@@ -452,6 +464,9 @@ def _as_date(value: dt.datetime | dt.date | dt.time) -> str:
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+#: Error values of formulas, English and German: #REF!, #DIV/0!, #WERT!, #NV, #N/A, #NAME?, #BEZUG!, Err:502.
+_FORMULA_ERROR = re.compile(r"#(?:NULL!|DIV/0!|VALUE!|WERT!|REF!|BEZUG!|NAME\?|NUM!|ZAHL!|N/A|NV|SPILL!|ÜBERLAUF!|CALC!|"
+                            r"GETTING_DATA|FIELD!|BLOCKED!|CONNECT!|UNKNOWN!)|Err:\d{3}", re.IGNORECASE)
 _GERMAN = re.compile(r"-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?")
 _PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 

@@ -56,3 +56,25 @@ def test_var002_on_a_name_field_says_to_remove_it_too(bid):
     assert found and found[0]["path"] == "legal_representative.name", found
     assert "add `legal_representative` to the variant's `remove:`" in found[0]["hint"]
     assert "Rewrite the text" not in found[0]["hint"]
+
+
+def test_a_formula_error_value_is_named_as_a_failing_formula(bid):
+    """A cell holding a formula's error value (#REF!, German #NV, LibreOffice's Err:502) is named as
+    a failing formula in any column, not as "no amount" or "no whole number"."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Kosten"
+    sheet.append(["Kostenposition", "Kategorie", "Betrag", "Jahr"])
+    for row in (["A", "sachkosten", "#REF!", 2017], ["B", "sachkosten", "#DIV/0!", 2017], ["C", "sachkosten", 5, "#NV"],
+                ["#NAME?", "sachkosten", 5, 2017], ["E", "sachkosten", "Err:502", 2017]):
+        sheet.append(row)
+    book.save(bid / "kosten.xlsx")
+    text = (bid / "budget.yaml").read_text(encoding="utf-8")
+    start = text.index("      costs:")
+    end = text.index("      funding:", start)
+    (bid / "budget.yaml").write_text(text[:start] + "      costs_file: kosten.xlsx\n" + text[end:], encoding="utf-8")
+    findings = run_bidkit("check", str(bid), "--format", "json").json()["findings"]
+    failing = {f["cell"] for f in findings if "formula that fails" in f["message"]}
+    assert failing == {"C2", "C3", "D4", "A5", "C6"}, findings
