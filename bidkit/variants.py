@@ -232,10 +232,13 @@ def _inner_model(annotation: Any, every: bool) -> type[BaseModel] | None | str:
 
 @record(frozen=True)
 class Secret:
-    """A removed value: the text, and what it was (``contact.email``, ``supporter in unterstuetzer.csv line 7``)."""
+    """A removed value: the text, and what it was (``contact.email``, ``supporter in unterstuetzer.csv line 7``).
+    ``digits``: a phone number, found by its digits in any writing (``0221 221-31415`` for
+    ``+49 221 221-31415``); ``text`` is then those digits in national form."""
 
     text: str
     what: str
+    digits: bool = False
 
 
 def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None) -> list[Secret]:
@@ -246,17 +249,27 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
         if text and len(text.strip()) >= MIN_SEARCHED:
             found.append(Secret(text.strip(), what))
 
+    def person(name: str | None, role: str | None, what: str) -> None:
+        """A person's name, and the forms a text names the person by (without „Dr.“, „Frau Dubois“, …)."""
+        add(name, what)
+        for form in name_forms(name or "", role):
+            add(form, what)
+
     for removal, key in ((Removal.CONTACT, "contact"), (Removal.DEPUTY_CONTACT, "deputy_contact")):
-        person = getattr(bid, key)
-        if removal in variant and person:
-            for field in ("name", "email", "phone"):
-                add(getattr(person, field), f"{key}.{field}")
+        contact = getattr(bid, key)
+        if removal in variant and contact:
+            person(contact.name, contact.role, f"{key}.name")
+            add(contact.email, f"{key}.email")
+            add(contact.phone, f"{key}.phone")
+            if contact.phone and len(phone_digits(contact.phone)) >= MIN_PHONE_DIGITS:
+                found.append(Secret(phone_digits(contact.phone), f"{key}.phone", digits=True))
     if Removal.LEGAL_REPRESENTATIVE in variant:
-        add(bid.legal_representative.name, "legal_representative.name")
+        representative = bid.legal_representative
+        person(representative.name, representative.role, "legal_representative.name")
     if Removal.SIGNATORIES in variant and bid.mou:
         for p, party in enumerate(bid.mou.parties):
             for s, signatory in enumerate(party.signatories):
-                add(signatory.name, f"mou.parties[{p}].signatories[{s}].name")
+                person(signatory.name, signatory.role, f"mou.parties[{p}].signatories[{s}].name")
     if Removal.PRIVATE_SUPPORTERS in variant and register:
         for supporter in register.supporters:
             if is_private_supporter(supporter):
@@ -276,11 +289,68 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
             if text not in kept_texts:
                 add(text, f"{path} {''.join(f'[{p}]' if isinstance(p, int) else f'.{p}' for p in field_path)}".strip())
     public = _public_values(bid)
-    unique: dict[str, Secret] = {}
+    unique: dict[tuple[str, bool], Secret] = {}
     for secret in found:
-        if _squeezed(secret.text) not in public:
-            unique.setdefault(secret.text, secret)
+        if (secret.text if secret.digits else _squeezed(secret.text)) not in public:
+            unique.setdefault((secret.text, secret.digits), secret)
     return list(unique.values())
+
+
+# --- the forms of a name and of a phone number ---------------------------------------------------
+
+#: Words before or after a name that are no part of it: academic degrees and forms of address.
+_TITLE = re.compile(
+    r"\(?(?:Prof\.|Dr\.(?:-Ing\.)?|med\.|rer\.|nat\.|phil\.|jur\.|h\.\s?c\.|Dipl\.-[\w.]+|Mag\.|M\.\s?A\.|B\.\s?A\.|"
+    r"M\.\s?Sc\.|B\.\s?Sc\.|MBA|LL\.\s?M\.|PD|Herr|Frau|Hr\.|Fr\.)\)?,?", re.IGNORECASE)
+#: Words that start a family name: „Ursula von der Leyen“ is „Frau von der Leyen“.
+_PARTICLES = {"von", "van", "vom", "zu", "zur", "de", "del", "della", "der", "den", "di", "da", "du", "le", "la", "ten", "ter"}
+#: How a German text writes a letter without its accent (ü → ue); other accents are dropped (ç → c).
+_GERMAN_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss",
+                               "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "İ": "I"})
+MIN_PHONE_DIGITS = 6
+
+
+def name_forms(name: str, role: str | None = None) -> list[str]:
+    """The other forms a text names a person ``name`` by: without degrees („Hüseyin Çelik“ for „Dr.
+    Hüseyin Çelik“), family name first („Çelik, Hüseyin“), the family name after a form of address,
+    a degree or the person's ``role`` („Frau Dubois“, „Dr. Çelik“, „Bürgermeister Çelik“), and each
+    of them without accents („Hueseyin Celik“)."""
+    words = [word for word in name.split() if not _TITLE.fullmatch(word)]
+    if len(words) < 2:
+        return []
+    start = next((i for i in range(1, len(words) - 1) if words[i].lower() in _PARTICLES), len(words) - 1)
+    given, family = " ".join(words[:start]), " ".join(words[start:])
+    forms = [" ".join(words), f"{family}, {given}"]
+    forms += [f"{before} {family}" for before in ("Herr", "Frau", "Hr.", "Fr.", "Dr.", "Prof.", *([role] if role else []))]
+    plain = [_ascii(form) for form in forms]
+    return [form for form in dict.fromkeys(forms + plain) if form != name]
+
+
+def _ascii(text: str) -> str:
+    text = text.translate(_GERMAN_ASCII)
+    return "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
+
+
+#: A run of a phone number in a text: digits with spaces, hyphens, slashes, dots and brackets.
+_PHONE_RUN = re.compile(r"(?:\+|(?<!\d)00)?\d[\d\s\u00a0\u202f\-/().]{4,}\d")
+
+
+def phone_digits(text: str) -> str:
+    """A phone number as digits in national form, however written: „+49 (0)221 221-31415“,
+    „0049 221 22131415“ and „0221/221 31415“ are all „022122131415“."""
+    text = text.strip().replace("(0)", "")
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+"):
+        return "0" + digits[2:] if digits.startswith("49") else "00" + digits
+    return "0" + digits[4:] if digits.startswith("0049") else digits
+
+
+def _find_phone(text: str, digits: str) -> int | None:
+    """Where a phone number of ``digits`` (``phone_digits``) is written in ``text``."""
+    for run in _PHONE_RUN.finditer(text):
+        if digits in phone_digits(run.group()):
+            return run.start()
+    return None
 
 
 def _select(data: Any, parts: list[str]) -> Any:
@@ -302,7 +372,8 @@ def _public_values(bid: Bid) -> set[str]:
     contact = bid.city.public_contact
     if contact is None:
         return set()
-    return {_squeezed(v) for v in contact.model_dump(exclude_none=True).values() if isinstance(v, str)}
+    values = [v for v in contact.model_dump(exclude_none=True).values() if isinstance(v, str)]
+    return {_squeezed(v) for v in values} | {phone_digits(v) for v in values if _PHONE_RUN.fullmatch(v.strip())}
 
 
 # --- 2. removed values the bid's own texts quote ------------------------------------------------
@@ -314,7 +385,9 @@ def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[
     # Squeezing is per character: once for all texts, each distinct text once (a large bid repeats half of them).
     everything = _squeezed("\0".join(dict.fromkeys(text for _, text in texts)))
     # One fast search over all texts first: a register has hundreds of names, a bid hundreds of texts.
-    candidates = [(secret, _pattern(secret.text)) for secret in found if _squeezed(secret.text) in everything]
+    candidates = [(secret, _pattern(secret.text)) for secret in found
+                  if not secret.digits and _squeezed(secret.text) in everything]
+    phones = [secret for secret in found if secret.digits]
     for path, text in texts:
         if path[-1] == "file" or str(path[-1]).endswith("_file"):
             continue  # a file's name tells the build what to read; it quotes nothing
@@ -322,6 +395,10 @@ def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[
         for secret, pattern in candidates:
             comparable = comparable or _comparable(text)
             offset = _find(comparable, pattern)
+            if offset is not None:
+                yield path, offset, secret
+        for secret in phones:
+            offset = _find_phone(text, secret.text)
             if offset is not None:
                 yield path, offset, secret
 
@@ -379,7 +456,9 @@ def leaks(pdf: bytes, found: Iterable[Secret]) -> list[tuple[Secret, str]]:
     for secret in found:
         needle = _squeezed(secret.text)
         for where, text in haystacks:
-            if needle in text:
+            # a phone number by its digits where text is written (not in the bytes of any stream)
+            if (_find_phone(text, secret.text) is not None and not where.startswith("object ")) if secret.digits \
+                    else needle in text:
                 hits.append((secret, where))
                 break
     return hits
