@@ -115,12 +115,33 @@ def applicant_of(city) -> Applicant:
     return Applicant.of(city.name, city.official_name)
 
 
-def funding_titles(applicant: Applicant) -> dict[str, str]:
+def funding_titles(applicant: Applicant, shared: bool = False) -> dict[str, str]:
     """``models.FUNDING_TITLES`` with the applicant's own funds named as the document names the
-    applicant: „Eigenmittel des Landkreises“, „Eigenmittel der Landeshauptstadt“."""
+    applicant: „Eigenmittel des Landkreises“, „Eigenmittel der Landeshauptstadt“; ``shared``: the
+    sum of a joint bid's own funds, „Eigenmittel des Marktes und seiner Partnerkommunen“."""
     from bidkit.models import FUNDING_TITLES, FundingKind
 
-    return {**FUNDING_TITLES, FundingKind.EIGENMITTEL.value: f"Eigenmittel {applicant.genitive}"}
+    return {**FUNDING_TITLES, FundingKind.EIGENMITTEL.value: f"Eigenmittel {own_share_holders(applicant, shared)}"}
+
+
+def own_share_holders(applicant: Applicant, shared: bool) -> str:
+    """Whose the own share is: „der Stadt“; in a joint bid „des Marktes und seiner Partnerkommunen“."""
+    if not shared:
+        return applicant.genitive
+    return f"{applicant.genitive} und {'ihrer' if applicant.possessive == 'ihre' else 'seiner'} Partnerkommunen"
+
+
+def joint(budget) -> bool:
+    """Whether partners pay part of the own share (own funds with a ``partner:``: a joint bid's municipalities)."""
+    return any(f.kind.value == "eigenmittel" and f.partner for year in (budget.years if budget else []) for f in year.funding)
+
+
+def partner_funds_title(name: str) -> str:
+    """The title of a partner municipality's own funds in a joint bid: „Eigenmittel der Gemeinde
+    Tiefenbach“; „Eigenmittel: Tiefenbach“ for a name that names no kind."""
+    if leading_kind(name) is None:
+        return f"Eigenmittel: {' '.join(name.split())}"
+    return f"Eigenmittel {Applicant.of(name).full_genitive}"
 
 
 def is_own_funds_title(text: str) -> bool:

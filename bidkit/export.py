@@ -29,7 +29,7 @@ from bidkit.fileio import atomic_write, csv_text
 from bidkit.loader import LoadedBid
 from bidkit.models import Bid, BudgetYear, Call, CostCategory, FundingKind
 from bidkit.render.build import build_datetime, check_outputs, default_output
-from bidkit.applicant import applicant_of, funding_titles
+from bidkit.applicant import applicant_of, funding_titles, joint
 from bidkit.render.context import CATEGORY_TITLES
 
 #: ``bidkit export --format`` choices; the first is the default.
@@ -287,7 +287,7 @@ class _Workbook:
         block("Kosten", [(CATEGORY_TITLES[c.value], lambda y, c=c: y.categories[c]) for c in CostCategory], COST_TOTAL)
         costs = _last(ws)
         ws.append([None])  # a blank row that counts in max_row
-        titles = funding_titles(applicant_of(self.bid.city))
+        titles = funding_titles(applicant_of(self.bid.city), joint(self.bid.budget))  # the row sums every kind's sources
         own, funding = block("Finanzierung", [(titles[k.value], lambda y, k=k: y.kinds[k]) for k in FundingKind],
                              FUNDING_TOTAL)
         row = _last(ws) + 1
@@ -378,7 +378,7 @@ def _plain(value: Any) -> Any:
 def _overview_rows(bid: Bid) -> tuple[list[str], list[list[Any]]]:
     """The overview with computed values: what the workbook's formulas compute."""
     years = bid.budget.years
-    titles = funding_titles(applicant_of(bid.city))
+    titles = funding_titles(applicant_of(bid.city), joint(bid.budget))
 
     def per_year(amount: Callable[[BudgetYear], Decimal]) -> list[Decimal]:
         values = [amount(year) for year in years]

@@ -57,7 +57,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bidkit import __version__
-from bidkit.applicant import applicant_of, funding_titles
+from bidkit.applicant import applicant_of, funding_titles, own_share_holders, partner_funds_title
 from bidkit.models import (
     CATEGORY_TITLES, FUNDING_TITLES, LETTER_TITLES, MOU_KIND_TITLES, SECTION_TITLES, SUPPORTER_KIND_TITLES, Bid, Budget, Call,
     CostCategory, FundingKind, Removal,
@@ -98,24 +98,42 @@ class BudgetSummary:
     funding_totals: dict[int, Decimal]
     total_costs: Decimal
     total_funding: Decimal
-    own_share: Decimal  # fraction of all costs paid from the city's own funds
+    own_share: Decimal  # fraction of all costs paid from own funds (the partner municipalities' too)
+    #: "Finanzierung nach Art der Quelle": (title, per year) for each kind, a joint bid's partner
+    #: municipalities' own funds in rows of their own after the applicant's („Eigenmittel der Gemeinde …“)
+    funding_rows: list[tuple[str, dict[int, Decimal]]]
+    applicant_own_funds: Decimal  # the own funds without a partner: what the applicant's council commits
+    shared_own_funds: bool  # partner municipalities pay part of the own share (a joint bid)
 
     @classmethod
-    def of(cls, budget: Budget) -> BudgetSummary:
+    def of(cls, budget: Budget, titles: Mapping[str, str] = FUNDING_TITLES,
+           partner_names: Mapping[str, str] = {}) -> BudgetSummary:  # noqa: B006 - read only
         years = [y.year for y in budget.years]
         costs: dict[CostCategory, dict[int, Decimal]] = {}
         funding: dict[FundingKind, dict[int, Decimal]] = {}
+        partners: dict[str, dict[int, Decimal]] = {}
         for year in budget.years:
             for item in year.costs:
                 row = costs.setdefault(item.category, {})
                 row[year.year] = row.get(year.year, Decimal(0)) + item.amount
             for source in year.funding:
-                row = funding.setdefault(source.kind, {})
-                row[year.year] = row.get(year.year, Decimal(0)) + source.amount
+                for row in (funding.setdefault(source.kind, {}),
+                            *([partners.setdefault(source.partner, {})] if _partner_funds(source) else [])):
+                    row[year.year] = row.get(year.year, Decimal(0)) + source.amount
         cost_totals = {y.year: y.cost_sum for y in budget.years}
         funding_totals = {y.year: y.funding_sum for y in budget.years}
         total_costs = budget.cost_sum
         own = budget.own_funds
+        rows = []
+        for kind in (k for k in FundingKind if k in funding):
+            per_year = funding[kind]
+            if kind is FundingKind.EIGENMITTEL and partners:
+                per_year = {y: v - sum((p.get(y, Decimal(0)) for p in partners.values()), Decimal(0)) for y, v in per_year.items()}
+                per_year = {y: v for y, v in per_year.items() if v}
+            if per_year:
+                rows.append((titles[kind.value], per_year))
+            if kind is FundingKind.EIGENMITTEL:
+                rows += [(partner_funds_title(partner_names.get(p, p)), per) for p, per in partners.items()]
         return cls(
             years=years,
             costs_by_category={k: costs[k] for k in CostCategory if k in costs},
@@ -125,7 +143,15 @@ class BudgetSummary:
             total_costs=total_costs,
             total_funding=sum(funding_totals.values(), Decimal(0)),
             own_share=(own / total_costs) if total_costs else Decimal(0),
+            funding_rows=rows,
+            applicant_own_funds=own - sum((v for p in partners.values() for v in p.values()), Decimal(0)),
+            shared_own_funds=bool(partners),
         )
+
+
+def _partner_funds(source) -> bool:
+    """Own funds a partner gives: a partner municipality's share of a joint bid."""
+    return source.kind is FundingKind.EIGENMITTEL and bool(source.partner)
 
 
 @dataclass(frozen=True)
@@ -139,15 +165,19 @@ class FundingLine:
     total: Decimal
 
 
-def funding_lines(budget: Budget, titles: Mapping[str, str] = FUNDING_TITLES) -> list[FundingLine]:
+def funding_lines(budget: Budget, titles: Mapping[str, str] = FUNDING_TITLES,
+                  partner_names: Mapping[str, str] = {}) -> list[FundingLine]:  # noqa: B006 - read only
     """Funding sources by name, kind and status (a source secured in one year and only promised in
-    another makes two lines), in the order they first appear."""
+    another makes two lines), in the order they first appear; a partner municipality's own funds
+    are titled as its own („Eigenmittel der Gemeinde Tiefenbach“)."""
     lines: dict[tuple[str, str, bool], dict[int, Decimal]] = {}
     for year in budget.years:
         for source in year.funding:
-            row = lines.setdefault((source.name, source.kind.value, source.secured), {})
+            kind = partner_funds_title(partner_names.get(source.partner, source.partner)) if _partner_funds(source) \
+                else titles[source.kind.value]
+            row = lines.setdefault((source.name, kind, source.secured), {})
             row[year.year] = row.get(year.year, Decimal(0)) + source.amount
-    return [FundingLine(name, titles[kind], secured, per_year, sum(per_year.values(), Decimal(0)))
+    return [FundingLine(name, kind, secured, per_year, sum(per_year.values(), Decimal(0)))
             for (name, kind, secured), per_year in lines.items()]
 
 
@@ -225,13 +255,12 @@ class VariantInfo:
         return cls(variant.name, variant.label, sorted(removal.value for removal in variant.removes))
 
 
-def budget_charts(summary: BudgetSummary, primary: str, font: str,
-                  titles: Mapping[str, str] = FUNDING_TITLES) -> list[Chart]:
+def budget_charts(summary: BudgetSummary, primary: str, font: str) -> list[Chart]:
     """Costs per year by category and funding per year by source, as stacked bars."""
     return [
         stacked_bars(summary.years, [(CATEGORY_TITLES[k.value], v) for k, v in summary.costs_by_category.items()],
                      title="Kosten je Haushaltsjahr nach Kategorie", primary=primary, font=font),
-        stacked_bars(summary.years, [(titles[k.value], v) for k, v in summary.funding_by_kind.items()],
+        stacked_bars(summary.years, summary.funding_rows,
                      title="Finanzierung je Haushaltsjahr nach Quelle", primary=primary, font=font),
     ]
 
@@ -267,10 +296,11 @@ def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[An
     present = [s for s in order if (supporters if s == "supporters" else getattr(bid, s)) not in (None, [], "")]
     measures = bid.measures or []
     fields = [(f, [m for m in measures if m.field == f.id]) for f in call.thematic_fields]
-    summary = BudgetSummary.of(bid.budget) if bid.budget else None
     titles = {**SECTION_TITLES, "supporters": "Unterstützerliste"}
     applicant = applicant_of(bid.city)
     funding = funding_titles(applicant)
+    partner_names = {p.id: p.name for p in bid.partners or []}
+    summary = BudgetSummary.of(bid.budget, funding, partner_names) if bid.budget else None
     if bid.mou:
         titles["mou"] = MOU_KIND_TITLES[bid.mou.kind.value]
     return plain({
@@ -280,13 +310,13 @@ def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[An
         "section_titles": titles,
         "fields": [(f, ms) for f, ms in fields if ms],
         "measure_groups": measure_groups(bid, call),
-        "funding_sources": funding_lines(bid.budget, funding) if bid.budget else [],
+        "funding_sources": funding_lines(bid.budget, funding, partner_names) if bid.budget else [],
         "supporters": supporters,
         "goals_by_id": {g.id: g for g in bid.goals or []},
         "partners_by_id": {p.id: p for p in bid.partners or []},
         "party_names": {p.id: bid.party_name(p) for p in (bid.mou.parties if bid.mou else [])},
         "budget": summary,
-        "charts": budget_charts(summary, theme.primary_color, theme.font, funding) if summary else [],
+        "charts": budget_charts(summary, theme.primary_color, theme.font) if summary else [],
         "annexes": annexes,
         "annex_numbers": {a.file: a.number for a in annexes if a.present},
         "theme": theme,
@@ -295,6 +325,7 @@ def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[An
         "category_titles": CATEGORY_TITLES,
         "funding_titles": funding,
         "applicant": applicant,
+        "own_share_holders": own_share_holders(applicant, bool(summary and summary.shared_own_funds)),
         "partner_type_titles": PARTNER_TYPE_TITLES,
         "letter_titles": LETTER_TITLES,
         "support_letters": sum(1 for p in bid.partners or [] if p.letter),

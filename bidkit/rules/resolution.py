@@ -34,14 +34,31 @@ def _applicant(ctx: RuleContext) -> str:
     return applicant_of(ctx.bid.city).name if ctx.bid.city else "the applicant"
 
 
+def applicant_own_funds(budget) -> tuple[Decimal, list[str]]:
+    """The own funds (``eigenmittel``) the applicant's council commits: those without a ``partner:``;
+    and the partners whose own funds the budget also counts (the municipalities of a joint bid,
+    each committed by its own council)."""
+    own, partners = Decimal(0), {}
+    for year in budget.years if budget else []:
+        for source in year.funding:
+            if source.kind.value == "eigenmittel":
+                if source.partner:
+                    partners[source.partner] = None
+                else:
+                    own += source.amount
+    return own, list(partners)
+
+
 @rule(
     "RES002", ERROR, "Council resolution does not commit the own share",
     hint="Add `own_share_committed:` with the amount the council commits the applicant to.",
     explanation="""
 Some calls (e.g. "Modellprojekte Smart Cities") require the council resolution (of the Rat, the
 Kreistag, …) to commit the applicant, the city, Landkreis or Gemeinde, to its own share
-(`resolution_must_commit_own_share` in the call). The committed amount must cover the own funds
-(`eigenmittel`) of the budget.
+(`resolution_must_commit_own_share` in the call). The committed amount must cover the
+applicant's own funds (`eigenmittel`) in the budget. In a joint bid, own funds with a `partner:`
+(a partner municipality's share) are committed by that municipality's council, not by the
+applicant's: they are not counted here.
 """,
     reads=("council_resolution", "budget"),
 )
@@ -49,7 +66,8 @@ def resolution_commits_own_share(ctx: RuleContext) -> Iterator[Violation]:
     resolution = ctx.bid.council_resolution
     if not ctx.call.resolution_must_commit_own_share or resolution is None:
         return
-    own = ctx.bid.budget.own_funds if ctx.bid.budget else Decimal(0)
+    own, partners = applicant_own_funds(ctx.bid.budget)
+    besides = f" (without the own funds of {', '.join(partners)}, committed by their councils)" if partners else ""
     if resolution.own_share_committed is None:
         yield Violation(
             ("council_resolution",), f"the resolution does not commit {_applicant(ctx)} to its own share",
@@ -60,7 +78,7 @@ def resolution_commits_own_share(ctx: RuleContext) -> Iterator[Violation]:
         yield Violation(
             ("council_resolution", "own_share_committed"),
             f"the committed own share of {committed} is {short} too low: "
-            f"the budget has {needed} of own funds (`eigenmittel`)",
+            f"the budget has {needed} of own funds (`eigenmittel`){besides}",
             f"The council must commit at least {needed}: correct `own_share_committed:` to what it decided, "
             "or lower the own funds in the budget.",
         )
@@ -77,7 +95,8 @@ ROUNDING = Decimal("0.01")
 The document prints the own share the council committed (`own_share_committed`) beside the own
 funds of the Kosten- und Finanzierungsplan (`eigenmittel`). A committed amount above the own
 funds by more than rounding (1 %) shows two different own shares, most often a typo of one digit
-(12.600.000 for 1.260.000). An amount below them is RES002's.
+(12.600.000 for 1.260.000). An amount below them is RES002's. As there, own funds with a
+`partner:` (a partner municipality's share) are not the applicant's.
 """,
     reads=("council_resolution", "budget"),
 )
@@ -85,7 +104,7 @@ def resolution_matches_own_share(ctx: RuleContext) -> Iterator[Violation]:
     resolution, budget = ctx.bid.council_resolution, ctx.bid.budget
     if resolution is None or resolution.own_share_committed is None or budget is None:
         return
-    committed, own = resolution.own_share_committed, budget.own_funds
+    committed, (own, _) = resolution.own_share_committed, applicant_own_funds(budget)
     if committed - own > max(own * ROUNDING, Decimal(1)):
         shown, more, planned = euros(committed, committed - own, own)
         yield Violation(
