@@ -309,6 +309,11 @@ class City(Model):
     population_year: Year
     population_source: str | None = None
     university: str | None = Field(default=None, description="University or college in or near the city.")
+    districts: list[str] = Field(
+        default_factory=_no_items,
+        description="The city's own districts and places whose names other cities bear (Köln: Mülheim): "
+                    "the texts may name them (TXT004).",
+    )
     public_contact: PublicContact | None = Field(
         default=None, description="The city's public address, shown instead of the contact persons in a public variant.",
     )

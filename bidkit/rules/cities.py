@@ -175,12 +175,14 @@ def own_places(bid) -> frozenset[str]:
             places |= _cities_in(bid.party_name(party))
     if kind not in (None, "Stadt", "Gemeinde"):
         places |= _cities_in(bid.city.name, parts=True)
+    places |= {" ".join(district.split()) for district in (bid.city.districts if bid.city else [])}
     return frozenset(places)
 
 
 @rule(
     "TXT004", Severity.WARNING, "Another city named where the bid speaks of itself",
-    hint="If your city is meant, write its name; a town that belongs to the bid (a Landkreis's town, a "
+    hint="If your city is meant, write its name; a district of your city that bears another city's name "
+         "(Köln's Mülheim) goes into `city.districts`; a town that belongs to the bid (a Landkreis's town, a "
          "co-applicant) is its own when it is a partner of `type: kommune` or a party of the MoU; if the text "
          "really speaks of the other city, add TXT004 to `checks: ignore` in bid.yaml.",
     explanation="""
@@ -194,7 +196,8 @@ names, addresses and data sources are not searched. The bid's own places are not
 either: the towns of a Landkreis, a Region or an association of municipalities that take part
 as partners of `type: kommune` or as parties of the MoU („Stadt Hameln“ in the bid of the
 Landkreis Hameln-Pyrmont), and the towns an applicant's own name names when it is no Stadt
-or Gemeinde („Landkreis Hameln-Pyrmont“: Hameln). A text may name another city on purpose
+or Gemeinde („Landkreis Hameln-Pyrmont“: Hameln), and the city's districts listed in
+`city.districts` (Köln's Stadtbezirk Mülheim). A text may name another city on purpose
 (a twin city, a regional partner): the rule is a warning, and `checks: ignore: [TXT004]` turns
 it off for the bid.
 """,
