@@ -391,16 +391,47 @@ def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[
     for path, text in texts:
         if path[-1] == "file" or str(path[-1]).endswith("_file"):
             continue  # a file's name tells the build what to read; it quotes nothing
-        comparable = None
+        comparable, said = None, set()  # a value once per text, in whichever of its forms
         for secret, pattern in candidates:
             comparable = comparable or _comparable(text)
             offset = _find(comparable, pattern)
-            if offset is not None:
+            if offset is not None and secret.what not in said:
+                said.add(secret.what)
                 yield path, offset, secret
         for secret in phones:
             offset = _find_phone(text, secret.text)
-            if offset is not None:
+            if offset is not None and secret.what not in said:
+                said.add(secret.what)
                 yield path, offset, secret
+
+
+def quoted_in_files(bid_dir, bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[tuple[Annex, Secret | None]]:
+    """(annex, secret) for every removed value a file the variant embeds (an annex that is no PDF:
+    a spreadsheet, a text) holds; (annex, None) for one that cannot be searched (an encrypted or
+    oversized archive). A file that cannot be read is another rule's (ANX001)."""
+    from bidkit.errors import BidkitError
+    from bidkit.paths import bid_file, read_regular
+
+    if not found:
+        return
+    for annex in kept_annexes(bid, variant):
+        if annex.is_pdf:
+            continue
+        try:
+            data = read_regular(bid_file(bid_dir, annex.file), max_bytes=annex.max_bytes)
+        except (BidkitError, OSError):
+            continue
+        text = file_text(data)
+        if text is None:
+            yield annex, None
+            continue
+        text = _squeezed(text)
+        said = set()
+        for secret in found:
+            if secret.what not in said and \
+                    ((_find_phone(text, secret.text) is not None) if secret.digits else _squeezed(secret.text) in text):
+                said.add(secret.what)
+                yield annex, secret
 
 
 #: Characters that do not show (soft hyphen, zero-width space and joiners, bidi controls, BOM: category Cf).
@@ -448,17 +479,28 @@ def _squeezed(text: str) -> str:
     return unicodedata.normalize("NFC", _WHITE_SPACE.sub("", text).casefold())
 
 
+#: What ``leaks`` reports for an attachment it cannot search (an encrypted or oversized archive).
+UNSEARCHABLE = Secret("", "content that cannot be searched (an encrypted, broken or oversized archive)")
+
+
 def leaks(pdf: bytes, found: Iterable[Secret]) -> list[tuple[Secret, str]]:
     """(secret, where) for every removed value the PDF still holds: page text, bookmarks, metadata,
-    annotations, embedded files or any (decompressed) stream."""
+    annotations, embedded files (an archive such as .xlsx, .docx or .odt member by member) or any
+    (decompressed) stream; an attachment that cannot be searched is one too (``UNSEARCHABLE``)."""
+    found = list(found)
     haystacks = list(pdf_texts(pdf))
-    hits = []
+    hits = [(UNSEARCHABLE, where) for where, text in haystacks if text is None and found]
+    haystacks = [(where, text) for where, text in haystacks if text is not None]
+    said = set()  # a value once per place, in whichever of its forms
     for secret in found:
         needle = _squeezed(secret.text)
         for where, text in haystacks:
+            if (secret.what, where) in said:
+                continue
             # a phone number by its digits where text is written (not in the bytes of any stream)
             if (_find_phone(text, secret.text) is not None and not where.startswith("object ")) if secret.digits \
                     else needle in text:
+                said.add((secret.what, where))
                 hits.append((secret, where))
                 break
     return hits
@@ -475,8 +517,8 @@ def refuse_leaks(data: bytes, removed: list[Secret], variant: DocumentVariant) -
                            "an annex that names a person is marked `public: false`.")
 
 
-def pdf_texts(pdf: bytes) -> Iterator[tuple[str, str]]:
-    """(where, squeezed text) of every place in ``pdf`` text can hide."""
+def pdf_texts(pdf: bytes) -> Iterator[tuple[str, str | None]]:
+    """(where, squeezed text) of every place in ``pdf`` text can hide; None: an attachment that cannot be searched."""
     import pikepdf
     from pypdf import PdfReader
 
@@ -490,7 +532,9 @@ def pdf_texts(pdf: bytes) -> Iterator[tuple[str, str]]:
             yield "document info", _squeezed(" ".join(str(value) for value in info.values()))
         for name, attachment in document.attachments.items():
             data = attachment.get_file().read_bytes()
-            yield f"embedded file {name}", _squeezed(f"{name} {attachment.description or ''} " + _decoded(data))
+            content = file_text(data)
+            yield f"embedded file {name}", None if content is None else \
+                _squeezed(f"{name} {attachment.description or ''} {content}")
         for obj in document.objects:
             if isinstance(obj, pikepdf.Stream):
                 try:
@@ -527,6 +571,34 @@ def _outline_titles(document) -> Iterator[str]:
             item = stack.pop()
             yield item.title
             stack.extend(item.children)
+
+
+def file_text(data: bytes) -> str | None:
+    """The text of a file for the search: its bytes decoded, or a zip archive's (.xlsx, .docx,
+    .odt, .zip) members', XML markup and character references taken out; None for an archive
+    that cannot be searched (encrypted, broken, or unpacking to more than a workbook may)."""
+    if data[:4] != b"PK\x03\x04":
+        return _decoded(data)
+    import html
+    import zipfile
+
+    from bidkit.sheets import MAX_ENTRIES, MAX_UNPACKED
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNPACKED \
+                    or any(entry.flag_bits & 0x1 for entry in entries):
+                return None
+            # reading stops at each member's stated size, which the sum above bounds
+            members = [_decoded(archive.read(entry)) for entry in entries]
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError):
+        return None
+    return " ".join(html.unescape(_MARKUP.sub("", member)) for member in members)
+
+
+#: An XML or HTML tag: a docx splits a sentence into runs (``<w:t>Hüseyin</w:t></w:r><w:r><w:t> Çelik``).
+_MARKUP = re.compile(r"<[^<>]{0,2000}>")
 
 
 def _decoded(data: bytes) -> str:

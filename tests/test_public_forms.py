@@ -80,3 +80,43 @@ def test_the_final_search_finds_the_forms_in_the_pdf(tmp_path):
     assert {secret.what for secret, _ in leaks(pdf, removed)} == {"deputy_contact.name", "contact.phone"}
     clean = HTML(string="<p>Die Leitung vertritt das Referat; Telefon 05361 28-0.</p>").write_pdf()
     assert leaks(clean, removed) == []
+
+
+def test_an_embedded_workbook_that_names_a_removed_person_is_found(bid, tmp_path):
+    """rt5 D10: a spreadsheet annex (embedded, public) with the contact in a column bidkit does not
+    read: `check` names the annex (VAR002), and the final search looks inside the archive."""
+    from openpyxl import Workbook
+
+    text = (bid / "bid.yaml").read_text(encoding="utf-8")
+    start, end = text.index("\ncontact:\n") + 1, text.index("vision: |")
+    (bid / "bid.yaml").write_text(text[:start] + PEOPLE + "\n" + text[end:], encoding="utf-8")
+    book = Workbook()
+    book.active.append(["Kostenposition", "Betrag", "Ansprechpartner"])
+    book.active.append(["Plattform", 1000, "Dr. Hüseyin Çelik, Tel. 05361 28-31415"])
+    book.save(bid / "anlagen" / "kosten.xlsx")
+    edit(bid / "bid.yaml", "\nannexes:\n", "\nannexes:\n  - {title: Kostenplan der Kämmerei, file: anlagen/kosten.xlsx}\n")
+    found = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
+    assert {f["path"] for f in found} == {"annexes[0].file"}, found
+    assert {"contact.name", "contact.phone"} <= {w for f in found for w in ("contact.name", "contact.phone") if w in f["message"]}
+    run = run_bidkit("build", str(bid), "--variant", "public", "--draft", "-o", str(tmp_path / "public.pdf"))
+    assert run.code == 1 and "contact.name in the embedded file kosten.xlsx" in run.stderr, run.stderr
+    assert not (tmp_path / "public.pdf").exists()
+
+
+def test_an_archive_that_cannot_be_searched_is_reported():
+    import io
+    import zipfile
+
+    from bidkit.variants import file_text
+
+    plain, locked = io.BytesIO(), io.BytesIO()
+    with zipfile.ZipFile(plain, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", "<si><t>Hüseyin</t></si><si><t> &#199;elik</t></si>")
+    assert "Hüseyin Çelik" in file_text(plain.getvalue())
+    with zipfile.ZipFile(locked, "w") as archive:
+        archive.writestr("secret.xml", b"\x93\x17garbage")
+    data = bytearray(locked.getvalue())  # mark the member encrypted (bit 0 of its flags): its bytes say nothing
+    central = data.index(b"PK\x01\x02")
+    data[6] |= 0x1
+    data[central + 8] |= 0x1
+    assert file_text(bytes(data)) is None

@@ -13,7 +13,7 @@ from bidkit.findings import Finding, Severity
 from bidkit.models import Bid, Removal
 from bidkit.rules.registry import RuleContext, Violation, define, rule
 from bidkit.supporters import Register, read_register
-from bidkit.variants import DocumentVariant, defined, field_problem, quoted, secrets
+from bidkit.variants import DocumentVariant, defined, field_problem, quoted, quoted_in_files, secrets
 
 
 @rule(
@@ -53,13 +53,22 @@ Values of `city.public_contact` (a switchboard number a contact shares) are publ
 def quoted_value(ctx: RuleContext) -> Iterator[Violation]:
     register = read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None
     for variant in defined(ctx.bid).values():
-        yield from _quotes(ctx.bid, variant, register)
+        yield from _quotes(ctx.bid_dir, ctx.bid, variant, register)
 
 
-def _quotes(bid: Bid, variant: DocumentVariant, register: Register | None) -> Iterator[Violation]:
-    for path, offset, secret in quoted(bid, variant, secrets(bid, variant, register)):
+def _quotes(bid_dir, bid: Bid, variant: DocumentVariant, register: Register | None) -> Iterator[Violation]:
+    """The bid's texts, and the files the variant embeds, that hold a value ``variant`` removes."""
+    found = secrets(bid, variant, register)
+    for path, offset, secret in quoted(bid, variant, found):
         yield Violation(path, f"this text quotes {secret.what}, which the variant '{variant.name}' removes",
                         _value_hint(path, secret.what), text_offset=offset)
+    for annex, secret in quoted_in_files(bid_dir, bid, variant, found):
+        holds = f"holds {secret.what}" if secret else "cannot be searched (an encrypted, broken or oversized archive)"
+        yield Violation(annex.field, f"the file '{annex.file}', embedded in the variant '{variant.name}', {holds}, "
+                        "which the variant removes" if secret else f"the file '{annex.file}', embedded in the variant "
+                        f"'{variant.name}', {holds} for the values the variant removes",
+                        f"Take the value out of the file, or mark the annex `public: false` (so that '{variant.name}' "
+                        "leaves it out).")
 
 
 def _value_hint(path: tuple, what: str) -> str | None:
@@ -105,7 +114,7 @@ def build_findings(loaded, variant: DocumentVariant) -> list[Finding]:
 
     quoting = RULES["VAR002"]
     register = read_register(loaded.bid_dir, bid.supporters) if bid.supporters else None
-    for violation in _quotes(bid, variant, register):
+    for violation in _quotes(loaded.bid_dir, bid, variant, register):
         findings.append(Finding(quoting.code, Severity.ERROR, violation.message, violation.hint or quoting.hint,
                                 loaded.sources.locate(violation.path, text_offset=violation.text_offset), violation.path))
     return findings
