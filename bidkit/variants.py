@@ -409,8 +409,7 @@ def quoted_in_files(bid_dir, bid: Bid, variant: DocumentVariant, found: list[Sec
     """(annex, secret) for every removed value a file the variant embeds (an annex that is no PDF:
     a spreadsheet, a text) holds; (annex, None) for one that cannot be searched (an encrypted or
     oversized archive). A file that cannot be read is another rule's (ANX001)."""
-    from bidkit.errors import BidkitError
-    from bidkit.paths import bid_file, read_regular
+    from bidkit.paths import BidFileError, bid_file, read_regular
 
     if not found:
         return
@@ -419,7 +418,7 @@ def quoted_in_files(bid_dir, bid: Bid, variant: DocumentVariant, found: list[Sec
             continue
         try:
             data = read_regular(bid_file(bid_dir, annex.file), max_bytes=annex.max_bytes)
-        except (BidkitError, OSError):
+        except BidFileError:
             continue
         text = file_text(data)
         if text is None:

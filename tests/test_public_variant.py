@@ -210,11 +210,15 @@ def test_a_text_quoting_a_removed_value_refuses_the_public_build(bid, tmp_path):
 
 
 def test_a_value_the_texts_do_not_show_is_caught_in_the_final_file(bid, tmp_path):
-    """The last wall: the contact's e-mail in an embedded annex, which no rule reads."""
+    """The contact's e-mail in an embedded annex: VAR002 names the annex (a final build refuses),
+    and the last wall, the search of the finished file, refuses a draft too."""
     with (bid / "anlagen" / "kennzahlen.csv").open("a", encoding="utf-8") as annex:
         annex.write("Rückfragen;digital@stadt.wolfsburg.example\n")
     out = tmp_path / "public.pdf"
     run = run_bidkit("build", str(bid), "--variant", "public", "-o", str(out))
+    assert run.code == 1 and not out.exists(), run.stderr
+    assert "VAR002  the file 'anlagen/kennzahlen.csv', embedded in the variant 'public', holds contact.email" in run.stderr
+    run = run_bidkit("build", str(bid), "--variant", "public", "--draft", "-o", str(out))
     assert run.code == 1 and not out.exists(), run.stderr
     assert "would still show what it removes: contact.email in the embedded file kennzahlen.csv" in run.stderr
     assert "digital@" not in run.stderr
