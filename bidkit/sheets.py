@@ -50,7 +50,8 @@ MAX_ENTRIES = 2_000
 MAX_ROWS = 50_000
 MAX_COLUMNS = 64
 #: Labels in the name column that end a table: the sum row under the items (as ``bidkit export`` writes).
-SUM_LABELS = ("summe", "gesamt", "zwischensumme", "total")
+SUM_LABELS = ("summe", "summen", "gesamt", "gesamtsumme", "insgesamt", "zwischensumme", "teilsumme", "endsumme",
+              "total", "sum", "subtotal")
 
 
 class SheetError(Exception):
@@ -378,7 +379,7 @@ def _data_rows(rows: list[list[Cell]], table: Table, columns: list[Column]) -> l
         if all(c.empty for c in row):
             _refuse_rows_below(rows[index + 1:], table, required)
             break
-        if "amount" in table.columns and _sum_row(cells, label, required):
+        if "amount" in table.columns and _sum_row(cells, label, required, table, out):
             _refuse_rows_below(rows[index + 1:], table, required, ended_by=cells[label])
             _check_sum(cells, out, table)
             break
@@ -407,11 +408,43 @@ def _check_sum(cells: dict[str, Cell], items: list[dict[str, Cell]], table: Tabl
                          "no merged cells), or correct the sum.", place)
 
 
-def _sum_row(cells: dict[str, Cell], label: str, required: list[str]) -> bool:
+#: Labels that start no item: a row labelled so with more than an amount is a subtotal („Gesamt …“ and
+#: „Total …“ may start an item's name, „Gesamtkonzept“; they are a subtotal when they sum the items above).
+_ONLY_SUMS = frozenset(SUM_LABELS) - {"gesamt", "total"}
+
+
+def _sum_row(cells: dict[str, Cell], label: str, required: list[str], table: Table | None = None,
+             items: list[dict[str, Cell]] = ()) -> bool:
+    """Whether the row is the sum row (its label ``Summe …`` and nothing but an amount beside it).
+    With ``table``, a subtotal (such a label with more cells filled: „Summe Sachkosten | Sachkosten |
+    26.666,83“, as SUMMEWENN wants it) is refused: as an item it would count twice."""
     first = cells.get(label)
     words = header_key(first.value).split(" ") if first is not None and isinstance(first.value, str) else [""]
-    others = [name for name in required if name not in (label, "amount")]
-    return words[0] in SUM_LABELS and not any(name in cells for name in others)
+    word = words[0].rstrip(":")
+    if word not in SUM_LABELS:
+        return False
+    filled = [name for name in required if name not in (label, "amount") and name in cells]
+    if not filled:
+        return True
+    if table is not None and (word in _ONLY_SUMS or _sums_above(cells, label, items)):
+        header = table.header_names.get(filled[0], filled[0])
+        raise SheetError(f"'{table.file}': the row '{first.value}' ({first.location.cell}) looks like a subtotal, "
+                         f"but its column '{header}' is filled, so it would be read as one more item and counted twice",
+                         "Delete subtotal rows (bidkit sums each category itself); the one sum row under all items "
+                         "has only its label and the amount.", first.location)
+    return False
+
+
+def _sums_above(cells: dict[str, Cell], label: str, items: list[dict[str, Cell]]) -> bool:
+    """Whether the row's amount is the sum of the items above it that share its other cells (its category)."""
+    try:
+        amount = cell_value(cells["amount"], read_money) if "amount" in cells else None
+        keys = [name for name in cells if name not in (label, "amount")]
+        same = [row for row in items if all(name in row and row[name].value == cells[name].value for name in keys)]
+        total = sum((cell_value(row["amount"], read_money) for row in same if "amount" in row), Decimal(0))
+    except CellError:
+        return False
+    return amount is not None and len(same) >= 2 and amount == total
 
 
 def _refuse_rows_below(rows: list[list[Cell]], table: Table, required: list[str], ended_by: Cell | None = None) -> None:
