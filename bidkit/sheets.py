@@ -81,6 +81,7 @@ class Cell:
     value: Any  # None, str (stripped), int, float, bool, datetime
     location: Location
     formula: str | None = None  # the formula of a workbook cell that holds one
+    merged: str | None = None  # the merged range (B2:B3) whose value another cell holds
 
     @property
     def empty(self) -> bool:
@@ -208,11 +209,11 @@ def csv_rows(path: Path, data: bytes) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     line = 1
     try:
-        for record, values in enumerate(reader, start=1):
-            if record > MAX_ROWS:
+        for number, values in enumerate(reader, start=1):
+            if number > MAX_ROWS:
                 raise SheetError(f"'{path.name}' has more than {MAX_ROWS} rows", "Keep one table of the bid in the file.",
                                  Location(path, line))
-            rows.append([Cell(value.strip(), Location(path, line, n, cell=f"{column_letter(n)}{record}"))
+            rows.append([Cell(value.strip(), Location(path, line, n, cell=f"{column_letter(n)}{number}"))
                          for n, value in enumerate(values[:MAX_COLUMNS], start=1)])
             line = reader.line_num + 1
     except csv.Error as exc:
@@ -272,6 +273,7 @@ def sheet_rows(path: Path, books: tuple[Any, Any], sheet: str | int | None) -> l
         raise SheetError(f"'{path.name}', sheet '{sheet}' cannot be read ({type(exc).__name__})",
                          "Open it in Excel or LibreOffice and save it again as Excel workbook (.xlsx).",
                          Location(path, sheet=sheet)) from None
+    merged = _merged_away(values_book[sheet])
     rows = []
     for number, (row, row_formulas) in enumerate(zip(values, formulas), start=1):
         used = max((n for n, v in enumerate(row, 1) if v is not None), default=0)
@@ -282,10 +284,40 @@ def sheet_rows(path: Path, books: tuple[Any, Any], sheet: str | int | None) -> l
             formula = text if isinstance(text, str) and text.startswith("=") else None
             if hasattr(text, "text"):  # an array formula
                 formula = "=" + str(text.text)
+            ref = f"{column_letter(n)}{number}"
             cells.append(Cell(value.strip() if isinstance(value, str) else value,
-                              Location(path, number, n, sheet=sheet, cell=f"{column_letter(n)}{number}"), formula))
+                              Location(path, number, n, sheet=sheet, cell=ref), formula, merged.get(ref)))
         rows.append(cells)
     return rows
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _merged_away(worksheet) -> dict[str, str]:
+    """The cells of merged ranges other than the first (which alone holds the value): ``{"B3": "B2:B3"}``.
+    openpyxl's read-only sheets do not read merged ranges: they are taken from the sheet's XML
+    (``_get_source``, openpyxl 3.1); a sheet without it has none."""
+    from openpyxl.utils import column_index_from_string
+
+    source = getattr(worksheet, "_get_source", None)
+    if source is None:
+        return {}
+    with source() as xml:
+        data = xml.read(MAX_UNPACKED + 1)
+    away: dict[str, str] = {}
+    for match in _MERGE.finditer(data):
+        first, top, last, bottom = (part.decode() for part in match.groups())
+        columns = range(column_index_from_string(first), min(column_index_from_string(last), MAX_COLUMNS) + 1)
+        rows = range(int(top), min(int(bottom), MAX_ROWS + 1) + 1)
+        if len(columns) * len(rows) > MAX_ROWS * 4:
+            continue  # a whole-sheet merge says nothing of a table's cells
+        for row in rows:
+            for column in columns:
+                ref = f"{column_letter(column)}{row}"
+                if ref != f"{first}{top}":
+                    away[ref] = f"{first}{top}:{last}{bottom}"
+    return away
 
 
 def _check_archive(path: Path, data: bytes) -> None:
@@ -379,6 +411,13 @@ def _data_rows(rows: list[list[Cell]], table: Table, columns: list[Column]) -> l
         if all(c.empty for c in row):
             _refuse_rows_below(rows[index + 1:], table, required)
             break
+        for name in required:
+            n = table.columns.get(name)
+            if name not in cells and n is not None and n < len(row) and row[n].merged:
+                cell, header = row[n], table.header_names.get(name, name)
+                raise SheetError(f"'{table.file}': {cell.location.cell} (column '{header}') is part of the merged cells "
+                                 f"{cell.merged}, whose value only {cell.merged.split(':')[0]} holds",
+                                 "Unmerge the cells (Excel: Zellen verbinden aufheben) and fill every row.", cell.location)
         if "amount" in table.columns and _sum_row(cells, label, required, table, out):
             _refuse_rows_below(rows[index + 1:], table, required, ended_by=cells[label])
             _check_sum(cells, out, table)

@@ -78,3 +78,26 @@ def test_a_formula_error_value_is_named_as_a_failing_formula(bid):
     findings = run_bidkit("check", str(bid), "--format", "json").json()["findings"]
     failing = {f["cell"] for f in findings if "formula that fails" in f["message"]}
     assert failing == {"C2", "C3", "D4", "A5", "C6"}, findings
+
+
+def test_a_merged_cell_in_a_required_column_is_named_as_merged(bid):
+    """rt5 D11: Excel users merge equal neighbouring cells; the hidden half was „required field
+    'category' is missing … Add `category:` here“."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Kosten"
+    sheet.append(["Kostenposition", "Kategorie", "Betrag"])
+    sheet.append(["Personal A", "personalkosten", 200000])
+    sheet.append(["Personal B", None, 200000])
+    sheet.append(["Sachmittel", "sachkosten", 100000])
+    sheet.merge_cells("B2:B3")
+    book.save(bid / "kosten.xlsx")
+    text = (bid / "budget.yaml").read_text(encoding="utf-8")
+    start = text.index("      costs:")
+    end = text.index("      funding:", start)
+    (bid / "budget.yaml").write_text(text[:start] + "      costs_file: kosten.xlsx\n" + text[end:], encoding="utf-8")
+    errors = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["severity"] == "error"]
+    assert len(errors) == 1 and errors[0]["cell"] == "B3", errors
+    assert "part of the merged cells B2:B3" in errors[0]["message"] and "Unmerge" in errors[0]["hint"]
