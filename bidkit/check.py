@@ -29,9 +29,10 @@ class CheckOptions:
     pdf: Path | None = None  # a rendered PDF to check against the call's page limit
 
 
-def run_rules(loaded: LoadedBid) -> tuple[list[Finding], list[str], dict[str, str]]:
+def run_rules(loaded: LoadedBid, selected: set[str] | None = None) -> tuple[list[Finding], list[str], dict[str, str]]:
     """The completeness findings, the codes of the checks that ran and, of those that could not
-    run, why: a section they read did not load, or lost invalid items and they need every item."""
+    run, why: a section they read did not load, or lost invalid items and they need every item.
+    ``selected``: only these checks run (`--select`)."""
     if loaded.checked is None or loaded.call is None:
         return [], [], {}
     partial = frozenset(loaded.partial)
@@ -39,6 +40,8 @@ def run_rules(loaded: LoadedBid) -> tuple[list[Finding], list[str], dict[str, st
     context = RuleContext(loaded.checked, loaded.call, loaded.bid_dir, broken, partial)
     findings, ran, skipped = [], [], {}
     for rule in checks():
+        if selected is not None and rule.code not in selected:
+            continue
         reason = rule.not_run_reason(broken, partial)
         if reason:
             skipped[rule.code] = reason
@@ -112,7 +115,7 @@ def check_bid(bid_dir: Path, options: CheckOptions = CheckOptions()) -> tuple[Ch
     selected = _cli_codes(options.select, "--select") if options.select else set(RULES)
     ignored = _cli_codes(options.ignore, "--ignore") - LOADER_CODES
     loaded = load_bid(bid_dir)
-    rule_findings, ran, skipped = run_rules(loaded)
+    rule_findings, ran, skipped = run_rules(loaded, selected if options.select else None)
     pages = None
     if options.pdf is not None:
         from bidkit.pdfcheck import other_bid_findings, page_limit_findings, section_pages

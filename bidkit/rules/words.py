@@ -22,7 +22,9 @@ from bidkit.rules.registry import RuleContext, Violation, rule
 MAX_RUN = 250
 #: Where a line may break (WeasyPrint breaks after hyphens and slashes, at soft hyphens and
 #: zero-width spaces) and a Markdown link's target, which is not shown.
-_BREAKS = re.compile(r"\]\([^)\s]*\)|[\s\-/\u00ad\u200b]+")
+#: The target stops at the next bracket, so that a run of ``](`` is read in linear time (a target
+#: that may hold brackets made each ``](`` search to the end of the text: quadratic).
+_BREAKS = re.compile(r"\]\([^()\[\]\s]*\)|[\s\-/\u00ad\u200b]+")
 #: More than ``MAX_RUN`` characters none of which is a break: every run longer than ``MAX_RUN`` is such a
 #: stretch (a link's target only adds breaks), so a text without one is passed over in a single search.
 _UNBROKEN = re.compile(r"[^\s\-/\u00ad\u200b]{%d}" % (MAX_RUN + 1))
