@@ -318,6 +318,11 @@ def check_and_prepare(bid_dir: Path, output: Path | None, *, draft: bool, varian
     from bidkit.report.text import TextReporter
     from bidkit.rules.document import PAGE_LIMIT
 
+    before = None
+    if cache:  # the bid folder before it is read: a build stores in the cache only when it is so still
+        from bidkit.render.cache import snapshot
+
+        before = snapshot(bid_dir)
     result, loaded = check_bid(bid_dir)
     document_variant = None
     if bid_variant and loaded.renderable:
@@ -343,18 +348,19 @@ def check_and_prepare(bid_dir: Path, output: Path | None, *, draft: bool, varian
     limit_rule = types.SimpleNamespace(code=PAGE_LIMIT.code, severity=PAGE_LIMIT.severity, hint=PAGE_LIMIT.hint)
     return (target, loaded.call.page_limit, limit_rule), prepare(
         loaded, target, draft=draft, variant=variant, findings=result.findings, html_output=html_output,
-        step=step, document_variant=document_variant, cache=cache, jobs=jobs)
+        step=step, document_variant=document_variant, cache=cache, jobs=jobs, unchanged_since=before)
 
 
 def prepare(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | None = None,
             findings: Iterable[Finding] = (), html_output: Path | None = None,
             step: Callable[[str], None] = lambda name: None, cache: bool = False,
             document_variant: DocumentVariant | None = None, jobs: int | None = 1,
-            load: Callable[[], None] = lambda: None) -> BuiltPdf | Staged:
+            load: Callable[[], None] = lambda: None, unchanged_since: dict | None = None) -> BuiltPdf | Staged:
     """The build up to the layout (``build_pdf``'s arguments): the outputs checked, then the PDF
     from the rebuild cache when it is there (written to ``output``: a ``BuiltPdf``), else the
     bid staged for the layout (``stage``). ``load()`` loads WeasyPrint (in the step of that
-    name; the command line loads it in another process meanwhile)."""
+    name; the command line loads it in another process meanwhile). ``unchanged_since``: the bid
+    folder's ``cache.snapshot`` before it was read; the build is stored only when it is so still."""
     variant = variant or _variants()[0]
     check_outputs(loaded, {"--output": output, "--html": html_output})
     store, key = None, None
@@ -380,6 +386,11 @@ def prepare(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | None
                 return built
     step(staged.LOADING_STEP)
     load()
+    if store is not None:
+        from bidkit.render.cache import Unchanged, snapshot
+
+        store = Unchanged(store, loaded.bid_dir, unchanged_since if unchanged_since is not None else snapshot(loaded.bid_dir),
+                          outputs=[output, *([html_output] if html_output else [])])
     return stage(loaded, output, draft=draft, variant=variant, findings=findings, html_output=html_output, step=step,
                  document_variant=document_variant, jobs=jobs, cache=(store, key) if store is not None else None)[0]
 

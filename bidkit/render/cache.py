@@ -153,6 +153,45 @@ def _remove(path: str) -> None:
 
 # --- the key -------------------------------------------------------------------------------
 
+def snapshot(root: Path) -> dict[str, tuple]:
+    """Every entry below ``root`` by path and stat signature (kind, size, modification time, inode):
+    what a build read may not change while it runs (``Unchanged``). A walk of stat calls, no reading."""
+    seen: dict[str, tuple] = {}
+    for folder, dirs, files in os.walk(Path(root).resolve()):
+        for name in files + dirs:
+            path = os.path.join(folder, name)
+            try:
+                info = os.lstat(path)
+                seen[path] = (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ino)
+            except OSError as exc:
+                seen[path] = (exc.errno,)
+    return seen
+
+
+class Unchanged:
+    """A cache that stores only when the bid folder is as it was before the bid was read
+    (``snapshot`` then and now, the build's own outputs aside): a file saved while a build runs
+    (an editor's autosave, a sync client) would otherwise put the file built from the old bytes
+    under the key of the new ones, and every later build of the new bytes would take the old
+    document from the cache."""
+
+    def __init__(self, store: BuildCache, root: Path, before: dict[str, tuple], outputs: Iterable[Path] = ()):
+        self.inner, self.root, self.before = store, root, before
+        # the outputs and the folders that hold them (a build makes `build/` and changes its time)
+        written = [Path(path).resolve() for path in outputs]
+        self.outputs = {str(path) for output in written for path in (output, *output.parents)}
+
+    def load(self, key: str) -> Entry | None:
+        return self.inner.load(key)
+
+    def store(self, key: str, data: bytes, facts: dict) -> None:
+        def kept(seen: dict[str, tuple]) -> dict[str, tuple]:
+            return {path: signature for path, signature in seen.items() if path not in self.outputs}
+
+        if kept(snapshot(self.root)) == kept(self.before):
+            self.inner.store(key, data, facts)
+
+
 class _Key:
     """A sha256 over framed records (length-prefixed, so no two sequences read alike)."""
 
