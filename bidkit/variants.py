@@ -389,8 +389,8 @@ def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[
                   if not secret.digits and _squeezed(secret.text) in everything]
     phones = [secret for secret in found if secret.digits]
     for path, text in texts:
-        if path[-1] == "file" or str(path[-1]).endswith("_file"):
-            continue  # a file's name tells the build what to read; it quotes nothing
+        if str(path[-1]).endswith("_file") or (path[-1] == "file" and path[0] in ("theme", "supporters")):
+            continue  # a file the build reads, whose name the document does not print (an annex's it does)
         comparable, said = None, set()  # a value once per text, in whichever of its forms
         for secret, pattern in candidates:
             comparable = comparable or _comparable(text)

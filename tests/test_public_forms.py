@@ -120,3 +120,16 @@ def test_an_archive_that_cannot_be_searched_is_reported():
     data[6] |= 0x1
     data[central + 8] |= 0x1
     assert file_text(bytes(data)) is None
+
+
+def test_an_annex_file_name_that_names_a_removed_person_is_found_by_check(bid):
+    """rt5 D18: the list of annexes prints the file's name; `check` said nothing and the public
+    build refused, sending the user to `check`."""
+    text = (bid / "bid.yaml").read_text(encoding="utf-8")
+    start, end = text.index("\ncontact:\n") + 1, text.index("vision: |")
+    (bid / "bid.yaml").write_text(text[:start] + PEOPLE + "\n" + text[end:], encoding="utf-8")
+    (bid / "anlagen" / "Gutachten Hüseyin Çelik.csv").write_text("a;b\n1;2\n", encoding="utf-8")
+    edit(bid / "bid.yaml", "\nannexes:\n", '\nannexes:\n  - {title: Gutachten, file: "anlagen/Gutachten Hüseyin Çelik.csv"}\n')
+    found = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
+    assert [f["path"] for f in found] == ["annexes[0].file"], found
+    assert "rename the file" in found[0]["hint"]

@@ -74,6 +74,9 @@ def _quotes(bid_dir, bid: Bid, variant: DocumentVariant, register: Register | No
 def _value_hint(path: tuple, what: str) -> str | None:
     """The hint for a quoting field that holds the value itself (a name, an e-mail address, a
     phone number), which cannot be rewritten: remove it too, or keep the value."""
+    if path[-1] == "file":
+        return ("The list of annexes prints the file's name: rename the file (and this `file:`), or mark the "
+                "annex `public: false`.")
     if path[-1] not in ("name", "email", "phone"):
         return None  # a text: the rule's hint (rewrite it)
     shown = ".".join(str(part) for part in path if not isinstance(part, int))
