@@ -101,3 +101,16 @@ def test_a_merged_cell_in_a_required_column_is_named_as_merged(bid):
     errors = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["severity"] == "error"]
     assert len(errors) == 1 and errors[0]["cell"] == "B3", errors
     assert "part of the merged cells B2:B3" in errors[0]["message"] and "Unmerge" in errors[0]["hint"]
+
+
+def test_an_address_before_an_escaped_bracket_keeps_the_text_as_written():
+    """rt5 D20: „<https://autolink.example>“ printed „…example>;“: the address took „&gt“ of the
+    escaped „>“ into its span, and the „;“ was left as text."""
+    from bidkit.render.names import keep_whole
+
+    for written, kept in [("&lt;https://autolink.example&gt;):", "https://autolink.example"),
+                          ("&lt;b&gt;https://tag.example&lt;/b&gt; und", "https://tag.example"),
+                          ("siehe https://a.example/?a=1&amp;b=2 und", "https://a.example/?a=1&amp;b=2")]:
+        html = keep_whole(written, set())
+        assert f'<span class="proper-name">{kept}</span>' in html, html
+        assert html.replace(f'<span class="proper-name">{kept}</span>', kept) == written

@@ -47,8 +47,10 @@ def name_words(bid, call) -> set[str]:
 
 #: Web and e-mail addresses, file names with a path: a hyphen put into them at a line's end could
 #: not be told from their own („statis-tik.niedersachsen.de“); they break (without one) only where
-#: they must. Trailing punctuation is the sentence's.
-_ADDRESS = r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+#: they must. Trailing punctuation is the sentence's. The text is escaped HTML: an address ends
+#: before an entity (``&gt;`` of a written „>“, which cut as „&gt“ printed a stray „;“), and its own
+#: „&“ is ``&amp;``.
+_ADDRESS = r"(?:https?://|www\.)(?:[^\s<>\"&]|&amp;)*[^\s<>\".,;:!?)&]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 
 
 def keep_whole(html: str, words: set[str]) -> str:
