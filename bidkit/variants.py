@@ -255,10 +255,18 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
         for form in name_forms(name or "", role):
             add(form, what)
 
+    # An official the variant still shows in office (the legal representative, a signatory of the MoU)
+    # is public by that: a mayor who is also the deputy contact keeps the name, not the e-mail and phone.
+    officials = set()
+    if Removal.LEGAL_REPRESENTATIVE not in variant:
+        officials.add(_squeezed(bid.legal_representative.name))
+    if Removal.SIGNATORIES not in variant and bid.mou:
+        officials |= {_squeezed(s.name) for party in bid.mou.parties for s in party.signatories}
     for removal, key in ((Removal.CONTACT, "contact"), (Removal.DEPUTY_CONTACT, "deputy_contact")):
         contact = getattr(bid, key)
         if removal in variant and contact:
-            person(contact.name, contact.role, f"{key}.name")
+            if _squeezed(contact.name) not in officials:
+                person(contact.name, contact.role, f"{key}.name")
             add(contact.email, f"{key}.email")
             add(contact.phone, f"{key}.phone")
             if contact.phone and len(phone_digits(contact.phone)) >= MIN_PHONE_DIGITS:

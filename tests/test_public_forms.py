@@ -133,3 +133,16 @@ def test_an_annex_file_name_that_names_a_removed_person_is_found_by_check(bid):
     found = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
     assert [f["path"] for f in found] == ["annexes[0].file"], found
     assert "rename the file" in found[0]["hint"]
+
+
+def test_an_official_who_is_also_a_contact_keeps_the_name_not_the_phone(bid):
+    """rt5 D21: in a small municipality the mayor is the deputy contact; the public variant removed
+    his name, which the cover and the resolution show as the legal representative, so it could never
+    be built. An official shown in office is public; the contact's e-mail and phone are still removed."""
+    edit(bid / "bid.yaml", "  name: Referat Organisationsentwicklung", "  name: Klaus Mohrs\n  phone: +49 5361 28-2222")
+    edit(bid / "bid.yaml", "vision: |\n", "vision: |\n  Oberbürgermeister Klaus Mohrs leitet die Lenkungsgruppe.\n")
+    found = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
+    assert found == [], found
+    edit(bid / "bid.yaml", "vision: |\n", "vision: |\n  Rückfragen unter 05361 28-2222.\n")
+    found = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
+    assert {f["message"].split(",")[0] for f in found} == {"this text quotes deputy_contact.phone"}, found
