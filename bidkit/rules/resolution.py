@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -112,3 +113,46 @@ def resolution_matches_own_share(ctx: RuleContext) -> Iterator[Violation]:
             f"the committed own share of {shown} is {more} more than "
             f"the budget's {planned} of own funds (`eigenmittel`)",
         )
+
+
+#: An amount in euros as a German text writes it: „108.427,24 €“, „180.427 Euro“, „1.260.000,00 EUR“.
+_AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?\s?(?:€|Euro\b|EUR\b)")
+#: Characters between „Eigenanteil“ and its amount at most (before it: half as many).
+NEAR = 60
+#: The words that make a decision's amount the own share.
+_OWN_SHARE = re.compile(r"Eigenanteil|Eigenmittel|Eigenbeteiligung|Eigenleistung|Kofinanzierung", re.IGNORECASE)
+
+
+@rule(
+    "RES004", WARNING, "The decision's text names another own share",
+    hint="Correct the decision's text or `own_share_committed:` to what the council voted on.",
+    explanation="""
+The decisions of the council resolution are the text the council voted on; the document prints
+them and, below, the committed own share (`own_share_committed`, else the plan's own funds). A
+decision that speaks of the own share (Eigenanteil, Eigenmittel, Kofinanzierung) and names an
+amount other than that one shows two own shares, most often a typo in one of them
+(108.427,24 € for 180.427,24 €): the reviewers cannot tell which the council committed.
+""",
+    reads=("council_resolution", "budget"),
+)
+def decision_names_the_own_share(ctx: RuleContext) -> Iterator[Violation]:
+    resolution = ctx.bid.council_resolution
+    if resolution is None:
+        return
+    own = resolution.own_share_committed
+    if own is None:
+        own = applicant_own_funds(ctx.bid.budget)[0] if ctx.bid.budget else None
+    if not own:
+        return
+    for index, decision in enumerate(resolution.decisions):
+        words = [word.span() for word in _OWN_SHARE.finditer(decision)]
+        # the amounts said of the own share: within a few words of „Eigenanteil“ (not the total costs beside it)
+        near = [match for match in _AMOUNT.finditer(decision)
+                if any(match.start() - end <= NEAR and start - match.end() <= NEAR // 2 for start, end in words)]
+        amounts = [(match, Decimal(match.group(1).replace(".", "") + "." + (match.group(2) or "0"))) for match in near]
+        if amounts and all(named != own for _, named in amounts):
+            match, named = amounts[0]
+            said, meant = euros(named, own)
+            where = "`own_share_committed`" if resolution.own_share_committed is not None else "the plan's own funds"
+            yield Violation(("council_resolution", "decisions", index),
+                            f"the decision names an own share of {said}; {where}: {meant}", text_offset=match.start())
