@@ -1,4 +1,4 @@
-"""The German number formats come from Babel, its de_DE number data kept in the cache folder (issue 12).
+"""The German number formats and numeric dates come from Babel, its de_DE data kept in the cache folder (issue 12).
 
 ``bidkit.render.formatting`` keeps the few entries of Babel's locale data that number formatting
 reads (the decimal pattern, the Latin digits' symbols) in the user's cache folder, so that `check`
@@ -7,15 +7,17 @@ output to Babel's own formatting with its full data, whether the entries were ju
 back, or the kept file was damaged.
 """
 
+import datetime as dt
 import json
 import random
 from decimal import Decimal
 
 import pytest
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from bidkit.render import formatting
-from bidkit.render.formatting import money, number, percent, percent_figure
+from bidkit.render.formatting import long_date, money, number, percent, percent_figure, short_date
 
 
 def _values() -> list[Decimal]:
@@ -26,6 +28,11 @@ def _values() -> list[Decimal]:
     return [Decimal(v) for v in fixed] + drawn
 
 
+def _days() -> list[dt.date]:
+    return [dt.date(1, 1, 1), dt.date(999, 12, 31), dt.date(2016, 12, 5), dt.date(9999, 12, 31)] + [
+        dt.date(1900, 1, 1) + dt.timedelta(days=n) for n in range(0, 100_000, 97)]
+
+
 def _babel(value: Decimal, pattern: str | None = None, **options) -> str:
     """Babel's own formatting with its full de_DE data."""
     return format_decimal(value, format=pattern, locale="de_DE", **options)
@@ -34,9 +41,9 @@ def _babel(value: Decimal, pattern: str | None = None, **options) -> str:
 @pytest.fixture
 def fresh_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("BIDKIT_CACHE_DIR", str(tmp_path))
-    formatting._numbers.cache_clear()
+    formatting._kept_locale.cache_clear()
     yield tmp_path
-    formatting._numbers.cache_clear()
+    formatting._kept_locale.cache_clear()
 
 
 def _assert_like_babel() -> None:
@@ -50,14 +57,17 @@ def _assert_like_babel() -> None:
         for digits in (0, 1, 2):
             scaled = (value * 100).quantize(Decimal(1).scaleb(-digits), rounding="ROUND_HALF_UP")
             assert percent(value, digits) == f"{_babel(scaled, '#,##0.' + '0' * digits)}\u00a0%"
+    for day in _days():
+        assert short_date(day) == format_date(day, format="dd.MM.y", locale="de_DE")
+        assert long_date(day) == format_date(day, format="d. MMMM y", locale="de_DE")
 
 
-def test_numbers_equal_babels_own_when_written_and_when_read_back(fresh_cache):
+def test_kept_locale_equal_babels_own_when_written_and_when_read_back(fresh_cache):
     _assert_like_babel()  # the entries taken from Babel's data, and written
     kept = list((fresh_cache / "babel").glob("numbers-de_DE-*.json"))
     assert len(kept) == 1
     assert json.loads(kept[0].read_text(encoding="utf-8"))["latn"]["decimal"] == ","
-    formatting._numbers.cache_clear()
+    formatting._kept_locale.cache_clear()
     _assert_like_babel()  # read back from the file
 
 
@@ -65,7 +75,7 @@ def test_kept_entries_need_no_locale_data(fresh_cache, monkeypatch):
     import babel.localedata
 
     assert money(Decimal("1250.5")) == "1.250,50\u00a0€"  # writes the entries
-    formatting._numbers.cache_clear()
+    formatting._kept_locale.cache_clear()
 
     def refused(*args, **kwargs):
         raise AssertionError("Babel's locale data loaded")
@@ -74,6 +84,7 @@ def test_kept_entries_need_no_locale_data(fresh_cache, monkeypatch):
     assert money(Decimal("1250.5")) == "1.250,50\u00a0€"
     assert number(Decimal("-124045.5")) == "-124.045,5"
     assert percent(Decimal("0.34958"), below=35) == "34,96\u00a0%"
+    assert short_date(dt.date(2017, 3, 5)) == "05.03.2017"  # a supporter's date in SUP messages
 
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b'{"latn": {"decimal": 1}, "decimal": "#"}', b"[]",
@@ -83,13 +94,13 @@ def test_a_damaged_file_is_rewritten_from_babels_data(fresh_cache, damage):
     (kept,) = (fresh_cache / "babel").glob("numbers-de_DE-*.json")
     written = kept.read_bytes()
     kept.write_bytes(damage)
-    formatting._numbers.cache_clear()
+    formatting._kept_locale.cache_clear()
     assert money(Decimal("1234567.8")) == "1.234.567,80\u00a0€"
     assert number(Decimal("12.50")) == "12,5"
     assert kept.read_bytes() == written
 
 
 def test_an_entry_not_kept_comes_from_babels_full_data(fresh_cache):
-    locale = formatting._numbers()
+    locale = formatting._kept_locale()
     assert locale.percent_formats[None].pattern == "#,##0\u00a0%"  # not kept: Babel's full data
     assert format_decimal(Decimal("1234.5"), locale=locale) == "1.234,5"

@@ -16,11 +16,11 @@ _CENT = Decimal("0.01")
 
 
 @functools.cache
-def _numbers():
-    """``LOCALE`` for Babel's number formatting, its number data kept in the user's cache folder.
+def _kept_locale():
+    """``LOCALE`` for Babel's number formatting and numeric dates, its data kept in the user's cache folder.
 
-    Babel formats every number; what it reads of the locale for that is the decimal pattern and
-    the symbols of the Latin digits (``,`` ``.`` ``-`` …). Loading the locale merges Babel's whole
+    Babel formats every number and date; what it reads of the locale for numbers is the decimal
+    pattern and the symbols of the Latin digits (``,`` ``.`` ``-`` …), for ``dd.MM.y`` nothing. Loading the locale merges Babel's whole
     CLDR data of root, de and de_DE (~85 M instructions, a tenth of `check`, which shows one amount
     in an info message): these few entries are kept instead in a small file keyed by Babel's
     version, written from Babel's data on first use. Any other entry Babel asks for comes from its
@@ -68,7 +68,7 @@ def money(amount: Decimal | int, *, cents: bool | None = None) -> str:
     if cents is None:
         cents = value != value.to_integral_value()
     pattern = "#,##0.00" if cents else "#,##0"
-    return f"{format_decimal(value, format=pattern, locale=_numbers(), decimal_quantization=False)}\u00a0€"
+    return f"{format_decimal(value, format=pattern, locale=_kept_locale(), decimal_quantization=False)}\u00a0€"
 
 
 def any_cents(amounts) -> bool:
@@ -81,7 +81,7 @@ def number(value: Decimal | int) -> str:
     """``124.045``, ``12,5``: German grouping and decimal comma, no trailing zeros added."""
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=_numbers())
+    return format_decimal(value, locale=_kept_locale())
 
 
 def shown_below(exact: Decimal, limit: Decimal | int, digits: int = 1) -> Decimal:
@@ -107,7 +107,7 @@ def percent(value: Decimal, digits: int = 1, below: Decimal | int | None = None)
         digits = max(digits, -int(scaled.as_tuple().exponent))
     else:
         scaled = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return f"{format_decimal(scaled, format='#,##0.' + '0' * digits, locale=_numbers())}\u00a0%"
+    return f"{format_decimal(scaled, format='#,##0.' + '0' * digits, locale=_kept_locale())}\u00a0%"
 
 
 def percent_figure(value: Decimal | int) -> str:
@@ -117,7 +117,7 @@ def percent_figure(value: Decimal | int) -> str:
     """
     from babel.numbers import format_decimal
 
-    return f"{format_decimal(value, format='#,##0.#', locale=_numbers(), decimal_quantization=False)}\u00a0%"
+    return f"{format_decimal(value, format='#,##0.#', locale=_kept_locale(), decimal_quantization=False)}\u00a0%"
 
 
 def long_date(day: dt.date) -> str:
@@ -131,7 +131,7 @@ def short_date(day: dt.date) -> str:
     """``05.12.2016``."""
     from babel.dates import format_date
 
-    return format_date(day, format="dd.MM.y", locale=LOCALE)
+    return format_date(day, format="dd.MM.y", locale=_kept_locale())
 
 
 def _unbroken(text: str) -> Markup:
