@@ -20,11 +20,13 @@ def _kept_locale():
     """``LOCALE`` for Babel's number formatting and numeric dates, its data kept in the user's cache folder.
 
     Babel formats every number and date; what it reads of the locale for numbers is the decimal
-    pattern and the symbols of the Latin digits (``,`` ``.`` ``-`` …), for ``dd.MM.y`` nothing. Loading the locale merges Babel's whole
-    CLDR data of root, de and de_DE (~85 M instructions, a tenth of `check`, which shows one amount
-    in an info message): these few entries are kept instead in a small file keyed by Babel's
-    version, written from Babel's data on first use. Any other entry Babel asks for comes from its
-    full data (``tests/test_formatting_cache.py`` holds the output equal to Babel's own).
+    pattern and the symbols of the Latin digits (``,`` ``.`` ``-`` …), for ``dd.MM.y`` nothing.
+    Loading the locale merges Babel's whole CLDR data of root, de and de_DE (~85 M instructions,
+    a tenth of `check`, which shows one amount in an info message): these few entries are kept
+    instead in a small file keyed by Babel's version, written from Babel's data on first use. Any
+    other entry Babel asks for comes from its full data. A Locale reads its data through its
+    ``_data`` property (Babel 2.x); ``tests/test_formatting_cache.py`` holds the output equal to
+    Babel's own and fails if the kept entries stop being used.
     """
     from babel import __version__ as babel_version
     from babel.core import Locale
