@@ -11,13 +11,18 @@ for wall time (what the user waits) and CPU time (user + system; less disturbed 
 use a cache folder of their own, warmed once; "annexes not yet judged" runs with an empty one.
 Children may write .pyc files (PYTHONDONTWRITEBYTECODE is dropped), as an installed bidkit has them.
 
-Usage: python benchmarks/bench_check.py [--runs 21] [--measures 200] [--budget-lines 1000]
+With ``--instructions`` each command also runs once under valgrind's callgrind and its instruction
+count is printed beside the floor's (deterministic where wall and CPU times are not: the machine's
+load does not change it; ``PYTHONHASHSEED=0``, ``PYTHONMALLOC=malloc``, .pyc files present).
+
+Usage: python benchmarks/bench_check.py [--runs 21] [--measures 200] [--budget-lines 1000] [--instructions]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -52,9 +57,20 @@ def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, usage.ru_utime + usage.ru_stime
 
 
+def instructions(args: list[str], env: dict[str, str]) -> int:
+    """Instructions a fresh process of ``args`` executes, counted by callgrind."""
+    proc = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *args], cwd=REPO,
+                          env={**env, "PYTHONHASHSEED": "0", "PYTHONMALLOC": "malloc"}, capture_output=True, text=True)
+    found = re.search(r"Collected : (\d+)", proc.stderr)
+    if not found:
+        sys.exit(f"valgrind {' '.join(args)} failed:\n{proc.stderr}")
+    return int(found.group(1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=21, help="paired rounds (default 21)")
+    parser.add_argument("--instructions", action="store_true", help="also count instructions with valgrind's callgrind")
     add_size_options(parser)
     parser.set_defaults(measures=200, budget_lines=1000)
     options = parser.parse_args()
@@ -87,6 +103,8 @@ def main() -> None:
             shift = round_ % len(names)
             for name in names[shift:] + names[:shift]:
                 times[name].append(run(name, round_))
+        counted = {name: instructions(commands[name][0], env) for name in names
+                   if options.instructions and "not yet judged" not in name}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{options.runs} paired rounds; floor: python {' '.join(FLOOR[1:])!r}")
@@ -104,6 +122,14 @@ def main() -> None:
                 goal = commands[name][1]
                 if goal is not None:
                     line += f"  ≤ {goal}× {'ok' if median <= goal else 'MISSED'}"
+            print(line)
+    if counted:
+        print(f"\n{'instructions (callgrind)':44} {'count':>14}   ratio  goal")
+        for name, count in counted.items():
+            line = f"{name:44} {count / 1e6:12,.0f} M"
+            if name != "floor":
+                ratio, goal = count / counted["floor"], commands[name][1]
+                line += f"   {ratio:5.2f}" + (f"  ≤ {goal}× {'ok' if ratio <= goal else 'MISSED'}" if goal is not None else "")
             print(line)
 
 

@@ -6,6 +6,7 @@ Exit codes: 0 no errors, 1 errors in the bid (or build refused), 2 the tool coul
 
 from __future__ import annotations
 
+import copy
 import datetime
 import enum
 import gc
@@ -482,9 +483,33 @@ def export(
     out.print(f"{kind} written: {escape(where)}")
 
 
+def _invoked(args: list[str]) -> typer.Typer:
+    """``app`` with only the command that ``args`` name, when they name one.
+
+    typer builds the click parameters of every command before parsing (~17 M instructions of
+    `check`'s start); a run invokes one, named by the first argument. Usage, help, errors and
+    exit codes of that command are those of the whole app (tests/test_cli_invoked.py compares them).
+    Otherwise the whole app: without arguments, with an unknown command (whose suggestions list
+    every command), or with an option of the root first (``--help`` lists every command).
+    """
+    name = args[0] if args else None
+    commands = [info for info in app.registered_commands if _command_name(info) == name]
+    groups = [info for info in app.registered_groups if info.name == name]
+    if not commands and not groups:
+        return app
+    only = copy.copy(app)
+    only.registered_commands, only.registered_groups = commands, groups
+    return only
+
+
+def _command_name(info) -> str:
+    """The name typer gives a command: its own, else the function's with '-' for '_'."""
+    return info.name or info.callback.__name__.lower().replace("_", "-")
+
+
 def main() -> None:
     try:
-        app()
+        _invoked(sys.argv[1:])()
     except BidkitError as exc:
         _fail(exc.message, exc.hint, exc.exit_code)
     except OSError as exc:  # a path given on the command line the system refuses (too long, no access)

@@ -77,31 +77,40 @@ for _tag, _regexp, _first in (
     _Resolver12.add_implicit_resolver(_TAG + _tag, re.compile(_regexp), list(_first))
 
 
-class _Composer(_Parser, _Resolver12):  # type: ignore[misc, valid-type]
+class _Composer(_Parser):  # type: ignore[misc, valid-type]
+    """libyaml's node tree, with each node's tag left for the builder to work out.
+
+    The composer asks for the tag of every node it makes (``resolve``) and tells a resolver where it
+    descends and ascends; in Python these calls cost more than libyaml parsing the file. Here they
+    are C builtins: ``resolve`` keeps its arguments in a ``slice`` (the node's ``tag``, unless the
+    file writes a tag, which stays the text), the descent is not followed (no path resolvers).
+    ``_Builder.tag`` gives the tag a resolver would have given (tests/test_yamlio_tags.py).
+    """
+
+    resolve = staticmethod(slice)  # (kind, value, implicit) -> slice(kind, value, implicit)
+    descend_resolver = staticmethod(slice)  # (parent, index): nothing to follow
+    ascend_resolver = staticmethod(tuple)
+
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
-        _Resolver12.__init__(self)
-        self._plain_tags: dict[str, str] = {}
 
-    def resolve(self, kind: Any, value: Any, implicit: tuple[bool, bool]) -> str:
-        """The tag of a node; a plain scalar's depends on its text alone (no path resolvers), so it is
-        worked out once per distinct text: the parser asks for every node, the builder once more.
-        Any other node gets the default tag of its kind, as BaseResolver gives it without path resolvers."""
-        if kind is ScalarNode:
-            if not implicit[0]:
-                return _STR
-            tag = self._plain_tags.get(value)
-            if tag is None:
-                tag = self._plain_tags[value] = _Resolver12.resolve(self, kind, value, implicit)
-            return tag
-        return _MAP if kind is MappingNode else _SEQ
 
-    # No path resolvers are defined: the parser's calls for every node need not look for them.
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        pass
+class _Tags(_Resolver12):
+    """The tag the YAML 1.2 core schema gives a plain scalar; a plain scalar's depends on its text alone,
+    so it is worked out once per distinct text."""
 
-    def ascend_resolver(self) -> None:
-        pass
+    def __init__(self) -> None:
+        super().__init__()
+        self.known: dict[str, str] = {}
+
+    def plain(self, value: str) -> str:
+        tag = self.known.get(value)
+        if tag is None:
+            tag = self.known[value] = self.resolve(ScalarNode, value, (True, False))
+        return tag
+
+
+_TAGS = _Tags()
 
 
 class YamlMap(dict):
@@ -210,7 +219,7 @@ def load_document(path: Path) -> SourceDocument:
         raise YamlSyntaxError(f"YAML error: {exc}", Location(path), "Fix the YAML syntax.") from None
     finally:
         composer.dispose()
-    builder = _Builder(path, text.splitlines(), composer)
+    builder = _Builder(path, text.splitlines())
     if node is not None and "&" in text and "*" in text:  # anchors and aliases: measure before building
         builder.refuse_expansion(node)
     data = builder.build(node) if node is not None else None
@@ -220,12 +229,11 @@ def load_document(path: Path) -> SourceDocument:
 class _Builder:
     """Plain data from a node tree, with positions; refuses what is not plain data."""
 
-    def __init__(self, path: Path, lines: list[str], resolver: _Composer) -> None:
+    def __init__(self, path: Path, lines: list[str]) -> None:
         self.path = path
         self.lines = lines
         #: Lines with a '#': only there can a plain value be followed by a comment (check_swallowed).
         self.commented = {number for number, line in enumerate(lines) if "#" in line}
-        self.resolver = resolver
         self.values = 0
         self.chars = 0
         self.active: set[int] = set()
@@ -285,9 +293,9 @@ class _Builder:
         self.values += 1
         if self.values > MAX_VALUES:
             raise self.fail("YAML expands to too many values (aliases?)", node, "Write the data out without '*alias' repetitions.")
-        if isinstance(node, ScalarNode):
+        if node.__class__ is ScalarNode:
             value = self.scalar(node)
-            if isinstance(value, str):
+            if value.__class__ is str:
                 self.chars += len(value)
                 if self.chars > MAX_CHARS:
                     raise self.fail(f"YAML expands to more than {MAX_CHARS:,} characters of text (aliases?)", node,
@@ -299,17 +307,18 @@ class _Builder:
             raise self.too_deep(node)
         self.active.add(id(node))
         try:
-            if isinstance(node, MappingNode):
+            if node.__class__ is MappingNode:
                 return self.mapping(node)
             return self.sequence(node)
         finally:
             self.active.discard(id(node))
 
     def mapping(self, node: MappingNode) -> YamlMap:
-        if node.tag != _MAP:
+        if self.tag(node) != _MAP:
             raise self.tag_error(node)
         result = YamlMap()
-        result.mark = (node.start_mark.line, node.start_mark.column)
+        mark = node.start_mark
+        result.mark = (mark.line, mark.column)
         result.key_marks, result.value_marks, result.block_text = key_marks, value_marks, block_text = {}, {}, set()
         build = self.build
         for key_node, value_node in node.value:
@@ -330,29 +339,32 @@ class _Builder:
             # A block scalar's value starts at its '|' or '>' indicator.
             mark = value_node.start_mark
             value_marks[key] = (mark.line, mark.column)
-            if getattr(value_node, "style", None) == "|":
+            if value_node.__class__ is ScalarNode and value_node.style == "|":
                 block_text.add(key)
         return result
 
     def sequence(self, node: SequenceNode) -> YamlSeq:
-        if node.tag != _SEQ:
+        if self.tag(node) != _SEQ:
             raise self.tag_error(node)
         build = self.build
-        result = YamlSeq([build(item) for item in node.value])
-        result.mark = (node.start_mark.line, node.start_mark.column)
-        result.item_marks = [(item.start_mark.line, item.start_mark.column) for item in node.value]
-        result.block_text = {i for i, item in enumerate(node.value) if getattr(item, "style", None) == "|"}
+        items = node.value
+        result = YamlSeq([build(item) for item in items])
+        mark = node.start_mark
+        result.mark = (mark.line, mark.column)
+        result.item_marks = [(item.start_mark.line, item.start_mark.column) for item in items]
+        result.block_text = {i for i, item in enumerate(items) if item.__class__ is ScalarNode and item.style == "|"}
         return result
 
     def scalar(self, node: ScalarNode) -> Any:
         value = node.value
+        written = node.tag
         if node.style:  # quoted or a block: text, unless tagged (libyaml says "" for plain, the Python parser None)
-            if node.tag != _STR:
+            if (written.__class__ is not slice or written.step[0]) and self.tag(node) != _STR:
                 raise self.tag_error(node)
             return value
-        tag = node.tag
-        # The parser resolved every plain scalar without a tag of its own: its tag is known then.
-        if tag != (self.resolver._plain_tags.get(value) or self.resolver.resolve(ScalarNode, value, (True, False))):
+        tag = _TAGS.known.get(value) or _TAGS.plain(value)
+        # Without a tag in the file a plain scalar has the tag of its text; any other tag must be that one.
+        if (written.__class__ is not slice or not written.step[0]) and self.tag(node) != tag:
             raise self.tag_error(node)
         end = node.end_mark
         if end.line in self.commented:
@@ -377,8 +389,19 @@ class _Builder:
             # validation reports it with its place like a quoted bad date (SCH001), no crash.
             return value
 
+    @staticmethod
+    def tag(node: Any) -> str:
+        """The node's tag as a YAML 1.2 core resolver gives it: the one written in the file, else, for a
+        scalar, that of its text if plain and unquoted (``!`` makes it text), else its kind's default."""
+        tag = node.tag
+        if tag.__class__ is not slice:  # written in the file
+            return tag
+        if node.__class__ is ScalarNode:  # libyaml: plain if untagged and unquoted, or tagged '!' (even quoted)
+            return _TAGS.plain(node.value) if tag.step[0] else _STR
+        return _MAP if node.__class__ is MappingNode else _SEQ
+
     def tag_error(self, node: Any) -> YamlSyntaxError:
-        tag = str(node.tag).replace(_TAG, "!!")
+        tag = str(self.tag(node)).replace(_TAG, "!!")
         return self.fail(f"YAML tag {tag!r} is not allowed", node,
                          "Bid files hold plain data: remove the '!'-tag and write the value itself (quote text).")
 

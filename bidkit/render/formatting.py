@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -13,6 +15,53 @@ LOCALE = "de_DE"
 _CENT = Decimal("0.01")
 
 
+@functools.cache
+def _kept_locale():
+    """``LOCALE`` for Babel's number formatting and numeric dates, its data kept in the user's cache folder.
+
+    Babel formats every number and date; what it reads of the locale for numbers is the decimal
+    pattern and the symbols of the Latin digits (``,`` ``.`` ``-`` …), for ``dd.MM.y`` nothing.
+    Loading the locale merges Babel's whole CLDR data of root, de and de_DE (~85 M instructions,
+    a tenth of `check`, which shows one amount in an info message): these few entries are kept
+    instead in a small file keyed by Babel's version, written from Babel's data on first use. Any
+    other entry Babel asks for comes from its full data. A Locale reads its data through its
+    ``_data`` property (Babel 2.x); ``tests/test_formatting_cache.py`` holds the output equal to
+    Babel's own and fails if the kept entries stop being used.
+    """
+    from babel import __version__ as babel_version
+    from babel.core import Locale
+    from babel.localedata import LocaleDataDict, load
+    from babel.numbers import parse_pattern
+
+    from bidkit.fileio import cache_write
+    from bidkit.paths import cache_dir
+
+    path = cache_dir() / "babel" / f"numbers-{LOCALE}-{babel_version}.json"
+    try:
+        kept = json.loads(path.read_bytes())
+        symbols, decimal = kept["latn"], kept["decimal"]
+        if not (isinstance(decimal, str) and isinstance(symbols, dict)
+                and all(isinstance(k, str) and isinstance(v, str) for k, v in symbols.items())):
+            raise ValueError("not the kept number data")
+    except (OSError, ValueError, KeyError, TypeError):  # not yet kept, or damaged: from Babel's data
+        full = Locale.parse(LOCALE)
+        symbols, decimal = dict(full.number_symbols["latn"]), full.decimal_formats[None].pattern
+        cache_write(path, json.dumps({"latn": symbols, "decimal": decimal}, ensure_ascii=False).encode())
+
+    class Data(dict):
+        def __missing__(self, key):  # an entry not kept: Babel's full data of the locale
+            return load(LOCALE)[key]
+
+    class Numbers(Locale):
+        @property
+        def _data(self) -> LocaleDataDict:
+            return self._kept
+
+    locale = Numbers.parse(LOCALE)
+    locale._kept = LocaleDataDict(Data(number_symbols={"latn": symbols}, decimal_formats={None: parse_pattern(decimal)}))
+    return locale
+
+
 def money(amount: Decimal | int, *, cents: bool | None = None) -> str:
     """``500.000 €`` for whole euros, ``1.250,50 €`` otherwise; a no-break space before €."""
     from babel.numbers import format_decimal
@@ -21,7 +70,7 @@ def money(amount: Decimal | int, *, cents: bool | None = None) -> str:
     if cents is None:
         cents = value != value.to_integral_value()
     pattern = "#,##0.00" if cents else "#,##0"
-    return f"{format_decimal(value, format=pattern, locale=LOCALE, decimal_quantization=False)}\u00a0€"
+    return f"{format_decimal(value, format=pattern, locale=_kept_locale(), decimal_quantization=False)}\u00a0€"
 
 
 def any_cents(amounts) -> bool:
@@ -34,7 +83,7 @@ def number(value: Decimal | int) -> str:
     """``124.045``, ``12,5``: German grouping and decimal comma, no trailing zeros added."""
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=LOCALE)
+    return format_decimal(value, locale=_kept_locale())
 
 
 def shown_below(exact: Decimal, limit: Decimal | int, digits: int = 1) -> Decimal:
@@ -60,7 +109,7 @@ def percent(value: Decimal, digits: int = 1, below: Decimal | int | None = None)
         digits = max(digits, -int(scaled.as_tuple().exponent))
     else:
         scaled = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return f"{format_decimal(scaled, format='#,##0.' + '0' * digits, locale=LOCALE)}\u00a0%"
+    return f"{format_decimal(scaled, format='#,##0.' + '0' * digits, locale=_kept_locale())}\u00a0%"
 
 
 def percent_figure(value: Decimal | int) -> str:
@@ -70,7 +119,7 @@ def percent_figure(value: Decimal | int) -> str:
     """
     from babel.numbers import format_decimal
 
-    return f"{format_decimal(value, format='#,##0.#', locale=LOCALE, decimal_quantization=False)}\u00a0%"
+    return f"{format_decimal(value, format='#,##0.#', locale=_kept_locale(), decimal_quantization=False)}\u00a0%"
 
 
 def long_date(day: dt.date) -> str:
@@ -84,7 +133,7 @@ def short_date(day: dt.date) -> str:
     """``05.12.2016``."""
     from babel.dates import format_date
 
-    return format_date(day, format="dd.MM.y", locale=LOCALE)
+    return format_date(day, format="dd.MM.y", locale=_kept_locale())
 
 
 def _unbroken(text: str) -> Markup:
