@@ -341,7 +341,7 @@ def _describe(exc: Exception) -> str:
 
 def _copy_without_active_content(data: bytes) -> PdfAnnexContent:
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import DictionaryObject, NameObject
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject
 
     class UnencryptedReader(PdfReader):
         """Stops at an encrypted file before pypdf decrypts it (AES would need `cryptography`)."""
@@ -363,6 +363,10 @@ def _copy_without_active_content(data: bytes) -> PdfAnnexContent:
     writer.append(reader, import_outline=False)
     if len(writer.pages) != pages:
         raise PdfAnnexError(f"only {len(writer.pages)} of its {pages} pages can be read")
+    for original, copy in zip(reader.pages, writer.pages):  # pypdf's append leaves out the link to the structure
+        key = original.get("/StructParents")
+        if isinstance(key, int):
+            copy[NameObject("/StructParents")] = NumberObject(key)
     # What the final writer needs to keep the annex's claims (bidkit.render.final): its tags,
     # language, identification and output intent; cloned after the pages, so that the structure
     # tree points at the copied pages.
