@@ -1,0 +1,146 @@
+"""What PDF/A-3a and PDF/UA-1 forbid in a raster logo or a PDF annex (rt5 D1–D4): mended where the
+printed page stays the same (ANX009) and confirmed by the validator and `qpdf --check` in one real
+build; refused at the annex's line where it cannot be (ANX006); an invisible OCR layer in a font
+that is not embedded is accepted."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pikepdf import Array, Dictionary, Name
+
+import annex_samples
+from conftest import EXAMPLE, edit, line_of, run_bidkit
+from test_pdf_validation import qpdf_warnings, validation_failures
+
+MOU = "anlagen/mou-wolfsburgdigital.pdf"
+LETTER = "anlagen/unterstuetzung-ostfalia.pdf"
+RAW_WARNINGS = ("Warning", "warnings.warn", "Traceback", ".py:")
+
+
+def _raster(path: Path, kind: str) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (30, 36), (0, 58, 112)).save(path, kind)
+
+
+@pytest.fixture(scope="module")
+def mended(tmp_path_factory) -> tuple[Path, Path, dict]:
+    """The example with a PNG logo, a JPEG background in its stylesheet, a stamped and commented
+    OCR scan as MoU and a reviewed letter (annex_samples): checked and built once."""
+    bid = tmp_path_factory.mktemp("mended") / "bid"
+    shutil.copytree(EXAMPLE, bid)
+    _raster(bid / "theme/logo.png", "PNG")
+    _raster(bid / "theme/band.jpg", "JPEG")
+    (bid / "theme/extra.css").write_text("h2 { background-image: url(band.jpg); background-repeat: no-repeat; }\n", encoding="utf-8")
+    edit(bid / "bid.yaml", "  logo: theme/logo.svg", "  logo: theme/logo.png\n  stylesheet: theme/extra.css")
+    (bid / MOU).write_bytes(annex_samples.ocr_scan())
+    (bid / LETTER).write_bytes(annex_samples.letter_with_review_marks())
+    check = run_bidkit("check", ".", "--format", "json", cwd=bid)
+    out = bid.parent / "bid.pdf"
+    build = run_bidkit("build", str(bid), "-o", str(out))
+    assert build.code == 0, build.stderr
+    assert not [word for word in RAW_WARNINGS if word in build.stderr], build.stderr
+    return bid, out, check.json()
+
+
+def test_mended_annexes_and_raster_images_are_confirmed_by_the_validator(mended):
+    _, out, _ = mended
+    assert validation_failures(out, "3a") == []
+    assert validation_failures(out, "ua1") == []
+    assert qpdf_warnings(out) == []
+
+
+def test_the_check_says_what_was_mended_at_the_annex_line(mended):
+    bid, _, report = mended
+    findings = {(f["rule"], f["file"], f["line"]): f["message"] for f in report["findings"] if f["rule"].startswith("ANX")}
+    assert set(findings) == {("ANX009", "mou.yaml", line_of(bid / "mou.yaml", MOU)),
+                             ("ANX009", "partners.yaml", line_of(bid / "partners.yaml", LETTER))}
+    assert findings["ANX009", "mou.yaml", line_of(bid / "mou.yaml", MOU)].endswith(
+        f"mended in '{MOU}' for PDF/A and PDF/UA: Stamp annotation drawn into the page, "
+        "FreeText annotation that does not print removed")
+    assert findings["ANX009", "partners.yaml", line_of(bid / "partners.yaml", LETTER)].endswith(
+        "review comment removed, hidden Square annotation removed, Stamp annotation drawn into the page, "
+        "form field drawn into the page, link flagged for printing, inline image interpolation switched off, "
+        "image interpolation switched off, transfer function removed")
+
+
+def test_what_prints_stays_and_is_tagged(mended):
+    _, out, _ = mended
+    with pikepdf.open(out) as pdf:
+        streams = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream)]
+        images = [obj for obj in streams if obj.get("/Subtype") == Name.Image]
+        assert len(images) >= 4  # the logo, the background, the scan, the signature
+        assert not [image for image in images if image.get("/Interpolate") is True]
+        states = [obj for obj in pdf.objects if isinstance(obj, Dictionary) and obj.get("/Type") == Name.ExtGState]
+        assert not [state for state in states if "/TR" in state]
+        assert "/AcroForm" not in pdf.Root
+        scan, letter = pdf.pages[-2], pdf.pages[-1]
+        streams = letter.Contents if isinstance(letter.Contents, Array) else [letter.Contents]
+        contents = b"".join(stream.read_bytes() for stream in streams)
+        assert b"/I false" in contents and b"/I true" not in contents
+        assert b"/Artifact BMC" in contents and b"/Span << /MCID" in contents  # the stamp; the ticked check box
+        # Left on the page: the link, printable and tagged; the scan's stamp is drawn inside its figure.
+        assert [(str(a.Subtype), int(a.F), "/StructParent" in a) for a in letter.get("/Annots", [])] == [("/Link", 4, True)]
+        assert "/Annots" not in scan
+        [check_box] = [e for e in _elements(pdf) if any(isinstance(k, Dictionary) and k.get("/Type") == Name.MCR
+                                                          and k.Pg.objgen == letter.objgen for k in _kids(e))]
+        assert check_box.S == Name.Span
+
+
+def _kids(element) -> list:
+    kids = element.get("/K")
+    return list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []
+
+
+def _elements(pdf):
+    stack = [pdf.Root.StructTreeRoot.K]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Array):
+            stack.extend(node)
+        elif isinstance(node, Dictionary) and node.get("/Type") not in (Name.OBJR, Name.MCR) and "/K" in node:
+            yield node
+            stack.append(node.K)
+
+
+def test_a_form_whose_fields_have_no_appearance_is_refused_at_its_line_without_raw_warnings(bid, tmp_path):
+    (bid / LETTER).write_bytes(annex_samples.form_without_appearances())
+    run = run_bidkit("check", ".", "--format", "json", cwd=bid)
+    [finding] = [f for f in run.json()["findings"] if f["rule"] == "ANX006"]
+    assert (finding["severity"], finding["file"], finding["line"]) == ("warning", "partners.yaml", line_of(bid / "partners.yaml", LETTER))
+    assert finding["message"].endswith(
+        f"'{LETTER}' has annotations that print without a fixed appearance: form field (2×), Highlight annotation: "
+        "it would make pdf/a-3a+ua-1, pdf/a-3u false")
+    out = tmp_path / "final.pdf"
+    run = run_bidkit("build", str(bid), "-o", str(out))
+    assert run.code == 1 and not out.exists()
+    assert f"annex 3 '{LETTER}' would make pdf/a-3a+ua-1 false: annotations that print without a fixed appearance" in run.stderr
+    # --pdf-variant pdf (no claim) appends the fields as they are, without pikepdf's own warnings.
+    run = run_bidkit("build", str(bid), "-o", str(out), "--pdf-variant", "pdf")
+    assert run.code == 0, run.stderr
+    assert not [word for word in RAW_WARNINGS if word in run.stderr], run.stderr
+
+
+def test_invisible_ocr_text_needs_no_embedded_font():
+    from bidkit.render.final import inspect_annex
+
+    assert inspect_annex(annex_samples.ocr_scan()).unembedded_fonts == ()
+    assert inspect_annex(annex_samples.office_export()).unembedded_fonts == ("Helvetica",)
+    # The render mode is followed through q/Q and into forms, which start in their caller's mode.
+    pdf = pikepdf.open(io.BytesIO(annex_samples.ocr_scan()))
+    page = pdf.pages[0]
+    form = pdf.make_stream(b"BT /OCR 9 Tf (a) Tj ET", Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 9, 9],
+                           Resources=Dictionary(Font=page.Resources.Font))
+    page.Resources.XObject.Fm = form
+    for content, visible in [(b"BT 3 Tr ET /Fm Do", False), (b"q BT 3 Tr ET Q /Fm Do", True),
+                             (b"BT 3 Tr /OCR 9 Tf q 0 Tr Q (b) Tj ET", False), (b"BT 3 Tr /OCR 9 Tf 2 Tr (b) Tj ET", True)]:
+        page.Contents = pdf.make_stream(content)
+        out = io.BytesIO()
+        pdf.save(out)
+        inspect_annex.cache_clear()
+        assert inspect_annex(out.getvalue()).unembedded_fonts == (("Helvetica",) if visible else ()), content
