@@ -143,3 +143,25 @@ def form_without_appearances() -> bytes:
     page.obj.Annots.append(pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Highlight, F=4,
                                                         Rect=[72, 760, 200, 775], QuadPoints=[72, 775, 200, 775, 72, 760, 200, 760])))
     return _saved(pdf)
+
+
+def print_shop_plan(cmyk_group: bool = False) -> bytes:
+    """A site plan as prepress software writes it: a picture with a printer's proxy (/OPI) and an
+    alternate, a form referring to another file's page (/Ref), rendering intents PDF/A does not
+    know (in the content and a graphics state), and an interpolated inline image inside a form;
+    with ``cmyk_group``, its page blends in uncalibrated DeviceCMYK (which bidkit cannot mend)."""
+    pdf = pikepdf.open(io.BytesIO(scan(1)))
+    page = pdf.pages[0]
+    picture = page.obj.Resources.XObject.Im0
+    picture.OPI = Dictionary({"/2.0": Dictionary(Type=Name.OPI, Version=2.0, F=pikepdf.String("plan-hires.tif"))})
+    picture.Alternates = Array([Dictionary(Image=pdf.make_stream(b"\x80", Type=Name.XObject, Subtype=Name.Image, Width=1,
+                                                                 Height=1, ColorSpace=Name.DeviceGray, BitsPerComponent=8))])
+    legend = pdf.make_stream(b"0 0 1 RG 1 1 98 18 re S q 10 0 0 10 2 2 cm BI /W 1 /H 1 /CS /G /BPC 8 /Interpolate true ID \x40 EI Q",
+                             Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 100, 20],
+                             Ref=Dictionary(F=pikepdf.String("legende.pdf"), Page=0))
+    page.obj.Resources.XObject.Legend = legend
+    page.obj.Resources.ExtGState = Dictionary(Print=Dictionary(Type=Name.ExtGState, RI=Name("/Proof")))
+    page.contents_add(pdf.make_stream(b"/Proof ri /Print gs q 1 0 0 1 400 40 cm /Legend Do Q"), prepend=False)
+    if cmyk_group:
+        page.obj.Group = Dictionary(S=Name.Transparency, CS=Name.DeviceCMYK)
+    return _saved(pdf)

@@ -19,6 +19,7 @@ from test_pdf_validation import qpdf_warnings, validation_failures
 
 MOU = "anlagen/mou-wolfsburgdigital.pdf"
 LETTER = "anlagen/unterstuetzung-ostfalia.pdf"
+PLAN = "anlagen/lageplan.pdf"
 RAW_WARNINGS = ("Warning", "warnings.warn", "Traceback", ".py:")
 
 
@@ -31,13 +32,16 @@ def _raster(path: Path, kind: str) -> None:
 @pytest.fixture(scope="module")
 def mended(tmp_path_factory) -> tuple[Path, Path, dict]:
     """The example with a PNG logo, a JPEG background in its stylesheet, a stamped and commented
-    OCR scan as MoU and a reviewed letter (annex_samples): checked and built once."""
+    OCR scan as MoU, a site plan from prepress software and a reviewed letter (annex_samples):
+    checked and built once."""
     bid = tmp_path_factory.mktemp("mended") / "bid"
     shutil.copytree(EXAMPLE, bid)
     _raster(bid / "theme/logo.png", "PNG")
     _raster(bid / "theme/band.jpg", "JPEG")
     (bid / "theme/extra.css").write_text("h2 { background-image: url(band.jpg); background-repeat: no-repeat; }\n", encoding="utf-8")
     edit(bid / "bid.yaml", "  logo: theme/logo.svg", "  logo: theme/logo.png\n  stylesheet: theme/extra.css")
+    edit(bid / "bid.yaml", "annexes:\n", f"annexes:\n  - title: Lageplan\n    file: {PLAN}\n")
+    (bid / PLAN).write_bytes(annex_samples.print_shop_plan())
     (bid / MOU).write_bytes(annex_samples.ocr_scan())
     (bid / LETTER).write_bytes(annex_samples.letter_with_review_marks())
     check = run_bidkit("check", ".", "--format", "json", cwd=bid)
@@ -59,7 +63,11 @@ def test_the_check_says_what_was_mended_at_the_annex_line(mended):
     bid, _, report = mended
     findings = {(f["rule"], f["file"], f["line"]): f["message"] for f in report["findings"] if f["rule"].startswith("ANX")}
     assert set(findings) == {("ANX009", "mou.yaml", line_of(bid / "mou.yaml", MOU)),
+                             ("ANX009", "bid.yaml", line_of(bid / "bid.yaml", PLAN)),
                              ("ANX009", "partners.yaml", line_of(bid / "partners.yaml", LETTER))}
+    assert findings["ANX009", "bid.yaml", line_of(bid / "bid.yaml", PLAN)].endswith(
+        "unknown rendering intent named as read (2×), prepress proxy (/OPI) removed, alternate images removed, "
+        "reference to another file's page removed, inline image interpolation switched off")
     assert findings["ANX009", "mou.yaml", line_of(bid / "mou.yaml", MOU)].endswith(
         f"mended in '{MOU}' for PDF/A and PDF/UA: Stamp annotation drawn into the page, "
         "FreeText annotation that does not print removed")
@@ -80,6 +88,11 @@ def test_what_prints_stays_and_is_tagged(mended):
         assert not [state for state in states if "/TR" in state]
         assert "/AcroForm" not in pdf.Root
         scan, letter = pdf.pages[-2], pdf.pages[-1]
+        plan = pdf.pages[-3]  # the MoU's annex number comes first, the plan's (annexes:) second
+        forms = [x for x in plan.Resources.XObject.values() if x.get("/Subtype") == Name.Form]
+        assert forms and not [x for x in streams if x.get("/Subtype") in (Name.Form, Name.Image)
+                              and ("/Ref" in x or "/OPI" in x or "/Alternates" in x)]
+        assert b"/Proof" not in b"".join(s.read_bytes() for s in (plan.Contents if isinstance(plan.Contents, Array) else [plan.Contents]))
         streams = letter.Contents if isinstance(letter.Contents, Array) else [letter.Contents]
         contents = b"".join(stream.read_bytes() for stream in streams)
         assert b"/I false" in contents and b"/I true" not in contents
@@ -108,18 +121,22 @@ def _elements(pdf):
             stack.append(node.K)
 
 
-def test_a_form_whose_fields_have_no_appearance_is_refused_at_its_line_without_raw_warnings(bid, tmp_path):
+def test_what_cannot_be_mended_is_refused_at_its_line_without_raw_warnings(bid, tmp_path):
     (bid / LETTER).write_bytes(annex_samples.form_without_appearances())
+    (bid / MOU).write_bytes(annex_samples.print_shop_plan(cmyk_group=True))
     run = run_bidkit("check", ".", "--format", "json", cwd=bid)
-    [finding] = [f for f in run.json()["findings"] if f["rule"] == "ANX006"]
-    assert (finding["severity"], finding["file"], finding["line"]) == ("warning", "partners.yaml", line_of(bid / "partners.yaml", LETTER))
-    assert finding["message"].endswith(
+    found = {(f["severity"], f["file"], f["line"]): f["message"] for f in run.json()["findings"] if f["rule"] == "ANX006"}
+    assert set(found) == {("warning", "partners.yaml", line_of(bid / "partners.yaml", LETTER)),
+                          ("warning", "mou.yaml", line_of(bid / "mou.yaml", MOU))}
+    assert found["warning", "partners.yaml", line_of(bid / "partners.yaml", LETTER)].endswith(
         f"'{LETTER}' has annotations that print without a fixed appearance: form field (2×), Highlight annotation: "
         "it would make pdf/a-3a+ua-1, pdf/a-3u false")
+    assert found["warning", "mou.yaml", line_of(bid / "mou.yaml", MOU)].endswith(
+        f"'{MOU}' has DeviceCMYK colour (uncalibrated; the document's output intent is sRGB): it would make pdf/a-3a+ua-1, pdf/a-3u false")
     out = tmp_path / "final.pdf"
     run = run_bidkit("build", str(bid), "-o", str(out))
     assert run.code == 1 and not out.exists()
-    assert f"annex 3 '{LETTER}' would make pdf/a-3a+ua-1 false: annotations that print without a fixed appearance" in run.stderr
+    assert f"annex 1 '{MOU}' would make pdf/a-3a+ua-1 false: DeviceCMYK colour" in run.stderr
     # --pdf-variant pdf (no claim) appends the fields as they are, without pikepdf's own warnings.
     run = run_bidkit("build", str(bid), "-o", str(out), "--pdf-variant", "pdf")
     assert run.code == 0, run.stderr

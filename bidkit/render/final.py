@@ -20,9 +20,13 @@ This module owns the invariants of the file bidkit hands in, for every variant:
   per page with the alt text „Anlage N: title, Seite k“. Annex links stay inside the annex;
 - the supporters' scans follow as one annex „Anlage N: Unterstützungsschreiben“ whose bookmark
   has a child per letter (the supporter's name), each letter a ``/Div`` named so under the
-  annex's ``/Part``, its pages figures with the alt text „… – name, Seite k“.
+  annex's ``/Part``, its pages figures with the alt text „… – name, Seite k“;
+- no image asks to be interpolated (WeasyPrint's raster logo and backgrounds, and the annexes'),
+  and every annotation of an annex is tagged.
 
-Whether an annex can keep a claim at all is judged before (``bidkit.annexes``, ANX rules).
+What an annex holds that PDF/A or PDF/UA forbids is mended in its clean copy where the printed
+page stays the same (``repair_annex``, ANX009); whether an annex can keep a claim at all is
+judged before (``inspect_annex``, ``bidkit.annexes``, ANX rules).
 """
 
 from __future__ import annotations
@@ -836,6 +840,8 @@ def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
         resources, owner = stack.pop()
         if isinstance(owner, pikepdf.Stream) or "/Contents" in owner:
             cmyk = cmyk or _paints_cmyk(owner)
+        group = owner.get("/Group")  # a transparency group blends in its colour space
+        cmyk = cmyk or (isinstance(group, Dictionary) and _is_cmyk(group.get("/CS")))
         if not isinstance(resources, Dictionary):
             continue
         for font in resources.get("/Font", Dictionary()).values():
@@ -948,6 +954,12 @@ MEDIA_ANNOTATIONS = (Name.Sound, Name.Movie, Name("/3D"), Name.Screen, Name.Rich
 SIMPLE_FONTS = (Name.Type1, Name.TrueType, Name.MMType1)
 #: An image or inline image asking viewers to smooth it (forbidden: ISO 19005-2 6.2.8.1 and 6.2.8.3).
 INTERPOLATING = re.compile(rb"/I(?:nterpolate)?\s*true")
+#: The rendering intents PDF/A allows (6.2.5); viewers read any other as RelativeColorimetric.
+INTENTS = (Name.RelativeColorimetric, Name.AbsoluteColorimetric, Name.Perceptual, Name.Saturation)
+RENDERING_INTENT = re.compile(rb"/([^\s/\[\]<>()]+)\s+ri\b")
+#: XObject entries PDF/A forbids (6.2.8, 6.2.9) that point elsewhere: the XObject's own content is what prints.
+PREPRESS_KEYS = {"/OPI": "prepress proxy (/OPI) removed", "/Alternates": "alternate images removed",
+                 "/Ref": "reference to another file's page removed"}
 
 
 def repair_annex(data: bytes) -> tuple[bytes, tuple[str, ...]]:
@@ -1161,8 +1173,8 @@ def _repair_resources(pdf: pikepdf.Pdf, done: list[str], contents: bool) -> None
                     stack.append((stream.get("/Resources"), stream if contents else None))
     while stack:
         resources, owner = stack.pop()
-        if owner is not None and _interpolated_inline(pdf, owner):
-            done.append("inline image interpolation switched off")
+        if owner is not None:
+            done += _mend_content(pdf, owner)
         if not isinstance(resources, Dictionary):
             continue
         if resources.is_indirect:
@@ -1173,11 +1185,18 @@ def _repair_resources(pdf: pikepdf.Pdf, done: list[str], contents: bool) -> None
             if not isinstance(xobject, pikepdf.Stream) or xobject.objgen in seen:
                 continue
             seen.add(xobject.objgen)
+            for key, what in PREPRESS_KEYS.items():
+                if key in xobject:
+                    del xobject[key]
+                    done.append(what)
             if xobject.get("/Subtype") == Name.Image:
                 for image in (xobject, xobject.get("/SMask"), xobject.get("/Mask")):
                     if isinstance(image, pikepdf.Stream) and image.get("/Interpolate") is True:
                         image.Interpolate = False
                         done.append("image interpolation switched off")
+                if "/Intent" in xobject and xobject.Intent not in INTENTS:
+                    xobject.Intent = Name.RelativeColorimetric
+                    done.append("unknown rendering intent named as read")
             elif xobject.get("/Subtype") == Name.Form:
                 stack.append((xobject.get("/Resources"), xobject if contents else None))
         for pattern in _values(resources.get("/Pattern")):
@@ -1196,6 +1215,9 @@ def _repair_resources(pdf: pikepdf.Pdf, done: list[str], contents: bool) -> None
             if "/TR2" in state and state.TR2 != Name.Default:
                 state.TR2 = Name.Default
                 done.append("transfer function removed")
+            if "/RI" in state and state.RI not in INTENTS:
+                state.RI = Name.RelativeColorimetric
+                done.append("unknown rendering intent named as read")
             mask = state.get("/SMask")
             group = mask.get("/G") if isinstance(mask, Dictionary) else None
             if isinstance(group, pikepdf.Stream) and group.objgen not in seen:
@@ -1207,28 +1229,43 @@ def _values(dictionary):
     return dictionary.values() if isinstance(dictionary, Dictionary) else ()
 
 
-def _interpolated_inline(pdf: pikepdf.Pdf, owner) -> bool:
-    """Inline images of ``owner``'s content (a page or form) no longer interpolated; whether any was."""
+def _mend_content(pdf: pikepdf.Pdf, owner) -> list[str]:
+    """``owner``'s content (a page or form) with no inline image interpolated and no unknown
+    rendering intent (``ri``, read as RelativeColorimetric): what was mended. Only content that
+    mentions one is parsed and written anew."""
     if isinstance(owner, pikepdf.Stream):
         streams = [owner]
     else:
         contents = owner.get("/Contents")
         streams = list(contents) if isinstance(contents, Array) else [contents]
-    if not any(isinstance(s, pikepdf.Stream) and b"BI" in (data := s.read_bytes()) and INTERPOLATING.search(data)
-               for s in streams):
-        return False
-    pieces, changed = [], False
-    for operation in pikepdf.parse_content_stream(owner if isinstance(owner, pikepdf.Stream) else pikepdf.Page(owner)):
-        piece = pikepdf.unparse_content_stream([operation])
+    suspect = False
+    for stream in streams:
+        data = stream.read_bytes() if isinstance(stream, pikepdf.Stream) else b""
+        suspect = suspect or (b"BI" in data and INTERPOLATING.search(data)) or any(
+            "/" + match.group(1).decode("latin-1") not in INTENTS for match in RENDERING_INTENT.finditer(data))
+    if not suspect:
+        return []
+    pieces, mended = [], []
+    try:
+        operations = pikepdf.parse_content_stream(owner if isinstance(owner, pikepdf.Stream) else pikepdf.Page(owner))
+    except pikepdf.PdfError:
+        return []  # unreadable content is left as it is
+    for operation in operations:
         if isinstance(operation, pikepdf.ContentStreamInlineImage):
+            piece = pikepdf.unparse_content_stream([operation])
             head, sep, tail = piece.partition(b"\nID\n")  # pikepdf writes the dictionary on a line of its own
             head, count = INTERPOLATING.subn(b"/I false", head)
-            piece, changed = head + sep + tail, changed or count > 0
-        pieces.append(piece)
-    if changed:
+            pieces.append(head + sep + tail)
+            mended += ["inline image interpolation switched off"] * count
+            continue
+        if str(operation.operator) == "ri" and operation.operands and operation.operands[0] not in INTENTS:
+            operation = pikepdf.ContentStreamInstruction([Name.RelativeColorimetric], pikepdf.Operator("ri"))
+            mended.append("unknown rendering intent named as read")
+        pieces.append(pikepdf.unparse_content_stream([operation]))
+    if mended:
         data = b"\n".join(pieces)
         if isinstance(owner, pikepdf.Stream):
             owner.write(data)
         else:
             owner.Contents = pdf.make_stream(data)
-    return changed
+    return mended
