@@ -993,7 +993,10 @@ def repair_annex(data: bytes) -> tuple[bytes, tuple[str, ...]]:
 def _repair_annotations(pdf: pikepdf.Pdf, done: list[str]) -> None:
     form = pdf.Root.get("/AcroForm")
     if isinstance(form, Dictionary) and form.get("/NeedAppearances") is True and _simple_form_fonts(form):
-        pdf.generate_appearance_streams()  # the look a viewer would give the filled-in fields
+        try:
+            pdf.generate_appearance_streams()  # the look a viewer would give the filled-in fields
+        except pikepdf.PdfError:
+            pass  # fields left without an appearance: inspect_annex names them
     root = pdf.Root.get("/StructTreeRoot")
     parent_tree = pikepdf.NumberTree(root.ParentTree) if _is_tagged(pdf) and isinstance(root.get("/ParentTree"), Dictionary) else None
     for page in pdf.pages:
@@ -1011,6 +1014,8 @@ def _repair_annotations(pdf: pikepdf.Pdf, done: list[str]) -> None:
             element = _unlink_annotation(annot, parent_tree) if parent_tree is not None else None
             if fate is not None:
                 drawn.append((element, fate))
+            elif element is not None and not len(element.K):
+                _detach(element)  # an element that held only the annotation goes with it
         if drawn:
             _draw(pdf, page, drawn, parent_tree)
         if len(kept) != len(annots):
@@ -1098,7 +1103,10 @@ def _appearance_content(page, annot) -> tuple[Name, object, bytes] | tuple[()] |
         return None
     name = Name("/BidkitAppearance%d_%d" % normal.objgen)  # the same in every page that shares the resources
     rotate = int(page.obj.get("/Rotate", 0)) if isinstance(page.obj.get("/Rotate", 0), int) else 0
-    content = pikepdf.Annotation(annot).get_page_content_for_appearance(name, rotate, 0, 0)
+    try:
+        content = pikepdf.Annotation(annot).get_page_content_for_appearance(name, rotate, 0, 0)
+    except pikepdf.PdfError:
+        return None  # not drawn: inspect_annex names it
     return (name, normal, content) if content else ()
 
 
@@ -1120,6 +1128,16 @@ def _unlink_annotation(annot, parent_tree):
     element.K = Array([k for k in items if not (isinstance(k, Dictionary) and k.get("/Type") == Name.OBJR
                                                  and isinstance(k.get("/Obj"), Dictionary) and k.Obj.objgen == annot.objgen)])
     return element
+
+
+def _detach(element) -> None:
+    parent = element.get("/P")
+    kids = parent.get("/K") if isinstance(parent, Dictionary) else None
+    if isinstance(kids, Array):
+        parent.K = Array([kid for kid in kids if not (isinstance(kid, Dictionary) and kid.is_indirect
+                                                      and element.is_indirect and kid.objgen == element.objgen)])
+    elif isinstance(kids, Dictionary) and kids.is_indirect and element.is_indirect and kids.objgen == element.objgen:
+        parent.K = Array()
 
 
 def _draw(pdf: pikepdf.Pdf, page, drawn, parent_tree) -> None:
