@@ -61,8 +61,8 @@ def letter_with_review_marks() -> bytes:
     bidkit repairs: a scanned signature with /Interpolate true (and an inline image with /I true),
     a transfer function, a reviewer's sticky note with its pop-up, a hidden rectangle, a stamp
     „Geprüft“ that prints (with its appearance, tagged nowhere), a ticked check box tagged as a
-    form field, a link without the print flag, and an invisible (OCR) text line in Helvetica,
-    which is not embedded."""
+    form field, a link without the print flag, an invisible (OCR) text line in Helvetica, which is
+    not embedded, and a rule drawn outside the tagged content."""
     import weasyprint
 
     html = """<html lang="de"><head><title>Stellungnahme</title></head><body style="font-family: DejaVu Sans">
@@ -82,7 +82,8 @@ def letter_with_review_marks() -> bytes:
     page.contents_add(pdf.make_stream(
         b"/Artifact BMC q /Tr gs 120 0 0 40 72 500 cm /Sig Do Q EMC\n"
         b"/Artifact BMC q 20 0 0 20 200 500 cm BI /W 1 /H 1 /CS /G /BPC 8 /I true ID \x80 EI Q EMC\n"
-        b"/Artifact BMC BT 3 Tr /OCR 12 Tf 72 480 Td (Unterschrift Kaemmerer) Tj ET EMC\n"), prepend=False)
+        b"/Artifact BMC BT 3 Tr /OCR 12 Tf 72 480 Td (Unterschrift Kaemmerer) Tj ET EMC\n"
+        b"0 0 1 RG 72 440 m 300 440 l S\n"), prepend=False)
     box = pdf.make_stream(b"0 0 1 RG 2 w 1 1 98 28 re S", Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 100, 30])
     tick = pdf.make_stream(b"0 g 1 1 8 8 re S 2 2 m 8 8 l 2 8 m 8 2 l S", Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 10, 10])
     note = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Text, Rect=[50, 700, 70, 720],

@@ -74,7 +74,7 @@ def test_the_check_says_what_was_mended_at_the_annex_line(mended):
     assert findings["ANX009", "partners.yaml", line_of(bid / "partners.yaml", LETTER)].endswith(
         "review comment removed, hidden Square annotation removed, Stamp annotation drawn into the page, "
         "form field drawn into the page, link flagged for printing, inline image interpolation switched off, "
-        "image interpolation switched off, transfer function removed")
+        "image interpolation switched off, transfer function removed, untagged content marked as an artifact")
 
 
 def test_what_prints_stays_and_is_tagged(mended):

@@ -983,6 +983,9 @@ def repair_annex(data: bytes) -> tuple[bytes, tuple[str, ...]]:
     form = "/AcroForm" in pdf.Root  # kept by the clean copy for this; never appended
     _repair_annotations(pdf, done)
     _repair_resources(pdf, done, contents=True)
+    if _is_tagged(pdf):
+        for page in pdf.pages:
+            done += _mark_untagged_painting(pdf, page)
     if not done and not form:
         return data, ()
     out = io.BytesIO()
@@ -1241,6 +1244,54 @@ def _repair_resources(pdf: pikepdf.Pdf, done: list[str], contents: bool) -> None
             if isinstance(group, pikepdf.Stream) and group.objgen not in seen:
                 seen.add(group.objgen)
                 stack.append((group.get("/Resources"), group if contents else None))
+
+
+#: Operators that paint (PDF/UA: each inside tagged content or an artifact, ISO 14289-1 7.1).
+PAINTING = frozenset({"Tj", "TJ", "'", '"', "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh", "Do", "INLINE IMAGE"})
+#: Where a run of content outside any marked content ends (marked content nests with these).
+RUN_BREAKS = frozenset({"BMC", "BDC", "EMC", "BT", "ET", "q", "Q"})
+WATCHED = " ".join(sorted((PAINTING - {"INLINE IMAGE"}) | RUN_BREAKS))
+
+
+def _mark_untagged_painting(pdf: pikepdf.Pdf, page) -> list[str]:
+    """In a tagged annex, painting outside any marked content (a line or logo the tagging program
+    missed) becomes an artifact: printed as before, skipped by screen readers, as PDF/UA needs."""
+    try:  # first only the operators that matter (fewer Python objects), all of them where some are out
+        if not _painting_runs(pikepdf.parse_content_stream(page, WATCHED)):
+            return []
+        operations = pikepdf.parse_content_stream(page)
+    except pikepdf.PdfError:
+        return []
+    runs = _painting_runs(operations)
+    starts, ends = {first for first, _ in runs}, {last for _, last in runs}
+    pieces = []
+    for index, operation in enumerate(operations):
+        if index in starts:
+            pieces.append(b"/Artifact BMC")
+        pieces.append(pikepdf.unparse_content_stream([operation]))
+        if index in ends:
+            pieces.append(b"EMC")
+    page.obj.Contents = pdf.make_stream(b"\n".join(pieces))
+    return ["untagged content marked as an artifact"] * len(runs)
+
+
+def _painting_runs(operations) -> list[tuple[int, int]]:
+    """(first, last) index of each run of painting outside marked content, between the operators
+    it must not straddle (``RUN_BREAKS``)."""
+    depth, runs, run = 0, [], []
+    for index, (operands, operator) in enumerate(operations):
+        op = str(operator)
+        if depth == 0 and op in PAINTING:
+            run.append(index)
+        if op in RUN_BREAKS or index == len(operations) - 1:
+            if run:
+                runs.append((run[0], run[-1]))
+                run = []
+        if op in ("BMC", "BDC"):
+            depth += 1
+        elif op == "EMC":
+            depth = max(depth - 1, 0)
+    return runs
 
 
 def _values(dictionary):

@@ -278,7 +278,10 @@ writes it) are drawn unsmoothed, transfer functions (`/TR`) go, reviewers' comme
 and their pop-ups) and annotations that are hidden or do not print are removed, media
 annotations go, form fields and other annotations that print (stamps, highlights with their
 look) are drawn into the page as they print, as the content of their structure element (or as
-an artifact), and links get the print flag PDF/A asks for. The form itself goes: the annex is a
+an artifact), links get the print flag PDF/A asks for, and in a tagged annex what its tagging
+program left outside the tags (a rule, a logo) is marked as an artifact; prepress entries that
+point elsewhere (`/OPI`, `/Alternates`, `/Ref`) go, and rendering intents PDF/A does not know are
+named as viewers read them (RelativeColorimetric). The form itself goes: the annex is a
 document to read, not a form to fill in. This finding says which annex was mended and how, so
 that nobody is surprised that a comment is gone or a field cannot be edited. What cannot be mended
 so is ANX006.
