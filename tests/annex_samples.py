@@ -116,14 +116,18 @@ def letter_with_review_marks() -> bytes:
 def ocr_scan() -> bytes:
     """A searchable scan: the picture of the page and over it the recognised text, invisible
     (render mode 3), in Helvetica, not embedded — as scanners' OCR writes it; stamped „Eingegangen“
-    in a viewer (a stamp annotation with its appearance, no print flag given) and commented."""
+    in a viewer (a stamp annotation with its appearance) and commented (a note that does not print),
+    with a link."""
     pdf = pikepdf.open(io.BytesIO(scan(1)))
     page = pdf.pages[0]
     mark = pdf.make_stream(b"1 0 0 RG 3 w 2 2 116 36 re S", Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 120, 40])
     page.obj.Annots = Array([
         Dictionary(Type=Name.Annot, Subtype=Name.Stamp, Rect=[400, 760, 520, 800], F=4, AP=Dictionary(N=mark, D=mark)),
         Dictionary(Type=Name.Annot, Subtype=Name.FreeText, Rect=[72, 700, 300, 720], Contents=pikepdf.String("Frist!"),
-                   DA=pikepdf.String("/Helv 10 Tf 0 g"))])
+                   DA=pikepdf.String("/Helv 10 Tf 0 g")),
+        # a link left over from the tagged file the scan replaced: its /StructParent means nothing here
+        Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[72, 72, 300, 90], StructParent=3,
+                   A=Dictionary(S=Name.URI, URI=pikepdf.String("https://www.wolfsburg.de")))])
     page.obj.Resources.Font = Dictionary(OCR=Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica,
                                                         Encoding=Name.WinAnsiEncoding))
     page.contents_add(pdf.make_stream(b"BT 3 Tr /OCR 11 Tf 72 760 Td (Memorandum of Understanding) Tj ET"), prepend=False)

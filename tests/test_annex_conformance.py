@@ -70,7 +70,7 @@ def test_the_check_says_what_was_mended_at_the_annex_line(mended):
         "reference to another file's page removed, inline image interpolation switched off")
     assert findings["ANX009", "mou.yaml", line_of(bid / "mou.yaml", MOU)].endswith(
         f"mended in '{MOU}' for PDF/A and PDF/UA: Stamp annotation drawn into the page, "
-        "FreeText annotation that does not print removed")
+        "FreeText annotation that does not print removed, link flagged for printing")
     assert findings["ANX009", "partners.yaml", line_of(bid / "partners.yaml", LETTER)].endswith(
         "review comment removed, hidden Square annotation removed, Stamp annotation drawn into the page, "
         "form field drawn into the page, link flagged for printing, inline image interpolation switched off, "
@@ -87,8 +87,7 @@ def test_what_prints_stays_and_is_tagged(mended):
         states = [obj for obj in pdf.objects if isinstance(obj, Dictionary) and obj.get("/Type") == Name.ExtGState]
         assert not [state for state in states if "/TR" in state]
         assert "/AcroForm" not in pdf.Root
-        scan, letter = pdf.pages[-2], pdf.pages[-1]
-        plan = pdf.pages[-3]  # the MoU's annex number comes first, the plan's (annexes:) second
+        scan, plan, letter = pdf.pages[-3:]  # annex 1 the MoU, 2 the plan (annexes:), 4 the letter
         forms = [x for x in plan.Resources.XObject.values() if x.get("/Subtype") == Name.Form]
         assert forms and not [x for x in streams if x.get("/Subtype") in (Name.Form, Name.Image)
                               and ("/Ref" in x or "/OPI" in x or "/Alternates" in x)]
@@ -99,7 +98,10 @@ def test_what_prints_stays_and_is_tagged(mended):
         assert b"/Artifact BMC" in contents and b"/Span << /MCID" in contents  # the stamp; the ticked check box
         # Left on the page: the link, printable and tagged; the scan's stamp is drawn inside its figure.
         assert [(str(a.Subtype), int(a.F), "/StructParent" in a) for a in letter.get("/Annots", [])] == [("/Link", 4, True)]
-        assert "/Annots" not in scan
+        [link] = scan.Annots  # tagged as a link of the scan's part, whatever key it came with
+        link_element = [e for e in _elements(pdf) if e.S == Name.Link and isinstance(e.K, Dictionary)
+                        and e.K.get("/Obj") is not None and e.K.Obj.objgen == link.objgen]
+        assert link_element and int(link.F) == 4
         [check_box] = [e for e in _elements(pdf) if any(isinstance(k, Dictionary) and k.get("/Type") == Name.MCR
                                                           and k.Pg.objgen == letter.objgen for k in _kids(e))]
         assert check_box.S == Name.Span

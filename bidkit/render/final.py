@@ -518,15 +518,16 @@ def _figure_page(pdf, page, part, alt: str, key: int, parent_tree: dict[int, obj
     page.obj.StructParents = key
     parent_tree[key] = pdf.make_indirect(Array([figure]))
     page.obj.Tabs = Name.S
-    _tag_annotations(pdf, page, part, parent_tree)
+    _tag_annotations(pdf, page, part, parent_tree, untagged=True)
 
 
-def _tag_annotations(pdf, page, part, parent_tree: dict[int, object]) -> None:
-    """The page's links (and other annotations) that no structure element holds become structure
-    of their own under ``part`` (PDF/UA: every annotation is tagged)."""
+def _tag_annotations(pdf, page, part, parent_tree: dict[int, object], untagged: bool = False) -> None:
+    """The page's links (and other annotations) that no structure element holds (in an
+    ``untagged`` file: all) become structure of their own under ``part`` (PDF/UA: every
+    annotation is tagged)."""
     annots = page.obj.get("/Annots")
     for annot in annots if isinstance(annots, Array) else ():
-        if not isinstance(annot, Dictionary) or annot.get("/Subtype") == Name.Popup or "/StructParent" in annot:
+        if not isinstance(annot, Dictionary) or annot.get("/Subtype") == Name.Popup or ("/StructParent" in annot and not untagged):
             continue
         kind = {Name.Link: Name.Link, Name.Widget: Name.Form}.get(annot.get("/Subtype"), Name.Annot)
         element = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=kind, P=part, Pg=page.obj,
@@ -974,7 +975,10 @@ def repair_annex(data: bytes) -> tuple[bytes, tuple[str, ...]]:
       where it has none); the form (/AcroForm) goes;
     - a link gets the print flag PDF/A asks for, and only the normal appearance;
     - images are not interpolated (/Interpolate, inline /I), and graphics states lose their
-      transfer functions (/TR, /TR2 other than /Default).
+      transfer functions (/TR, /TR2 other than /Default);
+    - XObjects lose what points elsewhere (/OPI, /Alternates, /Ref), and unknown rendering
+      intents become RelativeColorimetric, as viewers read them;
+    - in a tagged annex, painting outside the tags becomes an artifact.
 
     What cannot be mended stays, for ``inspect_annex`` to name (an annotation that prints but has
     no appearance, a font not embedded). Unchanged data comes back as it was."""
