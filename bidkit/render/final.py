@@ -799,6 +799,8 @@ class AnnexConformance:
     #: Annotations left after the repair (``repair_annex``) that print but have no appearance,
     #: e.g. "form field", "Highlight annotation", one entry per annotation.
     without_appearance: tuple[str, ...] = ()
+    #: Fonts whose ToUnicode map gives a glyph U+0000, U+FEFF or U+FFFE: text that cannot be read out.
+    no_text_fonts: tuple[str, ...] = ()
 
     def breaks(self, variant: str) -> list[str]:
         """Why appending this annex would make ``variant``'s claims false (empty: it does not)."""
@@ -810,6 +812,9 @@ class AnnexConformance:
             reasons.append("fonts not embedded: " + ", ".join(self.unembedded_fonts))
         if pdfa and self.device_cmyk:
             reasons.append("DeviceCMYK colour (uncalibrated; the document's output intent is sRGB)")
+        if (pdfa or pdfua) and self.no_text_fonts:
+            reasons.append("fonts whose text maps to no character (U+0000, U+FEFF or U+FFFE in their ToUnicode map): "
+                           + ", ".join(self.no_text_fonts))
         if pdfa and self.without_appearance:
             from bidkit.annexes import summary
 
@@ -834,6 +839,7 @@ def inspect_annex(data: bytes) -> AnnexConformance:
 
 def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
     unembedded: dict[object, str] = {}
+    no_text: set[str] = set()
     cmyk = False
     seen: set[tuple[int, int]] = set()
     stack = [(page.obj.get("/Resources"), page.obj) for page in pdf.pages]
@@ -851,6 +857,8 @@ def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
             descriptor = _descriptor(font)
             if descriptor is None or not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
                 unembedded[_font_key(font)] = str(font.get("/BaseFont", "/?"))[1:]
+            if _maps_to_no_text(font):
+                no_text.add(str(font.get("/BaseFont", "/?"))[1:])
         for space in resources.get("/ColorSpace", Dictionary()).values():
             cmyk = cmyk or _is_cmyk(space)
         for xobject in resources.get("/XObject", Dictionary()).values():
@@ -865,7 +873,33 @@ def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
     annotations = tuple(_annotation_name(annot) for page in pdf.pages for annot in page.obj.get("/Annots", ())
                         if isinstance(annot, Dictionary) and annot.get("/Subtype") not in (Name.Link, Name.Popup))
     return AnnexConformance(None, _pdfa_identification(pdf), _is_tagged(pdf),
-                            tuple(sorted({unembedded[font] for font in visible})), cmyk, annotations)
+                            tuple(sorted({unembedded[font] for font in visible})), cmyk, annotations, tuple(sorted(no_text)))
+
+
+#: ToUnicode values that are no character (ISO 19005-2 6.2.11.7.2, ISO 14289-1 7.21.7).
+NO_TEXT = {"0000", "feff", "fffe"}
+BFCHAR = re.compile(r"beginbfchar(.*?)endbfchar", re.S)
+BFRANGE = re.compile(r"beginbfrange(.*?)endbfrange", re.S)
+
+
+def _maps_to_no_text(font) -> bool:
+    """Whether the font's ToUnicode map gives some glyph but .notdef (code 0) a value that is no character."""
+    cmap = font.get("/ToUnicode")
+    if not isinstance(cmap, pikepdf.Stream):
+        return False
+    try:
+        text = cmap.read_bytes().decode("latin-1")
+    except pikepdf.PdfError:
+        return False
+    for block in BFCHAR.findall(text):
+        for code, value in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block):
+            if int(code, 16) and value[:4].lower() in NO_TEXT:
+                return True
+    for block in BFRANGE.findall(text):
+        for start, _, value in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block):
+            if int(start, 16) and value[:4].lower() in NO_TEXT:
+                return True
+    return False
 
 
 def _font_key(font) -> object:

@@ -189,7 +189,9 @@ The submission claims PDF/A-3a and PDF/UA-1 by default (`--pdf-variant`), and th
 the appended annexes too. What bidkit can mend without changing a printed page it mends (ANX009);
 what is left is this finding. A PDF annex that shows text in a font that is not embedded
 (typical of office exports that rely on Helvetica or Arial being installed) breaks every PDF/A
-and PDF/UA claim — invisible text, such as the OCR layer over a scan, may use any font; one that
+and PDF/UA claim — invisible text, such as the OCR layer over a scan, may use any font — and so
+does a font whose ToUnicode map gives glyphs U+0000, U+FEFF or U+FFFE (its text cannot be read out
+or searched; WeasyPrint's form fonts do this); one that
 paints in uncalibrated DeviceCMYK (print-shop exports) breaks PDF/A, whose output intent is
 sRGB; so does an annotation that prints without a fixed appearance of its own (a filled-in form
 whose viewer was to draw the fields, in a font bidkit cannot write them in; a highlight saved
