@@ -118,8 +118,9 @@ MAX_DECODED_BYTES = 200_000_000
 #: since pypdf and pikepdf decode in C where no Python deadline reaches.
 READ_MEMORY = 1_000_000_000
 READ_MEMORY_PER_BYTE = 8
-#: Catalog entries the clean copy keeps besides the pages.
-KEPT_CATALOG_ENTRIES = ("/StructTreeRoot", "/MarkInfo", "/Lang", "/Metadata", "/OutputIntents")
+#: Catalog entries the clean copy keeps besides the pages (the form only for the repair, which
+#: draws its fields into the pages and drops it: bidkit.render.final.repair_annex).
+KEPT_CATALOG_ENTRIES = ("/StructTreeRoot", "/MarkInfo", "/Lang", "/Metadata", "/OutputIntents", "/AcroForm")
 SAFE_URI_SCHEMES = ("http:", "https:", "mailto:")
 #: Actions that run code, start programs, open other files or send data: never appended.
 ACTIVE_ACTIONS = {
@@ -161,13 +162,21 @@ class PdfAnnexContent:
     pages: int
     #: Active content left out, one entry per item (e.g. "JavaScript", "file attachment").
     removed: tuple[str, ...]
-    #: The annex's pages as bidkit appends them: a copy written by pypdf, active content removed.
+    #: The annex's pages as bidkit appends them: a copy written by pypdf, active content removed,
+    #: then repaired for PDF/A and PDF/UA (bidkit.render.final.repair_annex).
     data: bytes
+    #: What the repair did, one entry per item (e.g. "review comment removed").
+    repaired: tuple[str, ...] = ()
 
     def removed_summary(self) -> str:
         """``JavaScript (2×), file attachment`` — what was removed, in order of first appearance."""
-        counts = Counter(self.removed)
-        return ", ".join(what if n == 1 else f"{what} ({n}×)" for what, n in counts.items())
+        return summary(self.removed)
+
+
+def summary(items: tuple[str, ...]) -> str:
+    """``JavaScript (2×), file attachment`` — each item once, counted, in order of first appearance."""
+    counts = Counter(items)
+    return ", ".join(what if n == 1 else f"{what} ({n}×)" for what, n in counts.items())
 
 
 def read_pdf_annex(path: Path) -> PdfAnnexContent:
@@ -196,6 +205,8 @@ def _read_pdf_annex(path: Path, size: int, mtime_ns: int) -> PdfAnnexContent | P
     except BidFileError as exc:  # replaced since it was resolved
         return PdfAnnexError(f"it cannot be read: {exc.message}")
     import pypdf  # noqa: F401 - imported once here, not again in each reading child
+
+    import bidkit.render.final  # noqa: F401 - the same (pikepdf, for the repair)
 
     from bidkit.limits import ChildFailed, in_child
 
@@ -330,7 +341,7 @@ def _describe(exc: Exception) -> str:
 
 def _copy_without_active_content(data: bytes) -> PdfAnnexContent:
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import DictionaryObject, NameObject
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject
 
     class UnencryptedReader(PdfReader):
         """Stops at an encrypted file before pypdf decrypts it (AES would need `cryptography`)."""
@@ -352,6 +363,10 @@ def _copy_without_active_content(data: bytes) -> PdfAnnexContent:
     writer.append(reader, import_outline=False)
     if len(writer.pages) != pages:
         raise PdfAnnexError(f"only {len(writer.pages)} of its {pages} pages can be read")
+    for original, copy in zip(reader.pages, writer.pages):  # pypdf's append leaves out the link to the structure
+        key = original.get("/StructParents")
+        if isinstance(key, int):
+            copy[NameObject("/StructParents")] = NumberObject(key)
     # What the final writer needs to keep the annex's claims (bidkit.render.final): its tags,
     # language, identification and output intent; cloned after the pages, so that the structure
     # tree points at the copied pages.
@@ -361,7 +376,10 @@ def _copy_without_active_content(data: bytes) -> PdfAnnexContent:
     removed += _remove_active_content(writer.root_object)
     out = io.BytesIO()
     writer.write(out)
-    return PdfAnnexContent(pages, tuple(removed), out.getvalue())
+    from bidkit.render.final import repair_annex
+
+    repaired, done = repair_annex(out.getvalue())
+    return PdfAnnexContent(pages, tuple(removed), repaired, done)
 
 
 def _count_pages(tree) -> int:
@@ -503,7 +521,7 @@ def _drop(container, key) -> None:
 
 #: Verdicts kept at most; beyond, the oldest go (a verdict is a few hundred bytes).
 MAX_VERDICTS = 2000
-VERDICT_FORMAT = 2  # 2: bounded reading (decoded size, memory); verdicts of 1 may have accepted a bomb
+VERDICT_FORMAT = 3  # 2: bounded reading (decoded size, memory); verdicts of 1 may have accepted a bomb; 3: repaired
 
 
 @record(frozen=True)
@@ -515,6 +533,7 @@ class PdfAnnexVerdict:
     excessive: bool = False  # reading it would take more than bidkit allows (ANX007)
     pages: int = 0
     removed: str = ""  # PdfAnnexContent.removed_summary(): the active content left out
+    repaired: str = ""  # ``summary`` of PdfAnnexContent.repaired: what was mended for PDF/A and PDF/UA
     #: Each variant whose claims appending the annex would make false, with the reasons, in
     #: the order of bidkit.render.final.CLAIMS (AnnexConformance.breaks).
     breaks: dict[str, list[str]] = field(default_factory=dict)
@@ -572,7 +591,7 @@ def _verdict(path: Path, size: int, mtime_ns: int, inode: int) -> PdfAnnexVerdic
         except MemoryError:
             verdict, entry = PdfAnnexVerdict("inspecting its pages needs more memory than bidkit allows", False, True), None
         else:
-            verdict = PdfAnnexVerdict(None, False, False, content.pages, content.removed_summary(), breaks)
+            verdict = PdfAnnexVerdict(None, False, False, content.pages, content.removed_summary(), summary(content.repaired), breaks)
     if entry is not None and _identity(path) == (size, mtime_ns, inode):  # what was read is what was hashed
         _store_verdict(entry, verdict)
     return verdict
@@ -617,7 +636,8 @@ def _load_verdict(entry: Path) -> PdfAnnexVerdict | None:
     sound = (
         (verdict.problem is None or isinstance(verdict.problem, str)) and isinstance(verdict.encrypted, bool)
         and isinstance(verdict.excessive, bool)
-        and isinstance(verdict.pages, int) and isinstance(verdict.removed, str) and isinstance(verdict.breaks, dict)
+        and isinstance(verdict.pages, int) and isinstance(verdict.removed, str) and isinstance(verdict.repaired, str)
+        and isinstance(verdict.breaks, dict)
         and all(isinstance(k, str) and isinstance(v, list) and all(isinstance(r, str) for r in v)
                 for k, v in verdict.breaks.items())
     )

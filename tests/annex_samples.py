@@ -52,3 +52,121 @@ def _saved(pdf: pikepdf.Pdf) -> bytes:
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return out.getvalue()
+
+
+# --- annexes with what PDF/A-3a and PDF/UA-1 forbid (rt5 D2–D4): bidkit repairs or refuses them -----
+
+def letter_with_review_marks() -> bytes:
+    """A tagged letter (WeasyPrint, PDF/UA-1) as it comes back from a review, each mark one that
+    bidkit repairs: a scanned signature with /Interpolate true (and an inline image with /I true),
+    a transfer function, a reviewer's sticky note with its pop-up, a hidden rectangle, a stamp
+    „Geprüft“ that prints (with its appearance, tagged nowhere), a ticked check box tagged as a
+    form field, a link without the print flag, an invisible (OCR) text line in Helvetica, which is
+    not embedded, and a rule drawn outside the tagged content."""
+    import weasyprint
+
+    html = """<html lang="de"><head><title>Stellungnahme</title></head><body style="font-family: DejaVu Sans">
+    <h1>Stellungnahme der Kämmerei</h1><p>Die Mittel sind im Haushalt vorgesehen.</p></body></html>"""
+    pdf = pikepdf.open(io.BytesIO(weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)))
+    page = pdf.pages[0]
+    resources = page.obj.Resources
+    signature = pdf.make_stream(zlib.compress(bytes(range(0, 250, 10)) * 4), Type=Name.XObject, Subtype=Name.Image,
+                                Width=10, Height=10, ColorSpace=Name.DeviceGray, BitsPerComponent=8,
+                                Filter=Name.FlateDecode, Interpolate=True)
+    resources.XObject = resources.get("/XObject", Dictionary())
+    resources.XObject.Sig = signature
+    resources.ExtGState = resources.get("/ExtGState", Dictionary())
+    resources.ExtGState.Tr = Dictionary(Type=Name.ExtGState, TR=Name.Identity)
+    resources.Font = resources.get("/Font", Dictionary())
+    resources.Font.OCR = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
+    page.contents_add(pdf.make_stream(
+        b"/Artifact BMC q /Tr gs 120 0 0 40 72 500 cm /Sig Do Q EMC\n"
+        b"/Artifact BMC q 20 0 0 20 200 500 cm BI /W 1 /H 1 /CS /G /BPC 8 /I true ID \x80 EI Q EMC\n"
+        b"/Artifact BMC BT 3 Tr /OCR 12 Tf 72 480 Td (Unterschrift Kaemmerer) Tj ET EMC\n"
+        b"0 0 1 RG 72 440 m 300 440 l S\n"), prepend=False)
+    box = pdf.make_stream(b"0 0 1 RG 2 w 1 1 98 28 re S", Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 100, 30])
+    tick = pdf.make_stream(b"0 g 1 1 8 8 re S 2 2 m 8 8 l 2 8 m 8 2 l S", Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 10, 10])
+    note = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Text, Rect=[50, 700, 70, 720],
+                                        Contents=pikepdf.String("Bitte prüfen – Kämmerei")))
+    popup = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Popup, Rect=[70, 600, 250, 700], Parent=note))
+    note.Popup = popup
+    hidden = Dictionary(Type=Name.Annot, Subtype=Name.Square, Rect=[50, 650, 70, 670], F=2)
+    stamp = Dictionary(Type=Name.Annot, Subtype=Name.Stamp, Rect=[400, 700, 500, 730], F=4, Name=Name("/Approved"),
+                       Contents=pikepdf.String("Geprüft"), AP=Dictionary(N=box))
+    checkbox = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Widget, FT=Name.Btn, T=pikepdf.String("ok"),
+                                            TU=pikepdf.String("Mittel vorgesehen"), Rect=[300, 500, 310, 510], F=4,
+                                            V=Name("/Ja"), AS=Name("/Ja"), AP=Dictionary(N=Dictionary(Ja=tick))))
+    link = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[72, 450, 200, 462], Border=[0, 0, 0],
+                      A=Dictionary(S=Name.URI, URI=pikepdf.String("https://www.example.org/haushalt")))
+    page.obj.Annots = pdf.make_indirect(Array([note, popup, hidden, stamp, checkbox, link]))
+    pdf.Root.AcroForm = Dictionary(Fields=Array([checkbox]))
+    # The check box is a form field of the structure tree, as a tagging program writes it.
+    root = pdf.Root.StructTreeRoot
+    document = root.K[0] if isinstance(root.K, Array) else root.K
+    key = int(root.get("/ParentTreeNextKey", 100))
+    form = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Form, P=document, Pg=page.obj,
+                                        K=Dictionary(Type=Name.OBJR, Obj=checkbox, Pg=page.obj)))
+    document.K.append(form)
+    checkbox.StructParent = key
+    pikepdf.NumberTree(root.ParentTree)[key] = form
+    root.ParentTreeNextKey = key + 1
+    return _saved(pdf)
+
+
+def ocr_scan() -> bytes:
+    """A searchable scan: the picture of the page and over it the recognised text, invisible
+    (render mode 3), in Helvetica, not embedded — as scanners' OCR writes it; stamped „Eingegangen“
+    in a viewer (a stamp annotation with its appearance) and commented (a note that does not print),
+    with a link."""
+    pdf = pikepdf.open(io.BytesIO(scan(1)))
+    page = pdf.pages[0]
+    mark = pdf.make_stream(b"1 0 0 RG 3 w 2 2 116 36 re S", Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 120, 40])
+    page.obj.Annots = Array([
+        Dictionary(Type=Name.Annot, Subtype=Name.Stamp, Rect=[400, 760, 520, 800], F=4, AP=Dictionary(N=mark, D=mark)),
+        Dictionary(Type=Name.Annot, Subtype=Name.FreeText, Rect=[72, 700, 300, 720], Contents=pikepdf.String("Frist!"),
+                   DA=pikepdf.String("/Helv 10 Tf 0 g")),
+        # a link left over from the tagged file the scan replaced: its /StructParent means nothing here
+        Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[72, 72, 300, 90], StructParent=3,
+                   A=Dictionary(S=Name.URI, URI=pikepdf.String("https://www.wolfsburg.de")))])
+    page.obj.Resources.Font = Dictionary(OCR=Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica,
+                                                        Encoding=Name.WinAnsiEncoding))
+    page.contents_add(pdf.make_stream(b"BT 3 Tr /OCR 11 Tf 72 760 Td (Memorandum of Understanding) Tj ET"), prepend=False)
+    return _saved(pdf)
+
+
+def form_without_appearances() -> bytes:
+    """A form whose filled-in fields have no appearance of their own (the viewer is to draw them:
+    /NeedAppearances true; WeasyPrint writes forms so), in a composite font qpdf cannot write, and a
+    highlight without an appearance: nothing bidkit can draw as the page prints it."""
+    import weasyprint
+
+    html = """<html lang="de"><head><title>Antragsformular</title></head><body style="font-family: DejaVu Sans">
+    <h1>Antrag</h1><p><label>Antragsteller <input name="antragsteller" value="Stadt Wolfsburg"></label></p>
+    <p><label>Bemerkung <textarea name="bem">Keine</textarea></label></p></body></html>"""
+    pdf = pikepdf.open(io.BytesIO(weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_forms=True)))
+    page = pdf.pages[0]
+    page.obj.Annots.append(pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Highlight, F=4,
+                                                        Rect=[72, 760, 200, 775], QuadPoints=[72, 775, 200, 775, 72, 760, 200, 760])))
+    return _saved(pdf)
+
+
+def print_shop_plan(cmyk_group: bool = False) -> bytes:
+    """A site plan as prepress software writes it: a picture with a printer's proxy (/OPI) and an
+    alternate, a form referring to another file's page (/Ref), rendering intents PDF/A does not
+    know (in the content and a graphics state), and an interpolated inline image inside a form;
+    with ``cmyk_group``, its page blends in uncalibrated DeviceCMYK (which bidkit cannot mend)."""
+    pdf = pikepdf.open(io.BytesIO(scan(1)))
+    page = pdf.pages[0]
+    picture = page.obj.Resources.XObject.Im0
+    picture.OPI = Dictionary({"/2.0": Dictionary(Type=Name.OPI, Version=2.0, F=pikepdf.String("plan-hires.tif"))})
+    picture.Alternates = Array([Dictionary(Image=pdf.make_stream(b"\x80", Type=Name.XObject, Subtype=Name.Image, Width=1,
+                                                                 Height=1, ColorSpace=Name.DeviceGray, BitsPerComponent=8))])
+    legend = pdf.make_stream(b"0 0 1 RG 1 1 98 18 re S q 10 0 0 10 2 2 cm BI /W 1 /H 1 /CS /G /BPC 8 /Interpolate true ID \x40 EI Q",
+                             Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 100, 20],
+                             Ref=Dictionary(F=pikepdf.String("legende.pdf"), Page=0))
+    page.obj.Resources.XObject.Legend = legend
+    page.obj.Resources.ExtGState = Dictionary(Print=Dictionary(Type=Name.ExtGState, RI=Name("/Proof")))
+    page.contents_add(pdf.make_stream(b"/Proof ri /Print gs q 1 0 0 1 400 40 cm /Legend Do Q"), prepend=False)
+    if cmyk_group:
+        page.obj.Group = Dictionary(S=Name.Transparency, CS=Name.DeviceCMYK)
+    return _saved(pdf)

@@ -20,9 +20,13 @@ This module owns the invariants of the file bidkit hands in, for every variant:
   per page with the alt text „Anlage N: title, Seite k“. Annex links stay inside the annex;
 - the supporters' scans follow as one annex „Anlage N: Unterstützungsschreiben“ whose bookmark
   has a child per letter (the supporter's name), each letter a ``/Div`` named so under the
-  annex's ``/Part``, its pages figures with the alt text „… – name, Seite k“.
+  annex's ``/Part``, its pages figures with the alt text „… – name, Seite k“;
+- no image asks to be interpolated (WeasyPrint's raster logo and backgrounds, and the annexes'),
+  and every annotation of an annex is tagged.
 
-Whether an annex can keep a claim at all is judged before (``bidkit.annexes``, ANX rules).
+What an annex holds that PDF/A or PDF/UA forbids is mended in its clean copy where the printed
+page stays the same (``repair_annex``, ANX009); whether an annex can keep a claim at all is
+judged before (``inspect_annex``, ``bidkit.annexes``, ANX rules).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import functools
 import hashlib
 import io
 import re
+import warnings
 import zlib
 from dataclasses import dataclass
 
@@ -108,7 +113,18 @@ def finish(document: bytes, *, variant: str, annexes: list[AnnexPdf] = (), draft
     invariants above, followed by ``annexes``; in a ``draft`` the page background is the
     watermark „ENTWURF“ (templates/watermark.svg); ``document_variant`` names the variant of the
     bid (``bidkit build --variant``) in the XMP metadata."""
+    with warnings.catch_warnings():
+        # pikepdf warns of form fields that reach the file without their form: the annex's form
+        # is drawn into its pages (``repair_annex``); what is left is named by ANX006 before.
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        return _finish(document, variant, annexes, draft, document_variant)
+
+
+def _finish(document: bytes, variant: str, annexes: list[AnnexPdf], draft: bool, document_variant: str | None) -> bytes:
     pdf = pikepdf.open(io.BytesIO(document))
+    # WeasyPrint asks viewers to smooth raster images (logo, backgrounds) unless the CSS says
+    # `image-rendering: crisp-edges`, which a theme may undo; PDF/A forbids it.
+    _repair_resources(pdf, [], contents=False)
     parent_tree = _flat_parent_tree(pdf)
     root = pdf.Root.get("/StructTreeRoot")
     reachable, ids = _structure(root.K) if root is not None and "/K" in root else (set(), {})
@@ -453,12 +469,6 @@ def _append_pages(pdf: pikepdf.Pdf, data: bytes, part, label: str, prefix: str, 
     source_tree = _flat_parent_tree(source) if tagged else {}
     pdf.pages.extend(source.pages)
     pages = list(pdf.pages)[start:]
-    offset = max(parent_tree, default=-1) + 1
-    if tagged:
-        _graft(pdf, source, part, source_tree, parent_tree, offset, pages, ids, prefix=prefix)
-    else:
-        for k, page in enumerate(pages, start=1):
-            _figure_page(pdf, page, part, f"{label}, Seite {k}", max(parent_tree, default=-1) + 1, parent_tree)
     for page in pages:  # links that leave the annex (or lost their target) go
         if "/Annots" in page.obj:
             annots = page.obj.Annots if isinstance(page.obj.Annots, Array) else Array()
@@ -466,6 +476,12 @@ def _append_pages(pdf: pikepdf.Pdf, data: bytes, part, label: str, prefix: str, 
             page.obj.Annots = kept
             if not kept:
                 del page.obj.Annots
+    offset = max(parent_tree, default=-1) + 1
+    if tagged:
+        _graft(pdf, source, part, source_tree, parent_tree, offset, pages, ids, prefix=prefix)
+    else:
+        for k, page in enumerate(pages, start=1):
+            _figure_page(pdf, page, part, f"{label}, Seite {k}", max(parent_tree, default=-1) + 1, parent_tree)
     return source
 
 
@@ -502,16 +518,22 @@ def _figure_page(pdf, page, part, alt: str, key: int, parent_tree: dict[int, obj
     page.obj.StructParents = key
     parent_tree[key] = pdf.make_indirect(Array([figure]))
     page.obj.Tabs = Name.S
+    _tag_annotations(pdf, page, part, parent_tree, untagged=True)
+
+
+def _tag_annotations(pdf, page, part, parent_tree: dict[int, object], untagged: bool = False) -> None:
+    """The page's links (and other annotations) that no structure element holds (in an
+    ``untagged`` file: all) become structure of their own under ``part`` (PDF/UA: every
+    annotation is tagged)."""
     annots = page.obj.get("/Annots")
     for annot in annots if isinstance(annots, Array) else ():
-        # The page's links (and other annotations) become structure of their own.
-        if not isinstance(annot, Dictionary) or annot.get("/Subtype") == Name.Popup:
+        if not isinstance(annot, Dictionary) or annot.get("/Subtype") == Name.Popup or ("/StructParent" in annot and not untagged):
             continue
         kind = {Name.Link: Name.Link, Name.Widget: Name.Form}.get(annot.get("/Subtype"), Name.Annot)
         element = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=kind, P=part, Pg=page.obj,
                                                K=Dictionary(Type=Name.OBJR, Obj=annot, Pg=page.obj)))
         part.K.append(element)
-        key = max(parent_tree) + 1
+        key = max(parent_tree, default=-1) + 1
         annot.StructParent = key
         parent_tree[key] = element
         action = annot.get("/A")
@@ -545,6 +567,7 @@ def _graft(pdf, source, part, source_tree, parent_tree, offset: int, pages, ids:
         for annot in annots if isinstance(annots, Array) else ():
             if isinstance(annot, Dictionary) and "/StructParent" in annot:
                 annot.StructParent = int(annot.StructParent) + offset
+        _tag_annotations(pdf, page, part, parent_tree)
     target = pdf.Root.StructTreeRoot
     for key in ("/RoleMap", "/ClassMap"):
         if key in copied:
@@ -769,8 +792,15 @@ class AnnexConformance:
     unreadable: str | None  # why it could not be inspected (then no claim can be kept)
     pdfa: str | None  # its own PDF/A identification, e.g. "PDF/A-2b"
     tagged: bool
+    #: Fonts not embedded that show text in a visible render mode (invisible text, as an OCR layer
+    #: over a scan, may use any font: ISO 19005-2 6.2.11.4.1, ISO 14289-1 7.21.4.1).
     unembedded_fonts: tuple[str, ...]
     device_cmyk: bool  # uncalibrated CMYK colour, not usable under the sRGB output intent
+    #: Annotations left after the repair (``repair_annex``) that print but have no appearance,
+    #: e.g. "form field", "Highlight annotation", one entry per annotation.
+    without_appearance: tuple[str, ...] = ()
+    #: Fonts whose ToUnicode map gives a glyph U+0000, U+FEFF or U+FFFE: text that cannot be read out.
+    no_text_fonts: tuple[str, ...] = ()
 
     def breaks(self, variant: str) -> list[str]:
         """Why appending this annex would make ``variant``'s claims false (empty: it does not)."""
@@ -782,6 +812,13 @@ class AnnexConformance:
             reasons.append("fonts not embedded: " + ", ".join(self.unembedded_fonts))
         if pdfa and self.device_cmyk:
             reasons.append("DeviceCMYK colour (uncalibrated; the document's output intent is sRGB)")
+        if (pdfa or pdfua) and self.no_text_fonts:
+            reasons.append("fonts whose text maps to no character (U+0000, U+FEFF or U+FFFE in their ToUnicode map): "
+                           + ", ".join(self.no_text_fonts))
+        if pdfa and self.without_appearance:
+            from bidkit.annexes import summary
+
+            reasons.append(f"annotations that print without a fixed appearance: {summary(self.without_appearance)}")
         return reasons
 
     def broken_variants(self) -> list[str]:
@@ -801,7 +838,8 @@ def inspect_annex(data: bytes) -> AnnexConformance:
 
 
 def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
-    unembedded: set[str] = set()
+    unembedded: dict[object, str] = {}
+    no_text: set[str] = set()
     cmyk = False
     seen: set[tuple[int, int]] = set()
     stack = [(page.obj.get("/Resources"), page.obj) for page in pdf.pages]
@@ -809,6 +847,8 @@ def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
         resources, owner = stack.pop()
         if isinstance(owner, pikepdf.Stream) or "/Contents" in owner:
             cmyk = cmyk or _paints_cmyk(owner)
+        group = owner.get("/Group")  # a transparency group blends in its colour space
+        cmyk = cmyk or (isinstance(group, Dictionary) and _is_cmyk(group.get("/CS")))
         if not isinstance(resources, Dictionary):
             continue
         for font in resources.get("/Font", Dictionary()).values():
@@ -816,7 +856,9 @@ def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
                 continue
             descriptor = _descriptor(font)
             if descriptor is None or not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
-                unembedded.add(str(font.get("/BaseFont", "/?"))[1:])
+                unembedded[_font_key(font)] = str(font.get("/BaseFont", "/?"))[1:]
+            if _maps_to_no_text(font):
+                no_text.add(str(font.get("/BaseFont", "/?"))[1:])
         for space in resources.get("/ColorSpace", Dictionary()).values():
             cmyk = cmyk or _is_cmyk(space)
         for xobject in resources.get("/XObject", Dictionary()).values():
@@ -827,7 +869,85 @@ def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
                 cmyk = cmyk or _is_cmyk(xobject.get("/ColorSpace"))
             elif xobject.get("/Subtype") == Name.Form:
                 stack.append((xobject.get("/Resources"), xobject))
-    return AnnexConformance(None, _pdfa_identification(pdf), _is_tagged(pdf), tuple(sorted(unembedded)), cmyk)
+    visible = _visibly_used(pdf, set(unembedded)) if unembedded else set()
+    annotations = tuple(_annotation_name(annot) for page in pdf.pages for annot in page.obj.get("/Annots", ())
+                        if isinstance(annot, Dictionary) and annot.get("/Subtype") not in (Name.Link, Name.Popup))
+    return AnnexConformance(None, _pdfa_identification(pdf), _is_tagged(pdf),
+                            tuple(sorted({unembedded[font] for font in visible})), cmyk, annotations, tuple(sorted(no_text)))
+
+
+#: ToUnicode values that are no character (ISO 19005-2 6.2.11.7.2, ISO 14289-1 7.21.7).
+NO_TEXT = {"0000", "feff", "fffe"}
+BFCHAR = re.compile(r"beginbfchar(.*?)endbfchar", re.S)
+BFRANGE = re.compile(r"beginbfrange(.*?)endbfrange", re.S)
+
+
+def _maps_to_no_text(font) -> bool:
+    """Whether the font's ToUnicode map gives some glyph but .notdef (code 0) a value that is no character."""
+    cmap = font.get("/ToUnicode")
+    if not isinstance(cmap, pikepdf.Stream):
+        return False
+    try:
+        text = cmap.read_bytes().decode("latin-1")
+    except pikepdf.PdfError:
+        return False
+    for block in BFCHAR.findall(text):
+        for code, value in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block):
+            if int(code, 16) and value[:4].lower() in NO_TEXT:
+                return True
+    for block in BFRANGE.findall(text):
+        for start, _, value in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block):
+            if int(start, 16) and value[:4].lower() in NO_TEXT:
+                return True
+    return False
+
+
+def _font_key(font) -> object:
+    """What tells fonts apart: the object id, or for a font written into its resources, its name."""
+    return font.objgen if font.is_indirect else str(font.get("/BaseFont", "/?"))
+
+
+#: Text render mode 3: neither fill nor stroke (an OCR layer over a scan).
+INVISIBLE_TEXT = 3
+
+
+def _visibly_used(pdf: pikepdf.Pdf, fonts: set) -> set:
+    """Those of ``fonts`` (``_font_key``) that some page shows text in with a visible render mode:
+    the text state followed through q/Q and into forms (which start in their caller's state)."""
+    used: set = set()
+    seen: set[tuple[tuple[int, int], bool]] = set()
+    stack = [(page.obj, page.obj.get("/Resources"), 0) for page in pdf.pages]
+    while stack:
+        owner, resources, mode = stack.pop()
+        if (owner.objgen, mode == INVISIBLE_TEXT) in seen or not isinstance(resources, Dictionary):
+            continue
+        seen.add((owner.objgen, mode == INVISIBLE_TEXT))
+        font_names = resources.get("/Font", Dictionary())
+        xobjects = resources.get("/XObject", Dictionary())
+        states = [(mode, None)]  # (render mode, font) of each saved graphics state
+        try:
+            operations = pikepdf.parse_content_stream(owner, "q Q Tr Tf Tj TJ ' \" Do")
+        except pikepdf.PdfError:
+            continue  # nothing read, nothing shown
+        for operands, operator in operations:
+            op = str(operator)
+            if op == "q":
+                states.append(states[-1])
+            elif op == "Q":
+                if len(states) > 1:
+                    states.pop()
+            elif op == "Tr" and operands and isinstance(operands[0], int):
+                states[-1] = (int(operands[0]), states[-1][1])
+            elif op == "Tf" and operands:
+                font = font_names.get(operands[0]) if isinstance(operands[0], Name) else None
+                states[-1] = (states[-1][0], _font_key(font) if isinstance(font, Dictionary) else None)
+            elif op == "Do" and operands and isinstance(operands[0], Name):
+                xobject = xobjects.get(operands[0])
+                if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == Name.Form:
+                    stack.append((xobject, xobject.get("/Resources", resources), states[-1][0]))
+            elif states[-1][0] != INVISIBLE_TEXT and states[-1][1] in fonts:
+                used.add(states[-1][1])
+    return used
 
 
 def _is_cmyk(space) -> bool:
@@ -855,3 +975,404 @@ def _pdfa_identification(pdf: pikepdf.Pdf) -> str | None:
     part = re.search(r'pdfaid:part(?:="|>)\s*(\d)', xmp)
     level = re.search(r'pdfaid:conformance(?:="|>)\s*([ABUabu])', xmp)
     return f"PDF/A-{part.group(1)}{level.group(1).lower() if level else ''}" if part else None
+
+
+# --- repairs: what PDF/A and PDF/UA forbid in an annex, mended without changing the printed page
+
+#: Annotation flags (ISO 32000-1 12.5.3).
+INVISIBLE, HIDDEN, PRINT, NO_VIEW, TOGGLE_NO_VIEW = 1, 2, 4, 32, 256
+#: A reviewer's comment (a sticky note and the pop-up that shows its text): not part of a submission.
+COMMENTS = (Name.Text, Name.Popup)
+#: Annotations PDF/A forbids (ISO 19005-2 6.3.1) or that play media; bidkit.annexes removes most before.
+MEDIA_ANNOTATIONS = (Name.Sound, Name.Movie, Name("/3D"), Name.Screen, Name.RichMedia, Name.FileAttachment)
+#: Fonts with simple encodings, for which qpdf can write the appearance of a filled-in form field.
+SIMPLE_FONTS = (Name.Type1, Name.TrueType, Name.MMType1)
+#: An image or inline image asking viewers to smooth it (forbidden: ISO 19005-2 6.2.8.1 and 6.2.8.3).
+INTERPOLATING = re.compile(rb"/I(?:nterpolate)?\s*true")
+#: The rendering intents PDF/A allows (6.2.5); viewers read any other as RelativeColorimetric.
+INTENTS = (Name.RelativeColorimetric, Name.AbsoluteColorimetric, Name.Perceptual, Name.Saturation)
+RENDERING_INTENT = re.compile(rb"/([^\s/\[\]<>()]+)\s+ri\b")
+#: XObject entries PDF/A forbids (6.2.8, 6.2.9) that point elsewhere: the XObject's own content is what prints.
+PREPRESS_KEYS = {"/OPI": "prepress proxy (/OPI) removed", "/Alternates": "alternate images removed",
+                 "/Ref": "reference to another file's page removed"}
+
+
+def repair_annex(data: bytes) -> tuple[bytes, tuple[str, ...]]:
+    """The annex ``data`` (a clean copy, bidkit.annexes) with what PDF/A and PDF/UA forbid and can
+    be mended without changing its printed pages mended, and what was done, one entry per item:
+
+    - a reviewer's comment (sticky note, pop-up) and an annotation that does not print (hidden, or
+      not flagged for printing) is removed, and so are media annotations;
+    - a form field or other annotation that prints is drawn into the page as its appearance shows
+      it (flattened; a form whose viewer was to draw the fields' look gets it from qpdf first, for
+      fonts of simple encoding), marked as the content of its structure element (or as an artifact
+      where it has none); the form (/AcroForm) goes;
+    - a link gets the print flag PDF/A asks for, and only the normal appearance;
+    - images are not interpolated (/Interpolate, inline /I), and graphics states lose their
+      transfer functions (/TR, /TR2 other than /Default);
+    - XObjects lose what points elsewhere (/OPI, /Alternates, /Ref), and unknown rendering
+      intents become RelativeColorimetric, as viewers read them;
+    - in a tagged annex, painting outside the tags becomes an artifact.
+
+    What cannot be mended stays, for ``inspect_annex`` to name (an annotation that prints but has
+    no appearance, a font not embedded). Unchanged data comes back as it was."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    done: list[str] = []
+    form = "/AcroForm" in pdf.Root  # kept by the clean copy for this; never appended
+    _repair_annotations(pdf, done)
+    _repair_resources(pdf, done, contents=True)
+    if _is_tagged(pdf):
+        for page in pdf.pages:
+            done += _mark_untagged_painting(pdf, page)
+    if not done and not form:
+        return data, ()
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, fix_metadata_version=False)
+    return out.getvalue(), tuple(done)
+
+
+def _repair_annotations(pdf: pikepdf.Pdf, done: list[str]) -> None:
+    form = pdf.Root.get("/AcroForm")
+    if isinstance(form, Dictionary) and form.get("/NeedAppearances") is True and _simple_form_fonts(form):
+        try:
+            pdf.generate_appearance_streams()  # the look a viewer would give the filled-in fields
+        except pikepdf.PdfError:
+            pass  # fields left without an appearance: inspect_annex names them
+    root = pdf.Root.get("/StructTreeRoot")
+    parent_tree = pikepdf.NumberTree(root.ParentTree) if _is_tagged(pdf) and isinstance(root.get("/ParentTree"), Dictionary) else None
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if not isinstance(annots, Array):
+            continue
+        kept, drawn = Array(), []
+        for annot in annots:
+            if not isinstance(annot, Dictionary):
+                continue
+            fate = _annotation_fate(page, annot, done)
+            if fate is True:
+                kept.append(annot)
+                continue
+            element = _unlink_annotation(annot, parent_tree) if parent_tree is not None else None
+            if fate is not None:
+                drawn.append((element, fate))
+            elif element is not None and not len(element.K):
+                _detach(element)  # an element that held only the annotation goes with it
+        if drawn:
+            _draw(pdf, page, drawn, parent_tree)
+        if len(kept) != len(annots):
+            if kept:
+                page.obj.Annots = kept
+            else:
+                del page.obj.Annots
+    if "/AcroForm" in pdf.Root:
+        del pdf.Root.AcroForm  # the fields are drawn into the pages; what remains is named by inspect_annex
+
+
+def _annotation_fate(page, annot, done: list[str]):
+    """True: the annotation stays; None: it goes; else what ``_appearance_content`` draws instead."""
+    kind = annot.get("/Subtype")
+    flags = annot.get("/F", 0)
+    flags = int(flags) if isinstance(flags, int) else 0
+    what = _annotation_name(annot)
+    if kind in COMMENTS:
+        if kind == Name.Text:
+            done.append("review comment removed")
+        return None
+    if kind in MEDIA_ANNOTATIONS:
+        done.append(f"{what} removed")
+        return None
+    if kind == Name.Link:
+        if flags & (INVISIBLE | HIDDEN | NO_VIEW):
+            done.append("hidden link removed")
+            return None
+        if flags & (PRINT | TOGGLE_NO_VIEW) != PRINT or _extra_appearances(annot):
+            annot.F = (flags | PRINT) & ~TOGGLE_NO_VIEW
+            done.append("link flagged for printing")
+        return True
+    if flags & (INVISIBLE | HIDDEN | NO_VIEW):
+        done.append(f"hidden {what} removed")
+        return None
+    if not flags & PRINT:
+        done.append(f"{what} that does not print removed")
+        return None
+    content = _appearance_content(page, annot)
+    if content is None:
+        return True  # prints, without an appearance: inspect_annex names it
+    if not content:
+        done.append(f"{what} that shows nothing removed")  # e.g. a check box not ticked, without an "off" look
+        return None
+    done.append(f"{what} drawn into the page")
+    return content
+
+
+def _annotation_name(annot) -> str:
+    kind = annot.get("/Subtype")
+    if kind == Name.Widget:
+        return "form field"
+    return f"{str(kind)[1:] if isinstance(kind, Name) else 'untyped'} annotation"
+
+
+def _simple_form_fonts(form) -> bool:
+    """Whether every font the form's fields may be written in has a simple encoding (qpdf writes
+    the fields' text as single bytes, which a composite font would show as other glyphs)."""
+    resources = form.get("/DR")
+    fonts = resources.get("/Font") if isinstance(resources, Dictionary) else None
+    return isinstance(fonts, Dictionary) and all(
+        isinstance(font, Dictionary) and font.get("/Subtype") in SIMPLE_FONTS for font in fonts.values())
+
+
+def _extra_appearances(annot) -> bool:
+    appearance = annot.get("/AP")
+    if isinstance(appearance, Dictionary) and (set(appearance.keys()) - {"/N"}):
+        for key in set(appearance.keys()) - {"/N"}:
+            del appearance[key]  # PDF/A: the normal appearance only (ISO 19005-2 6.3.3)
+        return True
+    return False
+
+
+def _appearance_content(page, annot) -> tuple[Name, object, bytes] | tuple[()] | None:
+    """(XObject name, appearance stream, content drawing it where the annotation stands), () when
+    its appearance shows nothing, or None when it has no appearance."""
+    appearance = annot.get("/AP")
+    normal = appearance.get("/N") if isinstance(appearance, Dictionary) else None
+    if isinstance(normal, Dictionary) and not isinstance(normal, pikepdf.Stream):
+        state = annot.get("/AS")  # the state's look; none in the dictionary: nothing is shown
+        normal = normal.get(state) if isinstance(state, Name) else None
+        if normal is None:
+            return ()
+    if not isinstance(normal, pikepdf.Stream) or "/BBox" not in normal:
+        return None
+    name = Name("/BidkitAppearance%d_%d" % normal.objgen)  # the same in every page that shares the resources
+    rotate = int(page.obj.get("/Rotate", 0)) if isinstance(page.obj.get("/Rotate", 0), int) else 0
+    try:
+        content = pikepdf.Annotation(annot).get_page_content_for_appearance(name, rotate, 0, 0)
+    except pikepdf.PdfError:
+        return None  # not drawn: inspect_annex names it
+    return (name, normal, content) if content else ()
+
+
+def _unlink_annotation(annot, parent_tree):
+    """An annotation that leaves the page leaves the structure: its object reference goes from its
+    structure element and the parent tree. Returns the element (to hold what is drawn instead)."""
+    key = annot.get("/StructParent")
+    if not isinstance(key, int):
+        return None
+    try:
+        element = parent_tree[int(key)]
+        del parent_tree[int(key)]
+    except KeyError:
+        return None
+    if not isinstance(element, Dictionary):
+        return None
+    kids = element.get("/K")
+    items = list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []
+    element.K = Array([k for k in items if not (isinstance(k, Dictionary) and k.get("/Type") == Name.OBJR
+                                                 and isinstance(k.get("/Obj"), Dictionary) and k.Obj.objgen == annot.objgen)])
+    return element
+
+
+def _detach(element) -> None:
+    parent = element.get("/P")
+    kids = parent.get("/K") if isinstance(parent, Dictionary) else None
+    if isinstance(kids, Array):
+        parent.K = Array([kid for kid in kids if not (isinstance(kid, Dictionary) and kid.is_indirect
+                                                      and element.is_indirect and kid.objgen == element.objgen)])
+    elif isinstance(kids, Dictionary) and kids.is_indirect and element.is_indirect and kids.objgen == element.objgen:
+        parent.K = Array()
+
+
+def _draw(pdf: pikepdf.Pdf, page, drawn, parent_tree) -> None:
+    """The appearances of ``drawn`` annotations painted on top of the page, each marked as the
+    content of the annotation's structure element, or as an artifact in a tagged file where it has
+    none (an untagged page becomes a figure as a whole when appended: ``_figure_page``)."""
+    resources = page.obj.get("/Resources")
+    if not isinstance(resources, Dictionary):
+        resources = page.obj.Resources = Dictionary()
+    if not isinstance(resources.get("/XObject"), Dictionary):
+        resources.XObject = Dictionary()
+    mcids = None
+    if parent_tree is not None:
+        key = page.obj.get("/StructParents")
+        if not isinstance(key, int):
+            key = max((k for k, _ in parent_tree.items()), default=-1) + 1
+            page.obj.StructParents = key
+            parent_tree[key] = pdf.make_indirect(Array())
+            pdf.Root.StructTreeRoot.ParentTreeNextKey = key + 1
+        mcids = parent_tree[key]
+    pieces = [b"q\n", b"\nQ\n"]
+    for element, (name, stream, content) in drawn:
+        resources.XObject[name] = stream
+        if mcids is None:
+            pieces.append(content)
+        elif isinstance(element, Dictionary):
+            mcid = len(mcids)
+            mcids.append(element)
+            element.K.append(Dictionary(Type=Name.MCR, Pg=page.obj, MCID=mcid))
+            if element.get("/S") in (Name.Form, Name.Annot):
+                element.S = Name.Span  # what is left is text and lines on the page, no field or annotation
+            pieces.append(b"/Span <</MCID %d>> BDC\n%sEMC\n" % (mcid, content))
+        else:
+            pieces.append(b"/Artifact BMC\n%sEMC\n" % content)
+    page.contents_add(pdf.make_stream(pieces[0]), prepend=True)
+    page.contents_add(pdf.make_stream(b"".join(pieces[1:])), prepend=False)
+
+
+def _repair_resources(pdf: pikepdf.Pdf, done: list[str], contents: bool) -> None:
+    """No image interpolated, no transfer function, in every resource the pages reach; with
+    ``contents``, in inline images too (which decodes the content streams that mention one)."""
+    seen: set[tuple[int, int]] = set()
+    stack = []
+    for page in pdf.pages:
+        stack.append((page.obj.get("/Resources"), page.obj if contents else None))
+        for annot in page.obj.get("/Annots", ()):
+            appearance = annot.get("/AP") if isinstance(annot, Dictionary) else None
+            normal = appearance.get("/N") if isinstance(appearance, Dictionary) else None
+            for stream in [normal] if isinstance(normal, pikepdf.Stream) else normal.values() if isinstance(normal, Dictionary) else ():
+                if isinstance(stream, pikepdf.Stream):
+                    stack.append((stream.get("/Resources"), stream if contents else None))
+    while stack:
+        resources, owner = stack.pop()
+        if owner is not None:
+            done += _mend_content(pdf, owner)
+        if not isinstance(resources, Dictionary):
+            continue
+        if resources.is_indirect:
+            if resources.objgen in seen:
+                continue
+            seen.add(resources.objgen)
+        for xobject in _values(resources.get("/XObject")):
+            if not isinstance(xobject, pikepdf.Stream) or xobject.objgen in seen:
+                continue
+            seen.add(xobject.objgen)
+            for key, what in PREPRESS_KEYS.items():
+                if key in xobject:
+                    del xobject[key]
+                    done.append(what)
+            if xobject.get("/Subtype") == Name.Image:
+                for image in (xobject, xobject.get("/SMask"), xobject.get("/Mask")):
+                    if isinstance(image, pikepdf.Stream) and image.get("/Interpolate") is True:
+                        image.Interpolate = False
+                        done.append("image interpolation switched off")
+                if "/Intent" in xobject and xobject.Intent not in INTENTS:
+                    xobject.Intent = Name.RelativeColorimetric
+                    done.append("unknown rendering intent named as read")
+            elif xobject.get("/Subtype") == Name.Form:
+                stack.append((xobject.get("/Resources"), xobject if contents else None))
+        for pattern in _values(resources.get("/Pattern")):
+            if isinstance(pattern, pikepdf.Stream) and pattern.objgen not in seen:
+                seen.add(pattern.objgen)
+                stack.append((pattern.get("/Resources"), pattern if contents else None))
+        for font in _values(resources.get("/Font")):
+            if isinstance(font, Dictionary) and font.get("/Subtype") == Name.Type3:
+                stack.append((font.get("/Resources"), None))
+        for state in _values(resources.get("/ExtGState")):
+            if not isinstance(state, Dictionary):
+                continue
+            if "/TR" in state:
+                del state.TR
+                done.append("transfer function removed")
+            if "/TR2" in state and state.TR2 != Name.Default:
+                state.TR2 = Name.Default
+                done.append("transfer function removed")
+            if "/RI" in state and state.RI not in INTENTS:
+                state.RI = Name.RelativeColorimetric
+                done.append("unknown rendering intent named as read")
+            mask = state.get("/SMask")
+            group = mask.get("/G") if isinstance(mask, Dictionary) else None
+            if isinstance(group, pikepdf.Stream) and group.objgen not in seen:
+                seen.add(group.objgen)
+                stack.append((group.get("/Resources"), group if contents else None))
+
+
+#: Operators that paint (PDF/UA: each inside tagged content or an artifact, ISO 14289-1 7.1).
+PAINTING = frozenset({"Tj", "TJ", "'", '"', "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh", "Do", "INLINE IMAGE"})
+#: Where a run of content outside any marked content ends (marked content nests with these).
+RUN_BREAKS = frozenset({"BMC", "BDC", "EMC", "BT", "ET", "q", "Q"})
+WATCHED = " ".join(sorted((PAINTING - {"INLINE IMAGE"}) | RUN_BREAKS))
+
+
+def _mark_untagged_painting(pdf: pikepdf.Pdf, page) -> list[str]:
+    """In a tagged annex, painting outside any marked content (a line or logo the tagging program
+    missed) becomes an artifact: printed as before, skipped by screen readers, as PDF/UA needs."""
+    try:  # first only the operators that matter (fewer Python objects), all of them where some are out
+        if not _painting_runs(pikepdf.parse_content_stream(page, WATCHED)):
+            return []
+        operations = pikepdf.parse_content_stream(page)
+    except pikepdf.PdfError:
+        return []
+    runs = _painting_runs(operations)
+    starts, ends = {first for first, _ in runs}, {last for _, last in runs}
+    pieces = []
+    for index, operation in enumerate(operations):
+        if index in starts:
+            pieces.append(b"/Artifact BMC")
+        pieces.append(pikepdf.unparse_content_stream([operation]))
+        if index in ends:
+            pieces.append(b"EMC")
+    page.obj.Contents = pdf.make_stream(b"\n".join(pieces))
+    return ["untagged content marked as an artifact"] * len(runs)
+
+
+def _painting_runs(operations) -> list[tuple[int, int]]:
+    """(first, last) index of each run of painting outside marked content, between the operators
+    it must not straddle (``RUN_BREAKS``)."""
+    depth, runs, run = 0, [], []
+    for index, (operands, operator) in enumerate(operations):
+        op = str(operator)
+        if depth == 0 and op in PAINTING:
+            run.append(index)
+        if op in RUN_BREAKS or index == len(operations) - 1:
+            if run:
+                runs.append((run[0], run[-1]))
+                run = []
+        if op in ("BMC", "BDC"):
+            depth += 1
+        elif op == "EMC":
+            depth = max(depth - 1, 0)
+    return runs
+
+
+def _values(dictionary):
+    return dictionary.values() if isinstance(dictionary, Dictionary) else ()
+
+
+def _mend_content(pdf: pikepdf.Pdf, owner) -> list[str]:
+    """``owner``'s content (a page or form) with no inline image interpolated and no unknown
+    rendering intent (``ri``, read as RelativeColorimetric): what was mended. Only content that
+    mentions one is parsed and written anew."""
+    if isinstance(owner, pikepdf.Stream):
+        streams = [owner]
+    else:
+        contents = owner.get("/Contents")
+        streams = list(contents) if isinstance(contents, Array) else [contents]
+    suspect = False
+    for stream in streams:
+        data = stream.read_bytes() if isinstance(stream, pikepdf.Stream) else b""
+        suspect = suspect or (b"BI" in data and INTERPOLATING.search(data)) or any(
+            "/" + match.group(1).decode("latin-1") not in INTENTS for match in RENDERING_INTENT.finditer(data))
+    if not suspect:
+        return []
+    pieces, mended = [], []
+    try:
+        operations = pikepdf.parse_content_stream(owner if isinstance(owner, pikepdf.Stream) else pikepdf.Page(owner))
+    except pikepdf.PdfError:
+        return []  # unreadable content is left as it is
+    for operation in operations:
+        if isinstance(operation, pikepdf.ContentStreamInlineImage):
+            piece = pikepdf.unparse_content_stream([operation])
+            head, sep, tail = piece.partition(b"\nID\n")  # pikepdf writes the dictionary on a line of its own
+            head, count = INTERPOLATING.subn(b"/I false", head)
+            pieces.append(head + sep + tail)
+            mended += ["inline image interpolation switched off"] * count
+            continue
+        if str(operation.operator) == "ri" and operation.operands and operation.operands[0] not in INTENTS:
+            operation = pikepdf.ContentStreamInstruction([Name.RelativeColorimetric], pikepdf.Operator("ri"))
+            mended.append("unknown rendering intent named as read")
+        pieces.append(pikepdf.unparse_content_stream([operation]))
+    if mended:
+        data = b"\n".join(pieces)
+        if isinstance(owner, pikepdf.Stream):
+            owner.write(data)
+        else:
+            owner.Contents = pdf.make_stream(data)
+    return mended

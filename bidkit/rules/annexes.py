@@ -177,8 +177,8 @@ def annex_encrypted(ctx: RuleContext) -> Iterator[Violation]:
 
 
 EXPORT_HINT = ("Export the annex as PDF/A with fonts embedded (LibreOffice: File › Export as PDF › 'Archive (PDF/A)' "
-               "and 'Universal Accessibility (PDF/UA)'; Word: Save as PDF › Options › 'PDF/A compliant'), or build with "
-               "--pdf-variant pdf, which claims no standard.")
+               "and 'Universal Accessibility (PDF/UA)'; Word: Save as PDF › Options › 'PDF/A compliant'; a filled-in form "
+               "or marked-up file: print it to PDF), or build with --pdf-variant pdf, which claims no standard.")
 
 
 @rule(
@@ -186,12 +186,23 @@ EXPORT_HINT = ("Export the annex as PDF/A with fonts embedded (LibreOffice: File
     hint=EXPORT_HINT,
     explanation="""
 The submission claims PDF/A-3a and PDF/UA-1 by default (`--pdf-variant`), and the claim covers
-the appended annexes too. A PDF annex whose fonts are not embedded (typical of office exports
-that rely on Helvetica or Arial being installed) breaks every PDF/A and PDF/UA claim; one that
+the appended annexes too. What bidkit can mend without changing a printed page it mends (ANX009);
+what is left is this finding. A PDF annex that shows text in a font that is not embedded
+(typical of office exports that rely on Helvetica or Arial being installed) breaks every PDF/A
+and PDF/UA claim — invisible text, such as the OCR layer over a scan, may use any font — and so
+does a font whose ToUnicode map gives glyphs U+0000, U+FEFF or U+FFFE (its text cannot be read out
+or searched; WeasyPrint's form fonts do this); one that
 paints in uncalibrated DeviceCMYK (print-shop exports) breaks PDF/A, whose output intent is
-sRGB. The finding names the annex, what it contains and which variants it breaks. A final
-`bidkit build` refuses such an annex for a variant it breaks (a draft warns and builds);
-export the annex as PDF/A, or build with `--pdf-variant pdf`, which claims no standard.
+sRGB; so does an annotation that prints without a fixed appearance of its own (a filled-in form
+whose viewer was to draw the fields, in a font bidkit cannot write them in; a highlight saved
+without its look), since bidkit cannot draw it as a viewer would. The finding names the annex,
+what it contains and which variants it breaks. A final `bidkit build` refuses such an annex for
+a variant it breaks (a draft warns and builds); export the annex as PDF/A (print a filled-in
+form to PDF), or build with `--pdf-variant pdf`, which claims no standard.
+
+Example: a form from the Land whose fields were filled in a viewer → "annex 4 (Antragsformular):
+'anlagen/formular.pdf' has annotations that print without a fixed appearance: form field (2×): it
+would make pdf/a-3a+ua-1, pdf/a-3u false".
 """,
     reads=(),
 )
@@ -256,3 +267,33 @@ def annex_named_twice(ctx: RuleContext) -> Iterator[Violation]:
                 continue  # a partner's letter listed under annexes as well: meant
             yield Violation(field, f"'{annex.file}' is already {named(ctx, annex)}, named at {_field_name(annex.field)}: "
                                    f"it is appended once, under that title, and this mention is not listed")
+
+
+@rule(
+    "ANX009", INFO, "PDF annex mended for PDF/A and PDF/UA",
+    hint="Nothing to do; to hand in the annex exactly as it is, export it as PDF/A without comments and form fields.",
+    explanation="""
+PDF/A and PDF/UA forbid some things that annexes often hold and that do not change what their
+pages print; bidkit mends them in the copy it appends (the file in the bid folder stays as it
+is): images and inline images asking viewers to smooth them (`/Interpolate`, as scanner software
+writes it) are drawn unsmoothed, transfer functions (`/TR`) go, reviewers' comments (sticky notes
+and their pop-ups) and annotations that are hidden or do not print are removed, media
+annotations go, form fields and other annotations that print (stamps, highlights with their
+look) are drawn into the page as they print, as the content of their structure element (or as
+an artifact), links get the print flag PDF/A asks for, and in a tagged annex what its tagging
+program left outside the tags (a rule, a logo) is marked as an artifact; prepress entries that
+point elsewhere (`/OPI`, `/Alternates`, `/Ref`) go, and rendering intents PDF/A does not know are
+named as viewers read them (RelativeColorimetric). The form itself goes: the annex is a
+document to read, not a form to fill in. This finding says which annex was mended and how, so
+that nobody is surprised that a comment is gone or a field cannot be edited. What cannot be mended
+so is ANX006.
+
+Example: an annex with a reviewer's note and a ticked check box → "mended in 'anlagen/x.pdf' for
+PDF/A and PDF/UA: review comment removed, form field drawn into the page".
+""",
+    reads=(),
+)
+def annex_repaired(ctx: RuleContext) -> Iterator[Violation]:
+    for annex, verdict in pdf_annexes(ctx):
+        if not verdict.problem and verdict.repaired:
+            yield Violation(annex.field, f"{named(ctx, annex)}: mended in '{annex.file}' for PDF/A and PDF/UA: {verdict.repaired}")
