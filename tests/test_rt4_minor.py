@@ -114,3 +114,16 @@ def test_an_address_before_an_escaped_bracket_keeps_the_text_as_written():
         html = keep_whole(written, set())
         assert f'<span class="proper-name">{kept}</span>' in html, html
         assert html.replace(f'<span class="proper-name">{kept}</span>', kept) == written
+
+
+def test_the_default_output_name_of_a_long_city_name_fits_a_file_system():
+    """rt5: a city name of 270 characters made the default output name too long (exit 2 without -o)."""
+    from types import SimpleNamespace
+
+    from bidkit.render.build import default_output
+
+    loaded = SimpleNamespace(bid=SimpleNamespace(city=SimpleNamespace(name="Bad Sankt " + "Langer-Ortsname " * 20)),
+                             call=SimpleNamespace(id="bitkom-digitale-stadt-2017"))
+    assert len(default_output(loaded, "public").name.encode()) < 128
+    short = SimpleNamespace(bid=SimpleNamespace(city=SimpleNamespace(name="Märkisch-Oderland")), call=loaded.call)
+    assert str(default_output(short, "public")) == "build/maerkisch-oderland-bitkom-digitale-stadt-2017-public.pdf"

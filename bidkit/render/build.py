@@ -61,8 +61,15 @@ def _variants() -> tuple[str, ...]:
 
 def default_output(loaded: LoadedBid, document_variant: str | None = None) -> Path:
     """``build/<city>-<call>.pdf`` below the current folder (``…-public.pdf`` for a variant)."""
-    name = "-".join(filter(None, [loaded.bid.city.name, loaded.call.id, document_variant]))
-    return Path("build") / f"{transliterate(name)}.pdf"  # Märkisch-Oderland → maerkisch-oderland
+    city = transliterate(loaded.bid.city.name)[:MAX_NAME_PART].rstrip("-")  # Märkisch-Oderland → maerkisch-oderland
+    name = "-".join(filter(None, [city, transliterate(loaded.call.id)[:MAX_NAME_PART].rstrip("-"),
+                                  document_variant and transliterate(document_variant)]))
+    return Path("build") / f"{name}.pdf"
+
+
+#: Characters of the city's name (and the call's id) in the default output's name at most: a name of
+#: hundreds of characters gave a file name longer than the 255 bytes a file system allows.
+MAX_NAME_PART = 60
 
 
 def build_datetime(loaded: LoadedBid) -> dt.datetime:
