@@ -43,6 +43,7 @@ import typer  # noqa: E402
 
 from bidkit import __version__  # noqa: E402
 from bidkit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, BidkitError  # noqa: E402
+from bidkit.limits import check_settings  # noqa: E402
 from bidkit.paths import shown  # noqa: E402
 from bidkit.markup import NeedsRich, escape, plain  # noqa: E402
 
@@ -277,6 +278,7 @@ def build(
                                   "(the same pages, other bytes)."),
 ) -> None:
     """Check the bid, then render the submission PDF with its annexes."""
+    check_settings()
     if watch and bid_variant:
         raise BidkitError("--variant cannot be combined with --watch yet", "Watch the full bid, and build the variant once.")
     if watch:
@@ -332,6 +334,8 @@ def preview(
 ) -> None:
     """Show the draft's pages beside the check's findings in the browser, updated on every save."""
     from bidkit.preview.server import serve
+
+    check_settings()
 
     raise typer.Exit(serve(bid_dir, port=port, open_browser=open_browser, editor=editor,
                            say=lambda text: out.print(escape(text)), log=lambda text: err.print(escape(text))))

@@ -16,6 +16,38 @@ MAX_TEMPLATE_BYTES = 1_000_000
 MAX_LAYOUT_HTML_BYTES = 2_000_000
 
 
+#: The environment's settings of bounds: (default, least value) of each; ``setting`` reads them.
+SETTINGS = {"BIDKIT_LAYOUT_SECONDS": (300.0, 1.0),  # WeasyPrint's layout and its writing, each
+            "BIDKIT_TEMPLATE_SECONDS": (30.0, 0.1),  # rendering the templates
+            "BIDKIT_CACHE_MB": (200.0, 0.0)}  # the rebuild cache's size
+
+
+def setting(name: str) -> float:
+    """The value of the environment variable ``name`` (one of ``SETTINGS``), its default when it
+    is unset or empty; a value that is no number at least the least one is an error (exit 2), not
+    a default taken without a word."""
+    default, least = SETTINGS[name]
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value >= least or value == float("inf"):
+        from bidkit.errors import BidkitError
+
+        raise BidkitError(f"{name}={text!r} is not a number of at least {least:g}",
+                          f"Unset it (default {default:g}) or give a number, e.g. {name}={default:g}.")
+    return value
+
+
+def check_settings() -> None:
+    """Every bound the environment sets, read once up front: a wrong one stops the command (exit 2)."""
+    for name in SETTINGS:
+        setting(name)
+
+
 @contextlib.contextmanager
 def deadline(seconds: float, expired: Callable[[], BaseException]) -> Iterator[None]:
     """Raise ``expired()`` inside the block once it has run ``seconds``.

@@ -127,3 +127,11 @@ def test_the_default_output_name_of_a_long_city_name_fits_a_file_system():
     assert len(default_output(loaded, "public").name.encode()) < 128
     short = SimpleNamespace(bid=SimpleNamespace(city=SimpleNamespace(name="Märkisch-Oderland")), call=loaded.call)
     assert str(default_output(short, "public")) == "build/maerkisch-oderland-bitkom-digitale-stadt-2017-public.pdf"
+
+
+def test_a_wrong_bound_in_the_environment_stops_the_build():
+    """rt5: BIDKIT_LAYOUT_SECONDS=abc was ignored without a word, BIDKIT_CACHE_MB=-5 still cached,
+    BIDKIT_TEMPLATE_SECONDS=-1 blamed a template."""
+    for name, value in (("BIDKIT_LAYOUT_SECONDS", "abc"), ("BIDKIT_CACHE_MB", "-5"), ("BIDKIT_TEMPLATE_SECONDS", "-1")):
+        run = run_bidkit("build", "bid_data", "-o", "/nonexistent/never.pdf", env={name: value})
+        assert run.code == 2 and f"{name}='{value}' is not a number" in run.stderr, run.stderr

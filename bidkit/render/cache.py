@@ -41,7 +41,6 @@ import bidkit
 from bidkit.fileio import cache_write
 from bidkit.paths import cache_dir
 
-DEFAULT_MB = 200
 MAGIC = b"bidkit-cache 1\n"
 SUFFIX = ".entry"
 #: A temporary file older than this is left over from a build that died while storing.
@@ -51,10 +50,9 @@ LIBRARIES = ("weasyprint", "pydyf", "fontTools", "pikepdf", "pyphen", "PIL", "ti
 
 
 def limit_bytes() -> int:
-    try:
-        return max(int(float(os.environ.get("BIDKIT_CACHE_MB", DEFAULT_MB)) * 1_000_000), 0)
-    except ValueError:
-        return DEFAULT_MB * 1_000_000
+    from bidkit.limits import setting
+
+    return int(setting("BIDKIT_CACHE_MB") * 1_000_000)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ Three walls stand between a template (a theme's is untrusted) and the machine:
 - Jinja's immutable sandbox, refusing in addition anything that reaches the file system,
   a module or a file object;
 - bounds: every template file is read through the bid-folder resolver (no symlink leads out),
-  rendering stops after ``TIME_LIMIT`` seconds (on the main thread) or ``MAX_HTML_CHARS`` of
+  rendering stops after ``BIDKIT_TEMPLATE_SECONDS`` (bidkit.limits.SETTINGS) seconds (on the main thread) or ``MAX_HTML_CHARS`` of
   output, loops over ``range`` share one budget, and operators and calls that would build huge
   values are refused. An error names the template file and line.
 """
@@ -36,9 +36,8 @@ from bidkit.render.tables import amount_column_mm, money_grid
 from bidkit.render.markdown import markdown
 
 ENTRY_TEMPLATE = "bid.html.j2"
-#: Seconds a rendering may take (bidkit's own templates need well under one on a 100-page bid);
-#: the environment variable BIDKIT_TEMPLATE_SECONDS changes it.
-TIME_LIMIT = 30.0
+#: Seconds a rendering may take: BIDKIT_TEMPLATE_SECONDS (bidkit.limits.SETTINGS; bidkit's own
+#: templates need well under one on a 100-page bid).
 MAX_HTML_CHARS = 50_000_000
 MAX_RANGE_TOTAL = 1_000_000  # items of all range() calls in one rendering
 MAX_NUMBER_ARGUMENT = 100_000  # widths, counts, repetitions given to filters and methods
@@ -227,10 +226,9 @@ def environment(templates: Path, bid_dir: Path | None = None, overrides: Path | 
 
 
 def _time_limit() -> float:
-    try:
-        return max(float(os.environ.get("BIDKIT_TEMPLATE_SECONDS", TIME_LIMIT)), 0.1)
-    except ValueError:
-        return TIME_LIMIT
+    from bidkit.limits import setting
+
+    return setting("BIDKIT_TEMPLATE_SECONDS")
 
 
 def render_html(context: dict, templates: Path, *, bid_dir: Path | None = None, overrides: Path | None = None) -> str:

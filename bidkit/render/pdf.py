@@ -61,18 +61,14 @@ logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
-LAYOUT_SECONDS = 300.0
-
-
 class _Expired(BaseException):
     """Raised into WeasyPrint by the deadline; a BaseException, so its broad excepts let it pass."""
 
 
 def _seconds() -> float:
-    try:
-        return max(float(os.environ.get("BIDKIT_LAYOUT_SECONDS", LAYOUT_SECONDS)), 1.0)
-    except ValueError:
-        return LAYOUT_SECONDS
+    from bidkit.limits import setting
+
+    return setting("BIDKIT_LAYOUT_SECONDS")
 
 
 @contextlib.contextmanager
