@@ -164,18 +164,12 @@ def test_check_pdf_reports_pages_per_section(example_pdf):
     assert "PDF001" not in {f["rule"] for f in document["findings"]}
 
 
-def test_page_limit_is_checked_after_build_and_with_pdf(bid, tmp_path):
-    from bidkit.loader import shipped_calls
-
-    call = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8").replace("page_limit: 30", "page_limit: 3")
-    (bid / "calls").mkdir()
-    (bid / "calls" / "short.yaml").write_text(call, encoding="utf-8")
-    edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: calls/short.yaml")
-    out = tmp_path / "long.pdf"
-    run = run_bidkit("build", str(bid), "-o", str(out))
+def test_page_limit_is_checked_after_build_and_with_pdf(short_call_build):
+    # The example under a call of the bid folder allowing 3 pages (test_cache.py builds it again).
+    run, out = short_call_build.run, short_call_build.pdf
     assert run.code == 1 and "PDF001" in run.stderr and "allows 3" in run.stderr
     assert out.read_bytes().startswith(b"%PDF-")  # complete, kept for inspection
-    check = run_bidkit("check", str(bid), "--pdf", str(out), "-f", "github")
+    check = run_bidkit("check", str(short_call_build.folder), "--pdf", str(out), "-f", "github")
     assert check.code == 1
     assert any(row.startswith("::error file=") and "title=PDF001" in row for row in check.stdout.splitlines())
 
