@@ -70,6 +70,7 @@ def row_of(sheet, label: str, column: int = 2, nth: int = 1) -> int:
     return rows[nth - 1]
 
 
+@pytest.mark.slow
 def test_workbook_formulas_compute_checks_sums(paderborn_xlsx):
     paderborn, out, run = paderborn_xlsx
     assert run.code == 0, run.stderr
@@ -139,6 +140,7 @@ def test_workbook_is_laid_out_for_the_treasury(paderborn_xlsx):
     assert book.properties.creator == "Stadt Paderborn" and book.properties.language == "de-DE"
 
 
+@pytest.mark.slow
 def test_two_exports_are_byte_identical_and_dated_by_the_bid(paderborn_xlsx, tmp_path):
     paderborn, first, run = paderborn_xlsx
     second = tmp_path / "b.xlsx"

@@ -46,6 +46,7 @@ def long_draft(tmp_path_factory) -> Build:
     return Build(bid, out, run_bidkit("build", str(bid), "--draft", "--no-cache", "-o", str(out)))
 
 
+@pytest.mark.slow
 def test_a_goal_taller_than_a_page_starts_on_the_page_of_the_one_before(long_draft):
     run, out = long_draft.run, long_draft.pdf
     assert run.code in (0, 1), run.stderr
@@ -71,6 +72,7 @@ def overprinted(pdf: Path) -> list[tuple[int, str, str]]:
     return found
 
 
+@pytest.mark.slow
 def test_large_kpi_values_put_their_year_below_rather_than_overprint(bid: Path, tmp_path: Path):
     """„1.234.567,5 (2020)“ ran into the next column and over its text (rt4 D19)."""
     edit(bid / "goals.yaml", "baseline: {value: 15, year: 2016}\n        target: {value: 60, year: 2019}",
