@@ -305,6 +305,28 @@ def _example_copy_build(tmp_path_factory) -> Build:
     return Build(cwd / "bid", cwd / "build" / "wolfsburg-bitkom-digitale-stadt-2017.pdf", run)
 
 
+@pytest.fixture(scope="session")
+def short_call_build(tmp_path_factory) -> Build:
+    """A copy of the example whose call (calls/short.yaml in the bid folder) allows 3 pages, built
+    once into a cache folder of its own (``cache`` beside the bid): complete, and refused after
+    the build (PDF001). test_build.py reads the run; test_cache.py builds it again, from that cache."""
+    return shared(tmp_path_factory, "short_call_build", lambda: _short_call_build(tmp_path_factory))
+
+
+def _short_call_build(tmp_path_factory) -> Build:
+    from bidkit.loader import shipped_calls
+
+    root = tmp_path_factory.mktemp("short-call")
+    bid = root / "bid"
+    shutil.copytree(EXAMPLE, bid)
+    call = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8").replace("page_limit: 30", "page_limit: 3")
+    (bid / "calls").mkdir()
+    (bid / "calls" / "short.yaml").write_text(call, encoding="utf-8")
+    edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: calls/short.yaml")
+    out = root / "long.pdf"
+    return Build(bid, out, run_bidkit("build", str(bid), "-o", str(out), env={"BIDKIT_CACHE_DIR": str(root / "cache")}))
+
+
 @dataclass
 class GitDrafts:
     """Two drafts of one copy of the example in a git repository (see `drafts_in_git`)."""

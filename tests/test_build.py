@@ -53,6 +53,7 @@ def test_no_watermark_in_final_pdf(example_pdf):
     assert not any("ENTWURF" in page for page in pdf_text(example_pdf))
 
 
+@pytest.mark.slow
 def test_rebuild_is_byte_identical(example_pdf, example_copy_build):
     # The second build is of a copy of the example in another folder, to the default output path
     # (test_default_output_path_is_printed_and_html_written reads its run).
@@ -77,6 +78,7 @@ def hostile_text_build(tmp_path_factory) -> Build:
     return Build(bid, root / "bid.pdf", run)
 
 
+@pytest.mark.slow
 def test_source_date_epoch_is_honoured(hostile_text_build):
     run = hostile_text_build.run
     assert run.code == 0, run.stderr
@@ -103,6 +105,7 @@ def test_build_refuses_bid_with_errors_and_keeps_previous_pdf(bid, tmp_path):
     assert out.read_bytes() == b"previous"
 
 
+@pytest.mark.slow
 def test_draft_renders_with_watermark_on_every_page(drafts_in_git):
     # The example with the budget's total made wrong (BUD002), in git (test_theme_and_drafts.py reads its stamp).
     out, run = drafts_in_git.dirty.pdf, drafts_in_git.dirty.run
@@ -121,6 +124,7 @@ def test_draft_needs_a_loadable_manifest(bid, tmp_path):
     assert not (tmp_path / "x.pdf").exists()
 
 
+@pytest.mark.slow
 def test_unwritable_output_exits_3_and_leaves_nothing(tmp_path):
     (tmp_path / "a-file").write_text("not a folder")
     run = run_bidkit("build", str(EXAMPLE), "-o", str(tmp_path / "a-file" / "bid.pdf"))
@@ -164,18 +168,13 @@ def test_check_pdf_reports_pages_per_section(example_pdf):
     assert "PDF001" not in {f["rule"] for f in document["findings"]}
 
 
-def test_page_limit_is_checked_after_build_and_with_pdf(bid, tmp_path):
-    from bidkit.loader import shipped_calls
-
-    call = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8").replace("page_limit: 30", "page_limit: 3")
-    (bid / "calls").mkdir()
-    (bid / "calls" / "short.yaml").write_text(call, encoding="utf-8")
-    edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: calls/short.yaml")
-    out = tmp_path / "long.pdf"
-    run = run_bidkit("build", str(bid), "-o", str(out))
+@pytest.mark.slow
+def test_page_limit_is_checked_after_build_and_with_pdf(short_call_build):
+    # The example under a call of the bid folder allowing 3 pages (test_cache.py builds it again).
+    run, out = short_call_build.run, short_call_build.pdf
     assert run.code == 1 and "PDF001" in run.stderr and "allows 3" in run.stderr
     assert out.read_bytes().startswith(b"%PDF-")  # complete, kept for inspection
-    check = run_bidkit("check", str(bid), "--pdf", str(out), "-f", "github")
+    check = run_bidkit("check", str(short_call_build.folder), "--pdf", str(out), "-f", "github")
     assert check.code == 1
     assert any(row.startswith("::error file=") and "title=PDF001" in row for row in check.stdout.splitlines())
 

@@ -52,6 +52,7 @@ def warm(tmp_path_factory):
     return {"root": root, "bid": bid, "cache": cache, "before": before, "cold": cold, "rebuilt": rebuilt}
 
 
+@pytest.mark.slow
 def test_concurrent_cold_builds_give_one_valid_entry_and_identical_files(warm):
     root = warm["root"]
     for code, stdout, stderr in warm["cold"]:
@@ -89,22 +90,21 @@ def test_cached_sections_equal_the_pages_read_from_the_file(warm):
     assert len(sections) > 5 and any(title.startswith("Anlage ") for title, _ in sections)
 
 
-def test_page_limit_still_checked_on_a_cached_build(tmp_path):
-    """PDF001 runs on a rebuild taken from the cache (a call of the bid folder allowing 5 pages)."""
-    bid = tmp_path / "bid"
-    shutil.copytree(EXAMPLE, bid)
-    shutil.copy(REPO / "bidkit" / "calls" / "bitkom-digitale-stadt-2017.yaml", bid / "call.yaml")
-    edit(bid / "call.yaml", "page_limit: 30", "page_limit: 5")
-    edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: ./call.yaml")
-    env = {"BIDKIT_CACHE_DIR": str(tmp_path / "cache")}
-    runs = [run_bidkit("build", str(bid), "-o", str(tmp_path / f"{n}.pdf"), env=env) for n in (1, 2)]
+@pytest.mark.slow
+def test_page_limit_still_checked_on_a_cached_build(short_call_build, tmp_path):
+    """PDF001 runs on a rebuild taken from the cache (a call of the bid folder allowing 3 pages;
+    the first build is the session's, test_build.py reads it too)."""
+    cache = short_call_build.folder.parent / "cache"
+    again = run_bidkit("build", str(short_call_build.folder), "-o", str(tmp_path / "2.pdf"), env={"BIDKIT_CACHE_DIR": str(cache)})
+    runs = [short_call_build.run, again]
     assert "from the cache" not in runs[0].stdout and "from the cache" in runs[1].stdout
     for run in runs:
         assert run.code == 1, run.stderr
-        assert "PDF001: the document has " in run.stderr and "; the call allows 5 (longest: " in run.stderr
+        assert "PDF001: the document has " in run.stderr and "; the call allows 3 (longest: " in run.stderr
     assert runs[0].stderr.splitlines()[-1] == runs[1].stderr.splitlines()[-1]
 
 
+@pytest.mark.slow
 def test_yaml_edit_misses_and_the_old_text_hits_again(warm, tmp_path):
     bid = tmp_path / "bid"
     shutil.copytree(warm["bid"], bid)
@@ -122,6 +122,7 @@ def test_yaml_edit_misses_and_the_old_text_hits_again(warm, tmp_path):
     assert (tmp_path / "again.pdf").read_bytes() == (warm["root"] / "cold-1.pdf").read_bytes()
 
 
+@pytest.mark.slow
 def test_no_cache_neither_reads_nor_writes(warm, tmp_path):
     cache = tmp_path / "cache"
     shutil.copytree(warm["cache"], cache)
@@ -135,6 +136,7 @@ def test_no_cache_neither_reads_nor_writes(warm, tmp_path):
     assert (tmp_path / "fresh.pdf").read_bytes() == (warm["root"] / "cold-1.pdf").read_bytes()
 
 
+@pytest.mark.slow
 def test_a_corrupt_entry_is_ignored_and_replaced(warm, tmp_path):
     cache = tmp_path / "cache"
     shutil.copytree(warm["cache"], cache)
@@ -277,6 +279,7 @@ def test_where_the_cache_lives(tmp_path, monkeypatch):
 
 # --- hyphenation patterns (pyphen internals, pinned with WeasyPrint 70) ----------------------
 
+@pytest.mark.slow
 def test_hyphenation_patterns_from_the_cache_hyphenate_alike(tmp_path, monkeypatch):
     """Fails loudly should pyphen's cache (hdcache, HyphDict's attributes) change."""
     import pyphen

@@ -109,6 +109,7 @@ def test_an_annex_too_large_to_embed_is_an_error_of_check(big_annex):
     assert "'anlagen/kennzahlen.csv' is larger than 64 MB" in finding["message"], finding
 
 
+@pytest.mark.slow
 def test_a_draft_never_claims_an_annex_embedded_that_is_not(big_annex, tmp_path):
     import pikepdf
 
@@ -215,6 +216,7 @@ def test_the_fetcher_names_the_real_reason(tmp_path):
     assert all(entry.split(": ", 1)[1] in reasons for entry in fetcher.refused)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("include, says", [
     ('{% include "/etc/passwd" %}', "template '/etc/passwd' is neither in the theme's folder nor among bidkit's templates"),
     ('{% import "os" as os %}', "template 'os' is neither in the theme's folder nor among bidkit's templates"),

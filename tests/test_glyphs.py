@@ -90,6 +90,7 @@ def emoji_bid(bid):
     return bid
 
 
+@pytest.mark.slow
 def test_a_final_build_with_an_emoji_no_font_has_is_refused(emoji_bid, tmp_path):
     out = tmp_path / "bid.pdf"
     run = run_bidkit("build", str(emoji_bid), "-o", str(out))
@@ -100,6 +101,7 @@ def test_a_final_build_with_an_emoji_no_font_has_is_refused(emoji_bid, tmp_path)
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_a_draft_with_an_emoji_warns_and_claims_no_standard(emoji_bid, tmp_path):
     out = tmp_path / "draft.pdf"
     run = run_bidkit("build", str(emoji_bid), "--draft", "-o", str(out))

@@ -126,6 +126,7 @@ def test_template_cannot_reach_files_or_programs(bid, tmp_path, secret, payload)
 
 # --- critical: nothing configured by the bid folder runs -------------------------------------------
 
+@pytest.mark.slow
 def test_draft_stamp_runs_nothing_from_the_repository(drafts_in_git):
     # The repository is armed only after the commit (so setting it up ran nothing), with an
     # uncommitted change: see `drafts_in_git` in conftest.py (test_theme_and_drafts.py reads the same draft).
@@ -249,6 +250,7 @@ def fifo_drafts(tmp_path_factory):
     return get
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", list(FIFOS))
 def test_fifo_never_hangs_the_build(fifo_drafts, where):
     bid, run = fifo_drafts(where)
@@ -297,6 +299,7 @@ def _render_error(bid):
     return None
 
 
+@pytest.mark.slow
 def test_endless_template_stops_with_exit_3_naming_the_line(bid, tmp_path, monkeypatch):
     theme_template(bid, "<p>Vision</p>\n{% for a in bid.partners %}" * 1 + "{% for b in bid.partners %}" * 15
                    + "{% endfor %}" * 16)
@@ -368,6 +371,7 @@ def test_odd_paths_give_located_findings(bid, file, words):
                        ("THM001", "bid.yaml", line_of(bid / "bid.yaml", "logo:"))}, run.stdout
 
 
+@pytest.mark.slow
 def test_template_error_names_the_file_and_line(bid, tmp_path):
     theme_template(bid, "<p>eins</p>\n<p>zwei</p>\n{{ range(10000000) }}\n")
     run = run_bidkit("build", str(bid), "--draft", "-o", str(tmp_path / "x.pdf"))  # a final build: THM005 first
@@ -548,6 +552,7 @@ def test_a_prepared_git_folder_cannot_hang_the_draft(bid, tmp_path, monkeypatch)
     assert git_state(bid) is None  # a pointer to a repository elsewhere is not followed
 
 
+@pytest.mark.slow
 def test_layout_that_never_ends_stops_with_exit_3(bid, tmp_path):
     theme_template(bid, "{% for i in range(100000) %}<p>{{ i }}</p>{% endfor %}")
     out = tmp_path / "x.pdf"

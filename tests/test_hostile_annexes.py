@@ -103,6 +103,7 @@ def test_check_reports_a_hostile_annex_where_the_bid_names_it(bid: Path, name: s
     assert "annex 3 (Unterstützungsschreiben: Ostfalia" in finding["message"] and reason in finding["message"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", HOSTILE)
 def test_build_stops_at_a_hostile_annex_and_keeps_the_previous_output(bid: Path, tmp_path: Path, name: str):
     make, rule, reason = HOSTILE[name]
@@ -139,6 +140,7 @@ def mutations(sample: bytes, seed: int):
         yield bytes(data)
 
 
+@pytest.mark.slow
 def test_fuzzed_annexes_raise_only_bidkits_own_errors(tmp_path: Path):
     from pypdf import PdfWriter
 
@@ -237,6 +239,7 @@ def every_dictionary(path: Path):
             stack.extend(v for v in obj if not isinstance(v, IndirectObject))
 
 
+@pytest.mark.slow
 def test_active_content_is_reported_by_check_and_never_reaches_the_submission(bid: Path, tmp_path: Path):
     (bid / ANNEX).write_bytes(ACTIVE)
     run = run_bidkit("check", ".", "--format", "json", cwd=bid)

@@ -121,6 +121,7 @@ def _budget_facts(bid_dir: Path):
     return years, bid.budget.total, bid.budget.own_funds, kpis
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", [EXAMPLE, PADERBORN], ids=["wolfsburg", "paderborn"])
 def test_xlsx_export_imports_back_to_the_cent(source, tmp_path):
     bid = tmp_path / "bid"

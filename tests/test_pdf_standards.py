@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from pypdf import PdfReader
 
@@ -127,6 +128,7 @@ def test_unknown_variant_is_a_usage_error():
     assert run.code == 2 and "pdf/a-3u" in run.stderr
 
 
+@pytest.mark.slow
 def test_annexes_do_not_count_against_the_page_limit(bid, tmp_path):
     # 11 pages of document + 3 annex pages: a limit of 11 holds, a limit of 10 does not.
     (bid / "call.yaml").write_text(Path(__file__).parents[1].joinpath(

@@ -118,6 +118,7 @@ def marked_content(path: Path, page_index: int) -> list[tuple[str, dict, str]]:
         return found
 
 
+@pytest.mark.slow
 def test_header_footer_and_draft_stamp_are_pagination_artifacts(built, drafts_in_git):
     third = marked_content(built("example", PDF_VARIANTS[0]), 2)
     artifacts = {(str(props.get("/Subtype")), text) for tag, props, text in third if tag == "/Artifact" and text}
@@ -228,6 +229,7 @@ def test_annexes_are_grafted_as_parts(built):
         assert link.Dest[0].objgen == letter_pages[1]
 
 
+@pytest.mark.slow
 def test_office_export_with_unembedded_fonts_is_refused_where_it_breaks_the_claim(bid, tmp_path, draft_outside_git):
     (bid / LETTER).write_bytes(annex_samples.office_export())
     run = run_bidkit("check", ".", "--format", "json", cwd=bid)

@@ -114,6 +114,7 @@ def public_pdfs(tmp_path_factory) -> dict[str, Path]:
     return {"example": example, "paderborn": paderborn}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bid", ["example", "paderborn"])
 def test_no_removed_value_is_anywhere_in_the_public_pdf(public_pdfs, bid):
     folder = {"example": EXAMPLE, "paderborn": PADERBORN}[bid]
@@ -130,6 +131,7 @@ def test_the_same_search_finds_the_values_in_the_full_bid(example_pdf, paderborn
         assert missing == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bid", ["example", "paderborn"])
 def test_public_address_counts_and_metadata(public_pdfs, bid):
     folder = {"example": EXAMPLE, "paderborn": PADERBORN}[bid]
@@ -209,6 +211,7 @@ def test_a_text_quoting_a_removed_value_refuses_the_public_build(bid, tmp_path):
     assert re.search(rf"\b{finding['line']}(:\d+)?\s+error\s+VAR002", run.stderr) and "Build refused" in run.stderr
 
 
+@pytest.mark.slow
 def test_a_value_the_texts_do_not_show_is_caught_in_the_final_file(bid, tmp_path):
     """The contact's e-mail in an embedded annex: VAR002 names the annex (a final build refuses),
     and the last wall, the search of the finished file, refuses a draft too."""
@@ -265,6 +268,7 @@ def test_a_variant_of_the_bids_own_removes_what_it_names(bid):
     assert {r.value for r in public.removes} == {"contact", "deputy_contact", "private_supporters", "private_annexes", "signatories"}
 
 
+@pytest.mark.slow
 def test_public_draft_keeps_personal_data_out_of_stamp_and_open_points(bid, tmp_path):
     """A draft with findings (open points) in the public variant: still nothing removed in it."""
     edit(bid / "bid.yaml", "  reference: V 2017/0196", "  reference: TODO")

@@ -14,6 +14,7 @@ from bidkit.loader import shipped_calls
 from bidkit.rules import RULES, checks
 
 from conftest import EXAMPLE, line_of
+from test_startup import assert_plain_report_is_richs
 
 CASES = yaml.safe_load((Path(__file__).parent / "corpus" / "cases.yaml").read_text(encoding="utf-8"))
 
@@ -59,6 +60,8 @@ def test_corpus_case(bid: Path, case: dict):
         finding = found[0]
         assert finding.severity is RULES[finding.rule].severity or case.get("call")
         assert finding.message and finding.hint
+    # `check`'s plain text report of the case is what rich printed (issue 12, tests/test_startup.py).
+    assert_plain_report_is_richs(result, case["name"])
 
 
 def test_every_check_fires_in_some_case():

@@ -106,6 +106,7 @@ def small_bid(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_letters_of_several_pages_and_tagged_letters_keep_pdfa_and_pdfua(small_bid, tmp_path):
     from test_pdf_validation import qpdf_warnings, validation_failures
 
@@ -175,6 +176,7 @@ def test_a_hostile_scan_is_a_finding_at_its_row_and_stops_a_final_build(small_bi
         build_pdf(loaded, tmp_path / "direct.pdf", draft=False)
 
 
+@pytest.mark.slow
 def test_a_draft_leaves_a_hostile_scan_out_and_says_so(small_bid, tmp_path):
     hostile(small_bid, "encrypted")
     out = tmp_path / "draft.pdf"
@@ -186,6 +188,7 @@ def test_a_draft_leaves_a_hostile_scan_out_and_says_so(small_bid, tmp_path):
     assert title == "Anlage 1: Unterstützungsschreiben" and [name for name, _ in letters] == ["Anna Koch", "Julia Koch"]
 
 
+@pytest.mark.slow
 def test_a_scan_that_breaks_the_claims_is_a_warning_and_refused_by_a_final_build(small_bid, tmp_path):
     (small_bid / "anlagen/unterstuetzung/getaggt.pdf").write_bytes(annex_samples.office_export())
     register = small_bid / "unterstuetzer.csv"

@@ -53,6 +53,7 @@ def themed(tmp_path_factory) -> Build:
     return Build(bid, root / "bid.pdf", run)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not FONT.exists(), reason="DejaVu Serif not installed")
 def test_fonts_colours_stylesheet_and_one_template_from_the_bid_folder(themed):
     bid, out, html, run = themed.folder, themed.pdf, themed.pdf.with_name("bid.html"), themed.run

@@ -35,6 +35,7 @@ def test_wheel_contains_templates_calls_and_example(wheel):
     assert "bidkit/data/german-cities-50k.txt" in names
 
 
+@pytest.mark.slow
 def test_installed_wheel_inits_and_builds_from_another_folder(wheel, tmp_path):
     site = tmp_path / "site"
     proc = subprocess.run(
