@@ -494,8 +494,11 @@ def leaks(pdf: bytes, found: Iterable[Secret]) -> list[tuple[Secret, str]]:
     """(secret, where) for every removed value the PDF still holds: page text, bookmarks, metadata,
     annotations, embedded files (an archive such as .xlsx, .docx or .odt member by member) or any
     (decompressed) stream; an attachment that cannot be searched is one too (``UNSEARCHABLE``)."""
-    found = list(found)
-    haystacks = list(pdf_texts(pdf))
+    return _found_in(list(pdf_texts(pdf)), list(found))
+
+
+def _found_in(haystacks: list[tuple[str, str | None]], found: list[Secret]) -> list[tuple[Secret, str]]:
+    """(secret, where) for every secret in the squeezed texts ``haystacks`` (where, text; None: unsearchable)."""
     hits = [(UNSEARCHABLE, where) for where, text in haystacks if text is None and found]
     haystacks = [(where, text) for where, text in haystacks if text is not None]
     said = set()  # a value once per place, in whichever of its forms
@@ -516,7 +519,17 @@ def leaks(pdf: bytes, found: Iterable[Secret]) -> list[tuple[Secret, str]]:
 def refuse_leaks(data: bytes, removed: list[Secret], variant: DocumentVariant) -> None:
     """Refuse (exit 1, nothing written) a variant's file that still holds a value the variant
     removes; the message names what and where, never the value (build logs may be public)."""
-    found = leaks(data, removed)
+    _refuse(leaks(data, removed), variant)
+
+
+def refuse_html_leaks(html: str, removed: list[Secret], variant: DocumentVariant) -> None:
+    """``refuse_leaks`` for the document's HTML, before it is written (``--html``) or laid out."""
+    import html as entities
+
+    _refuse(_found_in([("HTML", _squeezed(entities.unescape(_MARKUP.sub(" ", html))))], removed), variant)
+
+
+def _refuse(found: list[tuple[Secret, str]], variant: DocumentVariant) -> None:
     if found:
         places = "; ".join(f"{secret.what} {'on' if where.startswith('page ') else 'in the'} {where}" for secret, where in found)
         raise BuildRefused(f"the variant '{variant.name}' would still show what it removes: {places}",

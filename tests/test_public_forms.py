@@ -146,3 +146,14 @@ def test_an_official_who_is_also_a_contact_keeps_the_name_not_the_phone(bid):
     edit(bid / "bid.yaml", "vision: |\n", "vision: |\n  Rückfragen unter 05361 28-2222.\n")
     found = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
     assert {f["message"].split(",")[0] for f in found} == {"this text quotes deputy_contact.phone"}, found
+
+
+def test_a_refused_variant_writes_no_html_either(bid, tmp_path):
+    """rt5 D22: `--draft --variant public --html FILE` refused the PDF but left the HTML with the
+    removed e-mail; the HTML is searched before it is written (and before the slow layout)."""
+    edit(bid / "bid.yaml", "vision: |\n", "vision: |\n  Rückfragen an digital@stadt.wolfsburg.example.\n")
+    html, pdf = tmp_path / "public.html", tmp_path / "public.pdf"
+    run = run_bidkit("build", str(bid), "--variant", "public", "--draft", "--html", str(html), "-o", str(pdf))
+    assert run.code == 1 and "contact.email in the HTML" in run.stderr, run.stderr
+    assert not html.exists() and not pdf.exists()
+    assert "Laying out" not in run.stderr

@@ -34,7 +34,7 @@ from bidkit.schema import SCHEMA_FILE
 from bidkit.render.theme import ThemeContext, theme_path
 from bidkit.supporters import read_register
 from bidkit.models import Removal
-from bidkit.variants import DocumentVariant, is_private_supporter, kept_annexes, secrets
+from bidkit.variants import DocumentVariant, is_private_supporter, kept_annexes, refuse_html_leaks, secrets
 from bidkit.render import staged
 from bidkit.render.staged import BuiltPdf, Staged  # noqa: F401 - BuiltPdf: the build's result, as before
 
@@ -441,6 +441,11 @@ def stage(loaded: LoadedBid, output: Path, *, draft: bool, variant: str, finding
     html = document_html(loaded, draft=draft, annex_list=entries, findings=findings, moment=moment,
                          document_variant=document_variant)
     encoded = html.encode("utf-8")
+    removed = []
+    if document_variant:  # the HTML is searched before it is written or laid out, the file once more at the end
+        register = read_register(loaded.bid_dir, loaded.bid.supporters) if loaded.bid.supporters else None
+        removed = secrets(loaded.bid, document_variant, register)
+        refuse_html_leaks(html, removed, document_variant)
     if html_output:
         atomic_write(html_output, encoded)
     if len(encoded) > MAX_LAYOUT_HTML_BYTES:
@@ -448,10 +453,6 @@ def stage(loaded: LoadedBid, output: Path, *, draft: bool, variant: str, finding
                           f"({MAX_LAYOUT_HTML_BYTES / 1e6:.0f} MB, about 450 pages)",
                           "A bid this long cannot be submitted as one document: shorten the lists (measures, cost items, "
                           "partners, supporters) or move details into annexes.")
-    removed = []
-    if document_variant:
-        register = read_register(loaded.bid_dir, loaded.bid.supporters) if loaded.bid.supporters else None
-        removed = secrets(loaded.bid, document_variant, register)
     return Staged(html, output, templates, [loaded.bid_dir, templates], moment, draft, variant,
                   [final_annex(annex) for annex in appended], embedded, warnings, jobs, document_variant, removed,
                   cache), appended
