@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import ROUND_UP, Decimal
 
 from bidkit.findings import Severity
-from bidkit.models import FundingKind
+from bidkit.models import FundingKind, PartnerType
 from bidkit.rules.registry import RuleContext, Violation, euro, euros, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -304,3 +304,27 @@ def years_in_order(ctx: RuleContext) -> Iterator[Violation]:
                 f"List the years in order: {', '.join(str(y) for y in sorted(set(years)))}.",
             )
             return
+
+
+@rule(
+    "BUD014", ERROR, "Own funds of a partner that is no municipality",
+    hint="Write the partner's money as `industrie` (a company) or `dritte` (anyone else); own funds are a "
+         "municipality's: the applicant's (no `partner:`) or a partner of `type: kommune`.",
+    explanation="""
+Own funds (`eigenmittel`) are the applicant's money, and in a joint bid a partner municipality's
+(a funding source with `partner:` naming a partner of `type: kommune`: its council commits it).
+They make the own share the call asks for. A company's or an association's money marked
+`eigenmittel` (a sponsor's contribution, "the project's own money") would count towards that
+share and be printed as the municipality's own funds: it is `industrie` or `dritte`.
+""",
+    reads=("budget", "partners"),
+)
+def own_funds_of_a_municipality(ctx: RuleContext) -> Iterator[Violation]:
+    partners = {p.id: p for p in ctx.bid.partners or []}
+    for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
+        for f, source in enumerate(year.funding):
+            partner = partners.get(source.partner) if source.partner else None
+            if source.kind is FundingKind.EIGENMITTEL and partner is not None and partner.type is not PartnerType.KOMMUNE:
+                yield Violation(("budget", "years", y, "funding", f, "kind"),
+                                f"own funds (`eigenmittel`) of '{partner.name}', a partner of type {partner.type.value}: "
+                                "they would count towards the own share as a municipality's")
