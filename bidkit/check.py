@@ -20,6 +20,10 @@ from bidkit.rules import loading as codes
 from bidkit.rules.loading import LOADER_CODES
 from bidkit.rules.document import PAGE_LIMIT
 
+#: Checks a bid's own `checks:` can neither ignore nor lower: what guards the document against the
+#: bid's theme (the folder that brings the theme would bring the line that switches its guard off).
+GUARD_CODES = frozenset(code for code in RULES if code.startswith("THM"))
+
 
 @record(frozen=True)
 class CheckOptions:
@@ -79,14 +83,20 @@ def _configured(loaded: LoadedBid, findings: list[Finding]) -> tuple[list[Findin
         return findings, {}
     problems: list[Finding] = []
 
+    def refuse(why: str, path: tuple, hint: str = codes.BAD_CONFIG.hint) -> None:
+        problems.append(Finding(codes.BAD_CONFIG.code, codes.BAD_CONFIG.severity, why, hint, loaded.sources.locate(path), path))
+
     def known(code: str, path: tuple) -> set[str]:
         found = matching([code])
         locked = found & LOADER_CODES
+        guards = found & GUARD_CODES
         if not found or locked:
-            why = f"no rule matches '{code}'" if not found else f"'{code}' names loader rules, which always apply"
-            problems.append(Finding(codes.BAD_CONFIG.code, codes.BAD_CONFIG.severity, why, codes.BAD_CONFIG.hint,
-                                    loaded.sources.locate(path), path))
-        return found - locked
+            refuse(f"no rule matches '{code}'" if not found else f"'{code}' names loader rules, which always apply", path)
+        elif guards:
+            refuse(f"'{code}' names the checks of the bid's theme ({', '.join(sorted(guards))}), which always apply: "
+                   "the folder that brings a theme cannot switch off what guards the document against it", path,
+                   "Remove the entry; change the theme instead.")
+        return found - locked - guards
 
     ignored: dict[str, Location] = {}
     for index, code in enumerate(settings.ignore):
@@ -94,8 +104,15 @@ def _configured(loaded: LoadedBid, findings: list[Finding]) -> tuple[list[Findin
             ignored.setdefault(match, loaded.sources.locate(("checks", "ignore", index)))
     severity: dict[str, Severity] = {}
     for code, level in settings.severity.items():
-        for match in known(code, ("checks", "severity", code)):
-            severity[match] = Severity(level)
+        matches = known(code, ("checks", "severity", code))
+        hidden = sorted(m for m in matches if Severity(level) is Severity.INFO and RULES[m].severity is not Severity.INFO)
+        if hidden:  # an info passes: that would be an ignore without the trace every report gives one
+            refuse(f"'{code}: info' would let {', '.join(hidden)} pass whatever it finds",
+                   ("checks", "severity", code), "Lower it to `warning` at most, or ignore it (`checks: ignore`), which "
+                   "every report names.")
+        for match in matches:
+            if match not in hidden:
+                severity[match] = Severity(level)
     kept = [dataclasses.replace(f, severity=severity.get(f.rule, f.severity)) for f in findings if f.rule not in ignored]
     return kept + problems, ignored
 
