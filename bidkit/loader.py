@@ -680,7 +680,30 @@ def _read_call(path: Path, findings: list[Finding]) -> tuple[SourceDocument | No
                 ))
     for where, message, hint in call_problems(call) if call else []:
         findings.append(_finding(codes.CALL_INCONSISTENT, message, document.locate(where), where, hint=hint))
+    if call:
+        _shadows_shipped(path, call, findings, document)
     return document, call
+
+
+def _shadows_shipped(path: Path, call: Call, findings: list[Finding], document: SourceDocument) -> None:
+    """A call file of the bid's own that takes a shipped call's id must be that call: else every report
+    would name the shipped call for the bid's own rules (a minimum own share of 20 % for 35 %)."""
+    shipped = shipped_calls().get(call.id)
+    if shipped is None or shipped.resolve() == path.resolve():
+        return
+    from bidkit.call_profiles import shipped_call
+
+    original = shipped_call(call.id).model_dump(mode="json")
+    own = call.model_dump(mode="json")
+    differing = [key for key in original if own.get(key) != original[key]]
+    if not differing:
+        return
+    shown = ", ".join(f"{key} ({_excerpt(own.get(key))}; the shipped call: {_excerpt(original[key])})"
+                      for key in differing[:3]) + (f" and {len(differing) - 3} more" if len(differing) > 3 else "")
+    findings.append(_finding(codes.CALL_INCONSISTENT, f"the id '{call.id}' is a shipped call's, but this file differs "
+                             f"from it in {shown}", document.locate(("id",)), ("id",),
+                             hint=f"Give the call file an id of its own (e.g. '{call.id}-eigene'), or name the shipped call: "
+                                  f"`call: {call.id}`."))
 
 
 def load_call_file(path: Path) -> tuple[Call | None, list[Finding]]:

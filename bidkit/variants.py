@@ -396,9 +396,10 @@ def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[
     candidates = [(secret, _pattern(secret.text)) for secret in found
                   if not secret.digits and _squeezed(secret.text) in everything]
     phones = [secret for secret in found if secret.digits]
+    printed_files = {annex.file for annex in kept_annexes(bid, variant)}  # the list of annexes prints their names
     for path, text in texts:
-        if str(path[-1]).endswith("_file") or (path[-1] == "file" and path[0] in ("theme", "supporters")):
-            continue  # a file the build reads, whose name the document does not print (an annex's it does)
+        if str(path[-1]).endswith("_file") or (path[-1] == "file" and text not in printed_files):
+            continue  # a file the build reads, whose name the document does not print (a kept annex's it does)
         comparable, said = None, set()  # a value once per text, in whichever of its forms
         for secret, pattern in candidates:
             comparable = comparable or _comparable(text)

@@ -319,7 +319,7 @@ def _short_call_build(tmp_path_factory) -> Build:
     root = tmp_path_factory.mktemp("short-call")
     bid = root / "bid"
     shutil.copytree(EXAMPLE, bid)
-    call = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8").replace("page_limit: 30", "page_limit: 3")
+    call = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8").replace("page_limit: 30", "page_limit: 3").replace("id: bitkom-digitale-stadt-2017", "id: bitkom-eigene")
     (bid / "calls").mkdir()
     (bid / "calls" / "short.yaml").write_text(call, encoding="utf-8")
     edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: calls/short.yaml")

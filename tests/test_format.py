@@ -55,7 +55,7 @@ def test_population_outside_the_tolerance_is_an_error_only(bid):
 def test_call_without_tolerance_keeps_the_nominal_range_strict(bid):
     from bidkit.loader import shipped_calls
 
-    text = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8")
+    text = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8").replace("id: bitkom-digitale-stadt-2017", "id: bitkom-eigene")
     start = text.index("  tolerance:")
     end = text.index("  note:", start)
     (bid / "call.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
@@ -69,7 +69,7 @@ def test_call_without_tolerance_keeps_the_nominal_range_strict(bid):
 def test_tolerance_must_contain_the_nominal_range(bid):
     from bidkit.loader import shipped_calls
 
-    text = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8")
+    text = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8").replace("id: bitkom-digitale-stadt-2017", "id: bitkom-eigene")
     (bid / "call.yaml").write_text(text.replace("    population_max: 156000", "    population_max: 140000"), encoding="utf-8")
     edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: call.yaml")
     result, _ = check_bid(bid)

@@ -132,7 +132,7 @@ def test_unknown_variant_is_a_usage_error():
 def test_annexes_do_not_count_against_the_page_limit(bid, tmp_path):
     # 11 pages of document + 3 annex pages: a limit of 11 holds, a limit of 10 does not.
     (bid / "call.yaml").write_text(Path(__file__).parents[1].joinpath(
-        "bidkit/calls/bitkom-digitale-stadt-2017.yaml").read_text(encoding="utf-8").replace("page_limit: 30", "page_limit: 11"),
+        "bidkit/calls/bitkom-digitale-stadt-2017.yaml").read_text(encoding="utf-8").replace("page_limit: 30", "page_limit: 11").replace("id: bitkom-digitale-stadt-2017", "id: bitkom-eigene"),
         encoding="utf-8")
     edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: call.yaml")
     out = tmp_path / "bid.pdf"

@@ -214,7 +214,7 @@ def test_second_call_profile_drives_the_rules(bid, tmp_path):
 def test_matrix_csv_cells_are_never_run_as_formulas(bid, tmp_path):
     """A call file of one's own is untrusted: its requirement texts reach the matrix CSV, which a
     reviewer opens in a spreadsheet; a cell starting '=' would run there ("CSV injection")."""
-    call = (REPO / "bidkit" / "calls" / "bitkom-digitale-stadt-2017.yaml").read_text(encoding="utf-8")
+    call = (REPO / "bidkit" / "calls" / "bitkom-digitale-stadt-2017.yaml").read_text(encoding="utf-8").replace("id: bitkom-digitale-stadt-2017", "id: bitkom-eigene")
     call = call.replace("text: Die Stadt ist teilnahmeberechtigt", "text: =1+1 Die Stadt ist teilnahmeberechtigt", 1)
     (bid / "call.yaml").write_text(call, encoding="utf-8")
     edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: ./call.yaml")

@@ -182,7 +182,7 @@ def test_keys_titles_and_call_texts_with_line_breaks_are_escaped(bid):
 def test_the_matrix_escapes_a_call_file_s_requirement_text(bid):
     from bidkit.loader import shipped_calls
 
-    call = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8")
+    call = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8").replace("id: bitkom-digitale-stadt-2017", "id: bitkom-eigene")
     call = call.replace("text: Abgabe bis zum 15. März 2017.", 'text: "Abgabe\\n::error file=x::Injected [red]rot[/]"')
     (bid / "call.yaml").write_text(call, encoding="utf-8")
     edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: call.yaml")

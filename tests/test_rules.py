@@ -31,7 +31,8 @@ def apply_case(bid: Path, case: dict) -> None:
         assert count >= 1, f"{edit['replace']!r} not in {edit['file']}"
         path.write_text(text, encoding="utf-8")
     if "call" in case:
-        call = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8")
+        # an id of its own: a call file that takes the shipped call's id must be that call (CAL002)
+        call = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8").replace("id: bitkom-digitale-stadt-2017", "id: bitkom-eigene")
         for key, value in case["call"].items():
             line = f"{key}: {value}"
             call, count = re.subn(rf"^{key}:.*(\n[ #].*)*", line, call, flags=re.M)

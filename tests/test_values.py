@@ -35,7 +35,7 @@ def located(bid: Path, finding, file: str, text: str, nth: int = 1) -> bool:
 
 def own_call(bid: Path, **keys: str) -> None:
     """The Bitkom profile with ``keys`` replaced, as the bid's own call file."""
-    call = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8")
+    call = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8").replace("id: bitkom-digitale-stadt-2017", "id: bitkom-eigene")
     for key, value in keys.items():
         call, count = re.subn(rf"^{key}:.*(\n[ #].*)*", f"{key}: {value}", call, flags=re.M)
         call += "" if count else f"\n{key}: {value}\n"
