@@ -1,35 +1,55 @@
 """Parallel layout: two processes lay out the two halves of the document; pikepdf merges them.
 
-WeasyPrint 70 INTERNALS: this module (and only this one) reaches into WeasyPrint 70.0's layout:
-``weasyprint.layout.make_all_pages`` / ``make_margin_boxes`` (replaced for the time of a render
-by the hooks below), ``LayoutContext.page_maker`` (entries ``(resume_at, next_page, right_page,
-page_state, remake_state)``), ``context.target_collector`` (``counter_lookup_items``,
-``target_lookup_items``, ``cache_target_page_counters``), ``context.string_set`` and
-``context.style_for._sheets`` (the @page selectors). tests/test_parallel.py fails loudly when
-any of them changes; WeasyPrint is pinned to 70.*.
+WeasyPrint 70 INTERNALS: this module (and only this one) reaches into WeasyPrint 70.0:
+``weasyprint.css.StyleFor`` (called by ``get_all_computed_styles`` with the parsed HTML and its
+parsed style sheets; the sheets' cssselect2 matchers), ``weasyprint.document.build_formatting_structure``
+and ``weasyprint.formatting_structure.build.element_to_box`` (its ``state``: quote depth,
+counters, their scopes), ``weasyprint.layout.make_all_pages`` / ``make_margin_boxes`` (replaced
+for the time of a render by the hooks below), ``LayoutContext.page_maker`` (entries
+``(resume_at, next_page, right_page, page_state, remake_state)``), ``context.target_collector``
+(``target_lookup_items``, ``counter_lookup_items``, ``cache_target_page_counters``; a
+``TargetLookupItem``'s ``target_box``), ``context.string_set`` and ``context.style_for._sheets``
+(the @page selectors). tests/test_parallel.py fails loudly when any of them changes; WeasyPrint
+is pinned to 70.*.
 
-How: this process parses the HTML and builds the box tree once (so counters, strings, anchors
-and the structure are the serial ones); at the start of the pagination it forks a child that
-shares that tree copy-on-write (frozen from the garbage collector). Each paginates its part:
+How: the split is a child of ``<body>`` that starts on a forced page break, chosen so that the
+two parts are about as large (in HTML elements: both processes choose alike); the second part
+lays out the cover again (page 1, so ``:first`` and "page > 1" stay as in a single build).
 
-- the split is a child of ``<body>`` that starts on a forced page break, chosen from the HTML
-  elements below each of body's boxes (the two parts about as large);
-- the first part (this process) stops its pagination at the split; the table of contents'
-  target counters into the second part get the second part's page numbers (shifted by this
-  part's page count) through WeasyPrint's own target collector, before the TOC page is made again;
-- the second part (the child) lays out the cover (page 1, so ``:first`` and "page > 1" stay as
-  in a single build), then jumps to the split; its page-start state is checked against the
-  first part's real one at the split, else this process lays out the rest itself;
-- margin boxes are made with the serial page numbers ("Seite X von Y") and named strings;
-- each part is written by WeasyPrint, at the same time; ``merge`` joins them with pikepdf
-  (pages, structure tree, parent tree, named destinations, bookmarks, links, and each font's
-  two subsets as one font), and bidkit.render.final finishes the file as for a single build.
+- Early, at the cascade (``_Part.styles``): with the HTML parsed, this process forks; each
+  process replaces the other part's children of ``<body>`` by placeholders (tag and attributes,
+  nothing inside: selectors see the same siblings), styles only its part, drops the
+  placeholders and builds and paginates only its part, so styles, boxes and pages are made
+  once, half in each process. The first part's target-counters into the second part stand in
+  (``_Elsewhere``) until the second part's page numbers arrive. Refused before the fork (then
+  the late split below decides): selectors of the bid's sheets that read what an element holds
+  (``:has``, ``:empty``), fixed or running boxes, footnotes, a counter of ``<html>``, ``<body>``
+  or its children, a bottom margin, border or padding of ``<html>`` or ``<body>``, text
+  directly in ``<body>`` — read from the style sheets and from the styles of those elements,
+  computed on a skeleton of them alone. Checked after it, and else laid out again in one
+  process (``_Redo``): the box builder's counters and quotes where the parts meet, the second
+  part's page-start state against the first part's end, page-based counters or targets of the
+  first part in the second part, a target's text or non-page counter across the parts.
+- Late, at the pagination (``_Part.all_pages``): this process builds the box tree once and forks
+  a child that shares it copy-on-write (frozen from the garbage collector); the first part
+  stops its pagination at the split, the child lays out the cover, then jumps to the split; its
+  page-start state is checked against the first part's real one, else this process lays out
+  the rest itself.
 
-Anything this cannot reproduce exactly (page-based counters in the content, :left/:right/:nth
-or named pages, footnotes, running elements, a split that is no page start) makes the build
-serial. Unless ``--jobs`` is given, the split is made only when it pays (``pays``): the
-parts' sizes against the measured fixed cost of a split, at the idle cores measured since the
-build started (bidkit.render.cores); on one core or a busy machine the layout stays serial.
+Then, in both: the table of contents' target counters into the second part get the second
+part's page numbers (shifted by the first part's page count) through WeasyPrint's own target
+collector before the TOC page is made again; margin boxes are made with the serial page numbers
+("Seite X von Y") and named strings; each part is written by WeasyPrint, at the same time;
+``merge`` joins them with pikepdf (pages, structure tree, parent tree, named destinations,
+bookmarks, links, and each font's two subsets as one font), and bidkit.render.final finishes the
+file as for a single build.
+
+Anything neither can reproduce exactly (page-based counters in the second part's content, a
+count of pages in the content, :left/:right/:nth or named pages, footnotes, running elements, a
+split that is no page start) makes the build serial. Unless ``--jobs`` is given, the split is
+made only when it pays (``pays``): the parts' sizes against the measured fixed cost of a split,
+at the idle cores measured since the build started (bidkit.render.cores); on one core or a busy
+machine the layout stays serial.
 """
 
 from __future__ import annotations
@@ -44,6 +64,7 @@ import pickle
 import re
 import signal
 import sys
+import time
 import warnings
 from collections import defaultdict
 from multiprocessing.connection import Connection, Pipe
@@ -487,6 +508,7 @@ class _Part:
                     if not pays(*sizes, idle):
                         self.serial = True
                         raise Serial(f"does not pay: parts of {sizes} elements, {idle:.2f} idle cores")
+                LOG.debug("split at the cascade: parts of %s elements, %.2f s CPU", sizes, time.process_time())
                 self._fork()
             except Serial as reason:
                 LOG.debug("no split at the cascade: %s", reason)
@@ -496,7 +518,11 @@ class _Part:
         if self.early is not None:
             body = html.etree_element.find("body")
             body[:] = [child for child in body if id(child) not in self.early]
+            LOG.debug("%s part styled: %.2f s CPU", self._name(), time.process_time())
         return style_for
+
+    def _name(self) -> str:
+        return "second" if self.child else "first"
 
     def _prune(self, html, collector, cover: int, best: int) -> None:
         import cssselect2
@@ -552,6 +578,7 @@ class _Part:
                 item.target_box = _Elsewhere(self)
                 collector.target_lookup_items[name] = item
         root_box = original(*args)
+        LOG.debug("%s part built: %.2f s CPU", self._name(), time.process_time())
         reason = self.refused
         if footnotes:
             reason = "footnotes"
@@ -591,6 +618,7 @@ class _Part:
             entry = context.page_maker[index + 1]
             if self.other is not None or entry[0] is not None:
                 continue
+            LOG.debug("first part laid out: %.2f s CPU", time.process_time())
             try:  # the last page, on the first pass: the second part's start must be this end
                 start = _recv(self.conn)
                 self.other = _recv(self.conn) if start is not None else None
@@ -669,6 +697,7 @@ class _Part:
             if item.page_maker_index is not None and item.page_maker_index >= 1 and item.cached_page_counter_values:
                 anchors[name] = copy.deepcopy(item.cached_page_counter_values)
         pages = len(context.page_maker) - 2  # entries: one per page and the end; the cover is not ours
+        LOG.debug("second part laid out: %.2f s CPU", time.process_time())
         if any(boxes for pages in context.running_elements.values() for boxes in pages.values()):
             _send(self.conn, None)
             raise Serial("running elements")
