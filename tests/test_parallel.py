@@ -270,7 +270,9 @@ def _render_cases(tmp_path: Path, cases: dict[str, str]):
             document = pdf.layout(html, base=tmp_path, fetcher=fetcher, jobs=jobs)
             kinds[jobs] = ("early" if document.early else "late") if isinstance(document, Parts) else None
             path = tmp_path / f"case{number}-jobs{jobs}.pdf"
-            path.write_bytes(pdf.write(document, variant=VARIANT, fetcher=fetcher, files=[], moment=moment))
+            if kinds[jobs] and number == 0:  # a first variant written (not the last): the second process stays for the next
+                pdf.write(document, variant="pdf/a-3u", fetcher=fetcher, files=[], moment=moment, last=False)
+            path.write_bytes(pdf.write(document, variant=VARIANT, fetcher=fetcher, files=[], moment=moment, last=True))
             if kinds[jobs]:
                 document.close()
             files[jobs] = path

@@ -772,14 +772,15 @@ class Parts:
         first_names = {name for page in self.document.pages for name in page.anchors}
         _send(self.conn, ("write", variant, sorted(first_names)))
         second_names = [name for name in _recv(self.conn) if name not in first_names]
-        last = self.document.pages[-1]
+        end = self.document.pages[-1]
         for name in second_names:  # links into the second part are kept; merge sets their place
-            last.anchors[name] = (0, 0, 0, 0)
+            end.anchors[name] = (0, 0, 0, 0)
         try:
             first = write_first(self.document)
         finally:
             for name in second_names:
-                last.anchors.pop(name, None)
+                end.anchors.pop(name, None)
+        LOG.debug("first part written: %.2f s CPU", time.process_time())
         ok, second = _recv(self.conn)
         if not ok:
             raise second
@@ -787,7 +788,9 @@ class Parts:
         self.second_starts = starts
         if last:
             self.close()
-        return merge(first, second, second_names)
+        merged = merge(first, second, second_names)
+        LOG.debug("parts merged: %.2f s CPU", time.process_time())
+        return merged
 
     def bookmark_starts(self) -> list[tuple[str, int]]:
         """(label, first page) of each top-level bookmark of the merged file (once written):
@@ -878,6 +881,7 @@ def _serve(document, write_part, conn: Connection) -> None:
             page.anchors[name] = (0, 0, 0, 0)
         try:
             result = (True, (write_part(own, variant), bookmark_starts(own)))
+            LOG.debug("second part written: %.2f s CPU", time.process_time())
         except BaseException as exc:  # noqa: BLE001 - handed to the parent
             result = (False, exc)
         finally:
