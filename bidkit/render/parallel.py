@@ -502,12 +502,14 @@ class _Part:
         if not self.tried_early and not self.serial:
             self.tried_early = True
             try:
+                idle = self.meter.idle_cores() if self.meter is not None else None
+                if idle is not None and idle < MIN_IDLE:  # no second core to spare: not even a plan
+                    self.serial = True
+                    raise Serial(f"{idle:.2f} idle cores")
                 cover, best, sizes = plan_early(html, sheets, presentational_hints, font_config, original)
-                if self.meter is not None:
-                    idle = self.meter.idle_cores()
-                    if not pays(*sizes, idle):
-                        self.serial = True
-                        raise Serial(f"does not pay: parts of {sizes} elements, {idle:.2f} idle cores")
+                if idle is not None and not pays(*sizes, idle):
+                    self.serial = True
+                    raise Serial(f"does not pay: parts of {sizes} elements, {idle:.2f} idle cores")
                 LOG.debug("split at the cascade: parts of %s elements, %.2f s CPU", sizes, time.process_time())
                 self._fork()
             except Serial as reason:
