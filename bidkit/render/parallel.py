@@ -303,8 +303,11 @@ def plan_early(html, sheets, presentational_hints, font_config, style_for) -> tu
         style = styles(element)
         if _counts(style):
             raise Serial(f"a child of <body> ({element.tag}) counts a counter")
-        if style["display"] != ("none",):
-            shown.append((index, style))
+        if style["display"] == ("none",):
+            continue
+        if style["display"][0] != "block" or "contents" in style["display"]:  # each must be one of body's boxes
+            raise Serial(f"a child of <body> ({element.tag}) is displayed {' '.join(style['display'])}")
+        shown.append((index, style))
     if len(shown) < 3 or not _forced_styles(shown[0][1], shown[1][1]):
         raise Serial("no cover on a page of its own")
     sizes = [len(list(child.iter())) if isinstance(child.tag, str) else 0 for child in body]
