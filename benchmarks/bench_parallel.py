@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_build import TreeSampler  # noqa: E402
+from bench_build import SIZES, TreeSampler  # noqa: E402
 from generate_bid import generate  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,28 +41,27 @@ html = open(sys.argv[1], encoding="utf-8").read()
 weasyprint.HTML(string=html, base_url=sys.argv[2]).render().write_pdf(sys.argv[3], pdf_variant="pdf/a-3u", pdf_tags=True)
 """
 
-#: name → generate_bid sizes (measures, budget lines, partners, KPIs, years, supporters)
-SIZES = {"50": (40, 400, 80, 60, 4, 500), "100": (80, 800, 160, 120, 4, 1000)}
-
-
 #: ``taskset -c LIST`` before every command (``--cpus``)
 PINNED: list[str] = []
 
 
-def run(args: list[str], env: dict | None = None) -> tuple[float, float, int]:
-    """(wall seconds, peak MB of the process tree, exit code)."""
+def run(args: list[str], env: dict | None = None) -> tuple[float, float, float]:
+    """(wall seconds, peak MB of the process tree (PSS), CPU seconds of the process and its children)."""
     args = [*PINNED, *args]
     start = time.perf_counter()
     # From a folder of no checkout: `-m bidkit` takes the installed one, or --before's from PYTHONPATH
     # (the current folder would come first on the module path).
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=tempfile.gettempdir())
-    sampler = TreeSampler(proc.pid)
-    _, err = proc.communicate()
-    wall = time.perf_counter() - start
-    peak = sampler.stop()[0]
-    if proc.returncode not in (0, 1):  # 1: the page limit fails on purpose for the generated bids
-        sys.exit(f"{' '.join(args)} failed:\n{err.decode(errors='replace')}")
-    return wall, peak, proc.returncode
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=tempfile.gettempdir())
+        sampler = TreeSampler(proc.pid)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        peak = sampler.stop()[0]
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):  # 1: the page limit fails on purpose for the generated bids
+            err.seek(0)
+            sys.exit(f"{' '.join(args)} failed:\n{err.read().decode(errors='replace')}")
+    return wall, peak, usage.ru_utime + usage.ru_stime
 
 
 def spread(values: list[float]) -> str:
@@ -89,22 +88,28 @@ def bench(name: str, bid: Path, tmp: Path, runs: int, before: Path | None = None
     run(commands["serial"])  # writes the HTML WeasyPrint alone renders; warms the file cache
     times: dict[str, list[float]] = {key: [] for key in commands}
     peaks: dict[str, list[float]] = {key: [] for key in commands}
+    cpus: dict[str, list[float]] = {key: [] for key in commands}
+    loads = [os.getloadavg()[0]]
     order = list(commands)
     for round_ in range(runs):
         for key in order[round_ % len(order):] + order[:round_ % len(order)]:
-            wall, peak, _ = run(commands[key], envs.get(key))
+            wall, peak, cpu = run(commands[key], envs.get(key))
             times[key].append(wall)
             peaks[key].append(peak)
+            cpus[key].append(cpu)
+        loads.append(os.getloadavg()[0])
     with pikepdf.open(tmp / f"{name}-1.pdf") as pdf:
         pages = len(pdf.pages)
     sizes = {key: (tmp / f"{name}-{suffix}.pdf").stat().st_size / 1024 for key, suffix in (("serial", 1), ("parallel", 2), ("auto", 0))}
     alone = statistics.median(times["WeasyPrint alone"])
     print(f"{name}: {pages} pages, {html.stat().st_size / 1024:.0f} KB of HTML, {runs} paired runs, {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.1f}")
+          f"load {min(loads):.1f}–{max(loads):.1f}")
+    alone_peak = max(peaks["WeasyPrint alone"])
     for key in commands:
         ratio = statistics.median(times[key]) / alone
         size = f"  {sizes[key]:7.0f} KB" if key in sizes else " " * 12
-        print(f"  {key:17} {spread(times[key])}  {ratio:4.2f}× alone  peak {max(peaks[key]):5.0f} MB{size}")
+        print(f"  {key:17} {spread(times[key])}  {ratio:4.2f}× alone  CPU {statistics.median(cpus[key]):5.2f} s  "
+              f"peak {max(peaks[key]):5.0f} MB ({max(peaks[key]) / alone_peak:.2f}×){size}")
     for key in ("parallel", "auto"):
         print(f"  {key} / serial {statistics.median(times[key]) / statistics.median(times['serial']):.2f}")
     for key in ("serial", "parallel", "auto"):

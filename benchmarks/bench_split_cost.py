@@ -6,7 +6,8 @@ generated bids), fresh processes lay it out and write it (bidkit.render.pdf.layo
 one process and in two (`jobs=2`, forced), in paired rounds. CPU seconds, not wall time, so a
 busy machine measures too: one process's CPU is the serial cost; with two, the first part's
 process (the critical path when the second, on an idle core, finishes first) and the child's.
-The split's elements come from parallel.choose_split. The overhead in elements is
+The split's elements come from parallel.plan_early (the split at the cascade) or
+parallel.choose_split (at the pagination; the column "split" says which). The overhead in elements is
 (CPU of both processes − serial CPU) ÷ (serial CPU per element).
 
 Usage: python benchmarks/bench_split_cost.py [--runs 2] [--docs s2,s4,s8,s16,example,g5]
@@ -38,14 +39,19 @@ from bidkit.render.fetcher import SandboxedFetcher
 html_path, folder, jobs = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 html = open(html_path, encoding="utf-8").read()
 sizes = {}
-choose = parallel.choose_split
+choose, plan = parallel.choose_split, parallel.plan_early
 
 def spy(root_box):
     found = choose(root_box)
-    sizes["parts"] = found[3]
+    sizes["parts"], sizes["split"] = found[3], "late"
     return found
 
-parallel.choose_split = spy
+def spy_early(*args):
+    found = plan(*args)
+    sizes["parts"], sizes["split"] = found[2], "early"
+    return found
+
+parallel.choose_split, parallel.plan_early = spy, spy_early
 fetcher = SandboxedFetcher([templates_dir(), folder])
 before = os.times()
 document = pdf.layout(html, base=templates_dir(), fetcher=fetcher, jobs=jobs)
@@ -89,10 +95,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         docs = documents(options.docs.split(","), tmp)
-        print(f"{'document':10} {'parts (elements)':>17} {'serial CPU':>10} {'1st part':>9} {'child':>7} "
+        print(f"{'document':10} {'split':>5} {'parts (elements)':>17} {'serial CPU':>10} {'1st part':>9} {'child':>7} "
               f"{'critical path':>13} {'overhead':>9} {'≈ elements':>10}")
         for name, (html, base) in docs.items():
-            serial, first, child, parts = [], [], [], None
+            serial, first, child, parts, split = [], [], [], None, "-"
             for _ in range(options.runs):
                 for jobs in (1, 2):
                     out = subprocess.run([sys.executable, "-c", ONE, str(html), str(base), str(jobs)], cwd=REPO,
@@ -104,11 +110,12 @@ def main() -> None:
                         first.append(got["self"])
                         child.append(got["child"])
                         parts = got.get("parts", parts)
+                        split = got.get("split", split)
             s, f, c = statistics.median(serial), statistics.median(first), statistics.median(child)
             elements = sum(parts) if parts else 0
             overhead = f + c - s
             per = s / elements if elements else float("nan")
-            print(f"{name:10} {str(parts):>17} {s:9.2f}s {f:8.2f}s {c:6.2f}s {f / s:12.2f}× {overhead:8.2f}s "
+            print(f"{name:10} {split:>5} {str(parts):>17} {s:9.2f}s {f:8.2f}s {c:6.2f}s {f / s:12.2f}× {overhead:8.2f}s "
                   f"{overhead / per:10.0f}")
 
 

@@ -153,6 +153,64 @@ def test_weasyprint_internals_parallel_relies_on():
         assert name in inspect.getsource(LayoutContext.__init__), name
 
 
+def test_weasyprint_internals_the_split_at_the_cascade_relies_on():
+    """Fails loudly when WeasyPrint changes what the early split (parallel.py's ``styles``,
+    ``built``, ``element_to_box``, ``_Elsewhere``) reaches into."""
+    import cssselect2
+    import weasyprint
+    import weasyprint.css as wcss
+    import weasyprint.document as wdocument
+    import weasyprint.formatting_structure.build as wbuild
+    import weasyprint.layout.page as wpage
+    from weasyprint.css.targets import TargetLookupItem
+
+    from bidkit.render import parallel
+
+    assert "return StyleFor(html, sheets, presentational_hints, font_config, target_collector)" in \
+        inspect.getsource(wcss.get_all_computed_styles)
+    style_for = inspect.getsource(wcss.StyleFor.__init__)
+    assert "html.etree_element, presentational_hints, html.base_url):" in style_for
+    assert "for element in html.wrapper_element.iter_subtree():" in style_for
+    assert "for selector in sheet.matcher.match(element):" in style_for
+    assert "specificity, order, pseudo_type, (declarations, layer) = selector" in style_for
+    assert "for name, values, importance in declarations:" in style_for
+    attributes = inspect.getsource(wcss.find_style_attributes)
+    assert "yield parse_declaration(f'-weasy-anchor:\"{id_}\"')" in attributes  # the anchors: ids and <a name>
+    assert "if element.tag == 'a':" in attributes
+    assert "self.wrapper_element = cssselect2.ElementWrapper.from_html_root(" in inspect.getsource(weasyprint.HTML.__init__)
+    render = inspect.getsource(wdocument.Document._render)
+    assert "root_box = build_formatting_structure(\n            html.etree_element, context.style_for, context.get_image_from_uri," \
+        in render and "context.footnotes)" in render
+    assert list(inspect.signature(wbuild.element_to_box).parameters) == [
+        "element", "style_for", "get_image_from_uri", "base_url", "target_collector", "counter_style", "footnotes", "state"]
+    build = inspect.getsource(wbuild.element_to_box)
+    for needle in ("quote_depth, counter_values, counter_scopes, _page_groups = state",
+                   "for child_element in element:\n        child_boxes = element_to_box(",
+                   "target_collector.store_target(style['anchor'], counter_values, box)"):
+        assert needle in build, needle
+    content = inspect.getsource(wbuild.compute_content_list)
+    assert "target_values = lookup_target.target_box.cached_counter_values" in content
+    assert "add_text(target_box.extract_text(text_style))" in content
+    assert "if resume_at is None and not reported_footnotes:" in inspect.getsource(wpage.make_all_pages)
+    item = TargetLookupItem("up-to-date")
+    assert item.state == "up-to-date" and hasattr(item, "target_box") and hasattr(item, "parse_again_functions")
+    matcher = cssselect2.Matcher()
+    for name in ("id_selectors", "class_selectors", "lower_local_name_selectors", "namespace_selectors",
+                 "lang_attr_selectors", "other_selectors"):
+        assert hasattr(matcher, name), name
+    # A selector test's compiled code names what it reads: :has() and :empty read what an element holds.
+    for selector, holds in (("p:empty", True), ("section:has(p)", True), ("section:first-child + p", False),
+                            ("li:nth-child(2 of .x)", False), ("section ~ section p", False)):
+        test = next(iter(cssselect2.compile_selector_list(selector))).test
+        assert bool(parallel._reads(test.__code__) & parallel._HOLDS_READS) == holds, selector
+    # WeasyPrint's own sheet has exactly the two such rules parallel.py's _check_sheets lets pass.
+    ua = [line for line in (Path(weasyprint.__file__).parent / "css" / "html5_ua.css").read_text().splitlines()
+          if ":has(" in line or ":empty" in line]
+    assert ua == ["select[multiple] option, select:not(:has(option[selected])) option:first-of-type, "
+                  "select option[selected]:not(option[selected] ~ option[selected]) { display: block; overflow: hidden }",
+                  "textarea:empty { height: 3em }"]
+
+
 # --- a small document, fast -----------------------------------------------------------------
 
 SMALL = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>T</title><style>
@@ -185,34 +243,52 @@ def render_both(tmp_path: Path, html: str):
     """The document laid out in one process and in two, in a fresh process (spawned): the test
     process may hold threads of other tests (a validator's, an I/O thread), and a process with
     foreign threads rightly does not fork for a second layout process."""
+    files, kinds = render_cases(tmp_path, {"": html})[""]
+    return files, {jobs: kind is not None for jobs, kind in kinds.items()}
+
+
+def render_cases(tmp_path: Path, cases: dict[str, str]) -> dict[str, tuple[dict, dict]]:
+    """Each case's HTML laid out with ``--jobs 1`` and ``--jobs 2``, all in one spawned process:
+    case → (jobs → PDF file, jobs → None for one process, "early" for a split at the cascade,
+    "late" for a split at the pagination)."""
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(_render_both, tmp_path, html).result()
+        return pool.submit(_render_cases, tmp_path, cases).result()
 
 
-def _render_both(tmp_path: Path, html: str):
+def _render_cases(tmp_path: Path, cases: dict[str, str]):
     from bidkit.render import pdf
     from bidkit.render.fetcher import SandboxedFetcher
     from bidkit.render.parallel import Parts
 
     fetcher = SandboxedFetcher([tmp_path])
     moment = dt.datetime(2017, 1, 1, tzinfo=dt.timezone.utc)
-    files = {}
-    kinds = {}
-    for jobs in (1, 2):
-        document = pdf.layout(html, base=tmp_path, fetcher=fetcher, jobs=jobs)
-        kinds[jobs] = isinstance(document, Parts)
-        path = tmp_path / f"jobs{jobs}.pdf"
-        path.write_bytes(pdf.write(document, variant=VARIANT, fetcher=fetcher, files=[], moment=moment))
-        if kinds[jobs]:
-            document.close()
-        files[jobs] = path
-    return files, kinds
+    results = {}
+    for number, (case, html) in enumerate(cases.items()):
+        files, kinds = {}, {}
+        for jobs in (1, 2):
+            document = pdf.layout(html, base=tmp_path, fetcher=fetcher, jobs=jobs)
+            kinds[jobs] = ("early" if document.early else "late") if isinstance(document, Parts) else None
+            path = tmp_path / f"case{number}-jobs{jobs}.pdf"
+            if kinds[jobs] and number == 0:  # a first variant written (not the last): the second process stays for the next
+                pdf.write(document, variant="pdf/a-3u", fetcher=fetcher, files=[], moment=moment, last=False)
+            path.write_bytes(pdf.write(document, variant=VARIANT, fetcher=fetcher, files=[], moment=moment, last=True))
+            if kinds[jobs]:
+                document.close()
+            files[jobs] = path
+        results[case] = files, kinds
+    return results
+
+
+#: The cover, the TOC and eight sections, body without a margin: split at the cascade.
+EARLY = "body { margin: 0; }"
 
 
 def test_small_document_in_two_processes_equals_one(tmp_path):
-    files, parallel = render_both(tmp_path, small_html())
-    assert parallel == {1: False, 2: True}
+    """Split at the pagination: the user agent's margin of <body> would end the first part (its
+    bottom margin on that part's last page) if each process built only its part."""
+    files, parallel = render_cases(tmp_path, {"": small_html()})[""]
+    assert parallel == {1: None, 2: "late"}
     assert_same(files[1], files[2])
     assert_same_pixels(files[1], files[2], tmp_path)
     got = facts(files[2])
@@ -229,6 +305,65 @@ def test_small_document_in_two_processes_equals_one(tmp_path):
     assert len(headers) == len(serial_headers) and set(headers) <= set(ids)
 
 
+def test_split_at_the_cascade_equals_one_process(tmp_path):
+    """Each process styles, builds and lays out only its part of <body>: page text, „Seite X von
+    Y“, the TOC's numbers of targets in the other part, the running headers (string-set across
+    the parts), bookmarks, links, destinations, structure and pixels as in one process."""
+    html = small_html(EARLY + ".section-note::after { content: ' (Teil ' attr(data-n) ')'; }") \
+        .replace("<h2>Teil 7</h2>", "<h2>Teil 7</h2><p class='section-note' data-n='7'>Anmerkung</p>")
+    files, parallel = render_cases(tmp_path, {"": html})[""]
+    assert parallel == {1: None, 2: "early"}
+    assert_same(files[1], files[2])
+    assert_same_pixels(files[1], files[2], tmp_path)
+    got = facts(files[2])
+    pages = got["pages"]
+    assert got["footers"] == [[f"Seite {n} von {pages}"] for n in range(1, pages + 1)]
+    toc = [(title, number) for title, number in got["toc"] if "Teil" in title]
+    assert len(toc) == 8 and all(number != "0" for _title, number in toc)
+    assert int(toc[-1][1]) > pages // 2  # a target laid out by the second process
+    assert any("Teil 6" in text.splitlines()[0] for text in got["texts"][1:])  # a running header from the second part
+    ids, headers = table_ids(files[2])
+    assert len(ids) == len(set(ids)) and set(headers) <= set(ids)
+
+
+#: What a split at the cascade cannot reproduce, each with where it goes instead: "late" (refused
+#: before the fork, from the style sheets and the styles of <body>'s children: the split at the
+#: pagination, on one box tree, takes it) or None (found after the fork: laid out again in one
+#: process; or refused by both splits).
+FALLBACKS = {
+    # :has() reads what a placeholder (the other part's section, empty) would not hold.
+    "has": (EARLY + "section:has(table) + section h2 { color: #800; }", "late"),
+    # :empty would hold for the other part's placeholders: a sibling combinator reads them.
+    "empty": (EARLY + "section:empty + section h2 { color: #800; }", "late"),
+    # A counter of <body>'s children runs through both parts.
+    "counter": (EARLY + "section { counter-increment: teil; } h2::before { content: counter(teil) '. '; }", "late"),
+    # A fixed box is drawn on every page, the other part's too.
+    "fixed": (EARLY + ".cover::after { content: 'Entwurf'; position: fixed; top: 0; }", "late"),
+    # A child of <body> that is no block of its own (inline boxes of body's are wrapped together).
+    "inline": (EARLY + "nav.toc { display: inline-block; }", "late"),
+    # An open quote left open in the first part nests the second part's quotes one deeper.
+    "quotes": (EARLY + "nav.toc::after { content: open-quote; } h2::before { content: open-quote; } "
+               "h2::after { content: close-quote; }", None),
+    # Page numbers in the second part's text, and a target-counter() from it into the first part.
+    "page counter": (EARLY + "section:last-child p:first-of-type::after { content: ' S. ' counter(page); }", None),
+    "target back": (EARLY + "section:last-child h2::after { content: ' (Inhalt ab S. ' target-counter('#s0', page) ')'; }", None),
+    # The text of a target laid out by the other process.
+    "target text": (EARLY + ".toc li:last-child .toc-page::after { content: ' ' target-text(attr(data-target)); }", None),
+}
+
+
+@pytest.mark.slow
+def test_what_the_split_at_the_cascade_cannot_reproduce_goes_elsewhere(tmp_path):
+    results = render_cases(tmp_path, {name: small_html(css, sections=4) for name, (css, _where) in FALLBACKS.items()})
+    for name, (_css, where) in FALLBACKS.items():
+        files, parallel = results[name]
+        assert parallel == {1: None, 2: where}, name
+        if where is None:
+            assert files[1].read_bytes() == files[2].read_bytes(), name
+        else:
+            assert_same(files[1], files[2])
+
+
 @pytest.mark.parametrize("css", ["@page :left { margin-left: 30mm; }",  # the side of a page would change
                                  "section p::after { content: counter(page); }",  # page numbers in the text
                                  "section:last-child { counter-increment: none; } p::before { content: counter(pages); }"])
@@ -236,6 +371,14 @@ def test_what_cannot_be_split_exactly_is_laid_out_serially(tmp_path, css):
     files, parallel = render_both(tmp_path, small_html(css))
     assert parallel == {1: False, 2: False}
     assert files[1].read_bytes() == files[2].read_bytes()
+
+
+@pytest.mark.parametrize(("idle", "kind"), [(0.0, "Document"), (0.5, "Document"), (1.0, "Parts")])
+def test_an_automatic_split_at_the_cascade_only_when_it_pays(tmp_path, idle, kind):
+    """The split at the cascade asks ``pays`` as the late one does: no second core idle, one process."""
+    from test_jobs_auto import layout_kind
+
+    assert layout_kind(tmp_path, small_html(EARLY, sections=16), idle) == kind
 
 
 def test_jobs_given_override_the_automatic_choice(monkeypatch):

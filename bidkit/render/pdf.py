@@ -129,7 +129,7 @@ def _write_part(document, variant: str) -> bytes:
 
     _safe_links(document.pages)  # dropped here too; only the first part's are named in the warnings
     return _bounded("write the PDF", lambda: _through_file(
-        lambda out: document.write_pdf(out, pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True)))
+        lambda out: document.write_pdf(out, pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True, uncompressed_pdf=True)))
 
 
 # --- page references ------------------------------------------------------------------------
@@ -264,10 +264,10 @@ def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[Embe
                                                         attachments=attachments, uncompressed_pdf=uncompressed))
 
     try:
+        # Uncompressed (both parts of a parallel layout too): the final writer (pikepdf) compresses
+        # every stream once, faster than WeasyPrint (~0.7 of 3 s writing 46 pages).
         if not isinstance(document, weasyprint.Document):  # parallel.Parts: both parts, merged
-            return _bounded("write the PDF", lambda: document.write(whole, variant, last))
-        # Uncompressed: the final writer (pikepdf) reads every stream and compresses the file once,
-        # so WeasyPrint's compression would be undone at once (~0.7 of 3 s writing 46 pages).
+            return _bounded("write the PDF", lambda: document.write(lambda part: whole(part, uncompressed=True), variant, last))
         return _bounded("write the PDF", lambda: whole(document, uncompressed=True))
     except RenderError:
         raise
