@@ -9,13 +9,17 @@ templates alone changed:
 - numbers (each run of digits as printed, ``1.234.567`` or ``15,0``), counted: one the theme's
   text prints more often than bidkit's (a figure of its own, or the total put where the own share
   was), or less often (a cost line left out);
+- table cells with numbers, as (table, row head, column head, text): a figure must stand where
+  bidkit's tables have it, so swapped row labels are found although every number keeps its count;
+- the order of the numbers within a block (paragraph, list item): two that bidkit prints only as
+  „a … b“ may not come as „b … a“ (a sentence's amounts swapped);
 - pictures and other embedded content (``<img>``, ``<object>``, ``<embed>``, ``<iframe>``,
   ``<image>``, ``<use>``) and linked stylesheets that bidkit's HTML does not have;
 - CSS in ``<style>`` elements and ``style`` attributes that bidkit's HTML does not have, judged
   like the theme's stylesheet (bidkit.themecss, THM004).
 
-Text is compared as counts of numbers, not word by word: a theme may reorder and reword, and words
-are not judged. Numbers written out in words are not found either; review a theme's templates.
+Text is otherwise compared as counts of numbers, not word by word: a theme may reorder and reword
+its paragraphs, and words outside the tables' heads are not judged. Numbers written out in words are not found either; review a theme's templates.
 """
 
 from __future__ import annotations
