@@ -197,3 +197,20 @@ def test_the_two_amounts_of_the_own_share_sentence_swapped_are_thm006(paderborn)
     _override_budget(paderborn, swapped)
     [message] = _thm006(paderborn)
     assert "in one sentence" in message and "keep their order" in message, message
+
+
+def test_a_table_row_printed_as_a_paragraph_with_another_label_is_thm006(paderborn):
+    """Out of the table, a figure's label is not compared: bidkit's table cells must stay in a table."""
+    source = BUDGET.read_text(encoding="utf-8")
+    lines = source.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if "{% for title, per_year in budget.funding_rows %}" in line)
+    row = lines[start + 1]
+    paragraph = ('{% set titles = budget.funding_rows | map(attribute=0) | list %}'
+                 '{% for title, per_year in budget.funding_rows %}<p>{{ titles[-loop.index] }}: '
+                 '{% for year in chunk.years %}{{ per_year.get(year, 0) | money(grid.cents) }} {% endfor %}'
+                 '{% if chunk.sum %}{{ per_year.values() | sum | money(grid.cents) }}{% endif %}</p>{% endfor %}\n')
+    changed = "".join(lines[:start]) + "  </tbody></table>" + paragraph + "<table><tbody>" + "".join(lines[start + 3:])
+    assert row.strip().startswith("<tr><th scope=\"row\">{{ title }}</th>")
+    _override_budget(paderborn, changed)
+    messages = _thm006(paderborn)
+    assert any("leave out" in m and "row 'Eigenmittel der Stadt'" in m for m in messages), messages

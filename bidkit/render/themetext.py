@@ -243,6 +243,11 @@ def _cells(theirs: Page, ours: Page) -> list[Change]:
         else:
             changes.append(Change(f"the theme's templates print '{_short(value)}' in {where}, a place bidkit's tables do "
                                   f"not have (a table's figures keep bidkit's row and column heads)", value))
+    theirs_places = {cell[:3] for cell in theirs.cells}
+    for first, row, column, value in sorted(cell for cell in ours.cells - theirs.cells if cell[:3] not in theirs_places):
+        where = f"row '{_short(row)}', column '{_short(column)}'" + (f" of the table '{_short(first)}'" if first else "")
+        changes.append(Change(f"the theme's templates leave out '{_short(value)}' in {where} (a figure of bidkit's tables "
+                              f"stays in a table under the same heads; printed elsewhere, its label is not checked)"))
     return changes
 
 
