@@ -169,6 +169,9 @@ class _Scan:
         if where == "font-face":
             if name == "font-family" and tokens and tokens[0].type in ("string", "ident"):
                 self.families.add(" ".join(str(t.value) for t in tokens if t.type in ("string", "ident")).lower())
+            if name == "src" and any(t.type == "function" and t.lower_name not in ("url", "format", "tech")
+                                     for t in tokens):
+                return "names a font of the machine (local()); a theme's fonts are files of the bid folder"
             return None if name in _FONT_FACE else (f"is not one of the descriptors a theme's @font-face may have "
                                                     f"({', '.join(sorted(_FONT_FACE))})")
         if where == "page":
@@ -343,7 +346,8 @@ _GENERIC_FONTS = {"serif", "sans-serif", "monospace", "system-ui", "dejavu sans"
 MIN_CONTRAST = 3.0
 _MM = 72 / 25.4
 _FONT_FLOOR = MIN_FONT_PT / 0.9  # bidkit sets code at 0.9 em of its surroundings
-_MAX_MARGIN, _MAX_PADDING, _MAX_BORDER, _MAX_INDENT = 25 * _MM, 8 * _MM, 6.0, 10 * _MM
+_FONT_CEILING = 36.0  # the cover's title has 32 pt
+_MAX_MARGIN, _MAX_PADDING, _MAX_BORDER, _MAX_INDENT = 25 * _MM, 5 * _MM, 6.0, 10 * _MM
 _PAGE_MARGIN = (10 * _MM, 35 * _MM)  # A4 keeps at least 140 mm × 227 mm of text
 
 
@@ -391,9 +395,8 @@ _BORDER_STYLES = ("none", "hidden", "solid", "dashed", "dotted", "double", "groo
 _border_width = _idents("thin", "medium", "thick", also=lambda t: _length(t, 0, _MAX_BORDER, em=0.6))
 _border_style = _idents(*_BORDER_STYLES)
 _margin = _idents("auto", also=lambda t: _length(t, 0, _MAX_MARGIN, em=2.5, percent=0.15))
-_padding = lambda t: _length(t, 0, _MAX_PADDING, em=2, percent=0.05)  # noqa: E731
-_breaks = _idents("auto", "avoid", "always", "page", "left", "right", "recto", "verso", "column", "avoid-page",
-                  "avoid-column")
+_padding = lambda t: _length(t, 0, _MAX_PADDING, em=1.4, percent=0.05)  # noqa: E731
+_breaks = _idents("auto", "avoid", "avoid-page", "avoid-column")  # forced breaks: a page per paragraph
 
 
 def _font_size(tokens) -> str | None:
@@ -402,6 +405,10 @@ def _font_size(tokens) -> str | None:
     token = tokens[0]
     if token.type == "ident" and token.lower_value in ("medium", "large", "x-large", "xx-large", "larger"):
         return None
+    if token.type == "percentage" and token.value > 300 or token.type == "dimension" and (
+            token.lower_unit in ("em", "rem") and token.value > 3 or token.lower_unit in _UNITS_PT
+            and token.value * _UNITS_PT[token.lower_unit] > _FONT_CEILING):
+        return f"makes text larger than {_FONT_CEILING:g} pt (3 em): it runs out of its box over other text"
     if token.type == "percentage" and token.value >= 100 or (token.type == "dimension" and token.lower_unit
                                                               in ("em", "rem") and token.value >= 1):
         return None  # never smaller than its surroundings
@@ -471,15 +478,16 @@ _ALLOWED = {
     "hyphens": _each(_idents("none", "manual", "auto"), "none, manual or auto"),
     "overflow-wrap": _each(_idents("normal", "break-word", "anywhere"), "normal or break-word"),
     "word-wrap": _each(_idents("normal", "break-word", "anywhere"), "normal or break-word"),
-    "word-break": _each(_idents("normal", "break-word", "break-all", "keep-all"), "a word break"),
+    "word-break": _each(_idents("normal", "break-word", "keep-all"), "normal, break-word or keep-all (break-all "
+                                                                     "breaks a number across lines)"),
     "white-space": _each(_idents("normal", "pre-line", "pre-wrap"), "normal, pre-line or pre-wrap (text kept on one "
                                                                     "line runs out of its box)"),
     "vertical-align": _each(_idents("baseline", "top", "middle", "bottom", "text-top", "text-bottom", "sub", "super"),
                             "baseline, top, middle, bottom, sub or super (a length moves text out of sight)"),
     "margin": _each(_margin, "a margin from 0 to 25 mm"),
     **{f"margin-{side}": _each(_margin, "a margin from 0 to 25 mm") for side in ("top", "right", "bottom", "left")},
-    "padding": _each(_padding, "a padding from 0 to 8 mm"),
-    **{f"padding-{side}": _each(_padding, "a padding from 0 to 8 mm") for side in ("top", "right", "bottom", "left")},
+    "padding": _each(_padding, "a padding from 0 to 5 mm"),
+    **{f"padding-{side}": _each(_padding, "a padding from 0 to 5 mm") for side in ("top", "right", "bottom", "left")},
     **{f"border{side}": _each(lambda t: _border_width(t) or _border_style(t) or _colour_token(t),
                               "a border of at most 6 pt (width, style, colour)")
        for side in ("", "-top", "-right", "-bottom", "-left")},
@@ -497,7 +505,7 @@ _ALLOWED = {
     "list-style": _each(_idents("disc", "circle", "square", "none", "decimal", "lower-alpha", "upper-alpha",
                                 "lower-latin", "upper-latin", "lower-roman", "upper-roman", "inside", "outside"),
                         "a list marker style and position"),
-    **{name: _each(_breaks, "a page break value") for name in ("break-before", "break-after", "break-inside",
+    **{name: _each(_breaks, "auto or avoid (a forced break can put each paragraph on a page of its own)") for name in ("break-before", "break-after", "break-inside",
                                                                "page-break-before", "page-break-after",
                                                                "page-break-inside")},
     "orphans": _each(lambda t: t.type == "number" and t.is_integer and 1 <= t.value <= 5, "a count from 1 to 5"),

@@ -45,7 +45,7 @@ EVASIONS = [
     ("border-cover", ".own-share strong { border-left: 2000pt solid white }", "border-left:", "at most 6 pt"),
     ("margin-off", ".own-share strong { margin-left: 400mm }", "margin-left:", "0 to 25 mm"),
     ("margin-negative", ".own-share { margin-top: -80mm }", "margin-top:", "0 to 25 mm"),
-    ("padding-off", ".own-share { padding-left: 400mm }", "padding-left:", "0 to 8 mm"),
+    ("padding-off", ".own-share { padding-left: 400mm }", "padding-left:", "0 to 5 mm"),
     ("vertical-align", ".own-share strong { vertical-align: 500pt }", "vertical-align:", "moves text out of sight"),
     ("nested-em", ".own-share { font-size: 0.5em }", "font-size:", "smaller than 5 pt"),
     ("xx-small", ".own-share strong { font-size: xx-small }", "font-size:", "smaller than 5 pt"),
@@ -95,6 +95,11 @@ EVASIONS = [
     ("custom-primary", ":root { --primary: #ffffff }", "--primary:", "not among"),
     ("text-shadow", ".own-share strong { text-shadow: 0 0 4pt #000 }", "text-shadow:", "not among"),
     ("mix-blend", ".own-share { mix-blend-mode: difference }", "mix-blend-mode:", "not among"),
+    ("local-symbol-font", '@font-face { font-family: Stadt; src: local("OpenSymbol") }', "src:", "local()"),
+    ("forced-breaks", "p, li, td { break-before: page }", "break-before:", "page of its own"),
+    ("huge-digits", "td { font-size: 200pt }", "font-size:", "larger than 36 pt"),
+    ("break-all", "td { word-break: break-all }", "word-break:", "across lines"),
+    ("cell-padding", "td { padding: 0 12mm }", "padding:", "0 to 5 mm"),
 ]
 
 

@@ -199,10 +199,12 @@ says, and each value within bounds; everything else is refused at its line:
   bidkit's and the theme's), since the stylesheet alone does not tell which one lies behind
   which text: light text on a dark box is not allowed; no pictures behind text;
 - font families of the theme (`theme.fonts`, `@font-face`) or common text fonts (a symbol font
-  draws other glyphs for the digits); font sizes of at least 5.6 pt or relative sizes of at least
-  1 em (so that nested sizes stay at 5 pt or more); line heights 1–3; letter spacing 0–0.2 em,
+  draws other glyphs for the digits; `@font-face` from files only, not `local()`); font sizes
+  from 5.6 pt to 36 pt or relative sizes of 1–3 em (so that nested sizes stay at 5 pt or more);
+  line heights 1–3; letter spacing 0–0.2 em,
   word spacing 0–0.5 em; text indent 0–10 mm; alignment, underline, case, hyphenation;
-- margins 0–25 mm, padding 0–8 mm, borders up to 6 pt, list marker styles, page breaks;
+- margins 0–25 mm, padding 0–5 mm, borders up to 6 pt, list marker styles, `auto`/`avoid`
+  page breaks (a forced break can put every paragraph on a page of its own);
 - `@page` only with `size: A4`, margins of 10–35 mm and its margin boxes, whose `content` may
   hold `counter(page)`, `counter(pages)`, `string()` and text without digits.
 
