@@ -205,6 +205,14 @@ class _Scan:
     def colour(self, declaration, name: str, tokens, where: str) -> str | None:
         """A text colour or a background: opaque colours bidkit can read (names, #hex, rgb(), hsl(),
         var(--primary), var(--accent)); kept for ``contrasts``."""
+        if name == "background" and any(t.type == "url" or t.type == "function" and t.lower_name not in _COLOUR_FUNCTIONS
+                                         | {"var"} for t in tokens):
+            if self.reference_failed:
+                return None  # THM003 names it; the build leaves the picture out
+            return ("puts a picture behind text (a dark one hides dark text, a picture can show figures of its own); "
+                    "a theme's picture is its logo (`theme.logo`)")
+        if where == "margin" and name != "color":
+            return "gives a page margin a background (text there is read against the white page)"
         colours = []
         for token in tokens:
             if token.type == "ident" and token.lower_value in ("none", "transparent") and name != "color":
@@ -212,16 +220,9 @@ class _Scan:
             rgb = _opaque(token, self.variables)
             if rgb is None:
                 return ("is not a colour bidkit can judge: give an opaque colour as a name, #rrggbb, rgb() or "
-                        "hsl(), or var(--primary)/var(--accent)" if name == "color" or token.type != "url" and not
-                        (token.type == "function" and token.lower_name == "url") else None)
+                        "hsl(), or var(--primary)/var(--accent)")
             colours.append(rgb)
-        if name in ("background", "background-color"):
-            if where == "margin":
-                return "gives a page margin a background (text there is read against the white page)"
-            if any(t.type == "url" or (t.type == "function" and t.lower_name in ("url", "image", "linear-gradient",
-                                                                                 "radial-gradient")) for t in tokens):
-                if any(t.type == "function" and t.lower_name != "url" for t in tokens) or not self.reference_failed:
-                    return "puts a picture behind text, which can hide it; a theme's picture is its logo (`theme.logo`)"
+        if name != "color":
             for rgb in colours:
                 self.backgrounds.append((declaration, self.path, rgb))
             return None

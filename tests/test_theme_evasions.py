@@ -84,7 +84,10 @@ EVASIONS = [
     ("unicode-range", '@font-face { font-family: Ziffern; src: local(Ziffern); unicode-range: U+30-39 }',
      "unicode-range:", "descriptors"),
     ("counter-style", "@counter-style x { system: cyclic; symbols: '4'; }", "@counter-style", "markers of its own"),
-    ("gradient-cover", ".own-share strong { background: linear-gradient(white, white) }", "background:", "not a colour"),
+    ("gradient-cover", ".own-share strong { background: linear-gradient(white, white) }", "background:", "picture"),
+    ("picture-behind", ".own-share strong { background: url(schwarz.png) }", "background:", "picture"),
+    ("picture-data", ".own-share strong { background: url(data:image/png;base64,AAAA) }", "background:", "picture"),
+    ("background-image", ".own-share strong { background-image: url(schwarz.png) }", "background-image:", "not among"),
     ("font-shorthand", ".own-share strong { font: 1pt serif }", "font:", "not among"),
     ("nowrap", "td { white-space: nowrap }", "white-space:", "out of its box"),
     ("text-fill", ".own-share strong { -webkit-text-fill-color: white }", "-webkit-text-fill-color:", "not among"),
@@ -106,6 +109,7 @@ EVASIONS = [
 @pytest.mark.parametrize("css, at, says", [case[1:] for case in EVASIONS], ids=[case[0] for case in EVASIONS])
 def test_each_evasion_is_thm004_at_its_line(tmp_path, css, at, says):
     (tmp_path / "theme").mkdir()
+    (tmp_path / "theme" / "schwarz.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     (tmp_path / "theme" / "x.css").write_text("/* a city's theme */\n" + css + "\n", encoding="utf-8")
     found = [f for f in check_stylesheet(tmp_path, "theme/x.css", BIDS_COLOURS) if f.kind == "text"]
     assert found, css
