@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -163,8 +162,6 @@ class _Scan:
     def judge(self, declaration, where: str) -> str | None:
         """Why THM004 refuses ``declaration`` (in a rule, @page, a margin box or @font-face), or None;
         colours are kept for the contrast of every text colour with every background (``contrasts``)."""
-        import tinycss2
-
         name, tokens = declaration.lower_name, _significant(declaration)
         if where == "font-face":
             if name == "font-family" and tokens and tokens[0].type in ("string", "ident"):
@@ -234,32 +231,42 @@ class _Scan:
     def contrasts(self) -> None:
         """Every text colour of the theme against the white page, bidkit's backgrounds and every
         background of the theme; every background of the theme against bidkit's text colours: text
-        sits on whatever background an ancestor has, which the stylesheet alone does not tell."""
+        sits on whatever background an ancestor has, which the stylesheet alone does not tell.
+        Compared colour by colour (a theme has a few), each declaration named at its line."""
         variables = self.variables
-        texts = [(d, f, rgb, f"`{d.name}: {_value(d)}`") for d, f, rgb in self.texts]
-        texts += [(None, None, rgb, f"bidkit's text colour {hex}") for hex, rgb in _BIDKIT_TEXT.items()]
-        texts += [(None, None, variables[v], f"var({v})") for v in ("--primary",) if v in variables]
-        grounds = [(None, None, rgb, f"bidkit's background {hex}") for hex, rgb in _BIDKIT_GROUNDS.items()]
-        grounds += [(d, f, rgb, f"`{d.name}: {_value(d)}`") for d, f, rgb in self.backgrounds]
-        reported = set()
-        for text, text_file, ink, ink_shown in texts:
-            for ground, ground_file, paper, paper_shown in grounds:
-                if text is None and ground is None:
+        inks = {rgb: f"bidkit's text colour {name}" for name, rgb in _BIDKIT_TEXT.items()}
+        inks.setdefault(variables["--primary"], "the primary colour (headings, table heads)")
+        papers = {rgb: f"bidkit's background {name}" for name, rgb in _BIDKIT_GROUNDS.items()}
+        for declaration, file, rgb in self.texts:
+            inks.setdefault(rgb, f"`{declaration.name}: {_value(declaration)}`")
+        for declaration, file, rgb in self.backgrounds:
+            papers.setdefault(rgb, f"`{declaration.name}: {_value(declaration)}`")
+        if len(inks) > MAX_COLOURS or len(papers) > MAX_COLOURS:
+            first = (self.texts or self.backgrounds)[0]
+            self.found.append(CssFinding(first[1], first[0].source_line or 1, first[0].source_column or 1,
+                                         f"the stylesheet sets more than {MAX_COLOURS} different text or background "
+                                         f"colours, more than bidkit compares with each other", "text"))
+            return
+        luminance = {rgb: _luminance(rgb) for rgb in {**inks, **papers}}
+        worst_paper, worst_ink = {}, {}  # colour -> (contrast, the other colour) of its lowest contrast
+        for ink in inks:
+            for paper in papers:
+                light, dark = sorted((luminance[ink], luminance[paper]), reverse=True)
+                ratio = (light + 0.05) / (dark + 0.05)
+                if ratio < worst_paper.get(ink, (MIN_CONTRAST,))[0]:
+                    worst_paper[ink] = (ratio, paper)
+                if ratio < worst_ink.get(paper, (MIN_CONTRAST,))[0]:
+                    worst_ink[paper] = (ratio, ink)
+        for kept, worst, names, word in [(self.texts, worst_paper, papers, "on"), (self.backgrounds, worst_ink, inks, "under")]:
+            for declaration, file, rgb in kept:
+                if rgb not in worst:
                     continue
-                ratio = _contrast(ink, paper)
-                if ratio >= MIN_CONTRAST:
-                    continue
-                node, file = (text, text_file) if text is not None else (ground, ground_file)
-                if id(node) in reported:
-                    continue
-                reported.add(id(node))
-                other = paper_shown if text is not None else ink_shown
-                self.found.append(CssFinding(file, node.source_line or 1, node.source_column or 1,
-                                             f"{ink_shown if text is not None else paper_shown} "
-                                             f"{'on' if text is not None else 'under'} {other}: contrast {ratio:.1f}, "
-                                             f"at least {MIN_CONTRAST:g} needed to read the text (text colours must "
-                                             f"be readable on every background, light text on a dark box is not allowed)",
-                                             "text"))
+                ratio, other = worst[rgb]
+                self.found.append(CssFinding(file, declaration.source_line or 1, declaration.source_column or 1,
+                                             f"`{declaration.name}: {_value(declaration)}` {word} {names[other]}: contrast "
+                                             f"{ratio:.1f}, at least {MIN_CONTRAST:g} needed to read the text (text colours "
+                                             f"must be readable on every background; light text on a dark box is not "
+                                             f"allowed)", "text"))
 
     def references(self, tokens, imported: bool = False) -> None:
         for token in tokens or ():
@@ -345,6 +352,7 @@ _GENERIC_FONTS = {"serif", "sans-serif", "monospace", "system-ui", "dejavu sans"
                   "georgia", "verdana", "noto sans", "noto serif"}
 #: Bounds, in points.
 MIN_CONTRAST = 3.0
+MAX_COLOURS = 200
 _MM = 72 / 25.4
 _FONT_FLOOR = MIN_FONT_PT / 0.9  # bidkit sets code at 0.9 em of its surroundings
 _FONT_CEILING = 36.0  # the cover's title has 32 pt

@@ -223,3 +223,13 @@ def test_a_table_row_printed_as_a_paragraph_with_another_label_is_thm006(paderbo
     _override_budget(paderborn, changed)
     messages = _thm006(paderborn)
     assert any("leave out" in m and "row 'Eigenmittel der Stadt'" in m for m in messages), messages
+
+
+def test_contrast_is_compared_colour_by_colour_and_bounded(tmp_path):
+    """Many rules of few colours cost one comparison per colour pair; a stylesheet of thousands of
+    different colours is refused instead of compared pair by pair (check stays fast)."""
+    (tmp_path / "theme").mkdir()
+    many = "".join(f".c{i} {{ color: #{i:06x} }}\n" for i in range(300))
+    (tmp_path / "theme" / "x.css").write_text(many, encoding="utf-8")
+    found = [f for f in check_stylesheet(tmp_path, "theme/x.css") if f.kind == "text"]
+    assert [f.line for f in found] == [1] and "more than 200 different" in found[0].message, found
