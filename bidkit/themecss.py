@@ -125,6 +125,9 @@ class _Scan:
             elif node.type == "at-rule":
                 keyword = node.lower_at_keyword
                 if keyword == "import":
+                    if _imports_data(node.prelude):
+                        self.add(node, "@import of a stylesheet written into its address (data:) is not judged; put "
+                                       "it into a file of the bid folder", "text")
                     self.references(node.prelude, imported=True)
                 elif keyword == "counter-style":
                     self.add(node, "@counter-style prints list markers of its own", "text")
@@ -528,6 +531,21 @@ _COLOURED = {"text-decoration", "text-decoration-color",
 _ALLOWED_SHOWN = ("colours, backgrounds, font family, size, weight and style, line height, letter and word spacing, "
                   "text alignment, indent, underline, case, hyphenation, margins, padding, borders, list markers "
                   "and page breaks, within bounds")
+
+
+def _imports_data(prelude) -> bool:
+    """Whether an @import names a data: URL (a stylesheet that check would not read)."""
+    for token in prelude or ():
+        if token.type == "url":
+            value = token.value
+        elif token.type == "function" and token.lower_name == "url":
+            value = next((t.value for t in token.arguments if t.type == "string"), "")
+        elif token.type == "string":
+            value = token.value
+        else:
+            continue
+        return value.strip().lower().startswith("data:")
+    return False
 
 
 def _var_name(token) -> str | None:

@@ -103,6 +103,11 @@ EVASIONS = [
     ("huge-digits", "td { font-size: 200pt }", "font-size:", "larger than 36 pt"),
     ("break-all", "td { word-break: break-all }", "word-break:", "across lines"),
     ("cell-padding", "td { padding: 0 12mm }", "padding:", "0 to 5 mm"),
+    # rt5 css/imp, css/imp2, css/esc: a stylesheet in an address, an escaped property name
+    ("import-data", '@import url("data:text/css,.own-share%20strong%7Bdisplay:none%7D");', "@import", "data:"),
+    ("import-data-base64", '@import "data:text/css;base64,Lm93bi1zaGFyZSBzdHJvbmd7Zm9udC1zaXplOjB9";', "@import",
+     "data:"),
+    ("escaped-name", ".own-share strong { visibilit\\79 : hidden }", "visibilit", "not among"),
 ]
 
 
