@@ -172,6 +172,8 @@ class _Scan:
             if name == "src" and any(t.type == "function" and t.lower_name not in ("url", "format", "tech")
                                      for t in tokens):
                 return "names a font of the machine (local()); a theme's fonts are files of the bid folder"
+            if name == "src" and _imports_data(tokens):
+                return "gives a font written into its address (data:); a theme's fonts are files of the bid folder"
             return None if name in _FONT_FACE else (f"is not one of the descriptors a theme's @font-face may have "
                                                     f"({', '.join(sorted(_FONT_FACE))})")
         if where == "page":
@@ -534,7 +536,7 @@ _ALLOWED_SHOWN = ("colours, backgrounds, font family, size, weight and style, li
 
 
 def _imports_data(prelude) -> bool:
-    """Whether an @import names a data: URL (a stylesheet that check would not read)."""
+    """Whether an @import (or a font's src) names a data: URL: content that check would not read."""
     for token in prelude or ():
         if token.type == "url":
             value = token.value
@@ -544,7 +546,8 @@ def _imports_data(prelude) -> bool:
             value = token.value
         else:
             continue
-        return value.strip().lower().startswith("data:")
+        if value.strip().lower().startswith("data:"):
+            return True
     return False
 
 

@@ -107,6 +107,8 @@ EVASIONS = [
     ("import-data", '@import url("data:text/css,.own-share%20strong%7Bdisplay:none%7D");', "@import", "data:"),
     ("import-data-base64", '@import "data:text/css;base64,Lm93bi1zaGFyZSBzdHJvbmd7Zm9udC1zaXplOjB9";', "@import",
      "data:"),
+    ("data-font", '@font-face { font-family: Stadt; src: url(schwarz.png), url(data:font/ttf;base64,AAEAAA==) }',
+     "src:", "data:"),
     ("escaped-name", ".own-share strong { visibilit\\79 : hidden }", "visibilit", "not among"),
 ]
 
