@@ -185,6 +185,11 @@ class _Scan:
                                                 "without digits only)" if where == "margin" else ""))
         if len(tokens) == 1 and tokens[0].type == "ident" and tokens[0].lower_value in _GLOBAL and name in _ALLOWED:
             return None
+        if where == "margin" and name not in _MARGIN_BOX:
+            return (f"is not among what a page's margin box may set in a theme ({', '.join(sorted(_MARGIN_BOX))}): "
+                    f"text run out of the margin lies over the page's text")
+        if where == "margin" and name == "font-size" and (problem := _margin_font_size(tokens)):
+            return problem
         if name in ("color", "background-color", "background"):
             return self.colour(declaration, name, tokens, where)
         for token in tokens:
@@ -213,8 +218,6 @@ class _Scan:
                 return None  # THM003 names it; the build leaves the picture out
             return ("puts a picture behind text (a dark one hides dark text, a picture can show figures of its own); "
                     "a theme's picture is its logo (`theme.logo`)")
-        if where == "margin" and name != "color":
-            return "gives a page margin a background (text there is read against the white page)"
         colours = []
         for token in tokens:
             if token.type == "ident" and token.lower_value in ("none", "transparent") and name != "color":
@@ -350,6 +353,8 @@ _GLOBAL = {"inherit", "initial", "unset", "revert"}
 _MARGIN_BOXES = {"top-left-corner", "top-left", "top-center", "top-right", "top-right-corner", "bottom-left-corner",
                  "bottom-left", "bottom-center", "bottom-right", "bottom-right-corner", "left-top", "left-middle",
                  "left-bottom", "right-top", "right-middle", "right-bottom"}
+_MARGIN_BOX = {"content", "color", "font-family", "font-size", "font-weight", "font-style", "text-align",
+               "vertical-align", "text-transform", "letter-spacing"}
 _FONT_FACE = {"font-family", "src", "font-weight", "font-style", "font-stretch", "font-display"}
 _GENERIC_FONTS = {"serif", "sans-serif", "monospace", "system-ui", "dejavu sans", "dejavu serif", "dejavu sans mono",
                   "dejavu sans condensed", "liberation sans", "liberation serif", "liberation mono",
@@ -430,6 +435,15 @@ def _font_size(tokens) -> str | None:
         return None
     return (f"makes text smaller than {MIN_FONT_PT:g} pt (give sizes of at least {_FONT_FLOOR:.1f} pt, or a relative "
             f"size of at least 1 em, 100 %: relative sizes below that shrink again where they nest)")
+
+
+def _margin_font_size(tokens) -> str | None:
+    """A margin box's text stays within the page margin: at most 12 pt (bidkit's has 8 pt)."""
+    token = tokens[0] if len(tokens) == 1 else None
+    if token is not None and token.type == "dimension" and token.lower_unit in _UNITS_PT \
+            and token.value * _UNITS_PT[token.lower_unit] <= 12:
+        return None
+    return "in a page margin: give a size in pt of at most 12 pt (larger text runs over the page's text)"
 
 
 def _line_height(tokens) -> str | None:

@@ -61,7 +61,7 @@ EVASIONS = [
     ("page-size-first", "@page :first { size: A5 }", "size:", "A4"),
     ("page-margin", "@page { margin: 140mm 20mm }", "margin:", "10–35 mm"),
     ("page-background", "@page { background: black }", "background:", "@page"),
-    ("margin-box-background", "@page { @top-left { background: #000 } }", "background:", "page margin"),
+    ("margin-box-background", "@page { @top-left { background: #000 } }", "background:", "margin box"),
     # Further evasions (an attacker's list)
     ("before-digits", '.own-share strong::before { content: "40,0 % " }', "content:", "text of its own"),
     ("attr", ".own-share strong::after { content: attr(title) }", "content:", "text of its own"),
@@ -107,6 +107,8 @@ EVASIONS = [
     ("import-data", '@import url("data:text/css,.own-share%20strong%7Bdisplay:none%7D");', "@import", "data:"),
     ("import-data-base64", '@import "data:text/css;base64,Lm93bi1zaGFyZSBzdHJvbmd7Zm9udC1zaXplOjB9";', "@import",
      "data:"),
+    ("margin-box-huge", "@page { @top-left { content: string(bid-title); font-size: 40pt } }", "font-size:", "12 pt"),
+    ("margin-box-margin", "@page { @top-left { margin-top: 25mm } }", "margin-top:", "margin box"),
     ("data-font", '@font-face { font-family: Stadt; src: url(schwarz.png), url(data:font/ttf;base64,AAEAAA==) }',
      "src:", "data:"),
     ("escaped-name", ".own-share strong { visibilit\\79 : hidden }", "visibilit", "not among"),
