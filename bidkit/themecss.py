@@ -110,7 +110,13 @@ class _Scan:
             return
         self.imported.add(path)
         self.path, self.base = path, Path(os.path.dirname(file))
-        self.rules(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True), margin=False)
+        nodes = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+        for node in nodes:  # a family may be used above its @font-face
+            if node.type == "at-rule" and node.lower_at_keyword == "font-face" and node.content is not None:
+                for item in tinycss2.parse_blocks_contents(node.content, skip_comments=True, skip_whitespace=True):
+                    if item.type == "declaration" and item.lower_name == "font-family":
+                        self.families.update(name for name in _families(_significant(item)) if name)
+        self.rules(nodes, margin=False)
 
     def add(self, node, message: str, kind: str) -> None:
         self.found.append(CssFinding(self.path, node.source_line or 1, node.source_column or 1, message, kind))
@@ -167,8 +173,8 @@ class _Scan:
         colours are kept for the contrast of every text colour with every background (``contrasts``)."""
         name, tokens = declaration.lower_name, _significant(declaration)
         if where == "font-face":
-            if name == "font-family" and tokens and tokens[0].type in ("string", "ident"):
-                self.families.add(" ".join(str(t.value) for t in tokens if t.type in ("string", "ident")).lower())
+            if name == "font-family":
+                self.families.update(name for name in _families(tokens) if name)
             if name == "src" and any(t.type == "function" and t.lower_name not in ("url", "format", "tech")
                                      for t in tokens):
                 return "names a font of the machine (local()); a theme's fonts are files of the bid folder"
@@ -191,7 +197,7 @@ class _Scan:
         if where == "margin" and name == "font-size" and (problem := _margin_font_size(tokens)):
             return problem
         if name in ("color", "background-color", "background"):
-            return self.colour(declaration, name, tokens, where)
+            return self.colour(declaration, name, tokens)
         for token in tokens:
             if token.type == "function" and not _allowed_function(name, token):
                 return ("uses a function bidkit cannot judge here (calc(), var() of the theme's own, a picture…); "
@@ -209,7 +215,7 @@ class _Scan:
                     f"print text")
         return check(tokens)
 
-    def colour(self, declaration, name: str, tokens, where: str) -> str | None:
+    def colour(self, declaration, name: str, tokens) -> str | None:
         """A text colour or a background: opaque colours bidkit can read (names, #hex, rgb(), hsl(),
         var(--primary), var(--accent)); kept for ``contrasts``."""
         if name == "background" and any(t.type == "url" or t.type == "function" and t.lower_name not in _COLOUR_FUNCTIONS

@@ -131,8 +131,8 @@ def test_what_a_citys_theme_needs_passes(tmp_path):
     (tmp_path / "theme" / "fonts").mkdir(parents=True)
     (tmp_path / "theme" / "fonts" / "Stadt.ttf").write_bytes(b"\x00\x01\x00\x00" + b"\x00" * 64)
     (tmp_path / "theme" / "x.css").write_text(
-        '@font-face { font-family: "Stadt Serif"; src: url(fonts/Stadt.ttf); font-weight: bold }\n'
         'h1, h2 { color: #8a1538; font-family: "Stadt Serif", Georgia, serif; letter-spacing: 0.02em }\n'
+        '@font-face { font-family: "Stadt Serif"; src: url(fonts/Stadt.ttf); font-weight: bold }\n'
         "body { font-family: Stadtschrift, sans-serif }\n"
         "thead th { border-bottom: 2pt solid var(--primary); color: var(--primary) }\n"
         ".cover { border-top: 4pt solid var(--accent); padding: 2mm 4mm; background: #f4f4f4 }\n"
