@@ -204,11 +204,11 @@ class _Scan:
                         "write the value itself")
         if name == "font-family":
             names = _families(tokens)
-            unknown = [n for n in names if n is not None and n not in _GENERIC_FONTS | self.families | self.own_families]
+            unknown = [n for n in names if n is not None and n not in TEXT_FONTS | self.families | self.own_families]
             if None in names or unknown:
                 return (f"names a font bidkit does not know ({', '.join(unknown) or 'a value it cannot read'}): a font can "
                         f"draw other glyphs for the digits; use the theme's fonts (`theme.fonts`, @font-face) or "
-                        f"{', '.join(sorted(n for n in _GENERIC_FONTS if ' ' not in n))}")
+                        f"{', '.join(sorted(n for n in TEXT_FONTS if ' ' not in n))}")
         check = _ALLOWED.get(name)
         if check is None:
             return (f"is not among what a theme may set ({_ALLOWED_SHOWN}); the rest could hide, move, cover or "
@@ -362,7 +362,8 @@ _MARGIN_BOXES = {"top-left-corner", "top-left", "top-center", "top-right", "top-
 _MARGIN_BOX = {"content", "color", "font-family", "font-size", "font-weight", "font-style", "text-align",
                "vertical-align", "text-transform", "letter-spacing"}
 _FONT_FACE = {"font-family", "src", "font-weight", "font-style", "font-stretch", "font-display"}
-_GENERIC_FONTS = {"serif", "sans-serif", "monospace", "system-ui", "dejavu sans", "dejavu serif", "dejavu sans mono",
+#: Font families a theme may name without giving their files: generic ones and common text fonts.
+TEXT_FONTS = {"serif", "sans-serif", "monospace", "system-ui", "dejavu sans", "dejavu serif", "dejavu sans mono",
                   "dejavu sans condensed", "liberation sans", "liberation serif", "liberation mono",
                   "liberation sans narrow", "arial", "helvetica", "times new roman", "times", "courier new",
                   "georgia", "verdana", "noto sans", "noto serif"}

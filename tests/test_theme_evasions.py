@@ -242,3 +242,12 @@ def test_contrast_is_compared_colour_by_colour_and_bounded(tmp_path):
     (tmp_path / "theme" / "x.css").write_text(many, encoding="utf-8")
     found = [f for f in check_stylesheet(tmp_path, "theme/x.css") if f.kind == "text"]
     assert [f.line for f in found] == [1] and "more than 200 different" in found[0].message, found
+
+
+def test_a_font_family_of_the_machine_without_files_is_thm004_at_its_line(bid):
+    """`font_family: Wingdings` without `fonts`: every digit drawn by whatever the machine has under that name."""
+    edit(bid / "bid.yaml", '  accent_color: "#6f8fb0"\n', '  accent_color: "#6f8fb0"\n  font_family: OpenSymbol\n')
+    result, _ = check_bid(bid)
+    [finding] = [f for f in result.findings if f.rule == "THM004"]
+    assert finding.location.line == line_of(bid / "bid.yaml", "font_family: OpenSymbol"), finding
+    assert "symbol font" in finding.message

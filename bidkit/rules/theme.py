@@ -143,7 +143,13 @@ def _stylesheet_findings(ctx: RuleContext, kind: str) -> Iterator[Violation]:
 
     theme = ctx.bid.theme
     if kind == "text" and theme:
-        from bidkit.themecss import MIN_CONTRAST, contrast_with_page
+        from bidkit.themecss import MIN_CONTRAST, TEXT_FONTS, contrast_with_page
+
+        if theme.font_family and not theme.fonts and theme.font_family.strip().lower() not in TEXT_FONTS:
+            yield Violation(("theme", "font_family"), f"font family '{theme.font_family}' is a font of the machine, not "
+                            f"of the theme: a symbol font draws other glyphs for the digits",
+                            "Give the font's files in `fonts:`, or name a common text font (e.g. DejaVu Sans, "
+                            "Liberation Serif).")
 
         if (ratio := contrast_with_page(theme.primary_color)) < MIN_CONTRAST:
             yield Violation(("theme", "primary_color"), f"primary colour {theme.primary_color} on the white page: contrast "
@@ -212,7 +218,9 @@ Anything else — `content` outside the margin boxes, `display`, `visibility`, `
 `position`, `transform`, `outline`, `filter`, `clip-path`, `z-index`, `direction`, counters,
 `calc()`, custom properties, `@counter-style` and other at-rules — is THM004. A stylesheet over
 8 MB is refused as too large to check. `primary_color` with too little contrast to the page is
-THM004 at `theme.primary_color` (headings and table header rows are printed in it).
+THM004 at `theme.primary_color` (headings and table header rows are printed in it), and a
+`font_family` without `fonts` that is no common text font at `theme.font_family` (a font of the
+machine, perhaps a symbol font).
 """,
     reads=("theme",),
 )
