@@ -268,7 +268,7 @@ def test_a_theme_that_only_changes_the_look_passes(tmp_path):
         "h1, h2 { color: #8a1538; letter-spacing: 0.02em; font-weight: bold }\n"
         ".cover { border-top: 4pt solid var(--accent); padding: 2mm; background: #f4f4f4 }\n"
         "table td { font-size: 9pt; line-height: 1.3; text-indent: 0 }\n"
-        ".cover-title { color: white; background-color: #003a70 }\n"
+        ".cover-title { color: #003a70; background-color: #eef2f7 }\n"  # light text on a dark box is refused (rt5 D13)
         '@page { @bottom-left { content: "Stadt Wolfsburg · " string(bid-title); color: #555 } }\n'
         "@media print { p { margin: 0 0 4pt } }\n", encoding="utf-8")
     theme(bid, "  stylesheet: theme/extra.css\n")

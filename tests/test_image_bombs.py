@@ -48,7 +48,8 @@ def test_build_never_decodes_a_picture_bomb_named_by_css(bid, tmp_path):
         ".cover { background: url(bomb.png) }\n"
         f"h1 {{ background-image: url(data:image/png;base64,{inline}) }}\n", encoding="utf-8")
     edit(bid / "bid.yaml", '  accent_color: "#6f8fb0"\n', '  accent_color: "#6f8fb0"\n  stylesheet: theme/extra.css\n')
-    run = run_bidkit("build", str(bid), "-o", str(tmp_path / "out.pdf"))
+    # --draft: THM004 refuses pictures behind text in a final build; the fetcher must hold in a draft too.
+    run = run_bidkit("build", str(bid), "--draft", "-o", str(tmp_path / "out.pdf"))
     assert run.code == 0, run.stderr
     assert "Traceback" not in run.stderr
     refused = [line for line in run.stderr.splitlines() if "refused to load" in line]

@@ -9,13 +9,17 @@ templates alone changed:
 - numbers (each run of digits as printed, ``1.234.567`` or ``15,0``), counted: one the theme's
   text prints more often than bidkit's (a figure of its own, or the total put where the own share
   was), or less often (a cost line left out);
+- table cells with numbers, as (table, row head, column head, text): a figure must stand where
+  bidkit's tables have it, so swapped row labels are found although every number keeps its count;
+- the order of the numbers within a block (paragraph, list item): two that bidkit prints only as
+  „a … b“ may not come as „b … a“ (a sentence's amounts swapped);
 - pictures and other embedded content (``<img>``, ``<object>``, ``<embed>``, ``<iframe>``,
   ``<image>``, ``<use>``) and linked stylesheets that bidkit's HTML does not have;
 - CSS in ``<style>`` elements and ``style`` attributes that bidkit's HTML does not have, judged
   like the theme's stylesheet (bidkit.themecss, THM004).
 
-Text is compared as counts of numbers, not word by word: a theme may reorder and reword, and words
-are not judged. Numbers written out in words are not found either; review a theme's templates.
+Text is otherwise compared as counts of numbers, not word by word: a theme may reorder and reword
+its paragraphs, and words outside the tables' heads are not judged. Numbers written out in words are not found either; review a theme's templates.
 """
 
 from __future__ import annotations
@@ -47,6 +51,10 @@ class Page:
     embeds: list[tuple[str, str]] = field(default_factory=list)  # (element, what it names)
     styles: list[str] = field(default_factory=list)  # <style> contents
     declarations: list[str] = field(default_factory=list)  # style attributes
+    #: (table's first column head, row head, column head, cell text) of every table cell with a number.
+    cells: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
+    #: The numbers of each block outside tables (a paragraph, a list item, a heading), in order.
+    blocks: list[list[str]] = field(default_factory=list)
 
     @property
     def numbers(self) -> Counter[str]:
@@ -54,11 +62,88 @@ class Page:
         return Counter(number for text in self.text for number in _NUMBER.findall(text))
 
 
+#: Elements that end a block of text (a sentence's figures are compared within their block).
+_BLOCKS = {"p", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "article", "header",
+           "footer", "blockquote", "figcaption", "caption", "table", "tr", "td", "th", "ul", "ol", "dl", "br",
+           "body", "html", "main", "aside", "nav", "figure", "pre", "hr"}
+MAX_BLOCK_NUMBERS = 60
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _Table:
+    def __init__(self) -> None:
+        self.head: list[str] = []  # column heads, one per column
+        self.in_head = False
+        self.row: list[tuple[str, str, int]] = []  # (tag, text, colspan)
+        self.cell: list[str] | None = None
+        self.cell_tag, self.span = "td", 1
+
+
 class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.page = Page()
         self.skipping: list[str] = []
+        self.tables: list[_Table] = []
+        self.block: list[str] = []
+
+    def _flush(self) -> None:
+        if self.block:
+            numbers = _NUMBER.findall(" ".join(self.block))
+            if len(numbers) > 1 and not self.tables:
+                self.page.blocks.append(numbers[:MAX_BLOCK_NUMBERS])
+            self.block = []
+
+    def _table_start(self, tag: str, values: dict[str, str]) -> None:
+        if tag == "table":
+            self.tables.append(_Table())
+            return
+        if not self.tables:
+            return
+        table = self.tables[-1]
+        if tag == "thead":
+            table.in_head = True
+        elif tag in ("tbody", "tfoot"):
+            table.in_head = False
+        elif tag == "tr":
+            table.row, table.cell = [], None
+        elif tag in ("td", "th"):
+            self._cell_end(table)
+            span = values.get("colspan", "1")
+            table.cell, table.cell_tag, table.span = [], tag, int(span) if span.isdigit() and 0 < int(span) < 100 else 1
+
+    def _cell_end(self, table: _Table) -> None:
+        if table.cell is not None:
+            table.row.append((table.cell_tag, _flat(" ".join(table.cell)), table.span))
+            table.cell = None
+
+    def _table_end(self, tag: str) -> None:
+        if not self.tables:
+            return
+        table = self.tables[-1]
+        if tag in ("td", "th"):
+            self._cell_end(table)
+        elif tag == "thead":
+            table.in_head = False
+        elif tag == "tr":
+            self._cell_end(table)
+            columns = [text for _tag, text, span in table.row for _ in range(span)]
+            if table.in_head:
+                table.head = columns
+            elif table.row:
+                heads = [i for i, (cell_tag, _text, _span) in enumerate(table.row) if cell_tag == "th"]
+                row_head = table.row[heads[0] if heads else 0][1]
+                first = table.head[0] if table.head else ""
+                for index, text in enumerate(columns):
+                    if text != row_head and _NUMBER.search(text):
+                        column = table.head[index] if index < len(table.head) else f"Spalte {index + 1}"
+                        self.page.cells[(first, row_head, column, text)] += 1
+            table.row = []
+        elif tag == "table":
+            self.tables.pop()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -72,6 +157,9 @@ class _Reader(HTMLParser):
             self.page.embeds.append((tag, source))
         if tag in _NOT_TEXT:
             self.skipping.append(tag)
+        if tag in _BLOCKS:
+            self._flush()
+        self._table_start(tag, values)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -81,10 +169,16 @@ class _Reader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if self.skipping and self.skipping[-1] == tag:
             self.skipping.pop()
+        if tag in _BLOCKS:
+            self._flush()
+        self._table_end(tag)
 
     def handle_data(self, data: str) -> None:
         if not self.skipping:
             self.page.text.append(data)
+            self.block.append(data)
+            if self.tables and self.tables[-1].cell is not None:
+                self.tables[-1].cell.append(data)
         elif self.skipping[-1] == "style":
             self.page.styles.append(data)
 
@@ -93,6 +187,7 @@ def read(html: str) -> Page:
     reader = _Reader()
     reader.feed(html)
     reader.close()
+    reader._flush()
     return reader.page
 
 
@@ -119,6 +214,7 @@ def compare(themed: str, plain: str, bid_dir: Path) -> list[Change]:
         fewer = f"{their_numbers[number]} times, bidkit's templates {ours_numbers[number]} times" if their_numbers[number] else \
             "which bidkit's templates print from the bid"
         changes.append(Change(f"the theme's templates leave out the number '{number}', {fewer}"))
+    changes += _cells(theirs, ours) + _orders(theirs, ours)
     for tag, source in sorted(set(theirs.embeds) - set(ours.embeds)):
         what = "a stylesheet" if tag == "link" else f"<{tag}>"
         shown = f" '{_short(source)}'" if source else ""
@@ -129,6 +225,48 @@ def compare(themed: str, plain: str, bid_dir: Path) -> list[Change]:
         written = css.strip().splitlines()[0][:200] if css.strip() else None  # as the template has it, unless computed
         for problem in check_css(bid_dir, css, declarations=declarations):
             changes.append(Change(f"CSS in the theme's templates: {problem}", written))
+    return changes
+
+
+def _cells(theirs: Page, ours: Page) -> list[Change]:
+    """A table's figure is what its row and column say it is: each cell of the theme's tables with
+    a number must stand where bidkit's tables have it (the same row and column heads), as often
+    (rt5 D15: row labels taken in reverse order keep every number's count)."""
+    places = {cell[:3]: cell[3] for cell in ours.cells}
+    changes = []
+    for cell in sorted(theirs.cells - ours.cells):
+        first, row, column, value = cell
+        where = f"row '{_short(row)}', column '{_short(column)}'" + (f" of the table '{_short(first)}'" if first else "")
+        if cell[:3] in places:
+            changes.append(Change(f"the theme's templates print '{_short(value)}' in {where}, where bidkit's templates "
+                                  f"print '{_short(places[cell[:3]])}'", value))
+        else:
+            changes.append(Change(f"the theme's templates print '{_short(value)}' in {where}, a place bidkit's tables do "
+                                  f"not have (a table's figures keep bidkit's row and column heads)", value))
+    theirs_places = {cell[:3] for cell in theirs.cells}
+    for first, row, column, value in sorted(cell for cell in ours.cells - theirs.cells if cell[:3] not in theirs_places):
+        where = f"row '{_short(row)}', column '{_short(column)}'" + (f" of the table '{_short(first)}'" if first else "")
+        changes.append(Change(f"the theme's templates leave out '{_short(value)}' in {where} (a figure of bidkit's tables "
+                              f"stays in a table under the same heads; printed elsewhere, its label is not checked)"))
+    return changes
+
+
+def _orders(theirs: Page, ours: Page) -> list[Change]:
+    """The figures of a sentence keep their order: two numbers that bidkit prints in one block (a
+    paragraph, a list item) only as 'a … b' may not be printed as 'b … a' (rt5 D15: „35,0 % der
+    Gesamtkosten (515.506,28 € von 180.427,24 €)“ swaps the own share and the total)."""
+    before = set()
+    for numbers in ours.blocks:
+        before.update((a, b) for i, a in enumerate(numbers) for b in numbers[i + 1:] if a != b)
+    changes, seen = [], set()
+    for numbers in theirs.blocks:
+        for i, a in enumerate(numbers):
+            for b in numbers[i + 1:]:
+                if a != b and (a, b) not in before and (b, a) in before and (b, a) not in seen:
+                    seen.add((b, a))
+                    changes.append(Change(f"the theme's templates print '{a}' before '{b}' in one sentence, bidkit's "
+                                          f"templates only '{b}' before '{a}' (the figures of a sentence keep their "
+                                          f"order)", None))
     return changes
 
 

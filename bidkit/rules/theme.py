@@ -142,13 +142,27 @@ def _stylesheet_findings(ctx: RuleContext, kind: str) -> Iterator[Violation]:
     from bidkit.themecss import check_stylesheet
 
     theme = ctx.bid.theme
+    if kind == "text" and theme:
+        from bidkit.themecss import MIN_CONTRAST, TEXT_FONTS, contrast_with_page
+
+        if theme.font_family and not theme.fonts and theme.font_family.strip().lower() not in TEXT_FONTS:
+            yield Violation(("theme", "font_family"), f"font family '{theme.font_family}' is a font of the machine, not "
+                            f"of the theme: a symbol font draws other glyphs for the digits",
+                            "Give the font's files in `fonts:`, or name a common text font (e.g. DejaVu Sans, "
+                            "Liberation Serif).")
+
+        if (ratio := contrast_with_page(theme.primary_color)) < MIN_CONTRAST:
+            yield Violation(("theme", "primary_color"), f"primary colour {theme.primary_color} on the white page: contrast "
+                            f"{ratio:.1f}, at least {MIN_CONTRAST:g} needed: the headings and the year columns of the "
+                            f"tables are printed in it", "Choose a darker colour (e.g. #003a70).")
     if not theme or not theme.stylesheet:
         return
     try:
         bid_file(ctx.bid_dir, theme.stylesheet, max_bytes=MAX_RESOURCE_BYTES)
     except BidFileError:
         return  # THM001
-    for finding in check_stylesheet(ctx.bid_dir, theme.stylesheet):
+    colours = (("--primary", theme.primary_color), ("--accent", theme.accent_color))
+    for finding in check_stylesheet(ctx.bid_dir, theme.stylesheet, colours, theme.font_family):
         if finding.kind == kind:
             yield Violation(("theme", "stylesheet"), finding.message,
                             location=Location(finding.file, finding.line, finding.column))
@@ -174,19 +188,39 @@ def stylesheet_reference(ctx: RuleContext) -> Iterator[Violation]:
 
 @rule(
     "THM004", Severity.ERROR, "Stylesheet changes what the document says",
-    hint="A theme may change colours, fonts, spacing and borders; remove the declaration (README, Theme).",
+    hint="A theme may set colours readable on every background, fonts, sizes of at least 5 pt, spacing, "
+         "margins, padding and borders within bounds; remove or change the declaration (README, Theme).",
     explanation="""
 A theme changes how the document looks, never what it says: the figures and texts the jury reads
-are those of the bid. CSS could print text of its own — `.own-share strong::after { content:
-"35,0 %" }` beside a hidden real figure would show a false own share — or hide, shrink, move or
-reorder text. A theme's stylesheet is therefore refused where it uses `content` (allowed only in
-the page's margin boxes, with running strings, counters and text without digits), `string-set`,
-`@counter-style`, list markers or hyphen characters written as text, `display: none`,
-`visibility: hidden`, `opacity`, a font size below 5 pt, transparent text or text too light
-to be read on the white page, `clip`, `clip-path`, `mask`, `overflow: hidden`, `position`,
-`transform`, `z-index`, a large `text-indent`, negative letter or word spacing, a bidi override,
-`font-feature-settings`, and `counter-*` or `bookmark-*` properties that change page numbers and
-bookmarks. A stylesheet over 8 MB is refused as too large to check.
+are those of the bid. CSS can print text of its own (`content: "35,0 %"` beside a hidden real
+figure), hide text (white on white, a colour of its background, `display: none`, `opacity`),
+shrink it, move it out of sight (margins, padding, `vertical-align`, `transform`), cover it
+(`outline`, borders, `position`), reorder it or change the page format (`@page { size }`, which
+can take the build hours). So a theme's stylesheet may set only what cannot change what the page
+says, and each value within bounds; everything else is refused at its line:
+
+- colours of text and backgrounds given as names, `#rrggbb`, `rgb()`, `hsl()` or
+  `var(--primary)`/`var(--accent)`, opaque; every text colour (the theme's, bidkit's and
+  `primary_color`) must have a contrast of at least 3 with every background (the white page,
+  bidkit's and the theme's), since the stylesheet alone does not tell which one lies behind
+  which text: light text on a dark box is not allowed; no pictures behind text;
+- font families of the theme (`theme.fonts`, `@font-face`) or common text fonts (a symbol font
+  draws other glyphs for the digits; `@font-face` from files only, not `local()`); font sizes
+  from 5.6 pt to 36 pt or relative sizes of 1–3 em (so that nested sizes stay at 5 pt or more);
+  line heights 1–3; letter spacing 0–0.2 em,
+  word spacing 0–0.5 em; text indent 0–10 mm; alignment, underline, case, hyphenation;
+- margins 0–25 mm, padding 0–5 mm, borders up to 6 pt, list marker styles, `auto`/`avoid`
+  page breaks (a forced break can put every paragraph on a page of its own);
+- `@page` only with `size: A4`, margins of 10–35 mm and its margin boxes, whose `content` may
+  hold `counter(page)`, `counter(pages)`, `string()` and text without digits.
+
+Anything else — `content` outside the margin boxes, `display`, `visibility`, `opacity`,
+`position`, `transform`, `outline`, `filter`, `clip-path`, `z-index`, `direction`, counters,
+`calc()`, custom properties, `@counter-style` and other at-rules — is THM004. A stylesheet over
+8 MB is refused as too large to check. `primary_color` with too little contrast to the page is
+THM004 at `theme.primary_color` (headings and table header rows are printed in it), and a
+`font_family` without `fonts` that is no common text font at `theme.font_family` (a font of the
+machine, perhaps a symbol font).
 """,
     reads=("theme",),
 )

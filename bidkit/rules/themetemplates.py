@@ -98,14 +98,20 @@ templates and with bidkit's, from the same data, for the full bid and each varia
 
 - every number the theme's text prints must be one bidkit's text prints, as often (amounts, shares,
   dates, counts, as formatted), and every number bidkit prints must be in the theme's text;
+- a table's figure is what its row and column say: each cell with a number must stand under the
+  same row and column heads (and table) as in bidkit's tables — row labels taken in another order
+  keep every number's count but print the Bund's money as the city's own;
+- the figures of a sentence keep their order: two numbers bidkit prints in one paragraph only as
+  „a … b“ may not be printed as „b … a“ (the own share's amount and the total swapped);
 - the theme's templates may not add pictures, embedded content or linked stylesheets of their
   own (the logo and the stylesheet are given in `theme:`);
 - CSS written into the templates (`<style>`, `style="…"`) is judged like the theme's stylesheet
   (THM004).
 
 A number the theme's templates write as a literal is located in them; otherwise the finding points
-at `theme.templates`. Words are not compared (a theme may reword and reorder), nor numbers written
-out in words: review a theme's templates like any text you hand in.
+at `theme.templates`. Words outside the tables' heads are not compared (a theme may reword and
+reorder its paragraphs), nor numbers written out in words: review a theme's templates like any
+text you hand in.
 """,
     reads=_WHOLE_BID,
 )
