@@ -251,20 +251,3 @@ def test_a_font_family_of_the_machine_without_files_is_thm004_at_its_line(bid):
     [finding] = [f for f in result.findings if f.rule == "THM004"]
     assert finding.location.line == line_of(bid / "bid.yaml", "font_family: OpenSymbol"), finding
     assert "symbol font" in finding.message
-
-
-def test_a_draft_leaves_out_a_refused_stylesheet(bid, tmp_path):
-    """A draft builds with errors; a stylesheet THM004 refuses is not applied to it (a page of 30 mm
-    made the layout run into its 300 s bound), and the open points name why."""
-    from conftest import edit, run_bidkit
-
-    (bid / "theme" / "klein.css").write_text("@page {\n  size: 30mm 30mm;\n}\n", encoding="utf-8")
-    edit(bid / "bid.yaml", '  accent_color: "#6f8fb0"', '  accent_color: "#6f8fb0"\n  stylesheet: theme/klein.css')
-    out = tmp_path / "draft.pdf"
-    run = run_bidkit("build", str(bid), "--draft", "-o", str(out), "--pdf-variant", "pdf")
-    assert run.code == 0, run.stderr
-    import pikepdf
-
-    with pikepdf.open(out) as pdf:
-        width, height = (float(v) for v in pdf.pages[0].mediabox[2:])
-    assert (round(width), round(height)) == (595, 842)  # A4, not 30 mm

@@ -25,7 +25,7 @@ from bidkit import __version__
 from bidkit.annexes import annexes
 from bidkit.errors import BidkitError, BuildRefused, RenderError
 from bidkit.fileio import atomic_write
-from bidkit.findings import Finding, Severity
+from bidkit.findings import Finding
 from bidkit.loader import LoadedBid, transliterate
 from bidkit.gitinfo import git_state
 from bidkit.paths import BidFileError, bid_file, resolved_inside, shown, templates_dir
@@ -247,16 +247,9 @@ def document_html(loaded: LoadedBid, *, draft: bool, annex_list: list[AnnexEntry
     from bidkit.render.html import TemplateFailure, render_html
     from bidkit.render.names import keep_whole, name_words
 
-    findings = list(findings)
-    refused = {f.rule for f in findings if f.severity is Severity.ERROR}
-    bid, theme = loaded.bid, loaded.bid.theme
-    if theme and theme.stylesheet and "THM004" in refused:  # a draft: the theme's stylesheet is not applied
-        bid = bid.model_copy(update={"theme": theme.model_copy(update={"stylesheet": None})})  # (a page of 30 mm…)
-    context = document_context(bid, loaded.call, loaded.bid_dir, draft=draft, annex_list=annex_list,
+    context = document_context(loaded.bid, loaded.call, loaded.bid_dir, draft=draft, annex_list=annex_list,
                                findings=findings, moment=moment or build_datetime(loaded), document_variant=document_variant)
-    # nor are its templates, when they cannot be rendered or print other figures (THM005, THM006)
-    own_templates = theme_path(loaded.bid_dir, theme.templates, folder=True) \
-        if theme and not refused & {"THM005", "THM006"} else None
+    own_templates = theme_path(loaded.bid_dir, loaded.bid.theme.templates, folder=True) if loaded.bid.theme else None
     try:
         html = render_html(context, templates_dir(), bid_dir=loaded.bid_dir, overrides=own_templates)
         return keep_whole(html, name_words(loaded.bid, loaded.call))
