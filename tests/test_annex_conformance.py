@@ -31,15 +31,13 @@ def _raster(path: Path, kind: str) -> None:
 
 @pytest.fixture(scope="module")
 def mended(tmp_path_factory) -> tuple[Path, Path, dict]:
-    """The example with a PNG logo, a JPEG background in its stylesheet, a stamped and commented
-    OCR scan as MoU, a site plan from prepress software and a reviewed letter (annex_samples):
-    checked and built once."""
+    """The example with a JPEG logo (a theme may put no picture behind text, THM004: the logo is the
+    raster image a theme brings), a stamped and commented OCR scan as MoU, a site plan from
+    prepress software and a reviewed letter (annex_samples): checked and built once."""
     bid = tmp_path_factory.mktemp("mended") / "bid"
     shutil.copytree(EXAMPLE, bid)
-    _raster(bid / "theme/logo.png", "PNG")
-    _raster(bid / "theme/band.jpg", "JPEG")
-    (bid / "theme/extra.css").write_text("h2 { background-image: url(band.jpg); background-repeat: no-repeat; }\n", encoding="utf-8")
-    edit(bid / "bid.yaml", "  logo: theme/logo.svg", "  logo: theme/logo.png\n  stylesheet: theme/extra.css")
+    _raster(bid / "theme/logo.jpg", "JPEG")
+    edit(bid / "bid.yaml", "  logo: theme/logo.svg", "  logo: theme/logo.jpg")
     edit(bid / "bid.yaml", "annexes:\n", f"annexes:\n  - title: Lageplan\n    file: {PLAN}\n")
     (bid / PLAN).write_bytes(annex_samples.print_shop_plan())
     (bid / MOU).write_bytes(annex_samples.ocr_scan())

@@ -376,9 +376,14 @@ def test_what_cannot_be_split_exactly_is_laid_out_serially(tmp_path, css):
 @pytest.mark.parametrize(("idle", "kind"), [(0.0, "Document"), (0.5, "Document"), (1.0, "Parts")])
 def test_an_automatic_split_at_the_cascade_only_when_it_pays(tmp_path, idle, kind):
     """The split at the cascade asks ``pays`` as the late one does: no second core idle, one process."""
-    from test_jobs_auto import layout_kind
+    import concurrent.futures
+    import multiprocessing
 
-    assert layout_kind(tmp_path, small_html(EARLY, sections=16), idle) == kind
+    from test_jobs_auto import _layout_kind
+
+    # in a spawned process: the test process may hold foreign threads, which forbid the fork
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        assert pool.submit(_layout_kind, tmp_path, small_html(EARLY, sections=16), idle).result() == kind
 
 
 def test_jobs_given_override_the_automatic_choice(monkeypatch):
