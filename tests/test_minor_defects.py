@@ -1,5 +1,7 @@
-"""rt4's minor observations: the summary line names the bid the same way with and without errors;
-`check --pdf` says when the PDF is another bid's."""
+"""The red teams' minor observations (rt4, rt5): the summary line names the bid the same way with
+and without errors; `check --pdf` says when the PDF is another bid's; a draft's open point names a
+workbook cell; VAR002's hint on a name field; spreadsheet error values, merged cells; a URL before an
+escaped bracket; the default output name of a long city name; wrong bounds in the environment."""
 
 from __future__ import annotations
 
