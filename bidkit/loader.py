@@ -862,6 +862,13 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
         what = "infinite (.inf)" if isinstance(value, Decimal) and value.is_infinite() else "not a number (.nan)"
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': the value is {what}", locate(loc), loc,
                         hint=_FORMS[form or "figure"][1])
+    if kind in ("model_type", "model_attributes_type", "dict_type") and isinstance(value, (str, int, float)):
+        target = _field_type(model, loc)
+        if isinstance(target, type) and issubclass(target, BaseModel):  # a text where a mapping of keys belongs
+            required = [key for key, info in target.model_fields.items() if info.is_required()] or list(target.model_fields)[:2]
+            return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {_excerpt(value)!r} is one text; here belong the keys "
+                            f"{', '.join(target.model_fields)}", locate(loc), loc,
+                            hint=f"Write it as a mapping: {{{', '.join(f'{key}: …' for key in required)}}}.")
     message = error["msg"]
     if not isinstance(value, (dict, list)) and value is not None:
         message = f"{message} (found {_excerpt(value)!r})"

@@ -137,3 +137,12 @@ def test_a_wrong_bound_in_the_environment_stops_the_build():
     for name, value in (("BIDKIT_LAYOUT_SECONDS", "abc"), ("BIDKIT_CACHE_MB", "-5"), ("BIDKIT_TEMPLATE_SECONDS", "-1")):
         run = run_bidkit("build", "bid_data", "-o", "/nonexistent/never.pdf", env={name: value})
         assert run.code == 2 and f"{name}='{value}' is not a number" in run.stderr, run.stderr
+
+
+def test_a_text_where_a_mapping_belongs_names_the_keys(bid):
+    """rt5: a signatory written as one text got pydantic's „Input should be a valid dictionary or
+    instance of Signatory“."""
+    edit(bid / "mou.yaml", "        - {name: Klaus Mohrs, role: Oberbürgermeister}", "        - Klaus Mohrs, Oberbürgermeister")
+    [error] = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "SCH001"]
+    assert error["message"] == "'signatories[0]': 'Klaus Mohrs, Oberbürgermeister' is one text; here belong the keys name, role"
+    assert error["hint"] == "Write it as a mapping: {name: …, role: …}."
