@@ -201,8 +201,15 @@ def csv_rows(path: Path, data: bytes) -> list[list[Cell]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SheetError(f"'{path.name}' is not UTF-8 text (byte {exc.start})",
-                         "Save it as 'CSV UTF-8 (durch Trennzeichen getrennt)'.", Location(path)) from None
+        before = data[:exc.start]
+        line, column = before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1
+        try:  # German Excel's „CSV (Trennzeichen-getrennt)“ writes Windows-1252: show the letter as it meant it
+            meant = f" ('{data[exc.start:exc.start + 1].decode('cp1252')}' in Windows-1252, as Excel's "\
+                    "'CSV (Trennzeichen-getrennt)' writes it)"
+        except UnicodeDecodeError:
+            meant = ""
+        raise SheetError(f"'{path.name}' is not UTF-8 text: byte 0x{data[exc.start]:02X} at line {line}, column {column}{meant}",
+                         "Save it as 'CSV UTF-8 (durch Trennzeichen getrennt)'.", Location(path, line, column)) from None
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)  # on a tie the first
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -146,3 +146,16 @@ def test_a_text_where_a_mapping_belongs_names_the_keys(bid):
     [error] = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "SCH001"]
     assert error["message"] == "'signatories[0]': 'Klaus Mohrs, Oberbürgermeister' is one text; here belong the keys name, role"
     assert error["hint"] == "Write it as a mapping: {name: …, role: …}."
+
+
+def test_a_csv_in_windows_1252_is_located_at_its_line_and_column(bid):
+    """rt5: German Excel's „CSV (Trennzeichen-getrennt)“ was „not UTF-8 (byte 27)“: a byte offset."""
+    (bid / "kosten.csv").write_bytes("Kostenposition;Kategorie;Betrag\nPersonal für Plattform;Personalkosten;400000\n"
+                                     .encode("cp1252"))
+    text = (bid / "budget.yaml").read_text(encoding="utf-8")
+    start = text.index("      costs:")
+    end = text.index("      funding:", start)
+    (bid / "budget.yaml").write_text(text[:start] + "      costs_file: kosten.csv\n" + text[end:], encoding="utf-8")
+    [error] = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["severity"] == "error"]
+    assert (error["file"].endswith("kosten.csv"), error["line"], error["column"]) == (True, 2, 11), error
+    assert "byte 0xFC at line 2, column 11 ('ü' in Windows-1252" in error["message"]
