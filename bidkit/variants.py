@@ -436,8 +436,7 @@ def quoted_in_files(bid_dir, bid: Bid, variant: DocumentVariant, found: list[Sec
         text = _squeezed(text)
         said = set()
         for secret in found:
-            if secret.what not in said and \
-                    ((_find_phone(text, secret.text) is not None) if secret.digits else _squeezed(secret.text) in text):
+            if secret.what not in said and _holds(text, secret):
                 said.add(secret.what)
                 yield annex, secret
 
@@ -504,17 +503,20 @@ def _found_in(haystacks: list[tuple[str, str | None]], found: list[Secret]) -> l
     haystacks = [(where, text) for where, text in haystacks if text is not None]
     said = set()  # a value once per place, in whichever of its forms
     for secret in found:
-        needle = _squeezed(secret.text)
         for where, text in haystacks:
             if (secret.what, where) in said:
                 continue
-            # a phone number by its digits where text is written (not in the bytes of any stream)
-            if (_find_phone(text, secret.text) is not None and not where.startswith("object ")) if secret.digits \
-                    else needle in text:
+            # a phone number by its digits where text is written, not in the bytes of any stream
+            if _holds(text, secret) and not (secret.digits and where.startswith("object ")):
                 said.add((secret.what, where))
                 hits.append((secret, where))
                 break
     return hits
+
+
+def _holds(squeezed: str, secret: Secret) -> bool:
+    """Whether a text (``_squeezed``) holds ``secret``: its text, or a phone number's digits in any writing."""
+    return _find_phone(squeezed, secret.text) is not None if secret.digits else _squeezed(secret.text) in squeezed
 
 
 def refuse_leaks(data: bytes, removed: list[Secret], variant: DocumentVariant) -> None:
