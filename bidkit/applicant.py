@@ -131,15 +131,9 @@ def own_share_holders(applicant: Applicant, shared: bool) -> str:
     return f"{applicant.genitive} und {'ihrer' if applicant.possessive == 'ihre' else 'seiner'} Partnerkommunen"
 
 
-def partner_funds(source) -> bool:
-    """Whether a funding source is a partner's own funds (``eigenmittel`` with a ``partner:``: a joint
-    bid's municipality, whose council commits it), not the applicant's."""
-    return source.kind.value == "eigenmittel" and bool(source.partner)
-
-
 def joint(budget) -> bool:
-    """Whether partners pay part of the own share (``partner_funds``)."""
-    return any(partner_funds(f) for year in (budget.years if budget else []) for f in year.funding)
+    """Whether partners pay part of the own share (``models.FundingSource.partner_funds``)."""
+    return any(f.partner_funds for year in (budget.years if budget else []) for f in year.funding)
 
 
 def partner_funds_title(name: str) -> str:

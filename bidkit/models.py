@@ -536,6 +536,12 @@ class FundingSource(Model):
     secured: bool = False
     partner: Id | None = Field(default=None, description="Id of the partner who gives this money (it then takes part).")
 
+    @property
+    def partner_funds(self) -> bool:
+        """A partner's own funds (``eigenmittel`` with a ``partner:``: a joint bid's municipality, whose
+        council commits it), not the applicant's."""
+        return self.kind is FundingKind.EIGENMITTEL and bool(self.partner)
+
 
 def _year_schema(schema: dict) -> None:
     _either("costs")(schema)

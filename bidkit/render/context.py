@@ -57,7 +57,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bidkit import __version__
-from bidkit.applicant import applicant_of, funding_titles, own_share_holders, partner_funds, partner_funds_title
+from bidkit.applicant import applicant_of, funding_titles, own_share_holders, partner_funds_title
 from bidkit.models import (
     CATEGORY_TITLES, FUNDING_TITLES, LETTER_TITLES, MOU_KIND_TITLES, SECTION_TITLES, SUPPORTER_KIND_TITLES, Bid, Budget, Call,
     CostCategory, FundingKind, Removal,
@@ -118,7 +118,7 @@ class BudgetSummary:
                 row[year.year] = row.get(year.year, Decimal(0)) + item.amount
             for source in year.funding:
                 for row in (funding.setdefault(source.kind, {}),
-                            *([partners.setdefault(source.partner, {})] if partner_funds(source) else [])):
+                            *([partners.setdefault(source.partner, {})] if source.partner_funds else [])):
                     row[year.year] = row.get(year.year, Decimal(0)) + source.amount
         cost_totals = {y.year: y.cost_sum for y in budget.years}
         funding_totals = {y.year: y.funding_sum for y in budget.years}
@@ -168,7 +168,7 @@ def funding_lines(budget: Budget, titles: Mapping[str, str] = FUNDING_TITLES,
     lines: dict[tuple[str, str, bool], dict[int, Decimal]] = {}
     for year in budget.years:
         for source in year.funding:
-            kind = partner_funds_title(partner_names.get(source.partner, source.partner)) if partner_funds(source) \
+            kind = partner_funds_title(partner_names.get(source.partner, source.partner)) if source.partner_funds \
                 else titles[source.kind.value]
             row = lines.setdefault((source.name, kind, source.secured), {})
             row[year.year] = row.get(year.year, Decimal(0)) + source.amount

@@ -39,12 +39,10 @@ def applicant_own_funds(budget) -> tuple[Decimal, list[str]]:
     """The own funds (``eigenmittel``) the applicant's council commits: those without a ``partner:``;
     and the partners whose own funds the budget also counts (the municipalities of a joint bid,
     each committed by its own council)."""
-    from bidkit.applicant import partner_funds
-
     own, partners = Decimal(0), {}
     for year in budget.years if budget else []:
         for source in year.funding:
-            if partner_funds(source):
+            if source.partner_funds:
                 partners[source.partner] = None
             elif source.kind.value == "eigenmittel":
                 own += source.amount
