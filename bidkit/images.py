@@ -8,7 +8,10 @@ A4 page scanned at 600 dpi (35 megapixels).
 SVG images: WeasyPrint parses them with ElementTree and, where that fails, prints the alt text
 instead, silently. ``svg_problem`` tells beforehand what it would not draw: entity declarations
 (an entity can pull in a file of the machine or swell to gigabytes: refused before parsing),
-XML that does not parse, and references to files outside the bid folder or on the network.
+XML that does not parse, and references to files outside the bid folder or on the network, and
+what would take the build hours (``<use>`` that multiplies into millions of elements, megabytes
+of text) or what WeasyPrint leaves out (``<foreignObject>``); SVG images written into the image
+(``data:``) are looked into too. The build's fetcher asks the same of every SVG it loads.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import warnings
 from pathlib import Path
 from urllib.parse import unquote
 
-from bidkit.paths import BidFileError, resolve_inside
+from bidkit.paths import MAX_RESOURCE_BYTES, BidFileError, read_regular, resolve_inside
 
 MAX_PIXELS = 50_000_000
 
@@ -45,37 +48,183 @@ def pixel_problem(data: bytes) -> str | None:
     return None
 
 
+def picture_problem(data: bytes) -> str | None:
+    """Why the build must not hand this fetched file to WeasyPrint's image loader, or None: a
+    raster picture too large to decode, an SVG image (what starts with ``<`` and holds ``<svg``;
+    WeasyPrint tries SVG for whatever Pillow cannot open) it cannot draw in bounded time. Its
+    references are the fetcher's to judge, one by one."""
+    if data.lstrip()[:1] == b"<" and b"<svg" in data[:65536]:
+        return svg_problem(data, references=False)
+    return pixel_problem(data)
+
+
 #: Where an SVG refers to another file: links (``href``, ``xlink:href``), ``url(…)`` in
 #: attributes and stylesheets, and ``@import "…"``.
 _URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
 
 
-def svg_problem(data: bytes, path: Path | None = None, root: Path | None = None) -> str | None:
-    """Why the build cannot draw this SVG image (fully), or None; ``path`` (the image's file)
-    and ``root`` (the bid folder) tell where relative references lead."""
-    from xml.etree import ElementTree
+#: The most elements an SVG image may draw, each ``<use>`` counted as the copy it draws: a logo
+#: has hundreds; 8 nested levels of 10 ``<use>`` would draw 10⁸ and take WeasyPrint hours.
+MAX_SVG_DRAWN = 20_000
+#: The most characters of text an SVG image may hold (a logo has a few words).
+MAX_SVG_TEXT = 20_000
+_SVG_DATA = re.compile(r"data:image/svg\+xml(;[^,]*)?,", re.IGNORECASE)
 
-    if re.search(rb"<!ENTITY", data):  # never handed to a parser: it would expand them
-        return "declares XML entities (<!ENTITY …>), which bidkit does not expand"
+
+def svg_problem(data: bytes, path: Path | None = None, root: Path | None = None, *,
+                references: bool = True) -> str | None:
+    """Why the build cannot draw this SVG image (fully, or in bounded time), or None; ``path`` (the
+    image's file) and ``root`` (the bid folder) tell where relative references lead. Without
+    ``references`` (the build's fetcher, which refuses each reference itself), only what the
+    image is: its parse, its cost and what WeasyPrint does not draw."""
+    drawing = _Drawing(root.resolve() if root is not None else None)
     try:
-        tree = ElementTree.fromstring(data)  # the parser WeasyPrint draws it with
-    except ElementTree.ParseError as exc:
-        return f"is not well-formed XML ({exc}) and cannot be drawn"
-    if tree.tag.rpartition("}")[2] != "svg":
-        return "is not an SVG image (its root element is not <svg>)"
-    references = []
-    for element in tree.iter():
-        for name, value in element.attrib.items():
-            if name.rpartition("}")[2] == "href":
-                references.append(value)
-            references += [url or imported for url, imported in _URL.findall(value)]
-        if element.tag.rpartition("}")[2] == "style" and element.text:
-            references += [url or imported for url, imported in _URL.findall(element.text)]
-    outside = [ref.strip() for ref in references if _leaves_the_folder(ref.strip(), path, root)]
+        tree = drawing.parse(data)
+        drawing.cost(tree, path)
+    except _Undrawable as exc:
+        return str(exc)
+    if not references:
+        return None
+    outside = [ref for ref in _references(tree) if _leaves_the_folder(ref, path, root)]
+    outside += [ref for inner in drawing.written for ref in _references(inner) if _leaves_the_folder(ref, None, None)]
     if outside:
         shown = ", ".join(f"'{ref[:60]}'" for ref in dict.fromkeys(outside))
         return f"refers to files outside the bid folder or on the network ({shown}), which the build does not draw"
     return None
+
+
+def _local(name: str) -> str:
+    return name.rpartition("}")[2]
+
+
+def _href(element) -> str:
+    return next((value.strip() for name, value in element.attrib.items() if _local(name) == "href"), "")
+
+
+def _references(tree) -> list[str]:
+    found = []
+    for element in tree.iter():
+        for name, value in element.attrib.items():
+            if _local(name) == "href":
+                found.append(value)
+            found += [url or imported for url, imported in _URL.findall(value)]
+        if _local(element.tag) == "style" and element.text:
+            found += [url or imported for url, imported in _URL.findall(element.text)]
+    return [reference.strip() for reference in found]
+
+
+class _Undrawable(Exception):
+    pass
+
+
+class _Drawing:
+    """What an SVG image costs to draw: each element once, each ``<use>`` as the copy it draws,
+    each ``<image>`` of an SVG (a file of the bid folder or ``data:``) as that image — WeasyPrint
+    draws them again wherever they are used. More than MAX_SVG_DRAWN elements, more than
+    MAX_SVG_TEXT characters of text, an image or ``<use>`` that (in the end) draws itself, a
+    ``<foreignObject>`` (which WeasyPrint leaves out) and what does not parse are refused."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.drawn: dict[object, int] = {}  # element or image file -> elements it draws; -1 while counted
+        self.text = 0
+        self.written: list = []  # the SVG images written into it (data:)
+
+    def parse(self, data: bytes):
+        from xml.etree import ElementTree
+
+        if re.search(rb"<!ENTITY", data):  # never handed to a parser: it would expand them
+            raise _Undrawable("declares XML entities (<!ENTITY …>), which bidkit does not expand")
+        try:
+            tree = ElementTree.fromstring(data)  # the parser WeasyPrint draws it with
+        except ElementTree.ParseError as exc:
+            raise _Undrawable(f"is not well-formed XML ({exc}) and cannot be drawn") from None
+        if _local(tree.tag) != "svg":
+            raise _Undrawable("is not an SVG image (its root element is not <svg>)")
+        for element in tree.iter():
+            if _local(element.tag) == "foreignObject":
+                raise _Undrawable("holds a <foreignObject>, which WeasyPrint does not draw (the logo would be left out)")
+            self.text += len(element.text or "") + len(element.tail or "")
+            if self.text > MAX_SVG_TEXT:
+                raise _Undrawable(f"holds more than {MAX_SVG_TEXT:_} characters of text, more than a logo "
+                                  f"needs".replace("_", "."))
+        return tree
+
+    def cost(self, tree, path: Path | None) -> int:
+        by_id: dict[str, object] = {}
+        for element in tree.iter():
+            if (identifier := element.get("id")) is not None:
+                by_id.setdefault(identifier, element)
+        try:
+            return self._count(tree, by_id, path)
+        except RecursionError:
+            raise _Undrawable("nests its elements or images hundreds deep, more than bidkit draws in a logo") from None
+
+    def _count(self, element, by_id, path: Path | None) -> int:
+        total = self._known(element)
+        if total is not None:
+            return total
+        total = 1 + sum(self._count(child, by_id, path) for child in element)
+        kind, target = _local(element.tag), _href(element)
+        if kind == "use" and target.startswith("#") and (used := by_id.get(target[1:])) is not None:
+            total += self._count(used, by_id, path)
+        elif kind == "image" and target:
+            total += self._image(target, path)
+        return self._counted(element, total)
+
+    def _image(self, target: str, path: Path | None) -> int:
+        """What an ``<image>`` draws: an SVG written into it (data:) or an SVG file of the bid
+        folder is drawn whole; anything else (a raster picture, a refused file) counts once."""
+        if _SVG_DATA.match(target):
+            data = data_url(target)
+            if data is None:
+                return 0
+            self.written.append(inner := self.parse(data))
+            return self.cost(inner, None)
+        if self.root is None or path is None or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|[/\\]", target):
+            return 0
+        try:  # the one resolver for files a bid names
+            file = resolve_inside(self.root, os.path.relpath(path.parent / unquote(target.split("#")[0]), self.root),
+                                  max_bytes=MAX_RESOURCE_BYTES)
+            data = read_regular(file, max_bytes=MAX_RESOURCE_BYTES)
+        except BidFileError:
+            return 0  # the reference is named as leaving the folder, or the build leaves it out
+        if b"<svg" not in data[:4096]:
+            return 0
+        total = self._known(file)
+        if total is None:
+            total = self._counted(file, self.cost(self.parse(data), file))
+        return total
+
+    def _known(self, key) -> int | None:
+        known = self.drawn.get(key)
+        if known == -1:
+            raise _Undrawable("draws itself: a <use> or <image> that (through others) uses itself cannot be drawn")
+        if known is None:
+            self.drawn[key] = -1
+        return known
+
+    def _counted(self, key, total: int) -> int:
+        if total > MAX_SVG_DRAWN:
+            raise _Undrawable(f"draws more than {MAX_SVG_DRAWN:_} elements (counting each <use> and each SVG image as "
+                              f"the copy it draws), more than bidkit draws in a logo".replace("_", "."))
+        self.drawn[key] = total
+        return total
+
+
+def data_url(url: str) -> bytes | None:
+    """The bytes a ``data:`` address holds (base64 or percent-encoded), or None if unreadable."""
+    import base64
+    import binascii
+    from urllib.parse import unquote_to_bytes
+
+    header, _, payload = url.partition(",")
+    try:
+        if header.lower().endswith(";base64"):
+            return base64.b64decode(payload, validate=False)
+        return unquote_to_bytes(payload)
+    except (binascii.Error, ValueError):
+        return None
 
 
 def _leaves_the_folder(reference: str, path: Path | None, root: Path | None) -> bool:

@@ -298,6 +298,13 @@ class _Scan:
 
     def reference(self, token, value: str, imported: bool) -> None:
         value = value.strip()
+        if value.lower().startswith("data:") and not imported:
+            from bidkit.images import data_url, picture_problem
+
+            if (data := data_url(value)) is not None and (problem := picture_problem(data)):
+                self.add(token, f"url('{shown(value[:40])}…'): the picture written into the address {problem}; the build "
+                                f"leaves it out", "reference")
+            return
         if not value or value.startswith("#") or value.lower().startswith("data:"):
             return
         where = f"url('{shown(value)}')" if not imported else f"@import '{shown(value)}'"
@@ -314,7 +321,13 @@ class _Scan:
             relative = os.path.normpath(self.base / target)
         self.named.add(self.root / relative)
         try:
-            resolve_inside(self.root, relative, max_bytes=MAX_RESOURCE_BYTES)
+            path = resolve_inside(self.root, relative, max_bytes=MAX_RESOURCE_BYTES)
+            if not imported and path.suffix.lower() not in (".ttf", ".otf", ".woff", ".woff2", ".css"):
+                from bidkit.images import picture_problem
+
+                if problem := picture_problem(read_regular(path, max_bytes=MAX_RESOURCE_BYTES)):
+                    self.add(token, f"{where}: '{shown(relative)}' {problem}; the build leaves it out", "reference")
+                    return
         except BidFileError as exc:
             if exc.reason == "too_large":
                 why = f"'{shown(relative)}' is larger than {MAX_RESOURCE_BYTES // 1_000_000} MB, the most the build reads"

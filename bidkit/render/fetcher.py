@@ -3,8 +3,8 @@
 WeasyPrint's default fetcher follows any ``file:`` URL and fetches http(s). Templates,
 stylesheets and SVG images may only use files inside the bid folder and the templates;
 everything else (other files, symlinks or ``..`` leading out, folders, FIFOs and devices, any
-network scheme) is refused and recorded, and so is a raster picture too large to decode
-(bidkit.images). Files are read through ``bidkit.paths`` without
+network scheme) is refused and recorded, and so is a raster picture too large to decode or an SVG image that
+cannot be drawn in bounded time (bidkit.images). Files are read through ``bidkit.paths`` without
 blocking, so a FIFO named by a stylesheet cannot hang the build.
 """
 
@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from bidkit.images import pixel_problem
+from bidkit.images import picture_problem
 from bidkit.paths import MAX_RESOURCE_BYTES, BidFileError, read_regular, resolve_inside, shown
 
 
@@ -48,7 +48,7 @@ class SandboxedFetcher(URLFetcher):
         if scheme == "data":
             response = super().fetch(url, headers)
             data = response.read()
-            if problem := pixel_problem(data):
+            if problem := picture_problem(data):
                 return self._refuse(url[:60] + "…", f"the data: URL {problem}")
             return URLFetcherResponse(response.url, data, response.headers)
         if scheme != "file":
@@ -62,7 +62,7 @@ class SandboxedFetcher(URLFetcher):
             return self._refuse(url, exc.message if exc.reason != "too_large" else
                                 f"'{shown(relative)}' is larger than {MAX_RESOURCE_BYTES // 1_000_000} MB, "
                                 "the most a picture, font, stylesheet or embedded file may have")
-        if problem := pixel_problem(data):
+        if problem := picture_problem(data):
             return self._refuse(url, f"'{shown(relative)}' {problem}")
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
