@@ -84,8 +84,8 @@ def stacked_bars(years: list[int], series: list[tuple[str, dict[int, Decimal]]],
     plot = WIDTH - LEFT - right
     axis_y = TOP + len(years) * (ROW + GAP)
     legend_y = axis_y + 30
-    legend_rows = (len(series) + 2) // 3
-    height = legend_y + legend_rows * LEGEND_ROW + 4
+    legend = _legend([name for name, _ in series])
+    height = legend_y + (max((row + len(lines) for row, _, lines in legend), default=0)) * LEGEND_ROW + 4
 
     def x(amount: Decimal) -> float:
         return LEFT + float(amount / scale_max) * plot
@@ -118,14 +118,44 @@ def stacked_bars(years: list[int], series: list[tuple[str, dict[int, Decimal]]],
             start += amount
         out.append(f'<text x="{x(totals[year]) + 5:.1f}" y="{y + ROW / 2 + 4:.1f}" font-weight="bold">{escape(money(totals[year], cents=cents))}</text>')
     out.append(f'<line x1="{LEFT}" y1="{TOP - 4}" x2="{LEFT}" y2="{axis_y}" stroke="#333" stroke-width="1"/>')
-    for index, (name, _) in enumerate(series):  # legend, three per row across the whole width
-        lx = LEFT + (index % 3) * ((WIDTH - LEFT) / 3)
-        ly = legend_y + (index // 3) * LEGEND_ROW
+    for index, (row, lx, lines) in enumerate(legend):
+        ly = legend_y + row * LEGEND_ROW
         fill, _ = _fill(index, primary)
         out.append(f'<rect x="{lx:.1f}" y="{ly}" width="14" height="10" fill="{fill}" stroke="#333" stroke-width="0.5"/>')
-        out.append(f'<text x="{lx + 20:.1f}" y="{ly + 9}">{escape(name)}</text>')
+        out += [f'<text x="{lx + 20:.1f}" y="{ly + 9 + n * LEGEND_ROW}">{escape(line)}</text>' for n, line in enumerate(lines)]
     out.append("</svg>")
     return Chart("".join(out), title, _alt(title, years, series, totals, cents))
+
+
+def _legend(names: list[str]) -> list[tuple[int, float, list[str]]]:
+    """(row, x, lines) of each legend entry: three to a row across the width when every name fits
+    its third, else two, else one to a row, a name too long for the whole width broken at its
+    spaces onto lines of their own (CHAR per character overestimates these labels: never overlap)."""
+    room = WIDTH - LEFT
+    for columns in (3, 2, 1):
+        if all(20 + text_width(name) <= room / columns - 8 for name in names):
+            break
+    placed, row = [], 0
+    for index, name in enumerate(names):
+        lines = [name] if columns > 1 else _wrapped(name, int((room - 28) // CHAR))
+        placed.append((row, LEFT + (index % columns) * (room / columns), lines))
+        if index % columns == columns - 1 or index == len(names) - 1:
+            row += max(len(entry[2]) for entry in placed[index - index % columns:])
+    return placed
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken at spaces (a longer word alone)."""
+    lines: list[str] = []
+    for word in text.split():
+        while len(word) > width:  # no space to break at: the word's parts, not text over the edge
+            lines.append(word[:width])
+            word = word[width:]
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def _alt(title: str, years: list[int], series: list[tuple[str, dict[int, Decimal]]], totals: dict[int, Decimal],

@@ -8,7 +8,8 @@ in templates/style.css) in the document's text; tags, attributes and the stylesh
 still break between the words of a name, and at a hyphen the name has itself.
 
 Where the templates print a name in an element of its own that is never hyphenated (a partner's
-or funding source's name, a signatory, the supporters' register: ``_WHOLE_CLASSES``), its text is
+or funding source's name and the kind under it, a signatory and role, the supporters' register:
+``_WHOLE_CLASSES``), its text is
 left as it is: a span there would change nothing but cost a box per name, and WeasyPrint 70
 breaks a word nested twice at the start of a line anywhere („Modellvorhabe|n“) instead of
 wrapping at the space before it.
@@ -26,7 +27,7 @@ MIN_LETTERS = 5
 #: whose annotation must stay tagged as the Link itself (PDF/UA), not as a span inside it.
 _SKIPPED = frozenset({"style", "script", "title", "a", "h1", "h2", "h3", "h4", "h5", "h6"})
 #: Elements (by class) whose text is names the stylesheet never hyphenates (templates/style.css).
-_WHOLE_CLASSES = frozenset({"entry-name", "source-name", "name", "supporter-list"})
+_WHOLE_CLASSES = frozenset({"entry-name", "source-name", "source-meta", "name", "role", "supporter-list"})
 _TAG = re.compile(r"<(/?)([a-zA-Z0-9]+)(?:[^>]*?\sclass=\"([^\"]*)\")?")
 
 
