@@ -5,7 +5,6 @@ lines of its own; the picture grows to hold them."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from xml.etree import ElementTree
 
