@@ -328,3 +328,55 @@ def own_funds_of_a_municipality(ctx: RuleContext) -> Iterator[Violation]:
                 yield Violation(("budget", "years", y, "funding", f, "kind"),
                                 f"own funds (`eigenmittel`) of '{partner.name}', a partner of type {partner.type.value}: "
                                 "they would count towards the own share as a municipality's")
+
+
+@rule(
+    "BUD015", WARNING, "A text names another own share than the plan",
+    hint="Correct the text to the plan's own share, or the plan to what the text says.",
+    explanation="""
+A text of the bid that speaks of the own share (Eigenanteil, Eigenmittel, Kofinanzierung) — the
+budget's note, a measure's description, the vision — and names an amount or a percentage of the
+costs that is none of the plan's (its own funds in all or in one year, the applicant's or with
+its partner municipalities', the committed own share; percentages as rounded to the decimals the
+text gives, or the call's minimum) shows two own shares on the pages a reviewer compares: „Der
+Eigenanteil beträgt 45 %“ above a plan of 40,0 %. A figure said to be at least, about or at most
+so much („mindestens 35 %“, „rund 250.000 €“) is no such statement. The council's decisions are
+RES004's.
+""",
+    reads=("budget",),
+)
+def texts_name_the_own_share(ctx: RuleContext) -> Iterator[Violation]:
+    from bidkit.rules.resolution import applicant_own_funds, names_another, own_share_statements
+
+    budget = ctx.bid.budget
+    if budget is None or not budget.cost_sum:
+        return
+    amounts = {applicant_own_funds(budget)[0], budget.own_funds}
+    percents = {own * 100 / budget.cost_sum for own in amounts}
+    for year in budget.years:
+        own = sum((s.amount for s in year.funding if s.kind is FundingKind.EIGENMITTEL), Decimal(0))
+        applicant = sum((s.amount for s in year.funding if s.kind is FundingKind.EIGENMITTEL and not s.partner_funds), Decimal(0))
+        amounts |= {own, applicant}
+        percents |= {share * 100 / year.cost_sum for share in (own, applicant) if year.cost_sum}
+    resolution = ctx.bid.council_resolution
+    if resolution is not None and resolution.own_share_committed is not None:
+        amounts.add(resolution.own_share_committed)
+        percents.add(resolution.own_share_committed * 100 / budget.cost_sum)
+    if ctx.call.own_share_min_percent is not None:
+        percents.add(Decimal(ctx.call.own_share_min_percent))
+    for path, text in ctx.texts:
+        if path[:2] == ("council_resolution", "decisions") or not any(c.isdigit() for c in text):
+            continue
+        stated_amounts, stated_percents = own_share_statements(text)
+        if named := names_another(stated_amounts, amounts, "amount"):
+            from bidkit.render.formatting import percent
+
+            yield Violation(path, f"the text names an own share of {euros(named[1])[0]}; the plan's own funds are "
+                                  f"{euro(budget.own_funds)} ({percent(budget.own_funds / budget.cost_sum)} of the costs)",
+                            text_offset=named[0])
+        elif named := names_another(stated_percents, percents, "percent"):
+            from bidkit.render.formatting import percent, percent_figure
+
+            yield Violation(path, f"the text names an own share of {percent_figure(named[1])}; the plan's own funds are "
+                                  f"{percent(budget.own_funds / budget.cost_sum)} of the costs ({euro(budget.own_funds)})",
+                            text_offset=named[0])

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
 from collections import Counter
+from collections.abc import Iterator
 
 from bidkit.findings import Severity
 from bidkit.models import LetterKind, PartnerType
@@ -131,3 +132,73 @@ def letters_counted(ctx: RuleContext) -> Iterator[Violation]:
         f"{sum(kinds.values())} of {len(partners)} partners have a letter: "
         f"{kinds[LetterKind.SUPPORT]} letter(s) of support, {kinds[LetterKind.LETTER_OF_INTENT]} letter(s) of intent",
     )
+
+
+#: Legal forms, left out when names are compared („dSPACE“ is „dSPACE GmbH“).
+_LEGAL_FORMS = frozenset({"gmbh", "ggmbh", "mbh", "ag", "kg", "kgaa", "co", "se", "eg", "ug", "ohg", "gbr", "aor", "ev",
+                          "haftungsbeschraenkt"})
+
+
+def _words(name: str) -> tuple[str, ...]:
+    """A name's words, compared as a reader does: case, umlauts written as „oe“, ß as „ss“,
+    accents, punctuation and legal forms aside („Sparkasse Oess-Suesstal“ is „Sparkasse Öß-Süßtal“)."""
+    import unicodedata
+
+    text = name.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    text = re.sub(r"\be\.\s?v\.", " ev ", text)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return tuple(word for word in re.findall(r"[^\W_]+", text) if word not in _LEGAL_FORMS)
+
+
+def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    return bool(short) and any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+
+def same_organisation(one: str, other: str) -> bool:
+    """Whether two names can be one organisation's: one's words (as ``_words`` compares them) run
+    within the other's („Freistaat Bayern, Förderaufruf …“ names „Freistaat Bayern“)."""
+    a, b = _words(one), _words(other)
+    return _within(a, b) or _within(b, a)
+
+
+@rule(
+    "PAR005", WARNING, "One organisation named two ways",
+    hint="Give a party or source that is a partner the partner's name (a party: leave out `name:`), and link it "
+         "with `partner: <id>`.",
+    explanation="""
+An MoU party that is one of the partners (`partner: <id>`) may give a `name:` of its own; the
+document prints that name on the MoU page and the partner's name everywhere else. When the two
+are not one organisation's names („Kreissparkasse Weißenstadt“ on the MoU page, „Sparkasse
+Öß-Süßtal“ in the partners' list, for the same id), the document contradicts itself. Names are
+compared as a reader does: case, umlauts written as „oe“, ß as „ss“, punctuation and legal forms
+(GmbH, AG, e. V.) aside, and one name may say more than the other („Volkswagen AG, Vorstand“).
+A funding source's name is the source's, often a programme's („Landesprogramm
+Digitalisierung“ from the partner „Land Niedersachsen“): it is not compared with its partner's.
+
+A party or source without `partner:` whose name is a partner's name written another way
+(„Sparkasse Oess-Suesstal“) is that partner, unlinked, and named two ways; the finding names the
+partner's id to link it with.
+""",
+    reads=("partners", "mou", "budget"), partial_ok=("partners", "mou", "budget"),
+)
+def one_name_per_organisation(ctx: RuleContext) -> Iterator[Violation]:
+    partners = {p.id: p for p in ctx.bid.partners or []}
+    by_words = {}
+    for partner in partners.values():
+        by_words.setdefault(_words(partner.name), partner)
+    named = [(("mou", "parties", i), party, "MoU party") for i, party in enumerate(ctx.bid.mou.parties if ctx.bid.mou else [])]
+    named += [(("budget", "years", y, "funding", f), source, "funding source")
+              for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []) for f, source in enumerate(year.funding)]
+    for path, item, what in named:
+        if not item.name:
+            continue
+        partner = partners.get(item.partner) if item.partner and what == "MoU party" else None
+        if partner is not None and not same_organisation(item.name, partner.name):
+            yield Violation((*path, "name"), f"{what} '{item.name}' is the partner '{partner.id}', whose name is "
+                                             f"'{partner.name}': the document names one organisation two ways",
+                            "Leave out `name:` (the document then shows the partner's name), or correct it or the partner's.")
+        elif (item.partner is None and (twin := by_words.get(_words(item.name))) is not None
+              and " ".join(item.name.split()) != " ".join(twin.name.split())):
+            yield Violation((*path, "name"), f"{what} '{item.name}' is the partner '{twin.name}' written another way, "
+                                             f"not linked to it: the document names one organisation two ways",
+                            f"Write `partner: {twin.id}`{' and leave out `name:`' if what == 'MoU party' else ''}.")

@@ -116,10 +116,52 @@ def resolution_matches_own_share(ctx: RuleContext) -> Iterator[Violation]:
 
 #: An amount in euros as a German text writes it: „108.427,24 €“, „180.427 Euro“, „1.260.000,00 EUR“.
 _AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?\s?(?:€|Euro\b|EUR\b)")
+#: A percentage: „40 %“, „40,0 Prozent“, „35 v. H.“.
+_PERCENT = re.compile(r"(?<![\d.,])(\d{1,3})(?:,(\d{1,2}))?\s?(?:%|Prozent\b|v\.\s?H\.)")
+#: A figure said to be about, at least or at most so much (a call's minimum, a rounded share) states no share.
+_QUALIFIED = re.compile(r"(?:mindestens|wenigstens|min\.|höchstens|maximal|max\.|bis zu|über|unter|mehr als|weniger als|"
+                        r"rund|etwa|ca\.|circa|ungefähr|knapp|gut|fast|nahezu|annähernd|ab)\s*$", re.IGNORECASE)
 #: Characters between „Eigenanteil“ and its amount at most (before it: half as many).
 NEAR = 60
-#: The words that make a decision's amount the own share.
+#: The words that make a text's amount or percentage the own share.
 _OWN_SHARE = re.compile(r"Eigenanteil|Eigenmittel|Eigenbeteiligung|Eigenleistung|Kofinanzierung", re.IGNORECASE)
+
+
+def own_share_statements(text: str) -> tuple[list, list]:
+    """(amounts, percentages) a text says of the own share: each (offset, value, decimals), those
+    after „Eigenanteil“ (within NEAR characters) before those ahead of it (within NEAR // 2); a
+    figure qualified as at least, about or at most so much is none."""
+    words = [word.span() for word in _OWN_SHARE.finditer(text)]
+    if not words:
+        return [], []
+    found = []
+    for pattern in (_AMOUNT, _PERCENT):
+        after, before = [], []
+        for match in pattern.finditer(text):
+            if _QUALIFIED.search(text, max(0, match.start() - 20), match.start()):
+                continue
+            whole = match.group(1).replace(".", "")
+            value = (Decimal(whole + "." + match.group(2)) if match.group(2) else Decimal(whole), len(match.group(2) or ""))
+            if any(0 <= match.start() - end <= NEAR for _, end in words):
+                after.append((match.start(), *value))
+            elif any(0 <= start - match.end() <= NEAR // 2 for start, _ in words):
+                before.append((match.start(), *value))
+        found.append(after + before)
+    return found[0], found[1]
+
+
+def names_another(stated: list, expected, kind: str):
+    """The first of ``stated`` when none of them is one of ``expected`` (amounts to the cent,
+    percentages as rounded to the decimals stated), else None."""
+    def said(value: Decimal, decimals: int) -> bool:
+        if kind == "amount":
+            return value in expected
+        step = Decimal(1).scaleb(-decimals)
+        return any(abs(value - share) <= step / 2 for share in expected)
+
+    if stated and not any(said(value, decimals) for _, value, decimals in stated):
+        return stated[0]
+    return None
 
 
 @rule(
@@ -135,23 +177,25 @@ amount other than that one shows two own shares, most often a typo in one of the
     reads=("council_resolution", "budget"),
 )
 def decision_names_the_own_share(ctx: RuleContext) -> Iterator[Violation]:
-    resolution = ctx.bid.council_resolution
+    resolution, budget = ctx.bid.council_resolution, ctx.bid.budget
     if resolution is None:
         return
     own = resolution.own_share_committed
     if own is None:
-        own = applicant_own_funds(ctx.bid.budget)[0] if ctx.bid.budget else None
+        own = applicant_own_funds(budget)[0] if budget else None
     if not own:
         return
+    where = "`own_share_committed`" if resolution.own_share_committed is not None else "the plan's own funds"
+    costs = budget.cost_sum if budget else Decimal(0)
     for index, decision in enumerate(resolution.decisions):
-        words = [word.span() for word in _OWN_SHARE.finditer(decision)]
-        # the amounts said of the own share: within a few words of „Eigenanteil“ (not the total costs beside it)
-        near = [match for match in _AMOUNT.finditer(decision)
-                if any(match.start() - end <= NEAR and start - match.end() <= NEAR // 2 for start, end in words)]
-        amounts = [(match, Decimal(match.group(1).replace(".", "") + "." + (match.group(2) or "0"))) for match in near]
-        if amounts and all(named != own for _, named in amounts):
-            match, named = amounts[0]
-            said, meant = euros(named, own)
-            where = "`own_share_committed`" if resolution.own_share_committed is not None else "the plan's own funds"
+        amounts, percents = own_share_statements(decision)
+        if named := names_another(amounts, {own}, "amount"):
+            said, meant = euros(named[1], own)
             yield Violation(("council_resolution", "decisions", index),
-                            f"the decision names an own share of {said}; {where}: {meant}", text_offset=match.start())
+                            f"the decision names an own share of {said}; {where}: {meant}", text_offset=named[0])
+        elif costs and (named := names_another(percents, {own * 100 / costs}, "percent")):
+            from bidkit.render.formatting import percent, percent_figure
+
+            yield Violation(("council_resolution", "decisions", index),
+                            f"the decision names an own share of {percent_figure(named[1])}; {where} ({euros(own)[0]}) "
+                            f"are {percent(own / costs)} of the costs", text_offset=named[0])
