@@ -818,7 +818,7 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
                 "`amount: 1.500` and a key `00`. Write amounts without separators (1500.00); quote text with commas.")
         return _finding(codes.WRONG_TYPE, f"a key must be text, found {type(value).__name__} {_excerpt(value)!r}",
                         where, loc[:-1], hint=hint)
-    if kind.startswith("date") and isinstance(value, str) and (german := re.fullmatch(r"\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*", value)):
+    if (kind.startswith("date") or kind == "calendar_day") and isinstance(value, str) and (german := re.fullmatch(r"\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*", value)):
         day, month, year = german.groups()
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {value.strip()} is written the German way; bidkit reads dates "
                         "as YYYY-MM-DD", locate(loc), loc, hint=f"Write {year}-{int(month):02d}-{int(day):02d} (YYYY-MM-DD).")

@@ -106,7 +106,9 @@ WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 def _calendar_day(value: Any) -> Any:
     """Only a day written as ``YYYY-MM-DD`` is a date: pydantic would take ``0`` as 1 January 1970
     and a timestamp at midnight as its day."""
-    if isinstance(value, dt.datetime) or (isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)):
+    if (isinstance(value, dt.datetime) or (isinstance(value, (int, float, Decimal)) and not isinstance(value, bool))
+            or (isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value))):
+        # a string too: pydantic reads "1493251200" and "2017-05-29 00:00" as days
         raise PydanticCustomError("calendar_day", "'{found}' is not a date written as YYYY-MM-DD", {"found": str(value)})
     return value
 
@@ -132,6 +134,16 @@ def _exact_value(value: Any) -> Any:
     return value
 
 
+def _plain_percent(value: Any) -> Any:
+    """A percentage written as digits with a decimal point at most: ``"1e1"``, ``"4_0"``, ``"-0"`` or
+    digits of other scripts, which Decimal reads, are refused."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]+(\.[0-9]+)?", value.strip()):
+        raise PydanticCustomError("number_format", "'{found}' is not a plain number", {"found": value.strip()})
+    return _exact_value(value)
+
+
+Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False, description="A percentage, e.g. 35 or 62.5."),
+                    BeforeValidator(_plain_percent)]
 Year = Annotated[WholeNumber, Field(ge=1900, le=2200, description="A calendar or budget year, e.g. 2017.")]
 
 
@@ -259,8 +271,8 @@ class Call(Model):
     thematic_fields: list[ThematicField] = Field(min_length=1)
     required_sections: list[SectionName] = Field(min_length=1)
     page_limit: WholeNumber | None = Field(default=None, ge=1)
-    own_share_min_percent: Decimal | None = Field(default=None, ge=0, le=100)
-    funding_rate_percent: Decimal | None = Field(default=None, ge=0, le=100)
+    own_share_min_percent: Percent | None = None
+    funding_rate_percent: Percent | None = None
     funded_by: FundingKind | None = Field(
         default=None, description="The kind of funding the call's programme gives (bund for a federal programme): "
                                   "`funding_rate_percent` caps what a bid asks of it (BUD013).")
