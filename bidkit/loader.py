@@ -902,7 +902,7 @@ def _cut_by_comma(where: Location, name: str) -> tuple[str, str] | None:
 def _source_line(location: Location) -> str:
     """The text of the line ``location`` points at ("" when it cannot be read)."""
     try:
-        lines = location.file.read_text(encoding="utf-8").splitlines() if location.file and location.line else []
+        lines = location.file.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n") if location.file and location.line else []
     except (OSError, UnicodeDecodeError):
         return ""
     return lines[location.line - 1] if location.line <= len(lines) else ""

@@ -187,9 +187,26 @@ class SourceDocument:
         return start
 
 
+#: Line breaks to YAML, none to an editor or grep: every line number after one would be off by one.
+_ODD_BREAK = re.compile("[\u0085\u2028\u2029]")
+_ODD_NAMES = {"\u0085": "NEXT LINE (NEL)", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+
+
+def _refuse_odd_break(path: Path, text: str, index: int) -> None:
+    before = text[:index]
+    where = Location(path, before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1)
+    character = text[index]
+    raise YamlSyntaxError(f"YAML error: the invisible character U+{ord(character):04X} {_ODD_NAMES[character]} breaks the line "
+                          "for YAML, not for an editor", where,
+                          "Replace it by a space (or a line break): it comes from copying out of a word processor, a PDF or "
+                          "a web page.")
+
+
 def load_document(path: Path) -> SourceDocument:
     """Load one YAML file; raise ``YamlSyntaxError`` with its location when it is broken."""
     text = path.read_text(encoding="utf-8")
+    if (odd := _ODD_BREAK.search(text)) is not None:
+        _refuse_odd_break(path, text, odd.start())
     composer = _Composer(text)
     try:
         node = composer.get_single_node()

@@ -56,3 +56,21 @@ def test_the_kind_under_a_funding_source_and_a_signatorys_role_hold_no_name_span
     assert not [m for m in metas + roles if "proper-name" in m], metas + roles
     assert any(m.startswith("Eigenmittel der Großen Kreisstadt · ") for m in metas), metas
     assert '<span class="proper-name">Kreisstadt</span>' in html  # elsewhere names keep their span
+
+
+@pytest.mark.parametrize("character", ["\u2028", "\u2029", "\u0085"])
+def test_a_pasted_line_separator_is_named_at_its_line_and_column_as_an_editor_counts(copy, character):
+    """U+2028, U+2029 and U+0085 break the line for YAML, not for an editor or grep: every later
+    line number was off by one, and in a block text a false syntax error named another line (D7)."""
+    from conftest import line_of, run_bidkit
+
+    text = (copy / "bid.yaml").read_text(encoding="utf-8")
+    line = line_of(copy / "bid.yaml", "subtitle:")
+    (copy / "bid.yaml").write_text(text.replace("subtitle: Bewerbung der", f"subtitle: Bewerbung{character}der", 1), encoding="utf-8")
+    run = run_bidkit("check", ".", "--format", "json", cwd=copy)
+    assert run.code == 1 and "Traceback" not in run.stderr
+    [finding] = [f for f in run.json()["findings"] if f["rule"] == "YML001"]
+    assert (finding["line"], finding["column"]) == (line, len("subtitle: Bewerbung") + 1)
+    assert f"U+{ord(character):04X}" in finding["message"] and "Replace it by a space" in finding["hint"]
+    text_run = run_bidkit("check", ".", cwd=copy)
+    assert "subtitle: Bewerbung\\u" in text_run.stdout or "subtitle: Bewerbung\\x85" in text_run.stdout

@@ -93,7 +93,8 @@ def _source_line(file: Path | None, line: int | None, cache: dict[Path, list[str
         return None
     if file not in cache:
         try:
-            cache[file] = file.read_text(encoding="utf-8", errors="replace").splitlines()
+            # lines as an editor counts them: not at U+2028 or U+0085, which str.splitlines breaks at too
+            cache[file] = file.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n").split("\n")
         except OSError:
             cache[file] = []
     text = cache[file]
