@@ -44,7 +44,7 @@ import typer  # noqa: E402
 from bidkit import __version__  # noqa: E402
 from bidkit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, BidkitError  # noqa: E402
 from bidkit.limits import check_settings  # noqa: E402
-from bidkit.paths import shown  # noqa: E402
+from bidkit.paths import keep_cache_outside, shown  # noqa: E402
 from bidkit.markup import NeedsRich, escape, plain  # noqa: E402
 
 app = typer.Typer(
@@ -279,6 +279,8 @@ def build(
 ) -> None:
     """Check the bid, then render the submission PDF with its annexes."""
     check_settings()
+    if warning := keep_cache_outside(bid_dir):  # before the build's processes start: they cache too
+        err.print(f"[yellow]warning:[/] {escape(warning)}")
     if watch and bid_variant:
         raise BidkitError("--variant cannot be combined with --watch yet", "Watch the full bid, and build the variant once.")
     if watch:

@@ -184,3 +184,29 @@ def cache_dir() -> Path:
         return Path(folder)
     base = os.environ.get("XDG_CACHE_HOME")
     return (Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache") / "bidkit"
+
+
+def keep_cache_outside(bid_dir: Path) -> str | None:
+    """When the user's cache folder lies inside the bid folder (``BIDKIT_CACHE_DIR`` set to a
+    folder of the work tree the bid lives in), this process and the ones it starts keep their
+    caches in a temporary folder instead, removed at its exit: a cache in the bid folder would
+    change the folder on every run (no rebuild ever cached, a draft stamp always „mit
+    Änderungen“). Returns the warning to print, or None when the cache lies outside."""
+    try:
+        inside = cache_dir().resolve().is_relative_to(bid_dir.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return None
+    if not inside:
+        return None
+    import atexit
+    import shutil
+    import tempfile
+
+    named = "BIDKIT_CACHE_DIR" if os.environ.get("BIDKIT_CACHE_DIR") else "XDG_CACHE_HOME"
+    shown_folder = shown(cache_dir())
+    folder, owner = tempfile.mkdtemp(prefix="bidkit-cache-"), os.getpid()
+    os.environ["BIDKIT_CACHE_DIR"] = folder
+    atexit.register(lambda: os.getpid() == owner and shutil.rmtree(folder, ignore_errors=True))
+    return (f"the cache folder '{shown_folder}' ({named}) lies inside the bid folder; this run keeps no cache there "
+            f"(nothing is cached for the next run). Set {named} to a folder outside the bid folder.")
+

@@ -74,3 +74,22 @@ def test_a_pasted_line_separator_is_named_at_its_line_and_column_as_an_editor_co
     assert f"U+{ord(character):04X}" in finding["message"] and "Replace it by a space" in finding["hint"]
     text_run = run_bidkit("check", ".", cwd=copy)
     assert "subtitle: Bewerbung\\u" in text_run.stdout or "subtitle: Bewerbung\\x85" in text_run.stdout
+
+
+def test_a_cache_folder_inside_the_bid_folder_is_not_used(copy, tmp_path):
+    """BIDKIT_CACHE_DIR inside the bid folder (a CI workspace cache beside a bid at the
+    repository's root): Babel's and the hyphenation caches were written into the input folder, so
+    every build changed it and none was ever cached (D8). bidkit warns and keeps this run's cache
+    in a temporary folder, removed at its end."""
+    from conftest import run_bidkit
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {"BIDKIT_CACHE_DIR": str(copy / ".cache"), "TMPDIR": str(temporary)}
+    before = sorted(p.relative_to(copy) for p in copy.rglob("*"))
+    for command in (["check", "."], ["build", ".", "-o", str(tmp_path / "out.pdf")]):
+        run = run_bidkit(*command, cwd=copy, env=env)
+        assert run.code == 0, run.stderr
+        assert "the cache folder" in run.stderr and "(BIDKIT_CACHE_DIR) lies inside the bid folder" in run.stderr
+    assert sorted(p.relative_to(copy) for p in copy.rglob("*")) == before
+    assert not list(temporary.iterdir())  # the temporary cache is gone with the run
