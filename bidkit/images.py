@@ -1,4 +1,5 @@
-"""Images a bid brings (a logo, pictures named by a theme's CSS or templates, ``data:`` URLs).
+"""Images a bid brings (a logo, pictures named by a theme's CSS or templates, ``data:`` URLs),
+and its fonts (``font_problem``: a damaged font file is drawn with another font, silently).
 
 Raster images: their size in pixels is read from the file's header, before anything decodes
 them. A PNG of a few kilobytes can hold a 30,000 × 30,000 picture that takes gigabytes to
@@ -242,3 +243,34 @@ def _leaves_the_folder(reference: str, path: Path | None, root: Path | None) -> 
     except BidFileError as exc:
         return exc.reason == "outside"
     return False
+
+
+#: The tables a font is drawn with; one that cannot be read leaves WeasyPrint without the font.
+_FONT_TABLES = ("head", "hhea", "maxp", "cmap", "name", "OS/2", "post")
+
+
+def font_problem(path: Path) -> str | None:
+    """Why a font file cannot be drawn with, or None: a file cut short (a sync that stopped
+    midway), damaged compression (WOFF, WOFF2) or tables that do not read — WeasyPrint then draws
+    with another font without a word. Read with fontTools, which WeasyPrint subsets fonts with."""
+    from textwrap import shorten
+
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with TTFont(path, lazy=True, fontNumber=0) as font:
+            tags = list(font.reader.keys())
+            for tag in tags:
+                font.reader[tag]  # raw table data: a table past the file's end does not read
+            if "glyf" not in tags and "CFF " not in tags and "CFF2" not in tags:
+                return "is a damaged font file: it has no glyph outlines (glyf or CFF table)"
+            for tag in _FONT_TABLES:
+                if tag in tags:
+                    font[tag]
+                elif tag in ("head", "maxp", "cmap"):
+                    return f"is a damaged font file: it has no '{tag}' table"
+    except (TTLibError, AssertionError, EOFError, OSError, ValueError, KeyError, IndexError, TypeError, ImportError) as exc:
+        return f"is a damaged font file ({type(exc).__name__}: {shorten(str(exc), 90) or 'cannot be read'})"
+    except Exception as exc:  # noqa: BLE001 — fontTools raises whatever a broken table makes its parser raise
+        return f"is a damaged font file ({type(exc).__name__})"
+    return None

@@ -322,10 +322,12 @@ class _Scan:
         self.named.add(self.root / relative)
         try:
             path = resolve_inside(self.root, relative, max_bytes=MAX_RESOURCE_BYTES)
-            if not imported and path.suffix.lower() not in (".ttf", ".otf", ".woff", ".woff2", ".css"):
-                from bidkit.images import picture_problem
+            suffix = path.suffix.lower()
+            if not imported and suffix != ".css":
+                from bidkit.images import font_problem, picture_problem
 
-                if problem := picture_problem(read_regular(path, max_bytes=MAX_RESOURCE_BYTES)):
+                font = suffix in (".ttf", ".otf", ".woff", ".woff2")
+                if problem := font_problem(path) if font else picture_problem(read_regular(path, max_bytes=MAX_RESOURCE_BYTES)):
                     self.add(token, f"{where}: '{shown(relative)}' {problem}; the build leaves it out", "reference")
                     return
         except BidFileError as exc:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 import shutil
 
 import pytest
@@ -93,3 +94,27 @@ def test_a_cache_folder_inside_the_bid_folder_is_not_used(copy, tmp_path):
         assert "the cache folder" in run.stderr and "(BIDKIT_CACHE_DIR) lies inside the bid folder" in run.stderr
     assert sorted(p.relative_to(copy) for p in copy.rglob("*")) == before
     assert not list(temporary.iterdir())  # the temporary cache is gone with the run
+
+
+@pytest.mark.parametrize("damage", ["cut short", "woff2 of random bytes", "woff of random bytes"])
+def test_a_damaged_theme_font_is_named(copy, damage):
+    """A font cut short by a sync that stopped midway, or a WOFF2 whose data is no font: WeasyPrint
+    draws with DejaVu Sans instead, without a word; `check` passed (D9)."""
+    import random
+
+    from conftest import line_of, run_bidkit
+
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").read_bytes()
+    noise = random.Random(7).randbytes(20_000)
+    data, name = {"cut short": (dejavu[:30_000], "S.ttf"), "woff2 of random bytes": (b"wOF2" + noise, "S.woff2"),
+                  "woff of random bytes": (b"wOFF" + noise, "S.woff")}[damage]
+    (copy / "theme" / name).write_bytes(data)
+    (copy / "theme" / "ok.ttf").write_bytes(dejavu)
+    edit(copy / "bid.yaml", '  accent_color: "#6f8fb0"\n',
+         f'  accent_color: "#6f8fb0"\n  font_family: Stadtschrift\n  fonts:\n    - {{file: theme/{name}}}\n'
+         f'    - {{file: theme/ok.ttf, weight: bold}}\n')
+    run = run_bidkit("check", ".", "--format", "json", cwd=copy)
+    assert run.code == 1 and "Traceback" not in run.stderr
+    [finding] = [f for f in run.json()["findings"] if f["rule"] == "THM001"]
+    assert f"'theme/{name}' is a damaged font file" in finding["message"]
+    assert finding["line"] == line_of(copy / "bid.yaml", f"file: theme/{name}")

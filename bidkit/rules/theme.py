@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bidkit.findings import FieldPath, Severity
 from bidkit.models import Theme
-from bidkit.images import pixel_problem, svg_problem
+from bidkit.images import font_problem, pixel_problem, svg_problem
 from bidkit.paths import MAX_RESOURCE_BYTES, BidFileError, bid_file, read_regular, resolve_inside
 from bidkit.rules.annexes import missing_file_hint
 from bidkit.rules.registry import RuleContext, Violation, rule
@@ -30,7 +30,7 @@ def content_problem(path: Path, suffix: str, root: Path | None = None) -> str | 
     with path.open("rb") as stream:
         head = stream.read(4096)
     if suffix in FONT_SUFFIXES:
-        return None if head.startswith(FONT_MAGIC) else "is not a font file (TrueType, OpenType or WOFF)"
+        return font_problem(path) if head.startswith(FONT_MAGIC) else "is not a font file (TrueType, OpenType or WOFF)"
     if suffix == ".svg":
         if b"<svg" not in head and b"<!ENTITY" not in head:
             return "is not an SVG image (no <svg element at its start)"
