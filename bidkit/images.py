@@ -49,13 +49,15 @@ def pixel_problem(data: bytes) -> str | None:
     return None
 
 
-def picture_problem(data: bytes) -> str | None:
+def picture_problem(data: bytes, path: Path | None = None, root: Path | None = None) -> str | None:
     """Why the build must not hand this fetched file to WeasyPrint's image loader, or None: a
     raster picture too large to decode, an SVG image (what starts with ``<`` and holds ``<svg``;
-    WeasyPrint tries SVG for whatever Pillow cannot open) it cannot draw in bounded time. Its
-    references are the fetcher's to judge, one by one."""
+    WeasyPrint tries SVG for whatever Pillow cannot open) it cannot draw in bounded time — with
+    ``path`` (its file) and ``root`` (the folder it lies in) the SVG files it draws counted too,
+    so that two that draw each other are refused. Its references are the fetcher's to judge,
+    one by one."""
     if data.lstrip()[:1] == b"<" and b"<svg" in data[:65536]:
-        return svg_problem(data, references=False)
+        return svg_problem(data, path, root, references=False)
     return pixel_problem(data)
 
 

@@ -327,7 +327,7 @@ class _Scan:
                 from bidkit.images import font_problem, picture_problem
 
                 font = suffix in (".ttf", ".otf", ".woff", ".woff2")
-                if problem := font_problem(path) if font else picture_problem(read_regular(path, max_bytes=MAX_RESOURCE_BYTES)):
+                if problem := font_problem(path) if font else picture_problem(read_regular(path, max_bytes=MAX_RESOURCE_BYTES), path, self.root):
                     self.add(token, f"{where}: '{shown(relative)}' {problem}; the build leaves it out", "reference")
                     return
         except BidFileError as exc:

@@ -112,3 +112,17 @@ def test_the_build_never_draws_a_costly_svg_a_stylesheet_names(bid, tmp_path):
     assert time.monotonic() - started < 120  # drawn, it takes hours
     [refused] = [line for line in run.stderr.splitlines() if "refused to load" in line]
     assert "marker.svg" in refused and "draws more than 20.000 elements" in refused
+
+
+def test_the_builds_fetcher_refuses_two_svg_files_that_draw_each_other(tmp_path):
+    """rt6 D13: logo.svg draws b.svg, which draws logo.svg twice — WeasyPrint drew them without end
+    (and its `except BaseException` around an SVG's drawing swallowed the layout deadline)."""
+    from bidkit.render.fetcher import RefusedURL, SandboxedFetcher
+
+    (tmp_path / "logo.svg").write_text(SVG.format('<image href="b.svg" width="50" height="50"/>'), encoding="utf-8")
+    (tmp_path / "b.svg").write_text(SVG.format('<image href="logo.svg" width="9" height="9"/>' * 2), encoding="utf-8")
+    fetcher = SandboxedFetcher([tmp_path])
+    with pytest.raises(RefusedURL, match="draws itself"):
+        fetcher.fetch((tmp_path / "logo.svg").as_uri())
+    (tmp_path / "b.svg").write_text(SVG.format('<rect width="9" height="9"/>'), encoding="utf-8")
+    assert fetcher.fetch((tmp_path / "logo.svg").as_uri()) is not None

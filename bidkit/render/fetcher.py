@@ -62,7 +62,7 @@ class SandboxedFetcher(URLFetcher):
             return self._refuse(url, exc.message if exc.reason != "too_large" else
                                 f"'{shown(relative)}' is larger than {MAX_RESOURCE_BYTES // 1_000_000} MB, "
                                 "the most a picture, font, stylesheet or embedded file may have")
-        if problem := picture_problem(data):
+        if problem := picture_problem(data, path, root):
             return self._refuse(url, f"'{shown(relative)}' {problem}")
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
