@@ -320,16 +320,20 @@ MIN_PHONE_DIGITS = 6
 
 def name_forms(name: str, role: str | None = None) -> list[str]:
     """The other forms a text names a person ``name`` by: without degrees („Hüseyin Çelik“ for „Dr.
-    Hüseyin Çelik“), family name first („Çelik, Hüseyin“), the family name after a form of address,
-    a degree or the person's ``role`` („Frau Dubois“, „Dr. Çelik“, „Bürgermeister Çelik“), and each
-    of them without accents („Hueseyin Celik“)."""
+    Hüseyin Çelik“), family name first („Çelik, Hüseyin“), with an initial („H. Çelik“, „Çelik,
+    H.“, „Hüseyin Ç.“), the family name after a form of address in any case, a degree or the
+    person's ``role`` („Frau Dubois“, „Herrn Çelik“, „Dr. Çelik“, „Bürgermeister Çelik“), and each
+    of them without accents („Hueseyin Celik“). Case is the search's (ß is ss: ``_comparable``)."""
     words = [word for word in name.split() if not _TITLE.fullmatch(word)]
     if len(words) < 2:
         return []
     start = next((i for i in range(1, len(words) - 1) if words[i].lower() in _PARTICLES), len(words) - 1)
     given, family = " ".join(words[:start]), " ".join(words[start:])
-    forms = [" ".join(words), f"{family}, {given}"]
-    forms += [f"{before} {family}" for before in ("Herr", "Frau", "Hr.", "Fr.", "Dr.", "Prof.", *([role] if role else []))]
+    initial = f"{given[0]}."
+    forms = [" ".join(words), f"{family}, {given}", f"{initial} {family}", f"{initial}{family}", f"{family}, {initial}",
+             f"{given} {family[0]}."]
+    forms += [f"{before} {family}" for before in ("Herr", "Herrn", "Frau", "Hr.", "Hrn.", "Fr.", "Dr.", "Prof.",
+                                                  *([role] if role else []))]
     plain = [_ascii(form) for form in forms]
     return [form for form in dict.fromkeys(forms + plain) if form != name]
 
@@ -446,14 +450,15 @@ _INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u
 
 
 def _comparable(text: str) -> tuple[str, list[int] | None]:
-    """``text`` as the search compares it, decomposed (NFD) and without invisible characters, and for each of
-    its characters the offset in ``text`` (None: the same text)."""
-    if not _INVISIBLE.search(text) and unicodedata.is_normalized("NFD", text):
-        return text, None
+    """``text`` as the search compares it, case folded (ß is ss, as in the final search), decomposed
+    (NFD) and without invisible characters, and for each of its characters the offset in ``text``
+    (None: the same offsets)."""
+    if text.isascii() and not _INVISIBLE.search(text):
+        return text.lower(), None
     chars, places = [], []
     for offset, char in enumerate(text):
         if not _INVISIBLE.match(char):
-            for part in unicodedata.normalize("NFD", char):
+            for part in unicodedata.normalize("NFD", char.casefold()):
                 chars.append(part)
                 places.append(offset)
     return "".join(chars), places
@@ -463,7 +468,7 @@ def _pattern(needle: str) -> re.Pattern:
     """``needle`` as a whole word, case, spacing, Unicode normalisation and invisible characters
     ignored, as the final search in the PDF ignores them."""
     words = r"\s*".join(re.escape(word) for word in _comparable(needle)[0].split())
-    return re.compile(rf"(?<!\w){words}(?!\w)", flags=re.IGNORECASE)
+    return re.compile(rf"(?<!\w){words}(?!\w)")
 
 
 def _find(comparable: tuple[str, list[int] | None], pattern: re.Pattern) -> int | None:

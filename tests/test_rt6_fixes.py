@@ -118,3 +118,53 @@ def test_a_damaged_theme_font_is_named(copy, damage):
     [finding] = [f for f in run.json()["findings"] if f["rule"] == "THM001"]
     assert f"'theme/{name}' is a damaged font file" in finding["message"]
     assert finding["line"] == line_of(copy / "bid.yaml", f"file: theme/{name}")
+
+
+PEOPLE = """contact:
+  name: Gülşen Straßmüller
+  role: Digitalkoordinatorin
+  organisation: Stadt Wolfsburg
+  email: g.strassmueller@stadt.wolfsburg.example
+deputy_contact:
+  name: Dr. Jürgen Öhlschläger
+  role: Stellvertretung
+  organisation: Stadt Wolfsburg
+  email: j.oehlschlaeger@stadt.wolfsburg.example
+"""
+
+
+@pytest.mark.parametrize("sentence", [
+    "Fragen beantwortet Herrn Öhlschläger im Hauptamt.",  # „wenden Sie sich an Herrn …“: the accusative and dative
+    "Fragen beantwortet Hrn. Öhlschläger im Hauptamt.",
+    "Fragen beantwortet G. Straßmüller im Hauptamt.",
+    "Fragen beantwortet G.Straßmüller im Hauptamt.",
+    "Fragen beantwortet Straßmüller, G. im Hauptamt.",
+    "Fragen beantwortet Gülşen S. im Hauptamt.",
+    "Fragen beantwortet Frau STRASSMÜLLER im Hauptamt.",  # ß is ss in any case, as in the build's final search
+    "Fragen beantwortet Frau Strassmüller im Hauptamt.",
+])
+def test_check_finds_a_removed_person_in_the_forms_letters_use(copy, sentence):
+    """rt6 D10: „Herrn Öhlschläger“ and „G. Straßmüller“ passed check and the public build;
+    „Frau STRASSMÜLLER“ passed check and the build refused it."""
+    from bidkit.check import check_bid
+
+    text = (copy / "bid.yaml").read_text(encoding="utf-8")
+    start, end = text.index("\ncontact:\n") + 1, text.index("vision: |")
+    public = "public_contact:\n    office: Stadt Wolfsburg\n    email: info@stadt.wolfsburg.example\n"
+    (copy / "bid.yaml").write_text(text[:start] + PEOPLE + "\n" + text[end:], encoding="utf-8")
+    edit(copy / "bid.yaml", "vision: |\n", f"vision: |\n  {sentence}\n")
+    if "public_contact" not in text:
+        edit(copy / "bid.yaml", "city:\n", f"city:\n  {public}")
+    result, _ = check_bid(copy)
+    assert [f for f in result.findings if f.rule == "VAR002" and f.path == ("vision",)], sentence
+
+
+def test_names_that_only_begin_alike_are_no_removed_person(copy):
+    from bidkit.check import check_bid
+
+    text = (copy / "bid.yaml").read_text(encoding="utf-8")
+    start, end = text.index("\ncontact:\n") + 1, text.index("vision: |")
+    (copy / "bid.yaml").write_text(text[:start] + PEOPLE + "\n" + text[end:], encoding="utf-8")
+    edit(copy / "bid.yaml", "vision: |\n", "vision: |\n  Herrn Öhlschlägers Nachfolger, G. Straßmüllers Team und die Gülşen-S.-Straße.\n")
+    result, _ = check_bid(copy)
+    assert [f.message for f in result.findings if f.rule == "VAR002"] == []
