@@ -801,6 +801,11 @@ class AnnexConformance:
     without_appearance: tuple[str, ...] = ()
     #: Fonts whose ToUnicode map gives a glyph U+0000, U+FEFF or U+FFFE: text that cannot be read out.
     no_text_fonts: tuple[str, ...] = ()
+    #: What is wrong with a tagged annex's structure tree that cannot be mended (an element reached
+    #: twice, a cycle, nesting beyond what a validator follows), or None.
+    structure: str | None = None
+    #: Pages without an area to print on (a /MediaBox that is missing, empty or inverted), as numbers.
+    empty_pages: tuple[int, ...] = ()
 
     def breaks(self, variant: str) -> list[str]:
         """Why appending this annex would make ``variant``'s claims false (empty: it does not)."""
@@ -815,6 +820,10 @@ class AnnexConformance:
         if (pdfa or pdfua) and self.no_text_fonts:
             reasons.append("fonts whose text maps to no character (U+0000, U+FEFF or U+FFFE in their ToUnicode map): "
                            + ", ".join(self.no_text_fonts))
+        if ((pdfa and pdfa[1] == "A") or pdfua) and self.structure:
+            reasons.append(f"a structure tree that {self.structure}")
+        if pdfa and self.empty_pages:
+            reasons.append(f"pages without an area to print on (an empty /MediaBox): {', '.join(map(str, self.empty_pages))}")
         if pdfa and self.without_appearance:
             from bidkit.annexes import summary
 
@@ -872,8 +881,61 @@ def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
     visible = _visibly_used(pdf, set(unembedded)) if unembedded else set()
     annotations = tuple(_annotation_name(annot) for page in pdf.pages for annot in page.obj.get("/Annots", ())
                         if isinstance(annot, Dictionary) and annot.get("/Subtype") not in (Name.Link, Name.Popup))
-    return AnnexConformance(None, _pdfa_identification(pdf), _is_tagged(pdf),
-                            tuple(sorted({unembedded[font] for font in visible})), cmyk, annotations, tuple(sorted(no_text)))
+    tagged = _is_tagged(pdf)
+    return AnnexConformance(None, _pdfa_identification(pdf), tagged,
+                            tuple(sorted({unembedded[font] for font in visible})), cmyk, annotations, tuple(sorted(no_text)),
+                            _structure_problem(pdf) if tagged else None, _empty_pages(pdf))
+
+
+#: How deep a structure tree may nest: validators follow references no deeper (page-validation: 256).
+MAX_STRUCTURE_DEPTH = 200
+
+
+def _structure_problem(pdf: pikepdf.Pdf) -> str | None:
+    """Why a tagged file's structure tree cannot be kept: an element reached twice (a cycle, or
+    one element with two parents), nesting deeper than MAX_STRUCTURE_DEPTH, figures without a
+    text alternative (after ``repair_annex``: its role map leads straight to standard types);
+    else None."""
+    seen: set[tuple[int, int]] = set()
+    roles = pdf.Root.StructTreeRoot.get("/RoleMap")
+    roles = {str(k)[1:]: str(v)[1:] for k, v in roles.items()} if isinstance(roles, Dictionary) else {}
+    figures = 0
+    stack = [(pdf.Root.StructTreeRoot.get("/K"), 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, Array):
+            stack.extend((kid, depth) for kid in node)
+            continue
+        if not isinstance(node, Dictionary) or node.get("/Type") in _NOT_ELEMENTS:
+            continue
+        if node.is_indirect:
+            if node.objgen in seen:
+                return "reaches one element twice (it refers back to itself)"
+            seen.add(node.objgen)
+        if depth > MAX_STRUCTURE_DEPTH:
+            return f"nests its elements more than {MAX_STRUCTURE_DEPTH} deep"
+        if roles.get(str(node.get("/S", "/"))[1:], str(node.get("/S", "/"))[1:]) == "Figure" and not (
+                "/Alt" in node or "/ActualText" in node):
+            figures += 1
+        if "/K" in node:
+            stack.append((node.K, depth + 1))
+    if figures:
+        return f"has {figures} figure(s) without a text alternative (/Alt), which readers of the annex need"
+    return None
+
+
+def _empty_pages(pdf: pikepdf.Pdf) -> tuple[int, ...]:
+    empty = []
+    for number, page in enumerate(pdf.pages, start=1):
+        box = page.obj.get("/MediaBox")  # inherited from the page tree: pikepdf resolves it
+        try:
+            x0, y0, x1, y1 = (float(value) for value in box)
+        except (TypeError, ValueError):
+            empty.append(number)
+            continue
+        if abs(x1 - x0) < 1 or abs(y1 - y0) < 1:
+            empty.append(number)
+    return tuple(empty)
 
 
 #: ToUnicode values that are no character (ISO 19005-2 6.2.11.7.2, ISO 14289-1 7.21.7).
@@ -1012,7 +1074,10 @@ def repair_annex(data: bytes) -> tuple[bytes, tuple[str, ...]]:
       transfer functions (/TR, /TR2 other than /Default);
     - XObjects lose what points elsewhere (/OPI, /Alternates, /Ref), and unknown rendering
       intents become RelativeColorimetric, as viewers read them;
-    - in a tagged annex, painting outside the tags becomes an artifact.
+    - in a tagged annex, painting outside the tags becomes an artifact, and its role map maps each
+      type of its own straight to the standard type its chain ends in (a standard type is not
+      mapped; a type the map leaves out, or whose chain loops or ends in no standard type, maps
+      to NonStruct).
 
     What cannot be mended stays, for ``inspect_annex`` to name (an annotation that prints but has
     no appearance, a font not embedded). Unchanged data comes back as it was."""
@@ -1022,6 +1087,7 @@ def repair_annex(data: bytes) -> tuple[bytes, tuple[str, ...]]:
     _repair_annotations(pdf, done)
     _repair_resources(pdf, done, contents=True)
     if _is_tagged(pdf):
+        _repair_role_map(pdf, done)
         for page in pdf.pages:
             done += _mark_untagged_painting(pdf, page)
     if not done and not form:
@@ -1029,6 +1095,37 @@ def repair_annex(data: bytes) -> tuple[bytes, tuple[str, ...]]:
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, fix_metadata_version=False)
     return out.getvalue(), tuple(done)
+
+
+#: The standard structure types of ISO 32000-1 14.8.4 (PDF 1.7), which a role map may not map.
+STANDARD_TYPES = frozenset(
+    "Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 H3 H4 H5 H6 L LI Lbl "
+    "LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link Annot Ruby RB RT RP Warichu "
+    "WT WP Figure Formula Form".split())
+
+
+def _repair_role_map(pdf: pikepdf.Pdf, done: list[str]) -> None:
+    """The annex's role map as PDF/A-a and PDF/UA ask: each of its own types mapped straight to a
+    standard type (ISO 14289-1 7.1; one the map leaves out, to NonStruct), no standard type mapped,
+    no cycle."""
+    root = pdf.Root.StructTreeRoot
+    roles = root.get("/RoleMap")
+    roles = roles if isinstance(roles, Dictionary) else Dictionary()
+    mapping = {str(name)[1:]: str(value)[1:] for name, value in roles.items() if isinstance(value, Name)}
+    used = {str(element.S)[1:] for element in _elements(root.get("/K")) if isinstance(element.get("/S"), Name)}
+    for name in used - STANDARD_TYPES - set(mapping):  # a type of its own the map leaves out
+        mapping[name] = "NonStruct"
+    mended = {}
+    for name in mapping:
+        if name in STANDARD_TYPES:
+            continue
+        target, steps = mapping[name], 0
+        while target not in STANDARD_TYPES and target in mapping and steps < len(mapping):
+            target, steps = mapping[target], steps + 1
+        mended[name] = target if target in STANDARD_TYPES else "NonStruct"
+    if mended != {str(name)[1:]: str(value)[1:] for name, value in roles.items()}:
+        root.RoleMap = Dictionary({f"/{name}": Name(f"/{target}") for name, target in mended.items()})
+        done.append("role map mended (standard types kept as they are, every type of its own mapped to a standard one)")
 
 
 def _repair_annotations(pdf: pikepdf.Pdf, done: list[str]) -> None:
