@@ -513,7 +513,25 @@ def _command_name(info) -> str:
     return info.name or info.callback.__name__.lower().replace("_", "-")
 
 
+def _utf8_output() -> None:
+    """Reports are UTF-8 (JSON and SARIF by definition): written to a file or pipe they are encoded
+    so whatever the locale says (``bidkit check > bericht.txt`` on Windows, cp1252); a terminal
+    that cannot show a character gets it escaped — never a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if encoding in ("utf-8", "utf8") or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            if stream.isatty():
+                stream.reconfigure(errors="backslashreplace")
+            else:
+                stream.reconfigure(encoding="utf-8")
+        except (ValueError, OSError):
+            continue
+
+
 def main() -> None:
+    _utf8_output()
     try:
         _invoked(sys.argv[1:])()
     except BidkitError as exc:

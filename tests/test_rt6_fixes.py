@@ -168,3 +168,19 @@ def test_names_that_only_begin_alike_are_no_removed_person(copy):
     edit(copy / "bid.yaml", "vision: |\n", "vision: |\n  Herrn Öhlschlägers Nachfolger, G. Straßmüllers Team und die Gülşen-S.-Straße.\n")
     result, _ = check_bid(copy)
     assert [f.message for f in result.findings if f.rule == "VAR002"] == []
+
+
+@pytest.mark.parametrize("form", ["text", "sarif", "github"])
+def test_a_report_to_a_file_in_another_encoding_is_utf8_not_a_traceback(copy, form):
+    """`bidkit check bid > bericht.txt` where the locale's encoding is cp1252 (Windows): the text
+    report's ✓ and SARIF's „→“ raised UnicodeEncodeError (D17)."""
+    import subprocess
+    import sys
+
+    edit(copy / "bid.yaml", "population: 124000", "population: 250000")  # a finding: CI has something to say
+    env = {key: value for key, value in __import__("os").environ.items() if key != "SOURCE_DATE_EPOCH"}
+    run = subprocess.run([sys.executable, "-m", "bidkit", "check", str(copy), "--format", form],
+                         env={**env, "PYTHONIOENCODING": "cp1252", "NO_COLOR": "1"}, capture_output=True)
+    assert run.returncode == 1 and b"Traceback" not in run.stderr, run.stderr
+    text = run.stdout.decode("utf-8")  # UTF-8, whatever the locale said
+    assert "ELI001" in text and ("✗" in text or form != "text")
