@@ -184,3 +184,41 @@ def test_a_report_to_a_file_in_another_encoding_is_utf8_not_a_traceback(copy, fo
     assert run.returncode == 1 and b"Traceback" not in run.stderr, run.stderr
     text = run.stdout.decode("utf-8")  # UTF-8, whatever the locale said
     assert "ELI001" in text and ("✗" in text or form != "text")
+
+
+@pytest.mark.parametrize("wrapped", [
+    "<span hidden>{}</span>", "<del>{}</del>", "<s>{}</s>", "<strike>{}</strike>", "<sup><sup><small>{}</small></sup></sup>",
+    '<font size="1">{}</font>', "<template>{}</template>", "<details><summary>siehe Anlage</summary>{}</details>",
+    '<bdo dir="rtl">{}</bdo>', '<span dir="rtl">{}</span>', "<noscript>{}</noscript>",
+])
+def test_a_theme_template_cannot_hide_strike_or_shrink_a_figure_with_html(copy, wrapped):
+    """THM006 compared the numbers' counts and places: HTML's own elements and attributes strike
+    out (<del>), shrink (<sup><small>), hide (hidden, <template>) or reorder (<bdo>) the own share
+    without a line of CSS (D18)."""
+    from bidkit.check import check_bid
+    from bidkit.paths import templates_dir
+
+    own = "{{ budget.own_share | percent(below=call.own_share_min_percent) }}"
+    source = (templates_dir() / "sections" / "budget.html.j2").read_text(encoding="utf-8")
+    assert f"<strong>{own}</strong>" in source
+    (copy / "theme" / "templates" / "sections").mkdir(parents=True)
+    (copy / "theme" / "templates" / "sections" / "budget.html.j2").write_text(
+        source.replace(f"<strong>{own}</strong>", f"<strong>{wrapped.format(own)}</strong>"), encoding="utf-8")
+    edit(copy / "bid.yaml", '  accent_color: "#6f8fb0"\n', '  accent_color: "#6f8fb0"\n  templates: theme/templates\n')
+    result, _ = check_bid(copy)
+    found = [f.message for f in result.findings if f.rule == "THM006"]
+    assert any("the number '100,0' inside" in message for message in found), found
+
+
+def test_a_theme_template_may_wrap_a_figure_in_plain_elements(copy):
+    from bidkit.check import check_bid
+    from bidkit.paths import templates_dir
+
+    own = "{{ budget.own_share | percent(below=call.own_share_min_percent) }}"
+    source = (templates_dir() / "sections" / "budget.html.j2").read_text(encoding="utf-8")
+    (copy / "theme" / "templates" / "sections").mkdir(parents=True)
+    (copy / "theme" / "templates" / "sections" / "budget.html.j2").write_text(
+        source.replace(f"<strong>{own}</strong>", f'<strong><span class="figure"><em>{own}</em></span></strong>'), encoding="utf-8")
+    edit(copy / "bid.yaml", '  accent_color: "#6f8fb0"\n', '  accent_color: "#6f8fb0"\n  templates: theme/templates\n')
+    result, _ = check_bid(copy)
+    assert [f.message for f in result.findings if f.rule in ("THM005", "THM006")] == []

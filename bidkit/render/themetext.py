@@ -16,7 +16,10 @@ templates alone changed:
 - pictures and other embedded content (``<img>``, ``<object>``, ``<embed>``, ``<iframe>``,
   ``<image>``, ``<use>``) and linked stylesheets that bidkit's HTML does not have;
 - CSS in ``<style>`` elements and ``style`` attributes that bidkit's HTML does not have, judged
-  like the theme's stylesheet (bidkit.themecss, THM004).
+  like the theme's stylesheet (bidkit.themecss, THM004);
+- numbers inside elements that do not print text as it is (``<del>``, ``<s>``, ``<sup>``,
+  ``<small>``, ``<font>``, ``<details>``, ``<template>``, ``<bdo>`` …) or under ``hidden``/``dir``
+  where bidkit's HTML does not put them (rt6 D18: HTML strikes out, shrinks or hides without CSS).
 
 Text is otherwise compared as counts of numbers, not word by word: a theme may reorder and reword
 its paragraphs, and words outside the tables' heads are not judged. Numbers written out in words are not found either; review a theme's templates.
@@ -55,6 +58,8 @@ class Page:
     cells: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
     #: The numbers of each block outside tables (a paragraph, a list item, a heading), in order.
     blocks: list[list[str]] = field(default_factory=list)
+    #: (number, the elements and hiding attributes around it that do not print text as it is).
+    wrapped: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @property
     def numbers(self) -> Counter[str]:
@@ -67,6 +72,15 @@ _BLOCKS = {"p", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "div", "se
            "footer", "blockquote", "figcaption", "caption", "table", "tr", "td", "th", "ul", "ol", "dl", "br",
            "body", "html", "main", "aside", "nav", "figure", "pre", "hr"}
 MAX_BLOCK_NUMBERS = 60
+#: Elements that print their text as it is. Any other around a number (``<del>``, ``<s>``,
+#: ``<sup>``, ``<small>``, ``<font>``, ``<details>``, ``<template>``, ``<bdo>`` …) can strike it
+#: out, shrink it, hide it or reorder its digits without a line of CSS.
+_PLAIN = _BLOCKS | {"span", "strong", "b", "em", "i", "a", "abbr", "address", "tbody", "thead", "tfoot", "colgroup",
+                    "col", "head", "title", "meta", "style", "script", "img", "wbr"}
+#: Attributes that hide or reorder an element's text without CSS.
+_HIDING = ("hidden", "dir", "inert")
+#: Elements that have no end tag (they wrap no text).
+_VOID = {"br", "hr", "img", "meta", "col", "wbr", "input", "link", "source", "area", "base", "embed", "param", "track"}
 
 
 def _flat(text: str) -> str:
@@ -89,6 +103,7 @@ class _Reader(HTMLParser):
         self.skipping: list[str] = []
         self.tables: list[_Table] = []
         self.block: list[str] = []
+        self.open: list[tuple[str, str]] = []  # (tag, what of it wraps text otherwise than as it is, or "")
 
     def _flush(self) -> None:
         if self.block:
@@ -147,6 +162,9 @@ class _Reader(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
+        if tag not in _VOID:
+            marks = ([f"<{tag}>"] if tag not in _PLAIN else []) + [f"[{name}]" for name in _HIDING if name in values]
+            self.open.append((tag, " ".join(marks)))
         for name in _TEXT_ATTRIBUTES & values.keys():
             self.page.text.append(values[name])
         if style := values.get("style", "").strip():
@@ -165,8 +183,13 @@ class _Reader(HTMLParser):
         self.handle_starttag(tag, attrs)
         if tag in _NOT_TEXT:
             self.skipping.pop()
+        if tag not in _VOID:
+            self.open.pop()
 
     def handle_endtag(self, tag: str) -> None:
+        if any(name == tag for name, _ in self.open):  # an end tag closes what is open inside it too
+            while self.open and self.open.pop()[0] != tag:
+                pass
         if self.skipping and self.skipping[-1] == tag:
             self.skipping.pop()
         if tag in _BLOCKS:
@@ -176,6 +199,9 @@ class _Reader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self.skipping:
             self.page.text.append(data)
+            if wrappers := " ".join(marks for _, marks in self.open if marks):
+                for number in _NUMBER.findall(data):
+                    self.page.wrapped[(number, wrappers)] += 1
             self.block.append(data)
             if self.tables and self.tables[-1].cell is not None:
                 self.tables[-1].cell.append(data)
@@ -215,6 +241,10 @@ def compare(themed: str, plain: str, bid_dir: Path) -> list[Change]:
             "which bidkit's templates print from the bid"
         changes.append(Change(f"the theme's templates leave out the number '{number}', {fewer}"))
     changes += _cells(theirs, ours) + _orders(theirs, ours)
+    for number, wrappers in sorted(theirs.wrapped - ours.wrapped):
+        changes.append(Change(f"the theme's templates print the number '{number}' inside {wrappers}, which bidkit's "
+                              f"templates do not: HTML can strike out, shrink, hide or reorder a figure without CSS "
+                              f"(write it as bidkit's templates do, in a <span> or <strong> if it needs a class)", number))
     for tag, source in sorted(set(theirs.embeds) - set(ours.embeds)):
         what = "a stylesheet" if tag == "link" else f"<{tag}>"
         shown = f" '{_short(source)}'" if source else ""

@@ -106,7 +106,11 @@ templates and with bidkit's, from the same data, for the full bid and each varia
 - the theme's templates may not add pictures, embedded content or linked stylesheets of their
   own (the logo and the stylesheet are given in `theme:`);
 - CSS written into the templates (`<style>`, `style="…"`) is judged like the theme's stylesheet
-  (THM004).
+  (THM004);
+- a number stands only in elements that print text as it is (`span`, `strong`, `em`, `a`, blocks
+  and tables) unless bidkit's HTML has it so: HTML strikes out (`<del>`, `<s>`), shrinks (`<sup>`,
+  `<small>`, `<font>`), hides (`hidden`, `<template>`, `<details>`, `<noscript>`) and reorders
+  digits (`<bdo>`, `dir`) without a line of CSS.
 
 A number the theme's templates write as a literal is located in them; otherwise the finding points
 at `theme.templates`. Words outside the tables' heads are not compared (a theme may reword and
