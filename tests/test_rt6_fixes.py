@@ -222,3 +222,18 @@ def test_a_theme_template_may_wrap_a_figure_in_plain_elements(copy):
     edit(copy / "bid.yaml", '  accent_color: "#6f8fb0"\n', '  accent_color: "#6f8fb0"\n  templates: theme/templates\n')
     result, _ = check_bid(copy)
     assert [f.message for f in result.findings if f.rule in ("THM005", "THM006")] == []
+
+
+def test_a_theme_template_cannot_strike_out_words_either(copy):
+    from bidkit.check import check_bid
+    from bidkit.paths import templates_dir
+
+    source = (templates_dir() / "sections" / "budget.html.j2").read_text(encoding="utf-8")
+    assert "<em>in Aussicht gestellt</em>" in source
+    (copy / "theme" / "templates" / "sections").mkdir(parents=True)
+    (copy / "theme" / "templates" / "sections" / "budget.html.j2").write_text(
+        source.replace("<em>in Aussicht gestellt</em>", "<del>in Aussicht gestellt</del>"), encoding="utf-8")
+    edit(copy / "bid.yaml", '  accent_color: "#6f8fb0"\n', '  accent_color: "#6f8fb0"\n  templates: theme/templates\n')
+    result, _ = check_bid(copy)
+    found = [f.message for f in result.findings if f.rule == "THM006"]
+    assert any("the text 'in Aussicht gestellt' inside <del>" in message for message in found), found

@@ -79,6 +79,8 @@ _PLAIN = _BLOCKS | {"span", "strong", "b", "em", "i", "a", "abbr", "address", "t
                     "col", "head", "title", "meta", "style", "script", "img", "wbr"}
 #: Attributes that hide or reorder an element's text without CSS.
 _HIDING = ("hidden", "dir", "inert")
+#: What hides, strikes out or reorders any text, words too (not only numbers).
+_HIDDEN = re.compile(r"<(?:del|s|strike|template|details|noscript|bdo|dialog)>|\[(?:hidden|dir|inert)\]")
 #: Elements that have no end tag (they wrap no text).
 _VOID = {"br", "hr", "img", "meta", "col", "wbr", "input", "link", "source", "area", "base", "embed", "param", "track"}
 
@@ -202,6 +204,8 @@ class _Reader(HTMLParser):
             if wrappers := " ".join(marks for _, marks in self.open if marks):
                 for number in _NUMBER.findall(data):
                     self.page.wrapped[(number, wrappers)] += 1
+                if _HIDDEN.search(wrappers) and (words := _flat(_NUMBER.sub("", data))):
+                    self.page.wrapped[(_short(words), wrappers)] += 1  # „in Aussicht gestellt“ struck out or hidden
             self.block.append(data)
             if self.tables and self.tables[-1].cell is not None:
                 self.tables[-1].cell.append(data)
@@ -241,10 +245,11 @@ def compare(themed: str, plain: str, bid_dir: Path) -> list[Change]:
             "which bidkit's templates print from the bid"
         changes.append(Change(f"the theme's templates leave out the number '{number}', {fewer}"))
     changes += _cells(theirs, ours) + _orders(theirs, ours)
-    for number, wrappers in sorted(theirs.wrapped - ours.wrapped):
-        changes.append(Change(f"the theme's templates print the number '{number}' inside {wrappers}, which bidkit's "
-                              f"templates do not: HTML can strike out, shrink, hide or reorder a figure without CSS "
-                              f"(write it as bidkit's templates do, in a <span> or <strong> if it needs a class)", number))
+    for text, wrappers in sorted(theirs.wrapped - ours.wrapped):
+        what = f"the number '{text}'" if _NUMBER.fullmatch(text) else f"the text '{text}'"
+        changes.append(Change(f"the theme's templates print {what} inside {wrappers}, which bidkit's templates do not: "
+                              f"HTML can strike out, shrink, hide or reorder text without CSS (write it as bidkit's "
+                              f"templates do, in a <span> or <strong> if it needs a class)", text))
     for tag, source in sorted(set(theirs.embeds) - set(ours.embeds)):
         what = "a stylesheet" if tag == "link" else f"<{tag}>"
         shown = f" '{_short(source)}'" if source else ""

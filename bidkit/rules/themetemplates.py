@@ -110,7 +110,7 @@ templates and with bidkit's, from the same data, for the full bid and each varia
 - a number stands only in elements that print text as it is (`span`, `strong`, `em`, `a`, blocks
   and tables) unless bidkit's HTML has it so: HTML strikes out (`<del>`, `<s>`), shrinks (`<sup>`,
   `<small>`, `<font>`), hides (`hidden`, `<template>`, `<details>`, `<noscript>`) and reorders
-  digits (`<bdo>`, `dir`) without a line of CSS.
+  digits (`<bdo>`, `dir`) without a line of CSS; words struck out or hidden so („in Aussicht gestellt“) too.
 
 A number the theme's templates write as a literal is located in them; otherwise the finding points
 at `theme.templates`. Words outside the tables' heads are not compared (a theme may reword and
