@@ -357,6 +357,12 @@ def _copy_without_active_content(data: bytes) -> PdfAnnexContent:
     # pypdf would search every object for another catalog, which can take minutes: a guess anyway
     if not isinstance(root, DictionaryObject) or root.get("/Type") != "/Catalog":
         raise PdfAnnexError("its catalog (/Root) is missing or damaged")
+    if "/Collection" in root:  # a portfolio: its pages are a cover, its documents are embedded files
+        names = root.get("/Names")
+        names = names.get_object() if names is not None else None
+        held = ", ".join(embedded_names(names)) if hasattr(names, "get") and "/EmbeddedFiles" in names else "none"
+        raise PdfAnnexError(f"it is a PDF portfolio, whose documents ({held}) are files embedded in it, which are not "
+                            "appended: save them as one PDF (Acrobat: 'Combine Files'), or name each as an annex")
     pages = _count_pages(root.get("/Pages"))
     removed = _document_active_content(root)
     writer = PdfWriter()
@@ -430,8 +436,30 @@ def _document_active_content(root) -> list[str]:
         if "/JavaScript" in names:
             found.append("JavaScript")
         if "/EmbeddedFiles" in names:
-            found.append("embedded files")
+            found.append(f"embedded files ({', '.join(embedded_names(names))})")
     return found
+
+
+def embedded_names(names, most: int = 5) -> list[str]:
+    """The names of (at most ``most`` of) the files a document's /Names embed, shown escaped."""
+    from bidkit.paths import shown
+
+    found: list[str] = []
+    stack, seen = [names.get("/EmbeddedFiles")], 0
+    while stack and len(found) < most and seen < 1000:
+        node, seen = stack.pop(), seen + 1
+        node = node.get_object() if node is not None else None
+        if not hasattr(node, "get"):
+            continue
+        pairs = node.get("/Names")
+        pairs = pairs.get_object() if pairs is not None else None
+        for name in list(pairs)[0::2] if isinstance(pairs, list) else ():
+            name = name.get_object()
+            found.append(shown(name.decode("latin-1") if isinstance(name, bytes) else str(name)))
+        kids = node.get("/Kids")
+        kids = kids.get_object() if kids is not None else None
+        stack.extend(reversed(list(kids)) if isinstance(kids, list) else ())
+    return found[:most] + (["…"] if len(found) > most else []) if found else ["names unknown"]
 
 
 def _active(obj) -> str | None:

@@ -249,7 +249,7 @@ def test_active_content_is_reported_by_check_and_never_reaches_the_submission(bi
     assert finding["line"] == line_of(bid / "partners.yaml", f"file: {ANNEX}")
     assert finding["message"] == (
         f"annex 3 (Unterstützungsschreiben: Ostfalia Hochschule für angewandte Wissenschaften): removed from '{ANNEX}': "
-        "JavaScript on opening, JavaScript (3×), embedded files, XFA form, page actions (/AA), Launch action (starts a program), "
+        "JavaScript on opening, JavaScript (3×), embedded files (tool.exe), XFA form, page actions (/AA), Launch action (starts a program), "
         "file: link, file attachment, form or annotation actions (/AA)")
 
     out = tmp_path / "bid.pdf"

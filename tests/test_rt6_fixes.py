@@ -237,3 +237,38 @@ def test_a_theme_template_cannot_strike_out_words_either(copy):
     result, _ = check_bid(copy)
     found = [f.message for f in result.findings if f.rule == "THM006"]
     assert any("the text 'in Aussicht gestellt' inside <del>" in message for message in found), found
+
+
+def _with_attachment(portfolio: bool) -> bytes:
+    import io
+
+    import pikepdf
+    from pikepdf import Dictionary, Name
+
+    import annex_samples
+
+    pdf = pikepdf.open(io.BytesIO(annex_samples.scan(1)))
+    spec = pikepdf.AttachedFileSpec(pdf, annex_samples.tagged_pdfa(), filename="schreiben-sparkasse.pdf")
+    pdf.attachments["schreiben-sparkasse.pdf"] = spec
+    if portfolio:
+        pdf.Root.Collection = Dictionary(Type=Name.Collection, View=Name.D)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_a_pdf_portfolio_is_refused_and_an_embedded_file_named(copy):
+    """An Acrobat portfolio's letters are its embedded files; bidkit appended its empty cover and
+    dropped the letters with an info (D19)."""
+    from bidkit.check import check_bid
+
+    letter = "anlagen/unterstuetzung-ostfalia.pdf"
+    (copy / letter).write_bytes(_with_attachment(portfolio=True))
+    result, _ = check_bid(copy)
+    [refused] = [f.message for f in result.findings if f.rule == "ANX003"]
+    assert "is a PDF portfolio, whose documents (schreiben-sparkasse.pdf) are files embedded in it" in refused
+    (copy / letter).write_bytes(_with_attachment(portfolio=False))
+    result, _ = check_bid(copy)
+    assert not [f for f in result.findings if f.rule == "ANX003"]
+    [removed] = [f.message for f in result.findings if f.rule == "ANX004"]
+    assert "embedded files (schreiben-sparkasse.pdf)" in removed
