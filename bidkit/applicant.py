@@ -32,8 +32,9 @@ _NOUNS: dict[str, tuple[str, str, str]] = {
     "Regionalverband": ("m", "Regionalverbandes", "Verbandsversammlung"),
     "Bezirk": ("m", "Bezirks", "Bezirkstag"),
 }
-#: Leading words before the noun that belong to the kind: „Große Kreisstadt“, „Freie und Hansestadt“.
-_PREFIXES = ("Große ", "Freie und ", "Freie ")
+#: Leading words before the noun that belong to the kind: „Große Kreisstadt“, „Freie und
+#: Hansestadt“, and the first parts of a coordinated noun, „Hanse- und Universitätsstadt“.
+_PREFIX = re.compile(r"(?:Große |Freie und |Freie )?(?:[^\W\d_][\w]*- (?:und|u\.) )*")
 _ARTICLES = {  # gender → nominative, genitive, dative, accusative
     "f": ("die", "der", "der", "die"),
     "m": ("der", "des", "dem", "den"),
@@ -48,6 +49,10 @@ def _noun(word: str) -> tuple[str, tuple[str, str, str]] | None:
     """The known noun ``word`` is (its label and forms), or None."""
     if word in _NOUNS:
         return word, _NOUNS[word]
+    first, hyphen, last = word.rpartition("-")
+    if hyphen and first and (found := _noun(last)) is not None:  # „documenta-Stadt“, „Hanse-Stadt“
+        label, (gender, genitive, council) = found
+        return label, (gender, f"{first}-{genitive}", council)
     for family in _FAMILIES:
         if word.endswith(family) and word[0].isupper():  # Hansestadt, Universitätsstadt, Ortsgemeinde
             noun = family.capitalize()
@@ -81,7 +86,7 @@ class Applicant:
             full = " ".join(name.split())
         else:
             full = f"Stadt {' '.join(name.split())}"
-        prefix = next((p for p in _PREFIXES if full.startswith(p)), "")
+        prefix = _PREFIX.match(full).group()
         head, _, rest = full[len(prefix):].partition(" ")
         found = _noun(head) if rest else None
         if found is None:  # unknown kind: „die Kommune Oderbruch-Verbund“
@@ -105,7 +110,7 @@ def leading_kind(name: str) -> str | None:
     """The rest of ``name`` when it starts with a kind of applicant („Landkreis Oder-Spree“ →
     „Oder-Spree“, „Große Kreisstadt Xy“ → „Xy“), else None."""
     text = " ".join(name.split())
-    prefix = next((p for p in _PREFIXES if text.startswith(p)), "")
+    prefix = _PREFIX.match(text).group()
     head, _, rest = text[len(prefix):].partition(" ")
     return rest if rest and _noun(head) is not None else None
 

@@ -272,3 +272,22 @@ def test_a_pdf_portfolio_is_refused_and_an_embedded_file_named(copy):
     assert not [f for f in result.findings if f.rule == "ANX003"]
     [removed] = [f.message for f in result.findings if f.rule == "ANX004"]
     assert "embedded files (schreiben-sparkasse.pdf)" in removed
+
+
+@pytest.mark.parametrize("official, genitive", [
+    ("Hanse- und Universitätsstadt Rostock", "der Hanse- und Universitätsstadt Rostock"),
+    ("Universitäts- und Hansestadt Greifswald", "der Universitäts- und Hansestadt Greifswald"),
+    ("documenta-Stadt Kassel", "der documenta-Stadt Kassel"),
+    ("Kur- und Kreisstadt Bad Kissingen", "der Kur- und Kreisstadt Bad Kissingen"),
+    ("Große Kreisstadt Mühlstätt an der Öß", "der Großen Kreisstadt Mühlstätt an der Öß"),
+    ("Freie und Hansestadt Hamburg", "der Freien und Hansestadt Hamburg"),
+    ("Oderbruch-Verbund", "der Kommune Oderbruch-Verbund"),
+])
+def test_real_official_names_with_a_coordinated_or_hyphenated_kind(official, genitive):
+    """„Bewerbung der Kommune Hanse- und Universitätsstadt Rostock“ (D14): the first parts of a
+    coordinated noun and a hyphenated one („documenta-Stadt“) belong to the kind."""
+    from bidkit.applicant import Applicant
+
+    applicant = Applicant.of("x", official)
+    assert applicant.full_genitive == genitive
+    assert applicant.kind == ("Kommune" if genitive.startswith("der Kommune") else "Stadt")
