@@ -61,6 +61,32 @@ def picture_problem(data: bytes, path: Path | None = None, root: Path | None = N
     return pixel_problem(data)
 
 
+def rgb_picture(data: bytes) -> bytes | None:
+    """A raster picture in CMYK (or YCCK: a printer's JPEG) as an RGB PNG, or None for any other
+    data: the document's output intent is sRGB, and PDF/A forbids uncalibrated DeviceCMYK. The
+    picture's ICC profile converts it where it has one. Call after ``pixel_problem``."""
+    from PIL import Image, ImageCms, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.mode != "CMYK":
+                return None
+            profile = image.info.get("icc_profile")
+            rgb = None
+            if profile:
+                try:
+                    rgb = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(profile)),
+                                                    ImageCms.createProfile("sRGB"), outputMode="RGB")
+                except (ImageCms.PyCMSError, OSError, ValueError):
+                    rgb = None
+            rgb = rgb or image.convert("RGB")
+            out = io.BytesIO()
+            rgb.save(out, "PNG")
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+
+
 #: Where an SVG refers to another file: links (``href``, ``xlink:href``), ``url(…)`` in
 #: attributes and stylesheets, and ``@import "…"``.
 _URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
@@ -144,6 +170,9 @@ class _Drawing:
             raise _Undrawable(f"is not well-formed XML ({exc}) and cannot be drawn") from None
         if _local(tree.tag) != "svg":
             raise _Undrawable("is not an SVG image (its root element is not <svg>)")
+        if re.search(rb"device-cmyk\s*\(", data, re.IGNORECASE):
+            raise _Undrawable("paints in device-cmyk() colours, which PDF/A forbids (the document's colours are sRGB); "
+                              "export it with RGB colours")
         for element in tree.iter():
             if _local(element.tag) == "foreignObject":
                 raise _Undrawable("holds a <foreignObject>, which WeasyPrint does not draw (the logo would be left out)")

@@ -291,3 +291,25 @@ def test_real_official_names_with_a_coordinated_or_hyphenated_kind(official, gen
     applicant = Applicant.of("x", official)
     assert applicant.full_genitive == genitive
     assert applicant.kind == ("Kommune" if genitive.startswith("der Kommune") else "Stadt")
+
+
+@pytest.mark.slow
+def test_a_cmyk_logo_is_embedded_as_rgb_and_the_file_stays_pdfa(copy, tmp_path):
+    """A printer's CMYK JPEG logo went into the document as DeviceCMYK, which PDF/A forbids under
+    an sRGB output intent (D16); an SVG logo painting in device-cmyk() is THM001."""
+    from PIL import Image
+
+    from conftest import run_bidkit
+    from test_pdf_validation import validation_failures
+
+    Image.new("CMYK", (120, 80), (0, 200, 200, 0)).save(copy / "theme" / "logo.jpg", "JPEG")
+    edit(copy / "bid.yaml", "  logo: theme/logo.svg", "  logo: theme/logo.jpg")
+    out = tmp_path / "bid.pdf"
+    run = run_bidkit("build", str(copy), "-o", str(out), "--no-cache")
+    assert run.code == 0, run.stderr
+    assert validation_failures(out, "3a") == []
+    (copy / "theme" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">'
+                                             '<rect width="9" height="9" fill="device-cmyk(0 0.8 0.8 0)"/></svg>')
+    edit(copy / "bid.yaml", "  logo: theme/logo.jpg", "  logo: theme/logo.svg")
+    found = [f["message"] for f in run_bidkit("check", str(copy), "--format", "json").json()["findings"] if f["rule"] == "THM001"]
+    assert any("device-cmyk() colours, which PDF/A forbids" in message for message in found), found

@@ -4,7 +4,8 @@ WeasyPrint's default fetcher follows any ``file:`` URL and fetches http(s). Temp
 stylesheets and SVG images may only use files inside the bid folder and the templates;
 everything else (other files, symlinks or ``..`` leading out, folders, FIFOs and devices, any
 network scheme) is refused and recorded, and so is a raster picture too large to decode or an SVG image that
-cannot be drawn in bounded time (bidkit.images). Files are read through ``bidkit.paths`` without
+cannot be drawn in bounded time (bidkit.images); a CMYK picture is handed over as RGB (the
+document's output intent is sRGB: PDF/A forbids uncalibrated CMYK). Files are read through ``bidkit.paths`` without
 blocking, so a FIFO named by a stylesheet cannot hang the build.
 """
 
@@ -17,8 +18,12 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from bidkit.images import picture_problem
+from bidkit.images import picture_problem, rgb_picture
 from bidkit.paths import MAX_RESOURCE_BYTES, BidFileError, read_regular, resolve_inside, shown
+
+
+#: How raster pictures start (PNG, JPEG, GIF, WebP/RIFF, BMP, TIFF).
+_RASTER_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"BM", b"II*\x00", b"MM\x00*")
 
 
 class RefusedURL(ValueError):
@@ -50,6 +55,8 @@ class SandboxedFetcher(URLFetcher):
             data = response.read()
             if problem := picture_problem(data):
                 return self._refuse(url[:60] + "…", f"the data: URL {problem}")
+            if (rgb := rgb_picture(data)) is not None:
+                return URLFetcherResponse(response.url, rgb, {"Content-Type": "image/png"})
             return URLFetcherResponse(response.url, data, response.headers)
         if scheme != "file":
             return self._refuse(url, NETWORK_REFUSED if scheme in ("http", "https", "ftp") or url.startswith("//") else
@@ -65,7 +72,12 @@ class SandboxedFetcher(URLFetcher):
         if problem := picture_problem(data, path, root):
             return self._refuse(url, f"'{shown(relative)}' {problem}")
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
+        if (rgb := rgb_picture(data)) is not None:
+            data, kind = rgb, "image/png"
+        # WeasyPrint 70 reads a raster picture again from the file its response names (LazyLocalImage)
+        # when it writes the PDF: with a fragment the name is no file, and what it embeds is these bytes.
+        address = path.as_uri() + ("#as-fetched" if data.startswith(_RASTER_MAGIC) else "")
+        return URLFetcherResponse(address, data, {"Content-Type": kind})
 
     def _inside(self, file: str) -> tuple[Path, Path]:
         """(allowed folder, path relative to it) of the file; resolve_inside then follows
