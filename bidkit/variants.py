@@ -187,6 +187,9 @@ def field_problem(path: str, *, text: bool = False) -> str | None:
             return f"'{name}' is no field of {owner}; known: {known}"
         if not text and len(parts) == 1 and name in ("call", "title", "city"):
             return f"'{name}' is what the document is about and cannot be removed"
+        if not text and len(parts) == 1 and name == "submission_date":
+            return (f"'{name}' is the document's own date (the cover, the PDF's dates) and cannot be removed; "
+                    f"build the variant with SOURCE_DATE_EPOCH set to another day instead")
         inner = _inner_model(info.annotation, every)
         if isinstance(inner, str):
             return f"'{part}': {inner}"
@@ -294,7 +297,9 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
         kept_texts = {text for _, text in iter_strings(kept)}
     for path in variant.fields:
         for field_path, text in iter_strings(_select(removed, path.split("."))):
-            if text not in kept_texts:
+            # what can name someone or something: words, not a unit, a kind or an office („Minuten“,
+            # „land“, „Hauptamt“) that other texts print as well
+            if text not in kept_texts and (len(text.split()) >= 2 or "@" in text):
                 add(text, f"{path} {''.join(f'[{p}]' if isinstance(p, int) else f'.{p}' for p in field_path)}".strip())
     public = _public_values(bid)
     unique: dict[tuple[str, bool], Secret] = {}

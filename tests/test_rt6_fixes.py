@@ -313,3 +313,15 @@ def test_a_cmyk_logo_is_embedded_as_rgb_and_the_file_stays_pdfa(copy, tmp_path):
     edit(copy / "bid.yaml", "  logo: theme/logo.jpg", "  logo: theme/logo.svg")
     found = [f["message"] for f in run_bidkit("check", str(copy), "--format", "json").json()["findings"] if f["rule"] == "THM001"]
     assert any("device-cmyk() colours, which PDF/A forbids" in message for message in found), found
+
+
+def test_a_variant_without_the_kpis_searches_their_texts_not_their_single_words(copy):
+    """A press variant removing `goals[].kpis` was refused because „Minuten“ (a unit) and
+    „Hauptamt“ (a source) stand in other texts (D15); the KPI table embedded as a CSV annex does
+    hold the removed KPIs, and is named."""
+    from bidkit.check import check_bid
+
+    edit(copy / "bid.yaml", "\ntheme:", '\nvariants:\n  press:\n    label: Pressefassung\n    fields: ["goals[].kpis"]\ntheme:')
+    result, _ = check_bid(copy)
+    found = [f for f in result.findings if f.rule == "VAR002"]
+    assert found and {f.path for f in found} == {("annexes", 0, "file")}, [(f.path, f.message) for f in found]

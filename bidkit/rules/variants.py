@@ -24,7 +24,10 @@ A variant (`variants:` in bid.yaml) may remove fields by path besides its fixed 
 (`contact`, `deputy_contact`, `legal_representative`, `signatories`, `private_supporters`,
 `private_annexes`). A path that names no field would remove nothing — and the variant would
 print what its authors meant to leave out — so it is an error. The city, the title and the call
-are what the document is about and cannot be removed.
+are what the document is about and cannot be removed, nor the submission date (the document's
+own date, on the cover and in the PDF's dates). Of the texts a
+path removes, those of two words or more and e-mail addresses are searched for in what the
+variant keeps (VAR002); single words — a unit, a kind, an office — stand in other texts too.
 """,
     reads=("variants",),
 )
