@@ -172,6 +172,9 @@ class _Scan:
         """Why THM004 refuses ``declaration`` (in a rule, @page, a margin box or @font-face), or None;
         colours are kept for the contrast of every text colour with every background (``contrasts``)."""
         name, tokens = declaration.lower_name, _significant(declaration)
+        if declaration.important and where != "font-face":
+            return ("is marked !important, which would override what bidkit keeps fixed (the type of the money "
+                    "tables, sized to their amounts); leave out !important")
         if where == "font-face":
             if name == "font-family":
                 self.families.update(name for name in _families(tokens) if name)

@@ -325,3 +325,38 @@ def test_a_variant_without_the_kpis_searches_their_texts_not_their_single_words(
     result, _ = check_bid(copy)
     found = [f for f in result.findings if f.rule == "VAR002"]
     assert found and {f.path for f in found} == {("annexes", 0, "file")}, [(f.path, f.message) for f in found]
+
+
+def test_a_theme_may_not_mark_a_declaration_important(copy):
+    from bidkit.check import check_bid
+
+    (copy / "theme" / "extra.css").write_text("td { font-size: 11pt !important; }\n", encoding="utf-8")
+    edit(copy / "bid.yaml", '  accent_color: "#6f8fb0"\n', '  accent_color: "#6f8fb0"\n  stylesheet: theme/extra.css\n')
+    result, _ = check_bid(copy)
+    [finding] = [f for f in result.findings if f.rule == "THM004"]
+    assert "is marked !important" in finding.message and finding.location.line == 1
+
+
+@pytest.mark.slow
+def test_a_themes_cell_type_leaves_the_money_tables_as_they_are(copy, tmp_path):
+    """`td { font-size: 16pt; letter-spacing: 0.2em }` — each declaration within THM004's bounds —
+    made the plan's amounts overprint each other and run past the margin: the money tables' columns
+    are sized to their amounts at the table's type (D12). The cells keep that type."""
+    import subprocess
+
+    from conftest import run_bidkit
+
+    def amounts(pdf) -> list[tuple[str, float]]:
+        html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', html)
+        return [(text, round(float(y1) - float(y0), 1)) for (x0, y0, x1, y1, text), after in zip(words, words[1:])
+                if re.fullmatch(r"\d{1,3}(\.\d{3})+", text) and after[4] == "€"]  # amounts: in the money tables
+
+    plain = tmp_path / "plain.pdf"
+    assert run_bidkit("build", str(copy), "-o", str(plain), "--no-cache").code == 0
+    (copy / "theme" / "extra.css").write_text("td { font-size: 16pt; letter-spacing: 0.2em; word-spacing: 0.5em; }\n", encoding="utf-8")
+    edit(copy / "bid.yaml", '  accent_color: "#6f8fb0"\n', '  accent_color: "#6f8fb0"\n  stylesheet: theme/extra.css\n')
+    themed = tmp_path / "themed.pdf"
+    run = run_bidkit("build", str(copy), "-o", str(themed), "--no-cache")
+    assert run.code == 0, run.stderr
+    assert amounts(themed) == amounts(plain) and amounts(plain)

@@ -216,7 +216,9 @@ says, and each value within bounds; everything else is refused at its line:
 
 Anything else — `content` outside the margin boxes, `display`, `visibility`, `opacity`,
 `position`, `transform`, `outline`, `filter`, `clip-path`, `z-index`, `direction`, counters,
-`calc()`, custom properties, `@counter-style` and other at-rules — is THM004. A stylesheet over
+`calc()`, custom properties, `@counter-style` and other at-rules, and any declaration marked
+`!important` (which would override the type bidkit keeps for the money tables, whose columns are
+sized to their amounts) — is THM004. A stylesheet over
 8 MB is refused as too large to check. `primary_color` with too little contrast to the page is
 THM004 at `theme.primary_color` (headings and table header rows are printed in it), and a
 `font_family` without `fonts` that is no common text font at `theme.font_family` (a font of the
