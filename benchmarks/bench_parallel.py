@@ -45,8 +45,9 @@ weasyprint.HTML(string=html, base_url=sys.argv[2]).render().write_pdf(sys.argv[3
 PINNED: list[str] = []
 
 
-def run(args: list[str], env: dict | None = None) -> tuple[float, float, float]:
-    """(wall seconds, peak MB of the process tree (PSS), CPU seconds of the process and its children)."""
+def run(args: list[str], env: dict | None = None) -> tuple[float, float, float, bool]:
+    """(wall seconds, peak MB of the process tree (PSS), CPU seconds of the process and its
+    children, whether the build laid out in two processes (its steps say so))."""
     args = [*PINNED, *args]
     start = time.perf_counter()
     # From a folder of no checkout: `-m bidkit` takes the installed one, or --before's from PYTHONPATH
@@ -58,10 +59,11 @@ def run(args: list[str], env: dict | None = None) -> tuple[float, float, float]:
         wall = time.perf_counter() - start
         peak = sampler.stop()[0]
         code = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read().decode(errors="replace")
         if code not in (0, 1):  # 1: the page limit fails on purpose for the generated bids
-            err.seek(0)
-            sys.exit(f"{' '.join(args)} failed:\n{err.read().decode(errors='replace')}")
-    return wall, peak, usage.ru_utime + usage.ru_stime
+            sys.exit(f"{' '.join(args)} failed:\n{text}")
+    return wall, peak, usage.ru_utime + usage.ru_stime, "laid out in 2 processes" in text
 
 
 def spread(values: list[float]) -> str:
@@ -89,11 +91,13 @@ def bench(name: str, bid: Path, tmp: Path, runs: int, before: Path | None = None
     times: dict[str, list[float]] = {key: [] for key in commands}
     peaks: dict[str, list[float]] = {key: [] for key in commands}
     cpus: dict[str, list[float]] = {key: [] for key in commands}
+    splits: dict[str, int] = dict.fromkeys(commands, 0)
     loads = [os.getloadavg()[0]]
     order = list(commands)
     for round_ in range(runs):
         for key in order[round_ % len(order):] + order[:round_ % len(order)]:
-            wall, peak, cpu = run(commands[key], envs.get(key))
+            wall, peak, cpu, split = run(commands[key], envs.get(key))
+            splits[key] += split
             times[key].append(wall)
             peaks[key].append(peak)
             cpus[key].append(cpu)
@@ -108,8 +112,9 @@ def bench(name: str, bid: Path, tmp: Path, runs: int, before: Path | None = None
     for key in commands:
         ratio = statistics.median(times[key]) / alone
         size = f"  {sizes[key]:7.0f} KB" if key in sizes else " " * 12
+        split = f"  split in {splits[key]} of {runs}" if key.startswith("auto") else ""  # the automatic choice, as it went
         print(f"  {key:17} {spread(times[key])}  {ratio:4.2f}× alone  CPU {statistics.median(cpus[key]):5.2f} s  "
-              f"peak {max(peaks[key]):5.0f} MB ({max(peaks[key]) / alone_peak:.2f}×){size}")
+              f"peak {max(peaks[key]):5.0f} MB ({max(peaks[key]) / alone_peak:.2f}×){size}{split}")
     for key in ("parallel", "auto"):
         print(f"  {key} / serial {statistics.median(times[key]) / statistics.median(times['serial']):.2f}")
     for key in ("serial", "parallel", "auto"):

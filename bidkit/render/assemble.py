@@ -111,7 +111,7 @@ def open_annex(number: int, title: str, file: str, path: Path) -> PdfAnnex:
 
 def final_annex(annex: PdfAnnex | ScanAnnex) -> AnnexPdf:
     """The annex as the final writer appends it (plain data: bytes, pages, file names)."""
-    from bidkit.render.final import AnnexPdf
+    from bidkit.render.annexpdf import AnnexPdf
 
     files = tuple(piece.file for piece in annex.pieces)
     if isinstance(annex, ScanAnnex):

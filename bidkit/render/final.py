@@ -42,6 +42,8 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from bidkit.render.annexpdf import AnnexPdf
+
 #: variant → (PDF/A part and conformance or None, PDF/UA part or None). The keys are
 #: bidkit.render.build.PDF_VARIANTS; the first is the default.
 CLAIMS: dict[str, tuple[tuple[int, str] | None, int | None]] = {
@@ -58,26 +60,6 @@ WEASYPRINT_VARIANT = {"pdf/a-3a+ua-1": "pdf/a-3u", "pdf/a-3u": "pdf/a-3u", "pdf/
 SOFT_HYPHEN_TEXT = b"<FEFF00AD>"  # /ActualText of a line-end hyphen: U+00AD, a soft hyphen
 #: WeasyPrint's hyphenate-character; a hyphen-minus at a line end is a real one ("Kosten-\nund").
 LINE_END_HYPHEN = "\u2010"
-
-
-@dataclass(frozen=True)
-class AnnexPdf:
-    """A PDF annex to append: its number and title (for the bookmark and alt texts) and the
-    bytes to append (already checked and cleaned by bidkit.annexes). An annex collected from
-    several files (the supporters' letters) has ``letters`` instead, one (name, bytes) per file:
-    each gets a bookmark under the annex's and a ``/Div`` of its own."""
-
-    number: int
-    title: str
-    data: bytes = b""
-    letters: tuple[tuple[str, bytes], ...] = ()
-    pages: int = 0
-    #: The files it is made of, as the bid names them (one per letter): none when a draft lost them all.
-    files: tuple[str, ...] = ()
-
-    @property
-    def bookmark(self) -> str:
-        return f"Anlage {self.number}: {self.title}"  # pdfcheck.NOT_COUNTED knows the prefix
 
 
 class AnnexFailure(Exception):

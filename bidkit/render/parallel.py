@@ -64,6 +64,7 @@ import pickle
 import re
 import signal
 import sys
+import tempfile
 import time
 import warnings
 from collections import defaultdict
@@ -769,33 +770,36 @@ class Parts:
         self.second_starts: list[tuple[str, int]] = []
         self.early = False  # split at the cascade (each process styled and built its part), not at the pagination
 
-    def write(self, write_first, variant: str, last: bool = False) -> bytes:
-        """Both parts written (the child its own at the same time) and merged: ``write_first``
-        writes this part (with the embedded files), the child its own in ``variant``. With
-        ``last`` (no other variant will be written) the child ends as soon as it has handed its
-        part over: its pages are not kept in memory through the merge."""
+    def write(self, write_first, variant: str, out, last: bool = False) -> None:
+        """Both parts written (the child its own at the same time) and merged into ``out`` (a
+        binary file): ``write_first(document, file)`` writes this part (with the embedded files),
+        the child its own in ``variant``. Each part goes to a temporary file, which the merge reads
+        as it needs it (not a copy of either part in memory). With ``last`` (no other variant will
+        be written) the child ends as soon as it has written its part: its pages are not kept in
+        memory through the merge."""
         first_names = {name for page in self.document.pages for name in page.anchors}
-        _send(self.conn, ("write", variant, sorted(first_names)))
-        second_names = [name for name in _recv(self.conn) if name not in first_names]
-        end = self.document.pages[-1]
-        for name in second_names:  # links into the second part are kept; merge sets their place
-            end.anchors[name] = (0, 0, 0, 0)
-        try:
-            first = write_first(self.document)
-        finally:
-            for name in second_names:
-                end.anchors.pop(name, None)
-        LOG.debug("first part written: %.2f s CPU", time.process_time())
-        ok, second = _recv(self.conn)
-        if not ok:
-            raise second
-        second, starts = second
-        self.second_starts = starts
-        if last:
-            self.close()
-        merged = merge(first, second, second_names)
+        with tempfile.NamedTemporaryFile(prefix="bidkit-", suffix=".pdf") as first, \
+                tempfile.NamedTemporaryFile(prefix="bidkit-", suffix=".pdf") as second:
+            _send(self.conn, ("write", variant, sorted(first_names), second.name, last))
+            second_names = [name for name in _recv(self.conn) if name not in first_names]
+            end = self.document.pages[-1]
+            for name in second_names:  # links into the second part are kept; merge sets their place
+                end.anchors[name] = (0, 0, 0, 0)
+            try:
+                write_first(self.document, first)
+            finally:
+                for name in second_names:
+                    end.anchors.pop(name, None)
+            LOG.debug("first part written: %.2f s CPU", time.process_time())
+            ok, starts = _recv(self.conn)
+            if not ok:
+                raise starts
+            self.second_starts = starts
+            if last:
+                self.close()  # the child has ended once its part was written
+            first.flush()
+            merge(first.name, second.name, second_names, out)
         LOG.debug("parts merged: %.2f s CPU", time.process_time())
-        return merged
 
     def bookmark_starts(self) -> list[tuple[str, int]]:
         """(label, first page) of each top-level bookmark of the merged file (once written):
@@ -868,7 +872,9 @@ def _end(conn: Connection, pid: int) -> None:
 
 
 def _serve(document, write_part, conn: Connection) -> None:
-    """The child: write the second part whenever asked, until told to end."""
+    """The child: write the second part whenever asked, until told to end or asked for the last
+    time (then it ends as soon as its part is written: its pages are not kept in memory while
+    the first part is still being written)."""
     own = document.copy(document.pages[1:])  # without the cover
     names = [name for page in own.pages for name in page.anchors]
     while True:
@@ -878,14 +884,15 @@ def _serve(document, write_part, conn: Connection) -> None:
             return
         if request[0] != "write":
             return
-        _kind, variant, first_names = request
+        _kind, variant, first_names, path, last = request
         _send(conn, names)
         page = own.pages[0]
         added = [name for name in first_names if name not in set(names)]
         for name in added:
             page.anchors[name] = (0, 0, 0, 0)
         try:
-            result = (True, (write_part(own, variant), bookmark_starts(own)))
+            write_part(own, variant, path)
+            result = (True, bookmark_starts(own))
             LOG.debug("second part written: %.2f s CPU", time.process_time())
         except BaseException as exc:  # noqa: BLE001 - handed to the parent
             result = (False, exc)
@@ -896,16 +903,18 @@ def _serve(document, write_part, conn: Connection) -> None:
             _send(conn, result)
         except (pickle.PicklingError, TypeError):
             _send(conn, (False, RuntimeError(str(result[1]))))
+        if last:
+            return
 
 
 # --- the merge -------------------------------------------------------------------------------
 
-def merge(first_bytes: bytes, second_bytes: bytes, second_names) -> bytes:
-    """The two parts as one file, as a single WeasyPrint write gives it (for bidkit.render.final)."""
+def merge(first, second, second_names, out) -> None:
+    """The two parts (files, as pikepdf.open takes them) as one file, as a single WeasyPrint
+    write gives it (for bidkit.render.final), written into ``out``."""
     from bidkit.render.final import _copy, _flat_parent_tree, _store_parent_tree
 
-    first = pikepdf.open(io.BytesIO(first_bytes))
-    second = pikepdf.open(io.BytesIO(second_bytes))
+    first, second = pikepdf.open(first), pikepdf.open(second)
     first_count, second_count = len(first.pages), len(second.pages)
     first_tree, second_tree = _flat_parent_tree(first), _flat_parent_tree(second)
     first_annots = max(first_tree, default=first_count - 1) + 1 - first_count
@@ -942,10 +951,9 @@ def merge(first_bytes: bytes, second_bytes: bytes, second_names) -> bytes:
     _merge_dests(first, second, set(second_names))
     _merge_outline(first, second)
     _merge_fonts(first, pages[:first_count], pages[first_count:])
-    out = io.BytesIO()  # bidkit.render.final compresses and packs the whole file
+    # bidkit.render.final compresses and packs the whole file
     first.save(out, fix_metadata_version=False, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable,
                stream_decode_level=pikepdf.StreamDecodeLevel.none)
-    return out.getvalue()
 
 
 def _prefix_ids(added) -> None:

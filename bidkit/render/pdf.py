@@ -123,13 +123,15 @@ def _through_file(write) -> bytes:
         return out.read()
 
 
-def _write_part(document, variant: str) -> bytes:
-    """The second part of a parallel layout, written in the child (no embedded files: the first part has them)."""
+def _write_part(document, variant: str, path: str) -> None:
+    """The second part of a parallel layout, written in the child into the file at ``path`` (no
+    embedded files: the first part has them)."""
     from bidkit.render.final import WEASYPRINT_VARIANT
 
     _safe_links(document.pages)  # dropped here too; only the first part's are named in the warnings
-    return _bounded("write the PDF", lambda: _through_file(
-        lambda out: document.write_pdf(out, pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True, uncompressed_pdf=True)))
+    with open(path, "wb") as out:
+        _bounded("write the PDF", lambda: document.write_pdf(out, pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True,
+                                                             uncompressed_pdf=True))
 
 
 # --- page references ------------------------------------------------------------------------
@@ -246,11 +248,13 @@ def layout(html: str, *, base: Path, fetcher: SandboxedFetcher, jobs: int = 1, m
 
 
 def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[EmbeddedFile], moment: dt.datetime,
-          last: bool = False) -> bytes:
+          last: bool = False, into=None) -> bytes | None:
     """The laid-out document as PDF bytes, tagged; ``variant`` one of build.PDF_VARIANTS (WeasyPrint
     writes what final.WEASYPRINT_VARIANT names for it, bidkit.render.final the identification);
     ``files`` embedded with the fixed date ``moment``; ``last``: no other variant will be written
-    (a layout in two processes ends its second process before the merge)."""
+    (a layout in two processes ends its second process before the merge). With ``into`` (a binary
+    file) the PDF is written there and None returned: the layout process hands its file over
+    without a copy of it in memory (bidkit.render.staged)."""
     from bidkit.render.final import WEASYPRINT_VARIANT
 
     attachments = [
@@ -258,17 +262,25 @@ def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[Embe
                               created=moment, modified=moment, relationship="Supplement")
         for f in files
     ]
-    def whole(part, uncompressed=False):
+
+    # Uncompressed (both parts of a parallel layout too): the final writer (pikepdf) compresses
+    # every stream once, faster than WeasyPrint (~0.7 of 3 s writing 46 pages).
+    def whole(part, out) -> None:
         _safe_links(part.pages, fetcher.note)
-        return _through_file(lambda out: part.write_pdf(out, pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True,
-                                                        attachments=attachments, uncompressed_pdf=uncompressed))
+        part.write_pdf(out, pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True, attachments=attachments,
+                       uncompressed_pdf=True)
+
+    def to(out) -> None:
+        if isinstance(document, weasyprint.Document):
+            whole(document, out)
+        else:  # parallel.Parts: both parts, merged
+            document.write(whole, variant, out, last)
 
     try:
-        # Uncompressed (both parts of a parallel layout too): the final writer (pikepdf) compresses
-        # every stream once, faster than WeasyPrint (~0.7 of 3 s writing 46 pages).
-        if not isinstance(document, weasyprint.Document):  # parallel.Parts: both parts, merged
-            return _bounded("write the PDF", lambda: document.write(lambda part: whole(part, uncompressed=True), variant, last))
-        return _bounded("write the PDF", lambda: whole(document, uncompressed=True))
+        if into is not None:
+            _bounded("write the PDF", lambda: to(into))
+            return None
+        return _bounded("write the PDF", lambda: _through_file(to))
     except RenderError:
         raise
     except Exception as exc:

@@ -128,16 +128,18 @@ def lay_out(staged: Staged, step: Callable[[str], None], meter=None):
     return document, fetcher
 
 
-def write(document, fetcher, staged: Staged, variant: str, step: Callable[[str], None], last: bool = False) -> Written:
+def write(document, fetcher, staged: Staged, variant: str, step: Callable[[str], None], last: bool = False,
+          into=None) -> Written:
     """WeasyPrint's PDF of ``document`` in ``variant``, with the embedded files; ``last``: no
-    other variant will be written."""
+    other variant will be written; ``into``: a binary file for the PDF (``Written.data`` is then empty)."""
     from bidkit.render import pdf
     from bidkit.render.parallel import Parts
 
     with source_date_epoch(staged.moment):
         parts = ", laid out in 2 processes" if isinstance(document, Parts) else ""
         step(f"Writing PDF ({len(document.pages)} pages{parts})")
-        data = pdf.write(document, variant=variant, fetcher=fetcher, files=staged.embedded, moment=staged.moment, last=last)
+        data = pdf.write(document, variant=variant, fetcher=fetcher, files=staged.embedded, moment=staged.moment, last=last,
+                         into=into) or b""
     for file in staged.embedded:  # WeasyPrint leaves out an attachment it could not fetch, without a word
         if (why := fetcher.reasons.get(file.path.as_uri())) is not None:
             raise RenderError(f"{file.description} '{file.name}' could not be embedded: {why}",
@@ -145,11 +147,11 @@ def write(document, fetcher, staged: Staged, variant: str, step: Callable[[str],
     return Written(data, len(document.pages), _bookmark_starts(document), list(fetcher.refused))
 
 
-def render(staged: Staged, step: Callable[[str], None], meter=None) -> Written:
-    """Laid out and written (the layout process's work)."""
+def render(staged: Staged, step: Callable[[str], None], meter=None, into=None) -> Written:
+    """Laid out and written (the layout process's work); ``into`` as for ``write``."""
     document, fetcher = lay_out(staged, step, meter)
     try:
-        return write(document, fetcher, staged, staged.variant, step, last=True)
+        return write(document, fetcher, staged, staged.variant, step, last=True, into=into)
     finally:
         close = getattr(document, "close", None)  # parallel.Parts: ends the second process
         if close is not None:
@@ -361,9 +363,10 @@ def _layout_process(conn: _Conn) -> None:
     message = conn.recv()
     if message[0] != "stage":
         return
-    _kind, staged, ours = message
+    _kind, staged, ours, path = message
     meter.ours += ours  # the worker's CPU time was this build's, not another program's: idle for the layout
-    written = render(staged, lambda name: _send(conn, ("step", name)), meter)
+    with open(path, "wb") as into:  # the command line reads it once this process has ended
+        written = render(staged, lambda name: _send(conn, ("step", name)), meter, into)
     _send(conn, ("written", written))
 
 
@@ -424,10 +427,13 @@ def _here(prepare, shown: _Shown):
 
 
 def _forked(prepare, shown: _Shown, cached: bool):
+    import tempfile
+
     from bidkit.render.cores import process_seconds
 
     layout = None if cached else _Child("layout process", _layout_process)
     work, before = None, 0.0  # the worker's CPU seconds before the layout process started
+    pdf = None
     try:
         work = _Child("worker", lambda conn: _work_process(conn, prepare))
         ready = False
@@ -447,18 +453,24 @@ def _forked(prepare, shown: _Shown, cached: bool):
             return extra, outcome
         if not ready:
             layout.get()
+        # WeasyPrint's PDF comes through a file, read here once the layout process has ended: never
+        # a copy of it in this process while that one holds the laid-out pages.
+        pdf = tempfile.NamedTemporaryFile(prefix="bidkit-", suffix=".pdf")
         # What the layout needs, no more: not the annexes' bytes, nor the variant's models (pydantic).
         layout.send(("stage", dataclasses.replace(outcome, annexes=[], warnings=[], document_variant=None, removed=[],
-                                                  cache=None), ours))
+                                                  cache=None), ours, pdf.name))
         message = layout.get()
         while message[0] == "step":
             shown.step(message[1])
             message = layout.get()
-        written = message[1]
+        layout.end(kill=False)
+        written = dataclasses.replace(message[1], data=pdf.read())
         built, data = finish(outcome, written, outcome.variant, outcome.warnings, shown.step)
         remember(outcome, built, data)
         return extra, built
     finally:
+        if pdf is not None:
+            pdf.close()
         if work is not None:
             work.end()
         if layout is not None:
