@@ -55,7 +55,8 @@ def deadline(seconds: float, expired: Callable[[], BaseException]) -> Iterator[N
     SIGALRM interrupts Python code between two bytecodes; only the main thread receives it, so
     elsewhere (and where there is no SIGALRM) the block runs unbounded. To get through library
     code that catches ``Exception`` broadly (pypdf does), ``expired`` may return an exception
-    derived from ``BaseException`` only.
+    derived from ``BaseException`` only; and since some code catches even that, the exception is
+    raised again every 50 ms until the block is left.
     """
     import signal  # here, not at import: `check` reads these bounds' constants only
     import threading
@@ -68,7 +69,9 @@ def deadline(seconds: float, expired: Callable[[], BaseException]) -> Iterator[N
         raise expired()
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Once expired, again every 50 ms until the block is left: library code that catches even
+    # BaseException (WeasyPrint 70 drawing an SVG image) swallows one, not all of them.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
     try:
         yield
     finally:

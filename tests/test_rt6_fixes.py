@@ -360,3 +360,27 @@ def test_a_themes_cell_type_leaves_the_money_tables_as_they_are(copy, tmp_path):
     run = run_bidkit("build", str(copy), "-o", str(themed), "--no-cache")
     assert run.code == 0, run.stderr
     assert amounts(themed) == amounts(plain) and amounts(plain)
+
+
+def test_a_layout_process_that_swallows_its_deadline_is_ended_by_its_processor_time(monkeypatch):
+    """WeasyPrint 70 catches even BaseException around an SVG image's drawing: the deadline's
+    exception was swallowed and the build ran on past BIDKIT_LAYOUT_SECONDS (D13). The layout
+    process has a processor-time limit as well; the kernel ends it, and the build says why."""
+    from bidkit.errors import RenderError
+    from bidkit.render import staged
+
+    monkeypatch.setattr(staged, "CPU_MARGIN", -1)  # a budget of 2 × 1 s - 1 s: one second of processor time
+    monkeypatch.setenv("BIDKIT_LAYOUT_SECONDS", "1")
+
+    def spin(conn):
+        staged._cpu_backstop()
+        while True:
+            try:
+                sum(range(10_000))
+            except BaseException:  # noqa: BLE001 — as WeasyPrint does
+                pass
+
+    child = staged._Child("layout process", spin)
+    with pytest.raises(RenderError, match="used more processor time than the layout and the writing may take"):
+        child.get()
+    assert child.end() == 0.0

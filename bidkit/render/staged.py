@@ -331,6 +331,13 @@ class _Child:
             raise self._ended() from None
 
     def _ended(self) -> RenderError:
+        with contextlib.suppress(OSError):
+            pid, status = os.waitpid(self.pid, 0)  # it has closed its end of the pipe: it ends
+            self.pid = 0 if pid else self.pid  # reaped: ``end`` must not signal a number the system reuses
+            if pid and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU:
+                return RenderError(f"the build's {self.what} used more processor time than the layout and the writing "
+                                   f"may take (BIDKIT_LAYOUT_SECONDS)",
+                                   "Look for what makes the document huge (a theme's loops, very large images).")
         return RenderError(f"the build's {self.what} ended unexpectedly",
                            "Run the build again; if it fails again, build with --jobs 1 and report it.")
 
@@ -365,9 +372,31 @@ def _layout_process(conn: _Conn) -> None:
         return
     _kind, staged, ours, path = message
     meter.ours += ours  # the worker's CPU time was this build's, not another program's: idle for the layout
+    _cpu_backstop()
     with open(path, "wb") as into:  # the command line reads it once this process has ended
         written = render(staged, lambda name: _send(conn, ("step", name)), meter, into)
     _send(conn, ("written", written))
+
+
+#: Processor seconds a layout process may use beyond twice BIDKIT_LAYOUT_SECONDS (layout, then writing).
+CPU_MARGIN = 60
+
+
+def _cpu_backstop() -> None:
+    """The kernel ends this process (SIGXCPU) once it has used more processor time than the layout
+    and the writing may take: the deadline's exception can be swallowed by code that catches
+    everything (WeasyPrint 70 drawing an SVG image), or not be raised at all inside C code."""
+    import resource
+
+    from bidkit.limits import setting
+
+    budget = int(2 * setting("BIDKIT_LAYOUT_SECONDS")) + CPU_MARGIN
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    budget += int(used.ru_utime + used.ru_stime)  # RLIMIT_CPU counts from the process's start
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if soft == resource.RLIM_INFINITY or soft > budget:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_CPU, (budget, hard))
 
 
 def _work_process(conn: _Conn, prepare) -> None:
