@@ -27,7 +27,6 @@ A cache that cannot be read or written is no cache: the build goes on as without
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import stat
@@ -45,8 +44,10 @@ MAGIC = b"bidkit-cache 1\n"
 SUFFIX = ".entry"
 #: A temporary file older than this is left over from a build that died while storing.
 STALE_SECONDS = 3600
-#: Libraries whose version can change the bytes of the PDF.
-LIBRARIES = ("weasyprint", "pydyf", "fontTools", "pikepdf", "pyphen", "PIL", "tinycss2", "cssselect2")
+#: The cache's own settings (where it is, how large): the only ones of bidkit's that change no build.
+OWN_SETTINGS = ("BIDKIT_CACHE_DIR", "BIDKIT_CACHE_MB")
+#: The metadata of an installed distribution (its version in the name).
+DISTRIBUTIONS = (".dist-info", ".egg-info", ".egg-link")
 
 
 def limit_bytes() -> int:
@@ -203,14 +204,19 @@ class _Key:
             self.hash.update(data)
 
     def tree(self, label: str, root: Path, skip: set[Path]) -> None:
-        """Every entry below ``root`` (not following links): name, kind and a regular file's content."""
+        """Every entry below ``root`` (not following links): name, kind and a regular file's content
+        (of one of ``skip`` the name alone)."""
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not (folder == str(root) and d == ".git") and d != "__pycache__")
-            for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]):
+            regular = set(files)
+            for name in sorted(files + dirs):
                 path = os.path.join(folder, name)
-                if Path(path) in skip:
-                    continue
-                self.file(f"{label}/{os.path.relpath(path, root)}", path)
+                if name in regular and Path(path) in skip:
+                    self.add(f"{label}/{os.path.relpath(path, root)}", "skipped")
+                elif name in regular or os.path.islink(path):
+                    self.file(f"{label}/{os.path.relpath(path, root)}", path)
+                else:
+                    self.add(f"{label}/{os.path.relpath(path, root)}", "folder")
 
     def file(self, label: str, path: str | Path) -> None:
         try:
@@ -228,7 +234,9 @@ class _Key:
 
 
 def _installed(key: _Key) -> None:
-    """bidkit's own files and the libraries that shape the PDF, by name, size and time."""
+    """Python, bidkit's own files by name, size and time, and every installed distribution (its
+    metadata folder's name holds the version; its time changes with a reinstall): the libraries
+    the check reads the bid with (pydantic, PyYAML, Babel …) as well as those writing the PDF."""
     key.add("python", sys.version)
     key.add("bidkit", bidkit.__version__)
     package = Path(bidkit.__file__).parent
@@ -241,33 +249,134 @@ def _installed(key: _Key) -> None:
             except OSError:
                 continue
             key.add(os.path.relpath(path, package), str(info.st_size), str(info.st_mtime_ns))
-    for name in LIBRARIES:
+    for entry in sys.path:  # not the script's folder nor the current one (`python -m`): where distributions are installed
+        if os.path.basename(entry) not in ("site-packages", "dist-packages"):
+            continue
         try:
-            spec = importlib.util.find_spec(name)
-            origin = spec.origin if spec else None
-            info = os.stat(origin) if origin else None
-        except (ImportError, ValueError, OSError):
-            origin = info = None
-        key.add(name, str(origin), f"{info.st_size}:{info.st_mtime_ns}" if info else "-")
+            names = sorted(item for item in os.listdir(entry) if item.endswith(DISTRIBUTIONS))
+        except OSError:
+            continue
+        key.add("path", entry)
+        for name in names:
+            try:
+                key.add(name, str(os.stat(os.path.join(entry, name)).st_mtime_ns))
+            except OSError:
+                key.add(name, "-")
 
 
-def build_key(bid_dir: Path, *, inputs: tuple[set[Path], list[Path]], options: dict[str, str],
-              outputs: Iterable[Path] = ()) -> str:
-    """The key of a build of ``bid_dir``: ``inputs`` as build.bid_inputs gives them (files, folders
-    read whole), ``options`` everything else that changes the bytes (variant, draft, moment …),
-    ``outputs`` files the build writes (left out, should they lie in the bid folder)."""
+def build_key(bid_dir: Path, options: dict[str, str], skip: Iterable[Path] = ()) -> str:
+    """The key of a build of ``bid_dir``, taken before the bid is read: bidkit and the libraries
+    as installed, ``options`` (the command line's, the environment's and whatever else the check
+    and the build depend on), and every entry of the bid folder but ``.git``: its name and kind and
+    a regular file's content — the name alone of ``skip`` (the build's own outputs).
+
+    Inputs outside the bid folder (bidkit's templates, a call file elsewhere) are known only once
+    the bid is read: an entry records them (``outside``) and is taken only while they are as they were."""
     key = _Key()
     _installed(key)
     for name in sorted(options):
         key.add(name, options[name])
-    root = bid_dir.resolve()
-    skip = {path.resolve() for path in outputs}
-    key.tree("bid", root, skip)
-    files, folders = inputs
-    for path in sorted(files):
+    key.tree("bid", Path(bid_dir).resolve(), {Path(path).resolve() for path in skip})
+    return key.hash.hexdigest()
+
+
+def outside(bid_dir: Path, files: Iterable[Path], folders: Iterable[Path]) -> str:
+    """The digest of the inputs (``files``, ``folders`` read whole) outside ``bid_dir``."""
+    key, root = _Key(), Path(bid_dir).resolve()
+    for path in sorted(Path(path) for path in files):
         if not path.is_relative_to(root):
             key.file(f"file:{path}", path)
-    for folder in folders:
+    for folder in sorted(Path(folder) for folder in folders):
         if not folder.is_relative_to(root):
-            key.tree(f"folder:{folder}", folder, skip)
+            key.tree(f"folder:{folder}", folder, set())
     return key.hash.hexdigest()
+
+
+# --- a build's place in the cache ----------------------------------------------------------
+
+class Lookup:
+    """The entry of one `bidkit build`, looked up before the bid is read (bidkit.render.staged
+    serves it without loading the bid). The folder's ``snapshot`` is taken before the key reads
+    it: a build keeps its file only when the folder is so still (``Unchanged``)."""
+
+    def __init__(self, store: BuildCache, bid_dir: Path, output: Path | None, options: dict[str, str]):
+        self.store, self.bid_dir, self.output = store, Path(bid_dir), output
+        # The build's own output is no input (build.check_outputs refuses it): its content stays out
+        # of the key, so a build writing into the bid folder is found again. Without -o the
+        # output's name is known once the bid is read: any PDF in ./build may be it.
+        skip = [output] if output is not None else list(Path("build").glob("*.pdf"))
+        self.skipped = {path.resolve() for path in skip}
+        self.before = snapshot(self.bid_dir)
+        self.key = build_key(self.bid_dir, options, self.skipped)
+
+    def load(self) -> Entry | None:
+        """The entry, when its inputs outside the bid folder are as they were, none of the files whose
+        content the key left out is one of its inputs, and what it printed named no file — or was
+        printed for the same folder, named alike, from the same current folder."""
+        entry = self.store.load(self.key)
+        if entry is None:
+            return None
+        try:
+            files, folders = self.inputs_of(entry.facts)
+            taken = (not self.skipped & set(files) and entry.facts["place"] in (None, self.place)
+                     and entry.facts["outside"] == outside(self.bid_dir, files, folders))
+        except (KeyError, TypeError, ValueError):
+            taken = False
+        return entry if taken else None
+
+    @property
+    def place(self) -> list[str]:
+        """The bid folder as named, and the current folder: the paths in a check's report depend on them."""
+        return [str(self.bid_dir), os.getcwd()]
+
+    def inputs(self, files: Iterable[Path], folders: Iterable[Path], named_files: bool) -> dict:
+        """What an entry records of a build's inputs (build.bid_inputs), those in the bid folder
+        relative to it, so the entry serves a copy of the folder elsewhere: for the output
+        refusals of a build taken from it, and to see that the inputs outside the bid folder are as
+        they were. ``named_files``: what the build printed names files (``place``)."""
+        root = self.bid_dir.resolve()
+
+        def recorded(path: Path) -> str:
+            return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+        return {"files": sorted(recorded(Path(path)) for path in files),
+                "folders": sorted(recorded(Path(folder)) for folder in folders),
+                "outside": outside(root, files, folders), "place": self.place if named_files else None}
+
+    def inputs_of(self, facts: dict) -> tuple[list[Path], list[Path]]:
+        """(files, folders) an entry recorded (``inputs``), as paths of this bid folder."""
+        root = self.bid_dir.resolve()
+        return [root / path for path in facts["files"]], [root / folder for folder in facts["folders"]]
+
+    def keep(self, data: bytes, facts: dict, outputs: Iterable[Path]) -> None:
+        """The built file under the key, when no file of the bid folder changed since the snapshot
+        and none of its inputs is a file whose content the key left out."""
+        if self.skipped & set(self.inputs_of(facts)[0]):
+            return
+        Unchanged(self.store, self.bid_dir, self.before, outputs).store(self.key, data, facts)
+
+
+def lookup(bid_dir: Path, output: Path | None, *, draft: bool, variant: str, bid_variant: str | None,
+           jobs: int | None) -> Lookup | None:
+    """The cache's lookup for `bidkit build` with these options, or None (no cache: it would lie in
+    the bid folder, or cannot be read). The key holds what the check and the build depend on beyond
+    the files: the options (``--jobs`` given; an automatic choice is the one key "auto", whatever
+    it chose), the environment's settings (``SOURCE_DATE_EPOCH``, the build moment; ``BIDKIT_*``
+    but the cache's own) and a draft's git stamp. Neither the check nor the build reads the clock."""
+    from bidkit.render.cores import processes
+
+    store = BuildCache.for_bid(bid_dir)
+    if store is None:
+        return None
+    options = {"variant": variant, "draft": str(draft),
+               "bid_variant": bid_variant or "", "jobs": "auto" if jobs is None else str(processes(jobs))}
+    options |= {f"env:{name}": value for name, value in os.environ.items()
+                if name == "SOURCE_DATE_EPOCH" or name.startswith("BIDKIT_") and name not in OWN_SETTINGS}
+    if draft:
+        from bidkit.gitinfo import git_state
+
+        options["git"] = repr(git_state(Path(bid_dir)))
+    try:
+        return Lookup(store, bid_dir, output, options)
+    except (OSError, RuntimeError, ValueError):
+        return None
