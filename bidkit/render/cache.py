@@ -3,21 +3,29 @@ unchanged rebuild writes the same bytes again without laying out a page.
 
 - **Where**: ``$BIDKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/bidkit``, else ``~/.cache/bidkit``;
   entries in its folder ``pdf/``. Never inside the bid folder: a cache folder there is not used.
-- **Key** (sha256): bidkit's version and its installed files (name, size, modification time),
-  the libraries that shape the bytes (WeasyPrint, pydyf, fontTools, pikepdf, pyphen, Pillow,
-  tinycss2, cssselect2 — where they are installed and when), Python's version, the options that
-  change the file (variant, draft, ``--jobs`` when given: an automatic choice is the one key
-  "auto", whatever it chose), the build moment (``SOURCE_DATE_EPOCH`` or the bid's date),
-  a draft's git stamp and open points, and the content of every file the build may read: the
-  whole bid folder but ``.git`` and the outputs (YAML, call, annexes, the supporters' register and
-  its scans, the theme and its templates — the fetcher reads nothing outside the bid folder and
-  the templates), a call file outside it, and the templates folders. The system's fonts are not
-  in the key: after changing them, build once with ``--no-cache``.
+- **Key** (sha256, ``build_key``), taken by the command line before the bid is read, so that a hit
+  reads no bid (no pydantic, YAML, Jinja, rules: a rebuild costs less than `check`): Python's
+  version, bidkit's version and its installed files (name, size, modification time), every
+  installed distribution (its metadata folder's name, with the version, and time), the options
+  (variant, draft, ``--variant``, ``--jobs`` when given: an automatic choice is the one key "auto",
+  whatever it chose), the environment's settings (``SOURCE_DATE_EPOCH``, the build moment;
+  ``BIDKIT_*`` but the cache's own), a draft's git state (its stamp), and every entry of the bid
+  folder but ``.git``: name, kind and a regular file's content (of the build's own output the
+  name alone). What the check and the build read besides is derived from these (the findings, a
+  draft's open points, the build moment from the bid's date); neither reads the clock. The
+  inputs outside the bid folder (bidkit's templates, a call file elsewhere) are known once the
+  bid is read: the entry records them and is taken only while they are as they were. The
+  system's fonts are not in the key: after changing them, build once with ``--no-cache``.
 - **Entries**: one file per key, ``<key>.entry``: a header line, the sha256 of the rest, a line of
-  JSON facts (pages, annexes, the pages per section for the page-limit check, warnings), then the
-  PDF. Written to a temporary file and renamed, so a concurrent build sees the old entry, the new
-  one or none — never a part; read only when its digest matches (a damaged entry is a miss, and
-  the next build replaces it).
+  JSON facts, then the PDF. The facts: what the cold build printed before its steps (the check's
+  report), the default output's name, the call's page limit, the pages, annexes and pages per
+  section (the page-limit check), warnings, and the inputs (build.bid_inputs: those in the bid
+  folder relative to it) — a hit refuses an output that is one of them as the cold build did. A
+  report that names files is printed again only for the folder named alike from the same current
+  folder. Written to a temporary file and renamed, so a concurrent build sees the old entry, the
+  new one or none — never a part; read only when its digest matches (a damaged entry is a miss,
+  and the next build replaces it). A build that fails (errors, a refused output, a render
+  error) keeps nothing; one whose bid folder changed while it ran neither (``Unchanged``).
 - **Size**: at most ``BIDKIT_CACHE_MB`` megabytes (default 200); after each store the entries
   used longest ago go first (a hit renews an entry's time).
 
@@ -44,8 +52,9 @@ MAGIC = b"bidkit-cache 1\n"
 SUFFIX = ".entry"
 #: A temporary file older than this is left over from a build that died while storing.
 STALE_SECONDS = 3600
-#: The cache's own settings (where it is, how large): the only ones of bidkit's that change no build.
-OWN_SETTINGS = ("BIDKIT_CACHE_DIR", "BIDKIT_CACHE_MB")
+#: Settings that are not the key's: the cache's own (where it is, how large), and ``--jobs``'s
+#: (the key holds the option).
+OWN_SETTINGS = ("BIDKIT_CACHE_DIR", "BIDKIT_CACHE_MB", "BIDKIT_JOBS")
 #: The metadata of an installed distribution (its version in the name).
 DISTRIBUTIONS = (".dist-info", ".egg-info", ".egg-link")
 
@@ -362,7 +371,7 @@ def lookup(bid_dir: Path, output: Path | None, *, draft: bool, variant: str, bid
     the bid folder, or cannot be read). The key holds what the check and the build depend on beyond
     the files: the options (``--jobs`` given; an automatic choice is the one key "auto", whatever
     it chose), the environment's settings (``SOURCE_DATE_EPOCH``, the build moment; ``BIDKIT_*``
-    but the cache's own) and a draft's git stamp. Neither the check nor the build reads the clock."""
+    but the cache's own and ``--jobs``'s) and a draft's git stamp. Neither the check nor the build reads the clock."""
     from bidkit.render.cores import processes
 
     store = BuildCache.for_bid(bid_dir)

@@ -1,24 +1,24 @@
 """A cold build in three processes, so that the one living to the end stays small (issue 12).
 
-The command line's process imports little (typer, with the part of pydantic its option adapters
-need, and bidkit's command line). Before it loads the bid, and before any thread starts, it forks
-two processes (``run``):
+The command line's process imports little (typer and bidkit's command line). It looks the build
+up in the rebuild cache first (bidkit.render.cache, before the bid is read); a build taken from
+there (``from_cache``) prints what its cold build printed and writes the file in this process,
+which never loads the bid. Otherwise, before any thread starts, it forks two processes (``run``):
 
-- the *worker* checks the bid and prints the check's report, looks the build up in the rebuild
-  cache, reads the annexes and renders the HTML — bidkit's own work, with the bid's models, YAML,
-  Jinja, Babel, pypdf — then hands over what the rest needs as plain data (``Staged``) and ends;
-- the *layout process* imports WeasyPrint meanwhile, lays the HTML out when it gets it (in two
+- the *layout process* imports WeasyPrint at once, lays the HTML out when it gets it (in two
   processes when that pays: bidkit.render.parallel), writes WeasyPrint's PDF, hands it over
   (``Written``) and ends: the laid-out boxes, most of a build's memory, go with it at once, with
-  no collection to free them.
+  no collection to free them;
+- the *worker* checks the bid and prints the check's report, reads the annexes and renders the
+  HTML — bidkit's own work, with the bid's models, YAML, Jinja, Babel, pypdf — then hands over
+  what the rest needs as plain data (``Staged``) and ends.
 
 The command line's process shows the steps as they come, makes the final file (``finish``:
-bidkit.render.final, pikepdf) and stores it in the rebuild cache. So the laying-out process never
-imports the check's libraries (tests/test_staged_build.py), WeasyPrint's import overlaps the check and the HTML, and the
-final file is made beside neither. A build taken from the cache ends the layout process at once
-(it never waits for WeasyPrint). An error in either process reaches the command line as the
-exception it raised there (a ``BidkitError`` with its message, hint and exit code); a process
-that dies is a render error.
+bidkit.render.final, pikepdf) and stores it in the rebuild cache (``remember``). So the
+laying-out process never imports the check's libraries (tests/test_staged_build.py),
+WeasyPrint's import overlaps the check and the HTML, and the final file is made beside neither.
+An error in either process reaches the command line as the exception it raised there (a
+``BidkitError`` with its message, hint and exit code); a process that dies is a render error.
 
 The same steps run in one process (``build.build_pdf``, the preview, the tests): ``lay_out``,
 ``write`` and ``finish`` are the steps of both.
