@@ -71,6 +71,7 @@ def drafted(tmp_path_factory):
             "modules": json.loads(noted.read_text(encoding="utf-8"))}
 
 
+@pytest.mark.slow
 def test_a_hit_prints_what_the_cold_build_printed_and_writes_its_bytes(drafted):
     cold, hit, root = drafted["cold"], drafted["hit"], drafted["root"]
     assert cold.code == hit.code == 0, (cold.stderr, hit.stderr)
@@ -83,12 +84,14 @@ def test_a_hit_prints_what_the_cold_build_printed_and_writes_its_bytes(drafted):
     assert len(entries(drafted["cache"])) == 1
 
 
+@pytest.mark.slow
 def test_a_hit_reads_no_bid(drafted):
     assert "bidkit.render.cache" in drafted["modules"]  # the probe saw the build
     loaded = set(drafted["modules"]) - {"pydantic.plugin._loader"}  # bidkit.cli's stand-in, not pydantic
     assert [name for name in sorted(loaded) if name.split(".")[0] in READING or name.startswith(READING)] == []
 
 
+@pytest.mark.slow
 def test_a_failing_build_is_never_kept(drafted, tmp_path):
     """The same bid without --draft: refused twice alike (exit 1), nothing stored, nothing written."""
     stored = {path.name: path.read_bytes() for path in entries(drafted["cache"])}
@@ -101,6 +104,7 @@ def test_a_failing_build_is_never_kept(drafted, tmp_path):
     assert {path.name: path.read_bytes() for path in entries(drafted["cache"])} == stored
 
 
+@pytest.mark.slow
 def test_a_hit_refuses_the_outputs_the_cold_build_refuses(drafted, tmp_path):
     """An output that is a folder (its key is the hit's: the output lies outside the bid folder),
     and one of the bid's files (the key leaves its content out): refused as without the cache."""

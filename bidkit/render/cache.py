@@ -315,6 +315,7 @@ class Lookup:
         # output's name is known once the bid is read: any PDF in ./build may be it.
         skip = [output] if output is not None else list(Path("build").glob("*.pdf"))
         self.skipped = {path.resolve() for path in skip}
+        self.place = [str(bid_dir), os.getcwd()]  # the paths in a check's report depend on them
         self.before = snapshot(self.bid_dir)
         self.key = build_key(self.bid_dir, options, self.skipped)
 
@@ -332,11 +333,6 @@ class Lookup:
         except (KeyError, TypeError, ValueError):
             taken = False
         return entry if taken else None
-
-    @property
-    def place(self) -> list[str]:
-        """The bid folder as named, and the current folder: the paths in a check's report depend on them."""
-        return [str(self.bid_dir), os.getcwd()]
 
     def inputs(self, files: Iterable[Path], folders: Iterable[Path], named_files: bool) -> dict:
         """What an entry records of a build's inputs (build.bid_inputs), those in the bid folder
