@@ -41,7 +41,7 @@ import stat
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from bidkit.records import record
 from pathlib import Path
 
 import bidkit
@@ -65,7 +65,7 @@ def limit_bytes() -> int:
     return int(setting("BIDKIT_CACHE_MB") * 1_000_000)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     data: bytes  # the PDF
     facts: dict  # what the build said about it (pages, sections, warnings …)

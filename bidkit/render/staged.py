@@ -37,17 +37,18 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from bidkit.errors import RenderError
+from bidkit.records import record
 
 #: The step of a build taken from the rebuild cache (tests/test_cache.py looks for it).
 CACHE_STEP = "Taking the PDF from the cache"
 LOADING_STEP = "Loading WeasyPrint"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BuiltPdf:
     path: Path
     pages: int  # all pages, appended annexes included
@@ -60,14 +61,14 @@ class BuiltPdf:
     claims: str | None = None  # the standards the file claims ("pdf" when a draft had to drop them); None: as asked
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EmbeddedFile:
     path: Path
     name: str
     description: str
 
 
-@dataclass
+@record
 class Staged:
     """What the layout and the final file need of a bid whose HTML is rendered: plain data."""
 
@@ -87,7 +88,7 @@ class Staged:
     cache: object = None  # (bidkit.render.cache.Lookup, what its entry records besides the file): to store the file
 
 
-@dataclass
+@record
 class Written:
     """WeasyPrint's PDF of the laid-out pages, and what the build reports of the layout."""
 
