@@ -164,20 +164,40 @@ def keyed(bid, tmp_path, monkeypatch):
     monkeypatch.setenv("BIDKIT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
-    def key(draft=False, variant="pdf/a-3a+ua-1", output=None, bid_variant=None, jobs=1, folder=None):
-        return lookup(folder or bid, output or tmp_path / "out.pdf", draft=draft, variant=variant,
+    def key(draft=False, variant="pdf/a-3a+ua-1", output=tmp_path / "out.pdf", bid_variant=None, jobs=1, folder=None):
+        return lookup(folder or bid, output, draft=draft, variant=variant,
                       bid_variant=bid_variant, jobs=jobs).key
 
     return key
 
 
-def test_same_inputs_same_key_wherever_the_output_goes(keyed, bid, tmp_path):
-    assert keyed() == keyed() == keyed(output=tmp_path / "elsewhere.pdf")
+def test_same_inputs_same_key_wherever_the_output_goes(keyed, bid, tmp_path, monkeypatch):
+    base = keyed()
+    assert keyed() == base == keyed(output=tmp_path / "elsewhere.pdf")
     (bid / "build").mkdir()
     (bid / "build" / "out.pdf").write_bytes(b"%PDF-1.7 an earlier output")
-    inside = keyed(output=bid / "build" / "out.pdf")
-    (bid / "build" / "out.pdf").write_bytes(b"%PDF-1.7 the output of the build before")
-    assert keyed(output=bid / "build" / "out.pdf") == inside != keyed()  # its content is not in the key, all else is
+    assert keyed(output=bid / "build" / "out.pdf") == base != keyed()  # the build's own output is no input; another file is
+    monkeypatch.chdir(bid)  # without -o: build/<city>-<call>.pdf below the current folder, here the bid folder
+    assert keyed(folder=Path("."), output=None) == base
+
+
+def test_a_file_the_key_leaves_out_is_never_an_input_of_an_entry(bid, tmp_path, monkeypatch):
+    """Without -o, any PDF in ./build may be the output and is left out of the key: should the bid
+    name one (an annex there), its build is neither kept nor taken."""
+    from bidkit.render.cache import lookup
+
+    monkeypatch.setenv("BIDKIT_CACHE_DIR", str(tmp_path / "cache"))
+    (bid / "build").mkdir()
+    (bid / "build" / "anlage.pdf").write_bytes(b"%PDF-1.4 an annex")
+    monkeypatch.chdir(bid)
+    cache = lookup(Path("."), None, draft=True, variant="pdf", bid_variant=None, jobs=1)
+    facts = cache.inputs([bid / "bid.yaml", bid / "build" / "anlage.pdf"], [], named_files=False)
+    cache.keep(b"%PDF-1.7", facts, outputs=[bid / "build" / "x.pdf"])
+    assert cache.store.load(cache.key) is None
+    cache.store.store(cache.key, b"%PDF-1.7", facts)  # as if kept otherwise
+    assert cache.store.load(cache.key) is not None and cache.load() is None
+    cache.store.store(cache.key, b"%PDF-1.7", cache.inputs([bid / "bid.yaml"], [], named_files=False))
+    assert cache.load() is not None
 
 
 @pytest.mark.parametrize("change", ["yaml", "annex", "logo", "own_template", "new_file", "supporters_scan", "empty_folder"])

@@ -8,7 +8,6 @@ refused. A build that fails is never kept. The key's inputs: tests/test_cache.py
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess

@@ -10,8 +10,7 @@ unchanged rebuild writes the same bytes again without laying out a page.
   (variant, draft, ``--variant``, ``--jobs`` when given: an automatic choice is the one key "auto",
   whatever it chose), the environment's settings (``SOURCE_DATE_EPOCH``, the build moment;
   ``BIDKIT_*`` but the cache's own), a draft's git state (its stamp), and every entry of the bid
-  folder but ``.git``: name, kind and a regular file's content (of the build's own output the
-  name alone). What the check and the build read besides is derived from these (the findings, a
+  folder but ``.git`` and the build's own output: name, kind and a regular file's content. What the check and the build read besides is derived from these (the findings, a
   draft's open points, the build moment from the bid's date); neither reads the clock. The
   inputs outside the bid folder (bidkit's templates, a call file elsewhere) are known once the
   bid is read: the entry records them and is taken only while they are as they were. The
@@ -41,12 +40,12 @@ import stat
 import sys
 import time
 from collections.abc import Iterable
-from bidkit.records import record
 from pathlib import Path
 
 import bidkit
 from bidkit.fileio import cache_write
 from bidkit.paths import cache_dir
+from bidkit.records import record
 
 MAGIC = b"bidkit-cache 1\n"
 SUFFIX = ".entry"
@@ -213,19 +212,16 @@ class _Key:
             self.hash.update(data)
 
     def tree(self, label: str, root: Path, skip: set[Path]) -> None:
-        """Every entry below ``root`` (not following links): name, kind and a regular file's content
-        (of one of ``skip`` the name alone)."""
+        """Every entry below ``root`` (not following links) but those of ``skip``: name, kind and a
+        regular file's content; a folder by its entries, an empty one by its name."""
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not (folder == str(root) and d == ".git") and d != "__pycache__")
-            regular = set(files)
-            for name in sorted(files + dirs):
+            if not dirs and not files and folder != str(root):
+                self.add(f"{label}/{os.path.relpath(folder, root)}", "empty folder")
+            for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]):
                 path = os.path.join(folder, name)
-                if name in regular and Path(path) in skip:
-                    self.add(f"{label}/{os.path.relpath(path, root)}", "skipped")
-                elif name in regular or os.path.islink(path):
+                if Path(path) not in skip:
                     self.file(f"{label}/{os.path.relpath(path, root)}", path)
-                else:
-                    self.add(f"{label}/{os.path.relpath(path, root)}", "folder")
 
     def file(self, label: str, path: str | Path) -> None:
         try:
@@ -277,7 +273,7 @@ def build_key(bid_dir: Path, options: dict[str, str], skip: Iterable[Path] = ())
     """The key of a build of ``bid_dir``, taken before the bid is read: bidkit and the libraries
     as installed, ``options`` (the command line's, the environment's and whatever else the check
     and the build depend on), and every entry of the bid folder but ``.git``: its name and kind and
-    a regular file's content — the name alone of ``skip`` (the build's own outputs).
+    a regular file's content, but not ``skip`` (the build's own outputs).
 
     Inputs outside the bid folder (bidkit's templates, a call file elsewhere) are known only once
     the bid is read: an entry records them (``outside``) and is taken only while they are as they were."""
@@ -310,9 +306,10 @@ class Lookup:
 
     def __init__(self, store: BuildCache, bid_dir: Path, output: Path | None, options: dict[str, str]):
         self.store, self.bid_dir, self.output = store, Path(bid_dir), output
-        # The build's own output is no input (build.check_outputs refuses it): its content stays out
-        # of the key, so a build writing into the bid folder is found again. Without -o the
-        # output's name is known once the bid is read: any PDF in ./build may be it.
+        # The build's own output is no input (build.check_outputs refuses it): it stays out of the
+        # key, so a build writing into the bid folder is found again. Without -o the output's name
+        # is known once the bid is read: any PDF in ./build may be it (should one be an input, the
+        # entry is neither kept nor taken: ``keep``, ``load``).
         skip = [output] if output is not None else list(Path("build").glob("*.pdf"))
         self.skipped = {path.resolve() for path in skip}
         self.place = [str(bid_dir), os.getcwd()]  # the paths in a check's report depend on them
