@@ -296,13 +296,19 @@ def build(
     # and none at exit (they are frozen once built; the system frees the memory).
     gc.disable()
 
+    cache = None  # an unchanged rebuild is looked up before the bid is read, and taken without reading it
+    if not no_cache and html is None:
+        from bidkit.render.cache import lookup
+
+        cache = lookup(bid_dir, output, draft=draft, variant=variant.value, bid_variant=bid_variant, jobs=jobs or None)
+
     def prepare(step):  # in the build's worker process (bidkit.render.staged)
         from bidkit.render.build import check_and_prepare
 
         return check_and_prepare(bid_dir, output, draft=draft, variant=variant.value, bid_variant=bid_variant,
-                                 html_output=html, cache=not no_cache, jobs=jobs or None, step=step, console=err)
+                                 html_output=html, cache=cache, jobs=jobs or None, step=step, console=err)
 
-    facts, built = run(prepare, lambda: _Steps(err), cached=not no_cache and html is None)
+    facts, built = run(prepare, lambda: _Steps(err), cache=cache, say=err.print)
     gc.freeze()
     if built is None:
         raise typer.Exit(facts)

@@ -7,6 +7,7 @@ build), so every kind of input change is covered without laying out a page each 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -155,26 +156,51 @@ def test_a_corrupt_entry_is_ignored_and_replaced(warm, tmp_path):
 # --- the key, in-process ------------------------------------------------------------------
 
 @pytest.fixture
-def keyed(bid):
-    """(the key of the example copy ``bid`` with the given options, the loaded bid)."""
-    from bidkit.check import check_bid
-    from bidkit.render.build import cache_key
+def keyed(bid, tmp_path, monkeypatch):
+    """The key of a `bidkit build` of the example copy ``bid`` with the given options, taken as the
+    command line takes it: before the bid is read."""
+    from bidkit.render.cache import lookup
 
-    def key(draft=False, variant="pdf/a-3a+ua-1", outputs=()):
-        result, loaded = check_bid(bid)
-        return cache_key(loaded, draft=draft, variant=variant, findings=result.findings, outputs=outputs)
+    monkeypatch.setenv("BIDKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+    def key(draft=False, variant="pdf/a-3a+ua-1", output=tmp_path / "out.pdf", bid_variant=None, jobs=1, folder=None):
+        return lookup(folder or bid, output, draft=draft, variant=variant,
+                      bid_variant=bid_variant, jobs=jobs).key
 
     return key
 
 
-def test_same_inputs_same_key_wherever_the_output_goes(keyed, bid, tmp_path):
-    assert keyed() == keyed() == keyed(outputs=[tmp_path / "elsewhere.pdf"])
+def test_same_inputs_same_key_wherever_the_output_goes(keyed, bid, tmp_path, monkeypatch):
+    base = keyed()
+    assert keyed() == base == keyed(output=tmp_path / "elsewhere.pdf")
     (bid / "build").mkdir()
     (bid / "build" / "out.pdf").write_bytes(b"%PDF-1.7 an earlier output")
-    assert keyed(outputs=[bid / "build" / "out.pdf"]) == keyed(outputs=[bid / "build" / "out.pdf"]) != keyed()
+    assert keyed(output=bid / "build" / "out.pdf") == base != keyed()  # the build's own output is no input; another file is
+    monkeypatch.chdir(bid)  # without -o: build/<city>-<call>.pdf below the current folder, here the bid folder
+    assert keyed(folder=Path("."), output=None) == base
 
 
-@pytest.mark.parametrize("change", ["yaml", "annex", "logo", "own_template", "new_file", "supporters_scan"])
+def test_a_file_the_key_leaves_out_is_never_an_input_of_an_entry(bid, tmp_path, monkeypatch):
+    """Without -o, any PDF in ./build may be the output and is left out of the key: should the bid
+    name one (an annex there), its build is neither kept nor taken."""
+    from bidkit.render.cache import lookup
+
+    monkeypatch.setenv("BIDKIT_CACHE_DIR", str(tmp_path / "cache"))
+    (bid / "build").mkdir()
+    (bid / "build" / "anlage.pdf").write_bytes(b"%PDF-1.4 an annex")
+    monkeypatch.chdir(bid)
+    cache = lookup(Path("."), None, draft=True, variant="pdf", bid_variant=None, jobs=1)
+    facts = cache.inputs([bid / "bid.yaml", bid / "build" / "anlage.pdf"], [], named_files=False)
+    cache.keep(b"%PDF-1.7", facts, outputs=[bid / "build" / "x.pdf"])
+    assert cache.store.load(cache.key) is None
+    cache.store.store(cache.key, b"%PDF-1.7", facts)  # as if kept otherwise
+    assert cache.store.load(cache.key) is not None and cache.load() is None
+    cache.store.store(cache.key, b"%PDF-1.7", cache.inputs([bid / "bid.yaml"], [], named_files=False))
+    assert cache.load() is not None
+
+
+@pytest.mark.parametrize("change", ["yaml", "annex", "logo", "own_template", "new_file", "supporters_scan", "empty_folder"])
 def test_any_input_change_changes_the_key(keyed, bid, change):
     before = keyed()
     if change == "yaml":
@@ -191,39 +217,103 @@ def test_any_input_change_changes_the_key(keyed, bid, change):
         (bid / "theme" / "bild.png").write_bytes(b"\x89PNG")
     elif change == "supporters_scan":
         (bid / "anlagen" / "scan-001.pdf").write_bytes(b"%PDF-1.4")
+    elif change == "empty_folder":  # a theme's templates folder, even empty, is read
+        (bid / "theme" / "templates").mkdir()
     assert keyed() != before
 
 
-def test_bidkit_templates_change_the_key(keyed, tmp_path, monkeypatch):
-    import bidkit.render.build as build
-
-    templates = tmp_path / "templates"
-    shutil.copytree(REPO / "templates", templates)
-    monkeypatch.setattr(build, "templates_dir", lambda: templates)
+def test_git_is_no_input_of_a_final_build(keyed, bid):
     before = keyed()
-    with open(templates / "style.css", "a", encoding="utf-8") as css:
-        css.write("\n/* changed */\n")
-    assert keyed() != before
+    (bid / ".git").mkdir()
+    (bid / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    assert keyed() == before
 
 
-def test_version_options_and_moment_change_the_key(keyed, monkeypatch):
+def test_version_options_environment_and_moment_change_the_key(keyed, bid, tmp_path, monkeypatch):
     import bidkit
 
     base = keyed()
-    assert keyed(variant="pdf/ua-1") != base
-    assert keyed(draft=True) != base
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1500000000")
-    moment = keyed()
-    assert moment != base
+    others = [keyed(variant="pdf/ua-1"), keyed(draft=True), keyed(bid_variant="public"), keyed(jobs=2), keyed(jobs=None)]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1500000000")  # the build moment
+    others.append(keyed())
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    monkeypatch.setenv("BIDKIT_TEMPLATE_SECONDS", "5")  # a bound of the build
+    others.append(keyed())
+    monkeypatch.delenv("BIDKIT_TEMPLATE_SECONDS")
     monkeypatch.setattr(bidkit, "__version__", "99.0")
-    assert keyed() != base
+    others.append(keyed())
+    assert len({base, *others}) == len(others) + 1
+    assert keyed(jobs=2) == keyed(jobs=3)  # at most two processes: the same layout, the same file
 
 
-def test_a_drafts_open_points_are_in_the_key(keyed, bid):
-    before = keyed(draft=True)
-    edit(bid / "bid.yaml", "Rat der Stadt Wolfsburg", "")  # an error: a new open point
-    assert keyed(draft=True) != before
+def test_a_report_naming_files_is_printed_again_only_from_where_it_was_printed(bid, tmp_path, monkeypatch):
+    """The key holds no path: a copy of the bid folder elsewhere takes the entry, unless what the
+    build printed named files (a check's report: relative to the current folder)."""
+    from bidkit.render.cache import lookup
+
+    monkeypatch.setenv("BIDKIT_CACHE_DIR", str(tmp_path / "cache"))
+    copy = tmp_path / "copy"
+    shutil.copytree(bid, copy)
+
+    def entry(folder):
+        return lookup(folder, tmp_path / "out.pdf", draft=True, variant="pdf", bid_variant=None, jobs=1)
+
+    for named in (False, True):
+        first = entry(bid)
+        first.keep(b"%PDF-1.7", {**first.inputs([bid / "bid.yaml"], [], named_files=named), "pages": 1},
+                   outputs=[tmp_path / "out.pdf"])
+        assert entry(copy).key == first.key
+        assert (entry(copy).load() is not None) is not named
+        assert entry(bid).load() is not None
+        monkeypatch.chdir(bid)
+        assert entry(Path(".")).key == first.key
+        assert (entry(Path(".")).load() is not None) is not named
+        monkeypatch.chdir(REPO)
+
+
+def test_installed_libraries_change_the_key(keyed, tmp_path, monkeypatch):
+    site = tmp_path / "lib" / "site-packages"
+    (site / "somelib-1.0.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(site))
+    before = keyed()
+    (site / "somelib-1.0.dist-info").rename(site / "somelib-1.1.dist-info")  # an upgrade
+    assert keyed() != before
+
+
+def test_a_drafts_git_stamp_is_in_its_key(keyed, monkeypatch):
+    import bidkit.gitinfo
+    from bidkit.gitinfo import GitState
+
+    states = iter([GitState("abc1234", dt.date(2026, 11, 1), False), GitState("abc1234", dt.date(2026, 11, 1), True)])
+    monkeypatch.setattr(bidkit.gitinfo, "git_state", lambda folder: next(states))
+    assert keyed(draft=True) != keyed(draft=True)  # a change elsewhere in the work tree: "mit Änderungen"
+    monkeypatch.setattr(bidkit.gitinfo, "git_state", lambda folder: pytest.fail("a final build has no stamp"))
+    keyed()
+
+
+def test_an_entry_is_taken_only_while_its_inputs_outside_the_bid_folder_are_as_they_were(bid, tmp_path, monkeypatch):
+    """bidkit's templates and a call file elsewhere are read once the bid is: the entry records them."""
+    from bidkit.render.cache import lookup
+
+    monkeypatch.setenv("BIDKIT_CACHE_DIR", str(tmp_path / "cache"))
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    call = tmp_path / "call.yaml"
+    call.write_text("id: elsewhere\n", encoding="utf-8")
+
+    def entry():
+        return lookup(bid, tmp_path / "out.pdf", draft=False, variant="pdf", bid_variant=None, jobs=1)
+
+    first = entry()
+    first.keep(b"%PDF-1.7", {**first.inputs([bid / "bid.yaml", call], [templates], named_files=False), "pages": 1}, outputs=[tmp_path / "out.pdf"])
+    assert entry().load() is not None
+    with open(templates / "style.css", "a", encoding="utf-8") as css:
+        css.write("\n/* changed */\n")
+    assert entry().load() is None
+    shutil.copy(REPO / "templates" / "style.css", templates / "style.css")
+    assert entry().load() is not None
+    call.write_text("id: changed\n", encoding="utf-8")
+    assert entry().load() is None
 
 
 # --- the store ----------------------------------------------------------------------------

@@ -9,6 +9,8 @@ import io
 import os
 import shutil
 
+import pytest
+
 from conftest import EXAMPLE
 
 from bidkit.render.cache import BuildCache, Unchanged, snapshot
@@ -30,13 +32,16 @@ def test_a_store_is_refused_when_the_folder_changed_since_the_snapshot(tmp_path)
     assert cache.load("changed") is None
 
 
-def test_the_build_takes_its_snapshot_before_it_reads_the_bid(tmp_path, monkeypatch):
-    """A YAML file saved while the build's check reads the bid: the staged build's cache refuses
-    to keep the file, whose bytes are those of the text before the save."""
+@pytest.mark.parametrize("saved", [False, True])
+def test_the_build_takes_its_snapshot_before_it_reads_the_bid(tmp_path, monkeypatch, saved):
+    """A YAML file saved while the build's check reads the bid: the build's cache (its lookup,
+    made before the bid is read) refuses to keep the file, whose bytes are those of the text
+    before the save. Unsaved, it keeps it."""
     from rich.console import Console
 
     import bidkit.check
-    from bidkit.render import build
+    from bidkit.render import build, staged
+    from bidkit.render.cache import lookup
 
     bid = tmp_path / "bid"
     shutil.copytree(EXAMPLE, bid)
@@ -45,14 +50,15 @@ def test_the_build_takes_its_snapshot_before_it_reads_the_bid(tmp_path, monkeypa
 
     def check_then_save(bid_dir, *args, **kwargs):
         result = real(bid_dir, *args, **kwargs)
-        with (bid_dir / "goals.yaml").open("a", encoding="utf-8") as goals:
-            goals.write("# saved by the editor while the build ran\n")
+        if saved:
+            with (bid_dir / "goals.yaml").open("a", encoding="utf-8") as goals:
+                goals.write("# saved by the editor while the build ran\n")
         return result
 
     monkeypatch.setattr(bidkit.check, "check_bid", check_then_save)
-    _, prepared = build.check_and_prepare(bid, tmp_path / "out.pdf", draft=False, variant="pdf/a-3a+ua-1",
-                                          bid_variant=None, html_output=None, cache=True, jobs=1,
-                                          step=lambda name: None, console=Console(file=io.StringIO()))
-    store, key = prepared.cache
-    store.store(key, b"%PDF-1.7", {"pages": 1})
-    assert store.inner.load(key) is None
+    options = {"draft": False, "variant": "pdf/a-3a+ua-1", "bid_variant": None, "jobs": 1}
+    cache = lookup(bid, tmp_path / "out.pdf", **options)
+    _, prepared = build.check_and_prepare(bid, tmp_path / "out.pdf", html_output=None, cache=cache,
+                                          step=lambda name: None, console=Console(file=io.StringIO()), **options)
+    staged.remember(prepared, staged.BuiltPdf(tmp_path / "out.pdf", 1, 0, 0, [], []), b"%PDF-1.7")
+    assert (cache.store.load(cache.key) is None) is saved

@@ -54,13 +54,12 @@ def test_an_automatic_choice_splits_only_when_it_pays(layout_process, tmp_path, 
     assert layout_process.submit(_layout_kind, tmp_path, small_html(sections=sections), idle).result() == kind
 
 
-def test_jobs_given_are_part_of_the_cache_key_an_automatic_choice_is_one_key():
-    from bidkit.check import check_bid
-    from bidkit.render.build import cache_key
+def test_jobs_given_are_part_of_the_cache_key_an_automatic_choice_is_one_key(tmp_path, monkeypatch):
+    from bidkit.render.cache import lookup
 
-    result, loaded = check_bid(EXAMPLE)
-    keys = {jobs: cache_key(loaded, draft=False, variant="pdf/a-3a+ua-1", findings=result.findings, jobs=jobs)
-            for jobs in (None, 1, 2, 3)}
+    monkeypatch.setenv("BIDKIT_CACHE_DIR", str(tmp_path / "cache"))
+    keys = {jobs: lookup(EXAMPLE, tmp_path / "out.pdf", draft=False, variant="pdf/a-3a+ua-1", bid_variant=None,
+                         jobs=jobs).key for jobs in (None, 1, 2, 3)}
     assert keys[2] == keys[3]  # two parts at most
     assert len({keys[None], keys[1], keys[2]}) == 3
 

@@ -6,7 +6,8 @@ non-PDF annexes), make the final file with the PDF annexes in one piece with pik
 (bidkit.render.final), write it atomically. ``step`` is told each step's name, for progress display.
 
 ``build_pdf`` runs the steps in this process; the command line runs them in three
-(bidkit.render.staged): ``prepare`` (the cache, then ``stage``: annexes and HTML) in a worker,
+(bidkit.render.staged), after looking the build up in the rebuild cache: ``check_and_prepare``
+(the check, then ``stage``: annexes and HTML) in a worker,
 the layout and WeasyPrint's writing in a process of their own, the final file in its own.
 """
 
@@ -28,7 +29,7 @@ from bidkit.fileio import atomic_write
 from bidkit.findings import Finding
 from bidkit.loader import LoadedBid, transliterate
 from bidkit.gitinfo import git_state
-from bidkit.paths import BidFileError, bid_file, resolved_inside, shown, templates_dir
+from bidkit.paths import BidFileError, bid_file, resolved_inside, templates_dir
 from bidkit.limits import MAX_LAYOUT_HTML_BYTES
 from bidkit.schema import SCHEMA_FILE
 from bidkit.render.theme import ThemeContext, theme_path
@@ -41,8 +42,8 @@ from bidkit.render.staged import BuiltPdf, Staged  # noqa: F401 - BuiltPdf: the 
 if TYPE_CHECKING:
     from bidkit.render.context import AnnexEntry, OpenPoint
 
-# Templates (jinja2, Babel) and the final file (pikepdf) are imported where they are used: a
-# build taken from the rebuild cache needs neither, and should cost little more than `check`.
+# Templates (jinja2, Babel) and the final file (pikepdf) are imported where they are used: the
+# worker's check does not need them.
 
 
 def __getattr__(name: str):
@@ -120,27 +121,10 @@ def check_outputs(loaded: LoadedBid, outputs: dict[str, Path | None], example: s
     """Refuse (exit 2) an output that would replace an input of the bid, or that is no regular file.
 
     ``example``: an output the command would write, for the hints (``build/kfp.xlsx`` for an export)."""
+    from bidkit.render.outputs import refuse_outputs
+
     files, folders = bid_inputs(loaded)
-    targets: dict[Path, str] = {}
-    for option, path in outputs.items():
-        if path is None:
-            continue
-        try:
-            target = path.resolve()
-            exists, regular = target.exists(), target.is_file()
-        except (OSError, ValueError, RuntimeError) as exc:
-            raise BidkitError(f"{option} '{shown(path)}' cannot be used as output: {exc}", f"Give a plain file path, e.g. {example}.") from None
-        bid_dir = loaded.bid_dir.resolve()
-        if target in files or any(target.is_relative_to(folder) for folder in folders) or (
-                target.parent == bid_dir and (target.suffix in (".yaml", ".yml") or target.name == SCHEMA_FILE)) or (
-                target.is_relative_to(bid_dir) and ".git" in target.relative_to(bid_dir).parts):
-            raise BidkitError(f"{option} '{shown(path)}' is an input of the bid; bidkit never overwrites its inputs",
-                              f"Write the output elsewhere, e.g. {example}.")
-        if exists and not regular:
-            raise BidkitError(f"{option} '{shown(path)}' exists and is not a regular file", "Give the path of a new or a regular file.")
-        if target in targets:
-            raise BidkitError(f"{option} and {targets[target]} name the same file", "Give each output its own file.")
-        targets[target] = option
+    refuse_outputs(outputs, loaded.bid_dir, files, folders, SCHEMA_FILE, example)
 
 
 def check_schema_output(output: Path) -> None:
@@ -283,27 +267,23 @@ class LaidOut:
 
 def build_pdf(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | None = None,
               findings: Iterable[Finding] = (), html_output: Path | None = None,
-              step: Callable[[str], None] = lambda name: None, cache: bool = False,
+              step: Callable[[str], None] = lambda name: None,
               document_variant: DocumentVariant | None = None, jobs: int | None = 1) -> BuiltPdf:
-    """Build the PDF to ``output`` in this process (the command line builds in three:
-    bidkit.render.staged); with ``cache`` an unchanged rebuild copies the PDF from the
-    rebuild cache (bidkit.render.cache; not with ``html_output``, which needs the HTML).
-    ``variant`` one of ``PDF_VARIANTS``, by default the first; ``document_variant`` the bid's
-    variant (``--variant``), None for the full bid; ``jobs`` the processes for the layout (None:
-    decided by cores, load and size; 1: serial)."""
+    """Build the PDF to ``output`` in this process (the command line builds in three, and takes an
+    unchanged rebuild from the rebuild cache: bidkit.render.staged). ``variant`` one of
+    ``PDF_VARIANTS``, by default the first; ``document_variant`` the bid's variant (``--variant``),
+    None for the full bid; ``jobs`` the processes for the layout (None: decided by cores, load and
+    size; 1: serial)."""
     from bidkit.render.cores import IdleMeter
 
     meter = IdleMeter() if jobs is None else None  # the idle cores over the build so far decide the split
     prepared = prepare(loaded, output, draft=draft, variant=variant, findings=findings, html_output=html_output,
-                       step=step, cache=cache, document_variant=document_variant, jobs=jobs, load=_load_weasyprint)
-    if isinstance(prepared, BuiltPdf):
-        return prepared
+                       step=step, document_variant=document_variant, jobs=jobs, load=_load_weasyprint)
     laid_out = LaidOut(*staged.lay_out(prepared, step, meter), prepared, [])
     try:
         built, data = _write_final(laid_out, prepared.variant, prepared.warnings, step, release=True)
     finally:
         laid_out.close()
-    staged.remember(prepared, built, data)
     return built
 
 
@@ -312,12 +292,14 @@ def _load_weasyprint() -> None:
 
 
 def check_and_prepare(bid_dir: Path, output: Path | None, *, draft: bool, variant: str, bid_variant: str | None,
-                      html_output: Path | None, cache: bool, jobs: int | None, step: Callable[[str], None],
-                      console):
+                      html_output: Path | None, cache, jobs: int | None, step: Callable[[str], None], console):
     """`bidkit build`'s check and its build up to the layout, in the build's worker process
     (bidkit.render.staged), which alone imports the check's libraries: ((the output, the call's page
-    limit, the page-limit rule as plain data), ``prepare``'s outcome), or (exit code, None) when the
-    build is refused. ``console`` prints rich markup to the user (the check's report, the refusal)."""
+    limit, the page-limit rule as plain data), the bid staged for the layout), or (exit code, None)
+    when the build is refused. ``console`` prints rich markup to the user (the check's report, the
+    refusal). ``cache``: the build's ``cache.Lookup`` (a miss), None without the cache; the staged
+    bid carries what its entry records besides the file: what was printed here, the default
+    output, the page limit, the inputs (bidkit.render.staged.remember)."""
     import types
 
     from bidkit.check import check_bid
@@ -325,11 +307,7 @@ def check_and_prepare(bid_dir: Path, output: Path | None, *, draft: bool, varian
     from bidkit.report.text import TextReporter
     from bidkit.rules.document import PAGE_LIMIT
 
-    before = None
-    if cache:  # the bid folder before it is read: a build stores in the cache only when it is so still
-        from bidkit.render.cache import snapshot
-
-        before = snapshot(bid_dir)
+    console = _Printed(console)
     result, loaded = check_bid(bid_dir)
     document_variant = None
     if bid_variant and loaded.renderable:
@@ -350,81 +328,51 @@ def check_and_prepare(bid_dir: Path, output: Path | None, *, draft: bool, varian
         console.print("[bold red]Cannot render even a draft:[/] the call and the manifest (title, city, contacts) must load; "
             "fix the errors above.")
         return EXIT_FINDINGS, None
-    target = output or default_output(loaded, bid_variant)
+    default = default_output(loaded, bid_variant)
+    target = output or default
     # The page limit's rule as plain data: the command line's process checks the limit without the rules.
     limit_rule = types.SimpleNamespace(code=PAGE_LIMIT.code, severity=PAGE_LIMIT.severity, hint=PAGE_LIMIT.hint)
-    return (target, loaded.call.page_limit, limit_rule), prepare(
-        loaded, target, draft=draft, variant=variant, findings=result.findings, html_output=html_output,
-        step=step, document_variant=document_variant, cache=cache, jobs=jobs, unchanged_since=before)
+    inputs = bid_inputs(loaded)  # as the output refusals see them (``prepare``)
+    prepared = prepare(loaded, target, draft=draft, variant=variant, findings=result.findings, html_output=html_output,
+                       step=step, document_variant=document_variant, jobs=jobs)
+    if cache is not None:
+        prepared.cache = (cache, {"report": console.printed, "default": str(default), "page_limit": loaded.call.page_limit,
+                                  "limit_rule": [PAGE_LIMIT.code, PAGE_LIMIT.severity.value, PAGE_LIMIT.hint],
+                                  "schema_file": SCHEMA_FILE,
+                                  **cache.inputs(*inputs, named_files=result.failing())})
+    return (target, loaded.call.page_limit, limit_rule), prepared
+
+
+class _Printed:
+    """A console that remembers the markup printed to it (a build taken from the cache prints it again)."""
+
+    def __init__(self, console) -> None:
+        self.console, self.printed = console, []
+
+    def print(self, markup: str = "") -> None:
+        self.printed.append(markup)
+        self.console.print(markup)
 
 
 def prepare(loaded: LoadedBid, output: Path, *, draft: bool, variant: str | None = None,
             findings: Iterable[Finding] = (), html_output: Path | None = None,
-            step: Callable[[str], None] = lambda name: None, cache: bool = False,
+            step: Callable[[str], None] = lambda name: None,
             document_variant: DocumentVariant | None = None, jobs: int | None = 1,
-            load: Callable[[], None] = lambda: None, unchanged_since: dict | None = None) -> BuiltPdf | Staged:
-    """The build up to the layout (``build_pdf``'s arguments): the outputs checked, then the PDF
-    from the rebuild cache when it is there (written to ``output``: a ``BuiltPdf``), else the
-    bid staged for the layout (``stage``). ``load()`` loads WeasyPrint (in the step of that
-    name; the command line loads it in another process meanwhile). ``unchanged_since``: the bid
-    folder's ``cache.snapshot`` before it was read; the build is stored only when it is so still."""
+            load: Callable[[], None] = lambda: None) -> Staged:
+    """The build up to the layout (``build_pdf``'s arguments): the outputs checked, then the bid
+    staged for the layout (``stage``). ``load()`` loads WeasyPrint (in the step of that name; the
+    command line loads it in another process meanwhile)."""
     variant = variant or _variants()[0]
     check_outputs(loaded, {"--output": output, "--html": html_output})
-    store, key = None, None
-    if cache and html_output is None:
-        from bidkit.render import cache as rebuild_cache
-
-        store = rebuild_cache.BuildCache.for_bid(loaded.bid_dir)
-    if store is not None:
-        key = cache_key(loaded, draft=draft, variant=variant, findings=findings, outputs=[output],
-                        document_variant=document_variant, jobs=jobs)
-        entry = store.load(key)
-        if entry is not None:
-            try:
-                built = BuiltPdf(output, entry.facts["pages"], entry.facts["annexes_appended"], entry.facts["files_embedded"],
-                                 list(entry.facts["refused"]), list(entry.facts["warnings"]),
-                                 {title: pages for title, pages in entry.facts["sections"]}, cached=True,
-                                 claims=entry.facts.get("claims"))
-            except (KeyError, TypeError, ValueError):
-                built = None  # an entry of another shape is a miss
-            if built is not None:
-                step(staged.CACHE_STEP)
-                atomic_write(output, entry.data)
-                return built
     step(staged.LOADING_STEP)
     load()
-    if store is not None:
-        from bidkit.render.cache import Unchanged, snapshot
-
-        store = Unchanged(store, loaded.bid_dir, unchanged_since if unchanged_since is not None else snapshot(loaded.bid_dir),
-                          outputs=[output, *([html_output] if html_output else [])])
     return stage(loaded, output, draft=draft, variant=variant, findings=findings, html_output=html_output, step=step,
-                 document_variant=document_variant, jobs=jobs, cache=(store, key) if store is not None else None)[0]
-
-
-def cache_key(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
-              outputs: Iterable[Path] = (), document_variant: DocumentVariant | None = None, jobs: int | None = 1) -> str:
-    """The rebuild cache's key of this build: every file it may read (bidkit.render.cache), the
-    options that change the bytes (a layout in two processes gives the same pages in other
-    bytes: ``jobs`` given is one of them; an automatic choice, None, is "auto" whatever it
-    chose, so a rebuild takes that build's file), the build moment, and a draft's stamp and open points."""
-    from bidkit.render.cache import build_key
-    from bidkit.render.cores import processes
-
-    options = {"variant": variant, "draft": str(draft), "moment": build_datetime(loaded).isoformat(),
-               "jobs": "auto" if jobs is None else str(processes(jobs)),
-               "document_variant": "" if document_variant is None else "|".join([
-                   document_variant.name, document_variant.label, *sorted(r.value for r in document_variant.removes),
-                   *document_variant.fields])}
-    if draft:
-        options["stamp"] = git_stamp(loaded.bid_dir) or ""
-        options["open_points"] = repr(open_points(findings, loaded.bid_dir))
-    return build_key(loaded.bid_dir, inputs=bid_inputs(loaded), options=options, outputs=outputs)
+                 document_variant=document_variant, jobs=jobs)[0]
 
 
 def stage(loaded: LoadedBid, output: Path, *, draft: bool, variant: str, findings: Iterable[Finding] = (),
           html_output: Path | None = None, step: Callable[[str], None] = lambda name: None,
-          document_variant: DocumentVariant | None = None, jobs: int | None = 1, cache=None) -> tuple[Staged, list]:
+          document_variant: DocumentVariant | None = None, jobs: int | None = 1) -> tuple[Staged, list]:
     """(The bid staged for the layout, the PDF annexes read). Reads the annexes (a final build
     refuses one that breaks ``variant``'s claims, before the slow layout) and renders the HTML;
     ``document_variant`` is the variant of the bid (``--variant``), None for the full bid."""
@@ -454,8 +402,7 @@ def stage(loaded: LoadedBid, output: Path, *, draft: bool, variant: str, finding
                           "A bid this long cannot be submitted as one document: shorten the lists (measures, cost items, "
                           "partners, supporters) or move details into annexes.")
     return Staged(html, output, templates, [loaded.bid_dir, templates], moment, draft, variant,
-                  [final_annex(annex) for annex in appended], embedded, warnings, jobs, document_variant, removed,
-                  cache), appended
+                  [final_annex(annex) for annex in appended], embedded, warnings, jobs, document_variant, removed), appended
 
 
 def lay_out(loaded: LoadedBid, *, draft: bool, variant: str, findings: Iterable[Finding] = (),

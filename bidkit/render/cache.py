@@ -3,21 +3,28 @@ unchanged rebuild writes the same bytes again without laying out a page.
 
 - **Where**: ``$BIDKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/bidkit``, else ``~/.cache/bidkit``;
   entries in its folder ``pdf/``. Never inside the bid folder: a cache folder there is not used.
-- **Key** (sha256): bidkit's version and its installed files (name, size, modification time),
-  the libraries that shape the bytes (WeasyPrint, pydyf, fontTools, pikepdf, pyphen, Pillow,
-  tinycss2, cssselect2 — where they are installed and when), Python's version, the options that
-  change the file (variant, draft, ``--jobs`` when given: an automatic choice is the one key
-  "auto", whatever it chose), the build moment (``SOURCE_DATE_EPOCH`` or the bid's date),
-  a draft's git stamp and open points, and the content of every file the build may read: the
-  whole bid folder but ``.git`` and the outputs (YAML, call, annexes, the supporters' register and
-  its scans, the theme and its templates — the fetcher reads nothing outside the bid folder and
-  the templates), a call file outside it, and the templates folders. The system's fonts are not
-  in the key: after changing them, build once with ``--no-cache``.
+- **Key** (sha256, ``build_key``), taken by the command line before the bid is read, so that a hit
+  reads no bid (no pydantic, YAML, Jinja, rules: a rebuild costs less than `check`): Python's
+  version, bidkit's version and its installed files (name, size, modification time), every
+  installed distribution (its metadata folder's name, with the version, and time), the options
+  (variant, draft, ``--variant``, ``--jobs`` when given: an automatic choice is the one key "auto",
+  whatever it chose), the environment's settings (``SOURCE_DATE_EPOCH``, the build moment;
+  ``BIDKIT_*`` but the cache's own), a draft's git state (its stamp), and every entry of the bid
+  folder but ``.git`` and the build's own output: name, kind and a regular file's content. What the check and the build read besides is derived from these (the findings, a
+  draft's open points, the build moment from the bid's date); neither reads the clock. The
+  inputs outside the bid folder (bidkit's templates, a call file elsewhere) are known once the
+  bid is read: the entry records them and is taken only while they are as they were. The
+  system's fonts are not in the key: after changing them, build once with ``--no-cache``.
 - **Entries**: one file per key, ``<key>.entry``: a header line, the sha256 of the rest, a line of
-  JSON facts (pages, annexes, the pages per section for the page-limit check, warnings), then the
-  PDF. Written to a temporary file and renamed, so a concurrent build sees the old entry, the new
-  one or none — never a part; read only when its digest matches (a damaged entry is a miss, and
-  the next build replaces it).
+  JSON facts, then the PDF. The facts: what the cold build printed before its steps (the check's
+  report), the default output's name, the call's page limit, the pages, annexes and pages per
+  section (the page-limit check), warnings, and the inputs (build.bid_inputs: those in the bid
+  folder relative to it) — a hit refuses an output that is one of them as the cold build did. A
+  report that names files is printed again only for the folder named alike from the same current
+  folder. Written to a temporary file and renamed, so a concurrent build sees the old entry, the
+  new one or none — never a part; read only when its digest matches (a damaged entry is a miss,
+  and the next build replaces it). A build that fails (errors, a refused output, a render
+  error) keeps nothing; one whose bid folder changed while it ran neither (``Unchanged``).
 - **Size**: at most ``BIDKIT_CACHE_MB`` megabytes (default 200); after each store the entries
   used longest ago go first (a hit renews an entry's time).
 
@@ -27,26 +34,28 @@ A cache that cannot be read or written is no cache: the build goes on as without
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import stat
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import bidkit
 from bidkit.fileio import cache_write
 from bidkit.paths import cache_dir
+from bidkit.records import record
 
 MAGIC = b"bidkit-cache 1\n"
 SUFFIX = ".entry"
 #: A temporary file older than this is left over from a build that died while storing.
 STALE_SECONDS = 3600
-#: Libraries whose version can change the bytes of the PDF.
-LIBRARIES = ("weasyprint", "pydyf", "fontTools", "pikepdf", "pyphen", "PIL", "tinycss2", "cssselect2")
+#: Settings that are not the key's: the cache's own (where it is, how large), and ``--jobs``'s
+#: (the key holds the option).
+OWN_SETTINGS = ("BIDKIT_CACHE_DIR", "BIDKIT_CACHE_MB", "BIDKIT_JOBS")
+#: The metadata of an installed distribution (its version in the name).
+DISTRIBUTIONS = (".dist-info", ".egg-info", ".egg-link")
 
 
 def limit_bytes() -> int:
@@ -55,7 +64,7 @@ def limit_bytes() -> int:
     return int(setting("BIDKIT_CACHE_MB") * 1_000_000)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     data: bytes  # the PDF
     facts: dict  # what the build said about it (pages, sections, warnings …)
@@ -203,14 +212,16 @@ class _Key:
             self.hash.update(data)
 
     def tree(self, label: str, root: Path, skip: set[Path]) -> None:
-        """Every entry below ``root`` (not following links): name, kind and a regular file's content."""
+        """Every entry below ``root`` (not following links) but those of ``skip``: name, kind and a
+        regular file's content; a folder by its entries, an empty one by its name."""
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not (folder == str(root) and d == ".git") and d != "__pycache__")
+            if not dirs and not files and folder != str(root):
+                self.add(f"{label}/{os.path.relpath(folder, root)}", "empty folder")
             for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]):
                 path = os.path.join(folder, name)
-                if Path(path) in skip:
-                    continue
-                self.file(f"{label}/{os.path.relpath(path, root)}", path)
+                if Path(path) not in skip:
+                    self.file(f"{label}/{os.path.relpath(path, root)}", path)
 
     def file(self, label: str, path: str | Path) -> None:
         try:
@@ -228,7 +239,9 @@ class _Key:
 
 
 def _installed(key: _Key) -> None:
-    """bidkit's own files and the libraries that shape the PDF, by name, size and time."""
+    """Python, bidkit's own files by name, size and time, and every installed distribution (its
+    metadata folder's name holds the version; its time changes with a reinstall): the libraries
+    the check reads the bid with (pydantic, PyYAML, Babel …) as well as those writing the PDF."""
     key.add("python", sys.version)
     key.add("bidkit", bidkit.__version__)
     package = Path(bidkit.__file__).parent
@@ -241,33 +254,131 @@ def _installed(key: _Key) -> None:
             except OSError:
                 continue
             key.add(os.path.relpath(path, package), str(info.st_size), str(info.st_mtime_ns))
-    for name in LIBRARIES:
+    for entry in sys.path:  # not the script's folder nor the current one (`python -m`): where distributions are installed
+        if os.path.basename(entry) not in ("site-packages", "dist-packages"):
+            continue
         try:
-            spec = importlib.util.find_spec(name)
-            origin = spec.origin if spec else None
-            info = os.stat(origin) if origin else None
-        except (ImportError, ValueError, OSError):
-            origin = info = None
-        key.add(name, str(origin), f"{info.st_size}:{info.st_mtime_ns}" if info else "-")
+            names = sorted(item for item in os.listdir(entry) if item.endswith(DISTRIBUTIONS))
+        except OSError:
+            continue
+        key.add("path", entry)
+        for name in names:
+            try:
+                key.add(name, str(os.stat(os.path.join(entry, name)).st_mtime_ns))
+            except OSError:
+                key.add(name, "-")
 
 
-def build_key(bid_dir: Path, *, inputs: tuple[set[Path], list[Path]], options: dict[str, str],
-              outputs: Iterable[Path] = ()) -> str:
-    """The key of a build of ``bid_dir``: ``inputs`` as build.bid_inputs gives them (files, folders
-    read whole), ``options`` everything else that changes the bytes (variant, draft, moment …),
-    ``outputs`` files the build writes (left out, should they lie in the bid folder)."""
+def build_key(bid_dir: Path, options: dict[str, str], skip: Iterable[Path] = ()) -> str:
+    """The key of a build of ``bid_dir``, taken before the bid is read: bidkit and the libraries
+    as installed, ``options`` (the command line's, the environment's and whatever else the check
+    and the build depend on), and every entry of the bid folder but ``.git``: its name and kind and
+    a regular file's content, but not ``skip`` (the build's own outputs).
+
+    Inputs outside the bid folder (bidkit's templates, a call file elsewhere) are known only once
+    the bid is read: an entry records them (``outside``) and is taken only while they are as they were."""
     key = _Key()
     _installed(key)
     for name in sorted(options):
         key.add(name, options[name])
-    root = bid_dir.resolve()
-    skip = {path.resolve() for path in outputs}
-    key.tree("bid", root, skip)
-    files, folders = inputs
-    for path in sorted(files):
+    key.tree("bid", Path(bid_dir).resolve(), {Path(path).resolve() for path in skip})
+    return key.hash.hexdigest()
+
+
+def outside(bid_dir: Path, files: Iterable[Path], folders: Iterable[Path]) -> str:
+    """The digest of the inputs (``files``, ``folders`` read whole) outside ``bid_dir``."""
+    key, root = _Key(), Path(bid_dir).resolve()
+    for path in sorted(Path(path) for path in files):
         if not path.is_relative_to(root):
             key.file(f"file:{path}", path)
-    for folder in folders:
+    for folder in sorted(Path(folder) for folder in folders):
         if not folder.is_relative_to(root):
-            key.tree(f"folder:{folder}", folder, skip)
+            key.tree(f"folder:{folder}", folder, set())
     return key.hash.hexdigest()
+
+
+# --- a build's place in the cache ----------------------------------------------------------
+
+class Lookup:
+    """The entry of one `bidkit build`, looked up before the bid is read (bidkit.render.staged
+    serves it without loading the bid). The folder's ``snapshot`` is taken before the key reads
+    it: a build keeps its file only when the folder is so still (``Unchanged``)."""
+
+    def __init__(self, store: BuildCache, bid_dir: Path, output: Path | None, options: dict[str, str]):
+        self.store, self.bid_dir, self.output = store, Path(bid_dir), output
+        # The build's own output is no input (build.check_outputs refuses it): it stays out of the
+        # key, so a build writing into the bid folder is found again. Without -o the output's name
+        # is known once the bid is read: any PDF in ./build may be it (should one be an input, the
+        # entry is neither kept nor taken: ``keep``, ``load``).
+        skip = [output] if output is not None else list(Path("build").glob("*.pdf"))
+        self.skipped = {path.resolve() for path in skip}
+        self.place = [str(bid_dir), os.getcwd()]  # the paths in a check's report depend on them
+        self.before = snapshot(self.bid_dir)
+        self.key = build_key(self.bid_dir, options, self.skipped)
+
+    def load(self) -> Entry | None:
+        """The entry, when its inputs outside the bid folder are as they were, none of the files whose
+        content the key left out is one of its inputs, and what it printed named no file — or was
+        printed for the same folder, named alike, from the same current folder."""
+        entry = self.store.load(self.key)
+        if entry is None:
+            return None
+        try:
+            files, folders = self.inputs_of(entry.facts)
+            taken = (not self.skipped & set(files) and entry.facts["place"] in (None, self.place)
+                     and entry.facts["outside"] == outside(self.bid_dir, files, folders))
+        except (KeyError, TypeError, ValueError):
+            taken = False
+        return entry if taken else None
+
+    def inputs(self, files: Iterable[Path], folders: Iterable[Path], named_files: bool) -> dict:
+        """What an entry records of a build's inputs (build.bid_inputs), those in the bid folder
+        relative to it, so the entry serves a copy of the folder elsewhere: for the output
+        refusals of a build taken from it, and to see that the inputs outside the bid folder are as
+        they were. ``named_files``: what the build printed names files (``place``)."""
+        root = self.bid_dir.resolve()
+
+        def recorded(path: Path) -> str:
+            return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+        return {"files": sorted(recorded(Path(path)) for path in files),
+                "folders": sorted(recorded(Path(folder)) for folder in folders),
+                "outside": outside(root, files, folders), "place": self.place if named_files else None}
+
+    def inputs_of(self, facts: dict) -> tuple[list[Path], list[Path]]:
+        """(files, folders) an entry recorded (``inputs``), as paths of this bid folder."""
+        root = self.bid_dir.resolve()
+        return [root / path for path in facts["files"]], [root / folder for folder in facts["folders"]]
+
+    def keep(self, data: bytes, facts: dict, outputs: Iterable[Path]) -> None:
+        """The built file under the key, when no file of the bid folder changed since the snapshot
+        and none of its inputs is a file whose content the key left out."""
+        if self.skipped & set(self.inputs_of(facts)[0]):
+            return
+        Unchanged(self.store, self.bid_dir, self.before, outputs).store(self.key, data, facts)
+
+
+def lookup(bid_dir: Path, output: Path | None, *, draft: bool, variant: str, bid_variant: str | None,
+           jobs: int | None) -> Lookup | None:
+    """The cache's lookup for `bidkit build` with these options, or None (no cache: it would lie in
+    the bid folder, or cannot be read). The key holds what the check and the build depend on beyond
+    the files: the options (``--jobs`` given; an automatic choice is the one key "auto", whatever
+    it chose), the environment's settings (``SOURCE_DATE_EPOCH``, the build moment; ``BIDKIT_*``
+    but the cache's own and ``--jobs``'s) and a draft's git stamp. Neither the check nor the build reads the clock."""
+    from bidkit.render.cores import processes
+
+    store = BuildCache.for_bid(bid_dir)
+    if store is None:
+        return None
+    options = {"variant": variant, "draft": str(draft),
+               "bid_variant": bid_variant or "", "jobs": "auto" if jobs is None else str(processes(jobs))}
+    options |= {f"env:{name}": value for name, value in os.environ.items()
+                if name == "SOURCE_DATE_EPOCH" or name.startswith("BIDKIT_") and name not in OWN_SETTINGS}
+    if draft:
+        from bidkit.gitinfo import git_state
+
+        options["git"] = repr(git_state(Path(bid_dir)))
+    try:
+        return Lookup(store, bid_dir, output, options)
+    except (OSError, RuntimeError, ValueError):
+        return None

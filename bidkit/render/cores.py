@@ -58,17 +58,6 @@ def _idle_ticks() -> int | None:
         return None
 
 
-def process_seconds(pid: int) -> float:
-    """CPU seconds process ``pid`` has used so far, with its children it has waited for (0.0 when
-    /proc cannot tell)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()  # after the command's name, which may hold anything
-        return sum(int(ticks) for ticks in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-
 class IdleMeter:
     """Idle cores, on average, between the meter's start and ``idle_cores()`` (this process's
     own work in that time is not idle: what is left is what a second process would get).

@@ -1,24 +1,24 @@
 """A cold build in three processes, so that the one living to the end stays small (issue 12).
 
-The command line's process imports little (typer, with the part of pydantic its option adapters
-need, and bidkit's command line). Before it loads the bid, and before any thread starts, it forks
-two processes (``run``):
+The command line's process imports little (typer and bidkit's command line). It looks the build
+up in the rebuild cache first (bidkit.render.cache, before the bid is read); a build taken from
+there (``from_cache``) prints what its cold build printed and writes the file in this process,
+which never loads the bid. Otherwise, before any thread starts, it forks two processes (``run``):
 
-- the *worker* checks the bid and prints the check's report, looks the build up in the rebuild
-  cache, reads the annexes and renders the HTML — bidkit's own work, with the bid's models, YAML,
-  Jinja, Babel, pypdf — then hands over what the rest needs as plain data (``Staged``) and ends;
-- the *layout process* imports WeasyPrint meanwhile, lays the HTML out when it gets it (in two
+- the *layout process* imports WeasyPrint at once, lays the HTML out when it gets it (in two
   processes when that pays: bidkit.render.parallel), writes WeasyPrint's PDF, hands it over
   (``Written``) and ends: the laid-out boxes, most of a build's memory, go with it at once, with
-  no collection to free them.
+  no collection to free them;
+- the *worker* checks the bid and prints the check's report, reads the annexes and renders the
+  HTML — bidkit's own work, with the bid's models, YAML, Jinja, Babel, pypdf — then hands over
+  what the rest needs as plain data (``Staged``) and ends.
 
 The command line's process shows the steps as they come, makes the final file (``finish``:
-bidkit.render.final, pikepdf) and stores it in the rebuild cache. So the laying-out process never
-imports the check's libraries (tests/test_staged_build.py), WeasyPrint's import overlaps the check and the HTML, and the
-final file is made beside neither. A build taken from the cache ends the layout process at once
-(it never waits for WeasyPrint). An error in either process reaches the command line as the
-exception it raised there (a ``BidkitError`` with its message, hint and exit code); a process
-that dies is a render error.
+bidkit.render.final, pikepdf) and stores it in the rebuild cache (``remember``). So the
+laying-out process never imports the check's libraries (tests/test_staged_build.py),
+WeasyPrint's import overlaps the check and the HTML, and the final file is made beside neither.
+An error in either process reaches the command line as the exception it raised there (a
+``BidkitError`` with its message, hint and exit code); a process that dies is a render error.
 
 The same steps run in one process (``build.build_pdf``, the preview, the tests): ``lay_out``,
 ``write`` and ``finish`` are the steps of both.
@@ -37,17 +37,18 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from bidkit.errors import RenderError
+from bidkit.records import record
 
 #: The step of a build taken from the rebuild cache (tests/test_cache.py looks for it).
 CACHE_STEP = "Taking the PDF from the cache"
 LOADING_STEP = "Loading WeasyPrint"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BuiltPdf:
     path: Path
     pages: int  # all pages, appended annexes included
@@ -60,14 +61,14 @@ class BuiltPdf:
     claims: str | None = None  # the standards the file claims ("pdf" when a draft had to drop them); None: as asked
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EmbeddedFile:
     path: Path
     name: str
     description: str
 
 
-@dataclass
+@record
 class Staged:
     """What the layout and the final file need of a bid whose HTML is rendered: plain data."""
 
@@ -84,10 +85,10 @@ class Staged:
     jobs: int | None = 1  # layout processes: None decided by the build (bidkit.render.parallel)
     document_variant: object = None  # bidkit.variants.DocumentVariant, None for the full bid
     removed: list = field(default_factory=list)  # bidkit.variants.Secret: what the final file must not hold
-    cache: object = None  # (bidkit.render.cache.BuildCache, key) to store the file under
+    cache: object = None  # (bidkit.render.cache.Lookup, what its entry records besides the file): to store the file
 
 
-@dataclass
+@record
 class Written:
     """WeasyPrint's PDF of the laid-out pages, and what the build reports of the layout."""
 
@@ -183,14 +184,51 @@ def finish(staged: Staged, written: Written, variant: str, warnings: list[str],
 
 
 def remember(staged: Staged, built: BuiltPdf, data: bytes) -> None:
-    """The final file into the rebuild cache, when the build looked it up there."""
+    """The final file into the rebuild cache, when the build looked it up there (``Staged.cache``)."""
     if staged.cache is None:
         return
-    store, key = staged.cache
-    store.store(key, data, {"pages": built.pages, "annexes_appended": built.annexes_appended,
-                            "files_embedded": built.files_embedded, "refused": built.refused,
-                            "warnings": built.warnings, "sections": list(built.sections.items()),  # in order
-                            "claims": built.claims})
+    lookup, facts = staged.cache
+    lookup.keep(data, {**facts, "pages": built.pages, "annexes_appended": built.annexes_appended,
+                       "files_embedded": built.files_embedded, "refused": built.refused, "warnings": built.warnings,
+                       "sections": list(built.sections.items()),  # in order
+                       "claims": built.claims,
+                       "place": facts["place"] or (lookup.place if built.refused else None)},  # a refused URL names a file
+               outputs=[staged.output])
+
+
+def from_cache(lookup, say: Callable[[str], None], step: Callable[[str], None]):
+    """The build taken from the rebuild cache (a ``cache.Lookup``), in the command line's process,
+    without reading the bid: what its cold build printed (``say``), its outputs refused as that
+    build refused them, the file written. (The facts ``check_and_prepare`` gives, the ``BuiltPdf``),
+    or None for a miss."""
+    import types
+
+    from bidkit.findings import Severity
+
+    entry = lookup.load()
+    if entry is None:
+        return None
+    facts = entry.facts
+    try:
+        target = lookup.output or Path(facts["default"])
+        code, severity, hint = facts["limit_rule"]
+        rule = types.SimpleNamespace(code=code, severity=Severity(severity), hint=hint)
+        built = BuiltPdf(target, facts["pages"], facts["annexes_appended"], facts["files_embedded"], list(facts["refused"]),
+                         list(facts["warnings"]), {title: pages for title, pages in facts["sections"]}, cached=True,
+                         claims=facts["claims"])
+        printed, page_limit, schema_file = [str(line) for line in facts["report"]], facts["page_limit"], facts["schema_file"]
+        files, folders = lookup.inputs_of(facts)
+    except (KeyError, TypeError, ValueError):
+        return None  # an entry of another shape is a miss
+    from bidkit.fileio import atomic_write
+    from bidkit.render.outputs import refuse_outputs
+
+    for markup in printed:
+        say(markup)
+    refuse_outputs({"--output": target}, lookup.bid_dir, files, folders, schema_file)
+    step(CACHE_STEP)
+    atomic_write(target, entry.data)
+    return (target, page_limit, rule), built
 
 
 def _bookmark_starts(document) -> list[tuple[str, int]]:
@@ -422,20 +460,18 @@ class _Shown:
             self.context.__exit__(*exc_info)
 
 
-def run(prepare, steps, cached: bool = True) -> tuple[object, BuiltPdf | None]:
+def run(prepare, steps, cache=None, say: Callable[[str], None] = print) -> tuple[object, BuiltPdf | None]:
     """The build of the command line: ``prepare(step)`` checks the bid (printing its report) and
-    returns (facts for the command line, ``Staged`` or, from the cache, a ``BuiltPdf`` — or None
-    when nothing is built); ``steps()`` is the context showing the steps. Returns (the facts, the
-    built PDF or None). In three processes (the module's docstring) when this process may fork,
-    else in this one. When the build may come from the cache (``cached``) the layout process
-    starts once the worker found no entry: a rebuild from the cache shares the machine with no
-    WeasyPrint import (WeasyPrint's import still overlaps the annexes and the HTML)."""
+    returns (facts for the command line, ``Staged`` — or None when nothing is built); ``steps()``
+    is the context showing the steps. Returns (the facts, the built PDF or None). ``cache``: the
+    build's ``cache.Lookup``; on a hit the file comes from there (``from_cache``, which re-prints
+    the check's report with ``say``) and no process is started. Otherwise in three processes (the
+    module's docstring) when this process may fork, else in this one."""
     shown = _Shown(steps)
     try:
-        if can_fork():
-            result = _forked(prepare, shown, cached)
-        else:
-            result = _here(prepare, shown)
+        result = from_cache(cache, say, shown.step) if cache is not None else None
+        if result is None:
+            result = _forked(prepare, shown) if can_fork() else _here(prepare, shown)
     except BaseException as exc:
         shown.close(type(exc), exc, exc.__traceback__)
         raise
@@ -455,29 +491,23 @@ def _here(prepare, shown: _Shown):
     return extra, built
 
 
-def _forked(prepare, shown: _Shown, cached: bool):
+def _forked(prepare, shown: _Shown):
     import tempfile
 
-    from bidkit.render.cores import process_seconds
-
-    layout = None if cached else _Child("layout process", _layout_process)
-    work, before = None, 0.0  # the worker's CPU seconds before the layout process started
-    pdf = None
+    layout, work, pdf = None, None, None
     try:
+        layout = _Child("layout process", _layout_process)  # WeasyPrint's import overlaps the check
         work = _Child("worker", lambda conn: _work_process(conn, prepare))
         ready = False
         message = work.get()
         while message[0] == "step":
-            if message[1] == LOADING_STEP and layout is None:  # no entry in the cache: the layout will be needed
-                before = process_seconds(work.pid)
-                layout = _Child("layout process", _layout_process)  # before the steps' display starts a thread
-            elif shown.shown[-1:] == [LOADING_STEP] and not ready:  # the step ends when WeasyPrint is loaded
+            if shown.shown[-1:] == [LOADING_STEP] and not ready:  # the step ends when WeasyPrint is loaded
                 layout.get()
                 ready = True
             shown.step(message[1])
             message = work.get()
         _done, extra, outcome = message
-        ours = work.end(kill=False) - before
+        ours = work.end(kill=False)
         if not isinstance(outcome, Staged):
             return extra, outcome
         if not ready:
