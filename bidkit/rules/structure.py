@@ -242,3 +242,27 @@ def contact_reachable(ctx: RuleContext) -> Iterator[Violation]:
 def deputy_named(ctx: RuleContext) -> Iterator[Violation]:
     if ctx.bid.deputy_contact is None:
         yield Violation(("contact",), "no deputy contact is named")
+
+
+#: An e-mail address as a mail program takes it: one @, a domain with a dot, no spaces.
+_EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]{2,}")
+
+
+@rule(
+    "CON003", WARNING, "E-mail address a mail program cannot use",
+    hint="Write the address as it is typed into a mail program: name@domain.de (no „(at)“, no spaces).",
+    explanation="""
+The organiser writes to the contact persons and the city's public address from the document:
+an address written against spam („guelsen.strassmueller(at)stadt.de“, „info [at] stadt [dot]
+de“), with spaces or without its domain cannot be copied into a mail program. A submission is
+no web page that harvesters read; write the address as it is.
+""",
+    reads=("contact", "deputy_contact", "city"),
+)
+def email_usable(ctx: RuleContext) -> Iterator[Violation]:
+    public = ctx.bid.city.public_contact if ctx.bid.city else None
+    for path, holder in ((("contact",), ctx.bid.contact), (("deputy_contact",), ctx.bid.deputy_contact),
+                         (("city", "public_contact"), public)):
+        email = getattr(holder, "email", None)
+        if email and not _EMAIL.fullmatch(email.strip()):
+            yield Violation((*path, "email"), f"'{email}' is no e-mail address a mail program can use")
