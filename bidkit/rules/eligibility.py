@@ -100,3 +100,23 @@ def population_implausible(ctx: RuleContext) -> Iterator[Violation]:
     if people < IMPLAUSIBLE_POPULATION:
         yield Violation(("city", "population"), f"population {_people(people)} is smaller than any municipality's "
                                                 f"that applies: the skeleton's stand-in, or a figure in thousands?")
+
+
+@rule(
+    "ELI004", WARNING, "Population counted after the bid is handed in",
+    hint="Give the year of the official figure the bid uses (`population_year`), at the latest the year it is handed in.",
+    explanation="""
+The population the bid states is an official figure of a past count (Statistisches Landesamt,
+as of 31 December): a `population_year` after the year the bid is handed in (its submission date,
+else the call's deadline) names a count that did not exist yet — a typo in the year, or a figure
+from a later bid.
+""",
+    reads=("city",),
+)
+def population_year_in_time(ctx: RuleContext) -> Iterator[Violation]:
+    from bidkit.rules.registry import handed_in
+
+    year = ctx.bid.city.population_year
+    day, named = handed_in(ctx)
+    if year is not None and year > day.year:
+        yield Violation(("city", "population_year"), f"population year {year} is after {named}")
