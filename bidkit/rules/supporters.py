@@ -157,3 +157,19 @@ def scan_breaks_claim(ctx: RuleContext) -> Iterator[Violation]:
             yield Violation(FIELD, f"'{register.file}' {register.where} {supporter.line}: scan of {supporter.name} '{supporter.file}' has "
                                    f"{'; '.join(breaks[first])}: it would make {', '.join(breaks)} false",
                             location=_at(register, supporter.line, supporter.cells.get("file")))
+
+
+@rule(
+    "SUP006", Severity.WARNING, "Register of supporters lists no one",
+    hint="Name the register that lists the supporters, or remove `supporters:` from bid.yaml.",
+    explanation="""
+A register whose rows are all gone — only its header row, or nothing but empty rows — is most
+often the wrong sheet or an export that failed. The document then has no list of supporters and
+leaves out the register's note, although bid.yaml names a register.
+""",
+    reads=("supporters",),
+)
+def empty_register(ctx: RuleContext) -> Iterator[Violation]:
+    register = _register(ctx)
+    if register is not None and not register.missing and not register.supporters and not register.problems:
+        yield Violation(FIELD, f"'{register.file}' lists no supporter: only its header row, or no row at all")
