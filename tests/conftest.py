@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,12 +64,27 @@ def _no_user_cache(tmp_path_factory):
         os.environ["BIDKIT_CACHE_DIR"] = previous
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups (`--dist loadgroup`)
 def pytest_collection_modifyitems(items):
-    """The files with the most slow tests first, each file's tests in their order: in several
-    processes (pyproject.toml) the long files start at once, rather than last with the other
-    processes idle."""
-    slow = Counter(item.path for item in items if item.get_closest_marker("slow"))
-    items.sort(key=lambda item: -slow[item.path])
+    """In several processes (pyproject.toml: `--dist loadgroup`) each test goes to the process
+    that is free, except that the tests using a fixture their file keeps beyond one test (a build
+    of scope module or session) form one group, run by one process, so that it is made once (the
+    session fixtures of this file are made once for all processes: `shared`). The slow tests and the groups
+    holding one start first, each file's tests in their order: the long ones run at once, rather
+    than last with the other process idle."""
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        if any(definitions[-1].scope != "function" and definitions[-1].baseid == module
+               for definitions in item._fixtureinfo.name2fixturedefs.values()):
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+    slow_groups = {group(item) for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: group(item) not in slow_groups)
+
+
+def group(item) -> str:
+    """The unit one process runs: the item's xdist group, else the item itself."""
+    marker = item.get_closest_marker("xdist_group")
+    return marker.args[0] if marker else item.nodeid
 
 
 def shared(tmp_path_factory, name: str, make: Callable[[], T]) -> T:
