@@ -341,6 +341,27 @@ def _short_call_build(tmp_path_factory) -> Build:
     return Build(bid, out, run_bidkit("build", str(bid), "-o", str(out), env={"BIDKIT_CACHE_DIR": str(root / "cache")}))
 
 
+@pytest.fixture(scope="session")
+def joint_bid_build(tmp_path_factory) -> Build:
+    """A copy of the example as a joint bid (test_joint_bid.joint: a partner municipality pays
+    part of the own share) with a full cover (test_cover.full_cover), built once with --html
+    beside the PDF: test_cover.py reads its first pages, test_joint_bid.py its HTML."""
+    return shared(tmp_path_factory, "joint_bid_build", lambda: _joint_bid_build(tmp_path_factory))
+
+
+def _joint_bid_build(tmp_path_factory) -> Build:
+    from test_cover import full_cover
+    from test_joint_bid import joint
+
+    root = tmp_path_factory.mktemp("joint")
+    bid = root / "bid"
+    shutil.copytree(EXAMPLE, bid)
+    joint(bid)
+    full_cover(bid)
+    out = root / "joint.pdf"
+    return Build(bid, out, run_bidkit("build", str(bid), "-o", str(out), "--html", str(out.with_suffix(".html"))))
+
+
 @dataclass
 class GitDrafts:
     """Two drafts of one copy of the example in a git repository (see `drafts_in_git`)."""

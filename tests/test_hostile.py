@@ -110,11 +110,11 @@ def test_template_context_holds_plain_data_only(bid):
     "{% include '/etc/passwd' %}",
     "{{ bid.city.name.format.__globals__ }}",
 ])
-def test_template_cannot_reach_files_or_programs(bid, tmp_path, secret, payload):
+def test_template_cannot_reach_files_or_programs(bid, tmp_path, secret, payload, monkeypatch):
     from bidkit.errors import RenderError
 
     theme_template(bid, payload)
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)  # restored after the test: the next test of this process may be any file's
     try:
         html = html_of(bid)
     except RenderError as exc:
