@@ -362,6 +362,32 @@ def _joint_bid_build(tmp_path_factory) -> Build:
     return Build(bid, out, run_bidkit("build", str(bid), "-o", str(out), "--html", str(out.with_suffix(".html"))))
 
 
+@pytest.fixture(scope="session")
+def edited_draft(tmp_path_factory) -> Build:
+    """A copy of the example with four edits that touch different files and pages, built once
+    with `--draft --html` (the HTML beside the PDF): five MoU parties (test_signatures.five_parties),
+    costs from a workbook with a formula (test_minor_defects.costs_workbook), an emoji no font has
+    in a measure's title (test_glyphs.emoji) and picture bombs named by the theme's stylesheet
+    (test_image_bombs.picture_bombs). Each of those files asserts on it what it asserted on a
+    draft of its own."""
+    return shared(tmp_path_factory, "edited_draft", lambda: _edited_draft(tmp_path_factory))
+
+
+def _edited_draft(tmp_path_factory) -> Build:
+    from test_glyphs import emoji
+    from test_image_bombs import picture_bombs
+    from test_minor_defects import costs_workbook
+    from test_signatures import five_parties
+
+    root = tmp_path_factory.mktemp("edited-draft")
+    bid = root / "bid"
+    shutil.copytree(EXAMPLE, bid)
+    for edit_bid in (five_parties, costs_workbook, emoji, picture_bombs):
+        edit_bid(bid)
+    out = root / "draft.pdf"
+    return Build(bid, out, run_bidkit("build", str(bid), "--draft", "-o", str(out), "--html", str(out.with_suffix(".html"))))
+
+
 @dataclass
 class GitDrafts:
     """Two drafts of one copy of the example in a git repository (see `drafts_in_git`)."""
