@@ -342,38 +342,45 @@ def _short_call_build(tmp_path_factory) -> Build:
 
 
 @pytest.fixture(scope="session")
-def joint_bid_build(tmp_path_factory) -> Build:
-    """A copy of the example as a joint bid (test_joint_bid.joint: a partner municipality pays
-    part of the own share) with a full cover (test_cover.full_cover), built once with --html
-    beside the PDF: test_cover.py reads its first pages, test_joint_bid.py its HTML."""
-    return shared(tmp_path_factory, "joint_bid_build", lambda: _joint_bid_build(tmp_path_factory))
+def edited_build(tmp_path_factory) -> Build:
+    """A copy of the example with three edits that touch different parts, built once with --html
+    beside the PDF and SOURCE_DATE_EPOCH set: a joint bid (test_joint_bid.joint: a partner
+    municipality pays part of the own share), a full cover (test_cover.full_cover) and markup and
+    template syntax in the vision (test_build.hostile_vision). Each of those files asserts on it
+    what it asserted on a build of its own."""
+    return shared(tmp_path_factory, "edited_build", lambda: _edited_build(tmp_path_factory))
 
 
-def _joint_bid_build(tmp_path_factory) -> Build:
+def _edited_build(tmp_path_factory) -> Build:
+    from test_build import hostile_vision
     from test_cover import full_cover
     from test_joint_bid import joint
 
-    root = tmp_path_factory.mktemp("joint")
+    root = tmp_path_factory.mktemp("edited")
     bid = root / "bid"
     shutil.copytree(EXAMPLE, bid)
-    joint(bid)
-    full_cover(bid)
-    out = root / "joint.pdf"
-    return Build(bid, out, run_bidkit("build", str(bid), "-o", str(out), "--html", str(out.with_suffix(".html"))))
+    for edit_bid in (joint, full_cover, hostile_vision):
+        edit_bid(bid)
+    out = root / "bid.pdf"
+    return Build(bid, out, run_bidkit("build", str(bid), "-o", str(out), "--html", str(out.with_suffix(".html")),
+                                      env={"SOURCE_DATE_EPOCH": "1500000000"}))
 
 
 @pytest.fixture(scope="session")
 def edited_draft(tmp_path_factory) -> Build:
-    """A copy of the example with four edits that touch different files and pages, built once
-    with `--draft --html` (the HTML beside the PDF): five MoU parties (test_signatures.five_parties),
-    costs from a workbook with a formula (test_minor_defects.costs_workbook), an emoji no font has
-    in a measure's title (test_glyphs.emoji) and picture bombs named by the theme's stylesheet
-    (test_image_bombs.picture_bombs). Each of those files asserts on it what it asserted on a
+    """A copy of the example with five edits that touch different files and pages, built once
+    with `--draft --html` (the HTML beside the PDF) and `--no-cache` (no key over a 65 MB file):
+    five MoU parties (test_signatures.five_parties), costs from a workbook with a formula
+    (test_minor_defects.costs_workbook), an emoji no font has in a measure's title
+    (test_glyphs.emoji), picture bombs named by the theme's stylesheet
+    (test_image_bombs.picture_bombs) and an embedded annex too large to embed
+    (test_fix_files.annex_too_large). Each of those files asserts on it what it asserted on a
     draft of its own."""
     return shared(tmp_path_factory, "edited_draft", lambda: _edited_draft(tmp_path_factory))
 
 
 def _edited_draft(tmp_path_factory) -> Build:
+    from test_fix_files import annex_too_large
     from test_glyphs import emoji
     from test_image_bombs import picture_bombs
     from test_minor_defects import costs_workbook
@@ -382,10 +389,11 @@ def _edited_draft(tmp_path_factory) -> Build:
     root = tmp_path_factory.mktemp("edited-draft")
     bid = root / "bid"
     shutil.copytree(EXAMPLE, bid)
-    for edit_bid in (five_parties, costs_workbook, emoji, picture_bombs):
+    for edit_bid in (five_parties, costs_workbook, emoji, picture_bombs, annex_too_large):
         edit_bid(bid)
     out = root / "draft.pdf"
-    return Build(bid, out, run_bidkit("build", str(bid), "--draft", "-o", str(out), "--html", str(out.with_suffix(".html"))))
+    return Build(bid, out, run_bidkit("build", str(bid), "--draft", "--no-cache", "-o", str(out),
+                                      "--html", str(out.with_suffix(".html"))))
 
 
 @dataclass

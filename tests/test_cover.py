@@ -20,9 +20,9 @@ def full_cover(bid):
          "  email: organisation@stadt.wolfsburg.example\n  phone: +49 5361 28-5678")
 
 
-def test_a_full_cover_is_one_page(joint_bid_build):
-    # The joint bid of test_joint_bid.py with this full cover, built once for both files (conftest.py).
-    run, out = joint_bid_build.run, joint_bid_build.pdf
+def test_a_full_cover_is_one_page(edited_build):
+    # The build of conftest.py's `edited_build`: this cover and two other edits.
+    run, out = edited_build.run, edited_build.pdf
     assert run.code == 0, run.stderr
     pages = pdf_text(out)
     assert "+49 5361 28-5678" in pages[0] and "Stellvertretung" in pages[0], pages[0]

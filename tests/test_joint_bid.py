@@ -20,11 +20,11 @@ def joint(bid):
     edit(bid / "bid.yaml", "  vote: einstimmig", "  vote: einstimmig\n  own_share_committed: 400000")
 
 
-def test_a_partner_municipalitys_own_funds_are_its_own_in_the_document(joint_bid_build):
-    # Built once with test_cover.py's full cover (conftest.py), with --html.
-    run = joint_bid_build.run
+def test_a_partner_municipalitys_own_funds_are_its_own_in_the_document(edited_build):
+    # The build of conftest.py's `edited_build` (--html beside the PDF): this joint bid and two other edits.
+    run = edited_build.run
     assert run.code == 0, run.stderr
-    html = joint_bid_build.pdf.with_suffix(".html").read_text(encoding="utf-8")
+    html = edited_build.pdf.with_suffix(".html").read_text(encoding="utf-8")
     text = re.sub(r"<[^>]+>", "", html).replace("\u00a0", " ")
     # the funding by kind: the applicant's own funds and the partner's, each in a row of its own
     assert re.search(r"Eigenmittel der Stadt\s*400\.000 €", text), text
