@@ -396,6 +396,26 @@ def _edited_draft(tmp_path_factory) -> Build:
                                       "--html", str(out.with_suffix(".html"))))
 
 
+@pytest.fixture(scope="session")
+def themed(tmp_path_factory) -> Build:
+    """The example with the city's own colour, font, stylesheet and vision template
+    (test_theme_and_drafts.own_theme), the template also holding links of every kind
+    (test_hostile.THEME_LINKS); built once with --html (bid.html beside the PDF)."""
+    return shared(tmp_path_factory, "themed", lambda: _themed(tmp_path_factory))
+
+
+def _themed(tmp_path_factory) -> Build:
+    from test_hostile import THEME_LINKS
+    from test_theme_and_drafts import own_theme
+
+    root = tmp_path_factory.mktemp("themed")
+    bid = root / "bid"
+    shutil.copytree(EXAMPLE, bid)
+    own_theme(bid, THEME_LINKS)
+    run = run_bidkit("build", str(bid), "-o", str(root / "bid.pdf"), "--html", str(root / "bid.html"))
+    return Build(bid, root / "bid.pdf", run)
+
+
 @dataclass
 class GitDrafts:
     """Two drafts of one copy of the example in a git repository (see `drafts_in_git`)."""

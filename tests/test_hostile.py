@@ -562,16 +562,19 @@ def test_layout_that_never_ends_stops_with_exit_3(bid, tmp_path):
     assert not out.exists()
 
 
-def test_theme_links_lead_only_to_web_and_mail_addresses(bid, tmp_path):
+#: Links of a theme's template: to a file, a script, the web, mail, and a relative one.
+THEME_LINKS = ('<p><a href="file:///etc/passwd">Datei</a> <a href="javascript:alert(1)">Skript</a> '
+               '<a href="https://example.org/a">Web</a> <a href="mailto:a@example.org">Post</a> '
+               '<a href="anlage.pdf">relativ</a></p>\n')
+
+
+def test_theme_links_lead_only_to_web_and_mail_addresses(themed):
     """A theme template's links to files or scripts are dropped from the PDF and named, like an
     annex's: only http(s) and mailto links (and the document's own) reach the submission."""
     import pikepdf
 
-    theme_template(bid, '<section id="vision"><h2>Vision</h2><p><a href="file:///etc/passwd">Datei</a> '
-                        '<a href="javascript:alert(1)">Skript</a> <a href="https://example.org/a">Web</a> '
-                        '<a href="mailto:a@example.org">Post</a> <a href="anlage.pdf">relativ</a></p></section>')
-    out = tmp_path / "links.pdf"
-    run = run_bidkit("build", str(bid), "-o", str(out))
+    # conftest.py's `themed`: the vision template of test_theme_and_drafts.own_theme with THEME_LINKS.
+    run, out = themed.run, themed.pdf
     no_traceback(run)
     assert run.code == 0, run.stderr
     with pikepdf.open(out) as pdf:
