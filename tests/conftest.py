@@ -368,20 +368,21 @@ def _edited_build(tmp_path_factory) -> Build:
 
 @pytest.fixture(scope="session")
 def edited_draft(tmp_path_factory) -> Build:
-    """A copy of the example with five edits that touch different files and pages, built once
+    """A copy of the example with six edits that touch different files and pages, built once
     with `--draft --html` (the HTML beside the PDF) and `--no-cache` (no key over a 65 MB file):
     five MoU parties (test_signatures.five_parties), costs from a workbook with a formula
     (test_minor_defects.costs_workbook), an emoji no font has in a measure's title
     (test_glyphs.emoji), picture bombs named by the theme's stylesheet
-    (test_image_bombs.picture_bombs) and an embedded annex too large to embed
-    (test_fix_files.annex_too_large). Each of those files asserts on it what it asserted on a
-    draft of its own."""
+    (test_image_bombs.picture_bombs), an embedded annex too large to embed
+    (test_fix_files.annex_too_large) and a FIFO as the logo (test_hostile.fifo_bid). Each of
+    those files asserts on it what it asserted on a draft of its own."""
     return shared(tmp_path_factory, "edited_draft", lambda: _edited_draft(tmp_path_factory))
 
 
 def _edited_draft(tmp_path_factory) -> Build:
     from test_fix_files import annex_too_large
     from test_glyphs import emoji
+    from test_hostile import fifo_bid
     from test_image_bombs import picture_bombs
     from test_minor_defects import costs_workbook
     from test_signatures import five_parties
@@ -391,6 +392,7 @@ def _edited_draft(tmp_path_factory) -> Build:
     shutil.copytree(EXAMPLE, bid)
     for edit_bid in (five_parties, costs_workbook, emoji, picture_bombs, annex_too_large):
         edit_bid(bid)
+    fifo_bid(bid, "logo")
     out = root / "draft.pdf"
     return Build(bid, out, run_bidkit("build", str(bid), "--draft", "--no-cache", "-o", str(out),
                                       "--html", str(out.with_suffix(".html"))))

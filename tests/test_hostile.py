@@ -208,9 +208,9 @@ def test_theme_template_linked_to_outside_is_refused(bid, tmp_path, secret):
 
 #: Each place the bid can name a FIFO, and its FIFO's name in the bid's theme folder.
 FIFOS = {"stylesheet": "pipe-css", "svg image": "pipe-svg", "logo": "pipe-logo", "annex": "pipe-annex"}
-#: The places set up in one bid, each group built once: the logo's FIFO replaces the SVG logo the
-#: "svg image" case reads, so it has a bid of its own.
-FIFO_BIDS = [("stylesheet", "svg image", "annex"), ("logo",)]
+#: The places set up in one bid, built once: the logo's FIFO replaces the SVG logo the "svg image"
+#: case reads, so it is in another bid (conftest.py's `edited_draft`).
+FIFO_BIDS = [("stylesheet", "svg image", "annex")]
 
 
 def fifo_bid(bid: Path, where: str) -> None:
@@ -231,12 +231,15 @@ def fifo_bid(bid: Path, where: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def fifo_drafts(tmp_path_factory):
+def fifo_drafts(tmp_path_factory, request):
     """``fifo_drafts(where)``: (the bid folder, the run of `build --draft`) of the bid of FIFO_BIDS
-    that holds the FIFO at ``where``; each bid built once."""
+    that holds the FIFO at ``where`` (the logo's: conftest.py's `edited_draft`); each bid built once."""
     runs: dict[tuple, tuple] = {}
 
     def get(where: str):
+        if where == "logo":
+            draft = request.getfixturevalue("edited_draft")
+            return draft.folder, draft.run
         group = next(group for group in FIFO_BIDS if where in group)
         if group not in runs:
             root = tmp_path_factory.mktemp("fifo")
