@@ -343,11 +343,12 @@ def _short_call_build(tmp_path_factory) -> Build:
 
 @pytest.fixture(scope="session")
 def edited_build(tmp_path_factory) -> Build:
-    """A copy of the example with three edits that touch different parts, built once with --html
+    """A copy of the example with four edits that touch different parts, built once with --html
     beside the PDF and SOURCE_DATE_EPOCH set: a joint bid (test_joint_bid.joint: a partner
-    municipality pays part of the own share), a full cover (test_cover.full_cover) and markup and
-    template syntax in the vision (test_build.hostile_vision). Each of those files asserts on it
-    what it asserted on a build of its own."""
+    municipality pays part of the own share), a full cover (test_cover.full_cover), markup and
+    template syntax in the vision (test_build.hostile_vision) and KPI values in the millions
+    (test_long_blocks.large_kpi_values). Each of those files asserts on it what it asserted on a
+    build of its own."""
     return shared(tmp_path_factory, "edited_build", lambda: _edited_build(tmp_path_factory))
 
 
@@ -355,11 +356,12 @@ def _edited_build(tmp_path_factory) -> Build:
     from test_build import hostile_vision
     from test_cover import full_cover
     from test_joint_bid import joint
+    from test_long_blocks import large_kpi_values
 
     root = tmp_path_factory.mktemp("edited")
     bid = root / "bid"
     shutil.copytree(EXAMPLE, bid)
-    for edit_bid in (joint, full_cover, hostile_vision):
+    for edit_bid in (joint, full_cover, hostile_vision, large_kpi_values):
         edit_bid(bid)
     out = root / "bid.pdf"
     return Build(bid, out, run_bidkit("build", str(bid), "-o", str(out), "--html", str(out.with_suffix(".html")),

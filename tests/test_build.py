@@ -143,7 +143,7 @@ def test_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):
 
 
 def test_text_from_yaml_cannot_inject_markup(edited_build):
-    # conftest.py's `edited_build`: this vision and two other edits.
+    # conftest.py's `edited_build`: this vision and the other edits it names.
     run = edited_build.run
     assert run.code == 0, run.stderr
     assert "refused" not in run.stderr

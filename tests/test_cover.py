@@ -21,7 +21,7 @@ def full_cover(bid):
 
 
 def test_a_full_cover_is_one_page(edited_build):
-    # The build of conftest.py's `edited_build`: this cover and two other edits.
+    # The build of conftest.py's `edited_build`: this cover and the other edits it names.
     run, out = edited_build.run, edited_build.pdf
     assert run.code == 0, run.stderr
     pages = pdf_text(out)

@@ -118,7 +118,7 @@ def test_an_annex_too_large_to_embed_is_an_error_of_check(big_annex):
 def test_a_draft_never_claims_an_annex_embedded_that_is_not(edited_draft):
     import pikepdf
 
-    # The draft of conftest.py's `edited_draft`: this annex and four other edits.
+    # The draft of conftest.py's `edited_draft`: this annex and the other edits it names.
     run, out = edited_draft.run, edited_draft.pdf
     assert run.code == 0, run.stderr
     assert "embedded" not in run.stdout, run.stdout

@@ -108,7 +108,7 @@ def test_a_final_build_with_an_emoji_no_font_has_is_refused(emoji_bid, tmp_path)
 
 @pytest.mark.slow
 def test_a_draft_with_an_emoji_warns_and_claims_no_standard(edited_draft):
-    # The draft of conftest.py's `edited_draft`: this emoji and three other edits.
+    # The draft of conftest.py's `edited_draft`: this emoji and the other edits it names.
     run, out = edited_draft.run, edited_draft.pdf
     assert run.code == 0, run.stderr
     message = " ".join(run.stderr.split())

@@ -53,7 +53,7 @@ def picture_bombs(bid):
 @pytest.mark.slow
 def test_build_never_decodes_a_picture_bomb_named_by_css(edited_draft):
     # --draft: THM004 refuses pictures behind text in a final build; the fetcher must hold in a draft too.
-    # The draft of conftest.py's `edited_draft`: these pictures and three other edits.
+    # The draft of conftest.py's `edited_draft`: these pictures and the other edits it names.
     run = edited_draft.run
     assert run.code == 0, run.stderr
     assert "Traceback" not in run.stderr

@@ -21,7 +21,7 @@ def joint(bid):
 
 
 def test_a_partner_municipalitys_own_funds_are_its_own_in_the_document(edited_build):
-    # The build of conftest.py's `edited_build` (--html beside the PDF): this joint bid and two other edits.
+    # The build of conftest.py's `edited_build` (--html beside the PDF): this joint bid and the other edits it names.
     run = edited_build.run
     assert run.code == 0, run.stderr
     html = edited_build.pdf.with_suffix(".html").read_text(encoding="utf-8")

@@ -45,7 +45,7 @@ def costs_workbook(bid):
 def test_a_drafts_open_point_names_the_workbook_cell(edited_draft):
     """The draft's list of open points names a spreadsheet finding by sheet and cell, as the
     command line does (`Kosten!C2`), not by a „Zeile“ that is the sheet's row."""
-    # The draft of conftest.py's `edited_draft` (--html beside the PDF): these costs and three other edits.
+    # The draft of conftest.py's `edited_draft` (--html beside the PDF): these costs and the other edits it names.
     check = run_bidkit("check", str(edited_draft.folder))
     assert "Kosten!C2" in check.stdout, check.stdout
     run = edited_draft.run

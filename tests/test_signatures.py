@@ -44,7 +44,7 @@ def five_parties(bid):
 @pytest.mark.slow
 @pytest.mark.skipif(not pdflayout.available(), reason="needs pdftotext (poppler-utils)")
 def test_five_parties_sign_under_their_own_names(edited_draft):
-    # The draft of conftest.py's `edited_draft`: five parties and three other edits that do not touch the MoU.
+    # The draft of conftest.py's `edited_draft`: five parties and the other edits it names.
     run, out = edited_draft.run, edited_draft.pdf
     assert run.code == 0, run.stderr
     pages = pdflayout.document_pages(out)
