@@ -68,13 +68,13 @@ def _no_user_cache(tmp_path_factory):
 def pytest_collection_modifyitems(items):
     """In several processes (pyproject.toml: `--dist loadgroup`) each test goes to the process
     that is free, except that the tests using a fixture their file keeps beyond one test (a build
-    of scope module or session) form one group, run by one process, so that it is made once (the
-    session fixtures of this file are made once for all processes: `shared`). The slow tests and the groups
-    holding one start first, each file's tests in their order: the long ones run at once, rather
-    than last with the other process idle."""
+    of scope class, module or session) form one group, run by one process, so that it is made
+    once (this file's session fixtures are made once for all processes: `shared`). The slow tests
+    and the groups holding one start first, each file's tests in their order: the long ones run
+    at once, rather than last with the other process idle."""
     for item in items:
         module = item.nodeid.split("::")[0]
-        if any(definitions[-1].scope != "function" and definitions[-1].baseid == module
+        if any(definitions[-1].scope != "function" and definitions[-1].baseid.split("::")[0] == module
                for definitions in item._fixtureinfo.name2fixturedefs.values()):
             item.add_marker(pytest.mark.xdist_group(item.path.stem))
     slow_groups = {group(item) for item in items if item.get_closest_marker("slow")}
