@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,12 +64,27 @@ def _no_user_cache(tmp_path_factory):
         os.environ["BIDKIT_CACHE_DIR"] = previous
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups (`--dist loadgroup`)
 def pytest_collection_modifyitems(items):
-    """The files with the most slow tests first, each file's tests in their order: in several
-    processes (pyproject.toml) the long files start at once, rather than last with the other
-    processes idle."""
-    slow = Counter(item.path for item in items if item.get_closest_marker("slow"))
-    items.sort(key=lambda item: -slow[item.path])
+    """In several processes (pyproject.toml: `--dist loadgroup`) each test goes to the process
+    that is free, except that the tests using a fixture their file keeps beyond one test (a build
+    of scope class, module or session) form one group, run by one process, so that it is made
+    once (this file's session fixtures are made once for all processes: `shared`). The slow tests
+    and the groups holding one start first, each file's tests in their order: the long ones run
+    at once, rather than last with the other process idle."""
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        if any(definitions[-1].scope != "function" and definitions[-1].baseid.split("::")[0] == module
+               for definitions in item._fixtureinfo.name2fixturedefs.values()):
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+    slow_groups = {group(item) for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: group(item) not in slow_groups)
+
+
+def group(item) -> str:
+    """The unit one process runs: the item's xdist group, else the item itself."""
+    marker = item.get_closest_marker("xdist_group")
+    return marker.args[0] if marker else item.nodeid
 
 
 def shared(tmp_path_factory, name: str, make: Callable[[], T]) -> T:
@@ -325,6 +339,85 @@ def _short_call_build(tmp_path_factory) -> Build:
     edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: calls/short.yaml")
     out = root / "long.pdf"
     return Build(bid, out, run_bidkit("build", str(bid), "-o", str(out), env={"BIDKIT_CACHE_DIR": str(root / "cache")}))
+
+
+@pytest.fixture(scope="session")
+def edited_build(tmp_path_factory) -> Build:
+    """A copy of the example with four edits that touch different parts, built once with --html
+    beside the PDF and SOURCE_DATE_EPOCH set: a joint bid (test_joint_bid.joint: a partner
+    municipality pays part of the own share), a full cover (test_cover.full_cover), markup and
+    template syntax in the vision (test_build.hostile_vision) and KPI values in the millions
+    (test_long_blocks.large_kpi_values). Each of those files asserts on it what it asserted on a
+    build of its own."""
+    return shared(tmp_path_factory, "edited_build", lambda: _edited_build(tmp_path_factory))
+
+
+def _edited_build(tmp_path_factory) -> Build:
+    from test_build import hostile_vision
+    from test_cover import full_cover
+    from test_joint_bid import joint
+    from test_long_blocks import large_kpi_values
+
+    root = tmp_path_factory.mktemp("edited")
+    bid = root / "bid"
+    shutil.copytree(EXAMPLE, bid)
+    for edit_bid in (joint, full_cover, hostile_vision, large_kpi_values):
+        edit_bid(bid)
+    out = root / "bid.pdf"
+    return Build(bid, out, run_bidkit("build", str(bid), "-o", str(out), "--html", str(out.with_suffix(".html")),
+                                      env={"SOURCE_DATE_EPOCH": "1500000000"}))
+
+
+@pytest.fixture(scope="session")
+def edited_draft(tmp_path_factory) -> Build:
+    """A copy of the example with six edits that touch different files and pages, built once
+    with `--draft --html` (the HTML beside the PDF) and `--no-cache` (no key over a 65 MB file):
+    five MoU parties (test_signatures.five_parties), costs from a workbook with a formula
+    (test_minor_defects.costs_workbook), an emoji no font has in a measure's title
+    (test_glyphs.emoji), picture bombs named by the theme's stylesheet
+    (test_image_bombs.picture_bombs), an embedded annex too large to embed
+    (test_fix_files.annex_too_large) and a FIFO as the logo (test_hostile.fifo_bid). Each of
+    those files asserts on it what it asserted on a draft of its own."""
+    return shared(tmp_path_factory, "edited_draft", lambda: _edited_draft(tmp_path_factory))
+
+
+def _edited_draft(tmp_path_factory) -> Build:
+    from test_fix_files import annex_too_large
+    from test_glyphs import emoji
+    from test_hostile import fifo_bid
+    from test_image_bombs import picture_bombs
+    from test_minor_defects import costs_workbook
+    from test_signatures import five_parties
+
+    root = tmp_path_factory.mktemp("edited-draft")
+    bid = root / "bid"
+    shutil.copytree(EXAMPLE, bid)
+    for edit_bid in (five_parties, costs_workbook, emoji, picture_bombs, annex_too_large):
+        edit_bid(bid)
+    fifo_bid(bid, "logo")
+    out = root / "draft.pdf"
+    return Build(bid, out, run_bidkit("build", str(bid), "--draft", "--no-cache", "-o", str(out),
+                                      "--html", str(out.with_suffix(".html"))))
+
+
+@pytest.fixture(scope="session")
+def themed(tmp_path_factory) -> Build:
+    """The example with the city's own colour, font, stylesheet and vision template
+    (test_theme_and_drafts.own_theme), the template also holding links of every kind
+    (test_hostile.THEME_LINKS); built once with --html (bid.html beside the PDF)."""
+    return shared(tmp_path_factory, "themed", lambda: _themed(tmp_path_factory))
+
+
+def _themed(tmp_path_factory) -> Build:
+    from test_hostile import THEME_LINKS
+    from test_theme_and_drafts import own_theme
+
+    root = tmp_path_factory.mktemp("themed")
+    bid = root / "bid"
+    shutil.copytree(EXAMPLE, bid)
+    own_theme(bid, THEME_LINKS)
+    run = run_bidkit("build", str(bid), "-o", str(root / "bid.pdf"), "--html", str(root / "bid.html"))
+    return Build(bid, root / "bid.pdf", run)
 
 
 @dataclass

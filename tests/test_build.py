@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import EXAMPLE, Build, edit, pdf_text, run_bidkit
+from conftest import EXAMPLE, edit, pdf_text, run_bidkit
 
 
 def test_pdf_holds_the_bid_in_german(example_pdf):
@@ -65,24 +64,17 @@ def test_rebuild_is_byte_identical(example_pdf, example_copy_build):
 HOSTILE_TEXT = '<img src="file:///etc/passwd"> {{ 7*7 }} </p><script>x</script> {% raw %}'
 
 
-@pytest.fixture(scope="module")
-def hostile_text_build(tmp_path_factory) -> Build:
-    """The example with markup and template syntax in its vision, built with --html and with
-    SOURCE_DATE_EPOCH set (one build for the two tests that read it)."""
-    root = tmp_path_factory.mktemp("hostile-text")
-    bid = root / "bid"
-    shutil.copytree(EXAMPLE, bid)
+def hostile_vision(bid: Path) -> None:
+    """Markup and template syntax in the example's vision."""
     edit(bid / "bid.yaml", "  Wolfsburg will digitale Modellstadt werden.", f"  {HOSTILE_TEXT}")
-    run = run_bidkit("build", str(bid), "-o", str(root / "bid.pdf"), "--html", str(root / "bid.html"),
-                     env={"SOURCE_DATE_EPOCH": "1500000000"})
-    return Build(bid, root / "bid.pdf", run)
 
 
 @pytest.mark.slow
-def test_source_date_epoch_is_honoured(hostile_text_build):
-    run = hostile_text_build.run
+def test_source_date_epoch_is_honoured(edited_build):
+    # conftest.py's `edited_build`, built with SOURCE_DATE_EPOCH set (and --html, and this vision).
+    run = edited_build.run
     assert run.code == 0, run.stderr
-    assert PdfReader(hostile_text_build.pdf).metadata["/CreationDate"].startswith("D:20170714")
+    assert PdfReader(edited_build.pdf).metadata["/CreationDate"].startswith("D:20170714")
 
 
 def test_default_output_path_is_printed_and_html_written(example_copy_build):
@@ -150,13 +142,14 @@ def test_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["bid.pdf"]
 
 
-def test_text_from_yaml_cannot_inject_markup(hostile_text_build):
-    run = hostile_text_build.run
+def test_text_from_yaml_cannot_inject_markup(edited_build):
+    # conftest.py's `edited_build`: this vision and the other edits it names.
+    run = edited_build.run
     assert run.code == 0, run.stderr
     assert "refused" not in run.stderr
-    html = hostile_text_build.pdf.with_name("bid.html")
+    html = edited_build.pdf.with_suffix(".html")
     assert "&lt;img src=„file:///etc/passwd“&gt; {{ 7*7 }}" in html.read_text(encoding="utf-8")
-    text = " ".join(pdf_text(hostile_text_build.pdf))
+    text = " ".join(pdf_text(edited_build.pdf))
     assert "{{ 7*7 }}" in text and "<script>x</script>" in text
 
 

@@ -4,10 +4,11 @@ carried only the deputy under the running header, and the table of contents bega
 
 from __future__ import annotations
 
-from conftest import edit, pdf_text, run_bidkit
+from conftest import edit, pdf_text
 
 
-def test_a_full_cover_is_one_page(bid, tmp_path):
+def full_cover(bid):
+    """The example's cover made full: a three-line title and subtitle, contact and deputy with phones."""
     edit(bid / "bid.yaml", 'title: "#WolfsburgDigital"',
          'title: "Drei Märkte, ein Netz – Smarte Grenzregion Oberpfälzer Wald im Landkreis Cham"')
     edit(bid / "bid.yaml", "subtitle: Bewerbung der Stadt Wolfsburg im Wettbewerb „Digitale Stadt“",
@@ -17,8 +18,11 @@ def test_a_full_cover_is_one_page(bid, tmp_path):
          "  email: digital@stadt.wolfsburg.example\n  phone: +49 5361 28-1234")
     edit(bid / "bid.yaml", "  email: organisation@stadt.wolfsburg.example",
          "  email: organisation@stadt.wolfsburg.example\n  phone: +49 5361 28-5678")
-    out = tmp_path / "cover.pdf"
-    run = run_bidkit("build", str(bid), "-o", str(out), "--pdf-variant", "pdf")
+
+
+def test_a_full_cover_is_one_page(edited_build):
+    # The build of conftest.py's `edited_build`: this cover and the other edits it names.
+    run, out = edited_build.run, edited_build.pdf
     assert run.code == 0, run.stderr
     pages = pdf_text(out)
     assert "+49 5361 28-5678" in pages[0] and "Stellvertretung" in pages[0], pages[0]

@@ -110,11 +110,11 @@ def test_template_context_holds_plain_data_only(bid):
     "{% include '/etc/passwd' %}",
     "{{ bid.city.name.format.__globals__ }}",
 ])
-def test_template_cannot_reach_files_or_programs(bid, tmp_path, secret, payload):
+def test_template_cannot_reach_files_or_programs(bid, tmp_path, secret, payload, monkeypatch):
     from bidkit.errors import RenderError
 
     theme_template(bid, payload)
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)  # restored after the test: the next test of this process may be any file's
     try:
         html = html_of(bid)
     except RenderError as exc:
@@ -208,9 +208,9 @@ def test_theme_template_linked_to_outside_is_refused(bid, tmp_path, secret):
 
 #: Each place the bid can name a FIFO, and its FIFO's name in the bid's theme folder.
 FIFOS = {"stylesheet": "pipe-css", "svg image": "pipe-svg", "logo": "pipe-logo", "annex": "pipe-annex"}
-#: The places set up in one bid, each group built once: the logo's FIFO replaces the SVG logo the
-#: "svg image" case reads, so it has a bid of its own.
-FIFO_BIDS = [("stylesheet", "svg image", "annex"), ("logo",)]
+#: The places set up in one bid, built once: the logo's FIFO replaces the SVG logo the "svg image"
+#: case reads, so it is in another bid (conftest.py's `edited_draft`).
+FIFO_BIDS = [("stylesheet", "svg image", "annex")]
 
 
 def fifo_bid(bid: Path, where: str) -> None:
@@ -231,12 +231,15 @@ def fifo_bid(bid: Path, where: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def fifo_drafts(tmp_path_factory):
+def fifo_drafts(tmp_path_factory, request):
     """``fifo_drafts(where)``: (the bid folder, the run of `build --draft`) of the bid of FIFO_BIDS
-    that holds the FIFO at ``where``; each bid built once."""
+    that holds the FIFO at ``where`` (the logo's: conftest.py's `edited_draft`); each bid built once."""
     runs: dict[tuple, tuple] = {}
 
     def get(where: str):
+        if where == "logo":
+            draft = request.getfixturevalue("edited_draft")
+            return draft.folder, draft.run
         group = next(group for group in FIFO_BIDS if where in group)
         if group not in runs:
             root = tmp_path_factory.mktemp("fifo")
@@ -554,7 +557,8 @@ def test_a_prepared_git_folder_cannot_hang_the_draft(bid, tmp_path, monkeypatch)
 
 @pytest.mark.slow
 def test_layout_that_never_ends_stops_with_exit_3(bid, tmp_path):
-    theme_template(bid, "{% for i in range(100000) %}<p>{{ i }}</p>{% endfor %}")
+    # 30,000 paragraphs (some 660 pages): no machine lays them out in 1 s (100,000 cost ~2.5 s more CPU to render and parse)
+    theme_template(bid, "{% for i in range(30000) %}<p>{{ i }}</p>{% endfor %}")
     out = tmp_path / "x.pdf"
     run = run_bidkit("build", str(bid), "--draft", "-o", str(out), env={"BIDKIT_LAYOUT_SECONDS": "1"})
     no_traceback(run)
@@ -562,16 +566,19 @@ def test_layout_that_never_ends_stops_with_exit_3(bid, tmp_path):
     assert not out.exists()
 
 
-def test_theme_links_lead_only_to_web_and_mail_addresses(bid, tmp_path):
+#: Links of a theme's template: to a file, a script, the web, mail, and a relative one.
+THEME_LINKS = ('<p><a href="file:///etc/passwd">Datei</a> <a href="javascript:alert(1)">Skript</a> '
+               '<a href="https://example.org/a">Web</a> <a href="mailto:a@example.org">Post</a> '
+               '<a href="anlage.pdf">relativ</a></p>\n')
+
+
+def test_theme_links_lead_only_to_web_and_mail_addresses(themed):
     """A theme template's links to files or scripts are dropped from the PDF and named, like an
     annex's: only http(s) and mailto links (and the document's own) reach the submission."""
     import pikepdf
 
-    theme_template(bid, '<section id="vision"><h2>Vision</h2><p><a href="file:///etc/passwd">Datei</a> '
-                        '<a href="javascript:alert(1)">Skript</a> <a href="https://example.org/a">Web</a> '
-                        '<a href="mailto:a@example.org">Post</a> <a href="anlage.pdf">relativ</a></p></section>')
-    out = tmp_path / "links.pdf"
-    run = run_bidkit("build", str(bid), "-o", str(out))
+    # conftest.py's `themed`: the vision template of test_theme_and_drafts.own_theme with THEME_LINKS.
+    run, out = themed.run, themed.pdf
     no_traceback(run)
     assert run.code == 0, run.stderr
     with pikepdf.open(out) as pdf:

@@ -40,18 +40,23 @@ def test_a_normal_picture_passes(bid):
     assert not [f for f in run.json()["findings"] if f["rule"] == "THM001"]
 
 
-@pytest.mark.slow
-def test_build_never_decodes_a_picture_bomb_named_by_css(bid, tmp_path):
+def picture_bombs(bid):
+    """The theme's stylesheet names a bomb by file and one inline (data: URL)."""
     (bid / "theme" / "bomb.png").write_bytes(png(12_000, 12_000))
     inline = base64.b64encode(png(12_000, 11_000)).decode()
     (bid / "theme" / "extra.css").write_text(
         ".cover { background: url(bomb.png) }\n"
         f"h1 {{ background-image: url(data:image/png;base64,{inline}) }}\n", encoding="utf-8")
     edit(bid / "bid.yaml", '  accent_color: "#6f8fb0"\n', '  accent_color: "#6f8fb0"\n  stylesheet: theme/extra.css\n')
+
+
+@pytest.mark.slow
+def test_build_never_decodes_a_picture_bomb_named_by_css(edited_draft):
     # --draft: THM004 refuses pictures behind text in a final build; the fetcher must hold in a draft too.
-    run = run_bidkit("build", str(bid), "--draft", "-o", str(tmp_path / "out.pdf"))
+    # The draft of conftest.py's `edited_draft`: these pictures and the other edits it names.
+    run = edited_draft.run
     assert run.code == 0, run.stderr
     assert "Traceback" not in run.stderr
     refused = [line for line in run.stderr.splitlines() if "refused to load" in line]
     assert any("bomb.png" in line for line in refused) and any("data:image/png" in line for line in refused), run.stderr
-    assert (tmp_path / "out.pdf").stat().st_size > 10_000
+    assert edited_draft.pdf.stat().st_size > 10_000

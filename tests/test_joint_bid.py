@@ -20,12 +20,11 @@ def joint(bid):
     edit(bid / "bid.yaml", "  vote: einstimmig", "  vote: einstimmig\n  own_share_committed: 400000")
 
 
-def test_a_partner_municipalitys_own_funds_are_its_own_in_the_document(bid, tmp_path):
-    joint(bid)
-    html_file = tmp_path / "joint.html"
-    run = run_bidkit("build", str(bid), "-o", str(tmp_path / "joint.pdf"), "--html", str(html_file))
+def test_a_partner_municipalitys_own_funds_are_its_own_in_the_document(edited_build):
+    # The build of conftest.py's `edited_build` (--html beside the PDF): this joint bid and the other edits it names.
+    run = edited_build.run
     assert run.code == 0, run.stderr
-    html = html_file.read_text(encoding="utf-8")
+    html = edited_build.pdf.with_suffix(".html").read_text(encoding="utf-8")
     text = re.sub(r"<[^>]+>", "", html).replace("\u00a0", " ")
     # the funding by kind: the applicant's own funds and the partner's, each in a row of its own
     assert re.search(r"Eigenmittel der Stadt\s*400\.000 €", text), text

@@ -26,9 +26,8 @@ def test_check_pdf_refuses_the_pdf_of_another_bid(example_pdf):
     assert own.code == 0 and "PDF003" not in {f["rule"] for f in own.json()["findings"]}
 
 
-def test_a_drafts_open_point_names_the_workbook_cell(bid, tmp_path):
-    """The draft's list of open points names a spreadsheet finding by sheet and cell, as the
-    command line does (`Kosten!C2`), not by a „Zeile“ that is the sheet's row."""
+def costs_workbook(bid):
+    """The example's costs from a workbook whose amount is a formula openpyxl stores without its value."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -41,12 +40,17 @@ def test_a_drafts_open_point_names_the_workbook_cell(bid, tmp_path):
     start = text.index("      costs:")
     end = text.index("      funding:", start)
     (bid / "budget.yaml").write_text(text[:start] + "      costs_file: kosten.xlsx\n" + text[end:], encoding="utf-8")
-    check = run_bidkit("check", str(bid))
+
+
+def test_a_drafts_open_point_names_the_workbook_cell(edited_draft):
+    """The draft's list of open points names a spreadsheet finding by sheet and cell, as the
+    command line does (`Kosten!C2`), not by a „Zeile“ that is the sheet's row."""
+    # The draft of conftest.py's `edited_draft` (--html beside the PDF): these costs and the other edits it names.
+    check = run_bidkit("check", str(edited_draft.folder))
     assert "Kosten!C2" in check.stdout, check.stdout
-    html = tmp_path / "draft.html"
-    run = run_bidkit("build", str(bid), "--draft", "-o", str(tmp_path / "draft.pdf"), "--html", str(html))
+    run = edited_draft.run
     assert run.code == 0, run.stderr
-    assert "Datei kosten.xlsx, Zelle Kosten!C2" in html.read_text(encoding="utf-8")
+    assert "Datei kosten.xlsx, Zelle Kosten!C2" in edited_draft.pdf.with_suffix(".html").read_text(encoding="utf-8")
 
 
 def test_var002_on_a_name_field_says_to_remove_it_too(bid):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 import pdflayout
-from conftest import edit, run_bidkit
+from conftest import edit
 
 EXTRA_PARTIES = """    - id: ostfalia
       name: Ostfalia Hochschule für angewandte Wissenschaften
@@ -32,16 +32,20 @@ SIGNERS = {
 }
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not pdflayout.available(), reason="needs pdftotext (poppler-utils)")
-def test_five_parties_sign_under_their_own_names(bid, tmp_path):
+def five_parties(bid):
+    """The example's MoU signed by five parties."""
     mou = bid / "mou.yaml"
     text = mou.read_text(encoding="utf-8")
     at = text.index("  parties:\n") + len("  parties:\n")
     mou.write_text(text[:at] + EXTRA_PARTIES + text[at:], encoding="utf-8")
     edit(mou, "    - Mobilität\n", "    - mobilitaet\n")  # a field id, as measures name fields
-    out = tmp_path / "bid.pdf"
-    run = run_bidkit("build", str(bid), "--draft", "-o", str(out))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not pdflayout.available(), reason="needs pdftotext (poppler-utils)")
+def test_five_parties_sign_under_their_own_names(edited_draft):
+    # The draft of conftest.py's `edited_draft`: five parties and the other edits it names.
+    run, out = edited_draft.run, edited_draft.pdf
     assert run.code == 0, run.stderr
     pages = pdflayout.document_pages(out)
     start = next(i for i, p in enumerate(pages) if "Unterzeichner" in [line.text for line in p.lines])

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from bidkit import __version__
-from conftest import EXAMPLE, Build, edit, pdf_fonts, pdf_text, run_bidkit
+from conftest import edit, pdf_fonts, pdf_text, run_bidkit
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")  # fonts-dejavu-core, installed with Pango
 DOCUMENT_PAGES = 11  # of the example; the 3 annex pages follow
@@ -31,13 +31,9 @@ def theme(bid: Path, extra: str) -> None:
     edit(bid / "bid.yaml", '  accent_color: "#6f8fb0"\n', f'  accent_color: "#6f8fb0"\n{extra}')
 
 
-@pytest.fixture(scope="module")
-def themed(tmp_path_factory) -> Build:
-    """The example with the city's own colour, font (when DejaVu Serif is installed), stylesheet
-    (which also tries to read a file outside and a URL) and vision template; built with --html."""
-    root = tmp_path_factory.mktemp("themed")
-    bid = root / "bid"
-    shutil.copytree(EXAMPLE, bid)
+def own_theme(bid: Path, vision_template: str = "") -> None:
+    """The city's own colour, font (when DejaVu Serif is installed), stylesheet and vision
+    template (``vision_template`` added to its text)."""
     font = ""
     if FONT.exists():
         (bid / "theme" / "fonts").mkdir()
@@ -46,16 +42,16 @@ def themed(tmp_path_factory) -> Build:
     (bid / "theme" / "extra.css").write_text(".cover-title { font-size: 28pt; }\n", encoding="utf-8")
     (bid / "theme" / "templates" / "sections").mkdir(parents=True)
     (bid / "theme" / "templates" / "sections" / "vision.html.j2").write_text(
-        "<p class=\"own\">Eigene Vorlage der Stadt {{ bid.city.name }}</p>\n{{ bid.vision | markdown }}\n", encoding="utf-8")
+        "<p class=\"own\">Eigene Vorlage der Stadt {{ bid.city.name }}</p>\n{{ bid.vision | markdown }}\n" + vision_template,
+        encoding="utf-8")
     edit(bid / "bid.yaml", 'primary_color: "#003a70"', 'primary_color: "#8a1538"')
     theme(bid, font + "  stylesheet: theme/extra.css\n  templates: theme/templates\n")
-    run = run_bidkit("build", str(bid), "-o", str(root / "bid.pdf"), "--html", str(root / "bid.html"))
-    return Build(bid, root / "bid.pdf", run)
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not FONT.exists(), reason="DejaVu Serif not installed")
 def test_fonts_colours_stylesheet_and_one_template_from_the_bid_folder(themed):
+    # conftest.py's `themed`: this theme (own_theme), its vision template also linking (test_hostile.py).
     bid, out, html, run = themed.folder, themed.pdf, themed.pdf.with_name("bid.html"), themed.run
     assert run.code == 0, run.stderr
     used = pdf_fonts(out, slice(0, DOCUMENT_PAGES))
