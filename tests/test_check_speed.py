@@ -42,3 +42,29 @@ def test_an_unprintable_character_in_a_repeated_text_is_reported_at_each_place(b
     found = [(f.path, f.message) for f in result.findings if f.rule == "TXT005"]
     named = "U+0007 (control character), U+FFFD REPLACEMENT CHARACTER in measures"
     assert found == [(("measures", 0, "title"), f"{named}[0].title"), (("measures", 1, "title"), f"{named}[1].title")]
+
+
+def test_the_joined_search_finds_every_placeholder_wherever_its_text_stands():
+    """Each placeholder of bidkit/data/placeholders.yaml is found by the search over all texts joined
+    (``_may_hold_placeholders``) when its text stands first, between others or last, beside texts that
+    end or start with a letter, a hyphen, a bracket or white space: it may find more, never less."""
+    from bidkit.rules.structure import PLACEHOLDERS_FILE, _may_hold_placeholders, find_placeholder
+    from bidkit.yamlio import load_document
+
+    neighbours = ["", "Text", "Wort-", "-Wort", "ü.", "[", "]", " ", "Stadt ", "Frage?", "e", "N.", "k."]
+    examples = [text for entry in load_document(PLACEHOLDERS_FILE).data for text in entry["fires"]]
+    assert len(examples) > 30
+    for text in examples:
+        assert find_placeholder(text), text
+        for before in neighbours:
+            for after in neighbours:
+                texts = [before, text, after] if text not in (before, after) else [text]
+                held = _may_hold_placeholders([((index,), value) for index, value in enumerate(texts)])
+                assert text in held, (before, text, after)
+
+
+def test_texts_without_a_placeholder_are_not_searched_alone():
+    from bidkit.rules.structure import _may_hold_placeholders
+
+    texts = [(("a",), "Die Stadt plant."), (("b",), "Kosten ???"), (("c",), "Die Stadt plant."), (("d",), "Ende")]
+    assert _may_hold_placeholders(texts) == ["Kosten ???"]
