@@ -7,8 +7,9 @@ the machine hits all of them alike; the ratio of each round is taken against the
 same round, and the median and min–max of these ratios are printed beside the goals of issue 12,
 for wall time (what the user waits) and CPU time (user + system; less disturbed by other load).
 
-`check` keeps its verdicts on PDF annexes in a cache (bidkit.annexes.pdf_annex_verdict): the runs
-use a cache folder of their own, warmed once; "annexes not yet judged" runs with an empty one.
+`check` keeps its verdicts on PDF annexes (bidkit.annexes.pdf_annex_verdict) and the data of the YAML
+files it read (bidkit.yamlio) in the user's cache folder: the runs use a cache folder of their own,
+warmed once; the rows "empty cache" run with an empty one each time (a first check, or every file edited).
 Children may write .pyc files (PYTHONDONTWRITEBYTECODE is dropped), as an installed bidkit has them.
 
 With ``--instructions`` each command also runs once under valgrind's callgrind and its instruction
@@ -86,25 +87,26 @@ def main() -> None:
             "floor": (FLOOR, None),
             "bidkit --help": (bidkit + ["--help"], 1.2),
             "check bid_data": (bidkit + ["check", "bid_data"], 1.6),
-            "check bid_data, annexes not yet judged": (bidkit + ["check", "bid_data"], None),
+            "check bid_data, empty cache": (bidkit + ["check", "bid_data"], None),
             f"check large ({options.measures} measures, {options.budget_lines} lines)": (bidkit + ["check", str(large)], 2.0),
+            "check large, empty cache": (bidkit + ["check", str(large)], None),
         }
         names = list(commands)
 
-        def run(name: str, round_: int) -> tuple[float, float]:
-            if "not yet judged" in name:
-                return timed(commands[name][0], {**env, "BIDKIT_CACHE_DIR": str(tmp / f"cold-{round_}")})
-            return timed(commands[name][0], env)
+        def cold(name: str, round_: int | str) -> dict[str, str]:
+            return {**env, "BIDKIT_CACHE_DIR": str(tmp / f"cold-{names.index(name)}-{round_}")} if "empty cache" in name else env
 
-        for name in names:  # warm the file cache, the .pyc files and the verdicts on annexes
+        def run(name: str, round_: int) -> tuple[float, float]:
+            return timed(commands[name][0], cold(name, round_))
+
+        for name in names:  # warm the file cache, the .pyc files, the verdicts on annexes and the YAML data
             run(name, -1)
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
         for round_ in range(options.runs):
             shift = round_ % len(names)
             for name in names[shift:] + names[:shift]:
                 times[name].append(run(name, round_))
-        counted = {name: instructions(commands[name][0], env) for name in names
-                   if options.instructions and "not yet judged" not in name}
+        counted = {name: instructions(commands[name][0], cold(name, "counted")) for name in names if options.instructions}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{options.runs} paired rounds; floor: python {' '.join(FLOOR[1:])!r}")

@@ -215,12 +215,14 @@ def csv_rows(path: Path, data: bytes) -> list[list[Cell]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[Cell]] = []
     line = 1
+    letters = [column_letter(n) for n in range(1, MAX_COLUMNS + 1)]  # once per file, not per cell
     try:
         for number, values in enumerate(reader, start=1):
             if number > MAX_ROWS:
                 raise SheetError(f"'{path.name}' has more than {MAX_ROWS} rows", "Keep one table of the bid in the file.",
                                  Location(path, line))
-            rows.append([Cell(value.strip(), Location(path, line, n, cell=f"{column_letter(n)}{number}"))
+            # Location(file, line, column, sheet, cell) by position: keywords cost a record a third more.
+            rows.append([Cell(value.strip(), Location(path, line, n, None, f"{letters[n - 1]}{number}"))
                          for n, value in enumerate(values[:MAX_COLUMNS], start=1)])
             line = reader.line_num + 1
     except csv.Error as exc:

@@ -398,29 +398,51 @@ def _public_values(bid: Bid) -> set[str]:
 def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[tuple[FieldPath, int, Secret]]:
     """(field path, offset in the text, secret) for every removed value a kept text of the bid quotes."""
     data = redact(bid, variant).model_dump(mode="json", exclude_none=True, warnings=False)
-    texts = list(iter_strings(data))
-    # Squeezing is per character: once for all texts, each distinct text once (a large bid repeats half of them).
-    everything = _squeezed("\0".join(dict.fromkeys(text for _, text in texts)))
+    # Each distinct text is searched once (a large bid repeats half of them); the paths are walked only
+    # when a text quotes a value.
+    distinct = _distinct_strings(data, {})
+    # Squeezing is per character: once for all texts.
+    everything = _squeezed("\0".join(distinct))
     # One fast search over all texts first: a register has hundreds of names, a bid hundreds of texts.
     candidates = [(secret, _pattern(secret.text)) for secret in found
                   if not secret.digits and _squeezed(secret.text) in everything]
     phones = [secret for secret in found if secret.digits]
-    printed_files = {annex.file for annex in kept_annexes(bid, variant)}  # the list of annexes prints their names
-    for path, text in texts:
-        if str(path[-1]).endswith("_file") or (path[-1] == "file" and text not in printed_files):
-            continue  # a file the build reads, whose name the document does not print (a kept annex's it does)
-        comparable, said = None, set()  # a value once per text, in whichever of its forms
+    quoting: dict[str, list[tuple[int, Secret]]] = {}
+    for text in distinct:
+        comparable, said, hits = None, set(), []  # a value once per text, in whichever of its forms
         for secret, pattern in candidates:
             comparable = comparable or _comparable(text)
             offset = _find(comparable, pattern)
             if offset is not None and secret.what not in said:
                 said.add(secret.what)
-                yield path, offset, secret
+                hits.append((offset, secret))
         for secret in phones:
             offset = _find_phone(text, secret.text)
             if offset is not None and secret.what not in said:
                 said.add(secret.what)
-                yield path, offset, secret
+                hits.append((offset, secret))
+        if hits:
+            quoting[text] = hits
+    if not quoting:
+        return
+    printed_files = {annex.file for annex in kept_annexes(bid, variant)}  # the list of annexes prints their names
+    for path, text in iter_strings(data):
+        if text not in quoting:
+            continue
+        if str(path[-1]).endswith("_file") or (path[-1] == "file" and text not in printed_files):
+            continue  # a file the build reads, whose name the document does not print (a kept annex's it does)
+        for offset, secret in quoting[text]:
+            yield path, offset, secret
+
+
+def _distinct_strings(node: dict | list, found: dict[str, None]) -> dict[str, None]:
+    """The distinct string values in ``node`` (keys are not values), in the order ``iter_strings`` gives them."""
+    for value in node.values() if isinstance(node, dict) else node:
+        if isinstance(value, str):
+            found[value] = None
+        elif isinstance(value, (dict, list)):
+            _distinct_strings(value, found)
+    return found
 
 
 def quoted_in_files(bid_dir, bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[tuple[Annex, Secret | None]]:
@@ -485,15 +507,13 @@ def _find(comparable: tuple[str, list[int] | None], pattern: re.Pattern) -> int 
 
 # --- 3. the final file -----------------------------------------------------------------------
 
-_WHITE_SPACE = re.compile(r"\s+")
-
-
 def _squeezed(text: str) -> str:
     """Text as the search compares it: case folded, NFC, without white space, invisible characters (soft
     hyphen, zero-width space, bidi controls) and the
     hyphens a line end adds, so a value broken over two lines is found too."""
     text = _INVISIBLE.sub("", text).replace("\u2010", "")
-    return unicodedata.normalize("NFC", _WHITE_SPACE.sub("", text).casefold())
+    # str.split's white space is the regular expressions' \s (both are Python's str.isspace), and faster.
+    return unicodedata.normalize("NFC", "".join(text.split()).casefold())
 
 
 #: What ``leaks`` reports for an attachment it cannot search (an encrypted or oversized archive).

@@ -11,7 +11,12 @@ text, for the models to refuse with its place); any explicit tag (``!x``, ``!!py
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import marshal
+import os
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import field
 from decimal import Decimal
@@ -203,8 +208,20 @@ def _refuse_odd_break(path: Path, text: str, index: int) -> None:
 
 
 def load_document(path: Path) -> SourceDocument:
-    """Load one YAML file; raise ``YamlSyntaxError`` with its location when it is broken."""
+    """Load one YAML file; raise ``YamlSyntaxError`` with its location when it is broken.
+
+    A file read before comes from the user's cache folder (``_cached``): the same data and places."""
     text = path.read_text(encoding="utf-8")
+    entry = _entry(text)
+    kept = _cached(entry, path)
+    if kept is not None:
+        return kept
+    document = _parsed(path, text)
+    _keep(entry, document)
+    return document
+
+
+def _parsed(path: Path, text: str) -> SourceDocument:
     if (odd := _ODD_BREAK.search(text)) is not None:
         _refuse_odd_break(path, text, odd.start())
     composer = _Composer(text)
@@ -427,6 +444,156 @@ class _Builder:
         match = _SWALLOWED.match(self.lines[end.line], end.column)
         if match:
             self.swallowed.append(SwallowedText(match.group(1), Location(self.path, end.line + 1, match.start(1) + 1)))
+
+
+# --- files read before, kept in the user's cache folder ------------------------------------------
+
+#: Bumped when the kept form changes.
+CACHE_FORMAT = 1
+#: Entries kept at most; beyond, the oldest written go (a bid's file is a few to a few hundred KB).
+MAX_CACHED = 1000
+#: Larger data is not kept (aliases, expanded within the bounds, can make a small file's data large).
+MAX_CACHED_BYTES = 8_000_000
+_MAGIC = b"bidkit yaml\n"
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
+@functools.cache
+def _fingerprint() -> bytes:
+    """What the data built from a text depends on besides the text: this module (its bounds, tags and
+    builder), PyYAML and libyaml as installed, bidkit's and Python's versions."""
+    from bidkit import __version__
+
+    parts = [f"yaml {CACHE_FORMAT}", __version__, sys.version, yaml.__version__, _Parser.__module__]
+    for name in ("bidkit.yamlio", "yaml._yaml"):
+        module = sys.modules.get(name)
+        try:
+            stat = os.stat(module.__file__)  # type: ignore[union-attr, arg-type]
+            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+        except (AttributeError, TypeError, OSError):
+            parts.append(f"{name}:-")
+    return "\n".join(parts).encode() + b"\n\0"
+
+
+def _entry(text: str) -> Path | None:
+    """Where the data of ``text`` is kept: under the sha256 of the text and of ``_fingerprint``."""
+    from bidkit.paths import cache_dir
+
+    try:
+        folder = cache_dir()
+    except RuntimeError:  # no home folder to find the cache folder in: no cache
+        return None
+    digest = hashlib.sha256(_fingerprint() + text.encode("utf-8", "surrogatepass")).hexdigest()
+    return folder / "yaml" / f"{digest}.bin"
+
+
+def _cached(entry: Path | None, path: Path) -> SourceDocument | None:
+    """The document kept at ``entry``, or None: none kept, or not a whole one (a damaged entry is a miss)."""
+    if entry is None:
+        return None
+    try:
+        blob = entry.read_bytes()
+    except OSError:
+        return None
+    head = len(_MAGIC)
+    payload = blob[head + 32:]
+    if blob[:head] != _MAGIC or hashlib.sha256(payload).digest() != blob[head:head + 32]:
+        return None
+    try:
+        data, swallowed = marshal.loads(payload)
+        return SourceDocument(path, _thawed(data),
+                              [SwallowedText(comment, Location(path, line, column)) for comment, line, column in swallowed])
+    except Exception:  # noqa: BLE001 - whatever it holds, an entry that does not decode is a miss
+        return None
+
+
+def _keep(entry: Path | None, document: SourceDocument) -> None:
+    """Keep ``document`` at ``entry``, whole or not at all; drop the oldest entries beyond MAX_CACHED."""
+    from bidkit.fileio import cache_write
+
+    if entry is None:
+        return
+    try:
+        payload = marshal.dumps((_frozen(document.data), [(s.comment, s.location.line, s.location.column)
+                                                          for s in document.swallowed]))
+    except (TypeError, ValueError):  # pragma: no cover - the builder makes only what _frozen writes
+        return
+    if len(payload) > MAX_CACHED_BYTES or not cache_write(entry, _MAGIC + hashlib.sha256(payload).digest() + payload):
+        return
+    try:
+        entries = list(entry.parent.glob("*.bin"))
+        if len(entries) > MAX_CACHED:
+            def age(file: Path) -> int:
+                try:
+                    return file.stat().st_mtime_ns
+                except OSError:
+                    return 0
+            for old in sorted(entries, key=age)[: len(entries) - MAX_CACHED * 3 // 4]:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _frozen(data: Any) -> Any:
+    """``data`` in a form ``marshal`` writes: plain values as they are, the rest as tuples (data holds no
+    tuple). Equal texts and places become one object, which ``marshal`` writes once and reads back once."""
+    shared: dict = {}
+    one = shared.setdefault
+
+    def frozen(value: Any) -> Any:
+        kind = value.__class__
+        if kind is str:
+            return one(value, value)
+        if kind in _PLAIN:
+            return value
+        if kind is YamlMap:
+            keys = tuple(one(key, key) if key.__class__ is str else key for key in value)
+            return ("m", value.mark, keys, tuple(map(frozen, value.values())),
+                    tuple(one(mark, mark) for mark in map(value.key_marks.__getitem__, keys)),
+                    tuple(one(mark, mark) for mark in map(value.value_marks.__getitem__, keys)), tuple(value.block_text))
+        if kind is YamlSeq:
+            return ("s", value.mark, tuple(map(frozen, value)), tuple(one(mark, mark) for mark in value.item_marks),
+                    tuple(value.block_text))
+        if kind is Decimal:
+            return ("d", str(value))
+        if kind is dt.datetime:
+            return ("T", value.isoformat())
+        if kind is dt.date:
+            return ("t", value.isoformat())
+        raise TypeError(f"cannot keep {kind.__name__}")
+
+    return frozen(data)
+
+
+def _thawed(value: Any) -> Any:
+    """The data ``_frozen`` wrote."""
+    if value.__class__ is not tuple:
+        return value
+    kind = value[0]
+    if kind == "m":
+        _, mark, keys, values, key_marks, value_marks, block_text = value
+        result = YamlMap(zip(keys, [item if item.__class__ is not tuple else _thawed(item) for item in values]))
+        if len(result) != len(keys):
+            raise ValueError("duplicate key")
+        result.mark = tuple(mark)
+        result.key_marks = dict(zip(keys, key_marks))
+        result.value_marks = dict(zip(keys, value_marks))
+        result.block_text = set(block_text)
+        return result
+    if kind == "s":
+        _, mark, values, item_marks, block_text = value
+        result = YamlSeq([item if item.__class__ is not tuple else _thawed(item) for item in values])
+        result.mark = tuple(mark)
+        result.item_marks = list(item_marks)
+        result.block_text = set(block_text)
+        return result
+    if kind == "d":
+        return Decimal(value[1])
+    if kind == "T":
+        return dt.datetime.fromisoformat(value[1])
+    if kind == "t":
+        return dt.date.fromisoformat(value[1])
+    raise ValueError(f"unknown kind {kind!r}")
 
 
 def _timestamp(value: str) -> dt.date | dt.datetime:

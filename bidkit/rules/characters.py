@@ -62,14 +62,24 @@ names them with their page.
     reads=(),
 )
 def unprintable_characters(ctx: RuleContext) -> Iterator[Violation]:
+    distinct = dict.fromkeys(text for _path, text in ctx.texts)  # a large bid repeats its texts
+    if not SUSPECT.search("\n".join(distinct)):  # one scan: no text holds a character to judge
+        return
+    judged = {text: _unwanted_in(text) for text in distinct}
     for path, text in ctx.texts:
-        first, named = None, {}
-        for match in SUSPECT.finditer(text):
-            char = match.group(0)
-            kind = unwanted(char)
-            if kind is None:
-                continue
-            first = match.start() if first is None else first
-            named.setdefault(char, describe(char))
+        first, named = judged[text]
         if named:
             yield Violation(path, f"{', '.join(named.values())} in {dotted(path)}", text_offset=first)
+
+
+def _unwanted_in(text: str) -> tuple[int | None, dict[str, str]]:
+    """The offset of the first unwanted character in ``text`` and each one's description, in order."""
+    first, named = None, {}
+    for match in SUSPECT.finditer(text):
+        char = match.group(0)
+        kind = unwanted(char)
+        if kind is None:
+            continue
+        first = match.start() if first is None else first
+        named.setdefault(char, describe(char))
+    return first, named

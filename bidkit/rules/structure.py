@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from bidkit.findings import Severity, dotted
+from bidkit.findings import FieldPath, Severity, dotted
 from bidkit.models import SECTION_TITLES
 from bidkit.rules.registry import RuleContext, Violation, rule
 from bidkit.yamlio import load_document
@@ -103,11 +104,17 @@ def duplicate_ids(ctx: RuleContext) -> Iterator[Violation]:
 
 #: Placeholders as data (bidkit/data/placeholders.yaml), German first.
 PLACEHOLDERS_FILE = Path(__file__).resolve().parent.parent / "data" / "placeholders.yaml"
+_PATTERNS = [f"(?{'i' if entry.get('ignore_case') else ''}:{entry['pattern']})" for entry in load_document(PLACEHOLDERS_FILE).data]
 #: All of them in one pattern, each with its own case rule: one search per text finds the earliest
 #: placeholder (at one place, the first in the file's order), as a search per pattern would.
-PLACEHOLDERS = re.compile("|".join(
-    f"(?{'i' if entry.get('ignore_case') else ''}:{entry['pattern']})" for entry in load_document(PLACEHOLDERS_FILE).data
-))
+PLACEHOLDERS = re.compile("|".join(_PATTERNS))
+#: Each of them for a search over all texts joined by line breaks, which finds the texts that may hold
+#: a placeholder: ``^`` and ``$`` at every line; a line break before and after a text is what the start
+#: and end of the text are to every pattern's ``\b``, look-behind and look-ahead; a leading ``\b`` is
+#: left out (a search for a pattern that starts with a letter skips ahead to it; with ``\b`` it tries
+#: every position). Each may find more than a placeholder, never less (tests/test_check_speed.py).
+_MAY_HOLD = [re.compile(pattern.replace(":\\b", ":", 1) if pattern.startswith(("(?:\\b", "(?i:\\b")) else pattern,
+                        re.MULTILINE) for pattern in _PATTERNS]
 
 
 def find_placeholder(text: str) -> re.Match | None:
@@ -121,6 +128,28 @@ def find_placeholder(text: str) -> re.Match | None:
     if len(match.group(0)) > MAX_RUN:
         match = next((m for m in PLACEHOLDERS.finditer(text, match.end()) if len(m.group(0)) <= MAX_RUN), None)
     return match
+
+
+def _may_hold_placeholders(texts: list[tuple[FieldPath, str]]) -> list[str]:
+    """The distinct texts that may hold a placeholder; the others hold none. A large bid has thousands of
+    texts, nearly all without one: each pattern searches them all joined, and a text where it finds
+    something is searched alone (``find_placeholder``) while the pattern goes on after that text."""
+    distinct = list(dict.fromkeys(text for _path, text in texts))  # a large bid repeats its texts
+    joined = "\n".join(distinct)
+    starts, offset = [], 0
+    for text in distinct:
+        starts.append(offset)
+        offset += len(text) + 1
+    found: set[int] = set()
+    for pattern in _MAY_HOLD:
+        position = 0
+        while (hit := pattern.search(joined, position)) is not None:
+            index = bisect.bisect_right(starts, hit.start()) - 1
+            found.add(index)
+            if index + 1 == len(distinct):
+                break
+            position = starts[index + 1]
+    return [distinct[index] for index in sorted(found)]
 
 
 @rule(
@@ -140,11 +169,9 @@ The list is data: bidkit/data/placeholders.yaml.
     reads=(),
 )
 def placeholders(ctx: RuleContext) -> Iterator[Violation]:
-    searched: dict[str, re.Match | None] = {}  # a large bid repeats its texts (categories, leads, units)
+    searched = {text: find_placeholder(text) for text in _may_hold_placeholders(ctx.texts)}
     for path, text in ctx.texts:
-        if text not in searched:
-            searched[text] = find_placeholder(text)
-        match = searched[text]
+        match = searched.get(text)
         if match:
             yield Violation(path, f"placeholder '{match.group(0).strip()}' in {dotted(path)}", text_offset=match.start())
 
