@@ -8,14 +8,12 @@ apply: a bid that does not load cannot be judged.
 from __future__ import annotations
 
 import dataclasses
-import sys
 from dataclasses import field
 from pathlib import Path
 
 from bidkit.errors import BidkitError
 from bidkit.findings import CheckResult, Finding, Location, Severity, dotted
 from bidkit.loader import LoadedBid, load_bid
-from bidkit.paths import keep_cache_outside
 from bidkit.records import record
 from bidkit.rules import RULES, RuleContext, checks, matching
 from bidkit.rules import loading as codes
@@ -133,8 +131,6 @@ def _group_titles(loaded: LoadedBid) -> dict[str, str]:
 def check_bid(bid_dir: Path, options: CheckOptions = CheckOptions()) -> tuple[CheckResult, LoadedBid]:
     selected = _cli_codes(options.select, "--select") if options.select else set(RULES)
     ignored = _cli_codes(options.ignore, "--ignore") - LOADER_CODES
-    if warning := keep_cache_outside(bid_dir):
-        print(f"warning: {warning}", file=sys.stderr)
     loaded = load_bid(bid_dir)
     rule_findings, ran, skipped = run_rules(loaded, selected if options.select else None)
     pages = None

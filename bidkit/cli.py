@@ -172,6 +172,13 @@ class OutputFormat(str, enum.Enum):
     csv = "csv"
 
 
+def _cache_outside(bid_dir: Path) -> None:
+    """Before anything reads or caches (the rules' own data files are cached at import): a cache
+    folder inside the bid folder is replaced by a temporary one, with a warning (paths.keep_cache_outside)."""
+    if warning := keep_cache_outside(bid_dir):
+        err.print(f"[yellow]warning:[/] {escape(warning)}")
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"bidkit {__version__}")
@@ -200,6 +207,7 @@ def check(
     # One check, then the process ends (as with `build`): no cycle collection scans the objects of
     # the libraries and of the bid while it runs, nor at exit (frozen below). ~8 % of a check.
     gc.disable()
+    _cache_outside(bid_dir)
     from bidkit.check import CheckOptions, check_bid
     from bidkit.report import REPORTERS
 
@@ -279,8 +287,7 @@ def build(
 ) -> None:
     """Check the bid, then render the submission PDF with its annexes."""
     check_settings()
-    if warning := keep_cache_outside(bid_dir):  # before the build's processes start: they cache too
-        err.print(f"[yellow]warning:[/] {escape(warning)}")
+    _cache_outside(bid_dir)  # before the build's processes start: they cache too
     if watch and bid_variant:
         raise BidkitError("--variant cannot be combined with --watch yet", "Watch the full bid, and build the variant once.")
     if watch:
@@ -479,6 +486,7 @@ def export(
     draft: bool = typer.Option(False, "--draft", help="Export even when the bid has errors (titles say ENTWURF)."),
 ) -> None:
     """Export the Kosten- und Finanzierungsplan, goals with KPIs and measures as a workbook (live sums) or CSV tables."""
+    _cache_outside(bid_dir)
     from bidkit.check import check_bid
     from bidkit.export import export_bid
     from bidkit.report.text import TextReporter
