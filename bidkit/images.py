@@ -56,9 +56,17 @@ def picture_problem(data: bytes, path: Path | None = None, root: Path | None = N
     ``path`` (its file) and ``root`` (the folder it lies in) the SVG files it draws counted too,
     so that two that draw each other are refused. Its references are the fetcher's to judge,
     one by one."""
-    if data.lstrip()[:1] == b"<" and b"<svg" in data[:65536]:
-        return svg_problem(data, path, root, references=False)
+    if _xml_like(data):
+        return svg_problem(data, path, root, references=False, drawn_only=True)
     return pixel_problem(data)
+
+
+def _xml_like(data: bytes) -> bool:
+    """Whether WeasyPrint may take ``data`` for an SVG image: text that starts with ``<`` (after a
+    byte order mark and white space), in UTF-8 or UTF-16."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    return data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"<"
 
 
 def rgb_picture(data: bytes) -> bytes | None:
@@ -101,7 +109,7 @@ _SVG_DATA = re.compile(r"data:image/svg\+xml(;[^,]*)?,", re.IGNORECASE)
 
 
 def svg_problem(data: bytes, path: Path | None = None, root: Path | None = None, *,
-                references: bool = True) -> str | None:
+                references: bool = True, drawn_only: bool = False) -> str | None:
     """Why the build cannot draw this SVG image (fully, or in bounded time), or None; ``path`` (the
     image's file) and ``root`` (the bid folder) tell where relative references lead. Without
     ``references`` (the build's fetcher, which refuses each reference itself), only what the
@@ -110,6 +118,8 @@ def svg_problem(data: bytes, path: Path | None = None, root: Path | None = None,
     try:
         tree = drawing.parse(data)
         drawing.cost(tree, path)
+    except _NoSvg as exc:
+        return None if drawn_only else str(exc)  # ``drawn_only``: what is no SVG, WeasyPrint does not draw either
     except _Undrawable as exc:
         return str(exc)
     if not references:
@@ -127,7 +137,8 @@ def _local(name: str) -> str:
 
 
 def _href(element) -> str:
-    return next((value.strip() for name, value in element.attrib.items() if _local(name) == "href"), "")
+    """The address an element draws, as WeasyPrint 70 reads it (``xlink:href`` before ``href``)."""
+    return element.get("{http://www.w3.org/1999/xlink}href", element.get("href", "")).strip()
 
 
 def _references(tree) -> list[str]:
@@ -144,6 +155,16 @@ def _references(tree) -> list[str]:
 
 class _Undrawable(Exception):
     pass
+
+
+class _NoSvg(_Undrawable):
+    """What does not parse as XML or is no SVG image."""
+
+
+#: Attributes (and style properties) that paint with another element of the image, drawn wherever used.
+_PAINTING = re.compile(r"url\(\s*['\"]?#([^'\")\s]+)")
+#: Markers are drawn at each vertex of a path, line or polygon.
+_MARKERS = ("marker-start", "marker-mid", "marker-end", "marker")
 
 
 class _Drawing:
@@ -167,9 +188,9 @@ class _Drawing:
         try:
             tree = ElementTree.fromstring(data)  # the parser WeasyPrint draws it with
         except ElementTree.ParseError as exc:
-            raise _Undrawable(f"is not well-formed XML ({exc}) and cannot be drawn") from None
+            raise _NoSvg(f"is not well-formed XML ({exc}) and cannot be drawn") from None
         if _local(tree.tag) != "svg":
-            raise _Undrawable("is not an SVG image (its root element is not <svg>)")
+            raise _NoSvg("is not an SVG image (its root element is not <svg>)")
         if re.search(rb"device-cmyk\s*\(", data, re.IGNORECASE):
             raise _Undrawable("paints in device-cmyk() colours, which PDF/A forbids (the document's colours are sRGB); "
                               "export it with RGB colours")
@@ -198,11 +219,35 @@ class _Drawing:
             return total
         total = 1 + sum(self._count(child, by_id, path) for child in element)
         kind, target = _local(element.tag), _href(element)
-        if kind == "use" and target.startswith("#") and (used := by_id.get(target[1:])) is not None:
-            total += self._count(used, by_id, path)
-        elif kind == "image" and target:
+        file, _, fragment = target.partition("#")
+        if kind == "use" and fragment and (not file or self._same(file, path)):
+            used = by_id.get(fragment)
+            total += self._count(used, by_id, path) if used is not None else 0
+        elif kind in ("image", "use") and target:
             total += self._image(target, path)
+        for prop, identifier in _painted_with(element):  # a pattern, mask, clip path, filter or marker: drawn where used
+            if (used := by_id.get(identifier)) is not None:
+                total += (_vertices(element) if prop in _MARKERS else 1) * self._count(used, by_id, path)
+                if total > MAX_SVG_DRAWN:
+                    break
         return self._counted(element, total)
+
+    def _same(self, file: str, path: Path | None) -> bool:
+        """Whether ``file`` (a <use>'s address without its fragment) is the image's own file."""
+        return path is not None and (target := self._file(file, path)) is not None and target == path.resolve()
+
+    def _file(self, target: str, path: Path) -> Path | None:
+        """The file a relative, absolute or ``file:`` address names, as the fetcher reads it."""
+        from urllib.parse import urlsplit
+
+        target = target.split("#")[0].split("?")[0]
+        if target.lower().startswith("file:"):
+            target = unquote(urlsplit(target).path)
+        elif re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|//", target):
+            return None  # another scheme: refused by the fetcher
+        else:
+            target = unquote(target)
+        return Path(os.path.normpath(path.parent / target)).resolve()
 
     def _image(self, target: str, path: Path | None) -> int:
         """What an ``<image>`` draws: an SVG written into it (data:) or an SVG file of the bid
@@ -213,19 +258,21 @@ class _Drawing:
                 return 0
             self.written.append(inner := self.parse(data))
             return self.cost(inner, None)
-        if self.root is None or path is None or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|[/\\]", target):
+        if self.root is None or path is None or (named := self._file(target, path)) is None:
             return 0
         try:  # the one resolver for files a bid names
-            file = resolve_inside(self.root, os.path.relpath(path.parent / unquote(target.split("#")[0]), self.root),
-                                  max_bytes=MAX_RESOURCE_BYTES)
+            file = resolve_inside(self.root, os.path.relpath(named, self.root), max_bytes=MAX_RESOURCE_BYTES)
             data = read_regular(file, max_bytes=MAX_RESOURCE_BYTES)
-        except BidFileError:
+        except (BidFileError, ValueError):
             return 0  # the reference is named as leaving the folder, or the build leaves it out
-        if b"<svg" not in data[:4096]:
+        if not _xml_like(data):
             return 0
         total = self._known(file)
         if total is None:
-            total = self._counted(file, self.cost(self.parse(data), file))
+            try:
+                total = self._counted(file, self.cost(self.parse(data), file))
+            except _NoSvg:
+                total = self._counted(file, 0)  # no SVG: WeasyPrint draws nothing of it
         return total
 
     def _known(self, key) -> int | None:
@@ -242,6 +289,28 @@ class _Drawing:
                               f"the copy it draws), more than bidkit draws in a logo".replace("_", "."))
         self.drawn[key] = total
         return total
+
+
+def _painted_with(element) -> list[tuple[str, str]]:
+    """(property, id) of each element of the image this one paints with: ``fill="url(#p)"``,
+    ``mask``, ``clip-path``, ``filter``, markers — as attributes or in its ``style``."""
+    found = []
+    for name, value in element.attrib.items():
+        if "url(" not in value:
+            continue
+        if _local(name) == "style":
+            for declaration in value.split(";"):
+                prop, _, text = declaration.partition(":")
+                found += [(prop.strip().lower(), identifier) for identifier in _PAINTING.findall(text)]
+        else:
+            found += [(_local(name), identifier) for identifier in _PAINTING.findall(value)]
+    return found
+
+
+def _vertices(element) -> int:
+    """About how many vertices a path, line or polygon has (each marker is drawn at each): its numbers, halved."""
+    numbers = sum(len(re.findall(r"-?\d*\.?\d+", element.get(name, ""))) for name in ("d", "points"))
+    return max(2, numbers // 2)
 
 
 def data_url(url: str) -> bytes | None:

@@ -384,3 +384,17 @@ def test_a_layout_process_that_swallows_its_deadline_is_ended_by_its_processor_t
     with pytest.raises(RenderError, match="used more processor time than the layout and the writing may take"):
         child.get()
     assert child.end() == 0.0
+
+
+def test_a_raster_picture_is_embedded_from_the_checked_bytes_never_read_again_by_name(tmp_path):
+    """WeasyPrint 70 reads a raster picture again from the file its response names when it writes
+    the PDF, following links: the response names no file, so a link planted beside the picture (or
+    swapped in after the check) can never bring in a file of the machine."""
+    from PIL import Image
+
+    from bidkit.render.fetcher import SandboxedFetcher
+
+    Image.new("RGB", (4, 4)).save(tmp_path / "logo.png")
+    (tmp_path / "logo.png#as-fetched").symlink_to("/etc/passwd")
+    response = SandboxedFetcher([tmp_path]).fetch((tmp_path / "logo.png").as_uri())
+    assert response.path is None and response.read().startswith(b"\x89PNG")

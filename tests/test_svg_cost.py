@@ -40,6 +40,15 @@ UNDRAWABLE = {
     "a data: SVG used 100 times, 300 elements each": (
         SVG.format(f'<defs><image id="i" href="{data_svg(SVG.format("<rect/>" * 300))}"/></defs>' + '<use href="#i"/>' * 100),
         "draws more than 20.000 elements"),
+    "<use> multiplying through xlink:href, which WeasyPrint reads before href": (
+        use_bomb().replace('<use href="#l', '<use href="#l0" xlink:href="#l'), "draws more than 20.000 elements"),
+    "a pattern of 1,000 elements filling 100 shapes": (
+        SVG.format('<defs><pattern id="p" width="5" height="5">' + '<rect width="1" height="1"/>' * 1000 + "</pattern></defs>"
+                   + '<rect width="9" height="9" fill="url(#p)"/>' * 100), "draws more than 20.000 elements"),
+    "a marker of 100 elements at 500 vertices": (
+        SVG.format('<defs><marker id="m">' + '<circle r="1"/>' * 100 + '</marker></defs><path d="'
+                   + " ".join(f"L{i} {i}" for i in range(500)) + '" style="marker-mid: url(#m)"/>'),
+        "draws more than 20.000 elements"),
     "a data: SVG that refers to a system file": (
         SVG.format(f'<image href="{data_svg(SVG.format("<image href=" + chr(34) + "file:///etc/passwd" + chr(34) + "/>"))}"/>'),
         "('file:///etc/passwd')"),
@@ -126,3 +135,23 @@ def test_the_builds_fetcher_refuses_two_svg_files_that_draw_each_other(tmp_path)
         fetcher.fetch((tmp_path / "logo.svg").as_uri())
     (tmp_path / "b.svg").write_text(SVG.format('<rect width="9" height="9"/>'), encoding="utf-8")
     assert fetcher.fetch((tmp_path / "logo.svg").as_uri()) is not None
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_an_svg_with_a_byte_order_mark_is_judged_too(encoding):
+    """The fetcher took an SVG for one only when it started with „<“: a byte order mark or UTF-16
+    let a <foreignObject> or a bomb through, which WeasyPrint draws all the same."""
+    from bidkit.images import picture_problem
+
+    assert "draws more than 20.000 elements" in picture_problem(use_bomb().encode(encoding))
+    assert picture_problem(b"body { color: #333 }") is None  # a stylesheet is no picture
+
+
+def test_a_use_of_the_images_own_file_is_counted_as_inside_it(tmp_path):
+    from bidkit.images import svg_problem
+
+    logo = tmp_path / "logo.svg"
+    logo.write_text(use_bomb().replace('href="#l', 'href="logo.svg#l'), encoding="utf-8")
+    assert "draws more than 20.000 elements" in svg_problem(logo.read_bytes(), logo, tmp_path)
+    logo.write_text(SVG.format(f'<image href="{logo.as_uri()}" width="5" height="5"/>'), encoding="utf-8")
+    assert "draws itself" in svg_problem(logo.read_bytes(), logo, tmp_path)  # file: and absolute as the fetcher reads them

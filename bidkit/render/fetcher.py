@@ -74,9 +74,10 @@ class SandboxedFetcher(URLFetcher):
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if (rgb := rgb_picture(data)) is not None:
             data, kind = rgb, "image/png"
-        # WeasyPrint 70 reads a raster picture again from the file its response names (LazyLocalImage)
-        # when it writes the PDF: with a fragment the name is no file, and what it embeds is these bytes.
-        address = path.as_uri() + ("#as-fetched" if data.startswith(_RASTER_MAGIC) else "")
+        # WeasyPrint 70 reads a raster picture again from the file its response names (LazyLocalImage,
+        # following links) when it writes the PDF: a raster picture's response names no file, so what
+        # it embeds is these bytes, checked (stylesheets and SVG keep their address, the base of theirs).
+        address = ("bidkit-fetched:" if data.startswith(_RASTER_MAGIC) else "") + path.as_uri()
         return URLFetcherResponse(address, data, {"Content-Type": kind})
 
     def _inside(self, file: str) -> tuple[Path, Path]:
