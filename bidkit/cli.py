@@ -348,9 +348,9 @@ def preview(
     editor: str | None = typer.Option(None, "--editor", help='Open a finding\'s place in your editor, e.g. "code -g {file}:{line}".'),
 ) -> None:
     """Show the draft's pages beside the check's findings in the browser, updated on every save."""
-    from bidkit.preview.server import serve
-
     check_settings()
+    _cache_outside(bid_dir)  # before the preview's modules load the rules (their data files are cached)
+    from bidkit.preview.server import serve
 
     raise typer.Exit(serve(bid_dir, port=port, open_browser=open_browser, editor=editor,
                            say=lambda text: out.print(escape(text)), log=lambda text: err.print(escape(text))))

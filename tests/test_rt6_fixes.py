@@ -398,3 +398,19 @@ def test_a_raster_picture_is_embedded_from_the_checked_bytes_never_read_again_by
     (tmp_path / "logo.png#as-fetched").symlink_to("/etc/passwd")
     response = SandboxedFetcher([tmp_path]).fetch((tmp_path / "logo.png").as_uri())
     assert response.path is None and response.read().startswith(b"\x89PNG")
+
+
+def test_a_text_that_names_the_own_share_rightly_one_way_names_it_rightly():
+    """„Der Eigenanteil in Höhe von 10 % der förderfähigen Gesamtausgaben von 2.000.000 €“: the
+    costs stated beside the share are no share, and the right percentage is the right share."""
+    from decimal import Decimal
+
+    from bidkit.rules.resolution import another_own_share
+
+    share, costs = {Decimal(200000)}, {Decimal(10)}
+    text = "Der Eigenanteil in Höhe von 10 % der förderfähigen Gesamtausgaben von 2.000.000 € wird bereitgestellt."
+    assert another_own_share(text, share, costs, {Decimal(2000000)}) is None
+    assert another_own_share(text.replace("10 %", "15 %"), share, costs, {Decimal(2000000)})[1:] == (Decimal(15), "percent")
+    assert another_own_share("Der Eigenanteil beträgt 250.000 €.", share, costs)[1:] == (Decimal(250000), "amount")
+    assert another_own_share("Der Eigenanteil beträgt mindestens 5 %.", share, costs) is None
+    assert another_own_share("Der Eigenanteil beträgt gut 15 %.", share, costs) is None  # about: no statement

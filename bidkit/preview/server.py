@@ -33,7 +33,7 @@ from pathlib import Path
 
 from bidkit.errors import BidkitError
 from bidkit.findings import Severity
-from bidkit.paths import BidFileError, keep_cache_outside, resolve_inside
+from bidkit.paths import BidFileError, resolve_inside
 from bidkit.preview.live import refresh
 from bidkit.preview.page import fragments, page_html
 from bidkit.preview.renderer import DraftRenderer
@@ -209,8 +209,6 @@ def serve(bid_dir: Path, *, port: int | None, open_browser: bool, editor: str | 
     """Run the preview until Ctrl-C (or SIGTERM); exit code 0."""
     if not bid_dir.is_dir():
         raise BidkitError(f"bid folder '{bid_dir}' does not exist", "Give the folder that holds bid.yaml, or create one with `bidkit init`.")
-    if warning := keep_cache_outside(bid_dir):  # before the renderer's processes start
-        say(f"warning: {warning}")
     preview = Preview()
     try:
         server = PreviewServer(port or 0, bid_dir, preview, Editor(editor) if editor else None, log)

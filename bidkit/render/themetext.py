@@ -76,8 +76,9 @@ MAX_BLOCK_NUMBERS = 60
 #: ``<sup>``, ``<small>``, ``<font>``, ``<details>``, ``<template>``, ``<bdo>`` …) can strike it
 #: out, shrink it, hide it or reorder its digits without a line of CSS.
 _PLAIN = _BLOCKS | {"span", "strong", "b", "em", "i", "a", "abbr", "address", "tbody", "thead", "tfoot", "colgroup",
-                    "col", "head", "title", "meta", "style", "script", "img", "wbr"}
-#: Attributes that hide or reorder an element's text without CSS.
+                    "col", "head", "title", "meta", "style", "script", "img", "wbr", "time", "data", "code", "cite",
+                    "label", "u", "mark", "q"}
+#: Attributes that hide or reorder an element's text without CSS (``dir`` other than „ltr“).
 _HIDING = ("hidden", "dir", "inert")
 #: What hides, strikes out or reorders any text, words too (not only numbers).
 _HIDDEN = re.compile(r"<(?:del|s|strike|template|details|noscript|bdo|dialog)>|\[(?:hidden|dir|inert)\]")
@@ -165,7 +166,8 @@ class _Reader(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
         if tag not in _VOID:
-            marks = ([f"<{tag}>"] if tag not in _PLAIN else []) + [f"[{name}]" for name in _HIDING if name in values]
+            marks = ([f"<{tag}>"] if tag not in _PLAIN else []) + [f"[{name}]" for name in _HIDING if name in values
+                                                                    and (name != "dir" or values[name].lower() != "ltr")]
             self.open.append((tag, " ".join(marks)))
         for name in _TEXT_ATTRIBUTES & values.keys():
             self.page.text.append(values[name])
@@ -249,7 +251,8 @@ def compare(themed: str, plain: str, bid_dir: Path) -> list[Change]:
         what = f"the number '{text}'" if _NUMBER.fullmatch(text) else f"the text '{text}'"
         changes.append(Change(f"the theme's templates print {what} inside {wrappers}, which bidkit's templates do not: "
                               f"HTML can strike out, shrink, hide or reorder text without CSS (write it as bidkit's "
-                              f"templates do, in a <span> or <strong> if it needs a class)", text))
+                              f"templates do: in a <span> or <strong> if it needs a class, without hidden, dir or inert)",
+                              text))
     for tag, source in sorted(set(theirs.embeds) - set(ours.embeds)):
         what = "a stylesheet" if tag == "link" else f"<{tag}>"
         shown = f" '{_short(source)}'" if source else ""

@@ -346,7 +346,7 @@ RES004's.
     reads=("budget",),
 )
 def texts_name_the_own_share(ctx: RuleContext) -> Iterator[Violation]:
-    from bidkit.rules.resolution import applicant_own_funds, names_another, own_share_statements
+    from bidkit.rules.resolution import another_own_share, applicant_own_funds
 
     budget = ctx.bid.budget
     if budget is None or not budget.cost_sum:
@@ -364,19 +364,15 @@ def texts_name_the_own_share(ctx: RuleContext) -> Iterator[Violation]:
         percents.add(resolution.own_share_committed * 100 / budget.cost_sum)
     if ctx.call.own_share_min_percent is not None:
         percents.add(Decimal(ctx.call.own_share_min_percent))
+    totals = {budget.cost_sum, sum((year.funding_sum for year in budget.years), Decimal(0))}
     for path, text in ctx.texts:
         if path[:2] == ("council_resolution", "decisions") or not any(c.isdigit() for c in text):
             continue
-        stated_amounts, stated_percents = own_share_statements(text)
-        if named := names_another(stated_amounts, amounts, "amount"):
-            from bidkit.render.formatting import percent
+        named = another_own_share(text, amounts, percents, totals)
+        if named is None:
+            continue
+        from bidkit.render.formatting import percent, percent_figure
 
-            yield Violation(path, f"the text names an own share of {euros(named[1])[0]}; the plan's own funds are "
-                                  f"{euro(budget.own_funds)} ({percent(budget.own_funds / budget.cost_sum)} of the costs)",
-                            text_offset=named[0])
-        elif named := names_another(stated_percents, percents, "percent"):
-            from bidkit.render.formatting import percent, percent_figure
-
-            yield Violation(path, f"the text names an own share of {percent_figure(named[1])}; the plan's own funds are "
-                                  f"{percent(budget.own_funds / budget.cost_sum)} of the costs ({euro(budget.own_funds)})",
-                            text_offset=named[0])
+        said = euros(named[1])[0] if named[2] == "amount" else percent_figure(named[1])
+        yield Violation(path, f"the text names an own share of {said}; the plan's own funds are {euro(budget.own_funds)} "
+                              f"({percent(budget.own_funds / budget.cost_sum)} of the costs)", text_offset=named[0])

@@ -119,7 +119,7 @@ _AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?\s?(?:
 #: A percentage: „40 %“, „40,0 Prozent“, „35 v. H.“.
 _PERCENT = re.compile(r"(?<![\d.,])(\d{1,3})(?:,(\d{1,2}))?\s?(?:%|Prozent\b|v\.\s?H\.)")
 #: A figure said to be about, at least or at most so much (a call's minimum, a rounded share) states no share.
-_QUALIFIED = re.compile(r"(?:mindestens|wenigstens|min\.|höchstens|maximal|max\.|bis zu|über|unter|mehr als|weniger als|"
+_QUALIFIED = re.compile(r"(?<!\w)(?:mindestens|wenigstens|min\.|höchstens|maximal|max\.|bis zu|über|unter|mehr als|weniger als|"
                         r"rund|etwa|ca\.|circa|ungefähr|knapp|gut|fast|nahezu|annähernd|ab)\s*$", re.IGNORECASE)
 #: Characters between „Eigenanteil“ and its amount at most (before it: half as many).
 NEAR = 60
@@ -148,6 +148,24 @@ def own_share_statements(text: str) -> tuple[list, list]:
                 before.append((match.start(), *value))
         found.append(after + before)
     return found[0], found[1]
+
+
+def another_own_share(text: str, amounts, percents, totals=()) -> tuple | None:
+    """(offset, value, "amount" or "percent") of what ``text`` says of the own share when it is
+    none of the expected ``amounts`` and ``percents``, else None: a text that names the own share
+    rightly in one way (an amount or a percentage) names it rightly; ``totals`` (the costs, the
+    funding) stated beside the share are no share."""
+    stated_amounts, stated_percents = own_share_statements(text)
+    stated_amounts = [item for item in stated_amounts if item[1] in amounts or item[1] not in totals]
+    amount = names_another(stated_amounts, amounts, "amount")
+    percent = names_another(stated_percents, percents, "percent")
+    if (stated_amounts and amount is None) or (stated_percents and percent is None):
+        return None
+    if amount is not None:
+        return amount[0], amount[1], "amount"
+    if percent is not None:
+        return percent[0], percent[1], "percent"
+    return None
 
 
 def names_another(stated: list, expected, kind: str):
@@ -187,13 +205,16 @@ def decision_names_the_own_share(ctx: RuleContext) -> Iterator[Violation]:
         return
     where = "`own_share_committed`" if resolution.own_share_committed is not None else "the plan's own funds"
     costs = budget.cost_sum if budget else Decimal(0)
+    totals = {costs, sum((year.funding_sum for year in budget.years), Decimal(0))} if budget else set()
     for index, decision in enumerate(resolution.decisions):
-        amounts, percents = own_share_statements(decision)
-        if named := names_another(amounts, {own}, "amount"):
+        named = another_own_share(decision, {own}, {own * 100 / costs} if costs else set(), totals)
+        if named is None:
+            continue
+        if named[2] == "amount":
             said, meant = euros(named[1], own)
             yield Violation(("council_resolution", "decisions", index),
                             f"the decision names an own share of {said}; {where}: {meant}", text_offset=named[0])
-        elif costs and (named := names_another(percents, {own * 100 / costs}, "percent")):
+        else:
             from bidkit.render.formatting import percent, percent_figure
 
             yield Violation(("council_resolution", "decisions", index),
