@@ -69,17 +69,20 @@ def _xml_like(data: bytes) -> bool:
     return data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"<"
 
 
-def rgb_picture(data: bytes) -> bytes | None:
-    """A raster picture in CMYK (or YCCK: a printer's JPEG) as an RGB PNG, or None for any other
-    data: the document's output intent is sRGB, and PDF/A forbids uncalibrated DeviceCMYK. The
-    picture's ICC profile converts it where it has one. Call after ``pixel_problem``."""
-    from PIL import Image, ImageCms, UnidentifiedImageError
+def rgb_picture(data: bytes) -> tuple[bytes, str] | None:
+    """A raster picture in CMYK (or YCCK: a printer's JPEG) in RGB, and its content type — a JPEG
+    stays a JPEG, anything else becomes a PNG — or None for any other data: the document's output
+    intent is sRGB, and PDF/A forbids uncalibrated DeviceCMYK. The picture's ICC profile converts it
+    where it has one; its EXIF orientation is applied (the RGB copy carries none). Call after
+    ``pixel_problem``."""
+    from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.mode != "CMYK":
                 return None
-            profile = image.info.get("icc_profile")
+            kind, profile = image.format, image.info.get("icc_profile")
+            image = ImageOps.exif_transpose(image)
             rgb = None
             if profile:
                 try:
@@ -89,8 +92,11 @@ def rgb_picture(data: bytes) -> bytes | None:
                     rgb = None
             rgb = rgb or image.convert("RGB")
             out = io.BytesIO()
+            if kind == "JPEG":
+                rgb.save(out, "JPEG", quality=95)
+                return out.getvalue(), "image/jpeg"
             rgb.save(out, "PNG")
-            return out.getvalue()
+            return out.getvalue(), "image/png"
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return None
 
@@ -349,10 +355,28 @@ def _leaves_the_folder(reference: str, path: Path | None, root: Path | None) -> 
 _FONT_TABLES = ("head", "hhea", "maxp", "cmap", "name", "OS/2", "post")
 
 
+#: Time and memory (beyond 16 times the file's size) a font may take to read: a WOFF2 of a few
+#: kilobytes can inflate to gigabytes before fontTools compares sizes.
+FONT_SECONDS, FONT_MEMORY = 20, 256_000_000
+
+
 def font_problem(path: Path) -> str | None:
     """Why a font file cannot be drawn with, or None: a file cut short (a sync that stopped
     midway), damaged compression (WOFF, WOFF2) or tables that do not read — WeasyPrint then draws
-    with another font without a word. Read with fontTools, which WeasyPrint subsets fonts with."""
+    with another font without a word. Read with fontTools, which WeasyPrint subsets fonts with, in
+    a child process bounded in time and memory (bidkit.limits.in_child)."""
+    from bidkit.limits import ChildFailed, in_child
+
+    try:
+        size = path.stat().st_size
+        return in_child(_font_problem, path, seconds=FONT_SECONDS, memory=FONT_MEMORY + 16 * size)
+    except ChildFailed as exc:
+        return f"is a font bidkit could not read within its bounds ({exc}): a damaged or swollen file"
+    except (MemoryError, OSError) as exc:
+        return f"is a font bidkit could not read ({type(exc).__name__})"
+
+
+def _font_problem(path: Path) -> str | None:
     from textwrap import shorten
 
     from fontTools.ttLib import TTFont, TTLibError

@@ -202,7 +202,8 @@ def keep_cache_outside(bid_dir: Path) -> str | None:
     import shutil
     import tempfile
 
-    named = "BIDKIT_CACHE_DIR" if os.environ.get("BIDKIT_CACHE_DIR") else "XDG_CACHE_HOME"
+    named = ("BIDKIT_CACHE_DIR" if os.environ.get("BIDKIT_CACHE_DIR") or not os.environ.get("XDG_CACHE_HOME")
+             else "XDG_CACHE_HOME")  # with neither, ~/.cache lies inside a bid kept at the home folder
     shown_folder = shown(cache_dir())
     folder, owner = tempfile.mkdtemp(prefix="bidkit-cache-"), os.getpid()
     os.environ["BIDKIT_CACHE_DIR"] = folder

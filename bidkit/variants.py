@@ -299,7 +299,7 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
         for field_path, text in iter_strings(_select(removed, path.split("."))):
             # what can name someone or something: words, not a unit, a kind or an office („Minuten“,
             # „land“, „Hauptamt“) that other texts print as well
-            if text not in kept_texts and (len(text.split()) >= 2 or "@" in text):
+            if text not in kept_texts and not text.strip().isalpha():  # a single word: a unit, a kind, an office
                 add(text, f"{path} {''.join(f'[{p}]' if isinstance(p, int) else f'.{p}' for p in field_path)}".strip())
     public = _public_values(bid)
     unique: dict[tuple[str, bool], Secret] = {}

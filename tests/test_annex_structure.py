@@ -121,3 +121,13 @@ def test_mended_role_maps_pass_the_validator_and_the_rest_is_refused_at_its_line
         assert reason in found[line_of(bid / "bid.yaml", f"file: anlagen/refused-{number}.pdf")]
     run = run_bidkit("build", str(bid), "-o", str(tmp_path / "refused.pdf"))
     assert run.code == 1 and not (tmp_path / "refused.pdf").exists()
+
+
+def test_a_page_box_inherited_from_the_page_tree_is_an_area():
+    pdf = pikepdf.open(io.BytesIO(annex_samples.scan(2)))
+    for page in pdf.pages:
+        del page.obj["/MediaBox"]
+    pdf.Root.Pages.MediaBox = Array([0, 0, 595, 842])
+    out = io.BytesIO()
+    pdf.save(out)
+    assert inspect_annex(out.getvalue()).empty_pages == ()

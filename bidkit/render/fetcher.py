@@ -56,7 +56,7 @@ class SandboxedFetcher(URLFetcher):
             if problem := picture_problem(data):
                 return self._refuse(url[:60] + "…", f"the data: URL {problem}")
             if (rgb := rgb_picture(data)) is not None:
-                return URLFetcherResponse(response.url, rgb, {"Content-Type": "image/png"})
+                return URLFetcherResponse(response.url, rgb[0], {"Content-Type": rgb[1]})
             return URLFetcherResponse(response.url, data, response.headers)
         if scheme != "file":
             return self._refuse(url, NETWORK_REFUSED if scheme in ("http", "https", "ftp") or url.startswith("//") else
@@ -73,7 +73,7 @@ class SandboxedFetcher(URLFetcher):
             return self._refuse(url, f"'{shown(relative)}' {problem}")
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if (rgb := rgb_picture(data)) is not None:
-            data, kind = rgb, "image/png"
+            data, kind = rgb
         # WeasyPrint 70 reads a raster picture again from the file its response names (LazyLocalImage,
         # following links) when it writes the PDF: a raster picture's response names no file, so what
         # it embeds is these bytes, checked (stylesheets and SVG keep their address, the base of theirs).

@@ -249,16 +249,15 @@ def _elements(root):
     stack = [root]
     while stack:
         node = stack.pop()
+        if isinstance(node, (Array, Dictionary)) and node.is_indirect:  # an array too can hold itself
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
         if isinstance(node, Array):
             stack.extend(node)
             continue
         if not isinstance(node, Dictionary):
             continue
-        if node.is_indirect:
-            objgen = node.objgen
-            if objgen in seen:
-                continue
-            seen.add(objgen)
         if node.get("/Type") in _NOT_ELEMENTS:
             continue
         yield node
@@ -786,7 +785,7 @@ class AnnexConformance:
     #: What is wrong with a tagged annex's structure tree that cannot be mended (an element reached
     #: twice, a cycle, nesting beyond what a validator follows), or None.
     structure: str | None = None
-    #: Pages without an area to print on (a /MediaBox that is missing, empty or inverted), as numbers.
+    #: Pages without an area to print on (a /MediaBox that is missing, unreadable or of no width or height), as numbers.
     empty_pages: tuple[int, ...] = ()
 
     def breaks(self, variant: str) -> list[str]:
@@ -886,13 +885,17 @@ def _structure_problem(pdf: pikepdf.Pdf) -> str | None:
     while stack:
         node, depth = stack.pop()
         if isinstance(node, Array):
+            if node.is_indirect:
+                if node.objgen in seen:
+                    return "reaches one list of elements twice (a cycle, or a list with two parents)"
+                seen.add(node.objgen)
             stack.extend((kid, depth) for kid in node)
             continue
         if not isinstance(node, Dictionary) or node.get("/Type") in _NOT_ELEMENTS:
             continue
         if node.is_indirect:
             if node.objgen in seen:
-                return "reaches one element twice (it refers back to itself)"
+                return "reaches one element twice (a cycle, or an element with two parents)"
             seen.add(node.objgen)
         if depth > MAX_STRUCTURE_DEPTH:
             return f"nests its elements more than {MAX_STRUCTURE_DEPTH} deep"
@@ -909,10 +912,9 @@ def _structure_problem(pdf: pikepdf.Pdf) -> str | None:
 def _empty_pages(pdf: pikepdf.Pdf) -> tuple[int, ...]:
     empty = []
     for number, page in enumerate(pdf.pages, start=1):
-        box = page.obj.get("/MediaBox")  # inherited from the page tree: pikepdf resolves it
         try:
-            x0, y0, x1, y1 = (float(value) for value in box)
-        except (TypeError, ValueError):
+            x0, y0, x1, y1 = (float(value) for value in page.mediabox)  # inherited from the page tree where not its own
+        except (TypeError, ValueError, KeyError, AttributeError, pikepdf.PdfError):
             empty.append(number)
             continue
         if abs(x1 - x0) < 1 or abs(y1 - y0) < 1:

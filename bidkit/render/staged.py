@@ -432,8 +432,11 @@ def _cpu_backstop() -> None:
     used = resource.getrusage(resource.RUSAGE_SELF)
     budget += int(used.ru_utime + used.ru_stime)  # RLIMIT_CPU counts from the process's start
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    if soft == resource.RLIM_INFINITY or soft > budget:
-        with contextlib.suppress(ValueError, OSError):
+    if hard != resource.RLIM_INFINITY:
+        budget = min(budget, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # SIGXCPU's default action dumps core: not hundreds of MB
+        if soft == resource.RLIM_INFINITY or soft > budget:
             resource.setrlimit(resource.RLIMIT_CPU, (budget, hard))
 
 

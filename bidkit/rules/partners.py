@@ -144,7 +144,7 @@ def _words(name: str) -> tuple[str, ...]:
     accents, punctuation and legal forms aside („Sparkasse Oess-Suesstal“ is „Sparkasse Öß-Süßtal“)."""
     import unicodedata
 
-    text = name.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    text = unicodedata.normalize("NFC", name).casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
     text = re.sub(r"\be\.\s?v\.", " ev ", text)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return tuple(word for word in re.findall(r"[^\W_]+", text) if word not in _LEGAL_FORMS)

@@ -26,8 +26,9 @@ A variant (`variants:` in bid.yaml) may remove fields by path besides its fixed 
 print what its authors meant to leave out — so it is an error. The city, the title and the call
 are what the document is about and cannot be removed, nor the submission date (the document's
 own date, on the cover and in the PDF's dates). Of the texts a
-path removes, those of two words or more and e-mail addresses are searched for in what the
-variant keeps (VAR002); single words — a unit, a kind, an office — stand in other texts too.
+path removes, all but single words of letters are searched for in what the variant keeps (VAR002):
+a unit, a kind or an office („Minuten“, „land“, „Hauptamt“) stands in other texts too; names of
+two words, e-mail addresses, numbers and addresses are searched.
 """,
     reads=("variants",),
 )
