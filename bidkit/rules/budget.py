@@ -346,10 +346,15 @@ RES004's.
     reads=("budget",),
 )
 def texts_name_the_own_share(ctx: RuleContext) -> Iterator[Violation]:
-    from bidkit.rules.resolution import another_own_share, applicant_own_funds
+    from bidkit.rules.resolution import OWN_SHARE_WORDS, another_own_share, applicant_own_funds
 
     budget = ctx.bid.budget
     if budget is None or not budget.cost_sum:
+        return
+    # Only texts that speak of the own share: one search over the distinct texts finds them (a large
+    # bid has thousands of texts, nearly none of them with „Eigenanteil“).
+    speaking = {text for text in dict.fromkeys(text for _, text in ctx.texts) if OWN_SHARE_WORDS.search(text)}
+    if not speaking:
         return
     amounts = {applicant_own_funds(budget)[0], budget.own_funds}
     percents = {own * 100 / budget.cost_sum for own in amounts}
@@ -366,7 +371,7 @@ def texts_name_the_own_share(ctx: RuleContext) -> Iterator[Violation]:
         percents.add(Decimal(ctx.call.own_share_min_percent))
     totals = {budget.cost_sum, sum((year.funding_sum for year in budget.years), Decimal(0))}
     for path, text in ctx.texts:
-        if path[:2] == ("council_resolution", "decisions") or not any(c.isdigit() for c in text):
+        if text not in speaking or path[:2] == ("council_resolution", "decisions"):
             continue
         named = another_own_share(text, amounts, percents, totals)
         if named is None:

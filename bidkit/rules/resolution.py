@@ -124,14 +124,14 @@ _QUALIFIED = re.compile(r"(?<!\w)(?:mindestens|wenigstens|min\.|höchstens|maxim
 #: Characters between „Eigenanteil“ and its amount at most (before it: half as many).
 NEAR = 60
 #: The words that make a text's amount or percentage the own share.
-_OWN_SHARE = re.compile(r"Eigenanteil|Eigenmittel|Eigenbeteiligung|Eigenleistung|Kofinanzierung", re.IGNORECASE)
+OWN_SHARE_WORDS = re.compile(r"Eigenanteil|Eigenmittel|Eigenbeteiligung|Eigenleistung|Kofinanzierung", re.IGNORECASE)
 
 
 def own_share_statements(text: str) -> tuple[list, list]:
     """(amounts, percentages) a text says of the own share: each (offset, value, decimals), those
     after „Eigenanteil“ (within NEAR characters) before those ahead of it (within NEAR // 2); a
     figure qualified as at least, about or at most so much is none."""
-    words = [word.span() for word in _OWN_SHARE.finditer(text)]
+    words = [word.span() for word in OWN_SHARE_WORDS.finditer(text)]
     if not words:
         return [], []
     found = []
