@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from bidkit.findings import Severity
@@ -111,3 +112,30 @@ def baseline_measured(ctx: RuleContext) -> Iterator[Violation]:
                     ("goals", g, "kpis", k, "baseline", "year"),
                     f"KPI '{kpi.name}': baseline year {kpi.baseline.year} is after {named}",
                 )
+
+
+#: What a KPI's name says when it is a share of a whole, which cannot exceed 100 %.
+_SHARE_WORDS = re.compile(r"anteil|quote|abdeckung|grad\b|versorgungsgrad|durchdringung", re.IGNORECASE)
+
+
+@rule(
+    "GOL006", WARNING, "Share above 100 %",
+    hint="Check the figure (a typo such as 135 for 35?), or say in the KPI's name what grows (e.g. „Steigerung …“).",
+    explanation="""
+A KPI that is a share of a whole — its unit per cent (`%`, `Prozent`) and its name a share
+(„Anteil der Anträge online“, „Quote“, „Abdeckung“, „Versorgungsgrad“) — lies between 0 and
+100 %. A baseline or target above 100 or below 0 is most often a typo („135“ for 35) that the jury
+would read as a promise bidkit printed without a word. A growth in per cent („Steigerung der
+Zugriffe um 150 %“) is no share and is not judged.
+""",
+    reads=("goals",), partial_ok=("goals",),
+)
+def share_above_whole(ctx: RuleContext) -> Iterator[Violation]:
+    for g, goal in enumerate(ctx.bid.goals or []):
+        for k, kpi in enumerate(goal.kpis):
+            if kpi.unit.strip().lower() not in PERCENT_UNITS or not _SHARE_WORDS.search(kpi.name):
+                continue
+            for which, value in (("baseline", kpi.baseline), ("target", kpi.target)):
+                if not 0 <= value.value <= 100:
+                    yield Violation(("goals", g, "kpis", k, which, "value"),
+                                    f"KPI '{kpi.name}' is a share, and its {which} is {value.value} %")
