@@ -16,6 +16,7 @@ from bidkit.findings import CheckResult, Finding, Location, Severity, dotted
 from bidkit.loader import LoadedBid, load_bid
 from bidkit.records import record
 from bidkit.rules import RULES, RuleContext, checks, matching
+from bidkit.rules.registry import is_empty
 from bidkit.rules import loading as codes
 from bidkit.rules.loading import LOADER_CODES
 from bidkit.rules.document import PAGE_LIMIT
@@ -41,12 +42,16 @@ def run_rules(loaded: LoadedBid, selected: set[str] | None = None) -> tuple[list
         return [], [], {}
     partial = frozenset(loaded.partial)
     broken = frozenset(loaded.broken) - partial
+    # A section the call requires and the bid lacks is REQ001's one error: the checks reading it
+    # would only repeat it (40 "unknown measure" for `measures: ~`).
+    missing = frozenset(section for section in loaded.call.required_sections
+                        if section not in broken and is_empty(getattr(loaded.checked, section, None)))
     context = RuleContext(loaded.checked, loaded.call, loaded.bid_dir, broken, partial)
     findings, ran, skipped = [], [], {}
     for rule in checks():
         if selected is not None and rule.code not in selected:
             continue
-        reason = rule.not_run_reason(broken, partial)
+        reason = rule.not_run_reason(broken, partial, missing)
         if reason:
             skipped[rule.code] = reason
             continue

@@ -302,9 +302,12 @@ def _read_files(loaded: LoadedBid) -> None:
             if key in loaded.sources.sections:
                 first = loaded.sources.sections[key].path.name
                 loaded.findings.append(_finding(
-                    codes.DUPLICATE_SECTION, f"'{key}' is already defined in {first}",
+                    codes.DUPLICATE_SECTION, f"'{key}' is already defined in {first}: neither is read until one is removed",
                     document.locate((key,), key=True), (key,),
                 ))
+                # Which of the two the user meant is not known: the rules reading the section stay
+                # quiet rather than judge the bid by the wrong one (REF001 "unknown partner" …).
+                loaded.broken |= {key} & set(Bid.model_fields)
                 continue
             loaded.sources.sections[key] = document
             loaded.raw[key] = document.data[key]

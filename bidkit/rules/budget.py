@@ -254,7 +254,8 @@ def costs_in_measure_years(ctx: RuleContext) -> Iterator[Violation]:
     for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
         for c, item in enumerate(year.costs):
             measure = measures.get(item.measure) if item.measure else None
-            if measure and not measure.start.year <= year.year <= measure.end.year:
+            # A measure that ends before it starts is DAT001's one error, not one per cost item.
+            if measure and measure.start <= measure.end and not measure.start.year <= year.year <= measure.end.year:
                 yield Violation(
                     ("budget", "years", y, "costs", c, "measure"),
                     f"cost item '{item.title}' of {year.year} for measure '{measure.id}', which runs "

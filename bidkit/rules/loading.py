@@ -102,10 +102,11 @@ without `total`. The finding points at the mapping that should hold the field.
 )
 DUPLICATE_SECTION = define(
     "SCH004", Severity.ERROR, "Section defined in two files",
-    hint="Keep each top-level key in one file only.",
+    hint="Keep each top-level key in one file only: remove it from the file that holds the wrong one.",
     explanation="""
 The YAML files of a bid folder are merged at the top level: `goals` may stand in `goals.yaml`
-or in `bid.yaml`, but not in both.
+or in `bid.yaml`, but not in both. bidkit cannot know which of the two is meant, so it reads
+neither: the checks of that section wait until one of them is removed.
 """,
 )
 UNKNOWN_CALL = define(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bidkit.findings import FieldPath, Severity, dotted
 from bidkit.models import SECTION_TITLES
-from bidkit.rules.registry import RuleContext, Violation, rule
+from bidkit.rules.registry import RuleContext, Violation, is_empty, rule
 from bidkit.yamlio import load_document
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -32,7 +32,7 @@ def required_sections(ctx: RuleContext) -> Iterator[Violation]:
         if section in ctx.broken:
             continue  # its errors are reported already
         value = getattr(ctx.bid, section)
-        if value is None or value == [] or (isinstance(value, str) and not value.strip()):
+        if is_empty(value):
             state = "missing" if value is None else "empty"
             yield Violation(
                 (section,), f"required section '{section}' ({SECTION_TITLES[section]}) is {state}",
@@ -53,24 +53,28 @@ trace money to measures or measures to goals.
 )
 def references(ctx: RuleContext) -> Iterator[Violation]:
     bid = ctx.bid
-    goal_ids = {g.id for g in bid.goals or []}
-    partner_ids = {p.id for p in bid.partners or []}
-    measure_ids = {m.id for m in bid.measures or []}
-
-    def unknown(kind: str, ref: str, known: set[str]) -> str:
-        return f"unknown {kind} '{ref}'" + (f"; known: {', '.join(sorted(known))}" if known else f"; no {kind}s are defined")
-
+    targets = {"goal": ("goals", {g.id for g in bid.goals or []}),
+               "partner": ("partners", {p.id for p in bid.partners or []}),
+               "measure": ("measures", {m.id for m in bid.measures or []})}
+    unresolved: dict[str, list[tuple[FieldPath, str]]] = {kind: [] for kind in targets}
     for i, measure in enumerate(bid.measures or []):
-        for j, ref in enumerate(measure.goals):
-            if ref not in goal_ids:
-                yield Violation(("measures", i, "goals", j), unknown("goal", ref, goal_ids))
-        for j, ref in enumerate(measure.partners):
-            if ref not in partner_ids:
-                yield Violation(("measures", i, "partners", j), unknown("partner", ref, partner_ids))
+        unresolved["goal"] += [(("measures", i, "goals", j), ref) for j, ref in enumerate(measure.goals)]
+        unresolved["partner"] += [(("measures", i, "partners", j), ref) for j, ref in enumerate(measure.partners)]
     for y, year in enumerate(bid.budget.years if bid.budget else []):
-        for c, item in enumerate(year.costs):
-            if item.measure is not None and item.measure not in measure_ids:
-                yield Violation(("budget", "years", y, "costs", c, "measure"), unknown("measure", item.measure, measure_ids))
+        unresolved["measure"] += [(("budget", "years", y, "costs", c, "measure"), item.measure)
+                                  for c, item in enumerate(year.costs) if item.measure is not None]
+    for kind, (section, known) in targets.items():
+        wrong = [(path, ref) for path, ref in unresolved[kind] if ref not in known]
+        if known:
+            for path, ref in wrong:
+                yield Violation(path, f"unknown {kind} '{ref}'; known: {', '.join(sorted(known))}")
+        elif wrong and section not in ctx.call.required_sections:
+            # No entry at all: one cause, so one error (at the first reference), not one per reference.
+            path, ref = wrong[0]
+            more = f" and {len(wrong) - 1} more reference(s)" if len(wrong) > 1 else ""
+            yield Violation(path, f"unknown {kind} '{ref}'{more}; no {kind}s are defined",
+                            f"Add `{section}:` with these entries to a file of the bid, or remove the references.")
+        # A section the call requires and the bid lacks is REQ001's one error.
 
 
 @rule(

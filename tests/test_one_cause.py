@@ -1,0 +1,63 @@
+"""One cause, one error: a missing or doubly defined section, or a measure whose dates are
+reversed, is reported once, not again by every rule that reads it (rt6 minor observations)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from bidkit.check import check_bid
+from conftest import EXAMPLE, edit, line_of
+
+CALLS = Path(__file__).parent.parent / "bidkit" / "calls"
+
+
+def _rules(bid: Path) -> Counter:
+    result, _ = check_bid(bid)
+    return Counter(f.rule for f in result.findings if f.severity.value != "info")
+
+
+def test_a_required_section_given_as_null_is_one_error_not_one_per_reference(bid):
+    (bid / "measures.yaml").write_text("measures: ~\n", encoding="utf-8")
+    assert _rules(bid) == {"REQ001": 1}
+
+
+def test_references_into_an_optional_section_that_is_empty_are_one_error(bid):
+    call = (CALLS / "bitkom-digitale-stadt-2017.yaml").read_text(encoding="utf-8")
+    (bid / "call.yaml").write_text(call.replace("  - partners\n", "", 1), encoding="utf-8")
+    edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: ./call.yaml")
+    (bid / "partners.yaml").write_text("partners: []\n", encoding="utf-8")
+    result, _ = check_bid(bid)
+    ref = [f for f in result.findings if f.rule == "REF001"]
+    assert len(ref) == 1, [str(f) for f in ref]
+    assert ref[0].location.file == bid / "measures.yaml"
+    assert ref[0].location.line == line_of(bid / "measures.yaml", "partners: [")
+    assert "no partners are defined" in ref[0].message and "more reference(s)" in ref[0].message
+    assert ref[0].hint.startswith("Add `partners:`")
+
+
+def test_an_unknown_reference_beside_known_entries_is_reported_where_it_stands(bid):
+    edit(bid / "budget.yaml", "measure: egovernment", "measure: e-government")
+    result, _ = check_bid(bid)
+    ref = [f for f in result.findings if f.rule == "REF001"]
+    assert [f.location.line for f in ref] == [line_of(bid / "budget.yaml", "measure: e-government")]
+    assert "unknown measure 'e-government'; known: " in ref[0].message
+
+
+def test_a_section_defined_in_two_files_is_read_from_neither(bid):
+    """partners pasted into bid.yaml: the one error is SCH004, not REF001/REF003 for every
+    partner the real partners.yaml defines."""
+    text = (bid / "bid.yaml").read_text(encoding="utf-8")
+    (bid / "bid.yaml").write_text(text + "partners:\n  - id: x\n    name: X\n    type: verein\n    role: Test\n",
+                                  encoding="utf-8")
+    result, _ = check_bid(bid)
+    errors = [f for f in result.findings if f.severity.value == "error"]
+    assert [f.rule for f in errors] == ["SCH004"], [str(f) for f in errors]
+    assert errors[0].location.file == bid / "partners.yaml"
+    assert "neither is read until one is removed" in errors[0].message
+
+
+def test_a_measure_that_ends_before_it_starts_is_one_error(bid):
+    edit(bid / "measures.yaml", "    start: 2017-04-01\n    end: 2017-12-31\n    cost: 150000",
+         "    start: 2019-04-01\n    end: 2017-12-31\n    cost: 150000")
+    assert _rules(bid) == {"DAT001": 1}
