@@ -208,19 +208,27 @@ def measures_within_plan(ctx: RuleContext) -> Iterator[Violation]:
         return
     ids = {m.id for m in measures}
     booked = {m: amount for m, amount in budget.measure_costs().items() if m in ids}  # an unknown id is REF001's
-    stated = [m.cost for m in measures if m.cost is not None and m.id not in booked]
-    if not stated:
+    unbooked = [(i, m) for i, m in enumerate(measures) if m.cost is not None and m.id not in booked]
+    if not unbooked:
         return
-    measured, planned = sum(stated, Decimal(0)), budget.cost_sum
+    measured, planned = sum((m.cost for _, m in unbooked), Decimal(0)), budget.cost_sum
     if booked:  # BUD008 compares the named measures with their items; the others must fit in the rest
         rest = planned - sum(booked.values(), Decimal(0))
         if measured > rest:
             shown, difference, free = euros(measured, measured - rest, rest)
-            yield Violation(
-                ("budget", "total"),
-                f"the measures no cost item names cost {shown} together, {difference} more than the plan's "
-                f"costs of {free} that name no measure",
-            )
+            hint = "Add cost items that name the measure (`measure: <id>`), or correct its `cost`."
+            if len(unbooked) == 1:
+                index, measure = unbooked[0]
+                yield Violation(
+                    ("measures", index, "cost"),
+                    f"measure '{measure.id}' costs {shown}, but no cost item names it and the plan's costs that "
+                    f"name no measure are {free}: {difference} of it are not in the plan", hint)
+            else:
+                yield Violation(
+                    ("budget", "total"),
+                    f"the measures no cost item names ({', '.join(m.id for _, m in unbooked)}) cost {shown} together, "
+                    f"but the plan's costs that name no measure are {free}: {difference} of it are not in the plan",
+                    hint.replace("the measure", "each measure").replace("its `cost`", "their `cost`"))
         return
     shown, difference, plan = euros(measured, abs(measured - planned), planned)
     if measured > planned:

@@ -103,7 +103,8 @@ def duplicate_ids(ctx: RuleContext) -> Iterator[Violation]:
     years = Counter(y.year for y in bid.budget.years) if bid.budget else Counter()
     for index, year in enumerate(bid.budget.years if bid.budget else []):
         if years[year.year] > 1:
-            yield Violation(("budget", "years", index, "year"), f"budget year {year.year} appears {years[year.year]} times")
+            yield Violation(("budget", "years", index, "year"), f"budget year {year.year} appears {years[year.year]} times",
+                            "Merge the entries of the year into one, or correct the `year:` of the one that is wrong.")
 
 
 #: Placeholders as data (bidkit/data/placeholders.yaml), German first.
