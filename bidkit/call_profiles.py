@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 from pathlib import Path
 
 from bidkit.errors import BidkitError
@@ -23,6 +24,12 @@ def shipped_calls() -> dict[str, Path]:
     return {p.stem: p for p in sorted(CALLS_DIR.glob("*.yaml"))}
 
 
+def names_a_file(call: str) -> bool:
+    """Whether ``call`` (as `call:` in bid.yaml, `calls show` and `init --call` take it) is the path
+    of a call file of one's own rather than a shipped call's id."""
+    return call not in shipped_calls() and (call.endswith((".yaml", ".yml")) or "/" in call or os.sep in call)
+
+
 def shipped_call(call_id: str) -> Call:
     """The shipped call ``call_id``; an unknown id is a usage error naming the closest one."""
     profiles = shipped_calls()
@@ -31,6 +38,23 @@ def shipped_call(call_id: str) -> Call:
         hint = f"Did you mean '{close[0]}'?" if close else f"Shipped calls: {', '.join(profiles)} (`bidkit calls` lists them)."
         raise BidkitError(f"no shipped call '{call_id}'", hint)
     return Call.model_validate(load_document(profiles[call_id]).data)
+
+
+def own_call(path: Path) -> tuple[Call, list]:
+    """A call file of one's own, read as `call: ./path.yaml` reads it, with the findings of what it
+    says that cannot be applied; a file that is missing or does not load is a usage error naming
+    its first problem."""
+    from bidkit.loader import load_call_file
+    from bidkit.paths import shown
+
+    if not path.exists():
+        raise BidkitError(f"no call file '{shown(str(path))}'", "Give the path of a call file of your own, or the id of a "
+                          f"shipped call: {', '.join(shipped_calls())}.")
+    call, findings = load_call_file(path)
+    if call is None:
+        first = findings[0]
+        raise BidkitError(f"{first.place() or shown(str(path))}: {first.rule} {first.message}", first.hint)
+    return call, findings
 
 
 def call_problems(call: Call) -> list[tuple[tuple, str, str]]:

@@ -362,7 +362,8 @@ def init(
     city: str | None = typer.Option(None, "--city", help="The city's name, e.g. Paderborn (for a skeleton)."),
     official_name: str | None = typer.Option(None, "--official-name",
                                              help="The city's official name, e.g. 'Wissenschaftsstadt Darmstadt' (used where the skeleton names the city)."),
-    call: str | None = typer.Option(None, "--call", help="Id of a shipped call (`bidkit calls` lists them)."),
+    call: str | None = typer.Option(None, "--call", help="Id of a shipped call (`bidkit calls` lists them), or the path of "
+                                    "a call file of your own (copied into the new folder)."),
     example: bool = typer.Option(False, "--example", help="Write the complete Wolfsburg example instead of a skeleton."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty folder, replacing bid files."),
 ) -> None:
@@ -422,18 +423,10 @@ def calls_show(
     output_format: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Print what a call asks for: deadline, population, thematic fields with ids, sections, limits, money."""
-    from bidkit.call_profiles import call_json, call_text, shipped_call, shipped_calls
+    from bidkit.call_profiles import call_json, call_text, own_call, shipped_call, names_a_file
 
-    if call_id not in shipped_calls() and (call_id.endswith((".yaml", ".yml")) or "/" in call_id or os.sep in call_id):
-        from bidkit.loader import load_call_file  # a call file of one's own, read as `call: ./path.yaml` reads it
-
-        if not Path(call_id).exists():
-            raise BidkitError(f"no call file '{shown(call_id)}'", "Give the path of a call file of your own, or the id of a "
-                              f"shipped call: {', '.join(shipped_calls())}.")
-        call, findings = load_call_file(Path(call_id))
-        if call is None:
-            first = findings[0]
-            raise BidkitError(f"{first.place() or shown(call_id)}: {first.rule} {first.message}", first.hint)
+    if names_a_file(call_id):
+        call, findings = own_call(Path(call_id))
     else:
         call, findings = shipped_call(call_id), []
     sys.stdout.write(call_json(call) if output_format is ListFormat.json else call_text(call))

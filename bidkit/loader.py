@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError, create_model
 
-from bidkit.call_profiles import call_problems, shipped_calls
+from bidkit.call_profiles import call_problems, names_a_file, shipped_calls
 from bidkit.errors import BidkitError
 from bidkit.findings import FieldPath, Finding, Location, dotted
 from bidkit.models import AMOUNT_PATTERN, ID_PATTERN, Bid, Call, scaled_amount
@@ -645,7 +645,7 @@ def _load_call(loaded: LoadedBid) -> Call | None:
     where = loaded.sources.locate(("call",))
     if name in profiles:
         path = profiles[name]
-    elif name.endswith((".yaml", ".yml")) or "/" in name:
+    elif names_a_file(name):
         try:
             path = bid_file(loaded.bid_dir, name, max_bytes=MAX_YAML_BYTES)
         except BidFileError as exc:

@@ -16,7 +16,7 @@ import jinja2
 import yaml
 
 from bidkit.applicant import Applicant, leading_kind
-from bidkit.call_profiles import shipped_call
+from bidkit.call_profiles import names_a_file, own_call, shipped_call
 from bidkit.errors import BidkitError
 from bidkit.fileio import atomic_write
 from bidkit.models import Call
@@ -83,9 +83,10 @@ def scalar(text: str) -> str:
     return text if plain and "#" not in text else json.dumps(text, ensure_ascii=False)
 
 
-def skeleton_files(city: str, call: Call, official_name: str | None = None) -> dict[str, str]:
+def skeleton_files(city: str, call: Call, official_name: str | None = None, reference: str | None = None) -> dict[str, str]:
     """The skeleton's files for ``city`` (and its ``official_name``, e.g. „Wissenschaftsstadt
-    Darmstadt“, which the files then use where they name the city) and ``call``: name → YAML text."""
+    Darmstadt“, which the files then use where they name the city) and ``call``, which bid.yaml names
+    as ``reference`` (its id, or the path of a call file of one's own): name → YAML text."""
     period = call.funding_period
     start = period.start if period else call.deadline
     end = period.end if period else dt.date(start.year, 12, 31)
@@ -104,7 +105,7 @@ def skeleton_files(city: str, call: Call, official_name: str | None = None) -> d
     applicant = Applicant.of(city, official_name)
     council_article = "Die" if applicant.council.endswith("versammlung") else "Der"
     values = {"city": city, "official_name": official_name, "display": applicant.name, "applicant": applicant,
-              "council_article": council_article, "call": call, "sections": set(call.required_sections), "start": start, "end": end,
+              "council_article": council_article, "call": call, "call_reference": reference or call.id, "sections": set(call.required_sections), "start": start, "end": end,
               "limit": limit}
     return {
         name: env.get_template(f"{name}.j2").render(values)
@@ -114,16 +115,28 @@ def skeleton_files(city: str, call: Call, official_name: str | None = None) -> d
 
 
 def init_skeleton(target: Path, *, city: str, call_id: str, force: bool = False, official_name: str | None = None) -> list[Path]:
-    """Write a skeleton bid of ``city`` for the shipped call ``call_id``; return the files written."""
+    """Write a skeleton bid of ``city`` for the call ``call_id``: a shipped call's id, or the path of a
+    call file of one's own, which is copied into the new folder's ``calls/``; return the files written."""
     city = city.strip()
     if not city or "\n" in city:
         raise BidkitError("--city needs the city's name on one line", "e.g. --city Paderborn")
     official_name = (official_name or "").strip() or None
     if official_name and "\n" in official_name:
         raise BidkitError("--official-name needs the name on one line", "e.g. --official-name 'Wissenschaftsstadt Darmstadt'")
-    call = shipped_call(call_id)
+    own = None
+    if names_a_file(call_id):
+        source = Path(call_id)
+        call, problems = own_call(source)
+        if problems:
+            raise BidkitError(f"the call file {problems[0].place()}: {problems[0].rule} {problems[0].message}",
+                              f"Correct the call file first (`bidkit calls show {call_id}` lists what it says and every problem).")
+        own = (f"calls/{source.name}", source.read_bytes())
+    else:
+        call = shipped_call(call_id)
     _prepare(target, force)
     written = []
-    for name, text in skeleton_files(city, call, official_name).items():
+    if own:
+        written.append(_write(target, own[0], own[1]))
+    for name, text in skeleton_files(city, call, official_name, f"./{own[0]}" if own else call.id).items():
         written.append(_write(target, name, text.encode("utf-8")))
     return [*written, _write(target, SCHEMA_FILE, schema_text().encode())]
