@@ -61,3 +61,19 @@ def test_a_measure_that_ends_before_it_starts_is_one_error(bid):
     edit(bid / "measures.yaml", "    start: 2017-04-01\n    end: 2017-12-31\n    cost: 150000",
          "    start: 2019-04-01\n    end: 2017-12-31\n    cost: 150000")
     assert _rules(bid) == {"DAT001": 1}
+
+
+def test_a_part_of_the_own_share_is_no_other_own_share():
+    """„Eigenanteil …, darunter 45 % aus dem Haushalt 2018“ names a part of the share, not a share of
+    45 % (RES004/BUD015 warned); the share itself named wrongly still warns."""
+    from decimal import Decimal
+
+    from bidkit.rules.resolution import another_own_share
+
+    amounts, percents = [Decimal(200000)], [Decimal(40)]
+    for text in ("Der Rat stellt den Eigenanteil bereit, darunter 45 % aus dem Haushalt 2018.",
+                 "Der Eigenanteil (davon entfallen 50.000 € auf 2018) wird bereitgestellt.",
+                 "Der Eigenanteil einschließlich 12.000 € Sachleistungen wird bereitgestellt."):
+        assert another_own_share(text, amounts, percents) is None, text
+    assert another_own_share("Der Eigenanteil beträgt 45 %, davon 20 % im Jahr 2018.", amounts, percents)[1:] == (Decimal(45), "percent")
+    assert another_own_share("Der Eigenanteil von 150.000 € wird bereitgestellt.", amounts, percents)[1:] == (Decimal(150000), "amount")

@@ -121,6 +121,8 @@ _PERCENT = re.compile(r"(?<![\d.,])(\d{1,3})(?:,(\d{1,2}))?\s?(?:%|Prozent\b|v\.
 #: A figure said to be about, at least or at most so much (a call's minimum, a rounded share) states no share.
 _QUALIFIED = re.compile(r"(?<!\w)(?:mindestens|wenigstens|min\.|höchstens|maximal|max\.|bis zu|über|unter|mehr als|weniger als|"
                         r"rund|etwa|ca\.|circa|ungefähr|knapp|gut|fast|nahezu|annähernd|ab)\s*$", re.IGNORECASE)
+#: A figure said to be a part of something („darunter 45 %“, „davon entfallen 50.000 € auf …“) is no share either.
+_PART = re.compile(r"(?<!\w)(?:darunter|davon|hiervon|wovon|einschließlich|inklusive|inkl\.)(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
 #: Characters between „Eigenanteil“ and its amount at most (before it: half as many).
 NEAR = 60
 #: The words that make a text's amount or percentage the own share.
@@ -130,7 +132,7 @@ OWN_SHARE_WORDS = re.compile(r"Eigenanteil|Eigenmittel|Eigenbeteiligung|Eigenlei
 def own_share_statements(text: str) -> tuple[list, list]:
     """(amounts, percentages) a text says of the own share: each (offset, value, decimals), those
     after „Eigenanteil“ (within NEAR characters) before those ahead of it (within NEAR // 2); a
-    figure qualified as at least, about or at most so much is none."""
+    figure qualified as at least, about or at most so much, or as a part („darunter“), is none."""
     words = [word.span() for word in OWN_SHARE_WORDS.finditer(text)]
     if not words:
         return [], []
@@ -138,7 +140,8 @@ def own_share_statements(text: str) -> tuple[list, list]:
     for pattern in (_AMOUNT, _PERCENT):
         after, before = [], []
         for match in pattern.finditer(text):
-            if _QUALIFIED.search(text, max(0, match.start() - 20), match.start()):
+            if _QUALIFIED.search(text, max(0, match.start() - 20), match.start()) or \
+                    _PART.search(text, max(0, match.start() - 40), match.start()):
                 continue
             whole = match.group(1).replace(".", "")
             value = (Decimal(whole + "." + match.group(2)) if match.group(2) else Decimal(whole), len(match.group(2) or ""))
