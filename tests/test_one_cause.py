@@ -77,3 +77,16 @@ def test_a_part_of_the_own_share_is_no_other_own_share():
         assert another_own_share(text, amounts, percents) is None, text
     assert another_own_share("Der Eigenanteil beträgt 45 %, davon 20 % im Jahr 2018.", amounts, percents)[1:] == (Decimal(45), "percent")
     assert another_own_share("Der Eigenanteil von 150.000 € wird bereitgestellt.", amounts, percents)[1:] == (Decimal(150000), "amount")
+
+
+def test_a_street_named_after_another_city_is_no_remnant():
+    """„Braunschweiger Straße“, „Berliner Ring“, „Kasseler Str. 3“ lie in every town (rt4 minor); the
+    city itself or its people are still remnants."""
+    from bidkit.rules.cities import other_cities
+
+    def named(text):
+        return [name for _, name in other_cities(text, "Wolfsburg")]
+
+    assert named("Rathaus, Porschestraße 49, am Berliner Ring und an der Braunschweiger Straße, "
+                 "Kasseler Str. 3, am Kölner Platz, Hamburger Allee 2.") == []
+    assert named("Die Berliner Straßenbahn und die Kölner Stadtverwaltung; Stadt Kassel Platz 1") == ["Berliner", "Kölner", "Kassel"]

@@ -118,11 +118,16 @@ _SURROUNDINGS = r"Umland|Raum|Region|Metropolregion|Speckgürtel|Einzugsgebiet|G
 _SURROUNDINGS_AFTER = re.compile(rf"\s+(?:{_SURROUNDINGS})\b")
 _SURROUNDINGS_BEFORE = re.compile(rf"\b(?:{_SURROUNDINGS})\s+$")
 
+#: Words that make "Xer" a street's or a square's name, which every German town has: "Berliner Ring",
+#: "Braunschweiger Straße", "Kasseler Str. 3", "am Kölner Platz".
+_STREET_AFTER = re.compile(r"\s+(?:Straße|Strasse|Str\.|Landstraße|Heerstraße|Chaussee|Allee|Ring|Weg|Pfad|Steig|Gasse|"
+                           r"Damm|Wall|Ufer|Kamp|Platz|Markt|Tor|Brücke|Promenade)(?!\w)")
+
 
 def _names_surroundings(text: str, match: re.Match) -> bool:
     if match.group(1):  # "Stadt Berlin" is the city
         return False
-    if match.group(3) and _SURROUNDINGS_AFTER.match(text, match.end()):
+    if match.group(3) and (_SURROUNDINGS_AFTER.match(text, match.end()) or _STREET_AFTER.match(text, match.end())):
         return True
     return bool(_SURROUNDINGS_BEFORE.search(text[max(0, match.start() - 40):match.start()]))
 
