@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -114,10 +115,21 @@ def resolution_matches_own_share(ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
-#: An amount in euros as a German text writes it: „108.427,24 €“, „180.427 Euro“, „1.260.000,00 EUR“.
-_AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?\s?(?:€|Euro\b|EUR\b)")
+_CURRENCY = r"(?:€|EUR\b|Euro\b)"
+#: Words that scale the number before them, and how much.
+_SCALES = {"Mrd.": 10**9, "Milliarden": 10**9, "Mio.": 10**6, "Millionen": 10**6, "Mill.": 10**6,
+           "Tsd.": 10**3, "Tausend": 10**3, "T€": 10**3}
+#: An amount in euros as a German text writes it: „108.427,24 €“, „180.427 Euro“, „1.260.000,00 EUR“,
+#: „3 464 553,70 €“ (grouped by a space, U+00A0 or U+202F), „EUR 2.464.553,70“, „2.464.553,-- €“,
+#: „2,1 Mio. €“, „2.164,6 Tsd. €“, „850 T€“. Every number matches; one without a currency is no amount.
+_AMOUNT = re.compile(
+    rf"(?<![\d.,])(?P<pre>{_CURRENCY}\s?)?"
+    r"(?P<whole>\d{1,3}(?P<sep>[.\u00a0\u202f ])\d{3}(?:(?P=sep)\d{3})*|\d+)"
+    r"(?:,(?:(?P<cents>\d{1,2})|[-–]{1,2}))?"
+    rf"(?:\s?(?P<scale>{'|'.join(re.escape(word) for word in _SCALES)}))?"
+    rf"(?:\s?(?P<post>{_CURRENCY}))?(?!\d)")
 #: A percentage: „40 %“, „40,0 Prozent“, „35 v. H.“.
-_PERCENT = re.compile(r"(?<![\d.,])(\d{1,3})(?:,(\d{1,2}))?\s?(?:%|Prozent\b|v\.\s?H\.)")
+_PERCENT = re.compile(r"(?<![\d.,])(?P<whole>\d{1,3})(?:,(?P<cents>\d{1,2}))?\s?(?:%|Prozent\b|v\.\s?H\.)")
 #: A figure said to be about, at least or at most so much (a call's minimum, a rounded share) states no share.
 _QUALIFIED = re.compile(r"(?<!\w)(?:mindestens|wenigstens|min\.|höchstens|maximal|max\.|bis zu|über|unter|mehr als|weniger als|"
                         r"rund|etwa|ca\.|circa|ungefähr|knapp|gut|fast|nahezu|annähernd|ab)\s*$", re.IGNORECASE)
@@ -129,26 +141,48 @@ NEAR = 60
 OWN_SHARE_WORDS = re.compile(r"Eigenanteil|Eigenmittel|Eigenbeteiligung|Eigenleistung|Kofinanzierung", re.IGNORECASE)
 
 
+def _figure(match: re.Match, percent: bool) -> tuple[Decimal, Decimal] | None:
+    """The value a match states and how far the true value may lie from it (half its last digit
+    written: „2,1 Mio. €“ is 2.050.000–2.150.000 €; an amount to the cent is exact); None for a
+    number that is no amount (no currency)."""
+    decimals = match.group("cents") or ""
+    value = Decimal(re.sub(r"\D", "", match.group("whole")) + "." + decimals if decimals else re.sub(r"\D", "", match.group("whole")))
+    if percent:
+        return value, Decimal(1).scaleb(-len(decimals)) / 2
+    scale = match.group("scale")
+    if not (match.group("pre") or match.group("post") or scale == "T€"):
+        return None
+    if scale is None:
+        return value, Decimal(0)
+    return value * _SCALES[scale], Decimal(1).scaleb(-len(decimals)) * _SCALES[scale] / 2
+
+
 def own_share_statements(text: str) -> tuple[list, list]:
-    """(amounts, percentages) a text says of the own share: each (offset, value, decimals), those
+    """(amounts, percentages) a text says of the own share: each (offset, value, tolerance), those
     after „Eigenanteil“ (within NEAR characters) before those ahead of it (within NEAR // 2); a
-    figure qualified as at least, about or at most so much, or as a part („darunter“), is none."""
+    figure qualified as at least, about or at most so much, or as a part („darunter“), is none.
+    Linear in the text's length: the words' offsets are searched by bisection."""
     words = [word.span() for word in OWN_SHARE_WORDS.finditer(text)]
     if not words:
         return [], []
+    starts, ends = [start for start, _ in words], [end for _, end in words]
+
+    def within(offsets: list[int], low: int, high: int) -> bool:
+        index = bisect.bisect_left(offsets, low)
+        return index < len(offsets) and offsets[index] <= high
+
     found = []
     for pattern in (_AMOUNT, _PERCENT):
         after, before = [], []
         for match in pattern.finditer(text):
-            if _QUALIFIED.search(text, max(0, match.start() - 20), match.start()) or \
+            near_after = within(ends, match.start() - NEAR, match.start())
+            if not near_after and not within(starts, match.end(), match.end() + NEAR // 2):
+                continue
+            figure = _figure(match, pattern is _PERCENT)
+            if figure is None or _QUALIFIED.search(text, max(0, match.start() - 20), match.start()) or \
                     _PART.search(text, max(0, match.start() - 40), match.start()):
                 continue
-            whole = match.group(1).replace(".", "")
-            value = (Decimal(whole + "." + match.group(2)) if match.group(2) else Decimal(whole), len(match.group(2) or ""))
-            if any(0 <= match.start() - end <= NEAR for _, end in words):
-                after.append((match.start(), *value))
-            elif any(0 <= start - match.end() <= NEAR // 2 for start, _ in words):
-                before.append((match.start(), *value))
+            (after if near_after else before).append((match.start(), *figure))
         found.append(after + before)
     return found[0], found[1]
 
@@ -159,9 +193,9 @@ def another_own_share(text: str, amounts, percents, totals=()) -> tuple | None:
     rightly in one way (an amount or a percentage) names it rightly; ``totals`` (the costs, the
     funding) stated beside the share are no share."""
     stated_amounts, stated_percents = own_share_statements(text)
-    stated_amounts = [item for item in stated_amounts if item[1] in amounts or item[1] not in totals]
-    amount = names_another(stated_amounts, amounts, "amount")
-    percent = names_another(stated_percents, percents, "percent")
+    stated_amounts = [item for item in stated_amounts if _said(item, amounts) or not _said(item, totals)]
+    amount = names_another(stated_amounts, amounts)
+    percent = names_another(stated_percents, percents)
     if (stated_amounts and amount is None) or (stated_percents and percent is None):
         return None
     if amount is not None:
@@ -171,16 +205,16 @@ def another_own_share(text: str, amounts, percents, totals=()) -> tuple | None:
     return None
 
 
-def names_another(stated: list, expected, kind: str):
-    """The first of ``stated`` when none of them is one of ``expected`` (amounts to the cent,
-    percentages as rounded to the decimals stated), else None."""
-    def said(value: Decimal, decimals: int) -> bool:
-        if kind == "amount":
-            return value in expected
-        step = Decimal(1).scaleb(-decimals)
-        return any(abs(value - share) <= step / 2 for share in expected)
+def _said(stated: tuple, expected) -> bool:
+    """Whether a stated (offset, value, tolerance) is one of ``expected``, as exactly as it was written."""
+    _, value, tolerance = stated
+    return any(abs(value - figure) <= tolerance for figure in expected)
 
-    if stated and not any(said(value, decimals) for _, value, decimals in stated):
+
+def names_another(stated: list, expected):
+    """The first of ``stated`` when none of them is one of ``expected`` (amounts to the cent unless
+    written rounded, percentages as rounded to the decimals stated), else None."""
+    if stated and not any(_said(item, expected) for item in stated):
         return stated[0]
     return None
 
