@@ -271,6 +271,8 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
             if _squeezed(contact.name) not in officials:
                 person(contact.name, contact.role, f"{key}.name")
             add(contact.email, f"{key}.email")
+            for form in email_forms(contact.email or ""):
+                add(form, f"{key}.email")
             add(contact.phone, f"{key}.phone")
             if contact.phone and len(phone_digits(contact.phone)) >= MIN_PHONE_DIGITS:
                 found.append(Secret(phone_digits(contact.phone), f"{key}.phone", digits=True))
@@ -334,13 +336,28 @@ def name_forms(name: str, role: str | None = None) -> list[str]:
         return []
     start = next((i for i in range(1, len(words) - 1) if words[i].lower() in _PARTICLES), len(words) - 1)
     given, family = " ".join(words[:start]), " ".join(words[start:])
-    initial = f"{given[0]}."
-    forms = [" ".join(words), f"{family}, {given}", f"{initial} {family}", f"{initial}{family}", f"{family}, {initial}",
-             f"{given} {family[0]}."]
-    forms += [f"{before} {family}" for before in ("Herr", "Herrn", "Frau", "Hr.", "Hrn.", "Fr.", "Dr.", "Prof.",
-                                                  *([role] if role else []))]
+    # „K.“ and, for a hyphenated first name, „K.-U.“ („Kai-Uwe“)
+    initials = dict.fromkeys([f"{given[0]}.", "-".join(f"{part[0]}." for part in words[0].split("-") if part)])
+    # a double name's parts each stand for it after a form of address or the first name („Frau Schröder“)
+    families = [family, *(part for part in family.split("-") if len(part) >= MIN_SEARCHED and "-" in family)]
+    forms = [" ".join(words), f"{family}, {given}", f"{family}, {given[0]}.", f"{given} {family[0]}."]
+    forms += [f"{initial}{space}{family}" for initial in initials for space in (" ", "")]
+    forms += [f"{before} {name}" for name in families
+              for before in ("Herr", "Herrn", "Frau", "Hr.", "Hrn.", "Fr.", "Dr.", "Prof.", given, *([role] if role else []))]
     plain = [_ascii(form) for form in forms]
     return [form for form in dict.fromkeys(forms + plain) if form != name]
+
+
+def email_forms(email: str) -> list[str]:
+    """An e-mail address as anti-spam spelling writes it: „name(at)stadt.example“, „name [at] stadt
+    [dot] example“, „name at stadt dot example“ (the search ignores spaces)."""
+    local, at, domain = email.partition("@")
+    if not at:
+        return []
+    signs = [f"{space}{sign}{space}" for sign in ("(at)", "[at]", "(@)") for space in ("", " ")] + [" at "]
+    dots = [f"{space}{dot}{space}" for dot in ("(dot)", "[dot]", "(.)") for space in ("", " ")] + [" dot "]
+    return [f"{local}{sign}{dotted}" for sign in signs
+            for dotted in dict.fromkeys([domain, *(domain.replace(".", dot) for dot in dots)])]
 
 
 def _ascii(text: str) -> str:
@@ -474,18 +491,31 @@ def quoted_in_files(bid_dir, bid: Bid, variant: DocumentVariant, found: list[Sec
 
 #: Characters that do not show (soft hyphen, zero-width space and joiners, bidi controls, BOM: category Cf).
 _INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+#: Look-alikes the search takes as one: apostrophes („O’Sullivan“ as Word writes „O'Sullivan“, and as the
+#: document prints it) and hyphens („Schröder‑Nguyen“ with Word's non-breaking hyphen).
+_LOOK_ALIKES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "\u02bc": "'", "`": "'", "\u2032": "'",
+                              "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-", "\ufe63": "-", "\uff0d": "-"})
+#: The marks NFKD splits off a letter: the search ignores them, so „Schroder-Nguyen“ and „Schröder-Nguyen“
+#: are „Schröder-Nguyễn“ (and „Schroeder“ is one of the name's forms, ``name_forms``).
+_MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def _folded(text: str) -> str:
+    """``text`` case folded (ß is ss), in compatibility form (ﬁ is fi), without the marks of its
+    letters and with one apostrophe and one hyphen for their look-alikes."""
+    text = text.casefold().translate(_LOOK_ALIKES)
+    return text if text.isascii() else _MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
 def _comparable(text: str) -> tuple[str, list[int] | None]:
-    """``text`` as the search compares it, case folded (ß is ss, as in the final search), decomposed
-    (NFD) and without invisible characters, and for each of its characters the offset in ``text``
-    (None: the same offsets)."""
+    """``text`` as the search compares it (``_folded``, as in the final search) and without invisible
+    characters, and for each of its characters the offset in ``text`` (None: the same offsets)."""
     if text.isascii() and not _INVISIBLE.search(text):
-        return text.lower(), None
+        return _folded(text), None
     chars, places = [], []
     for offset, char in enumerate(text):
         if not _INVISIBLE.match(char):
-            for part in unicodedata.normalize("NFD", char.casefold()):
+            for part in _folded(char):
                 chars.append(part)
                 places.append(offset)
     return "".join(chars), places
@@ -508,12 +538,12 @@ def _find(comparable: tuple[str, list[int] | None], pattern: re.Pattern) -> int 
 # --- 3. the final file -----------------------------------------------------------------------
 
 def _squeezed(text: str) -> str:
-    """Text as the search compares it: case folded, NFC, without white space, invisible characters (soft
-    hyphen, zero-width space, bidi controls) and the
-    hyphens a line end adds, so a value broken over two lines is found too."""
+    """Text as the search compares it (``_folded``) without white space, invisible characters (soft
+    hyphen, zero-width space, bidi controls) and the hyphens a line end adds, so a value broken over
+    two lines is found too."""
     text = _INVISIBLE.sub("", text).replace("\u2010", "")
     # str.split's white space is the regular expressions' \s (both are Python's str.isspace), and faster.
-    return unicodedata.normalize("NFC", "".join(text.split()).casefold())
+    return _folded("".join(text.split()))
 
 
 #: What ``leaks`` reports for an attachment it cannot search (an encrypted or oversized archive).

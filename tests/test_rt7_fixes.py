@@ -37,3 +37,59 @@ def test_numbers_without_a_currency_and_years_are_no_amounts():
     assert another_own_share("Der Eigenanteil wird 2018 und 2019 in 2 Raten bereitgestellt.", OWN, PERCENTS) is None
     named = another_own_share("Der Eigenanteil 2018 beträgt 250.000 €.", OWN, PERCENTS)
     assert named[1:] == (Decimal(250000), "amount")
+
+
+# --- D4: the public variant finds a removed person in the forms German texts write -------------
+
+PEOPLE = """contact:
+  name: Ånneliese Schröder-Nguyễn
+  role: Projektleitung
+  organisation: Bezirksamt
+  email: anneliese.schroeder-nguyen@stadt.wolfsburg.example
+deputy_contact:
+  name: Kai-Uwe O'Sullivan
+  role: Stellvertretung
+  organisation: Bezirksamt
+  email: k.osullivan@stadt.wolfsburg.example
+"""
+
+
+@pytest.fixture
+def people(bid):
+    text = (bid / "bid.yaml").read_text(encoding="utf-8")
+    start, end = text.index("\ncontact:\n") + 1, text.index("vision: |")
+    text = text[:start] + PEOPLE + "\n" + text[end:]
+    if "public_contact" not in text:
+        text = text.replace("city:\n", "city:\n  public_contact:\n    office: Stadt Wolfsburg\n"
+                                       "    email: info@stadt.wolfsburg.example\n", 1)
+    (bid / "bid.yaml").write_text(text, encoding="utf-8")
+    return bid
+
+
+@pytest.mark.parametrize("form", [
+    "Frau Schröder-Nguyen", "Ånneliese Schröder-Nguyen", "Herr O’Sullivan", "K.-U. O'Sullivan",
+    "Frau Schröder\u2011Nguyễn", "A. Schröder-Nguyen", "Anneliese Schroder-Nguyen",
+    "anneliese.schroeder-nguyen(at)stadt.wolfsburg.example", "anneliese.schroeder-nguyen [at] stadt [dot] wolfsburg [dot] example",
+    "Ånneliese Schröder", "Frau Nguyen",
+])
+def test_check_finds_a_removed_person_however_a_text_spells_the_name(people, form):
+    from bidkit.check import check_bid
+
+    text = (people / "bid.yaml").read_text(encoding="utf-8")
+    (people / "bid.yaml").write_text(text.replace("vision: |\n", f"vision: |\n  Fragen beantwortet {form} gern.\n", 1),
+                                     encoding="utf-8")
+    result, _ = check_bid(people)
+    assert [f for f in result.findings if f.rule == "VAR002" and f.path == ("vision",)], form
+
+
+def test_the_final_search_takes_look_alike_apostrophes_and_stripped_marks_as_one():
+    """bidkit prints „O'Sullivan“ as „O’Sullivan“: the search of the written PDF missed its own typesetting."""
+    from bidkit.variants import Secret, _holds, _squeezed, name_forms
+
+    assert _holds(_squeezed("Fragen beantwortet Herr O’Sullivan gern."), Secret("Herr O'Sullivan", "deputy_contact.name"))
+    forms = name_forms("Ånneliese Schröder-Nguyễn")
+    assert any(_holds(_squeezed("Frau Schroder-Nguyen"), Secret(form, "contact.name")) for form in forms)
+    # check's search is by whole words: a name that only begins alike is no removed person
+    from bidkit.variants import _comparable, _find, _pattern
+
+    assert not any(_find(_comparable("Frau Schrader und Herr Nguyenko"), _pattern(form)) is not None for form in forms)
