@@ -118,9 +118,10 @@ MAX_DECODED_BYTES = 200_000_000
 #: since pypdf and pikepdf decode in C where no Python deadline reaches.
 READ_MEMORY = 1_000_000_000
 READ_MEMORY_PER_BYTE = 8
-#: Catalog entries the clean copy keeps besides the pages (the form only for the repair, which
-#: draws its fields into the pages and drops it: bidkit.render.final.repair_annex).
-KEPT_CATALOG_ENTRIES = ("/StructTreeRoot", "/MarkInfo", "/Lang", "/Metadata", "/OutputIntents", "/AcroForm")
+#: Catalog entries the clean copy keeps besides the pages (the form and the optional content's
+#: layers only for the repair, which draws the fields into the pages and removes the content of
+#: layers switched off: bidkit.render.final.repair_annex; neither is appended).
+KEPT_CATALOG_ENTRIES = ("/StructTreeRoot", "/MarkInfo", "/Lang", "/Metadata", "/OutputIntents", "/AcroForm", "/OCProperties")
 SAFE_URI_SCHEMES = ("http:", "https:", "mailto:")
 #: Actions that run code, start programs, open other files or send data: never appended.
 ACTIVE_ACTIONS = {

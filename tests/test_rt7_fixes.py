@@ -93,3 +93,73 @@ def test_the_final_search_takes_look_alike_apostrophes_and_stripped_marks_as_one
     from bidkit.variants import _comparable, _find, _pattern
 
     assert not any(_find(_comparable("Frau Schrader und Herr Nguyenko"), _pattern(form)) is not None for form in forms)
+
+
+# --- D1: an annex's layer that is switched off stays off ----------------------------------------
+
+def _layered(config: str) -> bytes:
+    """One page: a blue box shown, a red box in marked content of layer „Interne Notizen“, a green
+    form XObject and a sticky-free square annotation in the same layer; ``config`` says how the
+    default configuration switches the layer off."""
+    import io
+
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
+
+    pdf = pikepdf.new()
+    hidden = pdf.make_indirect(Dictionary(Type=Name.OCG, Name=pikepdf.String("Interne Notizen")))
+    shown = pdf.make_indirect(Dictionary(Type=Name.OCG, Name=pikepdf.String("Plan")))
+    member = pdf.make_indirect(Dictionary(Type=Name.OCMD, OCGs=Array([hidden, shown]), P=Name.AllOn))
+    form = pdf.make_stream(b"0 1 0 rg 0 0 50 50 re f", Type=Name.XObject, Subtype=Name.Form,
+                           BBox=Array([0, 0, 50, 50]), OC=member)
+    content = (b"0 0 1 rg 10 10 100 100 re f\n/OC /oc1 BDC 1 0 0 rg 200 200 100 100 re f EMC\n"
+               b"q 1 0 0 1 300 300 cm /Fm0 Do Q\n")
+    annotation = Dictionary(Type=Name.Annot, Subtype=Name.Square, Rect=Array([400, 400, 450, 450]), F=4, OC=hidden)
+    page = pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 595, 842]),
+                                   Resources=Dictionary(Properties=Dictionary(oc1=hidden), XObject=Dictionary(Fm0=form)),
+                                   Contents=pdf.make_stream(content), Annots=Array([annotation])))
+    pdf.pages.append(page)
+    default = {"off": Dictionary(Name=pikepdf.String("Standard"), OFF=Array([hidden])),
+               "base-off": Dictionary(Name=pikepdf.String("Standard"), BaseState=Name.OFF, ON=Array([shown]))}[config]
+    pdf.Root.OCProperties = Dictionary(OCGs=Array([hidden, shown]), D=default)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("config", ["off", "base-off"])
+def test_content_of_a_layer_switched_off_is_removed_from_the_annex(config):
+    """rt7 D1: the appended pages lost the file's /OCProperties, so a layer „Interne Notizen“ its
+    author switched off printed in the submission."""
+    import io
+
+    import pikepdf
+
+    from bidkit.render.final import repair_annex
+
+    repaired, done = repair_annex(_layered(config))
+    pdf = pikepdf.open(io.BytesIO(repaired))
+    page = pdf.pages[0]
+    content = page.obj.Contents.read_bytes()
+    assert b"0 0 1 rg" in content and b"1 0 0 rg" not in content and b"/Fm0 Do" not in content
+    assert "/Annots" not in page.obj or len(page.obj.Annots) == 0
+    assert "/OCProperties" not in pdf.Root
+    assert any("layers the file switches off removed (‘Interne Notizen’)" in item for item in done)
+
+
+def test_an_annex_whose_layers_are_all_on_keeps_its_content():
+    import io
+
+    import pikepdf
+    from pikepdf import Array, Dictionary
+
+    from bidkit.render.final import repair_annex
+
+    source = pikepdf.open(io.BytesIO(_layered("off")))
+    source.Root.OCProperties.D = Dictionary(Name=pikepdf.String("Standard"), OFF=Array())
+    out = io.BytesIO()
+    source.save(out)
+    repaired, done = repair_annex(out.getvalue())
+    pdf = pikepdf.open(io.BytesIO(repaired))
+    content = pdf.pages[0].obj.Contents.read_bytes()
+    assert b"1 0 0 rg" in content and b"/Fm0 Do" in content and not [d for d in done if "layers" in d]

@@ -1047,6 +1047,8 @@ def repair_annex(data: bytes) -> tuple[bytes, tuple[str, ...]]:
     """The annex ``data`` (a clean copy, bidkit.annexes) with what PDF/A and PDF/UA forbid and can
     be mended without changing its printed pages mended, and what was done, one entry per item:
 
+    - the content of a layer (optional content group) the file switches off is removed, as every
+      viewer hides it: the appended pages carry no layers, and it would show;
     - a reviewer's comment (sticky note, pop-up) and an annotation that does not print (hidden, or
       not flagged for printing) is removed, and so are media annotations;
     - a form field or other annotation that prints is drawn into the page as its appearance shows
@@ -1068,6 +1070,7 @@ def repair_annex(data: bytes) -> tuple[bytes, tuple[str, ...]]:
     pdf = pikepdf.open(io.BytesIO(data))
     done: list[str] = []
     form = "/AcroForm" in pdf.Root  # kept by the clean copy for this; never appended
+    _remove_hidden_layers(pdf, done)
     _repair_annotations(pdf, done)
     _repair_resources(pdf, done, contents=True)
     if _is_tagged(pdf):
@@ -1079,6 +1082,122 @@ def repair_annex(data: bytes) -> tuple[bytes, tuple[str, ...]]:
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, fix_metadata_version=False)
     return out.getvalue(), tuple(done)
+
+
+# --- optional content (layers) ----------------------------------------------------------------
+
+def _remove_hidden_layers(pdf: pikepdf.Pdf, done: list[str]) -> None:
+    """Remove what the annex's default view hides (ISO 32000-1 8.11): marked content ``/OC … BDC``,
+    XObjects and annotations whose optional content is off. The appended pages go without the
+    file's /OCProperties, and a layer no configuration names is on: it would print."""
+    properties = pdf.Root.get("/OCProperties")
+    if "/OCProperties" in pdf.Root:
+        del pdf.Root["/OCProperties"]
+    off = _layers_off(properties)
+    if not off:
+        return
+    removed = 0
+    seen: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        removed += _drop_hidden_content(pdf, page.obj, page.obj.get("/Resources"), off, seen)
+        annots = page.obj.get("/Annots")
+        if isinstance(annots, Array):
+            kept = Array([a for a in annots if not (isinstance(a, Dictionary) and not _layer_visible(a.get("/OC"), off))])
+            removed += len(annots) - len(kept)
+            page.obj.Annots = kept
+    if removed:
+        names = sorted(str(group.get("/Name", "")) for group in _groups(properties) if group.objgen in off)
+        shown = ", ".join(f"‘{' '.join(name.split())[:60]}’" for name in names[:3] if name) or "without a name"
+        done.append(f"content of layers the file switches off removed ({shown}{' …' if len(names) > 3 else ''}): "
+                    "the appended pages show what the file shows")
+
+
+def _groups(properties) -> list:
+    groups = properties.get("/OCGs") if isinstance(properties, Dictionary) else None
+    return [g for g in groups if isinstance(g, Dictionary) and g.is_indirect] if isinstance(groups, Array) else []
+
+
+def _layers_off(properties) -> set[tuple[int, int]]:
+    """The optional content groups the default configuration (/D) switches off."""
+    config = properties.get("/D") if isinstance(properties, Dictionary) else None
+    if not isinstance(config, Dictionary):
+        return set()
+
+    def listed(key: str) -> set[tuple[int, int]]:
+        value = config.get(key)
+        return {g.objgen for g in value if isinstance(g, Dictionary) and g.is_indirect} if isinstance(value, Array) else set()
+
+    if config.get("/BaseState") == Name.OFF:
+        return {g.objgen for g in _groups(properties)} - listed("/ON")
+    return listed("/OFF")
+
+
+def _layer_visible(oc, off: set[tuple[int, int]], depth: int = 0) -> bool:
+    """Whether content under ``oc`` (a group, or a membership dictionary with its policy or
+    visibility expression) shows in the default view; anything else shows."""
+    if not isinstance(oc, (Dictionary, Array)) or depth > 32:
+        return True
+    if isinstance(oc, Array):  # a visibility expression: [/And …], [/Or …], [/Not …]
+        operator, operands = (oc[0] if len(oc) else None), [_layer_visible(x, off, depth + 1) for x in list(oc)[1:]]
+        if operator == Name.Not:
+            return not operands[0] if operands else True
+        return (all if operator == Name.And else any)(operands) if operands else True
+    if oc.get("/Type") != Name.OCMD:
+        return not (oc.is_indirect and oc.objgen in off)
+    if isinstance(oc.get("/VE"), Array):
+        return _layer_visible(oc.VE, off, depth + 1)
+    groups = oc.get("/OCGs")
+    groups = [groups] if isinstance(groups, Dictionary) else [g for g in groups if isinstance(g, Dictionary)] \
+        if isinstance(groups, Array) else []
+    states = [_layer_visible(g, off, depth + 1) for g in groups]
+    if not states:
+        return True
+    policy = oc.get("/P", Name.AnyOn)
+    return {Name.AllOn: all(states), Name.AnyOff: not all(states), Name.AllOff: not any(states)}.get(policy, any(states))
+
+
+def _drop_hidden_content(pdf: pikepdf.Pdf, owner, resources, off: set, seen: set) -> int:
+    """Remove hidden marked content and hidden XObjects from ``owner``'s content (a page or a form
+    XObject) and, through them, from the forms it draws; how many pieces went."""
+    if owner.is_indirect:
+        if owner.objgen in seen:
+            return 0
+        seen.add(owner.objgen)
+    resources = resources if isinstance(resources, Dictionary) else Dictionary()
+    properties = resources.get("/Properties") if isinstance(resources.get("/Properties"), Dictionary) else Dictionary()
+    xobjects = resources.get("/XObject") if isinstance(resources.get("/XObject"), Dictionary) else Dictionary()
+    hidden = {name for name, x in xobjects.items() if isinstance(x, pikepdf.Stream) and not _layer_visible(x.get("/OC"), off)}
+    removed = 0
+    for name, xobject in xobjects.items():
+        if name not in hidden and isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == Name.Form:
+            removed += _drop_hidden_content(pdf, xobject, xobject.get("/Resources"), off, seen)
+    try:
+        operations = pikepdf.parse_content_stream(owner)
+    except pikepdf.PdfError:
+        return removed
+    kept, depth, dropped = [], 0, 0
+    for operation in operations:
+        operator = str(operation.operator)
+        if depth:  # inside hidden marked content, to its EMC
+            depth += 1 if operator in ("BMC", "BDC") else -1 if operator == "EMC" else 0
+            continue
+        operands = operation.operands
+        if operator == "BDC" and len(operands) == 2 and operands[0] == Name.OC:
+            group = properties.get(operands[1]) if isinstance(operands[1], Name) else operands[1]
+            if not _layer_visible(group, off):
+                depth, dropped = 1, dropped + 1
+                continue
+        if operator == "Do" and operands and isinstance(operands[0], Name) and operands[0] in hidden:
+            dropped += 1
+            continue
+        kept.append(operation)
+    if dropped:
+        data = pikepdf.unparse_content_stream(kept)
+        if isinstance(owner, pikepdf.Stream):
+            owner.write(data)
+        else:
+            owner.Contents = pdf.make_stream(data)
+    return removed + dropped
 
 
 #: The standard structure types of ISO 32000-1 14.8.4 (PDF 1.7), which a role map may not map.
