@@ -163,3 +163,22 @@ def test_an_annex_whose_layers_are_all_on_keeps_its_content():
     pdf = pikepdf.open(io.BytesIO(repaired))
     content = pdf.pages[0].obj.Contents.read_bytes()
     assert b"1 0 0 rg" in content and b"/Fm0 Do" in content and not [d for d in done if "layers" in d]
+
+
+# --- D5, D6: Markdown that German texts hold -------------------------------------------------------
+
+def test_a_star_inside_a_word_or_a_number_is_written_not_emphasis():
+    """„Bürger*innen und Nutzer*innen“ printed as „Bürger<em>innen und Nutzer</em>innen“, „2*3 und 4*5“ as „23 und 45“."""
+    from bidkit.render.markdown import markdown
+
+    html = str(markdown("Bürger*innen und Nutzer*innen; Senior*innen; 2*3 und 4*5; *betont* und **stark**."))
+    assert "Bürger*innen und Nutzer*innen; Senior*innen; 2*3 und 4*5;" in html
+    assert "<em>betont</em> und <strong>stark</strong>" in html and html.count("<em>") == 1
+
+
+def test_a_numbered_list_starts_at_its_first_number():
+    """WeasyPrint 70 ignores `<ol start>`: a list starting „3.“ printed „1.“ (D6)."""
+    from bidkit.render.markdown import markdown
+
+    assert '<ol start="3" style="counter-reset: list-item 2">' in str(markdown("3. drittens\n4. viertens"))
+    assert "<ol>" in str(markdown("1. erstens\n2. zweitens"))

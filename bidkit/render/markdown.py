@@ -1,7 +1,8 @@
 """A small, safe Markdown subset for the bid's long texts.
 
-Paragraphs, bullet and numbered lists, *emphasis*, **strong** and [links](https://…) — nothing
-else: raw HTML is shown as text, images, headings, tables and code blocks are not parsed, and
+Paragraphs, bullet and numbered lists (from the number the first item gives), *emphasis*,
+**strong** and [links](https://…) — nothing else (a single ``*`` inside a word or number is
+written as it stands: „Bürger*innen“, „2*3“): raw HTML is shown as text, images, headings, tables and code blocks are not parsed, and
 links may only point to http(s) and mailto addresses. German quotes and dashes are set
 typographically: ``"…"`` → „…“, `` -- `` and ``1--2`` → –, ``---`` → —, ``...`` → …, and a number
 stays on the line of its unit, a day on the line of its month (``_NO_BREAK``). Nothing else
@@ -20,6 +21,11 @@ _LINK_SCHEMES = ("http://", "https://", "mailto:")
 _MONTHS = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
 #: "5. Dezember 2016 unterzeichneten …" at the start of a paragraph is a date, not a list item.
 _DATE_AT_LINE_START = re.compile(rf"^(\s*\d{{1,2}})\.(\s+(?:{_MONTHS})\b)", re.M)
+
+
+#: A single `*` between two letters or digits is written, not emphasis: the gender star („Bürger*innen
+#: und Nutzer*innen“ would print „Bürger<em>innen und Nutzer</em>innen“) and a product („2*3“).
+_STAR_IN_WORD = re.compile(r"(?<=[^\W_])(?<!\\)\*(?=[^\W_])")
 
 
 _EM_DASH = re.compile(r"(^|[^-])---(?=[^-]|$)", re.M)
@@ -61,10 +67,20 @@ def _typography(state) -> None:
             child.content = text
 
 
+def _ordered_list_open(renderer, tokens, index, options, env) -> str:
+    """``<ol start="3">`` with the counter WeasyPrint 70 counts by (it ignores ``start``)."""
+    token = tokens[index]
+    start = token.attrGet("start")
+    if start is not None and str(start).isdigit():
+        token.attrSet("style", f"counter-reset: list-item {int(start) - 1}")
+    return renderer.renderToken(tokens, index, options, env)
+
+
 def _parser() -> MarkdownIt:
     md = MarkdownIt("zero", {"typographer": True, "quotes": "„“‚‘", "html": False})
     md.enable(["paragraph", "list", "emphasis", "link", "newline", "escape", "smartquotes"])
     md.core.ruler.before("smartquotes", "bidkit_typography", _typography)
+    md.add_render_rule("ordered_list_open", _ordered_list_open)
     md.validateLink = lambda url: url.strip().lower().startswith(_LINK_SCHEMES)
     return md
 
@@ -76,4 +92,5 @@ def markdown(text: str | None) -> Markup:
     """Render ``text`` (may be None) as safe HTML."""
     if not text:
         return Markup("")
+    text = _STAR_IN_WORD.sub(r"\\*", text) if "*" in text else text
     return Markup(_MD.render(_DATE_AT_LINE_START.sub(r"\1\\.\2", text)))
