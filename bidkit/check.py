@@ -34,19 +34,32 @@ class CheckOptions:
     pdf: Path | None = None  # a rendered PDF to check against the call's page limit
 
 
+class CallNotLoaded(BaseException):
+    """A check read the call, which did not load. (A BaseException: no check's own ``except
+    Exception`` takes it for a problem of the bid.)"""
+
+
+class _NoCall:
+    """Stands for a call that did not load: a check that reads any of it stops (CallNotLoaded)."""
+
+    def __getattr__(self, name: str):
+        raise CallNotLoaded(name)
+
+
 def run_rules(loaded: LoadedBid, selected: set[str] | None = None) -> tuple[list[Finding], list[str], dict[str, str]]:
     """The completeness findings, the codes of the checks that ran and, of those that could not
     run, why: a section they read did not load, or lost invalid items and they need every item.
     ``selected``: only these checks run (`--select`)."""
-    if loaded.checked is None or loaded.call is None:
+    if loaded.checked is None:
         return [], [], {}
     partial = frozenset(loaded.partial)
     broken = frozenset(loaded.broken) - partial
     # A section the call requires and the bid lacks is REQ001's one error: the checks reading it
     # would only repeat it (40 "unknown measure" for `measures: ~`).
     missing = frozenset(section for section in loaded.call.required_sections
-                        if section not in broken and is_empty(getattr(loaded.checked, section, None)))
-    context = RuleContext(loaded.checked, loaded.call, loaded.bid_dir, broken, partial)
+                        if section not in broken and is_empty(getattr(loaded.checked, section, None))) if loaded.call else frozenset()
+    # A call that did not load (its own errors say why) stops only the checks that read it.
+    context = RuleContext(loaded.checked, loaded.call or _NoCall(), loaded.bid_dir, broken, partial)
     findings, ran, skipped = [], [], {}
     for rule in checks():
         if selected is not None and rule.code not in selected:
@@ -55,8 +68,13 @@ def run_rules(loaded: LoadedBid, selected: set[str] | None = None) -> tuple[list
         if reason:
             skipped[rule.code] = reason
             continue
+        try:
+            violations = list(rule.check(context))
+        except CallNotLoaded:
+            skipped[rule.code] = "not run: the call did not load"
+            continue
         ran.append(rule.code)
-        for violation in rule.check(context):
+        for violation in violations:
             # An item left out moves the indices of those after it: back to the YAML's, in the path and
             # where a message names the path (TXT001: "… in measures[2].description").
             path = loaded.original_path(violation.path)

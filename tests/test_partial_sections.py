@@ -71,7 +71,7 @@ def test_a_bad_budget_line_keeps_the_sums_not_run_with_the_reason(bid):
     assert "BUD005" not in skipped
 
     text = run_bidkit("check", str(bid)).stdout
-    assert "not run: a section they read did not load, had invalid items or is missing" in text
+    assert "not run: what they read did not load, had invalid items or is missing" in text
 
 
 def test_a_reference_to_a_left_out_item_is_no_unknown_id(bid):

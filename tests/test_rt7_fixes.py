@@ -182,3 +182,22 @@ def test_a_numbered_list_starts_at_its_first_number():
 
     assert '<ol start="3" style="counter-reset: list-item 2">' in str(markdown("3. drittens\n4. viertens"))
     assert "<ol>" in str(markdown("1. erstens\n2. zweitens"))
+
+
+# --- D13: a call that does not load stops only the checks that read it -----------------------------
+
+@pytest.mark.parametrize("call", ["modellprojekte-smart-citys", "./calls/missing.yaml"])
+def test_a_call_that_does_not_load_hides_no_other_finding(bid, call):
+    """A typo in `call:` reported only CAL001/FIL001 and „92,9 % of 14 checks pass“: the other 79
+    checks were neither run nor counted."""
+    from bidkit.check import check_bid
+    from conftest import edit
+
+    edit(bid / "goals.yaml", "target: {value: 60, year: 2019}", "target: {value: 60, year: 2015}")  # GOL003: reads no call
+    edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", f"call: {call}")
+    result, _ = check_bid(bid)
+    rules = {f.rule for f in result.findings}
+    assert "GOL003" in rules and rules & {"CAL001", "FIL001"}
+    assert result.not_run_reasons["ELI001"] == "not run: the call did not load"  # reads the call's population range
+    assert "GOL003" in result.rules_run and "ELI001" not in result.rules_run
+    assert len(result.rules_run) + len(result.rules_not_run) > 80

@@ -72,7 +72,7 @@ class TextReporter(Reporter):
             console.print("[bold]Completeness[/]")
             for score in scores:
                 mark = "[green]✓[/]" if score.passed == score.total else "[red]✗[/]"
-                unrun = f" ({score.not_run} not run: a section they read did not load, had invalid items or is missing)" if score.not_run else ""
+                unrun = f" ({score.not_run} not run: what they read did not load, had invalid items or is missing)" if score.not_run else ""
                 unrun += f" ({score.ignored} ignored)" if score.ignored else ""
                 console.print(f"  {mark} {escape(score.group)}: {score.passed}/{score.total} checks pass{unrun}")
             for place, _, codes in result.ignored_by():
