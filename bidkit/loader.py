@@ -768,10 +768,12 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
         where = locate(loc, key=True)
         if value is None and (cut := _cut_by_comma(where, str(name))):
             key, text = cut
+            hint = (f"Put the text in quotes: {key}: \"{_excerpt(text)}, {_excerpt(name)}\" (or write the mapping as "
+                    "'key: value' lines).")
+            if _form(model, (*loc[:-1], key)) == "amount":
+                hint = "Write amounts without separators (1500.00): in `{…}` a comma separates entries."
             return _finding(codes.UNKNOWN_KEY, f"'{_excerpt(name)}' is no key: a comma inside {{…}} ends a value, so "
-                            f"'{key}' was cut to '{_excerpt(text)}'", where, loc,
-                            hint=f"Put the text in quotes: {key}: \"{_excerpt(text)}, {_excerpt(name)}\" (or write the "
-                                 "mapping as 'key: value' lines).")
+                            f"'{key}' was cut to '{_excerpt(text)}'", where, loc, hint=hint)
         return _finding(codes.UNKNOWN_KEY, f"unknown key '{_excerpt(name)}'", where, loc, hint=hint)
     form = _form(model, loc)
     if form in ("amount", "whole", "figure") and (digits := _digits(value)) > MAX_NUMBER_DIGITS:
@@ -996,6 +998,7 @@ def _digits(value: Any) -> int:
 
 _EXPONENT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+")
 _LEADING_DOT = re.compile(r"[-+]?\.[0-9]+")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
 
 
 def _unusual_form(text: str) -> tuple[str, str | None] | None:
@@ -1006,6 +1009,9 @@ def _unusual_form(text: str) -> tuple[str, str | None] | None:
         what = "in exponent form"
     elif _LEADING_DOT.fullmatch(text):
         what = "with a leading dot"
+    elif _LEADING_ZERO.fullmatch(text):
+        octal = f" as the octal number {int(text, 8)}" if set(text.lstrip("+-")) <= set("01234567") else " as text"
+        what = f"with a leading zero, which YAML 1.1 tools (PyYAML, many editors) read{octal}"
     else:
         return None
     number = Decimal(text)
@@ -1025,7 +1031,7 @@ def _unusual_finding(loc: FieldPath, found: str, unusual: tuple[str, str | None]
     elif form == "whole" and not re.fullmatch(r"-?[0-9]+", written):
         hint = f"{found} is {written}, not a whole number. {rule}"
     else:
-        hint = f"Write `{written}`: numbers in digits, without exponent (e) or a leading dot."
+        hint = f"Write `{written}`: numbers in digits, without exponent (e), a leading dot or a leading zero."
     return _finding(codes.WRONG_TYPE, message, locate(loc), loc, hint=hint)
 
 

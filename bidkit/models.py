@@ -24,7 +24,7 @@ Id = Annotated[
 ]
 
 #: An amount as bidkit reads it: digits, optionally a dot and one or two decimals (cents).
-AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]{1,2})?$"
+AMOUNT_PATTERN = r"^(?:0|[1-9][0-9]*)(\.[0-9]{1,2})?$"  # no leading zero: YAML 1.1 tools read `0700` as octal
 
 
 def plain_amount(text: str) -> str | None:

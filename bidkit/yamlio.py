@@ -71,8 +71,9 @@ _Resolver12.yaml_implicit_resolvers = {}
 for _tag, _regexp, _first in (
     ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    # Decimal integers only: `0x249F0` and `0o444760` stay text, which no number field accepts.
-    ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
+    # Decimal integers only: `0x249F0` and `0o444760` stay text, which no number field accepts, and so
+    # does `0700`, which YAML 1.1 readers (PyYAML, many editors) take for the octal number 448.
+    ("int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789"),
     # Floats written out only: `1e5` and `.5` stay text, which number fields refuse with the written-out form.
     ("float", r"^(?:[-+]?[0-9]+\.[0-9]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
      "-+0123456789."),

@@ -201,3 +201,33 @@ def test_a_call_that_does_not_load_hides_no_other_finding(bid, call):
     assert result.not_run_reasons["ELI001"] == "not run: the call did not load"  # reads the call's population range
     assert "GOL003" in result.rules_run and "ELI001" not in result.rules_run
     assert len(result.rules_run) + len(result.rules_not_run) > 80
+
+
+# --- D7: a number with a leading zero is no guess ---------------------------------------------------
+
+@pytest.mark.parametrize(("file", "old", "new", "octal"), [
+    ("budget.yaml", "  total: 500000", "  total: 0500000", "as the octal number 163840"),
+    ("bid.yaml", "population: 124000", "population: 0124000", "as the octal number 43008"),
+    ("budget.yaml", "- year: 2017", "- year: 02017", "as the octal number 1039"),
+    ("bid.yaml", "population: 124000", "population: 0124089", "as text"),
+])
+def test_a_number_with_a_leading_zero_is_an_error_naming_how_yaml_1_1_reads_it(bid, file, old, new, octal):
+    """`amount: 0700` was read as 700; PyYAML and many editors read 448 (rt7 D7)."""
+    from bidkit.check import check_bid
+    from conftest import edit, line_of
+
+    edit(bid / file, old, new)
+    result, _ = check_bid(bid)
+    [finding] = [f for f in result.findings if f.rule == "SCH001"]
+    assert f"is written with a leading zero, which YAML 1.1 tools (PyYAML, many editors) read {octal}" in finding.message
+    assert finding.location.line == line_of(bid / file, new.strip())
+    assert finding.hint.startswith(f"Write `{int(new.split(': ')[1])}`")
+
+
+def test_zero_and_amounts_below_one_euro_are_plain_numbers(bid):
+    from bidkit.yamlio import load_document
+
+    path = bid / "x.yaml"
+    path.write_text("a: 0\nb: 0.5\nc: -0\nd: 0700\ne: '0700'\nf: 01067\n", encoding="utf-8")
+    data = load_document(path).data
+    assert data == {"a": 0, "b": __import__("decimal").Decimal("0.5"), "c": 0, "d": "0700", "e": "0700", "f": "01067"}
