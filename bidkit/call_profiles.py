@@ -61,7 +61,8 @@ def call_problems(call: Call) -> list[tuple[tuple, str, str]]:
     """What a call says that cannot be applied or contradicts itself, as (field path, message, hint):
     a text limit on no text of the bid (it would silently limit nothing), a thematic field id or a
     requirement id used twice, a funding rate and a minimum own share that exceed 100 % together, a
-    funding rate without the kind of funding it caps (``funded_by``)."""
+    funding rate without the kind of funding it caps (``funded_by``), a funding period that ends
+    before it starts or before the deadline."""
     problems: list[tuple[tuple, str, str]] = []
     if call.text_limits:
         from bidkit.variants import field_problem  # the one reader of field paths (variants name fields the same way)
@@ -79,6 +80,13 @@ def call_problems(call: Call) -> list[tuple[tuple, str, str]]:
                 problems.append(((key, index, "id"), f"{kind} id '{item.id}' is already used by {key}[{first[item.id]}]",
                                  f"Give each {kind} its own id" + (": a measure names its field by the id." if key == "thematic_fields" else ".")))
             first.setdefault(item.id, index)
+    period = call.funding_period
+    if period is not None and period.start > period.end:
+        problems.append((("funding_period", "end"), f"the funding period ends ({period.end}) before it starts ({period.start})",
+                         "Check both dates against the call's text: `start` is the first day work may be funded, `end` the last."))
+    elif period is not None and call.deadline > period.end:
+        problems.append((("deadline",), f"the deadline ({call.deadline}) lies after the end of the funding period ({period.end}): "
+                         "no bid could be funded", "Check the deadline and the funding period against the call's text."))
     rate, own = call.funding_rate_percent, call.own_share_min_percent
     if rate is not None and own is not None and rate + own > 100:
         problems.append((("own_share_min_percent",), f"a funding rate of {_percent(rate)} and a minimum own share of {_percent(own)} make "

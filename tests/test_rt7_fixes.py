@@ -4,6 +4,7 @@ with a call file of its own, seven budget years in cents, a 21-million plan."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -231,3 +232,27 @@ def test_zero_and_amounts_below_one_euro_are_plain_numbers(bid):
     path.write_text("a: 0\nb: 0.5\nc: -0\nd: 0700\ne: '0700'\nf: 01067\n", encoding="utf-8")
     data = load_document(path).data
     assert data == {"a": 0, "b": __import__("decimal").Decimal("0.5"), "c": 0, "d": "0700", "e": "0700", "f": "01067"}
+
+
+# --- D9: a call file of one's own whose dates contradict themselves --------------------------------
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"start: 2021-07-01": "start: 2029-07-01"}, "the funding period ends (2028-12-31) before it starts (2029-07-01)"),
+    ({"deadline: 2021-04-16": "deadline: 2029-03-15"}, "the deadline (2029-03-15) lies after the end of the funding period (2028-12-31)"),
+])
+def test_a_call_whose_dates_contradict_themselves_is_one_error_at_the_call(tmp_path, change, message):
+    from bidkit.check import check_bid
+    from bidkit.scaffold import init_skeleton
+
+    shipped = (Path(__file__).parent.parent / "bidkit" / "calls" / "modellprojekte-smart-cities.yaml").read_text(encoding="utf-8")
+    own = shipped.replace("id: modellprojekte-smart-cities", "id: eigene", 1)
+    (tmp_path / "call.yaml").write_text(own, encoding="utf-8")
+    init_skeleton(tmp_path / "bid", city="Ulm", call_id=str(tmp_path / "call.yaml"))
+    for old, new in change.items():
+        assert old in own
+        own = own.replace(old, new, 1)
+    (tmp_path / "bid" / "calls" / "call.yaml").write_text(own, encoding="utf-8")
+    result, _ = check_bid(tmp_path / "bid")
+    [finding] = [f for f in result.findings if f.rule == "CAL002"]
+    assert finding.message.startswith(message) and finding.location.file.name == "call.yaml"
+    assert not [f for f in result.findings if f.rule in ("BUD011", "MEA003")]

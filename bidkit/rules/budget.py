@@ -283,7 +283,7 @@ outside it plans money the programme does not pay out in that year.
 )
 def years_in_period(ctx: RuleContext) -> Iterator[Violation]:
     period = ctx.call.funding_period
-    if period is None:
+    if period is None or period.start > period.end:  # a period that ends before it starts is the call's error (CAL002)
         return
     for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
         if not period.start.year <= year.year <= period.end.year:
