@@ -34,7 +34,10 @@ _NOUNS: dict[str, tuple[str, str, str]] = {
 }
 #: Leading words before the noun that belong to the kind: „Große Kreisstadt“, „Freie und
 #: Hansestadt“, and the first parts of a coordinated noun, „Hanse- und Universitätsstadt“.
-_PREFIX = re.compile(r"(?:Große |Freie und |Freie )?(?:[^\W\d_][\w]*- (?:und|u\.) )*")
+_PREFIX = re.compile(r"(?:Große |Kreisfreie |Freie und |Freie )?(?:[^\W\d_][\w]*- (?:und|u\.) )*")
+#: A Kreis whose official name is the noun itself: „Rhein-Sieg-Kreis“, „Hochsauerlandkreis“, „Märkischer
+#: Kreis“ (an adjective, strong: „des Märkischen Kreises“) — most Kreise of Hessen, NRW and Baden-Württemberg.
+_NAMED_KREIS = re.compile(r"(?:(?P<adjective>[^\W\d_][\w-]*er) Kreis|(?P<word>[^\W\d_][\w-]*(?:-Kreis|[a-zäöü]kreis)))")
 _ARTICLES = {  # gender → nominative, genitive, dative, accusative
     "f": ("die", "der", "der", "die"),
     "m": ("der", "des", "dem", "den"),
@@ -86,6 +89,8 @@ class Applicant:
             full = " ".join(name.split())
         else:
             full = f"Stadt {' '.join(name.split())}"
+        if kreis := _NAMED_KREIS.fullmatch(full):
+            return cls._named_kreis(full, kreis)
         prefix = _PREFIX.match(full).group()
         head, _, rest = full[len(prefix):].partition(" ")
         found = _noun(head) if rest else None
@@ -96,7 +101,7 @@ class Applicant:
         else:
             kind, (gender, genitive, council) = found
             if prefix:  # „die Große Kreisstadt“, „der Großen Kreisstadt“ (feminine nouns only)
-                oblique = prefix.replace("Große ", "Großen ").replace("Freie ", "Freien ") + head
+                oblique = prefix.replace("Große ", "Großen ").replace("Kreisfreie ", "Kreisfreien ").replace("Freie ", "Freien ") + head
                 words = (prefix + head, oblique, oblique, prefix + head)
             else:
                 words = (head, genitive, head, head)
@@ -105,11 +110,23 @@ class Applicant:
         named = [f"{phrase} {rest}" for phrase in short]
         return cls(full, kind, *short, council, "ihre" if gender == "f" else "seine", *named)
 
+    @classmethod
+    def _named_kreis(cls, full: str, kreis: re.Match) -> Applicant:
+        """„der Rhein-Sieg-Kreis“, „des Rhein-Sieg-Kreises“; „der Märkische Kreis“, „des Märkischen Kreises“."""
+        if adjective := kreis.group("adjective"):
+            weak, oblique = adjective[:-1], adjective[:-1] + "n"  # Märkischer → Märkische, Märkischen
+            named = (f"der {weak} Kreis", f"des {oblique} Kreises", f"dem {oblique} Kreis", f"den {oblique} Kreis")
+        else:
+            named = (f"der {full}", f"des {full}es", f"dem {full}", f"den {full}")
+        return cls(full, "Kreis", "der Kreis", "des Kreises", "dem Kreis", "den Kreis", "Kreistag", "seine", *named)
+
 
 def leading_kind(name: str) -> str | None:
     """The rest of ``name`` when it starts with a kind of applicant („Landkreis Oder-Spree“ →
     „Oder-Spree“, „Große Kreisstadt Xy“ → „Xy“), else None."""
     text = " ".join(name.split())
+    if _NAMED_KREIS.fullmatch(text):
+        return text  # „Rhein-Sieg-Kreis“ names its kind itself
     prefix = _PREFIX.match(text).group()
     head, _, rest = text[len(prefix):].partition(" ")
     return rest if rest and _noun(head) is not None else None

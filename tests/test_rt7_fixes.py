@@ -256,3 +256,23 @@ def test_a_call_whose_dates_contradict_themselves_is_one_error_at_the_call(tmp_p
     [finding] = [f for f in result.findings if f.rule == "CAL002"]
     assert finding.message.startswith(message) and finding.location.file.name == "call.yaml"
     assert not [f for f in result.findings if f.rule in ("BUD011", "MEA003")]
+
+
+# --- D10: Kreise whose official name is the noun itself -------------------------------------------
+
+@pytest.mark.parametrize(("name", "nominative", "genitive", "accusative"), [
+    ("Rhein-Sieg-Kreis", "der Rhein-Sieg-Kreis", "des Rhein-Sieg-Kreises", "den Rhein-Sieg-Kreis"),
+    ("Hochsauerlandkreis", "der Hochsauerlandkreis", "des Hochsauerlandkreises", "den Hochsauerlandkreis"),
+    ("Märkischer Kreis", "der Märkische Kreis", "des Märkischen Kreises", "den Märkischen Kreis"),
+    ("Rheinisch-Bergischer Kreis", "der Rheinisch-Bergische Kreis", "des Rheinisch-Bergischen Kreises", "den Rheinisch-Bergischen Kreis"),
+    ("Kreisfreie Stadt Cottbus", "die Kreisfreie Stadt Cottbus", "der Kreisfreien Stadt Cottbus", "die Kreisfreie Stadt Cottbus"),
+    ("Rhein-Kreis Neuss", "der Rhein-Kreis Neuss", "des Rhein-Kreises Neuss", "den Rhein-Kreis Neuss"),
+])
+def test_a_kreis_named_by_its_noun_is_no_kommune(name, nominative, genitive, accusative):
+    """„Für die Kommune Rhein-Sieg-Kreis“, „Eigenmittel der Kommune“ (rt7 D10)."""
+    from bidkit.applicant import Applicant, funding_titles, leading_kind
+
+    applicant = Applicant.of(name.split()[-1], name)
+    assert (applicant.full_nominative, applicant.full_genitive, applicant.full_accusative) == (nominative, genitive, accusative)
+    assert applicant.kind != "Kommune" and leading_kind(name) is not None
+    assert "Kommune" not in funding_titles(applicant)["eigenmittel"]
