@@ -276,3 +276,26 @@ def test_a_kreis_named_by_its_noun_is_no_kommune(name, nominative, genitive, acc
     assert (applicant.full_nominative, applicant.full_genitive, applicant.full_accusative) == (nominative, genitive, accusative)
     assert applicant.kind != "Kommune" and leading_kind(name) is not None
     assert "Kommune" not in funding_titles(applicant)["eigenmittel"]
+
+
+# --- D8: a source named per year is one line of the plan -------------------------------------------
+
+def test_a_funding_source_named_with_each_year_is_one_line():
+    """„Haushalt des Bezirks 2025“, „… 2026“, …: a line per year with one amount and six „–“ took
+    3½ of an 18-page call's pages."""
+    from bidkit.models import Budget
+    from bidkit.render.context import funding_lines
+
+    def year(number, sources):
+        return {"year": number, "total": sum(a for _, a in sources),
+                "costs": [{"title": "Personal", "category": "personalkosten", "amount": sum(a for _, a in sources)}],
+                "funding": [{"kind": "eigenmittel", "name": name, "amount": amount} for name, amount in sources]}
+
+    budget = Budget.model_validate({"years": [
+        year(2025, [("Haushalt des Bezirks 2025", 100), ("Förderprogramm 2030", 5)]),
+        year(2026, [("Haushalt des Bezirks (2026)", 200)]),
+        year(2027, [("Haushalt des Bezirks – 2027", 300), ("Haushalt des Bezirks 2026", 7)]),
+    ]})
+    lines = {line.name: line.per_year for line in funding_lines(budget)}
+    assert lines == {"Haushalt des Bezirks (2025–2027)": {2025: 100, 2026: 200, 2027: 300},
+                     "Förderprogramm 2030": {2025: 5}, "Haushalt des Bezirks 2026": {2027: 7}}

@@ -164,16 +164,37 @@ def funding_lines(budget: Budget, titles: Mapping[str, str] = FUNDING_TITLES,
                   partner_names: Mapping[str, str] = {}) -> list[FundingLine]:  # noqa: B006 - read only
     """Funding sources by name, kind and status (a source secured in one year and only promised in
     another makes two lines), in the order they first appear; a partner municipality's own funds
-    are titled as its own („Eigenmittel der Gemeinde Tiefenbach“)."""
+    are titled as its own („Eigenmittel der Gemeinde Tiefenbach“). Names that differ only by the
+    year they are given in („Haushalt des Bezirks 2025“, „… 2026“) are one source: one line,
+    „Haushalt des Bezirks (2025–2031)“, not a line per year with one amount."""
     lines: dict[tuple[str, str, bool], dict[int, Decimal]] = {}
+    dated: dict[tuple[str, str, bool], bool] = {}  # whether every name of the line ended in its year
     for year in budget.years:
         for source in year.funding:
             kind = partner_funds_title(partner_names.get(source.partner, source.partner)) if source.partner_funds \
                 else titles[source.kind.value]
-            row = lines.setdefault((source.name, kind, source.secured), {})
+            name = _YEAR_AT_END.sub("", source.name) if _ends_in_year(source.name, year.year) else source.name
+            key = (name, kind, source.secured)
+            dated[key] = dated.get(key, True) and name != source.name
+            row = lines.setdefault(key, {})
             row[year.year] = row.get(year.year, Decimal(0)) + source.amount
-    return [FundingLine(name, kind, secured, per_year, sum(per_year.values(), Decimal(0)))
+    return [FundingLine(_dated_name(name, per_year) if dated[(name, kind, secured)] else name, kind, secured, per_year,
+                        sum(per_year.values(), Decimal(0)))
             for (name, kind, secured), per_year in lines.items()]
+
+
+#: A year at the end of a source's name: „Haushalt 2025“, „Haushalt (2025)“, „Haushalt – 2025“.
+_YEAR_AT_END = re.compile(r"\s*(?:[-–,]\s*)?\(?(?:19|20)\d\d\)?$")
+
+
+def _ends_in_year(name: str, year: int) -> bool:
+    match = _YEAR_AT_END.search(name)
+    return match is not None and str(year) in match.group() and match.start() > 0
+
+
+def _dated_name(name: str, per_year: dict[int, Decimal]) -> str:
+    first, last = min(per_year), max(per_year)
+    return f"{name} {first}" if first == last else f"{name} ({first}–{last})"
 
 
 @dataclass(frozen=True)
