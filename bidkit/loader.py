@@ -761,6 +761,8 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
         suggestion = _suggested_key(model, loc)
         if suggestion is None:
             hint = f"Allowed keys here: {', '.join(_allowed_keys(model, loc[:-1]))}."
+        elif _UNSEEN.sub("", str(name)).translate(_LOOK_ALIKE_LETTERS) == suggestion:
+            hint = f"Write `{suggestion}:` anew: the key holds a character that looks like nothing or like a Latin letter."
         elif transliterate(str(name)) in german_keys():
             hint = f"Did you mean '{suggestion}'? bidkit's keys are English: write `{suggestion}:`."
         else:
@@ -774,7 +776,7 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
                 hint = "Write amounts without separators (1500.00): in `{…}` a comma separates entries."
             return _finding(codes.UNKNOWN_KEY, f"'{_excerpt(name)}' is no key: a comma inside {{…}} ends a value, so "
                             f"'{key}' was cut to '{_excerpt(text)}'", where, loc, hint=hint)
-        return _finding(codes.UNKNOWN_KEY, f"unknown key '{_excerpt(name)}'", where, loc, hint=hint)
+        return _finding(codes.UNKNOWN_KEY, f"unknown key {_shown_key(name)}", where, loc, hint=hint)
     form = _form(model, loc)
     if form in ("amount", "whole", "figure") and (digits := _digits(value)) > MAX_NUMBER_DIGITS:
         return _finding(codes.WRONG_TYPE, f"'{_label(loc)}': {_excerpt(value)} has {digits} digits: too large, not "
@@ -809,7 +811,7 @@ def _translate(model: type[BaseModel], error: dict, locate) -> Finding:
                         locate(loc), loc, hint=_FORMS["figure"][1])
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == ID_PATTERN:
         return _finding(
-            codes.WRONG_TYPE, f"{_id_label(loc)} '{_excerpt(value)}' ({dotted(loc)}) may use only a-z, 0-9 and '-'",
+            codes.WRONG_TYPE, f"{_id_label(loc)} {_shown_key(value)} ({dotted(loc)}) may use only a-z, 0-9 and '-'",
             locate(loc), loc, hint=_id_hint(str(value)),
         )
     if loc and loc[-1] == "[key]" and not isinstance(value, str):  # a number as a key of `severity:` or `variants:`
@@ -1108,9 +1110,29 @@ def _id_label(loc: FieldPath) -> str:
     return f"{'thematic field' if singular == 'field' else singular.replace('_', ' ')} id"
 
 
+#: Characters a key or an id may hold unseen (pasted from a web page, Word or a PDF): format
+#: characters, no-break and other spaces. A message shows them escaped (`contri\u200bbution`).
+_UNSEEN = re.compile(r"[\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u206f\u3000\ufeff]")
+#: Letters of other scripts that look like Latin ones (Cyrillic, Greek): what the writer meant.
+_LOOK_ALIKE_LETTERS = str.maketrans("аеорсухіјѕԁһӏοαν", "aeopcyxijsdhloav")
+
+
+def _shown_key(text: str) -> str:
+    """A key or an id as a message quotes it: characters it holds unseen escaped, named after it
+    („'contri\u200bbution' (with U+200B ZERO WIDTH SPACE)“), and look-alike letters of other
+    scripts named („U+0430 CYRILLIC SMALL LETTER A, not a Latin letter“)."""
+    text = str(text)
+    unseen = dict.fromkeys(_UNSEEN.findall(text))
+    foreign = dict.fromkeys(c for c in text if c.translate(_LOOK_ALIKE_LETTERS) != c)
+    shown = _UNSEEN.sub(lambda m: f"\\u{ord(m.group()):04x}", _excerpt(text))
+    notes = [f"with U+{ord(c):04X} {unicodedata.name(c, 'an invisible character')}" for c in unseen]
+    notes += [f"U+{ord(c):04X} {unicodedata.name(c, '?')} is no Latin letter" for c in foreign]
+    return f"'{shown}'" + (f" ({'; '.join(notes)})" if notes else "")
+
+
 def _id_hint(value: str) -> str:
     rules = "Ids use lower-case letters a-z, digits and '-' (ä → ae, ö → oe, ü → ue, ß → ss, spaces → '-')"
-    suggestion = transliterate(value)[:64].strip("-")
+    suggestion = transliterate(_UNSEEN.sub("", value).translate(_LOOK_ALIKE_LETTERS))[:64].strip("-")
     if suggestion and re.fullmatch(ID_PATTERN, suggestion) and suggestion != value:
         return f"{rules}: write '{suggestion}', and refer to it by that id everywhere."
     return f"{rules}."
@@ -1127,10 +1149,11 @@ def german_keys() -> dict[str, list[str]]:
 def _suggested_key(model: type[BaseModel], loc: FieldPath) -> str | None:
     """The key an unknown key ``loc`` most likely means: by meaning (German), else by spelling."""
     allowed = _allowed_keys(model, loc[:-1])
-    meant = [key for key in german_keys().get(transliterate(str(loc[-1])), []) if key in allowed]
+    written = _UNSEEN.sub("", str(loc[-1])).translate(_LOOK_ALIKE_LETTERS)
+    meant = [key for key in german_keys().get(transliterate(written), []) if key in allowed]
     if meant:
         return meant[0]
-    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(written, allowed, n=1, cutoff=0.6)
     return close[0] if close else None
 
 

@@ -299,3 +299,22 @@ def test_a_funding_source_named_with_each_year_is_one_line():
     lines = {line.name: line.per_year for line in funding_lines(budget)}
     assert lines == {"Haushalt des Bezirks (2025–2027)": {2025: 100, 2026: 200, 2027: 300},
                      "Förderprogramm 2030": {2025: 5}, "Haushalt des Bezirks 2026": {2027: 7}}
+
+
+# --- D14: a key or an id with a character one cannot see ------------------------------------------
+
+@pytest.mark.parametrize(("old", "new", "message", "hint"), [
+    ("    role: ", "    ro\u200ble: ", "unknown key 'ro\\u200ble' (with U+200B ZERO WIDTH SPACE)", "Write `role:` anew"),
+    ("    role: ", "    role\u00a0: ", "unknown key 'role\\u00a0' (with U+00A0 NO-BREAK SPACE)", "Write `role:` anew"),
+    ("partners: [volkswagen, ostfalia, allianz-region]", "partners: [volkswаgen, ostfalia, allianz-region]",
+     "partner id 'volkswаgen' (U+0430 CYRILLIC SMALL LETTER A is no Latin letter)", "write 'volkswagen'"),
+])
+def test_a_character_one_cannot_see_is_named_and_the_hint_can_be_followed(bid, old, new, message, hint):
+    """„unknown key 'contribution' — Did you mean 'contribution'?“ and „write 'hochbhn'“ (rt7 D14)."""
+    from bidkit.check import check_bid
+    from conftest import edit
+
+    edit(bid / ("partners.yaml" if "role" in old else "measures.yaml"), old, new)
+    result, _ = check_bid(bid)
+    [finding] = [f for f in result.findings if f.rule in ("SCH001", "SCH002")]
+    assert finding.message.startswith(message) and hint in finding.hint
