@@ -175,10 +175,12 @@ class SourceDocument:
         return Location(self.path, line + 1, column + 1)
 
     def locate_in_text(self, path: FieldPath, offset: int) -> Location:
-        """The line of character ``offset`` in the string at ``path``.
+        """The line and column of character ``offset`` in the string at ``path``.
 
-        Exact for literal block scalars (``|``), whose lines are the file's lines; for other
-        scalars the start of the value.
+        A literal block scalar's (``|``) lines are the file's lines. In a folded block (``>``), a
+        plain or a quoted scalar over several lines the word at ``offset`` is found in the file: YAML
+        joins the lines of such a text, but never splits a word, so its n-th occurrence in the value
+        is its n-th in the file from where the value starts. Else the start of the value.
         """
         start = self.locate(path)
         parent: Any = self.data
@@ -187,10 +189,41 @@ class SourceDocument:
                 parent = parent[part]
             except (KeyError, IndexError, TypeError):
                 return start
-        if path and path[-1] in getattr(parent, "block_text", ()) and start.line is not None:
-            text = parent[path[-1]]
-            return Location(self.path, start.line + 1 + text[:offset].count("\n"), None)
-        return start
+        text = parent.get(path[-1]) if isinstance(parent, dict) and path else \
+            parent[path[-1]] if isinstance(parent, list) and path and isinstance(path[-1], int) and path[-1] < len(parent) else None
+        if not isinstance(text, str) or start.line is None:
+            return start
+        word = text[offset:offset + 40].split(maxsplit=1)[0] if text[offset:offset + 1].strip() else ""
+        if path[-1] in getattr(parent, "block_text", ()):
+            line = start.line + 1 + text[:offset].count("\n")
+            before = text[text.rfind("\n", 0, offset) + 1:offset].count(word) if word else 0
+            found = _occurrence(self.path, line - 1, 0, word, before + 1) if word else None
+            return Location(self.path, line, found[1] if found and found[0] == line else None)
+        found = _occurrence(self.path, start.line - 1, start.column - 1, word, text[:offset].count(word) + 1) if word else None
+        return Location(self.path, *found) if found else start
+
+
+def _occurrence(path: Path, line: int, column: int, word: str, nth: int) -> tuple[int, int] | None:
+    """(1-based line, column) of the ``nth`` occurrence of ``word`` in the file from (0-based)
+    ``line`` and ``column`` on; None when there are fewer (the file changed since it was read)."""
+    lines = _file_lines(path)
+    for number in range(line, len(lines)):
+        at = column if number == line else 0
+        while (at := lines[number].find(word, at)) >= 0:
+            nth -= 1
+            if nth == 0:
+                return number + 1, at + 1
+            at += len(word)
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _file_lines(path: Path) -> list[str]:
+    """The lines of a bid file as YAML counts them (reports locate words in a few texts of it)."""
+    try:
+        return re.split(r"\r\n|\r|\n", path.read_text(encoding="utf-8-sig", errors="replace"))
+    except OSError:
+        return []
 
 
 #: Line breaks to YAML, none to an editor or grep: every line number after one would be off by one.

@@ -318,3 +318,29 @@ def test_a_character_one_cannot_see_is_named_and_the_hint_can_be_followed(bid, o
     result, _ = check_bid(bid)
     [finding] = [f for f in result.findings if f.rule in ("SCH001", "SCH002")]
     assert finding.message.startswith(message) and hint in finding.hint
+
+
+# --- D12: a word in a folded, plain or quoted text over several lines is found at its line ---------
+
+@pytest.mark.parametrize("style", ["folded", "plain", "quoted", "literal"])
+def test_a_placeholder_in_a_text_over_several_lines_is_reported_at_its_word(bid, style):
+    """A TODO on the third line of a `>-` description was reported at the key's line (rt7 D12)."""
+    from bidkit.check import check_bid
+    from conftest import line_of
+
+    lines = ["Die Strategische Planung erarbeitet mit Bürgerschaft,", "Wirtschaft und Wissenschaft die Strategie,",
+             "dazu TODO das Aktionsprogramm und noch ein TODO."]
+    head, body = {
+        "folded": ("    description: >-\n", "".join(f"      {line}\n" for line in lines)),
+        "plain": ("    description: " + lines[0] + "\n", "".join(f"      {line}\n" for line in lines[1:])),
+        "quoted": ('    description: "' + lines[0] + "\n", "".join(f"      {line}\n" for line in lines[1:-1]) + f'      {lines[-1]}"\n'),
+        "literal": ("    description: |\n", "".join(f"      {line}\n" for line in lines)),
+    }[style]
+    text = (bid / "measures.yaml").read_text(encoding="utf-8")
+    start = text.index("    description: >-\n")
+    end = text.index("    lead:", start)
+    (bid / "measures.yaml").write_text(text[:start] + head + body + text[end:], encoding="utf-8")
+    result, _ = check_bid(bid)
+    [finding] = [f for f in result.findings if f.rule == "TXT001"]
+    line = line_of(bid / "measures.yaml", "dazu TODO")
+    assert (finding.location.line, finding.location.column) == (line, len("      dazu ") + 1)
