@@ -40,20 +40,21 @@ def shipped_call(call_id: str) -> Call:
     return Call.model_validate(load_document(profiles[call_id]).data)
 
 
-def own_call(path: Path) -> tuple[Call, list]:
+def own_call(name: str) -> tuple[Call, list]:
     """A call file of one's own, read as `call: ./path.yaml` reads it, with the findings of what it
     says that cannot be applied; a file that is missing or does not load is a usage error naming
     its first problem."""
     from bidkit.loader import load_call_file
     from bidkit.paths import shown
 
+    path = Path(name)
     if not path.exists():
-        raise BidkitError(f"no call file '{shown(str(path))}'", "Give the path of a call file of your own, or the id of a "
+        raise BidkitError(f"no call file '{shown(name)}'", "Give the path of a call file of your own, or the id of a "
                           f"shipped call: {', '.join(shipped_calls())}.")
     call, findings = load_call_file(path)
     if call is None:
         first = findings[0]
-        raise BidkitError(f"{first.place() or shown(str(path))}: {first.rule} {first.message}", first.hint)
+        raise BidkitError(f"{first.place() or shown(name)}: {first.rule} {first.message}", first.hint)
     return call, findings
 
 

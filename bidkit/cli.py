@@ -426,7 +426,7 @@ def calls_show(
     from bidkit.call_profiles import call_json, call_text, own_call, shipped_call, names_a_file
 
     if names_a_file(call_id):
-        call, findings = own_call(Path(call_id))
+        call, findings = own_call(call_id)
     else:
         call, findings = shipped_call(call_id), []
     sys.stdout.write(call_json(call) if output_format is ListFormat.json else call_text(call))

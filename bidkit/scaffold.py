@@ -126,7 +126,7 @@ def init_skeleton(target: Path, *, city: str, call_id: str, force: bool = False,
     own = None
     if names_a_file(call_id):
         source = Path(call_id)
-        call, problems = own_call(source)
+        call, problems = own_call(call_id)
         if problems:
             raise BidkitError(f"the call file {problems[0].place()}: {problems[0].rule} {problems[0].message}",
                               f"Correct the call file first (`bidkit calls show {call_id}` lists what it says and every problem).")

@@ -39,7 +39,7 @@ def test_a_skeleton_for_a_call_of_ones_own_keeps_the_call_and_checks_by_it(tmp_p
 
 def test_a_call_file_that_is_missing_or_contradicts_itself_writes_nothing(tmp_path):
     run = run_bidkit("init", str(tmp_path / "a"), "--city", "X", "--call", "./nope.yaml", cwd=tmp_path)
-    assert run.code == 2 and "no call file 'nope.yaml'" in run.stderr and not (tmp_path / "a").exists()
+    assert run.code == 2 and "no call file './nope.yaml'" in run.stderr and not (tmp_path / "a").exists()
     _own_call(tmp_path, **{"id: land-digital-2026": "id: modellprojekte-smart-cities"}).write_text(
         SHIPPED.read_text(encoding="utf-8").replace("page_limit: 40", "page_limit: 3"), encoding="utf-8")
     run = run_bidkit("init", str(tmp_path / "b"), "--city", "X", "--call", "land-digital.yaml", cwd=tmp_path)

@@ -18,7 +18,7 @@ def test_a_section_that_did_not_load_fails_its_checks_in_the_summary(bid):
     assert broken["percent"] < sound["percent"]
 
     text = run_bidkit("check", str(bid)).stdout
-    assert "✗ Maßnahmen: 0/" in text and "not run: a section they read did not load" in text
+    assert "✗ Maßnahmen: 0/" in text and "not run: what they read did not load" in text
 
     junit = ET.fromstring(run_bidkit("check", str(bid), "--format", "junit").stdout)
     suite = junit.find("testsuite")

@@ -64,3 +64,48 @@ def unbreakable_run(ctx: RuleContext) -> Iterator[Violation]:
             yield Violation(path, f"{dotted(path)} has a run of {number(length)} characters without a space; "
                                   f"no line holds more than about 80", text_offset=offset)
             break  # one finding per text: its first run
+
+
+# --- TXT007: Markdown the document does not read -----------------------------------------------
+
+#: The texts the document renders as Markdown (the templates' ``| markdown``).
+MARKDOWN_TEXTS = ("vision", "starting_situation", "goals[].description", "measures[].description", "mou.purpose",
+                  "budget.note", "supporters.note", "annexes[].description")
+#: Markdown (or pasted formatting) the document's subset does not read, by what the document makes of it.
+_UNREAD = (
+    (re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M), "a table (lines between '|')", "prints its rows as one line of text with '|' between the cells",
+     "Write the figures as a list (`- Barmbek-Nord: 43.218 Einwohner`), or put the table into an annex (`annexes:`, a PDF or a spreadsheet)."),
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+\S", re.M), "a heading ('# …')", "prints the '#' as text",
+     "Write the heading as a sentence, or as **strong** text in a paragraph of its own: the document's sections have their headings."),
+    (re.compile(r"!\[[^\]\n]*\]\("), "an image ('![…](…)')", "prints it as text",
+     "Remove it: a picture goes into an annex (`annexes:`); the theme sets the logo."),
+    (re.compile(r"(?<=[^\n])\n[ \t]*(?:[•●▪◦‣·]|[–—](?=[ \t])|[a-zA-Z]\)(?=[ \t]))"), "a list item written with „•“, „–“ or „a)“",
+     "runs it into the line before",
+     "Start each item with `- ` (or `1. `) on a line of its own, after a blank line."),
+)
+
+
+@rule(
+    "TXT007", Severity.WARNING, "Markdown the document prints as text",
+    hint="Write it with what the document reads: paragraphs, lists (`- `, `1. `), *emphasis*, **strong** and links.",
+    explanation="""
+The long texts (vision, starting situation, descriptions, the MoU's purpose, the plan's note)
+are Markdown of a small subset: paragraphs, bullet and numbered lists (`- `, `1. `), *emphasis*,
+**strong** and links. A table, a heading or an image in them, and list items pasted from Word
+(„•“, „–“, „a)“), are not read as such: the document prints a table's rows as one line of text
+with '|' between the cells and runs pasted list items into one line. The check names the first
+of each at its line, with what to write instead.
+""",
+    reads=(),
+)
+def unread_markdown(ctx: RuleContext) -> Iterator[Violation]:
+    from bidkit.rules.structure import _select  # the call's text_limits use the same field paths
+
+    for field in MARKDOWN_TEXTS:
+        for path, text in _select(ctx.data, field.split(".")):
+            if not isinstance(text, str):
+                continue
+            for pattern, what, shown, hint in _UNREAD:
+                if match := pattern.search(text):
+                    offset = match.start() + (1 if text[match.start()] == "\n" else 0)
+                    yield Violation(path, f"{dotted(path)} holds {what}: the document {shown}", hint, text_offset=offset)
