@@ -344,3 +344,35 @@ def test_a_placeholder_in_a_text_over_several_lines_is_reported_at_its_word(bid,
     [finding] = [f for f in result.findings if f.rule == "TXT001"]
     line = line_of(bid / "measures.yaml", "dazu TODO")
     assert (finding.location.line, finding.location.column) == (line, len("      dazu ") + 1)
+
+
+# --- D15: a box shown on screen but not printed stays, as the annex's reader saw it ----------------
+
+def test_a_covering_annotation_that_does_not_print_is_drawn_not_removed():
+    """A black /Square over an IBAN, /F 0 (screen only): removed, the IBAN showed in the submission."""
+    import io
+
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
+
+    from bidkit.render.final import repair_annex
+
+    pdf = pikepdf.new()
+    box = pdf.make_stream(b"0 0 0 rg 0 0 300 40 re f", Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, 300, 40]))
+    covering = Dictionary(Type=Name.Annot, Subtype=Name.Square, Rect=Array([50, 700, 350, 740]), F=0, AP=Dictionary(N=box))
+    note = Dictionary(Type=Name.Annot, Subtype=Name.Line, Rect=Array([50, 600, 350, 640]), F=0, L=Array([50, 600, 350, 640]),
+                      AP=Dictionary(N=pdf.make_stream(b"0 0 m 300 40 l S", Type=Name.XObject, Subtype=Name.Form,
+                                                      BBox=Array([0, 0, 300, 40]))))
+    page = pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 595, 842]), Resources=Dictionary(),
+                                   Contents=pdf.make_stream(b"0 0 1 rg 10 10 50 50 re f"), Annots=Array([covering, note])))
+    pdf.pages.append(page)
+    out = io.BytesIO()
+    pdf.save(out)
+    repaired, done = repair_annex(out.getvalue())
+    result = pikepdf.open(io.BytesIO(repaired))
+    drawn = b"".join(part.read_bytes() for part in result.pages[0].obj.Contents) \
+        if isinstance(result.pages[0].obj.Contents, Array) else result.pages[0].obj.Contents.read_bytes()
+    assert "/Annots" not in result.pages[0].obj or len(result.pages[0].obj.Annots) == 0
+    assert b"Do" in drawn or b"re f" in drawn.replace(b"0 0 1 rg 10 10 50 50 re f", b"")
+    assert any("Square annotation shown on screen but not printed drawn into the page" in item for item in done)
+    assert "Line annotation that does not print removed" in done

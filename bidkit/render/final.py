@@ -1268,6 +1268,11 @@ def _repair_annotations(pdf: pikepdf.Pdf, done: list[str]) -> None:
         del pdf.Root.AcroForm  # the fields are drawn into the pages; what remains is named by inspect_annex
 
 
+#: Annotations that cover a part of the page (a box, a stamp, an unapplied redaction): one that a
+#: viewer shows but that does not print is drawn, as the annex's reader saw it, not removed.
+COVERING = frozenset({Name.Square, Name.Circle, Name.Polygon, Name.Ink, Name.Stamp, Name.Redact})
+
+
 def _annotation_fate(page, annot, done: list[str]):
     """True: the annotation stays; None: it goes; else what ``_appearance_content`` draws instead."""
     kind = annot.get("/Subtype")
@@ -1292,10 +1297,17 @@ def _annotation_fate(page, annot, done: list[str]):
     if flags & (INVISIBLE | HIDDEN | NO_VIEW):
         done.append(f"hidden {what} removed")
         return None
-    if not flags & PRINT:
+    if not flags & PRINT and kind not in COVERING:
         done.append(f"{what} that does not print removed")
         return None
     content = _appearance_content(page, annot)
+    if not flags & PRINT and content:  # the box a viewer shows over the page: kept, or what it covered would show
+        done.append(f"{what} shown on screen but not printed drawn into the page, as a viewer shows it "
+                    "(it may cover text: a redaction never applied?)")
+        return content
+    if not flags & PRINT:
+        done.append(f"{what} that does not print removed")
+        return None
     if content is None:
         return True  # prints, without an appearance: inspect_annex names it
     if not content:
