@@ -150,6 +150,15 @@ def _words(name: str) -> tuple[str, ...]:
     return tuple(word for word in re.findall(r"[^\W_]+", text) if word not in _LEGAL_FORMS)
 
 
+def _has_legal_form(name: str) -> bool:
+    """Whether a name ends in a legal form („Deutsche Bahn AG“, „Stadtwerke GmbH“, „Förderverein e. V.“)."""
+    import unicodedata
+
+    text = re.sub(r"\be\.\s?v\.", " ev ", unicodedata.normalize("NFC", name).casefold())
+    words = re.findall(r"[^\W_]+", text)
+    return bool(words) and words[-1] in _LEGAL_FORMS
+
+
 def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return bool(short) and any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
 
@@ -173,7 +182,9 @@ are not one organisation's names („Kreissparkasse Weißenstadt“ on the MoU p
 compared as a reader does: case, umlauts written as „oe“, ß as „ss“, punctuation and legal forms
 (GmbH, AG, e. V.) aside, and one name may say more than the other („Volkswagen AG, Vorstand“).
 A funding source's name is the source's, often a programme's („Landesprogramm
-Digitalisierung“ from the partner „Land Niedersachsen“): it is not compared with its partner's.
+Digitalisierung“ from the partner „Land Niedersachsen“): it is compared with its partner's only
+when it ends in a legal form (AG, GmbH, e. V.), as an organisation's name does („Deutsche Bahn AG“
+for the partner „Hamburger Hochbahn AG“).
 
 A party or source without `partner:` whose name is a partner's name written another way
 („Sparkasse Oess-Suesstal“) is that partner, unlinked, and named two ways; the finding names the
@@ -192,7 +203,8 @@ def one_name_per_organisation(ctx: RuleContext) -> Iterator[Violation]:
     for path, item, what in named:
         if not item.name:
             continue
-        partner = partners.get(item.partner) if item.partner and what == "MoU party" else None
+        # A source's name is most often a programme's; one with a legal form (AG, GmbH, e. V.) is an organisation's.
+        partner = partners.get(item.partner) if item.partner and (what == "MoU party" or _has_legal_form(item.name)) else None
         if partner is not None and not same_organisation(item.name, partner.name):
             yield Violation((*path, "name"), f"{what} '{item.name}' is the partner '{partner.id}', whose name is "
                                              f"'{partner.name}': the document names one organisation two ways",
