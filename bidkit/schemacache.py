@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 #: The format of the kept schemas; raise it when the encoding changes.
-FORMAT = 1
+FORMAT = 2
 _PLAIN = (str, int, float, bool, type(None))
 
 
@@ -45,16 +45,16 @@ def complete(cls: type) -> None:
         return
     path = _kept_path(cls)
     try:
-        schema = _decoded(marshal.loads(path.read_bytes()))
-    except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError, ImportError, _Unkept):
-        schema = None
-    if schema is not None:
-        _install(cls, schema)
+        _install(cls, _decoded(marshal.loads(path.read_bytes())))
         return
+    except OSError:
+        pass  # not kept yet (or the cache folder cannot be read)
+    except Exception:  # noqa: BLE001 - a damaged file: whatever it holds, pydantic builds the schema
+        pass
     cls.model_rebuild()
     try:
         encoded = _encoded(_stripped(cls.__pydantic_core_schema__))
-        if not _same(_decoded(encoded), _stripped(cls.__pydantic_core_schema__)):
+        if not _same(_decoded(marshal.loads(marshal.dumps(encoded))), _stripped(cls.__pydantic_core_schema__)):
             raise _Unkept("does not read back equal")
     except _Unkept:
         return
@@ -77,10 +77,11 @@ def _install(cls: type, schema: dict) -> None:
     from pydantic_core import SchemaSerializer, SchemaValidator
 
     config = ConfigWrapper(cls.model_config, check=False).core_config(title=cls.__name__)
+    validator, serializer = SchemaValidator(schema, config), SchemaSerializer(schema, config)  # raise before any is set
     cls.__pydantic_computed_fields__ = {}
     cls.__pydantic_core_schema__ = schema
-    cls.__pydantic_validator__ = SchemaValidator(schema, config)
-    cls.__pydantic_serializer__ = SchemaSerializer(schema, config)
+    cls.__pydantic_validator__ = validator
+    cls.__pydantic_serializer__ = serializer
     cls.__pydantic_complete__ = True
 
 
@@ -132,42 +133,56 @@ def _resolved(module: str, name: str) -> Any:
     return found
 
 
-def _encoded(value: Any) -> Any:
-    """``value`` as marshal data: plain values as they are, references by name (``_reference``)."""
-    if isinstance(value, dict):
-        if not all(isinstance(key, str) for key in value):
-            raise _Unkept("a key that is no text")
-        return {key: _encoded(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_encoded(item) for item in value]
-    if type(value) in _PLAIN:
-        return value
-    if isinstance(value, enum.Enum):
-        return ("e", _reference(type(value)), value.name)
-    if isinstance(value, functools.partial):
-        if not all(type(arg) in _PLAIN for arg in (*value.args, *value.keywords.values())):
-            raise _Unkept(f"a partial with other arguments: {value!r}")
-        return ("p", _reference(value.func), list(value.args), dict(value.keywords))
-    if callable(value):
-        return _reference(value)
-    raise _Unkept(f"cannot keep {type(value).__name__}")
+def _encoded(schema: Any) -> tuple[Any, list]:
+    """``schema`` as marshal data: its plain values as they are, in place of each reference None, and
+    the references by name with the place of each (so that reading it back patches a few places
+    instead of walking thousands of values)."""
+    references: list[tuple[list, tuple]] = []
+
+    def plain(value: Any, path: list) -> Any:
+        if isinstance(value, dict):
+            if not all(isinstance(key, str) for key in value):
+                raise _Unkept("a key that is no text")
+            return {key: plain(item, [*path, key]) for key, item in value.items()}
+        if isinstance(value, list):
+            return [plain(item, [*path, index]) for index, item in enumerate(value)]
+        if type(value) in _PLAIN:
+            return value
+        if isinstance(value, enum.Enum):
+            references.append((path, ("e", _reference(type(value)), value.name)))
+        elif isinstance(value, functools.partial):
+            if not all(type(arg) in _PLAIN for arg in (*value.args, *value.keywords.values())):
+                raise _Unkept(f"a partial with other arguments: {value!r}")
+            references.append((path, ("p", _reference(value.func), list(value.args), dict(value.keywords))))
+        elif callable(value):
+            references.append((path, _reference(value)))
+        else:
+            raise _Unkept(f"cannot keep {type(value).__name__}")
+        return None
+
+    return plain(schema, []), references
 
 
-def _decoded(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _decoded(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_decoded(item) for item in value]
-    if isinstance(value, tuple):
-        kind = value[0]
-        if kind == "r":
-            return _resolved(value[1], value[2])
-        if kind == "e":
-            return _decoded(value[1])[value[2]]
-        if kind == "p":
-            return functools.partial(_decoded(value[1]), *value[2], **value[3])
-        raise _Unkept(f"unknown kind {kind!r}")
-    return value
+def _decoded(kept: Any) -> Any:
+    """The schema ``_encoded`` gave: its plain data with each reference put back in its place."""
+    schema, references = kept
+    for path, reference in references:
+        place = schema
+        for part in path[:-1]:
+            place = place[part]
+        place[path[-1]] = _object(reference)
+    return schema
+
+
+def _object(reference: tuple) -> Any:
+    kind = reference[0]
+    if kind == "r":
+        return _resolved(reference[1], reference[2])
+    if kind == "e":
+        return _object(reference[1])[reference[2]]
+    if kind == "p":
+        return functools.partial(_object(reference[1]), *reference[2], **reference[3])
+    raise _Unkept(f"unknown kind {kind!r}")
 
 
 def _same(a: Any, b: Any) -> bool:
