@@ -206,7 +206,25 @@ def _as_click(parameters: dict) -> None:
 
         sys.stdout, sys.stderr = PacifyFlushWrapper(sys.stdout), PacifyFlushWrapper(sys.stderr)
         sys.exit(1)
-    sys.exit(code)
+    _finish(code)
+
+
+def _finish(code: int) -> None:
+    """End the process with ``code``: at once, once the output is flushed, when nothing waits for the
+    end (no exit handler, such as the removal of a temporary cache folder, and no other thread) —
+    tearing down the interpreter's modules and objects costs a check ~11–17 M instructions and
+    changes nothing on disk or on screen. Otherwise, or when the output cannot be flushed, as always."""
+    import atexit
+
+    threading = sys.modules.get("threading")
+    if getattr(atexit, "_ncallbacks", lambda: 1)() or (threading is not None and threading.active_count() > 1):
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:  # noqa: BLE001 - a closed pipe: the interpreter's own end reports it, as before
+        sys.exit(code)
+    os._exit(code)
 
 
 def main() -> None:

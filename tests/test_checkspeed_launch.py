@@ -3,6 +3,7 @@ exactly as typer does, leave everything else to typer, and print and exit exactl
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -97,10 +98,10 @@ def test_a_completion_request_goes_to_typer(monkeypatch):
 def _run(entry: str, args: list[str], cwd, cache) -> tuple[int, str, str]:
     """The command line in a fresh process, entered through ``entry`` (bidkit.launch or bidkit.cli)."""
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "BIDKIT_CACHE_DIR": str(cache)}
-    probe = ("import sys\n"
+    probe = ("import atexit, sys\n"  # an exit handler: `check` then ends the usual way and runs it
+             "atexit.register(lambda: print('TYPER', 'typer' in sys.modules, file=sys.stderr))\n"
              f"from {entry} import main\n"
-             "try:\n    main()\n"
-             "finally:\n    print('TYPER', 'typer' in sys.modules, file=sys.stderr)\n")
+             "main()\n")
     proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=cwd, env=env,
                           timeout=300)
     return proc.returncode, proc.stdout, proc.stderr
@@ -140,3 +141,15 @@ def test_the_plain_check_says_what_the_typer_app_says(args, broken, tmp_path):
 def test_the_plain_check_of_the_example_passes_without_typer(tmp_path):
     code, stdout, stderr = _run("bidkit.launch", ["check", str(EXAMPLE)], REPO, tmp_path / "cache")
     assert code == 0 and "no errors" in stdout and stderr == "TYPER False\n"
+
+
+def test_a_plain_check_ends_at_once_with_its_output_and_exit_code(broken, tmp_path):
+    """Without exit handlers `check` ends by os._exit after flushing: the whole report and the exit code arrive."""
+    env = {**os.environ, "NO_COLOR": "1", "BIDKIT_CACHE_DIR": str(tmp_path / "cache")}
+    for args, code in ((["check", str(EXAMPLE), "--format", "json"], 0), (["check", str(broken), "--format", "sarif"], 1)):
+        proc = subprocess.run([sys.executable, "-m", "bidkit", *args], capture_output=True, text=True, cwd=REPO, env=env)
+        assert proc.returncode == code and proc.stderr == ""
+        assert json.loads(proc.stdout)  # the whole report, flushed
+        probe = "import sys, runpy; sys.argv = ['bidkit'] + sys.argv[1:]; runpy.run_module('bidkit', run_name='__main__'); print('AFTER')"
+        ended = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=REPO, env=env)
+        assert ended.returncode == code and ended.stdout == proc.stdout  # ended in main: nothing after it ran
