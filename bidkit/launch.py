@@ -85,13 +85,13 @@ def run_check(bid_dir: Path, output_format: str, color: str, strict: bool, selec
     from bidkit.report import REPORTERS
     from bidkit.schemacache import complete
 
-    for model in (Bid, Call):  # their validators from the kept core schema (~40 M instructions less)
-        complete(model)
     format = OutputFormat(output_format).value
     if matrix and format not in ("text", "json", "csv"):
         raise BidkitError(f"--matrix prints text, json or csv, not {format}", "Use --format text|json|csv with --matrix.")
     if format == "csv" and not matrix:
         raise BidkitError("csv is the format of the compliance matrix", "Add --matrix, or use another --format.")
+    for model in (Bid, Call):  # their validators from the kept core schema (~40 M instructions less)
+        complete(model)
     options = CheckOptions(select=select, ignore=ignore, strict=strict, pdf=pdf)
     result, _ = check_bid(bid_dir, options)
     colored = use_color(color, sys.stdout)
