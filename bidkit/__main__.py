@@ -1,5 +1,5 @@
 """`python -m bidkit` runs the command line, same as `bidkit`."""
 
-from bidkit.cli import main
+from bidkit.launch import main
 
 main()

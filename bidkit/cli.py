@@ -13,25 +13,11 @@ import gc
 import os
 import sys
 import time
-import types
 from pathlib import Path
 
+from bidkit.launch import no_pydantic_plugins
 
-def _no_pydantic_plugins() -> None:
-    """Run without pydantic plugins, and without the ~12 ms of importing importlib.metadata to look for them.
-
-    pydantic looks for plugins (entry points) before it builds its first validator; bidkit's
-    command line uses none. ``PYDANTIC_DISABLE_PLUGINS`` alone would skip the search but not the
-    import, so pydantic's loader is given as one that finds nothing (tests/test_startup.py checks
-    that pydantic still takes it and that importlib.metadata stays unimported).
-    """
-    if "pydantic.plugin._loader" not in sys.modules:
-        loader = types.ModuleType("pydantic.plugin._loader", "bidkit: no pydantic plugins")
-        loader.get_plugins = lambda: ()
-        sys.modules["pydantic.plugin._loader"] = loader
-
-
-_no_pydantic_plugins()
+no_pydantic_plugins()
 # No cycle collection while typer and the command line's modules are imported: their objects live as
 # long as the process, and the collections found nothing to free (~2 % of `check`). It is on again
 # at the end of this module (importing it changes nothing for a program or test that imports it);
@@ -42,9 +28,11 @@ gc.disable()
 import typer  # noqa: E402
 
 from bidkit import __version__  # noqa: E402
-from bidkit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, BidkitError  # noqa: E402
+from bidkit.errors import EXIT_FINDINGS, BidkitError  # noqa: E402
+from bidkit.launch import Color, OutputFormat, cache_outside, guarded, run_check, utf8_output  # noqa: E402
+from bidkit.launch import use_color as _use_color  # noqa: E402
 from bidkit.limits import check_settings  # noqa: E402
-from bidkit.paths import keep_cache_outside, shown  # noqa: E402
+from bidkit.paths import shown  # noqa: E402
 from bidkit.markup import NeedsRich, escape, plain  # noqa: E402
 
 app = typer.Typer(
@@ -147,38 +135,6 @@ err = _Console(stderr=True, highlight=False, soft_wrap=True)
 BID_DIR = typer.Argument(Path("bid_data"), help="Folder holding the bid's YAML files.", show_default=True)
 
 
-class Color(str, enum.Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
-def _use_color(choice: Color, stream) -> bool:
-    """--color wins; with auto, NO_COLOR turns colour off, a terminal turns it on."""
-    if choice is Color.auto:
-        return not os.environ.get("NO_COLOR") and stream.isatty()
-    return choice is Color.always
-
-
-class OutputFormat(str, enum.Enum):
-    """The reporters of bidkit.report (kept equal by a test), and csv for --matrix."""
-
-    text = "text"
-    json = "json"
-    github = "github"
-    junit = "junit"
-    sarif = "sarif"
-    gitlab = "gitlab"
-    csv = "csv"
-
-
-def _cache_outside(bid_dir: Path) -> None:
-    """Before anything reads or caches (the rules' own data files are cached at import): a cache
-    folder inside the bid folder is replaced by a temporary one, with a warning (paths.keep_cache_outside)."""
-    if warning := keep_cache_outside(bid_dir):
-        err.print(f"[yellow]warning:[/] {escape(warning)}")
-
-
 def _version(value: bool) -> None:
     if value:
         out.print(f"bidkit {__version__}")
@@ -204,29 +160,7 @@ def check(
     pdf: Path | None = typer.Option(None, "--pdf", help="Also check the rendered PDF against the call's page limit."),
 ) -> None:
     """Check a bid for completeness; report every problem with file and line."""
-    # One check, then the process ends (as with `build`): no cycle collection scans the objects of
-    # the libraries and of the bid while it runs, nor at exit (frozen below). ~8 % of a check.
-    gc.disable()
-    _cache_outside(bid_dir)
-    from bidkit.check import CheckOptions, check_bid
-    from bidkit.report import REPORTERS
-
-    format = output_format.value
-    if matrix and format not in ("text", "json", "csv"):
-        raise BidkitError(f"--matrix prints text, json or csv, not {format}", "Use --format text|json|csv with --matrix.")
-    if format == "csv" and not matrix:
-        raise BidkitError("csv is the format of the compliance matrix", "Add --matrix, or use another --format.")
-    options = CheckOptions(select=select, ignore=ignore, strict=strict, pdf=pdf)
-    result, _ = check_bid(bid_dir, options)
-    colored = _use_color(color, sys.stdout)
-    if matrix:
-        from bidkit.matrix import compliance_matrix, render_matrix
-
-        sys.stdout.write(render_matrix(compliance_matrix(result), format, color=colored))
-    else:
-        sys.stdout.write(REPORTERS[format](color=colored).render(result))
-    gc.freeze()
-    raise typer.Exit(EXIT_OK if result.complete else EXIT_FINDINGS)
+    raise typer.Exit(run_check(bid_dir, output_format, color, strict, select, ignore, matrix, pdf))
 
 
 @app.command()
@@ -287,7 +221,7 @@ def build(
 ) -> None:
     """Check the bid, then render the submission PDF with its annexes."""
     check_settings()
-    _cache_outside(bid_dir)  # before the build's processes start: they cache too
+    cache_outside(bid_dir)  # before the build's processes start: they cache too
     if watch and bid_variant:
         raise BidkitError("--variant cannot be combined with --watch yet", "Watch the full bid, and build the variant once.")
     if watch:
@@ -349,7 +283,7 @@ def preview(
 ) -> None:
     """Show the draft's pages beside the check's findings in the browser, updated on every save."""
     check_settings()
-    _cache_outside(bid_dir)  # before the preview's modules load the rules (their data files are cached)
+    cache_outside(bid_dir)  # before the preview's modules load the rules (their data files are cached)
     from bidkit.preview.server import serve
 
     raise typer.Exit(serve(bid_dir, port=port, open_browser=open_browser, editor=editor,
@@ -479,7 +413,7 @@ def export(
     draft: bool = typer.Option(False, "--draft", help="Export even when the bid has errors (titles say ENTWURF)."),
 ) -> None:
     """Export the Kosten- und Finanzierungsplan, goals with KPIs and measures as a workbook (live sums) or CSV tables."""
-    _cache_outside(bid_dir)
+    cache_outside(bid_dir)
     from bidkit.check import check_bid
     from bidkit.export import export_bid
     from bidkit.report.text import TextReporter
@@ -520,39 +454,10 @@ def _command_name(info) -> str:
     return info.name or info.callback.__name__.lower().replace("_", "-")
 
 
-def _utf8_output() -> None:
-    """Reports are UTF-8 (JSON and SARIF by definition): written to a file or pipe they are encoded
-    so whatever the locale says (``bidkit check > bericht.txt`` on Windows, cp1252); a terminal
-    that cannot show a character gets it escaped — never a UnicodeEncodeError."""
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
-        if encoding in ("utf-8", "utf8") or not hasattr(stream, "reconfigure"):
-            continue
-        try:
-            if stream.isatty():
-                stream.reconfigure(errors="backslashreplace")
-            else:
-                stream.reconfigure(encoding="utf-8")
-        except (ValueError, OSError):
-            continue
-
-
 def main() -> None:
-    _utf8_output()
-    try:
-        _invoked(sys.argv[1:])()
-    except BidkitError as exc:
-        _fail(exc.message, exc.hint, exc.exit_code)
-    except OSError as exc:  # a path given on the command line the system refuses (too long, no access)
-        where = f": {shown(exc.filename)}" if exc.filename else ""
-        _fail(f"{exc.strerror or exc}{where}", "Check the path and its permissions.", EXIT_USAGE)
-
-
-def _fail(message: str, hint: str | None, code: int) -> None:
-    err.print(f"[bold red]error:[/] {escape(message)}")
-    if hint:
-        err.print(f"[green]hint:[/] {escape(hint)}")
-    sys.exit(code)
+    """The whole typer app (bidkit.launch.main runs a plain `check` without it)."""
+    utf8_output()
+    guarded(lambda: _invoked(sys.argv[1:])())
 
 
 if _COLLECTING:

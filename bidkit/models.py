@@ -47,13 +47,13 @@ def plain_amount(text: str) -> str | None:
 #: Words that scale an amount (``0,24 Mio. €``): bidkit reads amounts in digits only, never a unit word.
 _SCALES = {"mio": 10**6, "million": 10**6, "millionen": 10**6, "mrd": 10**9, "milliarde": 10**9, "milliarden": 10**9,
            "tsd": 10**3, "tausend": 10**3}
-_SCALED = re.compile(r"\s*(?:€\s*)?([0-9][0-9.,]*)\s*((" + "|".join(_SCALES) + r")\.?)\s*(?:€|EUR)?\s*", re.IGNORECASE)
+_SCALED = r"\s*(?:€\s*)?([0-9][0-9.,]*)\s*((" + "|".join(_SCALES) + r")\.?)\s*(?:€|EUR)?\s*"  # compiled when first used
 
 
 def scaled_amount(text: str) -> tuple[str, Decimal | None] | None:
     """``0,24 Mio. €`` → ("Mio.", 240000): an amount written with a unit word, which bidkit does not read,
     and the amount in euros when the number before the word is clear (None: it is not); None for other text."""
-    found = _SCALED.fullmatch(text)
+    found = re.fullmatch(_SCALED, text, re.IGNORECASE)  # re's cache: compiled once, only when an amount is refused
     if not found:
         return None
     plain = plain_amount(found.group(1))

@@ -56,10 +56,14 @@ def _make(cls: type, frozen: bool) -> type:
     values = (lambda record: tuple(getattr(record, name) for name in compared)) if len(compared) < 2 else attrgetter(*compared)
     shown = tuple(name for name, spec in fields.items() if spec.repr)
     post_init = hasattr(cls, "__post_init__")
+    plain = not factories and not post_init
 
     def __init__(self, *args, **kwargs):
         # Into the instance's __dict__ in a few calls (a frozen class's __setattr__ refuses, as
         # @dataclass's __init__ goes around it too).
+        if not kwargs and len(args) == count and plain:  # every field given in order (a cell, a place): one call
+            self.__dict__.update(zip(names, args))
+            return
         if len(args) > count:
             raise TypeError(f"{cls.__name__}() takes {count} arguments, {len(args)} given")
         state = self.__dict__

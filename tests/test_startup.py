@@ -27,12 +27,13 @@ from conftest import EXAMPLE, REPO
 #: Imported by `check` and `--help` before issue 12, and not needed by them.
 HEAVY = ("rich", "babel", "pypdf", "pikepdf", "weasyprint", "importlib.metadata", "markupsafe")
 
+#: The modules are printed by an exit handler: with one registered, `check` ends the usual way
+#: (bidkit.launch._finish) and runs it.
 PROBE = (
-    "import sys, runpy\n"
+    "import atexit, sys, runpy\n"
     "sys.argv = ['bidkit'] + sys.argv[1:]\n"
-    "try:\n    runpy.run_module('bidkit', run_name='__main__')\n"
-    "except SystemExit:\n    pass\n"
-    "print('MODULES ' + ' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    "atexit.register(lambda: print('MODULES ' + ' '.join(sorted(sys.modules)), file=sys.stderr))\n"
+    "runpy.run_module('bidkit', run_name='__main__')\n"
 )
 
 

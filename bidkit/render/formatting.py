@@ -33,7 +33,6 @@ def _kept_locale():
     from babel.localedata import LocaleDataDict, load
     from babel.numbers import parse_pattern
 
-    from bidkit.fileio import cache_write
     from bidkit.paths import cache_dir
 
     path = cache_dir() / "babel" / f"numbers-{LOCALE}-{babel_version}.json"
@@ -44,6 +43,8 @@ def _kept_locale():
                 and all(isinstance(k, str) and isinstance(v, str) for k, v in symbols.items())):
             raise ValueError("not the kept number data")
     except (OSError, ValueError, KeyError, TypeError):  # not yet kept, or damaged: from Babel's data
+        from bidkit.fileio import cache_write  # only to write (tempfile, shutil: ~10 M instructions)
+
         full = Locale.parse(LOCALE)
         symbols, decimal = dict(full.number_symbols["latn"]), full.decimal_formats[None].pattern
         cache_write(path, json.dumps({"latn": symbols, "decimal": decimal}, ensure_ascii=False).encode())

@@ -58,11 +58,15 @@ def missing_file_hint(bid_dir: Path, file: str) -> str:
 
 def annex_path_errors(ctx: RuleContext) -> Iterator[tuple[Annex, BidFileError]]:
     """Annexes whose file is not a file inside the bid folder (ANX001, ANX002 tell which way)."""
-    for annex in annexes(ctx.bid):
-        try:
-            bid_file(ctx.bid_dir, annex.file, max_bytes=annex.max_bytes)
-        except BidFileError as exc:
-            yield annex, exc
+    if "annex path errors" not in ctx.memo:  # once per check: two rules ask
+        found = []
+        for annex in annexes(ctx.bid):
+            try:
+                bid_file(ctx.bid_dir, annex.file, max_bytes=annex.max_bytes)
+            except BidFileError as exc:
+                found.append((annex, exc))
+        ctx.memo["annex path errors"] = found
+    yield from ctx.memo["annex path errors"]
 
 
 @rule(
@@ -103,14 +107,18 @@ def annex_outside(ctx: RuleContext) -> Iterator[Violation]:
 
 def pdf_annexes(ctx: RuleContext) -> Iterator[tuple[Annex, PdfAnnexVerdict]]:
     """Each PDF annex inside the bid folder with what reading it as the build reads it concludes."""
-    for annex in annexes(ctx.bid):
-        if not annex.is_pdf:
-            continue
-        try:
-            path = bid_file(ctx.bid_dir, annex.file)
-        except BidFileError:
-            continue  # ANX001/ANX002
-        yield annex, pdf_annex_verdict(path)
+    if "pdf annexes" not in ctx.memo:  # once per check: six rules ask (resolving a path costs a few system calls)
+        found = []
+        for annex in annexes(ctx.bid):
+            if not annex.is_pdf:
+                continue
+            try:
+                path = bid_file(ctx.bid_dir, annex.file)
+            except BidFileError:
+                continue  # ANX001/ANX002
+            found.append((annex, pdf_annex_verdict(path)))
+        ctx.memo["pdf annexes"] = found
+    yield from ctx.memo["pdf annexes"]
 
 
 @rule(

@@ -6,12 +6,10 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from bidkit.findings import FieldPath, Location, Severity
 from bidkit.models import Bid, Call
 from bidkit.records import record
-from bidkit.yamlio import iter_strings
 
 
 @record(frozen=True)
@@ -38,15 +36,28 @@ class RuleContext:
     partial: frozenset[str] = frozenset()
 
     @cached_property
+    def memo(self) -> dict:
+        """What several rules compute alike, computed once per check (the annexes' files resolved, …)."""
+        return {}
+
+    @cached_property
     def data(self) -> dict:
         """The bid as plain JSON-like data (dumped once for all rules that read its texts), its
         text composed (NFC): „Göttingen“ pasted from a Mac as o + U+0308 is the city all the same."""
-        return composed(self.bid.model_dump(mode="json", exclude_none=True, warnings=False))
+        return self._dumped[0]
 
     @cached_property
     def texts(self) -> list[tuple[FieldPath, str]]:
-        """Every string value of the bid with its field path."""
-        return list(iter_strings(self.data))
+        """Every string value of the bid with its field path (``iter_strings`` of ``data``)."""
+        return self._dumped[1]
+
+    @cached_property
+    def _dumped(self) -> tuple[dict, list[tuple[FieldPath, str]]]:
+        """``data`` and ``texts`` in one walk over the dump: a large bid has thousands of values."""
+        data = self.bid.model_dump(mode="json", exclude_none=True, warnings=False)
+        texts: list[tuple[FieldPath, str]] = []
+        _compose_gathering(data, (), texts)
+        return data, texts
 
 
 def is_empty(section: Any) -> bool:
@@ -54,15 +65,16 @@ def is_empty(section: Any) -> bool:
     return section is None or section == [] or (isinstance(section, str) and not section.strip())
 
 
-def composed(value: Any) -> Any:
-    """``value`` with every string in Unicode's composed form (NFC); the rest as it is."""
-    if isinstance(value, str):
-        return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
-    if isinstance(value, dict):
-        return {key: composed(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [composed(item) for item in value]
-    return value
+def _compose_gathering(node: dict | list, path: FieldPath, found: list[tuple[FieldPath, str]]) -> None:
+    """Every string of a fresh dump in Unicode's composed form (NFC), in place, gathered with its field path
+    as ``bidkit.yamlio.iter_strings`` gathers them (depth first)."""
+    for key, value in node.items() if isinstance(node, dict) else enumerate(node):
+        if isinstance(value, str):
+            if not unicodedata.is_normalized("NFC", value):
+                node[key] = value = unicodedata.normalize("NFC", value)
+            found.append(((*path, key), value))
+        elif isinstance(value, (dict, list)):
+            _compose_gathering(value, (*path, key), found)
 
 
 Check = Callable[[RuleContext], Iterable[Violation]]
