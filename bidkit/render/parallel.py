@@ -40,9 +40,9 @@ Then, in both: the table of contents' target counters into the second part get t
 part's page numbers (shifted by the first part's page count) through WeasyPrint's own target
 collector before the TOC page is made again; margin boxes are made with the serial page numbers
 ("Seite X von Y") and named strings; each part is written by WeasyPrint, at the same time;
-``merge`` (bidkit.render.merge, which loads pikepdf only then) joins them (pages, structure tree, parent tree, named destinations,
-bookmarks, links, and each font's two subsets as one font), and bidkit.render.final finishes the
-file as for a single build.
+``merge`` (bidkit.render.merge: pikepdf is loaded only then) joins them (pages, structure tree,
+parent tree, named destinations, bookmarks, links, and each font's two subsets as one font), and
+bidkit.render.final finishes the file as for a single build.
 
 Anything neither can reproduce exactly (page-based counters in the second part's content, a
 count of pages in the content, :left/:right/:nth or named pages, footnotes, running elements, a
