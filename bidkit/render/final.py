@@ -53,10 +53,6 @@ CLAIMS: dict[str, tuple[tuple[int, str] | None, int | None]] = {
     "pdf": (None, None),
 }
 
-#: What WeasyPrint is asked to write for each variant (output intent, PDF version, embedded
-#: files as associated files); the identification in the XMP is bidkit's (``CLAIMS``).
-WEASYPRINT_VARIANT = {"pdf/a-3a+ua-1": "pdf/a-3u", "pdf/a-3u": "pdf/a-3u", "pdf/ua-1": "pdf/ua-1", "pdf": None}
-
 SOFT_HYPHEN_TEXT = b"<FEFF00AD>"  # /ActualText of a line-end hyphen: U+00AD, a soft hyphen
 #: WeasyPrint's hyphenate-character; a hyphen-minus at a line end is a real one ("Kosten-\nund").
 LINE_END_HYPHEN = "\u2010"

@@ -21,6 +21,7 @@ import io
 import logging
 import os
 import pickle
+import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -59,6 +60,11 @@ from bidkit.render.staged import EmbeddedFile
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+#: What WeasyPrint is asked to write for each variant (output intent, PDF version, embedded
+#: files as associated files); the identification in the XMP is bidkit.render.final's (``CLAIMS``).
+#: Here, not there: the layout process never loads pikepdf for a layout in one process.
+WEASYPRINT_VARIANT = {"pdf/a-3a+ua-1": "pdf/a-3u", "pdf/a-3u": "pdf/a-3u", "pdf/ua-1": "pdf/ua-1", "pdf": None}
 
 
 class _Expired(BaseException):
@@ -126,8 +132,6 @@ def _through_file(write) -> bytes:
 def _write_part(document, variant: str, path: str) -> None:
     """The second part of a parallel layout, written in the child into the file at ``path`` (no
     embedded files: the first part has them)."""
-    from bidkit.render.final import WEASYPRINT_VARIANT
-
     _safe_links(document.pages)  # dropped here too; only the first part's are named in the warnings
     with open(path, "wb") as out:
         _bounded("write the PDF", lambda: document.write_pdf(out, pdf_variant=WEASYPRINT_VARIANT[variant], pdf_tags=True,
@@ -152,6 +156,38 @@ _PYDYF_PAGE_REFERENCES = pydyf.PDF.page_references
 pydyf.PDF.page_references = property(_page_references)
 
 
+# --- the HTML parser's expressions -----------------------------------------------------------
+# tinyhtml5 2.1 (WeasyPrint 70's HTML parser) caches in ``inputstream.characters_until_regex`` the
+# expression ``chars_until`` reads with, but stores it under the expression instead of the
+# characters (``characters = cache[(characters, opposite)] = regex`` assigns ``characters``
+# first): every call misses, builds the expression's text again and looks it up in re's cache,
+# ~20 % of parsing the HTML (0.1 s of the 46-page bid, before the layout can split). This cache
+# makes each expression on its first miss exactly as tinyhtml5 does, and keeps it under the
+# characters: the same expressions, the same tree. tests/test_split7.py fails loudly should
+# tinyhtml5 change.
+
+class _CharactersUntil(dict):
+    def __missing__(self, key):
+        characters, opposite = key
+        if isinstance(characters, re.Pattern):  # not a key tinyhtml5 looks up: as before
+            raise KeyError(key)
+        regex = "".join([f"\\x{ord(character):02x}" for character in characters])
+        if not opposite:
+            regex = f"^{regex}"
+        compiled = self[key] = re.compile(f"[{regex}]+")
+        return compiled
+
+
+def _parser_expressions() -> None:
+    import tinyhtml5.inputstream
+
+    if not isinstance(tinyhtml5.inputstream.characters_until_regex, _CharactersUntil):
+        tinyhtml5.inputstream.characters_until_regex = _CharactersUntil()
+
+
+_parser_expressions()
+
+
 # --- hyphenation patterns ------------------------------------------------------------------
 # pyphen 0.18 (WeasyPrint 70's) keeps parsed dictionaries in ``pyphen.hdcache`` (path → HyphDict
 # with ``patterns``, ``cache`` and ``maxlen``); WeasyPrint asks ``pyphen.Pyphen(lang=…)``, which
@@ -159,7 +195,7 @@ pydyf.PDF.page_references = property(_page_references)
 # tests/test_cache.py fails loudly should these internals change.
 
 HYPHENATION_LANGUAGES = ("de",)  # the document's language (lang="de" in templates/base.html.j2)
-_PATTERNS_MAGIC = b"bidkit-hyphenation 1\n"
+_PATTERNS_MAGIC = b"bidkit-hyphenation 2\n"  # 2: the values shared (``_shared``)
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -185,7 +221,8 @@ def _hyphenation(languages=HYPHENATION_LANGUAGES) -> None:
         patterns = _read_patterns(stored)
         if patterns is None:
             hyph = pyphen.HyphDict(path)
-            _write_patterns(stored, hyph.patterns, hyph.maxlen)
+            hyph.patterns = _shared(hyph.patterns)
+            _write_patterns(stored, hyph.patterns, hyph.maxlen)  # pickled with the values shared
         else:
             hyph = object.__new__(pyphen.HyphDict)
             hyph.patterns, hyph.maxlen = patterns
@@ -193,10 +230,19 @@ def _hyphenation(languages=HYPHENATION_LANGUAGES) -> None:
         pyphen.hdcache[path] = hyph
 
 
+def _shared(patterns: dict) -> dict:
+    """The same patterns with each distinct value one object: hyph_de's 66,000 patterns have
+    only ~2,500 distinct (offset, values) pairs, and a pair of tuples for each cost ~8 MB in
+    every layout process (pyphen only reads them)."""
+    values: dict = {}
+    return {key: values.setdefault(value, value) for key, value in patterns.items()}
+
+
 def _patterns_file(path: Path, info: os.stat_result) -> Path:
     from bidkit.paths import cache_dir
 
-    origin = f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{pyphen.__version__}\0{sys.version}"
+    # The format's mark too: builds of another bidkit version keep their own file, not rewrite this one.
+    origin = f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{pyphen.__version__}\0{sys.version}\0{_PATTERNS_MAGIC!r}"
     return cache_dir() / "hyphenation" / f"{path.stem}-{hashlib.sha256(origin.encode()).hexdigest()[:24]}.pickle"
 
 
@@ -250,13 +296,11 @@ def layout(html: str, *, base: Path, fetcher: SandboxedFetcher, jobs: int = 1, m
 def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[EmbeddedFile], moment: dt.datetime,
           last: bool = False, into=None) -> bytes | None:
     """The laid-out document as PDF bytes, tagged; ``variant`` one of build.PDF_VARIANTS (WeasyPrint
-    writes what final.WEASYPRINT_VARIANT names for it, bidkit.render.final the identification);
+    writes what ``WEASYPRINT_VARIANT`` names for it, bidkit.render.final the identification);
     ``files`` embedded with the fixed date ``moment``; ``last``: no other variant will be written
     (a layout in two processes ends its second process before the merge). With ``into`` (a binary
     file) the PDF is written there and None returned: the layout process hands its file over
     without a copy of it in memory (bidkit.render.staged)."""
-    from bidkit.render.final import WEASYPRINT_VARIANT
-
     attachments = [
         weasyprint.Attachment(url=f.path.as_uri(), url_fetcher=fetcher, name=f.name, description=f.description,
                               created=moment, modified=moment, relationship="Supplement")
