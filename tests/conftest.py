@@ -344,15 +344,16 @@ def built(request, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def example_copy_build(tmp_path_factory) -> Build:
-    """A copy of the example built from the folder above it: `build bid --html out/bid.html`, so to
-    the default output path (relative to that folder)."""
+    """A copy of the example built from the folder above it: `build bid --html out/bid.html --jobs 1`,
+    so to the default output path (relative to that folder), in one layout process as asked
+    (test_parallel.py; test_build.py compares it with `example_pdf`)."""
     return shared(tmp_path_factory, "example_copy_build", lambda: _example_copy_build(tmp_path_factory))
 
 
 def _example_copy_build(tmp_path_factory) -> Build:
     cwd = tmp_path_factory.mktemp("example-copy")
     shutil.copytree(EXAMPLE, cwd / "bid")
-    run = run_bidkit("build", "bid", "--html", "out/bid.html", cwd=cwd)
+    run = run_bidkit("build", "bid", "--html", "out/bid.html", "--jobs", "1", cwd=cwd)
     return Build(cwd / "bid", cwd / "build" / "wolfsburg-bitkom-digitale-stadt-2017.pdf", run)
 
 

@@ -338,10 +338,11 @@ def test_a_theme_may_not_mark_a_declaration_important(copy):
 
 
 @pytest.mark.slow
-def test_a_themes_cell_type_leaves_the_money_tables_as_they_are(copy, tmp_path):
+def test_a_themes_cell_type_leaves_the_money_tables_as_they_are(copy, tmp_path, example_pdf):
     """`td { font-size: 16pt; letter-spacing: 0.2em }` — each declaration within THM004's bounds —
     made the plan's amounts overprint each other and run past the margin: the money tables' columns
-    are sized to their amounts at the table's type (D12). The cells keep that type."""
+    are sized to their amounts at the table's type (D12). The cells keep that type (the example
+    without the stylesheet: `example_pdf`, the same file as a build of the copy)."""
     import subprocess
 
     from conftest import run_bidkit
@@ -352,8 +353,7 @@ def test_a_themes_cell_type_leaves_the_money_tables_as_they_are(copy, tmp_path):
         return [(text, round(float(y1) - float(y0), 1)) for (x0, y0, x1, y1, text), after in zip(words, words[1:])
                 if re.fullmatch(r"\d{1,3}(\.\d{3})+", text) and after[4] == "€"]  # amounts: in the money tables
 
-    plain = tmp_path / "plain.pdf"
-    assert run_bidkit("build", str(copy), "-o", str(plain), "--no-cache").code == 0
+    plain = example_pdf
     (copy / "theme" / "extra.css").write_text("td { font-size: 16pt; letter-spacing: 0.2em; word-spacing: 0.5em; }\n", encoding="utf-8")
     edit(copy / "bid.yaml", '  accent_color: "#6f8fb0"\n', '  accent_color: "#6f8fb0"\n  stylesheet: theme/extra.css\n')
     themed = tmp_path / "themed.pdf"
@@ -416,6 +416,7 @@ def test_a_text_that_names_the_own_share_rightly_one_way_names_it_rightly():
     assert another_own_share("Der Eigenanteil beträgt gut 15 %.", share, costs) is None  # about: no statement
 
 
+@pytest.mark.slow
 @pytest.mark.slow
 def test_a_sum_row_never_stands_alone_under_a_repeated_header(tmp_path):
     """A bid of 200 measures and 1,000 cost items (benchmarks/generate_bid.py) put „Summe 2018“
