@@ -50,6 +50,7 @@ def mended(tmp_path_factory) -> tuple[Path, Path, dict]:
     return bid, out, check.json()
 
 
+@pytest.mark.slow
 def test_mended_annexes_and_raster_images_are_confirmed_by_the_validator(mended):
     _, out, _ = mended
     assert validation_failures(out, "3a") == []
@@ -121,6 +122,7 @@ def _elements(pdf):
             stack.append(node.K)
 
 
+@pytest.mark.slow
 def test_what_cannot_be_mended_is_refused_at_its_line_without_raw_warnings(bid, tmp_path):
     (bid / LETTER).write_bytes(annex_samples.form_without_appearances())
     (bid / MOU).write_bytes(annex_samples.print_shop_plan(cmyk_group=True))

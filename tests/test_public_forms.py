@@ -82,6 +82,7 @@ def test_the_final_search_finds_the_forms_in_the_pdf(tmp_path):
     assert leaks(clean, removed) == []
 
 
+@pytest.mark.slow
 def test_an_embedded_workbook_that_names_a_removed_person_is_found(bid, tmp_path):
     """rt5 D10: a spreadsheet annex (embedded, public) with the contact in a column bidkit does not
     read: `check` names the annex (VAR002), and the final search looks inside the archive."""

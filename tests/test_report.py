@@ -1,4 +1,5 @@
-"""Output formats, configuration and the reviewer commands, through the real command line."""
+"""Output formats, configuration and the reviewer commands: `check` run in-process by the command
+line's own main (conftest.check_here); colour, usage errors, `rules` and `explain` through the real command."""
 
 from __future__ import annotations
 
