@@ -171,6 +171,7 @@ def test_the_reading_child_is_bounded_in_memory(tmp_path: Path, monkeypatch):
     assert not list((tmp_path / "cache").rglob("*.json"))  # a verdict of the moment
 
 
+@pytest.mark.slow
 def test_check_reports_the_trials_bomb_at_the_annex_and_the_build_refuses_it(bid: Path, tmp_path: Path):
     """The trial's case, full size: a 250 MB content stream in a file of a quarter megabyte."""
     (bid / ANNEX).write_bytes(bomb_pdf(250))

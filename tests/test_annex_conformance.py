@@ -14,7 +14,7 @@ import pytest
 from pikepdf import Array, Dictionary, Name
 
 import annex_samples
-from conftest import EXAMPLE, edit, line_of, run_bidkit
+from conftest import EXAMPLE, check_here, edit, line_of, run_bidkit
 from test_pdf_validation import qpdf_warnings, validation_failures
 
 MOU = "anlagen/mou-wolfsburgdigital.pdf"
@@ -42,7 +42,7 @@ def mended(tmp_path_factory) -> tuple[Path, Path, dict]:
     (bid / PLAN).write_bytes(annex_samples.print_shop_plan())
     (bid / MOU).write_bytes(annex_samples.ocr_scan())
     (bid / LETTER).write_bytes(annex_samples.letter_with_review_marks())
-    check = run_bidkit("check", ".", "--format", "json", cwd=bid)
+    check = check_here(".", "--format", "json", cwd=bid)
     out = bid.parent / "bid.pdf"
     build = run_bidkit("build", str(bid), "-o", str(out))
     assert build.code == 0, build.stderr
@@ -50,6 +50,7 @@ def mended(tmp_path_factory) -> tuple[Path, Path, dict]:
     return bid, out, check.json()
 
 
+@pytest.mark.slow
 def test_mended_annexes_and_raster_images_are_confirmed_by_the_validator(mended):
     _, out, _ = mended
     assert validation_failures(out, "3a") == []
@@ -121,10 +122,11 @@ def _elements(pdf):
             stack.append(node.K)
 
 
+@pytest.mark.slow
 def test_what_cannot_be_mended_is_refused_at_its_line_without_raw_warnings(bid, tmp_path):
     (bid / LETTER).write_bytes(annex_samples.form_without_appearances())
     (bid / MOU).write_bytes(annex_samples.print_shop_plan(cmyk_group=True))
-    run = run_bidkit("check", ".", "--format", "json", cwd=bid)
+    run = check_here(".", "--format", "json", cwd=bid)
     found = {(f["severity"], f["file"], f["line"]): f["message"] for f in run.json()["findings"] if f["rule"] == "ANX006"}
     assert set(found) == {("warning", "partners.yaml", line_of(bid / "partners.yaml", LETTER)),
                           ("warning", "mou.yaml", line_of(bid / "mou.yaml", MOU))}

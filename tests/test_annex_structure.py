@@ -14,7 +14,7 @@ import pytest
 from pikepdf import Array, Dictionary, Name, String
 
 import annex_samples
-from conftest import EXAMPLE, edit, line_of, run_bidkit
+from conftest import EXAMPLE, check_here, edit, line_of, run_bidkit
 from test_pdf_validation import qpdf_warnings, validation_failures
 
 from bidkit.render.final import inspect_annex, repair_annex
@@ -115,7 +115,7 @@ def test_mended_role_maps_pass_the_validator_and_the_rest_is_refused_at_its_line
     for number, (change, reason) in enumerate(REFUSED.values(), start=1):
         (bid / "anlagen" / f"refused-{number}.pdf").write_bytes(_changed(change))
         edit(bid / "bid.yaml", "annexes:\n", f"annexes:\n  - title: Fehler {number}\n    file: anlagen/refused-{number}.pdf\n")
-    found = {f["line"]: f["message"] for f in run_bidkit("check", ".", "--format", "json", cwd=bid).json()["findings"]
+    found = {f["line"]: f["message"] for f in check_here(".", "--format", "json", cwd=bid).json()["findings"]
              if f["rule"] == "ANX006"}
     for number, (change, reason) in enumerate(REFUSED.values(), start=1):
         assert reason in found[line_of(bid / "bid.yaml", f"file: anlagen/refused-{number}.pdf")]

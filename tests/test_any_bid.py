@@ -21,7 +21,7 @@ from bidkit.loader import load_bid
 from bidkit.render.context import SupporterList
 from bidkit.render.formatting import any_cents
 from bidkit.supporters import Register, Supporter
-from conftest import EXAMPLE, build_once, edit
+from conftest import EXAMPLE, build_once, check_here, edit
 from pdflayout import MARGIN_LEFT, MARGIN_RIGHT
 
 #: 79 letters, as in the trial: wider than the content box at the body's 10 pt.
@@ -211,7 +211,7 @@ def test_check_reports_a_run_no_line_holds_at_its_line(tmp_path):
     start = text.index("vision: |\n")
     end = text.index("\n\n", text.index("\n\n", start) + 2)
     manifest.write_text(text[:start] + "vision: |\n  Unsere Vision:\n  " + "**a" * 2000 + text[end:], encoding="utf-8")
-    run = run_bidkit("check", str(folder), "-f", "json")
+    run = check_here(str(folder), "-f", "json")
     findings = [f for f in json.loads(run.stdout)["findings"] if f["rule"] == "TXT006"]
     line = text[:start].count("\n") + 3
     assert [(f["severity"], Path(f["file"]).name, f["line"], f["path"]) for f in findings] == [("error", "bid.yaml", line, "vision")]

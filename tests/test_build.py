@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import EXAMPLE, edit, pdf_text, run_bidkit
+from conftest import EXAMPLE, check_here, edit, pdf_text, run_bidkit
 
 
 def test_pdf_holds_the_bid_in_german(example_pdf):
@@ -154,7 +154,7 @@ def test_text_from_yaml_cannot_inject_markup(edited_build):
 
 
 def test_check_pdf_reports_pages_per_section(example_pdf):
-    document = run_bidkit("check", str(EXAMPLE), "--pdf", str(example_pdf), "-f", "json").json()
+    document = check_here(str(EXAMPLE), "--pdf", str(example_pdf), "-f", "json").json()
     pages = document["pages"]
     assert sum(pages.values()) == len(PdfReader(example_pdf).pages)
     assert pages["Deckblatt"] == 1 and pages["Kosten- und Finanzierungsplan"] >= 1
@@ -167,7 +167,7 @@ def test_page_limit_is_checked_after_build_and_with_pdf(short_call_build):
     run, out = short_call_build.run, short_call_build.pdf
     assert run.code == 1 and "PDF001" in run.stderr and "allows 3" in run.stderr
     assert out.read_bytes().startswith(b"%PDF-")  # complete, kept for inspection
-    check = run_bidkit("check", str(short_call_build.folder), "--pdf", str(out), "-f", "github")
+    check = check_here(str(short_call_build.folder), "--pdf", str(out), "-f", "github")
     assert check.code == 1
     assert any(row.startswith("::error file=") and "title=PDF001" in row for row in check.stdout.splitlines())
 

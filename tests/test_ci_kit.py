@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import REPO, edit, line_of, run_bidkit
+from conftest import REPO, check_here, edit, line_of, run_bidkit
 
 #: In CI a copy of shared/ lies beside the repository clone; a user's own clone has none.
 SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "standards" / "sarif-2.1.0-rtm.5.json"
@@ -41,7 +41,7 @@ def sarif_validator():
 def test_sarif_is_valid_against_the_official_schema(fixture, request, tmp_path):
     request.getfixturevalue(fixture)
     validator = sarif_validator()
-    run = run_bidkit("check", "bid", "--format", "sarif", cwd=tmp_path)
+    run = check_here("bid", "--format", "sarif", cwd=tmp_path)
     log = json.loads(run.stdout)
     errors = [f"{e.json_path}: {e.message[:200]}" for e in validator.iter_errors(log)]
     assert errors == []
@@ -57,7 +57,7 @@ def test_sarif_validation_catches_a_broken_log():
 
 
 def gitlab_report(tmp_path) -> list[dict]:
-    run = run_bidkit("check", "bid", "--format", "gitlab", cwd=tmp_path)
+    run = check_here("bid", "--format", "gitlab", cwd=tmp_path)
     assert run.code == 1 and not run.stderr
     return json.loads(run.stdout)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, edit, line_of, pdf_text, run_bidkit
+from conftest import EXAMPLE, check_here, edit, line_of, pdf_text, run_bidkit
 from test_import import import_from
 
 
@@ -27,7 +27,7 @@ def tabled_bid(tmp_path_factory) -> Path:
     shutil.copytree(EXAMPLE, bid)
     assert run_bidkit("export", str(bid), "--format", "csv", "-o", str(bid / "daten")).code == 0
     import_from(bid, lambda year: "daten/kosten.csv", lambda year: "daten/finanzierung.csv", "daten/kennzahlen.csv")
-    run = run_bidkit("check", str(bid))
+    run = check_here(str(bid))
     assert run.code == 0, run.stdout
     return bid
 
@@ -89,7 +89,7 @@ def sparse(path: Path, size: int, head: bytes = b"") -> None:
 
 
 def findings(bid: Path, prefix: str) -> list[dict]:
-    run = run_bidkit("check", str(bid), "--format", "json")
+    run = check_here(str(bid), "--format", "json")
     assert "Traceback" not in run.stderr
     return [f for f in run.json()["findings"] if f["rule"].startswith(prefix)]
 

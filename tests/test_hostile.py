@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from bidkit.loader import load_bid
-from conftest import EXAMPLE, edit, line_of, run_bidkit
+from conftest import EXAMPLE, check_here, edit, line_of, run_bidkit
 
 SECRET = "GEHEIM-7f3a9c"  # what an attacker wants in the PDF or the report
 
@@ -171,7 +171,7 @@ def test_git_state_reads_untracked_and_ignored_files_as_git_does(bid):
 
 def test_yaml_file_linked_to_outside_is_refused(bid, secret):
     (bid / "extra.yaml").symlink_to(secret)
-    run = run_bidkit("check", str(bid), "--format", "json")
+    run = check_here(str(bid), "--format", "json")
     no_traceback(run)
     finding = next(f for f in run.json()["findings"] if f["rule"] == "FIL002")
     assert finding["file"].endswith("extra.yaml") and "outside the bid folder" in finding["message"]
@@ -184,7 +184,7 @@ def test_call_file_must_be_a_regular_file_inside(bid, secret, call):
     (bid / "loop.yaml").symlink_to(bid / "loop.yaml")
     os.mkfifo(bid / "fifo.yaml")
     edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", f"call: {call.format(secret=secret)}")
-    run = run_bidkit("check", str(bid), "--format", "json")
+    run = check_here(str(bid), "--format", "json")
     no_traceback(run)
     at_call = [f for f in run.json()["findings"] if f["path"] == "call"]
     assert [f["rule"] for f in at_call] == ["FIL002"], at_call
@@ -196,7 +196,7 @@ def test_theme_template_linked_to_outside_is_refused(bid, tmp_path, secret):
     (bid / "theme" / "templates" / "sections").mkdir(parents=True)
     (bid / "theme" / "templates" / "sections" / "vision.html.j2").symlink_to(secret)
     use_theme(bid, "  templates: theme/templates\n")
-    run = run_bidkit("check", str(bid), "--format", "json")
+    run = check_here(str(bid), "--format", "json")
     finding = next(f for f in run.json()["findings"] if f["rule"] == "THM001")
     assert "sections/vision.html.j2" in finding["message"] and "outside the bid folder" in finding["message"]
     out = tmp_path / "draft.pdf"
@@ -366,7 +366,7 @@ def test_odd_paths_give_located_findings(bid, file, words):
     (bid / "anlagen" / "loop.pdf").symlink_to(bid / "anlagen" / "loop.pdf")
     edit(bid / "mou.yaml", "file: anlagen/mou-wolfsburgdigital.pdf", f"file: {file}")
     edit(bid / "bid.yaml", "logo: theme/logo.svg", f"logo: {file}")
-    run = run_bidkit("check", str(bid), "--format", "json")
+    run = check_here(str(bid), "--format", "json")
     no_traceback(run)
     assert run.code == 1
     located = {(f["rule"], Path(f["file"]).name, f["line"]) for f in run.json()["findings"] if words in f["message"]}
@@ -381,7 +381,7 @@ def test_template_error_names_the_file_and_line(bid, tmp_path):
     no_traceback(run)
     assert run.code == 3
     assert "template error in theme/templates/sections/vision.html.j2, line 3" in run.stderr
-    [finding] = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "THM005"]
+    [finding] = [f for f in check_here(str(bid), "--format", "json").json()["findings"] if f["rule"] == "THM005"]
     assert finding["file"].endswith("theme/templates/sections/vision.html.j2") and finding["line"] == 3, finding
 
 
@@ -404,7 +404,7 @@ def test_files_that_are_not_what_their_name_says(bid, field, name, content, word
         edit(bid / "bid.yaml", "logo: theme/logo.svg", f"logo: {name}")
     else:
         use_theme(bid, f"  font_family: Haus\n  fonts: [{{file: {name}}}]\n")
-    run = run_bidkit("check", str(bid), "--format", "json")
+    run = check_here(str(bid), "--format", "json")
     finding = next(f for f in run.json()["findings"] if f["rule"] == "THM001")
     assert words in finding["message"] and finding["line"] == line_of(bid / "bid.yaml", name)
 
@@ -420,14 +420,14 @@ def test_check_pdf_whose_outline_points_at_no_page(bid, tmp_path, example_pdf):
     broken = tmp_path / "broken.pdf"
     with broken.open("wb") as stream:
         writer.write(stream)
-    run = run_bidkit("check", str(bid), "--pdf", str(broken), "--format", "json")
+    run = check_here(str(bid), "--pdf", str(broken), "--format", "json")
     no_traceback(run)
     assert run.code in (0, 1) and run.json()["pages"]
 
 
 def test_pdf_that_is_not_a_pdf(bid, tmp_path):
     (tmp_path / "x.pdf").write_text("%PDF-1.7 nothing else")
-    run = run_bidkit("check", str(bid), "--pdf", str(tmp_path / "x.pdf"))
+    run = check_here(str(bid), "--pdf", str(tmp_path / "x.pdf"))
     no_traceback(run)
     assert run.code == 2 and "cannot read PDF" in run.stderr
 
@@ -464,7 +464,7 @@ def test_init_force_never_writes_through_a_link(tmp_path, secret, kind):
 ])
 def test_values_bidkit_cannot_read_exactly_are_errors(bid, file, old, new, words):
     edit(bid / file, old, new)
-    run = run_bidkit("check", str(bid), "--format", "json")
+    run = check_here(str(bid), "--format", "json")
     no_traceback(run)
     found = [f for f in run.json()["findings"] if words in f["message"]]
     assert run.code == 1 and found and found[0]["rule"] == "SCH001", run.stdout[:2000]
@@ -474,7 +474,7 @@ def test_values_bidkit_cannot_read_exactly_are_errors(bid, file, old, new, words
 def test_kpi_values_that_are_ambiguous_or_absurd(bid):
     edit(bid / "goals.yaml", "baseline: {value: 15, year: 2016}", "baseline: {value: 150.000, year: 2016}")
     edit(bid / "goals.yaml", "target: {value: 60, year: 2019}", "target: {value: 1e999999999, year: 2019}")
-    run = run_bidkit("check", str(bid), "--format", "json")
+    run = check_here(str(bid), "--format", "json")
     no_traceback(run)
     lines = {f["line"]: f["message"] for f in run.json()["findings"] if f["rule"] == "SCH001"}
     assert "ambiguous" in lines[line_of(bid / "goals.yaml", "value: 150.000")]
@@ -489,7 +489,7 @@ def test_aliases_of_long_text_are_bounded(bid):
     text = (bid / "bid.yaml").read_text(encoding="utf-8")
     block = re.search(r"  decisions:\n(    - .*\n)+", text)
     (bid / "bid.yaml").write_text(text[:block.start()] + decisions + "\n" + text[block.end():], encoding="utf-8")
-    run = run_bidkit("check", str(bid), "--format", "json")
+    run = check_here(str(bid), "--format", "json")
     no_traceback(run)
     finding = next(f for f in run.json()["findings"] if f["rule"] == "YML001")
     assert "characters of text" in finding["message"] and finding["file"].endswith("bid.yaml")
@@ -508,10 +508,10 @@ def test_file_names_with_control_characters_stay_out_of_reports(bid):
     import xml.dom.minidom
 
     os.mkfifo(bid / "a<b>&\x01\x1b[31m.yaml")
-    junit = run_bidkit("check", str(bid), "--format", "junit")
+    junit = check_here(str(bid), "--format", "junit")
     xml.dom.minidom.parseString(junit.stdout.encode())  # well-formed XML, no raw \x01
     for output in ("text", "github", "json"):
-        run = run_bidkit("check", str(bid), "--format", output)
+        run = check_here(str(bid), "--format", output)
         assert "\x1b" not in run.stdout and "\x01" not in run.stdout and "\\x1b" in run.stdout, output
 
 

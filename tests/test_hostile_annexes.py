@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, edit, line_of, pdf_text, run_bidkit
+from conftest import EXAMPLE, check_here, edit, line_of, pdf_text, run_bidkit
 
 ANNEX = "anlagen/unterstuetzung-ostfalia.pdf"  # annex 3, named by a partner's letter in partners.yaml
 CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
@@ -94,7 +94,7 @@ HOSTILE = {
 def test_check_reports_a_hostile_annex_where_the_bid_names_it(bid: Path, name: str):
     make, rule, reason = HOSTILE[name]
     (bid / ANNEX).write_bytes(make())
-    run = run_bidkit("check", ".", "--format", "json", cwd=bid)
+    run = check_here(".", "--format", "json", cwd=bid)
     assert run.code == 1, run.stderr
     assert "Traceback" not in run.stderr
     [finding] = [f for f in run.json()["findings"] if f["severity"] == "error"]
@@ -242,7 +242,7 @@ def every_dictionary(path: Path):
 @pytest.mark.slow
 def test_active_content_is_reported_by_check_and_never_reaches_the_submission(bid: Path, tmp_path: Path):
     (bid / ANNEX).write_bytes(ACTIVE)
-    run = run_bidkit("check", ".", "--format", "json", cwd=bid)
+    run = check_here(".", "--format", "json", cwd=bid)
     assert run.code == 0, run.stdout + run.stderr
     [finding] = [f for f in run.json()["findings"] if f["rule"] == "ANX004"]
     assert (finding["severity"], finding["file"]) == ("info", "partners.yaml")

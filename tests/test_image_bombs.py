@@ -10,7 +10,7 @@ import zlib
 
 import pytest
 
-from conftest import edit, line_of, run_bidkit
+from conftest import check_here, edit, line_of
 
 
 def png(width: int, height: int) -> bytes:
@@ -27,7 +27,7 @@ def png(width: int, height: int) -> bytes:
 def test_check_refuses_a_logo_too_large_to_decode(bid, width):
     (bid / "theme" / "bomb.png").write_bytes(png(width, width))
     edit(bid / "bid.yaml", "logo: theme/logo.svg", "logo: theme/bomb.png")
-    run = run_bidkit("check", str(bid), "--format", "json")
+    run = check_here(str(bid), "--format", "json")
     finding = next(f for f in run.json()["findings"] if f["rule"] == "THM001")
     assert "megapixels" in finding["message"] and finding["line"] == line_of(bid / "bid.yaml", "bomb.png")
     assert run.code == 1
@@ -36,7 +36,7 @@ def test_check_refuses_a_logo_too_large_to_decode(bid, width):
 def test_a_normal_picture_passes(bid):
     (bid / "theme" / "small.png").write_bytes(png(600, 200))
     edit(bid / "bid.yaml", "logo: theme/logo.svg", "logo: theme/small.png")
-    run = run_bidkit("check", str(bid), "--format", "json")
+    run = check_here(str(bid), "--format", "json")
     assert not [f for f in run.json()["findings"] if f["rule"] == "THM001"]
 
 

@@ -20,7 +20,7 @@ from bidkit.findings import Severity
 from bidkit.loader import load_bid
 from bidkit.sheets import CellError, read_figure, read_money
 
-from conftest import EXAMPLE, REPO, edit, line_of, run_bidkit
+from conftest import EXAMPLE, REPO, check_here, edit, line_of, run_bidkit
 
 PADERBORN = REPO / "examples" / "paderborn"
 
@@ -131,8 +131,8 @@ def test_xlsx_export_imports_back_to_the_cent(source, tmp_path):
     import_from(bid, lambda year: {"file": "kfp.xlsx", "sheet": str(year)}, lambda year: {"file": "kfp.xlsx", "sheet": str(year)},
                 {"file": "kfp.xlsx", "sheet": "Ziele und Kennzahlen"})
     assert _budget_facts(bid) == _budget_facts(source)
-    checked = run_bidkit("check", str(bid), "--format", "json").json()
-    original = run_bidkit("check", str(source), "--format", "json").json()
+    checked = check_here(str(bid), "--format", "json").json()
+    original = check_here(str(source), "--format", "json").json()
     assert checked["summary"] == original["summary"] and checked["summary"]["error"] == 0
 
 
@@ -280,7 +280,7 @@ def bad_cell(bid):
 
 
 def report(bid: Path, fmt: str) -> str:
-    run = run_bidkit("check", "bid", "--format", fmt, cwd=bid.parent)
+    run = check_here("bid", "--format", fmt, cwd=bid.parent)
     assert run.code == 1, run.stderr
     return run.stdout
 

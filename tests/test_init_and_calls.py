@@ -12,7 +12,7 @@ from bidkit.check import check_bid
 from bidkit.findings import Severity
 from bidkit.scaffold import scalar, skeleton_files
 
-from conftest import EXAMPLE, run_bidkit
+from conftest import EXAMPLE, check_here, run_bidkit
 
 
 @pytest.mark.parametrize("call_id", list(shipped_calls()))
@@ -43,7 +43,7 @@ def test_fresh_skeleton_fails_check_with_a_finding_on_each_line_to_fill(tmp_path
             assert line.strip() == "- id: partner-1"
     # every section the call requires is there
     assert not [f for f in result.findings if f.rule == "REQ001"]
-    assert run_bidkit("check", "neu", cwd=tmp_path).code == 1
+    assert check_here("neu", cwd=tmp_path).code == 1
 
 
 def test_skeleton_names_the_calls_thematic_field_ids_and_limits():
@@ -158,7 +158,7 @@ def test_skeleton_with_an_official_name_uses_it_wherever_it_names_the_city(tmp_p
     assert "official_name: Wissenschaftsstadt Darmstadt" in texts["bid.yaml"]
     assert not [name for name, text in texts.items() if "Stadt Darmstadt" in text.replace("Wissenschaftsstadt Darmstadt", "")]
     assert "organisation: Wissenschaftsstadt Darmstadt" in texts["bid.yaml"]
-    found = run_bidkit("check", str(target), "--format", "json").json()["findings"]
+    found = check_here(str(target), "--format", "json").json()["findings"]
     assert not [f for f in found if f["rule"].startswith(("SCH", "YML"))]  # a skeleton of TODOs, but a valid one
 
 

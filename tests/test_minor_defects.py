@@ -5,24 +5,24 @@ escaped bracket; the default output name of a long city name; wrong bounds in th
 
 from __future__ import annotations
 
-from conftest import PADERBORN, edit, run_bidkit
+from conftest import PADERBORN, check_here, edit, run_bidkit
 
 
 def test_summary_line_names_the_bid_by_its_title_with_errors_too(bid):
-    clean = run_bidkit("check", str(bid)).stdout.splitlines()[-1]
+    clean = check_here(str(bid)).stdout.splitlines()[-1]
     assert clean.startswith("✓ #WolfsburgDigital: no errors")
     edit(bid / "budget.yaml", "          amount: 500000", "          amount: 450000")
-    run = run_bidkit("check", str(bid))
+    run = check_here(str(bid))
     assert run.code == 1
     assert run.stdout.splitlines()[-1].startswith("✗ #WolfsburgDigital: 1 error(s)"), run.stdout.splitlines()[-1]
 
 
 def test_check_pdf_refuses_the_pdf_of_another_bid(example_pdf):
-    other = run_bidkit("check", str(PADERBORN), "--pdf", str(example_pdf), "--format", "json")
+    other = check_here(str(PADERBORN), "--pdf", str(example_pdf), "--format", "json")
     assert other.code == 1
     found = [f for f in other.json()["findings"] if f["rule"] == "PDF003"]
     assert len(found) == 1 and "#WolfsburgDigital" in found[0]["message"], found
-    own = run_bidkit("check", "bid_data", "--pdf", str(example_pdf), "--format", "json")
+    own = check_here("bid_data", "--pdf", str(example_pdf), "--format", "json")
     assert own.code == 0 and "PDF003" not in {f["rule"] for f in own.json()["findings"]}
 
 
@@ -46,7 +46,7 @@ def test_a_drafts_open_point_names_the_workbook_cell(edited_draft):
     """The draft's list of open points names a spreadsheet finding by sheet and cell, as the
     command line does (`Kosten!C2`), not by a „Zeile“ that is the sheet's row."""
     # The draft of conftest.py's `edited_draft` (--html beside the PDF): these costs and the other edits it names.
-    check = run_bidkit("check", str(edited_draft.folder))
+    check = check_here(str(edited_draft.folder))
     assert "Kosten!C2" in check.stdout, check.stdout
     run = edited_draft.run
     assert run.code == 0, run.stderr
@@ -58,7 +58,7 @@ def test_var002_on_a_name_field_says_to_remove_it_too(bid):
     the name is no text to rewrite, so the hint says to remove `legal_representative` too."""
     (bid / "bid.yaml").write_text((bid / "bid.yaml").read_text(encoding="utf-8")
                                   + "variants:\n  ohne-unterschriften:\n    label: Ohne Unterschriften\n    remove: [signatories]\n", encoding="utf-8")
-    found = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
+    found = [f for f in check_here(str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
     assert found and found[0]["path"] == "legal_representative.name", found
     assert "add `legal_representative` to the variant's `remove:`" in found[0]["hint"]
     assert "Rewrite the text" not in found[0]["hint"]
@@ -81,7 +81,7 @@ def test_a_formula_error_value_is_named_as_a_failing_formula(bid):
     start = text.index("      costs:")
     end = text.index("      funding:", start)
     (bid / "budget.yaml").write_text(text[:start] + "      costs_file: kosten.xlsx\n" + text[end:], encoding="utf-8")
-    findings = run_bidkit("check", str(bid), "--format", "json").json()["findings"]
+    findings = check_here(str(bid), "--format", "json").json()["findings"]
     failing = {f["cell"] for f in findings if "formula that fails" in f["message"]}
     assert failing == {"C2", "C3", "D4", "A5", "C6"}, findings
 
@@ -104,7 +104,7 @@ def test_a_merged_cell_in_a_required_column_is_named_as_merged(bid):
     start = text.index("      costs:")
     end = text.index("      funding:", start)
     (bid / "budget.yaml").write_text(text[:start] + "      costs_file: kosten.xlsx\n" + text[end:], encoding="utf-8")
-    errors = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["severity"] == "error"]
+    errors = [f for f in check_here(str(bid), "--format", "json").json()["findings"] if f["severity"] == "error"]
     assert len(errors) == 1 and errors[0]["cell"] == "B3", errors
     assert "part of the merged cells B2:B3" in errors[0]["message"] and "Unmerge" in errors[0]["hint"]
 
@@ -147,7 +147,7 @@ def test_a_text_where_a_mapping_belongs_names_the_keys(bid):
     """rt5: a signatory written as one text got pydantic's „Input should be a valid dictionary or
     instance of Signatory“."""
     edit(bid / "mou.yaml", "        - {name: Klaus Mohrs, role: Oberbürgermeister}", "        - Klaus Mohrs, Oberbürgermeister")
-    [error] = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "SCH001"]
+    [error] = [f for f in check_here(str(bid), "--format", "json").json()["findings"] if f["rule"] == "SCH001"]
     assert error["message"] == "'signatories[0]': 'Klaus Mohrs, Oberbürgermeister' is one text; here belong the keys name, role"
     assert error["hint"] == "Write it as a mapping: {name: …, role: …}."
 
@@ -160,6 +160,6 @@ def test_a_csv_in_windows_1252_is_located_at_its_line_and_column(bid):
     start = text.index("      costs:")
     end = text.index("      funding:", start)
     (bid / "budget.yaml").write_text(text[:start] + "      costs_file: kosten.csv\n" + text[end:], encoding="utf-8")
-    [error] = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["severity"] == "error"]
+    [error] = [f for f in check_here(str(bid), "--format", "json").json()["findings"] if f["severity"] == "error"]
     assert (error["file"].endswith("kosten.csv"), error["line"], error["column"]) == (True, 2, 11), error
     assert "byte 0xFC at line 2, column 11 ('ü' in Windows-1252" in error["message"]

@@ -16,7 +16,7 @@ import pytest
 from bidkit.check import CheckOptions, check_bid
 from bidkit.findings import Severity
 
-from conftest import EXAMPLE, edit, line_of, run_bidkit
+from conftest import EXAMPLE, check_here, edit, line_of, run_bidkit
 
 #: Words of pydantic's own messages that must never reach a user.
 RAW = ("Input should", "Decimal input", "finite number", "unicode string", "position ")
@@ -114,7 +114,7 @@ def test_text_report_shows_a_long_line_cut_around_the_column(bid):
     edit(bid / "budget.yaml", item, "        - {title: " + "x" * 300 + ", category: personalkosten, amount: {a: 1}, "
                                       "measure: digitalisierungsstrategie, budget_reservation: true}\n")
     edit(bid / "budget.yaml", "amount: 130000", "amount: " + "9" * 5000)
-    run = run_bidkit("check", str(bid))
+    run = check_here(str(bid))
     assert run.code == 1, run.stderr
     lines = run.stdout.splitlines()
     assert max(len(line) for line in lines) < 200, max(lines, key=len)[:300]
@@ -146,7 +146,7 @@ def test_a_utf16_file_is_one_finding_without_nul_bytes_nor_knock_on_findings(bid
     found = problems(bid)
     assert [f.rule for f in found] == ["FIL001"], [(f.rule, f.message) for f in found]
     assert "UTF-16" in found[0].message, found[0].message
-    run = run_bidkit("check", str(bid))
+    run = check_here(str(bid))
     assert "\x00" not in run.stdout and "PAR004" not in run.stdout, run.stdout
 
 

@@ -18,7 +18,7 @@ from bidkit.check import check_bid
 from bidkit.loader import ITEM_LISTS, load_bid
 from bidkit.rules import RULES
 from bidkit.rules.registry import rule
-from conftest import EXAMPLE, REPO, edit, line_of, run_bidkit
+from conftest import EXAMPLE, REPO, check_here, edit, line_of
 
 PADERBORN = REPO / "examples" / "paderborn"
 
@@ -59,18 +59,18 @@ def test_a_bad_budget_line_keeps_the_sums_not_run_with_the_reason(bid):
     assert located(result, "BUD005") == [("budget.yaml", line_of(bid / "budget.yaml", "amount: 0"))]
     assert located(result, "SCH001") == [("budget.yaml", line_of(bid / "budget.yaml", "hundertdreißigtausend"))]
 
-    document = run_bidkit("check", str(bid), "--format", "json").json()
+    document = check_here(str(bid), "--format", "json").json()
     budget = {s["section"]: s for s in document["completeness"]["sections"]}["Kosten- und Finanzierungsplan"]
     assert budget["not_run"] == sum(code.startswith("BUD") and code != "BUD005" for code in RULES) and budget["passed"] == 0
 
-    suite = ET.fromstring(run_bidkit("check", str(bid), "--format", "junit").stdout).find("testsuite")
+    suite = ET.fromstring(check_here(str(bid), "--format", "junit").stdout).find("testsuite")
     skipped = {case.get("name").split()[0]: case.find("skipped").get("message")
                for case in suite.iter("testcase") if case.find("skipped") is not None}
     assert set(skipped) == set(result.rules_not_run) and int(suite.get("skipped")) == len(skipped)
     assert "budget had invalid items" in skipped["BUD001"]
     assert "BUD005" not in skipped
 
-    text = run_bidkit("check", str(bid)).stdout
+    text = check_here(str(bid)).stdout
     assert "not run: what they read did not load, had invalid items or is missing" in text
 
 

@@ -11,7 +11,7 @@ import yaml
 from pypdf import PdfReader
 
 from bidkit.models import SECTION_TITLES
-from conftest import EXAMPLE, REPO, edit, outline, pdf_fonts, pdf_text, resolved, run_bidkit
+from conftest import EXAMPLE, REPO, check_here, edit, outline, pdf_fonts, pdf_text, resolved, run_bidkit
 
 
 def xmp(path: Path) -> str:
@@ -138,10 +138,10 @@ def test_annexes_do_not_count_against_the_page_limit(short_call_build, tmp_path)
     bid = tmp_path / "bid"
     shutil.copytree(short_call_build.folder, bid)
     edit(bid / "calls" / "short.yaml", "page_limit: 3", "page_limit: 11")
-    run = run_bidkit("check", str(bid), "--pdf", str(short_call_build.pdf))
+    run = check_here(str(bid), "--pdf", str(short_call_build.pdf))
     assert run.code == 0 and "PDF001" not in run.stdout, run.stdout
     edit(bid / "calls" / "short.yaml", "page_limit: 11", "page_limit: 10")
-    run = run_bidkit("check", str(bid), "--pdf", str(short_call_build.pdf))
+    run = check_here(str(bid), "--pdf", str(short_call_build.pdf))
     assert run.code == 1 and "the document has 11 pages; the call allows 10" in run.stdout
 
 

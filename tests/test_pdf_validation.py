@@ -17,7 +17,7 @@ import pikepdf
 import pytest
 
 import annex_samples
-from conftest import line_of, run_bidkit
+from conftest import check_here, line_of, run_bidkit
 
 from bidkit.render.build import PDF_VARIANTS
 
@@ -232,7 +232,7 @@ def test_annexes_are_grafted_as_parts(built):
 @pytest.mark.slow
 def test_office_export_with_unembedded_fonts_is_refused_where_it_breaks_the_claim(bid, tmp_path, draft_outside_git):
     (bid / LETTER).write_bytes(annex_samples.office_export())
-    run = run_bidkit("check", ".", "--format", "json", cwd=bid)
+    run = check_here(".", "--format", "json", cwd=bid)
     [finding] = [f for f in run.json()["findings"] if f["rule"] == "ANX006"]
     assert (finding["severity"], finding["file"], finding["line"]) == ("warning", "partners.yaml", line_of(bid / "partners.yaml", LETTER))
     assert finding["message"].endswith(

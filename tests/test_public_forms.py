@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import edit, run_bidkit
+from conftest import check_here, edit, run_bidkit
 
 from bidkit.variants import Secret, leaks, name_forms, phone_digits
 
@@ -57,7 +57,7 @@ def test_check_finds_a_removed_person_in_any_form(bid, sentence):
     start, end = text.index("\ncontact:\n") + 1, text.index("vision: |")
     (bid / "bid.yaml").write_text(text[:start] + PEOPLE + "\n" + text[end:], encoding="utf-8")
     edit(bid / "bid.yaml", "vision: |\n", f"vision: |\n  {sentence}\n")
-    found = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"]
+    found = [f for f in check_here(str(bid), "--format", "json").json()["findings"]
              if f["rule"] == "VAR002" and f["path"] == "vision"]
     assert found, sentence
 
@@ -67,7 +67,7 @@ def test_check_keeps_quiet_on_other_people_and_numbers(bid):
     start, end = text.index("\ncontact:\n") + 1, text.index("vision: |")
     (bid / "bid.yaml").write_text(text[:start] + PEOPLE + "\n" + text[end:], encoding="utf-8")
     edit(bid / "bid.yaml", "vision: |\n", "vision: |\n  Frau Dubrovnik und Herr Celikoglu rufen 05361 28-3141 an; Çelikstraße 5.\n")
-    found = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
+    found = [f for f in check_here(str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
     assert found == []
 
 
@@ -82,6 +82,7 @@ def test_the_final_search_finds_the_forms_in_the_pdf(tmp_path):
     assert leaks(clean, removed) == []
 
 
+@pytest.mark.slow
 def test_an_embedded_workbook_that_names_a_removed_person_is_found(bid, tmp_path):
     """rt5 D10: a spreadsheet annex (embedded, public) with the contact in a column bidkit does not
     read: `check` names the annex (VAR002), and the final search looks inside the archive."""
@@ -95,7 +96,7 @@ def test_an_embedded_workbook_that_names_a_removed_person_is_found(bid, tmp_path
     book.active.append(["Plattform", 1000, "Dr. Hüseyin Çelik, Tel. 05361 28-31415"])
     book.save(bid / "anlagen" / "kosten.xlsx")
     edit(bid / "bid.yaml", "\nannexes:\n", "\nannexes:\n  - {title: Kostenplan der Kämmerei, file: anlagen/kosten.xlsx}\n")
-    found = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
+    found = [f for f in check_here(str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
     assert {f["path"] for f in found} == {"annexes[0].file"}, found
     assert {"contact.name", "contact.phone"} <= {w for f in found for w in ("contact.name", "contact.phone") if w in f["message"]}
     run = run_bidkit("build", str(bid), "--variant", "public", "--draft", "-o", str(tmp_path / "public.pdf"))
@@ -130,7 +131,7 @@ def test_an_annex_file_name_that_names_a_removed_person_is_found_by_check(bid):
     (bid / "bid.yaml").write_text(text[:start] + PEOPLE + "\n" + text[end:], encoding="utf-8")
     (bid / "anlagen" / "Gutachten Hüseyin Çelik.csv").write_text("a;b\n1;2\n", encoding="utf-8")
     edit(bid / "bid.yaml", "\nannexes:\n", '\nannexes:\n  - {title: Gutachten, file: "anlagen/Gutachten Hüseyin Çelik.csv"}\n')
-    found = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
+    found = [f for f in check_here(str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
     assert [f["path"] for f in found] == ["annexes[0].file"], found
     assert "rename the file" in found[0]["hint"]
 
@@ -141,10 +142,10 @@ def test_an_official_who_is_also_a_contact_keeps_the_name_not_the_phone(bid):
     be built. An official shown in office is public; the contact's e-mail and phone are still removed."""
     edit(bid / "bid.yaml", "  name: Referat Organisationsentwicklung", "  name: Klaus Mohrs\n  phone: +49 5361 28-2222")
     edit(bid / "bid.yaml", "vision: |\n", "vision: |\n  Oberbürgermeister Klaus Mohrs leitet die Lenkungsgruppe.\n")
-    found = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
+    found = [f for f in check_here(str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
     assert found == [], found
     edit(bid / "bid.yaml", "vision: |\n", "vision: |\n  Rückfragen unter 05361 28-2222.\n")
-    found = [f for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
+    found = [f for f in check_here(str(bid), "--format", "json").json()["findings"] if f["rule"] == "VAR002"]
     assert {f["message"].split(",")[0] for f in found} == {"this text quotes deputy_contact.phone"}, found
 
 

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import EXAMPLE, PADERBORN, edit, line_of, outline, run_bidkit
+from conftest import EXAMPLE, PADERBORN, check_here, edit, line_of, outline, run_bidkit
 from test_pdf_validation import qpdf_warnings, validation_failures
 
 OSTFALIA_LETTER = "anlagen/unterstuetzung-ostfalia.pdf"
@@ -200,7 +200,7 @@ def test_the_default_build_ignores_the_variant_fields(bid, tmp_path):
 def test_a_text_quoting_a_removed_value_refuses_the_public_build(bid, tmp_path):
     edit(bid / "bid.yaml", "Wolfsburg will digitale Modellstadt werden.",
          "Wolfsburg will digitale Modellstadt werden (Fragen an digital@stadt.wolfsburg.example).")
-    check = run_bidkit("check", str(bid), "--format", "json")
+    check = check_here(str(bid), "--format", "json")
     [finding] = [f for f in check.json()["findings"] if f["rule"] == "VAR002"]
     assert finding["severity"] == "warning" and finding["path"] == "vision"
     assert finding["line"] == line_of(bid / "bid.yaml", "Fragen an digital@")

@@ -1,4 +1,5 @@
-"""Output formats, configuration and the reviewer commands, through the real command line."""
+"""Output formats, configuration and the reviewer commands: `check` run in-process by the command
+line's own main (conftest.check_here); colour, usage errors, `rules` and `explain` through the real command."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from junitparser import JUnitXml
 
 from bidkit.rules import RULES
 
-from conftest import REPO, edit, line_of, run_bidkit
+from conftest import REPO, check_here, edit, line_of, run_bidkit
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def broken(bid):
 
 
 def test_text_shows_source_line_caret_and_summary(broken, tmp_path):
-    run = run_bidkit("check", "bid", cwd=tmp_path)
+    run = check_here("bid", cwd=tmp_path)
     line = line_of(broken / "budget.yaml", "total: 600000")
     assert f"{line:>7} |   total: 600000" in run.stdout
     assert "|          ^" in run.stdout  # caret under column 10
@@ -38,7 +39,7 @@ def test_color_always_and_never(broken, tmp_path):
 
 
 def test_github_annotations(broken, tmp_path):
-    run = run_bidkit("check", "bid", "--format", "github", cwd=tmp_path)
+    run = check_here("bid", "--format", "github", cwd=tmp_path)
     assert run.code == 1
     line = line_of(broken / "budget.yaml", "total: 600000")
     assert f"::error file=bid/budget.yaml,line={line},col=10,title=BUD002::year totals add up to" in run.stdout
@@ -47,7 +48,7 @@ def test_github_annotations(broken, tmp_path):
 
 
 def test_junit_has_one_case_per_rule(broken, tmp_path):
-    run = run_bidkit("check", "bid", "--format", "junit", cwd=tmp_path)
+    run = check_here("bid", "--format", "junit", cwd=tmp_path)
     xml = JUnitXml.fromstring(run.stdout.encode("utf-8"))  # bytes: with lxml (pikepdf needs it) junitparser refuses a str with an XML declaration
     cases = [case for suite in xml for case in suite]
     names = [case.name.split()[0] for case in cases]
@@ -115,7 +116,7 @@ SARIF_SHAPE = {
 
 
 def test_sarif_log(broken, tmp_path):
-    run = run_bidkit("check", "bid", "--format", "sarif", cwd=tmp_path)
+    run = check_here("bid", "--format", "sarif", cwd=tmp_path)
     log = json.loads(run.stdout)
     jsonschema.Draft202012Validator(SARIF_SHAPE).validate(log)
     driver = log["runs"][0]["tool"]["driver"]
@@ -132,17 +133,17 @@ def test_sarif_log(broken, tmp_path):
 
 def test_strict_makes_warnings_errors(bid, tmp_path):
     edit(bid / "budget.yaml", "          amount: 500000", "          amount: 550000")
-    assert run_bidkit("check", "bid", cwd=tmp_path).code == 0
-    run = run_bidkit("check", "bid", "--strict", "-f", "json", cwd=tmp_path)
+    assert check_here("bid", cwd=tmp_path).code == 0
+    run = check_here("bid", "--strict", "-f", "json", cwd=tmp_path)
     assert run.code == 1
     levels = {f["rule"]: f["severity"] for f in run.json()["findings"]}
     assert levels == {"BUD004": "error", "BUD007": "info", "PAR004": "info"}
 
 
 def test_select_and_ignore(broken, tmp_path):
-    only_budget = run_bidkit("check", "bid", "--select", "BUD00", "-f", "json", cwd=tmp_path).json()
+    only_budget = check_here("bid", "--select", "BUD00", "-f", "json", cwd=tmp_path).json()
     assert {f["rule"] for f in only_budget["findings"]} == {"BUD002", "BUD004", "BUD007"}
-    ignored = run_bidkit("check", "bid", "--ignore", "BUD002", "--ignore", "PAR", "-f", "json", cwd=tmp_path)
+    ignored = check_here("bid", "--ignore", "BUD002", "--ignore", "PAR", "-f", "json", cwd=tmp_path)
     assert ignored.code == 0
     assert {f["rule"] for f in ignored.json()["findings"]} == {"BUD004", "BUD007"}
 
@@ -156,7 +157,7 @@ def test_bid_configuration_changes_severity_and_ignores(bid, tmp_path):
     edit(bid / "budget.yaml", "          amount: 500000", "          amount: 550000")
     edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017",
          "call: bitkom-digitale-stadt-2017\nchecks:\n  ignore: [PAR004]\n  severity: {BUD004: error, BUD007: warning}")
-    document = run_bidkit("check", "bid", "-f", "json", cwd=tmp_path).json()
+    document = check_here("bid", "-f", "json", cwd=tmp_path).json()
     levels = {f["rule"]: f["severity"] for f in document["findings"]}
     assert levels == {"BUD004": "error", "BUD007": "warning"}
 
@@ -164,19 +165,19 @@ def test_bid_configuration_changes_severity_and_ignores(bid, tmp_path):
 def test_loader_rules_cannot_be_ignored(bid, tmp_path):
     edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: bitkom-digitale-stadt-2017\nchecks:\n  ignore: [SCH002]")
     edit(bid / "bid.yaml", "  population: 124000", "  populaton: 124000")
-    document = run_bidkit("check", "bid", "-f", "json", cwd=tmp_path).json()
+    document = check_here("bid", "-f", "json", cwd=tmp_path).json()
     assert {"SCH002", "CFG001"} <= {f["rule"] for f in document["findings"]}
 
 
 def test_matrix_formats(broken, tmp_path):
-    rows = list(csv.DictReader(io.StringIO(run_bidkit("check", "bid", "--matrix", "-f", "csv", cwd=tmp_path).stdout)))
+    rows = list(csv.DictReader(io.StringIO(check_here("bid", "--matrix", "-f", "csv", cwd=tmp_path).stdout)))
     assert [r["id"] for r in rows][:2] == ["DS-1", "DS-2"]
     budget = next(r for r in rows if r["section"] == "budget")
     assert budget["status"] == "fail" and "BUD002 bid/budget.yaml" in budget["findings"]
     assert next(r for r in rows if r["section"] == "mou")["status"] == "pass"
-    as_json = json.loads(run_bidkit("check", "bid", "--matrix", "-f", "json", cwd=tmp_path).stdout)
+    as_json = json.loads(check_here("bid", "--matrix", "-f", "json", cwd=tmp_path).stdout)
     assert len(as_json) == len(rows) and set(as_json[0]) == {"id", "requirement", "section", "status", "findings"}
-    text = run_bidkit("check", "bid", "--matrix", cwd=tmp_path).stdout
+    text = check_here("bid", "--matrix", cwd=tmp_path).stdout
     assert "Compliance matrix" in text and "DS-9" in text
 
 
@@ -204,7 +205,7 @@ def test_rules_and_explain():
 
 def test_second_call_profile_drives_the_rules(bid, tmp_path):
     edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: modellprojekte-smart-cities")
-    document = run_bidkit("check", "bid", "-f", "json", cwd=tmp_path).json()
+    document = check_here("bid", "-f", "json", cwd=tmp_path).json()
     codes = {f["rule"] for f in document["findings"] if f["severity"] != "info"}
     # MPSC: the resolution must commit the own share; measures and budget years must lie in its funding period.
     assert codes == {"RES002", "MEA003", "BUD011"}
@@ -218,6 +219,6 @@ def test_matrix_csv_cells_are_never_run_as_formulas(bid, tmp_path):
     call = call.replace("text: Die Stadt ist teilnahmeberechtigt", "text: =1+1 Die Stadt ist teilnahmeberechtigt", 1)
     (bid / "call.yaml").write_text(call, encoding="utf-8")
     edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: ./call.yaml")
-    rows = list(csv.DictReader(io.StringIO(run_bidkit("check", "bid", "--matrix", "-f", "csv", cwd=tmp_path).stdout)))
+    rows = list(csv.DictReader(io.StringIO(check_here("bid", "--matrix", "-f", "csv", cwd=tmp_path).stdout)))
     assert rows[0]["requirement"].startswith("'=1+1 Die Stadt")
     assert not any(cell[:1] in "=+-@" for row in rows for cell in row.values() if cell)

@@ -11,7 +11,7 @@ import pytest
 from bidkit.check import CheckOptions, check_bid
 from bidkit.findings import Severity
 
-from conftest import edit, line_of, run_bidkit
+from conftest import check_here, edit, line_of, run_bidkit
 
 
 def problems(bid: Path, **options):
@@ -80,14 +80,14 @@ def test_the_matrix_shows_a_requirement_with_an_ignored_rule_as_not_checked(igno
     import csv
     import io
 
-    run = run_bidkit("check", "bid", "--matrix", "-f", "csv", cwd=ignoring.parent)
+    run = check_here("bid", "--matrix", "-f", "csv", cwd=ignoring.parent)
     budget = next(row for row in csv.DictReader(io.StringIO(run.stdout)) if row["id"] == "DS-9")
     line = line_of(ignoring / "bid.yaml", "- BUD006")
     assert budget["status"] == "not checked" and f"BUD006 ignored by bid/bid.yaml:{line}" in budget["findings"]
 
 
 def test_the_text_report_names_the_ignored_checks_and_does_not_count_them_as_passing(ignoring):
-    run = run_bidkit("check", "bid", cwd=ignoring.parent)
+    run = check_here("bid", cwd=ignoring.parent)
     line = line_of(ignoring / "bid.yaml", "- BUD006")
     assert f"ignored by bid/bid.yaml:{line}: BUD006" in run.stdout
     assert "Kosten- und Finanzierungsplan: 14/15 checks pass (1 ignored)" in run.stdout
@@ -96,16 +96,16 @@ def test_the_text_report_names_the_ignored_checks_and_does_not_count_them_as_pas
 
 def test_json_junit_github_and_sarif_name_the_ignored_checks(ignoring):
     line = line_of(ignoring / "bid.yaml", "- BUD006")
-    document = run_bidkit("check", "bid", "-f", "json", cwd=ignoring.parent).json()
+    document = check_here("bid", "-f", "json", cwd=ignoring.parent).json()
     assert document["ignored"] == [{"rule": "BUD006", "file": "bid/bid.yaml", "line": line}]
     assert document["completeness"]["percent"] < 100
-    github = run_bidkit("check", "bid", "-f", "github", cwd=ignoring.parent).stdout
+    github = check_here("bid", "-f", "github", cwd=ignoring.parent).stdout
     assert f"::notice file=bid/bid.yaml,line={line},title=ignored checks::BUD006 ignored by bid/bid.yaml:{line}" in github
-    junit = run_bidkit("check", "bid", "-f", "junit", cwd=ignoring.parent).stdout
+    junit = check_here("bid", "-f", "junit", cwd=ignoring.parent).stdout
     assert f'<skipped message="ignored by bid/bid.yaml:{line}: not checked" />' in junit
     import json
 
-    log = json.loads(run_bidkit("check", "bid", "-f", "sarif", cwd=ignoring.parent).stdout)
+    log = json.loads(check_here("bid", "-f", "sarif", cwd=ignoring.parent).stdout)
     [invocation] = log["runs"][0]["invocations"]
     assert [o["descriptor"]["id"] for o in invocation["ruleConfigurationOverrides"]] == ["BUD006"]
     assert invocation["ruleConfigurationOverrides"][0]["configuration"] == {"enabled": False}
@@ -119,7 +119,7 @@ def test_json_junit_github_and_sarif_name_the_ignored_checks(ignoring):
 
 
 def test_checks_ignored_on_the_command_line_are_named_too(bid):
-    run = run_bidkit("check", "bid", "--ignore", "BUD006", cwd=bid.parent)
+    run = check_here("bid", "--ignore", "BUD006", cwd=bid.parent)
     assert "ignored by --ignore: BUD006" in run.stdout
 
 
@@ -162,7 +162,7 @@ CONTROLS = "\r\t\x1b\x85\u2028\u2029\u202e\u2066\u200f"
 @pytest.mark.parametrize("fmt", ["text", "github", "junit", "json", "sarif", "gitlab"])
 def test_a_file_name_with_line_breaks_and_controls_stays_on_its_line(bid, fmt):
     (bid / f"x\n{INJECTED}\n✓ fake: no errors{CONTROLS}.yaml").write_text("[broken\n", encoding="utf-8")
-    run = run_bidkit("check", "bid", "-f", fmt, cwd=bid.parent)
+    run = check_here("bid", "-f", fmt, cwd=bid.parent)
     assert run.code == 1 and "Traceback" not in run.stderr
     lines = run.stdout.splitlines()
     assert not any(line.startswith(("::error file=README.md", "✓ fake")) for line in lines)
@@ -175,7 +175,7 @@ def test_a_file_name_with_line_breaks_and_controls_stays_on_its_line(bid, fmt):
 
 def test_keys_titles_and_call_texts_with_line_breaks_are_escaped(bid):
     edit(bid / "bid.yaml", "\ntitle:", '\n"neu\\n✓ fake": 1\ntitle:')  # an unknown key: its path is printed
-    run = run_bidkit("check", "bid", cwd=bid.parent)
+    run = check_here("bid", cwd=bid.parent)
     assert "neu\\n✓ fake" in run.stdout and not any(line.startswith("✓ fake") for line in run.stdout.splitlines())
 
 
@@ -187,7 +187,7 @@ def test_the_matrix_escapes_a_call_file_s_requirement_text(bid):
     (bid / "call.yaml").write_text(call, encoding="utf-8")
     edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: call.yaml")
     for fmt in ("text", "csv"):
-        out = run_bidkit("check", "bid", "--matrix", "-f", fmt, cwd=bid.parent).stdout
+        out = check_here("bid", "--matrix", "-f", fmt, cwd=bid.parent).stdout
         assert not any(line.lstrip("│ ").startswith("::error") for line in out.splitlines()), out
         assert "[red]rot[/]" in out.replace("\n", "") or "Injected [red]" in out
 
@@ -381,7 +381,7 @@ def test_a_leak_in_the_pdf_is_named_on_its_page(monkeypatch):
 
 def test_the_summary_names_the_agreement_by_its_kind(bid):
     edit(bid / "mou.yaml", "mou:\n", "mou:\n  kind: cooperation_agreement\n")
-    run = run_bidkit("check", "bid", cwd=bid.parent)
+    run = check_here("bid", cwd=bid.parent)
     assert "Kooperationsvereinbarung: 2/2 checks pass" in run.stdout and "Memorandum of Understanding:" not in run.stdout
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from bidkit.loader import load_bid
 from bidkit.render import build
-from conftest import EXAMPLE, edit
+from conftest import EXAMPLE, check_here, edit
 
 
 def _html(folder) -> str:
@@ -63,17 +63,17 @@ def test_the_kind_under_a_funding_source_and_a_signatorys_role_hold_no_name_span
 def test_a_pasted_line_separator_is_named_at_its_line_and_column_as_an_editor_counts(copy, character):
     """U+2028, U+2029 and U+0085 break the line for YAML, not for an editor or grep: every later
     line number was off by one, and in a block text a false syntax error named another line (D7)."""
-    from conftest import line_of, run_bidkit
+    from conftest import line_of
 
     text = (copy / "bid.yaml").read_text(encoding="utf-8")
     line = line_of(copy / "bid.yaml", "subtitle:")
     (copy / "bid.yaml").write_text(text.replace("subtitle: Bewerbung der", f"subtitle: Bewerbung{character}der", 1), encoding="utf-8")
-    run = run_bidkit("check", ".", "--format", "json", cwd=copy)
+    run = check_here(".", "--format", "json", cwd=copy)
     assert run.code == 1 and "Traceback" not in run.stderr
     [finding] = [f for f in run.json()["findings"] if f["rule"] == "YML001"]
     assert (finding["line"], finding["column"]) == (line, len("subtitle: Bewerbung") + 1)
     assert f"U+{ord(character):04X}" in finding["message"] and "Replace it by a space" in finding["hint"]
-    text_run = run_bidkit("check", ".", cwd=copy)
+    text_run = check_here(".", cwd=copy)
     assert "subtitle: Bewerbung\\u" in text_run.stdout or "subtitle: Bewerbung\\x85" in text_run.stdout
 
 
@@ -102,7 +102,7 @@ def test_a_damaged_theme_font_is_named(copy, damage):
     draws with DejaVu Sans instead, without a word; `check` passed (D9)."""
     import random
 
-    from conftest import line_of, run_bidkit
+    from conftest import line_of
 
     dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").read_bytes()
     noise = random.Random(7).randbytes(20_000)
@@ -113,7 +113,7 @@ def test_a_damaged_theme_font_is_named(copy, damage):
     edit(copy / "bid.yaml", '  accent_color: "#6f8fb0"\n',
          f'  accent_color: "#6f8fb0"\n  font_family: Stadtschrift\n  fonts:\n    - {{file: theme/{name}}}\n'
          f'    - {{file: theme/ok.ttf, weight: bold}}\n')
-    run = run_bidkit("check", ".", "--format", "json", cwd=copy)
+    run = check_here(".", "--format", "json", cwd=copy)
     assert run.code == 1 and "Traceback" not in run.stderr
     [finding] = [f for f in run.json()["findings"] if f["rule"] == "THM001"]
     assert f"'theme/{name}' is a damaged font file" in finding["message"]
@@ -311,7 +311,7 @@ def test_a_cmyk_logo_is_embedded_as_rgb_and_the_file_stays_pdfa(copy, tmp_path):
     (copy / "theme" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">'
                                              '<rect width="9" height="9" fill="device-cmyk(0 0.8 0.8 0)"/></svg>')
     edit(copy / "bid.yaml", "  logo: theme/logo.jpg", "  logo: theme/logo.svg")
-    found = [f["message"] for f in run_bidkit("check", str(copy), "--format", "json").json()["findings"] if f["rule"] == "THM001"]
+    found = [f["message"] for f in check_here(str(copy), "--format", "json").json()["findings"] if f["rule"] == "THM001"]
     assert any("device-cmyk() colours, which PDF/A forbids" in message for message in found), found
 
 
@@ -338,10 +338,11 @@ def test_a_theme_may_not_mark_a_declaration_important(copy):
 
 
 @pytest.mark.slow
-def test_a_themes_cell_type_leaves_the_money_tables_as_they_are(copy, tmp_path):
+def test_a_themes_cell_type_leaves_the_money_tables_as_they_are(copy, tmp_path, example_pdf):
     """`td { font-size: 16pt; letter-spacing: 0.2em }` — each declaration within THM004's bounds —
     made the plan's amounts overprint each other and run past the margin: the money tables' columns
-    are sized to their amounts at the table's type (D12). The cells keep that type."""
+    are sized to their amounts at the table's type (D12). The cells keep that type (the example
+    without the stylesheet: `example_pdf`, the same file as a build of the copy)."""
     import subprocess
 
     from conftest import run_bidkit
@@ -352,8 +353,7 @@ def test_a_themes_cell_type_leaves_the_money_tables_as_they_are(copy, tmp_path):
         return [(text, round(float(y1) - float(y0), 1)) for (x0, y0, x1, y1, text), after in zip(words, words[1:])
                 if re.fullmatch(r"\d{1,3}(\.\d{3})+", text) and after[4] == "€"]  # amounts: in the money tables
 
-    plain = tmp_path / "plain.pdf"
-    assert run_bidkit("build", str(copy), "-o", str(plain), "--no-cache").code == 0
+    plain = example_pdf
     (copy / "theme" / "extra.css").write_text("td { font-size: 16pt; letter-spacing: 0.2em; word-spacing: 0.5em; }\n", encoding="utf-8")
     edit(copy / "bid.yaml", '  accent_color: "#6f8fb0"\n', '  accent_color: "#6f8fb0"\n  stylesheet: theme/extra.css\n')
     themed = tmp_path / "themed.pdf"
@@ -416,6 +416,7 @@ def test_a_text_that_names_the_own_share_rightly_one_way_names_it_rightly():
     assert another_own_share("Der Eigenanteil beträgt gut 15 %.", share, costs) is None  # about: no statement
 
 
+@pytest.mark.slow
 @pytest.mark.slow
 def test_a_sum_row_never_stands_alone_under_a_repeated_header(tmp_path):
     """A bid of 200 measures and 1,000 cost items (benchmarks/generate_bid.py) put „Summe 2018“

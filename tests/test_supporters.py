@@ -14,7 +14,7 @@ from bidkit.matrix import compliance_matrix
 from bidkit.render.build import document_html
 from bidkit.supporters import parse_date
 
-from conftest import PADERBORN, edit, run_bidkit, unmarked
+from conftest import PADERBORN, check_here, edit, unmarked
 
 HEADER = "Name;Art;Ort;Datum;Scan\n"
 
@@ -62,7 +62,7 @@ def test_each_bad_row_is_a_finding_at_its_file_and_line(paderborn):
         assert f.location.file == path.resolve() and f.dotted_path == "supporters.file"
         assert f"'unterstuetzer.csv' line {f.location.line}:" in f.message
     # The command line shows the row itself under the finding.
-    run = run_bidkit("check", str(paderborn))
+    run = check_here(str(paderborn))
     assert run.code == 1
     assert "Verein X;Alien;Paderborn;1.3.17;" in run.stdout and "is already listed in line 2" in run.stdout
 

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import edit, line_of, run_bidkit
+from conftest import check_here, edit, line_of, run_bidkit
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100" height="100">{}</svg>'
 
@@ -99,7 +99,7 @@ def test_check_names_a_costly_logo_and_a_costly_stylesheet_picture(bid):
                                              encoding="utf-8")
     edit(bid / "bid.yaml", '  accent_color: "#6f8fb0"\n', '  accent_color: "#6f8fb0"\n  stylesheet: theme/extra.css\n')
     started = time.monotonic()
-    run = run_bidkit("check", ".", "--format", "json", cwd=bid)
+    run = check_here(".", "--format", "json", cwd=bid)
     assert time.monotonic() - started < 30 and run.code == 1 and "Traceback" not in run.stderr
     findings = run.json()["findings"]
     [logo] = [f for f in findings if f["rule"] == "THM001"]

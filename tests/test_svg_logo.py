@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import line_of, run_bidkit
+from conftest import check_here, line_of
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100" height="100">{}</svg>'
 LAUGHS = "".join(f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in zip("abcdefgh", "bcdefghi"))
@@ -62,7 +62,7 @@ def test_check_reports_the_trials_logo_at_the_theme_field(bid):
 
     assert svg_problem((bid / "theme" / "logo.svg").read_bytes()) is None  # the example's own logo
     (bid / "theme" / "logo.svg").write_text(TRIAL, encoding="utf-8")
-    run = run_bidkit("check", ".", "--format", "json", cwd=bid)
+    run = check_here(".", "--format", "json", cwd=bid)
     assert run.code == 1 and "Traceback" not in run.stderr
     [finding] = [f for f in run.json()["findings"] if f["rule"] == "THM001"]
     assert (finding["file"], finding["path"], finding["line"]) == ("bid.yaml", "theme.logo", line_of(bid / "bid.yaml", "logo: theme/logo.svg"))

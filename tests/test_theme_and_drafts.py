@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from bidkit import __version__
-from conftest import edit, pdf_fonts, pdf_text, run_bidkit
+from conftest import check_here, edit, pdf_fonts, pdf_text, run_bidkit
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")  # fonts-dejavu-core, installed with Pango
 DOCUMENT_PAGES = 11  # of the example; the 3 annex pages follow
@@ -82,7 +82,7 @@ def test_theme_stylesheet_cannot_read_files_outside(bid):
     (bid / "theme" / "extra.css").write_text('@import url("file:///etc/passwd");\n.cover { background: url("https://example.org/x.png"); }\n',
                                              encoding="utf-8")
     theme(bid, "  stylesheet: theme/extra.css\n")
-    found = [(f["rule"], f["line"]) for f in run_bidkit("check", str(bid), "--format", "json").json()["findings"]
+    found = [(f["rule"], f["line"]) for f in check_here(str(bid), "--format", "json").json()["findings"]
              if f["rule"].startswith("THM")]
     assert found == [("THM003", 1), ("THM003", 2)], found
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 import unicodedata
 
-from conftest import EXAMPLE, run_bidkit
+from conftest import EXAMPLE, check_here
 
 
 def test_a_name_that_differs_only_in_normalisation_is_explained(tmp_path):
@@ -17,7 +17,7 @@ def test_a_name_that_differs_only_in_normalisation_is_explained(tmp_path):
     (bid / "anlagen" / "kennzahlen.csv").rename(bid / unicodedata.normalize("NFD", composed))
     text = (bid / "bid.yaml").read_text(encoding="utf-8").replace("file: anlagen/kennzahlen.csv", f"file: {composed}")
     (bid / "bid.yaml").write_text(text, encoding="utf-8")
-    run = run_bidkit("check", str(bid))
+    run = check_here(str(bid))
     assert run.code == 1, run.stdout
     assert "ANX001" in run.stdout and "other Unicode code points for the same letters" in run.stdout
     assert "Did you mean" not in run.stdout

@@ -17,7 +17,7 @@ from bidkit.check import CheckOptions, check_bid
 from bidkit.findings import Severity
 from bidkit.loader import shipped_calls, transliterate
 
-from conftest import edit, line_of, run_bidkit
+from conftest import check_here, edit, line_of, run_bidkit
 
 
 def findings(bid: Path, **options):
@@ -140,7 +140,7 @@ def test_impossible_date_neither_check_nor_build_crash(bid, tmp_path):
         run = run_bidkit(command, "bid", cwd=tmp_path)
         assert run.code == 1, (command, run.stderr)
         assert "Traceback" not in run.stderr + run.stdout
-    assert "SCH001" in run_bidkit("check", "bid", cwd=tmp_path).stdout
+    assert "SCH001" in check_here("bid", cwd=tmp_path).stdout
 
 
 # --- 5. ids: which characters, and the transliteration --------------------------------------
@@ -243,10 +243,10 @@ def test_unknown_key_next_to_the_real_one_still_reports_both(bid):
 
 def test_select_and_ignore_take_comma_lists(bid, tmp_path):
     edit(bid / "budget.yaml", "          amount: 500000", "          amount: 550000")
-    listed = run_bidkit("check", "bid", "--select", "BUD,RES", "-f", "json", cwd=tmp_path)
+    listed = check_here("bid", "--select", "BUD,RES", "-f", "json", cwd=tmp_path)
     assert listed.code == 0, listed.stderr
     assert {f["rule"] for f in listed.json()["findings"]} == {"BUD004", "BUD007"}
-    ignored = run_bidkit("check", "bid", "--ignore", "BUD004, PAR", "-f", "json", cwd=tmp_path)
+    ignored = check_here("bid", "--ignore", "BUD004, PAR", "-f", "json", cwd=tmp_path)
     assert {f["rule"] for f in ignored.json()["findings"]} == {"BUD007"}
     unknown = run_bidkit("check", "bid", "--select", "BUD,XYZ", cwd=tmp_path)
     assert unknown.code == 2 and "no rule matches XYZ" in unknown.stderr
@@ -317,7 +317,7 @@ def test_text_limit_counts_are_german(bid):
 
 def test_overall_percentage_is_german(bid, tmp_path):
     edit(bid / "budget.yaml", "          amount: 500000", "          amount: 450000")
-    run = run_bidkit("check", "bid", cwd=tmp_path)
+    run = check_here("bid", cwd=tmp_path)
     assert re.search(r"overall: \d+,\d % of \d+ checks pass", run.stdout), run.stdout
 
 
