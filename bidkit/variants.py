@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import io
 import re
 import types
@@ -286,7 +287,7 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
     if Removal.PRIVATE_SUPPORTERS in variant and register:
         for supporter in register.supporters:
             if is_private_supporter(supporter):
-                add(supporter.name, f"private supporter ({register.file} {register.where} {supporter.line})")
+                person(supporter.name, None, f"private supporter ({register.file} {register.where} {supporter.line})")
                 add(supporter.file, f"private supporter's scan ({register.file} {register.where} {supporter.line})")
     if Removal.PRIVATE_ANNEXES in variant:
         for annex in annexes(bid):
@@ -330,7 +331,8 @@ def name_forms(name: str, role: str | None = None) -> list[str]:
     Hüseyin Çelik“), family name first („Çelik, Hüseyin“), with an initial („H. Çelik“, „Çelik,
     H.“, „Hüseyin Ç.“), the family name after a form of address in any case, a degree or the
     person's ``role`` („Frau Dubois“, „Herrn Çelik“, „Dr. Çelik“, „Bürgermeister Çelik“), and each
-    of them without accents („Hueseyin Celik“). Case is the search's (ß is ss: ``_comparable``)."""
+    of them without accents („Hueseyin Celik“), and as a web address or an e-mail writes it
+    („hueseyin-celik“, „hueseyin.celik“). Case is the search's (ß is ss: ``_comparable``)."""
     words = [word for word in name.split() if not _TITLE.fullmatch(word)]
     if len(words) < 2:
         return []
@@ -340,7 +342,9 @@ def name_forms(name: str, role: str | None = None) -> list[str]:
     initials = dict.fromkeys([f"{given[0]}.", "-".join(f"{part[0]}." for part in words[0].split("-") if part)])
     # a double name's parts each stand for it after a form of address or the first name („Frau Schröder“)
     families = [family, *(part for part in family.split("-") if len(part) >= MIN_SEARCHED and "-" in family)]
-    forms = [" ".join(words), f"{family}, {given}", f"{family}, {given[0]}.", f"{given} {family[0]}."]
+    forms = [" ".join(words), f"{family}, {given}", f"{family}, {given[0]}.", f"{given} {family[0]}.",
+             # in a web address or an e-mail: „…/team/anneliese-schroeder-nguyen“, „anneliese.schroeder@…“
+             *(separator.join(part for part in f"{given} {family}".split()) for separator in ("-", ".", "_"))]
     forms += [f"{initial}{space}{family}" for initial in initials for space in (" ", "")]
     forms += [f"{before} {name}" for name in families
               for before in ("Herr", "Herrn", "Frau", "Hr.", "Hrn.", "Fr.", "Dr.", "Prof.", given, *([role] if role else []))]
@@ -421,8 +425,9 @@ def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[
     # Squeezing is per character: once for all texts.
     everything = _squeezed("\0".join(distinct))
     # One fast search over all texts first: a register has hundreds of names, a bid hundreds of texts.
+    present = {key: key in everything for key in dict.fromkeys(_key(secret) for secret in found)}
     candidates = [(secret, _pattern(secret.text)) for secret in found
-                  if not secret.digits and _squeezed(secret.text) in everything]
+                  if not secret.digits and present[_key(secret)] and _squeezed(secret.text) in everything]
     phones = [secret for secret in found if secret.digits]
     quoting: dict[str, list[tuple[int, Secret]]] = {}
     for text in distinct:
@@ -491,9 +496,11 @@ def quoted_in_files(bid_dir, bid: Bid, variant: DocumentVariant, found: list[Sec
 
 #: Characters that do not show (soft hyphen, zero-width space and joiners, bidi controls, BOM: category Cf).
 _INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
-#: Look-alikes the search takes as one: apostrophes („O’Sullivan“ as Word writes „O'Sullivan“, and as the
-#: document prints it) and hyphens („Schröder‑Nguyen“ with Word's non-breaking hyphen).
-_LOOK_ALIKES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "\u02bc": "'", "`": "'", "\u2032": "'",
+#: Look-alikes the search takes as one: letters no decomposition takes apart (ı, ł, ø, đ: „Yildirim“ for
+#: „Yıldırım“), apostrophes („O’Sullivan“ as Word writes „O'Sullivan“, and as the document prints it)
+#: and hyphens („Schröder‑Nguyen“ with Word's non-breaking hyphen).
+_LOOK_ALIKES = str.maketrans({"\u0131": "i", "\u0142": "l", "\u00f8": "o", "\u0111": "d", "\u00e6": "ae", "\u0153": "oe",
+                              "\u2019": "'", "\u2018": "'", "\u00b4": "'", "\u02bc": "'", "`": "'", "\u2032": "'",
                               "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-", "\ufe63": "-", "\uff0d": "-"})
 #: The marks NFKD splits off a letter: the search ignores them, so „Schroder-Nguyen“ and „Schröder-Nguyen“
 #: are „Schröder-Nguyễn“ (and „Schroeder“ is one of the name's forms, ``name_forms``).
@@ -522,10 +529,21 @@ def _comparable(text: str) -> tuple[str, list[int] | None]:
 
 
 def _pattern(needle: str) -> re.Pattern:
-    """``needle`` as a whole word, case, spacing, Unicode normalisation and invisible characters
-    ignored, as the final search in the PDF ignores them."""
+    """``needle`` as a whole word (or with a genitive s: „Frau Kowalczyks Idee“), case, spacing,
+    Unicode normalisation and invisible characters ignored, as the final search in the PDF ignores them."""
     words = r"\s*".join(re.escape(word) for word in _comparable(needle)[0].split())
-    return re.compile(rf"(?<!\w){words}(?!\w)")
+    return re.compile(rf"(?<!\w){words}(?:'?s)?(?!\w)")
+
+
+def _key(secret: Secret) -> str:
+    """A part every text that holds ``secret`` holds too: its longest run of letters as the search
+    compares them ("" for a phone number, found by its digits)."""
+    return "" if secret.digits else _longest_letters(secret.text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _longest_letters(text: str) -> str:
+    return max(re.findall(r"[^\W\d_]+", _folded(text)), key=len, default="")
 
 
 def _find(comparable: tuple[str, list[int] | None], pattern: re.Pattern) -> int | None:
@@ -558,12 +576,16 @@ def leaks(pdf: bytes, found: Iterable[Secret]) -> list[tuple[Secret, str]]:
 
 
 def _found_in(haystacks: list[tuple[str, str | None]], found: list[Secret]) -> list[tuple[Secret, str]]:
-    """(secret, where) for every secret in the squeezed texts ``haystacks`` (where, text; None: unsearchable)."""
+    """(secret, where) for every secret in the squeezed texts ``haystacks`` (where, text; None: unsearchable).
+    A secret is looked for only in the texts that hold its key (``_key``): a register's names have
+    dozens of forms each, nearly all of them in no text."""
     hits = [(UNSEARCHABLE, where) for where, text in haystacks if text is None and found]
     haystacks = [(where, text) for where, text in haystacks if text is not None]
+    holding = {key: [h for h in haystacks if key in h[1]] if key else haystacks
+               for key in dict.fromkeys(_key(secret) for secret in found)}
     said = set()  # a value once per place, in whichever of its forms
     for secret in found:
-        for where, text in haystacks:
+        for where, text in holding[_key(secret)]:
             if (secret.what, where) in said:
                 continue
             # a phone number by its digits where text is written, not in the bytes of any stream

@@ -376,3 +376,23 @@ def test_a_covering_annotation_that_does_not_print_is_drawn_not_removed():
     assert b"Do" in drawn or b"re f" in drawn.replace(b"0 0 1 rg 10 10 50 50 re f", b"")
     assert any("Square annotation shown on screen but not printed drawn into the page" in item for item in done)
     assert "Line annotation that does not print removed" in done
+
+
+@pytest.mark.parametrize("form", [
+    "Frau Kowalczyk", "Mehmet Yildirim", "Herrn Yıldırım", "K.-D. Nowak", "Frau Kowalczyks Idee",
+    "[Team](https://example.org/team/julia-kowalczyk)",
+])
+def test_check_finds_a_private_supporter_in_the_forms_letters_use(people, form):
+    """rt7 D4: a private supporter's name was searched only as written in the register."""
+    from bidkit.check import check_bid
+
+    (people / "unterstuetzer.csv").write_text(
+        "Name;Art;Ort;Datum;Scan\nJulia Kowalczyk;Bürger;Wolfsburg;01.03.2017;\nMehmet Yıldırım;Bürger;Wolfsburg;01.03.2017;\n"
+        "Klaus-Dieter Nowak;Bürger;Wolfsburg;02.03.2017;\n", encoding="utf-8")
+    text = (people / "bid.yaml").read_text(encoding="utf-8")
+    text = text.replace("\ntheme:", "\nsupporters: {file: unterstuetzer.csv}\ntheme:", 1)
+    (people / "bid.yaml").write_text(text.replace("vision: |\n", f"vision: |\n  Die Idee stammt von {form} aus Barmbek.\n", 1),
+                                     encoding="utf-8")
+    result, _ = check_bid(people)
+    assert [f for f in result.findings if f.rule == "VAR002" and f.path == ("vision",)], \
+        (form, [str(f) for f in result.findings if f.severity.value != "info"])
