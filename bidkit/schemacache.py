@@ -23,7 +23,6 @@ from __future__ import annotations
 import enum
 import functools
 import hashlib
-import importlib
 import marshal
 import sys
 from pathlib import Path
@@ -123,13 +122,21 @@ def _reference(obj: Any) -> tuple:
 
 
 def _resolved(module: str, name: str) -> Any:
-    if not (module == "bidkit.models" or module.startswith("pydantic")):
+    """The function or class ``name`` of ``module``, when it is one of that name: a kept file may name
+    only what bidkit's models or pydantic define, never import a module or reach anything else
+    through one (``os.system`` through a module that imports ``os``)."""
+    if not (module == "bidkit.models" or module == "pydantic" or module.startswith("pydantic.")) or module not in sys.modules:
         raise _Unkept(f"no module {module}")
-    found: Any = importlib.import_module(module)
+    found: Any = sys.modules[module]
     for part in name.split("."):
-        found = vars(found)[part]
+        try:
+            found = vars(found)[part]
+        except (KeyError, TypeError):
+            raise _Unkept(f"no {name} in {module}") from None
         if isinstance(found, (classmethod, staticmethod)):
             found = found.__func__
+    if getattr(found, "__module__", None) != module or getattr(found, "__qualname__", None) != name:
+        raise _Unkept(f"{module}.{name} is no function or class of that name")
     return found
 
 

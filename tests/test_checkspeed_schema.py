@@ -88,3 +88,20 @@ def test_pydantic_still_has_what_the_kept_schema_relies_on():
                  "__pydantic_computed_fields__", "core_config(title=cls.__name__)", "set_deprecated_descriptors"):
         assert name in source, f"pydantic {pydantic.VERSION} changed complete_model_class: {name}"
     assert ConfigWrapper({"extra": "forbid"}, check=False).core_config(title="X")["extra_fields_behavior"] == "forbid"
+
+
+def test_a_kept_file_names_only_functions_and_classes_of_the_models_and_pydantic():
+    """A reference resolved through a module's names reached anything that module imports: a kept
+    file naming ('pydantic.json_schema', 'os.system') as a validator ran commands on bid values
+    (review of session 22). Only a function or class of that very name and module, of a module
+    already imported, is taken; anything else makes pydantic build the schema itself."""
+    import pytest
+
+    import bidkit.models as models
+    from bidkit import schemacache
+
+    for reference in [("r", "pydantic.json_schema", "os.system"), ("r", "bidkit.models", "re.compile"),
+                      ("r", "os", "system"), ("r", "pydantic_never_imported", "X"), ("r", "bidkit.models", "Bid.model_fields.get")]:
+        with pytest.raises(schemacache._Unkept):
+            schemacache._object(reference)
+    assert schemacache._object(("r", "bidkit.models", "Bid")) is models.Bid

@@ -396,3 +396,36 @@ def test_check_finds_a_private_supporter_in_the_forms_letters_use(people, form):
     result, _ = check_bid(people)
     assert [f for f in result.findings if f.rule == "VAR002" and f.path == ("vision",)], \
         (form, [str(f) for f in result.findings if f.severity.value != "info"])
+
+
+def test_a_switched_off_layer_is_removed_from_annotations_and_patterns_too():
+    """Layer content inside an annotation's appearance (drawn into the page by the repair) or a
+    tiling pattern printed once /OCProperties was gone (review of session 22)."""
+    import io
+
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
+
+    from bidkit.render.final import repair_annex
+
+    pdf = pikepdf.new()
+    hidden = pdf.make_indirect(Dictionary(Type=Name.OCG, Name=pikepdf.String("Interne Notizen")))
+    marked = b"0 0 1 rg 0 0 5 5 re f /OC /L1 BDC 1 0 0 rg 0 0 10 10 re f EMC"
+    resources = Dictionary(Properties=Dictionary(L1=hidden))
+    appearance = pdf.make_stream(marked, Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, 20, 20]), Resources=resources)
+    pattern = pdf.make_stream(marked, Type=Name.Pattern, PatternType=1, PaintType=1, TilingType=1, BBox=Array([0, 0, 20, 20]),
+                              XStep=20, YStep=20, Resources=resources)
+    annotation = Dictionary(Type=Name.Annot, Subtype=Name.FreeText, Rect=Array([100, 100, 120, 120]), F=4,
+                            DA=pikepdf.String("/Helv 0 Tf 0 g"), AP=Dictionary(N=appearance))
+    page = pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 595, 842]),
+                                   Resources=Dictionary(Pattern=Dictionary(P0=pattern)),
+                                   Contents=pdf.make_stream(b"/Pattern cs /P0 scn 0 0 595 842 re f"), Annots=Array([annotation])))
+    pdf.pages.append(page)
+    pdf.Root.OCProperties = Dictionary(OCGs=Array([hidden]), D=Dictionary(Name=pikepdf.String("Standard"), OFF=Array([hidden])))
+    out = io.BytesIO()
+    pdf.save(out)
+    repaired, _ = repair_annex(out.getvalue())
+    result = pikepdf.open(io.BytesIO(repaired))
+    streams = [obj.read_bytes() for obj in result.objects if isinstance(obj, pikepdf.Stream)]
+    assert any(b"0 0 1 rg" in data for data in streams)
+    assert not any(b"1 0 0 rg" in data for data in streams)

@@ -1096,6 +1096,16 @@ def _remove_hidden_layers(pdf: pikepdf.Pdf, done: list[str]) -> None:
     seen: set[tuple[int, int]] = set()
     for page in pdf.pages:
         removed += _drop_hidden_content(pdf, page.obj, page.obj.get("/Resources"), off, seen)
+    # Every other stream that draws: annotations' appearances (drawn into the page by the repair),
+    # forms, tiling patterns, soft masks' groups, and a Type3 font's glyphs.
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream) and (obj.get("/Subtype") == Name.Form or obj.get("/PatternType") == 1):
+            removed += _drop_hidden_content(pdf, obj, obj.get("/Resources"), off, seen)
+        elif isinstance(obj, Dictionary) and obj.get("/Subtype") == Name.Type3 and isinstance(obj.get("/CharProcs"), Dictionary):
+            for glyph in obj.CharProcs.values():
+                if isinstance(glyph, pikepdf.Stream):
+                    removed += _drop_hidden_content(pdf, glyph, obj.get("/Resources"), off, seen)
+    for page in pdf.pages:
         annots = page.obj.get("/Annots")
         if isinstance(annots, Array):
             kept = Array([a for a in annots if not (isinstance(a, Dictionary) and not _layer_visible(a.get("/OC"), off))])
