@@ -16,7 +16,6 @@ from bidkit.findings import CheckResult, Finding, Location, Severity, dotted
 from bidkit.loader import LoadedBid, load_bid
 from bidkit.records import record
 from bidkit.rules import RULES, RuleContext, checks, matching
-from bidkit.rules.registry import is_empty
 from bidkit.rules import loading as codes
 from bidkit.rules.loading import LOADER_CODES
 from bidkit.rules.document import PAGE_LIMIT
@@ -54,17 +53,13 @@ def run_rules(loaded: LoadedBid, selected: set[str] | None = None) -> tuple[list
         return [], [], {}
     partial = frozenset(loaded.partial)
     broken = frozenset(loaded.broken) - partial
-    # A section the call requires and the bid lacks is REQ001's one error: the checks reading it
-    # would only repeat it (40 "unknown measure" for `measures: ~`).
-    missing = frozenset(section for section in loaded.call.required_sections
-                        if section not in broken and is_empty(getattr(loaded.checked, section, None))) if loaded.call else frozenset()
     # A call that did not load (its own errors say why) stops only the checks that read it.
     context = RuleContext(loaded.checked, loaded.call or _NoCall(), loaded.bid_dir, broken, partial)
     findings, ran, skipped = [], [], {}
     for rule in checks():
         if selected is not None and rule.code not in selected:
             continue
-        reason = rule.not_run_reason(broken, partial, missing)
+        reason = rule.not_run_reason(broken, partial)
         if reason:
             skipped[rule.code] = reason
             continue
@@ -173,6 +168,14 @@ def check_bid(bid_dir: Path, options: CheckOptions = CheckOptions()) -> tuple[Ch
     switched_off = {code: config_ignored.get(code) for code in RULES
                     if code in selected and code not in active and (code in ran or code in skipped)}
     findings = [f for f in findings if f.rule in active]
+    # A section the call requires and the bid lacks is REQ001's one error, when REQ001 reports it:
+    # the checks that read the section would only repeat it (40 "unknown measure" for `measures: ~`).
+    missing = {f.path[0] for f in findings if f.rule == "REQ001" and f.path}
+    repeating = {rule.code: sorted(rule.reads & missing) for rule in checks() if rule.code in ran and rule.reads & missing}
+    for code, lost in repeating.items():
+        ran.remove(code)
+        skipped[code] = f"not run: {', '.join(lost)} is missing (REQ001)"
+    findings = [f for f in findings if f.rule not in repeating]
     if options.strict:
         findings = [dataclasses.replace(f, severity=Severity.ERROR) if f.severity is Severity.WARNING else f for f in findings]
     result = CheckResult(

@@ -90,3 +90,17 @@ def test_a_street_named_after_another_city_is_no_remnant():
     assert named("Rathaus, Porschestraße 49, am Berliner Ring und an der Braunschweiger Straße, "
                  "Kasseler Str. 3, am Kölner Platz, Hamburger Allee 2.") == []
     assert named("Die Berliner Straßenbahn und die Kölner Stadtverwaltung; Stadt Kassel Platz 1") == ["Berliner", "Kölner", "Kassel"]
+
+
+def test_a_missing_section_silences_its_checks_only_when_req001_reports_it(bid):
+    """With REQ001 not run (`--select REF`, `--ignore REQ001`), `measures: ~` gave „no errors“, exit 0
+    (review of session 22): the checks reading the section stand in for it then."""
+    from bidkit.check import CheckOptions
+
+    (bid / "measures.yaml").write_text("measures: ~\n", encoding="utf-8")
+    for options in (CheckOptions(select=["REF"]), CheckOptions(ignore=["REQ001"])):
+        result, _ = check_bid(bid, options)
+        assert "REF001" in {f.rule for f in result.findings}, options
+    result, _ = check_bid(bid)
+    assert result.not_run_reasons["REF001"] == "not run: measures is missing (REQ001)"
+    assert "REF001" not in result.rules_run

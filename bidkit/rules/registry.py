@@ -95,16 +95,11 @@ class Rule:
     #: its answer depends on every item (a sum, a count, an id another item may hold).
     partial_ok: frozenset[str] = frozenset()
 
-    def not_run_reason(self, broken: frozenset[str] | set[str], partial: frozenset[str] | set[str],
-                       missing: frozenset[str] | set[str] = frozenset()) -> str | None:
-        """Why the check cannot run on a bid with these sections broken, partial and (required but)
-        missing (None: it can)."""
+    def not_run_reason(self, broken: frozenset[str] | set[str], partial: frozenset[str] | set[str]) -> str | None:
+        """Why the check cannot run on a bid with these sections broken and partial (None: it can)."""
         lost = sorted(self.reads & broken)
         if lost:
             return f"not run: {', '.join(lost)} did not load"
-        absent = sorted(self.reads & missing)
-        if absent:
-            return f"not run: {', '.join(absent)} is missing (REQ001)"
         incomplete = sorted((self.reads - self.partial_ok) & partial)
         if incomplete:
             return f"not run: {', '.join(incomplete)} had invalid items, and the check needs every item"

@@ -68,13 +68,13 @@ def references(ctx: RuleContext) -> Iterator[Violation]:
         if known:
             for path, ref in wrong:
                 yield Violation(path, f"unknown {kind} '{ref}'; known: {', '.join(sorted(known))}")
-        elif wrong and section not in ctx.call.required_sections:
-            # No entry at all: one cause, so one error (at the first reference), not one per reference.
+        elif wrong:
+            # No entry at all: one cause, so one error (at the first reference), not one per reference;
+            # none when REQ001 reports the section missing (bidkit.check).
             path, ref = wrong[0]
             more = f" and {len(wrong) - 1} more reference(s)" if len(wrong) > 1 else ""
             yield Violation(path, f"unknown {kind} '{ref}'{more}; no {kind}s are defined",
                             f"Add `{section}:` with these entries to a file of the bid, or remove the references.")
-        # A section the call requires and the bid lacks is REQ001's one error.
 
 
 @rule(
