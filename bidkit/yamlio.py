@@ -17,6 +17,7 @@ import marshal
 import os
 import re
 import sys
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import field
 from decimal import Decimal
@@ -175,12 +176,14 @@ class SourceDocument:
         return Location(self.path, line + 1, column + 1)
 
     def locate_in_text(self, path: FieldPath, offset: int) -> Location:
-        """The line and column of character ``offset`` in the string at ``path``.
+        """The line and column of character ``offset`` in the string at ``path``, as the rules read
+        it: composed (NFC), whatever form the file holds it in.
 
         A literal block scalar's (``|``) lines are the file's lines. In a folded block (``>``), a
-        plain or a quoted scalar over several lines the word at ``offset`` is found in the file: YAML
-        joins the lines of such a text, but never splits a word, so its n-th occurrence in the value
-        is its n-th in the file from where the value starts. Else the start of the value.
+        plain or a quoted scalar over several lines the word at ``offset`` is looked for in the
+        value's lines of the file (those indented more than its key): YAML joins the lines of such
+        a text, but splits no word, so its n-th occurrence in the value is its n-th there. Else (an
+        escape or a `\\` continuation in a quoted text) the start of the value.
         """
         start = self.locate(path)
         parent: Any = self.data
@@ -193,33 +196,69 @@ class SourceDocument:
             parent[path[-1]] if isinstance(parent, list) and path and isinstance(path[-1], int) and path[-1] < len(parent) else None
         if not isinstance(text, str) or start.line is None:
             return start
+        text = unicodedata.normalize("NFC", text)
         word = text[offset:offset + 40].split(maxsplit=1)[0] if text[offset:offset + 1].strip() else ""
         if path[-1] in getattr(parent, "block_text", ()):
             line = start.line + 1 + text[:offset].count("\n")
             before = text[text.rfind("\n", 0, offset) + 1:offset].count(word) if word else 0
-            found = _occurrence(self.path, line - 1, 0, word, before + 1) if word else None
-            return Location(self.path, line, found[1] if found and found[0] == line else None)
+            found = _occurrence(self.path, line - 1, 0, word, before + 1, line) if word else None
+            return Location(self.path, line, found[1] if found else None)
         found = _occurrence(self.path, start.line - 1, start.column - 1, word, text[:offset].count(word) + 1) if word else None
         return Location(self.path, *found) if found else start
 
 
-def _occurrence(path: Path, line: int, column: int, word: str, nth: int) -> tuple[int, int] | None:
-    """(1-based line, column) of the ``nth`` occurrence of ``word`` in the file from (0-based)
-    ``line`` and ``column`` on; None when there are fewer (the file changed since it was read)."""
+def _occurrence(path: Path, line: int, column: int, word: str, nth: int, last: int | None = None) -> tuple[int, int] | None:
+    """(1-based line, column) of the ``nth`` occurrence of ``word`` in the file's lines (composed)
+    from (0-based) ``line`` and ``column`` on, up to the 1-based line ``last``, else to the end of
+    the value that starts there (its lines are indented more than its key, or blank); None when
+    there are fewer (an escape, a continuation, or a file changed since it was read)."""
     lines = _file_lines(path)
-    for number in range(line, len(lines)):
-        at = column if number == line else 0
-        while (at := lines[number].find(word, at)) >= 0:
+    if not 0 <= line < len(lines):
+        return None
+    key = _KEY_INDENT.match(lines[line]).end()
+    for number in range(line, len(lines) if last is None else min(last, len(lines))):
+        text = lines[number]
+        if number > line and last is None and text.strip() and _KEY_INDENT.match(text).end() <= key:
+            return None  # the next key: past the value
+        composed = unicodedata.normalize("NFC", text)
+        at = _composed_column(text, column) if number == line else 0
+        while (at := composed.find(word, at)) >= 0:
             nth -= 1
             if nth == 0:
-                return number + 1, at + 1
+                return number + 1, _raw_column(text, at) + 1
             at += len(word)
     return None
 
 
-@functools.lru_cache(maxsize=8)
+#: Where a line's key starts: after its indentation and any `- ` of list items.
+_KEY_INDENT = re.compile(r"[ ]*(?:-[ ]+)*")
+
+
+def _composed_column(line: str, column: int) -> int:
+    return len(unicodedata.normalize("NFC", line[:column]))
+
+
+def _raw_column(line: str, composed: int) -> int:
+    """The column in ``line`` as written of the ``composed``-th character of its NFC form."""
+    if unicodedata.is_normalized("NFC", line):
+        return composed
+    raw = 0
+    while raw < len(line) and _composed_column(line, raw) < composed:
+        raw += 1
+    return raw
+
+
 def _file_lines(path: Path) -> list[str]:
     """The lines of a bid file as YAML counts them (reports locate words in a few texts of it)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return []
+    return _read_lines(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_lines(path: Path, modified: int, size: int) -> list[str]:
     try:
         return re.split(r"\r\n|\r|\n", path.read_text(encoding="utf-8-sig", errors="replace"))
     except OSError:

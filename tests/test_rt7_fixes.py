@@ -429,3 +429,25 @@ def test_a_switched_off_layer_is_removed_from_annotations_and_patterns_too():
     streams = [obj.read_bytes() for obj in result.objects if isinstance(obj, pikepdf.Stream)]
     assert any(b"0 0 1 rg" in data for data in streams)
     assert not any(b"1 0 0 rg" in data for data in streams)
+
+
+def test_a_word_after_decomposed_umlauts_is_found_at_its_place_and_a_changed_file_read_anew(bid):
+    """Offsets are the composed text's; a text pasted from a Mac is decomposed (NFD) in the file:
+    the word at the offset was another one, on the line before (review of session 22). A file
+    changed since (the preview, --watch) is read again."""
+    import unicodedata
+
+    from bidkit.check import check_bid
+    from conftest import line_of
+
+    decomposed = unicodedata.normalize("NFD", "Übergänge öffnen Äcker für Bürgerinnen und Bürger, Größe")
+    text = (bid / "bid.yaml").read_text(encoding="utf-8")
+    block = "vision: >-\n" + "".join(f"  {decomposed} {n}\n" for n in range(6)) + "  Wir planen TODO hier.\n"
+    start = text.index("vision: |")
+    end = text.index("\nstarting_situation:", start) + 1
+    (bid / "bid.yaml").write_text(text[:start] + block + text[end:], encoding="utf-8")
+    [finding] = [f for f in check_bid(bid)[0].findings if f.rule == "TXT001"]
+    assert (finding.location.line, finding.location.column) == (line_of(bid / "bid.yaml", "Wir planen TODO"), 14)
+    (bid / "bid.yaml").write_text("# a\n# b\n" + (bid / "bid.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    [finding] = [f for f in check_bid(bid)[0].findings if f.rule == "TXT001"]
+    assert finding.location.line == line_of(bid / "bid.yaml", "Wir planen TODO")
