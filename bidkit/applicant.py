@@ -37,7 +37,7 @@ _NOUNS: dict[str, tuple[str, str, str]] = {
 _PREFIX = re.compile(r"(?:Große |Kreisfreie |Freie und |Freie )?(?:[^\W\d_][\w]*- (?:und|u\.) )*")
 #: A Kreis whose official name is the noun itself: „Rhein-Sieg-Kreis“, „Hochsauerlandkreis“, „Märkischer
 #: Kreis“ (an adjective, strong: „des Märkischen Kreises“) — most Kreise of Hessen, NRW and Baden-Württemberg.
-_NAMED_KREIS = re.compile(r"(?:(?P<adjective>[^\W\d_][\w-]*er) Kreis|(?P<word>[^\W\d_][\w-]*(?:-Kreis|[a-zäöü]kreis)))")
+_NAMED_KREIS = re.compile(r"(?:(?P<adjective>[^\W\d_][\w-]*ischer) Kreis|(?P<word>[^\W\d_][\w-]*(?:-Kreis|[a-zäöü]kreis)))")
 _ARTICLES = {  # gender → nominative, genitive, dative, accusative
     "f": ("die", "der", "der", "die"),
     "m": ("der", "des", "dem", "den"),

@@ -1013,7 +1013,7 @@ def _unusual_form(text: str) -> tuple[str, str | None] | None:
         what = "with a leading dot"
     elif _LEADING_ZERO.fullmatch(text):
         octal = f" as the octal number {int(text, 8)}" if set(text.lstrip("+-")) <= set("01234567") else " as text"
-        what = f"with a leading zero, which YAML 1.1 tools (PyYAML, many editors) read{octal}"
+        what = f"with a leading zero (unquoted, YAML 1.1 tools such as PyYAML and many editors read it{octal})"
     else:
         return None
     number = Decimal(text)

@@ -42,7 +42,11 @@ def complete(cls: type) -> None:
     pydantic's way (keeping the schema for the next check)."""
     if cls.__pydantic_complete__ or not _simple(cls):
         return
-    path = _kept_path(cls)
+    try:
+        path = _kept_path(cls)
+    except (OSError, RuntimeError):  # no cache folder (no home folder: RuntimeError): pydantic's way, nothing kept
+        cls.model_rebuild()
+        return
     try:
         _install(cls, _decoded(marshal.loads(path.read_bytes())))
         return

@@ -73,10 +73,13 @@ def test_a_part_of_the_own_share_is_no_other_own_share():
     amounts, percents = [Decimal(200000)], [Decimal(40)]
     for text in ("Der Rat stellt den Eigenanteil bereit, darunter 45 % aus dem Haushalt 2018.",
                  "Der Eigenanteil (davon entfallen 50.000 € auf 2018) wird bereitgestellt.",
-                 "Der Eigenanteil einschließlich 12.000 € Sachleistungen wird bereitgestellt."):
+                 "Der Eigenanteil (hiervon 12.000 € Sachleistungen) wird bereitgestellt."):
         assert another_own_share(text, amounts, percents) is None, text
     assert another_own_share("Der Eigenanteil beträgt 45 %, davon 20 % im Jahr 2018.", amounts, percents)[1:] == (Decimal(45), "percent")
     assert another_own_share("Der Eigenanteil von 150.000 € wird bereitgestellt.", amounts, percents)[1:] == (Decimal(150000), "amount")
+    # „einschließlich“ names what the share holds, not a part of it (review of session 22)
+    assert another_own_share("Der Eigenanteil einschließlich Personalkosten beträgt 900.000 €.", amounts, percents)[1:] == \
+        (Decimal(900000), "amount")
 
 
 def test_a_street_named_after_another_city_is_no_remnant():

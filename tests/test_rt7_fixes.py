@@ -220,7 +220,7 @@ def test_a_number_with_a_leading_zero_is_an_error_naming_how_yaml_1_1_reads_it(b
     edit(bid / file, old, new)
     result, _ = check_bid(bid)
     [finding] = [f for f in result.findings if f.rule == "SCH001"]
-    assert f"is written with a leading zero, which YAML 1.1 tools (PyYAML, many editors) read {octal}" in finding.message
+    assert f"is written with a leading zero (unquoted, YAML 1.1 tools such as PyYAML and many editors read it {octal})" in finding.message
     assert finding.location.line == line_of(bid / file, new.strip())
     assert finding.hint.startswith(f"Write `{int(new.split(': ')[1])}`")
 
@@ -299,6 +299,15 @@ def test_a_funding_source_named_with_each_year_is_one_line():
     lines = {line.name: line.per_year for line in funding_lines(budget)}
     assert lines == {"Haushalt des Bezirks (2025–2027)": {2025: 100, 2026: 200, 2027: 300},
                      "Förderprogramm 2030": {2025: 5}, "Haushalt des Bezirks 2026": {2027: 7}}
+    # a year that is part of the name („Agenda 2030“, funded 2029–2031) is no year of the plan;
+    # „Haushalt 2029“ beside „Haushalt“ in one year are two sources (review of session 22)
+    budget = Budget.model_validate({"years": [
+        year(2029, [("Landesprogramm Agenda 2030", 100), ("Haushalt 2029", 1), ("Haushalt", 2)]),
+        year(2030, [("Landesprogramm Agenda 2030", 200)]),
+        year(2031, [("Landesprogramm Agenda 2030", 300)]),
+    ]})
+    assert [(line.name, line.per_year) for line in funding_lines(budget)] == [
+        ("Landesprogramm Agenda 2030", {2029: 100, 2030: 200, 2031: 300}), ("Haushalt 2029", {2029: 1}), ("Haushalt", {2029: 2})]
 
 
 # --- D14: a key or an id with a character one cannot see ------------------------------------------
@@ -451,3 +460,26 @@ def test_a_word_after_decomposed_umlauts_is_found_at_its_place_and_a_changed_fil
     (bid / "bid.yaml").write_text("# a\n# b\n" + (bid / "bid.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     [finding] = [f for f in check_bid(bid)[0].findings if f.rule == "TXT001"]
     assert finding.location.line == line_of(bid / "bid.yaml", "Wir planen TODO")
+
+
+def test_a_wrapped_sentence_that_starts_a_line_with_a_dash_is_no_list(bid):
+    """A Gedankenstrich at the start of a wrapped line was taken for a pasted list item (review of session 22)."""
+    from bidkit.check import check_bid
+    from conftest import edit
+
+    edit(bid / "bid.yaml", "  die Herausforderungen der digitalen Transformation an, gestaltet den digitalen Wandel aktiv\n",
+         "  die Herausforderungen der digitalen Transformation an, gestaltet den digitalen Wandel\n"
+         "  – gemeinsam mit Bürgerinnen und Bürgern – aktiv\n")
+    assert not [f for f in check_bid(bid)[0].findings if f.rule == "TXT007"]
+    edit(bid / "bid.yaml", "  – gemeinsam mit Bürgerinnen und Bürgern – aktiv\n",
+         "  – gemeinsam mit Bürgerinnen und Bürgern\n  – mit der Wirtschaft\n")
+    assert [f.rule for f in check_bid(bid)[0].findings if f.rule == "TXT007"] == ["TXT007"]
+
+
+def test_a_partner_named_with_a_legal_form_in_brackets_and_kreis_adjectives():
+    from bidkit.applicant import Applicant
+    from bidkit.rules.partners import _has_legal_form
+
+    assert _has_legal_form("Nord Digital UG (haftungsbeschränkt)") and _has_legal_form("Förderverein Barmbek e. V.")
+    assert not _has_legal_form("Landesprogramm Digitalisierung")
+    assert Applicant.of("x", "Hamburger Kreis").kind == "Kommune"  # no „der Hamburge Kreis“

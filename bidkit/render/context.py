@@ -167,20 +167,26 @@ def funding_lines(budget: Budget, titles: Mapping[str, str] = FUNDING_TITLES,
     are titled as its own („Eigenmittel der Gemeinde Tiefenbach“). Names that differ only by the
     year they are given in („Haushalt des Bezirks 2025“, „… 2026“) are one source: one line,
     „Haushalt des Bezirks (2025–2031)“, not a line per year with one amount."""
-    lines: dict[tuple[str, str, bool], dict[int, Decimal]] = {}
-    dated: dict[tuple[str, str, bool], bool] = {}  # whether every name of the line ended in its year
+    def kind_of(source) -> str:
+        return partner_funds_title(partner_names.get(source.partner, source.partner)) if source.partner_funds \
+            else titles[source.kind.value]
+
+    # A name that ends in its own budget year, and whose rest comes so in two years or more, is one
+    # source; a year that is part of a name („Agenda 2030“ in 2030 only) stays as written.
+    years_of: dict[tuple[str, str, bool], set[int]] = {}
     for year in budget.years:
         for source in year.funding:
-            kind = partner_funds_title(partner_names.get(source.partner, source.partner)) if source.partner_funds \
-                else titles[source.kind.value]
-            name = _YEAR_AT_END.sub("", source.name) if _ends_in_year(source.name, year.year) else source.name
-            key = (name, kind, source.secured)
-            dated[key] = dated.get(key, True) and name != source.name
-            row = lines.setdefault(key, {})
+            if _ends_in_year(source.name, year.year):
+                years_of.setdefault((_YEAR_AT_END.sub("", source.name), kind_of(source), source.secured), set()).add(year.year)
+    lines: dict[tuple[str, str, bool, bool], dict[int, Decimal]] = {}
+    for year in budget.years:
+        for source in year.funding:
+            kind, base = kind_of(source), _YEAR_AT_END.sub("", source.name)
+            dated = _ends_in_year(source.name, year.year) and len(years_of.get((base, kind, source.secured), ())) > 1
+            row = lines.setdefault((base if dated else source.name, kind, source.secured, dated), {})
             row[year.year] = row.get(year.year, Decimal(0)) + source.amount
-    return [FundingLine(_dated_name(name, per_year) if dated[(name, kind, secured)] else name, kind, secured, per_year,
-                        sum(per_year.values(), Decimal(0)))
-            for (name, kind, secured), per_year in lines.items()]
+    return [FundingLine(_dated_name(name, per_year) if dated else name, kind, secured, per_year, sum(per_year.values(), Decimal(0)))
+            for (name, kind, secured, dated), per_year in lines.items()]
 
 
 #: A year at the end of a source's name: „Haushalt 2025“, „Haushalt (2025)“, „Haushalt – 2025“.

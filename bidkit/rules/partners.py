@@ -139,23 +139,26 @@ _LEGAL_FORMS = frozenset({"gmbh", "ggmbh", "mbh", "ag", "kg", "kgaa", "co", "se"
                           "haftungsbeschraenkt"})
 
 
-def _words(name: str) -> tuple[str, ...]:
-    """A name's words, compared as a reader does: case, umlauts written as „oe“, ß as „ss“,
-    accents, punctuation and legal forms aside („Sparkasse Oess-Suesstal“ is „Sparkasse Öß-Süßtal“)."""
+def _all_words(name: str) -> list[str]:
+    """A name's words as a reader compares them: case, umlauts written as „oe“, ß as „ss“, accents
+    and punctuation aside („Sparkasse Oess-Suesstal“ is „Sparkasse Öß-Süßtal“)."""
     import unicodedata
 
     text = unicodedata.normalize("NFC", name).casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
     text = re.sub(r"\be\.\s?v\.", " ev ", text)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return tuple(word for word in re.findall(r"[^\W_]+", text) if word not in _LEGAL_FORMS)
+    return re.findall(r"[^\W_]+", text)
+
+
+def _words(name: str) -> tuple[str, ...]:
+    """A name's words (``_all_words``) without its legal forms."""
+    return tuple(word for word in _all_words(name) if word not in _LEGAL_FORMS)
 
 
 def _has_legal_form(name: str) -> bool:
-    """Whether a name ends in a legal form („Deutsche Bahn AG“, „Stadtwerke GmbH“, „Förderverein e. V.“)."""
-    import unicodedata
-
-    text = re.sub(r"\be\.\s?v\.", " ev ", unicodedata.normalize("NFC", name).casefold())
-    words = re.findall(r"[^\W_]+", text)
+    """Whether a name ends in a legal form („Deutsche Bahn AG“, „Stadtwerke GmbH“, „Förderverein e. V.“,
+    „X UG (haftungsbeschränkt)“)."""
+    words = _all_words(name)
     return bool(words) and words[-1] in _LEGAL_FORMS
 
 

@@ -134,7 +134,7 @@ _PERCENT = re.compile(r"(?<![\d.,])(?P<whole>\d{1,3})(?:,(?P<cents>\d{1,2}))?\s?
 _QUALIFIED = re.compile(r"(?<!\w)(?:mindestens|wenigstens|min\.|höchstens|maximal|max\.|bis zu|über|unter|mehr als|weniger als|"
                         r"rund|etwa|ca\.|circa|ungefähr|knapp|gut|fast|nahezu|annähernd|ab)\s*$", re.IGNORECASE)
 #: A figure said to be a part of something („darunter 45 %“, „davon entfallen 50.000 € auf …“) is no share either.
-_PART = re.compile(r"(?<!\w)(?:darunter|davon|hiervon|wovon|einschließlich|inklusive|inkl\.)(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
+_PART = re.compile(r"(?<!\w)(?:darunter|davon|hiervon|wovon)(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
 #: Characters between „Eigenanteil“ and its amount at most (before it: half as many).
 NEAR = 60
 #: The words that make a text's amount or percentage the own share.

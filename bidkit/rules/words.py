@@ -79,7 +79,10 @@ _UNREAD = (
      "Write the heading as a sentence, or as **strong** text in a paragraph of its own: the document's sections have their headings."),
     (re.compile(r"!\[[^\]\n]*\]\("), "an image ('![…](…)')", "prints it as text",
      "Remove it: a picture goes into an annex (`annexes:`); the theme sets the logo."),
-    (re.compile(r"(?<=[^\n])\n[ \t]*(?:[•●▪◦‣·]|[–—](?=[ \t])|[a-zA-Z]\)(?=[ \t]))"), "a list item written with „•“, „–“ or „a)“",
+    # a bullet anywhere inside a paragraph; a dash or „a)“ only two lines in a row (one line that starts
+    # with a dash is a wrapped sentence's Gedankenstrich)
+    (re.compile(r"(?<=[^\n])\n[ \t]*(?:[•●▪◦‣·]|[–—][ \t][^\n]*\n[ \t]*[–—][ \t]|[a-zA-Z]\)[ \t][^\n]*\n[ \t]*[a-zA-Z]\)[ \t])"),
+     "a list item written with „•“, „–“ or „a)“",
      "runs it into the line before",
      "Start each item with `- ` (or `1. `) on a line of its own, after a blank line."),
 )
