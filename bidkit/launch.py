@@ -175,7 +175,12 @@ def guarded(run) -> None:
 def utf8_output() -> None:
     """Reports are UTF-8 (JSON and SARIF by definition): written to a file or pipe they are encoded
     so whatever the locale says (``bidkit check > bericht.txt`` on Windows, cp1252); a terminal
-    that cannot show a character gets it escaped — never a UnicodeEncodeError."""
+    that cannot show a character gets it escaped — never a UnicodeEncodeError. A standard stream
+    the caller closed (``bidkit check bid >&-``: Python gives None) writes nowhere; the exit code stays."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the life of the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     for stream in (sys.stdout, sys.stderr):
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
         if encoding in ("utf-8", "utf8") or not hasattr(stream, "reconfigure"):

@@ -483,3 +483,20 @@ def test_a_partner_named_with_a_legal_form_in_brackets_and_kreis_adjectives():
     assert _has_legal_form("Nord Digital UG (haftungsbeschränkt)") and _has_legal_form("Förderverein Barmbek e. V.")
     assert not _has_legal_form("Landesprogramm Digitalisierung")
     assert Applicant.of("x", "Hamburger Kreis").kind == "Kommune"  # no „der Hamburge Kreis“
+
+
+@pytest.mark.parametrize("command", [["check", "bid_data"], ["calls"]])
+def test_a_closed_standard_output_is_no_traceback(command):
+    """`bidkit check bid >&-`: Python's sys.stdout is None (review of session 22)."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    def close_output():
+        os.close(1)
+
+    run = subprocess.run([sys.executable, "-m", "bidkit", *command], cwd=REPO, preexec_fn=close_output,  # noqa: PLW1509
+                         stderr=subprocess.PIPE, text=True, timeout=120)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
