@@ -90,12 +90,12 @@ def test_help_lists_commands():
 
 
 def test_check_and_help_never_import_weasyprint(tmp_path):
+    # printed from an exit handler: a plain check ends by os._exit unless one waits (bidkit.launch)
     probe = (
-        "import sys, runpy\n"
+        "import atexit, sys, runpy\n"
         "sys.argv = ['bidkit'] + sys.argv[1:]\n"
-        "try:\n    runpy.run_module('bidkit', run_name='__main__')\n"
-        "except SystemExit:\n    pass\n"
-        "print('WEASYPRINT' if 'weasyprint' in sys.modules else 'CLEAN', file=sys.stderr)\n"
+        "atexit.register(lambda: print('WEASYPRINT' if 'weasyprint' in sys.modules else 'CLEAN', file=sys.stderr))\n"
+        "runpy.run_module('bidkit', run_name='__main__')\n"
     )
     for args in (["--help"], ["check", str(EXAMPLE)], ["check", "--help"], ["build", "--help"]):
         proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=tmp_path)
