@@ -30,7 +30,7 @@ import types
 import typing
 import unicodedata
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pydantic import BaseModel
@@ -245,8 +245,11 @@ class Secret:
     digits: bool = False
 
 
-def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None) -> list[Secret]:
-    """Every value ``variant`` removes, as text; values the city's public address shows are public."""
+def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None,
+            mentioned: Callable[[str], bool] | None = None) -> list[Secret]:
+    """Every value ``variant`` removes, as text; values the city's public address shows are public.
+    ``mentioned``: whether a word (as the search compares it) is in the texts to be searched at all;
+    a person none of whose names is gets no other forms than the name (a register of hundreds)."""
     found: list[Secret] = []
 
     def add(text: str | None, what: str) -> None:
@@ -256,6 +259,8 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
     def person(name: str | None, role: str | None, what: str) -> None:
         """A person's name, and the forms a text names the person by (without „Dr.“, „Frau Dubois“, …)."""
         add(name, what)
+        if mentioned is not None and not any(map(mentioned, _name_words(name or ""))):
+            return  # every form holds one of the name's words
         for form in name_forms(name or "", role):
             add(form, what)
 
@@ -263,13 +268,13 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
     # is public by that: a mayor who is also the deputy contact keeps the name, not the e-mail and phone.
     officials = set()
     if Removal.LEGAL_REPRESENTATIVE not in variant:
-        officials.add(_squeezed(bid.legal_representative.name))
+        officials.add(squeezed(bid.legal_representative.name))
     if Removal.SIGNATORIES not in variant and bid.mou:
-        officials |= {_squeezed(s.name) for party in bid.mou.parties for s in party.signatories}
+        officials |= {squeezed(s.name) for party in bid.mou.parties for s in party.signatories}
     for removal, key in ((Removal.CONTACT, "contact"), (Removal.DEPUTY_CONTACT, "deputy_contact")):
         contact = getattr(bid, key)
         if removal in variant and contact:
-            if _squeezed(contact.name) not in officials:
+            if squeezed(contact.name) not in officials:
                 person(contact.name, contact.role, f"{key}.name")
             add(contact.email, f"{key}.email")
             for form in email_forms(contact.email or ""):
@@ -307,7 +312,7 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
     public = _public_values(bid)
     unique: dict[tuple[str, bool], Secret] = {}
     for secret in found:
-        if (secret.text if secret.digits else _squeezed(secret.text)) not in public:
+        if (secret.text if secret.digits else squeezed(secret.text)) not in public:
             unique.setdefault((secret.text, secret.digits), secret)
     return list(unique.values())
 
@@ -364,6 +369,12 @@ def email_forms(email: str) -> list[str]:
             for dotted in dict.fromkeys([domain, *(domain.replace(".", dot) for dot in dots)])]
 
 
+def _name_words(name: str) -> set[str]:
+    """The runs of letters of a name, as the search compares them, with and without accents spelt
+    out (ö → oe): each of its forms (``name_forms``) holds one of them."""
+    return set(re.findall(r"[^\W\d_]+", _folded(name))) | set(re.findall(r"[^\W\d_]+", _folded(_ascii(name))))
+
+
 def _ascii(text: str) -> str:
     text = text.translate(_GERMAN_ASCII)
     return "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
@@ -411,7 +422,7 @@ def _public_values(bid: Bid) -> set[str]:
     if contact is None:
         return set()
     values = [v for v in contact.model_dump(exclude_none=True).values() if isinstance(v, str)]
-    return {_squeezed(v) for v in values} | {phone_digits(v) for v in values if _PHONE_RUN.fullmatch(v.strip())}
+    return {squeezed(v) for v in values} | {phone_digits(v) for v in values if _PHONE_RUN.fullmatch(v.strip())}
 
 
 # --- 2. removed values the bid's own texts quote ------------------------------------------------
@@ -423,11 +434,11 @@ def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[
     # when a text quotes a value.
     distinct = _distinct_strings(data, {})
     # Squeezing is per character: once for all texts.
-    everything = _squeezed("\0".join(distinct))
+    everything = squeezed("\0".join(distinct))
     # One fast search over all texts first: a register has hundreds of names, a bid hundreds of texts.
     present = {key: key in everything for key in dict.fromkeys(_key(secret) for secret in found)}
     candidates = [(secret, _pattern(secret.text)) for secret in found
-                  if not secret.digits and present[_key(secret)] and _squeezed(secret.text) in everything]
+                  if not secret.digits and present[_key(secret)] and squeezed(secret.text) in everything]
     phones = [secret for secret in found if secret.digits]
     quoting: dict[str, list[tuple[int, Secret]]] = {}
     for text in distinct:
@@ -486,7 +497,7 @@ def quoted_in_files(bid_dir, bid: Bid, variant: DocumentVariant, found: list[Sec
         if text is None:
             yield annex, None
             continue
-        text = _squeezed(text)
+        text = squeezed(text)
         said = set()
         for secret in found:
             if secret.what not in said and _holds(text, secret):
@@ -555,7 +566,7 @@ def _find(comparable: tuple[str, list[int] | None], pattern: re.Pattern) -> int 
 
 # --- 3. the final file -----------------------------------------------------------------------
 
-def _squeezed(text: str) -> str:
+def squeezed(text: str) -> str:
     """Text as the search compares it (``_folded``) without white space, invisible characters (soft
     hyphen, zero-width space, bidi controls) and the hyphens a line end adds, so a value broken over
     two lines is found too."""
@@ -596,9 +607,9 @@ def _found_in(haystacks: list[tuple[str, str | None]], found: list[Secret]) -> l
     return hits
 
 
-def _holds(squeezed: str, secret: Secret) -> bool:
-    """Whether a text (``_squeezed``) holds ``secret``: its text, or a phone number's digits in any writing."""
-    return _find_phone(squeezed, secret.text) is not None if secret.digits else _squeezed(secret.text) in squeezed
+def _holds(text: str, secret: Secret) -> bool:
+    """Whether a text (``squeezed``) holds ``secret``: its text, or a phone number's digits in any writing."""
+    return _find_phone(text, secret.text) is not None if secret.digits else squeezed(secret.text) in text
 
 
 def refuse_leaks(data: bytes, removed: list[Secret], variant: DocumentVariant) -> None:
@@ -611,7 +622,7 @@ def refuse_html_leaks(html: str, removed: list[Secret], variant: DocumentVariant
     """``refuse_leaks`` for the document's HTML, before it is written (``--html``) or laid out."""
     import html as entities
 
-    _refuse(_found_in([("HTML", _squeezed(entities.unescape(_MARKUP.sub(" ", html))))], removed), variant)
+    _refuse(_found_in([("HTML", squeezed(entities.unescape(_MARKUP.sub(" ", html))))], removed), variant)
 
 
 def _refuse(found: list[tuple[Secret, str]], variant: DocumentVariant) -> None:
@@ -629,28 +640,28 @@ def pdf_texts(pdf: bytes) -> Iterator[tuple[str, str | None]]:
 
     reader = PdfReader(io.BytesIO(pdf))
     for number, page in enumerate(reader.pages, start=1):
-        yield f"page {number}", _squeezed(page.extract_text() or "")
+        yield f"page {number}", squeezed(page.extract_text() or "")
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        yield "bookmarks", _squeezed(" ".join(_outline_titles(document)))
+        yield "bookmarks", squeezed(" ".join(_outline_titles(document)))
         info = document.trailer.get("/Info")
         if info is not None:
-            yield "document info", _squeezed(" ".join(str(value) for value in info.values()))
+            yield "document info", squeezed(" ".join(str(value) for value in info.values()))
         for name, attachment in document.attachments.items():
             data = attachment.get_file().read_bytes()
             content = file_text(data)
             yield f"embedded file {name}", None if content is None else \
-                _squeezed(f"{name} {attachment.description or ''} {content}")
+                squeezed(f"{name} {attachment.description or ''} {content}")
         for obj in document.objects:
             if isinstance(obj, pikepdf.Stream):
                 try:
                     data = obj.read_bytes()
                 except pikepdf.PdfError:
                     data = obj.read_raw_bytes()
-                yield f"object {obj.objgen[0]}", _squeezed(_decoded(data))
+                yield f"object {obj.objgen[0]}", squeezed(_decoded(data))
             if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)):
                 strings = list(_strings(obj))
                 if strings:
-                    yield f"object {obj.objgen[0]}", _squeezed(" ".join(strings))
+                    yield f"object {obj.objgen[0]}", squeezed(" ".join(strings))
 
 
 def _strings(value, top: bool = True) -> Iterator[str]:

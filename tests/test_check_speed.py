@@ -9,12 +9,12 @@ import sys
 from conftest import edit, line_of
 
 from bidkit.check import check_bid
-from bidkit.variants import _squeezed
+from bidkit.variants import squeezed
 
 
 def test_squeezing_drops_the_white_space_a_regular_expression_calls_white_space():
     spaces = "".join(chr(code) for code in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(code)))
-    assert len(spaces) > 20 and _squeezed(f"A{spaces}b\u00adC") == "abc"
+    assert len(spaces) > 20 and squeezed(f"A{spaces}b\u00adC") == "abc"
 
 
 def test_a_repeated_text_is_reported_at_each_place_with_each_value_it_quotes(bid):

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from bidkit.rules import cities
-from bidkit.variants import _squeezed
+from bidkit.variants import squeezed
 from bidkit.yamlio import iter_strings, load_document
 
 from conftest import EXAMPLE, REPO
@@ -82,7 +82,7 @@ def test_iter_strings_gives_the_strings_in_their_order(data):
     ["", "  ", "\t\n", "ﬃ İstanbul", "\ufeffBOM", "Bindestrich\u2010Zeile"],
 ])
 def test_squeezing_all_texts_at_once_is_squeezing_each(texts):
-    assert _squeezed("\0".join(texts)) == "\0".join(_squeezed(text) for text in texts)
+    assert squeezed("\0".join(texts)) == "\0".join(squeezed(text) for text in texts)
 
 
 # --- the YAML builder -----------------------------------------------------------------------

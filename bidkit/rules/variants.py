@@ -13,7 +13,7 @@ from bidkit.findings import Finding, Severity
 from bidkit.models import Bid, Removal
 from bidkit.rules.registry import RuleContext, Violation, define, rule
 from bidkit.supporters import Register, read_register
-from bidkit.variants import DocumentVariant, defined, field_problem, quoted, quoted_in_files, secrets
+from bidkit.variants import DocumentVariant, defined, field_problem, quoted, quoted_in_files, secrets, squeezed
 
 
 @rule(
@@ -56,13 +56,15 @@ Values of `city.public_contact` (a switchboard number a contact shares) are publ
 )
 def quoted_value(ctx: RuleContext) -> Iterator[Violation]:
     register = read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None
+    # The forms of a person's name are looked for only when one of its words is in a text of the bid.
+    everything = squeezed("\0".join(dict.fromkeys(text for _, text in ctx.texts)))
     for variant in defined(ctx.bid).values():
-        yield from _quotes(ctx.bid_dir, ctx.bid, variant, register)
+        yield from _quotes(ctx.bid_dir, ctx.bid, variant, register, everything.__contains__)
 
 
-def _quotes(bid_dir, bid: Bid, variant: DocumentVariant, register: Register | None) -> Iterator[Violation]:
+def _quotes(bid_dir, bid: Bid, variant: DocumentVariant, register: Register | None, mentioned=None) -> Iterator[Violation]:
     """The bid's texts, and the files the variant embeds, that hold a value ``variant`` removes."""
-    found = secrets(bid, variant, register)
+    found = secrets(bid, variant, register, mentioned)
     for path, offset, secret in quoted(bid, variant, found):
         yield Violation(path, f"this text quotes {secret.what}, which the variant '{variant.name}' removes",
                         _value_hint(path, secret.what), text_offset=offset)
