@@ -259,7 +259,7 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
     def person(name: str | None, role: str | None, what: str) -> None:
         """A person's name, and the forms a text names the person by (without „Dr.“, „Frau Dubois“, …)."""
         add(name, what)
-        if mentioned is not None and not any(map(mentioned, _name_words(name or ""))):
+        if mentioned is not None and not any(map(mentioned, name_words(name or ""))):
             return  # every form holds one of the name's words
         for form in name_forms(name or "", role):
             add(form, what)
@@ -277,8 +277,9 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
             if squeezed(contact.name) not in officials:
                 person(contact.name, contact.role, f"{key}.name")
             add(contact.email, f"{key}.email")
-            for form in email_forms(contact.email or ""):
-                add(form, f"{key}.email")
+            if mentioned is None or any(map(mentioned, name_words((contact.email or "").partition("@")[0]))):
+                for form in email_forms(contact.email or ""):  # every form holds the address's local part
+                    add(form, f"{key}.email")
             add(contact.phone, f"{key}.phone")
             if contact.phone and len(phone_digits(contact.phone)) >= MIN_PHONE_DIGITS:
                 found.append(Secret(phone_digits(contact.phone), f"{key}.phone", digits=True))
@@ -369,9 +370,9 @@ def email_forms(email: str) -> list[str]:
             for dotted in dict.fromkeys([domain, *(domain.replace(".", dot) for dot in dots)])]
 
 
-def _name_words(name: str) -> set[str]:
-    """The runs of letters of a name, as the search compares them, with and without accents spelt
-    out (ö → oe): each of its forms (``name_forms``) holds one of them."""
+def name_words(name: str) -> set[str]:
+    """The runs of letters of a name (or a text), as the search compares them, with and without
+    accents spelt out (ö → oe): each of a name's forms (``name_forms``) holds one of them whole."""
     return set(re.findall(r"[^\W\d_]+", _folded(name))) | set(re.findall(r"[^\W\d_]+", _folded(_ascii(name))))
 
 
