@@ -675,19 +675,7 @@ def _load_verdict(entry: Path) -> PdfAnnexVerdict | None:
 
 def _store_verdict(entry: Path, verdict: PdfAnnexVerdict) -> None:
     """Write the entry whole or not at all; drop the oldest beyond MAX_VERDICTS."""
-    from bidkit.fileio import cache_write
+    from bidkit.fileio import cache_write, prune_oldest
 
-    if not cache_write(entry, json.dumps(asdict(verdict), ensure_ascii=False).encode("utf-8")):
-        return
-    try:
-        entries = list(entry.parent.glob("*.json"))
-        if len(entries) > MAX_VERDICTS:
-            def age(file: Path) -> int:
-                try:
-                    return file.stat().st_mtime_ns
-                except OSError:
-                    return 0
-            for old in sorted(entries, key=age)[: len(entries) - MAX_VERDICTS * 3 // 4]:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    if cache_write(entry, json.dumps(asdict(verdict), ensure_ascii=False).encode("utf-8")):
+        prune_oldest(entry.parent, "*.json", MAX_VERDICTS)

@@ -64,6 +64,24 @@ def cache_write(path: Path, data: bytes) -> bool:
         return False
 
 
+def prune_oldest(folder: Path, pattern: str, most: int) -> None:
+    """Best effort, for a cache folder of entries ``pattern``: beyond ``most`` of them, the oldest
+    written go, down to three quarters of ``most`` (so that not every write prunes)."""
+    def age(file: Path) -> int:
+        try:
+            return file.stat().st_mtime_ns
+        except OSError:
+            return 0
+
+    try:
+        entries = list(folder.glob(pattern))
+        if len(entries) > most:
+            for old in sorted(entries, key=age)[: len(entries) - most * 3 // 4]:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 #: A cell starting with one of these is run as a formula by spreadsheet programs ("CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -582,7 +582,7 @@ def _cached(entry: Path | None, path: Path) -> SourceDocument | None:
 
 def _keep(entry: Path | None, document: SourceDocument) -> None:
     """Keep ``document`` at ``entry``, whole or not at all; drop the oldest entries beyond MAX_CACHED."""
-    from bidkit.fileio import cache_write
+    from bidkit.fileio import cache_write, prune_oldest
 
     if entry is None:
         return
@@ -593,18 +593,7 @@ def _keep(entry: Path | None, document: SourceDocument) -> None:
         return
     if len(payload) > MAX_CACHED_BYTES or not cache_write(entry, _MAGIC + hashlib.sha256(payload).digest() + payload):
         return
-    try:
-        entries = list(entry.parent.glob("*.bin"))
-        if len(entries) > MAX_CACHED:
-            def age(file: Path) -> int:
-                try:
-                    return file.stat().st_mtime_ns
-                except OSError:
-                    return 0
-            for old in sorted(entries, key=age)[: len(entries) - MAX_CACHED * 3 // 4]:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    prune_oldest(entry.parent, "*.bin", MAX_CACHED)
 
 
 def _frozen(data: Any) -> Any:
