@@ -60,11 +60,6 @@ class RuleContext:
         return data, texts
 
 
-def is_empty(section: Any) -> bool:
-    """A section that is not there, or holds nothing: no key, `~`, `[]` or blank text."""
-    return section is None or section == [] or (isinstance(section, str) and not section.strip())
-
-
 def _compose_gathering(node: dict | list, path: FieldPath, found: list[tuple[FieldPath, str]]) -> None:
     """Every string of a fresh dump in Unicode's composed form (NFC), in place, gathered with its field path
     as ``bidkit.yamlio.iter_strings`` gathers them (depth first)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bidkit.findings import FieldPath, Severity, dotted
 from bidkit.models import SECTION_TITLES
-from bidkit.rules.registry import RuleContext, Violation, is_empty, rule
+from bidkit.rules.registry import RuleContext, Violation, rule
 from bidkit.yamlio import load_document
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -32,7 +32,7 @@ def required_sections(ctx: RuleContext) -> Iterator[Violation]:
         if section in ctx.broken:
             continue  # its errors are reported already
         value = getattr(ctx.bid, section)
-        if is_empty(value):
+        if value is None or value == [] or (isinstance(value, str) and not value.strip()):
             state = "missing" if value is None else "empty"
             yield Violation(
                 (section,), f"required section '{section}' ({SECTION_TITLES[section]}) is {state}",
