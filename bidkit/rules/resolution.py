@@ -146,7 +146,8 @@ def _figure(match: re.Match, percent: bool) -> tuple[Decimal, Decimal] | None:
     written: „2,1 Mio. €“ is 2.050.000–2.150.000 €; an amount to the cent is exact); None for a
     number that is no amount (no currency)."""
     decimals = match.group("cents") or ""
-    value = Decimal(re.sub(r"\D", "", match.group("whole")) + "." + decimals if decimals else re.sub(r"\D", "", match.group("whole")))
+    whole = re.sub(r"\D", "", match.group("whole"))  # without the grouping
+    value = Decimal(f"{whole}.{decimals}" if decimals else whole)
     if percent:
         return value, Decimal(1).scaleb(-len(decimals)) / 2
     scale = match.group("scale")
