@@ -373,7 +373,15 @@ def email_forms(email: str) -> list[str]:
 def name_words(name: str) -> set[str]:
     """The runs of letters of a name (or a text), as the search compares them, with and without
     accents spelt out (ö → oe): each of a name's forms (``name_forms``) holds one of them whole."""
-    return set(re.findall(r"[^\W\d_]+", _folded(name))) | set(re.findall(r"[^\W\d_]+", _folded(_ascii(name))))
+    return {*_letter_runs(name), *_letter_runs(_ascii(name))}
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _letter_runs(text: str) -> list[str]:
+    """The runs of letters of ``text`` as the search compares them (``_folded``)."""
+    return _LETTERS.findall(_folded(text))
 
 
 def _ascii(text: str) -> str:
@@ -555,7 +563,7 @@ def _key(secret: Secret) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _longest_letters(text: str) -> str:
-    return max(re.findall(r"[^\W\d_]+", _folded(text)), key=len, default="")
+    return max(_letter_runs(text), key=len, default="")
 
 
 def _find(comparable: tuple[str, list[int] | None], pattern: re.Pattern) -> int | None:
