@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO
 
 PATHOLOGICAL = {"brackets": "](", "open": "[", "stars": "*a", "underscores": "_", "quotes": '"', "dashes": "-- ",
-                "digits": "1.", "links": "[a](b", "own-share": "Eigenanteil 12,5 % 3 464,70 € "}
+                "digits": "1.", "links": "[a](b", "own-share": "Eigenanteil 12,5 % 3 464,70 € ", "images": "![a"}
 
 
 @pytest.mark.parametrize("name", sorted(PATHOLOGICAL))

@@ -77,7 +77,8 @@ _UNREAD = (
      "Write the figures as a list (`- Barmbek-Nord: 43.218 Einwohner`), or put the table into an annex (`annexes:`, a PDF or a spreadsheet)."),
     (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+\S", re.M), "a heading ('# …')", "prints the '#' as text",
      "Write the heading as a sentence, or as **strong** text in a paragraph of its own: the document's sections have their headings."),
-    (re.compile(r"!\[[^\]\n]*\]\("), "an image ('![…](…)')", "prints it as text",
+    # the alt text stops at the next bracket: from each `![` the search reads on only to the next one (linear)
+    (re.compile(r"!\[[^\[\]\n]*\]\("), "an image ('![…](…)')", "prints it as text",
      "Remove it: a picture goes into an annex (`annexes:`); the theme sets the logo."),
     # a bullet anywhere inside a paragraph; a dash or „a)“ only two lines in a row (one line that starts
     # with a dash is a wrapped sentence's Gedankenstrich)
