@@ -135,6 +135,10 @@ _QUALIFIED = re.compile(r"(?<!\w)(?:mindestens|wenigstens|min\.|höchstens|maxim
                         r"rund|etwa|ca\.|circa|ungefähr|knapp|gut|fast|nahezu|annähernd|ab)\s*$", re.IGNORECASE)
 #: A figure said to be a part of something („darunter 45 %“, „davon entfallen 50.000 € auf …“) is no share either.
 _PART = re.compile(r"(?<!\w)(?:darunter|davon|hiervon|wovon)(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
+#: A word that a number follows as its name, not as an amount („Maßnahme 3“, „Nr. 2“, „Anlage 4“): a
+#: plain space after that number groups no thousands, so „Maßnahme 3 250 000 €“ reads either way.
+_NUMBERED = re.compile(r"(?<!\w)(?:Maßnahmen?|Nr\.|Nummer|Anlagen?|Jahr|§|Punkt|Ziffer|Seite|Abs\.|Absatz|Kapitel|Teil|Los|"
+                       r"Modul|Phase|Stufe|Baustein|Projekt|TOP|Pos\.|Position|Bauabschnitt|BA)\s*$", re.IGNORECASE)
 #: Characters between „Eigenanteil“ and its amount at most (before it: half as many).
 NEAR = 60
 #: The words that make a text's amount or percentage the own share.
@@ -158,11 +162,26 @@ def _figure(match: re.Match, percent: bool) -> tuple[Decimal, Decimal] | None:
     return value * _SCALES[scale], Decimal(1).scaleb(-len(decimals)) * _SCALES[scale] / 2
 
 
+def _readings(text: str, match: re.Match, percent: bool) -> list[tuple[Decimal, Decimal]]:
+    """Each (value, tolerance) a match can mean: one, or none for a number that is no amount; two
+    when a plain space may end a number's name instead of grouping thousands („Maßnahme 3 250 000 €“:
+    3.250.000 € or 250.000 €), so that neither reading is taken for the other."""
+    figure = _figure(match, percent)
+    if figure is None:
+        return []
+    if percent or match.group("sep") != " " or not _NUMBERED.search(text, max(0, match.start() - 20), match.start()):
+        return [figure]
+    rest = _AMOUNT.match(text, text.index(" ", match.start("whole")) + 1)
+    other = _figure(rest, False) if rest else None
+    return [figure] if other is None else [figure, other]
+
+
 def own_share_statements(text: str) -> tuple[list, list]:
     """(amounts, percentages) a text says of the own share: each (offset, value, tolerance), those
     after „Eigenanteil“ (within NEAR characters) before those ahead of it (within NEAR // 2); a
-    figure qualified as at least, about or at most so much, or as a part („darunter“), is none.
-    Linear in the text's length: the words' offsets are searched by bisection."""
+    figure qualified as at least, about or at most so much, or as a part („darunter“), is none; a
+    figure that reads two ways gives both, at the same offset. Linear in the text's length: the
+    words' offsets are searched by bisection."""
     words = [word.span() for word in OWN_SHARE_WORDS.finditer(text)]
     if not words:
         return [], []
@@ -179,11 +198,11 @@ def own_share_statements(text: str) -> tuple[list, list]:
             near_after = within(ends, match.start() - NEAR, match.start())
             if not near_after and not within(starts, match.end(), match.end() + NEAR // 2):
                 continue
-            figure = _figure(match, pattern is _PERCENT)
-            if figure is None or _QUALIFIED.search(text, max(0, match.start() - 20), match.start()) or \
+            figures = _readings(text, match, pattern is _PERCENT)
+            if not figures or _QUALIFIED.search(text, max(0, match.start() - 20), match.start()) or \
                     _PART.search(text, max(0, match.start() - 40), match.start()):
                 continue
-            (after if near_after else before).append((match.start(), *figure))
+            (after if near_after else before).extend((match.start(), *figure) for figure in figures)
         found.append(after + before)
     return found[0], found[1]
 
