@@ -26,3 +26,79 @@ def test_space_grouped_amount_without_a_number_name_is_one_amount():
     assert another_own_share("Der Eigenanteil für Maßnahme 3 260 000 € steht.", SHARE, set())[1:] == (Decimal(3260000), "amount")
     # a no-break space groups thousands: one reading
     assert [v for _, v, _ in own_share_statements("Eigenanteil Maßnahme 3\u00a0250\u00a0000 €")[0]] == [Decimal(3250000)]
+
+
+# --- F11: a covering box without an appearance, as a viewer draws it ---------------------------------
+
+def _one_page_annex(*annotations):
+    import io
+
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
+
+    pdf = pikepdf.new()
+    page = pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 595, 842]), Resources=Dictionary(),
+                                   Contents=pdf.make_stream(b"0 0 1 rg 10 10 50 50 re f"),
+                                   Annots=Array([pdf.make_indirect(annot) for annot in annotations])))
+    pdf.pages.append(page)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _contents(pdf) -> bytes:
+    from pikepdf import Array
+
+    contents = pdf.pages[0].obj.Contents
+    return b"".join(part.read_bytes() for part in contents) if isinstance(contents, Array) else contents.read_bytes()
+
+
+@pytest.mark.parametrize("kind, colour", [("/Square", "/IC"), ("/FreeText", "/C")])
+def test_a_filled_box_without_appearance_that_does_not_print_is_drawn(kind, colour):
+    """review22 F11: a whiteout box (no /AP; viewers draw it from its colour) was removed, so what it covered printed."""
+    import io
+
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
+
+    from bidkit.render.final import inspect_annex, repair_annex
+
+    box = Dictionary(Type=Name.Annot, Subtype=Name(kind), Rect=Array([50, 700, 350, 740]), F=0, **{colour[1:]: Array([1, 1, 1])})
+    repaired, done = repair_annex(_one_page_annex(box))
+    result = pikepdf.open(io.BytesIO(repaired))
+    assert len(result.pages[0].obj.get("/Annots", Array())) == 0
+    drawn = _contents(result)
+    assert drawn.count(b" Do") == 1, drawn  # the box's appearance, placed over the page
+    [xobject] = [x for name, x in result.pages[0].Resources.XObject.items() if name.startswith("/BidkitAppearance")]
+    assert xobject.read_bytes().startswith(b"1.0000 1.0000 1.0000 rg 0 0 300.0000 40.0000 re f")
+    assert any("shown on screen but not printed drawn into the page" in item for item in done)
+    assert inspect_annex(repaired).without_appearance == ()
+
+
+def test_a_covering_shape_without_appearance_stays_and_is_named():
+    """A non-printing Circle/Ink without /AP cannot be drawn exactly: it stays, printing, and the annex is named."""
+    import io
+
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
+
+    from bidkit.render.final import inspect_annex, repair_annex
+
+    shape = Dictionary(Type=Name.Annot, Subtype=Name.Circle, Rect=Array([50, 700, 350, 740]), F=0, IC=Array([0, 0, 0]))
+    repaired, _ = repair_annex(_one_page_annex(shape))
+    result = pikepdf.open(io.BytesIO(repaired))
+    [kept] = result.pages[0].obj.Annots
+    assert int(kept.F) & 4
+    conformance = inspect_annex(repaired)
+    assert conformance.without_appearance == ("Circle annotation",)
+    assert any("without a fixed appearance" in reason for reason in conformance.breaks("pdf/a-3a+ua-1"))
+
+
+def test_an_unfilled_square_without_appearance_that_does_not_print_is_removed():
+    from pikepdf import Array, Dictionary, Name
+
+    from bidkit.render.final import repair_annex
+
+    box = Dictionary(Type=Name.Annot, Subtype=Name.Square, Rect=Array([50, 700, 350, 740]), F=0, C=Array([1, 0, 0]))
+    _, done = repair_annex(_one_page_annex(box))
+    assert "Square annotation that does not print removed" in done

@@ -1254,7 +1254,7 @@ def _repair_annotations(pdf: pikepdf.Pdf, done: list[str]) -> None:
         for annot in annots:
             if not isinstance(annot, Dictionary):
                 continue
-            fate = _annotation_fate(page, annot, done)
+            fate = _annotation_fate(pdf, page, annot, done)
             if fate is True:
                 kept.append(annot)
                 continue
@@ -1276,10 +1276,10 @@ def _repair_annotations(pdf: pikepdf.Pdf, done: list[str]) -> None:
 
 #: Annotations that cover a part of the page (a box, a stamp, an unapplied redaction): one that a
 #: viewer shows but that does not print is drawn, as the annex's reader saw it, not removed.
-COVERING = frozenset({Name.Square, Name.Circle, Name.Polygon, Name.Ink, Name.Stamp, Name.Redact})
+COVERING = frozenset({Name.Square, Name.Circle, Name.Polygon, Name.Ink, Name.Stamp, Name.Redact, Name.FreeText})
 
 
-def _annotation_fate(page, annot, done: list[str]):
+def _annotation_fate(pdf: pikepdf.Pdf, page, annot, done: list[str]):
     """True: the annotation stays; None: it goes; else what ``_appearance_content`` draws instead."""
     kind = annot.get("/Subtype")
     flags = annot.get("/F", 0)
@@ -1307,6 +1307,14 @@ def _annotation_fate(page, annot, done: list[str]):
         done.append(f"{what} that does not print removed")
         return None
     content = _appearance_content(page, annot)
+    if not flags & PRINT and content is None:
+        # A viewer draws a covering box without an appearance from its colours: a filled rectangle
+        # is drawn so; any other shape stays, printing, for inspect_annex to name („cover it in the file“).
+        content = _filled_box(pdf, page, annot)
+        if content is None:
+            annot.F = flags | PRINT
+            done.append(f"{what} shown on screen but not printed flagged for printing: it has no appearance to draw")
+            return True
     if not flags & PRINT and content:  # the box a viewer shows over the page: kept, or what it covered would show
         done.append(f"{what} shown on screen but not printed drawn into the page, as a viewer shows it "
                     "(it may cover text: a redaction never applied?)")
@@ -1321,6 +1329,32 @@ def _annotation_fate(page, annot, done: list[str]):
         return None
     done.append(f"{what} drawn into the page")
     return content
+
+
+def _filled_box(pdf: pikepdf.Pdf, page, annot):
+    """The content drawing a rectangular annotation without an appearance as a viewer shows it on
+    screen: its /Rect filled with its interior colour (a FreeText box's: /C), when it is a Square
+    or FreeText of an RGB or grey fill; () when it is not filled; None for any other."""
+    kind, rect = annot.get("/Subtype"), annot.get("/Rect")
+    if kind not in (Name.Square, Name.FreeText) or not isinstance(rect, Array) or len(rect) != 4:
+        return None
+    fill = annot.get("/IC", annot.get("/C") if kind == Name.FreeText else None)
+    if fill is None or (isinstance(fill, Array) and len(fill) == 0):
+        return ()
+    try:
+        x1, y1, x2, y2 = (float(value) for value in rect)
+        colour = [float(value) for value in fill]
+    except (TypeError, ValueError):
+        return None
+    if len(colour) not in (1, 3):
+        return None
+    operator = "g" if len(colour) == 1 else "rg"
+    width, height = abs(x2 - x1), abs(y2 - y1)
+    annot.AP = Dictionary(N=pdf.make_stream(
+        f"{' '.join(f'{c:.4f}' for c in colour)} {operator} 0 0 {width:.4f} {height:.4f} re f".encode(),
+        Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, width, height])))
+    annot.Rect = Array([min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)])
+    return _appearance_content(page, annot)
 
 
 def _annotation_name(annot) -> str:
