@@ -4,8 +4,10 @@ libyaml (through PyYAML's C parser) composes the node tree with line and column 
 module builds plain data from it — ``YamlMap``/``YamlSeq`` remember the position of each key,
 value and item. Only plain data is built: YAML 1.2 core scalars (so ``no`` stays a string),
 floats as ``Decimal`` from their text, dates (an impossible one such as ``2017-02-30`` stays
-text, for the models to refuse with its place); any explicit tag (``!x``, ``!!python/…``,
-``!!binary``), a duplicate key, or an alias expansion beyond a bound is an error.
+text, for the models to refuse with its place). An explicit tag may only repeat what the value's
+text already is (``!!float 1.5``, ``!!str abc``): a tag that would change the reading (``!!str 123``,
+``!!int '5'``) or asks for anything else (``!x``, ``!!python/…``, ``!!binary``) is an error, as are a
+duplicate key and an alias expansion beyond a bound.
 """
 
 from __future__ import annotations
