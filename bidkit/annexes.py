@@ -73,7 +73,7 @@ def annexes(bid: Bid) -> list[Annex]:
     if resolution and resolution.file:
         reference = resolution.reference.strip()
         label = reference if reference.lower().startswith("vorlage") else f"Vorlage {reference}"
-        title = f"Ratsbeschluss vom {resolution.date:%d.%m.%Y}, {label}"
+        title = f"Ratsbeschluss vom {resolution.date:%d.%m.%Y}" + (f", {label}" if reference else "")
         found.append((title, resolution.file, ("council_resolution", "file"), None))
     for index, annex in enumerate(bid.annexes or []):
         found.append((annex.title, annex.file, ("annexes", index, "file"), annex.description))

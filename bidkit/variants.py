@@ -25,6 +25,7 @@ import dataclasses
 import difflib
 import functools
 import io
+import os
 import re
 import types
 import typing
@@ -91,12 +92,18 @@ def is_private_supporter(supporter: Supporter) -> bool:
 # --- 1. removal ------------------------------------------------------------------------------
 
 def kept_annexes(bid: Bid, variant: DocumentVariant | None) -> list[Annex]:
-    """The annexes of ``variant`` in document order, numbered without gaps."""
+    """The annexes of ``variant`` in document order, numbered without gaps, as the redacted bid
+    lists them: a file the variant removes (`mou.file`) is no annex of it, and a title or
+    description is the variant's (a removed `council_resolution.reference` leaves the title)."""
     every = annexes(bid)
-    if variant is None or Removal.PRIVATE_ANNEXES not in variant:
+    if variant is None:
         return every
-    kept = [annex for annex in every if not is_private_annex(bid, annex)]
-    return [dataclasses.replace(annex, number=number) for number, annex in enumerate(kept, start=1)]
+    shown = {os.path.normpath(annex.file): annex for annex in annexes(redact(bid, variant))}
+    kept = [annex for annex in every if os.path.normpath(annex.file) in shown
+            and not (Removal.PRIVATE_ANNEXES in variant and is_private_annex(bid, annex))]
+    return [dataclasses.replace(annex, number=number, title=shown[os.path.normpath(annex.file)].title,
+                                description=shown[os.path.normpath(annex.file)].description)
+            for number, annex in enumerate(kept, start=1)]
 
 
 def is_private_annex(bid: Bid, annex: Annex) -> bool:
