@@ -27,9 +27,9 @@ from typing import Any
 from bidkit.errors import EXIT_FINDINGS, BidkitError
 from bidkit.fileio import atomic_write, csv_text
 from bidkit.loader import LoadedBid
-from bidkit.models import Bid, BudgetYear, Call, CostCategory, FundingKind
+from bidkit.models import Bid, BudgetYear, Call, CostCategory, FundingKind, FundingSource
 from bidkit.render.build import build_datetime, check_outputs, default_output
-from bidkit.applicant import applicant_of, funding_titles, joint
+from bidkit.applicant import applicant_of, funding_titles, partner_funds_title
 from bidkit.render.context import CATEGORY_TITLES
 
 #: ``bidkit export --format`` choices; the first is the default.
@@ -78,10 +78,34 @@ def _cost_rows(year: BudgetYear) -> list[list[Any]]:
             for n, item in enumerate(year.costs, 1)]
 
 
-def _funding_rows(year: BudgetYear, bid: Bid) -> list[list[Any]]:
+def _funding_groups(bid: Bid) -> dict[FundingKind | tuple[str, str], str]:
+    """The rows of „Finanzierung nach Art“, as the document has them: group (a kind, or ("partner",
+    id) of a partner paying own funds: a partner's id may be a kind's value) → its title; a partner's own funds („Eigenmittel der Gemeinde X“)
+    follow the applicant's, which they are not part of."""
     partners = {p.id: p.name for p in bid.partners or []}
     titles = funding_titles(applicant_of(bid.city))
-    return [[n, source.name, titles[source.kind.value], partners.get(source.partner, source.partner or ""),
+    paying = dict.fromkeys(f.partner for y in bid.budget.years for f in y.funding if f.partner_funds)
+    groups: dict[FundingKind | tuple[str, str], str] = {}
+    for kind in FundingKind:
+        groups[kind] = titles[kind.value]
+        if kind is FundingKind.EIGENMITTEL:
+            groups.update((("partner", partner), partner_funds_title(partners.get(partner, partner))) for partner in paying)
+    return groups
+
+
+def _group(source: FundingSource) -> FundingKind | tuple[str, str]:
+    return ("partner", source.partner) if source.partner_funds else source.kind
+
+
+def _own_groups(groups: dict) -> list:
+    """The groups whose sum is the own share: the applicant's own funds and its partners'."""
+    return [group for group in groups if group is FundingKind.EIGENMITTEL or isinstance(group, tuple)]
+
+
+def _funding_rows(year: BudgetYear, bid: Bid) -> list[list[Any]]:
+    partners = {p.id: p.name for p in bid.partners or []}
+    titles = _funding_groups(bid)
+    return [[n, source.name, titles[_group(source)], partners.get(source.partner, source.partner or ""),
              _yes(source.secured), source.amount]
             for n, source in enumerate(year.funding, 1)]
 
@@ -160,7 +184,7 @@ class _YearCells:
 
     sheet: str
     categories: dict[CostCategory, str]
-    kinds: dict[FundingKind, str]
+    kinds: dict[FundingKind | tuple[str, str], str]  # of _funding_groups
 
 
 class _Workbook:
@@ -231,7 +255,7 @@ class _Workbook:
                 c.border = self.sum_border
         return row
 
-    def summed(self, ws, rows, total_label: str, group_label: str, groups, titles: dict) -> tuple[int, dict]:
+    def summed(self, ws, rows, total_label: str, group_label: str, titles: dict) -> tuple[int, dict]:
         """Item rows, their sum, and a SUMIF per group (category or kind): (sum row, group → cell)."""
         first, last = self.rows(ws, rows, {6: MONEY})
         total = self.line(ws, total_label, f"=SUM(F{first}:F{last})", total=True)
@@ -239,23 +263,23 @@ class _Workbook:
         ws.append([None, group_label])
         ws.cell(_last(ws), 2).font = self.bold
         cells = {}
-        for group in groups:
+        for group, title in titles.items():
             row = _last(ws) + 1
-            cells[group] = f"F{self.line(ws, titles[group.value], f'=SUMIF($C${first}:$C${last},B{row},$F${first}:$F${last})')}"
+            cells[group] = f"F{self.line(ws, title, f'=SUMIF($C${first}:$C${last},B{row},$F${first}:$F${last})')}"
         ws.append([None])  # a blank row that counts in max_row
         return total, cells
 
     def year(self, name: str, year: BudgetYear) -> _YearCells:
         ws = self.sheet(name, f"Kosten- und Finanzierungsplan {year.year}", COST_HEADER, [6, 48, 22, 26, 18, 18])
         cost_total, categories = self.summed(ws, _cost_rows(year), "Summe Kosten", "Kosten nach Kategorie",
-                                             CostCategory, CATEGORY_TITLES)
+                                             {c: CATEGORY_TITLES[c.value] for c in CostCategory})
         ws.append(FUNDING_HEADER)
         self.header(ws, _last(ws))
-        funding_total, kinds = self.summed(ws, _funding_rows(year, self.bid), "Summe Finanzierung", "Finanzierung nach Art",
-                                           FundingKind, funding_titles(applicant_of(self.bid.city)))
+        groups = _funding_groups(self.bid)
+        funding_total, kinds = self.summed(ws, _funding_rows(year, self.bid), "Summe Finanzierung", "Finanzierung nach Art", groups)
         self.line(ws, DIFFERENCE, f"=F{funding_total}-F{cost_total}", total=True)
-        own = kinds[FundingKind.EIGENMITTEL]
-        self.line(ws, OWN_SHARE, f"=IF(F{cost_total}=0,0,{own}/F{cost_total})", PERCENT, total=True)
+        own = "+".join(kinds[group] for group in _own_groups(groups))
+        self.line(ws, OWN_SHARE, f"=IF(F{cost_total}=0,0,({own})/F{cost_total})", PERCENT, total=True)
         return _YearCells(name, categories, kinds)
 
     def overview(self, years: list[_YearCells], labels: list[int]) -> None:
@@ -287,15 +311,17 @@ class _Workbook:
         block("Kosten", [(CATEGORY_TITLES[c.value], lambda y, c=c: y.categories[c]) for c in CostCategory], COST_TOTAL)
         costs = _last(ws)
         ws.append([None])  # a blank row that counts in max_row
-        titles = funding_titles(applicant_of(self.bid.city), joint(self.bid.budget))  # the row sums every kind's sources
-        own, funding = block("Finanzierung", [(titles[k.value], lambda y, k=k: y.kinds[k]) for k in FundingKind],
-                             FUNDING_TOTAL)
+        groups = _funding_groups(self.bid)
+        first, funding = block("Finanzierung", [(title, lambda y, k=k: y.kinds[k]) for k, title in groups.items()],
+                               FUNDING_TOTAL)
+        own_rows = [first + list(groups).index(group) for group in _own_groups(groups)]
         row = _last(ws) + 1
         ws.append([DIFFERENCE, *(f"={c}{funding}-{c}{costs}" for c in [*columns, total_column])])
         self.emphasise(ws, row, MONEY)
         ws.append([None])  # a blank row that counts in max_row
         row = _last(ws) + 1
-        ws.append([OWN_SHARE, *(f"=IF({c}{costs}=0,0,{c}{own}/{c}{costs})" for c in [*columns, total_column])])
+        ws.append([OWN_SHARE, *(f"=IF({c}{costs}=0,0,({'+'.join(f'{c}{r}' for r in own_rows)})/{c}{costs})"
+                                for c in [*columns, total_column])])
         self.emphasise(ws, row, PERCENT)
         if self.call.own_share_min_percent is not None:
             row = _last(ws) + 1
@@ -378,7 +404,7 @@ def _plain(value: Any) -> Any:
 def _overview_rows(bid: Bid) -> tuple[list[str], list[list[Any]]]:
     """The overview with computed values: what the workbook's formulas compute."""
     years = bid.budget.years
-    titles = funding_titles(applicant_of(bid.city), joint(bid.budget))
+    groups = _funding_groups(bid)
 
     def per_year(amount: Callable[[BudgetYear], Decimal]) -> list[Decimal]:
         values = [amount(year) for year in years]
@@ -394,13 +420,13 @@ def _overview_rows(bid: Bid) -> tuple[list[str], list[list[Any]]]:
                      *per_year(lambda y: sum((i.amount for i in y.costs if i.category is category), Decimal(0)))])
     costs = per_year(lambda y: y.cost_sum)
     rows.append([COST_TOTAL, *costs])
-    for kind in FundingKind:
-        rows.append([titles[kind.value],
-                     *per_year(lambda y: sum((f.amount for f in y.funding if f.kind is kind), Decimal(0)))])
+    for group, title in groups.items():
+        rows.append([title, *per_year(lambda y: sum((f.amount for f in y.funding if _group(f) == group), Decimal(0)))])
     funding = per_year(lambda y: y.funding_sum)
     rows.append([FUNDING_TOTAL, *funding])
     rows.append([DIFFERENCE, *(f - c for f, c in zip(funding, costs))])
-    own = per_year(lambda y: sum((f.amount for f in y.funding if f.kind is FundingKind.EIGENMITTEL), Decimal(0)))
+    own = per_year(lambda y: sum((f.amount for f in y.funding if f.kind is FundingKind.EIGENMITTEL), Decimal(0)))  # with the partners'
+
     rows.append([f"{OWN_SHARE} in %", *share(own, costs)])
     return ["Position", *(str(y.year) for y in years), "Gesamt"], rows
 

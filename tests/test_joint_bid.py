@@ -38,9 +38,29 @@ def test_a_partner_municipalitys_own_funds_are_its_own_in_the_document(edited_bu
                      r"400\.000 €; die Eigenmittel der Partnerkommunen sagen deren Räte zu\)", text), text
 
 
-def test_the_export_names_the_sum_of_both_own_funds(bid, tmp_path):
+def test_the_export_names_each_municipalitys_own_funds_as_the_document_does(bid, tmp_path):
+    """rt8 D1: the year sheets and finanzierung.csv gave the partner's own funds the applicant's kind
+    („Eigenmittel der Stadt“), and that kind's sum included them; the own share is both."""
+    import csv
+
+    import openpyxl
+    from test_export import recalculated
+
     joint(bid)
     run = run_bidkit("export", str(bid), "--format", "csv", "-o", str(tmp_path / "kfp"))
     assert run.code == 0, run.stderr
-    overview = next(tmp_path.glob("kfp/*bersicht*.csv")).read_text(encoding="utf-8")
-    assert "Eigenmittel der Stadt und ihrer Partnerkommunen" in overview
+    overview = {row[0]: row[1:] for row in csv.reader(next(tmp_path.glob("kfp/*bersicht*.csv")).open(encoding="utf-8"))}
+    assert overview["Eigenmittel der Stadt"][-1] == "400000" and overview["Eigenmittel der Gemeinde Sassenburg"][-1] == "100000"
+    assert overview["Eigenanteil (Eigenmittel / Kosten) in %"][-1] == "100.00"  # 500.000 € of 500.000 €: both own funds
+    sources = list(csv.reader((tmp_path / "kfp" / "finanzierung.csv").open(encoding="utf-8")))
+    [partner] = [row for row in sources if row[2] == "Haushalt Sassenburg 2017"]
+    assert partner[3] == "Eigenmittel der Gemeinde Sassenburg" and partner[4] == "Gemeinde Sassenburg"
+    out = tmp_path / "kfp.xlsx"
+    assert run_bidkit("export", str(bid), "-o", str(out)).code == 0
+    values, book = recalculated(out), openpyxl.load_workbook(out)
+    sheet = book["2017"]
+    by_label = {sheet.cell(row, 2).value: values[("2017", f"F{row}")] for row in range(1, sheet.max_row + 1)
+                if isinstance(sheet.cell(row, 6).value, str) and sheet.cell(row, 6).value.startswith("=SUMIF")}
+    assert by_label["Eigenmittel der Stadt"] == 400000 and by_label["Eigenmittel der Gemeinde Sassenburg"] == 100000
+    [share] = [row for row in range(1, sheet.max_row + 1) if sheet.cell(row, 2).value == "Eigenanteil (Eigenmittel / Kosten)"]
+    assert abs(values[("2017", f"F{share}")] - 1) < 1e-12
