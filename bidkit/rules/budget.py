@@ -340,6 +340,48 @@ def own_funds_of_a_municipality(ctx: RuleContext) -> Iterator[Violation]:
 
 
 @rule(
+    "BUD016", WARNING, "Own funds named for a partner municipality count as the applicant's",
+    hint="If the partner municipality pays them, write `partner: <its id>` (its council then commits them); "
+         "if they are the applicant's, name the source for the applicant.",
+    explanation="""
+Own funds (`eigenmittel`) without `partner:` are the applicant's: they count towards the own
+share its council commits (RES002) and are printed as „Eigenmittel der Stadt …“. A source
+named for a partner of `type: kommune` („Eigenmittel der Gemeinde Boxberg“, „Haushalt Boxberg
+2026“) is most often that municipality's share of a joint bid whose `partner:` was forgotten:
+the document then prints the municipality's money as the applicant's, and the council is asked
+to commit it. A partner's name the applicant's own name holds as well („Stadt Görlitz“ beside
+the „Landkreis Görlitz“) names no other municipality.
+""",
+    reads=("budget", "partners"),
+)
+def partner_funds_are_linked(ctx: RuleContext) -> Iterator[Violation]:
+    from bidkit.applicant import leading_kind
+    from bidkit.rules.partners import _within, _words
+
+    applicant = _words(f"{ctx.bid.city.name} {ctx.bid.city.official_name or ''}")
+    names = []
+    for partner in ctx.bid.partners or []:
+        if partner.type is PartnerType.KOMMUNE:
+            forms = {_words(partner.name), _words(leading_kind(partner.name) or partner.name)}
+            names.append((partner, [form for form in forms if form and not _within(form, applicant)]))
+    if not names:
+        return
+    for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
+        for f, source in enumerate(year.funding):
+            if source.kind is not FundingKind.EIGENMITTEL or source.partner:
+                continue
+            words = _words(source.name)
+            for partner, forms in names:
+                if any(_within(form, words) for form in forms):
+                    yield Violation(("budget", "years", y, "funding", f, "name"),
+                                    f"own funds '{source.name}' without `partner:` name the partner municipality "
+                                    f"'{partner.name}': they count as the applicant's own funds",
+                                    f"If {partner.name} pays them, write `partner: {partner.id}`; if they are the "
+                                    "applicant's, name the source for the applicant.")
+                    break
+
+
+@rule(
     "BUD015", WARNING, "A text names another own share than the plan",
     hint="Correct the text to the plan's own share, or the plan to what the text says.",
     explanation="""
