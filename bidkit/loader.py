@@ -1086,13 +1086,11 @@ def _money_hint(plain: str) -> str:
 
 # --- ids and key words ------------------------------------------------------------------
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
 def transliterate(text: str) -> str:
     """``Bürger Dienste`` → ``buerger-dienste``: lower case, umlauts spelt out, other signs '-'."""
-    text = unicodedata.normalize("NFC", text.strip().lower()).translate(_UMLAUTS)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()  # é → e
+    from bidkit.letters import plain_letters
+
+    text = plain_letters(text.strip().lower()).encode("ascii", "ignore").decode()  # é → e, ł → l
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 

@@ -39,6 +39,7 @@ from pydantic import BaseModel
 from bidkit.annexes import Annex, annexes
 from bidkit.errors import BidkitError, BuildRefused
 from bidkit.findings import FieldPath
+from bidkit.letters import plain_letters
 from bidkit.models import PUBLIC_REMOVALS, PUBLIC_VARIANT, Bid, Removal, Variant
 from bidkit.records import record
 from bidkit.supporters import Register, Supporter
@@ -333,9 +334,6 @@ _TITLE = re.compile(
     r"M\.\s?Sc\.|B\.\s?Sc\.|MBA|LL\.\s?M\.|PD|Herr|Frau|Hr\.|Fr\.)\)?,?", re.IGNORECASE)
 #: Words that start a family name: „Ursula von der Leyen“ is „Frau von der Leyen“.
 _PARTICLES = {"von", "van", "vom", "zu", "zur", "de", "del", "della", "der", "den", "di", "da", "du", "le", "la", "ten", "ter"}
-#: How a German text writes a letter without its accent (ü → ue); other accents are dropped (ç → c).
-_GERMAN_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss",
-                               "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "İ": "I"})
 MIN_PHONE_DIGITS = 6
 
 
@@ -392,8 +390,7 @@ def _letter_runs(text: str) -> list[str]:
 
 
 def _ascii(text: str) -> str:
-    text = text.translate(_GERMAN_ASCII)
-    return "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
+    return plain_letters(text)
 
 
 #: A run of a phone number in a text: digits with spaces, hyphens, slashes, dots and brackets.

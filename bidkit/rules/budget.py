@@ -358,7 +358,8 @@ def partner_funds_are_linked(ctx: RuleContext) -> Iterator[Violation]:
     from bidkit.applicant import leading_kind
     from bidkit.rules.partners import _within, _words
 
-    applicant = _words(f"{ctx.bid.city.name} {ctx.bid.city.official_name or ''}")
+    city = ctx.bid.city
+    applicant = _words(f"{city.name} {city.official_name or ''}") if city else ()
     names = []
     for partner in ctx.bid.partners or []:
         if partner.type is PartnerType.KOMMUNE:

@@ -142,11 +142,9 @@ _LEGAL_FORMS = frozenset({"gmbh", "ggmbh", "mbh", "ag", "kg", "kgaa", "co", "se"
 def _all_words(name: str) -> list[str]:
     """A name's words as a reader compares them: case, umlauts written as „oe“, ß as „ss“, accents
     and punctuation aside („Sparkasse Oess-Suesstal“ is „Sparkasse Öß-Süßtal“)."""
-    import unicodedata
+    from bidkit.letters import plain_letters
 
-    text = unicodedata.normalize("NFC", name).casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
-    text = re.sub(r"\be\.\s?v\.", " ev ", text)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = re.sub(r"\be\.\s?v\.", " ev ", plain_letters(name.casefold()))
     return re.findall(r"[^\W_]+", text)
 
 
