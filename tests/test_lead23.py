@@ -184,3 +184,12 @@ def test_letters_without_a_decomposition_fold_to_their_base_letter():
     assert same_organisation("Soren Odegard Stiftung", "Søren Ødegård Stiftung")
     assert transliterate("Gmina Łęknica") == "gmina-leknica" and transliterate("Æbeltoft Œuvre") == "aebeltoft-oeuvre"
     assert "Z. Laska" in name_forms("Zofia Łaska") or "Laska" in " ".join(name_forms("Zofia Łaska"))
+
+
+@pytest.mark.parametrize("value, shown", [("0.00049", "0,00049"), ("3.0005", "3,0005"), ("47.12345", "47,12345"),
+                                          ("1234567.8915", "1.234.567,8915"), ("12.50", "12,5"), ("124045", "124.045")])
+def test_numbers_keep_every_decimal(value, shown):
+    """rt8 D12: KPI values were printed rounded to three decimals („0“ for a target of 0.00049)."""
+    from bidkit.render.formatting import number
+
+    assert number(Decimal(value)) == shown

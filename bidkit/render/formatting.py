@@ -81,10 +81,12 @@ def any_cents(amounts) -> bool:
 
 
 def number(value: Decimal | int) -> str:
-    """``124.045``, ``12,5``: German grouping and decimal comma, no trailing zeros added."""
+    """``124.045``, ``12,5``, ``0,00049``: German grouping and decimal comma, every decimal the value
+    has (Babel's default pattern rounds to three: a KPI target of 0.00049 printed as „0“), no
+    trailing zeros added."""
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=_kept_locale())
+    return format_decimal(value, format="#,##0.###", locale=_kept_locale(), decimal_quantization=False)
 
 
 def shown_below(exact: Decimal, limit: Decimal | int, digits: int = 1) -> Decimal:
