@@ -52,7 +52,7 @@ def _assert_like_babel() -> None:
         assert money(value, cents=True) == f"{_babel(whole, '#,##0.00', decimal_quantization=False)}\u00a0€"
         if whole == whole.to_integral_value():
             assert money(whole) == f"{_babel(whole, '#,##0', decimal_quantization=False)}\u00a0€"
-        assert number(value) == _babel(value)
+        assert number(value) == _babel(value, '#,##0.###', decimal_quantization=False)
         assert percent_figure(value) == f"{_babel(value, '#,##0.#', decimal_quantization=False)}\u00a0%"
         for digits in (0, 1, 2):
             scaled = (value * 100).quantize(Decimal(1).scaleb(-digits), rounding="ROUND_HALF_UP")
