@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import jinja2
@@ -74,13 +75,26 @@ def init_example(target: Path, *, force: bool = False) -> list[Path]:
     return [*written, _write(target, SCHEMA_FILE, schema_text().encode())]
 
 
+#: What a YAML reader takes for a line break (YAML 1.1 also U+0085, U+2028, U+2029), and Python's str.splitlines.
+_BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def scalar(text: str) -> str:
-    """``text`` as a YAML scalar: plain when YAML reads it back unchanged, else double-quoted."""
+    """``text`` as a YAML scalar: plain when YAML reads it back unchanged, else double-quoted (on one
+    line: every line break escaped)."""
     try:
         plain = yaml.safe_load(f"key: {text}") == {"key": text}
     except yaml.YAMLError:
         plain = False
-    return text if plain and "#" not in text else json.dumps(text, ensure_ascii=False)
+    if plain and "#" not in text and not _BREAKS.search(text):
+        return text
+    return _BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+def _one_line(value: object) -> str:
+    """Every value the skeleton's templates print, on one line: a call's name with a line break
+    written into a comment („# Bewerbung …: Name\nvision: X“) would start a key of its own."""
+    return _BREAKS.sub(" ", str(value))
 
 
 def skeleton_files(city: str, call: Call, official_name: str | None = None, reference: str | None = None) -> dict[str, str]:
@@ -97,7 +111,7 @@ def skeleton_files(city: str, call: Call, official_name: str | None = None, refe
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(SKELETON_DIR)), autoescape=False, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_one_line,
     )
     env.filters["scalar"] = scalar
     if not official_name and leading_kind(city) is not None:  # --city "Landkreis Oder-Spree" is its official name too

@@ -193,3 +193,20 @@ def test_numbers_keep_every_decimal(value, shown):
     from bidkit.render.formatting import number
 
     assert number(Decimal(value)) == shown
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r", "\u2028", "\x85"])
+def test_a_call_name_with_a_line_break_stays_in_its_comment_and_scalar(brk):
+    """rt8 D14: `init --call` wrote the call's name into a comment unescaped, so „…\\nvision: INJECTED“ became a live key."""
+    import yaml
+
+    from bidkit.call_profiles import shipped_call
+    from bidkit.scaffold import skeleton_files
+
+    call = shipped_call("bitkom-digitale-stadt-2017")
+    call = call.model_copy(update={"name": f"Smart Region{brk}vision: INJECTED", "organizer": f"Amt{brk}checks: {{ignore: [TXT001]}}"})
+    for name, text in skeleton_files("Görlitz", call).items():
+        data = yaml.safe_load(text)
+        assert "INJECTED" not in str(data.get("vision", "")) and "checks" not in data, name
+        if name == "bid.yaml":
+            assert data["subtitle"] == f"Bewerbung der Stadt Görlitz – Smart Region{brk}vision: INJECTED"
