@@ -1,5 +1,6 @@
 """Session 23 lead fixes: each test names the finding it holds (review22 F-numbers, rt7 D-numbers)."""
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -210,3 +211,42 @@ def test_a_call_name_with_a_line_break_stays_in_its_comment_and_scalar(brk):
         assert "INJECTED" not in str(data.get("vision", "")) and "checks" not in data, name
         if name == "bid.yaml":
             assert data["subtitle"] == f"Bewerbung der Stadt Görlitz – Smart Region{brk}vision: INJECTED"
+
+
+# --- rt8 D11: the rebuild cache reads the YAML and the files it names, not every file of the folder ------
+
+def test_the_cache_key_reads_only_the_yaml_and_an_entry_checks_the_named_files(bid, tmp_path, monkeypatch):
+    import os
+
+    from bidkit.render import cache as cache_module
+    from bidkit.render.cache import lookup
+
+    monkeypatch.setenv("BIDKIT_CACHE_DIR", str(tmp_path / "cache"))
+    big = bid / "big.bin"
+    with open(big, "wb") as handle:
+        handle.truncate(3 * 2**30)  # sparse: 3 GB that reading would take seconds to hash
+    read = []
+    real = os.open
+
+    def recording(path, *args, **kwargs):
+        read.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(cache_module.os, "open", recording)
+
+    def entry():
+        return lookup(bid, tmp_path / "out.pdf", draft=False, variant="pdf", bid_variant=None, jobs=1)
+
+    annex = bid / "anlagen" / "unterstuetzung-ostfalia.pdf"
+    first = entry()
+    assert read and all(str(name).endswith(".yaml") for name in read), read
+    first.keep(b"%PDF-1.7", {**first.inputs([bid / "bid.yaml", annex], [], named_files=False), "pages": 1}, outputs=[tmp_path / "out.pdf"])
+    read.clear()
+    assert entry().load() is not None
+    assert "big.bin" not in read and "unterstuetzung-ostfalia.pdf" in read
+    data = bytearray(annex.read_bytes())
+    data[-10] ^= 1  # the same size: the key is the same, the entry's digest is not
+    annex.write_bytes(bytes(data))
+    assert entry().key == first.key and entry().load() is None
+    big.unlink()
+    assert entry().key != first.key  # a file gone from the folder is a change of the folder

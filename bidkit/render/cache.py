@@ -9,11 +9,15 @@ unchanged rebuild writes the same bytes again without laying out a page.
   installed distribution (its metadata folder's name, with the version, and time), the options
   (variant, draft, ``--variant``, ``--jobs`` when given: an automatic choice is the one key "auto",
   whatever it chose), the environment's settings (``SOURCE_DATE_EPOCH``, the build moment;
-  ``BIDKIT_*`` but the cache's own), a draft's git state (its stamp), and every entry of the bid
-  folder but ``.git`` and the build's own output: name, kind and a regular file's content. What the check and the build read besides is derived from these (the findings, a
-  draft's open points, the build moment from the bid's date); neither reads the clock. The
-  inputs outside the bid folder (bidkit's templates, a call file elsewhere) are known once the
-  bid is read: the entry records them and is taken only while they are as they were. The
+  ``BIDKIT_*`` but the cache's own), a draft's git state (its stamp), every entry of the bid
+  folder but ``.git`` and the build's own output by name, kind and size, and the content of the YAML
+  files the loader reads (those at the top of the folder). What the check and the build read
+  besides is derived from these (the findings, a draft's open points, the build moment from the
+  bid's date); neither reads the clock. The files the YAML names (annexes, spreadsheets, scans,
+  the theme) and the inputs outside the bid folder (bidkit's templates, a call file elsewhere)
+  are known once the bid is read: the entry records them with a digest of their content and is
+  taken only while they are as they were. So a file the bid does not name is never read (a
+  20 GB file beside the YAML cost a minute on every rebuild). The
   system's fonts are not in the key: after changing them, build once with ``--no-cache``.
 - **Entries**: one file per key, ``<key>.entry``: a header line, the sha256 of the rest, a line of
   JSON facts, then the PDF. The facts: what the cold build printed before its steps (the check's
@@ -39,7 +43,7 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import bidkit
@@ -211,9 +215,10 @@ class _Key:
             self.hash.update(len(data).to_bytes(8, "big"))
             self.hash.update(data)
 
-    def tree(self, label: str, root: Path, skip: set[Path]) -> None:
+    def tree(self, label: str, root: Path, skip: set[Path], read: Callable[[str, str], bool] = lambda folder, name: True) -> None:
         """Every entry below ``root`` (not following links) but those of ``skip``: name, kind and a
-        regular file's content; a folder by its entries, an empty one by its name."""
+        regular file's content (its size only where not ``read(folder, name)``); a folder by its
+        entries, an empty one by its name."""
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not (folder == str(root) and d == ".git") and d != "__pycache__")
             if not dirs and not files and folder != str(root):
@@ -221,13 +226,15 @@ class _Key:
             for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]):
                 path = os.path.join(folder, name)
                 if Path(path) not in skip:
-                    self.file(f"{label}/{os.path.relpath(path, root)}", path)
+                    self.file(f"{label}/{os.path.relpath(path, root)}", path, read(folder, name))
 
-    def file(self, label: str, path: str | Path) -> None:
+    def file(self, label: str, path: str | Path, read: bool = True) -> None:
         try:
             info = os.lstat(path)
             if stat.S_ISLNK(info.st_mode):
                 self.add(label, "link", os.readlink(path))
+            elif stat.S_ISREG(info.st_mode) and not read:
+                self.add(label, "file of", str(info.st_size))
             elif stat.S_ISREG(info.st_mode):
                 fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
                 with os.fdopen(fd, "rb") as handle:
@@ -269,31 +276,54 @@ def _installed(key: _Key) -> None:
                 key.add(name, "-")
 
 
+#: The YAML files the loader reads whole (loader.MAX_YAML_BYTES: a larger one is refused, and is
+#: keyed by its stat signature).
+YAML_BYTES = 16_000_000
+
+
 def build_key(bid_dir: Path, options: dict[str, str], skip: Iterable[Path] = ()) -> str:
     """The key of a build of ``bid_dir``, taken before the bid is read: bidkit and the libraries
     as installed, ``options`` (the command line's, the environment's and whatever else the check
-    and the build depend on), and every entry of the bid folder but ``.git``: its name and kind and
-    a regular file's content, but not ``skip`` (the build's own outputs).
+    and the build depend on), every entry of the bid folder but ``.git`` and ``skip`` (the build's
+    own outputs) by name, kind and size, and the content of the YAML files at its top, which the loader reads.
 
-    Inputs outside the bid folder (bidkit's templates, a call file elsewhere) are known only once
-    the bid is read: an entry records them (``outside``) and is taken only while they are as they were."""
+    The files the YAML names, and inputs outside the bid folder (bidkit's templates, a call file
+    elsewhere), are known only once the bid is read: an entry records them (``digest``) and is
+    taken only while they are as they were."""
     key = _Key()
     _installed(key)
     for name in sorted(options):
         key.add(name, options[name])
-    key.tree("bid", Path(bid_dir).resolve(), {Path(path).resolve() for path in skip})
+    root = Path(bid_dir).resolve()
+
+    def read(folder: str, name: str) -> bool:
+        if folder != str(root) or not name.lower().endswith((".yaml", ".yml")):
+            return False
+        try:
+            info = os.lstat(os.path.join(folder, name))
+        except OSError:
+            return True  # named unreadable
+        if info.st_size > YAML_BYTES:
+            key.add("size", str(info.st_size), str(info.st_mtime_ns), str(info.st_ino))
+            return False
+        return True
+
+    key.tree("bid", root, {Path(path).resolve() for path in skip}, read)
     return key.hash.hexdigest()
 
 
-def outside(bid_dir: Path, files: Iterable[Path], folders: Iterable[Path]) -> str:
-    """The digest of the inputs (``files``, ``folders`` read whole) outside ``bid_dir``."""
+def digest(bid_dir: Path, files: Iterable[Path], folders: Iterable[Path]) -> str:
+    """The digest of the inputs a build read (``files``, ``folders`` read whole): those in ``bid_dir``
+    by their path in it (an entry serves a copy of the folder elsewhere), the others by theirs."""
     key, root = _Key(), Path(bid_dir).resolve()
+
+    def label(path: Path) -> str:
+        return f"bid:{path.relative_to(root)}" if path.is_relative_to(root) else f"path:{path}"
+
     for path in sorted(Path(path) for path in files):
-        if not path.is_relative_to(root):
-            key.file(f"file:{path}", path)
+        key.file(f"file:{label(path)}", path)
     for folder in sorted(Path(folder) for folder in folders):
-        if not folder.is_relative_to(root):
-            key.tree(f"folder:{folder}", folder, set())
+        key.tree(f"folder:{label(folder)}", folder, set())
     return key.hash.hexdigest()
 
 
@@ -317,8 +347,8 @@ class Lookup:
         self.key = build_key(self.bid_dir, options, self.skipped)
 
     def load(self) -> Entry | None:
-        """The entry, when its inputs outside the bid folder are as they were, none of the files whose
-        content the key left out is one of its inputs, and what it printed named no file — or was
+        """The entry, when the inputs it records (``digest``) are as they were, none of the build's
+        outputs the key left out is one of them, and what it printed named no file — or was
         printed for the same folder, named alike, from the same current folder."""
         entry = self.store.load(self.key)
         if entry is None:
@@ -326,7 +356,7 @@ class Lookup:
         try:
             files, folders = self.inputs_of(entry.facts)
             taken = (not self.skipped & set(files) and entry.facts["place"] in (None, self.place)
-                     and entry.facts["outside"] == outside(self.bid_dir, files, folders))
+                     and entry.facts["digest"] == digest(self.bid_dir, files, folders))
         except (KeyError, TypeError, ValueError):
             taken = False
         return entry if taken else None
@@ -334,8 +364,8 @@ class Lookup:
     def inputs(self, files: Iterable[Path], folders: Iterable[Path], named_files: bool) -> dict:
         """What an entry records of a build's inputs (build.bid_inputs), those in the bid folder
         relative to it, so the entry serves a copy of the folder elsewhere: for the output
-        refusals of a build taken from it, and to see that the inputs outside the bid folder are as
-        they were. ``named_files``: what the build printed names files (``place``)."""
+        refusals of a build taken from it, and to see that they are as they were (``digest``).
+        ``named_files``: what the build printed names files (``place``)."""
         root = self.bid_dir.resolve()
 
         def recorded(path: Path) -> str:
@@ -343,7 +373,7 @@ class Lookup:
 
         return {"files": sorted(recorded(Path(path)) for path in files),
                 "folders": sorted(recorded(Path(folder)) for folder in folders),
-                "outside": outside(root, files, folders), "place": self.place if named_files else None}
+                "digest": digest(root, files, folders), "place": self.place if named_files else None}
 
     def inputs_of(self, facts: dict) -> tuple[list[Path], list[Path]]:
         """(files, folders) an entry recorded (``inputs``), as paths of this bid folder."""
