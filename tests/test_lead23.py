@@ -250,3 +250,16 @@ def test_the_cache_key_reads_only_the_yaml_and_an_entry_checks_the_named_files(b
     assert entry().key == first.key and entry().load() is None
     big.unlink()
     assert entry().key != first.key  # a file gone from the folder is a change of the folder
+
+
+def test_a_draft_whose_annex_breaks_the_claim_claims_no_standard(draft_outside_git):
+    """rt8 D17: the draft warned of annex 3's unembedded Helvetica, then claimed PDF/A-3a and PDF/UA-1 all the same."""
+    import pikepdf
+
+    run = draft_outside_git.run
+    assert run.code == 0, run.stderr
+    assert "the draft claims no PDF standard: its annexes could not be pdf/a-3a+ua-1 (ANX006)" in run.stderr
+    assert "Draft written:" in run.stdout and "pdf/a-3a+ua-1" not in run.stdout
+    with pikepdf.open(draft_outside_git.pdf) as pdf:
+        xmp = str(pdf.Root.Metadata.read_bytes(), "utf-8")
+    assert "pdfaid:part" not in xmp and "pdfuaid:part" not in xmp

@@ -169,6 +169,9 @@ def finish(staged: Staged, written: Written, variant: str, warnings: list[str],
 
     warnings = list(warnings)
     claimed = keep_claims(written.data, variant, draft=staged.draft, warnings=warnings)  # no character drawn as .notdef
+    if staged.draft and claimed != "pdf" and _annexes_break(staged.annexes, claimed):
+        warnings.append(f"the draft claims no PDF standard: its annexes could not be {claimed} (ANX006)")
+        claimed = "pdf"  # a final build refuses such an annex (build.keeps_claim); a draft says no more than it is
     step(f"Writing the final file ({len(staged.annexes)} PDF annex(es) appended)")
     named = staged.document_variant.name if staged.document_variant else None
     data = append(written.data, staged.annexes, variant=claimed, draft=staged.draft, document_variant=named)
@@ -181,6 +184,14 @@ def finish(staged: Staged, written: Written, variant: str, warnings: list[str],
     pages = written.pages + sum(annex.pages for annex in staged.annexes)
     return BuiltPdf(staged.output, pages, len(staged.annexes), len(staged.embedded), written.refused, warnings,
                     _sections(written.starts, written.pages, staged.annexes), claims=claimed), data
+
+
+def _annexes_break(annexes, variant: str) -> bool:
+    """Whether appending one of ``annexes`` (annexpdf.AnnexPdf) makes ``variant``'s claims false."""
+    from bidkit.render.final import inspect_annex
+
+    return any(inspect_annex(data).breaks(variant)
+               for annex in annexes for data in ([annex.data] if annex.data else [data for _, data in annex.letters]))
 
 
 def remember(staged: Staged, built: BuiltPdf, data: bytes) -> None:
