@@ -263,3 +263,14 @@ def test_a_draft_whose_annex_breaks_the_claim_claims_no_standard(draft_outside_g
     with pikepdf.open(draft_outside_git.pdf) as pdf:
         xmp = str(pdf.Root.Metadata.read_bytes(), "utf-8")
     assert "pdfaid:part" not in xmp and "pdfuaid:part" not in xmp
+
+
+def test_typography_leaves_addresses_file_names_and_words_as_written():
+    """rt8 D18: „--“ and „...“ were replaced inside URLs, e-mail addresses and file names."""
+    from bidkit.render.markdown import markdown
+
+    html = str(markdown('Portal https://grenzportal.example/de--pl/start... und info--team@kreis-gr.example, '
+                        'Datei "kfp--2025.xlsx", www.example.de/a--b; 2017--2019 -- dann... Nord--Süd 257---258'))
+    for kept in ("https://grenzportal.example/de--pl/start…", "info--team@kreis-gr.example", "„kfp--2025.xlsx“",
+                 "www.example.de/a--b;", "2017–2019 – dann…", "Nord--Süd", "257—258"):
+        assert kept in html, (kept, html)

@@ -4,7 +4,8 @@ Paragraphs, bullet and numbered lists (from the number the first item gives), *e
 **strong** and [links](https://…) — nothing else (a single ``*`` inside a word or number is
 written as it stands: „Bürger*innen“, „2*3“): raw HTML is shown as text, images, headings, tables and code blocks are not parsed, and
 links may only point to http(s) and mailto addresses. German quotes and dashes are set
-typographically: ``"…"`` → „…“, `` -- `` and ``1--2`` → –, ``---`` → —, ``...`` → …, and a number
+typographically: ``"…"`` → „…“, `` -- `` and ``1--2`` → –, ``---`` → —, ``...`` → … (never inside a web
+or e-mail address or a file name, nor „--“ between the letters of a word), and a number
 stays on the line of its unit, a day on the line of its month (``_NO_BREAK``). Nothing else
 is replaced: markdown-it's own replacements also turn ``(c)`` into ©, ``..`` into …, ``,,`` into ``,``
 and ``????`` into ``???``, which would change what the city wrote.
@@ -29,8 +30,41 @@ _STAR_IN_WORD = re.compile(r"(?<=[^\W_])(?<!\\)\*(?=[^\W_])")
 
 
 _EM_DASH = re.compile(r"(^|[^-])---(?=[^-]|$)", re.M)
-_EN_DASH = re.compile(r"(^|[^-])--(?=[^-]|$)", re.M)
+_EN_DASH = re.compile(r"(?<!-)--(?!-)")
 _ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
+#: What the replacements leave as written: web and e-mail addresses and file names
+#: („https://portal.example/de--pl“, „info--team@kreis.example“, „kfp--2025.xlsx“); a closing
+#: punctuation mark or „...“ after an address is not part of it.
+_VERBATIM = re.compile(
+    r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"“”„‚‘]*?(?=[.,;:!?…)\]]*(?:\s|$|[<>\"“”„‚‘]))"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|[^\s\"“”„‚‘(\[]+\.(?:pdf|xlsx?|xlsm|docx?|pptx?|odt|ods|odp|csv|zip|png|jpe?g|gif|svg|tiff?|txt|ya?ml|json|xml|html?)\b",
+    re.IGNORECASE)
+
+
+def _dash(match: re.Match) -> str:
+    """„--“ as an en dash: between spaces („A -- B“), in a range of numbers („1--2“), by a sign;
+    between letters of one word („Nord--Süd“, „kfp--2025“) it stays as written."""
+    text, start, end = match.string, match.start(), match.end()
+    before, after = text[start - 1] if start else " ", text[end] if end < len(text) else " "
+    if before.isalnum() and after.isalnum() and not (before.isdigit() and after.isdigit()):
+        return "--"
+    return "\u2013"
+
+
+def _replaced(text: str) -> str:
+    """The dashes and the ellipsis set, outside addresses and file names (``_VERBATIM``)."""
+    parts, last = [], 0
+    for match in _VERBATIM.finditer(text):
+        parts += [_replaced_plain(text[last:match.start()]), match.group()]
+        last = match.end()
+    return "".join(parts) + _replaced_plain(text[last:])
+
+
+def _replaced_plain(text: str) -> str:
+    text = _EM_DASH.sub("\\1\u2014", text)
+    text = _EN_DASH.sub(_dash, text)
+    return _ELLIPSIS.sub("\u2026", text)
 
 
 #: Spaces a line must not break at, as bidkit's own figures never break („500.000 €“): between a
@@ -59,9 +93,7 @@ def _typography(state) -> None:
                 continue
             text = child.content
             if "--" in text or "..." in text:
-                text = _EM_DASH.sub("\\1\u2014", text)
-                text = _EN_DASH.sub("\\1\u2013", text)
-                text = _ELLIPSIS.sub("\u2026", text)
+                text = _replaced(text)
             if " " in text:
                 text = _NO_BREAK.sub(lambda match: next(group for group in match.groups() if group) + "\u00a0", text)
             child.content = text
