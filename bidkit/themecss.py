@@ -393,6 +393,10 @@ _FONT_FLOOR = MIN_FONT_PT / 0.9  # bidkit sets code at 0.9 em of its surrounding
 _FONT_CEILING = 36.0  # the cover's title has 32 pt
 _MAX_MARGIN, _MAX_PADDING, _MAX_BORDER, _MAX_INDENT = 25 * _MM, 5 * _MM, 6.0, 10 * _MM
 _PAGE_MARGIN = (10 * _MM, 35 * _MM)  # A4 keeps at least 140 mm × 227 mm of text
+#: bidkit's own side margins (style.css's @page: left 22 mm, right 20 mm): its tables are sized to
+#: the 168 mm between them (render/tables.py CONTENT_MM), so a theme's side margins together may be
+#: no wider; one side set alone keeps bidkit's other.
+_SIDE_MARGINS = {"left": 22 * _MM, "right": 20 * _MM}
 
 
 def _length(token, low: float, high: float, *, em: float | None = None, percent: float | None = None) -> bool:
@@ -410,6 +414,11 @@ def _length(token, low: float, high: float, *, em: float | None = None, percent:
     if unit in ("em", "rem", "ex", "ch") and em is not None:
         return low <= float(token.value) * 10 <= high and token.value <= em  # 1 em as the body's 10 pt
     return False
+
+
+def _points(token) -> float:
+    """A length ``_length`` accepted without em or %, in points."""
+    return 0.0 if token.type == "number" else float(token.value) * _UNITS_PT[token.lower_unit]
 
 
 def _each(ok, what: str):
@@ -642,9 +651,14 @@ def _page_descriptor(name: str, tokens) -> str | None:
             return None
         return "changes the page size; the call's format is A4 portrait (a small page takes the build hours)"
     if name == "margin" or name.startswith("margin-") and name[7:] in ("top", "right", "bottom", "left"):
-        if tokens and len(tokens) <= 4 and all(_length(t, *_PAGE_MARGIN) for t in tokens):
-            return None
-        return "sets page margins outside 10–35 mm (the text area of the call's A4 page)"
+        if not (tokens and len(tokens) <= 4 and all(_length(t, *_PAGE_MARGIN) for t in tokens)):
+            return "sets page margins outside 10–35 mm (the text area of the call's A4 page)"
+        sides = _SIDE_MARGINS | ({name[7:]: _points(tokens[0])} if name != "margin" else
+                                 {"left": _points(tokens[[0, 1, 1, 3][len(tokens) - 1]]), "right": _points(tokens[min(len(tokens) - 1, 1)])})
+        if sides["left"] + sides["right"] > sum(_SIDE_MARGINS.values()) + 0.01:
+            return ("leaves less than 168 mm between the left and right page margins, the width bidkit's tables are sized "
+                    "to (they would run into the margin): the side margins together at most 42 mm (bidkit's: left 22, right 20)")
+        return None
     return "is not among what @page may set in a theme (size: A4, margins of 10–35 mm, the margin boxes)"
 
 

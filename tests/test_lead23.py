@@ -274,3 +274,32 @@ def test_typography_leaves_addresses_file_names_and_words_as_written():
     for kept in ("https://grenzportal.example/de--pl/start…", "info--team@kreis-gr.example", "„kfp--2025.xlsx“",
                  "www.example.de/a--b;", "2017–2019 – dann…", "Nord--Süd", "257—258"):
         assert kept in html, (kept, html)
+
+
+@pytest.mark.parametrize("css, refused", [
+    ("@page { margin: 35mm; }", True), ("@page { margin: 22mm 20mm 24mm 22mm; }", False), ("@page { margin: 21mm; }", False),
+    ("@page { margin: 30mm 15mm; }", False), ("@page { margin-left: 25mm; }", True), ("@page { margin: 10mm 25mm 10mm 20mm; }", True),
+])
+def test_page_side_margins_leave_the_width_the_tables_are_sized_to(bid, css, refused):
+    """rt8 D22: `@page { margin: 35mm }` passed THM004, and the money tables ran 28 mm into the right margin."""
+    (bid / "theme" / "extra.css").write_text(css, encoding="utf-8")
+    text = (bid / "bid.yaml").read_text(encoding="utf-8")
+    (bid / "bid.yaml").write_text(text.replace("\ntheme:\n", "\ntheme:\n  stylesheet: theme/extra.css\n", 1), encoding="utf-8")
+    from bidkit.check import check_bid
+
+    found = [f for f in check_bid(bid)[0].findings if f.rule == "THM004"]
+    assert bool(found) == refused, found
+    if refused:
+        assert "168 mm" in found[0].message and found[0].location.file.name == "extra.css"
+
+
+def test_a_themes_cell_rules_do_not_reach_bidkits_tables():
+    """rt8 D22: `td, th { padding: 5mm }` (accepted) broke the KPI table's headings letter by letter."""
+    import re
+
+    css = (Path(__file__).parent.parent / "templates" / "style.css").read_text(encoding="utf-8")
+    pinned = css[css.index("table.money th, table.money td, table.items th"):css.index("table.items, table.kpis, table.supporter-counts")]
+    for table in ("money", "items", "kpis", "supporter-counts"):
+        assert f"table.{table} th" in pinned and f"table.{table} td" in pinned
+    for prop in ("font-size", "letter-spacing", "word-spacing", "padding-top", "padding-bottom", "padding-left", "padding-right", "text-indent"):
+        assert re.search(rf"{prop}: [^;]+ !important", pinned), prop
