@@ -303,3 +303,17 @@ def test_a_themes_cell_rules_do_not_reach_bidkits_tables():
         assert f"table.{table} th" in pinned and f"table.{table} td" in pinned
     for prop in ("font-size", "letter-spacing", "word-spacing", "padding-top", "padding-bottom", "padding-left", "padding-right", "text-indent"):
         assert re.search(rf"{prop}: [^;]+ !important", pinned), prop
+
+
+def test_a_kpis_number_stays_with_its_unit(bid):
+    """rt8 D6: „Umkreis von 1 km“ in a KPI's name broke between „1“ and „km“ (only the long texts kept them together)."""
+    from bidkit.loader import load_bid
+    from bidkit.render.build import _annexes, document_html
+
+    text = (bid / "goals.yaml").read_text(encoding="utf-8")
+    first = text.index("name:", text.index("kpis:"))
+    end = text.index("\n", first)
+    (bid / "goals.yaml").write_text(text[:first] + "name: Anteil mit Angebot im Umkreis von 1 km und 23,4 %" + text[end:], encoding="utf-8")
+    loaded = load_bid(bid)
+    html = document_html(loaded, draft=False, annex_list=_annexes(loaded, False)[2])
+    assert "Umkreis von 1\u00a0km und 23,4\u00a0%" in html

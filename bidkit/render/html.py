@@ -33,7 +33,7 @@ from bidkit.paths import BIDI, BidFileError, read_regular, resolve_inside
 from bidkit.render import estimate
 from bidkit.render.formatting import FILTERS
 from bidkit.render.tables import amount_column_mm, money_grid
-from bidkit.render.markdown import markdown
+from bidkit.render.markdown import keep_units, markdown
 
 ENTRY_TEMPLATE = "bid.html.j2"
 #: Seconds a rendering may take: BIDKIT_TEMPLATE_SECONDS (bidkit.limits.SETTINGS; bidkit's own
@@ -218,7 +218,7 @@ def environment(templates: Path, bid_dir: Path | None = None, overrides: Path | 
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(FILTERS, markdown=markdown, money_grid=money_grid, amount_column_mm=amount_column_mm, lines=estimate.lines,
+    env.filters.update(FILTERS, markdown=markdown, keep_units=keep_units, money_grid=money_grid, amount_column_mm=amount_column_mm, lines=estimate.lines,
                        kpi_lines=estimate.kpi_lines, fits_page=estimate.fits_page)
     env.filters.update({name: _bounded(name, env.filters[name]) for name in _SIZING_FILTERS})
     env.globals.pop("lipsum", None)

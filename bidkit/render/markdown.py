@@ -94,9 +94,15 @@ def _typography(state) -> None:
             text = child.content
             if "--" in text or "..." in text:
                 text = _replaced(text)
-            if " " in text:
-                text = _NO_BREAK.sub(lambda match: next(group for group in match.groups() if group) + "\u00a0", text)
-            child.content = text
+            child.content = keep_units(text)
+
+
+def keep_units(text: str | None) -> str:
+    """A plain text (a table cell's: a KPI's name, a cost item's title) with the no-break spaces of
+    ``_NO_BREAK``, as the long texts get them: „im Umkreis von 1 km“ keeps „1 km“ on one line."""
+    if not text or " " not in text:
+        return text or ""
+    return _NO_BREAK.sub(lambda match: next(group for group in match.groups() if group) + "\u00a0", text)
 
 
 def _ordered_list_open(renderer, tokens, index, options, env) -> str:
