@@ -317,3 +317,12 @@ def test_a_kpis_number_stays_with_its_unit(bid):
     loaded = load_bid(bid)
     html = document_html(loaded, draft=False, annex_list=_annexes(loaded, False)[2])
     assert "Umkreis von 1\u00a0km und 23,4\u00a0%" in html
+
+
+def test_supporters_sort_as_a_german_name_list():
+    """rt8 D7: „Łaska“, „Ødegård“, „Šarić“ came after „Z“ (code point order)."""
+    from bidkit.render.context import natural_key
+
+    names = ["Zander, Anna", "Łaska, Zofia", "Ødegård, Øystein", "Šarić, Željko", "Özdemir, Ömer", "Nr. 10", "Nr. 2", "Odenthal, Otto"]
+    assert sorted(names, key=natural_key) == ["Łaska, Zofia", "Nr. 2", "Nr. 10", "Ødegård, Øystein", "Odenthal, Otto",
+                                              "Özdemir, Ömer", "Šarić, Željko", "Zander, Anna"]

@@ -212,8 +212,11 @@ class SupporterGroup:
 
 
 def natural_key(text: str) -> list:
-    """Sorts „Nr. 2“ before „Nr. 10“: the numbers in ``text`` by value, the rest case-blind."""
-    return [int(part) if i % 2 else part.casefold() for i, part in enumerate(re.split(r"(\d+)", text))]
+    """Sorts „Nr. 2“ before „Nr. 10“: the numbers in ``text`` by value, the rest case-blind and as
+    a German name list sorts letters (DIN 5007-2: „Ö“ as „Oe“, „Ł“ as „L“, „Ž“ as „Z“), not after „Z“."""
+    from bidkit.letters import plain_letters
+
+    return [int(part) if i % 2 else plain_letters(part.casefold()) for i, part in enumerate(re.split(r"(\d+)", text))]
 
 
 @dataclass(frozen=True)
