@@ -215,3 +215,27 @@ def one_name_per_organisation(ctx: RuleContext) -> Iterator[Violation]:
             yield Violation((*path, "name"), f"{what} '{item.name}' is the partner '{twin.name}' written another way, "
                                              f"not linked to it: the document names one organisation two ways",
                             f"Write `partner: {twin.id}`{' and leave out `name:`' if what == 'MoU party' else ''}.")
+
+
+@rule(
+    "PAR006", WARNING, "One organisation listed as two partners",
+    hint="Keep one entry and name its id wherever the other's is named (measures, funding, the MoU).",
+    explanation="""
+Two entries of `partners:` whose names are one organisation's (compared as PAR005 compares them:
+case, umlauts, punctuation and legal forms aside) list it twice: the directory of partners, the
+funding tables and the chart's legend show it twice, and the count of partners is one too high.
+It happens when a list is merged from two sources and one entry got an id of its own (`g02`).
+""",
+    reads=("partners",),
+)
+def one_entry_per_partner(ctx: RuleContext) -> Iterator[Violation]:
+    first: dict[tuple[str, ...], object] = {}
+    for index, partner in enumerate(ctx.bid.partners or []):
+        words = _words(partner.name)
+        if not words:
+            continue
+        if (earlier := first.get(words)) is None:
+            first[words] = partner
+            continue
+        yield Violation(("partners", index, "name"),
+                        f"partner '{partner.id}' ('{partner.name}') is the partner '{earlier.id}' ('{earlier.name}') again")
