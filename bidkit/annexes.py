@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, field
 from pathlib import Path
 
+from bidkit.applicant import applicant_of, resolution_title
 from bidkit.findings import FieldPath
 from bidkit.models import LETTER_TITLES, Bid
 from bidkit.paths import MAX_RESOURCE_BYTES, BidFileError, cache_dir, read_regular
@@ -73,7 +74,8 @@ def annexes(bid: Bid) -> list[Annex]:
     if resolution and resolution.file:
         reference = resolution.reference.strip()
         label = reference if reference.lower().startswith("vorlage") else f"Vorlage {reference}"
-        title = f"Ratsbeschluss vom {resolution.date:%d.%m.%Y}" + (f", {label}" if reference else "")
+        heading = resolution_title(applicant_of(bid.city).council) if bid.city else "Ratsbeschluss"
+        title = f"{heading} vom {resolution.date:%d.%m.%Y}" + (f", {label}" if reference else "")
         found.append((title, resolution.file, ("council_resolution", "file"), None))
     for index, annex in enumerate(bid.annexes or []):
         found.append((annex.title, annex.file, ("annexes", index, "file"), annex.description))

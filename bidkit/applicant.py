@@ -43,8 +43,12 @@ _ARTICLES = {  # gender → nominative, genitive, dative, accusative
     "m": ("der", "des", "dem", "den"),
     "n": ("das", "des", "dem", "das"),
 }
-#: The noun a kind is filed under on the cover: every „…stadt“ is a Stadt, every „…gemeinde“ a Gemeinde.
-_FAMILIES = ("stadt", "gemeinde")
+#: The last part of a compound noun → the noun the kind is filed under on the cover, its gender, the
+#: genitive's ending and the council: every „…stadt“ is a Stadt, every „…gemeinde“ a Gemeinde, every
+#: „…verband“ (Verwaltungsverband, Gemeindeverwaltungsverband) a Verband „des …verbandes“, a
+#: „…bad“ (Ostseebad, Seebad) a Gemeinde „des Ostseebades“.
+_FAMILIES = {"stadt": ("Stadt", "f", "", "Rat"), "gemeinde": ("Gemeinde", "f", "", "Gemeinderat"),
+             "verband": ("Verband", "m", "es", "Verbandsversammlung"), "bad": ("Gemeinde", "n", "es", "Gemeindevertretung")}
 FALLBACK = "Kommune"
 
 
@@ -56,10 +60,9 @@ def _noun(word: str) -> tuple[str, tuple[str, str, str]] | None:
     if hyphen and first and (found := _noun(last)) is not None:  # „documenta-Stadt“, „Hanse-Stadt“
         label, (gender, genitive, council) = found
         return label, (gender, f"{first}-{genitive}", council)
-    for family in _FAMILIES:
-        if word.endswith(family) and word[0].isupper():  # Hansestadt, Universitätsstadt, Ortsgemeinde
-            noun = family.capitalize()
-            return noun, (_NOUNS[noun][0], word, _NOUNS[noun][2])
+    for family, (noun, gender, ending, council) in _FAMILIES.items():
+        if word.endswith(family) and word[0].isupper():  # Hansestadt, Universitätsstadt, Ortsgemeinde, Verwaltungsverband
+            return noun, (gender, word + ending, council)
     return None
 
 
@@ -175,3 +178,15 @@ def is_own_funds_title(text: str) -> bool:
         return True
     # every „…stadt“ and „…gemeinde“ is feminine: „der Landeshauptstadt“, „der Großen Kreisstadt“
     return re.fullmatch(r"eigenmittel der (?:großen |freien (?:und )?)?\w*(?:stadt|gemeinde)", key) is not None
+
+
+def resolution_title(council: str) -> str:
+    """The heading of the council's decision: „Ratsbeschluss“, „Kreistagsbeschluss“,
+    „Gemeinderatsbeschluss“, „Beschluss der Verbandsversammlung“, „Beschluss des Amtsausschusses“."""
+    if council == "Rat":
+        return "Ratsbeschluss"
+    if council.endswith(("rat", "tag")):
+        return f"{council}sbeschluss"
+    if council.endswith("ausschuss"):
+        return f"Beschluss des {council}es"
+    return f"Beschluss der {council}"

@@ -326,3 +326,21 @@ def test_supporters_sort_as_a_german_name_list():
     names = ["Zander, Anna", "Łaska, Zofia", "Ødegård, Øystein", "Šarić, Željko", "Özdemir, Ömer", "Nr. 10", "Nr. 2", "Odenthal, Otto"]
     assert sorted(names, key=natural_key) == ["Łaska, Zofia", "Nr. 2", "Nr. 10", "Ødegård, Øystein", "Odenthal, Otto",
                                               "Özdemir, Ömer", "Šarić, Željko", "Zander, Anna"]
+
+
+@pytest.mark.parametrize("official, genitive, heading", [
+    ("Verwaltungsverband Weißer Schöps/Neiße", "des Verwaltungsverbandes Weißer Schöps/Neiße", "Beschluss der Verbandsversammlung"),
+    ("Gemeindeverwaltungsverband Elsenztal", "des Gemeindeverwaltungsverbandes Elsenztal", "Beschluss der Verbandsversammlung"),
+    ("Ostseebad Binz", "des Ostseebades Binz", "Beschluss der Gemeindevertretung"),
+    ("Landkreis Görlitz", "des Landkreises Görlitz", "Kreistagsbeschluss"),
+    ("Gemeinde Boxberg/O.L.", "der Gemeinde Boxberg/O.L.", "Gemeinderatsbeschluss"),
+    ("Amt Hüttener Berge", "des Amtes Hüttener Berge", "Beschluss des Amtsausschusses"),
+    ("Stadt Wolfsburg", "der Stadt Wolfsburg", "Ratsbeschluss"),
+])
+def test_applicants_of_every_kind_are_named_and_decide_in_german(official, genitive, heading):
+    """rt8 D13 („der Kommune Verwaltungsverband …“) and D5 (a Kreistag's decision headed „Ratsbeschluss“)."""
+    from bidkit.applicant import Applicant, resolution_title
+
+    applicant = Applicant.of("x", official)
+    assert applicant.full_genitive == genitive
+    assert resolution_title(applicant.council) == heading

@@ -57,7 +57,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bidkit import __version__
-from bidkit.applicant import applicant_of, funding_titles, own_share_holders, partner_funds_title
+from bidkit.applicant import applicant_of, funding_titles, own_share_holders, partner_funds_title, resolution_title
 from bidkit.models import (
     CATEGORY_TITLES, FUNDING_TITLES, LETTER_TITLES, MOU_KIND_TITLES, SECTION_TITLES, SUPPORTER_KIND_TITLES, Bid, Budget, Call,
     CostCategory, FundingKind, Removal,
@@ -321,8 +321,8 @@ def build_context(bid: Bid, call: Call, *, theme: ThemeContext, annexes: list[An
     present = [s for s in order if (supporters if s == "supporters" else getattr(bid, s)) not in (None, [], "")]
     measures = bid.measures or []
     fields = [(f, [m for m in measures if m.field == f.id]) for f in call.thematic_fields]
-    titles = {**SECTION_TITLES, "supporters": "Unterstützerliste"}
     applicant = applicant_of(bid.city)
+    titles = {**SECTION_TITLES, "supporters": "Unterstützerliste", "council_resolution": resolution_title(applicant.council)}
     funding = funding_titles(applicant)
     partner_names = {p.id: p.name for p in bid.partners or []}
     summary = BudgetSummary.of(bid.budget, funding, partner_names) if bid.budget else None
