@@ -190,3 +190,17 @@ def resolution_title(council: str) -> str:
     if council.endswith("ausschuss"):
         return f"Beschluss des {council}es"
     return f"Beschluss der {council}"
+
+
+#: The head of the administration who signs for the applicant, by its council, as the skeleton asks for it.
+_HEADS = {"Rat": "Oberbürgermeisterin oder Oberbürgermeister", "Kreistag": "Landrätin oder Landrat",
+          "Verbandsversammlung": "Verbandsvorsitzende oder Verbandsvorsitzender",
+          "Amtsausschuss": "Amtsdirektorin oder Amtsdirektor", "Regionalversammlung": "Regionspräsidentin oder Regionspräsident",
+          "Städteregionstag": "Städteregionsrätin oder Städteregionsrat", "Bezirkstag": "Bezirkstagspräsidentin oder Bezirkstagspräsident",
+          "Gemeinschaftsversammlung": "Gemeinschaftsvorsitzende oder Gemeinschaftsvorsitzender"}
+
+
+def head_title(council: str) -> str:
+    """„Oberbürgermeisterin oder Oberbürgermeister“ for a city's council, „Landrätin oder Landrat“ for a
+    Kreistag, „Bürgermeisterin oder Bürgermeister“ for a municipality's (Gemeinderat, Gemeindevertretung)."""
+    return _HEADS.get(council, "Bürgermeisterin oder Bürgermeister")

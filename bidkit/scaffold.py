@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from bidkit.applicant import Applicant, leading_kind
+from bidkit.applicant import Applicant, head_title, leading_kind
 from bidkit.call_profiles import names_a_file, own_call, shipped_call
 from bidkit.errors import BidkitError
 from bidkit.fileio import atomic_write
@@ -119,6 +119,7 @@ def skeleton_files(city: str, call: Call, official_name: str | None = None, refe
     applicant = Applicant.of(city, official_name)
     council_article = "Die" if applicant.council.endswith("versammlung") else "Der"
     values = {"city": city, "official_name": official_name, "display": applicant.name, "applicant": applicant,
+              "head": head_title(applicant.council),
               "council_article": council_article, "call": call, "call_reference": reference or call.id, "sections": set(call.required_sections), "start": start, "end": end,
               "limit": limit}
     return {

@@ -344,3 +344,14 @@ def test_applicants_of_every_kind_are_named_and_decide_in_german(official, genit
     applicant = Applicant.of("x", official)
     assert applicant.full_genitive == genitive
     assert resolution_title(applicant.council) == heading
+
+
+def test_init_asks_for_the_signature_of_the_applicants_head():
+    """rt8 D5: `init` asked a Landkreis for its „Oberbürgermeisterin oder Oberbürgermeister“ as the MoU's signatory."""
+    from bidkit.call_profiles import shipped_call
+    from bidkit.scaffold import skeleton_files
+
+    call = shipped_call("bitkom-digitale-stadt-2017")
+    assert "TODO: Landrätin oder Landrat" in skeleton_files("Landkreis Görlitz", call)["mou.yaml"]
+    assert "TODO: Oberbürgermeisterin oder Oberbürgermeister" in skeleton_files("Wolfsburg", call)["mou.yaml"]
+    assert "TODO: Bürgermeisterin oder Bürgermeister" in skeleton_files("Gemeinde Boxberg/O.L.", call)["mou.yaml"]
