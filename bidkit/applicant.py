@@ -170,9 +170,13 @@ def partner_funds_title(name: str) -> str:
 
 
 def is_own_funds_title(text: str) -> bool:
-    """Whether ``text`` (any case) is a title ``funding_titles`` can write for some applicant,
-    for reading an export back: „Eigenmittel des Landkreises“, „Eigenmittel der Hansestadt“."""
+    """Whether ``text`` (any case) is a title ``funding_titles`` or ``partner_funds_title`` can write,
+    for reading an export back: „Eigenmittel des Landkreises“, „Eigenmittel der Hansestadt“, a partner
+    municipality's „Eigenmittel der Gemeinde Boxberg/O.L.“ or „Eigenmittel: Tiefenbach“ (its
+    `partner:` is the column „Partner“)."""
     key = " ".join(text.lower().split())
+    if re.match(r"eigenmittel (?:der|des) \S|eigenmittel: \S", key):
+        return True
     forms = {f"{_ARTICLES[gender][1]} {genitive}".lower() for gender, genitive, _ in _NOUNS.values()}
     if key in {f"eigenmittel {form}" for form in forms | {f"der {FALLBACK.lower()}"}}:
         return True

@@ -729,6 +729,8 @@ def funding_columns() -> list[Column]:
                 "landesmittel": "land", "landesförderung": "land", "europäische union (eu)": "eu",
                 "europäische union": "eu", "eu-mittel": "eu", "eu-förderung": "eu", "drittmittel": "dritte"}
     kinds, shown = _titles(FUNDING_TITLES, synonyms)
+    shown = ["Eigenmittel (also „Eigenmittel des Landkreises“, a partner's „Eigenmittel der Gemeinde …“ with its id under Partner)"
+             if key == FUNDING_TITLES["eigenmittel"] else key for key in shown]
     return [
         Column("name", ("Finanzierungsquelle", "Quelle", "Geldgeber", "name"), read_text, required=True),
         Column("kind", ("Art", "Finanzierungsart", "kind"), read_choice(kinds, shown, (is_own_funds_title, "eigenmittel")),

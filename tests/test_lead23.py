@@ -355,3 +355,15 @@ def test_init_asks_for_the_signature_of_the_applicants_head():
     assert "TODO: Landrätin oder Landrat" in skeleton_files("Landkreis Görlitz", call)["mou.yaml"]
     assert "TODO: Oberbürgermeisterin oder Oberbürgermeister" in skeleton_files("Wolfsburg", call)["mou.yaml"]
     assert "TODO: Bürgermeisterin oder Bürgermeister" in skeleton_files("Gemeinde Boxberg/O.L.", call)["mou.yaml"]
+
+
+def test_a_funding_sheet_reads_a_partners_own_funds_as_the_export_writes_them():
+    """rt8 D21: Art „Eigenmittel der Gemeinde Boxberg/O.L.“ (the export's own title since D1) was refused as none of „Eigenmittel der Stadt, …“."""
+    from bidkit.sheets import CellError, funding_columns
+
+    [kind] = [column for column in funding_columns() if column.name == "kind"]
+    for text in ("Eigenmittel der Gemeinde Boxberg/O.L.", "Eigenmittel des Landkreises", "Eigenmittel: Tiefenbach", "Eigenmittel"):
+        assert kind.read(text) == "eigenmittel"
+    with pytest.raises(CellError) as refused:
+        kind.read("Sponsoring")
+    assert "Eigenmittel der Gemeinde …“ with its id under Partner" in str(refused.value)
