@@ -367,3 +367,27 @@ def test_a_funding_sheet_reads_a_partners_own_funds_as_the_export_writes_them():
     with pytest.raises(CellError) as refused:
         kind.read("Sponsoring")
     assert "Eigenmittel der Gemeinde …“ with its id under Partner" in str(refused.value)
+
+
+@pytest.mark.parametrize("variant", [None, "public"])
+def test_one_scanned_letter_is_said_in_the_singular_and_a_variant_counts_what_it_attaches(tmp_path, variant):
+    """rt8 D23: „1 Schreiben liegen … sie sind“; the public variant counted the private letter it leaves out."""
+    import shutil
+
+    from bidkit.loader import load_bid
+    from bidkit.render.build import _annexes, document_html
+    from bidkit.variants import resolve
+
+    bid = tmp_path / "bid"
+    shutil.copytree(Path(__file__).parent.parent / "examples" / "paderborn", bid)
+    rows = (bid / "unterstuetzer.csv").read_text(encoding="utf-8").splitlines()
+    kept = [row for row in rows[1:] if not row.endswith(".pdf") or row.startswith(("Julia Koch", "Sportverein Paderborn-West"))]
+    (bid / "unterstuetzer.csv").write_text("\n".join([rows[0], *kept]) + "\n", encoding="utf-8")
+    loaded = load_bid(bid)
+    chosen = resolve(loaded.bid, variant) if variant else None
+    html = document_html(loaded, draft=False, annex_list=_annexes(loaded, False, chosen)[2], document_variant=chosen)
+    # two scans: a citizen's (private) and a club's; the public variant attaches the club's alone
+    if variant:
+        assert "1 Schreiben liegt als Scan vor (Spalte „Scan“ des Registers); es ist als Anlage" in html
+    else:
+        assert "2 Schreiben liegen als Scan vor (Spalte „Scan“ des Registers); sie sind als Anlage" in html

@@ -224,7 +224,7 @@ class SupporterList:
     file: str
     total: int
     groups: list[SupporterGroup]  # in the order of SUPPORTER_KIND_TITLES, empty kinds left out
-    scans: int  # rows that name a scanned letter
+    scans: int  # rows that name a scanned letter (in a variant without private persons: of the others)
 
     @classmethod
     def of(cls, register: Register, *, without_private: bool = False) -> SupporterList:
@@ -236,7 +236,8 @@ class SupporterList:
                 groups.append(SupporterGroup(title, len(members), [
                     {"name": s.name, "place": s.place, "date": s.date, "file": s.file} for s in named],
                     len(members) - len(named)))
-        return cls(register.file, len(register.supporters), groups, sum(1 for s in register.supporters if s.file))
+        return cls(register.file, len(register.supporters), groups,
+                   sum(1 for s in register.supporters if s.file and not (without_private and is_private_supporter(s))))
 
 
 @dataclass(frozen=True)
