@@ -89,8 +89,10 @@ letters of support for itself; its grant is shown by the funding source.
 )
 def partner_letter(ctx: RuleContext) -> Iterator[Violation]:
     funders_only = funding(ctx.bid) - working(ctx.bid)
+    # A budget that did not load whole may hold the funding a Land or Bund gives: whether it needs a letter is not known.
+    unknown = "budget" in ctx.broken or "budget" in ctx.partial
     for index, partner in enumerate(ctx.bid.partners or []):
-        if partner.type in (PartnerType.LAND, PartnerType.BUND) and partner.id in funders_only:
+        if partner.type in (PartnerType.LAND, PartnerType.BUND) and (partner.id in funders_only or unknown):
             continue
         if partner.letter is None:
             yield Violation(("partners", index), f"partner '{partner.name}' has no letter of intent or support")
