@@ -744,3 +744,28 @@ def _decoded(data: bytes) -> str:
         except UnicodeDecodeError:
             pass
     return " ".join(texts)
+
+
+# --- annexes cited by number ----------------------------------------------------------------------
+
+#: „Anlage 3“, „Anlagen 2 und 4“, „Anlagen 2–5“ — not an annex of another document („Anlage 2 der
+#: Förderrichtlinie“, „Anlage 1 zum Aufruf“).
+_CITED = re.compile(r"\bAnlagen?\s+(\d{1,3}(?:\s*(?:,|und|bis|sowie|–|-)\s*\d{1,3})*)(?!\s+(?:der|des|zur|zum|zu|im|in|aus|von)\b)")
+
+
+def cited_annexes(text: str) -> list[tuple[int, int]]:
+    """(offset, number) of each annex ``text`` cites by number („siehe Anlage 7“)."""
+    if "Anlage" not in text:
+        return []
+    return [(match.start(1) + number.start(), int(number.group()))
+            for match in _CITED.finditer(text) for number in re.finditer(r"\d+", match.group(1))]
+
+
+def annex_numbers(bid: Bid, variant: DocumentVariant | None, register: Register | None) -> dict[str, int]:
+    """The number each annex has in ``variant`` (None: the full bid), by its file; the supporters'
+    scans („Unterstützungsschreiben“) under the register's file, when the variant attaches a scan."""
+    numbers = {os.path.normpath(annex.file): annex.number for annex in kept_annexes(bid, variant)}
+    private = variant is not None and Removal.PRIVATE_SUPPORTERS in variant
+    if register and any(s.file and not (private and is_private_supporter(s)) for s in register.supporters):
+        numbers[register.file] = len(numbers) + 1
+    return numbers

@@ -298,3 +298,32 @@ def email_usable(ctx: RuleContext) -> Iterator[Violation]:
         email = getattr(holder, "email", None)
         if email and not _EMAIL.fullmatch(email.strip()) and find_placeholder(email) is None:  # a TODO is TXT001's
             yield Violation((*path, "email"), f"'{email}' is no e-mail address a mail program can use")
+
+
+@rule(
+    "REF004", WARNING, "A text cites an annex the bid does not have",
+    hint="Correct the number (the Anlagenverzeichnis numbers the annexes in document order: the MoU, the council's "
+         "decision, `annexes:`, the partners' letters, the supporters' scans), or add the annex.",
+    explanation="""
+Texts cite annexes by number („siehe Anlage 4“). bidkit numbers the annexes itself, in document
+order: the signed MoU, the council's decision, the entries of `annexes:`, the partners' letters,
+then the supporters' scans as one annex. A number beyond the last annex points at nothing: an
+annex left out or a number from an older draft. An annex of another document („Anlage 2 der
+Förderrichtlinie“) is not counted.
+""",
+    reads=("annexes", "partners", "mou", "council_resolution", "supporters"),
+)
+def cited_annex_exists(ctx: RuleContext) -> Iterator[Violation]:
+    from bidkit.supporters import read_register
+    from bidkit.variants import annex_numbers, cited_annexes
+
+    cited = [(path, offset, number) for path, text in ctx.texts for offset, number in cited_annexes(text)]
+    if not cited:
+        return
+    register = read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None
+    count = len(annex_numbers(ctx.bid, None, register))
+    for path, offset, number in cited:
+        if not 1 <= number <= count:
+            yield Violation(path, f"the text cites Anlage {number}; the bid has "
+                                  f"{'no annexes' if not count else f'{count} annex' + ('es' if count > 1 else '')}",
+                            text_offset=offset)

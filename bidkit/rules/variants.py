@@ -131,3 +131,35 @@ def build_findings(loaded, variant: DocumentVariant) -> list[Finding]:
         findings.append(Finding(quoting.code, Severity.ERROR, violation.message, violation.hint or quoting.hint,
                                 loaded.sources.locate(violation.path, text_offset=violation.text_offset), violation.path))
     return findings
+
+
+@rule(
+    "VAR004", Severity.WARNING, "A text cites an annex by a number a variant changes",
+    hint="Cite the annex by its title („die Absichtserklärung der Gmina Łęknica, siehe Anlagenverzeichnis“), "
+         "or keep the annexes before it in the variant.",
+    explanation="""
+A variant that leaves out annexes (the public variant: those marked `public: false`, the private
+supporters' letters) numbers the rest without gaps: „Anlage 7“ of the full bid is „Anlage 6“ in it.
+The bid's texts are the same in both documents, so a text that cites „Anlage 7“ points at
+another annex in the variant, or at none. The annexes keep their titles: a text that cites the
+title is right in every variant.
+""",
+    reads=("variants", "annexes", "partners", "mou", "council_resolution", "supporters"),
+)
+def cited_annex_numbers(ctx: RuleContext) -> Iterator[Violation]:
+    from bidkit.variants import annex_numbers, cited_annexes
+
+    cited = [(path, offset, number) for path, text in ctx.texts for offset, number in cited_annexes(text)]
+    if not cited:
+        return
+    register = read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None
+    full = {number: file for file, number in annex_numbers(ctx.bid, None, register).items()}
+    for variant in defined(ctx.bid).values():
+        numbers = annex_numbers(ctx.bid, variant, register)
+        for path, offset, number in cited:
+            file = full.get(number)
+            if file is None or numbers.get(file) == number:
+                continue
+            where = f"is Anlage {numbers[file]}" if file in numbers else "is left out"
+            yield Violation(path, f"the text cites Anlage {number} ('{file}'), which {where} in the variant "
+                                  f"'{variant.name}'", text_offset=offset)
