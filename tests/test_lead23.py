@@ -391,3 +391,27 @@ def test_one_scanned_letter_is_said_in_the_singular_and_a_variant_counts_what_it
         assert "1 Schreiben liegt als Scan vor (Spalte „Scan“ des Registers); es ist als Anlage" in html
     else:
         assert "2 Schreiben liegen als Scan vor (Spalte „Scan“ des Registers); sie sind als Anlage" in html
+
+
+def test_a_chart_tells_every_series_apart():
+    """rt8 D16: with 28 funding rows the fills repeated, and „Land“ looked like 8 Gemeinden."""
+    import re
+
+    from bidkit.render.chart import MAX_SERIES, stacked_bars
+
+    series = [("Land", {2026: Decimal(900), 2027: Decimal(800)})] + [
+        (f"Eigenmittel der Gemeinde G{i}", {2026: Decimal(10 + i)}) for i in range(27)]
+    chart = stacked_bars([2026, 2027], series, title="Finanzierung", rest="Übrige Quellen ({})")
+    fills = re.findall(r'<rect[^>]*fill="([^"]+)"', chart.svg)
+    assert "Übrige Quellen (" in chart.svg and "Land" in chart.svg
+    legend = re.findall(r"Übrige Quellen \((\d+)\)", chart.svg)
+    assert legend and int(legend[0]) == 28 - (MAX_SERIES - 1)
+    # every amount is still in its bar: the merged segment holds the rest
+    from bidkit.render.chart import _distinct
+
+    kept = _distinct(series, "Übrige ({})")
+    assert len(kept) == MAX_SERIES and kept[0][0] == "Land"
+    for year in (2026, 2027):
+        assert sum((values.get(year, 0) for _, values in kept), Decimal(0)) == sum((values.get(year, 0) for _, values in series), Decimal(0))
+    segment_fills = {fill for fill in fills if fill != "#ffffff"}
+    assert len(segment_fills) <= MAX_SERIES

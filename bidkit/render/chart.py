@@ -66,10 +66,29 @@ def _nice_step(maximum: Decimal) -> Decimal:
     return magnitude * 100
 
 
+#: Series a chart tells apart: each has a fill of its own.
+MAX_SERIES = len(_SOLIDS) + len(_HATCHES)
+
+
+def _distinct(series: list[tuple[str, dict[int, Decimal]]], rest: str) -> list[tuple[str, dict[int, Decimal]]]:
+    """``series`` with a fill each: beyond ``MAX_SERIES``, the largest keep theirs (in their order) and
+    the others are one segment, ``rest`` with their number („Übrige Quellen (23)“); the tables list each."""
+    if len(series) <= MAX_SERIES:
+        return series
+    largest = sorted(range(len(series)), key=lambda i: -sum(series[i][1].values(), Decimal(0)))[:MAX_SERIES - 1]
+    merged: dict[int, Decimal] = {}
+    for index, (_, values) in enumerate(series):
+        if index not in largest:
+            for year, amount in values.items():
+                merged[year] = merged.get(year, Decimal(0)) + amount
+    return [series[i] for i in sorted(largest)] + [(rest.format(len(series) - len(largest)), merged)]
+
+
 def stacked_bars(years: list[int], series: list[tuple[str, dict[int, Decimal]]], *, title: str,
-                 primary: str = "#003a70", font: str = "DejaVu Sans") -> Chart:
-    """One bar per year; each series a segment of it. Its amounts show cents alike (all with
-    cents when one has them), as the tables of the same plan do."""
+                 primary: str = "#003a70", font: str = "DejaVu Sans", rest: str = "Übrige ({})") -> Chart:
+    """One bar per year; each series a segment of it, with a fill of its own (``_distinct``). Its
+    amounts show cents alike (all with cents when one has them), as the tables of the same plan do."""
+    series = _distinct(series, rest)
     totals = {y: sum((values.get(y, Decimal(0)) for _, values in series), Decimal(0)) for y in years}
     cents = any_cents([*totals.values(), *(v for _, values in series for v in values.values())])
     top = max(totals.values(), default=Decimal(0))

@@ -287,7 +287,7 @@ def budget_charts(summary: BudgetSummary, primary: str, font: str) -> list[Chart
         stacked_bars(summary.years, [(CATEGORY_TITLES[k.value], v) for k, v in summary.costs_by_category.items()],
                      title="Kosten je Haushaltsjahr nach Kategorie", primary=primary, font=font),
         stacked_bars(summary.years, summary.funding_rows,
-                     title="Finanzierung je Haushaltsjahr nach Quelle", primary=primary, font=font),
+                     title="Finanzierung je Haushaltsjahr nach Quelle", primary=primary, font=font, rest="Übrige Quellen ({})"),
     ]
 
 
