@@ -61,10 +61,12 @@ def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def instructions(args: list[str], env: dict[str, str]) -> int:
-    """Instructions a fresh process of ``args`` executes, counted by callgrind."""
+    """Instructions a fresh process of ``args`` executes, counted by callgrind: the command's own process
+    (callgrind counts each child a check forks on its own, and a child ends before its parent)."""
     proc = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *args], cwd=REPO,
                           env={**env, "PYTHONHASHSEED": "0", "PYTHONMALLOC": "malloc"}, capture_output=True, text=True)
-    found = re.search(r"Collected : (\d+)", proc.stderr)
+    command = re.search(r"^==(\d+)== Command:", proc.stderr, re.MULTILINE)
+    found = command and re.search(rf"^=={command.group(1)}== Collected : (\d+)", proc.stderr, re.MULTILINE)
     if not found:
         sys.exit(f"valgrind {' '.join(args)} failed:\n{proc.stderr}")
     return int(found.group(1))
