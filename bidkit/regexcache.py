@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import re
 import sys
 from pathlib import Path
 
@@ -39,18 +40,14 @@ _kept: dict[tuple[str | bytes, int], tuple] = {}
 
 
 def _path() -> Path:
-    import re._constants
-
     from bidkit.paths import cache_dir
 
-    key = f"{FORMAT} {sys.version} {sys.hexversion} {sys.implementation.cache_tag} {re._constants.MAGIC}"
+    key = f"{FORMAT} {sys.version} {sys.hexversion} {sys.implementation.cache_tag} {getattr(re._compiler, 'MAGIC', '')}"
     return cache_dir() / "regex" / f"sre-{hashlib.sha256(key.encode()).hexdigest()[:32]}.marshal"
 
 
 def _usable() -> bool:
     """re is the re this module knows: its cache a dict keyed by (type, pattern, flags), ``_sre.compile``."""
-    import re
-
     compiler = getattr(re, "_compiler", None)
     return (isinstance(getattr(re, "_cache", None), dict) and isinstance(getattr(re, "_MAXCACHE", None), int)
             and callable(getattr(compiler, "_code", None)) and callable(getattr(getattr(compiler, "_sre", None), "compile", None)))
@@ -58,8 +55,6 @@ def _usable() -> bool:
 
 def preload() -> int:
     """Put the kept patterns into re's cache (those not there yet); the number put there."""
-    import re
-
     try:
         if not _usable():
             return 0
@@ -90,8 +85,6 @@ def preload() -> int:
 
 def _built(pattern: str | bytes, data: tuple):
     """The ``Pattern`` of ``pattern`` from its kept data, as re._compiler.compile makes it."""
-    import re
-
     final_flags, code, groups, groupindex, indexgroup = data
     if not (type(final_flags) is int and type(code) is list and type(groups) is int and type(groupindex) is dict
             and type(indexgroup) is tuple):
@@ -101,8 +94,6 @@ def _built(pattern: str | bytes, data: tuple):
 
 def _data(pattern: str | bytes, flags: int) -> tuple:
     """What re._compiler.compile passes to ``_sre.compile`` for ``pattern`` (its steps, without the call)."""
-    import re
-
     parsed = re._parser.parse(pattern, flags)
     code = re._compiler._code(parsed, flags)
     groupindex = dict(parsed.state.groupdict)
@@ -114,8 +105,6 @@ def _data(pattern: str | bytes, flags: int) -> tuple:
 
 def keep() -> None:
     """Keep the patterns in re's cache now (the ones this process used first), when some are not kept yet."""
-    import re
-
     try:
         if not _usable():
             return
@@ -142,5 +131,5 @@ def keep() -> None:
 
     try:
         cache_write(_path(), marshal.dumps(entries[:MOST]))
-    except (OSError, RuntimeError, ValueError):  # no cache folder; a value marshal cannot write (a group's name is text)
+    except (OSError, RuntimeError, ValueError):  # no cache folder (no home folder: RuntimeError): nothing kept
         pass
