@@ -7,9 +7,11 @@ the machine hits all of them alike; the ratio of each round is taken against the
 same round, and the median and min–max of these ratios are printed beside the goals of issue 12,
 for wall time (what the user waits) and CPU time (user + system; less disturbed by other load).
 
-`check` keeps its verdicts on PDF annexes (bidkit.annexes.pdf_annex_verdict) and the data of the YAML
-files it read (bidkit.yamlio) in the user's cache folder: the runs use a cache folder of their own,
-warmed once; the rows "empty cache" run with an empty one each time (a first check, or every file edited).
+`check` keeps its verdicts on PDF annexes (bidkit.annexes.pdf_annex_verdict), the data of the YAML
+files it read (bidkit.yamlio), the core schemas of its models (bidkit.schemacache), the compiled form of
+its regular expressions (bidkit.regexcache) and Babel's few number entries (bidkit.render.formatting) in
+the user's cache folder: the runs use a cache folder of their own, warmed once; the rows "empty cache"
+run with an empty one each time (a first check, which also writes all it keeps).
 Children may write .pyc files (PYTHONDONTWRITEBYTECODE is dropped), as an installed bidkit has them.
 
 With ``--instructions`` each command also runs once under valgrind's callgrind and its instruction
@@ -59,10 +61,12 @@ def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def instructions(args: list[str], env: dict[str, str]) -> int:
-    """Instructions a fresh process of ``args`` executes, counted by callgrind."""
+    """Instructions a fresh process of ``args`` executes, counted by callgrind: the command's own process
+    (callgrind counts each child a check forks on its own, and a child ends before its parent)."""
     proc = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *args], cwd=REPO,
                           env={**env, "PYTHONHASHSEED": "0", "PYTHONMALLOC": "malloc"}, capture_output=True, text=True)
-    found = re.search(r"Collected : (\d+)", proc.stderr)
+    command = re.search(r"^==(\d+)== Command:", proc.stderr, re.MULTILINE)
+    found = command and re.search(rf"^=={command.group(1)}== Collected : (\d+)", proc.stderr, re.MULTILINE)
     if not found:
         sys.exit(f"valgrind {' '.join(args)} failed:\n{proc.stderr}")
     return int(found.group(1))

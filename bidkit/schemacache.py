@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 #: The format of the kept schemas; raise it when the encoding changes.
-FORMAT = 2
+FORMAT = 3
 _PLAIN = (str, int, float, bool, type(None))
 
 
@@ -106,10 +106,19 @@ def _kept_path(cls: type) -> Path:
     return cache_dir() / "schemas" / f"{cls.__module__}.{cls.__qualname__}-{_fingerprint()}.marshal"
 
 
+#: The keys of a core schema whose values are data, not schemas: a default, a literal's or an enum's values,
+#: an error's context. What they hold is kept as it is, a dict with a ``metadata`` key included.
+_DATA = frozenset({"default", "expected", "members", "custom_error_context"})
+
+
 def _stripped(schema: Any) -> Any:
-    """``schema`` without its ``metadata`` (JSON Schema hints for pydantic's Python side; pydantic-core reads none)."""
+    """``schema`` without the ``metadata`` of its schemas (JSON Schema hints for pydantic's Python side;
+    pydantic-core reads none). Only a schema's own key goes — a dict with a ``type`` that is text —
+    never a field, a union's tag or a key of a default that is named ``metadata``."""
     if isinstance(schema, dict):
-        return {key: _stripped(value) for key, value in schema.items() if key != "metadata"}
+        if not isinstance(schema.get("type"), str):  # a mapping of fields, of a union's choices, a config
+            return {key: _stripped(value) for key, value in schema.items()}
+        return {key: value if key in _DATA else _stripped(value) for key, value in schema.items() if key != "metadata"}
     if isinstance(schema, list):
         return [_stripped(value) for value in schema]
     return schema
