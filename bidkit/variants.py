@@ -196,6 +196,9 @@ def field_problem(path: str, *, text: bool = False) -> str | None:
             return f"'{name}' is no field of {owner}; known: {known}"
         if not text and len(parts) == 1 and name in ("call", "title", "city"):
             return f"'{name}' is what the document is about and cannot be removed"
+        if not text and path == "mou.parties[].name":
+            return ("'mou.parties[].name' is who concludes the MoU: a party without it is printed by its partner's name "
+                    "or its id; remove `signatories` for the persons who sign")
         if not text and len(parts) == 1 and name == "submission_date":
             return (f"'{name}' is the document's own date (the cover, the PDF's dates) and cannot be removed; "
                     f"build the variant with SOURCE_DATE_EPOCH set to another day instead")

@@ -415,3 +415,11 @@ def test_a_chart_tells_every_series_apart():
         assert sum((values.get(year, 0) for _, values in kept), Decimal(0)) == sum((values.get(year, 0) for _, values in series), Decimal(0))
     segment_fills = {fill for fill in fills if fill != "#ffffff"}
     assert len(segment_fills) <= MAX_SERIES
+
+
+def test_a_variant_cannot_remove_who_concludes_the_mou():
+    """rt8 D10: a party whose name a variant removed was signed by its id („landkreis“)."""
+    from bidkit.variants import field_problem
+
+    assert "signatories" in field_problem("mou.parties[].name")
+    assert field_problem("mou.parties[].signatories[].role") is None
