@@ -218,11 +218,17 @@ def environment(templates: Path, bid_dir: Path | None = None, overrides: Path | 
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(FILTERS, markdown=markdown, keep_units=keep_units, money_grid=money_grid, amount_column_mm=amount_column_mm, lines=estimate.lines,
+    env.filters.update(FILTERS, markdown=markdown, keep_units=keep_units, named=named, money_grid=money_grid, amount_column_mm=amount_column_mm, lines=estimate.lines,
                        kpi_lines=estimate.kpi_lines, fits_page=estimate.fits_page)
     env.filters.update({name: _bounded(name, env.filters[name]) for name in _SIZING_FILTERS})
     env.globals.pop("lipsum", None)
     return env
+
+
+def named(refs, by_id: dict, attribute: str) -> list[str]:
+    """The ``attribute`` („title“, „name“) of each item ``refs`` name, an unknown id as it stands;
+    empty ones (a variant removed them) left out, so that no list prints „, , “."""
+    return [text for ref in refs or [] if (text := getattr(by_id[ref], attribute) if ref in by_id else ref)]
 
 
 def _time_limit() -> float:
