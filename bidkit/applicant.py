@@ -175,7 +175,12 @@ def is_own_funds_title(text: str) -> bool:
     municipality's „Eigenmittel der Gemeinde Boxberg/O.L.“ or „Eigenmittel: Tiefenbach“ (its
     `partner:` is the column „Partner“)."""
     key = " ".join(text.lower().split())
-    if re.match(r"eigenmittel (?:der|des) \S|eigenmittel: \S", key):
+    if re.match(r"eigenmittel: \S", key):
+        return True
+    partner = re.fullmatch(r"eigenmittel (?:der|des) (\S+) \S.*", key)  # a named municipality's: „der Gemeinde Boxberg“
+    genitives = {genitive.lower() for _, genitive, _ in _NOUNS.values()}
+    if partner and (partner.group(1) in genitives or partner.group(1).endswith(
+            tuple(family + ending for family, (_, _, ending, _) in _FAMILIES.items()))):
         return True
     forms = {f"{_ARTICLES[gender][1]} {genitive}".lower() for gender, genitive, _ in _NOUNS.values()}
     if key in {f"eigenmittel {form}" for form in forms | {f"der {FALLBACK.lower()}"}}:
