@@ -114,6 +114,25 @@ def baseline_measured(ctx: RuleContext) -> Iterator[Violation]:
                 )
 
 
+@rule(
+    "GOL007", WARNING, "KPI target year before the bid is handed in",
+    hint="Give the year the measures are to reach the target: after the submission's.",
+    explanation="""
+A KPI's target is what the measures are to reach; the measures start once the bid is funded. A
+target year before the year the bid is handed in (`submission_date`, else the call's deadline)
+lies in the past: a typo (2024 for 2029), or a target copied from an older strategy.
+""",
+    reads=("goals",), partial_ok=("goals",),
+)
+def target_ahead(ctx: RuleContext) -> Iterator[Violation]:
+    limit, named = handed_in(ctx)
+    for g, goal in enumerate(ctx.bid.goals or []):
+        for k, kpi in enumerate(goal.kpis):
+            if kpi.target.year < limit.year:
+                yield Violation(("goals", g, "kpis", k, "target", "year"),
+                                f"KPI '{kpi.name}': target year {kpi.target.year} is before {named}")
+
+
 #: What a KPI's name says when it is a share of a whole, which cannot exceed 100 %.
 _SHARE_WORDS = re.compile(r"anteil|quote|abdeckung|grad\b|versorgungsgrad|durchdringung", re.IGNORECASE)
 

@@ -249,6 +249,39 @@ def submission_in_time(ctx: RuleContext) -> Iterator[Violation]:
         yield Violation(("submission_date",), f"submission on {day} is after the deadline {ctx.call.deadline}")
 
 
+#: A document of the bid dated more years than this before the call's deadline is a typo (1925, 2015).
+OLD_YEARS = 3
+
+
+@rule(
+    "DAT003", WARNING, "A document dated years before the call",
+    hint="Check the year (a typo such as 2015 for 2025?); a document that old is no part of this bid.",
+    explanation=f"""
+The documents of a bid are made for it: the MoU, the council's decision, the partners' letters.
+One dated more than {OLD_YEARS} years before the call's deadline was not written for this call: most often a
+typo in the year (1925, 2015 for 2025), which a jury reads as an old document reused. (Letters
+after the submission are PAR003's, a decision after it RES001's.)
+""",
+    reads=("mou", "council_resolution", "partners"), partial_ok=("partners",),
+)
+def documents_of_this_call(ctx: RuleContext) -> Iterator[Violation]:
+    import datetime as dt
+
+    deadline = ctx.call.deadline
+    earliest = dt.date(deadline.year - OLD_YEARS, deadline.month, min(deadline.day, 28))
+    dated = []
+    if ctx.bid.mou:
+        dated.append((("mou", "signed_on"), ctx.bid.mou.signed_on, "the MoU"))
+    if ctx.bid.council_resolution:
+        dated.append((("council_resolution", "date"), ctx.bid.council_resolution.date, "the council's decision"))
+    for index, partner in enumerate(ctx.bid.partners or []):
+        if partner.letter:
+            dated.append((("partners", index, "letter", "date"), partner.letter.date, f"the letter of '{partner.name}'"))
+    for path, day, what in dated:
+        if day < earliest:
+            yield Violation(path, f"{what} is dated {day}, more than {OLD_YEARS} years before the deadline ({deadline})")
+
+
 @rule(
     "CON001", WARNING, "Contact person cannot be reached",
     hint="Add `email:` or `phone:` to the contact.",
