@@ -128,7 +128,7 @@ def target_ahead(ctx: RuleContext) -> Iterator[Violation]:
     limit, named = handed_in(ctx)
     for g, goal in enumerate(ctx.bid.goals or []):
         for k, kpi in enumerate(goal.kpis):
-            if kpi.target.year < limit.year:
+            if kpi.baseline.year < kpi.target.year < limit.year:  # on or before its baseline: GOL003's
                 yield Violation(("goals", g, "kpis", k, "target", "year"),
                                 f"KPI '{kpi.name}': target year {kpi.target.year} is before {named}")
 
