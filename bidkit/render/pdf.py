@@ -106,7 +106,7 @@ def _safe_links(pages, note: Callable[[str, str], None] = lambda url, why: None)
     (a theme's ``<a href="file:///…">`` or ``javascript:``): the same rule as for the bid's
     Markdown and for annexes. ``Page.links`` is WeasyPrint's documented list of
     (type, target, rectangle, box); internal links and attachments stay."""
-    from bidkit.annexes import SAFE_URI_SCHEMES
+    from bidkit.linkschemes import SAFE_URI_SCHEMES  # not bidkit.annexes: its models would load here
 
     for page in pages:
         kept = []
