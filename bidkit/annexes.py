@@ -35,6 +35,7 @@ from pathlib import Path
 
 from bidkit.applicant import applicant_of, resolution_title
 from bidkit.findings import FieldPath
+from bidkit.linkschemes import SAFE_URI_SCHEMES
 from bidkit.models import LETTER_TITLES, Bid
 from bidkit.paths import MAX_RESOURCE_BYTES, BidFileError, cache_dir, read_regular
 from bidkit.records import record
@@ -124,7 +125,6 @@ READ_MEMORY_PER_BYTE = 8
 #: layers only for the repair, which draws the fields into the pages and removes the content of
 #: layers switched off: bidkit.render.final.repair_annex; neither is appended).
 KEPT_CATALOG_ENTRIES = ("/StructTreeRoot", "/MarkInfo", "/Lang", "/Metadata", "/OutputIntents", "/AcroForm", "/OCProperties")
-SAFE_URI_SCHEMES = ("http:", "https:", "mailto:")
 #: Actions that run code, start programs, open other files or send data: never appended.
 ACTIVE_ACTIONS = {
     "/JavaScript": "JavaScript", "/Launch": "Launch action (starts a program)",

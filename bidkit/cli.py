@@ -7,12 +7,10 @@ Exit codes: 0 no errors, 1 errors in the bid (or build refused), 2 the tool coul
 from __future__ import annotations
 
 import copy
-import datetime
 import enum
 import gc
 import os
 import sys
-import time
 from pathlib import Path
 
 from bidkit.launch import no_pydantic_plugins
@@ -30,10 +28,11 @@ import typer  # noqa: E402
 from bidkit import __version__  # noqa: E402
 from bidkit.errors import EXIT_FINDINGS, BidkitError  # noqa: E402
 from bidkit.launch import Color, OutputFormat, cache_outside, guarded, run_check, utf8_output  # noqa: E402
-from bidkit.launch import use_color as _use_color  # noqa: E402
 from bidkit.limits import check_settings  # noqa: E402
 from bidkit.paths import shown  # noqa: E402
-from bidkit.markup import NeedsRich, escape, plain  # noqa: E402
+from bidkit.buildlaunch import PdfVariant, run_build  # noqa: E402
+from bidkit.console import err, out  # noqa: E402
+from bidkit.markup import escape  # noqa: E402
 
 app = typer.Typer(
     add_completion=False,
@@ -44,93 +43,6 @@ app = typer.Typer(
 )
 
 
-class _Console:
-    """A rich Console made on first use: `check` and `--help` print without importing rich."""
-
-    def __init__(self, **options) -> None:
-        self._options = options
-        self._console = None
-
-    @property
-    def console(self):
-        if self._console is None:
-            from rich.console import Console
-
-            self._console = Console(**self._options)
-        return self._console
-
-    def __getattr__(self, name: str):
-        return getattr(self.console, name)
-
-    def print(self, markup: str = "") -> None:
-        """Without colour (not a terminal, or NO_COLOR) the plain text, without importing rich."""
-        if self._console is None and not _use_color(Color.auto, self.stream):
-            try:
-                self.stream.write(plain(markup) + "\n")
-                return
-            except NeedsRich:
-                pass
-        self.console.print(markup)
-
-    @property
-    def stream(self):
-        return sys.stderr if self._options.get("stderr") else sys.stdout
-
-    @property
-    def is_terminal(self) -> bool:
-        return self.stream.isatty()
-
-    def __enter__(self):  # rich's Progress holds its console in a `with` (dunders bypass __getattr__)
-        return self.console.__enter__()
-
-    def __exit__(self, *exc_info):
-        return self.console.__exit__(*exc_info)
-
-
-class _Steps:
-    """The build's steps as they finish, each with its time: rich's spinners on a terminal;
-    elsewhere (a CI log, a pipe) one plain line per step, "✓ Rendering HTML 0:00:01", as rich
-    prints them there, without importing rich (a rebuild from the cache takes a tenth of a second)."""
-
-    def __init__(self, console: _Console) -> None:
-        self.console = console
-        self.progress = None
-        self.current: tuple[str, float] | None = None
-
-    def __enter__(self) -> _Steps:
-        if self.console.is_terminal:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            columns = (SpinnerColumn(finished_text="✓"), TextColumn("{task.description}"), TimeElapsedColumn())
-            self.progress = Progress(*columns, console=self.console.console).__enter__()
-        return self
-
-    def step(self, name: str) -> None:
-        self._finish()
-        if self.progress is not None:
-            self.current = (self.progress.add_task(name, total=None), 0.0)
-        else:
-            self.current = (name, time.monotonic())
-
-    def _finish(self) -> None:
-        if self.current is None:
-            return
-        task, started = self.current
-        if self.progress is not None:
-            self.progress.update(task, total=1, completed=1)
-        else:
-            self.console.stream.write(f"✓ {task} {datetime.timedelta(seconds=int(time.monotonic() - started))}\n")
-        self.current = None
-
-    def __exit__(self, *exc_info) -> None:
-        if exc_info[0] is None:
-            self._finish()
-        if self.progress is not None:
-            self.progress.__exit__(*exc_info)
-
-
-out = _Console(highlight=False, soft_wrap=True)
-err = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 BID_DIR = typer.Argument(Path("bid_data"), help="Folder holding the bid's YAML files.", show_default=True)
 
@@ -191,15 +103,6 @@ def explain(code: str = typer.Argument(..., help="A rule code, e.g. BUD001.")) -
     out.print(f"[green]fix:[/] {escape(rule.hint)}")
 
 
-class PdfVariant(str, enum.Enum):
-    """The variants of bidkit.render.build.PDF_VARIANTS (kept equal by a test)."""
-
-    pdf_a_3a_ua_1 = "pdf/a-3a+ua-1"
-    pdf_a_3u = "pdf/a-3u"
-    pdf_ua_1 = "pdf/ua-1"
-    pdf = "pdf"
-
-
 @app.command()
 def build(
     bid_dir: Path = BID_DIR,
@@ -220,58 +123,18 @@ def build(
                                   "(the same pages, other bytes)."),
 ) -> None:
     """Check the bid, then render the submission PDF with its annexes."""
-    check_settings()
-    cache_outside(bid_dir)  # before the build's processes start: they cache too
-    if watch and bid_variant:
-        raise BidkitError("--variant cannot be combined with --watch yet", "Watch the full bid, and build the variant once.")
     if watch:
+        check_settings()
+        cache_outside(bid_dir)  # before the builds' processes start: they cache too
+        if bid_variant:
+            raise BidkitError("--variant cannot be combined with --watch yet", "Watch the full bid, and build the variant once.")
         from bidkit.preview.watch import watch_builds
 
         raise typer.Exit(watch_builds(bid_dir, output=output, draft=draft, variant=variant.value, html=html,
                                       say=lambda text: out.print(escape(text))))
-    import gc
-
-    from bidkit.render.staged import run
-
-    # One build, then the process ends: no cycle collection scans WeasyPrint's boxes while it runs,
-    # and none at exit (they are frozen once built; the system frees the memory).
-    gc.disable()
-
-    cache = None  # an unchanged rebuild is looked up before the bid is read, and taken without reading it
-    if not no_cache and html is None:
-        from bidkit.render.cache import lookup
-
-        cache = lookup(bid_dir, output, draft=draft, variant=variant.value, bid_variant=bid_variant, jobs=jobs or None)
-
-    def prepare(step):  # in the build's worker process (bidkit.render.staged)
-        from bidkit.render.build import check_and_prepare
-
-        return check_and_prepare(bid_dir, output, draft=draft, variant=variant.value, bid_variant=bid_variant,
-                                 html_output=html, cache=cache, jobs=jobs or None, step=step, console=err)
-
-    facts, built = run(prepare, lambda: _Steps(err), cache=cache, say=err.print)
-    gc.freeze()
-    if built is None:
-        raise typer.Exit(facts)
-    target, page_limit, limit_rule = facts
-    for message in built.warnings:
-        err.print(f"[yellow]warning:[/] {escape(message)}")
-    for url in built.refused:
-        err.print(f"[yellow]warning:[/] refused to load {escape(url)}")
-    kind = "Draft" if draft else "PDF"
-    extras = [f"variant {bid_variant}"] if bid_variant else []
-    extras += [f"{built.annexes_appended} PDF annex(es) appended"] if built.annexes_appended else []
-    extras += [f"{built.files_embedded} file(s) embedded"] if built.files_embedded else []
-    extras += ["from the cache"] if built.cached else []
-    claims = built.claims or variant.value  # a draft with characters no font has claims no standard
-    out.print(f"{kind} written: {escape(str(target))} ({built.pages} pages, {claims}{''.join(', ' + e for e in extras)})")
-    from bidkit.pdfcheck import page_limit_findings
-
-    too_long = page_limit_findings(target, page_limit, built.sections, limit_rule)
-    for finding in too_long:
-        err.print(f"[bold red]{finding.rule}:[/] {escape(finding.message)}. {escape(finding.hint)}")
-    if too_long and not draft:
-        raise typer.Exit(EXIT_FINDINGS)
+    code = run_build(bid_dir, output, draft, variant.value, html, bid_variant, no_cache, jobs)  # also without typer: bidkit.launch
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

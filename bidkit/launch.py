@@ -67,7 +67,7 @@ def cache_outside(bid_dir: Path) -> None:
     from bidkit.paths import keep_cache_outside
 
     if warning := keep_cache_outside(bid_dir):
-        from bidkit.cli import err
+        from bidkit.console import err
         from bidkit.markup import escape
 
         err.print(f"[yellow]warning:[/] {escape(warning)}")
@@ -154,7 +154,7 @@ def plain_check(args: list[str]) -> dict | None:
 
 
 def fail(message: str, hint: str | None, code: int) -> None:
-    from bidkit.cli import err
+    from bidkit.console import err
     from bidkit.markup import escape
 
     err.print(f"[bold red]error:[/] {escape(message)}")
@@ -198,11 +198,11 @@ def utf8_output() -> None:
             continue
 
 
-def _as_click(parameters: dict) -> None:
-    """``run_check``, ended as click ends a command: its exit code; Ctrl-C 130; end of input "Aborted!" and 1;
-    a closed pipe 1, quietly."""
+def _as_click(parameters: dict, run=run_check) -> None:
+    """``run`` (``run_check``), ended as click ends a command: its exit code; Ctrl-C 130; end of input "Aborted!"
+    and 1; a closed pipe 1, quietly."""
     try:
-        code = run_check(**parameters)
+        code = run(**parameters)
     except KeyboardInterrupt:
         sys.exit(130)
     except EOFError:
@@ -240,6 +240,12 @@ def main() -> None:
     utf8_output()
     parameters = plain_check(sys.argv[1:])
     if parameters is None:
+        from bidkit.buildlaunch import plain_build, run_build  # a plain `build`, also without typer
+
+        if (build := plain_build(sys.argv[1:])) is not None:
+            no_pydantic_plugins()
+            guarded(lambda: _as_click(build, run_build))
+            return
         from bidkit.cli import main as typer_main
 
         typer_main()

@@ -240,19 +240,27 @@ _NOT_ELEMENTS = (Name.OBJR, Name.MCR)
 
 def _elements(root):
     """Each structure element below ``root`` once, depth first (marked-content and object
-    references skipped): the one walk of the structure tree that the steps below share."""
+    references skipped): the one walk of the structure tree that the steps below share.
+
+    The kinds are told by pikepdf's type codes, not ``isinstance`` (whose check for pikepdf's
+    classes runs in Python): the walk of a 46-page bid's ~11,000 elements is the largest part of
+    the final file's time (0.31 → 0.12 s)."""
     seen: set[tuple[int, int]] = set()
     stack = [root]
+    array, dictionary, plain = pikepdf.ObjectType.array, pikepdf.ObjectType.dictionary, pikepdf.Object
     while stack:
         node = stack.pop()
-        if isinstance(node, (Array, Dictionary)) and node.is_indirect:  # an array too can hold itself
+        if type(node) is not plain:  # a number (a marked-content id) or None
+            continue
+        kind = node._type_code
+        if kind != array and kind != dictionary:
+            continue
+        if node.is_indirect:  # an array too can hold itself
             if node.objgen in seen:
                 continue
             seen.add(node.objgen)
-        if isinstance(node, Array):
+        if kind == array:
             stack.extend(node)
-            continue
-        if not isinstance(node, Dictionary):
             continue
         if node.get("/Type") in _NOT_ELEMENTS:
             continue
@@ -269,7 +277,7 @@ def _structure(root) -> tuple[set[tuple[int, int]], dict[str, object]]:
     for element in _elements(root):
         if element.is_indirect:
             reachable.add(element.objgen)
-        found = element.get("/ID")
+        found = element.get("/ID") if "/ID" in element else None  # a missing key's get costs 5× the test
         if isinstance(found, String):
             ids[str(found)] = element
     return reachable, ids

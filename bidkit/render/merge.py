@@ -75,10 +75,10 @@ def _prefix_ids(added) -> None:
     them get the prefix "p2-": one walk over the second part's elements, none over the first's."""
     from bidkit.render.final import _elements
 
-    for element in _elements(added):
-        if isinstance(element.get("/ID"), String):
+    for element in _elements(added):  # (a missing key's get costs 5× the test for it)
+        if "/ID" in element and isinstance(element.get("/ID"), String):
             element.ID = String(f"p2-{element.ID}")
-        attributes = element.get("/A")
+        attributes = element.get("/A") if "/A" in element else None
         for attribute in attributes if isinstance(attributes, Array) else [attributes]:
             headers = attribute.get("/Headers") if isinstance(attribute, Dictionary) else None
             if isinstance(headers, Array):

@@ -65,7 +65,6 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from multiprocessing.connection import Connection, Pipe
 
 import weasyprint.css as wcss
 import weasyprint.document as wdocument
@@ -73,6 +72,7 @@ import weasyprint.formatting_structure.build as wbuild
 import weasyprint.layout as wlayout
 
 from bidkit.render.cores import IdleMeter, processes, usable_cores
+from bidkit.render.staged import Conn, bookmark_starts, conn_pair
 
 #: The fixed cost of a split, in HTML elements laid out: the fork, the second process's cover and
 #: its page-start state, a second file written, the pikepdf merge (fonts joined with fontTools).
@@ -362,12 +362,12 @@ def _box_state(state):
 
 # --- the hooks -------------------------------------------------------------------------------
 
-def _send(conn: Connection, message) -> None:
-    conn.send_bytes(pickle.dumps(message))
+def _send(conn: Conn, message) -> None:
+    conn.send(message)
 
 
-def _recv(conn: Connection):
-    return pickle.loads(conn.recv_bytes())  # our own child's bytes
+def _recv(conn: Conn):
+    return conn.recv()  # our own child's bytes
 
 
 def _plain_strings(store) -> dict:
@@ -429,7 +429,7 @@ class _Part:
         # loader), which runs no Python code, might hold one.
         if len(os.listdir("/proc/self/task")) > len(sys._current_frames()):
             raise Serial("threads of a C library running: no fork")
-        mine, theirs = Pipe()
+        mine, theirs = conn_pair()  # (not multiprocessing's: ~1.1 MB more where the boxes live)
         remaining = signal.getitimer(signal.ITIMER_REAL)[0]  # bidkit.limits.deadline's
         gc.freeze()  # the box tree stays shared: no collection touches it in the child
         pid = os.fork()
@@ -758,7 +758,7 @@ class Parts:
     waits to write its pages. ``pages`` has one item per page of the whole document (the first
     part's pages, then None for each of the second's)."""
 
-    def __init__(self, document, conn: Connection, pid: int, second_pages: int):
+    def __init__(self, document, conn: Conn, pid: int, second_pages: int):
         self.document, self.conn, self.pid = document, conn, pid
         self.pages = tuple(document.pages) + (None,) * second_pages
         self.second_pages = second_pages
@@ -818,11 +818,6 @@ class Parts:
         self.close()
 
 
-def bookmark_starts(document) -> list[tuple[str, int]]:
-    """(label, first page) of each top-level bookmark of a WeasyPrint document."""
-    return [(label, target[0]) for label, target, _children, _state in document.make_bookmark_tree()]
-
-
 def layout(render, write_part, meter: IdleMeter | None = None):
     """``render()`` (WeasyPrint's HTML(...).render() under bidkit's deadline) in two parts:
     Parts, or a whole Document when the document cannot be split (laid out serially); with
@@ -859,7 +854,7 @@ def layout(render, write_part, meter: IdleMeter | None = None):
     return parts
 
 
-def _end(conn: Connection, pid: int) -> None:
+def _end(conn: Conn, pid: int) -> None:
     with contextlib.suppress(OSError):
         conn.close()
     with contextlib.suppress(OSError):
@@ -868,7 +863,7 @@ def _end(conn: Connection, pid: int) -> None:
         os.waitpid(pid, 0)
 
 
-def _serve(document, write_part, conn: Connection) -> None:
+def _serve(document, write_part, conn: Conn) -> None:
     """The child: write the second part whenever asked, until told to end or asked for the last
     time (then it ends as soon as its part is written: its pages are not kept in memory while
     the first part is still being written)."""

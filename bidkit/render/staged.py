@@ -119,12 +119,18 @@ def lay_out(staged: Staged, step: Callable[[str], None], meter=None):
     for an automatic choice of the processes."""
     from bidkit.render import pdf  # WeasyPrint
     from bidkit.render.fetcher import SandboxedFetcher
-    from bidkit.render.parallel import choose_jobs
+    from bidkit.render.cores import processes
 
+    if staged.jobs is None:  # decided by the build (bidkit.render.parallel)
+        from bidkit.render.parallel import choose_jobs
+
+        jobs = choose_jobs(None)
+    else:  # given: a layout in one process never imports bidkit.render.parallel (~2.7 MB where the boxes live)
+        jobs = processes(staged.jobs)
     fetcher = SandboxedFetcher(staged.roots)
     with source_date_epoch(staged.moment):
         step("Laying out pages (WeasyPrint)")
-        document = pdf.layout(staged.html, base=staged.base, fetcher=fetcher, jobs=choose_jobs(staged.jobs),
+        document = pdf.layout(staged.html, base=staged.base, fetcher=fetcher, jobs=jobs,
                               meter=meter if staged.jobs is None else None)
     return document, fetcher
 
@@ -134,10 +140,9 @@ def write(document, fetcher, staged: Staged, variant: str, step: Callable[[str],
     """WeasyPrint's PDF of ``document`` in ``variant``, with the embedded files; ``last``: no
     other variant will be written; ``into``: a binary file for the PDF (``Written.data`` is then empty)."""
     from bidkit.render import pdf
-    from bidkit.render.parallel import Parts
 
     with source_date_epoch(staged.moment):
-        parts = ", laid out in 2 processes" if isinstance(document, Parts) else ""
+        parts = ", laid out in 2 processes" if _in_parts(document) else ""
         step(f"Writing PDF ({len(document.pages)} pages{parts})")
         data = pdf.write(document, variant=variant, fetcher=fetcher, files=staged.embedded, moment=staged.moment, last=last,
                          into=into) or b""
@@ -242,12 +247,22 @@ def from_cache(lookup, say: Callable[[str], None], step: Callable[[str], None]):
     return (target, page_limit, rule), built
 
 
+def _in_parts(document) -> bool:
+    """Whether ``document`` was laid out in two processes (a bidkit.render.parallel.Parts): a layout
+    in one process never imports that module (~2.7 MB where the boxes live)."""
+    parallel = sys.modules.get("bidkit.render.parallel")
+    return parallel is not None and isinstance(document, parallel.Parts)
+
+
+def bookmark_starts(document) -> list[tuple[str, int]]:
+    """(label, first page) of each top-level bookmark of a WeasyPrint document."""
+    return [(label, target[0]) for label, target, _children, _state in document.make_bookmark_tree()]
+
+
 def _bookmark_starts(document) -> list[tuple[str, int]]:
     """(label, first page) of each top-level bookmark WeasyPrint made (of both parts of a layout
     in two processes, as the merged file has them), once the document is written."""
-    from bidkit.render.parallel import Parts, bookmark_starts
-
-    return document.bookmark_starts() if isinstance(document, Parts) else bookmark_starts(document)
+    return document.bookmark_starts() if _in_parts(document) else bookmark_starts(document)
 
 
 def _sections(starts: list[tuple[str, int]], page: int, annexes: list) -> dict[str, int]:
@@ -282,7 +297,7 @@ def _flush() -> None:
             stream.flush()
 
 
-class _Conn:
+class Conn:
     """One end of a pair of pipes between two of the build's processes: pickled messages, each
     after its length (multiprocessing's connections would cost a rebuild from the cache ~20 ms
     of imports)."""
@@ -310,14 +325,14 @@ class _Conn:
                 end.close()
 
 
-def _conns() -> tuple[_Conn, _Conn]:
+def conn_pair() -> tuple[Conn, Conn]:
     """(this process's end, the child's end)."""
     down_read, down_write = os.pipe()
     up_read, up_write = os.pipe()
-    return _Conn(up_read, down_write), _Conn(down_read, up_write)
+    return Conn(up_read, down_write), Conn(down_read, up_write)
 
 
-def _send(conn: _Conn, message) -> None:
+def _send(conn: Conn, message) -> None:
     _flush()  # what the process printed comes before what the command line prints next
     conn.send(message)
 
@@ -342,9 +357,9 @@ def _portable(exc: BaseException) -> BaseException:
 class _Child:
     """A forked process running ``main(conn)``; what it sends arrives by ``get``."""
 
-    def __init__(self, what: str, main: Callable[[_Conn], None]):
+    def __init__(self, what: str, main: Callable[[Conn], None]):
         self.what = what
-        ours, theirs = _conns()
+        ours, theirs = conn_pair()
         _flush()  # nothing buffered is written twice
         pid = os.fork()
         if pid == 0:  # the child: run, report, leave without the parent's cleanup
@@ -407,7 +422,7 @@ class _Child:
         return usage.ru_utime + usage.ru_stime
 
 
-def _layout_process(conn: _Conn) -> None:
+def _layout_process(conn: Conn) -> None:
     """The layout process: WeasyPrint imported at once, then the layout of what it is handed."""
     from bidkit.render.cores import IdleMeter
 
@@ -451,7 +466,7 @@ def _cpu_backstop() -> None:
             resource.setrlimit(resource.RLIMIT_CPU, (budget, hard))
 
 
-def _work_process(conn: _Conn, prepare) -> None:
+def _work_process(conn: Conn, prepare) -> None:
     extra, outcome = prepare(lambda name: _send(conn, ("step", name)))
     _send(conn, ("done", extra, outcome))
 
