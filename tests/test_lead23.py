@@ -423,3 +423,34 @@ def test_a_variant_cannot_remove_who_concludes_the_mou():
 
     assert "signatories" in field_problem("mou.parties[].name")
     assert field_problem("mou.parties[].signatories[].role") is None
+
+
+def test_the_named_filter_reads_only_a_title_or_a_name(bid):
+    """review23 F0: `named` called getattr with the template's attribute, past the sandbox (a theme template reached os)."""
+    from jinja2.sandbox import SecurityError
+
+    from bidkit.render.html import named
+
+    class Goal:
+        title, name, secret = "Ziel", "Partner", "geheim"
+
+    assert named(["a", "b", "unbekannt"], {"a": Goal(), "b": Goal()}, "title") == ["Ziel", "Ziel", "unbekannt"]
+    for attribute in ("__class__", "__init__", "secret", "__globals__"):
+        with pytest.raises(SecurityError):
+            named(["a"], {"a": Goal()}, attribute)
+    with pytest.raises(SecurityError):
+        named(["a"], {"a": type("X", (), {"title": object()})()}, "title")
+    # in a theme template of the bid folder: a located render error, nothing read
+    (bid / "theme" / "templates" / "sections").mkdir(parents=True)
+    (bid / "theme" / "templates" / "sections" / "vision.html.j2").write_text(
+        '{{ ["x"] | named({"x": bid}, "__class__") }}', encoding="utf-8")
+    text = (bid / "bid.yaml").read_text(encoding="utf-8")
+    (bid / "bid.yaml").write_text(text.replace("\ntheme:\n", "\ntheme:\n  templates: theme/templates\n", 1), encoding="utf-8")
+    from bidkit.errors import RenderError
+    from bidkit.loader import load_bid
+    from bidkit.render.build import _annexes, document_html
+
+    loaded = load_bid(bid)
+    with pytest.raises(RenderError) as refused:
+        document_html(loaded, draft=True, annex_list=_annexes(loaded, True)[2])
+    assert "vision.html.j2" in str(refused.value)

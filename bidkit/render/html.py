@@ -225,10 +225,24 @@ def environment(templates: Path, bid_dir: Path | None = None, overrides: Path | 
     return env
 
 
-def named(refs, by_id: dict, attribute: str) -> list[str]:
-    """The ``attribute`` („title“, „name“) of each item ``refs`` name, an unknown id as it stands;
-    empty ones (a variant removed them) left out, so that no list prints „, , “."""
-    return [text for ref in refs or [] if (text := getattr(by_id[ref], attribute) if ref in by_id else ref)]
+#: What ``named`` may read of an item: a goal's title, a partner's name (nothing a template could walk on from).
+_NAMED = frozenset({"title", "name"})
+
+
+def named(refs, by_id, attribute: str) -> list[str]:
+    """The ``attribute`` („title“ or „name“) of each item ``refs`` name in the mapping ``by_id``, an
+    unknown id as it stands; empty ones (a variant removed them) left out, so that no list prints
+    „, , “. Only texts come back: anything else refuses, as the sandbox would."""
+    if attribute not in _NAMED or not isinstance(by_id, dict):
+        raise SecurityError(f"named: reads only {', '.join(sorted(_NAMED))} of a mapping of bidkit's")
+    found = []
+    for ref in refs or []:
+        text = getattr(by_id[ref], attribute, None) if isinstance(ref, str) and ref in by_id else ref
+        if not isinstance(text, str):
+            raise SecurityError("named: an item's title or name is text")
+        if text:
+            found.append(text)
+    return found
 
 
 def _time_limit() -> float:
