@@ -101,8 +101,8 @@ def _no_user_cache(tmp_path_factory):
         os.environ["BIDKIT_CACHE_DIR"] = previous
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups (`--dist loadgroup`)
-def pytest_collection_modifyitems(items):
+@pytest.hookimpl(wrapper=True)  # around xdist's own hook, which reads the groups (`--dist loadgroup`)
+def pytest_collection_modifyitems(config, items):
     """In several processes (pyproject.toml: `--dist loadgroup`) each test goes to the process
     that is free, except that the tests using a fixture their file keeps beyond one test (a build
     of scope class, module or session) form one group, run by one process, so that it is made
@@ -116,6 +116,31 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group(item.path.stem))
     slow_groups = {group(item) for item in items if item.get_closest_marker("slow")}
     items.sort(key=lambda item: group(item) not in slow_groups)
+    yield
+    if config.getoption("loadgroup", False):  # a process of the run (xdist sets this option there)
+        for item in items:
+            name = item.get_closest_marker("xdist_group")
+            if name is not None and not item.nodeid.endswith(f"@{name.args[0]}"):
+                carry_group(item, name.args[0])
+
+
+def carry_group(item, name: str) -> None:
+    """Give ``item``'s id the suffix ``@name`` by which xdist's scheduler keeps a group in one
+    process. xdist (3.8) writes it to ``item._nodeid``, which pytest 9.2 no longer reads (its ids
+    are structured: ``item._id``): every test was scheduled alone, and each process built the
+    fixtures of scope module again (pytest-xdist issue 1386). The structured id stays as it was;
+    only its text gets the suffix, as xdist meant. tests/test_suite8_groups.py sees when it is lost."""
+    import dataclasses
+
+    suffixed = f"{item.nodeid}@{name}"
+    structured = getattr(item, "_id", None)
+    if structured is None or not dataclasses.is_dataclass(structured):
+        item._nodeid = suffixed  # an older pytest, whose xdist hook did not see the mark
+        return
+    copy = dataclasses.replace(structured)
+    object.__setattr__(copy, "_str_cache", suffixed)  # NodeId is frozen; str() reads this text
+    item._id = copy
+    assert item.nodeid == suffixed, "pytest's node ids changed: see carry_group in tests/conftest.py"
 
 
 def group(item) -> str:
