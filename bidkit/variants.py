@@ -751,9 +751,11 @@ def _decoded(data: bytes) -> str:
 
 # --- annexes cited by number ----------------------------------------------------------------------
 
-#: „Anlage 3“, „Anlagen 2 und 4“, „Anlagen 2–5“ — not an annex of another document („Anlage 2 der
-#: Förderrichtlinie“, „Anlage 1 zum Aufruf“).
-_CITED = re.compile(r"\bAnlagen?\s+(\d{1,3}(?:\s*(?:,|und|bis|sowie|–|-)\s*\d{1,3})*)(?!\s+(?:der|des|zur|zum|zu|im|in|aus|von)\b)")
+#: „Anlage 3“, „Anlagen 2 und 4“, „Anlagen 2–5“ — not an annex of another document („Anlage 12 der
+#: Förderrichtlinie“, „Anlage 1 zum Aufruf“), a year („Anlage 2019“) or a thing („PV-Anlage 2“). The
+#: numbers are read whole (possessive): none gives up a digit to escape the exclusion.
+_CITED = re.compile(r"(?<![\w-])Anlagen?\s++(\d{1,3}+(?!\d)(?:\s*+(?:,|und|bis|sowie|–|-)\s*+\d{1,3}+(?!\d))*+)"
+                    r"(?!\s+(?:der|des|zur|zum|zu|im|in|aus|von)\b)")
 
 
 def cited_annexes(text: str) -> list[tuple[int, int]]:

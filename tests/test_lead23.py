@@ -454,3 +454,32 @@ def test_the_named_filter_reads_only_a_title_or_a_name(bid):
     with pytest.raises(RenderError) as refused:
         document_html(loaded, draft=True, annex_list=_annexes(loaded, True)[2])
     assert "vision.html.j2" in str(refused.value)
+
+
+def test_typography_and_annex_citations_are_linear_in_a_pathological_text():
+    """review23 F2: _VERBATIM's free start made „a.a.a.…“ with a „--“ quadratic (20,000 characters: 46 s).
+    Each text is 400 KB; quadratic work would take hours, so the subprocess's bound is a hang guard."""
+    import subprocess
+    import sys
+
+    script = (
+        "from bidkit.render.markdown import markdown\n"
+        "from bidkit.variants import cited_annexes\n"
+        "for unit in ['a.', 'x@', 'http://a', '.', '@', 'www.', 'a--', 'Anlage 1', 'Anlagen 1 und ', 'kfp--2025.xlsx']:\n"
+        "    text = unit * (400_000 // len(unit)) + ' -- Anlage 2 ...'\n"
+        "    markdown(text); cited_annexes(text)\n"
+        "print('done')\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).parent.parent)
+    assert proc.stdout.strip() == "done", proc.stderr[-2000:]
+
+
+@pytest.mark.parametrize("text, numbers", [
+    ("siehe Anlage 7", [7]), ("Anlagen 2 und 4", [2, 4]), ("(Anlage 9)", [9]),
+    ("Anlage 12 der Förderrichtlinie", []), ("Anlage 2019", []), ("PV-Anlage 2", []), ("Anlage 1 zum Aufruf", []),
+])
+def test_annex_citations_are_read_whole(text, numbers):
+    """review23 F3: „Anlage 12 der Förderrichtlinie“ was read as Anlage 1, „Anlage 2019“ as 201, „PV-Anlage 2“ as a citation."""
+    from bidkit.variants import cited_annexes
+
+    assert [number for _, number in cited_annexes(text)] == numbers
