@@ -9,15 +9,14 @@ unchanged rebuild writes the same bytes again without laying out a page.
   installed distribution (its metadata folder's name, with the version, and time), the options
   (variant, draft, ``--variant``, ``--jobs`` when given: an automatic choice is the one key "auto",
   whatever it chose), the environment's settings (``SOURCE_DATE_EPOCH``, the build moment;
-  ``BIDKIT_*`` but the cache's own), a draft's git state (its stamp), every entry of the bid
-  folder but ``.git`` and the build's own output by name, kind and size, and the content of the YAML
-  files the loader reads (those at the top of the folder). What the check and the build read
-  besides is derived from these (the findings, a draft's open points, the build moment from the
-  bid's date); neither reads the clock. The files the YAML names (annexes, spreadsheets, scans,
-  the theme) and the inputs outside the bid folder (bidkit's templates, a call file elsewhere)
-  are known once the bid is read: the entry records them with a digest of their content and is
-  taken only while they are as they were. So a file the bid does not name is never read (a
-  20 GB file beside the YAML cost a minute on every rebuild). The
+  ``BIDKIT_*`` but the cache's own), a draft's git state (its stamp), and every entry of the bid
+  folder but ``.git`` and the build's own output: name, kind and a regular file's content — up to
+  ``KEY_BYTES`` in all; a file beyond is keyed by its size, time and inode, so a 20 GB file beside
+  the YAML costs a stat, not a minute. What the check and the build read besides is derived from
+  these (the findings, a draft's open points, the build moment from the bid's date); neither reads
+  the clock. The files the bid names, and the inputs outside the bid folder (bidkit's templates, a
+  call file elsewhere), are known once the bid is read: the entry records them with a digest of
+  their content and is taken only while they are as they were. The
   system's fonts are not in the key: after changing them, build once with ``--no-cache``.
 - **Entries**: one file per key, ``<key>.entry``: a header line, the sha256 of the rest, a line of
   JSON facts, then the PDF. The facts: what the cold build printed before its steps (the check's
@@ -276,16 +275,18 @@ def _installed(key: _Key) -> None:
                 key.add(name, "-")
 
 
-#: The YAML files the loader reads whole (loader.MAX_YAML_BYTES: a larger one is refused, and is
-#: keyed by its stat signature).
-YAML_BYTES = 16_000_000
+#: The bytes of the bid folder's files the key reads, in the walk's order (names sorted): the YAML
+#: first, then every other file while the sum stays below; a file beyond is keyed by its size,
+#: modification time and inode (a 20 GB file beside the YAML cost a minute on every rebuild). The
+#: files the bid names are read whole all the same, for the entry's ``digest``.
+KEY_BYTES = 256_000_000
 
 
 def build_key(bid_dir: Path, options: dict[str, str], skip: Iterable[Path] = ()) -> str:
     """The key of a build of ``bid_dir``, taken before the bid is read: bidkit and the libraries
     as installed, ``options`` (the command line's, the environment's and whatever else the check
     and the build depend on), every entry of the bid folder but ``.git`` and ``skip`` (the build's
-    own outputs) by name, kind and size, and the content of the YAML files at its top, which the loader reads.
+    own outputs) by name, kind and content (beyond ``KEY_BYTES`` in all: by size, time and inode).
 
     The files the YAML names, and inputs outside the bid folder (bidkit's templates, a call file
     elsewhere), are known only once the bid is read: an entry records them (``digest``) and is
@@ -295,17 +296,17 @@ def build_key(bid_dir: Path, options: dict[str, str], skip: Iterable[Path] = ())
     for name in sorted(options):
         key.add(name, options[name])
     root = Path(bid_dir).resolve()
+    budget = [KEY_BYTES]
 
     def read(folder: str, name: str) -> bool:
-        if folder != str(root) or not name.lower().endswith((".yaml", ".yml")):
-            return False
         try:
             info = os.lstat(os.path.join(folder, name))
         except OSError:
             return True  # named unreadable
-        if info.st_size > YAML_BYTES:
-            key.add("size", str(info.st_size), str(info.st_mtime_ns), str(info.st_ino))
+        if stat.S_ISREG(info.st_mode) and info.st_size > budget[0]:
+            key.add("stat", str(info.st_size), str(info.st_mtime_ns), str(info.st_ino))
             return False
+        budget[0] -= info.st_size
         return True
 
     key.tree("bid", root, {Path(path).resolve() for path in skip}, read)
