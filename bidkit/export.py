@@ -90,6 +90,13 @@ def _funding_groups(bid: Bid) -> dict[FundingKind | tuple[str, str], str]:
         groups[kind] = titles[kind.value]
         if kind is FundingKind.EIGENMITTEL:
             groups.update((("partner", partner), partner_funds_title(partners.get(partner, partner))) for partner in paying)
+    # SUMIF compares without case: two titles alike but for case (or equal: one organisation as two
+    # partners, PAR006) would each sum both; the second gets its partner's id.
+    seen: set[str] = set()
+    for group, title in groups.items():
+        if title.casefold() in seen and isinstance(group, tuple):
+            groups[group] = title = f"{title} ({group[1]})"
+        seen.add(title.casefold())
     return groups
 
 

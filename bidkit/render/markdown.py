@@ -5,7 +5,7 @@ Paragraphs, bullet and numbered lists (from the number the first item gives), *e
 written as it stands: „Bürger*innen“, „2*3“): raw HTML is shown as text, images, headings, tables and code blocks are not parsed, and
 links may only point to http(s) and mailto addresses. German quotes and dashes are set
 typographically: ``"…"`` → „…“, `` -- `` and ``1--2`` → –, ``---`` → —, ``...`` → … (never inside a web
-or e-mail address or a file name, nor „--“ between the letters of a word), and a number
+or e-mail address or a file name), and a number
 stays on the line of its unit, a day on the line of its month (``_NO_BREAK``). Nothing else
 is replaced: markdown-it's own replacements also turn ``(c)`` into ©, ``..`` into …, ``,,`` into ``,``
 and ``????`` into ``???``, which would change what the city wrote.
@@ -50,16 +50,6 @@ _FILE_NAME = re.compile(r".*\.(?:pdf|xlsx?|xlsm|docx?|pptx?|odt|ods|odp|csv|zip|
 _TRAILING = re.compile(r"[.,;:!?…)\]]+$")
 
 
-def _dash(match: re.Match) -> str:
-    """„--“ as an en dash: between spaces („A -- B“), in a range of numbers („1--2“), by a sign;
-    between letters of one word („Nord--Süd“, „kfp--2025“) it stays as written."""
-    text, start, end = match.string, match.start(), match.end()
-    before, after = text[start - 1] if start else " ", text[end] if end < len(text) else " "
-    if before.isalnum() and after.isalnum() and not (before.isdigit() and after.isdigit()):
-        return "--"
-    return "\u2013"
-
-
 def _replaced(text: str) -> str:
     """The dashes and the ellipsis set, outside addresses and file names (``_VERBATIM``, the
     punctuation after one set as in any sentence)."""
@@ -76,7 +66,7 @@ def _replaced(text: str) -> str:
 
 def _replaced_plain(text: str) -> str:
     text = _EM_DASH.sub("\\1\u2014", text)
-    text = _EN_DASH.sub(_dash, text)
+    text = _EN_DASH.sub("\u2013", text)
     return _ELLIPSIS.sub("\u2026", text)
 
 
