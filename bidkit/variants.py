@@ -327,8 +327,8 @@ _TITLE = re.compile(
 #: Words that start a family name: „Ursula von der Leyen“ is „Frau von der Leyen“.
 _PARTICLES = {"von", "van", "vom", "zu", "zur", "de", "del", "della", "der", "den", "di", "da", "du", "le", "la", "ten", "ter"}
 #: How a German text writes a letter without its accent (ü → ue); other accents are dropped (ç → c).
-_GERMAN_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss",
-                               "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "İ": "I"})
+_GERMAN_ASCII = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss",
+                 "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "İ": "I"}
 MIN_PHONE_DIGITS = 6
 
 
@@ -376,6 +376,27 @@ def name_words(name: str) -> set[str]:
     return {*_letter_runs(name), *_letter_runs(_ascii(name))}
 
 
+#: Characters no step of ``name_words`` changes into or joins with a letter: ASCII other than letters.
+_ASCII_NON_LETTERS = re.compile(r"[\x00-\x40\x5b-\x60\x7b-\x7f]+")
+
+
+def text_words(texts: Iterable[str]) -> set[str]:
+    """``name_words`` of all ``texts`` together (joined by any ASCII character that is no letter),
+    worked out once per distinct word: every step of it (case folding, spelling out, decomposing,
+    dropping marks) maps each character alone, and no ASCII character other than a letter becomes
+    or joins a letter, so the runs of letters of the whole are those of its parts between such
+    characters. A bid of hundreds of texts has some thousands of distinct words
+    (tests/test_chk8b_shared.py holds this to ``name_words`` of the joined texts)."""
+    words: set[str] = set()
+    for part in dict.fromkeys(_ASCII_NON_LETTERS.split("\0".join(texts))):
+        if part.isascii():  # letters only: as the search compares them, in lower case
+            if part:
+                words.add(part.lower())
+        else:
+            words.update(name_words(part))
+    return words
+
+
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
@@ -384,8 +405,23 @@ def _letter_runs(text: str) -> list[str]:
     return _LETTERS.findall(_folded(text))
 
 
+def _translated(text: str, table: dict[str, str], pattern: re.Pattern) -> str:
+    """``text.translate(table)`` for a table of single characters: str.translate looks every
+    character of a text that is not ASCII up in the table, a regular expression only the few it changes."""
+    return pattern.sub(lambda match: table[match.group()], text)
+
+
+def _any_of(table: dict[str, str]) -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(char) for char in table) + "]")
+
+
+_GERMAN_ASCII_CHARS = _any_of(_GERMAN_ASCII)
+
+
 def _ascii(text: str) -> str:
-    text = text.translate(_GERMAN_ASCII)
+    text = _translated(text, _GERMAN_ASCII, _GERMAN_ASCII_CHARS)
+    if text.isascii():
+        return text
     return "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
 
 
@@ -519,9 +555,10 @@ _INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u
 #: Look-alikes the search takes as one: letters no decomposition takes apart (ı, ł, ø, đ: „Yildirim“ for
 #: „Yıldırım“), apostrophes („O’Sullivan“ as Word writes „O'Sullivan“, and as the document prints it)
 #: and hyphens („Schröder‑Nguyen“ with Word's non-breaking hyphen).
-_LOOK_ALIKES = str.maketrans({"\u0131": "i", "\u0142": "l", "\u00f8": "o", "\u0111": "d", "\u00e6": "ae", "\u0153": "oe",
-                              "\u2019": "'", "\u2018": "'", "\u00b4": "'", "\u02bc": "'", "`": "'", "\u2032": "'",
-                              "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-", "\ufe63": "-", "\uff0d": "-"})
+_LOOK_ALIKES = {"\u0131": "i", "\u0142": "l", "\u00f8": "o", "\u0111": "d", "\u00e6": "ae", "\u0153": "oe",
+                "\u2019": "'", "\u2018": "'", "\u00b4": "'", "\u02bc": "'", "`": "'", "\u2032": "'",
+                "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-", "\ufe63": "-", "\uff0d": "-"}
+_LOOK_ALIKE_CHARS = _any_of(_LOOK_ALIKES)
 #: The marks NFKD splits off a letter: the search ignores them, so „Schroder-Nguyen“ and „Schröder-Nguyen“
 #: are „Schröder-Nguyễn“ (and „Schroeder“ is one of the name's forms, ``name_forms``).
 _MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -530,7 +567,7 @@ _MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe2
 def _folded(text: str) -> str:
     """``text`` case folded (ß is ss), in compatibility form (ﬁ is fi), without the marks of its
     letters and with one apostrophe and one hyphen for their look-alikes."""
-    text = text.casefold().translate(_LOOK_ALIKES)
+    text = _translated(text.casefold(), _LOOK_ALIKES, _LOOK_ALIKE_CHARS)
     return text if text.isascii() else _MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 

@@ -1,0 +1,67 @@
+"""Issue 12 (chk8b): the shortcuts of the large bid's walks give what the direct computation gives.
+
+Each test below computes a result the way the check now does (once per distinct word, with a
+regular expression instead of ``str.translate``, shared through ``ctx.memo``) and the plain way,
+on the example's texts and on texts made to break the shortcut (marks, ligatures, look-alikes,
+letters around every kind of separator).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from bidkit import variants
+from bidkit.loader import load_bid
+from bidkit.rules.registry import RuleContext
+from conftest import EXAMPLE
+
+#: Texts made to break a per-word shortcut: marks that NFD/NFKD move or split off, compatibility
+#: characters that decompose into ASCII (ﬁ, ², ½, fullwidth letters), look-alikes, letters beside
+#: every kind of ASCII separator, and non-ASCII separators.
+HOSTILE = [
+    "Schröder-Nguyễn", "Ｆｒａｕ Ｄｕｂｏｉｓ", "Hüseyin Çelik", "ﬁnanzierung ﬂächen", "m² ½ ³⁄₄", "Yıldırım Łukasz Øre Đorđe",
+    "O’Sullivan O`Brien d´Arc", "Kai\u2011Uwe Schröder\u2013Nguyen", "Straße STRASSE ẞ", "e\u0301e\u0301 a\u0308b\u0323\u0308",
+    "x\u0308_y\u0301.z\u0300@w\u0303", "Ǆemal ǅ ǆ", "İstanbul ıi", "ᾨδή ΣΊΣΥΦΟΣ ς", "\u00ad\u200bver\u00adsteckt\u200b",
+    "a1b2c3 ä4ö5ü_ß", "naïve café résumé", "Ⅻ ⅻ ℌ ℍ ﬀ ﬃ", "\u0627\u0644\u0639\u0631\u0628\u064a\u0629", "漢字かなカナ",
+    "tab\there\nnew\u00a0line\u2028sep", "", "x", "'''", "ǰ̌", "A\u030a Å Å", "ﬆ ﬅ", "ŉ", "ΐ ΰ", "a\u0345 ᾳ",
+]
+
+
+def _context(bid_dir) -> RuleContext:
+    loaded = load_bid(bid_dir)
+    return RuleContext(loaded.checked, loaded.call, loaded.bid_dir, frozenset(loaded.broken), frozenset(loaded.partial))
+
+
+@pytest.fixture(scope="module")
+def example_texts() -> list[str]:
+    return [text for _, text in _context(EXAMPLE).texts]
+
+
+def test_text_words_are_the_name_words_of_the_joined_texts(example_texts):
+    for texts in (example_texts, HOSTILE, example_texts + HOSTILE, [" ".join(HOSTILE)], ["-".join(HOSTILE)]):
+        assert variants.text_words(texts) == variants.name_words("\0".join(texts))
+    for text in HOSTILE:  # each alone, and each beside each
+        assert variants.text_words([text]) == variants.name_words(text)
+        for other in HOSTILE:
+            assert variants.text_words([text + other]) == variants.name_words(text + other)
+
+
+def _plain_folded(text: str) -> str:
+    """``variants._folded`` as it was written, with str.translate."""
+    text = text.casefold().translate(str.maketrans(variants._LOOK_ALIKES))
+    return text if text.isascii() else variants._MARKS.sub("", unicodedata.normalize("NFKD", text))
+
+
+def _plain_ascii(text: str) -> str:
+    """``variants._ascii`` as it was written, with str.translate and without the ASCII shortcut."""
+    text = text.translate(str.maketrans(variants._GERMAN_ASCII))
+    return "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
+
+
+def test_translating_by_pattern_is_str_translate(example_texts):
+    every = "".join(variants._LOOK_ALIKES) + "".join(variants._GERMAN_ASCII)
+    for text in [*example_texts, *HOSTILE, every, every * 3 + "ÄÖÜäöüß"]:
+        assert variants._folded(text) == _plain_folded(text)
+        assert variants._ascii(text) == _plain_ascii(text)
