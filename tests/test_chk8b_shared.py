@@ -25,7 +25,8 @@ HOSTILE = [
     "O’Sullivan O`Brien d´Arc", "Kai\u2011Uwe Schröder\u2013Nguyen", "Straße STRASSE ẞ", "e\u0301e\u0301 a\u0308b\u0323\u0308",
     "x\u0308_y\u0301.z\u0300@w\u0303", "Ǆemal ǅ ǆ", "İstanbul ıi", "ᾨδή ΣΊΣΥΦΟΣ ς", "\u00ad\u200bver\u00adsteckt\u200b",
     "a1b2c3 ä4ö5ü_ß", "naïve café résumé", "Ⅻ ⅻ ℌ ℍ ﬀ ﬃ", "\u0627\u0644\u0639\u0631\u0628\u064a\u0629", "漢字かなカナ",
-    "tab\there\nnew\u00a0line\u2028sep", "", "x", "'''", "ǰ̌", "A\u030a Å Å", "ﬆ ﬅ", "ŉ", "ΐ ΰ", "a\u0345 ᾳ",
+    "tab\there\nnew\u00a0line\u2028sep", *(f"a\u0308{space}\u0345b\u0301{space}ǅ" for space in map(chr, range(0x3001)) if space.isspace()),
+    "", "x", "'''", "ǰ̌", "A\u030a Å Å", "ﬆ ﬅ", "ŉ", "ΐ ΰ", "a\u0345 ᾳ",
 ]
 
 

@@ -55,7 +55,9 @@ Values of `city.public_contact` (a switchboard number a contact shares) are publ
     reads=("variants", "city", "contact", "deputy_contact", "legal_representative", "supporters", "annexes", "partners", "mou"),
 )
 def quoted_value(ctx: RuleContext) -> Iterator[Violation]:
-    register = read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None
+    from bidkit.rules.supporters import _register
+
+    register = _register(ctx)  # read once per check
     # With a register of hundreds of names, a person's forms are looked for only when one of the
     # name's words is in a text of the bid other than a name (the person's own `name:` holds them all).
     mentioned = None
