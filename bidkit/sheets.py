@@ -30,7 +30,6 @@ import datetime as dt
 import functools
 import io
 import re
-import zipfile
 from dataclasses import field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -331,6 +330,8 @@ def _merged_away(worksheet) -> dict[str, str]:
 
 def _check_archive(path: Path, data: bytes) -> None:
     """Refuse what is no .xlsx archive, or one that unpacks to too much (before openpyxl sees it)."""
+    import zipfile  # here: with bz2, lzma and shutil ~20 M instructions a check of a CSV register need not pay
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
