@@ -492,6 +492,8 @@ def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[
     candidates = [(secret, _pattern(secret.text)) for secret in found
                   if not secret.digits and present[_key(secret)] and squeezed(secret.text) in everything]
     phones = [secret for secret in found if secret.digits]
+    if not candidates and not phones:  # no text holds any (a register's names are mostly in none)
+        return
     quoting: dict[str, list[tuple[int, Secret]]] = {}
     for text in distinct:
         comparable, said, hits = None, set(), []  # a value once per text, in whichever of its forms
