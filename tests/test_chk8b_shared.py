@@ -66,3 +66,40 @@ def test_translating_by_pattern_is_str_translate(example_texts):
     for text in [*example_texts, *HOSTILE, every, every * 3 + "ÄÖÜäöüß"]:
         assert variants._folded(text) == _plain_folded(text)
         assert variants._ascii(text) == _plain_ascii(text)
+
+
+def test_a_look_ahead_of_first_letters_finds_what_the_pattern_finds(example_texts):
+    """TXT001's search over all texts tries a case-insensitive pattern only where one of its first letters
+    stands: no other character is t, f or x to ``re`` in any case, so it finds exactly what the pattern finds."""
+    import re
+
+    from bidkit.rules import structure
+
+    for pattern, ahead in structure._STARTS.items():
+        assert pattern in structure._PATTERNS
+        letters = set(re.fullmatch(r"\(\?=\[(\w+)\]\)", ahead).group(1))
+        first = re.compile("(?i:[" + "".join(letters) + "])")
+        assert all(chr(code) in letters for code in range(0x110000) if first.fullmatch(chr(code)))
+        plain, searched = re.compile(pattern, re.MULTILINE), re.compile(ahead + pattern, re.MULTILINE)
+        texts = [*example_texts, *HOSTILE, "TODO tbd Fixme xXx ToDo-Liste XXXX-Projekt ǅ ſ K ﬀ", "Ｔｏｄｏ ᵀᴼᴰᴼ"]
+        joined = "\n".join(texts)
+        assert [m.span() for m in searched.finditer(joined)] == [m.span() for m in plain.finditer(joined)]
+        assert any(searched.search(text) for text in texts)
+
+
+def test_the_own_share_words_start_where_their_look_ahead_lets_them(example_texts):
+    """BUD015 and RES004 search for the own share's words only where an e or a k (in any case, as ``re``
+    compares them) stands: the same matches as the words alone."""
+    import re
+
+    from bidkit.rules.resolution import OWN_SHARE_WORDS
+
+    ahead, words = re.fullmatch(r"\(\?=\[([^\]]+)\]\)\(\?:(.+)\)", OWN_SHARE_WORDS.pattern).groups()
+    letters = set(ahead.encode().decode("unicode_escape"))
+    first = re.compile("(?i:[ek])")
+    assert {chr(code) for code in range(0x110000) if first.fullmatch(chr(code))} == letters
+    plain = re.compile(words, re.IGNORECASE)
+    texts = [*example_texts, *HOSTILE, "EIGENANTEIL eigenmittel \u212aofinanzierung Kofinanzierungs Eigenleistung"]
+    for text in texts:
+        assert [m.span() for m in OWN_SHARE_WORDS.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert OWN_SHARE_WORDS.search("\u212aofinanzierung") and OWN_SHARE_WORDS.search("Der Eigenanteil")

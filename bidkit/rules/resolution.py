@@ -138,7 +138,10 @@ _PART = re.compile(r"(?<!\w)(?:darunter|davon|hiervon|wovon)(?:\s+\w+){0,2}\s*$"
 #: Characters between „Eigenanteil“ and its amount at most (before it: half as many).
 NEAR = 60
 #: The words that make a text's amount or percentage the own share.
-OWN_SHARE_WORDS = re.compile(r"Eigenanteil|Eigenmittel|Eigenbeteiligung|Eigenleistung|Kofinanzierung", re.IGNORECASE)
+#: The look-ahead lets the search skip to where a word can start (without it, it tries every word at every
+#: position): what ``re`` takes for e or k in any case, the Kelvin sign K among them (tests/test_chk8b_shared.py).
+OWN_SHARE_WORDS = re.compile(r"(?=[EeKk\u212a])(?:Eigenanteil|Eigenmittel|Eigenbeteiligung|Eigenleistung|Kofinanzierung)",
+                             re.IGNORECASE)
 
 
 def _figure(match: re.Match, percent: bool) -> tuple[Decimal, Decimal] | None:
