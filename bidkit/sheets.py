@@ -30,7 +30,6 @@ import datetime as dt
 import functools
 import io
 import re
-import zipfile
 from dataclasses import field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -221,8 +220,9 @@ def csv_rows(path: Path, data: bytes) -> list[list[Cell]]:
             if number > MAX_ROWS:
                 raise SheetError(f"'{path.name}' has more than {MAX_ROWS} rows", "Keep one table of the bid in the file.",
                                  Location(path, line))
-            # Location(file, line, column, sheet, cell) by position: keywords cost a record a third more.
-            rows.append([Cell(value.strip(), Location(path, line, n, None, f"{letters[n - 1]}{number}"))
+            # Location(file, line, column, sheet, cell) and Cell(value, location, formula, merged) by position,
+            # every field given: keywords or defaults cost a record a third more.
+            rows.append([Cell(value.strip(), Location(path, line, n, None, f"{letters[n - 1]}{number}"), None, None)
                          for n, value in enumerate(values[:MAX_COLUMNS], start=1)])
             line = reader.line_num + 1
     except csv.Error as exc:
@@ -331,6 +331,8 @@ def _merged_away(worksheet) -> dict[str, str]:
 
 def _check_archive(path: Path, data: bytes) -> None:
     """Refuse what is no .xlsx archive, or one that unpacks to too much (before openpyxl sees it)."""
+    import zipfile  # here: with bz2, lzma and shutil ~20 M instructions a check of a CSV register need not pay
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()

@@ -214,7 +214,9 @@ def _supporter(line: int, cells: list, columns: dict[str, int], problems: list[R
             "Write one value per column of the header row; a ';' inside a value needs quotes (\"Verein; e.V.\").",
             places[len(header)] if len(places) > len(header) else (places[0] if places else None)))
     refused: set[int] = set()
-    for index, value in enumerate(cells):
+    # one search of the row's texts (a space is no control character), and cell by cell only where it finds one
+    row_text = " ".join(value for value in cells if isinstance(value, str))
+    for index, value in enumerate(cells if _CONTROL.search(row_text) else ()):
         if isinstance(value, str) and (control := _CONTROL.search(value)):
             refused.add(index)
             column = header[index] if index < len(header) else f"column {index + 1}"
@@ -246,7 +248,10 @@ def _supporter(line: int, cells: list, columns: dict[str, int], problems: list[R
                                         at("private")))
     if len(problems) > found:
         return None
-    return Supporter(line, name, kind, place, day, scan, private, {column: at(column) for column in columns})
+    # each column's cell (``at``, for a column the header names), or the row's first when the row is shorter
+    first = places[0] if places else None
+    return Supporter(line, name, kind, place, day, scan, private,
+                     {column: places[index] if index < len(places) else first for column, index in columns.items()})
 
 
 def parse_date(value) -> dt.date | None:

@@ -40,7 +40,7 @@ from bidkit.annexes import Annex, annexes
 from bidkit.errors import BidkitError, BuildRefused
 from bidkit.findings import FieldPath
 from bidkit.letters import plain_letters
-from bidkit.models import PUBLIC_REMOVALS, PUBLIC_VARIANT, Bid, Removal, Variant
+from bidkit.models import PUBLIC_REMOVALS, PUBLIC_VARIANT, Bid, Removal
 from bidkit.records import record
 from bidkit.supporters import Register, Supporter
 from bidkit.yamlio import iter_strings
@@ -67,9 +67,12 @@ class DocumentVariant:
 def defined(bid: Bid) -> dict[str, DocumentVariant]:
     """Every variant the bid can be built in: ``public`` and those of ``variants:``."""
     own = bid.variants or {}
-    public = own.get(PUBLIC_VARIANT, Variant(label=PUBLIC_LABEL))
-    found = {PUBLIC_VARIANT: DocumentVariant(PUBLIC_VARIANT, public.label, frozenset(PUBLIC_REMOVALS) | set(public.remove),
-                                             tuple(public.fields))}
+    # A public variant of the bid's own adds to the predefined one (no Variant is made for the
+    # predefined one: that would build Variant's validator, which a check needs nowhere else).
+    public = own.get(PUBLIC_VARIANT)
+    found = {PUBLIC_VARIANT: DocumentVariant(PUBLIC_VARIANT, public.label if public else PUBLIC_LABEL,
+                                             frozenset(PUBLIC_REMOVALS) | set(public.remove if public else ()),
+                                             tuple(public.fields if public else ()))}
     for name, variant in own.items():
         if name != PUBLIC_VARIANT:
             found[name] = DocumentVariant(name, variant.label, frozenset(variant.remove), tuple(variant.fields))
@@ -384,12 +387,46 @@ def name_words(name: str) -> set[str]:
     return {*_letter_runs(name), *_letter_runs(_ascii(name))}
 
 
+#: Characters no step of ``name_words`` changes into or joins with a letter: ASCII other than letters.
+_ASCII_NON_LETTERS = re.compile(r"[\x00-\x40\x5b-\x60\x7b-\x7f]+")
+
+
+def text_words(texts: Iterable[str]) -> set[str]:
+    """``name_words`` of all ``texts`` together (joined by any ASCII character that is no letter),
+    worked out once per distinct word: every step of it (case folding, spelling out, decomposing,
+    dropping marks) maps each character alone, and no white space or ASCII character other than a
+    letter becomes or joins a letter (each is a starter that no mark crosses), so the runs of
+    letters of the whole are those of its parts between such characters. A bid of hundreds of texts has some thousands of distinct words
+    (tests/test_chk8b_shared.py holds this to ``name_words`` of the joined texts)."""
+    words: set[str] = set()
+    # White space (str.split's) maps to no letter either: the distinct runs without it first, which
+    # str.split finds faster than the pattern.
+    tokens = {token for text in dict.fromkeys(texts) for token in text.split()}
+    for part in dict.fromkeys(_ASCII_NON_LETTERS.split("\0".join(tokens))):
+        if part.isascii():  # letters only: as the search compares them, in lower case
+            if part:
+                words.add(part.lower())
+        else:
+            words.update(name_words(part))
+    return words
+
+
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _letter_runs(text: str) -> list[str]:
     """The runs of letters of ``text`` as the search compares them (``_folded``)."""
     return _LETTERS.findall(_folded(text))
+
+
+def _translated(text: str, table: dict[str, str], pattern: re.Pattern) -> str:
+    """``text.translate(table)`` for a table of single characters: str.translate looks every
+    character of a text that is not ASCII up in the table, a regular expression only the few it changes."""
+    return pattern.sub(lambda match: table[match.group()], text)
+
+
+def _any_of(table: dict[str, str]) -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(char) for char in table) + "]")
 
 
 def _ascii(text: str) -> str:
@@ -437,7 +474,8 @@ def _public_values(bid: Bid) -> set[str]:
     contact = bid.city.public_contact
     if contact is None:
         return set()
-    values = [v for v in contact.model_dump(exclude_none=True).values() if isinstance(v, str)]
+    # its fields as they are (a dump would build PublicContact's serializer, which a check needs nowhere else)
+    values = [v for v in map(functools.partial(getattr, contact), type(contact).model_fields) if isinstance(v, str)]
     return {squeezed(v) for v in values} | {phone_digits(v) for v in values if _PHONE_RUN.fullmatch(v.strip())}
 
 
@@ -456,6 +494,8 @@ def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[
     candidates = [(secret, _pattern(secret.text)) for secret in found
                   if not secret.digits and present[_key(secret)] and squeezed(secret.text) in everything]
     phones = [secret for secret in found if secret.digits]
+    if not candidates and not phones:  # no text holds any (a register's names are mostly in none)
+        return
     quoting: dict[str, list[tuple[int, Secret]]] = {}
     for text in distinct:
         comparable, said, hits = None, set(), []  # a value once per text, in whichever of its forms
@@ -526,9 +566,10 @@ _INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u
 #: Look-alikes the search takes as one: letters no decomposition takes apart (ı, ł, ø, đ: „Yildirim“ for
 #: „Yıldırım“), apostrophes („O’Sullivan“ as Word writes „O'Sullivan“, and as the document prints it)
 #: and hyphens („Schröder‑Nguyen“ with Word's non-breaking hyphen).
-_LOOK_ALIKES = str.maketrans({"\u0131": "i", "\u0142": "l", "\u00f8": "o", "\u0111": "d", "\u00e6": "ae", "\u0153": "oe",
-                              "\u2019": "'", "\u2018": "'", "\u00b4": "'", "\u02bc": "'", "`": "'", "\u2032": "'",
-                              "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-", "\ufe63": "-", "\uff0d": "-"})
+_LOOK_ALIKES = {"\u0131": "i", "\u0142": "l", "\u00f8": "o", "\u0111": "d", "\u00e6": "ae", "\u0153": "oe",
+                "\u2019": "'", "\u2018": "'", "\u00b4": "'", "\u02bc": "'", "`": "'", "\u2032": "'",
+                "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-", "\ufe63": "-", "\uff0d": "-"}
+_LOOK_ALIKE_CHARS = _any_of(_LOOK_ALIKES)
 #: The marks NFKD splits off a letter: the search ignores them, so „Schroder-Nguyen“ and „Schröder-Nguyen“
 #: are „Schröder-Nguyễn“ (and „Schroeder“ is one of the name's forms, ``name_forms``).
 _MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -537,7 +578,7 @@ _MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe2
 def _folded(text: str) -> str:
     """``text`` case folded (ß is ss), in compatibility form (ﬁ is fi), without the marks of its
     letters and with one apostrophe and one hyphen for their look-alikes."""
-    text = text.casefold().translate(_LOOK_ALIKES)
+    text = _translated(text.casefold(), _LOOK_ALIKES, _LOOK_ALIKE_CHARS)
     return text if text.isascii() else _MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 

@@ -213,9 +213,14 @@ def other_city_named(ctx: RuleContext) -> Iterator[Violation]:
     if not city:
         return
     places: frozenset[str] | None = None  # the bid's own places, found when a text first names another city
+    names_one: dict[str, bool] = {}  # per distinct text (a large bid repeats its texts): whether it names another city
     for field in OWN_TEXTS:
         for path, text in _select(ctx.data, field.split(".")):
-            if not isinstance(text, str) or not any(other_cities(text, city)):
+            if not isinstance(text, str):
+                continue
+            if text not in names_one:
+                names_one[text] = any(other_cities(text, city))
+            if not names_one[text]:
                 continue
             if places is None:
                 places = own_places(ctx.bid)

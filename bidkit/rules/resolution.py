@@ -142,7 +142,10 @@ _NUMBERED = re.compile(r"(?<!\w)(?:Maßnahmen?|Nr\.|Nummer|Anlagen?|Jahr|§|Punk
 #: Characters between „Eigenanteil“ and its amount at most (before it: half as many).
 NEAR = 60
 #: The words that make a text's amount or percentage the own share.
-OWN_SHARE_WORDS = re.compile(r"Eigenanteil|Eigenmittel|Eigenbeteiligung|Eigenleistung|Kofinanzierung", re.IGNORECASE)
+#: The look-ahead lets the search skip to where a word can start (without it, it tries every word at every
+#: position): what ``re`` takes for e or k in any case, the Kelvin sign K among them (tests/test_chk8b_shared.py).
+OWN_SHARE_WORDS = re.compile(r"(?=[EeKk\u212a])(?:Eigenanteil|Eigenmittel|Eigenbeteiligung|Eigenleistung|Kofinanzierung)",
+                             re.IGNORECASE)
 
 
 def _figure(match: re.Match, percent: bool) -> tuple[Decimal, Decimal] | None:

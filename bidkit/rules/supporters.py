@@ -17,13 +17,23 @@ FIELD: FieldPath = ("supporters", "file")
 
 
 def _register(ctx: RuleContext) -> Register | None:
-    """The register (parsed once per content by ``read_register``, however many rules ask)."""
-    return read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None
+    """The register, read once per check however many rules ask (nine: resolving and reading the
+    file costs a few system calls each time; ``read_register`` parses it once per content)."""
+    if "register" not in ctx.memo:
+        ctx.memo["register"] = read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None
+    return ctx.memo["register"]
 
 
 def _scan_verdicts(ctx: RuleContext) -> list[tuple[Supporter, str | None, dict[str, list[str]]]]:
     """(supporter, why its scan cannot be appended or None, the variants it breaks) for every scan
-    the register names: judged as `check` judges PDF annexes, from the verdict cache once read."""
+    the register names: judged as `check` judges PDF annexes, from the verdict cache once read;
+    once per check (two rules ask)."""
+    if "scan verdicts" not in ctx.memo:
+        ctx.memo["scan verdicts"] = _judged_scans(ctx)
+    return ctx.memo["scan verdicts"]
+
+
+def _judged_scans(ctx: RuleContext) -> list[tuple[Supporter, str | None, dict[str, list[str]]]]:
     from bidkit.annexes import pdf_annex_verdict
 
     register = _register(ctx)

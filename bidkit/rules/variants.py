@@ -13,7 +13,7 @@ from bidkit.findings import Finding, Severity
 from bidkit.models import Bid, Removal
 from bidkit.rules.registry import RuleContext, Violation, define, rule
 from bidkit.supporters import Register, read_register
-from bidkit.variants import DocumentVariant, defined, field_problem, name_words, quoted, quoted_in_files, secrets
+from bidkit.variants import DocumentVariant, defined, field_problem, quoted, quoted_in_files, secrets, text_words
 
 
 @rule(
@@ -55,12 +55,14 @@ Values of `city.public_contact` (a switchboard number a contact shares) are publ
     reads=("variants", "city", "contact", "deputy_contact", "legal_representative", "supporters", "annexes", "partners", "mou"),
 )
 def quoted_value(ctx: RuleContext) -> Iterator[Violation]:
-    register = read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None
+    from bidkit.rules.supporters import _register
+
+    register = _register(ctx)  # read once per check
     # With a register of hundreds of names, a person's forms are looked for only when one of the
     # name's words is in a text of the bid other than a name (the person's own `name:` holds them all).
     mentioned = None
     if register is not None and register.supporters:
-        words = set(name_words("\0".join(dict.fromkeys(text for path, text in ctx.texts if path[-1] != "name"))))
+        words = text_words(text for path, text in ctx.texts if path[-1] != "name")
         mentioned = lambda word: word in words or f"{word}s" in words  # noqa: E731 - „Kowalczyks Idee“
     for variant in defined(ctx.bid).values():
         yield from _quotes(ctx.bid_dir, ctx.bid, variant, register, mentioned)
