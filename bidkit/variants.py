@@ -809,9 +809,10 @@ def cited_annexes(text: str) -> list[tuple[int, int]]:
 
 def annex_numbers(bid: Bid, variant: DocumentVariant | None, register: Register | None) -> dict[str, int]:
     """The number each annex has in ``variant`` (None: the full bid), by its file; the supporters'
-    scans („Unterstützungsschreiben“) under the register's file, when the variant attaches a scan."""
+    scans („Unterstützungsschreiben“) as „the scans of <register>“ (the register itself may be an
+    annex too), when the variant attaches a scan."""
     numbers = {os.path.normpath(annex.file): annex.number for annex in kept_annexes(bid, variant)}
     private = variant is not None and Removal.PRIVATE_SUPPORTERS in variant
     if register and any(s.file and not (private and is_private_supporter(s)) for s in register.supporters):
-        numbers[register.file] = len(numbers) + 1
+        numbers[f"the scans of {register.file}"] = len(numbers) + 1
     return numbers

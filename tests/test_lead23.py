@@ -54,7 +54,7 @@ def _contents(pdf) -> bytes:
     return b"".join(part.read_bytes() for part in contents) if isinstance(contents, Array) else contents.read_bytes()
 
 
-@pytest.mark.parametrize("kind, colour", [("/Square", "/IC"), ("/FreeText", "/C")])
+@pytest.mark.parametrize("kind, colour", [("/Square", "/IC")])
 def test_a_filled_box_without_appearance_that_does_not_print_is_drawn(kind, colour):
     """review22 F11: a whiteout box (no /AP; viewers draw it from its colour) was removed, so what it covered printed."""
     import io
@@ -76,8 +76,20 @@ def test_a_filled_box_without_appearance_that_does_not_print_is_drawn(kind, colo
     assert inspect_annex(repaired).without_appearance == ()
 
 
-def test_a_covering_shape_without_appearance_stays_and_is_named():
-    """A non-printing Circle/Ink without /AP cannot be drawn exactly: it stays, printing, and the annex is named."""
+def test_a_see_through_box_without_appearance_is_removed():
+    """review23 F9: a translucent box (/CA 0.3, a highlight) hides nothing; it was drawn opaque over the text."""
+    from pikepdf import Array, Dictionary, Name
+
+    from bidkit.render.final import repair_annex
+
+    box = Dictionary(Type=Name.Annot, Subtype=Name.Square, Rect=Array([50, 700, 350, 740]), F=0, IC=Array([1, 1, 0]), CA=0.3)
+    _, done = repair_annex(_one_page_annex(box))
+    assert "Square annotation that does not print removed" in done
+
+
+@pytest.mark.parametrize("kind", ["/Circle", "/FreeText"])
+def test_a_covering_shape_without_appearance_stays_and_is_named(kind):
+    """A non-printing Circle or FreeText without /AP cannot be drawn exactly: it stays, printing, and the annex is named."""
     import io
 
     import pikepdf
@@ -85,13 +97,13 @@ def test_a_covering_shape_without_appearance_stays_and_is_named():
 
     from bidkit.render.final import inspect_annex, repair_annex
 
-    shape = Dictionary(Type=Name.Annot, Subtype=Name.Circle, Rect=Array([50, 700, 350, 740]), F=0, IC=Array([0, 0, 0]))
+    shape = Dictionary(Type=Name.Annot, Subtype=Name(kind), Rect=Array([50, 700, 350, 740]), F=0, IC=Array([0, 0, 0]), C=Array([1, 1, 1]))
     repaired, _ = repair_annex(_one_page_annex(shape))
     result = pikepdf.open(io.BytesIO(repaired))
     [kept] = result.pages[0].obj.Annots
     assert int(kept.F) & 4
     conformance = inspect_annex(repaired)
-    assert conformance.without_appearance == ("Circle annotation",)
+    assert conformance.without_appearance == (f"{kind[1:]} annotation",)
     assert any("without a fixed appearance" in reason for reason in conformance.breaks("pdf/a-3a+ua-1"))
 
 

@@ -38,6 +38,7 @@ import re
 import warnings
 import zlib
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -1340,14 +1341,15 @@ def _annotation_fate(pdf: pikepdf.Pdf, page, annot, done: list[str]):
 
 
 def _filled_box(pdf: pikepdf.Pdf, page, annot):
-    """The content drawing a rectangular annotation without an appearance as a viewer shows it on
-    screen: its /Rect filled with its interior colour (a FreeText box's: /C), when it is a Square
-    or FreeText of an RGB or grey fill; () when it is not filled; None for any other."""
+    """The content drawing a Square annotation without an appearance as a viewer shows it on
+    screen: its /Rect filled with its interior colour (/IC, RGB or grey); () when it is not filled
+    or is see-through (/CA below 1: it hides nothing); None for any other annotation (a FreeText
+    box shows text of its own: it stays, and inspect_annex names it)."""
     kind, rect = annot.get("/Subtype"), annot.get("/Rect")
-    if kind not in (Name.Square, Name.FreeText) or not isinstance(rect, Array) or len(rect) != 4:
+    if kind != Name.Square or not isinstance(rect, Array) or len(rect) != 4:
         return None
-    fill = annot.get("/IC", annot.get("/C") if kind == Name.FreeText else None)
-    if fill is None or (isinstance(fill, Array) and len(fill) == 0):
+    fill, opacity = annot.get("/IC"), annot.get("/CA", 1)
+    if fill is None or (isinstance(fill, Array) and len(fill) == 0) or not isinstance(opacity, (int, Decimal)) or opacity < 1:
         return ()
     try:
         x1, y1, x2, y2 = (float(value) for value in rect)

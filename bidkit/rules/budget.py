@@ -363,7 +363,9 @@ def partner_funds_are_linked(ctx: RuleContext) -> Iterator[Violation]:
     names = []
     for partner in ctx.bid.partners or []:
         if partner.type is PartnerType.KOMMUNE:
-            forms = {_words(partner.name), _words(leading_kind(partner.name) or partner.name)}
+            # the name without its kind („Boxberg/O.L.“) only when it is no short word a source may hold otherwise („Berg“)
+            core = _words(leading_kind(partner.name) or partner.name)
+            forms = {_words(partner.name)} | ({core} if len("".join(core)) >= 6 else set())
             names.append((partner, [form for form in forms if form and not _within(form, applicant)]))
     if not names:
         return
