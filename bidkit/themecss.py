@@ -127,7 +127,8 @@ class _Scan:
         for node in nodes:
             if node.type == "qualified-rule":
                 self.references(node.prelude)
-                self.block(tinycss2.parse_blocks_contents(node.content, skip_comments=True, skip_whitespace=True), margin)
+                self.block(tinycss2.parse_blocks_contents(node.content, skip_comments=True, skip_whitespace=True), margin,
+                           holds_tables=not margin and _may_hold_tables(tinycss2.serialize(node.prelude)))
             elif node.type == "at-rule":
                 keyword = node.lower_at_keyword
                 if keyword == "import":
@@ -152,14 +153,14 @@ class _Scan:
                     else:
                         self.block(contents, margin=inside_page and keyword != "page", page=keyword == "page")
 
-    def block(self, contents, margin: bool, page: bool = False, font_face: bool = False) -> None:
+    def block(self, contents, margin: bool, page: bool = False, font_face: bool = False, holds_tables: bool = False) -> None:
         declarations = [d for d in contents if d.type == "declaration"]
         where = "font-face" if font_face else "page" if page else "margin" if margin else "rule"
         for declaration in declarations:
             before = len(self.found)
             self.references(declaration.value)
             self.reference_failed = len(self.found) > before  # THM003 says it: the build leaves the picture out
-            if problem := self.judge(declaration, where):
+            if problem := self.judge(declaration, where) or (holds_tables and _narrows(declaration)):
                 self.add(declaration, f"`{declaration.name}: {_value(declaration)}` {problem}", "text")
         nested = [node for node in contents if node.type in ("qualified-rule", "at-rule")]
         if page:
@@ -414,6 +415,55 @@ def _length(token, low: float, high: float, *, em: float | None = None, percent:
     if unit in ("em", "rem", "ex", "ch") and em is not None:
         return low <= float(token.value) * 10 <= high and token.value <= em  # 1 em as the body's 10 pt
     return False
+
+
+#: Elements of bidkit's document that hold no table: a theme may indent them (margins, padding).
+_TEXT_ELEMENTS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dt", "dd", "dl", "a", "span",
+                            "strong", "em", "b", "i", "sup", "sub", "small", "blockquote", "figure", "figcaption", "img",
+                            "nav", "aside", "th", "td", "tr", "thead", "tbody", "tfoot", "caption", "br", "code"})
+
+
+#: Classes of bidkit's templates that hold no table (the cover, the directory of partners, a measure …).
+_TABLE_FREE_CLASSES = frozenset({
+    "cover", "cover-logo", "cover-call", "cover-title", "cover-subtitle", "cover-facts", "cover-variant", "cover-contact",
+    "cover-people", "cover-person", "toc", "toc-title", "toc-page", "toc-leader", "facts-box", "facts", "measure",
+    "measure-group", "field-heading", "directory", "entry", "entry-head", "entry-name", "entry-type", "entry-body",
+    "entry-meta", "annex-list", "annex", "annex-title", "annex-number", "annex-meta", "annex-description", "open-points",
+    "open-point", "point-head", "point-where", "signatures", "signature", "signatory", "party-name", "lead", "note", "prose",
+    "own-share", "committed", "label", "chart", "supporter-list", "scan", "nobreak", "proper-name"})
+
+
+def _may_hold_tables(selectors: str) -> bool:
+    """Whether one of ``selectors`` may select bidkit's tables or an element around them (html,
+    body, a section, a goal's div): each selector's last element is judged by its type or a class
+    of bidkit's that holds no table (`.cover`); one without either (`.section`, `#budget`, `*`) may be any."""
+    for selector in selectors.split(","):
+        subject = re.split(r"\s*[>+~]\s*|\s+", selector.strip())[-1]
+        element = re.match(r"[A-Za-z][\w-]*", subject)
+        classes = set(re.findall(r"\.([\w-]+)", subject))
+        if (element is None or element.group().lower() not in _TEXT_ELEMENTS) and not classes & _TABLE_FREE_CLASSES:
+            return True
+    return False
+
+
+_HORIZONTAL = {"margin-left", "margin-right", "padding-left", "padding-right", "margin-inline", "padding-inline",
+               "margin-inline-start", "margin-inline-end", "padding-inline-start", "padding-inline-end"}
+
+
+def _narrows(declaration) -> str | None:
+    """Why a margin or padding at the sides of an element that may hold bidkit's tables is refused."""
+    name, tokens = declaration.lower_name, _significant(declaration)
+    if name in ("margin", "padding"):
+        sides = [tokens[index] for index in ({1: [0], 2: [1], 3: [1], 4: [1, 3]}.get(len(tokens), []))]
+    elif name in _HORIZONTAL:
+        sides = tokens
+    else:
+        return None
+    if all(token.type == "number" and token.value == 0 or token.type == "ident" and token.lower_value == "auto"
+           for token in sides):
+        return None
+    return ("narrows an element that may hold bidkit's tables (html, body, a section, a class or id): their columns are "
+            "sized to the 168 mm of text width and would run into the margin; indent text elements (p, h1–h6, li …) instead")
 
 
 def _points(token) -> float:

@@ -504,3 +504,22 @@ def test_annex_citations_are_read_whole(text, numbers):
     from bidkit.variants import cited_annexes
 
     assert [number for _, number in cited_annexes(text)] == numbers
+
+
+@pytest.mark.parametrize("css, refused", [
+    ("body { margin: 0 25mm; }", True), (".section { padding: 0 5mm; }", True), ("html { margin-left: 10mm; }", True),
+    ("table { margin-left: 10mm; }", True), ("* { padding: 1mm; }", True),
+    ("p { margin-left: 10mm; }", False), ("ul li { padding-left: 3mm; }", False), ("body { margin: 2mm 0; }", False),
+    ("body { margin: 0 auto; }", False), ("h2 { margin: 0 0 0.8em; }", False),
+])
+def test_a_theme_cannot_narrow_what_holds_bidkits_tables(bid, css, refused):
+    """review23 F4: `body { margin: 0 25mm }` passed THM004, and the money tables ran 23 mm further into the margin."""
+    from bidkit.check import check_bid
+
+    (bid / "theme" / "extra.css").write_text(css, encoding="utf-8")
+    text = (bid / "bid.yaml").read_text(encoding="utf-8")
+    (bid / "bid.yaml").write_text(text.replace("\ntheme:\n", "\ntheme:\n  stylesheet: theme/extra.css\n", 1), encoding="utf-8")
+    found = [f for f in check_bid(bid)[0].findings if f.rule == "THM004"]
+    assert bool(found) == refused, found
+    if refused:
+        assert "168 mm" in found[0].message
