@@ -11,7 +11,8 @@ Oderbruch-Verbund“ rather than a guessed article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from bidkit.records import record
 
 #: gender (f, m, n), genitive singular of the noun, the council (Vertretung) for the skeleton.
 _NOUNS: dict[str, tuple[str, str, str]] = {
@@ -66,7 +67,7 @@ def _noun(word: str) -> tuple[str, tuple[str, str, str]] | None:
     return None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)  # on check's path (annexes, BUD016): no dataclass compiled at import
 class Applicant:
     """How the document names the applicant; ``name`` is the full name („Landkreis Märkisch-Oderland“)."""
 

@@ -523,3 +523,14 @@ def test_a_theme_cannot_narrow_what_holds_bidkits_tables(bid, css, refused):
     assert bool(found) == refused, found
     if refused:
         assert "168 mm" in found[0].message
+
+
+def test_an_unfilled_text_box_that_does_not_print_is_a_comment_and_goes():
+    """A FreeText without a fill is a reviewer's comment: removed, as before review23 F9's change."""
+    from pikepdf import Array, Dictionary, Name
+
+    from bidkit.render.final import repair_annex
+
+    comment = Dictionary(Type=Name.Annot, Subtype=Name.FreeText, Rect=Array([50, 700, 350, 740]), F=0, Contents="Bitte prüfen")
+    _, done = repair_annex(_one_page_annex(comment))
+    assert "FreeText annotation that does not print removed" in done

@@ -1285,7 +1285,16 @@ def _repair_annotations(pdf: pikepdf.Pdf, done: list[str]) -> None:
 
 #: Annotations that cover a part of the page (a box, a stamp, an unapplied redaction): one that a
 #: viewer shows but that does not print is drawn, as the annex's reader saw it, not removed.
-COVERING = frozenset({Name.Square, Name.Circle, Name.Polygon, Name.Ink, Name.Stamp, Name.Redact, Name.FreeText})
+COVERING = frozenset({Name.Square, Name.Circle, Name.Polygon, Name.Ink, Name.Stamp, Name.Redact})
+
+
+def _covers(kind, annot) -> bool:
+    """Whether an annotation a viewer shows may hide what lies under it: a shape, a stamp, a
+    redaction, or a text box with a fill (a „whiteout“; an unfilled one is a reviewer's comment)."""
+    if kind == Name.FreeText:
+        fill = annot.get("/IC", annot.get("/C"))
+        return isinstance(fill, Array) and len(fill) > 0
+    return kind in COVERING
 
 
 def _annotation_fate(pdf: pikepdf.Pdf, page, annot, done: list[str]):
@@ -1312,7 +1321,7 @@ def _annotation_fate(pdf: pikepdf.Pdf, page, annot, done: list[str]):
     if flags & (INVISIBLE | HIDDEN | NO_VIEW):
         done.append(f"hidden {what} removed")
         return None
-    if not flags & PRINT and kind not in COVERING:
+    if not flags & PRINT and not _covers(kind, annot):
         done.append(f"{what} that does not print removed")
         return None
     content = _appearance_content(page, annot)
