@@ -97,35 +97,23 @@ def _count(value: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() else None
 
 
+def _take_build(key: str, value: str, given: dict) -> bool:
+    if key in given or (key == "variant" and value not in PdfVariant._value2member_map_):
+        return False
+    if key == "jobs" and (value := _count(value)) is None:
+        return False
+    given[key] = Path(value) if key in _PATHS else value
+    return True
+
+
 def plain_build(args: list[str]) -> dict | None:
-    """The parameters of `bidkit build` as typer would pass them to ``run_build``, when ``args`` spell them plainly; else None."""
-    if not args or args[0] != "build" or os.name == "nt" or any(
-            name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ):
-        return None  # not build; Windows (click expands wildcards there); a shell's completion request
-    given: dict = {}
-    rest = iter(args[1:])
-    for arg in rest:
-        if arg in _FLAGS:
-            given[_FLAGS[arg]] = True
-            continue
-        if not arg.startswith("-"):
-            if not arg or "bid_dir" in given:
-                return None
-            given["bid_dir"] = Path(arg)
-            continue
-        name, equals, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        key = _VALUED.get(name)
-        if key is None:
-            return None  # --help, --watch, an unknown option, -oFILE, …
-        if not equals:
-            value = next(rest, None)
-        if not value or value.startswith("-") or key in given:
-            return None
-        if key == "variant" and value not in PdfVariant._value2member_map_:
-            return None
-        if key == "jobs" and (value := _count(value)) is None:
-            return None
-        given[key] = Path(value) if key in _PATHS else value
+    """The parameters of `bidkit build` as typer would pass them to ``run_build``, when ``args`` spell them plainly; else None
+    (--watch, --help, anything unusual: typer reads those)."""
+    from bidkit.launch import plain_options
+
+    given = plain_options(args, "build", _FLAGS, _VALUED, _take_build, {})
+    if given is None:
+        return None
     if "jobs" not in given and (variable := os.environ.get(_JOBS_VARIABLE)):
         if (jobs := _count(variable)) is None:
             return None

@@ -117,16 +117,19 @@ _CHOICES = {"output_format": OutputFormat, "color": Color}
 _REPEATABLE = ("select", "ignore")
 
 
-def plain_check(args: list[str]) -> dict | None:
-    """The parameters of `bidkit check` as typer would pass them, when ``args`` spell them plainly; else None."""
-    if not args or args[0] != "check" or os.name == "nt" or any(
+def plain_options(args: list[str], command: str, flags: dict, valued: dict, take, given: dict) -> dict | None:
+    """The options of `bidkit <command>` in ``args`` when they are spelled plainly — ``flags``, options
+    of ``valued`` with one value each (`--x VALUE`, `--x=VALUE`), one folder — into ``given``;
+    ``take(key, value, given)`` stores a value or refuses it (False). None for anything else (--help,
+    an unknown option, `-oFILE`, Windows, whose click expands wildcards, a shell's completion request):
+    typer reads those."""
+    if not args or args[0] != command or os.name == "nt" or any(
             name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ):
-        return None  # not check; Windows (click expands wildcards there); a shell's completion request
-    given: dict = {"select": [], "ignore": []}
+        return None
     rest = iter(args[1:])
     for arg in rest:
-        if arg in _FLAGS:
-            given[_FLAGS[arg]] = True
+        if arg in flags:
+            given[flags[arg]] = True
             continue
         if not arg.startswith("-"):
             if not arg or "bid_dir" in given:
@@ -134,21 +137,31 @@ def plain_check(args: list[str]) -> dict | None:
             given["bid_dir"] = Path(arg)
             continue
         name, equals, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        key = _VALUED.get(name)
+        key = valued.get(name)
         if key is None:
             return None
         if not equals:
             value = next(rest, None)
-        if not value or value.startswith("-") or (key in given and key not in _REPEATABLE):
+        if not value or value.startswith("-") or not take(key, value, given):
             return None
-        if key in _REPEATABLE:
-            given[key].append(value)
-        elif key in _CHOICES:
-            if value not in _CHOICES[key].__members__:
-                return None
-            given[key] = _CHOICES[key](value)
-        else:
-            given[key] = Path(value)
+    return given
+
+
+def _take_check(key: str, value: str, given: dict) -> bool:
+    if key in _REPEATABLE:
+        given[key].append(value)
+    elif key in given or (key in _CHOICES and value not in _CHOICES[key].__members__):
+        return False
+    else:
+        given[key] = _CHOICES[key](value) if key in _CHOICES else Path(value)
+    return True
+
+
+def plain_check(args: list[str]) -> dict | None:
+    """The parameters of `bidkit check` as typer would pass them, when ``args`` spell them plainly; else None."""
+    given = plain_options(args, "check", _FLAGS, _VALUED, _take_check, {"select": [], "ignore": []})
+    if given is None:
+        return None
     return {"bid_dir": Path("bid_data"), "output_format": OutputFormat.text, "color": Color.auto, "strict": False,
             "matrix": False, "pdf": None, **given}
 
