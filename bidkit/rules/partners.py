@@ -220,6 +220,25 @@ def one_name_per_organisation(ctx: RuleContext) -> Iterator[Violation]:
 
 
 @rule(
+    "PAR007", WARNING, "A company or association typed as a municipality",
+    hint="Give the partner the type of what its name says (`unternehmen`, `verein`, `sonstige`); `kommune` is a town, "
+         "a municipality or a Kreis.",
+    explanation="""
+A partner of `type: kommune` is a municipality: its own funds count towards the bid's own share
+(BUD014 allows them), and the document lists it among the Kommunen. A name that ends in a legal
+form of a company or an association („Stadtwerke Xy GmbH & Co. KG“, „Förderverein e. V.“) is
+none: most often the type was copied from the line above.
+""",
+    reads=("partners",), partial_ok=("partners",),
+)
+def municipality_has_no_legal_form(ctx: RuleContext) -> Iterator[Violation]:
+    for index, partner in enumerate(ctx.bid.partners or []):
+        if partner.type is PartnerType.KOMMUNE and _has_legal_form(partner.name):
+            yield Violation(("partners", index, "type"),
+                            f"partner '{partner.name}' is typed `kommune`, but its name ends in a company's or association's legal form")
+
+
+@rule(
     "PAR006", WARNING, "One organisation listed as two partners",
     hint="Keep one entry and name its id wherever the other's is named (measures, funding, the MoU).",
     explanation="""

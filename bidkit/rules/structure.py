@@ -305,13 +305,20 @@ def contact_reachable(ctx: RuleContext) -> Iterator[Violation]:
 
 @rule(
     "CON002", WARNING, "No deputy contact",
-    hint="Name a deputy in `deputy_contact:`.",
-    explanation="A bid names a contact person and a deputy, so that questions never wait for one person.",
-    reads=("deputy_contact",),
+    hint="Name a deputy in `deputy_contact:`, another person than the contact.",
+    explanation="""A bid names a contact person and a deputy, so that questions never wait for one person. A
+deputy who is the contact person again (the same name, or the same e-mail address) is none.""",
+    reads=("contact", "deputy_contact"),
 )
 def deputy_named(ctx: RuleContext) -> Iterator[Violation]:
-    if ctx.bid.deputy_contact is None:
+    from bidkit.rules.partners import _words
+
+    contact, deputy = ctx.bid.contact, ctx.bid.deputy_contact
+    if deputy is None:
         yield Violation(("contact",), "no deputy contact is named")
+    elif contact is not None and (_words(contact.name) == _words(deputy.name) or
+                                  (contact.email and deputy.email and contact.email.casefold() == deputy.email.casefold())):
+        yield Violation(("deputy_contact", "name"), f"the deputy contact '{deputy.name}' is the contact person again")
 
 
 #: An e-mail address as a mail program takes it: one @, a domain with a dot, no spaces.
