@@ -314,10 +314,14 @@ def deputy_named(ctx: RuleContext) -> Iterator[Violation]:
     from bidkit.rules.partners import _words
 
     contact, deputy = ctx.bid.contact, ctx.bid.deputy_contact
+
+    def same(one: str | None, other: str | None, words=lambda text: text.casefold()) -> bool:
+        """Equal, and no placeholder (a skeleton's two „TODO: E-Mail-Adresse“ are TXT001's)."""
+        return bool(one and other) and not find_placeholder(one) and words(one) == words(other)
+
     if deputy is None:
         yield Violation(("contact",), "no deputy contact is named")
-    elif contact is not None and (_words(contact.name) == _words(deputy.name) or
-                                  (contact.email and deputy.email and contact.email.casefold() == deputy.email.casefold())):
+    elif contact is not None and (same(contact.name, deputy.name, _words) or same(contact.email, deputy.email)):
         yield Violation(("deputy_contact", "name"), f"the deputy contact '{deputy.name}' is the contact person again")
 
 
