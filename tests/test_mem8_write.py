@@ -88,6 +88,8 @@ PROBE = textwrap.dedent("""
 
 
 def test_the_layout_process_writes_without_the_bids_models_pydantic_or_the_parallel_layout(tmp_path):
+    """Nor pikepdf (~5 MB): it loads in the command line for the final file, and in the layout process
+    only to merge two parts (bidkit.render.merge), never at a one-process layout's peak of memory."""
     noted, out = tmp_path / "layout.json", tmp_path / "one.pdf"
     env = {key: value for key, value in os.environ.items() if key not in ("SOURCE_DATE_EPOCH", "BIDKIT_JOBS")}
     proc = subprocess.run([sys.executable, "-c", PROBE, str(noted), "build", str(EXAMPLE), "-o", str(out), "--no-cache",
@@ -98,5 +100,5 @@ def test_the_layout_process_writes_without_the_bids_models_pydantic_or_the_paral
     assert layout["apart"]
     assert "weasyprint" in layout["modules"] and "bidkit.linkschemes" in layout["modules"]  # it did drop unsafe links
     loaded = [name for name in ("bidkit.annexes", "bidkit.models", "pydantic", "pydantic_core", "typer",
-                                "bidkit.render.parallel", "multiprocessing") if name in layout["modules"]]
+                                "bidkit.render.parallel", "multiprocessing", "pikepdf") if name in layout["modules"]]
     assert loaded == []

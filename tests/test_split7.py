@@ -4,12 +4,9 @@ HTML parser costs before a layout can split. No timings: what is loaded and what
 from __future__ import annotations
 
 import inspect
-import json
-import subprocess
-import sys
 import textwrap
 
-from conftest import EXAMPLE, REPO
+from conftest import REPO
 
 #: Parsed by tinyhtml5 with and without bidkit's cache of its expressions: every state of its
 #: tokenizer that reads up to a set of characters (text, attributes in all quotings, comments,
@@ -69,38 +66,6 @@ def test_tinyhtml5_internals_the_expression_cache_relies_on():
                    'regex = "".join([f"\\\\x{ord(character):02x}" for character in characters])',
                    'regex = f"^{regex}"', 'regex = re.compile(f"[{regex}]+")'):
         assert needle in source, needle
-
-
-#: Runs the command line, noting the modules the layout process holds once it has written WeasyPrint's PDF.
-PROBE = textwrap.dedent("""
-    import json, os, sys
-    import bidkit.render.staged as staged
-
-    original, noted, command_line = staged.render, sys.argv[1], os.getpid()
-
-    def render(*args, **kwargs):
-        try:
-            return original(*args, **kwargs)
-        finally:
-            with open(noted, "w", encoding="utf-8") as out:
-                json.dump({"apart": os.getpid() != command_line, "pikepdf": "pikepdf" in sys.modules}, out)
-
-    staged.render = render
-    sys.argv = ["bidkit", *sys.argv[2:]]
-    from bidkit.cli import main
-
-    main()
-""")
-
-
-def test_a_layout_in_one_process_never_loads_pikepdf(tmp_path):
-    """pikepdf (~5 MB) only in the command line for the final file, and in the layout process only
-    to merge two parts (bidkit.render.merge): not at the layout's peak of memory."""
-    noted = tmp_path / "layout.json"
-    proc = subprocess.run([sys.executable, "-c", PROBE, str(noted), "build", str(EXAMPLE), "-o", str(tmp_path / "out.pdf"),
-                           "--no-cache", "--jobs", "1"], cwd=REPO, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(noted.read_text(encoding="utf-8")) == {"apart": True, "pikepdf": False}
 
 
 def test_the_hyphenation_patterns_share_their_values_and_hyphenate_alike(tmp_path, monkeypatch):
