@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import ROUND_UP, Decimal
 
@@ -435,3 +436,59 @@ def texts_name_the_own_share(ctx: RuleContext) -> Iterator[Violation]:
         said = euros(named[1])[0] if named[2] == "amount" else percent_figure(named[1])
         yield Violation(path, f"the text names an own share of {said}; the plan's own funds are {euro(budget.own_funds)} "
                               f"({percent(budget.own_funds / budget.cost_sum)} of the costs)", text_offset=named[0])
+
+
+#: Whose money a funding source's name says it is: the EU's programmes and funds, the Bund's ministries
+#: and programmes, a Land's (by its ministries and banks). A name of two levels („EFRE-Programm
+#: des Landes“: EU money the Land passes on) says neither.
+_FUNDERS = {
+    FundingKind.EU: re.compile(
+        r"(?<![\w-])(?:EU|EFRE|ESF\+?|ELER|EMFAF|EMFF|JTF|INTERREG|Interreg|LEADER|CEF|Horizon(?:t)?[ -](?:2020|Europe|Europa)"
+        r"|Digital Europe|Connecting Europe)(?!\w)|Europäische[nrs]?\s+(?:Union|Kommission|\w*[Ff]onds)"),
+    FundingKind.BUND: re.compile(
+        r"Bundes(?!land|länder)\w*|\bdes\s+Bundes\b|\bBund\b|(?<![\w-])(?:BMI|BMWi|BMWK|BMWE|BMDV|BMDS|BMVI|BMBF|BMFTR|BMWSB"
+        r"|BMUV|BMU|BMEL|BMAS|BMFSFJ|BMG|BMF|BMZ|KfW|BAFA|BBSR)(?!\w)"),
+    FundingKind.LAND: re.compile(  # a Land's name alone is a place („Interreg Sachsen–Polen“), not a funder
+        r"\bLand(?:es)?\b|Landes(?!hauptstadt)\w+|Staatsministerium|Staatskanzlei|Freistaat|\bNBank\b|NRW\.BANK|\bL-Bank\b"
+        r"|Bundesland|Aufbaubank|Investitionsbank|\bSAB\b|\bILB\b|\bWIBank\b|LfA Förderbank"),
+}
+#: Words of a grant in a source's name: a source booked as own funds, industry's or others' money that names
+#: one public funder and such a word is that funder's grant („Interreg-Förderung“, „Landesmittel“).
+_GRANT = re.compile(r"förder|zuschuss|zuwendung|mittel|programm|fonds|interreg|efre|esf|eler|leader", re.IGNORECASE)
+
+
+def named_funder(name: str) -> FundingKind | None:
+    """The one public funder (EU, Bund, Land) a funding source's name names, or None (none, or two)."""
+    named = [kind for kind, words in _FUNDERS.items() if words.search(name)]
+    return named[0] if len(named) == 1 else None
+
+
+@rule(
+    "BUD017", WARNING, "A funding source booked under another funder than its name says",
+    hint="Give the source the `kind` of whose money it is: `eu` for EU programmes (EFRE, ESF, Interreg, LEADER, "
+         "Horizont Europa), `bund` for the Bund's (a Bundesministerium, KfW), `land` for the Land's.",
+    explanation="""
+The finance plan sums the funding by kind: EU, Bund, Land, own funds, industry, others. The
+chart, the funding table and the own share are computed from `kind`. A source whose name names
+one public funder but is booked under another („Interreg VI A Sachsen–Polen“ as `bund`,
+„Förderprogramm des BMDV“ as `land`, „Landesmittel“ as `eigenmittel`) puts its money into the
+wrong line of every table. A name of two levels („EFRE-Programm des Landes Niedersachsen“: EU
+money the Land passes on) is not judged; nor are `land` sources naming the EU, since several
+Länder administer EU programmes (EFRE, LEADER, Interreg A).
+""",
+    reads=("budget",),
+)
+def funding_kind_fits_its_name(ctx: RuleContext) -> Iterator[Violation]:
+    public = (FundingKind.EU, FundingKind.BUND, FundingKind.LAND)
+    for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
+        for f, source in enumerate(year.funding):
+            funder = named_funder(source.name)
+            if funder is None or funder is source.kind:
+                continue
+            if source.kind is FundingKind.LAND and funder is FundingKind.EU:
+                continue  # the Land passes EU money on
+            if source.kind not in public and not _GRANT.search(source.name):
+                continue  # a company's or the applicant's money that merely names a place („Sparkasse Bayern“)
+            yield Violation(("budget", "years", y, "funding", f, "kind"),
+                            f"'{source.name}' is booked as `{source.kind.value}`, but its name names the "
+                            f"{ {'eu': 'EU', 'bund': 'Bund', 'land': 'Land'}[funder.value] }'s money")

@@ -7,6 +7,7 @@ tolerance but outside the nominal range it probably is, and the bid should say w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from bidkit.findings import Severity
@@ -120,3 +121,61 @@ def population_year_in_time(ctx: RuleContext) -> Iterator[Violation]:
     day, named = handed_in(ctx)
     if year is not None and year > day.year:
         yield Violation(("city", "population_year"), f"population year {year} is after {named}")
+
+
+#: A population a text states: „123.914 Einwohner“, „rund 124 000 Einwohnerinnen und Einwohner“, „1,2 Mio.
+#: Einwohner“, „knapp 125.000 gemeldete Bewohner“ (up to two words between the figure and the noun).
+_STATED = re.compile(
+    r"(?<![\d.,])(?P<figure>\d{1,3}(?:[.\u00a0\u202f ]\d{3})+|\d{4,}|\d{1,3},\d{1,2}\s*(?:Mio\.|Millionen))"
+    r"(?:\s+[^\W\d_][\w-]*\.?){0,2}?\s+(?:Einwohner|Bewohner)", re.IGNORECASE)
+#: The texts in which the applicant describes itself (a measure's reach or a partner's customers are no population).
+POPULATION_TEXTS = ("title", "subtitle", "vision", "starting_situation")
+
+
+def stated_population(figure: str) -> tuple[int, int] | None:
+    """(the number, how far it may be from the exact count as a rounded figure): „124.000“ → (124000, 1000),
+    „125.000“ → (125000, 5000), „1,2 Mio.“ → (1200000, 100000), „123.914“ → (123914, 1): a count rounded
+    to ``step`` is less than ``step`` from the figure."""
+    if millions := re.match(r"(\d+),(\d+)", figure):
+        whole, digits = millions.groups()
+        number = int(whole + digits) * 10 ** (6 - len(digits))
+    else:
+        number = int(re.sub(r"\D", "", figure))
+    if number == 0:
+        return None
+    zeros = len(str(number)) - len(str(number).rstrip("0"))
+    step = 10 ** zeros
+    return number, step * 5 if str(number).rstrip("0").endswith("5") else step
+
+
+@rule(
+    "ELI005", WARNING, "A text states another population than `city.population`",
+    hint="Write the population as `city.population` gives it (rounded is fine: „rund 124.000“), or correct "
+         "`city.population`; a figure of another area or year is named as such („die Region mit …“).",
+    explanation="""
+The cover and the eligibility (ELI001) take the population from `city.population`; the starting
+situation or the vision often states it again („Wolfsburg mit seinen 124.000 Einwohnern“). Two
+figures that do not agree — an older count, a figure copied from another bid, a typo — are what a
+jury compares first. A figure in the title, subtitle, vision or starting situation followed by
+„Einwohner“ or „Bewohner“ that is between half and twice the population is read as the applicant's
+own; it agrees when it is the population rounded to its own last digit („124.000“, „120.000“, „125.000“
+for 123.914: the first to the thousand, the second to ten thousand, the third to five thousand).
+""",
+    reads=("city",),
+)
+def population_stated_alike(ctx: RuleContext) -> Iterator[Violation]:
+    from bidkit.rules.structure import _select
+
+    people = ctx.bid.city.population
+    for field in POPULATION_TEXTS:
+        for path, text in _select(ctx.data, field.split(".")):
+            if not isinstance(text, str) or "wohner" not in text.lower():
+                continue
+            for match in _STATED.finditer(text):
+                stated = stated_population(match.group("figure"))
+                if stated is None or not people / 2 <= stated[0] <= people * 2:
+                    continue  # another area's: a district, the region
+                number, step = stated
+                if abs(number - people) >= step:
+                    yield Violation(path, f"the text states {match.group('figure')} inhabitants, `city.population` is "
+                                          f"{_people(people)} ({ctx.bid.city.population_year})", text_offset=match.start())
