@@ -1,0 +1,75 @@
+"""Session 24 lead checks (rt8 D4's silent mistakes): the offices, population, funders and competition a
+jury compares. The corpus (tests/corpus/cases.yaml) holds one case each at its line; these hold the edges."""
+import pytest
+
+from bidkit.models import FundingKind
+from bidkit.rules.budget import named_funder
+from bidkit.rules.eligibility import stated_population
+from conftest import check_here, edit
+
+
+@pytest.mark.parametrize("name, funder", [
+    ("Interreg VI A Sachsen–Polen", FundingKind.EU),  # a Land's name in a programme's is a place
+    ("EFRE-Programm des Landes Niedersachsen", None),  # EU money the Land passes on: two levels, not judged
+    ("Bundesprogramm Smart Cities (BMWSB/KfW)", FundingKind.BUND),
+    ("Landesmittel Digitalisierung", FundingKind.LAND),
+    ("Förderung des Freistaats Sachsen", FundingKind.LAND),
+    ("Bundesland Niedersachsen", FundingKind.LAND),
+    ("Sächsische Aufbaubank", FundingKind.LAND),
+    ("Landeshauptstadt Hannover", None),
+    ("Sparkasse Bayern", None),
+    ("Volkswagen AG", None),
+    ("BMW Group", None),
+    ("Horizont Europa", FundingKind.EU),
+])
+def test_the_funder_a_source_names(name, funder):
+    assert named_funder(name) is funder
+
+
+@pytest.mark.parametrize("figure, stated", [
+    ("124.000", (124000, 1000)), ("125.000", (125000, 5000)), ("120000", (120000, 10000)),
+    ("123.914", (123914, 1)), ("124 000", (124000, 1000)), ("1,2 Mio.", (1200000, 100000)),
+    ("1,25 Millionen", (1250000, 50000)),
+])
+def test_a_stated_population_and_how_far_its_rounding_reaches(figure, stated):
+    assert stated_population(figure) == stated
+
+
+def _codes(run) -> set[str]:
+    return {f["rule"] for f in run.json()["findings"] if f["severity"] != "info"}
+
+
+def test_a_landkreis_with_a_hyphenated_name_decided_by_its_kreistag(bid, tmp_path):
+    """RES005 reads the first word of a hyphenated name: „Märkisch-Oderland“ is the applicant's own; its
+    Landrat signs (no CON004), and a Kreisausschuss is a Kreis's body too."""
+    edit(bid / "bid.yaml", "  name: Wolfsburg\n", "  name: Märkisch-Oderland\n  official_name: Landkreis Märkisch-Oderland\n")
+    edit(bid / "bid.yaml", "body: Rat der Stadt Wolfsburg", "body: Kreistag des Landkreises Märkisch-Oderland")
+    edit(bid / "bid.yaml", "role: Oberbürgermeister", "role: Landrat")
+    assert not _codes(check_here("bid", "-f", "json", "--select", "RES,CON", cwd=tmp_path)) & {"RES005", "CON004"}
+    edit(bid / "bid.yaml", "body: Kreistag des Landkreises Märkisch-Oderland", "body: Kreisausschuss des Landkreises Märkisch-Oderland")
+    assert "RES005" not in _codes(check_here("bid", "-f", "json", "--select", "RES", cwd=tmp_path))
+    edit(bid / "bid.yaml", "body: Kreisausschuss des Landkreises Märkisch-Oderland", "body: Kreistag des Landkreises Oder-Spree")
+    assert "RES005" in _codes(check_here("bid", "-f", "json", "--select", "RES", cwd=tmp_path))
+
+
+def test_interreg_booked_as_federal_money(bid, tmp_path):
+    edit(bid / "budget.yaml", "kind: eigenmittel\n          name: Haushalt der Stadt Wolfsburg 2017",
+         "kind: bund\n          name: Interreg VI A Sachsen–Polen")
+    run = check_here("bid", "-f", "json", "--select", "BUD017", cwd=tmp_path)
+    [finding] = [f for f in run.json()["findings"] if f["rule"] == "BUD017"]
+    assert "booked as `bund`" in finding["message"] and "EU's money" in finding["message"]
+
+
+@pytest.mark.parametrize("subtitle, reported", [
+    ("Modellprojekt Smart City Wolfsburg", False),  # the call's own name, singular
+    ("Bewerbung im Wettbewerb „Zukunftsstadt“", True),
+    ("Digitale Stadt Wolfsburg", False),  # a title's words, no competition named
+    ("Bewerbung im Programm Digitale Dörfer", True),
+])
+def test_a_competition_is_named_in_quotes_or_after_its_kind(bid, tmp_path, subtitle, reported):
+    edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: modellprojekte-smart-cities")
+    edit(bid / "bid.yaml", "subtitle: Bewerbung der Stadt Wolfsburg im Wettbewerb „Digitale Stadt“", f"subtitle: {subtitle}")
+    found = check_here("bid", "-f", "json", "--select", "TXT008", cwd=tmp_path).json()["findings"]
+    # the example's council decided to apply for „Digitale Stadt“: that decision is reported under this call in any case
+    assert any(f["message"].startswith("decisions") or "council_resolution" in f["message"] for f in found)
+    assert any(f["rule"] == "TXT008" and f["message"].startswith("subtitle") for f in found) is reported
