@@ -73,3 +73,23 @@ def test_a_competition_is_named_in_quotes_or_after_its_kind(bid, tmp_path, subti
     # the example's council decided to apply for „Digitale Stadt“: that decision is reported under this call in any case
     assert any(f["message"].startswith("decisions") or "council_resolution" in f["message"] for f in found)
     assert any(f["rule"] == "TXT008" and f["message"].startswith("subtitle") for f in found) is reported
+
+
+def test_a_long_kind_of_applicant_keeps_every_cover_value_beside_its_label(bid, tmp_path):
+    """rt9 D1: the cover's label column had a fixed width; „Verbandsgemeinde“ broke inside the word and
+    every later value stood a line off its label (the Einwohner read „Andreas Heidrich“). A name ending in
+    „)“ gets its Land after a dash, not a second pair of parentheses."""
+    import subprocess
+
+    from conftest import run_bidkit
+
+    edit(bid / "bid.yaml", "  name: Wolfsburg\n", "  name: Wolfsburg\n  official_name: Verwaltungsgemeinschaft Wolfsburg (Aller)\n")
+    out = tmp_path / "vg.pdf"
+    run = run_bidkit("build", str(bid), "-o", str(out))
+    assert run.code == 0, run.stderr
+    cover = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(out), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    rows = {line.split()[0]: " ".join(line.split()[1:]) for line in cover.splitlines() if line.strip()}
+    assert rows["Verwaltungsgemeinschaft"] == "Verwaltungsgemeinschaft Wolfsburg (Aller) – Niedersachsen"
+    assert rows["Einwohner"] == "124.000 (2016)"
+    assert rows["Vertreten"] == "durch Klaus Mohrs, Oberbürgermeister"
