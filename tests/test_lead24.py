@@ -93,3 +93,43 @@ def test_a_long_kind_of_applicant_keeps_every_cover_value_beside_its_label(bid, 
     assert rows["Verwaltungsgemeinschaft"] == "Verwaltungsgemeinschaft Wolfsburg (Aller) – Niedersachsen"
     assert rows["Einwohner"] == "124.000 (2016)"
     assert rows["Vertreten"] == "durch Klaus Mohrs, Oberbürgermeister"
+
+
+def test_each_own_share_figure_is_judged_on_its_own():
+    """rt9 D2: a right amount silenced a wrong percentage beside it (and the other way round)."""
+    from decimal import Decimal
+
+    from bidkit.rules.resolution import another_own_share
+
+    amounts, percents = {Decimal("287523.50")}, {Decimal(10)}
+    text = "Für das Vorhaben stellen wir 12 % der Kosten, das sind 287.523,50 €, aus Eigenmitteln bereit."
+    assert another_own_share(text, amounts, percents)[1:] == (Decimal(12), "percent")
+    assert another_own_share(text.replace("12 %", "10 %"), amounts, percents) is None
+    two = "Der Eigenanteil beträgt 287.523,50 €. Weitere Sätze folgen hier. Der Eigenanteil beträgt 11 % der Gesamtkosten."
+    assert another_own_share(two, amounts, percents)[1:] == (Decimal(11), "percent")
+    # a percentage of the own share itself is a partner's part of it, not another own share (rt9 D3)
+    assert another_own_share("Die Gemeinde Burbach trägt 30 % des kommunalen Eigenanteils.", amounts, percents) is None
+    # other figures further on (a budget line's total) are not what the word speaks of
+    assert another_own_share("Der Eigenanteil von 287.523,50 € kommt aus dem Haushalt (Ansatz 1.000.000 €).",
+                             amounts, percents) is None
+
+
+def test_a_partner_municipalitys_part_of_the_own_share_is_no_other_own_share(bid, tmp_path):
+    """rt9 D3: in a joint bid „Eigenanteil von 100.000 €“ in the partner's contribution was reported against the
+    plan's whole own share."""
+    from test_joint_bid import joint
+
+    joint(bid)
+    edit(bid / "partners.yaml", "contribution: Anteil am Eigenanteil", "contribution: Eigenanteil von 100.000 € (20 % der Kosten des Eigenanteils)")
+    edit(bid / "bid.yaml", "und sichert so Wohlstand", "und sichert so (Eigenanteil der Stadt: 400.000 €; Eigenanteil der Gemeinde Sassenburg: 100.000 €) Wohlstand")
+    assert "BUD015" not in _codes(check_here("bid", "-f", "json", "--select", "BUD015", cwd=tmp_path))
+    edit(bid / "bid.yaml", "der Gemeinde Sassenburg: 100.000 €", "der Gemeinde Sassenburg: 120.000 €")
+    assert "BUD015" in _codes(check_here("bid", "-f", "json", "--select", "BUD015", cwd=tmp_path))
+
+
+def test_a_partners_population_in_its_own_sentence_is_not_the_applicants(bid, tmp_path):
+    """ELI005 reads a figure as the applicant's only when its sentence names no other place."""
+    edit(bid / "bid.yaml", "und sichert so Wohlstand", "und sichert so Wohlstand. Die Gemeinde Sassenburg zählt rund 110.000 Einwohner. So")
+    assert "ELI005" not in _codes(check_here("bid", "-f", "json", "--select", "ELI005", cwd=tmp_path))
+    edit(bid / "bid.yaml", "Die Gemeinde Sassenburg zählt", "Wolfsburg zählt")
+    assert "ELI005" in _codes(check_here("bid", "-f", "json", "--select", "ELI005", cwd=tmp_path))

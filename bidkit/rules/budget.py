@@ -395,8 +395,10 @@ costs that is none of the plan's (its own funds in all or in one year, the appli
 its partner municipalities', the committed own share; percentages as rounded to the decimals the
 text gives, or the call's minimum) shows two own shares on the pages a reviewer compares: „Der
 Eigenanteil beträgt 45 %“ above a plan of 40,0 %. A figure said to be at least, about or at most
-so much („mindestens 35 %“, „rund 250.000 €“) is no such statement. The council's decisions are
-RES004's.
+so much („mindestens 35 %“, „rund 250.000 €“) is no such statement. Each figure is judged on its
+own: a right amount does not excuse a wrong percentage beside it. In a joint bid a partner
+municipality's part of the own share („Die Gemeinde Burbach trägt 86.257,05 €“, „30 % des
+Eigenanteils“) is no other own share. The council's decisions are RES004's.
 """,
     reads=("budget",),
 )
@@ -413,11 +415,19 @@ def texts_name_the_own_share(ctx: RuleContext) -> Iterator[Violation]:
         return
     amounts = {applicant_own_funds(budget)[0], budget.own_funds}
     percents = {own * 100 / budget.cost_sum for own in amounts}
+    parts: dict[str, Decimal] = {}  # a joint bid's partner municipalities' parts of the own share, over all years
     for year in budget.years:
         own = sum((s.amount for s in year.funding if s.kind is FundingKind.EIGENMITTEL), Decimal(0))
         applicant = sum((s.amount for s in year.funding if s.kind is FundingKind.EIGENMITTEL and not s.partner_funds), Decimal(0))
-        amounts |= {own, applicant}
-        percents |= {share * 100 / year.cost_sum for share in (own, applicant) if year.cost_sum}
+        partners = {}
+        for source in year.funding:
+            if source.kind is FundingKind.EIGENMITTEL and source.partner_funds:
+                partners[source.partner] = partners.get(source.partner, Decimal(0)) + source.amount
+                parts[source.partner] = parts.get(source.partner, Decimal(0)) + source.amount
+        amounts |= {own, applicant, *partners.values()}
+        percents |= {share * 100 / year.cost_sum for share in (own, applicant, *partners.values()) if year.cost_sum}
+    amounts |= set(parts.values())
+    percents |= {part * 100 / budget.cost_sum for part in parts.values()}
     resolution = ctx.bid.council_resolution
     if resolution is not None and resolution.own_share_committed is not None:
         amounts.add(resolution.own_share_committed)

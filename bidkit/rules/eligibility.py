@@ -128,6 +128,25 @@ def population_year_in_time(ctx: RuleContext) -> Iterator[Violation]:
 _STATED = re.compile(
     r"(?<![\d.,])(?P<figure>\d{1,3}(?:[.\u00a0\u202f ]\d{3})+|\d{4,}|\d{1,3},\d{1,2}\s*(?:Mio\.|Millionen))"
     r"(?:\s+[^\W\d_][\w-]*\.?){0,2}?\s+(?:Einwohner|Bewohner)", re.IGNORECASE)
+_WORDS = re.compile(r"[^\W\d_]\w*")
+#: A place named as a kind of authority and its name: „Gemeinde Burbach“, „Landkreis Siegen-Wittgenstein“, „Stadt Siegen“.
+_PLACE = re.compile(r"\b(?:\w*[Ss]tadt|\w*[Gg]emeinde|Landkreis|Kreis|Markt|Region|Bezirk|Amt)\s+(?P<name>[A-ZÄÖÜ][\w-]*)")
+#: Where a sentence ends: a full stop, ! or ? before a capital (not „31.12.2025“, not „ca. 5“).
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÄÖÜ])")
+
+
+def _sentence(text: str, offset: int) -> str:
+    """The sentence of ``text`` around ``offset``."""
+    start = max((end.end() for end in _SENTENCE_END.finditer(text, 0, offset)), default=0)
+    following = _SENTENCE_END.search(text, offset)
+    return text[start:following.start() if following else len(text)]
+
+
+def _another_place(sentence: str, mine: set[str]) -> bool:
+    """Whether ``sentence`` names a place other than the applicant („die Gemeinde Burbach“): its figure may be that one's."""
+    return any(_WORDS.match(place.group("name")).group().casefold() not in mine for place in _PLACE.finditer(sentence))
+
+
 #: The texts in which the applicant describes itself (a measure's reach or a partner's customers are no population).
 POPULATION_TEXTS = ("title", "subtitle", "vision", "starting_situation")
 
@@ -158,7 +177,8 @@ situation or the vision often states it again („Wolfsburg mit seinen 124.000 E
 figures that do not agree — an older count, a figure copied from another bid, a typo — are what a
 jury compares first. A figure in the title, subtitle, vision or starting situation followed by
 „Einwohner“ or „Bewohner“ that is between half and twice the population is read as the applicant's
-own; it agrees when it is the population rounded to its own last digit („124.000“, „120.000“, „125.000“
+own, unless its sentence names another place („Die Gemeinde Burbach zählt rund 14.600 Einwohner“);
+it agrees when it is the population rounded to its own last digit („124.000“, „120.000“, „125.000“
 for 123.914: the first to the thousand, the second to ten thousand, the third to five thousand).
 """,
     reads=("city",),
@@ -167,6 +187,7 @@ def population_stated_alike(ctx: RuleContext) -> Iterator[Violation]:
     from bidkit.rules.structure import _select
 
     people = ctx.bid.city.population
+    mine: set[str] | None = None  # the words of the applicant's names, once a text states a population
     for field in POPULATION_TEXTS:
         for path, text in _select(ctx.data, field.split(".")):
             if not isinstance(text, str) or "wohner" not in text.lower():
@@ -176,6 +197,12 @@ def population_stated_alike(ctx: RuleContext) -> Iterator[Violation]:
                 if stated is None or not people / 2 <= stated[0] <= people * 2:
                     continue  # another area's: a district, the region
                 number, step = stated
-                if abs(number - people) >= step:
-                    yield Violation(path, f"the text states {match.group('figure')} inhabitants, `city.population` is "
-                                          f"{_people(people)} ({ctx.bid.city.population_year})", text_offset=match.start())
+                if abs(number - people) < step:
+                    continue
+                if mine is None:
+                    city = ctx.bid.city
+                    mine = {word.casefold() for name in (city.name, city.official_name) if name for word in _WORDS.findall(name)}
+                if _another_place(_sentence(text, match.start()), mine):
+                    continue  # „Die Gemeinde Burbach zählt rund 14.600 Einwohner“: a partner's, a neighbour's
+                yield Violation(path, f"the text states {match.group('figure')} inhabitants, `city.population` is "
+                                      f"{_people(people)} ({ctx.bid.city.population_year})", text_offset=match.start())

@@ -139,7 +139,7 @@ _PART = re.compile(r"(?<!\w)(?:darunter|davon|hiervon|wovon)(?:\s+\w+){0,2}\s*$"
 #: plain space after that number groups no thousands, so „Maßnahme 3 250 000 €“ reads either way.
 _NUMBERED = re.compile(r"(?<!\w)(?:Maßnahmen?|Nr\.|Nummer|Anlagen?|Jahr|§|Punkt|Ziffer|Seite|Abs\.|Absatz|Kapitel|Teil|Los|"
                        r"Modul|Phase|Stufe|Baustein|Projekt|TOP|Pos\.|Position|Bauabschnitt|BA)\s*$", re.IGNORECASE)
-#: Characters between „Eigenanteil“ and its amount at most (before it: half as many).
+#: Characters between „Eigenanteil“ and its amount at most (after it or before it).
 NEAR = 60
 #: The words that make a text's amount or percentage the own share.
 #: The look-ahead lets the search skip to where a word can start (without it, it tries every word at every
@@ -181,7 +181,7 @@ def _readings(text: str, match: re.Match, percent: bool) -> list[tuple[Decimal, 
 
 def own_share_statements(text: str) -> tuple[list, list]:
     """(amounts, percentages) a text says of the own share: each (offset, value, tolerance), those
-    after „Eigenanteil“ (within NEAR characters) before those ahead of it (within NEAR // 2); a
+    after „Eigenanteil“ (within NEAR characters) before those ahead of it (within NEAR: „12 % der Kosten, das sind 287.523,50 €, aus Eigenmitteln“); a
     figure qualified as at least, about or at most so much, or as a part („darunter“), is none; a
     figure that reads two ways gives both, at the same offset. Linear in the text's length: the
     words' offsets are searched by bisection."""
@@ -199,7 +199,7 @@ def own_share_statements(text: str) -> tuple[list, list]:
         after, before = [], []
         for match in pattern.finditer(text):
             near_after = within(ends, match.start() - NEAR, match.start())
-            if not near_after and not within(starts, match.end(), match.end() + NEAR // 2):
+            if not near_after and not within(starts, match.end(), match.end() + NEAR):
                 continue
             figures = _readings(text, match, pattern is _PERCENT)
             if not figures or _QUALIFIED.search(text, max(0, match.start() - 20), match.start()) or \
@@ -211,20 +211,49 @@ def own_share_statements(text: str) -> tuple[list, list]:
 
 
 def another_own_share(text: str, amounts, percents, totals=()) -> tuple | None:
-    """(offset, value, "amount" or "percent") of what ``text`` says of the own share when it is
-    none of the expected ``amounts`` and ``percents``, else None: a text that names the own share
-    rightly in one way (an amount or a percentage) names it rightly; ``totals`` (the costs, the
-    funding) stated beside the share are no share."""
+    """(offset, value, "amount" or "percent") of the first thing ``text`` says of the own share that is
+    none of the expected ``amounts`` and ``percents``, else None. What a text says of the own share is,
+    for each own-share word, the amount and the percentage nearest to it (after it, else before it):
+    each is judged on its own, so a right amount does not excuse a wrong percentage beside it
+    („12 % der Kosten, das sind 287.523,50 €, aus Eigenmitteln“). ``totals`` (the costs, the funding)
+    stated beside the share are no share; a percentage of the own share itself („30 % des
+    Eigenanteils“: a partner's part of it) is none either."""
     stated_amounts, stated_percents = own_share_statements(text)
     stated_amounts = [item for item in stated_amounts if _said(item, amounts) or not _said(item, totals)]
-    amount = names_another(stated_amounts, amounts)
-    percent = names_another(stated_percents, percents)
-    if (stated_amounts and amount is None) or (stated_percents and percent is None):
-        return None
-    if amount is not None:
-        return amount[0], amount[1], "amount"
-    if percent is not None:
-        return percent[0], percent[1], "percent"
+    stated_percents = [item for item in stated_percents if not _OF_THE_SHARE.match(text, _percent_end(text, item[0]))]
+    words = [word.span() for word in OWN_SHARE_WORDS.finditer(text)]
+    wrong = []
+    for stated, expected, kind in ((stated_amounts, amounts, "amount"), (stated_percents, percents, "percent")):
+        by_offset: dict[int, list] = {}
+        for item in stated:  # a figure that reads two ways: both readings at its offset
+            by_offset.setdefault(item[0], []).append(item)
+        for offset in {_nearest(sorted(by_offset), start, end) for start, end in words} - {None}:
+            readings = by_offset[offset]
+            if not any(_said(item, expected) for item in readings):
+                wrong.append((offset, readings[0][1], kind))
+    return min(wrong) if wrong else None
+
+
+#: What follows a percentage of the own share itself: „30 % des (kommunalen) Eigenanteils“, „40 % der Eigenmittel“.
+_OF_THE_SHARE = re.compile(r"\s*(?:%|Prozent)\s+(?:des|der)\s+(?:\w+\s+)?(?:Eigenanteil|Eigenmittel|Kofinanzierung)", re.IGNORECASE)
+
+
+def _percent_end(text: str, start: int) -> int:
+    """Where the number of a percentage that starts at ``start`` ends (before its „%“)."""
+    end = start
+    while end < len(text) and (text[end].isdigit() or text[end] in ".,"):
+        end += 1
+    return end
+
+
+def _nearest(offsets: list[int], start: int, end: int) -> int | None:
+    """The offset of the figure a word at ``start``–``end`` speaks of: the first after it within NEAR
+    characters, else the last before it (``offsets`` sorted, of figures ``own_share_statements`` found near a word)."""
+    index = bisect.bisect_left(offsets, end)
+    if index < len(offsets) and offsets[index] <= end + NEAR:
+        return offsets[index]
+    if index and offsets[index - 1] >= start - NEAR:  # own_share_statements kept it: it ends near the word
+        return offsets[index - 1]
     return None
 
 
@@ -232,14 +261,6 @@ def _said(stated: tuple, expected) -> bool:
     """Whether a stated (offset, value, tolerance) is one of ``expected``, as exactly as it was written."""
     _, value, tolerance = stated
     return any(abs(value - figure) <= tolerance for figure in expected)
-
-
-def names_another(stated: list, expected):
-    """The first of ``stated`` when none of them is one of ``expected`` (amounts to the cent unless
-    written rounded, percentages as rounded to the decimals stated), else None."""
-    if stated and not any(_said(item, expected) for item in stated):
-        return stated[0]
-    return None
 
 
 @rule(
