@@ -77,7 +77,7 @@ def test_gitlab_code_quality_shape(broken, tmp_path):
     assert total["severity"] == "critical"
     assert total["location"] == {"path": "bid/budget.yaml", "lines": {"begin": line_of(broken / "budget.yaml", "total: 600000")}}
     assert next(i for i in issues if i["check_name"] == "BUD004")["severity"] == "minor"
-    assert "year totals add up to" in total["description"]
+    assert "the years' cost items add up to" in total["description"]
 
 
 def test_gitlab_fingerprints_survive_reruns_and_moved_lines(broken, tmp_path):

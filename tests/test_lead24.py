@@ -133,3 +133,46 @@ def test_a_partners_population_in_its_own_sentence_is_not_the_applicants(bid, tm
     assert "ELI005" not in _codes(check_here("bid", "-f", "json", "--select", "ELI005", cwd=tmp_path))
     edit(bid / "bid.yaml", "Die Gemeinde Sassenburg zählt", "Wolfsburg zählt")
     assert "ELI005" in _codes(check_here("bid", "-f", "json", "--select", "ELI005", cwd=tmp_path))
+
+
+@pytest.fixture
+def paderborn(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    folder = tmp_path / "paderborn"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "paderborn", folder)
+    return folder
+
+
+def test_one_source_under_two_kinds(paderborn, tmp_path):
+    """rt9 D5: the same source under another kind in one year is listed twice and escapes the funding rate (BUD018)."""
+    edit(paderborn / "budget.yaml", "{kind: industrie, name: Diebold Nixdorf, partner: diebold-nixdorf, amount: 300000",
+         "{kind: dritte, name: Diebold Nixdorf, partner: diebold-nixdorf, amount: 300000")
+    found = check_here("paderborn", "-f", "json", "--select", "BUD017,BUD018", cwd=tmp_path).json()["findings"]
+    assert [(f["rule"], f["line"]) for f in found] == [("BUD018", 47)]
+    assert "booked as `dritte` in 2018, as `industrie` in the other years" in found[0]["message"]
+    # a Land's money booked as the Bund's in one year: its name says whose it is (BUD017 only)
+    edit(paderborn / "budget.yaml", "{kind: land, name: Land Nordrhein-Westfalen, partner: land-nrw, amount: 1200000",
+         "{kind: bund, name: Land Nordrhein-Westfalen, partner: land-nrw, amount: 1200000")
+    found = check_here("paderborn", "-f", "json", "--select", "BUD017,BUD018", cwd=tmp_path).json()["findings"]
+    assert sorted((f["rule"], f["line"]) for f in found) == [("BUD017", 46), ("BUD018", 47)]
+
+
+def test_a_source_named_for_the_calls_programme_is_its_funders_money(bid, tmp_path):
+    """rt9 D5: „Bund (Modellprojekte Smart Cities)“ booked as `land` escaped BUD013; the call's programme name says `bund`."""
+    edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: modellprojekte-smart-cities")
+    edit(bid / "budget.yaml", "kind: eigenmittel\n          name: Haushalt der Stadt Wolfsburg 2017",
+         "kind: land\n          name: Förderung Modellprojekte Smart Cities")
+    found = check_here("bid", "-f", "json", "--select", "BUD017", cwd=tmp_path).json()["findings"]
+    assert [f["message"] for f in found] == ["'Förderung Modellprojekte Smart Cities' is booked as `land`, but its name names "
+                                             "the Bund's money"]
+
+
+def test_a_wrong_year_total_is_bud001s_alone_and_amounts_of_one_message_share_their_cents(bid, tmp_path):
+    """rt9 D6: BUD002 compared the grand total with the stated year totals, so a wrong year total also
+    reported the right grand total, with a hint to break it; „2.875.235 €“ stood beside „…,45 €“."""
+    edit(bid / "budget.yaml", "      total: 500000\n", "      total: 500000.45\n")
+    found = check_here("bid", "-f", "json", "--select", "BUD001,BUD002", cwd=tmp_path).json()["findings"]
+    assert [f["rule"] for f in found] == ["BUD001"]
+    assert "cost items add up to 500.000,00\u00a0€, the stated total is 500.000,45\u00a0€" in found[0]["message"]

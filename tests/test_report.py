@@ -29,7 +29,7 @@ def test_text_shows_source_line_caret_and_summary(broken, tmp_path):
     line = line_of(broken / "budget.yaml", "total: 600000")
     assert f"{line:>7} |   total: 600000" in run.stdout
     assert "|          ^" in run.stdout  # caret under column 10
-    assert "Kosten- und Finanzierungsplan: 15/17 checks pass" in run.stdout
+    assert "Kosten- und Finanzierungsplan: 16/18 checks pass" in run.stdout
     assert "overall:" in run.stdout and "\x1b[" not in run.stdout
 
 
@@ -42,7 +42,7 @@ def test_github_annotations(broken, tmp_path):
     run = check_here("bid", "--format", "github", cwd=tmp_path)
     assert run.code == 1
     line = line_of(broken / "budget.yaml", "total: 600000")
-    assert f"::error file=bid/budget.yaml,line={line},col=10,title=BUD002::year totals add up to" in run.stdout
+    assert f"::error file=bid/budget.yaml,line={line},col=10,title=BUD002::the years' cost items add up to" in run.stdout
     assert any(row.startswith("::warning file=bid/budget.yaml") and "title=BUD004" in row for row in run.stdout.splitlines())
     assert all(row.startswith(("::error ", "::warning ", "::notice ")) for row in run.stdout.splitlines())
 

@@ -90,7 +90,7 @@ def test_the_text_report_names_the_ignored_checks_and_does_not_count_them_as_pas
     run = check_here("bid", cwd=ignoring.parent)
     line = line_of(ignoring / "bid.yaml", "- BUD006")
     assert f"ignored by bid/bid.yaml:{line}: BUD006" in run.stdout
-    assert "Kosten- und Finanzierungsplan: 16/17 checks pass (1 ignored)" in run.stdout
+    assert "Kosten- und Finanzierungsplan: 17/18 checks pass (1 ignored)" in run.stdout
     assert "overall: 100,0 %" not in run.stdout
 
 
@@ -382,7 +382,7 @@ def test_a_leak_in_the_pdf_is_named_on_its_page(monkeypatch):
 def test_the_summary_names_the_agreement_by_its_kind(bid):
     edit(bid / "mou.yaml", "mou:\n", "mou:\n  kind: cooperation_agreement\n")
     run = check_here("bid", cwd=bid.parent)
-    assert "Kooperationsvereinbarung: 2/2 checks pass" in run.stdout and "Memorandum of Understanding:" not in run.stdout
+    assert "Kooperationsvereinbarung: 3/3 checks pass" in run.stdout and "Memorandum of Understanding:" not in run.stdout
 
 
 # --- row 17: one error for a file that is not read, with a hint that fits the reason --------

@@ -28,17 +28,18 @@ def year_totals(ctx: RuleContext) -> Iterator[Violation]:
         if year.cost_sum != year.total:
             yield Violation(
                 ("budget", "years", index, "total"),
-                f"{year.year}: cost items add up to {euro(year.cost_sum)}, the stated total is {euro(year.total)}",
+                "{}: cost items add up to {}, the stated total is {}".format(year.year, *euros(year.cost_sum, year.total)),
                 f"Set `total: {year.cost_sum}` or correct the items.",
             )
 
 
 @rule(
-    "BUD002", ERROR, "Year totals do not add up to the grand total",
+    "BUD002", ERROR, "The years' costs do not add up to the grand total",
     hint="Correct the budget's `total` or the year totals.",
     explanation="""
-The budget's `total` is the sum of all years' totals. Example: 2017 with 500000 and 2018 with
-250000 make `total: 750000`.
+The budget's `total` is the sum of all years' costs. Example: 2017 with 500000 and 2018 with
+250000 make `total: 750000`. It is compared with the years' cost items, not with their stated
+totals: a wrong year total is BUD001's alone.
 """,
     reads=("budget",),
 )
@@ -46,12 +47,14 @@ def grand_total(ctx: RuleContext) -> Iterator[Violation]:
     budget = ctx.bid.budget
     if budget is None:
         return
-    years = sum((y.total for y in budget.years), Decimal(0))
-    if years != budget.total:
+    # The years' cost items, not their stated totals: a wrong year total is BUD001's, and a grand total
+    # that is the items' sum is right (its hint must not ask to break it).
+    costs = budget.cost_sum
+    if costs != budget.total:
         yield Violation(
             ("budget", "total"),
-            f"year totals add up to {euro(years)}, the stated grand total is {euro(budget.total)}",
-            f"Set `total: {years}` or correct the year totals.",
+            "the years' cost items add up to {}, the stated grand total is {}".format(*euros(costs, budget.total)),
+            f"Set `total: {costs}` or correct the cost items.",
         )
 
 
@@ -70,7 +73,7 @@ def funding_covers_costs(ctx: RuleContext) -> Iterator[Violation]:
         if funding < costs:
             yield Violation(
                 ("budget", "years", index, "funding"),
-                f"{year.year}: funding of {euro(funding)} leaves {euro(costs - funding)} of {euro(costs)} costs uncovered",
+                "{}: funding of {} leaves {} of {} costs uncovered".format(year.year, *euros(funding, costs - funding, costs)),
             )
 
 
@@ -89,7 +92,7 @@ def funding_exceeds_costs(ctx: RuleContext) -> Iterator[Violation]:
         if funding > costs:
             yield Violation(
                 ("budget", "years", index, "funding"),
-                f"{year.year}: funding of {euro(funding)} exceeds the costs of {euro(costs)} by {euro(funding - costs)}",
+                "{}: funding of {} exceeds the costs of {} by {}".format(year.year, *euros(funding, costs, funding - costs)),
             )
 
 
@@ -133,12 +136,13 @@ def own_share(ctx: RuleContext) -> Iterator[Violation]:
         needed = (minimum * costs / 100).quantize(Decimal("0.01"), rounding=ROUND_UP)
         sources = [("budget", "years", y, "funding", i) for y, year in enumerate(budget.years)
                    for i, source in enumerate(year.funding) if source.kind is FundingKind.EIGENMITTEL]
+        own_, costs_, needed_, missing = euros(own, costs, needed, needed - own)
         yield Violation(
             sources[0] if sources else ("budget", "years"),
-            f"own share is {percent_figure(shown_below(own * 100 / costs, minimum))} ({euro(own)} of {euro(costs)} "
-            f"costs); the call requires at least {percent_figure(minimum)} ({euro(needed)})",
-            f"Raise the own funds (`kind: eigenmittel`) by {euro(needed - own)}, or lower the costs."
-            if sources else f"Add funding of `kind: eigenmittel` of at least {euro(needed)}, or lower the costs.",
+            f"own share is {percent_figure(shown_below(own * 100 / costs, minimum))} ({own_} of {costs_} "
+            f"costs); the call requires at least {percent_figure(minimum)} ({needed_})",
+            f"Raise the own funds (`kind: eigenmittel`) by {missing}, or lower the costs."
+            if sources else f"Add funding of `kind: eigenmittel` of at least {needed_}, or lower the costs.",
         )
 
 
@@ -185,7 +189,7 @@ def measure_costs(ctx: RuleContext) -> Iterator[Violation]:
         if measure.id in booked and booked[measure.id] != measure.cost:
             yield Violation(
                 ("measures", index, "cost"),
-                f"measure '{measure.id}' costs {euro(measure.cost)}, its budget lines add up to {euro(booked[measure.id])}",
+                "measure '{}' costs {}, its budget lines add up to {}".format(measure.id, *euros(measure.cost, booked[measure.id])),
             )
 
 
@@ -467,6 +471,17 @@ _FUNDERS = {
 _GRANT = re.compile(r"förder|zuschuss|zuwendung|mittel|programm|fonds|interreg|efre|esf|eler|leader", re.IGNORECASE)
 
 
+def _folded(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _programme_name(call_name: str) -> str | None:
+    """The call's name as a source may hold it („modellprojekte smart cities“), without „Wettbewerb“ and
+    the year; None when too short to tell a programme by."""
+    name = _folded(re.sub(r"\b(?:Wettbewerb|Förderaufruf|Aufruf|Programm)\b|\b\d{4}\b", " ", call_name))
+    return name if len(name) >= 8 else None
+
+
 def named_funder(name: str) -> FundingKind | None:
     """The one public funder (EU, Bund, Land) a funding source's name names, or None (none, or two)."""
     named = [kind for kind, words in _FUNDERS.items() if words.search(name)]
@@ -482,23 +497,62 @@ The finance plan sums the funding by kind: EU, Bund, Land, own funds, industry, 
 chart, the funding table and the own share are computed from `kind`. A source whose name names
 one public funder but is booked under another („Interreg VI A Sachsen–Polen“ as `bund`,
 „Förderprogramm des BMDV“ as `land`, „Landesmittel“ as `eigenmittel`) puts its money into the
-wrong line of every table. A name of two levels („EFRE-Programm des Landes Niedersachsen“: EU
+wrong line of every table. A source named for the call's programme („Bund (Modellprojekte Smart
+Cities)“) is the money of the call's funder (`funded_by`): booked otherwise, it escapes the
+funding-rate check (BUD013). A name of two levels („EFRE-Programm des Landes Niedersachsen“: EU
 money the Land passes on) is not judged; nor are `land` sources naming the EU, since several
 Länder administer EU programmes (EFRE, LEADER, Interreg A).
 """,
     reads=("budget",),
 )
 def funding_kind_fits_its_name(ctx: RuleContext) -> Iterator[Violation]:
-    public = (FundingKind.EU, FundingKind.BUND, FundingKind.LAND)
+    names = {"eu": "EU", "bund": "Bund", "land": "Land"}
     for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
         for f, source in enumerate(year.funding):
-            funder = named_funder(source.name)
-            if funder is None or funder is source.kind:
-                continue
-            if source.kind is FundingKind.LAND and funder is FundingKind.EU:
-                continue  # the Land passes EU money on
-            if source.kind not in public and not _GRANT.search(source.name):
-                continue  # a company's or the applicant's money that merely names a place („Sparkasse Bayern“)
-            yield Violation(("budget", "years", y, "funding", f, "kind"),
-                            f"'{source.name}' is booked as `{source.kind.value}`, but its name names the "
-                            f"{ {'eu': 'EU', 'bund': 'Bund', 'land': 'Land'}[funder.value] }'s money")
+            if (funder := misbooked(ctx, source)) is not None:
+                yield Violation(("budget", "years", y, "funding", f, "kind"),
+                                f"'{source.name}' is booked as `{source.kind.value}`, but its name names the "
+                                f"{names[funder.value]}'s money")
+
+
+def misbooked(ctx: RuleContext, source) -> FundingKind | None:
+    """The public funder a funding source's name names when its ``kind`` is another's (BUD017), else None."""
+    programme = _programme_name(ctx.call.name) if ctx.call.funded_by else None
+    funder = ctx.call.funded_by if programme and programme in _folded(source.name) else named_funder(source.name)
+    if funder is None or funder is source.kind:
+        return None
+    if source.kind is FundingKind.LAND and funder is FundingKind.EU:
+        return None  # the Land passes EU money on
+    if source.kind not in (FundingKind.EU, FundingKind.BUND, FundingKind.LAND) and not _GRANT.search(source.name):
+        return None  # a company's or the applicant's money that merely names a place („Sparkasse Bayern“)
+    return funder
+
+
+@rule(
+    "BUD018", WARNING, "One funding source booked under two kinds",
+    hint="Give the source the same `kind` in every year (the kind of whose money it is).",
+    explanation="""
+A source of the same name in several years („Bund (Modellprojekte Smart Cities)“ in 2026, 2027
+and 2028) is one funder's money. Booked under another kind in one year, the funding tables list
+it twice (once under each kind), the sums by kind are wrong, and money of the call's programme
+booked as another kind escapes the funding-rate check (BUD013). The kind most years give is taken
+as meant; each other year's is reported, unless the source's name says whose money it is (then
+BUD017 reports the kind that disagrees with it).
+""",
+    reads=("budget",),
+)
+def one_kind_per_source(ctx: RuleContext) -> Iterator[Violation]:
+    kinds: dict[tuple[str, str | None], list[tuple[int, int, FundingKind]]] = {}
+    for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
+        for f, source in enumerate(year.funding):
+            kinds.setdefault((_folded(source.name), source.partner), []).append((y, f, source.kind))
+    for places in kinds.values():
+        counts = {kind: sum(1 for *_, k in places if k is kind) for _, _, kind in places}
+        if len(counts) < 2:
+            continue
+        meant = max(counts, key=lambda kind: (counts[kind], -next(i for i, (*_, k) in enumerate(places) if k is kind)))
+        for y, f, kind in places:
+            if kind is not meant and misbooked(ctx, ctx.bid.budget.years[y].funding[f]) is None:
+                year, name = ctx.bid.budget.years[y].year, ctx.bid.budget.years[y].funding[f].name
+                yield Violation(("budget", "years", y, "funding", f, "kind"),
+                                f"'{name}' is booked as `{kind.value}` in {year}, as `{meant.value}` in the other years")

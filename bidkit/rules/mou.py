@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from bidkit.findings import Severity
@@ -42,3 +43,27 @@ def mou_before_deadline(ctx: RuleContext) -> Iterator[Violation]:
     if mou and mou.signed_on > limit:
         kind = MOU_KIND_TITLES[mou.kind.value]
         yield Violation(("mou", "signed_on"), f"{kind} signed on {mou.signed_on}, after {named}")
+
+
+#: A cooperation field written as an id („datenplattform“, „it-infrastruktur“), not as a name („Mobilität“).
+_ID_LIKE = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+@rule(
+    "MOU003", ERROR, "MoU cooperation field written as an id the call does not have",
+    hint="Name one of the call's thematic fields by its id, or write the field as it is to be printed („Tourismus“).",
+    explanation="""
+The MoU's cooperation fields (`mou.cooperation_fields`) are either the ids of the call's thematic
+fields (the document prints their names: `datenplattform` → „Städtische Datenplattform“) or names
+of fields of one's own, printed as written („Arbeit der Zukunft“). An entry written like an id —
+lower case, no spaces — that is no field of the call („tourismus“, a typo of `mobilitaet`) is
+printed as it is, in lower case, beside the others' names.
+""",
+    reads=("mou",),
+)
+def cooperation_fields_known(ctx: RuleContext) -> Iterator[Violation]:
+    fields = ctx.call.field_ids()
+    for index, field in enumerate(ctx.bid.mou.cooperation_fields if ctx.bid.mou else []):
+        if _ID_LIKE.fullmatch(field.strip()) and field.strip() not in fields:
+            yield Violation(("mou", "cooperation_fields", index), f"'{field}' is no thematic field of {ctx.call.name}",
+                            f"Use one of: {', '.join(fields)}; or write the field as it is to be printed.")

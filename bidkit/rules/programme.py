@@ -7,7 +7,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from bidkit.findings import Severity
 from bidkit.models import FUNDING_TITLES
-from bidkit.rules.registry import RuleContext, Violation, euro, rule
+from bidkit.rules.registry import RuleContext, Violation, euros, rule
 
 
 @rule(
@@ -39,6 +39,7 @@ def programme_share(ctx: RuleContext) -> Iterator[Violation]:
     exact = asked * 100 / costs
     share = next((shown for digits in range(1, 7)  # the decimals that show it above the rate, never cut down to it
                   if (shown := exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_DOWN)) > rate), exact)
-    yield Violation(sources[0][0], f"the bid asks the programme ({FUNDING_TITLES[kind.value]}) for {euro(asked)} of "
-                                   f"{euro(costs)} costs, {percent_figure(share)}; the call funds at most "
-                                   f"{percent_figure(rate)} ({euro(cap)})")
+    asked_, costs_, cap_ = euros(asked, costs, cap)
+    yield Violation(sources[0][0], f"the bid asks the programme ({FUNDING_TITLES[kind.value]}) for {asked_} of "
+                                   f"{costs_} costs, {percent_figure(share)}; the call funds at most "
+                                   f"{percent_figure(rate)} ({cap_})")
