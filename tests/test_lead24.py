@@ -176,3 +176,23 @@ def test_a_wrong_year_total_is_bud001s_alone_and_amounts_of_one_message_share_th
     found = check_here("bid", "-f", "json", "--select", "BUD001,BUD002", cwd=tmp_path).json()["findings"]
     assert [f["rule"] for f in found] == ["BUD001"]
     assert "cost items add up to 500.000,00\u00a0€, the stated total is 500.000,45\u00a0€" in found[0]["message"]
+
+
+@pytest.mark.parametrize("text, council, foreign", [
+    ("Stadtrat der Stadt Bad Marienberg", "Verbandsgemeinderat", "Stadtrat"),  # rt9 M36: a member town's council
+    ("Verbandsgemeinderat der Verbandsgemeinde Bad Marienberg (Westerwald)", "Verbandsgemeinderat", None),
+    ("Der Stadtrat beschließt die gemeinsame Bewerbung.", "Verbandsgemeinderat", "Stadtrat"),  # rt9 M50
+    ("Gemeinderat der Landeshauptstadt Stuttgart", "Rat", None),  # Baden-Württemberg's Städte have a Gemeinderat
+    ("Bürgerschaft der Hansestadt Rostock", "Rat", None),
+    ("Rat der Stadt Görlitz", "Kreistag", "Rat der Stadt"),
+    ("Der Kreistag beauftragt den Landrat, im Einvernehmen mit dem Rat der Stadt Görlitz …", "Kreistag", None),
+    ("Kreisausschuss des Landkreises Gießen", "Kreistag", None),
+    ("Marktgemeinderat Tittling", "Marktgemeinderat", None),
+    ("Gemeinderat der Gemeinde Burbach", "Samtgemeinderat", "Gemeinderat"),
+    ("Die Verwaltung wird beauftragt, den Antrag einzureichen.", "Rat", None),  # no council named
+])
+def test_which_councils_decide_for_an_applicant(text, council, foreign):
+    from bidkit.rules.offices import foreign_council
+
+    found = foreign_council(text, council)
+    assert (found.group() if found else None) == foreign

@@ -17,18 +17,27 @@ from collections.abc import Iterator
 from bidkit.findings import Severity
 from bidkit.rules.registry import RuleContext, Violation, rule
 
-#: The councils of a Kreis (Landkreis, Kreis, „Rhein-Sieg-Kreis“) and of a town or municipality.
-_COUNTY_COUNCILS = {"Kreistag"}
-_TOWN_COUNCILS = {"Rat", "Gemeinderat", "Samtgemeinderat", "Verbandsgemeinderat", "Ortsgemeinderat", "Marktgemeinderat",
-                  "Gemeindevertretung"}
-
-#: A body's words that name a Kreis's council or committee, and those that name a town's.
-_COUNTY_BODY = re.compile(r"kreistag|kreisausschuss", re.IGNORECASE)
-_TOWN_BODY = re.compile(
-    r"stadtrat|gemeinderat|stadtverordnet|gemeindevertret|stadtvertret|ratsversammlung|bürgerschaft|stadtparlament"
-    r"|\brat\s+(?:der|des)\s+\w*(?:stadt|gemeinde|marktes|markt)\b", re.IGNORECASE)
-#: The head of a town's administration, and of a Kreis's.
+#: Which councils decide for an applicant, by its council (``Applicant.council``): a Stadt's Rat may be
+#: called Stadtrat, Stadtverordnetenversammlung, Bürgerschaft, … and in Baden-Württemberg Gemeinderat; an
+#: association of municipalities (Verbandsgemeinde, Samtgemeinde) decides by its own council only.
+_DECIDES = {"Kreistag": {"county"}, "Rat": {"stadt", "gemeinde"}, "Gemeinderat": {"gemeinde"},
+            "Gemeindevertretung": {"gemeinde"}, "Verbandsgemeinderat": {"verbandsgemeinde"},
+            "Samtgemeinderat": {"samtgemeinde"}, "Ortsgemeinderat": {"ortsgemeinde"}, "Marktgemeinderat": {"markt"}}
+#: The councils a text names, each as the kind of authority it is the council of.
+_COUNCILS = re.compile(
+    r"(?P<verbandsgemeinde>verbandsgemeinderat|rat\s+der\s+verbandsgemeinde)"
+    r"|(?P<samtgemeinde>samtgemeinderat|rat\s+der\s+samtgemeinde)"
+    r"|(?P<ortsgemeinde>ortsgemeinderat|rat\s+der\s+ortsgemeinde)"
+    r"|(?P<markt>marktgemeinderat|marktrat|rat\s+(?:der\s+marktgemeinde|des\s+marktes))"
+    r"|(?P<county>kreistag|kreisausschuss)"
+    r"|(?P<stadt>stadtrat|stadtverordnet|stadtvertret|ratsversammlung|bürgerschaft|stadtparlament|rat\s+der\s+\w*stadt\b)"
+    r"|(?P<gemeinde>gemeinderat|gemeindevertret|rat\s+der\s+gemeinde\b)", re.IGNORECASE)
+#: How messages name the kinds.
+_KINDS = {"county": "a Kreis's", "stadt": "a Stadt's", "gemeinde": "a Gemeinde's", "verbandsgemeinde": "a Verbandsgemeinde's",
+          "samtgemeinde": "a Samtgemeinde's", "ortsgemeinde": "an Ortsgemeinde's", "markt": "a Markt's"}
+#: The head of a town's administration, and of a Kreis's; an Oberbürgermeister heads a Stadt only.
 _TOWN_HEAD = re.compile(r"bürgermeister", re.IGNORECASE)
+_LORD_MAYOR = re.compile(r"oberbürgermeister", re.IGNORECASE)
 _COUNTY_HEAD = re.compile(r"landr(?:at|ät)", re.IGNORECASE)
 
 #: Where a body names whose council it is: „Rat der Stadt Wolfsburg“, „Kreistag des Landkreises Görlitz“,
@@ -37,18 +46,23 @@ _WHOSE = re.compile(r"\b(?:der|des)\s+(?:Großen\s+|Freien\s+(?:und\s+)?)?"
                     r"(?:\w*(?:stadt|gemeinde)|Stadt|Gemeinde|Landkreises|Kreises|Marktes|Amtes)\s+(?P<name>[^\W\d_][\w.-]*)")
 
 
-def _level(ctx: RuleContext) -> tuple[str, str] | None:
-    """("county" or "town", the applicant's full name), or None for an applicant of another kind."""
+def _applicant(ctx: RuleContext):
+    """The applicant (``bidkit.applicant.Applicant``) when it is of a kind judged here, else None."""
     from bidkit.applicant import applicant_of
 
     if ctx.bid.city is None:
         return None
     applicant = applicant_of(ctx.bid.city)
-    if applicant.council in _COUNTY_COUNCILS:
-        return "county", applicant.name
-    if applicant.council in _TOWN_COUNCILS:
-        return "town", applicant.name
-    return None
+    return applicant if applicant.council in _DECIDES else None
+
+
+def foreign_council(text: str, council: str) -> re.Match | None:
+    """The first council ``text`` names when none it names is one that decides for an applicant whose
+    council is ``council``, else None."""
+    named = list(_COUNCILS.finditer(text))
+    if not named or any(match.lastgroup in _DECIDES[council] for match in named):
+        return None
+    return named[0]
 
 
 def _name_words(*names: str | None) -> set[str]:
@@ -62,36 +76,40 @@ def _name_words(*names: str | None) -> set[str]:
     explanation="""
 The council resolution authorises the bid for the applicant: a Landkreis's bid is decided by its
 Kreistag, a town's by its council (Rat, Stadtrat, Stadtverordnetenversammlung, Gemeinderat, …).
-A body of the other kind („Rat der Stadt Görlitz“ for the Landkreis Görlitz), or one named for
-another authority than the applicant („Rat der Stadt Musterstadt“ left from a template or an
-older bid), has not decided for this bid as the document says. (A larger German city named there
+An association of municipalities (Verbandsgemeinde, Samtgemeinde) decides by its own council, not
+by the council of one of its towns. A body of another kind („Rat der Stadt Görlitz“ for the
+Landkreis Görlitz, „Stadtrat der Stadt Bad Marienberg“ for the Verbandsgemeinde), a decision whose
+text names such a council only („Der Stadtrat beschließt …“), or a body named for another
+authority than the applicant („Rat der Stadt Musterstadt“ left from a template or an older bid)
+has not decided for this bid as the document says. (A larger German city named there
 is TXT004's finding.) A town of the applicant that is a
 partner of `type: kommune` decides for its own share only; its council is not the applicant's.
 """,
     reads=("council_resolution", "city"),
 )
 def council_is_the_applicants(ctx: RuleContext) -> Iterator[Violation]:
-    resolution, level = ctx.bid.council_resolution, _level(ctx)
-    if resolution is None or level is None:
+    resolution, applicant = ctx.bid.council_resolution, _applicant(ctx)
+    if resolution is None or applicant is None:
         return
-    kind, applicant = level
     body = " ".join(resolution.body.split())
-    county, town = _COUNTY_BODY.search(body), _TOWN_BODY.search(body)
     path = ("council_resolution", "body")
-    if kind == "county" and town and not county:
-        yield Violation(path, f"'{body}' is a town's council, but the applicant is the {applicant}: its Kreistag decides")
+    if (other := foreign_council(resolution.body, applicant.council)) is not None:
+        yield Violation(path, f"'{body}' is {_KINDS[other.lastgroup]} council, but the applicant is the {applicant.name}: "
+                              f"its {applicant.council} decides", text_offset=other.start())
         return
-    if kind == "town" and county and not town:
-        yield Violation(path, f"'{body}' is a Kreis's council, but the applicant is the {applicant}: its own council decides")
-        return
+    for index, decision in enumerate(resolution.decisions):
+        if (other := foreign_council(decision, applicant.council)) is not None:
+            yield Violation(("council_resolution", "decisions", index),
+                            f"the decision names {_KINDS[other.lastgroup]} council („{other.group()}“), but the applicant "
+                            f"is the {applicant.name}: its {applicant.council} decides", text_offset=other.start())
     whose = _WHOSE.search(resolution.body)
     if whose and whose.group("name")[0].isupper():  # „Rat der Stadt vom 5. Mai“ names no one
         from bidkit.rules.cities import other_cities, own_places
 
         first = re.match(r"[^\W\d_]\w*", whose.group("name")).group()  # „Märkisch-Oderland“: Märkisch
-        if (first.casefold() not in _name_words(applicant, ctx.bid.city.name, ctx.bid.city.official_name)
+        if (first.casefold() not in _name_words(applicant.name, ctx.bid.city.name, ctx.bid.city.official_name)
                 and not any(other_cities(resolution.body, ctx.bid.city.name, own_places(ctx.bid)))):  # TXT004's
-            yield Violation(path, f"'{body}' names '{whose.group('name')}', but the applicant is the {applicant}",
+            yield Violation(path, f"'{body}' names '{whose.group('name')}', but the applicant is the {applicant.name}",
                             text_offset=whose.start("name"))
 
 
@@ -101,8 +119,9 @@ def council_is_the_applicants(ctx: RuleContext) -> Iterator[Violation]:
          "Oberbürgermeisterin or Bürgermeister.",
     explanation="""
 The legal representative signs the bid for the applicant. A Landkreis is represented by its
-Landrätin or Landrat, a town or municipality by its (Ober-)Bürgermeisterin or (Ober-)Bürgermeister.
-An „Oberbürgermeister“ signing for a Landkreis, or a „Landrat“ for a town, is an office copied from
+Landrätin or Landrat, a town or municipality by its (Ober-)Bürgermeisterin or (Ober-)Bürgermeister;
+only a Stadt has an Oberbürgermeister. An „Oberbürgermeister“ signing for a Landkreis or a
+Verbandsgemeinde, or a „Landrat“ for a town, is an office copied from
 another bid (most often the neighbouring town's or county's): the jury reads that the wrong
 person signed. Deputies and others who may sign (Erster Kreisbeigeordneter, Dezernentin) are
 not judged.
@@ -110,12 +129,15 @@ not judged.
     reads=("legal_representative", "city"),
 )
 def representative_fits_the_applicant(ctx: RuleContext) -> Iterator[Violation]:
-    person, level = ctx.bid.legal_representative, _level(ctx)
-    if person is None or level is None:
+    person, applicant = ctx.bid.legal_representative, _applicant(ctx)
+    if person is None or applicant is None:
         return
-    kind, applicant = level
-    role = " ".join(person.role.split())
-    if kind == "county" and _TOWN_HEAD.search(role) and not _COUNTY_HEAD.search(role):
-        yield Violation(("legal_representative", "role"), f"'{role}' is a town's office, but the applicant is the {applicant}")
-    elif kind == "town" and _COUNTY_HEAD.search(role) and not _TOWN_HEAD.search(role):
-        yield Violation(("legal_representative", "role"), f"'{role}' is a Kreis's office, but the applicant is the {applicant}")
+    role, path = " ".join(person.role.split()), ("legal_representative", "role")
+    if applicant.council == "Kreistag":
+        if _TOWN_HEAD.search(role) and not _COUNTY_HEAD.search(role):
+            yield Violation(path, f"'{role}' is a town's office, but the applicant is the {applicant.name}")
+    elif _COUNTY_HEAD.search(role) and not _TOWN_HEAD.search(role):
+        yield Violation(path, f"'{role}' is a Kreis's office, but the applicant is the {applicant.name}")
+    elif applicant.council != "Rat" and _LORD_MAYOR.search(role):
+        yield Violation(path, f"'{role}' heads a Stadt, but the applicant is the {applicant.name}: "
+                              "it is represented by its Bürgermeisterin or Bürgermeister")
