@@ -93,6 +93,10 @@ def call_problems(call: Call) -> list[tuple[tuple, str, str]]:
         problems.append((("own_share_min_percent",), f"a funding rate of {_percent(rate)} and a minimum own share of {_percent(own)} make "
                          f"{_percent(rate + own)} of the costs: no bid can meet both",
                          "Check both figures against the call's text: the funding rate and the own share together are at most 100 %."))
+    if call.funded_by is not None and call.funded_by.value == "eigenmittel":
+        problems.append((("funded_by",), "`funded_by: eigenmittel` names the applicant's own funds as the programme's money: "
+                         "the funding rate would cap the own share, and the programme's money nothing",
+                         "Name the kind of funding the programme gives: `bund`, `land`, `eu`, `industrie` or `dritte`."))
     if rate is not None and call.funded_by is None:
         problems.append((("funding_rate_percent",), f"a funding rate of {_percent(rate)} of no kind of funding: "
                          "nothing can be checked against it",

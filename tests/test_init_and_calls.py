@@ -27,7 +27,7 @@ def test_fresh_skeleton_fails_check_with_a_finding_on_each_line_to_fill(tmp_path
     assert not loaded.broken
     problems = [f for f in result.findings if f.severity is not Severity.INFO]
     # Only "fill this in" findings: no schema, reference, section or date errors.
-    assert {f.rule for f in problems} <= {"TXT001", "BUD005", "PAR002", "ELI001", "ELI003"}, [(f.rule, f.message) for f in problems]
+    assert {f.rule for f in problems} <= {"TXT001", "BUD005", "BUD019", "PAR002", "ELI001", "ELI003"}, [(f.rule, f.message) for f in problems]
     assert "ELI003" in {f.rule for f in problems}  # the stand-in population, whatever range the call admits (rt4 D28)
     for finding in problems:
         lines = finding.location.file.read_text(encoding="utf-8").splitlines() + [""]
@@ -37,6 +37,8 @@ def test_fresh_skeleton_fails_check_with_a_finding_on_each_line_to_fill(tmp_path
             assert "TODO" in line or line.rstrip().endswith(("|", ">-")) and "TODO" in lines[finding.location.line], line
         elif finding.rule == "BUD005":
             assert line.strip() == "amount: 0"
+        elif finding.rule == "BUD019":  # the plan of stand-ins as a whole: at its years
+            assert line.strip().startswith("- year:"), line
         elif finding.rule in ("ELI001", "ELI003"):
             assert line.strip() == "population: 1"
         else:

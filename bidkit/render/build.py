@@ -207,7 +207,7 @@ def _annexes(loaded: LoadedBid, draft: bool, document_variant: DocumentVariant |
     if scans:
         appended.append(scans)
         entries.append(AnnexEntry(scans.number, scans.title, f"{register.file}, Spalte Scan",
-                                  f"{len(scans.letters)} Schreiben, je mit Lesezeichen", scans.pages, present=bool(scans.letters)))
+                                  "1 Schreiben mit Lesezeichen" if len(scans.letters) == 1 else f"{len(scans.letters)} Schreiben, je mit Lesezeichen", scans.pages, present=bool(scans.letters)))
     return appended, embedded, entries
 
 

@@ -556,3 +556,20 @@ def one_kind_per_source(ctx: RuleContext) -> Iterator[Violation]:
                 year, name = ctx.bid.budget.years[y].year, ctx.bid.budget.years[y].funding[f].name
                 yield Violation(("budget", "years", y, "funding", f, "kind"),
                                 f"'{name}' is booked as `{kind.value}` in {year}, as `{meant.value}` in the other years")
+
+
+@rule(
+    "BUD019", ERROR, "The plan has no costs",
+    hint="Give the cost items their amounts (a skeleton's `amount: 0` are stand-ins).",
+    explanation="""
+A Kosten- und Finanzierungsplan whose cost items add up to 0 € states nothing: the own share is
+„0,0 % of 0 €“, every share and funding rate is 0 of 0 and passes, and the texts' amounts cannot
+be compared with it. It is a skeleton's stand-ins (`bidkit init` writes `amount: 0`) left unfilled,
+or a plan whose amounts were cleared. The checks of shares and rates do not run on it.
+""",
+    reads=("budget",),
+)
+def plan_has_costs(ctx: RuleContext) -> Iterator[Violation]:
+    budget = ctx.bid.budget
+    if budget is not None and budget.cost_sum == 0:
+        yield Violation(("budget", "years"), f"the cost items of {len(budget.years)} year(s) add up to 0 €")

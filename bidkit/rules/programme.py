@@ -27,7 +27,7 @@ def programme_share(ctx: RuleContext) -> Iterator[Violation]:
     from bidkit.render.formatting import percent_figure  # Babel loads only when a message needs it
 
     rate, kind, budget = ctx.call.funding_rate_percent, ctx.call.funded_by, ctx.bid.budget
-    if rate is None or kind is None or budget is None:
+    if rate is None or kind is None or budget is None or kind.value == "eigenmittel":  # that call is CAL002's
         return
     costs = budget.cost_sum
     sources = [(("budget", "years", y, "funding", i), source.amount) for y, year in enumerate(budget.years)

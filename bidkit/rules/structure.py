@@ -262,7 +262,8 @@ OLD_YEARS = 3
     "DAT003", WARNING, "A document dated years before the call",
     hint="Check the year (a typo such as 2015 for 2025?); a document that old is no part of this bid.",
     explanation=f"""
-The documents of a bid are made for it: the MoU, the council's decision, the partners' letters.
+The documents of a bid are made for it: the MoU, the council's decision, the partners' letters;
+and the bid is handed in for this call, not years before its deadline (`submission_date`).
 One dated more than {OLD_YEARS} years before the call's deadline was not written for this call: most often a
 typo in the year (1925, 2015 for 2025), which a jury reads as an old document reused. (Letters
 after the submission are PAR003's, a decision after it RES001's.)
@@ -275,6 +276,8 @@ def documents_of_this_call(ctx: RuleContext) -> Iterator[Violation]:
     deadline = ctx.call.deadline
     earliest = dt.date(deadline.year - OLD_YEARS, deadline.month, min(deadline.day, 28))
     dated = []
+    if ctx.bid.submission_date:  # „0001-01-01“, „2015-03-14“ for 2025: every other date is compared with it
+        dated.append((("submission_date",), ctx.bid.submission_date, "the submission"))
     if ctx.bid.mou:
         dated.append((("mou", "signed_on"), ctx.bid.mou.signed_on, "the MoU"))
     if ctx.bid.council_resolution:
