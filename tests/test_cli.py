@@ -62,7 +62,7 @@ def test_check_json_on_example():
     assert [f["rule"] for f in document["findings"]] == ["BUD007", "PAR004"]
     assert document["completeness"]["percent"] == 100.0
     budget = next(s for s in document["completeness"]["sections"] if s["section"] == "Kosten- und Finanzierungsplan")
-    assert budget == {"section": "Kosten- und Finanzierungsplan", "passed": 19, "total": 19, "not_run": 0}
+    assert budget == {"section": "Kosten- und Finanzierungsplan", "passed": 21, "total": 21, "not_run": 0}
 
 
 def test_missing_folder_exits_2_without_traceback(tmp_path):

@@ -29,7 +29,7 @@ def test_text_shows_source_line_caret_and_summary(broken, tmp_path):
     line = line_of(broken / "budget.yaml", "total: 600000")
     assert f"{line:>7} |   total: 600000" in run.stdout
     assert "|          ^" in run.stdout  # caret under column 10
-    assert "Kosten- und Finanzierungsplan: 17/19 checks pass" in run.stdout
+    assert "Kosten- und Finanzierungsplan: 19/21 checks pass" in run.stdout
     assert "overall:" in run.stdout and "\x1b[" not in run.stdout
 
 

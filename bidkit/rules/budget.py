@@ -476,9 +476,11 @@ def _folded(text: str) -> str:
 
 
 def _programme_name(call_name: str) -> str | None:
-    """The call's name as a source may hold it („modellprojekte smart cities“), without „Wettbewerb“ and
-    the year; None when too short to tell a programme by."""
-    name = _folded(re.sub(r"\b(?:Wettbewerb|Förderaufruf|Aufruf|Programm)\b|\b\d{4}\b", " ", call_name))
+    """The call's name as a source may hold it („modellprojekte smart cities“), without „Wettbewerb“, the
+    year and what follows a dash or colon („… 2026 – Sonderaufruf Haushaltsnotlage“); None when too short
+    to tell a programme by."""
+    head = re.split(r"\s[–—-]\s|:|\(", call_name)[0]
+    name = _folded(re.sub(r"\b(?:Wettbewerb|Förderaufruf|Aufruf|Programm)\b|\b\d{4}\b", " ", head))
     return name if len(name) >= 8 else None
 
 
@@ -573,3 +575,55 @@ def plan_has_costs(ctx: RuleContext) -> Iterator[Violation]:
     budget = ctx.bid.budget
     if budget is not None and budget.cost_sum == 0:
         yield Violation(("budget", "years"), f"the cost items of {len(budget.years)} year(s) add up to 0 €")
+
+
+def _programme_sources(ctx: RuleContext) -> Iterator[tuple[tuple, object]]:
+    """(field path, source) of every funding source named for the call's programme."""
+    programme = _programme_name(ctx.call.name)
+    for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget and programme else []):
+        for f, source in enumerate(year.funding):
+            if programme in _folded(source.name):
+                yield ("budget", "years", y, "funding", f), source
+
+
+@rule(
+    "BUD020", WARNING, "The programme's own money marked as secured",
+    hint="Write `secured: false` for the money the bid asks of the call: the jury decides on it.",
+    explanation="""
+`secured: true` says a funder has committed the money (a grant decision, a signed letter); the
+document prints it as „gesichert“. The money the bid asks of the call itself („Bund (Modellprojekte
+Smart Cities)“) is what the jury is to decide on: marked secured, the plan claims the decision before
+it is made.
+""",
+    reads=("budget",),
+)
+def programme_money_not_secured(ctx: RuleContext) -> Iterator[Violation]:
+    for path, source in _programme_sources(ctx):
+        if source.secured:
+            yield Violation((*path, "secured"), f"'{source.name}' is the money the bid asks of {ctx.call.name}, marked as secured")
+
+
+#: Words of an in-kind contribution in a funding source's name: staff lent, rooms, goods — no money.
+_IN_KIND = re.compile(r"sachleistung|unbar|in[- ]kind|personalgestellung|geldwert|naturalleistung|sachspende|bereitstellung von (?:personal|räumen)",
+                      re.IGNORECASE)
+
+
+@rule(
+    "BUD021", WARNING, "An in-kind contribution booked as money",
+    hint="Leave in-kind contributions out of the funding (describe them in the partner's `contribution:` or the "
+         "measure); a funder counts only money, unless the call says otherwise.",
+    explanation="""
+The funding side of the Kosten- und Finanzierungsplan lists money: every source counts towards
+covering the costs, own funds towards the own share. A source whose name says it is no money
+(„Sachleistung – Personalgestellung (unbar)“, „geldwerte Leistung“, „Sachspende“) counts staff,
+rooms or goods as cash: the own share and the coverage are overstated by its amount. Most calls
+do not accept in-kind contributions as own share (check the call's text).
+""",
+    reads=("budget",),
+)
+def in_kind_is_no_money(ctx: RuleContext) -> Iterator[Violation]:
+    for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
+        for f, source in enumerate(year.funding):
+            if _IN_KIND.search(source.name):
+                yield Violation(("budget", "years", y, "funding", f, "name"),
+                                f"'{source.name}' is an in-kind contribution, booked as `{source.kind.value}` money")
