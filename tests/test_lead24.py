@@ -196,3 +196,14 @@ def test_which_councils_decide_for_an_applicant(text, council, foreign):
 
     found = foreign_council(text, council)
     assert (found.group() if found else None) == foreign
+
+
+def test_counts_and_dates_the_texts_state_again(bid, tmp_path):
+    """TXT009 compares only counts of a whole list; DAT004 only days near the data's (an earlier decision is another)."""
+    edit(bid / "bid.yaml", "und sichert so Wohlstand",
+         "und sichert so, mit insgesamt 4 Maßnahmen (drei Maßnahmen laufen bereits) und dem am 12. Mai 2015 beschlossenen "
+         "Leitbild, Wohlstand")
+    assert not _codes(check_here("bid", "-f", "json", "--select", "TXT009,DAT004", cwd=tmp_path))
+    edit(bid / "bid.yaml", "mit insgesamt 4 Maßnahmen", "mit insgesamt 6 Maßnahmen")
+    found = check_here("bid", "-f", "json", "--select", "TXT009,DAT004", cwd=tmp_path).json()["findings"]
+    assert [f["message"] for f in found if f["rule"] == "TXT009"] == ["the text counts 6 measure(s), the bid has 4"]

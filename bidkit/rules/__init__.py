@@ -18,6 +18,7 @@ from bidkit.rules import (  # noqa: F401  (importing a module registers its rule
     resolution,
     structure,
     supporters,
+    textfacts,
     theme,
     themetemplates,
     variants,
