@@ -465,6 +465,10 @@ class PartnerType(str, enum.Enum):
     VERBAND = "verband"
     LAND = "land"
     BUND = "bund"
+    OEFFENTLICH = "oeffentlich"  # a public body that is no municipality: AöR, Anstalt, Eigenbetrieb, Zweckverband, Kammer
+    STIFTUNG = "stiftung"
+    KIRCHE = "kirche"  # a church or religious community (KdöR)
+    GEMEINNUETZIG = "gemeinnuetzig"  # a non-profit company or welfare organisation (gGmbH, Wohlfahrtsverband)
     SONSTIGE = "sonstige"
 
 

@@ -207,3 +207,12 @@ def test_counts_and_dates_the_texts_state_again(bid, tmp_path):
     edit(bid / "bid.yaml", "mit insgesamt 4 Maßnahmen", "mit insgesamt 6 Maßnahmen")
     found = check_here("bid", "-f", "json", "--select", "TXT009,DAT004", cwd=tmp_path).json()["findings"]
     assert [f["message"] for f in found if f["rule"] == "TXT009"] == ["the text counts 6 measure(s), the bid has 4"]
+
+
+def test_partner_types_of_real_partners_are_named_in_the_document():
+    """rt9 D19: an AöR, a Stiftung, a church and a gGmbH all printed as „Sonstige“."""
+    from bidkit.models import PartnerType
+    from bidkit.render.context import PARTNER_TYPE_TITLES
+
+    assert set(PARTNER_TYPE_TITLES) == {kind.value for kind in PartnerType}
+    assert PARTNER_TYPE_TITLES["oeffentlich"] == "Öffentliche Einrichtung" and PARTNER_TYPE_TITLES["kirche"] == "Kirche"

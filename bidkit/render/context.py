@@ -85,7 +85,8 @@ def section_order(required: list[str]) -> list[str]:
 PARTNER_TYPE_TITLES = {
     "kommune": "Kommune", "unternehmen": "Unternehmen", "hochschule": "Hochschule",
     "forschung": "Forschungseinrichtung", "verein": "Verein", "verband": "Verband",
-    "land": "Land", "bund": "Bund", "sonstige": "Sonstige",
+    "land": "Land", "bund": "Bund", "oeffentlich": "Öffentliche Einrichtung", "stiftung": "Stiftung",
+    "kirche": "Kirche", "gemeinnuetzig": "Gemeinnützige Organisation", "sonstige": "Sonstige",
 }
 
 

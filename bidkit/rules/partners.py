@@ -221,7 +221,7 @@ def one_name_per_organisation(ctx: RuleContext) -> Iterator[Violation]:
 
 @rule(
     "PAR007", WARNING, "A company or association typed as a municipality",
-    hint="Give the partner the type of what its name says (`unternehmen`, `verein`, `sonstige`); `kommune` is a town, "
+    hint="Give the partner the type of what its name says (`unternehmen`, `gemeinnuetzig`, `verein`, `stiftung`, `oeffentlich`); `kommune` is a town, "
          "a municipality or a Kreis.",
     explanation="""
 A partner of `type: kommune` is a municipality: its own funds count towards the bid's own share
