@@ -101,3 +101,31 @@ def event_dates_agree(ctx: RuleContext) -> Iterator[Violation]:
                     yield Violation(path, f"the text dates {what} {day:%d.%m.%Y}, {field} is {data:%d.%m.%Y}",
                                     text_offset=match.start())
                     break
+
+
+#: Texts the document prints in a table cell, and how long one may be: a row is never split across pages
+#: (its cells stay together), so a cell must fit a page with room to spare — 300 characters are ~8 lines.
+CELL_TEXTS = ("budget.years[].costs[].title", "budget.years[].funding[].name", "goals[].kpis[].name", "goals[].kpis[].unit",
+              "goals[].kpis[].source")
+CELL_CHARACTERS = 300
+
+
+@rule(
+    "TXT010", Severity.WARNING, "A text too long for its table cell",
+    hint=f"Shorten it to at most {CELL_CHARACTERS} characters; say more in the measure's or the budget's text.",
+    explanation=f"""
+Cost items, funding sources and KPIs are printed as table rows, and a row stays on one page (its
+cells side by side). A title of thousands of characters makes a row taller than a page: it starts
+on a new page, leaves the page before it half empty and runs over the next pages without the
+table's header row. A cell text of more than {CELL_CHARACTERS} characters is a description put where
+a title belongs.
+""",
+    reads=(),
+)
+def cell_texts_fit(ctx: RuleContext) -> Iterator[Violation]:
+    from bidkit.rules.structure import _select
+
+    for field in CELL_TEXTS:
+        for path, text in _select(ctx.data, field.split(".")):
+            if isinstance(text, str) and len(text) > CELL_CHARACTERS:
+                yield Violation(path, f"{len(text)} characters in a table cell (at most {CELL_CHARACTERS})")
