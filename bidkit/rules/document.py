@@ -74,3 +74,33 @@ def too_long_to_lay_out(ctx) -> Iterator[Violation]:
         yield Violation((), f"the document would have about {size / 1e6:.1f} MB of HTML, about {size // 4500:,} pages "
                             f"(the {name} alone {count / 1e6:.1f} MB); the build lays out at most "
                             f"{MAX_LAYOUT_HTML_BYTES / 1e6:.0f} MB and would refuse it")
+
+
+#: HTML bytes of a page at most, as estimated_html_bytes counts them (the examples and generated bids have
+#: 2,800–4,500): the estimate's pages are at most the real ones.
+_BYTES_PER_PAGE = 4500
+
+
+@rule(
+    "PDF004", Severity.WARNING, "Document far longer than the call's page limit",
+    hint="Shorten the texts, summarise long lists (cost items, supporters) or move them into an annex; "
+         "`bidkit build --draft` shows the pages of each section.",
+    explanation="""
+The page limit (PDF001) is checked on the built PDF. `check` already sees a bid that will miss
+it by far: the document's size estimated from the bid (as for PDF002) gives at least so many
+pages — the estimate counts fewer pages than the document gets, never more — and a bid estimated
+at more than twice the call's `page_limit` will not be cut to it by a few words. The warning
+names the largest part.
+""",
+    reads=("budget", "measures", "partners", "goals", "supporters"),
+)
+def far_over_the_page_limit(ctx) -> Iterator[Violation]:
+    limit = ctx.call.page_limit
+    if not limit:
+        return
+    size, parts = estimated_html_bytes(ctx)
+    pages = size // _BYTES_PER_PAGE
+    if pages > 2 * limit:
+        count, name = max((size, name) for name, size in parts.items())
+        yield Violation((), f"the document will have at least about {pages} pages (the {name} alone about "
+                            f"{count // _BYTES_PER_PAGE}); the call allows {limit}")
