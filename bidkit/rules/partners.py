@@ -260,3 +260,49 @@ def one_entry_per_partner(ctx: RuleContext) -> Iterator[Violation]:
             continue
         yield Violation(("partners", index, "name"),
                         f"partner '{partner.id}' ('{partner.name}') is the partner '{earlier.id}' ('{earlier.name}') again")
+
+
+@rule(
+    "PAR008", WARNING, "A partner's contribution names money the plan does not show",
+    hint="Add the partner's money to the funding (`partner: <its id>` on the source), or correct the amount in "
+         "`contribution:`; money a partner spends outside the plan is said so („trägt eigene Kosten von …“).",
+    explanation="""
+A partner's `contribution:` that promises money („Zuschuss von 25.000 € für die Digitallotsen“,
+„beteiligt sich mit 12.500 €“) says the partner pays into the project; the Kosten- und
+Finanzierungsplan must then show it as funding from that partner (`partner:` on the source), over
+all years or in one. A promise the plan does not hold, or holds with another amount, is one of the
+two the jury cannot both believe. Amounts said to be about or at most so much, and in-kind
+contributions (Sachleistungen, „im Wert von“), are not compared.
+""",
+    reads=("partners", "budget"),
+)
+def contributions_in_the_plan(ctx: RuleContext) -> Iterator[Violation]:
+    from decimal import Decimal
+
+    from bidkit.rules.budget import _IN_KIND
+    from bidkit.rules.resolution import _AMOUNT, _QUALIFIED, _figure
+
+    funded: dict[str, set[Decimal]] = {}
+    totals: dict[str, Decimal] = {}
+    for year in ctx.bid.budget.years if ctx.bid.budget else []:
+        for source in year.funding:
+            if source.partner:
+                funded.setdefault(source.partner, set()).add(source.amount)
+                totals[source.partner] = totals.get(source.partner, Decimal(0)) + source.amount
+    for partner_id, total in totals.items():
+        funded[partner_id].add(total)
+    for index, partner in enumerate(ctx.bid.partners or []):
+        text = partner.contribution
+        if not text or _IN_KIND.search(text) or "Wert von" in text:
+            continue
+        for match in _AMOUNT.finditer(text):
+            figure = _figure(match, False)
+            if figure is None or _QUALIFIED.search(text, max(0, match.start() - 20), match.start()):
+                continue
+            value, tolerance = figure
+            if any(abs(value - amount) <= tolerance for amount in funded.get(partner.id, ())):
+                continue
+            shown = "no funding from it" if partner.id not in funded else "other amounts from it"
+            yield Violation(("partners", index, "contribution"),
+                            f"'{partner.name}' promises {match.group().strip()}; the plan shows {shown}", text_offset=match.start())
+            break
