@@ -263,7 +263,9 @@ was spent on.
     reads=("budget", "measures"), partial_ok=("measures",),
 )
 def costs_in_measure_years(ctx: RuleContext) -> Iterator[Violation]:
-    measures = {m.id: m for m in ctx.bid.measures or []}
+    measures = {}
+    for item in reversed(ctx.bid.measures or []):  # the first of a doubled id (REF002) wins: its dates, not a retyped one's
+        measures[item.id] = item
     for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
         for c, item in enumerate(year.costs):
             measure = measures.get(item.measure) if item.measure else None
@@ -334,7 +336,9 @@ share and be printed as the municipality's own funds: it is `industrie` or `drit
     reads=("budget", "partners"),
 )
 def own_funds_of_a_municipality(ctx: RuleContext) -> Iterator[Violation]:
-    partners = {p.id: p for p in ctx.bid.partners or []}
+    partners = {}
+    for item in reversed(ctx.bid.partners or []):  # the first of a doubled id (REF002) wins: its dates, not a retyped one's
+        partners[item.id] = item
     for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
         for f, source in enumerate(year.funding):
             partner = partners.get(source.partner) if source.partner else None

@@ -196,7 +196,9 @@ partner's id to link it with.
     reads=("partners", "mou", "budget"), partial_ok=("partners", "mou", "budget"),
 )
 def one_name_per_organisation(ctx: RuleContext) -> Iterator[Violation]:
-    partners = {p.id: p for p in ctx.bid.partners or []}
+    partners = {}
+    for item in reversed(ctx.bid.partners or []):  # the first of a doubled id (REF002) wins: its dates, not a retyped one's
+        partners[item.id] = item
     by_words = {}
     for partner in partners.values():
         by_words.setdefault(_words(partner.name), partner)
