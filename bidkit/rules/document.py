@@ -100,7 +100,7 @@ def far_over_the_page_limit(ctx) -> Iterator[Violation]:
         return
     size, parts = estimated_html_bytes(ctx)
     pages = size // _BYTES_PER_PAGE
-    if pages > 2 * limit:
+    if pages > 2 * limit and size <= 0.9 * MAX_LAYOUT_HTML_BYTES:  # beyond, PDF002 says more
         count, name = max((size, name) for name, size in parts.items())
         yield Violation((), f"the document will have at least about {pages} pages (the {name} alone about "
                             f"{count // _BYTES_PER_PAGE}); the call allows {limit}")
