@@ -23,8 +23,9 @@ lays out the cover again (page 1, so ``:first`` and "page > 1" stay as in a sing
   once, half in each process. The first part's target-counters into the second part stand in
   (``_Elsewhere``) until the second part's page numbers arrive. Refused before the fork (then
   the late split below decides): selectors of the bid's sheets that read what an element holds
-  (``:has``, ``:empty``), fixed or running boxes, footnotes, a counter of ``<html>``, ``<body>``
-  or its children, a bottom margin, border or padding of ``<html>`` or ``<body>``, text
+  (``:has``, ``:empty``) — but for what a selector's subject holds, when it is neither <html>
+  nor <body> (``dd:empty``) —, fixed or running boxes, footnotes, a counter of ``<html>``,
+  ``<body>`` or its children, a bottom margin, border or padding of ``<html>`` or ``<body>``, text
   directly in ``<body>`` — read from the style sheets and from the styles of those elements,
   computed on a skeleton of them alone. Checked after it, and else laid out again in one
   process (``_Redo``): the box builder's counters and quotes where the parts meet, the second
@@ -205,7 +206,16 @@ class _Redo(BaseException):
 
 def _reads(code) -> set[str]:
     """The attribute and global names a compiled selector test uses (nested generators included)."""
-    names = set(code.co_names)
+    return set(code.co_names) | _nested_reads(code)
+
+
+def _nested_reads(code) -> set[str]:
+    """The names the test's nested generators use: cssselect2 0.10 compiles a combinator
+    (``a b``, ``a > b``, ``a + b``, ``a ~ b``) into a generator that rebinds ``el`` to an
+    ancestor or a sibling, and what ``:has()`` tests into one over what the subject holds; the
+    lambda's own code reads the subject ``el`` alone (its ``:empty``; the elements its ``:has()``
+    looks through)."""
+    names = set()
     for const in code.co_consts:
         if hasattr(const, "co_names"):
             names |= _reads(const)
@@ -213,23 +223,44 @@ def _reads(code) -> set[str]:
 
 
 def _selectors(matcher):
-    for group in (matcher.id_selectors, matcher.class_selectors, matcher.lower_local_name_selectors,
-                  matcher.namespace_selectors):
-        for entries in group.values():
-            yield from entries
-    yield from matcher.lang_attr_selectors
-    yield from matcher.other_selectors
+    """(what the selector's subject is keyed by: ("id" | "class" | "name", key) or None, the
+    matcher's entry) of each selector."""
+    for kind, group in (("id", matcher.id_selectors), ("class", matcher.class_selectors),
+                        ("name", matcher.lower_local_name_selectors), (None, matcher.namespace_selectors)):
+        for key, entries in group.items():
+            for entry in entries:
+                yield ((kind, key) if kind else None), entry
+    for entry in (*matcher.lang_attr_selectors, *matcher.other_selectors):
+        yield None, entry
 
 
-def _check_sheets(sheets) -> None:
-    """Refuse, from the style sheets alone, what parts styled apart cannot reproduce."""
+def _may_be(subject, element) -> bool:
+    """Whether a selector keyed by ``subject`` (``_selectors``) may match ``element`` (by its key alone)."""
+    if subject is None:
+        return True
+    kind, key = subject
+    if kind == "id":
+        return element.get("id") == key
+    if kind == "class":
+        return key.lower() in (element.get("class") or "").lower().split()
+    return element.tag.lower() == key.lower()
+
+
+def _check_sheets(sheets, tops) -> None:
+    """Refuse, from the style sheets alone, what parts styled apart cannot reproduce. ``tops``:
+    <html> and <body>, which hold other elements in each process than in the whole document."""
     _check_page_rules(sheets)
     for sheet, origin, _specificity in sheets:
-        for test, _specificity, _order, _pseudo, (declarations, _layer) in _selectors(sheet.matcher):
+        for subject, (test, _specificity, _order, _pseudo, (declarations, _layer)) in _selectors(sheet.matcher):
             # WeasyPrint 70's own sheet has two such rules (``select:not(:has(option[selected]))
             # option:first-of-type`` and ``textarea:empty``): they style the element itself or
             # what it holds, never a sibling or <body>, and a placeholder's own style is not used.
-            if origin != "user agent" and _reads(test.__code__) & _HOLDS_READS:
+            # A bid's sheet may read what the selector's subject holds (``dd:empty``), not what an
+            # ancestor or a sibling holds (a placeholder among body's children), and only of a
+            # subject that is neither <html> nor <body>: every other element holds in its own
+            # process what it holds in the whole document, and a placeholder's style is not used.
+            if origin != "user agent" and _reads(test.__code__) & _HOLDS_READS and (
+                    _nested_reads(test.__code__) & _HOLDS_READS or any(_may_be(subject, top) for top in tops)):
                 raise Serial("a selector reads what an element holds (:has, :empty)")
             for name, values, _importance in declarations:
                 if name == "position" and values not in _SAFE_POSITIONS:
@@ -267,11 +298,11 @@ def plan_early(html, sheets, presentational_hints, font_config, style_for) -> tu
     from weasyprint.css.targets import TargetCollector
     import cssselect2
 
-    _check_sheets(sheets)
     root = html.etree_element
     body = root.find("body")
     if body is None:
         raise Serial("no body")
+    _check_sheets(sheets, (root, body))
     skeleton = _shallow(root)
     copies = []
     for child in root:
