@@ -10,7 +10,8 @@ for the time of a render by the hooks below), ``LayoutContext.page_maker`` (entr
 (``target_lookup_items``, ``counter_lookup_items``, ``cache_target_page_counters``; a
 ``TargetLookupItem``'s ``target_box``), ``context.string_set`` and ``context.style_for._sheets``
 (the @page selectors). tests/test_parallel.py fails loudly when any of them changes; WeasyPrint
-is pinned to 70.*.
+is pinned to 70.*. (The wait of the first part's write for the second process, at its last page
+painted, is bidkit.render.pdf's ``after_painting``: tests/test_mem9_stagger.py.)
 
 How: the split is a child of ``<body>`` that starts on a forced page break, chosen so that the
 two parts are about as large (in HTML elements: both processes choose alike); the second part
@@ -40,10 +41,12 @@ lays out the cover again (page 1, so ``:first`` and "page > 1" stay as in a sing
 Then, in both: the table of contents' target counters into the second part get the second
 part's page numbers (shifted by the first part's page count) through WeasyPrint's own target
 collector before the TOC page is made again; margin boxes are made with the serial page numbers
-("Seite X von Y") and named strings; each part is written by WeasyPrint, at the same time;
-``merge`` (bidkit.render.merge: pikepdf is loaded only then) joins them (pages, structure tree,
-parent tree, named destinations, bookmarks, links, and each font's two subsets as one font), and
-bidkit.render.final finishes the file as for a single build.
+("Seite X von Y") and named strings; each part is written by WeasyPrint, at the same time,
+but the first part's fonts, structure tree and objects — the end of its write, its peak of
+memory — only once the second process has written its part and ended (the two peaks would add
+up: ~190 + ~180 MB at 100 pages); ``merge`` (bidkit.render.merge: pikepdf is loaded only then)
+joins them (pages, structure tree, parent tree, named destinations, bookmarks, links, and each
+font's two subsets as one font), and bidkit.render.final finishes the file as for a single build.
 
 Anything neither can reproduce exactly (page-based counters in the second part's content, a
 count of pages in the content, :left/:right/:nth or named pages, footnotes, running elements, a
@@ -827,13 +830,26 @@ class Parts:
             end = self.document.pages[-1]
             for name in second_names:  # links into the second part are kept; merge sets their place
                 end.anchors[name] = (0, 0, 0, 0)
+            answer = []
+
+            def second_written() -> None:  # the child has written its part; with ``last`` it ends
+                LOG.debug("first part painted, waits: %.2f s CPU", time.process_time())
+                answer.append(_recv(self.conn))
+                LOG.debug("second part received: %.2f s CPU", time.process_time())
+                if last:
+                    self.close()
+
             try:
-                write_first(self.document, first)
+                # With ``last``, this part's fonts, structure tree and objects (the end of the
+                # write, its peak of memory) are made once the child has ended: the two processes'
+                # peaks do not add up; the pages are painted meanwhile, as the child writes.
+                with _after_painting(self.document.pages[-1], second_written) if last else contextlib.nullcontext():
+                    write_first(self.document, first)
             finally:
                 for name in second_names:
                     end.anchors.pop(name, None)
             LOG.debug("first part written: %.2f s CPU", time.process_time())
-            ok, starts = _recv(self.conn)
+            ok, starts = answer[0] if answer else _recv(self.conn)
             if not ok:
                 raise starts
             self.second_starts = starts
@@ -863,6 +879,12 @@ class Parts:
 
     def __del__(self):
         self.close()
+
+
+def _after_painting(page, then):
+    from bidkit.render.pdf import after_painting  # (bidkit.render.pdf imports this module)
+
+    return after_painting(page, then)
 
 
 def layout(render, write_part, meter: IdleMeter | None = None):
