@@ -10,7 +10,8 @@ for the time of a render by the hooks below), ``LayoutContext.page_maker`` (entr
 (``target_lookup_items``, ``counter_lookup_items``, ``cache_target_page_counters``; a
 ``TargetLookupItem``'s ``target_box``), ``context.string_set`` and ``context.style_for._sheets``
 (the @page selectors). tests/test_parallel.py fails loudly when any of them changes; WeasyPrint
-is pinned to 70.*.
+is pinned to 70.*. (The wait of the first part's write for the second process, at its last page
+painted, is bidkit.render.pdf's ``after_painting``: tests/test_mem9_stagger.py.)
 
 How: the split is a child of ``<body>`` that starts on a forced page break, chosen so that the
 two parts are about as large (in HTML elements: both processes choose alike); the second part
@@ -23,8 +24,9 @@ lays out the cover again (page 1, so ``:first`` and "page > 1" stay as in a sing
   once, half in each process. The first part's target-counters into the second part stand in
   (``_Elsewhere``) until the second part's page numbers arrive. Refused before the fork (then
   the late split below decides): selectors of the bid's sheets that read what an element holds
-  (``:has``, ``:empty``), fixed or running boxes, footnotes, a counter of ``<html>``, ``<body>``
-  or its children, a bottom margin, border or padding of ``<html>`` or ``<body>``, text
+  (``:has``, ``:empty``) — but for what a selector's subject holds, when it is neither <html>
+  nor <body> (``dd:empty``) —, fixed or running boxes, footnotes, a counter of ``<html>``,
+  ``<body>`` or its children, a bottom margin, border or padding of ``<html>`` or ``<body>``, text
   directly in ``<body>`` — read from the style sheets and from the styles of those elements,
   computed on a skeleton of them alone. Checked after it, and else laid out again in one
   process (``_Redo``): the box builder's counters and quotes where the parts meet, the second
@@ -39,10 +41,12 @@ lays out the cover again (page 1, so ``:first`` and "page > 1" stay as in a sing
 Then, in both: the table of contents' target counters into the second part get the second
 part's page numbers (shifted by the first part's page count) through WeasyPrint's own target
 collector before the TOC page is made again; margin boxes are made with the serial page numbers
-("Seite X von Y") and named strings; each part is written by WeasyPrint, at the same time;
-``merge`` (bidkit.render.merge: pikepdf is loaded only then) joins them (pages, structure tree,
-parent tree, named destinations, bookmarks, links, and each font's two subsets as one font), and
-bidkit.render.final finishes the file as for a single build.
+("Seite X von Y") and named strings; each part is written by WeasyPrint, at the same time,
+but the first part's fonts, structure tree and objects — the end of its write, its peak of
+memory — only once the second process has written its part and ended (the two peaks would add
+up: ~190 + ~180 MB at 100 pages); ``merge`` (bidkit.render.merge: pikepdf is loaded only then)
+joins them (pages, structure tree, parent tree, named destinations, bookmarks, links, and each
+font's two subsets as one font), and bidkit.render.final finishes the file as for a single build.
 
 Anything neither can reproduce exactly (page-based counters in the second part's content, a
 count of pages in the content, :left/:right/:nth or named pages, footnotes, running elements, a
@@ -205,7 +209,16 @@ class _Redo(BaseException):
 
 def _reads(code) -> set[str]:
     """The attribute and global names a compiled selector test uses (nested generators included)."""
-    names = set(code.co_names)
+    return set(code.co_names) | _nested_reads(code)
+
+
+def _nested_reads(code) -> set[str]:
+    """The names the test's nested generators use: cssselect2 0.10 compiles a combinator
+    (``a b``, ``a > b``, ``a + b``, ``a ~ b``) into a generator that rebinds ``el`` to an
+    ancestor or a sibling, and what ``:has()`` tests into one over what the subject holds; the
+    lambda's own code reads the subject ``el`` alone (its ``:empty``; the elements its ``:has()``
+    looks through)."""
+    names = set()
     for const in code.co_consts:
         if hasattr(const, "co_names"):
             names |= _reads(const)
@@ -213,23 +226,44 @@ def _reads(code) -> set[str]:
 
 
 def _selectors(matcher):
-    for group in (matcher.id_selectors, matcher.class_selectors, matcher.lower_local_name_selectors,
-                  matcher.namespace_selectors):
-        for entries in group.values():
-            yield from entries
-    yield from matcher.lang_attr_selectors
-    yield from matcher.other_selectors
+    """(what the selector's subject is keyed by: ("id" | "class" | "name", key) or None, the
+    matcher's entry) of each selector."""
+    for kind, group in (("id", matcher.id_selectors), ("class", matcher.class_selectors),
+                        ("name", matcher.lower_local_name_selectors), (None, matcher.namespace_selectors)):
+        for key, entries in group.items():
+            for entry in entries:
+                yield ((kind, key) if kind else None), entry
+    for entry in (*matcher.lang_attr_selectors, *matcher.other_selectors):
+        yield None, entry
 
 
-def _check_sheets(sheets) -> None:
-    """Refuse, from the style sheets alone, what parts styled apart cannot reproduce."""
+def _may_be(subject, element) -> bool:
+    """Whether a selector keyed by ``subject`` (``_selectors``) may match ``element`` (by its key alone)."""
+    if subject is None:
+        return True
+    kind, key = subject
+    if kind == "id":
+        return element.get("id") == key
+    if kind == "class":
+        return key.lower() in (element.get("class") or "").lower().split()
+    return element.tag.lower() == key.lower()
+
+
+def _check_sheets(sheets, tops) -> None:
+    """Refuse, from the style sheets alone, what parts styled apart cannot reproduce. ``tops``:
+    <html> and <body>, which hold other elements in each process than in the whole document."""
     _check_page_rules(sheets)
     for sheet, origin, _specificity in sheets:
-        for test, _specificity, _order, _pseudo, (declarations, _layer) in _selectors(sheet.matcher):
+        for subject, (test, _specificity, _order, _pseudo, (declarations, _layer)) in _selectors(sheet.matcher):
             # WeasyPrint 70's own sheet has two such rules (``select:not(:has(option[selected]))
             # option:first-of-type`` and ``textarea:empty``): they style the element itself or
             # what it holds, never a sibling or <body>, and a placeholder's own style is not used.
-            if origin != "user agent" and _reads(test.__code__) & _HOLDS_READS:
+            # A bid's sheet may read what the selector's subject holds (``dd:empty``), not what an
+            # ancestor or a sibling holds (a placeholder among body's children), and only of a
+            # subject that is neither <html> nor <body>: every other element holds in its own
+            # process what it holds in the whole document, and a placeholder's style is not used.
+            if origin != "user agent" and _reads(test.__code__) & _HOLDS_READS and (
+                    _nested_reads(test.__code__) & _HOLDS_READS or any(_may_be(subject, top) for top in tops)):
                 raise Serial("a selector reads what an element holds (:has, :empty)")
             for name, values, _importance in declarations:
                 if name == "position" and values not in _SAFE_POSITIONS:
@@ -267,11 +301,11 @@ def plan_early(html, sheets, presentational_hints, font_config, style_for) -> tu
     from weasyprint.css.targets import TargetCollector
     import cssselect2
 
-    _check_sheets(sheets)
     root = html.etree_element
     body = root.find("body")
     if body is None:
         raise Serial("no body")
+    _check_sheets(sheets, (root, body))
     skeleton = _shallow(root)
     copies = []
     for child in root:
@@ -374,6 +408,20 @@ def _plain_strings(store) -> dict:
     return {name: {page: list(values) for page, values in pages.items()} for name, pages in store.items()}
 
 
+def _release() -> None:
+    """Before the fork at the cascade: the HTML parser's garbage collected (the cycle collector
+    is off while WeasyPrint runs: ``pdf._no_collection``) and the memory it held given back.
+    tinyhtml5's tree builder leaves its elements (~40,000 objects at 100 pages, ~0.07 s to collect)
+    in cycles that hold every element of the parsed tree: without this, neither process could
+    free the other part's elements (``_Part._prune``), and both kept — and, touching the pages
+    they share with them, copied — the whole tree (~13 MB more at the peak of 100 pages)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)  # glibc: free pages of its heap to the system
+
+
 class _Part:
     """The hooks of a render in two parts: this process lays out the first part; at the start
     of the pagination (the box tree built once, shared copy-on-write) it forks the child that
@@ -431,6 +479,8 @@ class _Part:
             raise Serial("threads of a C library running: no fork")
         mine, theirs = conn_pair()  # (not multiprocessing's: ~1.1 MB more where the boxes live)
         remaining = signal.getitimer(signal.ITIMER_REAL)[0]  # bidkit.limits.deadline's
+        if self.split is None:  # at the cascade: the parsed HTML and the sheets, no boxes yet
+            _release()
         gc.freeze()  # the box tree stays shared: no collection touches it in the child
         pid = os.fork()
         if pid == 0:
@@ -780,13 +830,26 @@ class Parts:
             end = self.document.pages[-1]
             for name in second_names:  # links into the second part are kept; merge sets their place
                 end.anchors[name] = (0, 0, 0, 0)
+            answer = []
+
+            def second_written() -> None:  # the child has written its part; with ``last`` it ends
+                LOG.debug("first part painted, waits: %.2f s CPU", time.process_time())
+                answer.append(_recv(self.conn))
+                LOG.debug("second part received: %.2f s CPU", time.process_time())
+                if last:
+                    self.close()
+
             try:
-                write_first(self.document, first)
+                # With ``last``, this part's fonts, structure tree and objects (the end of the
+                # write, its peak of memory) are made once the child has ended: the two processes'
+                # peaks do not add up; the pages are painted meanwhile, as the child writes.
+                with _after_painting(self.document.pages[-1], second_written) if last else contextlib.nullcontext():
+                    write_first(self.document, first)
             finally:
                 for name in second_names:
                     end.anchors.pop(name, None)
             LOG.debug("first part written: %.2f s CPU", time.process_time())
-            ok, starts = _recv(self.conn)
+            ok, starts = answer[0] if answer else _recv(self.conn)
             if not ok:
                 raise starts
             self.second_starts = starts
@@ -816,6 +879,12 @@ class Parts:
 
     def __del__(self):
         self.close()
+
+
+def _after_painting(page, then):
+    from bidkit.render.pdf import after_painting  # (bidkit.render.pdf imports this module)
+
+    return after_painting(page, then)
 
 
 def layout(render, write_part, meter: IdleMeter | None = None):

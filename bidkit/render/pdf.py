@@ -168,6 +168,28 @@ pydyf.PDF.page_references = property(_page_references)
 def _paint_joined(self, stream, scale=1) -> None:
     _WEASYPRINT_PAINT(self, stream, scale)
     stream.stream[:] = [b"\n".join(pydyf._to_bytes(item) for item in stream.stream)]
+    then = _PAINTED.pop(id(self), None)
+    if then is not None:
+        then()
+
+
+#: page id → what to do once that page is painted (``after_painting``).
+_PAINTED: dict[int, Callable[[], None]] = {}
+
+
+@contextlib.contextmanager
+def after_painting(page, then: Callable[[], None]):
+    """``then()`` runs once ``page`` (a WeasyPrint page of the document written inside the block)
+    is painted: WeasyPrint 70's ``generate_pdf`` paints every page in order, and only after the
+    last one makes the fonts, the structure tree (``add_tags``: ~10 % of the file's memory) and
+    writes the objects. A layout in two processes waits there, after its last page, for the
+    second process to end (bidkit.render.parallel: the two processes' peaks do not add up).
+    tests/test_mem9_stagger.py fails loudly should WeasyPrint change that order."""
+    _PAINTED[id(page)] = then
+    try:
+        yield
+    finally:
+        _PAINTED.pop(id(page), None)
 
 
 _WEASYPRINT_PAINT = weasyprint.document.Page.paint
