@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,13 +35,14 @@ class Run:
 
 
 def run_bidkit(*args: str, cwd: Path | None = None, env: dict | None = None) -> Run:
-    """Run the real command line (`python -m bidkit`) in a subprocess; its rebuild cache is an
-    empty folder of its own unless ``env`` names one (BIDKIT_CACHE_DIR), so runs stay independent."""
+    """Run the real command line (`python -m bidkit`) in a subprocess; its cache is a folder of its
+    own unless ``env`` names one (BIDKIT_CACHE_DIR), so runs stay independent: a copy of the run's
+    warm cache (`warm_copy`: no PDF in it, so every build lays out), else empty."""
     environment = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
     environment.update({"NO_COLOR": "1", "COLUMNS": "200", **(env or {})})
     with tempfile.TemporaryDirectory(prefix="bidkit-cache-") as cache:
         if not (env and "BIDKIT_CACHE_DIR" in env):
-            environment["BIDKIT_CACHE_DIR"] = cache
+            environment["BIDKIT_CACHE_DIR"] = warm_copy(cache)
         proc = subprocess.run(
             [sys.executable, "-m", "bidkit", *args], cwd=cwd or REPO, env=environment,
             capture_output=True, text=True, timeout=300,
@@ -83,6 +85,42 @@ def check_here(*args: str, cwd: Path | None = None) -> Run:
         if collecting:
             gc.enable()
     return Run(code, stdout.getvalue(), stderr.getvalue())
+
+
+#: The cache folder `warm_cache` filled for this run (None until then: `run_bidkit` starts empty).
+_WARM: Path | None = None
+
+
+def warm_copy(folder: str) -> str:
+    """``folder`` (an empty cache folder) filled with a copy of the run's warm cache, if there is one."""
+    if _WARM is not None:
+        shutil.copytree(_WARM, folder, dirs_exist_ok=True)
+    return folder
+
+
+@pytest.fixture(autouse=True, scope="session")
+def warm_cache(tmp_path_factory):
+    """What any `check` or `build` keeps in the cache folder besides PDFs (the models' kept schemas,
+    the compiled patterns, the read YAML files, Babel's numbers, the hyphenation patterns), made
+    once per run by a check and a build of the examples: each `run_bidkit` starts from a copy,
+    not from nothing (~0.2 s of CPU a check, ~0.5 s a build: the state of any second run of
+    bidkit on a machine). No rebuilt PDF is in it: a build lays out as in an empty folder. The
+    tests of these caches name folders of their own (BIDKIT_CACHE_DIR)."""
+    global _WARM
+
+    def warm() -> Path:
+        folder = tmp_path_factory.mktemp("warm-cache")
+        env = {"BIDKIT_CACHE_DIR": str(folder)}
+        for args in (["check", str(EXAMPLE)], ["check", str(PADERBORN)], ["build", str(EXAMPLE), "--no-cache", "-o",
+                                                                                  str(folder.parent / "warm.pdf")]):
+            run = run_bidkit(*args, env=env)
+            assert run.code == 0, run.stderr
+        assert not (folder / "pdf").exists()
+        return folder
+
+    _WARM = shared(tmp_path_factory, "warm_cache", warm)
+    yield _WARM
+    _WARM = None
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -545,3 +583,72 @@ def _draft_outside_git(tmp_path_factory) -> Build:
     run = run_bidkit("build", str(root / "bid"), "--draft", "-o", str(root / "draft.pdf"),
                      env={"GIT_CEILING_DIRECTORIES": str(root)})
     return Build(root / "bid", root / "draft.pdf", run)
+
+
+#: Runs the command line (bidkit.cli's typer app) and notes what its processes hold: the layout
+#: process as it starts to lay out (``layout.json``: which of the check's libraries it has loaded),
+#: the command line's process as it starts the final file (``final.json``).
+PROBE = textwrap.dedent("""
+    import json, os, sys
+    import bidkit.render.staged as staged
+
+    render, finish, noted, command_line = staged.render, staged.finish, sys.argv[1], os.getpid()
+    # (pydantic's core is there: typer's option adapters load it to read the command line)
+    CHECK_MODULES = ("bidkit.models", "bidkit.check", "bidkit.rules", "yaml", "jinja2", "babel", "pypdf")
+
+    def note(name, facts):
+        with open(os.path.join(noted, name), "w", encoding="utf-8") as out:
+            json.dump(facts, out)
+
+    def noting_render(*args, **kwargs):
+        note("layout.json", {"apart": os.getpid() != command_line,
+                             "loaded": sorted(name for name in CHECK_MODULES if name in sys.modules)})
+        return render(*args, **kwargs)
+
+    def noting_finish(staged_, written, *args, **kwargs):
+        children = set()
+        for task in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{task}/children", encoding="ascii") as listed:
+                children |= set(listed.read().split())
+        note("final.json", {"here": os.getpid() == command_line, "pikepdf": "pikepdf" in sys.modules,
+                            "children": sorted(children), "pdf": len(written.data)})
+        return finish(staged_, written, *args, **kwargs)
+
+    staged.render, staged.finish = noting_render, noting_finish
+    sys.argv = ["bidkit", *sys.argv[2:]]
+    from bidkit.cli import main
+
+    main()
+""")
+
+
+@dataclass
+class ProbedBuild:
+    """The example built by `PROBE` (--no-cache --jobs 1, TMPDIR a folder of its own): the run, the
+    PDF, what the layout process and the command line's process held, and that folder."""
+
+    run: Run
+    pdf: Path
+    layout: dict
+    final: dict
+    temporary: Path
+
+
+@pytest.fixture(scope="session")
+def probed_build(tmp_path_factory) -> ProbedBuild:
+    """One probed build for tests/test_staged_build.py and tests/test_build_memory.py (each asserted
+    the same on a build of its own)."""
+    return shared(tmp_path_factory, "probed_build", lambda: _probed_build(tmp_path_factory))
+
+
+def _probed_build(tmp_path_factory) -> ProbedBuild:
+    root = tmp_path_factory.mktemp("probed")
+    noted, out, temporary = root / "noted", root / "three.pdf", root / "tmp"
+    noted.mkdir()
+    temporary.mkdir()
+    proc = subprocess.run([sys.executable, "-c", PROBE, str(noted), "build", str(EXAMPLE), "-o", str(out), "--no-cache",
+                           "--jobs", "1"], cwd=REPO, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_COLOR": "1", "TMPDIR": str(temporary)})
+    facts = {name: json.loads((noted / f"{name}.json").read_text(encoding="utf-8")) if (noted / f"{name}.json").exists()
+             else None for name in ("layout", "final")}
+    return ProbedBuild(Run(proc.returncode, proc.stdout, proc.stderr), out, facts["layout"], facts["final"], temporary)

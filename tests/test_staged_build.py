@@ -18,43 +18,20 @@ import pytest
 from bidkit.errors import EXIT_RENDER, RenderError
 from conftest import EXAMPLE, REPO
 
-#: Runs the command line, noting which of the check's libraries the process that lays out has loaded.
-PROBE = textwrap.dedent("""
-    import json, os, sys
-    import bidkit.render.staged as staged
-
-    original, noted, command_line = staged.render, sys.argv[1], os.getpid()
-    # (pydantic's core is there: typer's option adapters load it to read the command line)
-    CHECK_MODULES = ("bidkit.models", "bidkit.check", "bidkit.rules", "yaml", "jinja2", "babel", "pypdf")
-
-    def render(*args, **kwargs):
-        with open(noted, "w", encoding="utf-8") as out:
-            json.dump({"apart": os.getpid() != command_line, "loaded": sorted(name for name in CHECK_MODULES if name in sys.modules)}, out)
-        return original(*args, **kwargs)
-
-    staged.render = render
-    sys.argv = ["bidkit", *sys.argv[2:]]
-    from bidkit.cli import main
-
-    main()
-""")
-
-
-def test_the_command_line_lays_out_without_the_checks_libraries_and_writes_the_one_process_bytes(example_pdf, tmp_path):
+def test_the_command_line_lays_out_without_the_checks_libraries_and_writes_the_one_process_bytes(example_pdf, probed_build,
+                                                                                                 tmp_path):
+    """conftest.py's `probed_build`: the example built by the command line, noting which of the
+    check's libraries the process that lays out has loaded (test_build_memory.py reads the same build)."""
     from bidkit.check import check_bid
     from bidkit.render.build import build_pdf
 
-    noted, out = tmp_path / "layout.json", tmp_path / "three.pdf"
-    proc = subprocess.run([sys.executable, "-c", PROBE, str(noted), "build", str(EXAMPLE), "-o", str(out), "--no-cache",
-                           "--jobs", "1"], cwd=REPO, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "NO_COLOR": "1"})
-    assert proc.returncode == 0, proc.stderr
-    layout = json.loads(noted.read_text(encoding="utf-8"))
+    assert probed_build.run.code == 0, probed_build.run.stderr
+    layout = probed_build.layout
     assert layout["loaded"] == []  # neither the bid's models, YAML, Jinja, Babel nor pypdf where the boxes live
     assert layout["apart"]  # laid out in a process of its own
     result, loaded = check_bid(EXAMPLE)
     one = build_pdf(loaded, tmp_path / "one.pdf", draft=False, findings=result.findings, jobs=1)
-    assert out.read_bytes() == one.path.read_bytes() == example_pdf.read_bytes()
+    assert probed_build.pdf.read_bytes() == one.path.read_bytes() == example_pdf.read_bytes()
 
 
 class _Steps:
