@@ -447,12 +447,24 @@ def phone_digits(text: str) -> str:
     return "0" + digits[4:] if digits.startswith("0049") else digits
 
 
+#: The fewest digits of a number's end that give it away without its area code: „Durchwahl 6207-141“
+#: beside the switchboard „+49 2661 6207-0“ the variant shows is the removed „+49 2661 6207-141“.
+PHONE_TAIL_DIGITS = 6
+
+
 def _find_phone(text: str, digits: str) -> int | None:
-    """Where a phone number of ``digits`` (``phone_digits``) is written in ``text``."""
+    """Where a phone number of ``digits`` (``phone_digits``) is written in ``text``: whole, or its last
+    PHONE_TAIL_DIGITS or more digits written as a number of their own (without the area code)."""
     for run in _PHONE_RUN.finditer(text):
-        if digits in phone_digits(run.group()):
+        written = phone_digits(run.group())
+        if digits in written or (len(written) >= PHONE_TAIL_DIGITS and digits.endswith(written)
+                                 and not _GROUPED_FIGURE.fullmatch(run.group().strip())):
             return run.start()
     return None
+
+
+#: A figure grouped by thousands („207.141“), which no one writes a phone number as.
+_GROUPED_FIGURE = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
 def _select(data: Any, parts: list[str]) -> Any:

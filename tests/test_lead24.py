@@ -216,3 +216,15 @@ def test_partner_types_of_real_partners_are_named_in_the_document():
 
     assert set(PARTNER_TYPE_TITLES) == {kind.value for kind in PartnerType}
     assert PARTNER_TYPE_TITLES["oeffentlich"] == "Öffentliche Einrichtung" and PARTNER_TYPE_TITLES["kirche"] == "Kirche"
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Die Durchwahl der Stabsstelle ist 6207-141.", True),  # rt9 D18: the end of the number without its area code
+    ("Telefon 02661 6207-141", True),
+    ("Vorwahl 02661, Durchwahl -141", False),  # three digits alone are in every text
+    ("Die Stadt hat 207.141 Einwohner.", False),  # no phone run ends the number: a figure with a dot, not its digits' end
+])
+def test_a_removed_phone_is_found_by_its_end(text, found):
+    from bidkit.variants import _find_phone, phone_digits
+
+    assert (_find_phone(text, phone_digits("+49 2661 6207-141")) is not None) is found
