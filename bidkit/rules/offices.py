@@ -5,8 +5,9 @@ Landrat, a town's Rat and (Ober-)Bürgermeister — and the council the applican
 A bid begun from another authority's bid, or from a skeleton, keeps the other's offices in
 places: „Rat der Stadt Görlitz“ deciding for the Landkreis Görlitz, an „Oberbürgermeister“
 signing for a Landkreis, „Rat der Stadt Musterstadt“ from a template. The applicant's kind is
-read as the document reads it (``bidkit.applicant``); an applicant of a kind bidkit does not
-know („Kommune …“), a Region or an association is not judged.
+read as the document reads it (``bidkit.applicant``): a Landkreis or Kreis, a Stadt, a Gemeinde, a
+Markt, a Verbandsgemeinde, Samtgemeinde or Ortsgemeinde are judged; an applicant of a kind bidkit does
+not know („Kommune …“), a Region, an Amt or a Zweckverband is not.
 """
 
 from __future__ import annotations
@@ -81,9 +82,9 @@ by the council of one of its towns. A body of another kind („Rat der Stadt Gö
 Landkreis Görlitz, „Stadtrat der Stadt Bad Marienberg“ for the Verbandsgemeinde), a decision whose
 text names such a council only („Der Stadtrat beschließt …“), or a body named for another
 authority than the applicant („Rat der Stadt Musterstadt“ left from a template or an older bid)
-has not decided for this bid as the document says. (A larger German city named there
-is TXT004's finding.) A town of the applicant that is a
-partner of `type: kommune` decides for its own share only; its council is not the applicant's.
+has not decided for this bid as the document says (a larger German city named there is TXT004's
+finding). A town of the applicant that is a partner of `type: kommune` decides for its own share
+only; its council is not the applicant's.
 """,
     reads=("council_resolution", "city"),
 )
@@ -121,9 +122,8 @@ def council_is_the_applicants(ctx: RuleContext) -> Iterator[Violation]:
 The legal representative signs the bid for the applicant. A Landkreis is represented by its
 Landrätin or Landrat, a town or municipality by its (Ober-)Bürgermeisterin or (Ober-)Bürgermeister;
 only a Stadt has an Oberbürgermeister. An „Oberbürgermeister“ signing for a Landkreis or a
-Verbandsgemeinde, or a „Landrat“ for a town, is an office copied from
-another bid (most often the neighbouring town's or county's): the jury reads that the wrong
-person signed. Deputies and others who may sign (Erster Kreisbeigeordneter, Dezernentin) are
+Verbandsgemeinde, or a „Landrat“ for a town, is an office copied from another bid (most often the
+neighbouring town's or county's): the jury reads that the wrong person signed. Deputies and others who may sign (Erster Kreisbeigeordneter, Dezernentin) are
 not judged.
 """,
     reads=("legal_representative", "city"),
