@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from decimal import ROUND_UP, Decimal
 
 from bidkit.findings import Severity
@@ -11,6 +12,15 @@ from bidkit.models import FundingKind, PartnerType
 from bidkit.rules.registry import RuleContext, Violation, euro, euros, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+def first_by_id(items) -> dict:
+    """The entries of a list by id; of a doubled id (REF002's error) the first, so that the rules judge
+    its data and not a retyped entry's."""
+    found: dict = {}
+    for item in items or []:
+        found.setdefault(item.id, item)
+    return found
 
 
 @rule(
@@ -263,9 +273,7 @@ was spent on.
     reads=("budget", "measures"), partial_ok=("measures",),
 )
 def costs_in_measure_years(ctx: RuleContext) -> Iterator[Violation]:
-    measures = {}
-    for item in reversed(ctx.bid.measures or []):  # the first of a doubled id (REF002) wins: its dates, not a retyped one's
-        measures[item.id] = item
+    measures = first_by_id(ctx.bid.measures)
     for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
         for c, item in enumerate(year.costs):
             measure = measures.get(item.measure) if item.measure else None
@@ -336,9 +344,7 @@ share and be printed as the municipality's own funds: it is `industrie` or `drit
     reads=("budget", "partners"),
 )
 def own_funds_of_a_municipality(ctx: RuleContext) -> Iterator[Violation]:
-    partners = {}
-    for item in reversed(ctx.bid.partners or []):  # the first of a doubled id (REF002) wins: its dates, not a retyped one's
-        partners[item.id] = item
+    partners = first_by_id(ctx.bid.partners)
     for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
         for f, source in enumerate(year.funding):
             partner = partners.get(source.partner) if source.partner else None
@@ -479,6 +485,7 @@ def _folded(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
+@cache  # asked for every funding source
 def _programme_name(call_name: str) -> str | None:
     """The call's name as a source may hold it („modellprojekte smart cities“), without „Wettbewerb“, the
     year and what follows a dash or colon („… 2026 – Sonderaufruf Haushaltsnotlage“); None when too short
@@ -553,10 +560,12 @@ def one_kind_per_source(ctx: RuleContext) -> Iterator[Violation]:
         for f, source in enumerate(year.funding):
             kinds.setdefault((_folded(source.name), source.partner), []).append((y, f, source.kind))
     for places in kinds.values():
-        counts = {kind: sum(1 for *_, k in places if k is kind) for _, _, kind in places}
+        counts: dict[FundingKind, int] = {}  # in the order the kinds first appear: of equal counts, the first is meant
+        for *_, kind in places:
+            counts[kind] = counts.get(kind, 0) + 1
         if len(counts) < 2:
             continue
-        meant = max(counts, key=lambda kind: (counts[kind], -next(i for i, (*_, k) in enumerate(places) if k is kind)))
+        meant = max(counts, key=counts.get)
         for y, f, kind in places:
             if kind is not meant and misbooked(ctx, ctx.bid.budget.years[y].funding[f]) is None:
                 year, name = ctx.bid.budget.years[y].year, ctx.bid.budget.years[y].funding[f].name

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from bidkit.findings import Severity
 from bidkit.models import LetterKind, PartnerType
+from bidkit.rules.budget import _IN_KIND, first_by_id
 from bidkit.rules.registry import RuleContext, Violation, handed_in, rule
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -196,9 +197,7 @@ partner's id to link it with.
     reads=("partners", "mou", "budget"), partial_ok=("partners", "mou", "budget"),
 )
 def one_name_per_organisation(ctx: RuleContext) -> Iterator[Violation]:
-    partners = {}
-    for item in reversed(ctx.bid.partners or []):  # the first of a doubled id (REF002) wins: its dates, not a retyped one's
-        partners[item.id] = item
+    partners = first_by_id(ctx.bid.partners)
     by_words = {}
     for partner in partners.values():
         by_words.setdefault(_words(partner.name), partner)
@@ -281,7 +280,6 @@ contributions (Sachleistungen, „im Wert von“), are not compared.
 def contributions_in_the_plan(ctx: RuleContext) -> Iterator[Violation]:
     from decimal import Decimal
 
-    from bidkit.rules.budget import _IN_KIND
     from bidkit.rules.resolution import _AMOUNT, _QUALIFIED, _figure
 
     funded: dict[str, set[Decimal]] = {}
