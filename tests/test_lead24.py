@@ -228,3 +228,19 @@ def test_a_removed_phone_is_found_by_its_end(text, found):
     from bidkit.variants import _find_phone, phone_digits
 
     assert (_find_phone(text, phone_digits("+49 2661 6207-141")) is not None) is found
+
+
+@pytest.mark.parametrize("note, reported", [
+    ("Über 20 Bürgerinnen und Bürger unterstützen die Bewerbung.", True),  # rt9's own bid: 14 in the register
+    ("Über 10 Bürgerinnen und Bürger unterstützen die Bewerbung.", False),
+    ("Rund 15 Unterstützerinnen und Unterstützer haben geschrieben.", False),
+    ("14 Personen haben unterschrieben.", False),
+    ("Zwölf Vereine und Schulen unterstützen uns.", True),
+])
+def test_the_supporters_note_counts_the_register(note, reported):
+    from bidkit.rules.textfacts import _SUPPORTERS, _NUMBERS, _agrees
+
+    match = _SUPPORTERS.search(note)
+    word = match.group("count").lower()
+    said = int(word) if word.isdigit() else _NUMBERS[word]
+    assert (not _agrees(match.group("qualifier"), said, 14)) is reported

@@ -1,6 +1,7 @@
 """Facts the texts state again, compared with the data: how many measures, goals and partners the bid
 has (TXT009), and on which day the council decided and the MoU was signed (DAT004). A jury reads
-„Unsere fünf Maßnahmen“ above three, or „Der Rat hat am 12. November beschlossen“ beside a resolution
+„Unsere fünf Maßnahmen“ above three, „Über 200 Unterstützer“ above a register of 14, or „Der Rat hat
+am 12. November beschlossen“ beside a resolution
 of 26 November, as carelessness."""
 
 from __future__ import annotations
@@ -19,6 +20,23 @@ _COUNTED = re.compile(
     r"\b(?:unsere[nmrs]?|insgesamt|sämtliche[n]?)\s+(?P<count>\d{1,3}|" + "|".join(_NUMBERS) + r")\s+"
     r"(?P<what>Maßnahmen|Zielen?|Partnern?|Partnerinnen und Partnern?|Partnerorganisationen)\b", re.IGNORECASE)
 _LISTS = {"maßnahmen": ("measures", "measure(s)"), "ziel": ("goals", "goal(s)"), "partner": ("partners", "partner(s)")}
+#: The supporters' note counts the register: „Über 200 Bürgerinnen und Bürger …“, „42 Unterstützungsschreiben“.
+_SUPPORTERS = re.compile(
+    r"(?:(?P<qualifier>über|mehr als|rund|etwa|ca\.|circa|knapp|fast|nahezu)\s+)?(?P<count>\d{1,3}(?:\.\d{3})*|"
+    + "|".join(_NUMBERS) + r")\s+(?:\w+\s+)?(?:Unterstützer|Bürgerinnen|Bürger|Personen|Menschen|Unterschriften"
+    r"|Unterstützungsschreiben|Schreiben|Organisationen|Einrichtungen|Vereine|Unternehmen)", re.IGNORECASE)
+
+
+def _agrees(qualifier: str | None, said: int, has: int) -> bool:
+    """Whether a register of ``has`` entries is what „<qualifier> <said>“ says."""
+    qualifier = (qualifier or "").lower()
+    if qualifier in ("über", "mehr als"):
+        return has > said
+    if qualifier in ("knapp", "fast", "nahezu"):
+        return 0.8 * said <= has <= said
+    if qualifier:  # about so many
+        return abs(has - said) <= 0.1 * said
+    return has == said
 
 
 @rule(
@@ -29,10 +47,13 @@ Texts count what the bid lists: „Unsere fünf Maßnahmen“, „insgesamt sieb
 Partner“. A number that is not the count of `measures:`, `goals:` or `partners:` is left from an
 earlier draft in which the bid had more or fewer — the jury counts. Only counts of the whole list
 („unsere“, „insgesamt“, „sämtliche“) are compared; „drei Maßnahmen laufen bereits“ may be a part.
+The supporters' note (`supporters.note`, printed above the list) is held to the register's rows:
+„Über 200“ needs more than 200, „rund 50“ 45 to 55, „42“ exactly 42.
 """,
-    reads=("measures", "goals", "partners"),
+    reads=("measures", "goals", "partners", "supporters"),
 )
 def counts_agree(ctx: RuleContext) -> Iterator[Violation]:
+    yield from _supporters_counted(ctx)
     for path, text in ctx.texts:
         if not ("nsere" in text or "nsgesamt" in text or "ämtliche" in text):
             continue
@@ -43,6 +64,22 @@ def counts_agree(ctx: RuleContext) -> Iterator[Violation]:
             has = len(getattr(ctx.bid, what[0]) or [])
             if has and count != has:
                 yield Violation(path, f"the text counts {count} {what[1]}, the bid has {has}", text_offset=match.start())
+
+
+def _supporters_counted(ctx: RuleContext) -> Iterator[Violation]:
+    """The supporters' note („Über 200 Bürgerinnen und Bürger …“) against the register's rows."""
+    from bidkit.rules.supporters import _register
+
+    note = ctx.bid.supporters.note if ctx.bid.supporters else None
+    if not note or (register := _register(ctx)) is None or not register.supporters:
+        return
+    has = len(register.supporters)
+    for match in _SUPPORTERS.finditer(note):
+        word = match.group("count").lower()
+        said = int(word.replace(".", "")) if word[0].isdigit() else _NUMBERS[word]
+        if not _agrees(match.group("qualifier"), said, has):
+            yield Violation(("supporters", "note"), f"the note says „{match.group().strip()}“, the register lists {has}",
+                            text_offset=match.start())
 
 
 _MONTHS = {name: number for number, name in enumerate(
