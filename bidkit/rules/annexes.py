@@ -107,7 +107,7 @@ def annex_outside(ctx: RuleContext) -> Iterator[Violation]:
 
 def pdf_annexes(ctx: RuleContext) -> Iterator[tuple[Annex, PdfAnnexVerdict]]:
     """Each PDF annex inside the bid folder with what reading it as the build reads it concludes."""
-    if "pdf annexes" not in ctx.memo:  # once per check: six rules ask (resolving a path costs a few system calls)
+    if "pdf annexes" not in ctx.memo:  # once per check: seven rules ask (resolving a path costs a few system calls)
         found = []
         for annex in annexes(ctx.bid):
             if not annex.is_pdf:
@@ -305,3 +305,29 @@ def annex_repaired(ctx: RuleContext) -> Iterator[Violation]:
     for annex, verdict in pdf_annexes(ctx):
         if not verdict.problem and verdict.repaired:
             yield Violation(annex.field, f"{named(ctx, annex)}: mended in '{annex.file}' for PDF/A and PDF/UA: {verdict.repaired}")
+
+
+@rule(
+    "ANX010", WARNING, "Digital signature of a PDF annex cannot be kept",
+    hint="Hand in the signed file separately as well (as the call asks for signed documents), or have the "
+         "document signed again after the combined PDF is made.",
+    explanation="""
+A digital signature (a qualified electronic signature of a letter of intent, a signed MoU) covers
+the bytes of its own file: any copy of its pages in another file — the combined submission PDF —
+is no longer signed, and no program can carry the signature over. bidkit appends the pages as
+they print (the signature's field shows nothing, or is drawn into the page as it looks) and says
+so here, so that nobody hands in the combined PDF believing the annex is still signed. Where the
+call requires the signed original, hand it in as a file of its own.
+
+Example: a partner's letter signed with a qualified e-signature → "annex 3 (Unterstützungsschreiben
+Ostfalia): the digital signature of 'anlagen/loi.pdf' cannot be kept in the combined PDF: hand in
+the signed file separately".
+""",
+    reads=(),
+)
+def annex_signature_lost(ctx: RuleContext) -> Iterator[Violation]:
+    for annex, verdict in pdf_annexes(ctx):
+        if not verdict.problem and verdict.signatures:
+            what = "digital signature" if verdict.signatures == 1 else f"{verdict.signatures} digital signatures"
+            yield Violation(annex.field, f"{named(ctx, annex)}: the {what} of '{annex.file}' cannot be kept in the "
+                                         f"combined PDF: hand in the signed file separately")
