@@ -131,7 +131,13 @@ ACTIVE_ACTIONS = {
     "/GoToR": "link into another file (GoToR)", "/GoToE": "link into an embedded file (GoToE)",
     "/ImportData": "form data import (ImportData)", "/SubmitForm": "form submission (SubmitForm)",
     "/Rendition": "media action (Rendition)", "/RichMediaExecute": "media action (RichMediaExecute)",
+    # what PDF/A forbids besides (ISO 19005-2 6.6.1): actions that play, hide, reset or switch
+    "/Sound": "media action (Sound)", "/Movie": "media action (Movie)", "/ResetForm": "form reset (ResetForm)",
+    "/Hide": "action that hides fields (Hide)", "/SetOCGState": "action that switches layers (SetOCGState)",
+    "/Trans": "transition action (Trans)", "/GoTo3DView": "3D view action (GoTo3DView)",
 }
+#: The viewer commands (named actions) PDF/A allows (ISO 19005-2 6.6.1); others (Print, Quit, …) are removed.
+PAGE_COMMANDS = ("/NextPage", "/PrevPage", "/FirstPage", "/LastPage")
 #: Annotations that carry files or media players.
 ACTIVE_ANNOTATIONS = {
     "/FileAttachment": "file attachment", "/RichMedia": "media player (RichMedia)", "/Screen": "media player (Screen)",
@@ -483,6 +489,8 @@ def _active(obj) -> str | None:
     action = _value(obj, "/S")
     if action in ACTIVE_ACTIONS:
         return ACTIVE_ACTIONS[action]
+    if action == "/Named" and _value(obj, "/N") not in PAGE_COMMANDS:
+        return f"viewer command ({str(_value(obj, '/N') or '?').lstrip('/')[:20]})"
     if action == "/URI":
         uri = _value(obj, "/URI") or ""
         uri = (uri.decode("latin-1") if isinstance(uri, bytes) else str(uri)).strip()

@@ -450,6 +450,7 @@ def _append_pages(pdf: pikepdf.Pdf, data: bytes, part, label: str, prefix: str, 
     an untagged one (a scan) one figure per page with the alt text „``label``, Seite k“."""
     source = pikepdf.open(io.BytesIO(data))
     _resolve_named_links(source)
+    _annex_link_contents(source)
     start = len(pdf.pages)
     tagged = _is_tagged(source)
     source_tree = _flat_parent_tree(source) if tagged else {}
@@ -522,9 +523,6 @@ def _tag_annotations(pdf, page, part, parent_tree: dict[int, object], untagged: 
         key = max(parent_tree, default=-1) + 1
         annot.StructParent = key
         parent_tree[key] = element
-        action = annot.get("/A")
-        if "/Contents" not in annot and isinstance(action, Dictionary) and "/URI" in action:
-            annot.Contents = String(str(action.URI))
 
 
 def _graft(pdf, source, part, source_tree, parent_tree, offset: int, pages, ids: dict[str, object], prefix: str) -> None:
@@ -628,6 +626,23 @@ def _resolve_named_links(source: pikepdf.Pdf) -> None:
                     annot.Dest = resolved
             elif target is not None:
                 annot.Dest = target
+
+
+def _annex_link_contents(source: pikepdf.Pdf) -> None:
+    """An annex's link without a text of its own (/Contents; PDF/UA: ISO 14289-1 7.18.5) says
+    where it leads, as the document's do: its web address, or „Verweis auf Seite N der Anlage“. One
+    whose target cannot be told is left out (``_link_stays_inside``)."""
+    pages = {page.objgen: number for number, page in enumerate(source.pages, start=1)}
+    for page in source.pages:
+        annots = page.obj.get("/Annots")
+        for annot in annots if isinstance(annots, Array) else ():
+            if not isinstance(annot, Dictionary) or annot.get("/Subtype") != Name.Link or _text(annot.get("/Contents")):
+                continue
+            action, dest = annot.get("/A"), annot.get("/Dest")
+            if isinstance(action, Dictionary) and _text(action.get("/URI")):
+                annot.Contents = String(str(action.URI))
+            elif isinstance(dest, Array) and len(dest) > 0 and isinstance(dest[0], Dictionary) and dest[0].objgen in pages:
+                annot.Contents = String(f"Verweis auf Seite {pages[dest[0].objgen]} der Anlage")
 
 
 def _link_stays_inside(annot, pages) -> bool:
@@ -785,7 +800,8 @@ class AnnexConformance:
     #: Annotations left after the repair (``repair_annex``) that print but have no appearance,
     #: e.g. "form field", "Highlight annotation", one entry per annotation.
     without_appearance: tuple[str, ...] = ()
-    #: Fonts whose ToUnicode map gives a glyph U+0000, U+FEFF or U+FFFE: text that cannot be read out.
+    #: Fonts whose text cannot be read out: no ToUnicode map where one is needed (``_unmapped``), or
+    #: one that gives a glyph U+0000, U+FEFF or U+FFFE.
     no_text_fonts: tuple[str, ...] = ()
     #: What is wrong with a tagged annex's structure tree that cannot be mended (an element reached
     #: twice, a cycle, nesting beyond what a validator follows), or None.
@@ -796,6 +812,8 @@ class AnnexConformance:
     odd_sizes: tuple[str, ...] = ()
     #: Fonts whose widths (/Widths, /W) disagree with their font program and could not be mended.
     wrong_widths: tuple[str, ...] = ()
+    #: Other things PDF/A forbids that cannot be mended (graphics states nested too deep, images of an unknown bit depth).
+    pdfa_faults: tuple[str, ...] = ()
 
     def breaks(self, variant: str) -> list[str]:
         """Why appending this annex would make ``variant``'s claims false (empty: it does not)."""
@@ -808,7 +826,7 @@ class AnnexConformance:
         if pdfa and self.device_cmyk:
             reasons.append("DeviceCMYK colour (uncalibrated; the document's output intent is sRGB)")
         if (pdfa or pdfua) and self.no_text_fonts:
-            reasons.append("fonts whose text maps to no character (U+0000, U+FEFF or U+FFFE in their ToUnicode map): "
+            reasons.append("fonts whose text maps to no character (no ToUnicode map, or U+0000, U+FEFF or U+FFFE in it): "
                            + ", ".join(self.no_text_fonts))
         if ((pdfa and pdfa[1] == "A") or pdfua) and self.structure:
             reasons.append(f"a structure tree that {self.structure}")
@@ -819,6 +837,8 @@ class AnnexConformance:
                            f"{PAGE_SIZES[1] / 72 * 2.54:.0f} cm): " + ", ".join(self.odd_sizes))
         if (pdfa or pdfua) and self.wrong_widths:
             reasons.append("fonts whose glyph widths (/Widths) disagree with the embedded font: " + ", ".join(self.wrong_widths))
+        if pdfa and self.pdfa_faults:
+            reasons.extend(self.pdfa_faults)
         if pdfa and self.without_appearance:
             from bidkit.annexes import summary
 
@@ -846,13 +866,16 @@ def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
     no_text: set[str] = set()
     wrong_widths: set[str] = set()
     judged: set[tuple[int, int]] = set()
-    cmyk = False
+    faults: set[str] = set()
+    cmyk, deepest = False, 0
     seen: set[tuple[int, int]] = set()
     stack = [(page.obj.get("/Resources"), page.obj) for page in pdf.pages]
     while stack:
         resources, owner = stack.pop()
         if isinstance(owner, pikepdf.Stream) or "/Contents" in owner:
-            cmyk = cmyk or _paints_cmyk(owner)
+            paints_cmyk, nesting = _paints(owner)
+            cmyk = cmyk or paints_cmyk
+            deepest = max(deepest, nesting)
         group = owner.get("/Group")  # a transparency group blends in its colour space
         cmyk = cmyk or (isinstance(group, Dictionary) and _is_cmyk(group.get("/CS")))
         if not isinstance(resources, Dictionary):
@@ -863,7 +886,7 @@ def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
             descriptor = _descriptor(font)
             if descriptor is None or not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
                 unembedded[_font_key(font)] = str(font.get("/BaseFont", "/?"))[1:]
-            if _maps_to_no_text(font):
+            if _maps_to_no_text(font) or _unmapped(font):
                 no_text.add(str(font.get("/BaseFont", "/?"))[1:])
             if font.is_indirect and font.objgen not in judged:
                 judged.add(font.objgen)
@@ -877,6 +900,9 @@ def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
             seen.add(xobject.objgen)
             if xobject.get("/Subtype") == Name.Image:
                 cmyk = cmyk or _is_cmyk(xobject.get("/ColorSpace"))
+                depth = xobject.get("/BitsPerComponent")
+                if depth is not None and depth not in BIT_DEPTHS and xobject.get("/Filter") != Name.JPXDecode:
+                    faults.add(f"images of a bit depth PDF/A does not know ({depth})")
             elif xobject.get("/Subtype") == Name.Form:
                 stack.append((xobject.get("/Resources"), xobject))
     visible = _visibly_used(pdf, set(unembedded)) if unembedded else set()
@@ -884,10 +910,12 @@ def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
                         if isinstance(annot, Dictionary) and annot.get("/Subtype") not in (Name.Link, Name.Popup))
     tagged = _is_tagged(pdf)
     empty = _empty_pages(pdf)
+    if deepest > MAX_STATE_NESTING:
+        faults.add(f"graphics states nested {deepest} deep (PDF/A allows {MAX_STATE_NESTING})")
     return AnnexConformance(None, _pdfa_identification(pdf), tagged,
                             tuple(sorted({unembedded[font] for font in visible})), cmyk, annotations, tuple(sorted(no_text)),
                             _structure_problem(pdf) if tagged else None, empty, _odd_sizes(pdf, empty),
-                            tuple(sorted(wrong_widths)))
+                            tuple(sorted(wrong_widths)), tuple(sorted(faults)))
 
 
 #: How deep a structure tree may nest: validators follow references no deeper (page-validation: 256).
@@ -1085,16 +1113,65 @@ def _is_cmyk(space) -> bool:
                                         and any(_is_cmyk(part) for part in list(space)[1:3]))
 
 
-def _paints_cmyk(owner) -> bool:
+#: How deep graphics states may nest (q … Q; ISO 19005-2 6.1.13: 28).
+MAX_STATE_NESTING = 28
+
+
+def _paints(owner) -> tuple[bool, int]:
+    """Whether ``owner``'s content paints in DeviceCMYK, and how deep it nests graphics states."""
     try:
-        operations = pikepdf.parse_content_stream(owner, "k K cs CS")  # only these become Python objects
+        operations = pikepdf.parse_content_stream(owner, "k K cs CS q Q")  # only these become Python objects
     except pikepdf.PdfError:
-        return False
+        return False, 0
+    cmyk, depth, deepest = False, 0, 0
     for operands, operator in operations:
         op = str(operator)
-        if op in ("k", "K") or (op in ("cs", "CS") and operands and operands[0] == Name.DeviceCMYK):
-            return True
-    return False
+        if op == "q":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif op == "Q":
+            depth = max(depth - 1, 0)
+        elif op in ("k", "K") or (op in ("cs", "CS") and operands and operands[0] == Name.DeviceCMYK):
+            cmyk = True
+    return cmyk, deepest
+
+
+#: The bit depths of images (ISO 32000-1 8.9.5.1); a JPEG 2000 image or a mask has its own.
+BIT_DEPTHS = (1, 2, 4, 8, 16)
+
+
+def _unmapped(font) -> bool:
+    """Whether the text of ``font`` cannot be read out: no ToUnicode map and no encoding of known
+    glyph names (PDF/A-a and PDF/UA: ISO 19005-2 6.2.11.7.2, ISO 14289-1 7.21.7). A simple font
+    with a standard encoding (and known names in its /Differences) or a Type1 font's own encoding
+    is read; a symbolic TrueType font or a CID font without a predefined character collection is not."""
+    from fontTools import agl
+
+    if "/ToUnicode" in font:
+        return False
+    kind = font.get("/Subtype")
+    if kind == Name.Type0:
+        kids = font.get("/DescendantFonts")
+        info = kids[0].get("/CIDSystemInfo") if isinstance(kids, Array) and len(kids) and isinstance(kids[0], Dictionary) else None
+        return not (isinstance(info, Dictionary) and str(info.get("/Registry", "")) == "Adobe"
+                    and str(info.get("/Ordering", "")) in ("Japan1", "GB1", "CNS1", "Korea1"))
+    if kind not in (Name.Type1, Name.MMType1, Name.TrueType, Name.Type3):
+        return False  # not a font PDF knows: other rules name it
+    descriptor = font.get("/FontDescriptor")
+    symbolic = isinstance(descriptor, Dictionary) and int(descriptor.get("/Flags", 0)) & 4
+    if kind == Name.TrueType and (symbolic or "/Encoding" not in font):
+        return True
+    return _names_unknown(font, agl)
+
+
+def _names_unknown(font, agl) -> bool:
+    """Whether a simple font's /Differences name a glyph no Unicode value is known for (uniXXXX and the Adobe Glyph List)."""
+    encoding = font.get("/Encoding")
+    differences = encoding.get("/Differences") if isinstance(encoding, Dictionary) else None
+    if font.get("/Subtype") == Name.Type3 and not isinstance(differences, Array):
+        return True
+    return isinstance(differences, Array) and any(isinstance(entry, Name) and not agl.toUnicode(str(entry)[1:])
+                                                  for entry in differences)
 
 
 def _pdfa_identification(pdf: pikepdf.Pdf) -> str | None:
@@ -1159,7 +1236,11 @@ def repair_annex(data: bytes) -> tuple[bytes, tuple[str, ...]]:
     _repair_annotations(pdf, done)
     _repair_resources(pdf, done, contents=True)
     _repair_widths(pdf, done)
-    _repair_link_contents(pdf, done)
+    _repair_font_lists(pdf, done)
+    for page in pdf.pages:
+        if "/PresSteps" in page.obj:  # presentation steps: forbidden (ISO 19005-2 6.10), shown only in a slide show
+            del page.obj["/PresSteps"]
+            done.append("presentation steps removed")
     if _is_tagged(pdf):
         _repair_role_map(pdf, done)
         _repair_languages(pdf, done)
@@ -1409,26 +1490,6 @@ def _repair_headings(pdf: pikepdf.Pdf, done: list[str]) -> None:
     if changes:
         skipped = sorted({f"H{level} → H{new}" for _, level, new in changes})
         done.append(f"heading levels that skip a level re-levelled ({', '.join(skipped)})")
-
-
-def _repair_link_contents(pdf: pikepdf.Pdf, done: list[str]) -> None:
-    """A link without a text of its own (/Contents; PDF/UA: ISO 14289-1 7.18.5) says where it leads:
-    its web address, or „Verweis auf Seite N der Anlage“ for a link inside the annex. A link whose
-    target cannot be told keeps none: it is left out when appended (``_link_stays_inside``)."""
-    _resolve_named_links(pdf)
-    pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
-    for page in pdf.pages:
-        for annot in page.obj.get("/Annots", ()):
-            if not isinstance(annot, Dictionary) or annot.get("/Subtype") != Name.Link or _text(annot.get("/Contents")):
-                continue
-            action, dest = annot.get("/A"), annot.get("/Dest")
-            if isinstance(action, Dictionary) and _text(action.get("/URI")):
-                annot.Contents = String(str(action.URI))
-            elif isinstance(dest, Array) and len(dest) > 0 and isinstance(dest[0], Dictionary) and dest[0].objgen in pages:
-                annot.Contents = String(f"Verweis auf Seite {pages[dest[0].objgen]} der Anlage")
-            else:
-                continue
-            done.append("link given a text that says where it leads")
 
 
 #: What the repair reports of a digital signature (bidkit.annexes: ANX010, not ANX009): a signature
@@ -1766,6 +1827,12 @@ def _repair_resources(pdf: pikepdf.Pdf, done: list[str], contents: bool) -> None
             if "/BM" in state and not _standard_blend_mode(state.BM):
                 state.BM = Name.Normal  # what viewers use for a blend mode they do not know (ISO 32000-1 11.6.3)
                 done.append("unknown blend mode named as read (Normal)")
+            if "/HTP" in state:
+                del state.HTP  # a halftone phase (PDF 1.2's): for printers only, forbidden (ISO 19005-2 6.2.10)
+                done.append("halftone setting removed (printers' only)")
+            if "/HT" in state and not _allowed_halftone(state.HT):
+                state.HT = Name.Default  # screens never use halftones; PDF/A allows types 1 and 5 only
+                done.append("halftone setting removed (printers' only)")
             if "/RI" in state and state.RI not in INTENTS:
                 state.RI = Name.RelativeColorimetric
                 done.append("unknown rendering intent named as read")
@@ -1836,6 +1903,17 @@ def _standard_blend_mode(mode) -> bool:
     if isinstance(mode, Array):
         return len(mode) > 0 and all(entry in BLEND_MODES for entry in mode)
     return mode in BLEND_MODES
+
+
+def _allowed_halftone(halftone) -> bool:
+    """Whether a graphics state's /HT is one PDF/A allows (ISO 19005-2 6.2.10.5): the default, or a
+    halftone of type 1 or 5 without a transfer function or a name."""
+    if halftone == Name.Default:
+        return True
+    return (isinstance(halftone, Dictionary) and halftone.get("/HalftoneType") in (1, 5)
+            and "/HalftoneName" not in halftone and "/TransferFunction" not in halftone
+            and all(_allowed_halftone(part) and part.get("/HalftoneType") == 1
+                    for key, part in halftone.items() if isinstance(part, Dictionary) and key != "/Type"))
 
 
 def _empty_form(xobject) -> None:
@@ -2036,6 +2114,27 @@ def _repair_widths(pdf: pikepdf.Pdf, done: list[str]) -> None:
             target.W = Array([item for code in sorted(widths) for item in (code, Array([_width(widths[code])]))])
         names.add(str(font.get("/BaseFont", "/?"))[1:])
     done.extend(f"glyph widths of font {name} taken from its font program (text stays where it printed)" for name in sorted(names))
+
+
+def _repair_font_lists(pdf: pikepdf.Pdf, done: list[str]) -> None:
+    """A font's list of the glyphs its subset holds (/CIDSet, /CharSet) goes: optional since PDF/A-2,
+    and where present it must be complete (ISO 19005-2 6.2.11.4.2), which office programs often
+    get wrong; no program reads it to draw."""
+    seen: set[tuple[int, int]] = set()
+    for _, resources in _content_owners(pdf):
+        for font in _values(resources.get("/Font")):
+            if not isinstance(font, Dictionary):
+                continue
+            for owner in [font] + list(font.get("/DescendantFonts", ()) if isinstance(font.get("/DescendantFonts"), Array) else ()):
+                descriptor = owner.get("/FontDescriptor") if isinstance(owner, Dictionary) else None
+                if not isinstance(descriptor, Dictionary) or (descriptor.is_indirect and descriptor.objgen in seen):
+                    continue
+                if descriptor.is_indirect:
+                    seen.add(descriptor.objgen)
+                for key in ("/CIDSet", "/CharSet"):
+                    if key in descriptor:
+                        del descriptor[key]
+                        done.append("list of a font's glyphs (/CIDSet, /CharSet) removed (optional, and often incomplete)")
 
 
 def _width(value: float):
