@@ -800,8 +800,7 @@ class AnnexConformance:
     #: Annotations left after the repair (``repair_annex``) that print but have no appearance,
     #: e.g. "form field", "Highlight annotation", one entry per annotation.
     without_appearance: tuple[str, ...] = ()
-    #: Fonts whose text cannot be read out: no ToUnicode map where one is needed (``_unmapped``), or
-    #: one that gives a glyph U+0000, U+FEFF or U+FFFE.
+    #: Fonts whose ToUnicode map gives a glyph U+0000, U+FEFF or U+FFFE: text that cannot be read out.
     no_text_fonts: tuple[str, ...] = ()
     #: What is wrong with a tagged annex's structure tree that cannot be mended (an element reached
     #: twice, a cycle, nesting beyond what a validator follows), or None.
@@ -814,6 +813,8 @@ class AnnexConformance:
     wrong_widths: tuple[str, ...] = ()
     #: Other things PDF/A forbids that cannot be mended (graphics states nested too deep, images of an unknown bit depth).
     pdfa_faults: tuple[str, ...] = ()
+    #: Fonts without a ToUnicode map whose text no encoding tells either (``_unmapped``).
+    unmapped_fonts: tuple[str, ...] = ()
 
     def breaks(self, variant: str) -> list[str]:
         """Why appending this annex would make ``variant``'s claims false (empty: it does not)."""
@@ -826,7 +827,7 @@ class AnnexConformance:
         if pdfa and self.device_cmyk:
             reasons.append("DeviceCMYK colour (uncalibrated; the document's output intent is sRGB)")
         if (pdfa or pdfua) and self.no_text_fonts:
-            reasons.append("fonts whose text maps to no character (no ToUnicode map, or U+0000, U+FEFF or U+FFFE in it): "
+            reasons.append("fonts whose text maps to no character (U+0000, U+FEFF or U+FFFE in their ToUnicode map): "
                            + ", ".join(self.no_text_fonts))
         if ((pdfa and pdfa[1] == "A") or pdfua) and self.structure:
             reasons.append(f"a structure tree that {self.structure}")
@@ -837,6 +838,9 @@ class AnnexConformance:
                            f"{PAGE_SIZES[1] / 72 * 2.54:.0f} cm): " + ", ".join(self.odd_sizes))
         if (pdfa or pdfua) and self.wrong_widths:
             reasons.append("fonts whose glyph widths (/Widths) disagree with the embedded font: " + ", ".join(self.wrong_widths))
+        if (pdfa or pdfua) and self.unmapped_fonts:
+            reasons.append("fonts whose text cannot be read out (no ToUnicode map, no standard encoding): "
+                           + ", ".join(self.unmapped_fonts))
         if pdfa and self.pdfa_faults:
             reasons.extend(self.pdfa_faults)
         if pdfa and self.without_appearance:
@@ -865,6 +869,7 @@ def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
     unembedded: dict[object, str] = {}
     no_text: set[str] = set()
     wrong_widths: set[str] = set()
+    unmapped: set[str] = set()
     judged: set[tuple[int, int]] = set()
     faults: set[str] = set()
     cmyk, deepest = False, 0
@@ -886,8 +891,10 @@ def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
             descriptor = _descriptor(font)
             if descriptor is None or not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
                 unembedded[_font_key(font)] = str(font.get("/BaseFont", "/?"))[1:]
-            if _maps_to_no_text(font) or _unmapped(font):
+            if _maps_to_no_text(font):
                 no_text.add(str(font.get("/BaseFont", "/?"))[1:])
+            elif _unmapped(font):
+                unmapped.add(str(font.get("/BaseFont", "/?"))[1:])
             if font.is_indirect and font.objgen not in judged:
                 judged.add(font.objgen)
                 if _width_errors(font):
@@ -915,7 +922,7 @@ def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
     return AnnexConformance(None, _pdfa_identification(pdf), tagged,
                             tuple(sorted({unembedded[font] for font in visible})), cmyk, annotations, tuple(sorted(no_text)),
                             _structure_problem(pdf) if tagged else None, empty, _odd_sizes(pdf, empty),
-                            tuple(sorted(wrong_widths)), tuple(sorted(faults)))
+                            tuple(sorted(wrong_widths)), tuple(sorted(faults)), tuple(sorted(unmapped)))
 
 
 #: How deep a structure tree may nest: validators follow references no deeper (page-validation: 256).
@@ -931,7 +938,7 @@ def _structure_problem(pdf: pikepdf.Pdf) -> str | None:
     seen: set[tuple[int, int]] = set()
     roles = pdf.Root.StructTreeRoot.get("/RoleMap")
     roles = {str(k)[1:]: str(v)[1:] for k, v in roles.items()} if isinstance(roles, Dictionary) else {}
-    figures, headings, misplaced = 0, set(), []
+    silent, headings, misplaced = {"Figure": 0, "Formula": 0}, set(), []
     kinds: list[str] = ["Part"]  # of each element met, by index; kids[i]: the kinds of element i's kids
     kids: list[list[str]] = [[]]
     stack = [(pdf.Root.StructTreeRoot.get("/K"), 0, 0)]
@@ -954,7 +961,7 @@ def _structure_problem(pdf: pikepdf.Pdf) -> str | None:
             return f"nests its elements more than {MAX_STRUCTURE_DEPTH} deep"
         kind = roles.get(str(node.get("/S", "/"))[1:], str(node.get("/S", "/"))[1:])
         if kind in ("Figure", "Formula") and not (_text(node.get("/Alt")) or _text(node.get("/ActualText"))):
-            figures += 1  # an empty /Alt („“) says nothing either (ISO 14289-1 7.3, 7.7)
+            silent[kind] += 1  # an empty /Alt („“) says nothing either (ISO 14289-1 7.3, 7.7)
         headings.add("H" if kind == "H" else "Hn" if kind in NUMBERED_HEADINGS else None)
         if kind in PARENTS and kinds[parent] not in PARENTS[kind]:
             misplaced.append(f"{kind} in {kinds[parent]}")
@@ -968,8 +975,10 @@ def _structure_problem(pdf: pikepdf.Pdf) -> str | None:
         if kind == "Table" and ({"THead", "TFoot"} & set(inside)) and "TBody" not in inside:
             misplaced.append("a table head or foot without a body (TBody)")
         misplaced += [f"{inside.count(part)} {part} in one {kind}" for part in ONCE.get(kind, ()) if inside.count(part) > 1]
-    if figures:
-        return f"has {figures} figure(s) or formula(s) without a text alternative (/Alt), which readers of the annex need"
+    if silent["Figure"]:
+        return f"has {silent['Figure']} figure(s) without a text alternative (/Alt), which readers of the annex need"
+    if silent["Formula"]:
+        return f"has {silent['Formula']} formula(s) without a text alternative (/Alt), which readers of the annex need"
     if "H" in headings:  # the document's headings are numbered: a heading of unknown level (/H) among them (ISO 14289-1 7.4.4)
         return "has headings of no level (/H), which cannot stand among the document's numbered headings (H1–H6)"
     if misplaced:
