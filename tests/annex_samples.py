@@ -310,3 +310,12 @@ def tagged_with(fault: str) -> bytes:
     else:
         raise ValueError(fault)
     return _saved(pdf)
+
+
+def oversized_crop_box() -> bytes:
+    """A scan of A4 whose /CropBox and /TrimBox reach 20000 units (a layout program's pasteboard):
+    viewers show only the part inside the /MediaBox."""
+    pdf = pikepdf.open(io.BytesIO(scan(1)))
+    pdf.pages[0].obj.CropBox = Array([0, 0, 20000, 1000])
+    pdf.pages[0].obj.TrimBox = Array([-100, -100, 20000, 20000])
+    return _saved(pdf)

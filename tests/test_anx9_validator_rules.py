@@ -20,7 +20,7 @@ from test_pdf_validation import qpdf_warnings, validation_failures
 
 MOU = "anlagen/mou-wolfsburgdigital.pdf"
 LETTER = "anlagen/unterstuetzung-ostfalia.pdf"
-QUIRKS, WIDTHS = "anlagen/bericht.pdf", "anlagen/kosten.pdf"
+QUIRKS, WIDTHS, BOXES = "anlagen/bericht.pdf", "anlagen/kosten.pdf", "anlagen/plan.pdf"
 
 
 def _annexes(bid: Path, files: dict[str, bytes]) -> None:
@@ -34,10 +34,12 @@ def _annexes(bid: Path, files: dict[str, bytes]) -> None:
 @pytest.fixture(scope="module")
 def mended(tmp_path_factory) -> tuple[Path, Path, dict]:
     """The example with office quirks in a tagged report, a simple TrueType export with wrong
-    widths, and a signed letter: checked and built once (final, pdf/a-3a+ua-1)."""
+    widths, a plan with page boxes beyond its page and a signed letter: checked and built once
+    (final, pdf/a-3a+ua-1)."""
     bid = tmp_path_factory.mktemp("anx9") / "bid"
     shutil.copytree(EXAMPLE, bid)
-    _annexes(bid, {QUIRKS: annex_samples.office_quirks(), WIDTHS: annex_samples.simple_truetype(widths_off=37)})
+    _annexes(bid, {QUIRKS: annex_samples.office_quirks(), WIDTHS: annex_samples.simple_truetype(widths_off=37),
+                   BOXES: annex_samples.oversized_crop_box()})
     (bid / LETTER).write_bytes(annex_samples.signed_letter())
     check = check_here(".", "--format", "json", cwd=bid)
     out = bid.parent / "bid.pdf"
@@ -69,6 +71,8 @@ def test_the_check_says_what_was_mended_and_that_a_signature_is_lost(mended):
         assert what in message, what
     assert "viewer command (Print)" in found["ANX004", "bid.yaml", quirks]["message"]
     assert "glyph widths of font DejaVuSans taken from its font program" in found["ANX009", "bid.yaml", widths]["message"]
+    assert found["ANX009", "bid.yaml", line_of(bid / "bid.yaml", BOXES)]["message"].endswith(
+        "page box (CropBox) larger than its page cut to the page, page box (TrimBox) larger than its page cut to the page")
     signature = found["ANX010", "partners.yaml", letter]
     assert signature["severity"] == "warning"
     assert signature["message"].endswith(f"the digital signature of '{LETTER}' cannot be kept in the combined PDF: "

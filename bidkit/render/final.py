@@ -1023,6 +1023,36 @@ def _empty_pages(pdf: pikepdf.Pdf) -> tuple[int, ...]:
 PAGE_SIZES = (3, 14_400)
 
 
+def _box(value) -> tuple[float, float, float, float] | None:
+    try:
+        x0, y0, x1, y1 = (float(number) for number in value)
+    except (TypeError, ValueError, pikepdf.PdfError):
+        return None
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def _fits(box) -> bool:
+    low, high = PAGE_SIZES
+    return low <= box[2] - box[0] <= high and low <= box[3] - box[1] <= high
+
+
+def _repair_page_boxes(pdf: pikepdf.Pdf, done: list[str]) -> None:
+    """A crop, bleed, trim or art box larger than PDF/A allows on a page whose /MediaBox fits
+    becomes its part inside the /MediaBox, which is all a viewer shows of it (ISO 32000-1 14.11.2)."""
+    for page in pdf.pages:
+        media = _box(page.mediabox)
+        if media is None or not _fits(media):
+            continue  # ANX006 (``_odd_sizes``)
+        for key in ("/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
+            box = _box(page.obj.get(key)) if key in page.obj else None
+            if box is None or _fits(box):
+                continue
+            inside = (max(box[0], media[0]), max(box[1], media[1]), min(box[2], media[2]), min(box[3], media[3]))
+            if inside[2] - inside[0] >= PAGE_SIZES[0] and inside[3] - inside[1] >= PAGE_SIZES[0]:
+                page.obj[key] = Array([_width(value) for value in inside])
+                done.append(f"page box ({key[1:]}) larger than its page cut to the page")
+
+
 def _odd_sizes(pdf: pikepdf.Pdf, empty: tuple[int, ...]) -> tuple[str, ...]:
     """Pages (not empty ones) whose boxes are smaller or larger than PDF/A allows, e.g. „14 (20000 × 1000)“."""
     odd = []
@@ -1246,6 +1276,7 @@ def repair_annex(data: bytes) -> tuple[bytes, tuple[str, ...]]:
     _repair_resources(pdf, done, contents=True)
     _repair_widths(pdf, done)
     _repair_font_lists(pdf, done)
+    _repair_page_boxes(pdf, done)
     for page in pdf.pages:
         if "/PresSteps" in page.obj:  # presentation steps: forbidden (ISO 19005-2 6.10), shown only in a slide show
             del page.obj["/PresSteps"]
