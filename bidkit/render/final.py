@@ -35,6 +35,7 @@ import functools
 import hashlib
 import io
 import re
+import sys
 import warnings
 import zlib
 from dataclasses import dataclass
@@ -1283,8 +1284,9 @@ def repair_annex(data: bytes) -> tuple[bytes, tuple[str, ...]]:
             done.append("presentation steps removed")
     if _is_tagged(pdf):
         _repair_role_map(pdf, done)
-        _repair_languages(pdf, done)
-        _repair_headings(pdf, done)
+        elements = _in_order(pdf.Root.StructTreeRoot.get("/K"))
+        _repair_languages(pdf, elements, done)
+        _repair_headings(pdf, elements, done)
         for page in pdf.pages:
             done += _mark_untagged_painting(pdf, page)
     if not done and not form:
@@ -1456,12 +1458,11 @@ def _repair_role_map(pdf: pikepdf.Pdf, done: list[str]) -> None:
 LANGUAGE_TAG = re.compile(r"(?:[A-Za-z]{2,3}|[IiXx](?=-))(?:-[A-Za-z0-9]{1,8})*")
 
 
-def _repair_languages(pdf: pikepdf.Pdf, done: list[str]) -> None:
+def _repair_languages(pdf: pikepdf.Pdf, elements: list, done: list[str]) -> None:
     """A /Lang that is no language tag (an empty string, „deutsch!“), on the catalog or a structure
-    element, goes: the text it covers takes the language around it (the document's, German), as
-    PDF/A-a and PDF/UA need a valid tag where there is one (ISO 14289-1 7.2)."""
-    owners = [pdf.Root] + list(_elements(pdf.Root.StructTreeRoot.get("/K")))
-    for owner in owners:
+    element, goes: the text it covers takes the language around it (the document's), as PDF/A-a
+    and PDF/UA need a valid tag where there is one (ISO 14289-1 7.2)."""
+    for owner in [pdf.Root] + elements:
         if "/Lang" not in owner:
             continue
         lang = owner.get("/Lang")
@@ -1476,24 +1477,32 @@ def _repair_languages(pdf: pikepdf.Pdf, done: list[str]) -> None:
 HEADINGS = {Name(f"/H{level}"): level for level in range(1, 7)}
 
 
-def _in_order(root):
-    """The structure elements below ``root`` in reading order (depth first, kids in order)."""
+def _in_order(root) -> list:
+    """The structure elements below ``root`` in reading order (depth first, kids in order), each
+    once; told apart by pikepdf's type codes, as ``_elements`` does (a tagged annex has thousands)."""
     seen: set[tuple[int, int]] = set()
+    found = []
     stack = [root]
+    array, dictionary, plain = pikepdf.ObjectType.array, pikepdf.ObjectType.dictionary, pikepdf.Object
     while stack:
         node = stack.pop()
-        if isinstance(node, Array):
+        if type(node) is not plain:
+            continue
+        kind = node._type_code
+        if kind == array:
             stack.extend(reversed(list(node)))
             continue
-        if not isinstance(node, Dictionary) or node.get("/Type") in _NOT_ELEMENTS:
+        if kind != dictionary or node.get("/Type") in _NOT_ELEMENTS:
             continue
         if node.is_indirect:
             if node.objgen in seen:
                 continue
             seen.add(node.objgen)
-        yield node
-        if "/K" in node:
-            stack.append(node.K)
+        found.append(node)
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(kids)
+    return found
 
 
 def _heading_level(element, roles: dict) -> int | None:
@@ -1501,7 +1510,7 @@ def _heading_level(element, roles: dict) -> int | None:
     return HEADINGS.get(roles.get(kind, kind)) if isinstance(kind, Name) else None
 
 
-def _repair_headings(pdf: pikepdf.Pdf, done: list[str]) -> None:
+def _repair_headings(pdf: pikepdf.Pdf, elements: list, done: list[str]) -> None:
     """Numbered headings (H1–H6, also through the role map) that skip a level (H2 → H5, as a word
     processor exports „Überschrift 5“ under „Überschrift 2“) re-levelled, as PDF/UA needs
     (ISO 14289-1 7.4.2): the annex's first heading is H1 (it starts under its /Part) and each one
@@ -1512,7 +1521,6 @@ def _repair_headings(pdf: pikepdf.Pdf, done: list[str]) -> None:
     roles = {Name(name): value for name, value in roles.items()} if isinstance(roles, Dictionary) else {}
     open_levels: list[tuple[int, int]] = []  # (original level, new level) of the headings above
     changes = []
-    elements = list(_in_order(root.get("/K")))
     if any(roles.get(element.get("/S"), element.get("/S")) == Name.H for element in elements):
         return  # headings of no level among them: not re-levelled, ANX006 (``_structure_problem``)
     for element in elements:
@@ -1995,17 +2003,36 @@ def _program_widths(font) -> dict[int, float] | None:
     try:
         ttf = TTFont(io.BytesIO(program.read_bytes()), lazy=True)
         scale = 1000 / ttf["head"].unitsPerEm
-        metrics, order = ttf["hmtx"].metrics, ttf.getGlyphOrder()
+        count = ttf["maxp"].numGlyphs
+        # Glyphs named by their number: fontTools would name them from the 'post' table or all the
+        # cmaps, which costs most of the time of this judgement (~4× for a large font).
+        ttf.setGlyphOrder([f"g{gid}" for gid in range(count)])
+        advances = _advances(ttf, count)
         if cid is not None:
-            return _cid_widths(cid, order, metrics, scale)
+            return _cid_widths(cid, count, advances, scale)
         glyphs = _simple_glyphs(font, descriptor, ttf)
     # The boundary to a font from outside: fontTools raises nearly anything on a damaged program.
     except Exception:  # noqa: BLE001
         return None
-    return {code: metrics[name][0] * scale for code, name in glyphs.items() if name in metrics}
+    return {code: advances[gid] * scale for code, gid in glyphs.items() if 0 <= gid < count}
 
 
-def _cid_widths(cid, order: list[str], metrics, scale: float) -> dict[int, float] | None:
+def _advances(ttf, count: int) -> list[int]:
+    """The advance width of each glyph, read from the raw 'hmtx' table (ISO/IEC 14496-22 5.2.4:
+    numberOfHMetrics pairs of advance and side bearing; the glyphs after them share the last advance)."""
+    import array
+
+    pairs = ttf["hhea"].numberOfHMetrics
+    raw = array.array("H", ttf.reader["hmtx"][:4 * pairs])
+    if sys.byteorder == "little":
+        raw.byteswap()
+    advances = list(raw[0::2])
+    if not advances:
+        raise ValueError("no horizontal metrics")
+    return advances + [advances[-1]] * (count - len(advances))
+
+
+def _cid_widths(cid, count: int, advances: list[int], scale: float) -> dict[int, float] | None:
     gid_map = cid.get("/CIDToGIDMap", Name.Identity)
     if isinstance(gid_map, pikepdf.Stream):
         data = gid_map.read_bytes()
@@ -2017,20 +2044,20 @@ def _cid_widths(cid, order: list[str], metrics, scale: float) -> dict[int, float
     widths = {}
     for code in _declared_widths(cid):
         gid = code if gids is None else gids.get(code)
-        if gid is not None and 0 <= gid < len(order):
-            widths[code] = metrics[order[gid]][0] * scale
+        if gid is not None and 0 <= gid < count:
+            widths[code] = advances[gid] * scale
     return widths
 
 
-def _simple_glyphs(font, descriptor, ttf) -> dict[int, str]:
-    """Code → glyph name of a simple TrueType font (ISO 32000-1 9.6.6.4)."""
+def _simple_glyphs(font, descriptor, ttf) -> dict[int, int]:
+    """Code → glyph number of a simple TrueType font, through its cmap as ISO 32000-1 9.6.6.4 says
+    (a code no cmap maps is not judged: the 'post' table's names are not read)."""
     from fontTools import agl
     from fontTools.encodings.StandardEncoding import StandardEncoding
 
     cmap = ttf["cmap"]
     unicode, symbol, mac = cmap.getcmap(3, 1), cmap.getcmap(3, 0), cmap.getcmap(1, 0)
     symbolic = int(descriptor.get("/Flags", 0)) & 4
-    order = set(ttf.getGlyphOrder())
     glyphs = {}
     encoding = font.get("/Encoding")
     base = encoding.get("/BaseEncoding") if isinstance(encoding, Dictionary) else encoding
@@ -2049,8 +2076,6 @@ def _simple_glyphs(font, descriptor, ttf) -> dict[int, str]:
             glyph_name = differences.get(code) or _base_encoding_name(base, code, StandardEncoding)
             text = agl.toUnicode(glyph_name) if glyph_name else ""
             name = unicode.cmap.get(ord(text)) if len(text) == 1 else None
-            if name is None and glyph_name in order:
-                name = glyph_name
         elif symbol is not None:
             name = next((symbol.cmap[base_code + code] for base_code in (0xF000, 0, 0xF100, 0xF200)
                          if base_code + code in symbol.cmap), None)
@@ -2059,7 +2084,7 @@ def _simple_glyphs(font, descriptor, ttf) -> dict[int, str]:
         elif unicode is not None:
             name = unicode.cmap.get(code)
         if name is not None:
-            glyphs[code] = name
+            glyphs[code] = int(name[1:])  # "g123": named by number (``_program_widths``)
     return glyphs
 
 
