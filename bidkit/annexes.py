@@ -131,7 +131,13 @@ ACTIVE_ACTIONS = {
     "/GoToR": "link into another file (GoToR)", "/GoToE": "link into an embedded file (GoToE)",
     "/ImportData": "form data import (ImportData)", "/SubmitForm": "form submission (SubmitForm)",
     "/Rendition": "media action (Rendition)", "/RichMediaExecute": "media action (RichMediaExecute)",
+    # what PDF/A forbids besides (ISO 19005-2 6.6.1): actions that play, hide, reset or switch
+    "/Sound": "media action (Sound)", "/Movie": "media action (Movie)", "/ResetForm": "form reset (ResetForm)",
+    "/Hide": "action that hides fields (Hide)", "/SetOCGState": "action that switches layers (SetOCGState)",
+    "/Trans": "transition action (Trans)", "/GoTo3DView": "3D view action (GoTo3DView)",
 }
+#: The viewer commands (named actions) PDF/A allows (ISO 19005-2 6.6.1); others (Print, Quit, …) are removed.
+PAGE_COMMANDS = ("/NextPage", "/PrevPage", "/FirstPage", "/LastPage")
 #: Annotations that carry files or media players.
 ACTIVE_ANNOTATIONS = {
     "/FileAttachment": "file attachment", "/RichMedia": "media player (RichMedia)", "/Screen": "media player (Screen)",
@@ -170,6 +176,19 @@ class PdfAnnexContent:
     data: bytes
     #: What the repair did, one entry per item (e.g. "review comment removed").
     repaired: tuple[str, ...] = ()
+
+    @property
+    def signatures(self) -> int:
+        """Digital signatures the combined PDF cannot keep (ANX010)."""
+        from bidkit.render.final import SIGNATURE_LOST
+
+        return self.repaired.count(SIGNATURE_LOST)
+
+    def repaired_summary(self) -> str:
+        """``summary`` of what the repair did, digital signatures left out (ANX010 names them)."""
+        from bidkit.render.final import SIGNATURE_LOST
+
+        return summary(tuple(item for item in self.repaired if item != SIGNATURE_LOST))
 
     def removed_summary(self) -> str:
         """``JavaScript (2×), file attachment`` — what was removed, in order of first appearance."""
@@ -470,6 +489,8 @@ def _active(obj) -> str | None:
     action = _value(obj, "/S")
     if action in ACTIVE_ACTIONS:
         return ACTIVE_ACTIONS[action]
+    if action == "/Named" and _value(obj, "/N") not in PAGE_COMMANDS:
+        return f"viewer command ({str(_value(obj, '/N') or '?').lstrip('/')[:20]})"
     if action == "/URI":
         uri = _value(obj, "/URI") or ""
         uri = (uri.decode("latin-1") if isinstance(uri, bytes) else str(uri)).strip()
@@ -552,7 +573,7 @@ def _drop(container, key) -> None:
 
 #: Verdicts kept at most; beyond, the oldest go (a verdict is a few hundred bytes).
 MAX_VERDICTS = 2000
-VERDICT_FORMAT = 3  # 2: bounded reading (decoded size, memory); verdicts of 1 may have accepted a bomb; 3: repaired
+VERDICT_FORMAT = 4  # 2: bounded reading (decoded size, memory); verdicts of 1 may have accepted a bomb; 3: repaired; 4: signatures
 
 
 @record(frozen=True)
@@ -568,6 +589,7 @@ class PdfAnnexVerdict:
     #: Each variant whose claims appending the annex would make false, with the reasons, in
     #: the order of bidkit.render.final.CLAIMS (AnnexConformance.breaks).
     breaks: dict[str, list[str]] = field(default_factory=dict)
+    signatures: int = 0  # digital signatures that cannot be kept (ANX010)
 
 
 def pdf_annex_verdict(path: Path) -> PdfAnnexVerdict:
@@ -622,7 +644,8 @@ def _verdict(path: Path, size: int, mtime_ns: int, inode: int) -> PdfAnnexVerdic
         except MemoryError:
             verdict, entry = PdfAnnexVerdict("inspecting its pages needs more memory than bidkit allows", False, True), None
         else:
-            verdict = PdfAnnexVerdict(None, False, False, content.pages, content.removed_summary(), summary(content.repaired), breaks)
+            verdict = PdfAnnexVerdict(None, False, False, content.pages, content.removed_summary(), content.repaired_summary(),
+                                      breaks, content.signatures)
     if entry is not None and _identity(path) == (size, mtime_ns, inode):  # what was read is what was hashed
         _store_verdict(entry, verdict)
     return verdict
@@ -668,7 +691,7 @@ def _load_verdict(entry: Path) -> PdfAnnexVerdict | None:
         (verdict.problem is None or isinstance(verdict.problem, str)) and isinstance(verdict.encrypted, bool)
         and isinstance(verdict.excessive, bool)
         and isinstance(verdict.pages, int) and isinstance(verdict.removed, str) and isinstance(verdict.repaired, str)
-        and isinstance(verdict.breaks, dict)
+        and isinstance(verdict.breaks, dict) and type(verdict.signatures) is int
         and all(isinstance(k, str) and isinstance(v, list) and all(isinstance(r, str) for r in v)
                 for k, v in verdict.breaks.items())
     )

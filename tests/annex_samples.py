@@ -170,3 +170,152 @@ def print_shop_plan(cmyk_group: bool = False) -> bytes:
     if cmyk_group:
         page.obj.Group = Dictionary(S=Name.Transparency, CS=Name.DeviceCMYK)
     return _saved(pdf)
+
+
+# --- what page-validation rejects in an appended page (rt9 D9, rt9b E8, E9): mended or ANX006 --------
+
+def _tagged_report() -> pikepdf.Pdf:
+    """A tagged report (WeasyPrint, PDF/UA-1) with headings H1, H2, H3, a figure, a formula, a
+    table, a list and links (a web address, a place inside it), as an office program tags one."""
+    import weasyprint
+
+    html = """<html lang="de"><head><title>Bericht</title></head><body style="font-family: DejaVu Sans">
+    <h1>Bericht</h1><h2>Ausgangslage</h2><h3>Verkehr</h3><p>Siehe <a href="https://www.example.org/">Portal</a>
+    und <a href="#ende">Schluss</a>.</p><h2>Kosten</h2><h3>Bau</h3>
+    <table><thead><tr><th scope="col">Jahr</th><th scope="col">Betrag</th></tr></thead>
+    <tbody><tr><td>2027</td><td>10.000 €</td></tr></tbody></table>
+    <ul><li>Eins</li><li>Zwei</li></ul>
+    <p style="break-before: page" id="ende">Mit freundlichen Grüßen</p></body></html>"""
+    return pikepdf.open(io.BytesIO(weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)))
+
+
+def _elements_of(pdf: pikepdf.Pdf, kind: str) -> list:
+    return [o for o in pdf.objects if isinstance(o, Dictionary) and o.get("/Type") == Name.StructElem and o.get("/S") == Name(kind)]
+
+
+def office_quirks() -> bytes:
+    """A tagged report as office programs and old distillers write them, each quirk one that
+    page-validation rejects and bidkit mends without changing a printed page: heading levels that
+    skip (H3 written H5 under H2), an empty catalog /Lang and a /Lang „deutsch!“ on a paragraph,
+    glyph widths (/W) that disagree with the embedded font, a PostScript XObject and an unknown blend
+    mode in use, a halftone phase, presentation steps, an incomplete /CIDSet, links without /Contents
+    and one that prints the file (a named action)."""
+    pdf = _tagged_report()
+    for heading in _elements_of(pdf, "/H3"):
+        heading.S = Name("/H5")
+    pdf.Root.Lang = pikepdf.String("")
+    _elements_of(pdf, "/P")[0].Lang = pikepdf.String("deutsch!")
+    page = pdf.pages[0]
+    for font in page.obj.Resources.Font.values():
+        for cid in font.get("/DescendantFonts", ()):
+            cid.W = Array([item if isinstance(item, int) else Array([int(w) + 150 for w in item]) for item in cid.W])
+            if "/FontDescriptor" in cid:
+                cid.FontDescriptor.CIDSet = pdf.make_stream(b"\x80")
+    postscript = pdf.make_stream(b"%!PS\n/Times findfont 12 scalefont setfont", Type=Name.XObject, Subtype=Name.PS)
+    resources = page.obj.Resources
+    resources.XObject = resources.get("/XObject", Dictionary())
+    resources.XObject.PS0 = postscript
+    resources.ExtGState = resources.get("/ExtGState", Dictionary())
+    resources.ExtGState.GZ = Dictionary(Type=Name.ExtGState, BM=Name("/Zauber"), HTP=Array([0, 0]))
+    page.contents_add(pdf.make_stream(b"/Artifact BMC q /GZ gs /PS0 Do 0 0 1 rg 500 20 20 20 re f Q EMC"), prepend=False)
+    page.obj.PresSteps = Dictionary(Type=Name.NavNode)
+    for annot in page.obj.get("/Annots", ()):
+        if "/Contents" in annot:
+            del annot.Contents
+    printer = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[500, 800, 560, 812], F=4, Border=[0, 0, 0],
+                                           A=Dictionary(S=Name.Named, N=Name.Print)))
+    page.obj.Annots = page.obj.get("/Annots", pdf.make_indirect(Array()))
+    page.obj.Annots.append(printer)
+    return _saved(pdf)
+
+
+def signed_letter() -> bytes:
+    """A scanned letter signed with an electronic signature: a signature field (/FT /Sig) holding
+    a signature (/V), its widget invisible, as e-signature tools write it."""
+    pdf = pikepdf.open(io.BytesIO(scan(1)))
+    signature = pdf.make_indirect(Dictionary(Type=Name.Sig, Filter=Name("/Adobe.PPKLite"), SubFilter=Name("/adbe.pkcs7.detached"),
+                                             ByteRange=Array([0, 100, 200, 300]), Contents=pikepdf.String(b"\0" * 64)))
+    look = pdf.make_stream(b"", Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 0, 0])
+    widget = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Widget, FT=Name.Sig, T=pikepdf.String("Signatur"),
+                                          V=signature, Rect=[0, 0, 0, 0], F=132, AP=Dictionary(N=look), P=pdf.pages[0].obj))
+    pdf.pages[0].obj.Annots = pdf.make_indirect(Array([widget]))
+    pdf.Root.AcroForm = Dictionary(Fields=Array([widget]), SigFlags=3)
+    return _saved(pdf)
+
+
+def simple_truetype(widths_off: int = 0, to_unicode: bool = True) -> bytes:
+    """An office export in an embedded simple TrueType font (DejaVu Sans, WinAnsiEncoding) whose
+    /Widths are ``widths_off`` units off the font program's; without a ToUnicode map the font is
+    read by its encoding (``to_unicode`` only adds one that agrees)."""
+    from fontTools.ttLib import TTFont
+
+    path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    ttf = TTFont(path)
+    scale = 1000 / ttf["head"].unitsPerEm
+    cmap = ttf.getBestCmap()
+    widths = [round(ttf["hmtx"][cmap[ord(bytes([code]).decode("cp1252"))]][0] * scale) + widths_off for code in range(32, 127)]
+    pdf = pikepdf.new()
+    program = pdf.make_stream(open(path, "rb").read())
+    descriptor = Dictionary(Type=Name.FontDescriptor, FontName=Name("/DejaVuSans"), Flags=32, FontBBox=[-1021, -463, 1793, 1232],
+                            ItalicAngle=0, Ascent=928, Descent=-236, CapHeight=729, StemV=80, FontFile2=program)
+    font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.TrueType, BaseFont=Name("/DejaVuSans"), FirstChar=32,
+                                        LastChar=126, Widths=Array(widths), Encoding=Name.WinAnsiEncoding, FontDescriptor=descriptor))
+    if to_unicode:
+        pairs = "".join(f"<{code:02X}> <{code:04X}>\n" for code in range(32, 127))
+        font.ToUnicode = pdf.make_stream(("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /U def "
+                                          "1 begincodespacerange <00> <FF> endcodespacerange 95 beginbfchar\n" + pairs
+                                          + "endbfchar endcmap CMapName currentdict /CMap defineresource pop end end").encode())
+    page = pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 595, 842]), Resources=Dictionary(Font=Dictionary(F1=font)),
+                                   Contents=pdf.make_stream(b"BT /F1 14 Tf 72 770 Td (Kosten und Finanzierung) Tj 0 -20 Td "
+                                                            b"[(Wir) -250 (bauen)] TJ (Radwege) ' 2 1 (fertig) \" ET")))
+    pdf.pages.append(page)
+    return _saved(pdf)
+
+
+def page_of_size(width: float, height: float) -> bytes:
+    """A scan whose page is ``width`` × ``height`` units (a long CAD plan; a stamp-sized page)."""
+    pdf = pikepdf.open(io.BytesIO(scan(1)))
+    pdf.pages[0].obj.MediaBox = Array([0, 0, width, height])
+    return _saved(pdf)
+
+
+def tagged_with(fault: str) -> bytes:
+    """The tagged report with one fault that cannot be mended without guessing: ``heading`` (an /H
+    among H1–H6), ``empty-alt`` (a figure's /Alt „“), ``formula`` (a formula without /Alt), ``tr-kids``
+    (table cells retyped /P), ``no-unicode`` (its fonts without ToUnicode map), ``nesting`` (graphics
+    states 30 deep), ``bit-depth`` (an image of 3 bits per component)."""
+    pdf = _tagged_report()
+    page = pdf.pages[0]
+    if fault == "heading":
+        _elements_of(pdf, "/H1")[0].S = Name.H
+    elif fault in ("empty-alt", "formula"):
+        element = _elements_of(pdf, "/P")[0]
+        element.S = Name.Figure if fault == "empty-alt" else Name.Formula
+        if fault == "empty-alt":
+            element.Alt = pikepdf.String("")
+    elif fault == "tr-kids":
+        for cell in _elements_of(pdf, "/TD"):
+            cell.S = Name.P
+    elif fault == "no-unicode":
+        for font in page.obj.Resources.Font.values():
+            del font["/ToUnicode"]
+    elif fault == "nesting":
+        page.contents_add(pdf.make_stream(b"/Artifact BMC " + b"q " * 30 + b"0 0 1 1 re f " + b"Q " * 30 + b"EMC"), prepend=False)
+    elif fault == "bit-depth":
+        image = pdf.make_stream(b"\xff\xff", Type=Name.XObject, Subtype=Name.Image, Width=2, Height=2, ColorSpace=Name.DeviceGray,
+                                BitsPerComponent=3)
+        page.obj.Resources.XObject = page.obj.Resources.get("/XObject", Dictionary())
+        page.obj.Resources.XObject.Im9 = image
+        page.contents_add(pdf.make_stream(b"/Artifact BMC q 10 0 0 10 500 20 cm /Im9 Do Q EMC"), prepend=False)
+    else:
+        raise ValueError(fault)
+    return _saved(pdf)
+
+
+def oversized_crop_box() -> bytes:
+    """A scan of A4 whose /CropBox and /TrimBox reach 20000 units (a layout program's pasteboard):
+    viewers show only the part inside the /MediaBox."""
+    pdf = pikepdf.open(io.BytesIO(scan(1)))
+    pdf.pages[0].obj.CropBox = Array([0, 0, 20000, 1000])
+    pdf.pages[0].obj.TrimBox = Array([-100, -100, 20000, 20000])
+    return _saved(pdf)

@@ -35,6 +35,7 @@ import functools
 import hashlib
 import io
 import re
+import sys
 import warnings
 import zlib
 from dataclasses import dataclass
@@ -450,6 +451,7 @@ def _append_pages(pdf: pikepdf.Pdf, data: bytes, part, label: str, prefix: str, 
     an untagged one (a scan) one figure per page with the alt text „``label``, Seite k“."""
     source = pikepdf.open(io.BytesIO(data))
     _resolve_named_links(source)
+    _annex_link_contents(source)
     start = len(pdf.pages)
     tagged = _is_tagged(source)
     source_tree = _flat_parent_tree(source) if tagged else {}
@@ -522,9 +524,6 @@ def _tag_annotations(pdf, page, part, parent_tree: dict[int, object], untagged: 
         key = max(parent_tree, default=-1) + 1
         annot.StructParent = key
         parent_tree[key] = element
-        action = annot.get("/A")
-        if "/Contents" not in annot and isinstance(action, Dictionary) and "/URI" in action:
-            annot.Contents = String(str(action.URI))
 
 
 def _graft(pdf, source, part, source_tree, parent_tree, offset: int, pages, ids: dict[str, object], prefix: str) -> None:
@@ -628,6 +627,23 @@ def _resolve_named_links(source: pikepdf.Pdf) -> None:
                     annot.Dest = resolved
             elif target is not None:
                 annot.Dest = target
+
+
+def _annex_link_contents(source: pikepdf.Pdf) -> None:
+    """An annex's link without a text of its own (/Contents; PDF/UA: ISO 14289-1 7.18.5) says
+    where it leads, as the document's do: its web address, or „Verweis auf Seite N der Anlage“. One
+    whose target cannot be told is left out (``_link_stays_inside``)."""
+    pages = {page.objgen: number for number, page in enumerate(source.pages, start=1)}
+    for page in source.pages:
+        annots = page.obj.get("/Annots")
+        for annot in annots if isinstance(annots, Array) else ():
+            if not isinstance(annot, Dictionary) or annot.get("/Subtype") != Name.Link or _text(annot.get("/Contents")):
+                continue
+            action, dest = annot.get("/A"), annot.get("/Dest")
+            if isinstance(action, Dictionary) and _text(action.get("/URI")):
+                annot.Contents = String(str(action.URI))
+            elif isinstance(dest, Array) and len(dest) > 0 and isinstance(dest[0], Dictionary) and dest[0].objgen in pages:
+                annot.Contents = String(f"Verweis auf Seite {pages[dest[0].objgen]} der Anlage")
 
 
 def _link_stays_inside(annot, pages) -> bool:
@@ -792,6 +808,14 @@ class AnnexConformance:
     structure: str | None = None
     #: Pages without an area to print on (a /MediaBox that is missing, unreadable or of no width or height), as numbers.
     empty_pages: tuple[int, ...] = ()
+    #: Pages smaller or larger than PDF/A allows (PAGE_SIZES), as „number (width × height)“.
+    odd_sizes: tuple[str, ...] = ()
+    #: Fonts whose widths (/Widths, /W) disagree with their font program and could not be mended.
+    wrong_widths: tuple[str, ...] = ()
+    #: Other things PDF/A forbids that cannot be mended (graphics states nested too deep, images of an unknown bit depth).
+    pdfa_faults: tuple[str, ...] = ()
+    #: Fonts without a ToUnicode map whose text no encoding tells either (``_unmapped``).
+    unmapped_fonts: tuple[str, ...] = ()
 
     def breaks(self, variant: str) -> list[str]:
         """Why appending this annex would make ``variant``'s claims false (empty: it does not)."""
@@ -810,6 +834,16 @@ class AnnexConformance:
             reasons.append(f"a structure tree that {self.structure}")
         if pdfa and self.empty_pages:
             reasons.append(f"pages without an area to print on (an empty /MediaBox): {', '.join(map(str, self.empty_pages))}")
+        if pdfa and self.odd_sizes:
+            reasons.append(f"pages smaller than {PAGE_SIZES[0]} or larger than {PAGE_SIZES[1]:,} units (PDF/A's limits; "
+                           f"{PAGE_SIZES[1] / 72 * 2.54:.0f} cm): " + ", ".join(self.odd_sizes))
+        if (pdfa or pdfua) and self.wrong_widths:
+            reasons.append("fonts whose glyph widths (/Widths) disagree with the embedded font: " + ", ".join(self.wrong_widths))
+        if (pdfa or pdfua) and self.unmapped_fonts:
+            reasons.append("fonts whose text cannot be read out (no ToUnicode map, no standard encoding): "
+                           + ", ".join(self.unmapped_fonts))
+        if pdfa and self.pdfa_faults:
+            reasons.extend(self.pdfa_faults)
         if pdfa and self.without_appearance:
             from bidkit.annexes import summary
 
@@ -835,13 +869,19 @@ def inspect_annex(data: bytes) -> AnnexConformance:
 def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
     unembedded: dict[object, str] = {}
     no_text: set[str] = set()
-    cmyk = False
+    wrong_widths: set[str] = set()
+    unmapped: set[str] = set()
+    judged: set[tuple[int, int]] = set()
+    faults: set[str] = set()
+    cmyk, deepest = False, 0
     seen: set[tuple[int, int]] = set()
     stack = [(page.obj.get("/Resources"), page.obj) for page in pdf.pages]
     while stack:
         resources, owner = stack.pop()
         if isinstance(owner, pikepdf.Stream) or "/Contents" in owner:
-            cmyk = cmyk or _paints_cmyk(owner)
+            paints_cmyk, nesting = _paints(owner)
+            cmyk = cmyk or paints_cmyk
+            deepest = max(deepest, nesting)
         group = owner.get("/Group")  # a transparency group blends in its colour space
         cmyk = cmyk or (isinstance(group, Dictionary) and _is_cmyk(group.get("/CS")))
         if not isinstance(resources, Dictionary):
@@ -854,6 +894,12 @@ def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
                 unembedded[_font_key(font)] = str(font.get("/BaseFont", "/?"))[1:]
             if _maps_to_no_text(font):
                 no_text.add(str(font.get("/BaseFont", "/?"))[1:])
+            elif _unmapped(font):
+                unmapped.add(str(font.get("/BaseFont", "/?"))[1:])
+            if font.is_indirect and font.objgen not in judged:
+                judged.add(font.objgen)
+                if _width_errors(font):
+                    wrong_widths.add(str(font.get("/BaseFont", "/?"))[1:])
         for space in resources.get("/ColorSpace", Dictionary()).values():
             cmyk = cmyk or _is_cmyk(space)
         for xobject in resources.get("/XObject", Dictionary()).values():
@@ -862,15 +908,22 @@ def _inspect(pdf: pikepdf.Pdf) -> AnnexConformance:
             seen.add(xobject.objgen)
             if xobject.get("/Subtype") == Name.Image:
                 cmyk = cmyk or _is_cmyk(xobject.get("/ColorSpace"))
+                depth = xobject.get("/BitsPerComponent")
+                if depth is not None and depth not in BIT_DEPTHS and xobject.get("/Filter") != Name.JPXDecode:
+                    faults.add(f"images of a bit depth PDF/A does not know ({depth})")
             elif xobject.get("/Subtype") == Name.Form:
                 stack.append((xobject.get("/Resources"), xobject))
     visible = _visibly_used(pdf, set(unembedded)) if unembedded else set()
     annotations = tuple(_annotation_name(annot) for page in pdf.pages for annot in page.obj.get("/Annots", ())
                         if isinstance(annot, Dictionary) and annot.get("/Subtype") not in (Name.Link, Name.Popup))
     tagged = _is_tagged(pdf)
+    empty = _empty_pages(pdf)
+    if deepest > MAX_STATE_NESTING:
+        faults.add(f"graphics states nested {deepest} deep (PDF/A allows {MAX_STATE_NESTING})")
     return AnnexConformance(None, _pdfa_identification(pdf), tagged,
                             tuple(sorted({unembedded[font] for font in visible})), cmyk, annotations, tuple(sorted(no_text)),
-                            _structure_problem(pdf) if tagged else None, _empty_pages(pdf))
+                            _structure_problem(pdf) if tagged else None, empty, _odd_sizes(pdf, empty),
+                            tuple(sorted(wrong_widths)), tuple(sorted(faults)), tuple(sorted(unmapped)))
 
 
 #: How deep a structure tree may nest: validators follow references no deeper (page-validation: 256).
@@ -879,22 +932,25 @@ MAX_STRUCTURE_DEPTH = 200
 
 def _structure_problem(pdf: pikepdf.Pdf) -> str | None:
     """Why a tagged file's structure tree cannot be kept: an element reached twice (a cycle, or
-    one element with two parents), nesting deeper than MAX_STRUCTURE_DEPTH, figures without a
-    text alternative (after ``repair_annex``: its role map leads straight to standard types);
-    else None."""
+    one element with two parents), nesting deeper than MAX_STRUCTURE_DEPTH, figures or formulas
+    without a text alternative, headings of no level, tables and lists whose parts stand where
+    they may not (``PARTS``) (after ``repair_annex``: its role map leads straight to standard
+    types); else None."""
     seen: set[tuple[int, int]] = set()
     roles = pdf.Root.StructTreeRoot.get("/RoleMap")
     roles = {str(k)[1:]: str(v)[1:] for k, v in roles.items()} if isinstance(roles, Dictionary) else {}
-    figures = 0
-    stack = [(pdf.Root.StructTreeRoot.get("/K"), 0)]
+    silent, headings, misplaced = {"Figure": 0, "Formula": 0}, set(), []
+    kinds: list[str] = ["Part"]  # of each element met, by index; kids[i]: the kinds of element i's kids
+    kids: list[list[str]] = [[]]
+    stack = [(pdf.Root.StructTreeRoot.get("/K"), 0, 0)]
     while stack:
-        node, depth = stack.pop()
+        node, depth, parent = stack.pop()
         if isinstance(node, Array):
             if node.is_indirect:
                 if node.objgen in seen:
                     return "reaches one list of elements twice (a cycle, or a list with two parents)"
                 seen.add(node.objgen)
-            stack.extend((kid, depth) for kid in node)
+            stack.extend((kid, depth, parent) for kid in node)
             continue
         if not isinstance(node, Dictionary) or node.get("/Type") in _NOT_ELEMENTS:
             continue
@@ -904,14 +960,51 @@ def _structure_problem(pdf: pikepdf.Pdf) -> str | None:
             seen.add(node.objgen)
         if depth > MAX_STRUCTURE_DEPTH:
             return f"nests its elements more than {MAX_STRUCTURE_DEPTH} deep"
-        if roles.get(str(node.get("/S", "/"))[1:], str(node.get("/S", "/"))[1:]) == "Figure" and not (
-                "/Alt" in node or "/ActualText" in node):
-            figures += 1
+        kind = roles.get(str(node.get("/S", "/"))[1:], str(node.get("/S", "/"))[1:])
+        if kind in ("Figure", "Formula") and not (_text(node.get("/Alt")) or _text(node.get("/ActualText"))):
+            silent[kind] += 1  # an empty /Alt („“) says nothing either (ISO 14289-1 7.3, 7.7)
+        headings.add("H" if kind == "H" else "Hn" if kind in NUMBERED_HEADINGS else None)
+        if kind in PARENTS and kinds[parent] not in PARENTS[kind]:
+            misplaced.append(f"{kind} in {kinds[parent]}")
+        kids[parent].append(kind)
+        kinds.append(kind)
+        kids.append([])
         if "/K" in node:
-            stack.append((node.K, depth + 1))
-    if figures:
-        return f"has {figures} figure(s) without a text alternative (/Alt), which readers of the annex need"
+            stack.append((node.K, depth + 1, len(kinds) - 1))
+    for kind, inside in zip(kinds, kids):
+        misplaced += [f"{kid} in {kind}" for kid in inside if kind in KIDS and kid not in KIDS[kind] and kid not in PARENTS]
+        if kind == "Table" and ({"THead", "TFoot"} & set(inside)) and "TBody" not in inside:
+            misplaced.append("a table head or foot without a body (TBody)")
+        misplaced += [f"{inside.count(part)} {part} in one {kind}" for part in ONCE.get(kind, ()) if inside.count(part) > 1]
+    if silent["Figure"]:
+        return f"has {silent['Figure']} figure(s) without a text alternative (/Alt), which readers of the annex need"
+    if silent["Formula"]:
+        return f"has {silent['Formula']} formula(s) without a text alternative (/Alt), which readers of the annex need"
+    if "H" in headings:  # the document's headings are numbered: a heading of unknown level (/H) among them (ISO 14289-1 7.4.4)
+        return "has headings of no level (/H), which cannot stand among the document's numbered headings (H1–H6)"
+    if misplaced:
+        from bidkit.annexes import summary
+
+        return f"has tables or lists whose parts stand where they may not ({summary(tuple(misplaced))})"
     return None
+
+
+#: Where the parts of tables, lists and tables of contents may stand, and what they may hold
+#: (ISO 32000-1 14.8.4.3; ISO 14289-1 7.2, 7.5: page-validation's PDFUA1-*-PARENT-001 and *-KIDS-001).
+PARENTS = {"TR": {"Table", "THead", "TBody", "TFoot"}, "TH": {"TR"}, "TD": {"TR"}, "THead": {"Table"}, "TBody": {"Table"},
+           "TFoot": {"Table"}, "LI": {"L"}, "LBody": {"LI"}, "TOCI": {"TOC"}}
+KIDS = {"TR": {"TH", "TD"}, "Table": {"TR", "THead", "TBody", "TFoot", "Caption"}, "THead": {"TR"}, "TBody": {"TR"},
+        "TFoot": {"TR"}, "L": {"L", "LI", "Caption"}, "LI": {"Lbl", "LBody"}, "TOC": {"TOC", "TOCI", "Caption"}}
+#: Parts a table or list may hold once at most (PDFUA1-TABLE-*-COUNT-001).
+ONCE = {"Table": ("THead", "TFoot", "Caption"), "L": ("Caption",), "TOC": ("Caption",)}
+
+
+NUMBERED_HEADINGS = frozenset(f"H{level}" for level in range(1, 7))
+
+
+def _text(value) -> bool:
+    """Whether ``value`` is a string with something to read (not empty, not only spaces)."""
+    return isinstance(value, String) and bool(str(value).strip())
 
 
 def _empty_pages(pdf: pikepdf.Pdf) -> tuple[int, ...]:
@@ -925,6 +1018,60 @@ def _empty_pages(pdf: pikepdf.Pdf) -> tuple[int, ...]:
         if abs(x1 - x0) < 1 or abs(y1 - y0) < 1:
             empty.append(number)
     return tuple(empty)
+
+
+#: The page sizes PDF/A allows, in default user space units (ISO 19005-2 6.1.13; ISO 32000-1 Annex C.2).
+PAGE_SIZES = (3, 14_400)
+
+
+def _box(value) -> tuple[float, float, float, float] | None:
+    try:
+        x0, y0, x1, y1 = (float(number) for number in value)
+    except (TypeError, ValueError, pikepdf.PdfError):
+        return None
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def _fits(box) -> bool:
+    low, high = PAGE_SIZES
+    return low <= box[2] - box[0] <= high and low <= box[3] - box[1] <= high
+
+
+def _repair_page_boxes(pdf: pikepdf.Pdf, done: list[str]) -> None:
+    """A crop, bleed, trim or art box larger than PDF/A allows on a page whose /MediaBox fits
+    becomes its part inside the /MediaBox, which is all a viewer shows of it (ISO 32000-1 14.11.2)."""
+    for page in pdf.pages:
+        media = _box(page.mediabox)
+        if media is None or not _fits(media):
+            continue  # ANX006 (``_odd_sizes``)
+        for key in ("/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
+            box = _box(page.obj.get(key)) if key in page.obj else None
+            if box is None or _fits(box):
+                continue
+            inside = (max(box[0], media[0]), max(box[1], media[1]), min(box[2], media[2]), min(box[3], media[3]))
+            if inside[2] - inside[0] >= PAGE_SIZES[0] and inside[3] - inside[1] >= PAGE_SIZES[0]:
+                page.obj[key] = Array([_width(value) for value in inside])
+                done.append(f"page box ({key[1:]}) larger than its page cut to the page")
+
+
+def _odd_sizes(pdf: pikepdf.Pdf, empty: tuple[int, ...]) -> tuple[str, ...]:
+    """Pages (not empty ones) whose boxes are smaller or larger than PDF/A allows, e.g. „14 (20000 × 1000)“."""
+    odd = []
+    low, high = PAGE_SIZES
+    for number, page in enumerate(pdf.pages, start=1):
+        if number in empty:
+            continue
+        for key in ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
+            box = page.mediabox if key == "/MediaBox" else page.obj.get(key)
+            try:
+                x0, y0, x1, y1 = (float(value) for value in box)
+            except (TypeError, ValueError, pikepdf.PdfError):
+                continue  # an unreadable box other than the MediaBox: viewers use the MediaBox
+            width, height = abs(x1 - x0), abs(y1 - y0)
+            if not (low <= width <= high and low <= height <= high):
+                odd.append(f"{number} ({width:g} × {height:g})")
+                break
+    return tuple(odd)
 
 
 #: ToUnicode values that are no character (ISO 19005-2 6.2.11.7.2, ISO 14289-1 7.21.7).
@@ -1006,16 +1153,65 @@ def _is_cmyk(space) -> bool:
                                         and any(_is_cmyk(part) for part in list(space)[1:3]))
 
 
-def _paints_cmyk(owner) -> bool:
+#: How deep graphics states may nest (q … Q; ISO 19005-2 6.1.13: 28).
+MAX_STATE_NESTING = 28
+
+
+def _paints(owner) -> tuple[bool, int]:
+    """Whether ``owner``'s content paints in DeviceCMYK, and how deep it nests graphics states."""
     try:
-        operations = pikepdf.parse_content_stream(owner, "k K cs CS")  # only these become Python objects
+        operations = pikepdf.parse_content_stream(owner, "k K cs CS q Q")  # only these become Python objects
     except pikepdf.PdfError:
-        return False
+        return False, 0
+    cmyk, depth, deepest = False, 0, 0
     for operands, operator in operations:
         op = str(operator)
-        if op in ("k", "K") or (op in ("cs", "CS") and operands and operands[0] == Name.DeviceCMYK):
-            return True
-    return False
+        if op == "q":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif op == "Q":
+            depth = max(depth - 1, 0)
+        elif op in ("k", "K") or (op in ("cs", "CS") and operands and operands[0] == Name.DeviceCMYK):
+            cmyk = True
+    return cmyk, deepest
+
+
+#: The bit depths of images (ISO 32000-1 8.9.5.1); a JPEG 2000 image or a mask has its own.
+BIT_DEPTHS = (1, 2, 4, 8, 16)
+
+
+def _unmapped(font) -> bool:
+    """Whether the text of ``font`` cannot be read out: no ToUnicode map and no encoding of known
+    glyph names (PDF/A-a and PDF/UA: ISO 19005-2 6.2.11.7.2, ISO 14289-1 7.21.7). A simple font
+    with a standard encoding (and known names in its /Differences) or a Type1 font's own encoding
+    is read; a symbolic TrueType font or a CID font without a predefined character collection is not."""
+    from fontTools import agl
+
+    if "/ToUnicode" in font:
+        return False
+    kind = font.get("/Subtype")
+    if kind == Name.Type0:
+        kids = font.get("/DescendantFonts")
+        info = kids[0].get("/CIDSystemInfo") if isinstance(kids, Array) and len(kids) and isinstance(kids[0], Dictionary) else None
+        return not (isinstance(info, Dictionary) and str(info.get("/Registry", "")) == "Adobe"
+                    and str(info.get("/Ordering", "")) in ("Japan1", "GB1", "CNS1", "Korea1"))
+    if kind not in (Name.Type1, Name.MMType1, Name.TrueType, Name.Type3):
+        return False  # not a font PDF knows: other rules name it
+    descriptor = font.get("/FontDescriptor")
+    symbolic = isinstance(descriptor, Dictionary) and int(descriptor.get("/Flags", 0)) & 4
+    if kind == Name.TrueType and (symbolic or "/Encoding" not in font):
+        return True
+    return _names_unknown(font, agl)
+
+
+def _names_unknown(font, agl) -> bool:
+    """Whether a simple font's /Differences name a glyph no Unicode value is known for (uniXXXX and the Adobe Glyph List)."""
+    encoding = font.get("/Encoding")
+    differences = encoding.get("/Differences") if isinstance(encoding, Dictionary) else None
+    if font.get("/Subtype") == Name.Type3 and not isinstance(differences, Array):
+        return True
+    return isinstance(differences, Array) and any(isinstance(entry, Name) and not agl.toUnicode(str(entry)[1:])
+                                                  for entry in differences)
 
 
 def _pdfa_identification(pdf: pikepdf.Pdf) -> str | None:
@@ -1075,11 +1271,22 @@ def repair_annex(data: bytes) -> tuple[bytes, tuple[str, ...]]:
     pdf = pikepdf.open(io.BytesIO(data))
     done: list[str] = []
     form = "/AcroForm" in pdf.Root  # kept by the clean copy for this; never appended
+    done += [SIGNATURE_LOST] * _signatures(pdf)
     _remove_hidden_layers(pdf, done)
     _repair_annotations(pdf, done)
     _repair_resources(pdf, done, contents=True)
+    _repair_widths(pdf, done)
+    _repair_font_lists(pdf, done)
+    _repair_page_boxes(pdf, done)
+    for page in pdf.pages:
+        if "/PresSteps" in page.obj:  # presentation steps: forbidden (ISO 19005-2 6.10), shown only in a slide show
+            del page.obj["/PresSteps"]
+            done.append("presentation steps removed")
     if _is_tagged(pdf):
         _repair_role_map(pdf, done)
+        elements = _in_order(pdf.Root.StructTreeRoot.get("/K"))
+        _repair_languages(pdf, elements, done)
+        _repair_headings(pdf, elements, done)
         for page in pdf.pages:
             done += _mark_untagged_painting(pdf, page)
     if not done and not form:
@@ -1246,6 +1453,117 @@ def _repair_role_map(pdf: pikepdf.Pdf, done: list[str]) -> None:
         done.append("role map mended (standard types kept as they are, every type of its own mapped to a standard one)")
 
 
+#: A well-formed language tag (BCP 47 / RFC 3066 syntax: a language of 2–3 letters, or i-/x- and a
+#: subtag, then subtags of 1–8 letters or digits); the empty tag and names like „deutsch!“ are none.
+LANGUAGE_TAG = re.compile(r"(?:[A-Za-z]{2,3}|[IiXx](?=-))(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _repair_languages(pdf: pikepdf.Pdf, elements: list, done: list[str]) -> None:
+    """A /Lang that is no language tag (an empty string, „deutsch!“), on the catalog or a structure
+    element, goes: the text it covers takes the language around it (the document's), as PDF/A-a
+    and PDF/UA need a valid tag where there is one (ISO 14289-1 7.2)."""
+    for owner in [pdf.Root] + elements:
+        if "/Lang" not in owner:
+            continue
+        lang = owner.get("/Lang")
+        if isinstance(lang, String) and LANGUAGE_TAG.fullmatch(str(lang)):
+            continue
+        del owner["/Lang"]
+        shown = str(lang) if isinstance(lang, String) else repr(lang)
+        done.append(f"language „{shown[:20]}“ that is no language tag removed (its text takes the document's language)")
+
+
+#: The numbered heading types and their levels.
+HEADINGS = {Name(f"/H{level}"): level for level in range(1, 7)}
+
+
+def _in_order(root) -> list:
+    """The structure elements below ``root`` in reading order (depth first, kids in order), each
+    once; told apart by pikepdf's type codes, as ``_elements`` does (a tagged annex has thousands)."""
+    seen: set[tuple[int, int]] = set()
+    found = []
+    stack = [root]
+    array, dictionary, plain = pikepdf.ObjectType.array, pikepdf.ObjectType.dictionary, pikepdf.Object
+    while stack:
+        node = stack.pop()
+        if type(node) is not plain:
+            continue
+        kind = node._type_code
+        if kind == array:
+            stack.extend(reversed(list(node)))
+            continue
+        if kind != dictionary or node.get("/Type") in _NOT_ELEMENTS:
+            continue
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        found.append(node)
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(kids)
+    return found
+
+
+def _heading_level(element, roles: dict) -> int | None:
+    kind = element.get("/S")
+    return HEADINGS.get(roles.get(kind, kind)) if isinstance(kind, Name) else None
+
+
+def _repair_headings(pdf: pikepdf.Pdf, elements: list, done: list[str]) -> None:
+    """Numbered headings (H1–H6, also through the role map) that skip a level (H2 → H5, as a word
+    processor exports „Überschrift 5“ under „Überschrift 2“) re-levelled, as PDF/UA needs
+    (ISO 14289-1 7.4.2): the annex's first heading is H1 (it starts under its /Part) and each one
+    is one below the nearest preceding heading of a higher original level. The order and nesting of
+    the headings stay; no printed page changes."""
+    root = pdf.Root.StructTreeRoot
+    roles = root.get("/RoleMap")
+    roles = {Name(name): value for name, value in roles.items()} if isinstance(roles, Dictionary) else {}
+    open_levels: list[tuple[int, int]] = []  # (original level, new level) of the headings above
+    changes = []
+    if any(roles.get(element.get("/S"), element.get("/S")) == Name.H for element in elements):
+        return  # headings of no level among them: not re-levelled, ANX006 (``_structure_problem``)
+    for element in elements:
+        level = _heading_level(element, roles)
+        if level is None:
+            continue
+        while open_levels and open_levels[-1][0] >= level:
+            open_levels.pop()
+        new = open_levels[-1][1] + 1 if open_levels else 1
+        open_levels.append((level, new))
+        if new != level:
+            changes.append((element, level, new))
+    for element, level, new in changes:
+        element.S = Name(f"/H{new}")
+    if changes:
+        skipped = sorted({f"H{level} → H{new}" for _, level, new in changes})
+        done.append(f"heading levels that skip a level re-levelled ({', '.join(skipped)})")
+
+
+#: What the repair reports of a digital signature (bidkit.annexes: ANX010, not ANX009): a signature
+#: covers the bytes of its file, which the combined PDF cannot keep.
+SIGNATURE_LOST = "digital signature that cannot be kept in the combined PDF"
+
+
+def _signatures(pdf: pikepdf.Pdf) -> int:
+    """Signature fields (/FT /Sig) of the annex's form that hold a signature (/V), however deep the
+    field tree; the widgets go with the form (``_repair_annotations``)."""
+    form = pdf.Root.get("/AcroForm")
+    fields = form.get("/Fields") if isinstance(form, Dictionary) else None
+    stack, seen, signed = list(fields) if isinstance(fields, Array) else [], set(), 0
+    while stack:
+        field = stack.pop()
+        if not isinstance(field, Dictionary) or (field.is_indirect and field.objgen in seen):
+            continue
+        if field.is_indirect:
+            seen.add(field.objgen)
+        if field.get("/FT") == Name.Sig and isinstance(field.get("/V"), Dictionary):
+            signed += 1
+        if isinstance(field.get("/Kids"), Array):
+            stack.extend(field.Kids)
+    return signed
+
+
 def _repair_annotations(pdf: pikepdf.Pdf, done: list[str]) -> None:
     form = pdf.Root.get("/AcroForm")
     if isinstance(form, Dictionary) and form.get("/NeedAppearances") is True and _simple_form_fonts(form):
@@ -1379,7 +1697,7 @@ def _filled_box(pdf: pikepdf.Pdf, page, annot):
 def _annotation_name(annot) -> str:
     kind = annot.get("/Subtype")
     if kind == Name.Widget:
-        return "form field"
+        return "signature field" if annot.get("/FT") == Name.Sig else "form field"
     return f"{str(kind)[1:] if isinstance(kind, Name) else 'untyped'} annotation"
 
 
@@ -1519,6 +1837,15 @@ def _repair_resources(pdf: pikepdf.Pdf, done: list[str], contents: bool) -> None
                 if key in xobject:
                     del xobject[key]
                     done.append(what)
+            if xobject.get("/Subtype") == Name.PS:
+                _empty_form(xobject)  # PostScript XObjects never render in a viewer (ISO 32000-1 8.8.2)
+                done.append("PostScript XObject removed (viewers do not render it)")
+                continue
+            if xobject.get("/Subtype") == Name.Form and ("/PS" in xobject or xobject.get("/Subtype2") == Name.PS):
+                for key in ("/PS", "/Subtype2"):
+                    if key in xobject:
+                        del xobject[key]
+                done.append("PostScript of a form removed (viewers draw the form's own content)")
             if xobject.get("/Subtype") == Name.Image:
                 for image in (xobject, xobject.get("/SMask"), xobject.get("/Mask")):
                     if isinstance(image, pikepdf.Stream) and image.get("/Interpolate") is True:
@@ -1545,6 +1872,15 @@ def _repair_resources(pdf: pikepdf.Pdf, done: list[str], contents: bool) -> None
             if "/TR2" in state and state.TR2 != Name.Default:
                 state.TR2 = Name.Default
                 done.append("transfer function removed")
+            if "/BM" in state and not _standard_blend_mode(state.BM):
+                state.BM = Name.Normal  # what viewers use for a blend mode they do not know (ISO 32000-1 11.6.3)
+                done.append("unknown blend mode named as read (Normal)")
+            if "/HTP" in state:
+                del state.HTP  # a halftone phase (PDF 1.2's): for printers only, forbidden (ISO 19005-2 6.2.10)
+                done.append("halftone setting removed (printers' only)")
+            if "/HT" in state and not _allowed_halftone(state.HT):
+                state.HT = Name.Default  # screens never use halftones; PDF/A allows types 1 and 5 only
+                done.append("halftone setting removed (printers' only)")
             if "/RI" in state and state.RI not in INTENTS:
                 state.RI = Name.RelativeColorimetric
                 done.append("unknown rendering intent named as read")
@@ -1601,6 +1937,374 @@ def _painting_runs(operations) -> list[tuple[int, int]]:
         elif op == "EMC":
             depth = max(depth - 1, 0)
     return runs
+
+
+#: The blend modes of ISO 32000-1 11.3.5 (``/Compatible`` is PDF 1.4's name for Normal), the only ones PDF/A allows.
+BLEND_MODES = frozenset(Name(f"/{mode}") for mode in (
+    "Normal", "Compatible", "Multiply", "Screen", "Overlay", "Darken", "Lighten", "ColorDodge", "ColorBurn", "HardLight",
+    "SoftLight", "Difference", "Exclusion", "Hue", "Saturation", "Color", "Luminosity"))
+
+
+def _standard_blend_mode(mode) -> bool:
+    """Whether a graphics state's /BM is a standard blend mode, or a list of them (viewers take the
+    first they know: a list is standard when all are)."""
+    if isinstance(mode, Array):
+        return len(mode) > 0 and all(entry in BLEND_MODES for entry in mode)
+    return mode in BLEND_MODES
+
+
+def _allowed_halftone(halftone) -> bool:
+    """Whether a graphics state's /HT is one PDF/A allows (ISO 19005-2 6.2.10.5): the default, or a
+    halftone of type 1 or 5 without a transfer function or a name."""
+    if halftone == Name.Default:
+        return True
+    return (isinstance(halftone, Dictionary) and halftone.get("/HalftoneType") in (1, 5)
+            and "/HalftoneName" not in halftone and "/TransferFunction" not in halftone
+            and all(_allowed_halftone(part) and part.get("/HalftoneType") == 1
+                    for key, part in halftone.items() if isinstance(part, Dictionary) and key != "/Type"))
+
+
+def _empty_form(xobject) -> None:
+    """Make ``xobject`` a form that draws nothing (what a viewer draws for it), in place, so that the
+    content that invokes it stays valid."""
+    for key in list(xobject.keys()):
+        if key not in ("/Length", "/Type"):
+            del xobject[key]
+    xobject.write(b"")
+    xobject.Type, xobject.Subtype, xobject.BBox = Name.XObject, Name.Form, Array([0, 0, 0, 0])
+
+
+# --- glyph widths: a font's /Widths or /W as its font program has them ----------------------
+
+#: How far a width may be from the font program's (in 1/1000 em) before PDF/A and PDF/UA reject it
+#: (ISO 19005-2 6.2.11.5, ISO 14289-1 7.21.5: „consistent“; validators allow 1).
+WIDTH_TOLERANCE = 1
+
+
+def _program_widths(font) -> dict[int, float] | None:
+    """Code (simple font) or CID (Type0) → advance width in 1/1000 em, as the embedded TrueType
+    program has it, for each code the font's widths cover and the program has a glyph for (the
+    glyph found as ISO 32000-1 9.6.6.4 and 9.7.4.2 say); None for other fonts (Type1, CFF, Type3)
+    or a program bidkit cannot read."""
+    from fontTools.ttLib import TTFont
+
+    cid = None
+    if font.get("/Subtype") == Name.Type0:
+        kids = font.get("/DescendantFonts")
+        cid = kids[0] if isinstance(kids, Array) and len(kids) == 1 and isinstance(kids[0], Dictionary) else None
+        if cid is None or cid.get("/Subtype") != Name.CIDFontType2:
+            return None
+    elif font.get("/Subtype") != Name.TrueType:
+        return None
+    descriptor = (cid if cid is not None else font).get("/FontDescriptor")
+    program = descriptor.get("/FontFile2") if isinstance(descriptor, Dictionary) else None
+    if not isinstance(program, pikepdf.Stream):
+        return None
+    try:
+        ttf = TTFont(io.BytesIO(program.read_bytes()), lazy=True)
+        scale = 1000 / ttf["head"].unitsPerEm
+        count = ttf["maxp"].numGlyphs
+        # Glyphs named by their number: fontTools would name them from the 'post' table or all the
+        # cmaps, which costs most of the time of this judgement (~4× for a large font).
+        ttf.setGlyphOrder([f"g{gid}" for gid in range(count)])
+        advances = _advances(ttf, count)
+        if cid is not None:
+            return _cid_widths(cid, count, advances, scale)
+        glyphs = _simple_glyphs(font, descriptor, ttf)
+    # The boundary to a font from outside: fontTools raises nearly anything on a damaged program.
+    except Exception:  # noqa: BLE001
+        return None
+    return {code: advances[gid] * scale for code, gid in glyphs.items() if 0 <= gid < count}
+
+
+def _advances(ttf, count: int) -> list[int]:
+    """The advance width of each glyph, read from the raw 'hmtx' table (ISO/IEC 14496-22 5.2.4:
+    numberOfHMetrics pairs of advance and side bearing; the glyphs after them share the last advance)."""
+    import array
+
+    pairs = ttf["hhea"].numberOfHMetrics
+    raw = array.array("H", ttf.reader["hmtx"][:4 * pairs])
+    if sys.byteorder == "little":
+        raw.byteswap()
+    advances = list(raw[0::2])
+    if not advances:
+        raise ValueError("no horizontal metrics")
+    return advances + [advances[-1]] * (count - len(advances))
+
+
+def _cid_widths(cid, count: int, advances: list[int], scale: float) -> dict[int, float] | None:
+    gid_map = cid.get("/CIDToGIDMap", Name.Identity)
+    if isinstance(gid_map, pikepdf.Stream):
+        data = gid_map.read_bytes()
+        gids = {c: int.from_bytes(data[2 * c:2 * c + 2], "big") for c in range(len(data) // 2)}
+    elif gid_map == Name.Identity:
+        gids = None
+    else:
+        return None
+    widths = {}
+    for code in _declared_widths(cid):
+        gid = code if gids is None else gids.get(code)
+        if gid is not None and 0 <= gid < count:
+            widths[code] = advances[gid] * scale
+    return widths
+
+
+def _simple_glyphs(font, descriptor, ttf) -> dict[int, int]:
+    """Code → glyph number of a simple TrueType font, through its cmap as ISO 32000-1 9.6.6.4 says
+    (a code no cmap maps is not judged: the 'post' table's names are not read)."""
+    from fontTools import agl
+    from fontTools.encodings.StandardEncoding import StandardEncoding
+
+    cmap = ttf["cmap"]
+    unicode, symbol, mac = cmap.getcmap(3, 1), cmap.getcmap(3, 0), cmap.getcmap(1, 0)
+    symbolic = int(descriptor.get("/Flags", 0)) & 4
+    glyphs = {}
+    encoding = font.get("/Encoding")
+    base = encoding.get("/BaseEncoding") if isinstance(encoding, Dictionary) else encoding
+    differences = {}
+    if isinstance(encoding, Dictionary) and isinstance(encoding.get("/Differences"), Array):
+        code = 0
+        for entry in encoding.Differences:
+            if isinstance(entry, int):
+                code = int(entry)
+            elif isinstance(entry, Name):
+                differences[code] = str(entry)[1:]
+                code += 1
+    for code in _declared_widths(font):
+        name = None
+        if not symbolic and unicode is not None:
+            glyph_name = differences.get(code) or _base_encoding_name(base, code, StandardEncoding)
+            text = agl.toUnicode(glyph_name) if glyph_name else ""
+            name = unicode.cmap.get(ord(text)) if len(text) == 1 else None
+        elif symbol is not None:
+            name = next((symbol.cmap[base_code + code] for base_code in (0xF000, 0, 0xF100, 0xF200)
+                         if base_code + code in symbol.cmap), None)
+        elif mac is not None:
+            name = mac.cmap.get(code)
+        elif unicode is not None:
+            name = unicode.cmap.get(code)
+        if name is not None:
+            glyphs[code] = int(name[1:])  # "g123": named by number (``_program_widths``)
+    return glyphs
+
+
+def _base_encoding_name(base, code: int, standard: list[str]) -> str | None:
+    """The glyph name of ``code`` in a base encoding (WinAnsi, MacRoman, else Standard)."""
+    from fontTools import agl
+
+    if base in (Name.WinAnsiEncoding, Name.MacRomanEncoding):
+        try:
+            text = bytes([code]).decode("cp1252" if base == Name.WinAnsiEncoding else "mac_roman")
+        except UnicodeDecodeError:
+            return None
+        return agl.UV2AGL.get(ord(text)) or f"uni{ord(text):04X}"
+    name = standard[code] if code < len(standard) else ".notdef"
+    return None if name == ".notdef" else name
+
+
+def _declared_widths(font) -> dict[int, float]:
+    """Code → width as the font dictionary declares it: /FirstChar + /Widths, or a CIDFont's /W."""
+    widths: dict[int, float] = {}
+    if "/W" in font or font.get("/Subtype") in (Name.CIDFontType2, Name.CIDFontType0):
+        entries = list(font.get("/W", Array()))
+        index = 0
+        while index + 1 < len(entries):
+            first = entries[index]
+            if isinstance(entries[index + 1], Array):
+                for offset, width in enumerate(entries[index + 1]):
+                    widths[int(first) + offset] = float(width)
+                index += 2
+            elif index + 2 < len(entries):
+                for code in range(int(first), int(entries[index + 1]) + 1):
+                    widths[code] = float(entries[index + 2])
+                index += 3
+            else:
+                break
+        return widths
+    first = font.get("/FirstChar")
+    if isinstance(first, int) and isinstance(font.get("/Widths"), Array):
+        for offset, width in enumerate(font.Widths):
+            widths[int(first) + offset] = float(width)
+    return widths
+
+
+def _width_errors(font) -> dict[int, tuple[float, float]] | None:
+    """Code → (declared, program) width of each code whose declared width is not the program's; None
+    when bidkit cannot tell (``_program_widths``)."""
+    program = _program_widths(font)
+    if program is None:
+        return None
+    declared = _declared_widths(font.DescendantFonts[0] if font.get("/Subtype") == Name.Type0 else font)
+    return {code: (declared[code], width) for code, width in program.items()
+            if code in declared and abs(declared[code] - width) > WIDTH_TOLERANCE}
+
+
+def _repair_widths(pdf: pikepdf.Pdf, done: list[str]) -> None:
+    """Fonts whose widths disagree with their embedded TrueType program (common in office output)
+    get the program's widths, and the text shown in them keeps every glyph where it printed: each
+    glyph is followed by the difference as a text position adjustment (``TJ``). Where that cannot be
+    done exactly (text shown in a font set outside its stream, a CMap other than Identity-H) the
+    widths stay, for ``inspect_annex`` to name."""
+    fonts = {}
+    for owner, resources in _content_owners(pdf):
+        for font in _values(resources.get("/Font")):
+            if isinstance(font, Dictionary) and font.is_indirect and font.objgen not in fonts:
+                fonts[font.objgen] = _width_errors(font)
+    wrong = {key: errors for key, errors in fonts.items() if errors}
+    if not wrong:
+        return
+    rewritten = []
+    for owner, resources in _content_owners(pdf):
+        content = _compensated(owner, resources, wrong)
+        if content is False:
+            return  # not exactly: nothing changed
+        if content is not None:
+            rewritten.append((owner, content))
+    for owner, content in rewritten:
+        if isinstance(owner, pikepdf.Stream):
+            owner.write(content)
+        else:
+            owner.Contents = pdf.make_stream(content)
+    names = set()
+    for key, errors in wrong.items():
+        font = pdf.get_object(key)
+        target = font.DescendantFonts[0] if font.get("/Subtype") == Name.Type0 else font
+        if "/Widths" in target:
+            first = int(target.FirstChar)
+            target.Widths = Array([_width(errors[first + i][1]) if first + i in errors else width
+                                   for i, width in enumerate(target.Widths)])
+        else:
+            widths = _declared_widths(target)
+            widths.update({code: program for code, (_, program) in errors.items()})
+            target.W = Array([item for code in sorted(widths) for item in (code, Array([_width(widths[code])]))])
+        names.add(str(font.get("/BaseFont", "/?"))[1:])
+    done.extend(f"glyph widths of font {name} taken from its font program (text stays where it printed)" for name in sorted(names))
+
+
+def _repair_font_lists(pdf: pikepdf.Pdf, done: list[str]) -> None:
+    """A font's list of the glyphs its subset holds (/CIDSet, /CharSet) goes: optional since PDF/A-2,
+    and where present it must be complete (ISO 19005-2 6.2.11.4.2), which office programs often
+    get wrong; no program reads it to draw."""
+    seen: set[tuple[int, int]] = set()
+    for _, resources in _content_owners(pdf):
+        for font in _values(resources.get("/Font")):
+            if not isinstance(font, Dictionary):
+                continue
+            for owner in [font] + list(font.get("/DescendantFonts", ()) if isinstance(font.get("/DescendantFonts"), Array) else ()):
+                descriptor = owner.get("/FontDescriptor") if isinstance(owner, Dictionary) else None
+                if not isinstance(descriptor, Dictionary) or (descriptor.is_indirect and descriptor.objgen in seen):
+                    continue
+                if descriptor.is_indirect:
+                    seen.add(descriptor.objgen)
+                for key in ("/CIDSet", "/CharSet"):
+                    if key in descriptor:
+                        del descriptor[key]
+                        done.append("list of a font's glyphs (/CIDSet, /CharSet) removed (optional, and often incomplete)")
+
+
+def _width(value: float):
+    return int(round(value)) if abs(value - round(value)) < 0.001 else Decimal(f"{value:.3f}")
+
+
+def _content_owners(pdf: pikepdf.Pdf):
+    """Each page, form, pattern and annotation appearance with content, once, with its resources."""
+    seen: set[tuple[int, int]] = set()
+    stack = []
+    for page in pdf.pages:
+        stack.append((page.obj, page.obj.get("/Resources")))
+        for annot in page.obj.get("/Annots", ()):
+            appearance = annot.get("/AP") if isinstance(annot, Dictionary) else None
+            for normal in appearance.values() if isinstance(appearance, Dictionary) else ():
+                for stream in [normal] if isinstance(normal, pikepdf.Stream) else _values(normal):
+                    if isinstance(stream, pikepdf.Stream):
+                        stack.append((stream, stream.get("/Resources")))
+    while stack:
+        owner, resources = stack.pop()
+        if owner.objgen in seen:
+            continue
+        seen.add(owner.objgen)
+        resources = resources if isinstance(resources, Dictionary) else Dictionary()
+        yield owner, resources
+        for child in list(_values(resources.get("/XObject"))) + list(_values(resources.get("/Pattern"))):
+            if isinstance(child, pikepdf.Stream) and child.get("/Subtype") != Name.Image:
+                stack.append((child, child.get("/Resources")))
+
+
+SHOWING = ("Tj", "TJ", "'", '"')
+
+
+def _compensated(owner, resources, wrong: dict) -> bytes | None | bool:
+    """``owner``'s content with text in the fonts ``wrong`` (objgen → ``_width_errors``) adjusted so
+    that each glyph stays where it printed; None when it shows none; False when that cannot be done."""
+    font_names = resources.get("/Font", Dictionary())
+    for state in _values(resources.get("/ExtGState")):
+        if isinstance(state, Dictionary) and "/Font" in state:
+            return False  # a font set by a graphics state: not followed
+    try:
+        operations = pikepdf.parse_content_stream(owner if isinstance(owner, pikepdf.Stream) else pikepdf.Page(owner))
+    except pikepdf.PdfError:
+        return False
+    fonts, changed, out = [None], False, []
+    for operation in operations:
+        op = str(operation.operator) if not isinstance(operation, pikepdf.ContentStreamInlineImage) else ""
+        if op == "q":
+            fonts.append(fonts[-1])
+        elif op == "Q" and len(fonts) > 1:
+            fonts.pop()
+        elif op == "Tf" and operation.operands:
+            font = font_names.get(operation.operands[0]) if isinstance(operation.operands[0], Name) else None
+            fonts[-1] = font if isinstance(font, Dictionary) else None
+        elif op in SHOWING:
+            font = fonts[-1]
+            if font is None:
+                if wrong:
+                    return False  # text in a font set outside this stream (a form's caller)
+            elif font.is_indirect and font.objgen in wrong:
+                adjusted = _adjusted(operation, font, wrong[font.objgen])
+                if adjusted is None:
+                    return False
+                out.extend(adjusted)
+                changed = True
+                continue
+        out.append(operation)
+    return pikepdf.unparse_content_stream(out) if changed else None
+
+
+def _adjusted(operation, font, errors: dict) -> list | None:
+    """The text operation as ``TJ`` with each glyph followed by (program − declared) width, which
+    keeps every glyph where the declared width put it (ISO 32000-1 9.4.4); None for a font whose
+    codes bidkit cannot split (a CMap other than Identity-H, vertical writing)."""
+    width = 1
+    if font.get("/Subtype") == Name.Type0:
+        if font.get("/Encoding") != Name("/Identity-H"):
+            return None
+        width = 2
+    op, operands = str(operation.operator), list(operation.operands)
+    before = []
+    if op == '"':
+        before = [pikepdf.ContentStreamInstruction([operands[0]], pikepdf.Operator("Tw")),
+                  pikepdf.ContentStreamInstruction([operands[1]], pikepdf.Operator("Tc"))]
+        operands = operands[2:]
+    if op in ("'", '"'):
+        before.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("T*")))
+    items = list(operands[0]) if op == "TJ" else operands[:1]
+    shown = Array()
+    for item in items:
+        if not isinstance(item, String):
+            shown.append(item)
+            continue
+        data, run = bytes(item), b""
+        for start in range(0, len(data) - len(data) % width, width):
+            piece = data[start:start + width]
+            code = int.from_bytes(piece, "big")
+            run += piece
+            if code in errors:
+                shown.append(String(run))
+                shown.append(_width(errors[code][1] - errors[code][0]))
+                run = b""
+        if run:
+            shown.append(String(run))
+    return before + [pikepdf.ContentStreamInstruction([shown], pikepdf.Operator("TJ"))]
 
 
 def _values(dictionary):

@@ -107,7 +107,7 @@ def annex_outside(ctx: RuleContext) -> Iterator[Violation]:
 
 def pdf_annexes(ctx: RuleContext) -> Iterator[tuple[Annex, PdfAnnexVerdict]]:
     """Each PDF annex inside the bid folder with what reading it as the build reads it concludes."""
-    if "pdf annexes" not in ctx.memo:  # once per check: six rules ask (resolving a path costs a few system calls)
+    if "pdf annexes" not in ctx.memo:  # once per check: seven rules ask (resolving a path costs a few system calls)
         found = []
         for annex in annexes(ctx.bid):
             if not annex.is_pdf:
@@ -203,7 +203,15 @@ or searched; WeasyPrint's form fonts do this); one that
 paints in uncalibrated DeviceCMYK (print-shop exports) breaks PDF/A, whose output intent is
 sRGB; so does an annotation that prints without a fixed appearance of its own (a filled-in form
 whose viewer was to draw the fields, in a font bidkit cannot write them in; a highlight saved
-without its look), since bidkit cannot draw it as a viewer would. The finding names the annex,
+without its look), since bidkit cannot draw it as a viewer would. So do, for the claims they break: a page (or one of
+its boxes that cannot be cut to the page) smaller than 3 or larger than 14,400 units (200 inches,
+a long CAD plan: export it at a smaller scale or split it), graphics states nested deeper than 28,
+images of a bit depth PDF/A does not know, fonts without a ToUnicode map and without a standard
+encoding (their text cannot be read out), glyph widths that disagree with the embedded font where
+bidkit cannot move the text back exactly (a CMap other than Identity-H), and in a tagged annex
+figures or formulas without a text alternative (an empty `/Alt` is none), headings of no level
+(`/H`) and tables or lists whose parts stand where they may not (a cell retyped `/P` in a row).
+The finding names the annex,
 what it contains and which variants it breaks. A final `bidkit build` refuses such an annex for
 a variant it breaks (a draft warns and builds); export the annex as PDF/A (print a filled-in
 form to PDF), or build with `--pdf-variant pdf`, which claims no standard.
@@ -291,7 +299,14 @@ look) are drawn into the page as they print, as the content of their structure e
 an artifact), links get the print flag PDF/A asks for, and in a tagged annex what its tagging
 program left outside the tags (a rule, a logo) is marked as an artifact; prepress entries that
 point elsewhere (`/OPI`, `/Alternates`, `/Ref`) go, and rendering intents PDF/A does not know are
-named as viewers read them (RelativeColorimetric). The form itself goes: the annex is a
+named as viewers read them (RelativeColorimetric), and so are blend modes PDF/A does not know
+(Normal); PostScript XObjects (which no viewer draws) and printers' halftone settings go, and so
+do presentation steps and a font's list of its glyphs (`/CIDSet`, `/CharSet`, often incomplete);
+glyph widths (`/Widths`, `/W`) that disagree with the embedded TrueType program (common in office
+output) are taken from the program, each glyph kept where it printed; a crop or trim box beyond
+the page is cut to the page; in a tagged annex, heading levels that skip (H2 → H5) are
+re-levelled under the annex, and a language tag that is none (`/Lang ()`, „deutsch!“) goes (the
+text takes the document's language). The form itself goes: the annex is a
 document to read, not a form to fill in. This finding says which annex was mended and how, so
 that nobody is surprised that a comment is gone or a field cannot be edited. What cannot be mended
 so is ANX006.
@@ -305,3 +320,29 @@ def annex_repaired(ctx: RuleContext) -> Iterator[Violation]:
     for annex, verdict in pdf_annexes(ctx):
         if not verdict.problem and verdict.repaired:
             yield Violation(annex.field, f"{named(ctx, annex)}: mended in '{annex.file}' for PDF/A and PDF/UA: {verdict.repaired}")
+
+
+@rule(
+    "ANX010", WARNING, "Digital signature of a PDF annex cannot be kept",
+    hint="Hand in the signed file separately as well (as the call asks for signed documents), or have the "
+         "document signed again after the combined PDF is made.",
+    explanation="""
+A digital signature (a qualified electronic signature of a letter of intent, a signed MoU) covers
+the bytes of its own file: any copy of its pages in another file — the combined submission PDF —
+is no longer signed, and no program can carry the signature over. bidkit appends the pages as
+they print (the signature's field shows nothing, or is drawn into the page as it looks) and says
+so here, so that nobody hands in the combined PDF believing the annex is still signed. Where the
+call requires the signed original, hand it in as a file of its own.
+
+Example: a partner's letter signed with a qualified e-signature → "annex 3 (Unterstützungsschreiben
+Ostfalia): the digital signature of 'anlagen/loi.pdf' cannot be kept in the combined PDF: hand in
+the signed file separately".
+""",
+    reads=(),
+)
+def annex_signature_lost(ctx: RuleContext) -> Iterator[Violation]:
+    for annex, verdict in pdf_annexes(ctx):
+        if not verdict.problem and verdict.signatures:
+            what = "digital signature" if verdict.signatures == 1 else f"{verdict.signatures} digital signatures"
+            yield Violation(annex.field, f"{named(ctx, annex)}: the {what} of '{annex.file}' cannot be kept in the "
+                                         f"combined PDF: hand in the signed file separately")
