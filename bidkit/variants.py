@@ -560,7 +560,7 @@ def redacted_dump(bid: Bid, variant: DocumentVariant, data: dict | None = None) 
     """``redact(bid, variant)`` dumped as the search reads it (JSON, no None values), and the names of the
     bid's sections the variant changes. ``data``: the bid's own dump, exactly as ``model_dump`` made it
     (no text composed): the sections the variant leaves as they are (the same objects) are taken from
-    it, and only the changed ones are dumped (tests/test_chk9_variants.py holds it to the whole dump)."""
+    it, and only the changed ones are dumped (tests/test_chk9_shortcuts.py holds it to the whole dump)."""
     redacted = redact(bid, variant)
     fields = type(bid).model_fields
     changed = {name for name in fields if not _same_value(getattr(redacted, name), getattr(bid, name))}
