@@ -9,7 +9,8 @@ for wall time (what the user waits) and CPU time (user + system; less disturbed 
 
 `check` keeps its verdicts on PDF annexes (bidkit.annexes.pdf_annex_verdict), the data of the YAML
 files it read (bidkit.yamlio), the core schemas of its models (bidkit.schemacache), the compiled form of
-its regular expressions (bidkit.regexcache) and Babel's few number entries (bidkit.render.formatting) in
+its regular expressions (bidkit.regexcache), Babel's few number entries (bidkit.render.formatting), the parsed
+supporters' register (bidkit.supporters) and the folded texts and words of a large bid's search (bidkit.variants) in
 the user's cache folder: the runs use a cache folder of their own, warmed once; the rows "empty cache"
 run with an empty one each time (a first check, which also writes all it keeps).
 Children may write .pyc files (PYTHONDONTWRITEBYTECODE is dropped), as an installed bidkit has them.

@@ -121,3 +121,22 @@ def _make(cls: type, frozen: bool) -> type:
     cls.__dataclass_fields__ = fields
     cls.__match_args__ = names
     return cls
+
+
+def from_fields(cls: type, rows) -> list:
+    """Instances of the record class ``cls``, one per tuple of ``rows`` holding every field in order: what
+    ``cls(*row)`` makes, without a call of ``__init__`` each (for data read back from a cache folder: a
+    register of 500 supporters has some thousands of places). Not for a class with ``__post_init__``
+    (it would not run); tests/test_chk9_register_cache.py holds it to ``__init__``."""
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__} has __post_init__, which from_fields would not run")
+    names, count = cls.__match_args__, len(cls.__match_args__)
+    new = object.__new__
+    made = []
+    for row in rows:
+        if len(row) != count:
+            raise TypeError(f"{cls.__name__} has {count} fields, {len(row)} given")
+        instance = new(cls)
+        instance.__dict__.update(zip(names, row))  # into the instance's own dict, as __init__ puts them
+        made.append(instance)
+    return made

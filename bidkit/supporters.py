@@ -19,7 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import marshal
+import os
 import re
+import sys
+from collections.abc import Mapping
 from dataclasses import field
 from pathlib import Path
 
@@ -27,7 +32,7 @@ from bidkit.annexes import PdfAnnexContent, PdfAnnexError, read_pdf_annex
 from bidkit.findings import Location
 from bidkit.models import SUPPORTER_KIND_TITLES, SupporterRegister
 from bidkit.paths import BidFileError, bid_file, read_regular
-from bidkit.records import record
+from bidkit.records import from_fields, record
 
 MAX_BYTES = 20_000_000
 
@@ -122,7 +127,18 @@ def read_register(bid_dir: Path, register: SupporterRegister) -> Register:
 def _parsed(file: str, path: Path, data: bytes) -> Register:
     """The register in ``data``, parsed once per content: a build asks for it from its inputs,
     annexes, context and variant, a check from its rules (a workbook of 500 rows takes openpyxl
-    a noticeable time). Callers treat the result as read-only."""
+    a noticeable time); a register read before comes from the user's cache folder (``_cached``).
+    Callers treat the result as read-only."""
+    entry = _entry(file, path, data)
+    register = _cached(entry, file, path)
+    if register is None:
+        register = _read(file, path, data)
+        _keep(entry, register)
+    return register
+
+
+def _read(file: str, path: Path, data: bytes) -> Register:
+    """The register in ``data``, parsed."""
     suffix = path.suffix.lower()
     if suffix in (".csv", ".xlsx"):
         rows, problems = _rows(path, data)
@@ -317,3 +333,160 @@ def read_scans(bid_dir: Path, register: Register) -> list[Scan]:
         except PdfAnnexError as exc:
             scans.append(Scan(supporter, None, unreadable_scan(supporter, exc.encrypted, exc.reason)))
     return scans
+
+
+# --- registers read before, kept in the user's cache folder ---------------------------------------
+# Parsing a register of 500 rows makes some 6,000 records (cells, places, supporters): ~100 M instructions
+# of every check of such a bid, for a file that rarely changes. The parsed register is kept as marshal
+# data (reading it runs no code) under the sha256 of the file's bytes, its name and path and of what
+# parsing depends on (``_fingerprint``), with its own sha256 in front: a damaged entry is a miss.
+# tests/test_chk9_register_cache.py holds a kept register to a parsed one.
+
+#: Bumped when the kept form changes.
+CACHE_FORMAT = 1
+#: Entries kept at most; beyond, the oldest written go.
+MAX_CACHED = 200
+_MAGIC = b"bidkit register\n"
+#: The modules whose code shapes a parsed register (besides Python's csv and openpyxl).
+_SHAPING = ("supporters", "sheets", "models", "findings", "records", "paths")
+
+
+@functools.cache
+def _fingerprint() -> bytes:
+    """What a parsed register depends on besides the file: bidkit's version and the code of the modules
+    that parse it (their size and time, as ``bidkit.yamlio`` keys its cache), Python's version (csv) and
+    openpyxl as installed (a workbook)."""
+    from importlib.util import find_spec
+
+    from bidkit import __version__
+
+    parts = [f"register {CACHE_FORMAT}", __version__, sys.version]
+    folder = Path(__file__).parent
+    try:
+        spec = find_spec("openpyxl")
+        openpyxl = spec.origin if spec else None
+    except (ImportError, ValueError):
+        openpyxl = None
+    for name, file in (*((name, folder / f"{name}.py") for name in _SHAPING), ("openpyxl", openpyxl)):
+        try:
+            stat = os.stat(file)  # type: ignore[arg-type]
+            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+        except (TypeError, OSError):
+            parts.append(f"{name}:-")
+    return "\n".join(parts).encode() + b"\n\0"
+
+
+def _entry(file: str, path: Path, data: bytes) -> Path | None:
+    """Where the register parsed from ``data`` (named ``file``, at ``path``) is kept."""
+    from bidkit.paths import cache_dir
+
+    try:
+        folder = cache_dir()
+    except RuntimeError:  # no home folder to find the cache folder in: no cache
+        return None
+    names = f"{file}\0{path}\0".encode("utf-8", "surrogatepass")
+    return folder / "supporters" / f"{hashlib.sha256(_fingerprint() + names + data).hexdigest()}.bin"
+
+
+def _cached(entry: Path | None, file: str, path: Path) -> Register | None:
+    """The register kept at ``entry``, or None: none kept, or not a whole one (a damaged entry is a miss)."""
+    if entry is None:
+        return None
+    try:
+        blob = entry.read_bytes()
+    except OSError:
+        return None
+    head = len(_MAGIC)
+    payload = blob[head + 32:]
+    if blob[:head] != _MAGIC or hashlib.sha256(payload).digest() != blob[head:head + 32]:
+        return None
+    try:
+        return _decoded(marshal.loads(payload), file, path)
+    except Exception:  # noqa: BLE001 - whatever it holds, an entry that does not decode is a miss
+        return None
+
+
+def _keep(entry: Path | None, register: Register) -> None:
+    """Keep ``register`` at ``entry`` when it reads back the same, whole or not at all."""
+    from bidkit.fileio import cache_write, prune_oldest
+
+    if entry is None:
+        return
+    try:
+        payload = marshal.dumps(_encoded(register))
+        if not same_register(_decoded(marshal.loads(payload), register.file, register.path), register):
+            return
+    except (TypeError, ValueError):  # a value marshal does not write (a workbook's cell of another type)
+        return
+    if cache_write(entry, _MAGIC + hashlib.sha256(payload).digest() + payload):
+        prune_oldest(entry.parent, "*.bin", MAX_CACHED)
+
+
+def same_register(one: Register, other: Register) -> bool:
+    """Equal registers, the places of their supporters' cells included (``Supporter.cells`` is no part of
+    a supporter's equality)."""
+    return one == other and [s.cells for s in one.supporters] == [s.cells for s in other.supporters]
+
+
+def _encoded(register: Register) -> tuple:
+    """``register`` as plain data; a place in the register's own file as its fields without the file."""
+    path = register.path
+
+    def place(location: Location | None):
+        if location is None:
+            return None
+        if location.file is not path and location.file != path:
+            raise ValueError("a place in another file")
+        return (location.line, location.column, location.sheet, location.cell)
+
+    def day(date: dt.date | None):
+        if date is None:
+            return None
+        if type(date) is not dt.date:
+            raise ValueError("a date of another type")
+        return date.toordinal()
+
+    supporters = tuple((s.line, s.name, s.kind, s.place, day(s.date), s.file, s.private,
+                        tuple((column, place(cell)) for column, cell in s.cells.items()))
+                       for s in register.supporters)
+    problems = tuple((p.line, p.message, p.hint, place(p.location)) for p in register.problems)
+    return (supporters, problems, register.missing)
+
+
+def _decoded(data: tuple, file: str, path: Path) -> Register:
+    """The register ``_encoded`` wrote (the places in the file at ``path``)."""
+    supporters, problems, missing = data
+
+    def place(fields) -> Location | None:
+        return None if fields is None else Location(path, *fields)
+
+    date = dt.date.fromordinal
+    return Register(file, path, from_fields(Supporter, [
+        (line, name, kind, where, None if day is None else date(day), scan, private, _Places(path, cells))
+        for line, name, kind, where, day, scan, private, cells in supporters
+    ]), [RegisterProblem(line, message, hint, place(location)) for line, message, hint, location in problems], missing)
+
+
+class _Places(Mapping):
+    """A kept supporter's ``cells``: each column's place made when a finding asks for it (a register of
+    500 rows has some thousands of places, and a check reports at a few)."""
+
+    __slots__ = ("_path", "_cells")
+
+    def __init__(self, path: Path, cells: tuple) -> None:
+        self._path, self._cells = path, cells  # (column, (line, column, sheet, cell) or None) per column
+
+    def __getitem__(self, column: str) -> Location | None:
+        for name, fields in self._cells:
+            if name == column:
+                return None if fields is None else Location(self._path, *fields)
+        raise KeyError(column)
+
+    def __iter__(self):
+        return (name for name, _ in self._cells)
+
+    def __len__(self) -> int:
+        return len(self._cells)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))

@@ -24,9 +24,12 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import hashlib
 import io
+import marshal
 import os
 import re
+import sys
 import types
 import typing
 import unicodedata
@@ -264,11 +267,21 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
     """Every value ``variant`` removes, as text; values the city's public address shows are public.
     ``mentioned``: whether a word (as the search compares it) is in the texts to be searched at all;
     a person none of whose names is gets no other forms than the name (a register of hundreds)."""
-    found: list[Secret] = []
+    # Each value once (the first of its kind), and not one the public address shows: decided as the
+    # value is found, before a Secret is made (a register's scans often share one file).
+    public = _public_values(bid)
+    seen: set[tuple[str, bool]] = set()
+    unique: list[Secret] = []
+
+    def keep(text: str, what: str, digits: bool = False) -> None:
+        if (text, digits) not in seen:
+            seen.add((text, digits))
+            if (text if digits else _squeezed_value(text)) not in public:
+                unique.append(Secret(text, what, digits))
 
     def add(text: str | None, what: str) -> None:
         if text and len(text.strip()) >= MIN_SEARCHED:
-            found.append(Secret(text.strip(), what))
+            keep(text.strip(), what)
 
     def person(name: str | None, role: str | None, what: str) -> None:
         """A person's name, and the forms a text names the person by (without „Dr.“, „Frau Dubois“, …)."""
@@ -296,7 +309,7 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
                     add(form, f"{key}.email")
             add(contact.phone, f"{key}.phone")
             if contact.phone and len(phone_digits(contact.phone)) >= MIN_PHONE_DIGITS:
-                found.append(Secret(phone_digits(contact.phone), f"{key}.phone", digits=True))
+                keep(phone_digits(contact.phone), f"{key}.phone", digits=True)
     if Removal.LEGAL_REPRESENTATIVE in variant:
         representative = bid.legal_representative
         person(representative.name, representative.role, "legal_representative.name")
@@ -305,10 +318,11 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
             for s, signatory in enumerate(party.signatories):
                 person(signatory.name, signatory.role, f"mou.parties[{p}].signatories[{s}].name")
     if Removal.PRIVATE_SUPPORTERS in variant and register:
+        where = f"{register.file} {register.where}"
         for supporter in register.supporters:
             if is_private_supporter(supporter):
-                person(supporter.name, None, f"private supporter ({register.file} {register.where} {supporter.line})")
-                add(supporter.file, f"private supporter's scan ({register.file} {register.where} {supporter.line})")
+                person(supporter.name, None, f"private supporter ({where} {supporter.line})")
+                add(supporter.file, f"private supporter's scan ({where} {supporter.line})")
     if Removal.PRIVATE_ANNEXES in variant:
         for annex in annexes(bid):
             if is_private_annex(bid, annex):
@@ -324,12 +338,7 @@ def secrets(bid: Bid, variant: DocumentVariant, register: Register | None = None
             # „land“, „Hauptamt“) that other texts print as well
             if text not in kept_texts and not text.strip().isalpha():  # a single word: a unit, a kind, an office
                 add(text, f"{path} {''.join(f'[{p}]' if isinstance(p, int) else f'.{p}' for p in field_path)}".strip())
-    public = _public_values(bid)
-    unique: dict[tuple[str, bool], Secret] = {}
-    for secret in found:
-        if (secret.text if secret.digits else squeezed(secret.text)) not in public:
-            unique.setdefault((secret.text, secret.digits), secret)
-    return list(unique.values())
+    return unique
 
 
 # --- the forms of a name and of a phone number ---------------------------------------------------
@@ -409,6 +418,72 @@ def text_words(texts: Iterable[str]) -> set[str]:
         else:
             words.update(name_words(part))
     return words
+
+
+def searched_words(texts: Iterable[str]) -> set[str]:
+    """``text_words(texts)``, for a large bid from the cache folder (``kept_result``): it depends on the texts
+    joined alone (tests/test_chk8b_shared.py)."""
+    return set(kept_result("words", "\0".join(dict.fromkeys(texts)), lambda joined: sorted(text_words(joined.split("\0")))))
+
+
+# --- what the search works out from a large bid's texts, kept in the user's cache folder -----------------
+# The public variant's search folds all texts of the bid (``squeezed``) and gathers their words
+# (``searched_words``): ~35 M instructions for a bid of 1,000 budget lines, of the same texts check after
+# check. Both are functions of one text: their result is kept as marshal data under the sha256 of the text,
+# of its kind and of what the functions depend on (this module's and bidkit.letters' code, bidkit's and
+# Python's versions: Unicode's tables), with its own sha256 in front (a damaged entry is a miss).
+
+#: Texts shorter than this are worked out as always (reading a file costs about what they do).
+KEPT_FROM = 20_000
+#: Bumped when the kept form changes.
+RESULT_FORMAT = 1
+#: Entries kept at most; beyond, the oldest written go.
+MAX_KEPT = 200
+_MAGIC = b"bidkit search\n"
+
+
+@functools.cache
+def _fingerprint() -> bytes:
+    from bidkit import __version__, letters
+
+    parts = [f"search {RESULT_FORMAT}", __version__, sys.version, unicodedata.unidata_version]
+    for name, file in (("variants", __file__), ("letters", letters.__file__)):
+        try:
+            stat = os.stat(file)
+            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+        except (TypeError, OSError):
+            parts.append(f"{name}:-")
+    return "\n".join(parts).encode() + b"\n\0"
+
+
+def kept_result(kind: str, text: str, work: Callable[[str], str | list[str]]) -> str | list[str]:
+    """``work(text)`` (a text or a list of texts, what ``kind`` names), from the cache folder when it was
+    worked out for the same ``text`` before; kept there when ``text`` is long (``KEPT_FROM``)."""
+    if len(text) < KEPT_FROM:
+        return work(text)
+    from bidkit.fileio import cache_write, prune_oldest
+    from bidkit.paths import cache_dir
+
+    try:
+        digest = hashlib.sha256(_fingerprint() + kind.encode() + b"\0" + text.encode("utf-8", "surrogatepass"))
+        entry = cache_dir() / "search" / f"{digest.hexdigest()}.bin"
+    except RuntimeError:  # no home folder to find the cache folder in: no cache
+        return work(text)
+    head = len(_MAGIC)
+    try:
+        blob = entry.read_bytes()
+        payload = blob[head + 32:]
+        if blob[:head] == _MAGIC and hashlib.sha256(payload).digest() == blob[head:head + 32]:
+            found = marshal.loads(payload)
+            if type(found) is str or (type(found) is list and all(type(item) is str for item in found)):
+                return found
+    except Exception:  # noqa: BLE001 - none kept, or an entry that does not decode: worked out again
+        pass
+    result = work(text)
+    payload = marshal.dumps(result)
+    if cache_write(entry, _MAGIC + hashlib.sha256(payload).digest() + payload):
+        prune_oldest(entry.parent, "*.bin", MAX_KEPT)
+    return result
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -493,18 +568,57 @@ def _public_values(bid: Bid) -> set[str]:
 
 # --- 2. removed values the bid's own texts quote ------------------------------------------------
 
-def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret]) -> Iterator[tuple[FieldPath, int, Secret]]:
-    """(field path, offset in the text, secret) for every removed value a kept text of the bid quotes."""
-    data = redact(bid, variant).model_dump(mode="json", exclude_none=True, warnings=False)
+def redacted_dump(bid: Bid, variant: DocumentVariant, data: dict | None = None) -> tuple[dict, set[str]]:
+    """``redact(bid, variant)`` dumped as the search reads it (JSON, no None values), and the names of the
+    bid's sections the variant changes. ``data``: the bid's own dump, exactly as ``model_dump`` made it
+    (no text composed): the sections the variant leaves as they are (the same objects) are taken from
+    it, and only the changed ones are dumped (tests/test_chk9_shortcuts.py holds it to the whole dump)."""
+    redacted = redact(bid, variant)
+    fields = type(bid).model_fields
+    changed = {name for name in fields if not _same_value(getattr(redacted, name), getattr(bid, name))}
+    if data is None:
+        return redacted.model_dump(mode="json", exclude_none=True, warnings=False), changed
+    part = redacted.model_dump(mode="json", exclude_none=True, warnings=False, include=changed) if changed else {}
+    if any(name not in data for name in part):  # a section the variant adds: never so, but then the whole dump
+        return redacted.model_dump(mode="json", exclude_none=True, warnings=False), changed
+    return {name: part[name] if name in changed else value for name, value in data.items()
+            if name not in changed or name in part}, changed
+
+
+def _same_value(one: Any, other: Any) -> bool:
+    """The same object, or lists of the same objects (``redact`` copies a list whose items it may change)."""
+    if one is other:
+        return True
+    return (isinstance(one, list) and isinstance(other, list) and len(one) == len(other)
+            and all(a is b for a, b in zip(one, other)))
+
+
+def quoted(bid: Bid, variant: DocumentVariant, found: list[Secret],
+           shared: tuple[dict, dict[str, dict[str, None]]] | None = None) -> Iterator[tuple[FieldPath, int, Secret]]:
+    """(field path, offset in the text, secret) for every removed value a kept text of the bid quotes.
+    ``shared``: the bid's own dump (``redacted_dump``'s ``data``) and the distinct strings of each of its
+    sections, in the dump's order, for several variants of one check."""
     # Each distinct text is searched once (a large bid repeats half of them); the paths are walked only
     # when a text quotes a value.
-    distinct = _distinct_strings(data, {})
+    if shared is None:
+        data = redact(bid, variant).model_dump(mode="json", exclude_none=True, warnings=False)
+        distinct = _distinct_strings(data, {})
+    else:
+        data, changed = redacted_dump(bid, variant, shared[0])
+        distinct = {}
+        for name, value in data.items():
+            if name not in changed:
+                distinct.update(shared[1].get(name, ()))  # a text seen before keeps its place, as below
+            elif isinstance(value, str):
+                distinct[value] = None
+            elif isinstance(value, (dict, list)):
+                _distinct_strings(value, distinct)
     # Squeezing is per character: once for all texts.
-    everything = squeezed("\0".join(distinct))
+    everything = kept_result("squeezed", "\0".join(distinct), squeezed)
     # One fast search over all texts first: a register has hundreds of names, a bid hundreds of texts.
     present = {key: key in everything for key in dict.fromkeys(_key(secret) for secret in found)}
     candidates = [(secret, _pattern(secret.text)) for secret in found
-                  if not secret.digits and present[_key(secret)] and squeezed(secret.text) in everything]
+                  if not secret.digits and present[_key(secret)] and _squeezed_value(secret.text) in everything]
     phones = [secret for secret in found if secret.digits]
     if not candidates and not phones:  # no text holds any (a register's names are mostly in none)
         return
@@ -590,7 +704,10 @@ _MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe2
 def _folded(text: str) -> str:
     """``text`` case folded (ß is ss), in compatibility form (ﬁ is fi), without the marks of its
     letters and with one apostrophe and one hyphen for their look-alikes."""
-    text = _translated(text.casefold(), _LOOK_ALIKES, _LOOK_ALIKE_CHARS)
+    text = text.casefold()
+    if text.isascii():  # of the look-alikes only the backtick is ASCII
+        return text.replace("`", "'") if "`" in text else text
+    text = _translated(text, _LOOK_ALIKES, _LOOK_ALIKE_CHARS)
     return text if text.isascii() else _MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
@@ -644,6 +761,10 @@ def squeezed(text: str) -> str:
     return _folded("".join(text.split()))
 
 
+#: ``squeezed`` of a removed value, which the searches ask for again and again (a register's hundreds of names).
+_squeezed_value = functools.lru_cache(maxsize=4096)(squeezed)
+
+
 #: What ``leaks`` reports for an attachment it cannot search (an encrypted or oversized archive).
 UNSEARCHABLE = Secret("", "content that cannot be searched (an encrypted, broken or oversized archive)")
 
@@ -678,7 +799,7 @@ def _found_in(haystacks: list[tuple[str, str | None]], found: list[Secret]) -> l
 
 def _holds(text: str, secret: Secret) -> bool:
     """Whether a text (``squeezed``) holds ``secret``: its text, or a phone number's digits in any writing."""
-    return _find_phone(text, secret.text) is not None if secret.digits else squeezed(secret.text) in text
+    return _find_phone(text, secret.text) is not None if secret.digits else _squeezed_value(secret.text) in text
 
 
 def refuse_leaks(data: bytes, removed: list[Secret], variant: DocumentVariant) -> None:

@@ -52,24 +52,44 @@ class RuleContext:
         return self._dumped[1]
 
     @cached_property
-    def _dumped(self) -> tuple[dict, list[tuple[FieldPath, str]]]:
-        """``data`` and ``texts`` in one walk over the dump: a large bid has thousands of values."""
+    def raw_data(self) -> dict | None:
+        """``data`` when composing changed none of its texts: then it is the bid's dump exactly as
+        ``model_dump`` makes it (what the variants' search reads); else None."""
+        return None if self._dumped[2] else self._dumped[0]
+
+    @cached_property
+    def sections(self) -> dict[str, tuple[int, int]]:
+        """Where each section's strings stand in ``texts`` (start, end): they are gathered section by section."""
+        return self._dumped[3]
+
+    @cached_property
+    def _dumped(self) -> tuple[dict, list[tuple[FieldPath, str]], bool, dict[str, tuple[int, int]]]:
+        """``data`` and ``texts`` in one walk over the dump: a large bid has thousands of values;
+        whether a text was composed, and where each section's texts stand."""
         data = self.bid.model_dump(mode="json", exclude_none=True, warnings=False)
         texts: list[tuple[FieldPath, str]] = []
-        _compose_gathering(data, (), texts)
-        return data, texts
+        composed: list[FieldPath] = []
+        sections: dict[str, tuple[int, int]] = {}
+        for name in list(data):
+            start = len(texts)
+            _compose_gathering({name: data[name]}, (), texts, composed, data)
+            sections[name] = (start, len(texts))
+        return data, texts, bool(composed), sections
 
 
-def _compose_gathering(node: dict | list, path: FieldPath, found: list[tuple[FieldPath, str]]) -> None:
+def _compose_gathering(node: dict | list, path: FieldPath, found: list[tuple[FieldPath, str]],
+                       composed: list[FieldPath], owner: dict | list | None = None) -> None:
     """Every string of a fresh dump in Unicode's composed form (NFC), in place, gathered with its field path
-    as ``bidkit.yamlio.iter_strings`` gathers them (depth first)."""
+    as ``bidkit.yamlio.iter_strings`` gathers them (depth first); the paths of those composed into ``composed``.
+    ``owner``: the container to compose in when ``node`` is a view of one of its items."""
     for key, value in node.items() if isinstance(node, dict) else enumerate(node):
         if isinstance(value, str):
             if not unicodedata.is_normalized("NFC", value):
-                node[key] = value = unicodedata.normalize("NFC", value)
+                (node if owner is None else owner)[key] = value = unicodedata.normalize("NFC", value)
+                composed.append((*path, key))
             found.append(((*path, key), value))
         elif isinstance(value, (dict, list)):
-            _compose_gathering(value, (*path, key), found)
+            _compose_gathering(value, (*path, key), found, composed)
 
 
 Check = Callable[[RuleContext], Iterable[Violation]]

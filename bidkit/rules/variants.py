@@ -8,12 +8,13 @@ into an error: a build never writes a variant that would still print what it rem
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import itemgetter
 
 from bidkit.findings import Finding, Severity
 from bidkit.models import Bid, Removal
 from bidkit.rules.registry import RuleContext, Violation, define, rule
 from bidkit.supporters import Register, read_register
-from bidkit.variants import DocumentVariant, defined, field_problem, quoted, quoted_in_files, secrets, text_words
+from bidkit.variants import DocumentVariant, defined, field_problem, quoted, quoted_in_files, searched_words, secrets
 
 
 @rule(
@@ -62,16 +63,25 @@ def quoted_value(ctx: RuleContext) -> Iterator[Violation]:
     # name's words is in a text of the bid other than a name (the person's own `name:` holds them all).
     mentioned = None
     if register is not None and register.supporters:
-        words = text_words(text for path, text in ctx.texts if path[-1] != "name")
+        words = searched_words([text for path, text in ctx.texts if path[-1] != "name"])
         mentioned = lambda word: word in words or f"{word}s" in words  # noqa: E731 - „Kowalczyks Idee“
+    # The variants' dumps reuse the bid's own (the sections a variant leaves as they are), when it is the dump
+    # as model_dump makes it; the distinct strings of each section once for all variants.
+    shared = None
+    if ctx.raw_data is not None:
+        texts = ctx.texts
+        shared = (ctx.raw_data, {name: dict.fromkeys(map(itemgetter(1), texts[start:end]))
+                                 for name, (start, end) in ctx.sections.items()})
     for variant in defined(ctx.bid).values():
-        yield from _quotes(ctx.bid_dir, ctx.bid, variant, register, mentioned)
+        yield from _quotes(ctx.bid_dir, ctx.bid, variant, register, mentioned, shared)
 
 
-def _quotes(bid_dir, bid: Bid, variant: DocumentVariant, register: Register | None, mentioned=None) -> Iterator[Violation]:
-    """The bid's texts, and the files the variant embeds, that hold a value ``variant`` removes."""
+def _quotes(bid_dir, bid: Bid, variant: DocumentVariant, register: Register | None, mentioned=None,
+            shared=None) -> Iterator[Violation]:
+    """The bid's texts, and the files the variant embeds, that hold a value ``variant`` removes
+    (``shared``: see ``bidkit.variants.quoted``)."""
     found = secrets(bid, variant, register, mentioned)
-    for path, offset, secret in quoted(bid, variant, found):
+    for path, offset, secret in quoted(bid, variant, found, shared):
         yield Violation(path, f"this text quotes {secret.what}, which the variant '{variant.name}' removes",
                         _value_hint(path, secret.what), text_offset=offset)
     for annex, secret in quoted_in_files(bid_dir, bid, variant, found):
@@ -151,7 +161,9 @@ title is right in every variant.
 def cited_annex_numbers(ctx: RuleContext) -> Iterator[Violation]:
     from bidkit.variants import annex_numbers, cited_annexes
 
-    cited = [(path, offset, number) for path, text in ctx.texts for offset, number in cited_annexes(text)]
+    # cited_annexes finds none in a text without „Anlage“ (most texts): those are passed over here
+    cited = [(path, offset, number) for path, text in ctx.texts if "Anlage" in text
+             for offset, number in cited_annexes(text)]
     if not cited:
         return
     register = read_register(ctx.bid_dir, ctx.bid.supporters) if ctx.bid.supporters else None

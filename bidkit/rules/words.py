@@ -58,7 +58,7 @@ def unbreakable_run(ctx: RuleContext) -> Iterator[Violation]:
     from bidkit.render.formatting import number  # Babel loads only when a message needs it
 
     for path, text in ctx.texts:
-        if not _UNBROKEN.search(text):
+        if len(text) <= MAX_RUN or not _UNBROKEN.search(text):  # a short text holds no such run (most are)
             continue
         for offset, length in long_runs(text):
             yield Violation(path, f"{dotted(path)} has a run of {number(length)} characters without a space; "
@@ -89,6 +89,11 @@ _UNREAD = (
 )
 
 
+#: What each pattern of ``_UNREAD`` cannot match without: a text that lacks it is not searched (most texts;
+#: tests/test_chk9_shortcuts.py holds it).
+_NEEDED = ("|", "#", "![", "\n")
+
+
 @rule(
     "TXT007", Severity.WARNING, "Markdown the document prints as text",
     hint="Write it with what the document reads: paragraphs, lists (`- `, `1. `), *emphasis*, **strong** and links.",
@@ -109,7 +114,7 @@ def unread_markdown(ctx: RuleContext) -> Iterator[Violation]:
         for path, text in _select(ctx.data, field.split(".")):
             if not isinstance(text, str):
                 continue
-            for pattern, what, shown, hint in _UNREAD:
-                if match := pattern.search(text):
+            for (pattern, what, shown, hint), needed in zip(_UNREAD, _NEEDED):
+                if needed in text and (match := pattern.search(text)):
                     offset = match.start() + (1 if text[match.start()] == "\n" else 0)
                     yield Violation(path, f"{dotted(path)} holds {what}: the document {shown}", hint, text_offset=offset)
