@@ -29,7 +29,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from bidkit.limits import MAX_TEMPLATE_BYTES, ChildFailed, deadline, in_child
-from bidkit.paths import BIDI, BidFileError, read_regular, resolve_inside
+from bidkit.paths import BIDI, BidFileError, printable, read_regular, resolve_inside
 from bidkit.render import estimate
 from bidkit.render.formatting import FILTERS
 from bidkit.render.tables import amount_column_mm, money_grid
@@ -85,7 +85,7 @@ class BidTemplateLoader(jinja2.BaseLoader):
         try:
             relative = Path(*split_template_path(template))  # refuses '..'
         except jinja2.TemplateNotFound:
-            raise jinja2.TemplateNotFound(template, f"template '{template}' refused: a name with '..' "
+            raise jinja2.TemplateNotFound(template, f"template '{printable(template)}' refused: a name with '..' "
                                                     f"leads out of the folder; {_WHERE}") from None
         path = None
         if self.overrides is not None:
@@ -96,14 +96,14 @@ class BidTemplateLoader(jinja2.BaseLoader):
                 if exc.reason != "missing":
                     raise TemplateLimitError(f"theme template {exc.message}") from None
             if path is not None:
-                self.names[str(path)] = own.as_posix()
+                self.names[str(path)] = printable(own.as_posix())  # a name that is not UTF-8 too
         if path is None:
             try:
                 path = resolve_inside(self.templates, relative, place="bidkit's templates")
             except BidFileError:
                 where = "in the theme's folder nor among bidkit's templates" if self.overrides is not None else "among bidkit's templates"
-                raise jinja2.TemplateNotFound(template, f"template '{template}' is neither {where}: {_WHERE}") from None
-            self.names[str(path)] = f"bidkit template {relative.as_posix()}"
+                raise jinja2.TemplateNotFound(template, f"template '{printable(template)}' is neither {where}: {_WHERE}") from None
+            self.names[str(path)] = f"bidkit template {printable(relative.as_posix())}"
         try:
             source = read_regular(path, max_bytes=MAX_TEMPLATE_BYTES).decode("utf-8")
         except BidFileError as exc:
