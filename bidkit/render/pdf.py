@@ -53,6 +53,7 @@ def _sonames_only():
 with _sonames_only():
     import weasyprint
 
+from bidkit.render import linebreak  # noqa: E402,F401  (repairs WeasyPrint 70's line breaking: see there)
 from bidkit.errors import RenderError
 from bidkit.limits import deadline
 from bidkit.render.fetcher import SandboxedFetcher
