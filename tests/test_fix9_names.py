@@ -170,3 +170,33 @@ def test_watching_a_folder_with_such_a_name_goes_on_by_polling(tmp_path):
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_a_name_that_is_not_utf8_created_while_watching_is_seen(tmp_path):
+    """rt9b E4: `unzip` writes a Windows zip's „Stadtwärme“ as Latin-1 into anlagen/ while the preview runs."""
+    import queue
+    import threading
+
+    from bidkit.preview.watch import changes
+
+    folder = tmp_path / "bid"
+    (folder / "anlagen").mkdir(parents=True)
+    (folder / "bid.yaml").write_text("a: 1\n", encoding="utf-8")
+    stop, batches = threading.Event(), queue.Queue()
+    thread = threading.Thread(target=lambda: [batches.put(batch) for batch in changes(folder, stop=stop)], daemon=True)
+    thread.start()
+    try:
+        assert batches.get(timeout=10) == set()  # watching
+        created = folder / "anlagen" / os.fsdecode(b"Stellungnahme_Stadtw\xe4rme.pdf")
+        created.write_bytes(b"%PDF-1.7\n")
+        seen: set[Path] = set()
+        while not seen & {created, folder}:
+            seen |= batches.get(timeout=10)
+        (folder / "bid.yaml").write_text("a: 2\n", encoding="utf-8")
+        seen = set()
+        while folder / "bid.yaml" not in seen:
+            seen |= batches.get(timeout=10)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()

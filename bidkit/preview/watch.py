@@ -53,8 +53,10 @@ def changes(folder: Path, *, ignore: Callable[[], Iterable[Path]] = lambda: (),
         # lost counts as a change of the folder.
         if "decode path" not in str(exc):
             raise
+        kept = lambda path: wanted(watchfiles.Change.modified, path)  # noqa: E731
+        before = _signatures(folder, kept)  # before the batch is handled: a save meanwhile is seen
         yield {folder}
-        yield from _polled(folder, lambda path: wanted(watchfiles.Change.modified, path), stop)
+        yield from _polled(folder, kept, stop, before)
 
 
 #: How often ``_polled`` looks at the folder, and how many entries it looks at at most.
@@ -79,11 +81,11 @@ def _signatures(folder: Path, wanted: Callable[[str], bool]) -> dict[str, tuple]
     return seen
 
 
-def _polled(folder: Path, wanted: Callable[[str], bool], stop: threading.Event | None) -> Iterator[set[Path]]:
+def _polled(folder: Path, wanted: Callable[[str], bool], stop: threading.Event | None,
+            before: dict[str, tuple]) -> Iterator[set[Path]]:
     """``changes`` by comparing the folder's file signatures (kind, size, modification time, inode)
-    every ``POLL_MS``: a burst of saves is one batch, yielded once a look finds nothing new or
-    after ``DEBOUNCE_MS``."""
-    before = _signatures(folder, wanted)
+    with ``before`` and then every ``POLL_MS``: a burst of saves is one batch, yielded once a look
+    finds nothing new or after ``DEBOUNCE_MS``."""
     pending: set[str] = set()
     since = 0.0
     while not (stop is not None and stop.is_set()):
