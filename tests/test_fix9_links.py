@@ -29,6 +29,13 @@ def test_a_links_text_holds_no_element(text, html):
     assert str(markdown(text)) == f"<p>{html}</p>\n"
 
 
+@pytest.mark.parametrize("text", ["[](https://a.example/x)", "[ ](https://a.example/x)", "[\u00ad](https://a.example/x)",
+                                  "[\u200b](https://a.example/x)"])
+def test_a_link_without_visible_text_shows_its_address(text):
+    """rt9b E10's aside: such a link made an annotation of no width, nothing to see or click."""
+    assert str(markdown(text)) == '<p><a href="https://a.example/x">https://a.example/x</a></p>\n'
+
+
 def test_the_rest_of_the_text_keeps_its_emphasis():
     assert str(markdown("**fett** [*Link*](https://a.example) *kursiv*")) == (
         '<p><strong>fett</strong> <em><a href="https://a.example">Link</a></em> <em>kursiv</em></p>\n')

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
@@ -102,12 +103,14 @@ def _typography(state) -> None:
 
 
 _EMPHASIS = {"em_open": "em_close", "strong_open": "strong_close"}
+#: A character that leaves a mark on the page (not a space, a soft hyphen or another invisible format character).
+_VISIBLE = re.compile(r"[^\s\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 
 
 def _links_hold_text_only(state) -> None:
     """A link's text holds no element: emphasis around all of it goes outside the link
     (``[**Aktionsprogramm**](…)`` as ``<strong><a>…</a></strong>``), emphasis of a part of it is left
-    out. WeasyPrint 70 gives an element inside a link an annotation of its own, which the PDF's
+    out; a link without visible text (``[](…)``, ``[ ](…)``) shows its address. WeasyPrint 70 gives an element inside a link an annotation of its own, which the PDF's
     Link structure element does not hold: the document would not be PDF/UA-1 (rt9b E10)."""
     for token in state.tokens:
         if token.type != "inline" or not token.children or not any(c.type == "link_open" for c in token.children):
@@ -129,8 +132,10 @@ def _links_hold_text_only(state) -> None:
                 before.append(inner[0])
                 after.insert(0, inner[-1])
                 inner = inner[1:-1]
-            out += [*before, child, *(c for c in inner if c.type not in _EMPHASIS and c.type not in _EMPHASIS.values()),
-                    children[end], *after]
+            inner = [c for c in inner if c.type not in _EMPHASIS and c.type not in _EMPHASIS.values()]
+            if not any(c.type == "text" and _VISIBLE.search(c.content) for c in inner):  # [](…), [ ](…): no place to click
+                inner = [Token("text", "", 0, content=str(child.attrGet("href") or ""))]
+            out += [*before, child, *inner, children[end], *after]
             index = end + 1
         token.children = out
 
