@@ -10,6 +10,7 @@ stays on the line of its unit, a day on the line of its month (``_NO_BREAK``). N
 is replaced: markdown-it's own replacements also turn ``(c)`` into ©, ``..`` into …, ``,,`` into ``,``
 and ``????`` into ``???``, which would change what the city wrote. A link's text holds no element
 (``_links_hold_text_only``): emphasis around all of it is set around the link, of a part of it left out.
+A list item holds no paragraph element (``_tight_items``), as PDF/UA-1 wants its content in one LBody.
 """
 
 from __future__ import annotations
@@ -140,6 +141,24 @@ def _links_hold_text_only(state) -> None:
         token.children = out
 
 
+def _tight_items(state) -> None:
+    """Every list item as a tight one: its paragraphs without ``<p>`` (a second one after a line
+    break). ``<li><p>…</p></li>`` of a „loose“ list (blank lines between the items) gave the item a
+    P where PDF/UA-1 allows only Lbl and LBody (rt9b E11)."""
+    items: list[list[int]] = []  # per open item: its level and the paragraphs seen directly in it
+    for token in state.tokens:
+        if token.type == "list_item_open":
+            items.append([token.level, 0])
+        elif token.type == "list_item_close":
+            items.pop()
+        elif items and token.type in ("paragraph_open", "paragraph_close") and token.level == items[-1][0] + 1:
+            token.hidden = True
+            if token.type == "paragraph_open":
+                items[-1][1] += 1
+        elif items and token.type == "inline" and token.level == items[-1][0] + 2 and items[-1][1] > 1:
+            token.children = [Token("hardbreak", "br", 0), *(token.children or [])]
+
+
 def _encloses(tokens) -> bool:
     """Whether the emphasis opened by ``tokens[0]`` is closed by ``tokens[-1]`` (not earlier)."""
     depth = 0
@@ -172,6 +191,7 @@ def _parser() -> MarkdownIt:
     md.enable(["paragraph", "list", "emphasis", "link", "newline", "escape", "smartquotes"])
     md.core.ruler.before("smartquotes", "bidkit_typography", _typography)
     md.core.ruler.after("bidkit_typography", "bidkit_links", _links_hold_text_only)
+    md.core.ruler.after("bidkit_links", "bidkit_tight_items", _tight_items)
     md.add_render_rule("ordered_list_open", _ordered_list_open)
     md.validateLink = lambda url: url.strip().lower().startswith(_LINK_SCHEMES)
     return md
