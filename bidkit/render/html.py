@@ -72,7 +72,10 @@ class BidTemplateLoader(jinja2.BaseLoader):
     """bidkit's templates, each replaceable by a file of the theme's folder in the bid folder.
 
     Both are read through ``resolve_inside``: a theme template that is a link out of the bid
-    folder, a FIFO or a folder is refused, never read; a missing one falls back to bidkit's.
+    folder, a FIFO or a folder is refused, never read; a missing one falls back to bidkit's. A
+    theme template must be a ``*.j2`` file inside the theme's folder, links resolved: a link to the
+    supporters' register or ``bid.yaml`` (or ``theme: {templates: .}`` and ``{% include "unterstuetzer.csv" %}``)
+    would print data a document variant removed before the context was made.
     """
 
     def __init__(self, templates: Path, bid_dir: Path | None = None, overrides: Path | None = None) -> None:
@@ -97,6 +100,12 @@ class BidTemplateLoader(jinja2.BaseLoader):
                     raise TemplateLimitError(f"theme template {exc.message}") from None
             if path is not None:
                 self.names[str(path)] = printable(own.as_posix())  # a name that is not UTF-8 too
+                if not (path.is_relative_to(self.overrides) and path.name.endswith(".j2")):
+                    # a link to the register or bid.yaml, or the bid folder as the theme's folder: the data
+                    # a variant removed would reach the page past the context (rt9b E13)
+                    raise TemplateLimitError(f"theme template '{printable(own.as_posix())}' is not a template of the "
+                                             f"theme's folder: it leads to '{printable(str(path.relative_to(self.bid_dir)))}'; "
+                                             "a theme's templates are its own *.j2 files")
         if path is None:
             try:
                 path = resolve_inside(self.templates, relative, place="bidkit's templates")
