@@ -200,3 +200,18 @@ def test_a_name_that_is_not_utf8_created_while_watching_is_seen(tmp_path):
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_a_finding_of_a_bid_folder_whose_name_is_not_utf8_in_every_format(format, tmp_path):
+    """A finding without a file: the reports name the bid folder (GitLab: its path)."""
+    from bidkit.findings import CheckResult, Finding, Location, Severity
+    from bidkit.report import REPORTERS
+
+    folder = tmp_path / os.fsdecode(b"bewerbung-\xe4")
+    finding = Finding("TXT001", Severity.ERROR, "a finding of the bid", "fix it", Location(None))
+    result = CheckResult(folder, None, None, [finding], rules_run=["TXT001"])
+    text = REPORTERS[format]().render(result)
+    text.encode("utf-8")  # no surrogate
+    if format in ("text", "junit"):
+        assert "bewerbung-\\xe4" in text
