@@ -294,6 +294,46 @@ def _render(context: dict, templates: Path, bid_dir: Path | None, overrides: Pat
                 parts.append(chunk)
     except Exception as exc:  # noqa: BLE001 - any failure inside a template becomes one located message
         raise _located(exc, loader) from exc
+    return tamed("".join(parts))
+
+
+#: A run of white space longer than this is printed as one space (a line break where it holds one):
+#: a run of spaces shows as one space anyway, and WeasyPrint 70 takes time in the square of its
+#: length (100,000 spaces: 12 s of CPU; 100,000 ideographic spaces: pages of nothing) (rt9b E15).
+MAX_SPACE_RUN = 64
+_SPACE_RUN = re.compile(r"\s{%d,}" % (MAX_SPACE_RUN + 1))
+#: What a long run keeps of its start and end (its middle is „…“).
+RUN_HEAD, RUN_TAIL = 100, 40
+
+
+def tamed(html: str) -> str:
+    """The document's HTML with what only costs layout time shortened in its text (not in tags,
+    style sheets or scripts): runs of white space longer than ``MAX_SPACE_RUN``, and TXT006's runs
+    without a place to break (a draft and the preview render a bid with that error; laying one
+    out takes minutes), cut to their start and end around „…“."""
+    from bidkit.rules.words import _UNBROKEN, long_runs  # TXT006's own measure (late: the rule registers on import)
+
+    if _SPACE_RUN.search(html) is None and _UNBROKEN.search(html) is None:
+        return html  # every document without such a run
+    parts = re.split(r"(<[^>]*>)", html)
+    inside = False  # in a <style> or <script>
+    for index, part in enumerate(parts):
+        if index % 2:
+            if part[:8].lower().startswith(("<style", "<script", "</style", "</script")):
+                inside = not part.startswith("</")
+            continue
+        if inside or len(part) <= MAX_SPACE_RUN:
+            continue
+        part = _SPACE_RUN.sub(lambda run: "\n" if "\n" in run.group() else run.group()[0], part)
+        for start, length in reversed(list(long_runs(part))):
+            head, tail = part[start:start + RUN_HEAD], part[start + length - RUN_TAIL:start + length]
+            if head.rfind("&") > head.rfind(";"):  # no entity cut in two
+                head = head[:head.rfind("&")]
+            semicolon, ampersand = tail.find(";"), tail.find("&")
+            if semicolon >= 0 and (ampersand < 0 or semicolon < ampersand):
+                tail = tail[semicolon + 1:]
+            part = part[:start] + head + "…" + tail + part[start + length:]
+        parts[index] = part
     return "".join(parts)
 
 
