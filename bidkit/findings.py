@@ -74,13 +74,18 @@ def _shortened(text: str) -> str:
     return f"{text[:MAX_MESSAGE - 100]}… ({left_out} characters left out) …{text[-60:]}"
 
 
-def display_file(file: Path | None) -> str | None:
-    """``file`` relative to the current folder, as a user would type it (control characters
-    escaped); a file outside the current folder by its absolute path, not as ``../../x``."""
-    if file is None:
-        return None
-    relative = os.path.relpath(file)
-    return printable(relative if not relative.startswith("..") else os.path.abspath(file))
+def relative_file(file: Path, start: Path | None = None) -> str:
+    """``file`` relative to the current folder (or to ``start``, the bid folder), as a user would
+    type it; a file outside that folder by its absolute path, not as ``../../x``. The name as the
+    file system has it: for display, ``display_file``."""
+    relative = os.path.relpath(file, start)
+    return relative if not relative.startswith("..") else os.path.abspath(file)
+
+
+def display_file(file: Path | None, start: Path | None = None) -> str | None:
+    """``relative_file`` made printable (``paths.printable``: control characters escaped, the bytes
+    of a name that is not UTF-8 as ``\\xff``): how every output names a file."""
+    return None if file is None else printable(relative_file(file, start))
 
 
 @record(frozen=True)

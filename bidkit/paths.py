@@ -78,17 +78,30 @@ class BidFileError(ValueError):
 #: ("\u202eedlehceV" as "Vechelde"). TXT005 reports them; reports escape them; the document drops them.
 BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
-#: Control characters (C0 with line breaks and tabs, DEL, C1), the line and paragraph separators and
-#: the bidirectional controls that can disguise text.
-_UNSAFE_CHARS = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{''.join(sorted(BIDI))}]")
+#: Control characters (C0 with line breaks and tabs, DEL, C1), the line and paragraph separators,
+#: the bidirectional controls that can disguise text, and lone surrogates: a file name that is not
+#: UTF-8 (Latin-1 from a zip or an SMB share) reaches Python as ``os.fsdecode`` makes it, each
+#: undecodable byte a surrogate (U+DC80–U+DCFF), which no UTF-8 output can hold.
+_UNSAFE_CHARS = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{''.join(sorted(BIDI))}\ud800-\udfff]")
+
+
+def _escaped(char: str) -> str:
+    if "\udc80" <= char <= "\udcff":  # a byte of a name that is not UTF-8: shown as that byte
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return repr(char)[1:-1]
 
 
 def printable(text: str) -> str:
     """``text`` with control characters escaped (``\x1b``, ``\n``, ``\u202e``), so that no report
     carries a terminal escape sequence, a line of its own (a fake report line, a CI workflow
-    command), text reordered for display, or a character XML forbids; all other text (no-break
-    spaces, umlauts) stays."""
-    return _UNSAFE_CHARS.sub(lambda m: repr(m.group())[1:-1], text)
+    command), text reordered for display, or a character XML forbids; the bytes of a file name
+    that is not UTF-8 as ``\xff`` (any other lone surrogate as ``\ud800``), so that every
+    output stays valid UTF-8. All other text (no-break spaces, umlauts) stays.
+
+    The one function for this: every file name and every message on its way to an output
+    (reports of every format, the draft's open points, the preview, the command's messages)
+    passes through it, directly or through ``shown`` and ``findings.display_file``."""
+    return _UNSAFE_CHARS.sub(lambda m: _escaped(m.group()), text)
 
 
 def shown(file: str | os.PathLike) -> str:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import urllib.parse
 from pathlib import Path
 
 import jinja2
 
 from bidkit.findings import Finding, Severity
-from bidkit.paths import BidFileError, read_regular, resolve_inside
+from bidkit.paths import BidFileError, printable, read_regular, resolve_inside
 from bidkit.preview.state import Preview
 from bidkit.rules.loading import LOADER_CODES
 from bidkit.rules.german import german_title
@@ -130,12 +131,12 @@ def _finding(finding: Finding, bid_dir: Path, sources: dict, editor: bool) -> di
     if location.file is not None:
         relative = os.path.relpath(location.file, bid_dir)
         file = None if relative.startswith("..") or os.path.isabs(relative) else relative
-    shown = file or (location.file.name if location.file else "")
+    named = printable(file or (location.file.name if location.file else ""))  # a name that is not UTF-8 too
     if location.cell_ref:  # a spreadsheet's cell: kosten.xlsx:Kosten!C7
-        where = f"{shown}:{location.cell_ref}"
+        where = f"{named}:{location.cell_ref}"
     else:
-        where = shown + (f":{location.line}" if location.line and shown else "")
-    key = "|".join(map(str, (finding.rule, shown, location.line, location.column, finding.message)))
+        where = named + (f":{location.line}" if location.line and named else "")
+    key = "|".join(map(str, (finding.rule, named, location.line, location.column, finding.message)))
     return {
         "id": "b-" + hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:12],
         "schwere": SEVERITY[finding.severity].lower(),
@@ -143,7 +144,8 @@ def _finding(finding: Finding, bid_dir: Path, sources: dict, editor: bool) -> di
         "regel": finding.rule,
         "titel": german_title(finding.rule),  # the page speaks German; the details below are the CLI's English
         "ort": where,
-        "datei": file,
+        # the name's bytes, percent-encoded (server.py decodes them): any name, one that is not UTF-8 too, opens
+        "datei": urllib.parse.quote(os.fsencode(file)) if file else None,
         "zeile": location.line,
         "feld": finding.dotted_path,
         "nachricht": finding.message,

@@ -19,6 +19,7 @@ import datetime as dt
 import errno
 import http.server
 import json
+import os
 import re
 import secrets
 import shlex
@@ -33,7 +34,7 @@ from pathlib import Path
 
 from bidkit.errors import BidkitError
 from bidkit.findings import Severity
-from bidkit.paths import BidFileError, resolve_inside
+from bidkit.paths import BidFileError, printable, resolve_inside, shown
 from bidkit.preview.live import refresh
 from bidkit.preview.page import fragments, page_html
 from bidkit.preview.renderer import DraftRenderer
@@ -167,7 +168,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._plain(404, "Kein Editor eingestellt (bidkit preview --editor …).")
             return
         try:
-            file = resolve_inside(self.server.bid_dir, form.get("datei", [""])[0])
+            # the page sends the name's bytes percent-encoded (page.py): a name that is not UTF-8 arrives whole
+            file = resolve_inside(self.server.bid_dir, os.fsdecode(urllib.parse.unquote_to_bytes(form.get("datei", [""])[0])))
         except BidFileError:
             self._plain(404, "Diese Datei liegt nicht im Ordner der Bewerbung.")
             return
@@ -208,7 +210,7 @@ def serve(bid_dir: Path, *, port: int | None, open_browser: bool, editor: str | 
           say: Callable[[str], None], log: Callable[[str], None]) -> int:
     """Run the preview until Ctrl-C (or SIGTERM); exit code 0."""
     if not bid_dir.is_dir():
-        raise BidkitError(f"bid folder '{bid_dir}' does not exist", "Give the folder that holds bid.yaml, or create one with `bidkit init`.")
+        raise BidkitError(f"bid folder '{shown(bid_dir)}' does not exist", "Give the folder that holds bid.yaml, or create one with `bidkit init`.")
     preview = Preview()
     try:
         server = PreviewServer(port or 0, bid_dir, preview, Editor(editor) if editor else None, log)
@@ -223,12 +225,12 @@ def serve(bid_dir: Path, *, port: int | None, open_browser: bool, editor: str | 
         for number, batch in enumerate(changes(bid_dir)):
             snapshot = refresh(bid_dir, preview, renderer, log)
             if number == 0:
-                say(f"Preview of {bid_dir}: {server.url}")
+                say(f"Preview of {shown(bid_dir)}: {server.url}")
                 say("It updates on every save in the folder. Ctrl-C ends.")
                 if open_browser:
                     webbrowser.open(server.url)
                 continue
-            names = ", ".join(sorted(path.name for path in batch if path.exists()) or ["(removed)"])[:120]
+            names = ", ".join(sorted(printable(path.name) for path in batch if path.exists()) or ["(removed)"])[:120]
             errors = f", {snapshot.result.count(Severity.ERROR)} error(s)" if snapshot.result else ""
             log(f"{dt.datetime.now():%H:%M:%S}  {names}: checked in {snapshot.seconds:.2f} s{errors}")
     except KeyboardInterrupt:

@@ -41,23 +41,80 @@ def changes(folder: Path, *, ignore: Callable[[], Iterable[Path]] = lambda: (),
         return True
 
     watching = False
-    for batch in watchfiles.watch(folder, watch_filter=wanted, debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop,
-                                  rust_timeout=READY_MS, yield_on_timeout=True):
-        if batch or not watching:
-            watching = True
-            yield {Path(path) for _, path in batch}
+    try:
+        for batch in watchfiles.watch(folder, watch_filter=wanted, debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop,
+                                      rust_timeout=READY_MS, yield_on_timeout=True):
+            if batch or not watching:
+                watching = True
+                yield {Path(path) for _, path in batch}
+    except RuntimeError as exc:  # watchfiles' WatchfilesRustInternalError
+        # watchfiles (1.3) ends with this on any event (even a read) of a file whose name is not UTF-8
+        # (Latin-1 from a zip or an SMB share): from then on the folder is polled, and the event it
+        # lost counts as a change of the folder.
+        if "decode path" not in str(exc):
+            raise
+        kept = lambda path: wanted(watchfiles.Change.modified, path)  # noqa: E731
+        before = _signatures(folder, kept)  # before the batch is handled: a save meanwhile is seen
+        yield {folder}
+        yield from _polled(folder, kept, stop, before)
+
+
+#: How often ``_polled`` looks at the folder, and how many entries it looks at at most.
+POLL_MS = 250
+MAX_POLLED = 20_000
+
+
+def _signatures(folder: Path, wanted: Callable[[str], bool]) -> dict[str, tuple]:
+    seen: dict[str, tuple] = {}
+    for current, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if wanted(os.path.join(current, name))]
+        for name in files:
+            path = os.path.join(current, name)
+            if len(seen) >= MAX_POLLED:
+                return seen
+            if wanted(path):
+                try:
+                    info = os.lstat(path)
+                except OSError:
+                    continue
+                seen[path] = (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ino)
+    return seen
+
+
+def _polled(folder: Path, wanted: Callable[[str], bool], stop: threading.Event | None,
+            before: dict[str, tuple]) -> Iterator[set[Path]]:
+    """``changes`` by comparing the folder's file signatures (kind, size, modification time, inode)
+    with ``before`` and then every ``POLL_MS``: a burst of saves is one batch, yielded once a look
+    finds nothing new or after ``DEBOUNCE_MS``."""
+    pending: set[str] = set()
+    since = 0.0
+    while not (stop is not None and stop.is_set()):
+        if stop is not None:
+            stop.wait(POLL_MS / 1000)
+        else:
+            time.sleep(POLL_MS / 1000)
+        now = _signatures(folder, wanted)
+        changed = {path for path in before.keys() | now.keys() if before.get(path) != now.get(path)}
+        before = now
+        if changed:
+            since = since or time.monotonic()
+            pending |= changed
+        if pending and (not changed or time.monotonic() - since >= DEBOUNCE_MS / 1000):
+            yield {Path(path) for path in pending}
+            pending, since = set(), 0.0
 
 
 def watch_builds(bid_dir: Path, *, output: Path | None, draft: bool, variant: str, html: Path | None,
                  say: Callable[[str], None]) -> int:
     """Build now and after every change, one status line each; Ctrl-C ends with exit code 0."""
     from bidkit.errors import BidkitError
+    from bidkit.paths import shown
 
     if not bid_dir.is_dir():
-        raise BidkitError(f"bid folder '{bid_dir}' does not exist", "Give the folder that holds bid.yaml.")
+        raise BidkitError(f"bid folder '{shown(bid_dir)}' does not exist", "Give the folder that holds bid.yaml.")
     outputs: list[Path] = []
     builder = _Builder(bid_dir, output, draft, variant, html, outputs)
-    say(f"Watching {bid_dir} for changes; every change rebuilds. Ctrl-C ends.")
+    say(f"Watching {shown(bid_dir)} for changes; every change rebuilds. Ctrl-C ends.")
     try:
         for _ in changes(bid_dir, ignore=lambda: outputs):
             say(builder.build())
@@ -88,6 +145,7 @@ class _Builder:
     def _build(self) -> str:
         from bidkit.check import check_bid
         from bidkit.findings import Severity
+        from bidkit.paths import shown
         from bidkit.pdfcheck import page_limit_findings, section_pages
         from bidkit.preview.document import fingerprint
         from bidkit.render.build import build_pdf, default_output
@@ -104,10 +162,10 @@ class _Builder:
         self.outputs[:] = [path.resolve() for path in (target, self.html) if path]
         document = fingerprint(loaded, result.findings, draft=self.draft) + self.variant
         if self.built == (document, target) and target.is_file():
-            return f"= {target} unchanged (the document is the same): {tally}"
+            return f"= {shown(target)} unchanged (the document is the same): {tally}"
         built = build_pdf(loaded, target, draft=self.draft, variant=self.variant, findings=result.findings,
                           html_output=self.html)
         self.built = (document, target)
         over = page_limit_findings(target, loaded.call.page_limit, section_pages(target))
         limit = f"; {over[0].rule}: {over[0].message}" if over else ""
-        return f"{'✗' if over and not self.draft else '✓'} {target}: {built.pages} pages, {tally}{limit}"
+        return f"{'✗' if over and not self.draft else '✓'} {shown(target)}: {built.pages} pages, {tally}{limit}"

@@ -26,7 +26,7 @@ from bidkit import __version__
 from bidkit.annexes import annexes
 from bidkit.errors import BidkitError, BuildRefused, RenderError
 from bidkit.fileio import atomic_write
-from bidkit.findings import Finding
+from bidkit.findings import Finding, display_file
 from bidkit.loader import LoadedBid, transliterate
 from bidkit.gitinfo import git_state
 from bidkit.paths import BidFileError, bid_file, resolved_inside, templates_dir
@@ -151,7 +151,7 @@ def open_points(findings: Iterable[Finding], bid_dir: Path) -> list[OpenPoint]:
 
     points = []
     for f in sorted(findings, key=Finding.sort_key):
-        file = os.path.relpath(f.location.file, bid_dir) if f.location.file else ""
+        file = display_file(f.location.file, bid_dir) or ""  # printable: a name that is not UTF-8 too
         if f.location.cell_ref:  # a spreadsheet's cell: kosten.xlsx:Kosten!C7
             where = f"{file}:{f.location.cell_ref}"
         else:

@@ -108,7 +108,7 @@ class BuildCache:
             return None
         facts_line, _, data = rest.partition(b"\n")
         try:
-            facts = json.loads(facts_line)
+            facts = json.loads(facts_line.decode("utf-8", "surrogateescape"))
         except ValueError:
             return None
         if not isinstance(facts, dict):
@@ -121,7 +121,8 @@ class BuildCache:
 
     def store(self, key: str, data: bytes, facts: dict) -> None:
         """Keep ``data`` under ``key`` (atomically), then bound the folder's size."""
-        rest = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode() + b"\n" + data
+        # surrogateescape: the names of input files that are not UTF-8 are kept as their bytes
+        rest = json.dumps(facts, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogateescape") + b"\n" + data
         entry = MAGIC + hashlib.sha256(rest).hexdigest().encode() + b"\n" + rest
         if len(entry) > self.limit or not cache_write(self._path(key), entry):
             return

@@ -29,7 +29,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from bidkit.limits import MAX_TEMPLATE_BYTES, ChildFailed, deadline, in_child
-from bidkit.paths import BIDI, BidFileError, read_regular, resolve_inside
+from bidkit.paths import BIDI, BidFileError, printable, read_regular, resolve_inside
 from bidkit.render import estimate
 from bidkit.render.formatting import FILTERS
 from bidkit.render.tables import amount_column_mm, money_grid
@@ -72,7 +72,10 @@ class BidTemplateLoader(jinja2.BaseLoader):
     """bidkit's templates, each replaceable by a file of the theme's folder in the bid folder.
 
     Both are read through ``resolve_inside``: a theme template that is a link out of the bid
-    folder, a FIFO or a folder is refused, never read; a missing one falls back to bidkit's.
+    folder, a FIFO or a folder is refused, never read; a missing one falls back to bidkit's. A
+    theme template must be a ``*.j2`` file inside the theme's folder, links resolved: a link to the
+    supporters' register or ``bid.yaml`` (or ``theme: {templates: .}`` and ``{% include "unterstuetzer.csv" %}``)
+    would print data a document variant removed before the context was made.
     """
 
     def __init__(self, templates: Path, bid_dir: Path | None = None, overrides: Path | None = None) -> None:
@@ -85,7 +88,7 @@ class BidTemplateLoader(jinja2.BaseLoader):
         try:
             relative = Path(*split_template_path(template))  # refuses '..'
         except jinja2.TemplateNotFound:
-            raise jinja2.TemplateNotFound(template, f"template '{template}' refused: a name with '..' "
+            raise jinja2.TemplateNotFound(template, f"template '{printable(template)}' refused: a name with '..' "
                                                     f"leads out of the folder; {_WHERE}") from None
         path = None
         if self.overrides is not None:
@@ -96,14 +99,20 @@ class BidTemplateLoader(jinja2.BaseLoader):
                 if exc.reason != "missing":
                     raise TemplateLimitError(f"theme template {exc.message}") from None
             if path is not None:
-                self.names[str(path)] = own.as_posix()
+                self.names[str(path)] = printable(own.as_posix())  # a name that is not UTF-8 too
+                if not (path.is_relative_to(self.overrides) and path.name.endswith(".j2")):
+                    # a link to the register or bid.yaml, or the bid folder as the theme's folder: the data
+                    # a variant removed would reach the page past the context (rt9b E13)
+                    raise TemplateLimitError(f"theme template '{printable(own.as_posix())}' is not a template of the "
+                                             f"theme's folder: it leads to '{printable(str(path.relative_to(self.bid_dir)))}'; "
+                                             "a theme's templates are its own *.j2 files")
         if path is None:
             try:
                 path = resolve_inside(self.templates, relative, place="bidkit's templates")
             except BidFileError:
                 where = "in the theme's folder nor among bidkit's templates" if self.overrides is not None else "among bidkit's templates"
-                raise jinja2.TemplateNotFound(template, f"template '{template}' is neither {where}: {_WHERE}") from None
-            self.names[str(path)] = f"bidkit template {relative.as_posix()}"
+                raise jinja2.TemplateNotFound(template, f"template '{printable(template)}' is neither {where}: {_WHERE}") from None
+            self.names[str(path)] = f"bidkit template {printable(relative.as_posix())}"
         try:
             source = read_regular(path, max_bytes=MAX_TEMPLATE_BYTES).decode("utf-8")
         except BidFileError as exc:
@@ -285,6 +294,46 @@ def _render(context: dict, templates: Path, bid_dir: Path | None, overrides: Pat
                 parts.append(chunk)
     except Exception as exc:  # noqa: BLE001 - any failure inside a template becomes one located message
         raise _located(exc, loader) from exc
+    return tamed("".join(parts))
+
+
+#: A run of white space longer than this is printed as one space (a line break where it holds one):
+#: a run of spaces shows as one space anyway, and WeasyPrint 70 takes time in the square of its
+#: length (100,000 spaces: 12 s of CPU; 100,000 ideographic spaces: pages of nothing) (rt9b E15).
+MAX_SPACE_RUN = 64
+_SPACE_RUN = re.compile(r"\s{%d,}" % (MAX_SPACE_RUN + 1))
+#: What a long run keeps of its start and end (its middle is „…“).
+RUN_HEAD, RUN_TAIL = 100, 40
+
+
+def tamed(html: str) -> str:
+    """The document's HTML with what only costs layout time shortened in its text (not in tags,
+    style sheets or scripts): runs of white space longer than ``MAX_SPACE_RUN``, and TXT006's runs
+    without a place to break (a draft and the preview render a bid with that error; laying one
+    out takes minutes), cut to their start and end around „…“."""
+    from bidkit.rules.words import _UNBROKEN, long_runs  # TXT006's own measure (late: the rule registers on import)
+
+    if _SPACE_RUN.search(html) is None and _UNBROKEN.search(html) is None:
+        return html  # every document without such a run
+    parts = re.split(r"(<[^>]*>)", html)
+    inside = False  # in a <style> or <script>
+    for index, part in enumerate(parts):
+        if index % 2:
+            if part[:8].lower().startswith(("<style", "<script", "</style", "</script")):
+                inside = not part.startswith("</")
+            continue
+        if inside or len(part) <= MAX_SPACE_RUN:
+            continue
+        part = _SPACE_RUN.sub(lambda run: "\n" if "\n" in run.group() else run.group()[0], part)
+        for start, length in reversed(list(long_runs(part))):
+            head, tail = part[start:start + RUN_HEAD], part[start + length - RUN_TAIL:start + length]
+            if head.rfind("&") > head.rfind(";"):  # no entity cut in two
+                head = head[:head.rfind("&")]
+            semicolon, ampersand = tail.find(";"), tail.find("&")
+            if semicolon >= 0 and (ampersand < 0 or semicolon < ampersand):
+                tail = tail[semicolon + 1:]
+            part = part[:start] + head + "…" + tail + part[start + length:]
+        parts[index] = part
     return "".join(parts)
 
 

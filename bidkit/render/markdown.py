@@ -8,7 +8,9 @@ typographically: ``"…"`` → „…“, `` -- `` and ``1--2`` → –, ``---``
 or e-mail address or a file name), and a number
 stays on the line of its unit, a day on the line of its month (``_NO_BREAK``). Nothing else
 is replaced: markdown-it's own replacements also turn ``(c)`` into ©, ``..`` into …, ``,,`` into ``,``
-and ``????`` into ``???``, which would change what the city wrote.
+and ``????`` into ``???``, which would change what the city wrote. A link's text holds no element
+(``_links_hold_text_only``): emphasis around all of it is set around the link, of a part of it left out.
+A list item holds no paragraph element (``_tight_items``), as PDF/UA-1 wants its content in one LBody.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import re
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
@@ -100,6 +103,72 @@ def _typography(state) -> None:
             child.content = keep_units(text)
 
 
+_EMPHASIS = {"em_open": "em_close", "strong_open": "strong_close"}
+#: A character that leaves a mark on the page (not a space, a soft hyphen or another invisible format character).
+_VISIBLE = re.compile(r"[^\s\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+
+
+def _links_hold_text_only(state) -> None:
+    """A link's text holds no element: emphasis around all of it goes outside the link
+    (``[**Aktionsprogramm**](…)`` as ``<strong><a>…</a></strong>``), emphasis of a part of it is left
+    out; a link without visible text (``[](…)``, ``[ ](…)``) shows its address. WeasyPrint 70 gives an element inside a link an annotation of its own, which the PDF's
+    Link structure element does not hold: the document would not be PDF/UA-1 (rt9b E10)."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children or not any(c.type == "link_open" for c in token.children):
+            continue
+        children, out, index = token.children, [], 0
+        while index < len(children):
+            child = children[index]
+            if child.type != "link_open":
+                out.append(child)
+                index += 1
+                continue
+            end = next((j for j in range(index + 1, len(children)) if children[j].type == "link_close"), None)
+            if end is None:
+                out.extend(children[index:])
+                break
+            inner = [c for c in children[index + 1:end] if c.type != "text" or c.content]  # the parser leaves empty texts
+            before, after = [], []
+            while len(inner) >= 2 and _EMPHASIS.get(inner[0].type) == inner[-1].type and _encloses(inner):
+                before.append(inner[0])
+                after.insert(0, inner[-1])
+                inner = inner[1:-1]
+            inner = [c for c in inner if c.type not in _EMPHASIS and c.type not in _EMPHASIS.values()]
+            if not any(c.type == "text" and _VISIBLE.search(c.content) for c in inner):  # [](…), [ ](…): no place to click
+                inner = [Token("text", "", 0, content=str(child.attrGet("href") or ""))]
+            out += [*before, child, *inner, children[end], *after]
+            index = end + 1
+        token.children = out
+
+
+def _tight_items(state) -> None:
+    """Every list item as a tight one: its paragraphs without ``<p>`` (a second one after a line
+    break). ``<li><p>…</p></li>`` of a „loose“ list (blank lines between the items) gave the item a
+    P where PDF/UA-1 allows only Lbl and LBody (rt9b E11)."""
+    items: list[list[int]] = []  # per open item: its level and the paragraphs seen directly in it
+    for token in state.tokens:
+        if token.type == "list_item_open":
+            items.append([token.level, 0])
+        elif token.type == "list_item_close":
+            items.pop()
+        elif items and token.type in ("paragraph_open", "paragraph_close") and token.level == items[-1][0] + 1:
+            token.hidden = True
+            if token.type == "paragraph_open":
+                items[-1][1] += 1
+        elif items and token.type == "inline" and token.level == items[-1][0] + 2 and items[-1][1] > 1:
+            token.children = [Token("hardbreak", "br", 0), *(token.children or [])]
+
+
+def _encloses(tokens) -> bool:
+    """Whether the emphasis opened by ``tokens[0]`` is closed by ``tokens[-1]`` (not earlier)."""
+    depth = 0
+    for position, token in enumerate(tokens):
+        depth += 1 if token.type in _EMPHASIS else -1 if token.type in _EMPHASIS.values() else 0
+        if depth == 0:
+            return position == len(tokens) - 1
+    return False
+
+
 def keep_units(text: str | None) -> str:
     """A plain text (a table cell's: a KPI's name, a cost item's title) with the no-break spaces of
     ``_NO_BREAK``, as the long texts get them: „im Umkreis von 1 km“ keeps „1 km“ on one line."""
@@ -121,6 +190,8 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("zero", {"typographer": True, "quotes": "„“‚‘", "html": False})
     md.enable(["paragraph", "list", "emphasis", "link", "newline", "escape", "smartquotes"])
     md.core.ruler.before("smartquotes", "bidkit_typography", _typography)
+    md.core.ruler.after("bidkit_typography", "bidkit_links", _links_hold_text_only)
+    md.core.ruler.after("bidkit_links", "bidkit_tight_items", _tight_items)
     md.add_render_rule("ordered_list_open", _ordered_list_open)
     md.validateLink = lambda url: url.strip().lower().startswith(_LINK_SCHEMES)
     return md

@@ -1,5 +1,6 @@
 """HTML → PDF with WeasyPrint 70, through the sandboxed fetcher. The only WeasyPrint import, with
-bidkit.render.parallel (imported from here and by the build only), which lays out in two processes.
+bidkit.render.parallel (imported from here and by the build only), which lays out in two processes,
+and bidkit.render.linebreak (imported from here), which repairs one defect of its line breaking.
 
 Layout and writing each run under a deadline (``BIDKIT_LAYOUT_SECONDS``, default 300 s; a
 100-page bid takes about 20 s): a theme that makes WeasyPrint lay out hundreds of thousands
@@ -53,6 +54,7 @@ def _sonames_only():
 with _sonames_only():
     import weasyprint
 
+from bidkit.render import linebreak  # noqa: E402,F401  (repairs WeasyPrint 70's line breaking: see there)
 from bidkit.errors import RenderError
 from bidkit.limits import deadline
 from bidkit.render.fetcher import SandboxedFetcher

@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from bidkit.findings import CheckResult, Finding, Severity
+from bidkit.findings import CheckResult, Finding, Severity, display_file
 from bidkit.report import Reporter
 
 #: GitLab's severities are info, minor, major, critical, blocker; an error keeps a bid from being submitted.
@@ -15,7 +15,7 @@ SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "minor", Severity.INFO
 
 def _path(finding: Finding, result: CheckResult) -> str:
     """The file relative to the current folder (GitLab resolves it against the repository root)."""
-    return Path(finding.display_file() or result.bid_dir).as_posix()
+    return Path(finding.display_file() or display_file(result.bid_dir)).as_posix()
 
 
 def fingerprint(finding: Finding, path: str, repeat: int = 0) -> str:

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
+import urllib.parse
 from pathlib import Path
 
 from bidkit import __version__
-from bidkit.findings import CheckResult, Finding, Severity, display_file
+from bidkit.findings import CheckResult, Finding, Severity, relative_file
 from bidkit.report import Reporter
 from bidkit.rules import RULES
 
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _uri(file: Path) -> str:
+    """The file as a URI reference (SARIF §3.10): its bytes percent-encoded, so that any name — with
+    a space, a '#', or not UTF-8 at all — stays a valid URI that leads to the very file."""
+    return urllib.parse.quote(os.fsencode(Path(relative_file(file)).as_posix()), safe="/")
 
 
 def _location(finding: Finding) -> dict:
@@ -23,7 +31,7 @@ def _location(finding: Finding) -> dict:
     the line the row starts on; its column counts fields, not characters, and is left to the cell.
     """
     loc = finding.location
-    physical: dict = {"artifactLocation": {"uri": Path(finding.display_file()).as_posix(), "uriBaseId": "%SRCROOT%"}}
+    physical: dict = {"artifactLocation": {"uri": _uri(loc.file), "uriBaseId": "%SRCROOT%"}}
     region = {}
     if loc.line and not loc.binary:
         region["startLine"] = loc.line
@@ -97,7 +105,7 @@ class SarifReporter(Reporter):
                 "toolConfigurationNotifications": [
                     {"level": "note", "message": {"text": f"{', '.join(ignored)} ignored by {place}: not checked"}}
                     | ({"locations": [{"physicalLocation": {
-                        "artifactLocation": {"uri": Path(display_file(where.file)).as_posix(), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": _uri(where.file), "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": where.line}}}]} if where and where.line else {})
                     for place, where, ignored in result.ignored_by()],
             }]
