@@ -1,0 +1,273 @@
+"""The characters the document's fonts have: what `check` (TXT005) holds every printed text against.
+
+The document sets all its text in the theme's family (``theme.font_family`` with its files
+``theme.fonts``), then bidkit's ``DEFAULT_FONT`` (DejaVu Sans), then ``sans-serif``
+(``bidkit.render.theme``). For a character none of these has, Pango (under WeasyPrint) falls back to
+any font fontconfig knows on this machine that has it; only when no font at all has it is the
+character drawn as an empty box, which the build finds in the laid-out PDF (bidkit.render.glyphs).
+So a character prints exactly when one of the theme's font files or one of the machine's fonts
+has it in its character map (``cmap``): that union is what is searched here, without running a
+program (no ``fc-match``) and without WeasyPrint. The machine's fonts are the font files under the
+folders fontconfig's configuration names (``<dir>`` of ``/etc/fonts/fonts.conf`` and the files it
+includes, ``$FONTCONFIG_FILE`` when set), in the formats fontTools reads (TrueType, OpenType,
+collections, WOFF/WOFF2); fontconfig's bitmap and Type 1 fonts, rare on a machine that builds
+PDF/A, are not searched — a character only they have is reported, and the build would find it drawn.
+
+Reading a font's cmap with fontTools costs tens of milliseconds; the character ranges of each font
+file are kept in the cache folder (marshal data, reading it runs no code), keyed by the file's path,
+size and modification time: a check reads only fonts that changed. A theme's font is a file of the
+(untrusted) bid folder: it is read in a child bounded in time and memory, as THM001 reads it
+(``bidkit.images.font_problem``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import marshal
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The format of the kept file; raise it when its entries change.
+FORMAT = 1
+#: Font files fontTools reads (fontconfig's .pcf/.pfb bitmap and Type 1 fonts are left out).
+SUFFIXES = (".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2")
+#: fontconfig's configuration when $FONTCONFIG_FILE names none.
+FONTCONFIG = "/etc/fonts/fonts.conf"
+#: At most this many font files are searched (a machine with a font collection of its own).
+MOST_FILES = 4000
+#: At most this many configuration files are read (includes of includes).
+MOST_CONFIGS = 200
+
+#: Characters no glyph is drawn for: line breaks, tab, and what Unicode calls default ignorable
+#: (soft hyphen, zero-width joiners and spaces, variation selectors, bidi marks, tags): HarfBuzz
+#: leaves them out of the glyph run, whatever the font.
+_IGNORED = re.compile("[\t\n\r\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e"
+                      "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+                      "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_ELEMENT = re.compile(r"<(dir|include)\b([^>]*)>([^<]*)</\1>")
+_PREFIX = re.compile(r"""\bprefix\s*=\s*["']([^"']*)["']""")
+
+
+@dataclass
+class Font:
+    """One font file searched: its family (for messages) and the code points it has, as ranges."""
+
+    path: str
+    family: str
+    starts: list[int]
+    ends: list[int]
+
+    def has(self, point: int) -> bool:
+        at = bisect.bisect_right(self.starts, point) - 1
+        return at >= 0 and point <= self.ends[at]
+
+
+@dataclass
+class Fonts:
+    """The fonts a document may draw a character with: the theme's first, then the machine's."""
+
+    theme: list[Font]
+    machine: list[Font]
+    _known: dict[str, bool] = field(default_factory=dict)
+
+    def has(self, char: str) -> bool:
+        """Whether a font has ``char`` (or every character of its decomposition, which HarfBuzz
+        draws when a font lacks the composed one)."""
+        known = self._known.get(char)
+        if known is None:
+            point = ord(char)
+            known = any(font.has(point) for font in (*self.theme, *self.machine))
+            if not known:
+                parts = unicodedata.normalize("NFD", char)
+                known = parts != char and all(self.has(part) for part in parts)
+            self._known[char] = known
+        return known
+
+    def missing(self, text: str) -> list[str]:
+        """The characters of ``text`` no font has, each once, in order (ignorable ones left out)."""
+        return [char for char in dict.fromkeys(_IGNORED.sub("", text)) if not self.has(char)]
+
+    def searched(self) -> str:
+        """The fonts searched, for a hint: ``the theme's Ubuntu (2 files), DejaVu Sans, Liberation Sans, …``."""
+        def families(fonts: list[Font]) -> list[str]:
+            return list(dict.fromkeys(font.family for font in fonts if font.family))
+
+        from bidkit.render.theme import DEFAULT_FONT
+
+        own = families(self.theme)
+        machine = families(self.machine)
+        machine.sort(key=lambda family: family != DEFAULT_FONT)  # bidkit's own font first
+        shown = ", ".join(machine[:6]) + (f" and {len(machine) - 6} more" if len(machine) > 6 else "")
+        theme = f"the theme's {', '.join(own)}; " if own else ""
+        return f"{theme}this machine's {len(self.machine)} font files ({shown or 'none'})"
+
+
+def document_fonts(bid_dir: Path, theme_files: list[str]) -> Fonts:
+    """The fonts of a document whose theme gives ``theme_files`` (``theme.fonts[].file``)."""
+    from bidkit.paths import BidFileError, bid_file
+
+    kept = _Kept()
+    theme = []
+    for file in theme_files:
+        try:
+            path = bid_file(bid_dir, file)
+        except BidFileError:
+            continue  # THM001 says why
+        if path.suffix.lower() in SUFFIXES and (font := kept.font(path, untrusted=True)):
+            theme.append(font)
+    machine = [font for path in machine_font_files() if (font := kept.font(path, untrusted=False))]
+    kept.write()
+    return Fonts(theme, machine)
+
+
+def machine_font_files() -> list[Path]:
+    """The font files fontconfig finds on this machine (in the folders its configuration names)."""
+    found: list[Path] = []
+    for folder in _font_folders():
+        for root, dirs, files in os.walk(folder):
+            dirs.sort()
+            found += [Path(root, name) for name in sorted(files) if name.lower().endswith(SUFFIXES)]
+            if len(found) >= MOST_FILES:
+                return found[:MOST_FILES]
+    return found
+
+
+def _font_folders() -> list[Path]:
+    """The ``<dir>`` folders of fontconfig's configuration, following its ``<include>``s."""
+    home = Path.home()
+    data = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+    first = Path(os.environ.get("FONTCONFIG_FILE") or FONTCONFIG)
+    if not first.is_absolute():
+        first = Path(os.environ.get("FONTCONFIG_PATH") or "/etc/fonts") / first
+    folders: list[Path] = []
+    todo, seen = [first], set()
+    while todo and len(seen) < MOST_CONFIGS:
+        config_file = todo.pop(0)
+        if config_file in seen:
+            continue
+        seen.add(config_file)
+        if config_file.is_dir():
+            todo[:0] = sorted(p for p in config_file.glob("*.conf") if p.is_file())
+            continue
+        try:
+            text = _COMMENT.sub("", config_file.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+        for kind, attributes, value in _ELEMENT.findall(text):
+            value = value.strip()
+            prefix = _PREFIX.search(attributes)
+            if prefix and prefix.group(1) == "xdg":
+                place = (data if kind == "dir" else config) / value
+            elif value.startswith("~"):
+                place = home / value[1:].lstrip("/")
+            else:
+                place = Path(value) if Path(value).is_absolute() else config_file.parent / value
+            if kind == "dir":
+                folders.append(place)
+            else:
+                todo.append(place)
+    return [folder for folder in dict.fromkeys(folders) if folder.is_dir()]
+
+
+class _Kept:
+    """The fonts' ranges kept in the cache folder: {path: (size, mtime_ns, family, starts, ends)};
+    an unreadable font is kept with family None (not read again until it changes)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple] = {}
+        self.changed = False
+        self.used: set[str] = set()
+        try:
+            entries = marshal.loads(self._path().read_bytes())
+            if isinstance(entries, dict):
+                self.entries = entries
+        except (OSError, RuntimeError, ValueError, EOFError, TypeError):  # none kept, no cache folder, damaged
+            pass
+
+    @staticmethod
+    def _path() -> Path:
+        from bidkit.paths import cache_dir
+
+        return cache_dir() / "fonts" / f"cmaps-{FORMAT}.marshal"
+
+    def font(self, path: Path, *, untrusted: bool) -> Font | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        key = str(path)
+        self.used.add(key)
+        entry = self.entries.get(key)
+        if not (isinstance(entry, tuple) and len(entry) == 5 and entry[:2] == (stat.st_size, stat.st_mtime_ns)
+                and all(isinstance(ranges, list) for ranges in entry[3:])):
+            read = _read_bounded(path, stat.st_size) if untrusted else _read(path)
+            entry = (stat.st_size, stat.st_mtime_ns, *(read or (None, [], [])))
+            self.entries[key] = entry
+            self.changed = True
+        family, starts, ends = entry[2:]
+        return Font(key, family, starts, ends) if family is not None else None
+
+    def write(self) -> None:
+        if not self.changed:
+            return
+        from bidkit.fileio import cache_write
+
+        # the fonts of this check, and those of other bids' themes while the file stays small
+        kept = {key: entry for key, entry in self.entries.items() if key in self.used}
+        for key, entry in self.entries.items():
+            if len(kept) >= MOST_FILES:
+                break
+            kept.setdefault(key, entry)
+        try:
+            cache_write(self._path(), marshal.dumps(kept))
+        except (OSError, RuntimeError, ValueError):  # no cache folder (no home folder: RuntimeError)
+            pass
+
+
+def _read_bounded(path: Path, size: int) -> tuple[str, list[int], list[int]] | None:
+    """``_read`` of a font of the bid folder, in a child bounded as THM001's reading."""
+    from bidkit.images import FONT_MEMORY, FONT_SECONDS
+    from bidkit.limits import ChildFailed, in_child
+
+    try:
+        return in_child(_read, path, seconds=FONT_SECONDS, memory=FONT_MEMORY + 16 * size)
+    except (ChildFailed, MemoryError, OSError):
+        return None
+
+
+def _read(path: Path) -> tuple[str, list[int], list[int]] | None:
+    """(family, starts, ends) of the code points ``path``'s character maps hold (of every font of a
+    collection); None when fontTools cannot read it."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    try:
+        if path.suffix.lower() in (".ttc", ".otc"):
+            fonts = TTCollection(path, lazy=True).fonts
+        else:
+            fonts = [TTFont(path, lazy=True, fontNumber=0)]
+        points: set[int] = set()
+        family = ""
+        try:
+            for font in fonts:
+                points.update((font.getBestCmap() or {}).keys())
+                if not family and "name" in font:
+                    family = font["name"].getBestFamilyName() or ""
+        finally:
+            for font in fonts:
+                font.close()
+    except Exception:  # noqa: BLE001 - fontTools raises many kinds for a damaged file: not searched
+        return None
+    starts: list[int] = []
+    ends: list[int] = []
+    for point in sorted(points):
+        if ends and point == ends[-1] + 1:
+            ends[-1] = point
+        else:
+            starts.append(point)
+            ends.append(point)
+    return family or path.stem, starts, ends
