@@ -204,3 +204,33 @@ def test_the_build_guard_refuses_with_exit_1():
         keep_claims(document, "pdf/a-3a", draft=False, warnings=[])
     assert refused.value.exit_code == EXIT_FINDINGS == 1
     assert "U+1F68C BUS on page 1" in refused.value.message and "TXT005" in refused.value.hint
+
+
+def test_file_names_are_searched_only_where_the_list_of_annexes_prints_them(bid):
+    from bidkit.rules.characters import printed
+
+    annex_files = {"anlagen/ratsbeschluss.pdf"}
+    assert printed(("annexes", 0, "file"), "anlagen/ratsbeschluss.pdf", annex_files)
+    assert not printed(("supporters", "file"), "unterstützer 🌻.csv", annex_files)
+    assert not printed(("budget", "years", 0, "costs_file", "file"), "kosten 🌻.xlsx", annex_files)
+    assert not printed(("theme", "logo_alt"), "Logo 🌻", annex_files)
+    assert printed(("measures", 0, "title"), "Rufbus 🌻", annex_files)
+
+
+def test_a_long_run_of_a_script_no_font_has_names_the_first_characters(bid):
+    edit(bid / "bid.yaml", 'title: "#WolfsburgDigital"', 'title: "#WolfsburgDigital 沃尔夫斯堡通信有限公司"')
+    [finding] = txt005(bid)
+    assert finding.message.endswith("U+6709 CJK UNIFIED IDEOGRAPH-6709 and 3 more in title: no font of the document has them")
+
+
+def test_the_calls_printed_name_is_searched_and_reported_at_the_bids_call(bid):
+    from bidkit.call_profiles import shipped_calls
+
+    text = shipped_calls()["bitkom-digitale-stadt-2017"].read_text(encoding="utf-8")
+    (bid / "call.yaml").write_text(text.replace("name: Wettbewerb „Digitale Stadt“ 2017", "name: Wettbewerb 🏙 2017"),
+                                   encoding="utf-8")
+    edit(bid / "bid.yaml", "call: bitkom-digitale-stadt-2017", "call: call.yaml")
+    found = [f for f in txt005(bid)]
+    assert [(f.path, f.message) for f in found] == [
+        (("call",), "U+1F3D9 CITYSCAPE in the call's name: no font of the document has it")]
+    assert found[0].location.file.name == "bid.yaml" and found[0].location.line == line_of(bid / "bid.yaml", "call: call.yaml")

@@ -40,7 +40,8 @@ CID_BLOCK = re.compile(rb"begincidchar(.*?)endcidchar", re.S)
 CID_CHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s+(\d+)")
 BF_BLOCK = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 BF_CHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<((?:[0-9a-fA-F]{4})*)>")
-#: How much of the line a message quotes; how many places and characters of each it names.
+#: How much of the line a message quotes; how many places it names (of each, bidkit.rules.characters.SHOWN
+#: characters).
 QUOTED = 40
 SHOWN = 8
 
@@ -207,10 +208,9 @@ def described(missing: list[MissingGlyph]) -> list[str]:
 
 
 def _characters(text: str) -> str:
-    from bidkit.rules.characters import describe
+    from bidkit.rules.characters import named
 
-    named = ", ".join(describe(c) for c in text[:SHOWN])
-    return named + (f" and {len(text) - SHOWN} more" if len(text) > SHOWN else "")
+    return named(text)
 
 
 def _pages(numbers: list[int]) -> str:

@@ -45,15 +45,24 @@ def unwanted(char: str) -> str | None:
     return LOST.get(char) or KINDS.get(unicodedata.category(char))
 
 
+#: How many characters a message names (a paragraph in a script no font has names the first ones).
+SHOWN = 8
+
+
+def named(chars: str) -> str:
+    """``U+1F68C BUS, U+4E2D CJK …``: the first SHOWN of ``chars`` described, „and N more“."""
+    shown = ", ".join(describe(c) for c in chars[:SHOWN])
+    return shown + (f" and {len(chars) - SHOWN} more" if len(chars) > SHOWN else "")
+
+
 def describe(char: str) -> str:
     """``U+0007 (control character)``, ``U+FFFD REPLACEMENT CHARACTER``, ``U+1F68C BUS``."""
     name = unicodedata.name(char, "")
     return f"U+{ord(char):04X} " + (name or f"({KINDS.get(unicodedata.category(char), 'unnamed character')})")
 
 
-#: Fields whose text the document does not print: the theme and the variants (how it is made), the
-#: checks' settings, the call's name or file (the document prints the call's own name), and the
-#: files the build reads (``costs_file``, ``supporters.file``; an annex's file name it prints).
+#: Sections whose text the document does not print: the theme and the variants (how it is made), the
+#: checks' settings and the call's name or file (the document prints the call's own name).
 NOT_PRINTED = {"theme", "variants", "checks", "call"}
 
 FONT_HINT = ("Remove the character, or write it in letters the fonts have; or give the theme a font file that has "
@@ -119,11 +128,12 @@ def _unwanted_in(text: str) -> tuple[int | None, dict[str, str]]:
     return first, named
 
 
-def printed(path: FieldPath) -> bool:
-    """Whether the document prints the text at ``path`` (of the bid's data)."""
-    last = path[-1]
-    return path[0] not in NOT_PRINTED and not (isinstance(last, str) and last.endswith("_file")) \
-        and path != ("supporters", "file")
+def printed(path: FieldPath, text: str, annex_files: set[str]) -> bool:
+    """Whether the document prints ``text``, at ``path`` of the bid's data: not a file the build
+    reads (a table's, the register's, a scan's), unless the list of annexes prints its name."""
+    if path[0] in NOT_PRINTED or any(isinstance(part, str) and part.endswith("_file") for part in path):
+        return False
+    return path[-1] != "file" or text in annex_files
 
 
 def _missing_from_fonts(ctx: RuleContext) -> Iterator[Violation]:
@@ -132,38 +142,42 @@ def _missing_from_fonts(ctx: RuleContext) -> Iterator[Violation]:
     from bidkit.fontcover import document_fonts
     from bidkit.rules.supporters import FIELD, _at, _register
 
-    texts = [(path, text) for path, text in ctx.texts if printed(path)]
     register = _register(ctx)  # read once per check
     rows = [(supporter, column, getattr(supporter, column))
             for supporter in (register.supporters if register else []) for column in ("name", "place")]
     call = [(("name",), ctx.call.name), *((("thematic_fields", i, "name"), f.name) for i, f in enumerate(ctx.call.thematic_fields))]
-    distinct = dict.fromkeys(text for *_, text in (*texts, *rows, *call))
+    distinct = dict.fromkeys(text for *_, text in (*ctx.texts, *rows, *call))  # printed or not: one search
     theme = ctx.bid.theme
     fonts = document_fonts(ctx.bid_dir, [font.file for font in theme.fonts] if theme else [])
     missing = [char for char in fonts.missing("".join(distinct)) if not unwanted(char)]
     if not missing:
         return
-    lacking = re.compile("|".join(map(re.escape, missing)))
-    judged: dict[str, tuple[int, str] | None] = {}
+    from bidkit.annexes import annexes
 
-    def judge(text: str) -> tuple[int, str] | None:
-        """(the offset of the first character no font has, their names) for ``text``, or None."""
+    annex_files = {annex.file for annex in annexes(ctx.bid)}  # the list of annexes prints their names
+    texts = [(path, text) for path, text in ctx.texts if printed(path, text, annex_files)]
+    lacking = re.compile(f"[{''.join(map(re.escape, missing))}]")
+    judged: dict[str, tuple[int, str, str] | None] = {}
+
+    def judge(text: str) -> tuple[int, str, str] | None:
+        """(the offset of the first character no font has, their names, it/them) for ``text``, or None."""
         if text not in judged:
             found = [(m.start(), m.group(0)) for m in lacking.finditer(text)]
-            judged[text] = (found[0][0], ", ".join(describe(c) for c in dict.fromkeys(c for _, c in found))) if found else None
+            chars = "".join(dict.fromkeys(c for _, c in found))
+            judged[text] = (found[0][0], named(chars), "it" if len(chars) == 1 else "them") if found else None
         return judged[text]
 
     hint = FONT_HINT.format(searched=fonts.searched())
     for path, text in texts:
         if place := judge(text):
-            yield Violation(path, f"{place[1]} in {dotted(path)}: no font of the document has it", hint, text_offset=place[0])
+            yield Violation(path, f"{place[1]} in {dotted(path)}: no font of the document has {place[2]}", hint, text_offset=place[0])
     for supporter, column, text in rows:
         if place := judge(text):
             left_out = " (the full document prints it; the public variant leaves it out)" \
                 if column == "name" and (supporter.kind == "citizen" or supporter.private) else ""
             yield Violation(FIELD, f"'{register.file}' {register.where} {supporter.line}: {place[1]} in the supporter's "
-                                   f"{column}: no font of the document has it{left_out}", hint,
+                                   f"{column}: no font of the document has {place[2]}{left_out}", hint,
                             location=_at(register, supporter.line, supporter.cells.get(column)))
     for path, text in call:
         if place := judge(text):
-            yield Violation(("call",), f"{place[1]} in the call's {dotted(path)}: no font of the document has it", hint)
+            yield Violation(("call",), f"{place[1]} in the call's {dotted(path)}: no font of the document has {place[2]}", hint)
