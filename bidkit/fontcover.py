@@ -27,6 +27,7 @@ import marshal
 import os
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,8 +59,8 @@ class Font:
 
     path: str
     family: str
-    starts: list[int]
-    ends: list[int]
+    starts: array  # of code points, sorted; ends[i] the last of the range that starts at starts[i]
+    ends: array
 
     def has(self, point: int) -> bool:
         at = bisect.bisect_right(self.starts, point) - 1
@@ -203,14 +204,14 @@ class _Kept:
         key = str(path)
         self.used.add(key)
         entry = self.entries.get(key)
-        if not (isinstance(entry, tuple) and len(entry) == 5 and entry[:2] == (stat.st_size, stat.st_mtime_ns)
-                and all(isinstance(ranges, list) for ranges in entry[3:])):
+        font = _font(key, entry, stat) if isinstance(entry, tuple) and len(entry) == 5 else None
+        if font is None and not (isinstance(entry, tuple) and entry[:3] == (stat.st_size, stat.st_mtime_ns, None)):
             read = _read_bounded(path, stat.st_size) if untrusted else _read(path)
             entry = (stat.st_size, stat.st_mtime_ns, *(read or (None, [], [])))
             self.entries[key] = entry
             self.changed = True
-        family, starts, ends = entry[2:]
-        return Font(key, family, starts, ends) if family is not None else None
+            font = _font(key, entry, stat)
+        return font
 
     def write(self) -> None:
         if not self.changed:
@@ -227,6 +228,19 @@ class _Kept:
             cache_write(self._path(), marshal.dumps(kept))
         except (OSError, RuntimeError, ValueError):  # no cache folder (no home folder: RuntimeError)
             pass
+
+
+def _font(path: str, entry: tuple, stat: os.stat_result) -> Font | None:
+    """The font of a kept entry when it is of the file as it is now and well formed (a font that
+    could not be read is kept with family None: None)."""
+    size, mtime, family, starts, ends = entry
+    if (size, mtime) != (stat.st_size, stat.st_mtime_ns) or type(family) is not str:
+        return None
+    try:
+        starts, ends = array("l", starts), array("l", ends)  # whole numbers, or not taken
+    except (TypeError, OverflowError):
+        return None
+    return Font(path, family, starts, ends) if len(starts) == len(ends) else None
 
 
 def _read_bounded(path: Path, size: int) -> tuple[str, list[int], list[int]] | None:

@@ -234,3 +234,15 @@ def test_the_calls_printed_name_is_searched_and_reported_at_the_bids_call(bid):
     assert [(f.path, f.message) for f in found] == [
         (("call",), "U+1F3D9 CITYSCAPE in the call's name: no font of the document has it")]
     assert found[0].location.file.name == "bid.yaml" and found[0].location.line == line_of(bid / "bid.yaml", "call: call.yaml")
+
+
+def test_a_kept_entry_of_the_wrong_shape_is_read_again(tmp_path):
+    import marshal
+
+    fontcover.document_fonts(tmp_path, [])
+    path = tmp_path / "cache" / "fonts" / f"cmaps-{fontcover.FORMAT}.marshal"
+    entries = marshal.loads(path.read_bytes())
+    entries = {key: (*entry[:3], ["a"], ["b"]) for key, entry in entries.items()}
+    path.write_bytes(marshal.dumps(entries))
+    assert fontcover.document_fonts(tmp_path, []).missing("ä🌻") == ["🌻"]
+    assert all(entry[3] != ["a"] for entry in marshal.loads(path.read_bytes()).values())
