@@ -28,15 +28,17 @@ import os
 import re
 import unicodedata
 from array import array
-from dataclasses import dataclass, field
 from pathlib import Path
 
 #: The format of the kept file; raise it when its entries change.
-FORMAT = 1
+FORMAT = 3
 #: Font files fontTools reads (fontconfig's .pcf/.pfb bitmap and Type 1 fonts are left out).
 SUFFIXES = (".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2")
 #: fontconfig's configuration when $FONTCONFIG_FILE names none.
 FONTCONFIG = "/etc/fonts/fonts.conf"
+#: A range's first or last code point in the kept file: bytes of an array (one object per font, not
+#: one per range: reading the file back makes no object per number).
+RANGE_ITEM = array("I")
 #: At most this many font files are searched (a machine with a font collection of its own).
 MOST_FILES = 4000
 #: At most this many configuration files are read (includes of includes).
@@ -53,27 +55,27 @@ _ELEMENT = re.compile(r"<(dir|include)\b([^>]*)>([^<]*)</\1>")
 _PREFIX = re.compile(r"""\bprefix\s*=\s*["']([^"']*)["']""")
 
 
-@dataclass
 class Font:
-    """One font file searched: its family (for messages) and the code points it has, as ranges."""
+    """One font file searched: its family (for messages) and the code points it has, as ranges
+    (``starts`` sorted; ``ends[i]`` the last code point of the range that starts at ``starts[i]``).
+    A plain class: a dataclass costs `check` the compiling of its methods on every start."""
 
-    path: str
-    family: str
-    starts: array  # of code points, sorted; ends[i] the last of the range that starts at starts[i]
-    ends: array
+    __slots__ = ("path", "family", "starts", "ends")
+
+    def __init__(self, path: str, family: str, starts: array, ends: array) -> None:
+        self.path, self.family, self.starts, self.ends = path, family, starts, ends
 
     def has(self, point: int) -> bool:
         at = bisect.bisect_right(self.starts, point) - 1
         return at >= 0 and point <= self.ends[at]
 
 
-@dataclass
 class Fonts:
     """The fonts a document may draw a character with: the theme's first, then the machine's."""
 
-    theme: list[Font]
-    machine: list[Font]
-    _known: dict[str, bool] = field(default_factory=dict)
+    def __init__(self, theme: list[Font], machine: list[Font]) -> None:
+        self.theme, self.machine = theme, machine
+        self._known: dict[str, bool] = {}
 
     def has(self, char: str) -> bool:
         """Whether a font has ``char`` (or every character of its decomposition, which HarfBuzz
@@ -90,7 +92,7 @@ class Fonts:
 
     def missing(self, text: str) -> list[str]:
         """The characters of ``text`` no font has, each once, in order (ignorable ones left out)."""
-        return [char for char in dict.fromkeys(_IGNORED.sub("", text)) if not self.has(char)]
+        return [char for char in dict.fromkeys(text) if not self.has(char) and not _IGNORED.match(char)]
 
     def searched(self) -> str:
         """The fonts searched, for a hint: ``the theme's Ubuntu (2 files), DejaVu Sans, Liberation Sans, …``."""
@@ -120,38 +122,42 @@ def document_fonts(bid_dir: Path, theme_files: list[str]) -> Fonts:
             continue  # THM001 says why
         if path.suffix.lower() in SUFFIXES and (font := kept.font(path, untrusted=True)):
             theme.append(font)
-    machine = [font for path in machine_font_files() if (font := kept.font(path, untrusted=False))]
+    machine = [font for path in kept.machine_files() if (font := kept.font(path, untrusted=False))]
     kept.write()
     return Fonts(theme, machine)
 
 
-def machine_font_files() -> list[Path]:
-    """The font files fontconfig finds on this machine (in the folders its configuration names)."""
+def machine_font_files() -> tuple[list[Path], list[Path]]:
+    """The font files fontconfig finds on this machine (in the folders its configuration names), and
+    what they were found by: the configuration files and folders consulted, those not there too."""
+    consulted, folders = _font_folders()
     found: list[Path] = []
-    for folder in _font_folders():
+    for folder in folders:
         for root, dirs, files in os.walk(folder):
             dirs.sort()
+            consulted.append(Path(root))  # a font added or removed changes its folder's time
             found += [Path(root, name) for name in sorted(files) if name.lower().endswith(SUFFIXES)]
             if len(found) >= MOST_FILES:
-                return found[:MOST_FILES]
-    return found
+                return found[:MOST_FILES], consulted
+    return found, consulted
 
 
-def _font_folders() -> list[Path]:
-    """The ``<dir>`` folders of fontconfig's configuration, following its ``<include>``s."""
-    home = Path.home()
+def _font_folders() -> tuple[list[Path], list[Path]]:
+    """The files and folders of fontconfig's configuration read (there or not), and the ``<dir>``
+    folders it names that are there, following its ``<include>``s."""
+    home = Path(os.path.expanduser("~"))
     data = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
     config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
     first = Path(os.environ.get("FONTCONFIG_FILE") or FONTCONFIG)
     if not first.is_absolute():
         first = Path(os.environ.get("FONTCONFIG_PATH") or "/etc/fonts") / first
     folders: list[Path] = []
-    todo, seen = [first], set()
+    todo, seen = [first], []
     while todo and len(seen) < MOST_CONFIGS:
         config_file = todo.pop(0)
         if config_file in seen:
             continue
-        seen.add(config_file)
+        seen.append(config_file)
         if config_file.is_dir():
             todo[:0] = sorted(p for p in config_file.glob("*.conf") if p.is_file())
             continue
@@ -172,23 +178,56 @@ def _font_folders() -> list[Path]:
                 folders.append(place)
             else:
                 todo.append(place)
-    return [folder for folder in dict.fromkeys(folders) if folder.is_dir()]
+    folders = list(dict.fromkeys(folders))
+    return [*seen, *folders], [folder for folder in folders if folder.is_dir()]
+
+
+def _environment() -> tuple:
+    """What fontconfig's configuration is found by besides its files: the variables ``_font_folders`` reads."""
+    return (*(os.environ.get(name) for name in ("FONTCONFIG_FILE", "FONTCONFIG_PATH", "XDG_DATA_HOME", "XDG_CONFIG_HOME")),
+            os.path.expanduser("~"))
+
+
+def _stamp(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 class _Kept:
-    """The fonts' ranges kept in the cache folder: {path: (size, mtime_ns, family, starts, ends)};
-    an unreadable font is kept with family None (not read again until it changes)."""
+    """What is kept in the cache folder: ``fonts``, each font's ranges, {path: (size, mtime_ns, family,
+    starts, ends)} (an unreadable font with family None: not read again until it changes); and
+    ``machine``, (the environment, [(path, stamp)] of the configuration files and folders consulted,
+    [font file]):
+    the machine's font files, found again when one of those stamps differs."""
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple] = {}
+        self.machine: tuple = ()
         self.changed = False
         self.used: set[str] = set()
         try:
-            entries = marshal.loads(self._path().read_bytes())
-            if isinstance(entries, dict):
-                self.entries = entries
+            kept = marshal.loads(self._path().read_bytes())
+            if isinstance(kept, dict) and isinstance(kept.get("fonts"), dict) and isinstance(kept.get("machine"), tuple):
+                self.entries, self.machine = kept["fonts"], kept["machine"]
         except (OSError, RuntimeError, ValueError, EOFError, TypeError):  # none kept, no cache folder, damaged
             pass
+
+    def machine_files(self) -> list[Path]:
+        """``machine_font_files()``, as kept while no configuration file or font folder changed."""
+        try:
+            environment, stamps, files = self.machine
+            if environment == _environment() and all(_stamp(path) == (tuple(stamp) if stamp is not None else None) for path, stamp in stamps) \
+                    and all(type(file) is str for file in files):
+                return [Path(file) for file in files]
+        except (TypeError, ValueError):  # none kept, or not of this shape
+            pass
+        files, consulted = machine_font_files()
+        self.machine = (_environment(), [(str(path), _stamp(str(path))) for path in consulted], [str(file) for file in files])
+        self.changed = True
+        return files
 
     @staticmethod
     def _path() -> Path:
@@ -207,7 +246,7 @@ class _Kept:
         font = _font(key, entry, stat) if isinstance(entry, tuple) and len(entry) == 5 else None
         if font is None and not (isinstance(entry, tuple) and entry[:3] == (stat.st_size, stat.st_mtime_ns, None)):
             read = _read_bounded(path, stat.st_size) if untrusted else _read(path)
-            entry = (stat.st_size, stat.st_mtime_ns, *(read or (None, [], [])))
+            entry = (stat.st_size, stat.st_mtime_ns, *(read or (None, b"", b"")))
             self.entries[key] = entry
             self.changed = True
             font = _font(key, entry, stat)
@@ -219,13 +258,13 @@ class _Kept:
         from bidkit.fileio import cache_write
 
         # the fonts of this check, and those of other bids' themes while the file stays small
-        kept = {key: entry for key, entry in self.entries.items() if key in self.used}
+        fonts = {key: entry for key, entry in self.entries.items() if key in self.used}
         for key, entry in self.entries.items():
-            if len(kept) >= MOST_FILES:
+            if len(fonts) >= MOST_FILES:
                 break
-            kept.setdefault(key, entry)
+            fonts.setdefault(key, entry)
         try:
-            cache_write(self._path(), marshal.dumps(kept))
+            cache_write(self._path(), marshal.dumps({"fonts": fonts, "machine": self.machine}))
         except (OSError, RuntimeError, ValueError):  # no cache folder (no home folder: RuntimeError)
             pass
 
@@ -236,14 +275,12 @@ def _font(path: str, entry: tuple, stat: os.stat_result) -> Font | None:
     size, mtime, family, starts, ends = entry
     if (size, mtime) != (stat.st_size, stat.st_mtime_ns) or type(family) is not str:
         return None
-    try:
-        starts, ends = array("l", starts), array("l", ends)  # whole numbers, or not taken
-    except (TypeError, OverflowError):
+    if type(starts) is not bytes or type(ends) is not bytes or len(starts) != len(ends) or len(starts) % RANGE_ITEM.itemsize:
         return None
-    return Font(path, family, starts, ends) if len(starts) == len(ends) else None
+    return Font(path, family, array(RANGE_ITEM.typecode, starts), array(RANGE_ITEM.typecode, ends))
 
 
-def _read_bounded(path: Path, size: int) -> tuple[str, list[int], list[int]] | None:
+def _read_bounded(path: Path, size: int) -> tuple[str, bytes, bytes] | None:
     """``_read`` of a font of the bid folder, in a child bounded as THM001's reading."""
     from bidkit.images import FONT_MEMORY, FONT_SECONDS
     from bidkit.limits import ChildFailed, in_child
@@ -254,9 +291,10 @@ def _read_bounded(path: Path, size: int) -> tuple[str, list[int], list[int]] | N
         return None
 
 
-def _read(path: Path) -> tuple[str, list[int], list[int]] | None:
+def _read(path: Path) -> tuple[str, bytes, bytes] | None:
     """(family, starts, ends) of the code points ``path``'s character maps hold (of every font of a
-    collection); None when fontTools cannot read it."""
+    collection), their ranges' first and last code points as RANGE_ITEM's bytes; None when fontTools
+    cannot read it."""
     from fontTools.ttLib import TTCollection, TTFont
 
     try:
@@ -284,4 +322,4 @@ def _read(path: Path) -> tuple[str, list[int], list[int]] | None:
         else:
             starts.append(point)
             ends.append(point)
-    return family or path.stem, starts, ends
+    return family or path.stem, array(RANGE_ITEM.typecode, starts).tobytes(), array(RANGE_ITEM.typecode, ends).tobytes()

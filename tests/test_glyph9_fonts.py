@@ -30,7 +30,8 @@ def own_cache(tmp_path, monkeypatch):
 # --- the fonts ------------------------------------------------------------------------------
 
 def test_the_machine_fonts_are_fontconfigs_and_have_german_but_no_emoji():
-    files = fontcover.machine_font_files()
+    files, consulted = fontcover.machine_font_files()
+    assert Path(fontcover.FONTCONFIG) in consulted
     assert any(path.name == "DejaVuSans.ttf" for path in files)  # bidkit's DEFAULT_FONT, found as fontconfig finds it
     fonts = fontcover.document_fonts(Path("/nonexistent"), [])
     assert fonts.missing("Straße – „Mobilität“ · 1.500 € ‰ … İı ǹ ☺ Ελλάδα Москва عربى") == []
@@ -52,7 +53,7 @@ def test_fontconfigs_folders_follow_its_includes_prefixes_and_comments(tmp_path,
     monkeypatch.setenv("FONTCONFIG_FILE", str(tmp_path / "fonts.conf"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert fontcover._font_folders() == [tmp_path / "a", tmp_path / "xdg/fonts", tmp_path / "home/.fonts", tmp_path / "b"]
+    assert fontcover._font_folders()[1] == [tmp_path / "a", tmp_path / "xdg/fonts", tmp_path / "home/.fonts", tmp_path / "b"]
 
 
 def test_the_character_maps_are_kept_and_read_again_only_for_a_changed_file(tmp_path, monkeypatch):
@@ -69,7 +70,7 @@ def test_the_character_maps_are_kept_and_read_again_only_for_a_changed_file(tmp_
     font = tiny_font(tmp_path / "folder" / "x.ttf", "中")
     monkeypatch.setenv("FONTCONFIG_FILE", str(write_config(tmp_path, tmp_path / "folder")))
     read = []
-    monkeypatch.setattr(fontcover, "_read", lambda path: read.append(path) or ("X", [0x4E2D], [0x4E2D]))
+    monkeypatch.setattr(fontcover, "_read", lambda path: read.append(path) or ("X", *[fontcover.array("I", [0x4E2D]).tobytes()] * 2))
     fontcover.document_fonts(tmp_path, [])
     fontcover.document_fonts(tmp_path, [])
     assert read == [font]  # once: kept by its size and time
@@ -241,8 +242,21 @@ def test_a_kept_entry_of_the_wrong_shape_is_read_again(tmp_path):
 
     fontcover.document_fonts(tmp_path, [])
     path = tmp_path / "cache" / "fonts" / f"cmaps-{fontcover.FORMAT}.marshal"
-    entries = marshal.loads(path.read_bytes())
-    entries = {key: (*entry[:3], ["a"], ["b"]) for key, entry in entries.items()}
-    path.write_bytes(marshal.dumps(entries))
+    kept = marshal.loads(path.read_bytes())
+    kept["fonts"] = {key: (*entry[:3], ["a"], b"bbb") for key, entry in kept["fonts"].items()}
+    kept["machine"] = (kept["machine"][0], kept["machine"][1], [1, 2])  # no list of file names
+    path.write_bytes(marshal.dumps(kept))
     assert fontcover.document_fonts(tmp_path, []).missing("ä🌻") == ["🌻"]
-    assert all(entry[3] != ["a"] for entry in marshal.loads(path.read_bytes()).values())
+    kept = marshal.loads(path.read_bytes())
+    assert all(entry[3] != ["a"] for entry in kept["fonts"].values()) and kept["machine"][2] != [1, 2]
+
+
+def test_the_machines_fonts_are_found_again_when_a_font_folder_changes(tmp_path, monkeypatch):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    monkeypatch.setenv("FONTCONFIG_FILE", str(write_config(tmp_path, folder)))
+    assert fontcover.document_fonts(tmp_path, []).missing("中") == ["中"]
+    tiny_font(folder / "x.ttf", "中")  # the folder's time changes
+    assert fontcover.document_fonts(tmp_path, []).missing("中") == []
+    monkeypatch.delenv("FONTCONFIG_FILE")  # the machine's configuration again
+    assert fontcover.document_fonts(tmp_path, []).missing("中") == ["中"]

@@ -146,10 +146,11 @@ def _missing_from_fonts(ctx: RuleContext) -> Iterator[Violation]:
     rows = [(supporter, column, getattr(supporter, column))
             for supporter in (register.supporters if register else []) for column in ("name", "place")]
     call = [(("name",), ctx.call.name), *((("thematic_fields", i, "name"), f.name) for i, f in enumerate(ctx.call.thematic_fields))]
-    distinct = dict.fromkeys(text for *_, text in (*ctx.texts, *rows, *call))  # printed or not: one search
+    every = "".join(dict.fromkeys([text for _path, text in ctx.texts]))  # printed or not: one search
+    every += "".join(text for *_, text in (*rows, *call))
     theme = ctx.bid.theme
     fonts = document_fonts(ctx.bid_dir, [font.file for font in theme.fonts] if theme else [])
-    missing = [char for char in fonts.missing("".join(distinct)) if not unwanted(char)]
+    missing = [char for char in fonts.missing(every) if not unwanted(char)]
     if not missing:
         return
     from bidkit.annexes import annexes
