@@ -50,6 +50,8 @@ MOST_CONFIGS = 200
 _IGNORED = re.compile("[\t\n\r\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e"
                       "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
                       "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+_ASCII = bytes(range(0x80))
+_PRINTABLE_ASCII = "".join(map(chr, range(0x20, 0x7f)))
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _ELEMENT = re.compile(r"<(dir|include)\b([^>]*)>([^<]*)</\1>")
 _PREFIX = re.compile(r"""\bprefix\s*=\s*["']([^"']*)["']""")
@@ -92,6 +94,10 @@ class Fonts:
 
     def missing(self, text: str) -> list[str]:
         """The characters of ``text`` no font has, each once, in order (ignorable ones left out)."""
+        if all(map(self.has, _PRINTABLE_ASCII)):  # (always) then only the others are looked at, found in C:
+            # UTF-8 writes a character beyond ASCII with bytes of 0x80 and above only; ASCII's control
+            # characters are TXT005's too (tab and line breaks are left out alike)
+            text = text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
         return [char for char in dict.fromkeys(text) if not self.has(char) and not _IGNORED.match(char)]
 
     def searched(self) -> str:

@@ -260,3 +260,10 @@ def test_the_machines_fonts_are_found_again_when_a_font_folder_changes(tmp_path,
     assert fontcover.document_fonts(tmp_path, []).missing("中") == []
     monkeypatch.delenv("FONTCONFIG_FILE")  # the machine's configuration again
     assert fontcover.document_fonts(tmp_path, []).missing("中") == ["中"]
+
+
+def test_the_search_beyond_ascii_finds_what_the_plain_one_finds():
+    fonts = fontcover.document_fonts(Path("/nonexistent"), [])
+    text = "Zoë\x07 🌻 a\ud800b 中 ᚠ\tx\n" * 3
+    plain = [c for c in dict.fromkeys(text) if not fonts.has(c) and not fontcover._IGNORED.match(c)]
+    assert fonts.missing(text) == [c for c in plain if c >= "\x80"] == ["🌻", "\ud800", "中", "ᚠ"]
