@@ -1,8 +1,9 @@
 """Characters no font can draw never reach a PDF that claims PDF/A or PDF/UA.
 
-`check` reports characters that are never meant in a text (TXT005, at their line); the build
-finds every character drawn as .notdef in WeasyPrint's PDF (bidkit.render.glyphs): a final
-build refuses (exit 3) naming the character and its page, a draft warns and claims no standard.
+`check` reports characters that are never meant in a text and those no font has (TXT005, at their
+line; tests/test_glyph9_fonts.py); the build finds every character drawn as .notdef in WeasyPrint's
+PDF (bidkit.render.glyphs): a final build refuses (exit 1) naming the character and its page, a
+draft warns and claims no standard.
 """
 
 from __future__ import annotations
@@ -98,11 +99,19 @@ def emoji_bid(bid):
 @pytest.mark.slow
 def test_a_final_build_with_an_emoji_no_font_has_is_refused(emoji_bid, tmp_path):
     out = tmp_path / "bid.pdf"
+    run = run_bidkit("build", str(emoji_bid), "-o", str(out))  # refused by its check, at the line
+    assert run.code == 1, run.stdout + run.stderr
+    message = " ".join(run.stderr.split())
+    assert "TXT005 U+1F68C BUS in measures[2].title: no font of the document has it" in message
+    assert "Städtische Datenplattform 🚌 Mobilität" in message and "Build refused" in message
+    assert not out.exists()
+    # With TXT005 ignored, the build's own search of the laid-out PDF refuses it: bad input, exit 1.
+    edit(emoji_bid / "bid.yaml", "\ntheme:", "\nchecks: {ignore: [TXT005]}\ntheme:")
     run = run_bidkit("build", str(emoji_bid), "-o", str(out))
-    assert run.code == 3, run.stdout + run.stderr
+    assert run.code == 1, run.stdout + run.stderr
     message = " ".join(run.stderr.split())
     assert "U+1F68C BUS on page" in message and "in „Städtische Datenplattform 🚌 Mobilität" in message
-    assert "theme" in message  # the hint: a font for the theme
+    assert "theme" in message and "TXT005" in message  # the hint: a font for the theme; check names the field
     assert not out.exists()
 
 

@@ -8,7 +8,10 @@ codes; a character it has no glyph for gets a code of its own that the font's ``
 sends to CID 0 (with ``CIDToGIDMap /Identity``: glyph 0, .notdef), and whose ``/ToUnicode``
 entry still holds the character. Under ``/Identity-H`` code 0 is glyph 0 itself.
 
-A final build refuses such a file (exit 3); a draft is written, warns, and claims no standard.
+A final build refuses such a file (exit 1, like the findings of `check`: the bid's text is at fault,
+not the renderer); a draft is written, warns, and claims no standard. `bidkit check` finds these
+characters before any layout, at their file, line and field (TXT005, bidkit.fontcover): the build
+runs it first, so this search is the last guard, for text no check sees (a theme's own templates).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Name
 
-from bidkit.errors import RenderError
+from bidkit.errors import BuildRefused
 
 #: In a content stream (WeasyPrint's, written by pydyf): a text object's end or a text matrix set
 #: (WeasyPrint sets one per line of a text box: where a line ends), a font selection, a glyph
@@ -37,13 +40,14 @@ CID_BLOCK = re.compile(rb"begincidchar(.*?)endcidchar", re.S)
 CID_CHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s+(\d+)")
 BF_BLOCK = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 BF_CHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<((?:[0-9a-fA-F]{4})*)>")
-#: How much of the line a message quotes; how many places and characters of each it names.
+#: How much of the line a message quotes; how many places it names (of each, bidkit.rules.characters.SHOWN
+#: characters).
 QUOTED = 40
 SHOWN = 8
 
 HINT = ("Remove the character from the text, or give the theme a font that has it (`theme: font_family` "
-        "and `fonts`, see README \"Theme\"); a character never meant in a text (a control character, "
-        "private use) is also reported by `bidkit check` (TXT005).")
+        "and `fonts`, see README \"Theme\"); `bidkit check` names the file, line and field of each such "
+        "character of the bid's texts, its tables and its register (TXT005).")
 
 
 @dataclass(frozen=True)
@@ -204,10 +208,9 @@ def described(missing: list[MissingGlyph]) -> list[str]:
 
 
 def _characters(text: str) -> str:
-    from bidkit.rules.characters import describe
+    from bidkit.rules.characters import named
 
-    named = ", ".join(describe(c) for c in text[:SHOWN])
-    return named + (f" and {len(text) - SHOWN} more" if len(text) > SHOWN else "")
+    return named(text)
 
 
 def _pages(numbers: list[int]) -> str:
@@ -224,7 +227,7 @@ def _pages(numbers: list[int]) -> str:
 
 def keep_claims(document: bytes, variant: str, *, draft: bool, warnings: list[str]) -> str:
     """The variant ``document`` (WeasyPrint's PDF) can claim: ``variant`` when every character has
-    its glyph. Otherwise a final build is refused (RenderError, exit 3); a draft is kept, claims no
+    its glyph. Otherwise a final build is refused (BuildRefused, exit 1); a draft is kept, claims no
     standard (the variant "pdf" is returned) and ``warnings`` say why."""
     missing = missing_glyphs(document)
     if not missing:
@@ -233,7 +236,7 @@ def keep_claims(document: bytes, variant: str, *, draft: bool, warnings: list[st
     message = f"no font has {'this character' if one else 'these characters'}: {'; '.join(described(missing))}; " \
               "the PDF would show empty boxes"
     if not draft:
-        raise RenderError(message + ("" if variant == "pdf" else f" and could not be {variant}"), HINT)
+        raise BuildRefused(message + ("" if variant == "pdf" else f" and could not be {variant}"), HINT)
     claim = "" if variant == "pdf" else f" (the draft claims no PDF standard: it could not be {variant})"
     warnings.append(f"{message}{claim}. {HINT}")
     return "pdf"
