@@ -69,10 +69,14 @@ _WHERE = ("a template can include or import only templates of the theme's folder
 
 
 class BidTemplateLoader(jinja2.BaseLoader):
-    """bidkit's templates, each replaceable by a file of the theme's folder in the bid folder.
+    """bidkit's templates, each replaceable by a file of the theme's templates folder.
 
-    Both are read through ``resolve_inside``: a theme template that is a link out of the bid
-    folder, a FIFO or a folder is refused, never read; a missing one falls back to bidkit's.
+    Both are read through ``resolve_inside``, a theme's inside the theme's templates folder (not
+    the whole bid folder): a theme template that is a link out of that folder (to the supporters'
+    register, to bid.yaml), a FIFO or a folder is refused, never read; a missing one falls back
+    to bidkit's. Only template files (``*.j2``) are loaded, and a templates folder that is the
+    bid folder or holds the bid's data (``render.theme.templates_folder_problem``) is refused:
+    otherwise ``{% include "unterstuetzer.csv" %}`` would print what the public variant removed.
     """
 
     def __init__(self, templates: Path, bid_dir: Path | None = None, overrides: Path | None = None) -> None:
@@ -80,22 +84,35 @@ class BidTemplateLoader(jinja2.BaseLoader):
         self.bid_dir = bid_dir.resolve() if bid_dir else None
         self.overrides = overrides.resolve() if overrides and bid_dir else None
         self.names: dict[str, str] = {}  # file name Jinja reports → how the user knows the file
+        self._folder_checked = False
 
     def get_source(self, environment, template):
+        from bidkit.render.theme import TEMPLATE_SUFFIX, templates_folder_problem
+
         try:
             relative = Path(*split_template_path(template))  # refuses '..'
         except jinja2.TemplateNotFound:
             raise jinja2.TemplateNotFound(template, f"template '{template}' refused: a name with '..' "
                                                     f"leads out of the folder; {_WHERE}") from None
+        if not relative.name.endswith(TEMPLATE_SUFFIX):
+            raise TemplateLimitError(f"'{template}' is not a template (*{TEMPLATE_SUFFIX}): {_WHERE}")
         path = None
         if self.overrides is not None:
+            if not self._folder_checked:
+                if problem := templates_folder_problem(self.bid_dir, self.overrides):
+                    raise TemplateLimitError(problem)
+                self._folder_checked = True
             own = (self.overrides / relative).relative_to(self.bid_dir)
             try:
-                path = resolve_inside(self.bid_dir, own)
+                resolve_inside(self.bid_dir, own)  # a link out of the bid folder is told so
+                path = resolve_inside(self.overrides, relative, place="the theme's templates folder")
             except BidFileError as exc:
                 if exc.reason != "missing":
                     raise TemplateLimitError(f"theme template {exc.message}") from None
             if path is not None:
+                if not path.name.endswith(TEMPLATE_SUFFIX):
+                    raise TemplateLimitError(f"theme template '{own.as_posix()}' is a link to '{path.name}', "
+                                             f"which is not a template (*{TEMPLATE_SUFFIX})")
                 self.names[str(path)] = own.as_posix()
         if path is None:
             try:

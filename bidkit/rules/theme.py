@@ -11,6 +11,7 @@ from bidkit.models import Theme
 from bidkit.images import font_problem, pixel_problem, svg_problem
 from bidkit.paths import MAX_RESOURCE_BYTES, BidFileError, bid_file, read_regular, resolve_inside
 from bidkit.rules.annexes import missing_file_hint
+from bidkit.render.theme import templates_folder_problem
 from bidkit.rules.registry import RuleContext, Violation, rule
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
@@ -50,24 +51,43 @@ def content_problem(path: Path, suffix: str, root: Path | None = None) -> str | 
 
 def template_problems(bid_dir: Path, folder: Path) -> Iterator[str]:
     """Entries of the theme's template folder that the renderer would refuse to read: links
-    leading out, FIFOs and devices, files over MAX_TEMPLATE_BYTES, and folders where a template
+    leading out of that folder (to the register, to bid.yaml: the renderer reads nothing else), FIFOs and devices, files over MAX_TEMPLATE_BYTES, and folders where a template
     would be looked up (a name ending in .j2)."""
     from bidkit.limits import MAX_TEMPLATE_BYTES  # with pickle, signal and threading: only for a theme's templates
 
-    root = bid_dir.resolve()
+    root, folder = bid_dir.resolve(), folder.resolve()
+    place = f"the theme's templates folder '{folder.relative_to(root).as_posix()}'"
     for count, (current, folders, files) in enumerate(os.walk(folder)):  # does not follow links to folders
         if count > MAX_TEMPLATE_FILES:
             return
         for name in [*folders, *files]:
-            relative = (Path(current) / name).relative_to(root)
+            relative = (Path(current) / name).relative_to(folder)  # the renderer reads inside this folder only
             is_folder = name in folders and not name.endswith(".j2")
             try:
-                resolve_inside(root, relative, folder=is_folder, max_bytes=None if is_folder else MAX_TEMPLATE_BYTES)
+                resolve_inside(root, folder.relative_to(root) / relative, folder=is_folder)  # out of the bid folder?
+                resolve_inside(folder, relative, folder=is_folder, max_bytes=None if is_folder else MAX_TEMPLATE_BYTES,
+                               place=place)
             except BidFileError as exc:
                 if exc.reason == "too_large":
                     yield f"'{relative.as_posix()}' is larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB, the most a template may have"
                 elif exc.reason != "missing":
                     yield exc.message
+
+
+def named_data_files(ctx: RuleContext) -> frozenset[Path]:
+    """The data files the bid names (register, scans, annexes), resolved; those it cannot resolve are left out."""
+    from bidkit.annexes import annexes
+
+    names = [annex.file for annex in annexes(ctx.bid)]
+    if ctx.bid.supporters:
+        names.append(ctx.bid.supporters.file)
+    found = set()
+    for name in names:
+        try:
+            found.add(resolve_inside(ctx.bid_dir, name))
+        except BidFileError:
+            pass
+    return frozenset(found)
 
 
 def theme_files(theme: Theme) -> Iterator[tuple[FieldPath, str, bool, tuple[str, ...] | None]]:
@@ -118,6 +138,9 @@ def theme_file_missing(ctx: RuleContext) -> Iterator[Violation]:
             hint = SVG_HINT if suffix == ".svg" and "SVG" not in problem else "Export the file again in the format its name says."
             yield Violation(field, f"theme: '{file}' {problem}", hint)
         if folder:
+            if problem := templates_folder_problem(ctx.bid_dir, path, named_data_files(ctx)):
+                yield Violation(field, f"theme: {problem}", "Move the theme's templates into a folder of their own, "
+                                "e.g. 'theme/templates', and name it in `theme.templates`.")
             for problem in template_problems(ctx.bid_dir, path):
                 yield Violation(field, f"theme template {problem}", "Put the template itself into the folder, not a link to elsewhere.")
 

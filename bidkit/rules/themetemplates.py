@@ -14,7 +14,8 @@ from bidkit.findings import Location, Severity
 from bidkit.models import Bid
 from bidkit.paths import BidFileError, bid_file, templates_dir
 from bidkit.rules.registry import RuleContext, Violation, rule
-from bidkit.rules.theme import template_problems
+from bidkit.render.theme import templates_folder_problem
+from bidkit.rules.theme import named_data_files, template_problems
 
 #: The context holds every section: the rules need the whole bid.
 _WHOLE_BID = tuple(Bid.model_fields)
@@ -41,7 +42,8 @@ def _render_both(ctx: RuleContext):
     from bidkit.render.themetext import overrides_in_use
 
     used = overrides_in_use(folder, templates_dir())
-    if not used or next(template_problems(ctx.bid_dir, folder), None) is not None:  # THM001 says why
+    if (not used or templates_folder_problem(ctx.bid_dir, folder, named_data_files(ctx))
+            or next(template_problems(ctx.bid_dir, folder), None) is not None):  # THM001 says why
         return [], []
     from bidkit.render.build import document_context
     from bidkit.render.context import AnnexEntry
