@@ -108,7 +108,9 @@ def theme_files(theme: Theme) -> Iterator[tuple[FieldPath, str, bool, tuple[str,
     explanation="""
 A theme changes the look of the PDF with files of the city: a logo, fonts, extra CSS and
 templates that replace bidkit's of the same name. The renderer reads only files inside the bid
-folder, so each of them must be there as a regular file (not a link leading out of the folder,
+folder — a theme's templates only `*.j2` files inside the theme's templates folder, which may be
+neither the bid folder itself nor hold the bid's data (YAML, the supporters' register, annexes):
+a template could print the private supporters the public variant leaves out — so each of them must be there as a regular file (not a link leading out of the folder,
 not a FIFO or device), a logo, font or stylesheet at most 64 MB and a template at most 1 MB
 (the build reads no larger one); fonts must be TrueType/OpenType/WOFF files and the logo an SVG, PNG or
 JPEG image — by their content, not only their name — and a raster logo at most 50 megapixels
@@ -231,7 +233,12 @@ says, and each value within bounds; everything else is refused at its line:
   draws other glyphs for the digits; `@font-face` from files only, not `local()`); font sizes
   from 5.6 pt to 36 pt or relative sizes of 1–3 em (so that nested sizes stay at 5 pt or more);
   line heights 1–3; letter spacing 0–0.2 em,
-  word spacing 0–0.5 em; text indent 0–10 mm; alignment, underline, case, hyphenation;
+  word spacing 0–0.5 em; text indent 0–10 mm; alignment, underline, case, hyphenation; and
+  together, since text inherits them from different rules: the largest font size, line height,
+  letter and word spacing of the stylesheet (headings h1–h6 apart) may give a line of text at
+  most 30 pt high, widened by the spacing (size × (1 + letter spacing / 0.55 em + word spacing /
+  3.3 em) × line height; bidkit's is 14.5 pt) — `html { font-size: 36pt; line-height: 3 }` makes
+  grids and table rows, which are never split, taller than a page, and the build cannot lay them out;
 - margins 0–25 mm, padding 0–5 mm, borders up to 6 pt, list marker styles, `auto`/`avoid`
   page breaks (a forced break can put every paragraph on a page of its own);
 - `@page` only with `size: A4`, margins of 10–35 mm and its margin boxes, whose `content` may
