@@ -236,7 +236,7 @@ says, and each value within bounds; everything else is refused at its line:
   word spacing 0–0.5 em; text indent 0–10 mm; alignment, underline, case, hyphenation; and
   together, since text inherits them from different rules: the largest font size, line height,
   letter and word spacing of the stylesheet (headings h1–h6 apart) may give a line of text at
-  most 30 pt high, widened by the spacing (size × (1 + letter spacing / 0.55 em + word spacing /
+  most 36 pt high, widened by the spacing (size × (1 + letter spacing / 0.55 em + word spacing /
   3.3 em) × line height; bidkit's is 14.5 pt) — `html { font-size: 36pt; line-height: 3 }` makes
   grids and table rows, which are never split, taller than a page, and the build cannot lay them out;
 - margins 0–25 mm, padding 0–5 mm, borders up to 6 pt, list marker styles, `auto`/`avoid`
