@@ -11,7 +11,6 @@ from bidkit.models import Theme
 from bidkit.images import font_problem, pixel_problem, svg_problem
 from bidkit.paths import MAX_RESOURCE_BYTES, BidFileError, bid_file, read_regular, resolve_inside
 from bidkit.rules.annexes import missing_file_hint
-from bidkit.render.theme import templates_folder_problem
 from bidkit.rules.registry import RuleContext, Violation, rule
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
@@ -140,6 +139,8 @@ def theme_file_missing(ctx: RuleContext) -> Iterator[Violation]:
             hint = SVG_HINT if suffix == ".svg" and "SVG" not in problem else "Export the file again in the format its name says."
             yield Violation(field, f"theme: '{file}' {problem}", hint)
         if folder:
+            from bidkit.render.theme import templates_folder_problem  # markupsafe: only for a theme's templates
+
             if problem := templates_folder_problem(ctx.bid_dir, path, named_data_files(ctx)):
                 yield Violation(field, f"theme: {problem}", "Move the theme's templates into a folder of their own, "
                                 "e.g. 'theme/templates', and name it in `theme.templates`.")

@@ -16,7 +16,6 @@ from bidkit.findings import Location, Severity
 from bidkit.models import Bid
 from bidkit.paths import BidFileError, bid_file, templates_dir
 from bidkit.rules.registry import RuleContext, Violation, rule
-from bidkit.render.theme import templates_folder_problem
 from bidkit.rules.theme import named_data_files, template_problems
 
 #: The context holds every section: the rules need the whole bid.
@@ -41,6 +40,7 @@ def _render_both(ctx: RuleContext):
         folder = bid_file(ctx.bid_dir, theme.templates, folder=True)
     except BidFileError:
         return [], []  # THM001
+    from bidkit.render.theme import templates_folder_problem
     from bidkit.render.themetext import overrides_in_use
 
     used = overrides_in_use(folder, templates_dir())
