@@ -60,6 +60,7 @@ def check_stylesheet(bid_dir: Path, file: str, colours: tuple[tuple[str, str], .
         scan.own_families.add(family.strip().lower())
     scan.stylesheet(file)
     scan.contrasts()
+    scan.joint()
     named = frozenset(scan.named)
     _CHECKED.clear()  # one stylesheet at a time is enough
     _CHECKED[key] = (_stamps(named | {root / file}), named, tuple(scan.found))
@@ -94,6 +95,7 @@ class _Scan:
         self.backgrounds: list = []  # (declaration, file, rgb) of every background colour
         self.reference_failed = False
         self.own_families: set[str] = set()  # the theme's font_family
+        self.scales: list = []  # (property, value, declaration, file) of text sizes and spacing (``joint``)
 
     def stylesheet(self, file: str) -> None:
         import tinycss2
@@ -127,8 +129,9 @@ class _Scan:
         for node in nodes:
             if node.type == "qualified-rule":
                 self.references(node.prelude)
+                selectors = tinycss2.serialize(node.prelude)
                 self.block(tinycss2.parse_blocks_contents(node.content, skip_comments=True, skip_whitespace=True), margin,
-                           holds_tables=not margin and _may_hold_tables(tinycss2.serialize(node.prelude)))
+                           holds_tables=not margin and _may_hold_tables(selectors), selectors=selectors)
             elif node.type == "at-rule":
                 keyword = node.lower_at_keyword
                 if keyword == "import":
@@ -153,7 +156,8 @@ class _Scan:
                     else:
                         self.block(contents, margin=inside_page and keyword != "page", page=keyword == "page")
 
-    def block(self, contents, margin: bool, page: bool = False, font_face: bool = False, holds_tables: bool = False) -> None:
+    def block(self, contents, margin: bool, page: bool = False, font_face: bool = False, holds_tables: bool = False,
+              selectors: str | None = None) -> None:
         declarations = [d for d in contents if d.type == "declaration"]
         where = "font-face" if font_face else "page" if page else "margin" if margin else "rule"
         for declaration in declarations:
@@ -162,6 +166,8 @@ class _Scan:
             self.reference_failed = len(self.found) > before  # THM003 says it: the build leaves the picture out
             if problem := self.judge(declaration, where) or (holds_tables and _narrows(declaration)):
                 self.add(declaration, f"`{declaration.name}: {_value(declaration)}` {problem}", "text")
+            elif where == "rule" and not _headings_only(selectors) and (kept := _text_scale(declaration)):
+                self.scales.append((*kept, declaration, self.path))
         nested = [node for node in contents if node.type in ("qualified-rule", "at-rule")]
         if page:
             for node in nested:  # only the page's margin boxes (@top-left …) nest in @page
@@ -285,6 +291,37 @@ class _Scan:
                                              f"{ratio:.1f}, at least {MIN_CONTRAST:g} needed to read the text (text colours "
                                              f"must be readable on every background; light text on a dark box is not "
                                              f"allowed)", "text"))
+
+    def joint(self) -> None:
+        """THM004 on the combination of sizes and spacing each allowed alone (rt9b E6, E7): text inherits
+        the font size, line height and letter and word spacing of different rules (html's size, p's line
+        height), so the largest of each is taken together, as one line of text could have them all. Its
+        line box — the font size widened by the spacing (``_widened``) times the line height — may be at
+        most MAX_LINE_BOX_PT: bidkit's grids (signatures, the cover's facts) and table rows are not split
+        over pages, and WeasyPrint 70 cannot lay out a document one of them outgrows (36 pt at line height
+        3 does). Headings (h1–h6) are left out: a line of their own, sized on their own."""
+        largest: dict[str, tuple[float, object, Path]] = {}
+        for name, value, declaration, file in self.scales:
+            if value > largest.get(name, (-1.0,))[0]:
+                largest[name] = (value, declaration, file)
+        size = largest.get("font-size", (_BODY_PT,))[0]
+        height = largest.get("line-height", (_BODY_LINE_HEIGHT,))[0]
+        letters = largest.get("letter-spacing", (0.0,))[0]
+        words = largest.get("word-spacing", (0.0,))[0]
+        box = _widened(size, letters, words) * height
+        if box <= MAX_LINE_BOX_PT:
+            return
+        named = sorted(((d.source_line or 1, d.source_column or 1, name, d, f) for name, (_v, d, f) in largest.items()),
+                       key=lambda item: (str(item[4]), item[0], item[1]))
+        line, column, _name, declaration, file = named[-1]
+        together = ", ".join(f"`{d.name}: {_value(d)}` (line {d.source_line})" for _l, _c, _n, d, _f in named[:-1])
+        self.found.append(CssFinding(
+            file, line, column,
+            f"`{declaration.name}: {_value(declaration)}`" + (f" together with {together}" if together else "")
+            + f" gives text lines of {box:.0f} pt ({size:g} pt, line height {height:g}, letter spacing {letters:g} em, "
+            f"word spacing {words:g} em), more than the {MAX_LINE_BOX_PT:g} pt bidkit's layout holds: grids and table "
+            f"rows, never split over pages, would outgrow a page (the build cannot lay them out); make one of "
+            f"them smaller", "text"))
 
     def references(self, tokens, imported: bool = False) -> None:
         for token in tokens or ():
@@ -567,6 +604,62 @@ def _spacing(most_pt: float, most_em: float, what: str):
     return check
 
 
+#: The most a line of running text may take in height (rt9b E6): bidkit's is 10 pt × 1.45 = 14.5 pt. At
+#: 36 pt the example builds with every declaration of THM004 at its bound besides (tests/test_thm9_css_bounds.py).
+MAX_LINE_BOX_PT = 36.0
+_BODY_PT, _BODY_LINE_HEIGHT = 10.0, 1.45  # style.css: html { font-size: 10pt; line-height: 1.45 }
+#: An average letter and word of German text in em (DejaVu Sans): how far spacing widens a line.
+_LETTER_EM, _WORD_EM = 0.55, 3.3
+_KEYWORD_PT = {"medium": 12.0, "large": 14.4, "x-large": 18.0, "xx-large": 24.0}
+
+
+def _widened(size: float, letters_em: float, words_em: float) -> float:
+    """The font size in points a line of text takes the width of, with letter and word spacing."""
+    return size * (1 + letters_em / _LETTER_EM + words_em / _WORD_EM)
+
+
+#: Classes bidkit gives only to headings (cover.html.j2's title is an h1).
+_HEADING_CLASSES = frozenset({"cover-title", "field-heading", "plain"})
+
+
+def _headings_only(selectors: str | None) -> bool:
+    """Whether every selector of a rule selects headings (h1–h6, or a class bidkit gives headings only)."""
+    if not selectors:
+        return False
+    for selector in selectors.split(","):
+        subject = re.split(r"\s*[>+~]\s*|\s+", selector.strip())[-1]
+        if not (re.match(r"h[1-6](?![\w-])", subject, re.IGNORECASE)
+                or set(re.findall(r"\.([\w-]+)", subject)) & _HEADING_CLASSES):
+            return False
+    return True
+
+
+def _text_scale(declaration) -> tuple[str, float] | None:
+    """(property, value) of a font size (pt), line height (factor) or letter or word spacing (em) that
+    THM004 allowed, for the joint bound (``_Scan.joint``); relative sizes taken of the body's 10 pt."""
+    name, tokens = declaration.lower_name, _significant(declaration)
+    if name not in ("font-size", "line-height", "letter-spacing", "word-spacing") or len(tokens) != 1:
+        return None
+    token = tokens[0]
+    unit = token.lower_unit if token.type == "dimension" else None
+    if name == "font-size":
+        if token.type == "ident":
+            value = _KEYWORD_PT.get(token.lower_value, _BODY_PT * 1.2 if token.lower_value == "larger" else None)
+        elif token.type == "percentage":
+            value = _BODY_PT * float(token.value) / 100
+        elif unit in ("em", "rem"):
+            value = _BODY_PT * float(token.value)
+        else:
+            value = float(token.value) * _UNITS_PT[unit] if unit in _UNITS_PT else None
+    elif name == "line-height":
+        value = (float(token.value) if token.type == "number" else float(token.value) / 100
+                 if token.type == "percentage" else 1.2 if token.type == "ident" and token.lower_value == "normal" else None)
+    else:
+        value = (float(token.value) if unit in ("em", "rem", "ch") else float(token.value) / 2 if unit == "ex"
+                 else float(token.value) * _UNITS_PT[unit] / _BODY_PT if unit in _UNITS_PT else None)
+    return (name, value) if value is not None else None
+
+
 _ALLOWED = {
     "color": None, "background": None, "background-color": None,  # judged as colours
     "font-family": _font_family, "font-size": _font_size, "line-height": _line_height,
@@ -737,4 +830,5 @@ def check_css(bid_dir: Path, css: str, *, declarations: bool = False) -> list[st
     else:
         scan.rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), margin=False)
     scan.contrasts()
+    scan.joint()
     return [finding.message for finding in scan.found if finding.kind == "text"]

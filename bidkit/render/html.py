@@ -69,13 +69,14 @@ _WHERE = ("a template can include or import only templates of the theme's folder
 
 
 class BidTemplateLoader(jinja2.BaseLoader):
-    """bidkit's templates, each replaceable by a file of the theme's folder in the bid folder.
+    """bidkit's templates, each replaceable by a file of the theme's templates folder.
 
-    Both are read through ``resolve_inside``: a theme template that is a link out of the bid
-    folder, a FIFO or a folder is refused, never read; a missing one falls back to bidkit's. A
-    theme template must be a ``*.j2`` file inside the theme's folder, links resolved: a link to the
-    supporters' register or ``bid.yaml`` (or ``theme: {templates: .}`` and ``{% include "unterstuetzer.csv" %}``)
-    would print data a document variant removed before the context was made.
+    Both are read through ``resolve_inside``, a theme's inside the theme's templates folder (not
+    the whole bid folder): a theme template that is a link out of that folder (to the supporters'
+    register, to bid.yaml), a FIFO or a folder is refused, never read; a missing one falls back
+    to bidkit's. Only template files (``*.j2``) are loaded, and a templates folder that is the
+    bid folder or holds the bid's data (``render.theme.templates_folder_problem``) is refused:
+    otherwise ``{% include "unterstuetzer.csv" %}`` would print what the public variant removed.
     """
 
     def __init__(self, templates: Path, bid_dir: Path | None = None, overrides: Path | None = None) -> None:
@@ -83,29 +84,36 @@ class BidTemplateLoader(jinja2.BaseLoader):
         self.bid_dir = bid_dir.resolve() if bid_dir else None
         self.overrides = overrides.resolve() if overrides and bid_dir else None
         self.names: dict[str, str] = {}  # file name Jinja reports → how the user knows the file
+        self._folder_checked = False
 
     def get_source(self, environment, template):
+        from bidkit.render.theme import TEMPLATE_SUFFIX, templates_folder_problem
+
         try:
             relative = Path(*split_template_path(template))  # refuses '..'
         except jinja2.TemplateNotFound:
             raise jinja2.TemplateNotFound(template, f"template '{printable(template)}' refused: a name with '..' "
                                                     f"leads out of the folder; {_WHERE}") from None
+        if not relative.name.endswith(TEMPLATE_SUFFIX):
+            raise TemplateLimitError(f"'{printable(template)}' is not a template (*{TEMPLATE_SUFFIX}): {_WHERE}")
         path = None
         if self.overrides is not None:
+            if not self._folder_checked:
+                if problem := templates_folder_problem(self.bid_dir, self.overrides):
+                    raise TemplateLimitError(problem)
+                self._folder_checked = True
             own = (self.overrides / relative).relative_to(self.bid_dir)
             try:
-                path = resolve_inside(self.bid_dir, own)
+                resolve_inside(self.bid_dir, own)  # a link out of the bid folder is told so
+                path = resolve_inside(self.overrides, relative, place="the theme's templates folder")
             except BidFileError as exc:
                 if exc.reason != "missing":
                     raise TemplateLimitError(f"theme template {exc.message}") from None
             if path is not None:
+                if not path.name.endswith(TEMPLATE_SUFFIX):
+                    raise TemplateLimitError(f"theme template '{printable(own.as_posix())}' is a link to "
+                                             f"'{printable(path.name)}', which is not a template (*{TEMPLATE_SUFFIX})")
                 self.names[str(path)] = printable(own.as_posix())  # a name that is not UTF-8 too
-                if not (path.is_relative_to(self.overrides) and path.name.endswith(".j2")):
-                    # a link to the register or bid.yaml, or the bid folder as the theme's folder: the data
-                    # a variant removed would reach the page past the context (rt9b E13)
-                    raise TemplateLimitError(f"theme template '{printable(own.as_posix())}' is not a template of the "
-                                             f"theme's folder: it leads to '{printable(str(path.relative_to(self.bid_dir)))}'; "
-                                             "a theme's templates are its own *.j2 files")
         if path is None:
             try:
                 path = resolve_inside(self.templates, relative, place="bidkit's templates")

@@ -332,7 +332,29 @@ def layout(html: str, *, base: Path, fetcher: SandboxedFetcher, jobs: int = 1, m
     except RenderError:
         raise
     except Exception as exc:
-        raise RenderError(f"WeasyPrint could not render the document: {exc}", "Run with --html FILE to inspect the HTML.") from exc
+        if _empty_page_assertion(exc):
+            from bidkit.errors import BuildRefused
+
+            raise BuildRefused(
+                "the document cannot be laid out: a block of it (a grid of signatures, a table row, the cover) is taller "
+                "than an empty page, so WeasyPrint cannot place it (AssertionError: page_is_empty); the theme's sizes, "
+                "line heights, spacing or margins are too large together",
+                "Make the sizes in the theme's stylesheet (`theme.stylesheet` in bid.yaml) smaller, or build once "
+                "without `stylesheet:` to see that it is the cause; `bidkit check` names the declarations.") from exc
+        raise RenderError(f"WeasyPrint could not render the document: {exc or type(exc).__name__}",
+                          "Run with --html FILE to inspect the HTML.") from exc
+
+
+def _empty_page_assertion(exc: Exception) -> bool:
+    """Whether ``exc`` is WeasyPrint 70's ``assert not page_is_empty`` in layout/page.py ``make_page``: nothing
+    of the page's flow could be placed on an empty page (tests/test_thm9_css_bounds.py fails if this changes)."""
+    import traceback
+
+    if not isinstance(exc, AssertionError):
+        return False
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and frames[-1].name == "make_page" and frames[-1].filename.endswith(
+        os.path.join("weasyprint", "layout", "page.py"))
 
 
 def write(document, *, variant: str, fetcher: SandboxedFetcher, files: list[EmbeddedFile], moment: dt.datetime,

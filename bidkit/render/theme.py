@@ -8,6 +8,7 @@ but those values and percent-encoded URLs.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,3 +66,45 @@ class ThemeContext:
             primary_color=theme.primary_color,
             font=family,
         )
+
+
+#: How a template file's name ends — bidkit's own are ``*.html.j2``; a theme's template may include or
+#: import only such files, never a data file of the bid (a register, a YAML file, an annex).
+TEMPLATE_SUFFIX = ".j2"
+#: Files that hold the bid's data: a theme's templates folder holding one is refused.
+DATA_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx", ".xls", ".ods", ".pdf")
+#: The most entries of a theme's templates folder looked at (bidkit.rules.theme.MAX_TEMPLATE_FILES alike).
+MAX_FOLDER_ENTRIES = 1000
+
+
+def templates_folder_problem(bid_dir: Path, folder: Path, named: frozenset[Path] = frozenset()) -> str | None:
+    """Why ``folder`` (resolved, inside the bid folder) cannot be the theme's templates folder, or None.
+
+    The folder is where a theme's templates include and import from: the bid folder itself, or a
+    folder holding the bid's data (YAML, registers, annexes; ``named`` are further files the bid
+    names, resolved), would let a template print any of it — private supporters in the public
+    variant too (the variant removes them from the context, not from the files)."""
+    root = bid_dir.resolve()
+    folder = folder.resolve()
+    if folder == root:
+        return "the theme's templates folder is the bid folder itself; give a folder of its own (e.g. 'theme/templates')"
+    seen = 0
+    for current, _folders, files in os.walk(folder):  # does not follow links to folders
+        for name in files:
+            seen += 1
+            if seen > MAX_FOLDER_ENTRIES:
+                return None
+            path = Path(current) / name
+            try:
+                resolved = path.resolve() if path.is_symlink() else path  # a link named *.j2 to the register
+            except (OSError, RuntimeError):
+                continue  # a loop: THM001 reports it (rules.theme.template_problems)
+            if not resolved.is_relative_to(root):
+                continue  # a link out of the bid folder: THM001 reports it (rules.theme.template_problems)
+            if name.lower().endswith(DATA_SUFFIXES) or resolved.name.lower().endswith(DATA_SUFFIXES) or resolved in named:
+                entry = path.relative_to(root).as_posix()
+                target = resolved.relative_to(root).as_posix()
+                what = f"'{entry}'" if target == entry else f"'{entry}', a link to '{target}'"
+                return (f"the theme's templates folder holds a data file of the bid, {what}: a template could "
+                        f"print it; keep only templates (*{TEMPLATE_SUFFIX}) in the folder")
+    return None

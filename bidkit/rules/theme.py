@@ -50,24 +50,43 @@ def content_problem(path: Path, suffix: str, root: Path | None = None) -> str | 
 
 def template_problems(bid_dir: Path, folder: Path) -> Iterator[str]:
     """Entries of the theme's template folder that the renderer would refuse to read: links
-    leading out, FIFOs and devices, files over MAX_TEMPLATE_BYTES, and folders where a template
+    leading out of that folder (to the register, to bid.yaml: the renderer reads nothing else), FIFOs and devices, files over MAX_TEMPLATE_BYTES, and folders where a template
     would be looked up (a name ending in .j2)."""
     from bidkit.limits import MAX_TEMPLATE_BYTES  # with pickle, signal and threading: only for a theme's templates
 
-    root = bid_dir.resolve()
+    root, folder = bid_dir.resolve(), folder.resolve()
+    place = f"the theme's templates folder '{folder.relative_to(root).as_posix()}'"
     for count, (current, folders, files) in enumerate(os.walk(folder)):  # does not follow links to folders
         if count > MAX_TEMPLATE_FILES:
             return
         for name in [*folders, *files]:
-            relative = (Path(current) / name).relative_to(root)
+            relative = (Path(current) / name).relative_to(folder)  # the renderer reads inside this folder only
             is_folder = name in folders and not name.endswith(".j2")
             try:
-                resolve_inside(root, relative, folder=is_folder, max_bytes=None if is_folder else MAX_TEMPLATE_BYTES)
+                resolve_inside(root, folder.relative_to(root) / relative, folder=is_folder)  # out of the bid folder?
+                resolve_inside(folder, relative, folder=is_folder, max_bytes=None if is_folder else MAX_TEMPLATE_BYTES,
+                               place=place)
             except BidFileError as exc:
                 if exc.reason == "too_large":
                     yield f"'{relative.as_posix()}' is larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB, the most a template may have"
                 elif exc.reason != "missing":
                     yield exc.message
+
+
+def named_data_files(ctx: RuleContext) -> frozenset[Path]:
+    """The data files the bid names (register, scans, annexes), resolved; those it cannot resolve are left out."""
+    from bidkit.annexes import annexes
+
+    names = [annex.file for annex in annexes(ctx.bid)]
+    if ctx.bid.supporters:
+        names.append(ctx.bid.supporters.file)
+    found = set()
+    for name in names:
+        try:
+            found.add(resolve_inside(ctx.bid_dir, name))
+        except BidFileError:
+            pass
+    return frozenset(found)
 
 
 def theme_files(theme: Theme) -> Iterator[tuple[FieldPath, str, bool, tuple[str, ...] | None]]:
@@ -88,7 +107,9 @@ def theme_files(theme: Theme) -> Iterator[tuple[FieldPath, str, bool, tuple[str,
     explanation="""
 A theme changes the look of the PDF with files of the city: a logo, fonts, extra CSS and
 templates that replace bidkit's of the same name. The renderer reads only files inside the bid
-folder, so each of them must be there as a regular file (not a link leading out of the folder,
+folder — a theme's templates only `*.j2` files inside the theme's templates folder, which may be
+neither the bid folder itself nor hold the bid's data (YAML, the supporters' register, annexes):
+a template could print the private supporters the public variant leaves out — so each of them must be there as a regular file (not a link leading out of the folder,
 not a FIFO or device), a logo, font or stylesheet at most 64 MB and a template at most 1 MB
 (the build reads no larger one); fonts must be TrueType/OpenType/WOFF files and the logo an SVG, PNG or
 JPEG image — by their content, not only their name — and a raster logo at most 50 megapixels
@@ -118,6 +139,11 @@ def theme_file_missing(ctx: RuleContext) -> Iterator[Violation]:
             hint = SVG_HINT if suffix == ".svg" and "SVG" not in problem else "Export the file again in the format its name says."
             yield Violation(field, f"theme: '{file}' {problem}", hint)
         if folder:
+            from bidkit.render.theme import templates_folder_problem  # markupsafe: only for a theme's templates
+
+            if problem := templates_folder_problem(ctx.bid_dir, path, named_data_files(ctx)):
+                yield Violation(field, f"theme: {problem}", "Move the theme's templates into a folder of their own, "
+                                "e.g. 'theme/templates', and name it in `theme.templates`.")
             for problem in template_problems(ctx.bid_dir, path):
                 yield Violation(field, f"theme template {problem}", "Put the template itself into the folder, not a link to elsewhere.")
 
@@ -208,7 +234,12 @@ says, and each value within bounds; everything else is refused at its line:
   draws other glyphs for the digits; `@font-face` from files only, not `local()`); font sizes
   from 5.6 pt to 36 pt or relative sizes of 1–3 em (so that nested sizes stay at 5 pt or more);
   line heights 1–3; letter spacing 0–0.2 em,
-  word spacing 0–0.5 em; text indent 0–10 mm; alignment, underline, case, hyphenation;
+  word spacing 0–0.5 em; text indent 0–10 mm; alignment, underline, case, hyphenation; and
+  together, since text inherits them from different rules: the largest font size, line height,
+  letter and word spacing of the stylesheet (headings h1–h6 apart) may give a line of text at
+  most 36 pt high, widened by the spacing (size × (1 + letter spacing / 0.55 em + word spacing /
+  3.3 em) × line height; bidkit's is 14.5 pt) — `html { font-size: 36pt; line-height: 3 }` makes
+  grids and table rows, which are never split, taller than a page, and the build cannot lay them out;
 - margins 0–25 mm, padding 0–5 mm, borders up to 6 pt, list marker styles, `auto`/`avoid`
   page breaks (a forced break can put every paragraph on a page of its own);
 - `@page` only with `size: A4`, margins of 10–35 mm and its margin boxes, whose `content` may
