@@ -531,11 +531,17 @@ def _find_phone(text: str, digits: str) -> int | None:
     """Where a phone number of ``digits`` (``phone_digits``) is written in ``text``: whole, or its last
     PHONE_TAIL_DIGITS or more digits written as a number of their own (without the area code)."""
     for run in _PHONE_RUN.finditer(text):
-        written = phone_digits(run.group())
-        if digits in written or (len(written) >= PHONE_TAIL_DIGITS and digits.endswith(written)
-                                 and not _GROUPED_FIGURE.fullmatch(run.group().strip())):
+        if digits in phone_digits(run.group()):
             return run.start()
+        for part in _PHONE_PARTS.split(run.group()):  # „6207-141 / 6207-143“: two numbers in one run
+            written = phone_digits(part)
+            if len(written) >= PHONE_TAIL_DIGITS and digits.endswith(written) and not _GROUPED_FIGURE.fullmatch(part.strip()):
+                return run.start() + run.group().index(part)
     return None
+
+
+#: Where one number of a run ends and another begins: „6207-141 / 6207-143“, „6207-141, 6207-142“.
+_PHONE_PARTS = re.compile(r"\s*[/,;]\s*(?=-?\d)|\s+/\s*|\s*/\s+")
 
 
 #: A figure grouped by thousands („207.141“), which no one writes a phone number as.

@@ -44,12 +44,12 @@ def year_totals(ctx: RuleContext) -> Iterator[Violation]:
 
 
 @rule(
-    "BUD002", ERROR, "The years' costs do not add up to the grand total",
+    "BUD002", ERROR, "Year totals do not add up to the grand total",
     hint="Correct the budget's `total` or the year totals.",
     explanation="""
 The budget's `total` is the sum of all years' costs. Example: 2017 with 500000 and 2018 with
-250000 make `total: 750000`. It is compared with the years' cost items, not with their stated
-totals: a wrong year total is BUD001's alone.
+250000 make `total: 750000`. While a year's stated total differs from its items (BUD001) the
+grand total is not judged: whether an item or the year's total is mistyped decides what it should be.
 """,
     reads=("budget",),
 )
@@ -57,8 +57,10 @@ def grand_total(ctx: RuleContext) -> Iterator[Violation]:
     budget = ctx.bid.budget
     if budget is None:
         return
-    # The years' cost items, not their stated totals: a wrong year total is BUD001's, and a grand total
-    # that is the items' sum is right (its hint must not ask to break it).
+    # A year whose stated total is not its items' sum is BUD001's: which of the two is wrong (a mistyped
+    # item, a mistyped total) decides what the grand total should be, so it is judged only without one.
+    if any(year.cost_sum != year.total for year in budget.years):
+        return
     costs = budget.cost_sum
     if costs != budget.total:
         yield Violation(
@@ -470,15 +472,21 @@ _FUNDERS = {
         r"(?<![\w-])(?:EU|EFRE|ESF\+?|ELER|EMFAF|EMFF|JTF|INTERREG|Interreg|LEADER|CEF|Horizon(?:t)?[ -](?:2020|Europe|Europa)"
         r"|Digital Europe|Connecting Europe)(?!\w)|Europäische[nrs]?\s+(?:Union|Kommission|\w*[Ff]onds)"),
     FundingKind.BUND: re.compile(
-        r"Bundes(?!land|länder)\w*|\bdes\s+Bundes\b|\bBund\b|(?<![\w-])(?:BMI|BMWi|BMWK|BMWE|BMDV|BMDS|BMVI|BMBF|BMFTR|BMWSB"
+        r"Bundes(?!land|länder|stadt)\w*|\bdes\s+Bundes\b|\bBund\b|(?<![\w-])(?:BMI|BMWi|BMWK|BMWE|BMDV|BMDS|BMVI|BMBF|BMFTR|BMWSB"
         r"|BMUV|BMU|BMEL|BMAS|BMFSFJ|BMG|BMF|BMZ|KfW|BAFA|BBSR)(?!\w)"),
     FundingKind.LAND: re.compile(  # a Land's name alone is a place („Interreg Sachsen–Polen“), not a funder
-        r"\bLand(?:es)?\b|Landes(?!hauptstadt)\w+|Staatsministerium|Staatskanzlei|Freistaat|\bNBank\b|NRW\.BANK|\bL-Bank\b"
+        r"\bLand(?:es)?\b|Landes(?!hauptstadt|\w*(?:bund|verband|verbände|verein|rat)\b)\w+|Staatsministerium|Staatskanzlei|Freistaat|\bNBank\b|NRW\.BANK|\bL-Bank\b"
         r"|Bundesland|Aufbaubank|Investitionsbank|\bSAB\b|\bILB\b|\bWIBank\b|LfA Förderbank"),
 }
 #: Words of a grant in a source's name: a source booked as own funds, industry's or others' money that names
 #: one public funder and such a word is that funder's grant („Interreg-Förderung“, „Landesmittel“).
-_GRANT = re.compile(r"förder|zuschuss|zuwendung|mittel|programm|fonds|interreg|efre|esf|eler|leader", re.IGNORECASE)
+_GRANT = re.compile(r"förder|zuschuss|zuwendung|(?<!eigen)mittel|programm|fonds|interreg|efre|esf|eler|leader", re.IGNORECASE)
+#: Programmes the Bund and the Länder fund together (Städtebauförderung, the Gemeinschaftsaufgaben GRW and GAK):
+#: booked as either.
+_JOINT = re.compile(r"städtebauförder|gemeinschaftsaufgabe|\bGRW\b|\bGAK\b|bund-länder|bund und länder", re.IGNORECASE)
+#: A source of the applicant's own that names the programme it co-finances („Kofinanzierung Modellprojekte Smart
+#: Cities“) is not the programme's money.
+_OWN_SHARE_NAME = re.compile(r"kofinanz|eigenanteil|eigenmittel|eigenleistung", re.IGNORECASE)
 
 
 def _folded(text: str) -> str:
@@ -497,6 +505,8 @@ def _programme_name(call_name: str) -> str | None:
 
 def named_funder(name: str) -> FundingKind | None:
     """The one public funder (EU, Bund, Land) a funding source's name names, or None (none, or two)."""
+    if _JOINT.search(name):
+        return None
     named = [kind for kind, words in _FUNDERS.items() if words.search(name)]
     return named[0] if len(named) == 1 else None
 
@@ -530,8 +540,7 @@ def funding_kind_fits_its_name(ctx: RuleContext) -> Iterator[Violation]:
 
 def misbooked(ctx: RuleContext, source) -> FundingKind | None:
     """The public funder a funding source's name names when its ``kind`` is another's (BUD017), else None."""
-    programme = _programme_name(ctx.call.name) if ctx.call.funded_by else None
-    funder = ctx.call.funded_by if programme and programme in _folded(source.name) else named_funder(source.name)
+    funder = ctx.call.funded_by if _for_the_programme(ctx, source) else named_funder(source.name)
     if funder is None or funder is source.kind:
         return None
     if source.kind is FundingKind.LAND and funder is FundingKind.EU:
@@ -590,13 +599,11 @@ def plan_has_costs(ctx: RuleContext) -> Iterator[Violation]:
         yield Violation(("budget", "years"), f"the cost items of {len(budget.years)} year(s) add up to 0 €")
 
 
-def _programme_sources(ctx: RuleContext) -> Iterator[tuple[tuple, object]]:
-    """(field path, source) of every funding source named for the call's programme."""
-    programme = _programme_name(ctx.call.name)
-    for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget and programme else []):
-        for f, source in enumerate(year.funding):
-            if programme in _folded(source.name):
-                yield ("budget", "years", y, "funding", f), source
+def _for_the_programme(ctx: RuleContext, source) -> bool:
+    """Whether ``source`` is the money the bid asks of the call's programme: named for it („Bund
+    (Modellprojekte Smart Cities)“), not as the own share co-financing it, of a call that names its funder."""
+    programme = _programme_name(ctx.call.name) if ctx.call.funded_by else None
+    return bool(programme) and programme in _folded(source.name) and not _OWN_SHARE_NAME.search(source.name)
 
 
 @rule(
@@ -611,9 +618,11 @@ it is made.
     reads=("budget",),
 )
 def programme_money_not_secured(ctx: RuleContext) -> Iterator[Violation]:
-    for path, source in _programme_sources(ctx):
-        if source.secured:
-            yield Violation((*path, "secured"), f"'{source.name}' is the money the bid asks of {ctx.call.name}, marked as secured")
+    for y, year in enumerate(ctx.bid.budget.years if ctx.bid.budget else []):
+        for f, source in enumerate(year.funding):
+            if source.secured and source.kind is ctx.call.funded_by and _for_the_programme(ctx, source):
+                yield Violation(("budget", "years", y, "funding", f, "secured"),
+                                f"'{source.name}' is the money the bid asks of {ctx.call.name}, marked as secured")
 
 
 #: Words of an in-kind contribution in a funding source's name: staff lent, rooms, goods — no money.

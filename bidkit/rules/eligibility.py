@@ -7,6 +7,7 @@ tolerance but outside the nominal range it probably is, and the bid should say w
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -125,8 +126,9 @@ def population_year_in_time(ctx: RuleContext) -> Iterator[Violation]:
 
 #: A population a text states: „123.914 Einwohner“, „rund 124 000 Einwohnerinnen und Einwohner“, „1,2 Mio.
 #: Einwohner“, „knapp 125.000 gemeldete Bewohner“ (up to two words between the figure and the noun).
-_STATED = re.compile(
-    r"(?<![\d.,])(?P<figure>\d{1,3}(?:[.\u00a0\u202f ]\d{3})+|\d{4,}|\d{1,3},\d{1,2}\s*(?:Mio\.|Millionen))"
+_STATED = re.compile(  # a figure starts where no digit group stands before it, of at most four groups: linear
+    r"(?<![\d.,])(?<!\d[\u00a0\u202f ])(?P<figure>\d{1,3}(?:[.\u00a0\u202f ]\d{3}){1,3}(?![.\u00a0\u202f ]?\d)|\d{4,9}(?!\d)"
+    r"|\d{1,3},\d{1,2}\s*(?:Mio\.|Millionen))"
     r"(?:\s+[^\W\d_][\w-]*\.?){0,2}?\s+(?:Einwohner|Bewohner)", re.IGNORECASE)
 _WORDS = re.compile(r"[^\W\d_]\w*")
 #: A place named as a kind of authority and its name: „Gemeinde Burbach“, „Landkreis Siegen-Wittgenstein“, „Stadt Siegen“.
@@ -135,11 +137,12 @@ _PLACE = re.compile(r"\b(?:\w*[Ss]tadt|\w*[Gg]emeinde|Landkreis|Kreis|Markt|Regi
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÄÖÜ])")
 
 
-def _sentence(text: str, offset: int) -> str:
-    """The sentence of ``text`` around ``offset``."""
-    start = max((end.end() for end in _SENTENCE_END.finditer(text, 0, offset)), default=0)
-    following = _SENTENCE_END.search(text, offset)
-    return text[start:following.start() if following else len(text)]
+def _sentence(text: str, ends: list[tuple[int, int]], offset: int) -> str:
+    """The sentence of ``text`` around ``offset``, at most 200 characters either side of it; ``ends``:
+    (start, end) of its sentence ends, in order."""
+    index = bisect.bisect_left(ends, (offset, offset))
+    start = max(ends[index - 1][1] if index else 0, offset - 200)
+    return text[start:min(ends[index][0] if index < len(ends) else len(text), offset + 200)]
 
 
 def _another_place(sentence: str, mine: set[str]) -> bool:
@@ -192,6 +195,7 @@ def population_stated_alike(ctx: RuleContext) -> Iterator[Violation]:
         for path, text in _select(ctx.data, field.split(".")):
             if not isinstance(text, str) or "wohner" not in text.lower():
                 continue
+            ends = None  # the text's sentence ends, found once a figure needs its sentence
             for match in _STATED.finditer(text):
                 stated = stated_population(match.group("figure"))
                 if stated is None or not people / 2 <= stated[0] <= people * 2:
@@ -202,7 +206,10 @@ def population_stated_alike(ctx: RuleContext) -> Iterator[Violation]:
                 if mine is None:
                     city = ctx.bid.city
                     mine = {word.casefold() for name in (city.name, city.official_name) if name for word in _WORDS.findall(name)}
-                if _another_place(_sentence(text, match.start()), mine):
+                if ends is None:
+                    ends = [end.span() for end in _SENTENCE_END.finditer(text)]
+                if _another_place(_sentence(text, ends, match.start()), mine):
                     continue  # „Die Gemeinde Burbach zählt rund 14.600 Einwohner“: a partner's, a neighbour's
                 yield Violation(path, f"the text states {match.group('figure')} inhabitants, `city.population` is "
                                       f"{_people(people)} ({ctx.bid.city.population_year})", text_offset=match.start())
+                break  # one figure a text: the others are the same mistake again

@@ -53,14 +53,17 @@ def _applicant(ctx: RuleContext):
 
     if ctx.bid.city is None:
         return None
+    from bidkit.applicant import FALLBACK
+
     applicant = applicant_of(ctx.bid.city)
-    return applicant if applicant.council in _DECIDES else None
+    return applicant if applicant.council in _DECIDES and applicant.kind != FALLBACK else None
 
 
-def foreign_council(text: str, council: str) -> re.Match | None:
+def foreign_council(text: str, council: str, subject: bool = False) -> re.Match | None:
     """The first council ``text`` names when none it names is one that decides for an applicant whose
-    council is ``council``, else None."""
-    named = list(_COUNCILS.finditer(text))
+    council is ``council``, else None; ``subject``: only a council the text opens with („Der Stadtrat
+    beschließt …“), as a decision names who decides — elsewhere „die Bürgerschaft beteiligen“ is the citizens."""
+    named = list(_COUNCILS.finditer(text[:40] if subject else text))
     if not named or any(match.lastgroup in _DECIDES[council] for match in named):
         return None
     return named[0]
@@ -99,7 +102,7 @@ def council_is_the_applicants(ctx: RuleContext) -> Iterator[Violation]:
                               f"its {applicant.council} decides", text_offset=other.start())
         return
     for index, decision in enumerate(resolution.decisions):
-        if (other := foreign_council(decision, applicant.council)) is not None:
+        if (other := foreign_council(decision, applicant.council, subject=True)) is not None:
             yield Violation(("council_resolution", "decisions", index),
                             f"the decision names {_KINDS[other.lastgroup]} council („{other.group()}“), but the applicant "
                             f"is the {applicant.name}: its {applicant.council} decides", text_offset=other.start())

@@ -227,7 +227,7 @@ def another_own_share(text: str, amounts, percents, totals=()) -> tuple | None:
         by_offset: dict[int, list] = {}
         for item in stated:  # a figure that reads two ways: both readings at its offset
             by_offset.setdefault(item[0], []).append(item)
-        for offset in {_nearest(sorted(by_offset), start, end) for start, end in words} - {None}:
+        for offset in {_nearest(text, sorted(by_offset), start, end) for start, end in words} - {None}:
             readings = by_offset[offset]
             if not any(_said(item, expected) for item in readings):
                 wrong.append((offset, readings[0][1], kind))
@@ -246,15 +246,20 @@ def _percent_end(text: str, start: int) -> int:
     return end
 
 
-def _nearest(offsets: list[int], start: int, end: int) -> int | None:
-    """The offset of the figure a word at ``start``–``end`` speaks of: the first after it within NEAR
-    characters, else the last before it (``offsets`` sorted, of figures ``own_share_statements`` found near a word)."""
+def _nearest(text: str, offsets: list[int], start: int, end: int) -> int | None:
+    """The offset of the figure a word at ``start``–``end`` of ``text`` speaks of: the first after it within
+    NEAR characters, else the last before it in the same sentence (``offsets`` sorted, of figures
+    ``own_share_statements`` found near a word): „Die Förderquote beträgt 90 %. Den Eigenanteil …“ names none."""
     index = bisect.bisect_left(offsets, end)
     if index < len(offsets) and offsets[index] <= end + NEAR:
         return offsets[index]
-    if index and offsets[index - 1] >= start - NEAR:  # own_share_statements kept it: it ends near the word
+    if index and offsets[index - 1] >= start - NEAR and not _SENTENCE_END.search(text, offsets[index - 1], start):
         return offsets[index - 1]
     return None
+
+
+#: A full stop, ! or ? that ends a sentence (not that of „287.523,50“ or „Nr.“ before a number).
+_SENTENCE_END = re.compile(r"[.!?]\s+[A-ZÄÖÜ]")
 
 
 def _said(stated: tuple, expected) -> bool:
