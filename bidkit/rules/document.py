@@ -33,7 +33,13 @@ this bid.
 def estimated_html_bytes(ctx) -> tuple[int, dict[str, int]]:
     """About how much HTML the document will have (what the build refuses to lay out beyond
     bidkit.limits.MAX_LAYOUT_HTML_BYTES): the bid's texts plus the markup of each row, measure,
-    partner and supporter, measured on bidkit's templates."""
+    partner and supporter, measured on bidkit's templates. Once per check (PDF002 and PDF004 ask)."""
+    if "html_bytes" not in ctx.memo:
+        ctx.memo["html_bytes"] = _estimated_html_bytes(ctx)
+    return ctx.memo["html_bytes"]
+
+
+def _estimated_html_bytes(ctx) -> tuple[int, dict[str, int]]:
     from bidkit.rules.supporters import _register
 
     bid = ctx.bid

@@ -179,8 +179,9 @@ def event_dates_agree(ctx: RuleContext) -> Iterator[Violation]:
         events.append(((agreement, _SIGNED), ctx.bid.mou.signed_on, f"the signing of the {title}", "`mou.signed_on`"))
     if not events:
         return
+    dated = {text for text in dict.fromkeys(text for _, text in ctx.texts) if _DATE.search(text)}  # a large bid repeats its texts
     for path, text in ctx.texts:
-        if not any(character.isdigit() for character in text):
+        if text not in dated:
             continue
         for match, day in _dates(text):
             if any(day == data for _, data, _, _ in events):
