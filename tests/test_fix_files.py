@@ -223,8 +223,9 @@ def test_the_fetcher_names_the_real_reason(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("include, says", [
-    ('{% include "/etc/passwd" %}', "template '/etc/passwd' is neither in the theme's folder nor among bidkit's templates"),
-    ('{% import "os" as os %}', "template 'os' is neither in the theme's folder nor among bidkit's templates"),
+    ('{% include "/etc/passwd" %}', "'/etc/passwd' is not a template (*.j2)"),  # only *.j2 files are templates (rt9b E13)
+    ('{% import "os" as os %}', "'os' is not a template (*.j2)"),
+    ('{% include "nowhere.html.j2" %}', "template 'nowhere.html.j2' is neither in the theme's folder nor among bidkit's templates"),
     ('{% include "../../bid.yaml" %}', "template '../../bid.yaml' refused: a name with '..' leads out of the folder"),
 ])
 def test_a_template_include_that_is_refused_says_why(tmp_path, include, says):

@@ -108,13 +108,13 @@ def watch_builds(bid_dir: Path, *, output: Path | None, draft: bool, variant: st
                  say: Callable[[str], None]) -> int:
     """Build now and after every change, one status line each; Ctrl-C ends with exit code 0."""
     from bidkit.errors import BidkitError
-    from bidkit.paths import shown
+    from bidkit.paths import printable
 
     if not bid_dir.is_dir():
-        raise BidkitError(f"bid folder '{shown(bid_dir)}' does not exist", "Give the folder that holds bid.yaml.")
+        raise BidkitError(f"bid folder '{printable(str(bid_dir))}' does not exist", "Give the folder that holds bid.yaml.")
     outputs: list[Path] = []
     builder = _Builder(bid_dir, output, draft, variant, html, outputs)
-    say(f"Watching {shown(bid_dir)} for changes; every change rebuilds. Ctrl-C ends.")
+    say(f"Watching {printable(str(bid_dir))} for changes; every change rebuilds. Ctrl-C ends.")
     try:
         for _ in changes(bid_dir, ignore=lambda: outputs):
             say(builder.build())
@@ -145,7 +145,7 @@ class _Builder:
     def _build(self) -> str:
         from bidkit.check import check_bid
         from bidkit.findings import Severity
-        from bidkit.paths import shown
+        from bidkit.paths import printable
         from bidkit.pdfcheck import page_limit_findings, section_pages
         from bidkit.preview.document import fingerprint
         from bidkit.render.build import build_pdf, default_output
@@ -162,10 +162,10 @@ class _Builder:
         self.outputs[:] = [path.resolve() for path in (target, self.html) if path]
         document = fingerprint(loaded, result.findings, draft=self.draft) + self.variant
         if self.built == (document, target) and target.is_file():
-            return f"= {shown(target)} unchanged (the document is the same): {tally}"
+            return f"= {printable(str(target))} unchanged (the document is the same): {tally}"
         built = build_pdf(loaded, target, draft=self.draft, variant=self.variant, findings=result.findings,
                           html_output=self.html)
         self.built = (document, target)
         over = page_limit_findings(target, loaded.call.page_limit, section_pages(target))
         limit = f"; {over[0].rule}: {over[0].message}" if over else ""
-        return f"{'✗' if over and not self.draft else '✓'} {shown(target)}: {built.pages} pages, {tally}{limit}"
+        return f"{'✗' if over and not self.draft else '✓'} {printable(str(target))}: {built.pages} pages, {tally}{limit}"

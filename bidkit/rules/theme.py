@@ -68,7 +68,8 @@ def template_problems(bid_dir: Path, folder: Path) -> Iterator[str]:
                                place=place)
             except BidFileError as exc:
                 if exc.reason == "too_large":
-                    yield f"'{relative.as_posix()}' is larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB, the most a template may have"
+                    shown = (folder.relative_to(root) / relative).as_posix()  # as the bid folder names it, like every message
+                    yield f"'{shown}' is larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB, the most a template may have"
                 elif exc.reason != "missing":
                     yield exc.message
 
