@@ -277,3 +277,10 @@ def test_hostile_texts_are_read_in_linear_time(bid, tmp_path):
     started = time.process_time()
     check_here("bid", "-f", "json", "--select", "ELI005,TXT009,DAT004", cwd=tmp_path)
     assert time.process_time() - started < 60  # a hang guard, not a speed goal: it takes well under a second
+
+
+def test_a_partners_own_spending_is_no_promise_to_the_plan(bid, tmp_path):
+    """review24 F9: the hint's own wording („trägt eigene Kosten von …“) still fired PAR008."""
+    edit(bid / "partners.yaml", "contribution: Begleitforschung, studentische Projekte",
+         "contribution: Die Hochschule trägt eigene Kosten von 25.000 € und investiert 2 Mio. € in ihr Testfeld; Begleitforschung, studentische Projekte")
+    assert "PAR008" not in _codes(check_here("bid", "-f", "json", "--select", "PAR008", cwd=tmp_path))

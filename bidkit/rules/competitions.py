@@ -18,7 +18,8 @@ COMPETITIONS = (
 #: A name counts where the text names a competition: in quotes, or after „Wettbewerb“, „Programm“, …
 _NAMED = re.compile(
     r"(?:[„\"“»‚']|\b(?:Wettbewerbs?|Programms?|Förderprogramms?|Bundesprogramms?|Landesprogramms?|Aufrufs?|Förderaufrufs?"
-    r"|Modellprojekte?s?|Modellvorhabens?|Initiative)\s+[„\"“»‚']?)(?P<name>" + "|".join(COMPETITIONS) + r")(?!\w)")
+    r"|Modellprojekte?s?|Modellvorhabens?|Initiative)\s+[„\"“»‚']?)(?P<name>" + "|".join(COMPETITIONS) + r")(?!\w)"
+    r"(?!\s+[A-ZÄÖÜ])")  # „Smart City Paderborn“, „Zukunftsstadt Ulm 2030“: a city's own strategy, named after it
 #: Where the bid says what it is: its title and subtitle, and what the council decided to apply for.
 FIELDS = ("title", "subtitle", "council_resolution.decisions[]")
 

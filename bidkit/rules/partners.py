@@ -263,6 +263,10 @@ def one_entry_per_partner(ctx: RuleContext) -> Iterator[Violation]:
                         f"partner '{partner.id}' ('{partner.name}') is the partner '{earlier.id}' ('{earlier.name}') again")
 
 
+#: Money a partner spends on its own, outside the plan: „trägt eigene Kosten von …“, „investiert … in sein …“.
+_OWN_SPENDING = re.compile(r"eigene[n]?\s+(?:Kosten|Mitteln?|Rechnung)|investiert|aus\s+eigenen\s+Mitteln", re.IGNORECASE)
+
+
 @rule(
     "PAR008", WARNING, "A partner's contribution names money the plan does not show",
     hint="Add the partner's money to the funding (`partner: <its id>` on the source), or correct the amount in "
@@ -272,8 +276,9 @@ A partner's `contribution:` that promises money („Zuschuss von 25.000 € für
 „beteiligt sich mit 12.500 €“) says the partner pays into the project; the Kosten- und
 Finanzierungsplan must then show it as funding from that partner (`partner:` on the source), over
 all years or in one. A promise the plan does not hold, or holds with another amount, is one of the
-two the jury cannot both believe. Amounts said to be about or at most so much, and in-kind
-contributions (Sachleistungen, „im Wert von“), are not compared.
+two the jury cannot both believe. Amounts said to be about or at most so much, in-kind
+contributions (Sachleistungen, „im Wert von“) and a partner's spending of its own („trägt eigene
+Kosten von …“, „investiert … in sein Testfeld“) are not compared.
 """,
     reads=("partners", "budget"),
 )
@@ -293,7 +298,7 @@ def contributions_in_the_plan(ctx: RuleContext) -> Iterator[Violation]:
         funded[partner_id].add(total)
     for index, partner in enumerate(ctx.bid.partners or []):
         text = partner.contribution
-        if not text or _IN_KIND.search(text) or "Wert von" in text:
+        if not text or _IN_KIND.search(text) or "Wert von" in text or _OWN_SPENDING.search(text):
             continue
         for match in _AMOUNT.finditer(text):
             figure = _figure(match, False)
