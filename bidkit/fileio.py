@@ -3,6 +3,7 @@ for CSV files that a spreadsheet opening them does not run."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import tempfile
@@ -62,6 +63,27 @@ def cache_write(path: Path, data: bytes) -> bool:
     except OSError:
         Path(tmp).unlink(missing_ok=True)
         return False
+
+
+def write_sealed(path: Path, magic: bytes, payload: bytes) -> bool:
+    """A cache entry: ``magic``, the SHA-256 of ``payload``, ``payload``, written as ``cache_write`` does."""
+    return cache_write(path, magic + hashlib.sha256(payload).digest() + payload)
+
+
+def read_sealed(path: Path | None, magic: bytes) -> bytes | None:
+    """The payload of an entry ``write_sealed`` wrote, or None: none kept, another format, or damaged
+    (its digest does not match): a miss, never an error."""
+    if path is None:
+        return None
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    head = len(magic)
+    payload = blob[head + 32:]
+    if blob[:head] != magic or hashlib.sha256(payload).digest() != blob[head:head + 32]:
+        return None
+    return payload
 
 
 def prune_oldest(folder: Path, pattern: str, most: int) -> None:

@@ -390,15 +390,9 @@ def _entry(file: str, path: Path, data: bytes) -> Path | None:
 
 def _cached(entry: Path | None, file: str, path: Path) -> Register | None:
     """The register kept at ``entry``, or None: none kept, or not a whole one (a damaged entry is a miss)."""
-    if entry is None:
-        return None
-    try:
-        blob = entry.read_bytes()
-    except OSError:
-        return None
-    head = len(_MAGIC)
-    payload = blob[head + 32:]
-    if blob[:head] != _MAGIC or hashlib.sha256(payload).digest() != blob[head:head + 32]:
+    from bidkit.fileio import read_sealed
+
+    if (payload := read_sealed(entry, _MAGIC)) is None:
         return None
     try:
         return _decoded(marshal.loads(payload), file, path)
@@ -408,7 +402,7 @@ def _cached(entry: Path | None, file: str, path: Path) -> Register | None:
 
 def _keep(entry: Path | None, register: Register) -> None:
     """Keep ``register`` at ``entry`` when it reads back the same, whole or not at all."""
-    from bidkit.fileio import cache_write, prune_oldest
+    from bidkit.fileio import prune_oldest, write_sealed
 
     if entry is None:
         return
@@ -418,7 +412,7 @@ def _keep(entry: Path | None, register: Register) -> None:
             return
     except (TypeError, ValueError):  # a value marshal does not write (a workbook's cell of another type)
         return
-    if cache_write(entry, _MAGIC + hashlib.sha256(payload).digest() + payload):
+    if write_sealed(entry, _MAGIC, payload):
         prune_oldest(entry.parent, "*.bin", MAX_CACHED)
 
 

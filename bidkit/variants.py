@@ -461,7 +461,7 @@ def kept_result(kind: str, text: str, work: Callable[[str], str | list[str]]) ->
     worked out for the same ``text`` before; kept there when ``text`` is long (``KEPT_FROM``)."""
     if len(text) < KEPT_FROM:
         return work(text)
-    from bidkit.fileio import cache_write, prune_oldest
+    from bidkit.fileio import prune_oldest, read_sealed, write_sealed
     from bidkit.paths import cache_dir
 
     try:
@@ -469,19 +469,15 @@ def kept_result(kind: str, text: str, work: Callable[[str], str | list[str]]) ->
         entry = cache_dir() / "search" / f"{digest.hexdigest()}.bin"
     except RuntimeError:  # no home folder to find the cache folder in: no cache
         return work(text)
-    head = len(_MAGIC)
     try:
-        blob = entry.read_bytes()
-        payload = blob[head + 32:]
-        if blob[:head] == _MAGIC and hashlib.sha256(payload).digest() == blob[head:head + 32]:
+        if (payload := read_sealed(entry, _MAGIC)) is not None:
             found = marshal.loads(payload)
             if type(found) is str or (type(found) is list and all(type(item) is str for item in found)):
                 return found
-    except Exception:  # noqa: BLE001 - none kept, or an entry that does not decode: worked out again
+    except Exception:  # noqa: BLE001 - an entry that does not decode: worked out again
         pass
     result = work(text)
-    payload = marshal.dumps(result)
-    if cache_write(entry, _MAGIC + hashlib.sha256(payload).digest() + payload):
+    if write_sealed(entry, _MAGIC, marshal.dumps(result)):
         prune_oldest(entry.parent, "*.bin", MAX_KEPT)
     return result
 

@@ -564,15 +564,9 @@ def _entry(text: str) -> Path | None:
 
 def _cached(entry: Path | None, path: Path) -> SourceDocument | None:
     """The document kept at ``entry``, or None: none kept, or not a whole one (a damaged entry is a miss)."""
-    if entry is None:
-        return None
-    try:
-        blob = entry.read_bytes()
-    except OSError:
-        return None
-    head = len(_MAGIC)
-    payload = blob[head + 32:]
-    if blob[:head] != _MAGIC or hashlib.sha256(payload).digest() != blob[head:head + 32]:
+    from bidkit.fileio import read_sealed
+
+    if (payload := read_sealed(entry, _MAGIC)) is None:
         return None
     try:
         data, swallowed = marshal.loads(payload)
@@ -584,7 +578,7 @@ def _cached(entry: Path | None, path: Path) -> SourceDocument | None:
 
 def _keep(entry: Path | None, document: SourceDocument) -> None:
     """Keep ``document`` at ``entry``, whole or not at all; drop the oldest entries beyond MAX_CACHED."""
-    from bidkit.fileio import cache_write, prune_oldest
+    from bidkit.fileio import prune_oldest, write_sealed
 
     if entry is None:
         return
@@ -593,7 +587,7 @@ def _keep(entry: Path | None, document: SourceDocument) -> None:
                                                           for s in document.swallowed]))
     except (TypeError, ValueError):  # pragma: no cover - the builder makes only what _frozen writes
         return
-    if len(payload) > MAX_CACHED_BYTES or not cache_write(entry, _MAGIC + hashlib.sha256(payload).digest() + payload):
+    if len(payload) > MAX_CACHED_BYTES or not write_sealed(entry, _MAGIC, payload):
         return
     prune_oldest(entry.parent, "*.bin", MAX_CACHED)
 
