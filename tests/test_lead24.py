@@ -284,3 +284,14 @@ def test_a_partners_own_spending_is_no_promise_to_the_plan(bid, tmp_path):
     edit(bid / "partners.yaml", "contribution: Begleitforschung, studentische Projekte",
          "contribution: Die Hochschule trägt eigene Kosten von 25.000 € und investiert 2 Mio. € in ihr Testfeld; Begleitforschung, studentische Projekte")
     assert "PAR008" not in _codes(check_here("bid", "-f", "json", "--select", "PAR008", cwd=tmp_path))
+
+
+@pytest.mark.parametrize("sentence, reported", [
+    ("1990 hatte die Stadt 142.000 Einwohner.", False),  # review24 F11: history
+    ("Die Prognose sieht 142.000 Einwohner.", False),  # a forecast
+    ("Im Einzugsbereich leben 142.000 Einwohner.", False),  # the area around
+    ("Wolfsburg hat 142.000 Einwohner (Stand 2016).", True),  # the count's own year: another figure
+])
+def test_a_population_of_another_time_or_area_is_not_the_count(bid, tmp_path, sentence, reported):
+    edit(bid / "bid.yaml", "und sichert so Wohlstand", f"und sichert so Wohlstand. {sentence} So")
+    assert ("ELI005" in _codes(check_here("bid", "-f", "json", "--select", "ELI005", cwd=tmp_path))) is reported

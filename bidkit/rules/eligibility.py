@@ -150,6 +150,18 @@ def _another_place(sentence: str, mine: set[str]) -> bool:
     return any(_WORDS.match(place.group("name")).group().casefold() not in mine for place in _PLACE.finditer(sentence))
 
 
+#: Words of a figure of another time or area than the count: a forecast, the catchment area or the region around.
+_NOT_THE_COUNT = re.compile(r"prognos|erwart|bis\s+(?:zum\s+Jahr\s+)?20\d\d|einzugs|umland|region|pendler|"
+                            r"tagsüber|arbeitsplätze|beschäftigte", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _another_time_or_area(sentence: str, year: int) -> bool:
+    """Whether ``sentence`` speaks of another year than the count's (history: „1990 hatte die Stadt …“), of
+    the future, or of an area around the applicant."""
+    return bool(_NOT_THE_COUNT.search(sentence)) or any(int(found) != year for found in _YEAR.findall(sentence))
+
+
 #: The texts in which the applicant describes itself (a measure's reach or a partner's customers are no population).
 POPULATION_TEXTS = ("title", "subtitle", "vision", "starting_situation")
 
@@ -180,7 +192,9 @@ situation or the vision often states it again („Wolfsburg mit seinen 124.000 E
 figures that do not agree — an older count, a figure copied from another bid, a typo — are what a
 jury compares first. A figure in the title, subtitle, vision or starting situation followed by
 „Einwohner“ or „Bewohner“ that is between half and twice the population is read as the applicant's
-own, unless its sentence names another place („Die Gemeinde Burbach zählt rund 14.600 Einwohner“);
+own, unless its sentence names another place („Die Gemeinde Burbach zählt rund 14.600 Einwohner“),
+another year than `population_year` („1990 hatte die Stadt …“), a forecast or the area around
+(„Einzugsbereich“, „Region“);
 it agrees when it is the population rounded to its own last digit („124.000“, „120.000“, „125.000“
 for 123.914: the first to the thousand, the second to ten thousand, the third to five thousand).
 """,
@@ -208,8 +222,9 @@ def population_stated_alike(ctx: RuleContext) -> Iterator[Violation]:
                     mine = {word.casefold() for name in (city.name, city.official_name) if name for word in _WORDS.findall(name)}
                 if ends is None:
                     ends = [end.span() for end in _SENTENCE_END.finditer(text)]
-                if _another_place(_sentence(text, ends, match.start()), mine):
-                    continue  # „Die Gemeinde Burbach zählt rund 14.600 Einwohner“: a partner's, a neighbour's
+                sentence = _sentence(text, ends, match.start())
+                if _another_place(sentence, mine) or _another_time_or_area(sentence, ctx.bid.city.population_year):
+                    continue  # „Die Gemeinde Burbach zählt rund 14.600 Einwohner“; „1990 hatte die Stadt …“; „Prognose 2030“
                 yield Violation(path, f"the text states {match.group('figure')} inhabitants, `city.population` is "
                                       f"{_people(people)} ({ctx.bid.city.population_year})", text_offset=match.start())
                 break  # one figure a text: the others are the same mistake again
