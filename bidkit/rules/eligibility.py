@@ -130,11 +130,8 @@ _STATED = re.compile(  # a figure starts where no digit group stands before it, 
     r"(?<![\d.,])(?<!\d[\u00a0\u202f ])(?P<figure>\d{1,3}(?:[.\u00a0\u202f ]\d{3}){1,3}(?![.\u00a0\u202f ]?\d)|\d{4,9}(?!\d)"
     r"|\d{1,3},\d{1,2}\s*(?:Mio\.|Millionen))"
     r"(?:\s+[^\W\d_][\w-]*\.?){0,2}?\s+(?:Einwohner|Bewohner)", re.IGNORECASE)
-_WORDS = re.compile(r"[^\W\d_]\w*")
 #: A place named as a kind of authority and its name: „Gemeinde Burbach“, „Landkreis Siegen-Wittgenstein“, „Stadt Siegen“.
 _PLACE = re.compile(r"\b(?:\w*[Ss]tadt|\w*[Gg]emeinde|Landkreis|Kreis|Markt|Region|Bezirk|Amt)\s+(?P<name>[A-ZÄÖÜ][\w-]*)")
-#: Where a sentence ends: a full stop, ! or ? before a capital (not „31.12.2025“, not „ca. 5“).
-_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÄÖÜ])")
 
 
 def _sentence(text: str, ends: list[tuple[int, int]], offset: int) -> str:
@@ -147,7 +144,9 @@ def _sentence(text: str, ends: list[tuple[int, int]], offset: int) -> str:
 
 def _another_place(sentence: str, mine: set[str]) -> bool:
     """Whether ``sentence`` names a place other than the applicant („die Gemeinde Burbach“): its figure may be that one's."""
-    return any(_WORDS.match(place.group("name")).group().casefold() not in mine for place in _PLACE.finditer(sentence))
+    from bidkit.rules.offices import LETTER_WORD
+
+    return any(LETTER_WORD.match(place.group("name")).group().casefold() not in mine for place in _PLACE.finditer(sentence))
 
 
 #: Words of a figure of another time or area than the count: a forecast, the catchment area or the region around.
@@ -218,10 +217,13 @@ def population_stated_alike(ctx: RuleContext) -> Iterator[Violation]:
                 if abs(number - people) < step:
                     continue
                 if mine is None:
-                    city = ctx.bid.city
-                    mine = {word.casefold() for name in (city.name, city.official_name) if name for word in _WORDS.findall(name)}
+                    from bidkit.rules.offices import applicant_words
+
+                    mine = applicant_words(ctx.bid.city.name, ctx.bid.city.official_name)
                 if ends is None:
-                    ends = [end.span() for end in _SENTENCE_END.finditer(text)]
+                    from bidkit.rules.resolution import SENTENCE_END
+
+                    ends = [end.span() for end in SENTENCE_END.finditer(text)]
                 sentence = _sentence(text, ends, match.start())
                 if _another_place(sentence, mine) or _another_time_or_area(sentence, ctx.bid.city.population_year):
                     continue  # „Die Gemeinde Burbach zählt rund 14.600 Einwohner“; „1990 hatte die Stadt …“; „Prognose 2030“

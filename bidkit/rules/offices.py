@@ -69,8 +69,13 @@ def foreign_council(text: str, council: str, subject: bool = False) -> re.Match 
     return named[0]
 
 
-def _name_words(*names: str | None) -> set[str]:
-    return {word.casefold() for name in names if name for word in re.findall(r"[^\W\d_][\w]*", name)}
+#: A word of a name: a letter, then letters or digits („Märkisch-Oderland“: Märkisch, Oderland).
+LETTER_WORD = re.compile(r"[^\W\d_]\w*")
+
+
+def applicant_words(*names: str | None) -> set[str]:
+    """The words of the applicant's names (casefolded), that a place named in a text is compared with."""
+    return {word.casefold() for name in names if name for word in LETTER_WORD.findall(name)}
 
 
 @rule(
@@ -110,8 +115,8 @@ def council_is_the_applicants(ctx: RuleContext) -> Iterator[Violation]:
     if whose and whose.group("name")[0].isupper():  # „Rat der Stadt vom 5. Mai“ names no one
         from bidkit.rules.cities import other_cities, own_places
 
-        first = re.match(r"[^\W\d_]\w*", whose.group("name")).group()  # „Märkisch-Oderland“: Märkisch
-        if (first.casefold() not in _name_words(applicant.name, ctx.bid.city.name, ctx.bid.city.official_name)
+        first = LETTER_WORD.match(whose.group("name")).group()  # „Märkisch-Oderland“: Märkisch
+        if (first.casefold() not in applicant_words(applicant.name, ctx.bid.city.name, ctx.bid.city.official_name)
                 and not any(other_cities(resolution.body, ctx.bid.city.name, own_places(ctx.bid)))):  # TXT004's
             yield Violation(path, f"'{body}' names '{whose.group('name')}', but the applicant is the {applicant.name}",
                             text_offset=whose.start("name"))

@@ -253,13 +253,14 @@ def _nearest(text: str, offsets: list[int], start: int, end: int) -> int | None:
     index = bisect.bisect_left(offsets, end)
     if index < len(offsets) and offsets[index] <= end + NEAR:
         return offsets[index]
-    if index and offsets[index - 1] >= start - NEAR and not _SENTENCE_END.search(text, offsets[index - 1], start):
+    if index and offsets[index - 1] >= start - NEAR and not SENTENCE_END.search(text, offsets[index - 1], start):
         return offsets[index - 1]
     return None
 
 
-#: A full stop, ! or ? that ends a sentence (not that of „287.523,50“ or „Nr.“ before a number).
-_SENTENCE_END = re.compile(r"[.!?]\s+[A-ZÄÖÜ]")
+#: Where a sentence ends: a full stop, ! or ? before a capital (not that of „287.523,50“, „31.12.2025“ or
+#: „Nr.“ before a number).
+SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÄÖÜ])")
 
 
 def _said(stated: tuple, expected) -> bool:
